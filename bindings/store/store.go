@@ -1,0 +1,404 @@
+// Package store keeps each plugin's JSON key/value data (the plugin's
+// `ctx.store`) in an embedded SQLite database file that several host
+// processes can use at once without losing a write.
+//
+// The Go side is Open, DB and Store; NewObject (js.go) is the JS binding.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"host/jsrt"
+)
+
+// Limits.
+const (
+	// MaxKeyLen is the longest key, in bytes of UTF-8.
+	MaxKeyLen = 512
+	// MaxValueSize is the largest value, in bytes of JSON text.
+	MaxValueSize = 1 << 20
+	// BusyTimeout is how long a write waits for another connection or
+	// process that holds the database's write lock before it fails with
+	// ErrBusy.
+	BusyTimeout = 5 * time.Second
+	// maxOpenConns bounds the connections of one DB: WAL lets readers run
+	// beside the one writer; writers queue on SQLite's lock (busy_timeout).
+	maxOpenConns = 4
+)
+
+// Error codes; JS sees them as the rejected error's `code`.
+var (
+	ErrInvalidKey    error = &codedError{"ERR_STORE_INVALID_KEY", "invalid store key"}
+	ErrInvalidValue  error = &codedError{"ERR_STORE_INVALID_VALUE", "store value is not valid JSON"}
+	ErrValueTooLarge error = &codedError{"ERR_STORE_VALUE_TOO_LARGE", "store value is too large"}
+	ErrBusy          error = &codedError{"ERR_STORE_BUSY", "the store database is locked by another connection"}
+	ErrReadOnly      error = &codedError{"ERR_STORE_READ_ONLY", "the store database cannot be written"}
+	ErrCorrupt       error = &codedError{"ERR_STORE_CORRUPT", "the store database file is damaged or not a store database"}
+	ErrDiskFull      error = &codedError{"ERR_STORE_DISK_FULL", "the disk holding the store database is full"}
+	ErrClosed        error = &codedError{"ERR_STORE_CLOSED", "the store is closed"}
+)
+
+type codedError struct{ code, msg string }
+
+func (e *codedError) Error() string { return e.msg }
+func (e *codedError) Code() string  { return e.code }
+
+// migrations[i] brings the schema from user_version i to i+1. Append only.
+var migrations = []string{
+	`CREATE TABLE kv (
+		plugin  TEXT    NOT NULL,
+		key     TEXT    NOT NULL,
+		value   TEXT    NOT NULL,  -- JSON text
+		updated INTEGER NOT NULL,  -- unix milliseconds
+		PRIMARY KEY (plugin, key)
+	) WITHOUT ROWID`,
+}
+
+const (
+	qGet    = `SELECT value FROM kv WHERE plugin = ? AND key = ?`
+	qSet    = `INSERT INTO kv (plugin, key, value, updated) VALUES (?, ?, ?, ?) ON CONFLICT (plugin, key) DO UPDATE SET value = excluded.value, updated = excluded.updated`
+	qDelete = `DELETE FROM kv WHERE plugin = ? AND key = ?`
+	qKeys   = `SELECT key FROM kv WHERE plugin = ? ORDER BY key`
+)
+
+// DB is an open store database file. Keep one per file per process; its
+// methods and the Stores it hands out are safe for concurrent use.
+type DB struct {
+	path   string
+	db     *sql.DB
+	get    *sql.Stmt
+	set    *sql.Stmt
+	del    *sql.Stmt
+	keys   *sql.Stmt
+	closed atomic.Bool
+}
+
+// Open opens the store database at path, creating the file (mode 0600, its
+// directory 0700) and the schema when missing, and upgrading an older
+// schema. The database runs in WAL mode with synchronous=FULL, so a write
+// that returned nil survives a crash or power loss, and with a busy timeout,
+// so other processes using the same file make writes wait instead of fail.
+// Close the DB when done.
+func Open(path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("store: open: empty database path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return nil, jsrt.WithHint(fmt.Errorf("store: open %s: %w", abs, err),
+			"check that the data directory can be created and written by this user")
+	}
+	// Create the file ourselves so it gets mode 0600; SQLite gives the -wal
+	// and -shm files the main file's mode. O_EXCL: never open (and close) a
+	// file SQLite may already hold, which would drop its POSIX locks.
+	if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		_ = f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, jsrt.WithHint(fmt.Errorf("store: open %s: %w", abs, err),
+			"check that the data directory is writable by this user")
+	}
+
+	db, err := sql.Open("sqlite", dsn(abs))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", abs, err)
+	}
+	db.SetMaxOpenConns(maxOpenConns)
+	db.SetMaxIdleConns(maxOpenConns)
+	d := &DB{path: abs, db: db}
+	if err := d.init(context.Background()); err != nil {
+		_ = d.Close()
+		return nil, fmt.Errorf("store: open %s: %w", abs, classify(abs, err))
+	}
+	return d, nil
+}
+
+// dsn builds a file: URI (so any character in the path is safe) with the
+// connection settings modernc.org/sqlite applies to every connection.
+func dsn(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // Windows: file:///C:/...
+	}
+	q := url.Values{}
+	q.Set("_busy_timeout", fmt.Sprint(BusyTimeout.Milliseconds()))
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_txlock", "immediate") // transactions take the write lock up front
+	return (&url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}).String()
+}
+
+func (d *DB) init(ctx context.Context) error {
+	if err := d.migrate(ctx); err != nil {
+		return err
+	}
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var s *sql.Stmt
+		s, err = d.db.PrepareContext(ctx, q)
+		return s
+	}
+	d.get, d.set, d.del, d.keys = prep(qGet), prep(qSet), prep(qDelete), prep(qKeys)
+	return err
+}
+
+func (d *DB) migrate(ctx context.Context) error {
+	version := func(q interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}) (int, error) {
+		var v int
+		err := q.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
+		return v, err
+	}
+	v, err := version(d.db)
+	if err != nil {
+		return err
+	}
+	if v == len(migrations) {
+		return nil
+	}
+	if v > len(migrations) {
+		return jsrt.WithHint(fmt.Errorf("database schema version %d is newer than this host understands (%d)", v, len(migrations)),
+			"upgrade host, or point it at another data directory")
+	}
+	tx, err := d.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one process migrates at a time
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if v, err = version(tx); err != nil { // another process may have migrated meanwhile
+		return err
+	}
+	for ; v < len(migrations); v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v+1)); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Path is the database file's absolute path.
+func (d *DB) Path() string { return d.path }
+
+// Close closes the database. Calls on its Stores afterwards fail with
+// ErrClosed. Safe to call more than once.
+func (d *DB) Close() error {
+	if d.closed.Swap(true) {
+		return nil
+	}
+	for _, s := range []*sql.Stmt{d.get, d.set, d.del, d.keys} {
+		if s != nil {
+			_ = s.Close()
+		}
+	}
+	return d.db.Close()
+}
+
+// Plugin returns the Store holding the rows of plugin id. Stores of
+// different ids never see each other's keys.
+func (d *DB) Plugin(id string) *Store {
+	return &Store{db: d, plugin: id}
+}
+
+// Store is one plugin's key/value data. Its methods are safe for concurrent
+// use; set Check before the first call.
+type Store struct {
+	db     *DB
+	plugin string
+
+	// Check, when set, is called by Set with each valid key and value before
+	// anything is written; an error it returns is returned by Set (wrapped)
+	// and nothing is stored. The host uses it to refuse values that must
+	// not be kept here (secrets).
+	Check func(key string, value json.RawMessage) error
+}
+
+// PluginID is the plugin id the Store is scoped to.
+func (s *Store) PluginID() string { return s.plugin }
+
+// ValidKey reports why key cannot be used as a store key, or nil.
+func ValidKey(key string) error {
+	switch {
+	case key == "":
+		return fmt.Errorf("%w: the key is empty", ErrInvalidKey)
+	case len(key) > MaxKeyLen:
+		return fmt.Errorf("%w: the key is %d bytes long; the limit is %d", ErrInvalidKey, len(key), MaxKeyLen)
+	case !utf8.ValidString(key):
+		return fmt.Errorf("%w: the key is not valid UTF-8", ErrInvalidKey)
+	}
+	return nil
+}
+
+func (s *Store) ready(op, key string, checkKey bool) error {
+	if s.db.closed.Load() {
+		return s.wrap(op, key, ErrClosed)
+	}
+	if s.plugin == "" {
+		return s.wrap(op, key, errors.New("the store has no plugin id"))
+	}
+	if checkKey {
+		if err := ValidKey(key); err != nil {
+			return s.wrap(op, key, err)
+		}
+	}
+	return nil
+}
+
+// Get returns the JSON value stored under key, and false when there is none.
+// It may block up to BusyTimeout or until ctx ends.
+func (s *Store) Get(ctx context.Context, key string) (json.RawMessage, bool, error) {
+	if err := s.ready("get", key, true); err != nil {
+		return nil, false, err
+	}
+	var v []byte
+	err := s.db.get.QueryRowContext(ctx, s.plugin, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, s.fail("get", key, err)
+	}
+	return json.RawMessage(v), true, nil
+}
+
+// Set stores value (JSON text, at most MaxValueSize bytes) under key,
+// replacing what was there. Once it returns nil the write is durable and
+// visible to every process using the file. It may block up to BusyTimeout
+// (another writer) or until ctx ends.
+func (s *Store) Set(ctx context.Context, key string, value json.RawMessage) error {
+	if err := s.ready("set", key, true); err != nil {
+		return err
+	}
+	if len(value) > MaxValueSize {
+		return s.wrap("set", key, fmt.Errorf("%w: the value is %s of JSON; the limit is %s", ErrValueTooLarge, size(len(value)), size(MaxValueSize)))
+	}
+	if !json.Valid(value) {
+		return s.wrap("set", key, ErrInvalidValue)
+	}
+	if s.Check != nil {
+		if err := s.Check(key, value); err != nil {
+			return s.wrap("set", key, err)
+		}
+	}
+	if _, err := s.db.set.ExecContext(ctx, s.plugin, key, string(value), time.Now().UnixMilli()); err != nil {
+		return s.fail("set", key, err)
+	}
+	return nil
+}
+
+// Delete removes key. Deleting a missing key is not an error.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if err := s.ready("delete", key, true); err != nil {
+		return err
+	}
+	if _, err := s.db.del.ExecContext(ctx, s.plugin, key); err != nil {
+		return s.fail("delete", key, err)
+	}
+	return nil
+}
+
+// Keys returns the plugin's keys, sorted by their bytes (Unicode code point
+// order). It is never nil.
+func (s *Store) Keys(ctx context.Context) ([]string, error) {
+	if err := s.ready("keys", "", false); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.keys.QueryContext(ctx, s.plugin)
+	if err != nil {
+		return nil, s.fail("keys", "", err)
+	}
+	defer rows.Close()
+	keys := []string{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, s.fail("keys", "", err)
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("keys", "", err)
+	}
+	return keys, nil
+}
+
+func (s *Store) wrap(op, key string, err error) error {
+	if key == "" {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	return fmt.Errorf("store: %s %q: %w", op, key, err)
+}
+
+func (s *Store) fail(op, key string, err error) error {
+	if s.db.closed.Load() {
+		return s.wrap(op, key, ErrClosed)
+	}
+	return s.wrap(op, key, classify(s.db.path, err))
+}
+
+// classify marks a SQLite error with one of the package's errors and a hint
+// for the user; other errors pass through.
+func classify(path string, err error) error {
+	mark := func(kind error, hint string) error {
+		return jsrt.WithHint(fmt.Errorf("%w (%w)", kind, err), hint)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return mark(ErrBusy, fmt.Sprintf("another host process kept %s locked for more than %s; try again, or stop the other process", path, BusyTimeout))
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN:
+			return mark(ErrReadOnly, fmt.Sprintf("check that %s and its directory are writable by this user", path))
+		case sqlite3.SQLITE_FULL:
+			return mark(ErrDiskFull, "free some disk space and try again")
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return mark(ErrCorrupt, fmt.Sprintf("move %s aside; the host then creates a new, empty store", path))
+		}
+	}
+	return err
+}
+
+// size renders n bytes for a person: "1 MiB", "1.5 MiB", "12.3 KiB", "80 bytes".
+func size(n int) string {
+	unit := func(u int, name string) string {
+		if n%u == 0 {
+			return fmt.Sprintf("%d %s", n/u, name)
+		}
+		return fmt.Sprintf("%.1f %s", float64(n)/float64(u), name)
+	}
+	switch {
+	case n >= 1<<20:
+		return unit(1<<20, "MiB")
+	case n >= 1<<10:
+		return unit(1<<10, "KiB")
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+var (
+	_ jsrt.Coder = (*codedError)(nil)
+	_ error      = (*codedError)(nil)
+)

@@ -1,0 +1,219 @@
+package jsrt
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dop251/goja"
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+// BuildOptions say what to bundle.
+type BuildOptions struct {
+	// Entry is the path of the TypeScript or JavaScript entry file.
+	Entry string
+	// WorkDir is the directory positions are shown relative to; default the
+	// current directory.
+	WorkDir string
+	// Virtual maps import paths (like "host:plugin") to ES module source.
+	Virtual map[string]string
+	// GlobalName, when set, is the global variable the IIFE assigns the
+	// entry's exports to.
+	GlobalName string
+}
+
+// Bundle is a built script, ready to run.
+type Bundle struct {
+	Code   string   // one IIFE with an inline source map as its last line
+	File   string   // the entry, relative to WorkDir when inside it
+	Inputs []string // absolute paths of the source files, node_modules excluded
+	// Warnings esbuild reported.
+	Warnings []Message
+}
+
+// Message is one problem found while building, at a place in a source file.
+type Message struct {
+	Text     string
+	File     string // relative to WorkDir when inside it
+	Line     int    // 1-based
+	Column   int    // 1-based
+	LineText string // the source line, for showing a caret
+}
+
+// String renders "file.ts:3:7: text".
+func (m Message) String() string {
+	if m.File == "" {
+		return m.Text
+	}
+	return m.File + ":" + strconv.Itoa(m.Line) + ":" + strconv.Itoa(m.Column) + ": " + m.Text
+}
+
+// BuildError is a failed build: one or more messages with positions.
+type BuildError struct {
+	Errors []Message
+}
+
+func (e *BuildError) Error() string {
+	parts := make([]string, 0, len(e.Errors))
+	for _, m := range e.Errors {
+		parts = append(parts, m.String())
+	}
+	return strings.Join(parts, "\n")
+}
+
+const virtualNS = "host-virtual"
+
+// bundleSuffix ends the name of every compiled bundle. Positions in a file
+// with another name came through the source map, whose columns are 0-based.
+const bundleSuffix = ".bundle.js"
+
+// Build bundles opts.Entry and everything it imports (node_modules
+// included) into one IIFE targeting what goja runs (ES2022 without async
+// generators, for-await and dynamic import), with an inline source map so
+// positions in errors point at the TypeScript source. It reads files and
+// does nothing else; safe for concurrent use.
+func Build(opts BuildOptions) (*Bundle, error) {
+	wd := opts.WorkDir
+	if wd == "" {
+		var err error
+		if wd, err = os.Getwd(); err != nil {
+			return nil, err
+		}
+	}
+	wd, _ = filepath.Abs(wd)
+	entry, err := filepath.Abs(opts.Entry)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(entry); err != nil {
+		if os.IsNotExist(err) {
+			return nil, WithHint(fmt.Errorf("plugin file %s does not exist", opts.Entry), "check the path; it should name a .ts or .js file")
+		}
+		return nil, err
+	}
+	var plugins []api.Plugin
+	if len(opts.Virtual) > 0 {
+		virtual := opts.Virtual
+		plugins = append(plugins, api.Plugin{
+			Name: "host-virtual",
+			Setup: func(b api.PluginBuild) {
+				b.OnResolve(api.OnResolveOptions{Filter: `^host:`}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
+					if _, ok := virtual[a.Path]; !ok {
+						names := make([]string, 0, len(virtual))
+						for k := range virtual {
+							names = append(names, strconv.Quote(k))
+						}
+						sort.Strings(names)
+						return api.OnResolveResult{}, fmt.Errorf("unknown host module %q; available: %s", a.Path, strings.Join(names, ", "))
+					}
+					return api.OnResolveResult{Path: a.Path, Namespace: virtualNS}, nil
+				})
+				b.OnLoad(api.OnLoadOptions{Filter: `.*`, Namespace: virtualNS}, func(a api.OnLoadArgs) (api.OnLoadResult, error) {
+					src := virtual[a.Path]
+					return api.OnLoadResult{Contents: &src, Loader: api.LoaderJS}, nil
+				})
+			},
+		})
+	}
+	res := api.Build(api.BuildOptions{
+		EntryPoints:   []string{entry},
+		AbsWorkingDir: wd,
+		Outdir:        wd,
+		Bundle:        true,
+		Write:         false,
+		Format:        api.FormatIIFE,
+		GlobalName:    opts.GlobalName,
+		Platform:      api.PlatformBrowser,
+		Target:        api.ES2022,
+		Supported: map[string]bool{
+			"async-generator": false,
+			"for-await":       false,
+			"dynamic-import":  false,
+		},
+		Sourcemap:      api.SourceMapInline,
+		SourcesContent: api.SourcesContentExclude,
+		Metafile:       true,
+		LogLevel:       api.LogLevelSilent,
+		Charset:        api.CharsetUTF8,
+		Plugins:        plugins,
+	})
+	if len(res.Errors) > 0 {
+		return nil, &BuildError{Errors: messages(res.Errors, wd)}
+	}
+	if len(res.OutputFiles) != 1 {
+		return nil, fmt.Errorf("esbuild produced %d output files, want 1", len(res.OutputFiles))
+	}
+	b := &Bundle{
+		Code:     string(res.OutputFiles[0].Contents),
+		File:     rel(wd, entry),
+		Warnings: messages(res.Warnings, wd),
+	}
+	var meta struct {
+		Inputs map[string]json.RawMessage `json:"inputs"`
+	}
+	if err := json.Unmarshal([]byte(res.Metafile), &meta); err == nil {
+		for in := range meta.Inputs {
+			if strings.Contains(in, ":") && !filepath.IsAbs(in) { // namespaced, e.g. host-virtual:host:plugin
+				continue
+			}
+			p := in
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(wd, p)
+			}
+			if strings.Contains(filepath.ToSlash(p), "/node_modules/") {
+				continue
+			}
+			b.Inputs = append(b.Inputs, p)
+		}
+		sort.Strings(b.Inputs)
+	}
+	return b, nil
+}
+
+func messages(ms []api.Message, wd string) []Message {
+	out := make([]Message, 0, len(ms))
+	for _, m := range ms {
+		msg := Message{Text: m.Text}
+		if m.Location != nil {
+			msg.File = rel(wd, m.Location.File)
+			msg.Line = m.Location.Line
+			msg.Column = m.Location.Column + 1
+			msg.LineText = m.Location.LineText
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+func rel(wd, p string) string {
+	if !filepath.IsAbs(p) {
+		return filepath.ToSlash(p)
+	}
+	r, err := filepath.Rel(wd, p)
+	if err != nil || strings.HasPrefix(r, "..") {
+		return p
+	}
+	return filepath.ToSlash(r)
+}
+
+// RunBundle compiles and runs a bundle on the loop. A syntax or runtime
+// error comes back as *JSError pointing into the TypeScript source.
+func (r *Runtime) RunBundle(ctx context.Context, b *Bundle) error {
+	// The program is named without a directory so goja resolves the source
+	// map's sources (relative to WorkDir) unchanged.
+	prg, err := goja.Compile(path.Base(b.File)+bundleSuffix, b.Code, false)
+	if err != nil {
+		return fromGojaError(nil, err)
+	}
+	return r.Do(ctx, func(vm *goja.Runtime) error {
+		_, err := vm.RunProgram(prg)
+		return err
+	})
+}

@@ -1,0 +1,350 @@
+package jsrt
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/dop251/goja"
+)
+
+// Coder is implemented by errors that carry a stable machine-readable code.
+// NewError copies the code to the JS error's `code` property.
+type Coder interface {
+	Code() string
+}
+
+// typeError marks an error that becomes a JS TypeError.
+type typeError struct{ msg string }
+
+func (e *typeError) Error() string { return e.msg }
+
+// TypeErrorf returns an error that NewError turns into a JS TypeError, as
+// browsers do for bad arguments and network failures.
+func TypeErrorf(format string, args ...any) error {
+	return &typeError{msg: fmt.Sprintf(format, args...)}
+}
+
+// rangeError marks an error that becomes a JS RangeError.
+type rangeError struct{ msg string }
+
+func (e *rangeError) Error() string { return e.msg }
+
+// RangeErrorf returns an error that NewError turns into a JS RangeError.
+func RangeErrorf(format string, args ...any) error {
+	return &rangeError{msg: fmt.Sprintf(format, args...)}
+}
+
+// HintError wraps an error with what the user can do next. Error() is the
+// wrapped error's text; the CLI prints the hint on a line of its own.
+type HintError struct {
+	Err  error
+	Hint string
+}
+
+func (e *HintError) Error() string { return e.Err.Error() }
+func (e *HintError) Unwrap() error { return e.Err }
+
+// WithHint wraps err with a hint. A nil err stays nil.
+func WithHint(err error, hint string) error {
+	if err == nil {
+		return nil
+	}
+	return &HintError{Err: err, Hint: hint}
+}
+
+// Hint returns the innermost-first hint attached to err, or "".
+func Hint(err error) string {
+	var h *HintError
+	if errors.As(err, &h) {
+		return h.Hint
+	}
+	return ""
+}
+
+// NewError turns a Go error into a JS error object: a TypeError or
+// RangeError for errors made by TypeErrorf/RangeErrorf, else an Error. The
+// error's code (see Coder) becomes the `code` property. A *JSError that came
+// out of this runtime keeps its original JS value. Call on the loop goroutine.
+func NewError(vm *goja.Runtime, err error) *goja.Object {
+	var je *JSError
+	if errors.As(err, &je) && je.value != nil && je.vm == vm {
+		if o, ok := je.value.(*goja.Object); ok {
+			return o
+		}
+	}
+	msg := err.Error()
+	var obj *goja.Object
+	var te *typeError
+	var re *rangeError
+	switch {
+	case errors.As(err, &te):
+		obj = vm.NewTypeError(msg)
+	case errors.As(err, &re):
+		ctor := vm.Get("RangeError")
+		o, cerr := vm.New(ctor, vm.ToValue(msg))
+		if cerr != nil {
+			obj = vm.NewGoError(err)
+		} else {
+			obj = o
+		}
+	default:
+		ctor := vm.Get("Error")
+		o, cerr := vm.New(ctor, vm.ToValue(msg))
+		if cerr != nil {
+			obj = vm.NewGoError(err)
+		} else {
+			obj = o
+		}
+	}
+	var c Coder
+	if errors.As(err, &c) {
+		_ = obj.Set("code", c.Code())
+	}
+	if h := Hint(err); h != "" {
+		_ = obj.Set("hint", h)
+	}
+	return obj
+}
+
+// Throw raises err as a JS exception from a Go function called by JS. It
+// never returns. Call on the loop goroutine.
+func Throw(vm *goja.Runtime, err error) {
+	panic(NewError(vm, err))
+}
+
+// JSError is an error that happened in plugin code: a thrown exception, a
+// rejected promise, an error in a timer. File, Line and Column point at the
+// plugin's TypeScript source (through the bundle's source map) where the
+// error was created; they are empty when unknown.
+type JSError struct {
+	Name    string // "Error", "TypeError", ...
+	Message string
+	File    string
+	Line    int
+	Column  int
+	Stack   string // the JS stack, positions already mapped to .ts files
+	Code    string // the error's `code` property, if any
+	Hint    string // the error's `hint` property, if any
+	// Context says where the error surfaced when no caller could receive
+	// it: "unhandled promise rejection", "uncaught error in timer".
+	Context string
+
+	vm    *goja.Runtime
+	value goja.Value
+	cause error
+}
+
+// Error renders "file.ts:12:5: Error: message" (without position when unknown).
+func (e *JSError) Error() string {
+	var b strings.Builder
+	if pos := e.Position(); pos != "" {
+		b.WriteString(pos)
+		b.WriteString(": ")
+	}
+	if e.Context != "" {
+		b.WriteString(e.Context)
+		b.WriteString(": ")
+	}
+	if e.Name != "" && e.Name != "Error" {
+		b.WriteString(e.Name)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+// Position is "file.ts:line:col", or "" when unknown.
+func (e *JSError) Position() string {
+	if e.File == "" {
+		return ""
+	}
+	return e.File + ":" + strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Column)
+}
+
+// Unwrap returns the Go error a binding threw, if the JS error came from one.
+func (e *JSError) Unwrap() error { return e.cause }
+
+// Interrupted reports whether the error ended a runaway script.
+func (e *JSError) Interrupted() bool { return e.Code == codeInterrupted }
+
+const codeInterrupted = "ERR_SCRIPT_TIMEOUT"
+
+// frameRE matches one frame of a goja stack: "at fn (file:1:2(3))" or "at file:1:2(3)".
+var frameRE = regexp.MustCompile(`at (?:(.*?) \()?([^\s()<>]+):(\d+):(\d+)\)?`)
+
+// errorFromValue builds a JSError from a thrown or rejected JS value. Call on
+// the loop goroutine.
+func errorFromValue(vm *goja.Runtime, v goja.Value, frames []goja.StackFrame) *JSError {
+	je := &JSError{vm: vm, value: v}
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		je.Message = fmt.Sprint(v)
+		if v == nil {
+			je.Message = "undefined"
+		}
+	} else if o, ok := v.(*goja.Object); ok && isErrorObject(vm, o) {
+		je.Name = o.Get("name").String()
+		je.Message = o.Get("message").String()
+		if s := o.Get("stack"); s != nil && !goja.IsUndefined(s) {
+			je.Stack = s.String()
+		}
+		if c := o.Get("code"); c != nil && !goja.IsUndefined(c) && !goja.IsNull(c) {
+			je.Code = c.String()
+		}
+		if h := o.Get("hint"); h != nil && !goja.IsUndefined(h) && !goja.IsNull(h) {
+			je.Hint = h.String()
+		}
+		if gv := o.Get("value"); gv != nil {
+			if ge, ok := gv.Export().(error); ok {
+				je.cause = ge
+			}
+		}
+	} else {
+		// A thrown non-Error value: show it the way JSON would, strings bare.
+		if s, ok := v.Export().(string); ok {
+			je.Message = s
+		} else if b, err := jsonStringify(vm, v); err == nil && b != "" {
+			je.Message = b
+		} else {
+			je.Message = v.String()
+		}
+		je.Name = ""
+	}
+	if je.Stack != "" {
+		je.Stack = fixStack(je.Stack)
+		if m := frameRE.FindStringSubmatch(je.Stack); m != nil {
+			je.File = m[2]
+			je.Line, _ = strconv.Atoi(m[3])
+			je.Column, _ = strconv.Atoi(m[4])
+		}
+	}
+	if je.Stack == "" && len(frames) > 0 {
+		var b strings.Builder
+		for i := range frames {
+			p := frames[i].Position()
+			if p.Filename == "" {
+				continue
+			}
+			fmt.Fprintf(&b, "\tat %s (%s:%d:%d)\n", frames[i].FuncName(), p.Filename, p.Line, mappedColumn(p.Filename, p.Column))
+		}
+		je.Stack = b.String()
+		if m := frameRE.FindStringSubmatch(je.Stack); m != nil {
+			je.File = m[2]
+			je.Line, _ = strconv.Atoi(m[3])
+			je.Column, _ = strconv.Atoi(m[4])
+		}
+	}
+	return je
+}
+
+// mappedColumn turns a source-mapped 0-based column into the 1-based column
+// editors and esbuild show.
+func mappedColumn(file string, col int) int {
+	if strings.HasSuffix(file, bundleSuffix) {
+		return col
+	}
+	return col + 1
+}
+
+// stackFrameRE matches one frame in a goja stack string: "at fn (file:1:2(3))",
+// "at file:1:2(3)" or "at fn (native)".
+var stackFrameRE = regexp.MustCompile(`(?m)^(\s*at )(?:(.*?) \()?([^\s()]+):(\d+):(\d+)\(\d+\)(\)?)$`)
+
+// fixStack rewrites a goja stack: positions 1-based, the program counter
+// dropped, frames of the host's own glue (<eval>, native) removed.
+func fixStack(s string) string {
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	for _, ln := range lines {
+		if m := stackFrameRE.FindStringSubmatch(ln); m != nil {
+			if m[3] == "<eval>" {
+				continue
+			}
+			col, _ := strconv.Atoi(m[5])
+			pos := m[3] + ":" + m[4] + ":" + strconv.Itoa(mappedColumn(m[3], col))
+			if m[2] != "" {
+				ln = m[1] + m[2] + " (" + pos + ")"
+			} else {
+				ln = m[1] + pos
+			}
+		} else if strings.HasSuffix(strings.TrimSpace(ln), "(native)") || strings.TrimSpace(ln) == "at native" {
+			continue
+		}
+		out = append(out, ln)
+	}
+	return strings.TrimRight(strings.Join(out, "\n"), "\n")
+}
+
+func isErrorObject(vm *goja.Runtime, o *goja.Object) bool {
+	ctor, ok := goja.AssertConstructor(vm.Get("Error"))
+	_ = ctor
+	if !ok {
+		return false
+	}
+	errProto := vm.Get("Error").ToObject(vm).Get("prototype")
+	for p := o.Prototype(); p != nil; p = p.Prototype() {
+		if p.SameAs(errProto) {
+			return true
+		}
+	}
+	return false
+}
+
+func jsonStringify(vm *goja.Runtime, v goja.Value) (string, error) {
+	js := vm.Get("JSON").ToObject(vm)
+	fn, ok := goja.AssertFunction(js.Get("stringify"))
+	if !ok {
+		return "", errors.New("no JSON.stringify")
+	}
+	r, err := fn(js, v)
+	if err != nil || r == nil || goja.IsUndefined(r) {
+		return "", err
+	}
+	return r.String(), nil
+}
+
+// fromGojaError converts an error returned by goja (an exception, an
+// interrupt, a stack overflow) into a *JSError. Other errors pass through.
+// Call on the loop goroutine.
+func fromGojaError(vm *goja.Runtime, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		je := errorFromValue(vm, nil, ie.Stack())
+		je.Name = "Error"
+		je.Code = codeInterrupted
+		if e, ok := ie.Value().(error); ok {
+			je.Message = e.Error()
+		} else {
+			je.Message = fmt.Sprint(ie.Value())
+		}
+		return je
+	}
+	var so *goja.StackOverflowError
+	if errors.As(err, &so) {
+		je := errorFromValue(vm, nil, so.Stack())
+		je.Name = "RangeError"
+		je.Message = "Maximum call stack size exceeded"
+		return je
+	}
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		return errorFromValue(vm, ex.Value(), ex.Stack())
+	}
+	var ce *goja.CompilerSyntaxError
+	if errors.As(err, &ce) {
+		return &JSError{Name: "SyntaxError", Message: ce.Message, File: ce.File.Name(), Line: ce.File.Position(ce.Offset).Line, Column: ce.File.Position(ce.Offset).Column}
+	}
+	return err
+}
+
+// AsJSError reports whether err is (or wraps) an error from plugin code.
+func AsJSError(err error) (*JSError, bool) {
+	var je *JSError
+	ok := errors.As(err, &je)
+	return je, ok
+}

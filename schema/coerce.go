@@ -1,0 +1,144 @@
+package schema
+
+import (
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// CoerceError says why text could not be turned into a field's type. It
+// never holds the text itself, which may be a secret.
+type CoerceError struct {
+	Kind Kind
+	Msg  string // e.g. "expected a number"
+}
+
+func (e *CoerceError) Error() string { return e.Msg }
+
+var decimal = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// CoerceString turns text from `--set KEY=VALUE`, an environment variable or
+// a prompt into a value of the schema's type, ready for Validate:
+//   - string: the text unchanged;
+//   - number: a decimal number (surrounding spaces ignored) as float64;
+//   - boolean: true/false, yes/no, y/n, on/off, 1/0 in any case;
+//   - enum: one of the options, exactly;
+//   - literal: the literal's text;
+//   - array: a JSON array, or comma-separated items each coerced to the
+//     element type ("" is the empty array);
+//   - object: a JSON object;
+//   - any: JSON when the text parses as JSON, else the text.
+//
+// A nullable non-string schema also takes "null". Only the type is checked
+// here; checks such as min or url are Validate's job. Errors are
+// *CoerceError and never contain the text.
+func (s *Schema) CoerceString(text string) (any, error) {
+	t := strings.TrimSpace(text)
+	if s.nullable && s.kind != KindString && t == "null" {
+		return nil, nil
+	}
+	switch s.kind {
+	case KindString:
+		return text, nil
+	case KindNumber:
+		if !decimal.MatchString(t) {
+			return nil, &CoerceError{KindNumber, "expected a number"}
+		}
+		f, err := strconv.ParseFloat(t, 64)
+		if err != nil { // out of range
+			return nil, &CoerceError{KindNumber, "expected a number in range"}
+		}
+		return f, nil
+	case KindBoolean:
+		switch strings.ToLower(t) {
+		case "true", "yes", "y", "on", "1":
+			return true, nil
+		case "false", "no", "n", "off", "0":
+			return false, nil
+		}
+		return nil, &CoerceError{KindBoolean, "expected true or false (or yes/no, on/off, 1/0)"}
+	case KindEnum:
+		for _, o := range s.options {
+			if o == text || o == t {
+				return o, nil
+			}
+		}
+		return nil, &CoerceError{KindEnum, "expected one of " + joinOptions(s.options)}
+	case KindLiteral:
+		if s.literal == nil {
+			if t == "null" {
+				return nil, nil
+			}
+		} else if lit, ok := s.literal.(string); ok {
+			if text == lit || t == lit {
+				return lit, nil
+			}
+		} else if t == jsonText(s.literal) {
+			return s.literal, nil
+		}
+		return nil, &CoerceError{KindLiteral, "expected " + jsonText(s.literal)}
+	case KindArray:
+		if strings.HasPrefix(t, "[") {
+			var a []any
+			if err := json.Unmarshal([]byte(t), &a); err != nil {
+				return nil, &CoerceError{KindArray, "expected a JSON array: " + jsonProblem(err)}
+			}
+			return a, nil
+		}
+		if t == "" {
+			return []any{}, nil
+		}
+		parts := strings.Split(text, ",")
+		out := make([]any, len(parts))
+		for i, p := range parts {
+			e := p
+			if s.elem.kind == KindString {
+				e = strings.TrimSpace(p)
+			}
+			v, err := s.elem.CoerceString(e)
+			if err != nil {
+				var ce *CoerceError
+				if errors.As(err, &ce) {
+					return nil, &CoerceError{KindArray, "item " + strconv.Itoa(i+1) + ": " + ce.Msg}
+				}
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	case KindObject:
+		var m map[string]any
+		if err := json.Unmarshal([]byte(t), &m); err != nil || m == nil {
+			return nil, &CoerceError{KindObject, "expected a JSON object"}
+		}
+		return m, nil
+	case KindAny:
+		var v any
+		if json.Unmarshal([]byte(t), &v) == nil {
+			return v, nil
+		}
+		return text, nil
+	}
+	return nil, &CoerceError{s.kind, "cannot read this type from text"}
+}
+
+// CoerceString is f.Schema.CoerceString(text).
+func CoerceString(f Field, text string) (any, error) { return f.Schema.CoerceString(text) }
+
+// jsonProblem describes a JSON syntax error by position only, without
+// quoting the input.
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return "invalid JSON at byte " + strconv.FormatInt(se.Offset, 10)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return "not an array"
+	}
+	return "invalid JSON"
+}
+
+var _ error = (*CoerceError)(nil)

@@ -1,0 +1,54 @@
+package schema_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"testing"
+
+	"host/schema"
+)
+
+func TestJSONSchema(t *testing.T) {
+	s := schema.Object(
+		schema.Property{Key: "token", Schema: schema.String().Secret().Label("API Token").Section("Authentication").Default("fake-token-123")},
+		schema.Property{Key: "baseUrl", Schema: schema.String().URL().Describe("API base").Default("https://api.example.com")},
+		schema.Property{Key: "name", Schema: schema.String().Min(1).Max(20).Regex(regexp.MustCompile(`^[a-z]+$`))},
+		schema.Property{Key: "port", Schema: schema.Number().Int().Min(1).Max(65535)},
+		schema.Property{Key: "ratio", Schema: schema.Number().Gt(0).Lt(1).Optional()},
+		schema.Property{Key: "region", Schema: schema.Enum("eu", "us")},
+		schema.Property{Key: "tags", Schema: schema.Array(schema.String().Email()).Min(1)},
+		schema.Property{Key: "v", Schema: schema.Literal(2)},
+		schema.Property{Key: "note", Schema: schema.String().Nullable()},
+		schema.Property{Key: "extra", Schema: schema.Object().Passthrough().Optional()},
+	)
+	got, err := s.JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "properties": {
+    "token": {"type": "string", "title": "API Token", "x-section": "Authentication", "writeOnly": true, "x-secret": true},
+    "baseUrl": {"type": "string", "format": "uri", "description": "API base", "default": "https://api.example.com"},
+    "name": {"type": "string", "minLength": 1, "maxLength": 20, "pattern": "^[a-z]+$"},
+    "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+    "ratio": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+    "region": {"type": "string", "enum": ["eu", "us"]},
+    "tags": {"type": "array", "items": {"type": "string", "format": "email"}, "minItems": 1},
+    "v": {"const": 2},
+    "note": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+    "extra": {"type": "object", "properties": {}}
+  },
+  "required": ["name", "port", "region", "tags", "v", "note"],
+  "additionalProperties": false
+}`
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, []byte(want)); err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != compact.String() {
+		t.Fatalf("got\n%s\nwant\n%s", got, compact.String())
+	}
+}

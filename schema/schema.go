@@ -1,0 +1,462 @@
+// Package schema is the schema model behind the plugin `z` API, in pure Go:
+// types (object with ordered fields, string, number, boolean, enum, array,
+// literal, any), modifiers (optional, nullable, default, describe), checks
+// (min/max/length/url/email/regex, int, gt/lt...), setup metadata (secret,
+// label, section), validation with zod-like issues and paths, coercion of
+// strings typed by a user, and JSON Schema export. It does no I/O and knows
+// nothing of JavaScript.
+//
+// A *Schema is immutable: every modifier returns a modified copy and leaves
+// the receiver unchanged, so one value may be shared and used from any
+// number of goroutines at once.
+package schema
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+)
+
+// Kind names the type a Schema accepts.
+type Kind string
+
+// The kinds of schema.
+const (
+	KindObject  Kind = "object"
+	KindString  Kind = "string"
+	KindNumber  Kind = "number"
+	KindBoolean Kind = "boolean"
+	KindEnum    Kind = "enum"
+	KindArray   Kind = "array"
+	KindLiteral Kind = "literal"
+	KindAny     Kind = "any" // accepts every value, as z.any() and z.unknown()
+)
+
+// UnknownKeys says what validation does with object keys the schema does not
+// declare.
+type UnknownKeys int
+
+// The unknown-key policies, as zod's .strip() (the default), .strict() and
+// .passthrough().
+const (
+	Strip UnknownKeys = iota
+	Strict
+	Passthrough
+)
+
+// undefinedValue is the type of Undefined.
+type undefinedValue struct{}
+
+func (undefinedValue) String() string { return "undefined" }
+
+// Undefined stands for JavaScript's undefined where Go has no other way to
+// say "absent", e.g. the top-level value given to Validate. Inside maps an
+// absent key means the same. Validate never returns it inside its output;
+// it returns it as the whole output only for an absent optional value.
+var Undefined any = undefinedValue{}
+
+// Property is one named field given to Object.
+type Property struct {
+	Key    string
+	Schema *Schema
+}
+
+// checkOp is the kind of a check.
+type checkOp int
+
+const (
+	opMin     checkOp = iota // >= n (number) or length >= n (string, array)
+	opMax                    // <= n or length <= n
+	opGt                     // > n (number)
+	opLt                     // < n (number)
+	opLength                 // length == n
+	opInt                    // integer (number)
+	opURL                    // string is a URL
+	opEmail                  // string is an e-mail address
+	opRegex                  // string matches re
+)
+
+// check is one refinement on a string, number or array.
+type check struct {
+	op      checkOp
+	n       float64
+	re      *regexp.Regexp
+	message string // custom message; "" means the zod default
+}
+
+// Schema describes the values a config field, tool input or other value
+// may take. Build one with String, Number, Boolean, Enum, Array, Literal,
+// Object or Any, then refine it with the modifier methods. The zero value is
+// not usable.
+type Schema struct {
+	kind Kind
+
+	fields  []Property // KindObject, in declaration order
+	unknown UnknownKeys
+	elem    *Schema  // KindArray
+	options []string // KindEnum
+	literal any      // KindLiteral: string, float64, bool or nil
+
+	checks      []check
+	typeMessage string // custom message for a wrong type ("" = zod default)
+
+	optional   bool
+	nullable   bool
+	hasDefault bool
+	def        any
+
+	description string
+	label       string
+	section     string
+	secret      bool
+}
+
+// String returns a schema accepting strings.
+func String() *Schema { return &Schema{kind: KindString} }
+
+// Number returns a schema accepting numbers (float64 and Go integer types).
+func Number() *Schema { return &Schema{kind: KindNumber} }
+
+// Boolean returns a schema accepting true and false.
+func Boolean() *Schema { return &Schema{kind: KindBoolean} }
+
+// Any returns a schema accepting every value unchanged.
+func Any() *Schema { return &Schema{kind: KindAny} }
+
+// Enum returns a schema accepting exactly one of the given strings. It
+// panics when options is empty, as a schema that accepts nothing is a
+// programming error.
+func Enum(options ...string) *Schema {
+	if len(options) == 0 {
+		panic("schema.Enum: no options")
+	}
+	return &Schema{kind: KindEnum, options: slices.Clone(options)}
+}
+
+// Array returns a schema accepting arrays whose every element matches elem.
+func Array(elem *Schema) *Schema {
+	if elem == nil {
+		panic("schema.Array: nil element schema")
+	}
+	return &Schema{kind: KindArray, elem: elem}
+}
+
+// Literal returns a schema accepting exactly v, which must be a string, a
+// bool, nil or a number (stored as float64). It panics on any other type.
+func Literal(v any) (s *Schema) {
+	switch x := v.(type) {
+	case string, bool, nil:
+		return &Schema{kind: KindLiteral, literal: x}
+	}
+	if f, ok := toFloat(v); ok {
+		return &Schema{kind: KindLiteral, literal: f}
+	}
+	panic(fmt.Sprintf("schema.Literal: unsupported literal type %T", v))
+}
+
+// Object returns a schema accepting objects with the given fields, in this
+// order. Keys it does not declare are stripped from the output. It panics on
+// a duplicate key or a nil field schema.
+func Object(props ...Property) *Schema {
+	seen := make(map[string]bool, len(props))
+	for _, p := range props {
+		if p.Schema == nil {
+			panic(fmt.Sprintf("schema.Object: field %q has no schema", p.Key))
+		}
+		if seen[p.Key] {
+			panic(fmt.Sprintf("schema.Object: duplicate field %q", p.Key))
+		}
+		seen[p.Key] = true
+	}
+	return &Schema{kind: KindObject, fields: slices.Clone(props)}
+}
+
+// clone returns a copy that may be modified without touching s.
+func (s *Schema) clone() *Schema {
+	c := *s
+	c.checks = slices.Clip(c.checks) // appends copy instead of sharing
+	c.fields = slices.Clip(c.fields)
+	return &c
+}
+
+// Kind returns the type the schema accepts.
+func (s *Schema) Kind() Kind { return s.kind }
+
+// Optional returns a copy that also accepts an absent value (undefined).
+func (s *Schema) Optional() *Schema { c := s.clone(); c.optional = true; return c }
+
+// Nullable returns a copy that also accepts null (nil).
+func (s *Schema) Nullable() *Schema { c := s.clone(); c.nullable = true; return c }
+
+// Default returns a copy whose absent value is replaced by a deep copy of v
+// before validation. v should be JSON-like (maps, slices, strings, numbers,
+// bools, nil).
+func (s *Schema) Default(v any) *Schema {
+	c := s.clone()
+	c.hasDefault = true
+	c.def = deepCopy(v)
+	return c
+}
+
+// Describe returns a copy with the given description.
+func (s *Schema) Describe(text string) *Schema { c := s.clone(); c.description = text; return c }
+
+// Secret returns a copy marked secret: the host keeps its value only in the
+// secret store, masks it in prompts, and never writes it to a file or log.
+func (s *Schema) Secret() *Schema { c := s.clone(); c.secret = true; return c }
+
+// Label returns a copy with the human title shown when asking for the value.
+func (s *Schema) Label(text string) *Schema { c := s.clone(); c.label = text; return c }
+
+// Section returns a copy grouped under the given section when asking.
+func (s *Schema) Section(name string) *Schema { c := s.clone(); c.section = name; return c }
+
+// Strict returns a copy of an object schema that reports undeclared keys.
+func (s *Schema) Strict() *Schema { c := s.clone(); c.unknown = Strict; return c }
+
+// Passthrough returns a copy of an object schema that keeps undeclared keys.
+func (s *Schema) Passthrough() *Schema { c := s.clone(); c.unknown = Passthrough; return c }
+
+// Strip returns a copy of an object schema that drops undeclared keys (the
+// default).
+func (s *Schema) Strip() *Schema { c := s.clone(); c.unknown = Strip; return c }
+
+func (s *Schema) withCheck(ch check) *Schema {
+	c := s.clone()
+	c.checks = append(c.checks, ch)
+	return c
+}
+
+// Min returns a copy requiring at least n: the value for numbers, the length
+// (in UTF-16 units, as JavaScript counts) for strings, the element count for
+// arrays.
+func (s *Schema) Min(n float64) *Schema { return s.withCheck(check{op: opMin, n: n}) }
+
+// Max returns a copy requiring at most n (value, length or element count).
+func (s *Schema) Max(n float64) *Schema { return s.withCheck(check{op: opMax, n: n}) }
+
+// Length returns a copy requiring a string length or element count of exactly n.
+func (s *Schema) Length(n float64) *Schema { return s.withCheck(check{op: opLength, n: n}) }
+
+// Gt returns a copy of a number schema requiring a value greater than n.
+func (s *Schema) Gt(n float64) *Schema { return s.withCheck(check{op: opGt, n: n}) }
+
+// Lt returns a copy of a number schema requiring a value less than n.
+func (s *Schema) Lt(n float64) *Schema { return s.withCheck(check{op: opLt, n: n}) }
+
+// Int returns a copy of a number schema requiring an integer.
+func (s *Schema) Int() *Schema { return s.withCheck(check{op: opInt}) }
+
+// URL returns a copy of a string schema requiring an absolute URL.
+func (s *Schema) URL() *Schema { return s.withCheck(check{op: opURL}) }
+
+// Email returns a copy of a string schema requiring an e-mail address.
+func (s *Schema) Email() *Schema { return s.withCheck(check{op: opEmail}) }
+
+// Regex returns a copy of a string schema requiring a match of re.
+func (s *Schema) Regex(re *regexp.Regexp) *Schema {
+	if re == nil {
+		panic("schema.Regex: nil regexp")
+	}
+	return s.withCheck(check{op: opRegex, re: re})
+}
+
+// Message returns a copy whose most recently added check reports msg instead
+// of the default message; with no check yet, msg replaces the wrong-type
+// message (not "Required").
+func (s *Schema) Message(msg string) *Schema {
+	c := s.clone()
+	if n := len(c.checks); n > 0 {
+		c.checks = slices.Clone(c.checks)
+		c.checks[n-1].message = msg
+	} else {
+		c.typeMessage = msg
+	}
+	return c
+}
+
+// Extend returns a copy of an object schema with props added; a prop whose
+// key exists replaces that field in place.
+func (s *Schema) Extend(props ...Property) *Schema {
+	c := s.clone()
+	c.fields = slices.Clone(s.fields)
+	for _, p := range props {
+		if p.Schema == nil {
+			panic(fmt.Sprintf("schema.Extend: field %q has no schema", p.Key))
+		}
+		if i := s.fieldIndex(p.Key); i >= 0 {
+			c.fields[i] = p
+		} else {
+			c.fields = append(c.fields, p)
+		}
+	}
+	return c
+}
+
+// Pick returns a copy of an object schema with only the named fields (in the
+// schema's order); unknown names are ignored.
+func (s *Schema) Pick(keys ...string) *Schema {
+	c := s.clone()
+	c.fields = nil
+	for _, p := range s.fields {
+		if slices.Contains(keys, p.Key) {
+			c.fields = append(c.fields, p)
+		}
+	}
+	return c
+}
+
+// Omit returns a copy of an object schema without the named fields.
+func (s *Schema) Omit(keys ...string) *Schema {
+	c := s.clone()
+	c.fields = nil
+	for _, p := range s.fields {
+		if !slices.Contains(keys, p.Key) {
+			c.fields = append(c.fields, p)
+		}
+	}
+	return c
+}
+
+// Partial returns a copy of an object schema whose fields are all optional.
+func (s *Schema) Partial() *Schema {
+	c := s.clone()
+	c.fields = make([]Property, len(s.fields))
+	for i, p := range s.fields {
+		c.fields[i] = Property{Key: p.Key, Schema: p.Schema.Optional()}
+	}
+	return c
+}
+
+// Required returns a copy that no longer accepts an absent value and has no
+// default.
+func (s *Schema) Required() *Schema {
+	c := s.clone()
+	c.optional, c.hasDefault, c.def = false, false, nil
+	return c
+}
+
+func (s *Schema) fieldIndex(key string) int {
+	for i, p := range s.fields {
+		if p.Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// Field returns the schema of an object's field.
+func (s *Schema) Field(key string) (*Schema, bool) {
+	if i := s.fieldIndex(key); i >= 0 {
+		return s.fields[i].Schema, true
+	}
+	return nil, false
+}
+
+// Properties returns an object schema's fields in declaration order (nil for
+// other kinds). The slice is a copy.
+func (s *Schema) Properties() []Property { return slices.Clone(s.fields) }
+
+// UnknownKeys returns an object schema's policy for undeclared keys.
+func (s *Schema) UnknownKeys() UnknownKeys { return s.unknown }
+
+// Elem returns an array schema's element schema (nil for other kinds).
+func (s *Schema) Elem() *Schema { return s.elem }
+
+// Options returns an enum schema's options (nil for other kinds), a copy.
+func (s *Schema) Options() []string { return slices.Clone(s.options) }
+
+// LiteralValue returns a literal schema's value.
+func (s *Schema) LiteralValue() any { return s.literal }
+
+// IsOptional reports whether the schema accepts an absent value.
+func (s *Schema) IsOptional() bool { return s.optional }
+
+// IsNullable reports whether the schema accepts null.
+func (s *Schema) IsNullable() bool { return s.nullable }
+
+// IsSecret reports whether the value is a secret.
+func (s *Schema) IsSecret() bool { return s.secret }
+
+// DefaultValue returns a deep copy of the default and whether there is one.
+func (s *Schema) DefaultValue() (any, bool) { return deepCopy(s.def), s.hasDefault }
+
+// Description returns the text given to Describe.
+func (s *Schema) Description() string { return s.description }
+
+// LabelText returns the text given to Label ("" when none).
+func (s *Schema) LabelText() string { return s.label }
+
+// SectionName returns the name given to Section ("" when none).
+func (s *Schema) SectionName() string { return s.section }
+
+// Field describes one field of an object schema for the setup wizard, the
+// CLI and the config file.
+type Field struct {
+	Key         string
+	Kind        Kind
+	Label       string // the Label text, else Key
+	Section     string
+	Description string
+	Secret      bool
+	Required    bool // neither optional nor defaulted: the user must supply it
+	Optional    bool
+	HasDefault  bool
+	Default     any      // a deep copy; nil when HasDefault is false
+	Options     []string // enum options
+	Schema      *Schema  // the field's own schema, for Validate and CoerceString
+}
+
+// Fields returns an object schema's fields in declaration order; nil for
+// other kinds.
+func (s *Schema) Fields() []Field {
+	if s.kind != KindObject {
+		return nil
+	}
+	out := make([]Field, len(s.fields))
+	for i, p := range s.fields {
+		fs := p.Schema
+		label := fs.label
+		if label == "" {
+			label = p.Key
+		}
+		def, has := fs.DefaultValue()
+		out[i] = Field{
+			Key:         p.Key,
+			Kind:        fs.kind,
+			Label:       label,
+			Section:     fs.section,
+			Description: fs.description,
+			Secret:      fs.secret,
+			Required:    !fs.optional && !has,
+			Optional:    fs.optional,
+			HasDefault:  has,
+			Default:     def,
+			Options:     fs.Options(),
+			Schema:      fs,
+		}
+	}
+	return out
+}
+
+// deepCopy copies maps and slices of JSON-like values; other values are
+// returned as they are.
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
+}
+
+var _ fmt.Stringer = undefinedValue{}
