@@ -81,7 +81,7 @@ func NewError(vm *goja.Runtime, err error) *goja.Object {
 	var re *rangeError
 	switch {
 	case errors.As(err, &te):
-		obj = vm.NewTypeError(msg)
+		obj = vm.NewTypeError("%s", msg)
 	case errors.As(err, &re):
 		ctor := vm.Get("RangeError")
 		o, cerr := vm.New(ctor, vm.ToValue(msg))
@@ -224,7 +224,7 @@ func errorFromValue(vm *goja.Runtime, v goja.Value, frames []goja.StackFrame) *J
 		var b strings.Builder
 		for i := range frames {
 			p := frames[i].Position()
-			if p.Filename == "" {
+			if p.Filename == "" || strings.HasPrefix(p.Filename, "host:") {
 				continue
 			}
 			fmt.Fprintf(&b, "\tat %s (%s:%d:%d)\n", frames[i].FuncName(), p.Filename, p.Line, mappedColumn(p.Filename, p.Column))
@@ -259,8 +259,8 @@ func fixStack(s string) string {
 	out := lines[:0]
 	for _, ln := range lines {
 		if m := stackFrameRE.FindStringSubmatch(ln); m != nil {
-			if m[3] == "<eval>" {
-				continue
+			if m[3] == "<eval>" || strings.HasPrefix(m[3], "host:") {
+				continue // the host's own glue and built-in JS
 			}
 			col, _ := strconv.Atoi(m[5])
 			pos := m[3] + ":" + m[4] + ":" + strconv.Itoa(mappedColumn(m[3], col))
@@ -347,4 +347,18 @@ func AsJSError(err error) (*JSError, bool) {
 	var je *JSError
 	ok := errors.As(err, &je)
 	return je, ok
+}
+
+// CallerPosition is "file.ts:line:col" of the innermost JS frame calling
+// into Go (the native function itself is skipped), or "" when unknown. Call
+// on the loop goroutine from a Go function JS called.
+func CallerPosition(vm *goja.Runtime) string {
+	for _, f := range vm.CaptureCallStack(8, nil) {
+		p := f.Position()
+		if p.Filename == "" || p.Line == 0 || strings.HasPrefix(p.Filename, "host:") {
+			continue
+		}
+		return p.Filename + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(mappedColumn(p.Filename, p.Column))
+	}
+	return ""
 }

@@ -96,6 +96,31 @@ func TestCoerceThenValidate(t *testing.T) {
 	}
 }
 
+// knownCoerceErrors are all coercion errors with digits removed: anything
+// else would depend on, and might echo, the input.
+var knownCoerceErrors = map[string]bool{
+	"expected a number":                             true,
+	"expected a number in range":                    true,
+	"expected true or false (or yes/no, on/off, /)": true,
+	"expected one of 'eu' | 'us'":                   true,
+	"item : expected a number":                      true,
+	"item : expected a number in range":             true,
+	"expected a JSON array: invalid JSON at byte ":  true,
+	"expected a JSON array: not an array":           true,
+	"expected a JSON array: invalid JSON":           true,
+	"expected a JSON object":                        true,
+	`expected "x"`:                                  true,
+}
+
+func stripDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // FuzzCoerceString checks that coercion never panics, never echoes its input
 // in an error, and that whatever it returns has the schema's type.
 func FuzzCoerceString(f *testing.F) {
@@ -111,8 +136,8 @@ func FuzzCoerceString(f *testing.F) {
 		for _, s := range schemas {
 			v, err := s.CoerceString(text)
 			if err != nil {
-				if len(text) >= 4 && strings.Contains(err.Error(), text) {
-					t.Fatalf("%s: error %q echoes the input", s.Kind(), err)
+				if !knownCoerceErrors[stripDigits(err.Error())] {
+					t.Fatalf("%s: unexpected error text %q (may echo the input)", s.Kind(), err)
 				}
 				continue
 			}

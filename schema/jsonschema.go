@@ -108,7 +108,7 @@ func (s *Schema) jsonSchema() ordered {
 			case opEmail:
 				add("format", "email")
 			case opRegex:
-				add("pattern", c.re.String())
+				add("pattern", c.source)
 			}
 		case s.kind == KindNumber:
 			switch c.op {

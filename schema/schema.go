@@ -65,15 +65,16 @@ type Property struct {
 type checkOp int
 
 const (
-	opMin     checkOp = iota // >= n (number) or length >= n (string, array)
-	opMax                    // <= n or length <= n
-	opGt                     // > n (number)
-	opLt                     // < n (number)
-	opLength                 // length == n
-	opInt                    // integer (number)
-	opURL                    // string is a URL
-	opEmail                  // string is an e-mail address
-	opRegex                  // string matches re
+	opMin    checkOp = iota // >= n (number) or length >= n (string, array)
+	opMax                   // <= n or length <= n
+	opGt                    // > n (number)
+	opLt                    // < n (number)
+	opLength                // length == n
+	opInt                   // integer (number)
+	opFinite                // neither Infinity nor -Infinity (number)
+	opURL                   // string is a URL
+	opEmail                 // string is an e-mail address
+	opRegex                 // string matches re
 )
 
 // check is one refinement on a string, number or array.
@@ -81,6 +82,7 @@ type check struct {
 	op      checkOp
 	n       float64
 	re      *regexp.Regexp
+	source  string // the pattern as written, for JSON Schema
 	message string // custom message; "" means the zod default
 }
 
@@ -247,6 +249,9 @@ func (s *Schema) Lt(n float64) *Schema { return s.withCheck(check{op: opLt, n: n
 // Int returns a copy of a number schema requiring an integer.
 func (s *Schema) Int() *Schema { return s.withCheck(check{op: opInt}) }
 
+// Finite returns a copy of a number schema refusing Infinity and -Infinity.
+func (s *Schema) Finite() *Schema { return s.withCheck(check{op: opFinite}) }
+
 // URL returns a copy of a string schema requiring an absolute URL.
 func (s *Schema) URL() *Schema { return s.withCheck(check{op: opURL}) }
 
@@ -258,7 +263,17 @@ func (s *Schema) Regex(re *regexp.Regexp) *Schema {
 	if re == nil {
 		panic("schema.Regex: nil regexp")
 	}
-	return s.withCheck(check{op: opRegex, re: re})
+	return s.withCheck(check{op: opRegex, re: re, source: re.String()})
+}
+
+// RegexSource is Regex for a pattern translated from another dialect:
+// source, the original (JavaScript) pattern, is what JSON Schema's
+// "pattern" exports.
+func (s *Schema) RegexSource(re *regexp.Regexp, source string) *Schema {
+	if re == nil {
+		panic("schema.RegexSource: nil regexp")
+	}
+	return s.withCheck(check{op: opRegex, re: re, source: source})
 }
 
 // Message returns a copy whose most recently added check reports msg instead
@@ -325,14 +340,6 @@ func (s *Schema) Partial() *Schema {
 	for i, p := range s.fields {
 		c.fields[i] = Property{Key: p.Key, Schema: p.Schema.Optional()}
 	}
-	return c
-}
-
-// Required returns a copy that no longer accepts an absent value and has no
-// default.
-func (s *Schema) Required() *Schema {
-	c := s.clone()
-	c.optional, c.hasDefault, c.def = false, false, nil
 	return c
 }
 

@@ -23,6 +23,7 @@ const (
 	CodeTooSmall        = "too_small"
 	CodeTooBig          = "too_big"
 	CodeUnrecognizedKey = "unrecognized_keys"
+	CodeNotFinite       = "not_finite"
 )
 
 // Validate checks value against the schema and returns the parsed output
@@ -255,6 +256,10 @@ func (v *validator) numberChecks(s *Schema, f float64) {
 		case opLt:
 			if f >= c.n {
 				v.add(CodeTooBig, msgOr(c.message, "Number must be less than "+num(c.n)))
+			}
+		case opFinite:
+			if math.IsInf(f, 0) {
+				v.add(CodeNotFinite, msgOr(c.message, "Number must be finite"))
 			}
 		case opInt:
 			if math.IsInf(f, 0) || f != math.Trunc(f) {

@@ -69,6 +69,7 @@ func TestValidate(t *testing.T) {
 		{"number int", schema.Number().Int(), 1.5, nil, []string{"invalid_type Expected integer, received float"}},
 		{"number int ok", schema.Number().Int(), 2.0, 2.0, nil},
 		{"number int inf", schema.Number().Int(), math.Inf(1), nil, []string{"invalid_type Expected integer, received float"}},
+		{"number finite", schema.Number().Finite(), math.Inf(-1), nil, []string{"not_finite Number must be finite"}},
 		{"json.Number", schema.Number().Max(3), json.Number("4"), nil, []string{"too_big Number must be less than or equal to 3"}},
 
 		// boolean

@@ -141,17 +141,22 @@ type roundTripper struct {
 }
 
 func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	orig := req
 	if _, ok := req.Header["User-Agent"]; !ok {
-		r2 := req.Clone(req.Context())
-		r2.Header.Set("User-Agent", t.userAgent)
-		req = r2
+		req = req.Clone(req.Context())
+		req.Header.Set("User-Agent", t.userAgent)
 	}
+	next := t.proxied
 	if t.direct != nil && req.URL != nil {
 		if _, ok := lookupConnectTo(t.rules, req.URL.Hostname(), urlPort(req.URL)); ok {
-			return t.direct.RoundTrip(req)
+			next = t.direct
 		}
 	}
-	return t.proxied.RoundTrip(req)
+	resp, err := next.RoundTrip(req)
+	if resp != nil {
+		resp.Request = orig // the caller's request, not our clone
+	}
+	return resp, err
 }
 
 // CloseIdleConnections lets http.Client.CloseIdleConnections reach both

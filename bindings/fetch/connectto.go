@@ -58,10 +58,7 @@ func ParseConnectTo(s string) (ConnectTo, error) {
 		}
 	}
 	if rest != "" {
-		if strings.Count(s, ":") > 3 && !strings.Contains(s, "[") {
-			return fail("too many ':' (write IPv6 addresses in brackets)")
-		}
-		return fail(fmt.Sprintf("unexpected %q after the fourth part", rest))
+		return fail(fmt.Sprintf("too many ':', %q is left after the fourth part (write IPv6 addresses in brackets)", rest))
 	}
 	var c ConnectTo
 	var err error

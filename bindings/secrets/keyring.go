@@ -5,25 +5,25 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
-	"host/jsrt"
-
 	"github.com/godbus/dbus/v5"
 	"github.com/zalando/go-keyring"
+
+	"host/jsrt"
 )
 
 // DefaultTimeout bounds one keyring call when Keyring.Timeout is zero.
 const DefaultTimeout = 5 * time.Second
 
-// maxStuck is how many keyring calls may hang at once (each leaves a
-// goroutine behind until the keyring answers) before new calls fail fast.
-const maxStuck = 16
+// maxCalls is how many keyring calls may be outstanding at once, counting
+// those that timed out but still wait for the keyring in their goroutine.
+// Further calls wait for a slot within their own deadline.
+const maxCalls = 16
 
 // ProbeService is the keyring service Probe writes its test item under.
 const ProbeService = "host:probe"
@@ -35,8 +35,9 @@ const ProbeService = "host:probe"
 // Every call runs on its own goroutine and returns when ctx ends or Timeout
 // passes, whichever is first: on Linux a locked collection waits for an
 // unlock prompt that may never come. A call that timed out keeps its
-// goroutine until the keyring answers; after maxStuck such calls new ones
-// fail at once. Errors other than ErrNotFound, ErrValueTooBig and ctx's
+// goroutine until the keyring answers; at most 16 calls are outstanding,
+// later ones wait within their own deadline, so a hung keyring costs a
+// bounded number of goroutines. Errors other than ErrNotFound, ErrValueTooBig and ctx's
 // cancellation are *UnavailableError (wrapped in a *jsrt.HintError with the
 // same hint). Safe for concurrent use; the zero value is ready; do not copy
 // a Keyring after first use.
@@ -84,7 +85,7 @@ func (k *Keyring) Probe(ctx context.Context) error {
 		return err
 	}
 	if got != value {
-		return k.unavailable("probe", ErrBackend, errors.New("read back a different value than was written"))
+		return k.unavailable("probe", ErrBackend, "read back a different value than was written", "", nil)
 	}
 	if err := k.Delete(ctx, ProbeService, user); err != nil && !errors.Is(err, ErrNotFound) {
 		return err
@@ -105,26 +106,26 @@ func (k *Keyring) do(ctx context.Context, op string, fn func() (string, error)) 
 	if err := ctx.Err(); err != nil {
 		return "", k.ctxErr(op, err, 0)
 	}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, k.timeout())
+	defer cancel()
 	slots := k.slotChan()
 	select {
 	case slots <- struct{}{}:
-	default:
-		return "", k.unavailable(op, ErrTimeout, fmt.Errorf("%d earlier keyring calls are still waiting for an answer", maxStuck))
+	case <-ctx.Done():
+		return "", k.ctxErr(op, ctx.Err(), time.Since(start))
 	}
-	ctx, cancel := context.WithTimeout(ctx, k.timeout())
-	defer cancel()
 
 	type result struct {
 		v   string
 		err error
 	}
 	ch := make(chan result, 1)
-	start := time.Now()
 	go func() {
 		defer func() { <-slots }()
 		defer func() {
 			if p := recover(); p != nil {
-				ch <- result{err: fmt.Errorf("keyring library panicked: %v", p)}
+				ch <- result{err: fmt.Errorf("keyring library failed: %v", p)}
 			}
 		}()
 		v, err := fn()
@@ -142,17 +143,17 @@ func (k *Keyring) do(ctx context.Context, op string, fn func() (string, error)) 
 }
 
 func (k *Keyring) slotChan() chan struct{} {
-	k.once.Do(func() { k.slots = make(chan struct{}, maxStuck) })
+	k.once.Do(func() { k.slots = make(chan struct{}, maxCalls) })
 	return k.slots
 }
 
 func (k *Keyring) ctxErr(op string, err error, waited time.Duration) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		reason := "no answer in time"
+		reason := "no answer before the deadline"
 		if waited > 0 {
 			reason = fmt.Sprintf("no answer within %s", waited.Round(100*time.Millisecond))
 		}
-		return k.unavailable(op, ErrTimeout, fmt.Errorf("%s (a locked keyring is probably waiting for an unlock prompt): %w", reason, err))
+		return k.unavailable(op, ErrTimeout, reason+"; a locked keyring is probably waiting for an unlock prompt", "", err)
 	}
 	return fmt.Errorf("%s %s: %w", k.Name(), op, err)
 }
@@ -178,39 +179,43 @@ func (k *Keyring) classify(op string, err error) error {
 	switch {
 	case errors.Is(err, exec.ErrNotFound), strings.Contains(msg, "dbus-launch"),
 		strings.Contains(msg, "couldn't determine address of session bus"):
-		return k.unavailable(op, ErrNoSessionBus, fmt.Errorf("DBUS_SESSION_BUS_ADDRESS is not set: %w", err))
+		return k.unavailable(op, ErrNoSessionBus, "DBUS_SESSION_BUS_ADDRESS is not set: "+msg, "", err)
 	case errors.As(err, &opErr), errors.Is(err, syscall.ENOENT), errors.Is(err, syscall.ECONNREFUSED),
 		strings.Contains(msg, "dbus: authentication failed"):
-		return k.unavailable(op, ErrNoSessionBus, fmt.Errorf("cannot connect to DBUS_SESSION_BUS_ADDRESS=%s: %w", os.Getenv("DBUS_SESSION_BUS_ADDRESS"), err))
+		return k.unavailable(op, ErrNoSessionBus, "cannot connect to the bus in DBUS_SESSION_BUS_ADDRESS: "+msg,
+			"DBUS_SESSION_BUS_ADDRESS names a bus that is not running: log in to a desktop session again, or unset it and start one with `dbus-run-session -- sh`; "+optInHint, err)
 	case name == "org.freedesktop.DBus.Error.ServiceUnknown", name == "org.freedesktop.DBus.Error.NameHasNoOwner":
-		return k.unavailable(op, ErrNoSecretService, fmt.Errorf("org.freedesktop.secrets is not provided: %w", err))
+		return k.unavailable(op, ErrNoSecretService, "org.freedesktop.secrets is not provided: "+msg, "", err)
 	case name == "org.freedesktop.Secret.Error.IsLocked", strings.Contains(msg, "failed to unlock"):
-		return k.unavailable(op, ErrLocked, err)
+		return k.unavailable(op, ErrLocked, msg, "", err)
 	}
-	return k.unavailable(op, ErrBackend, err)
+	return k.unavailable(op, ErrBackend, msg, "", err)
 }
 
 // unavailable builds the error for kind: an *UnavailableError wrapped in a
 // *jsrt.HintError carrying the same hint, so jsrt.Hint and the JS error's
-// `hint` property see it too.
-func (k *Keyring) unavailable(op string, kind, cause error) error {
-	hint := keyringHint(kind)
-	return jsrt.WithHint(&UnavailableError{Backend: k.Name(), Op: op, Kind: kind, Reason: cause.Error(), Hint: hint, Err: cause}, hint)
+// `hint` property see it too. An empty hint means the kind's default.
+func (k *Keyring) unavailable(op string, kind error, reason, hint string, cause error) error {
+	if hint == "" {
+		hint = keyringHint(kind)
+	}
+	return jsrt.WithHint(&UnavailableError{Backend: k.Name(), Op: op, Kind: kind, Reason: reason, Hint: hint, Err: cause}, hint)
 }
 
+const optInHint = "or opt in to the encrypted file backend"
+
 func keyringHint(kind error) string {
-	const optIn = "or opt in to the encrypted file backend"
 	switch kind {
 	case ErrNoSessionBus:
-		return "log in to a desktop session, or start one with `dbus-run-session -- sh` and run `gnome-keyring-daemon --unlock --components=secrets` inside it; " + optIn
+		return "log in to a desktop session, or start one with `dbus-run-session -- sh` and run `gnome-keyring-daemon --unlock --components=secrets` inside it; " + optInHint
 	case ErrNoSecretService:
-		return "start a Secret Service provider (gnome-keyring-daemon --start --components=secrets, or KeePassXC with Secret Service integration); " + optIn
+		return "start a Secret Service provider (gnome-keyring-daemon --start --components=secrets, or KeePassXC with Secret Service integration); " + optInHint
 	case ErrTimeout:
-		return "the keyring did not answer: unlock your login keyring (e.g. in Passwords and Keys / seahorse) and try again; " + optIn
+		return "unlock your login keyring (e.g. in Passwords and Keys / seahorse) and try again; " + optInHint
 	case ErrLocked:
 		return "unlock your login keyring (e.g. in Passwords and Keys / seahorse) and try again"
 	}
-	return "check that your OS keyring works (e.g. `secret-tool store --label=test service test username test`); " + optIn
+	return "check that your OS keyring works (e.g. `secret-tool store --label=test service test username test`); " + optInHint
 }
 
 var _ Backend = (*Keyring)(nil)

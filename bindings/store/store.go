@@ -43,9 +43,9 @@ const (
 
 // Error codes; JS sees them as the rejected error's `code`.
 var (
-	ErrInvalidKey    error = &codedError{"ERR_STORE_INVALID_KEY", "invalid store key"}
-	ErrInvalidValue  error = &codedError{"ERR_STORE_INVALID_VALUE", "store value is not valid JSON"}
-	ErrValueTooLarge error = &codedError{"ERR_STORE_VALUE_TOO_LARGE", "store value is too large"}
+	ErrInvalidKey    error = &codedError{"ERR_STORE_INVALID_KEY", "invalid key"}
+	ErrInvalidValue  error = &codedError{"ERR_STORE_INVALID_VALUE", "value is not valid JSON"}
+	ErrValueTooLarge error = &codedError{"ERR_STORE_VALUE_TOO_LARGE", "value too large"}
 	ErrBusy          error = &codedError{"ERR_STORE_BUSY", "the store database is locked by another connection"}
 	ErrReadOnly      error = &codedError{"ERR_STORE_READ_ONLY", "the store database cannot be written"}
 	ErrCorrupt       error = &codedError{"ERR_STORE_CORRUPT", "the store database file is damaged or not a store database"}
@@ -293,7 +293,7 @@ func (s *Store) Set(ctx context.Context, key string, value json.RawMessage) erro
 		return err
 	}
 	if len(value) > MaxValueSize {
-		return s.wrap("set", key, fmt.Errorf("%w: the value is %s of JSON; the limit is %s", ErrValueTooLarge, size(len(value)), size(MaxValueSize)))
+		return s.wrap("set", key, fmt.Errorf("%w: %s of JSON; the limit is %s", ErrValueTooLarge, size(len(value)), size(MaxValueSize)))
 	}
 	if !json.Valid(value) {
 		return s.wrap("set", key, ErrInvalidValue)
@@ -346,10 +346,7 @@ func (s *Store) Keys(ctx context.Context) ([]string, error) {
 }
 
 func (s *Store) wrap(op, key string, err error) error {
-	if key == "" {
-		return fmt.Errorf("store: %s: %w", op, err)
-	}
-	return fmt.Errorf("store: %s %q: %w", op, key, err)
+	return &OpError{Op: op, Key: key, Err: err}
 }
 
 func (s *Store) fail(op, key string, err error) error {
@@ -358,6 +355,23 @@ func (s *Store) fail(op, key string, err error) error {
 	}
 	return s.wrap(op, key, classify(s.db.path, err))
 }
+
+// OpError is the error of a Store method: which call, which key (empty for
+// Keys) and why. Values never appear in it.
+type OpError struct {
+	Op  string // "get", "set", "delete" or "keys"
+	Key string
+	Err error
+}
+
+func (e *OpError) Error() string {
+	if e.Key == "" && e.Op == "keys" {
+		return fmt.Sprintf("store: %s: %v", e.Op, e.Err)
+	}
+	return fmt.Sprintf("store: %s %q: %v", e.Op, e.Key, e.Err)
+}
+
+func (e *OpError) Unwrap() error { return e.Err }
 
 // classify marks a SQLite error with one of the package's errors and a hint
 // for the user; other errors pass through.
@@ -400,5 +414,5 @@ func size(n int) string {
 
 var (
 	_ jsrt.Coder = (*codedError)(nil)
-	_ error      = (*codedError)(nil)
+	_ error      = (*OpError)(nil)
 )

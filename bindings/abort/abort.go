@@ -1,0 +1,74 @@
+// Package abort defines the AbortController and AbortSignal globals (written
+// in JS, as browsers specify them) and lets Go abort a signal or follow one.
+package abort
+
+import (
+	_ "embed"
+	"fmt"
+
+	"github.com/dop251/goja"
+)
+
+//go:embed abort.js
+var source string
+
+var program = goja.MustCompile("abort.js", source, true)
+
+// Install defines AbortController and AbortSignal. Call on the loop goroutine.
+func Install(vm *goja.Runtime) error {
+	_, err := vm.RunProgram(program)
+	return err
+}
+
+// Controller is a JS AbortController held by Go, e.g. to abort ctx.signal at
+// deactivation. Use only on the loop goroutine.
+type Controller struct {
+	obj *goja.Object
+}
+
+// NewController creates a JS AbortController. Call on the loop goroutine.
+func NewController(vm *goja.Runtime) (*Controller, error) {
+	o, err := vm.New(vm.Get("AbortController"))
+	if err != nil {
+		return nil, fmt.Errorf("abort: AbortController is not installed: %w", err)
+	}
+	return &Controller{obj: o}, nil
+}
+
+// Signal is the controller's AbortSignal object.
+func (c *Controller) Signal() goja.Value { return c.obj.Get("signal") }
+
+// Abort aborts the signal with reason (an AbortError when reason is empty).
+// Listeners run now, on the loop goroutine.
+func (c *Controller) Abort(vm *goja.Runtime, reason string) {
+	fn, _ := goja.AssertFunction(c.obj.Get("abort"))
+	var arg goja.Value = goja.Undefined()
+	if reason != "" {
+		e, err := vm.New(vm.Get("Error"), vm.ToValue(reason))
+		if err == nil {
+			_ = e.Set("name", "AbortError")
+			arg = e
+		}
+	}
+	_, _ = fn(c.obj, arg)
+}
+
+// OnAbort calls fn (on the loop goroutine) when signal aborts; when it is
+// already aborted, fn runs now. It reports false when v is not an
+// AbortSignal. Call on the loop goroutine.
+func OnAbort(vm *goja.Runtime, v goja.Value, fn func()) bool {
+	o, ok := v.(*goja.Object)
+	if !ok || !o.Get("aborted").ToBoolean() && o.Get("addEventListener") == nil {
+		return false
+	}
+	if o.Get("aborted").ToBoolean() {
+		fn()
+		return true
+	}
+	add, ok := goja.AssertFunction(o.Get("addEventListener"))
+	if !ok {
+		return false
+	}
+	_, err := add(o, vm.ToValue("abort"), vm.ToValue(func(goja.FunctionCall) goja.Value { fn(); return goja.Undefined() }))
+	return err == nil
+}

@@ -1,0 +1,356 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"host/bindings/secrets"
+	"host/jsrt"
+	"host/schema"
+)
+
+// Source says where a config value came from.
+type Source string
+
+// The sources, strongest first.
+const (
+	FromFlag    Source = "--set"
+	FromEnv     Source = "environment"
+	FromPrompt  Source = "prompt"
+	FromSaved   Source = "saved"
+	FromDefault Source = "default"
+	Unset       Source = ""
+)
+
+// Inputs are values supplied without a prompt.
+type Inputs struct {
+	// Set holds --set KEY=VALUE pairs.
+	Set map[string]string
+	// LookupEnv reads the environment (os.LookupEnv in the CLI); nil reads
+	// nothing.
+	LookupEnv func(string) (string, bool)
+}
+
+// EnvName is the environment variable that supplies config field key.
+func EnvName(key string) string { return "HOST_CONFIG_" + strings.ToUpper(key) }
+
+// Field is one config field with what the host knows about it.
+type Field struct {
+	schema.Field
+	// Help from the auth declaration, when the field is an auth field.
+	HelpURL, HelpText string
+	Auth              bool // listed in auth.fields
+	Value             any  // valid when Source != Unset
+	Source            Source
+}
+
+// Title is how the field is shown: the auth field's label, else the
+// schema's label, else its key.
+func (f *Field) Title() string { return f.Label }
+
+// Setup is the plugin's configuration state: every field in schema order,
+// its value and where it came from. It is data for the CLI's wizard.
+type Setup struct {
+	Fields []*Field
+	p      *Plugin
+}
+
+// InputError is bad input in --set or the environment: usage (exit 2).
+type InputError struct {
+	Problems []string
+}
+
+func (e *InputError) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Setup gathers the config from --set, the environment, the saved config
+// and the keyring (secret fields), and schema defaults, in that order. It
+// prompts for nothing. A keyring that cannot be reached is an error; bad
+// input is an *InputError.
+func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
+	s := &Setup{p: p}
+	authHelp := map[string]AuthField{}
+	if p.Auth != nil {
+		for _, f := range p.Auth.Fields {
+			authHelp[f.Key] = f
+		}
+	}
+	saved, err := p.readSaved()
+	if err != nil {
+		return nil, err
+	}
+	var sec *secrets.Scoped
+	var problems []string
+	known := map[string]bool{}
+	for _, sf := range p.Config.Fields() {
+		f := &Field{Field: sf}
+		known[sf.Key] = true
+		if a, ok := authHelp[sf.Key]; ok {
+			f.Auth = true
+			f.HelpURL, f.HelpText = a.HelpURL, a.HelpText
+			if a.Label != "" {
+				f.Label = a.Label
+			}
+		}
+		if f.Description != "" && f.HelpText == "" {
+			f.HelpText = f.Description
+		}
+		supply := func(text string, src Source, how string) bool {
+			v, err := sf.Schema.CoerceString(text)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %s: %v", how, sf.Key, err))
+				return false
+			}
+			f.Value, f.Source = v, src
+			return true
+		}
+		switch {
+		case hasKey(in.Set, sf.Key):
+			supply(in.Set[sf.Key], FromFlag, "--set "+sf.Key)
+		case lookup(in.LookupEnv, EnvName(sf.Key)):
+			v, _ := in.LookupEnv(EnvName(sf.Key))
+			supply(v, FromEnv, EnvName(sf.Key))
+		case sf.Secret:
+			if sec == nil {
+				if sec, err = p.secrets(); err != nil {
+					return nil, err
+				}
+			}
+			v, err := sec.GetConfig(ctx, sf.Key)
+			switch {
+			case err == nil:
+				f.Value, f.Source = v, FromSaved
+			case errors.Is(err, secrets.ErrNotFound):
+			default:
+				return nil, fmt.Errorf("reading the saved %s of plugin %s: %w", f.Label, p.ID, err)
+			}
+		default:
+			if v, ok := saved[sf.Key]; ok {
+				f.Value, f.Source = v, FromSaved
+			}
+		}
+		if f.Source == Unset && sf.HasDefault {
+			f.Value, f.Source = sf.Default, FromDefault
+		}
+		s.Fields = append(s.Fields, f)
+	}
+	var unknown []string
+	for k := range in.Set {
+		if !known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		problems = append(problems, fmt.Sprintf("--set %s: plugin %s has no config field %q (fields: %s)", k, p.ID, k, strings.Join(s.keys(), ", ")))
+	}
+	if len(problems) > 0 {
+		return nil, &InputError{Problems: problems}
+	}
+	return s, nil
+}
+
+func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
+
+func lookup(fn func(string) (string, bool), name string) bool {
+	if fn == nil {
+		return false
+	}
+	_, ok := fn(name)
+	return ok
+}
+
+func (s *Setup) keys() []string {
+	out := make([]string, 0, len(s.Fields))
+	for _, f := range s.Fields {
+		out = append(out, f.Key)
+	}
+	return out
+}
+
+// Missing lists the required fields that have no value, in schema order.
+func (s *Setup) Missing() []*Field {
+	var out []*Field
+	for _, f := range s.Fields {
+		if f.Source == Unset && f.Required {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Field returns the field with key.
+func (s *Setup) Field(key string) (*Field, bool) {
+	for _, f := range s.Fields {
+		if f.Key == key {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// Supply sets a field from text the user typed, converted to the field's
+// type and checked against its schema. The error says what is wrong.
+func (s *Setup) Supply(key, text string) error {
+	f, ok := s.Field(key)
+	if !ok {
+		return fmt.Errorf("no config field %q", key)
+	}
+	v, err := f.Schema.CoerceString(text)
+	if err != nil {
+		return err
+	}
+	if _, issues := f.Schema.Validate(v); len(issues) > 0 {
+		return errors.New(issues[0].Message)
+	}
+	f.Value, f.Source = v, FromPrompt
+	return nil
+}
+
+// Values is the config as a map: every field with a value.
+func (s *Setup) Values() map[string]any {
+	out := make(map[string]any, len(s.Fields))
+	for _, f := range s.Fields {
+		if f.Source != Unset {
+			out[f.Key] = f.Value
+		}
+	}
+	return out
+}
+
+// Validate checks the values against the configSchema; the error lists the
+// issues with their paths (a *schema.ValidationError).
+func (s *Setup) Validate() (map[string]any, error) {
+	out, issues := s.p.Config.Validate(s.Values())
+	if len(issues) > 0 {
+		return nil, &schema.ValidationError{Issues: issues}
+	}
+	m, _ := out.(map[string]any)
+	return m, nil
+}
+
+// Save writes what the user supplied: secret fields to the secret backend
+// (keyring user config.<key>), the other supplied fields to
+// <data dir>/plugins/<id>/config.json (mode 0600, written atomically).
+// Defaults are not written, so a new default in the plugin takes effect.
+// Secrets go first; when they fail, the config file is left as it was.
+func (s *Setup) Save(ctx context.Context) error {
+	p := s.p
+	var sec *secrets.Scoped
+	plain := map[string]any{}
+	for _, f := range s.Fields {
+		if f.Source == Unset || f.Source == FromDefault {
+			continue
+		}
+		if f.Secret {
+			if f.Source == FromSaved {
+				continue
+			}
+			if sec == nil {
+				var err error
+				if sec, err = p.secrets(); err != nil {
+					return err
+				}
+			}
+			str, ok := f.Value.(string)
+			if !ok {
+				b, _ := json.Marshal(f.Value)
+				str = string(b)
+			}
+			if err := sec.SetConfig(ctx, f.Key, str); err != nil {
+				return fmt.Errorf("saving %s of plugin %s: %w", f.Label, p.ID, err)
+			}
+			f.Source = FromSaved
+			continue
+		}
+		plain[f.Key] = f.Value
+	}
+	old, err := p.readSaved()
+	if err != nil {
+		return err
+	}
+	if equalJSON(old, plain) && (len(plain) > 0 || fileExists(p.ConfigPath())) {
+		return nil
+	}
+	return writeJSONAtomic(p.ConfigPath(), plain)
+}
+
+func equalJSON(a, b map[string]any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+// readSaved reads config.json; a missing file is an empty config.
+func (p *Plugin) readSaved() (map[string]any, error) {
+	path := p.ConfigPath()
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return map[string]any{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the saved config of plugin %s: %w", p.ID, err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, jsrt.WithHint(fmt.Errorf("the saved config %s is not valid JSON: %v", path, err),
+			"fix or delete the file; the plugin will ask again for what is missing")
+	}
+	return m, nil
+}
+
+// writeJSONAtomic writes v to path through a temporary file in the same
+// directory, synced and renamed, so a crash leaves either the old or the
+// new file, never half of one.
+func writeJSONAtomic(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".config-*.json")
+	if err != nil {
+		return fmt.Errorf("saving config: %w", err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("saving config: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("saving config: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("saving config: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+func (p *Plugin) secrets() (*secrets.Scoped, error) {
+	if p.host.Secrets == nil {
+		return nil, errors.New("no secret backend configured")
+	}
+	return secrets.NewScoped(p.host.Secrets, p.ID)
+}

@@ -1,0 +1,159 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/dop251/goja"
+
+	"host/bindings/abort"
+	"host/bindings/console"
+	"host/bindings/secrets"
+	"host/bindings/store"
+)
+
+// ActivateError is onActivate throwing or rejecting: the plugin refused its
+// configuration or failed to start. Err is usually a *jsrt.JSError.
+type ActivateError struct {
+	Plugin string
+	Err    error
+}
+
+func (e *ActivateError) Error() string { return e.Err.Error() }
+func (e *ActivateError) Unwrap() error { return e.Err }
+
+// Activate validates config against the configSchema, builds the
+// PluginContext (id, config, secrets, store, log, signal) and awaits
+// onActivate. A schema problem is a *schema.ValidationError; onActivate
+// failing an *ActivateError. Nothing is saved here: the caller saves the
+// setup after a successful activation.
+func (p *Plugin) Activate(ctx context.Context, s *Setup) error {
+	cfg, err := s.Validate()
+	if err != nil {
+		return err
+	}
+	sec, err := p.secrets()
+	if err != nil {
+		return err
+	}
+	if p.host.Store == nil {
+		return errors.New("no store configured")
+	}
+	st := p.host.Store.Plugin(p.ID)
+	p.mu.Lock()
+	p.activated = cfg
+	p.mu.Unlock()
+	_, err = p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
+		c, err := p.newContext(vm, cfg, sec, st)
+		if err != nil {
+			return nil, err
+		}
+		p.ctxObj = c
+		fn, ok := goja.AssertFunction(p.def.Get("onActivate"))
+		if !ok {
+			return goja.Undefined(), nil
+		}
+		return fn(p.def, c)
+	})
+	if err != nil {
+		return &ActivateError{Plugin: p.ID, Err: err}
+	}
+	p.mu.Lock()
+	p.active = true
+	p.mu.Unlock()
+	return nil
+}
+
+// newContext builds the PluginContext object. On the loop.
+func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.Scoped, st *store.Store) (*goja.Object, error) {
+	c := vm.NewObject()
+	ctrl, err := abort.NewController(vm)
+	if err != nil {
+		return nil, err
+	}
+	p.controller = ctrl
+	conf, err := toFrozenJS(vm, cfg)
+	if err != nil {
+		return nil, err
+	}
+	sink := func(e console.Entry) {
+		e.Plugin = p.ID
+		if p.host.Log != nil {
+			p.host.Log(e)
+		}
+	}
+	for _, kv := range []struct {
+		k string
+		v any
+	}{
+		{"id", p.ID},
+		{"config", conf},
+		{"secrets", secrets.NewObject(p.rt, vm, sec)},
+		{"store", store.NewObject(p.rt, vm, st)},
+		{"log", console.NewObject(vm, p.ID, sink, false)},
+		{"signal", ctrl.Signal()},
+	} {
+		if err := c.DefineDataProperty(kv.k, vm.ToValue(kv.v), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// toFrozenJS turns config into a frozen plain JS object (via JSON, so the
+// plugin sees ordinary objects and arrays).
+func toFrozenJS(vm *goja.Runtime, v map[string]any) (goja.Value, error) {
+	o := vm.ToValue(v)
+	js := vm.Get("JSON").ToObject(vm)
+	stringify, _ := goja.AssertFunction(js.Get("stringify"))
+	parse, _ := goja.AssertFunction(js.Get("parse"))
+	s, err := stringify(js, o)
+	if err != nil {
+		return nil, err
+	}
+	out, err := parse(js, s)
+	if err != nil {
+		return nil, err
+	}
+	freeze, _ := goja.AssertFunction(vm.Get("Object").ToObject(vm).Get("freeze"))
+	if _, err := freeze(nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Deactivate aborts ctx.signal, awaits onDeactivate (when the plugin was
+// active and defines one) and closes the runtime, stopping its timers and
+// pending work. It always closes; the error is onDeactivate's failure.
+func (p *Plugin) Deactivate(ctx context.Context) error {
+	p.mu.Lock()
+	active := p.active
+	p.active = false
+	p.mu.Unlock()
+	defer p.Close()
+	if !active {
+		return nil
+	}
+	_, err := p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
+		if p.controller != nil {
+			p.controller.Abort(vm, "plugin deactivated")
+		}
+		fn, ok := goja.AssertFunction(p.def.Get("onDeactivate"))
+		if !ok {
+			return goja.Undefined(), nil
+		}
+		return fn(p.def, p.ctxObj)
+	})
+	if err != nil {
+		return fmt.Errorf("onDeactivate failed: %w", err)
+	}
+	return nil
+}
+
+// Active reports whether onActivate succeeded and Deactivate has not run.
+func (p *Plugin) Active() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.active
+}

@@ -1,0 +1,585 @@
+// Package plugin is the Go side of `definePlugin` and of the plugin
+// lifecycle: Load (build, run, read and check the definition) -> Setup
+// (which config fields are known, from where, and which are missing: data,
+// not prompts) -> Activate (validated config, the PluginContext, onActivate)
+// -> Deactivate (ctx.signal aborted, onDeactivate, runtime closed). It never
+// prints or prompts; the CLI turns its data into a conversation.
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+
+	"host/bindings/abort"
+	"host/bindings/console"
+	"host/bindings/fetch"
+	"host/bindings/secrets"
+	"host/bindings/store"
+	"host/bindings/zod"
+	"host/jsrt"
+	"host/schema"
+)
+
+// Host holds what every plugin instance in this process shares. Its fields
+// must be set before Load and not changed after.
+type Host struct {
+	// DataDir holds plugins/<id>/config.json; the store database is opened
+	// by the caller (usually DataDir/store.db).
+	DataDir string
+	Secrets secrets.Backend
+	Store   *store.DB
+	// HTTP is the client behind the plugin's fetch (and OAuth).
+	HTTP *http.Client
+	// Log receives what plugins print and errors nobody caught. It is
+	// called on the plugin's loop goroutine and must not block.
+	Log console.Sink
+	// Timeout bounds one entry into plugin code (default jsrt's 30 s);
+	// CallTimeout bounds each Go call a plugin makes (default 30 s).
+	Timeout, CallTimeout time.Duration
+	// WorkDir is where positions in errors are relative to (default cwd).
+	WorkDir string
+}
+
+// Plugin is one loaded plugin instance with its own JS runtime. Methods are
+// safe to call from one goroutine at a time (the CLI's); they hand JS work
+// to the runtime's loop.
+type Plugin struct {
+	ID          string
+	Name        string
+	Version     string
+	Description string
+	File        string // the entry file as shown in messages
+	Inputs      []string
+	Config      *schema.Schema // the object configSchema; an empty object when absent
+	Auth        *Auth          // nil when the plugin declares no auth
+
+	host *Host
+	rt   *jsrt.Runtime
+
+	// loop-only
+	def        *goja.Object
+	defPos     string
+	ctxObj     *goja.Object
+	controller *abort.Controller
+	hasTools   bool
+
+	mu        sync.Mutex
+	active    bool
+	closed    bool
+	idHolder  *string
+	activated map[string]any
+}
+
+// Auth is the plugin's auth declaration.
+type Auth struct {
+	Type   string // "token" or "oauth2"
+	Fields []AuthField
+	OAuth2 *OAuth2
+}
+
+// AuthField is one entry of a token auth's fields: help for a config field.
+type AuthField struct {
+	Key      string
+	Label    string
+	HelpURL  string
+	HelpText string
+}
+
+// OAuth2 is an oauth2 auth declaration.
+type OAuth2 struct {
+	AuthorizationURL       string
+	TokenURL               string
+	Scopes                 []string
+	PKCE                   bool
+	ClientID               string
+	DeviceAuthorizationURL string
+	RedirectPort           int
+}
+
+// DefinitionError is a plugin definition that is not usable, at the
+// position of its definePlugin call.
+type DefinitionError struct {
+	Pos      string // "plugin.ts:3:16"
+	Problems []string
+}
+
+func (e *DefinitionError) Error() string {
+	var b strings.Builder
+	if e.Pos != "" {
+		b.WriteString(e.Pos)
+		b.WriteString(": ")
+	}
+	b.WriteString("invalid plugin definition: ")
+	b.WriteString(strings.Join(e.Problems, "; "))
+	return b.String()
+}
+
+// globalName is the variable the bundle assigns the module's exports to.
+const globalName = "__hostPluginModule"
+
+// hostModule is `import ... from "host:plugin"`.
+const hostModule = `export const definePlugin = globalThis.definePlugin;
+export const z = globalThis.z;
+export const fetch = (...a) => globalThis.fetch(...a);
+export default { definePlugin, z };
+`
+
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// DefaultID is the id of a plugin file that declares none: the directory
+// name for plugin.ts/index.ts (and .js), else the file name without its
+// extension, lower-cased.
+func DefaultID(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	base := filepath.Base(abs)
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
+	if stem == "plugin" || stem == "index" {
+		stem = filepath.Base(filepath.Dir(abs))
+	}
+	return strings.ToLower(stem)
+}
+
+// Load builds the plugin file, runs it in a fresh runtime and reads its
+// definition. A build error is a *jsrt.BuildError; an exception at load a
+// *jsrt.JSError; a bad definition a *DefinitionError. On error nothing is
+// left running.
+func Load(ctx context.Context, h *Host, path string) (*Plugin, error) {
+	b, err := jsrt.Build(jsrt.BuildOptions{
+		Entry:      path,
+		WorkDir:    h.WorkDir,
+		Virtual:    map[string]string{"host:plugin": hostModule},
+		GlobalName: globalName,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return LoadBundle(ctx, h, b, path)
+}
+
+// LoadBundle is Load for a bundle already built.
+func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plugin, error) {
+	id := DefaultID(path)
+	p := &Plugin{ID: id, File: b.File, Inputs: b.Inputs, host: h, idHolder: &id}
+	p.rt = jsrt.New(jsrt.Options{
+		Timeout:     h.Timeout,
+		CallTimeout: h.CallTimeout,
+		OnError: func(err error) {
+			if h.Log != nil {
+				h.Log(console.Entry{Plugin: *p.idHolder, Level: console.Error, Message: err.Error()})
+			}
+		},
+	})
+	var defs []*goja.Object
+	var defPos []string
+	err := p.rt.Do(ctx, func(vm *goja.Runtime) error {
+		console.Install(vm, "", func(e console.Entry) {
+			e.Plugin = *p.idHolder
+			if h.Log != nil {
+				h.Log(e)
+			}
+		})
+		if err := abort.Install(vm); err != nil {
+			return err
+		}
+		if err := zod.Install(vm); err != nil {
+			return err
+		}
+		if err := fetch.Install(p.rt, vm, h.HTTP); err != nil {
+			return err
+		}
+		return vm.Set("definePlugin", func(c goja.FunctionCall) goja.Value {
+			arg := c.Argument(0)
+			o, ok := arg.(*goja.Object)
+			if !ok || goja.IsNull(arg) {
+				jsrt.Throw(vm, jsrt.TypeErrorf("definePlugin expects an object like { configSchema, auth, onActivate }, got %s", typeName(arg)))
+			}
+			defs = append(defs, o)
+			defPos = append(defPos, jsrt.CallerPosition(vm))
+			return o
+		})
+	})
+	if err == nil {
+		err = p.rt.RunBundle(ctx, b)
+	}
+	if err == nil {
+		err = p.rt.Do(ctx, func(vm *goja.Runtime) error {
+			mod := vm.Get(globalName)
+			var exp goja.Value
+			if mo, ok := mod.(*goja.Object); ok {
+				exp = mo.Get("default")
+			}
+			if exp == nil || goja.IsUndefined(exp) {
+				if len(defs) == 0 {
+					return &DefinitionError{Pos: b.File, Problems: []string{"the file has no default export; write `export default definePlugin({ ... })`"}}
+				}
+				return &DefinitionError{Pos: defPos[len(defPos)-1], Problems: []string{"definePlugin(...) was called but its result is not the default export; write `export default definePlugin({ ... })`"}}
+			}
+			idx := -1
+			for i, d := range defs {
+				if d.SameAs(exp) {
+					idx = i
+				}
+			}
+			if idx < 0 {
+				return &DefinitionError{Pos: b.File, Problems: []string{"the default export is not the result of definePlugin(...); write `export default definePlugin({ ... })`"}}
+			}
+			p.def = defs[idx]
+			p.defPos = defPos[idx]
+			return p.readDefinition(vm)
+		})
+	}
+	if err != nil {
+		p.rt.Close()
+		return nil, err
+	}
+	*p.idHolder = p.ID
+	return p, nil
+}
+
+var knownKeys = map[string]bool{
+	"id": true, "name": true, "version": true, "description": true,
+	"configSchema": true, "auth": true, "onActivate": true, "onDeactivate": true,
+	"tools": true, "loop": true,
+}
+
+// readDefinition checks the definition and fills p. On the loop.
+func (p *Plugin) readDefinition(vm *goja.Runtime) error {
+	d := p.def
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	for _, k := range d.Keys() {
+		if !knownKeys[k] {
+			if s := suggest(k); s != "" {
+				bad("unknown key %q (did you mean %q?)", k, s)
+			} else {
+				bad("unknown key %q; known keys: id, name, version, description, configSchema, auth, onActivate, onDeactivate, tools, loop", k)
+			}
+		}
+	}
+	str := func(key string) string {
+		v := d.Get(key)
+		if v == nil || goja.IsUndefined(v) {
+			return ""
+		}
+		s, ok := v.Export().(string)
+		if !ok {
+			bad("%s must be a string, got %s", key, typeName(v))
+		}
+		return s
+	}
+	if id := str("id"); id != "" {
+		if !idRE.MatchString(id) {
+			bad("id %q must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit", id)
+		} else {
+			p.ID = id
+		}
+	} else if !idRE.MatchString(p.ID) {
+		bad("the plugin id %q taken from the file name is not usable; set `id: 'my-plugin'` (a-z, 0-9, '.', '_', '-')", p.ID)
+	}
+	p.Name = str("name")
+	if p.Name == "" {
+		p.Name = p.ID
+	}
+	p.Version = str("version")
+	p.Description = str("description")
+
+	p.Config = schema.Object()
+	if v := d.Get("configSchema"); v != nil && !goja.IsUndefined(v) {
+		s, ok := zod.SchemaOf(v)
+		switch {
+		case !ok:
+			bad("configSchema must be a z.object({...}), got %s", typeName(v))
+		case s.Kind() != schema.KindObject:
+			bad("configSchema must be a z.object({...}), got z.%s()", s.Kind())
+		default:
+			p.Config = s
+		}
+	}
+	for _, fn := range []string{"onActivate", "onDeactivate"} {
+		if v := d.Get(fn); v != nil && !goja.IsUndefined(v) {
+			if _, ok := goja.AssertFunction(v); !ok {
+				bad("%s must be a function, got %s", fn, typeName(v))
+			}
+		}
+	}
+	if v := d.Get("auth"); v != nil && !goja.IsUndefined(v) {
+		p.Auth = p.readAuth(v, bad)
+	}
+	if v := d.Get("tools"); v != nil && !goja.IsUndefined(v) {
+		to, ok := v.(*goja.Object)
+		if !ok {
+			bad("tools must be an object of { description, run(input, ctx) }, got %s", typeName(v))
+		} else {
+			for _, name := range to.Keys() {
+				t, ok := to.Get(name).(*goja.Object)
+				if !ok {
+					bad("tools.%s must be an object { description, run(input, ctx) }", name)
+					continue
+				}
+				if _, ok := goja.AssertFunction(t.Get("run")); !ok {
+					bad("tools.%s.run must be a function", name)
+				}
+				if in := t.Get("input"); in != nil && !goja.IsUndefined(in) {
+					if s, ok := zod.SchemaOf(in); !ok || s.Kind() != schema.KindObject {
+						bad("tools.%s.input must be a z.object({...})", name)
+					}
+				}
+			}
+			p.hasTools = true
+		}
+	}
+	if v := d.Get("loop"); v != nil && !goja.IsUndefined(v) {
+		lo, ok := v.(*goja.Object)
+		if !ok {
+			bad("loop must be an object { every: '30s' | milliseconds, run(ctx) }, got %s", typeName(v))
+		} else {
+			if _, ok := goja.AssertFunction(lo.Get("run")); !ok {
+				bad("loop.run must be a function")
+			}
+			if _, err := ParseEvery(lo.Get("every").Export()); err != nil {
+				bad("loop.every: %v", err)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return &DefinitionError{Pos: p.defPos, Problems: problems}
+	}
+	return nil
+}
+
+func (p *Plugin) readAuth(v goja.Value, bad func(string, ...any)) *Auth {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		bad("auth must be an object like { type: 'token', fields: [...] } or { type: 'oauth2', ... }, got %s", typeName(v))
+		return nil
+	}
+	a := &Auth{}
+	t, _ := o.Get("type").Export().(string)
+	a.Type = t
+	getStr := func(obj *goja.Object, path, key string, required bool) string {
+		x := obj.Get(key)
+		if x == nil || goja.IsUndefined(x) {
+			if required {
+				bad("%s.%s is required", path, key)
+			}
+			return ""
+		}
+		s, ok := x.Export().(string)
+		if !ok {
+			bad("%s.%s must be a string, got %s", path, key, typeName(x))
+		}
+		return s
+	}
+	switch t {
+	case "token":
+		fv := o.Get("fields")
+		arr, ok := fv.(*goja.Object)
+		if fv == nil || goja.IsUndefined(fv) || !ok || arr.ClassName() != "Array" {
+			bad("auth.fields must be an array of { key, label, helpUrl?, helpText? }")
+			return a
+		}
+		n := int(arr.Get("length").ToInteger())
+		if n == 0 {
+			bad("auth.fields is empty; list the config fields that hold the token, e.g. [{ key: 'token', label: 'API Token' }]")
+		}
+		for i := 0; i < n; i++ {
+			path := fmt.Sprintf("auth.fields[%d]", i)
+			fo, ok := arr.Get(fmt.Sprint(i)).(*goja.Object)
+			if !ok {
+				bad("%s must be an object { key, label, helpUrl?, helpText? }", path)
+				continue
+			}
+			f := AuthField{
+				Key:      getStr(fo, path, "key", true),
+				Label:    getStr(fo, path, "label", false),
+				HelpURL:  getStr(fo, path, "helpUrl", false),
+				HelpText: getStr(fo, path, "helpText", false),
+			}
+			if f.Key != "" {
+				if _, ok := p.Config.Field(f.Key); !ok {
+					keys := make([]string, 0)
+					for _, cf := range p.Config.Fields() {
+						keys = append(keys, cf.Key)
+					}
+					if len(keys) == 0 {
+						bad("%s.key %q is not a field of configSchema (configSchema has no fields); add `%s: z.string().secret()` to configSchema", path, f.Key, f.Key)
+					} else {
+						bad("%s.key %q is not a field of configSchema (fields: %s); add it to configSchema or fix the key", path, f.Key, strings.Join(keys, ", "))
+					}
+				}
+			}
+			a.Fields = append(a.Fields, f)
+		}
+	case "oauth2":
+		oa := &OAuth2{PKCE: true}
+		oa.AuthorizationURL = getStr(o, "auth", "authorizationUrl", true)
+		oa.TokenURL = getStr(o, "auth", "tokenUrl", true)
+		oa.ClientID = getStr(o, "auth", "clientId", false)
+		oa.DeviceAuthorizationURL = getStr(o, "auth", "deviceAuthorizationUrl", false)
+		for _, u := range []struct{ k, v string }{{"authorizationUrl", oa.AuthorizationURL}, {"tokenUrl", oa.TokenURL}, {"deviceAuthorizationUrl", oa.DeviceAuthorizationURL}} {
+			if u.v != "" && !strings.HasPrefix(u.v, "https://") && !strings.HasPrefix(u.v, "http://") {
+				bad("auth.%s must be an http(s) URL, got %q", u.k, u.v)
+			}
+		}
+		if sv := o.Get("scopes"); sv != nil && !goja.IsUndefined(sv) {
+			list, ok := sv.Export().([]any)
+			if !ok {
+				bad("auth.scopes must be an array of strings")
+			}
+			for _, s := range list {
+				str, ok := s.(string)
+				if !ok {
+					bad("auth.scopes must be an array of strings")
+					break
+				}
+				oa.Scopes = append(oa.Scopes, str)
+			}
+		}
+		if pv := o.Get("pkce"); pv != nil && !goja.IsUndefined(pv) {
+			b, ok := pv.Export().(bool)
+			if !ok {
+				bad("auth.pkce must be true or false")
+			}
+			oa.PKCE = b
+		}
+		if rv := o.Get("redirectPort"); rv != nil && !goja.IsUndefined(rv) {
+			port := rv.ToInteger()
+			if port < 1 || port > 65535 {
+				bad("auth.redirectPort must be a port number 1-65535")
+			}
+			oa.RedirectPort = int(port)
+		}
+		if oa.ClientID == "" {
+			if _, ok := p.Config.Field("clientId"); !ok {
+				bad("auth.clientId is not set and configSchema has no clientId field; set one of them")
+			}
+		}
+		a.OAuth2 = oa
+	case "":
+		bad("auth.type is required: 'token' or 'oauth2'")
+	default:
+		bad("auth.type %q is not supported; use 'token' or 'oauth2'", t)
+	}
+	return a
+}
+
+// ParseEvery reads a loop interval: milliseconds as a number, or a duration
+// string such as "30s", "5m", "1h30m", "500ms".
+func ParseEvery(v any) (time.Duration, error) {
+	var d time.Duration
+	switch x := v.(type) {
+	case int64:
+		d = time.Duration(x) * time.Millisecond
+	case float64:
+		d = time.Duration(x * float64(time.Millisecond))
+	case string:
+		var err error
+		if d, err = time.ParseDuration(x); err != nil {
+			return 0, fmt.Errorf("%q is not a duration; use a string like '30s' or '5m', or milliseconds", x)
+		}
+	case nil:
+		return 0, errors.New("is required: a string like '30s' or milliseconds")
+	default:
+		return 0, fmt.Errorf("must be a string like '30s' or milliseconds, got %T", v)
+	}
+	if d < 10*time.Millisecond {
+		return 0, fmt.Errorf("%s is too short; the minimum is 10ms", d)
+	}
+	return d, nil
+}
+
+func suggest(k string) string {
+	best, bestD := "", 3
+	for known := range knownKeys {
+		if d := distance(strings.ToLower(k), strings.ToLower(known)); d < bestD {
+			best, bestD = known, d
+		}
+	}
+	return best
+}
+
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func typeName(v goja.Value) string {
+	switch {
+	case v == nil || goja.IsUndefined(v):
+		return "undefined"
+	case goja.IsNull(v):
+		return "null"
+	}
+	if _, ok := goja.AssertFunction(v); ok {
+		return "a function"
+	}
+	if o, ok := v.(*goja.Object); ok && o.ClassName() == "Array" {
+		return "an array"
+	}
+	switch v.Export().(type) {
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case int64, float64:
+		return "a number"
+	}
+	return "an object"
+}
+
+// Runtime is the plugin's JS runtime, for bindings layered on top (tools,
+// loop, OAuth).
+func (p *Plugin) Runtime() *jsrt.Runtime { return p.rt }
+
+// Close stops the plugin's runtime without calling onDeactivate. Safe after
+// a failed Activate and more than once.
+func (p *Plugin) Close() {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.closed = true
+	p.mu.Unlock()
+	p.rt.Close()
+}
+
+func configPath(dataDir, id string) string {
+	return filepath.Join(dataDir, "plugins", id, "config.json")
+}
+
+// ConfigPath is where the plugin's non-secret config is saved.
+func (p *Plugin) ConfigPath() string { return configPath(p.host.DataDir, p.ID) }
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

@@ -1,0 +1,22 @@
+/**
+ * A plugin's secrets, kept in the OS keyring (macOS Keychain, Windows
+ * Credential Manager, Linux Secret Service). Scoped to the plugin: one
+ * plugin cannot read another's secrets. Values never reach config files,
+ * the store or logs; the host masks them in everything the plugin prints.
+ *
+ * Every method returns a Promise. Invalid arguments reject with a TypeError;
+ * an unreachable keyring rejects with an Error whose `code` says why
+ * (ERR_SECRET_NO_SESSION_BUS, ERR_SECRET_NO_SECRET_SERVICE,
+ * ERR_SECRET_TIMEOUT, ERR_SECRET_LOCKED, ERR_SECRET_STORE_FAILED) and whose
+ * `hint` says what the user can do.
+ */
+interface SecretStore {
+  /** The stored value, or `undefined` when `key` has none. */
+  get(key: string): Promise<string | undefined>;
+  /** Stores `value` under `key`, replacing any previous value. */
+  set(key: string, value: string): Promise<void>;
+  /** Whether `key` has a value. */
+  has(key: string): Promise<boolean>;
+  /** Removes `key`; resolves also when it had no value. */
+  delete(key: string): Promise<void>;
+}

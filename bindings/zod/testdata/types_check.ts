@@ -1,0 +1,80 @@
+// Type-level checks for zod.d.ts: `tsc --noEmit --strict zod.d.ts testdata/types_check.ts`
+// must pass; zod_test.go also runs this file on the real binding.
+// Each Expect<Equal<...>> fails to compile when an inferred type is wrong.
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Expect<T extends true> = T;
+
+const configSchema = z.object({
+  token: z.string().secret().label('API Token').section('Authentication'),
+  baseUrl: z.string().url().default('https://api.example.com'),
+  retries: z.number().int().min(0).optional(),
+  region: z.enum(['eu', 'us']),
+  tags: z.array(z.string()).nonempty(),
+  mode: z.literal('fast'),
+  note: z.string().nullable(),
+  nested: z.object({ on: z.boolean() }).partial(),
+});
+type Config = z.infer<typeof configSchema>;
+type _c = Expect<
+  Equal<
+    Config,
+    {
+      token: string;
+      baseUrl: string;
+      region: 'eu' | 'us';
+      tags: [string, ...string[]];
+      mode: 'fast';
+      note: string | null;
+      nested: { on?: boolean | undefined };
+      retries?: number | undefined;
+    }
+  >
+>;
+type ConfigIn = z.input<typeof configSchema>;
+type _i = Expect<Equal<ConfigIn['baseUrl'], string | undefined>>;
+
+const a = z.string();
+const b = a.min(3, 'too short').max(10, { message: 'too long' }).regex(/^[a-z]+$/);
+const s: string = b.parse('abc');
+const r = configSchema.safeParse({});
+if (!r.success) {
+  const msgs: string[] = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  void msgs;
+} else {
+  const t: string = r.data.token;
+  void t;
+}
+try {
+  configSchema.parse({});
+} catch (e) {
+  if (e instanceof z.ZodError) {
+    const f: { [k: string]: string[] } = e.flatten().fieldErrors;
+    void f;
+  }
+}
+const picked = configSchema.pick({ token: true }).extend({ x: z.number().default(1) });
+type _p = Expect<Equal<z.infer<typeof picked>, { token: string; x: number }>>;
+const omitted = configSchema.omit({ tags: true, nested: true, note: true, mode: true, region: true, retries: true, baseUrl: true });
+type _o = Expect<Equal<z.infer<typeof omitted>, { token: string }>>;
+const keys = configSchema.keyof();
+type _k = Expect<Equal<z.infer<typeof keys>, keyof Config>>;
+const e = z.enum(['a', 'b']);
+const ea: 'a' = e.enum.a;
+const opts: readonly ['a', 'b'] = e.options;
+const tokenField: z.ZodString = configSchema.shape.token;
+const desc: string | undefined = z.number().describe('n').description;
+const p: Promise<number> = z.number().parseAsync(1);
+const d = z.string().optional().default('x');
+type _d = Expect<Equal<z.infer<typeof d>, string>>;
+const lit = z.literal(3);
+type _l = Expect<Equal<z.infer<typeof lit>, 3>>;
+const pass = z.object({ a: z.string() }).passthrough();
+const pv: unknown = pass.parse({ a: 'x', anything: 1 }).anything;
+void [s, ea, opts, tokenField, desc, p, pv];
+// Wrong uses the types reject (never called: they throw at run time).
+export function rejected() {
+  // @ts-expect-error min is a string/number/array check, not boolean
+  z.boolean().min(1);
+  // @ts-expect-error z.enum needs at least one value
+  z.enum([]);
+}

@@ -1,0 +1,379 @@
+package zod_test
+
+import (
+	"errors"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/dop251/goja"
+	"github.com/evanw/esbuild/pkg/api"
+
+	"host/bindings/zod"
+	"host/schema"
+)
+
+func newVM(t testing.TB) *goja.Runtime {
+	t.Helper()
+	vm := goja.New()
+	if err := zod.Install(vm); err != nil {
+		t.Fatal(err)
+	}
+	return vm
+}
+
+// run evaluates a snippet whose last expression is JSON.stringify'd.
+func run(t testing.TB, vm *goja.Runtime, src string) (string, error) {
+	t.Helper()
+	v, err := vm.RunString("JSON.stringify((() => {" + src + "})())")
+	if err != nil {
+		return "", err
+	}
+	return v.String(), nil
+}
+
+func TestZod(t *testing.T) {
+	tests := []struct {
+		name, js, want string
+	}{
+		{"spec token field", `
+			const s = z.object({ token: z.string().secret().label('API Token').section('Authentication') });
+			return [s.safeParse({ token: 'fake-token-123' }), s.safeParse({}).error.issues];`,
+			`[{"success":true,"data":{"token":"fake-token-123"}},[{"code":"invalid_type","path":["token"],"message":"Required"}]]`},
+		{"immutable chaining", `
+			const a = z.string(); const b = a.min(3); const c = a.optional();
+			return [a.safeParse('x').success, b.safeParse('x').success, a.isOptional(), c.isOptional(), a === b];`,
+			`[true,false,false,true,false]`},
+		{"order, defaults and stripping", `
+			return z.object({ b: z.number(), a: z.string().default('x'), o: z.boolean().optional() })
+				.parse({ c: 2, a: undefined, b: 1 });`,
+			`{"b":1,"a":"x"}`},
+		{"nested paths", `
+			const s = z.object({ items: z.array(z.object({ name: z.string() })) });
+			const r = s.safeParse({ items: [{ name: 'a' }, { name: 'b' }, { name: 3 }] });
+			return [r.success, r.error.issues[0].path, r.error.message];`,
+			`[false,["items",2,"name"],"items[2].name: Expected string, received number"]`},
+		{"parse throws ZodError", `
+			try { z.number().int().parse(1.5); return 'no throw'; }
+			catch (e) { return [e instanceof z.ZodError, e instanceof Error, e.name, e.message, e.issues.length, e.errors === e.issues]; }`,
+			`[true,true,"ZodError","Expected integer, received float",1,true]`},
+		{"flatten", `
+			const r = z.object({ a: z.string(), b: z.number() }).safeParse({ b: 'x' });
+			return r.error.flatten();`,
+			`{"formErrors":[],"fieldErrors":{"a":["Required"],"b":["Expected number, received string"]}}`},
+		{"string checks", `
+			const msgs = (s, v) => { const r = s.safeParse(v); return r.success ? 'ok' : r.error.issues.map(i => i.message).join('; '); };
+			return [
+				msgs(z.string().min(3), 'ab'), msgs(z.string().max(2), 'abc'), msgs(z.string().length(2), 'a'),
+				msgs(z.string().url(), 'nope'), msgs(z.string().url(), 'https://example.com'),
+				msgs(z.string().email(), 'a@b'), msgs(z.string().email(), 'me@example.com'),
+				msgs(z.string().regex(/^[a-z]+$/i), 'AbC'), msgs(z.string().regex(/^[a-z]+$/), 'AbC'),
+				msgs(z.string().nonempty(), ''), msgs(z.string(), 5),
+			];`,
+			`["String must contain at least 3 character(s)","String must contain at most 2 character(s)","String must contain exactly 2 character(s)","Invalid url","ok","Invalid email","ok","ok","Invalid","String must contain at least 1 character(s)","Expected string, received number"]`},
+		{"number checks", `
+			const msgs = (s, v) => { const r = s.safeParse(v); return r.success ? 'ok' : r.error.issues.map(i => i.message).join('; '); };
+			return [
+				msgs(z.number().min(1), 0), msgs(z.number().max(10), 11), msgs(z.number().gt(0), 0), msgs(z.number().lt(5), 5),
+				msgs(z.number().positive(), 0), msgs(z.number().nonnegative(), -1), msgs(z.number().negative(), 0),
+				msgs(z.number().int(), 2), msgs(z.number(), NaN), msgs(z.number(), '1'), msgs(z.number().gte(2).lte(3), 2.5),
+				msgs(z.number().finite(), -Infinity),
+			];`,
+			`["Number must be greater than or equal to 1","Number must be less than or equal to 10","Number must be greater than 0","Number must be less than 5","Number must be greater than 0","Number must be greater than or equal to 0","Number must be less than 0","ok","Expected number, received nan","Expected number, received string","ok","Number must be finite"]`},
+		{"custom messages", `
+			return [z.string().min(3, 'too short').safeParse('a').error.issues[0].message,
+				z.string().email({ message: 'bad mail' }).safeParse('a').error.issues[0].message,
+				z.string({ invalid_type_error: 'need text' }).safeParse(1).error.issues[0].message];`,
+			`["too short","bad mail","need text"]`},
+		{"enum", `
+			const e = z.enum(['a', 'b']);
+			return [e.options, e.enum, e.parse('a'), e.safeParse('c').error.issues[0], e.safeParse(1).error.message];`,
+			`[["a","b"],{"a":"a","b":"b"},"a",{"code":"invalid_enum_value","path":[],"message":"Invalid enum value. Expected 'a' | 'b', received 'c'"},"Expected 'a' | 'b', received number"]`},
+		{"literal", `
+			return [z.literal('x').parse('x'), z.literal(2).parse(2), z.literal(true).value,
+				z.literal('x').safeParse('y').error.message, z.literal(null).parse(null)];`,
+			`["x",2,true,"Invalid literal value, expected \"x\"",null]`},
+		{"optional, nullable, default", `
+			return [z.string().optional().parse(undefined) === undefined, z.string().nullable().parse(null),
+				z.string().nullish().parse(undefined) === undefined,
+				z.number().default(5).parse(undefined), z.array(z.string()).default(() => ['x']).parse(undefined),
+				z.object({ a: z.number().default(1) }).default({}).parse(undefined),
+				z.string().optional().safeParse(null).success];`,
+			`[true,null,true,5,["x"],{"a":1},false]`},
+		{"arrays", `
+			const a = z.string().array().min(1);
+			return [a.parse(['x']), a.safeParse([]).error.message, a.element.parse('y'),
+				z.array(z.number()).max(1).safeParse([1, 2]).error.message,
+				z.array(z.number()).safeParse({}).error.message];`,
+			`[["x"],"Array must contain at least 1 element(s)","y","Array must contain at most 1 element(s)","Expected array, received object"]`},
+		{"object helpers", `
+			const tok = z.string();
+			const o = z.object({ token: tok, n: z.number() });
+			const keys = (s) => Object.keys(s.shape).join(',');
+			return [o.shape.token === tok, keys(o.extend({ x: z.boolean() })), keys(o.pick({ n: true })),
+				keys(o.omit({ n: true })), o.partial().parse({}), o.keyof().options,
+				keys(o.merge(z.object({ m: z.string() }))), keys(o.optional()), keys(o.partial())];`,
+			`[true,"token,n,x","n","token",{},["token","n"],"token,n,m","token,n","token,n"]`},
+		{"strict and passthrough", `
+			const o = z.object({ a: z.string() });
+			return [o.strict().safeParse({ a: 'x', z: 1, b: 2 }).error.message, o.passthrough().parse({ a: 'x', b: [1] })];`,
+			`["Unrecognized key(s) in object: 'b', 'z'",{"a":"x","b":[1]}]`},
+		{"any keeps the same value", `
+			const v = { deep: [1, { x: 2 }] };
+			const out = z.object({ v: z.any(), u: z.unknown() }).parse({ v, u: 3 });
+			return [out.v === v, out.u];`,
+			`[true,3]`},
+		{"received types", `
+			const m = (v) => z.string().safeParse(v).error.message;
+			return [m(undefined), m(null), m(1), m(true), m([]), m({}), m(() => 1), m(new Date(0))];`,
+			`["Required","Expected string, received null","Expected string, received number","Expected string, received boolean","Expected string, received array","Expected string, received object","Expected string, received function","Expected string, received date"]`},
+		{"metadata getters", `
+			return [z.string().describe('d').description, z.string({ description: 'p' }).description, z.string().description === undefined];`,
+			`["d","p",true]`},
+		{"jsonSchema", `
+			return z.object({ t: z.string().secret().label('API Token').section('Auth'), r: z.string().regex(/^a+$/i) }).jsonSchema().properties;`,
+			`{"t":{"type":"string","title":"API Token","x-section":"Auth","writeOnly":true,"x-secret":true},"r":{"type":"string","pattern":"^a+$"}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vm := newVM(t)
+			got, err := run(t, vm, tt.js)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Fatalf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestZodParseAsync(t *testing.T) {
+	vm := newVM(t)
+	v, err := vm.RunString(`z.number().parseAsync(2)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := v.Export().(*goja.Promise)
+	if p.State() != goja.PromiseStateFulfilled || p.Result().ToInteger() != 2 {
+		t.Fatalf("state %v result %v", p.State(), p.Result())
+	}
+	v, _ = vm.RunString(`z.number().parseAsync('x')`)
+	p = v.Export().(*goja.Promise)
+	if p.State() != goja.PromiseStateRejected || !strings.Contains(p.Result().String(), "Expected number") {
+		t.Fatalf("state %v result %v", p.State(), p.Result())
+	}
+}
+
+func TestZodErrors(t *testing.T) {
+	tests := []struct {
+		name, js, want string
+	}{
+		{"field not a schema", `z.object({ a: 1 })`, `TypeError: z.object(): field "a" must be a z schema, got number`},
+		{"empty enum", `z.enum([])`, `TypeError: z.enum(values): values must not be empty`},
+		{"enum non-string", `z.enum(['a', 2])`, `TypeError: z.enum(values): value 1 is not a string`},
+		{"min not a number", `z.string().min('3')`, `TypeError: .min(n): n must be a number, got string`},
+		{"label not a string", `z.string().label(3)`, `TypeError: .label(text): text must be a string, got number`},
+		{"detached method", `const p = z.string().parse; p('x')`, `TypeError: .parse() called on a value that is not a z schema`},
+		{"array of nothing", `z.array()`, `TypeError: z.array(): argument 1 must be a z schema, got undefined`},
+		{"lookahead", `z.string().regex(/^(?=.*\d).+$/)`, `TypeError: .regex(/^(?=.*\d).+$/): lookahead ((?=...) is not supported: patterns run on Go's RE2 engine`},
+		{"backreference", `z.string().regex(/(a)\1/)`, `TypeError: .regex(/(a)\1/): backreferences (\1) are not supported`},
+		{"default undefined", `z.string().default(undefined)`, `TypeError: .default(value): value is undefined`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vm := newVM(t)
+			_, err := vm.RunString(tt.js)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// A ZodError from parse points at the plugin line that called parse, not
+// at the binding's own code.
+func TestZodErrorPosition(t *testing.T) {
+	vm := newVM(t)
+	prog := goja.MustCompile("plugin.js", "const s = z.object({ token: z.string() });\n\ns.parse({});\n", false)
+	_, err := vm.RunProgram(prog)
+	var ex *goja.Exception
+	if !errors.As(err, &ex) {
+		t.Fatalf("err = %v", err)
+	}
+	stack := ex.Value().ToObject(vm).Get("stack").String()
+	if !strings.HasPrefix(stack, "ZodError: token: Required\n") || !strings.Contains(stack, "plugin.js:3:") || strings.Contains(stack, "prelude") {
+		t.Fatalf("stack:\n%s", stack)
+	}
+	got, _ := run(t, vm, `const e = new z.ZodError([], 'm'); return [e.name, e.message, e instanceof Error, String(e)]`)
+	if got != `["ZodError","m",true,"ZodError: m"]` {
+		t.Fatalf("new z.ZodError: %s", got)
+	}
+}
+
+func TestSchemaOf(t *testing.T) {
+	vm := newVM(t)
+	v, err := vm.RunString(`z.object({
+		token: z.string().secret().label('API Token').section('Authentication'),
+		region: z.enum(['eu', 'us']).default('eu').describe('Where data lives'),
+		port: z.number().int().optional(),
+	})`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := zod.SchemaOf(v)
+	if !ok {
+		t.Fatal("SchemaOf: not a schema")
+	}
+	fields := s.Fields()
+	for i := range fields {
+		fields[i].Schema = nil
+	}
+	want := []schema.Field{
+		{Key: "token", Kind: schema.KindString, Label: "API Token", Section: "Authentication", Secret: true, Required: true},
+		{Key: "region", Kind: schema.KindEnum, Label: "region", Description: "Where data lives", HasDefault: true, Default: "eu", Options: []string{"eu", "us"}},
+		{Key: "port", Kind: schema.KindNumber, Label: "port", Optional: true},
+	}
+	if !reflect.DeepEqual(fields, want) {
+		t.Fatalf("got  %+v\nwant %+v", fields, want)
+	}
+	for _, js := range []string{`({})`, `1`, `undefined`, `({ ['~host']: 1 })`} {
+		v, _ := vm.RunString(js)
+		if _, ok := zod.SchemaOf(v); ok {
+			t.Errorf("SchemaOf(%s) = true", js)
+		}
+	}
+	// The Go handle is hidden from ordinary enumeration.
+	got, _ := run(t, vm, `const s = z.string(); return [Object.keys(s), JSON.stringify(s)]`)
+	if got != `[[],"{}"]` {
+		t.Errorf("z value exposes internals: %s", got)
+	}
+}
+
+// TestTypesCheckRuns runs testdata/types_check.ts, the file that pins the
+// types in zod.d.ts, on the real binding: what the types promise must work.
+func TestTypesCheckRuns(t *testing.T) {
+	src, err := os.ReadFile("testdata/types_check.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := api.Transform(string(src), api.TransformOptions{Loader: api.LoaderTS, Format: api.FormatIIFE, Target: api.ES2022})
+	if len(res.Errors) > 0 {
+		t.Fatalf("esbuild: %v", res.Errors[0].Text)
+	}
+	vm := newVM(t)
+	if _, err := vm.RunString(string(res.Code)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGoHelpers(t *testing.T) {
+	vm := newVM(t)
+	s := schema.Object(
+		schema.Property{Key: "token", Schema: schema.String().Secret()},
+		schema.Property{Key: "port", Schema: schema.Number().Default(8080.0)},
+		schema.Property{Key: "extra", Schema: schema.Any().Optional()},
+	)
+	// ToJS: a validated Go config becomes a JS object in schema order.
+	out, issues := s.Validate(map[string]any{"extra": map[string]any{"b": 1.0, "a": []any{true}}, "token": "fake-token-123"})
+	if issues != nil {
+		t.Fatal(issues)
+	}
+	_ = vm.Set("cfg", zod.ToJS(vm, s, out))
+	got, _ := run(t, vm, `return [Object.keys(cfg), cfg]`)
+	if want := `[["token","port","extra"],{"token":"fake-token-123","port":8080,"extra":{"a":[true],"b":1}}]`; got != want {
+		t.Fatalf("ToJS: %s\nwant %s", got, want)
+	}
+	// Validate: a JS tool input checked against a Go schema.
+	in, _ := vm.RunString(`({ port: 'x' })`)
+	if _, issues := zod.Validate(vm, s, in); schema.FormatIssues(issues) != "token: Required\nport: Expected number, received string" {
+		t.Fatalf("Validate issues: %v", issues)
+	}
+	in, _ = vm.RunString(`({ token: 'fake-token-123', junk: 1 })`)
+	v, issues := zod.Validate(vm, s, in)
+	_ = vm.Set("v", v)
+	if got, _ := run(t, vm, `return v`); issues != nil || got != `{"token":"fake-token-123","port":8080}` {
+		t.Fatalf("Validate: %s %v", got, issues)
+	}
+	// Passthrough keys survive ToJS too.
+	p := schema.Object(schema.Property{Key: "a", Schema: schema.String()}).Passthrough()
+	out, _ = p.Validate(map[string]any{"a": "x", "z": 1.0, "b": "y"})
+	_ = vm.Set("pt", zod.ToJS(vm, p, out))
+	if got, _ := run(t, vm, `return pt`); got != `{"a":"x","b":"y","z":1}` {
+		t.Fatalf("passthrough ToJS: %s", got)
+	}
+}
+
+func TestTranslateRegex(t *testing.T) {
+	tests := []struct {
+		js, flags, match, noMatch string
+	}{
+		{`^[a-z]+$`, "", "abc", "aBc"},
+		{`^[a-z]+$`, "i", "aBc", "a1"},
+		{`^a.b$`, "s", "a\nb", "ab"},
+		{`^b$`, "m", "a\nb", "ab"},
+		{`^\u00e9$`, "", "é", "e"},
+		{`^\u{1F600}$`, "u", "😀", "x"},
+		{`^a\/b$`, "", "a/b", "ab"},
+		{`^[^]$`, "", "\n", ""},
+		{`^\d{3}-\d{4}$`, "g", "555-1234", "5551234"},
+		{`^(?<year>\d{4})$`, "", "2024", "24"},
+		{`^\x41\0$`, "", "A\x00", "A"},
+	}
+	vm := newVM(t)
+	for _, tt := range tests {
+		src := `const r = z.string().regex(new RegExp(` + jsString(tt.js) + `, '` + tt.flags + `'));
+			return [r.safeParse(` + jsString(tt.match) + `).success, r.safeParse(` + jsString(tt.noMatch) + `).success];`
+		got, err := run(t, vm, src)
+		if err != nil {
+			t.Errorf("/%s/%s: %v", tt.js, tt.flags, err)
+			continue
+		}
+		if got != `[true,false]` {
+			t.Errorf("/%s/%s: match, no match = %s", tt.js, tt.flags, got)
+		}
+	}
+}
+
+func jsString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`, "\x00", `\0`)
+	return "'" + r.Replace(s) + "'"
+}
+
+func BenchmarkParseTenFieldsJS(b *testing.B) {
+	vm := newVM(b)
+	if _, err := vm.RunString(`
+		const s = z.object({
+			token: z.string().secret().min(8), url: z.string().url(), email: z.string().email(),
+			name: z.string().regex(/^[a-z]+$/), port: z.number().int().min(1).max(65535),
+			ratio: z.number().gt(0).lt(1), debug: z.boolean().default(false),
+			region: z.enum(['eu', 'us', 'ap']), tags: z.array(z.string()).max(10), note: z.string().optional(),
+		});
+		const input = { token: 'fake-token-123', url: 'https://example.com/api', email: 'me@example.com',
+			name: 'abc', port: 8080, ratio: 0.5, region: 'eu', tags: ['x', 'y'], extra: true };
+		function once() { return s.parse(input); }`); err != nil {
+		b.Fatal(err)
+	}
+	once, _ := goja.AssertFunction(vm.Get("once"))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := once(goja.Undefined()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBuildSchemaJS(b *testing.B) {
+	vm := newVM(b)
+	prog := goja.MustCompile("b.js", `z.object({
+		token: z.string().secret().label('API Token').section('Authentication'),
+		port: z.number().int().min(1).default(8080), region: z.enum(['eu', 'us']),
+	})`, false)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := vm.RunProgram(prog); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

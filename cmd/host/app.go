@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/term"
+
+	"host/jsrt"
+)
+
+// ExitCode is what the process exits with.
+type ExitCode int
+
+// The exit codes.
+const (
+	ExitOK      ExitCode = 0 // done
+	ExitFailure ExitCode = 1 // the plugin or the runtime failed
+	ExitUsage   ExitCode = 2 // bad usage or missing configuration
+)
+
+// Version is set at build time with -ldflags "-X main.Version=...".
+var Version = "0.1.0-dev"
+
+// IO is everything a command reads and writes; tests replace it.
+type IO struct {
+	In        io.Reader
+	Out, Err  io.Writer
+	LookupEnv func(string) (string, bool)
+	// Prompter asks the user; nil when there is no terminal.
+	Prompter Prompter
+	// Getwd is the working directory (positions are shown relative to it).
+	Getwd func() (string, error)
+}
+
+// Std is the process's real IO. There is a prompter only when stdin is a
+// terminal; questions go to the controlling terminal (like ssh and sudo),
+// so stdout and stderr stay free for output and logs.
+func Std() *IO {
+	std := &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, LookupEnv: lookupEnvNonEmpty, Getwd: os.Getwd}
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		var out io.Writer = os.Stderr
+		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+			out = tty
+		}
+		std.Prompter = &TermPrompter{In: os.Stdin, Out: out, fd: int(os.Stdin.Fd())}
+	}
+	return std
+}
+
+// lookupEnvNonEmpty is os.LookupEnv treating an empty variable as unset, so
+// `HOST_CONFIG_TOKEN= host run ...` supplies nothing.
+func lookupEnvNonEmpty(k string) (string, bool) {
+	v, ok := os.LookupEnv(k)
+	return v, ok && v != ""
+}
+
+// usageError is bad usage: exit 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
+
+// exitError carries a specific exit code with its message.
+type exitError struct {
+	code ExitCode
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+const mainUsage = `host runs TypeScript plugins and guides you through their auth setup.
+
+Usage:
+  host run [flags] PLUGIN.ts    set up (asking for what is missing), activate and run a plugin
+  host demo                     run the documents' token plugin against a built-in stand-in service
+  host version                  print the version
+  host help [command]           show help
+
+Run 'host help run' for the flags of run.
+`
+
+// Run runs one command line and returns the exit code. It prints only to
+// io's streams.
+func Run(ctx context.Context, args []string, io *IO) ExitCode {
+	if len(args) == 0 {
+		fmt.Fprint(io.Err, mainUsage)
+		return ExitUsage
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		err = runCmd(ctx, rest, io)
+	case "demo":
+		err = demoCmd(ctx, rest, io)
+	case "version", "--version", "-version":
+		fmt.Fprintf(io.Out, "host %s\n", Version)
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 && rest[0] == "run" {
+			fmt.Fprint(io.Out, runUsage)
+		} else {
+			fmt.Fprint(io.Out, mainUsage)
+		}
+	default:
+		err = usagef("unknown command %q\n\n%s", cmd, strings.TrimRight(mainUsage, "\n"))
+	}
+	return report(io, err)
+}
+
+// report prints err (one clear message, a hint when there is one) and maps
+// it to an exit code.
+func report(io *IO, err error) ExitCode {
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	code := ExitFailure
+	var ue *usageError
+	var ee *exitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.code
+	case errors.As(err, &ue):
+		code = ExitUsage
+	}
+	msg := err.Error()
+	fmt.Fprintf(io.Err, "host: %s\n", msg)
+	if h := jsrt.Hint(err); h != "" && !strings.Contains(msg, h) {
+		fmt.Fprintf(io.Err, "  hint: %s\n", h)
+	}
+	return code
+}
+
+// defaultDataDir is the user config dir + /host.
+func defaultDataDir(io *IO) (string, error) {
+	if v, ok := io.LookupEnv("HOST_DATA_DIR"); ok && v != "" {
+		return v, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", jsrt.WithHint(fmt.Errorf("cannot find a data directory: %w", err), "pass --data-dir DIR")
+	}
+	return filepath.Join(dir, "host"), nil
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"host/bindings/fetch"
+	"host/bindings/plugin"
+	"host/bindings/secrets"
+	"host/plugins"
+)
+
+const demoUsage = `Usage: host demo [--keep DIR]
+
+Runs the documents' token plugin (plugins/token-auth/plugin.ts, unchanged)
+end to end and offline: an in-process HTTPS stand-in answers for
+api.myservice.com, the demo feeds first a wrong and then a valid token, and
+a second run shows that nothing is asked again. Secrets go to the OS keyring
+when one is reachable (and are removed again at the end), else to memory;
+the demo says which.
+`
+
+// demoToken is the stand-in's one valid token: an obviously fake value.
+const demoToken = "fake-demo-token-0000"
+
+func demoCmd(ctx context.Context, args []string, io *IO) error {
+	fs := flag.NewFlagSet("host demo", flag.ContinueOnError)
+	fs.SetOutput(io.Err)
+	fs.Usage = func() { fmt.Fprint(io.Err, demoUsage) }
+	keep := fs.String("keep", "", "use DIR as the data dir and keep it")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	work, err := os.MkdirTemp("", "host-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	dataDir := filepath.Join(work, "data")
+	if *keep != "" {
+		dataDir = *keep
+	}
+	src, err := plugins.FS.ReadFile("token-auth/plugin.ts")
+	if err != nil {
+		return err
+	}
+	pluginPath := filepath.Join(work, "token-auth", "plugin.ts")
+	if err := os.MkdirAll(filepath.Dir(pluginPath), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(pluginPath, src, 0o600); err != nil {
+		return err
+	}
+
+	srv := newStandin(demoToken)
+	defer srv.Close()
+	client := fetch.NewClient(fetch.ClientOptions{
+		ConnectTo: []fetch.ConnectTo{{Host: "api.myservice.com", Port: "443", ToHost: "127.0.0.1", ToPort: portOf(srv.Addr())}},
+		RootCAs:   srv.Pool(),
+		UserAgent: "host/" + Version,
+	})
+
+	// The OS keyring when it works, else memory: say which and why.
+	var backend secrets.Backend
+	kr := secrets.NewKeyring()
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	perr := kr.Probe(pctx)
+	cancel()
+	if perr == nil {
+		backend = kr
+		fmt.Fprintln(io.Out, "Secret backend: the OS keyring (Secret Service); the demo removes its item at the end.")
+	} else {
+		backend = secrets.NewMemory()
+		fmt.Fprintf(io.Out, "Secret backend: in memory, because no OS keyring is reachable here (%v).\n", perr)
+		fmt.Fprintln(io.Out, "  `host run` itself never falls back to memory or plaintext; it says what to fix.")
+	}
+	fmt.Fprintf(io.Out, "Stand-in for https://api.myservice.com listening on %s\n", srv.Addr())
+	fmt.Fprintf(io.Out, "Plugin: the documents' token plugin, unchanged (%s)\n\n", "plugins/token-auth/plugin.ts")
+
+	step := func(title, token string) error {
+		fmt.Fprintf(io.Out, "== %s\n", title)
+		dio := &IO{In: io.In, Out: io.Out, Err: io.Out, Getwd: func() (string, error) { return work, nil },
+			LookupEnv: func(k string) (string, bool) {
+				if k == plugin.EnvName("token") && token != "" {
+					return token, true
+				}
+				return "", false
+			}}
+		o := &runOptions{IO: dio, Path: pluginPath, Once: true, DataDir: dataDir, Secrets: backend, HTTP: client}
+		code := report(dio, runPlugin(ctx, o))
+		fmt.Fprintf(io.Out, "-> exit code %d\n\n", code)
+		return nil
+	}
+	_ = step("1. A wrong token: onActivate calls GET /me, gets 401 and throws; nothing is saved", "fake-wrong-token")
+	_ = step("2. The valid token (fed as HOST_CONFIG_TOKEN): activated, the token saved as a secret", demoToken)
+	_ = step("3. Second run, nothing supplied: nothing asked, the saved secret is used", "")
+
+	sc, err := secrets.NewScoped(backend, "token-auth")
+	if err == nil {
+		if _, gerr := sc.GetConfig(ctx, "token"); gerr == nil {
+			fmt.Fprintf(io.Out, "The token is in the %s backend under service %q, user %q.\n", backend.Name(), sc.Service(), secrets.ConfigUser("token"))
+		}
+		if backend == secrets.Backend(kr) && *keep == "" {
+			_ = sc.DeleteConfig(ctx, "token")
+		}
+	}
+	fmt.Fprintf(io.Out, "The stand-in answered GET /me %d times.\n", srv.meCalls.Load())
+	return nil
+}
+
+func portOf(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			return addr[i+1:]
+		}
+	}
+	return addr
+}

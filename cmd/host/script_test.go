@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"host/bindings/secrets/keyringtest"
+)
+
+// TestMain lets testscript run the real host command in a child process.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"host": func() { os.Exit(int(mainExit())) },
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar against the real host binary.
+// Each script gets its own Secret Service (a private D-Bus session with
+// gnome-keyring-daemon), an HTTPS stand-in for api.myservice.com trusted
+// through SSL_CERT_FILE, and these variables:
+//
+//	PLUGINS       the repository's plugins/ directory
+//	STANDIN_PORT  the stand-in's port on 127.0.0.1
+//	CONNECT       the --connect-to value that sends api.myservice.com:443 there
+//	VALID_TOKEN   the one token the stand-in accepts (a fake value)
+func TestScripts(t *testing.T) {
+	plugins, err := filepath.Abs("../../plugins")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "../../testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(e *testscript.Env) error {
+			sess, err := keyringtest.New(keyringtest.Options{})
+			if err != nil {
+				if errors.Is(err, keyringtest.ErrMissing) && os.Getenv("CI") != "true" {
+					e.T().Skip("no gnome-keyring-daemon/dbus-daemon here (install dbus-daemon dbus-bin gnome-keyring libsecret-tools):", err)
+				}
+				return err
+			}
+			e.Defer(func() { _ = sess.Close() })
+			for _, kv := range sess.Env() {
+				k, v, _ := cutEnv(kv)
+				e.Setenv(k, v)
+			}
+			srv := newStandin(scriptToken)
+			e.Defer(srv.Close)
+			certFile := filepath.Join(e.WorkDir, "standin-cert.pem")
+			if err := os.WriteFile(certFile, srv.CertPEM(), 0o600); err != nil {
+				return err
+			}
+			_, port, _ := net.SplitHostPort(srv.Addr())
+			e.Setenv("SSL_CERT_FILE", certFile)
+			e.Setenv("PLUGINS", plugins)
+			e.Setenv("STANDIN_PORT", port)
+			e.Setenv("CONNECT", "api.myservice.com:443:127.0.0.1:"+port)
+			e.Setenv("VALID_TOKEN", scriptToken)
+			e.Setenv("HOST_DATA_DIR", filepath.Join(e.WorkDir, "data"))
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exits":        cmdExits,
+			"nosecretfile": cmdNoSecretFile,
+			"filemode":     cmdFileMode,
+		},
+	})
+}
+
+// scriptToken is the token the scripts' stand-in accepts: a fake value.
+const scriptToken = "fake-valid-token-1234"
+
+func cutEnv(kv string) (string, string, bool) {
+	for i := 0; i < len(kv); i++ {
+		if kv[i] == '=' {
+			return kv[:i], kv[i+1:], true
+		}
+	}
+	return kv, "", false
+}
+
+// cmdExits runs a command and checks its exit code: `exits 2 host run ...`.
+// Its output is then checked with stdout/stderr like exec's.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: bad code %q", args[0])
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exits: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Logf("stdout:\n%s", ts.ReadFile("stdout"))
+		ts.Logf("stderr:\n%s", ts.ReadFile("stderr"))
+		ts.Fatalf("exit code %d, want %d", got, want)
+	}
+}
+
+// cmdNoSecretFile fails when any file under DIR contains VALUE:
+// `nosecretfile $WORK/data $VALID_TOKEN`.
+func cmdNoSecretFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: nosecretfile DIR VALUE")
+	}
+	dir, value := ts.MkAbs(args[0]), []byte(args[1])
+	n := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		n++
+		if bytes.Contains(data, value) {
+			return fmt.Errorf("%s contains the secret", path)
+		}
+		return nil
+	})
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	if n == 0 {
+		ts.Fatalf("no files under %s: nothing checked", dir)
+	}
+}
+
+// cmdFileMode checks a file's permission bits: `filemode 0600 FILE`.
+func cmdFileMode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: filemode MODE FILE")
+	}
+	want, err := strconv.ParseUint(args[0], 8, 32)
+	if err != nil {
+		ts.Fatalf("bad mode %q", args[0])
+	}
+	fi, err := os.Stat(ts.MkAbs(args[1]))
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	if got := fi.Mode().Perm(); (uint64(got) == want) == neg {
+		ts.Fatalf("%s has mode %#o, want %#o", args[1], got, want)
+	}
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+)
+
+// standin is a local HTTPS stand-in for the documents' myservice.com API,
+// used by `host demo` and the tests: GET /me answers 200 for the one valid
+// bearer token and 401 otherwise.
+type standin struct {
+	srv        *httptest.Server
+	validToken string
+	meCalls    atomic.Int64
+}
+
+func newStandin(validToken string) *standin {
+	s := &standin{validToken: validToken}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /me", s.me)
+	s.srv = httptest.NewUnstartedServer(mux)
+	s.srv.StartTLS()
+	return s
+}
+
+func (s *standin) me(w http.ResponseWriter, r *http.Request) {
+	s.meCalls.Add(1)
+	w.Header().Set("Content-Type", "application/json")
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || tok != s.validToken {
+		w.WriteHeader(http.StatusUnauthorized)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": "invalid_token"})
+		return
+	}
+	_ = json.NewEncoder(w).Encode(map[string]string{"id": "user-1", "name": "Demo User"})
+}
+
+// Addr is the stand-in's 127.0.0.1:port.
+func (s *standin) Addr() string { return s.srv.Listener.Addr().String() }
+
+// Pool trusts the stand-in's certificate.
+func (s *standin) Pool() *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AddCert(s.srv.Certificate())
+	return p
+}
+
+// CertPEM is the stand-in's certificate, for SSL_CERT_FILE.
+func (s *standin) CertPEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.Certificate().Raw})
+}
+
+func (s *standin) Close() { s.srv.Close() }

@@ -1,0 +1,432 @@
+package jsrt
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// writeTree writes files (path -> content) under a temp dir and returns it.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, c := range files {
+		full := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// errSink collects errors reported through Options.OnError.
+type errSink struct {
+	mu   sync.Mutex
+	errs []error
+	ch   chan error
+}
+
+func newSink() *errSink { return &errSink{ch: make(chan error, 100)} }
+
+func (s *errSink) report(err error) {
+	s.mu.Lock()
+	s.errs = append(s.errs, err)
+	s.mu.Unlock()
+	s.ch <- err
+}
+
+func (s *errSink) next(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-s.ch:
+		return err
+	case <-time.After(5 * time.Second):
+		t.Fatal("no error reported")
+		return nil
+	}
+}
+
+// run builds main.ts in dir and runs it; the module's exports land in __m.
+func run(t *testing.T, dir string, opts Options) *Runtime {
+	t.Helper()
+	b, err := Build(BuildOptions{Entry: filepath.Join(dir, "main.ts"), WorkDir: dir, GlobalName: "__m",
+		Virtual: map[string]string{"host:test": "export const answer = 42;"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := New(opts)
+	t.Cleanup(rt.Close)
+	if err := rt.RunBundle(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	return rt
+}
+
+// call awaits __m.<fn>() and returns the exported result.
+func call(t *testing.T, rt *Runtime, fn string) (any, error) {
+	t.Helper()
+	var out any
+	v, err := rt.Await(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
+		f, ok := goja.AssertFunction(vm.Get("__m").ToObject(vm).Get(fn))
+		if !ok {
+			t.Fatalf("%s is not exported", fn)
+		}
+		return f(goja.Undefined())
+	})
+	if err != nil {
+		return nil, err
+	}
+	_ = rt.Do(context.Background(), func(vm *goja.Runtime) error { out = v.Export(); return nil })
+	return out, nil
+}
+
+// installSleep defines sleepGo(ms, value) and failGo(msg) backed by rt.Go.
+func installSleep(t *testing.T, rt *Runtime) {
+	t.Helper()
+	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
+		_ = vm.Set("sleepGo", func(c goja.FunctionCall) goja.Value {
+			ms := c.Argument(0).ToInteger()
+			val := c.Argument(1).Export()
+			return rt.Go(func(ctx context.Context) (any, error) {
+				select {
+				case <-time.After(time.Duration(ms) * time.Millisecond):
+					return val, nil
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+			})
+		})
+		_ = vm.Set("failGo", func(c goja.FunctionCall) goja.Value {
+			msg := c.Argument(0).String()
+			return rt.Go(func(ctx context.Context) (any, error) {
+				return nil, &codedErr{msg: msg}
+			})
+		})
+		_ = vm.Set("objGo", func(c goja.FunctionCall) goja.Value {
+			return rt.Go(func(ctx context.Context) (any, error) {
+				return ToJS(func(vm *goja.Runtime) (goja.Value, error) {
+					o := vm.NewObject()
+					_ = o.Set("built", "on the loop")
+					return o, nil
+				}), nil
+			})
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+type codedErr struct{ msg string }
+
+func (e *codedErr) Error() string { return e.msg }
+func (e *codedErr) Code() string  { return "ERR_TEST" }
+
+func TestBridgeSettlesOnTheLoop(t *testing.T) {
+	dir := writeTree(t, map[string]string{"main.ts": `
+declare function sleepGo(ms: number, v: unknown): Promise<unknown>;
+declare function failGo(msg: string): Promise<unknown>;
+declare function objGo(): Promise<{ built: string }>;
+export async function slow() {
+  const a = await sleepGo(30, 'a');
+  const b = await sleepGo(10, 'b');
+  return a + b;
+}
+export async function fails() {
+  try { await failGo('nope'); return 'no error'; }
+  catch (e: any) { return [e instanceof Error, e.message, e.code].join('|'); }
+}
+export async function built() { return (await objGo()).built; }
+export async function many() {
+  let settled = 0;
+  const ps: Promise<unknown>[] = [];
+  for (let i = 0; i < 500; i++) ps.push(sleepGo(i % 7, i).then(() => { settled++; }));
+  await Promise.all(ps);
+  return settled;
+}
+`})
+	rt := run(t, dir, Options{})
+	installSleep(t, rt)
+	tests := []struct {
+		fn   string
+		want any
+	}{
+		{"slow", "ab"},                  // no early return: waits for both Go calls
+		{"fails", "true|nope|ERR_TEST"}, // Go error -> JS Error with its code
+		{"built", "on the loop"},        // ToJS builds values on the loop
+		{"many", int64(500)},            // every promise settles exactly once
+	}
+	for _, tt := range tests {
+		got, err := call(t, rt, tt.fn)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.fn, err)
+		}
+		if got != tt.want {
+			t.Errorf("%s() = %#v, want %#v", tt.fn, got, tt.want)
+		}
+	}
+	if n := rt.Pending(); n != 0 {
+		t.Errorf("Pending() = %d after everything settled", n)
+	}
+}
+
+func TestErrorsPointAtTypeScript(t *testing.T) {
+	dir := writeTree(t, map[string]string{"plugin/main.ts": "", "main.ts": `import { answer } from 'host:test';
+interface Shape {
+  a: number;
+  b: string;
+}
+type Alias = Shape | null;
+export function throws(): number {
+  const s: Alias = { a: answer, b: 'x' };
+  throw new Error('boom ' + s!.a);
+}
+export async function rejects(): Promise<void> {
+  await Promise.resolve();
+  throw new TypeError('async boom');
+}
+export function timer() {
+  setTimeout(() => {
+    const o: any = null; o.foo();
+  }, 1);
+}
+export function unhandled() {
+  Promise.reject(new RangeError('nobody listens'));
+}
+export function handledLater() {
+  const p = Promise.reject(new Error('handled'));
+  p.catch(() => {});
+}
+`})
+	sink := newSink()
+	rt := run(t, dir, Options{OnError: sink.report})
+
+	_, err := call(t, rt, "throws")
+	je, ok := AsJSError(err)
+	if !ok {
+		t.Fatalf("throws: %v is not a JSError", err)
+	}
+	if je.Position() != "main.ts:9:9" || je.Message != "boom 42" {
+		t.Errorf("throws: %q at %q, want \"boom 42\" at main.ts:9:9", je.Message, je.Position())
+	}
+	if got := je.Error(); got != "main.ts:9:9: boom 42" {
+		t.Errorf("Error() = %q", got)
+	}
+
+	_, err = call(t, rt, "rejects")
+	if je, ok := AsJSError(err); !ok || je.Name != "TypeError" || je.Position() != "main.ts:13:9" {
+		t.Errorf("rejects: %v (name %q), want a TypeError at main.ts:13:9", err, je.Name)
+	}
+
+	if _, err := call(t, rt, "timer"); err != nil {
+		t.Fatal(err)
+	}
+	got := sink.next(t).Error()
+	if !strings.HasPrefix(got, "main.ts:17:") || !strings.Contains(got, "uncaught error in timer: TypeError") {
+		t.Errorf("timer error = %q", got)
+	}
+
+	if _, err := call(t, rt, "handledLater"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := call(t, rt, "unhandled"); err != nil {
+		t.Fatal(err)
+	}
+	got = sink.next(t).Error()
+	if got != "main.ts:21:18: unhandled promise rejection: RangeError: nobody listens" {
+		t.Errorf("unhandled = %q", got)
+	}
+	select {
+	case err := <-sink.ch:
+		t.Errorf("unexpected extra report (a handled rejection?): %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+func TestRunawayScriptIsInterrupted(t *testing.T) {
+	dir := writeTree(t, map[string]string{"main.ts": `
+export function spin() { for (;;) {} }
+export function recurse(n: number): number { return recurse(n + 1) + 1; }
+export function fine() { return 'still alive'; }
+`})
+	rt := run(t, dir, Options{Timeout: 100 * time.Millisecond})
+	_, err := call(t, rt, "spin")
+	je, ok := AsJSError(err)
+	if !ok || !je.Interrupted() || !strings.Contains(je.Message, "ran longer than 100ms") || je.Position() == "" {
+		t.Fatalf("spin: %v, want an interrupt with a position", err)
+	}
+	_, err = call(t, rt, "recurse")
+	if je, ok := AsJSError(err); !ok || je.Name != "RangeError" || !strings.Contains(je.Message, "call stack") {
+		t.Fatalf("recurse: %v, want RangeError", err)
+	}
+	got, err := call(t, rt, "fine")
+	if err != nil || got != "still alive" {
+		t.Fatalf("after interrupts: %v, %v", got, err)
+	}
+}
+
+func TestCloseEndsGoWork(t *testing.T) {
+	rt := New(Options{})
+	started := make(chan struct{})
+	ended := make(chan error, 1)
+	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
+		rt.Go(func(ctx context.Context) (any, error) {
+			close(started)
+			<-ctx.Done()
+			ended <- ctx.Err()
+			return nil, ctx.Err()
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	rt.Close()
+	select {
+	case err := <-ended:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("work ended with %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not cancel Go work")
+	}
+	if err := rt.Do(context.Background(), func(*goja.Runtime) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Errorf("Do after Close = %v, want ErrClosed", err)
+	}
+	rt.Close() // twice is fine
+}
+
+func TestGoTimeoutRejects(t *testing.T) {
+	rt := New(Options{CallTimeout: 20 * time.Millisecond})
+	defer rt.Close()
+	_, err := rt.Await(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
+		return rt.Go(func(ctx context.Context) (any, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}), nil
+	})
+	je, ok := AsJSError(err)
+	if !ok || je.Code != "ERR_TIMEOUT" || !strings.Contains(je.Message, "timed out after 20ms") {
+		t.Fatalf("err = %v, want ERR_TIMEOUT", err)
+	}
+}
+
+func TestTimersAndMicrotasks(t *testing.T) {
+	dir := writeTree(t, map[string]string{"main.ts": `
+export function order(): Promise<string> {
+  const log: string[] = [];
+  return new Promise((resolve) => {
+    setTimeout(() => log.push('timeout'), 0);
+    queueMicrotask(() => log.push('micro'));
+    Promise.resolve().then(() => log.push('then'));
+    let n = 0;
+    const id = setInterval(() => {
+      log.push('tick' + ++n);
+      if (n === 3) {
+        clearInterval(id);
+        const t = setTimeout(() => log.push('never'), 5);
+        clearTimeout(t);
+        setTimeout(() => resolve(log.join(',')), 20);
+      }
+    }, 2);
+    log.push('sync');
+  });
+}
+`})
+	rt := run(t, dir, Options{})
+	got, err := call(t, rt, "order")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "sync,micro,then,timeout,tick1,tick2,tick3" {
+		t.Errorf("order = %q", got)
+	}
+	if n := rt.Pending(); n != 0 {
+		t.Errorf("Pending() = %d", n)
+	}
+}
+
+func TestBuild(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"main.ts": `import { greet } from 'greeter';
+import { helper } from './lib/helper';
+import { answer } from 'host:test';
+class Counter { #n = 0; static zero = 0; inc() { return ++this.#n; } }
+async function* gen() { yield 1; yield 2; }
+export async function all() {
+  const out: number[] = [];
+  for await (const x of gen()) out.push(x);
+  return [greet(), helper(), answer, new Counter().inc(), out.join('+'), ({} as any)?.x ?? 'nullish'].join(' ');
+}
+`,
+		"lib/helper.ts":                     `export const helper = (): string => 'helped';`,
+		"node_modules/greeter/package.json": `{"name":"greeter","main":"index.js"}`,
+		"node_modules/greeter/index.js":     `exports.greet = function () { return 'hi'; };`,
+	})
+	b, err := Build(BuildOptions{Entry: filepath.Join(dir, "main.ts"), WorkDir: dir, GlobalName: "__m",
+		Virtual: map[string]string{"host:test": "export const answer = 42;"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.File != "main.ts" {
+		t.Errorf("File = %q", b.File)
+	}
+	var rel []string
+	for _, in := range b.Inputs {
+		r, _ := filepath.Rel(dir, in)
+		rel = append(rel, r)
+	}
+	if got := strings.Join(rel, ","); got != "lib/helper.ts,main.ts" {
+		t.Errorf("Inputs = %s (node_modules and virtual modules excluded)", got)
+	}
+	rt := run(t, dir, Options{})
+	got, err := call(t, rt, "all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "hi helped 42 1 1+2 nullish" {
+		t.Errorf("all() = %q", got)
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"syntax", "const a = 1;\nconst b = ;\n", `main.ts:2:11: Unexpected ";"`},
+		{"unresolved", "import { x } from './missing';\nexport default x;\n", `main.ts:1:19: Could not resolve "./missing"`},
+		{"virtual", "import { y } from 'host:nope';\nexport default y;\n", `main.ts:1:19: unknown host module "host:nope"; available: "host:test"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeTree(t, map[string]string{"main.ts": tt.src})
+			_, err := Build(BuildOptions{Entry: filepath.Join(dir, "main.ts"), WorkDir: dir,
+				Virtual: map[string]string{"host:test": "export const answer = 42;"}})
+			var be *BuildError
+			if !errors.As(err, &be) {
+				t.Fatalf("err = %v, want a BuildError", err)
+			}
+			if got := be.Error(); !strings.HasPrefix(got, tt.want) {
+				t.Errorf("Error() = %q, want prefix %q", got, tt.want)
+			}
+			if be.Errors[0].LineText == "" {
+				t.Errorf("no source line in %+v", be.Errors[0])
+			}
+		})
+	}
+	if _, err := Build(BuildOptions{Entry: "/nonexistent/plugin.ts"}); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("missing entry: %v", err)
+	}
+}
