@@ -234,6 +234,9 @@ func typeOf(v goja.Value) string {
 	if _, fn := goja.AssertFunction(v); fn {
 		return "a function"
 	}
+	if _, ok := v.(*goja.Symbol); ok {
+		return "a symbol"
+	}
 	if _, ok := v.(*goja.Object); ok {
 		return "an object"
 	}
@@ -244,8 +247,6 @@ func typeOf(v goja.Value) string {
 		return "a number"
 	case *big.Int:
 		return "a bigint"
-	case *goja.Symbol:
-		return "a symbol"
 	}
 	return "a non-string value"
 }

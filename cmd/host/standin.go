@@ -1,13 +1,23 @@
 package main
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"io"
+	"log"
+	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
+	"time"
 )
 
 // standin is a local HTTPS stand-in for the documents' myservice.com API,
@@ -24,8 +34,44 @@ func newStandin(validToken string) *standin {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /me", s.me)
 	s.srv = httptest.NewUnstartedServer(mux)
+	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	cert, err := standinCert()
+	if err != nil {
+		panic(err) // only with a broken crypto/rand
+	}
+	s.srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	s.srv.StartTLS()
 	return s
+}
+
+// standinCert makes a fresh self-signed certificate for myservice.com, its
+// subdomains and 127.0.0.1, valid for a day.
+func standinCert() (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(time.Now().UnixNano()),
+		Subject:               pkix.Name{CommonName: "myservice.com stand-in"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		DNSNames:              []string{"myservice.com", "*.myservice.com", "localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
 }
 
 func (s *standin) me(w http.ResponseWriter, r *http.Request) {
@@ -46,13 +92,13 @@ func (s *standin) Addr() string { return s.srv.Listener.Addr().String() }
 // Pool trusts the stand-in's certificate.
 func (s *standin) Pool() *x509.CertPool {
 	p := x509.NewCertPool()
-	p.AddCert(s.srv.Certificate())
+	p.AddCert(s.srv.TLS.Certificates[0].Leaf)
 	return p
 }
 
 // CertPEM is the stand-in's certificate, for SSL_CERT_FILE.
 func (s *standin) CertPEM() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.Certificate().Raw})
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.TLS.Certificates[0].Leaf.Raw})
 }
 
 func (s *standin) Close() { s.srv.Close() }
