@@ -143,6 +143,10 @@ func (b *binding) key(method string, call goja.FunctionCall) (string, error) {
 		msg := fmt.Sprintf("ctx.store.%s: the key must be a string, got %s", method, typeOf(arg))
 		return "", typeError(msg, &codedError{code: "ERR_INVALID_ARG_TYPE", msg: msg})
 	}
+	if !b.vm.ToValue(key).StrictEquals(arg) { // a lone surrogate would become U+FFFD
+		err := fmt.Errorf("%w: the key is not well-formed Unicode (it has a lone surrogate)", ErrInvalidKey)
+		return "", typeError(fmt.Sprintf("ctx.store.%s(%q): %v", method, key, err), err)
+	}
 	if err := ValidKey(key); err != nil {
 		return "", typeError(fmt.Sprintf("ctx.store.%s(%q): %v", method, key, err), err)
 	}

@@ -163,6 +163,11 @@ return [Array.isArray(keys), keys.join(','), await ctx.store.get('b'), typeof aw
 			want: `TypeError|ERR_STORE_INVALID_KEY|ctx.store.set(""): invalid key: the key is empty`,
 		},
 		{
+			name: "a key with a lone surrogate is a TypeError",
+			src:  `try { await ctx.store.set('a\ud800', 1) } catch (e) { return e.name + ' ' + e.code }`,
+			want: "TypeError ERR_STORE_INVALID_KEY",
+		},
+		{
 			name: "bad arguments reject instead of throwing",
 			src:  `const p = ctx.store.get(null); const ok = p instanceof Promise; try { await p } catch (e) { return ok + ' ' + e.name }`,
 			want: "true TypeError",
