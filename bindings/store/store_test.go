@@ -127,7 +127,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		`0`, `-1.5e300`, `9007199254740993`, `true`, `false`, `null`, `""`,
 		`"emoji 🎉 and \u0000 and \"quotes\""`,
 		`[]`, `{}`, `[1,[2,[3]]]`,
-		`{"b":1,"a":2}`,   // key order kept
+		`{"b":1,"a":2}`,    // key order kept
 		`{ "spaced" : 1 }`, // text kept as given
 		`"` + strings.Repeat("x", MaxValueSize-2) + `"`, // exactly the limit
 	}

@@ -380,10 +380,19 @@ func ask(pr Prompter, p *plugin.Plugin, s *plugin.Setup, missing []*plugin.Field
 		}
 		bySection[sec] = append(bySection[sec], f)
 	}
-	// Show the optional fields with defaults in the same groups, so the
-	// user sees what will be used.
 	for _, sec := range sections {
 		pr.Section(fmt.Sprintf("%s: %s", p.Name, sec))
+		// Fields of this section that use their default are shown, so the
+		// user sees what will be used and how to change it.
+		for _, f := range s.Fields {
+			fsec := f.Section
+			if fsec == "" {
+				fsec = "Settings"
+			}
+			if fsec == sec && f.Source == plugin.FromDefault && !f.Secret {
+				pr.Say("%s: %v (default; change with --set %s=...)", f.Label, f.Value, f.Key)
+			}
+		}
 		for _, f := range bySection[sec] {
 			q := Question{Title: f.Label, Key: f.Key, HelpText: f.HelpText, HelpURL: f.HelpURL, Secret: f.Secret, Options: f.Options}
 			if f.HasDefault {

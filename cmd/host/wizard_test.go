@@ -190,7 +190,7 @@ export default definePlugin({
 	if got := strings.Join(keys, ","); got != "token,workspace,workspace,retries,retries" {
 		t.Errorf("asked %s", got)
 	}
-	if len(pr.said) != 2 || !strings.Contains(pr.said[0], "at least 3") {
+	if len(pr.said) != 3 || !strings.Contains(pr.said[0], "region: eu (default") || !strings.Contains(pr.said[1], "at least 3") {
 		t.Errorf("said %q", pr.said)
 	}
 	data, err := os.ReadFile(filepath.Join(w.dir, "data", "plugins", "sections", "config.json"))
