@@ -203,8 +203,18 @@ func logSink(w io.Writer) console.Sink {
 // maxTries is how often a user in a terminal may retry a refused token.
 const maxTries = 3
 
+var traceStart = time.Now()
+
+func trace(what string) {
+	if os.Getenv("HOST_TRACE") != "" {
+		fmt.Fprintf(os.Stderr, "trace %6.1fms %s\n", float64(time.Since(traceStart).Microseconds())/1000, what)
+	}
+}
+
 func runPlugin(ctx context.Context, o *runOptions) error {
+	trace("start")
 	sess, err := openSession(o)
+	trace("session")
 	if err != nil {
 		return err
 	}
@@ -213,6 +223,7 @@ func runPlugin(ctx context.Context, o *runOptions) error {
 	if err != nil {
 		return err
 	}
+	trace("loaded")
 	defer func() { p.Close() }()
 
 	in := plugin.Inputs{Set: o.Set, LookupEnv: o.IO.LookupEnv}
@@ -220,6 +231,7 @@ func runPlugin(ctx context.Context, o *runOptions) error {
 	if err != nil {
 		return setupError(err)
 	}
+	trace("setup")
 	pr := o.IO.Prompter
 	for try := 1; ; try++ {
 		if missing := setup.Missing(); len(missing) > 0 {
@@ -231,6 +243,7 @@ func runPlugin(ctx context.Context, o *runOptions) error {
 			}
 		}
 		err = p.Activate(ctx, setup)
+		trace("activated")
 		if err == nil {
 			break
 		}
@@ -270,6 +283,7 @@ func runPlugin(ctx context.Context, o *runOptions) error {
 		_ = p.Deactivate(dctx)
 		return err
 	}
+	trace("saved")
 	if o.Activated != nil {
 		o.Activated(p)
 	}
@@ -283,6 +297,7 @@ func runPlugin(ctx context.Context, o *runOptions) error {
 	if err := p.Deactivate(dctx); err != nil {
 		return err
 	}
+	trace("deactivated")
 	if o.Once {
 		fmt.Fprintf(o.IO.Err, "%s activated and deactivated (--once).\n", p.Name)
 	}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"host/bindings/fetch"
+	"host/bindings/plugin"
+	"host/bindings/secrets"
+	"host/bindings/secrets/keyringtest"
+	"host/bindings/store"
+)
+
+// BenchmarkLoadActivate measures build + load + activate + deactivate of
+// the documents' token plugin in-process against the loopback stand-in
+// (the token saved beforehand, memory secret backend: this measures the
+// engine, not D-Bus). Target: <= 15 ms.
+func BenchmarkLoadActivate(b *testing.B) {
+	srv := newStandin(scriptToken)
+	defer srv.Close()
+	dir := b.TempDir()
+	db, err := store.Open(filepath.Join(dir, "store.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	mem := secrets.NewMemory()
+	sc, _ := secrets.NewScoped(mem, "token-auth")
+	_ = sc.SetConfig(context.Background(), "token", scriptToken)
+	wd, _ := os.Getwd()
+	h := &plugin.Host{DataDir: dir, Secrets: mem, Store: db, WorkDir: wd,
+		HTTP: fetch.NewClient(fetch.ClientOptions{
+			ConnectTo: []fetch.ConnectTo{{Host: "api.myservice.com", Port: "443", ToHost: "127.0.0.1", ToPort: portOf(srv.Addr())}},
+			RootCAs:   srv.Pool(),
+		})}
+	path := "../../plugins/token-auth/plugin.ts"
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := plugin.Load(ctx, h, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := p.Setup(ctx, plugin.Inputs{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := p.Activate(ctx, s); err != nil {
+			b.Fatal(err)
+		}
+		if err := p.Deactivate(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProcessRunOnce runs the real binary, `host run --once` of the
+// token plugin, as a whole process against the loopback stand-in with the
+// real Secret Service. It reports the median as median-ms. Target: <= 40 ms.
+func BenchmarkProcessRunOnce(b *testing.B) {
+	bin, err := exec.LookPath("host")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sess, err := keyringtest.New(keyringtest.Options{})
+	if err != nil {
+		if errors.Is(err, keyringtest.ErrMissing) {
+			b.Skip(err)
+		}
+		b.Fatal(err)
+	}
+	defer sess.Close()
+	srv := newStandin(scriptToken)
+	defer srv.Close()
+	dir := b.TempDir()
+	cert := filepath.Join(dir, "cert.pem")
+	_ = os.WriteFile(cert, srv.CertPEM(), 0o600)
+	plugin, _ := filepath.Abs("../../plugins/token-auth/plugin.ts")
+	env := append(append(os.Environ(), sess.Env()...), "SSL_CERT_FILE="+cert)
+	run := func(extra ...string) {
+		args := append([]string{"run", "--once", "--data-dir", filepath.Join(dir, "data"),
+			"--connect-to", "api.myservice.com:443:127.0.0.1:" + portOf(srv.Addr()), plugin}, extra...)
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		var errb strings.Builder
+		cmd.Stderr = &errb
+		cmd.Stdout = io.Discard
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("%v: %s", err, errb.String())
+		}
+		if os.Getenv("HOST_TRACE") != "" {
+			b.Log(errb.String())
+		}
+	}
+	run("--set", "token="+scriptToken) // set up once; the measured runs ask nothing
+	var times []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		run()
+		times = append(times, time.Since(start))
+	}
+	b.StopTimer()
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
+}
