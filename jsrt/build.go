@@ -80,23 +80,30 @@ const bundleSuffix = ".bundle.js"
 // positions in errors point at the TypeScript source. It reads files and
 // does nothing else; safe for concurrent use.
 func Build(opts BuildOptions) (*Bundle, error) {
+	b, _, err := build(opts)
+	return b, err
+}
+
+// build is Build also returning every file the bundle was built from,
+// node_modules included (absolute paths).
+func build(opts BuildOptions) (*Bundle, []string, error) {
 	wd := opts.WorkDir
 	if wd == "" {
 		var err error
 		if wd, err = os.Getwd(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	wd, _ = filepath.Abs(wd)
 	entry, err := filepath.Abs(opts.Entry)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if _, err := os.Stat(entry); err != nil {
 		if os.IsNotExist(err) {
-			return nil, WithHint(fmt.Errorf("plugin file %s does not exist", opts.Entry), "check the path; it should name a .ts or .js file")
+			return nil, nil, WithHint(fmt.Errorf("plugin file %s does not exist", opts.Entry), "check the path; it should name a .ts or .js file")
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	var plugins []api.Plugin
 	if len(opts.Virtual) > 0 {
@@ -145,10 +152,10 @@ func Build(opts BuildOptions) (*Bundle, error) {
 		Plugins:        plugins,
 	})
 	if len(res.Errors) > 0 {
-		return nil, &BuildError{Errors: messages(res.Errors, wd)}
+		return nil, nil, &BuildError{Errors: messages(res.Errors, wd)}
 	}
 	if len(res.OutputFiles) != 1 {
-		return nil, fmt.Errorf("esbuild produced %d output files, want 1", len(res.OutputFiles))
+		return nil, nil, fmt.Errorf("esbuild produced %d output files, want 1", len(res.OutputFiles))
 	}
 	b := &Bundle{
 		Code:     string(res.OutputFiles[0].Contents),
@@ -158,6 +165,7 @@ func Build(opts BuildOptions) (*Bundle, error) {
 	var meta struct {
 		Inputs map[string]json.RawMessage `json:"inputs"`
 	}
+	var all []string
 	if err := json.Unmarshal([]byte(res.Metafile), &meta); err == nil {
 		for in := range meta.Inputs {
 			if strings.Contains(in, ":") && !filepath.IsAbs(in) { // namespaced, e.g. host-virtual:host:plugin
@@ -167,6 +175,7 @@ func Build(opts BuildOptions) (*Bundle, error) {
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(wd, p)
 			}
+			all = append(all, p)
 			if strings.Contains(filepath.ToSlash(p), "/node_modules/") {
 				continue
 			}
@@ -174,7 +183,7 @@ func Build(opts BuildOptions) (*Bundle, error) {
 		}
 		sort.Strings(b.Inputs)
 	}
-	return b, nil
+	return b, all, nil
 }
 
 func messages(ms []api.Message, wd string) []Message {

@@ -430,3 +430,81 @@ func TestBuildErrors(t *testing.T) {
 		t.Errorf("missing entry: %v", err)
 	}
 }
+
+func TestBuildCached(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"main.ts":                       "import { v } from './dep';\nimport { w } from 'pkg';\nexport const value = v + w;\n",
+		"dep.ts":                        "export const v = 'one';\n",
+		"node_modules/pkg/package.json": `{"name":"pkg","main":"index.js"}`,
+		"node_modules/pkg/index.js":     "exports.w = '-a';\n",
+	})
+	cache := filepath.Join(t.TempDir(), "cache")
+	opts := BuildOptions{Entry: filepath.Join(dir, "main.ts"), WorkDir: dir, GlobalName: "__m"}
+	valueOf := func() string {
+		t.Helper()
+		b, err := BuildCached(opts, cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt := New(Options{})
+		defer rt.Close()
+		if err := rt.RunBundle(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		var s string
+		_ = rt.Do(context.Background(), func(vm *goja.Runtime) error {
+			s = vm.Get("__m").ToObject(vm).Get("value").String()
+			return nil
+		})
+		return s
+	}
+	if got := valueOf(); got != "one-a" {
+		t.Fatalf("first build: %q", got)
+	}
+	entries, _ := os.ReadDir(cache)
+	if len(entries) != 1 {
+		t.Fatalf("%d cache entries, want 1", len(entries))
+	}
+	// Same size, same second: only the content differs. Still a miss.
+	if err := os.WriteFile(filepath.Join(dir, "dep.ts"), []byte("export const v = 'two';\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := valueOf(); got != "two-a" {
+		t.Errorf("after editing dep.ts: %q, want two-a", got)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "node_modules/pkg/index.js"), []byte("exports.w = '-b';\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := valueOf(); got != "two-b" {
+		t.Errorf("after editing node_modules: %q, want two-b", got)
+	}
+	// A corrupt entry is ignored and replaced.
+	entries, _ = os.ReadDir(cache)
+	for _, e := range entries {
+		_ = os.WriteFile(filepath.Join(cache, e.Name()), []byte("{garbage"), 0o600)
+	}
+	if got := valueOf(); got != "two-b" {
+		t.Errorf("with a corrupt cache: %q", got)
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for _, cached := range []bool{false, true} {
+		name := "esbuild"
+		if cached {
+			name = "cached"
+		}
+		b.Run(name, func(b *testing.B) {
+			cache := ""
+			if cached {
+				cache = b.TempDir()
+			}
+			opts := BuildOptions{Entry: "../plugins/token-auth/plugin.ts", GlobalName: "__m"}
+			for i := 0; i < b.N; i++ {
+				if _, err := BuildCached(opts, cache); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

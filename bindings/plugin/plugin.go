@@ -48,6 +48,9 @@ type Host struct {
 	Timeout, CallTimeout time.Duration
 	// WorkDir is where positions in errors are relative to (default cwd).
 	WorkDir string
+	// CacheDir, when set, keeps built bundles so an unchanged plugin starts
+	// without running esbuild (see jsrt.BuildCached).
+	CacheDir string
 }
 
 // Plugin is one loaded plugin instance with its own JS runtime. Methods are
@@ -157,12 +160,12 @@ func DefaultID(path string) string {
 // *jsrt.JSError; a bad definition a *DefinitionError. On error nothing is
 // left running.
 func Load(ctx context.Context, h *Host, path string) (*Plugin, error) {
-	b, err := jsrt.Build(jsrt.BuildOptions{
+	b, err := jsrt.BuildCached(jsrt.BuildOptions{
 		Entry:      path,
 		WorkDir:    h.WorkDir,
 		Virtual:    map[string]string{"host:plugin": hostModule},
 		GlobalName: globalName,
-	})
+	}, h.CacheDir)
 	if err != nil {
 		return nil, err
 	}

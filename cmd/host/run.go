@@ -166,13 +166,14 @@ func openSession(o *runOptions) (*session, error) {
 	}
 	wd, _ := o.IO.Getwd()
 	h := &plugin.Host{
-		DataDir: dataDir,
-		Secrets: o.Secrets,
-		Store:   db,
-		HTTP:    o.HTTP,
-		Log:     logSink(o.IO.Err),
-		Timeout: o.Timeout,
-		WorkDir: wd,
+		DataDir:  dataDir,
+		Secrets:  o.Secrets,
+		Store:    db,
+		HTTP:     o.HTTP,
+		Log:      logSink(o.IO.Err),
+		Timeout:  o.Timeout,
+		WorkDir:  wd,
+		CacheDir: filepath.Join(dataDir, "cache", "bundles"),
 	}
 	if h.Secrets == nil {
 		h.Secrets = secrets.NewKeyring()
