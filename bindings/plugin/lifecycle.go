@@ -123,22 +123,44 @@ func toFrozenJS(vm *goja.Runtime, v map[string]any) (goja.Value, error) {
 	return out, nil
 }
 
-// Deactivate aborts ctx.signal, awaits onDeactivate (when the plugin was
-// active and defines one) and closes the runtime, stopping its timers and
-// pending work. It always closes; the error is onDeactivate's failure.
+// Deactivate stops the loop from starting new runs, aborts ctx.signal,
+// waits (bounded) for a loop run in progress, awaits onDeactivate (when the
+// plugin was active and defines one) and closes the runtime, stopping its
+// timers and pending work. It always closes; the error is what failed.
 func (p *Plugin) Deactivate(ctx context.Context) error {
 	p.mu.Lock()
 	active := p.active
 	p.active = false
+	lr := p.loop
+	p.loop = nil
 	p.mu.Unlock()
 	defer p.Close()
 	if !active {
 		return nil
 	}
-	_, err := p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
+	if lr != nil {
+		lr.halt()
+	}
+	var errs []error
+	err := p.rt.Do(ctx, func(vm *goja.Runtime) error {
 		if p.controller != nil {
 			p.controller.Abort(vm, "plugin deactivated")
 		}
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if lr != nil {
+		wait := p.host.LoopStopWait
+		if wait <= 0 {
+			wait = DefaultLoopStopWait
+		}
+		if err := lr.wait(wait); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	_, err = p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
 		fn, ok := goja.AssertFunction(p.def.Get("onDeactivate"))
 		if !ok {
 			return goja.Undefined(), nil
@@ -146,9 +168,9 @@ func (p *Plugin) Deactivate(ctx context.Context) error {
 		return fn(p.def, p.ctxObj)
 	})
 	if err != nil {
-		return fmt.Errorf("onDeactivate failed: %w", err)
+		errs = append(errs, fmt.Errorf("onDeactivate failed: %w", err))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Active reports whether onActivate succeeded and Deactivate has not run.

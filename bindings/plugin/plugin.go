@@ -48,6 +48,12 @@ type Host struct {
 	Timeout, CallTimeout time.Duration
 	// WorkDir is where positions in errors are relative to (default cwd).
 	WorkDir string
+	// LoopMinBackoff is the first retry delay after a failed loop run
+	// (default DefaultLoopMinBackoff); LoopStopWait bounds the wait for a
+	// run at deactivation (default DefaultLoopStopWait).
+	LoopMinBackoff, LoopStopWait time.Duration
+	// onLoopWait, for tests, sees each wait the loop schedules.
+	onLoopWait func(next time.Duration, err error)
 	// CacheDir, when set, keeps built bundles so an unchanged plugin starts
 	// without running esbuild (see jsrt.BuildCached).
 	CacheDir string
@@ -74,7 +80,9 @@ type Plugin struct {
 	defPos     string
 	ctxObj     *goja.Object
 	controller *abort.Controller
-	hasTools   bool
+	tools      []Tool
+	loopEvery  time.Duration
+	loop       *loopRunner
 
 	mu        sync.Mutex
 	active    bool
@@ -340,8 +348,12 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 						bad("tools.%s.input must be a z.object({...})", name)
 					}
 				}
+				if d := t.Get("description"); d != nil && !goja.IsUndefined(d) {
+					if _, ok := d.Export().(string); !ok {
+						bad("tools.%s.description must be a string", name)
+					}
+				}
 			}
-			p.hasTools = true
 		}
 	}
 	if v := d.Get("loop"); v != nil && !goja.IsUndefined(v) {
@@ -352,14 +364,17 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 			if _, ok := goja.AssertFunction(lo.Get("run")); !ok {
 				bad("loop.run must be a function")
 			}
-			if _, err := ParseEvery(lo.Get("every").Export()); err != nil {
+			if d, err := ParseEvery(lo.Get("every").Export()); err != nil {
 				bad("loop.every: %v", err)
+			} else {
+				p.loopEvery = d
 			}
 		}
 	}
 	if len(problems) > 0 {
 		return &DefinitionError{Pos: p.defPos, Problems: problems}
 	}
+	p.readTools(vm)
 	return nil
 }
 

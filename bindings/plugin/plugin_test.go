@@ -37,7 +37,7 @@ func (l *logs) String() string {
 
 // newHost is a Host on a temp data dir with a real store file and the
 // memory secret backend (unit tests; the CLI tests use the real keyring).
-func newHost(t *testing.T) (*Host, *logs) {
+func newHost(t testing.TB) (*Host, *logs) {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := store.Open(filepath.Join(dir, "store.db"))
@@ -49,7 +49,7 @@ func newHost(t *testing.T) (*Host, *logs) {
 	return &Host{DataDir: dir, Secrets: secrets.NewMemory(), Store: db, Log: l.sink, WorkDir: dir}, l
 }
 
-func writePlugin(t *testing.T, h *Host, rel, src string) string {
+func writePlugin(t testing.TB, h *Host, rel, src string) string {
 	t.Helper()
 	p := filepath.Join(h.WorkDir, rel)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

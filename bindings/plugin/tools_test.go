@@ -1,0 +1,252 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"host/jsrt"
+	"host/schema"
+)
+
+const toolsPlugin = `export default definePlugin({
+  tools: {
+    add: {
+      description: 'Adds two numbers',
+      input: z.object({ a: z.number(), b: z.number().default(1), items: z.array(z.object({ name: z.string() })).optional() }),
+      run: async (input, ctx) => ({ sum: input.a + input.b, plugin: ctx.id }),
+    },
+    echo: { description: 'Echoes', run: (input) => input },
+    nothing: { description: 'Returns undefined', run: () => {} },
+    fails: {
+      description: 'Throws',
+      run: async () => {
+        await Promise.resolve();
+        throw new Error('tool broke');
+      },
+    },
+    hang: { description: 'Never settles', run: () => new Promise(() => {}) },
+  },
+});`
+
+func activeTools(t testing.TB) *Plugin {
+	t.Helper()
+	h, _ := newHost(t)
+	path := writePlugin(t, h, "tools/plugin.ts", toolsPlugin)
+	ctx := context.Background()
+	p, err := Load(ctx, h, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Deactivate(context.Background()) })
+	s, err := p.Setup(ctx, Inputs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Activate(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestTools(t *testing.T) {
+	p := activeTools(t)
+	var names []string
+	for _, tl := range p.Tools() {
+		names = append(names, tl.Name+":"+tl.Description)
+	}
+	if got := strings.Join(names, ","); got != "add:Adds two numbers,echo:Echoes,fails:Throws,hang:Never settles,nothing:Returns undefined" {
+		t.Errorf("tools = %s", got)
+	}
+	js, err := p.Tools()[0].InputSchema()
+	if err != nil || !strings.Contains(string(js), `"a":{"type":"number"}`) {
+		t.Errorf("add input schema = %s, %v", js, err)
+	}
+	ctx := context.Background()
+	tests := []struct {
+		tool, in, want, wantErr string
+	}{
+		{"add", `{"a": 2}`, `{"sum":3,"plugin":"tools"}`, ""},
+		{"add", `{"a": 2, "b": 5, "extra": true}`, `{"sum":7,"plugin":"tools"}`, ""},
+		{"echo", `{"x":[1,"two",null]}`, `{"x":[1,"two",null]}`, ""},
+		{"echo", ``, `{}`, ""},
+		{"nothing", `{}`, `null`, ""},
+		{"add", `{"a": "2"}`, "", "a: Expected number, received string"},
+		{"add", `{"a": 1, "items": [{"name": "x"}, {"name": 3}]}`, "", "items[1].name: Expected string, received number"},
+		{"add", `{"a":`, "", "the input is not valid JSON"},
+		{"fails", `{}`, "", "tool fails failed: tools/plugin.ts:14:15: tool broke"},
+		{"missing", `{}`, "", `plugin tools has no tool "missing"; its tools: add, echo, fails, hang, nothing`},
+	}
+	for _, tt := range tests {
+		out, err := p.CallTool(ctx, tt.tool, json.RawMessage(tt.in))
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s(%s): err %v, want %q", tt.tool, tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || string(out) != tt.want {
+			t.Errorf("%s(%s) = %s, %v; want %s", tt.tool, tt.in, out, err, tt.want)
+		}
+	}
+	_, err = p.CallTool(ctx, "add", json.RawMessage(`{"a":"x"}`))
+	var ve *schema.ValidationError
+	if !errors.As(err, &ve) {
+		t.Errorf("validation error type %T", err)
+	}
+	_, err = p.CallTool(ctx, "fails", nil)
+	var te *ToolError
+	je, _ := jsrt.AsJSError(err)
+	if !errors.As(err, &te) || je == nil || je.Position() != "tools/plugin.ts:14:15" {
+		t.Errorf("tool error = %v", err)
+	}
+}
+
+// TestToolsConcurrent calls tools from many goroutines at once, each with
+// its own timeout: the hanging calls time out, the others all succeed.
+func TestToolsConcurrent(t *testing.T) {
+	p := activeTools(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := 0; i < 200; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if i%50 == 0 {
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+				defer cancel()
+				if _, err := p.CallTool(ctx, "hang", nil); !errors.Is(err, context.DeadlineExceeded) {
+					errs <- fmt.Errorf("hang: %v, want deadline exceeded", err)
+				}
+				return
+			}
+			out, err := p.CallTool(context.Background(), "add", json.RawMessage(fmt.Sprintf(`{"a":%d,"b":0}`, i)))
+			if err != nil || string(out) != fmt.Sprintf(`{"sum":%d,"plugin":"tools"}`, i) {
+				errs <- fmt.Errorf("add %d: %s %v", i, out, err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func BenchmarkCallTool(b *testing.B) {
+	p := activeTools(b)
+	ctx := context.Background()
+	in := json.RawMessage(`{"a":1}`)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := p.CallTool(ctx, "echo", in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
+func TestLoopNoOverlapBackoffAndStop(t *testing.T) {
+	h, l := newHost(t)
+	h.LoopMinBackoff = 2 * time.Millisecond
+	var mu sync.Mutex
+	var waits []string
+	h.onLoopWait = func(next time.Duration, err error) {
+		mu.Lock()
+		waits = append(waits, fmt.Sprintf("%v:%v", next, err != nil))
+		mu.Unlock()
+	}
+	path := writePlugin(t, h, "looper/plugin.ts", `let running = 0, runs = 0, overlaps = 0;
+export default definePlugin({
+  loop: {
+    every: 10,
+    run: async (ctx) => {
+      if (running++) overlaps++;
+      runs++;
+      try {
+        if (runs <= 4) throw new Error('flaky ' + runs);
+        // A slow run, longer than the interval: the next must not start.
+        await new Promise((resolve) => {
+          const t = setTimeout(resolve, 25);
+          ctx.signal.addEventListener('abort', () => { clearTimeout(t); console.log('run aborted after', runs, 'runs, overlaps', overlaps); resolve(undefined); });
+        });
+      } finally {
+        running--;
+      }
+    },
+  },
+});`)
+	ctx := context.Background()
+	p, err := Load(ctx, h, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := p.Setup(ctx, Inputs{})
+	if err := p.Activate(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	p.StartLoop()
+	// Wait (bounded, not timed) until the loop has recovered and done a slow run.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(waits)
+		mu.Unlock()
+		if n >= 6 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := p.Deactivate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	got := strings.Join(waits[:6], " ")
+	mu.Unlock()
+	// Backoff 2ms, 4ms, 8ms, then capped at the 10ms interval; after a
+	// success the interval again.
+	if got != "2ms:true 4ms:true 8ms:true 10ms:true 10ms:false 10ms:false" {
+		t.Errorf("waits = %s", got)
+	}
+	logs := l.String()
+	if !strings.Contains(logs, "looper error loop run failed: looper/plugin.ts:9:30: flaky 1 (retrying in 2ms)") {
+		t.Errorf("failure log missing position or backoff:\n%s", logs)
+	}
+	if !strings.Contains(logs, "overlaps 0") {
+		t.Errorf("runs overlapped or the last run was not aborted:\n%s", logs)
+	}
+}
+
+func TestRunLoopOnce(t *testing.T) {
+	h, l := newHost(t)
+	path := writePlugin(t, h, "once/plugin.ts", `export default definePlugin({
+  loop: { every: '1h', run: async (ctx) => { await ctx.store.set('ran', true); console.log('ran once'); } },
+});`)
+	ctx := context.Background()
+	p, err := Load(ctx, h, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	s, _ := p.Setup(ctx, Inputs{})
+	if err := p.Activate(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RunLoopOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if every, ok := p.HasLoop(); !ok || every != time.Hour {
+		t.Errorf("HasLoop = %v, %v", every, ok)
+	}
+	if err := p.Deactivate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.String(); got != "once info ran once" {
+		t.Errorf("log = %q", got)
+	}
+}
