@@ -81,11 +81,14 @@ const mainUsage = `host runs TypeScript plugins and guides you through their aut
 
 Usage:
   host run [flags] PLUGIN.ts    set up (asking for what is missing), activate and run a plugin
+  host call PLUGIN.ts TOOL [JSON]
+                                run one of the plugin's tools and print its result as JSON
+  host tools PLUGIN.ts          list the plugin's tools and their input schemas
   host demo                     run the documents' token plugin against a built-in stand-in service
   host version                  print the version
   host help [command]           show help
 
-Run 'host help run' for the flags of run.
+Run 'host help COMMAND' for a command's flags.
 `
 
 // Run runs one command line and returns the exit code. It prints only to
@@ -99,14 +102,29 @@ func Run(ctx context.Context, args []string, io *IO) ExitCode {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
 		err = runCmd(ctx, rest, io)
+	case "call":
+		err = callCmd(ctx, rest, io)
+	case "tools":
+		err = toolsCmd(ctx, rest, io)
 	case "demo":
 		err = demoCmd(ctx, rest, io)
 	case "version", "--version", "-version":
 		fmt.Fprintf(io.Out, "host %s\n", Version)
 	case "help", "-h", "-help", "--help":
-		if len(rest) > 0 && rest[0] == "run" {
+		topic := ""
+		if len(rest) > 0 {
+			topic = rest[0]
+		}
+		switch topic {
+		case "run":
 			fmt.Fprint(io.Out, runUsage)
-		} else {
+		case "call":
+			fmt.Fprint(io.Out, callUsage)
+		case "tools":
+			fmt.Fprint(io.Out, toolsUsage)
+		case "demo":
+			fmt.Fprint(io.Out, demoUsage)
+		default:
 			fmt.Fprint(io.Out, mainUsage)
 		}
 	default:

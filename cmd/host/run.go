@@ -91,23 +91,66 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func runCmd(ctx context.Context, args []string, io *IO) error {
-	fs := flag.NewFlagSet("host run", flag.ContinueOnError)
-	fs.SetOutput(io.Err)
-	fs.Usage = func() { fmt.Fprint(io.Err, runUsage) }
-	var sets, connects multiFlag
-	o := &runOptions{IO: io}
-	fs.Var(&sets, "set", "")
-	fs.Var(&connects, "connect-to", "")
-	fs.BoolVar(&o.Once, "once", false, "")
+// commonFlags are the flags every command that runs a plugin takes.
+type commonFlags struct {
+	sets, connects multiFlag
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet, o *runOptions) {
+	fs.Var(&c.sets, "set", "")
+	fs.Var(&c.connects, "connect-to", "")
 	fs.StringVar(&o.DataDir, "data-dir", "", "")
 	fs.DurationVar(&o.Timeout, "timeout", jsrt.DefaultTimeout, "")
+}
+
+// apply parses the collected --set and --connect-to values into o.
+func (c *commonFlags) apply(o *runOptions) error {
+	o.Set = map[string]string{}
+	for _, kv := range c.sets {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return usagef("--set %q: expected KEY=VALUE", kv)
+		}
+		o.Set[k] = v
+	}
+	for _, c := range c.connects {
+		ct, err := fetch.ParseConnectTo(c)
+		if err != nil {
+			return usagef("--connect-to: %v", err)
+		}
+		o.ConnectTo = append(o.ConnectTo, ct)
+	}
+	return nil
+}
+
+// parseCommand parses a command's flags (anywhere on the line) and returns
+// its positional arguments.
+func parseCommand(name, usage string, args []string, io *IO, o *runOptions, extra func(fs *flag.FlagSet)) ([]string, error) {
+	fs := flag.NewFlagSet("host "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Err)
+	fs.Usage = func() { fmt.Fprint(io.Err, usage) }
+	var c commonFlags
+	c.register(fs, o)
+	if extra != nil {
+		extra(fs)
+	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return nil, err
 		}
-		return usagef("%v (see 'host help run')", err)
+		return nil, usagef("%v (see 'host help %s')", err, name)
+	}
+	return pos, c.apply(o)
+}
+
+func runCmd(ctx context.Context, args []string, io *IO) error {
+	o := &runOptions{IO: io}
+	pos, err := parseCommand("run", runUsage, args, io, o, func(fs *flag.FlagSet) {
+		fs.BoolVar(&o.Once, "once", false, "")
+	})
+	if err != nil {
+		return err
 	}
 	switch len(pos) {
 	case 0:
@@ -116,21 +159,6 @@ func runCmd(ctx context.Context, args []string, io *IO) error {
 		o.Path = pos[0]
 	default:
 		return usagef("run: one plugin at a time, got %s", strings.Join(pos, " "))
-	}
-	o.Set = map[string]string{}
-	for _, kv := range sets {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return usagef("--set %q: expected KEY=VALUE", kv)
-		}
-		o.Set[k] = v
-	}
-	for _, c := range connects {
-		ct, err := fetch.ParseConnectTo(c)
-		if err != nil {
-			return usagef("--connect-to: %v", err)
-		}
-		o.ConnectTo = append(o.ConnectTo, ct)
 	}
 	return runPlugin(ctx, o)
 }
@@ -215,32 +243,79 @@ func trace(what string) {
 func runPlugin(ctx context.Context, o *runOptions) error {
 	trace("start")
 	sess, err := openSession(o)
-	trace("session")
 	if err != nil {
 		return err
 	}
 	defer sess.close()
-	p, err := loadPlugin(ctx, sess.host, o.Path)
+	trace("session")
+	p, err := activate(ctx, sess, o)
 	if err != nil {
 		return err
 	}
-	trace("loaded")
-	defer func() { p.Close() }()
+	if o.Activated != nil {
+		o.Activated(p)
+	}
+	var loopErr error
+	if o.Once {
+		if _, ok := p.HasLoop(); ok {
+			loopErr = p.RunLoopOnce(ctx)
+		}
+	} else {
+		p.StartLoop()
+		fmt.Fprintf(o.IO.Err, "%s is active. Press Ctrl-C to stop.\n", p.Name)
+		<-ctx.Done()
+		fmt.Fprintf(o.IO.Err, "stopping %s\n", p.Name)
+	}
+	if err := deactivate(p); err != nil {
+		return errors.Join(loopErr, err)
+	}
+	trace("deactivated")
+	if loopErr != nil {
+		return loopErr
+	}
+	if o.Once {
+		fmt.Fprintf(o.IO.Err, "%s activated and deactivated (--once).\n", p.Name)
+	}
+	return nil
+}
 
+// deactivate deactivates p with a bounded wait.
+func deactivate(p *plugin.Plugin) error {
+	dctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return p.Deactivate(dctx)
+}
+
+// activate loads the plugin, sets it up (asking in a terminal for what is
+// missing, up to maxTries when the plugin refuses its token), activates it
+// and saves what the user supplied. On error nothing is left running and
+// nothing that failed is saved.
+func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin, error) {
+	p, err := loadPlugin(ctx, sess.host, o.Path)
+	if err != nil {
+		return nil, err
+	}
+	trace("loaded")
+	ok := false
+	defer func() {
+		if !ok {
+			p.Close()
+		}
+	}()
 	in := plugin.Inputs{Set: o.Set, LookupEnv: o.IO.LookupEnv}
 	setup, err := p.Setup(ctx, in)
 	if err != nil {
-		return setupError(err)
+		return nil, setupError(err)
 	}
 	trace("setup")
 	pr := o.IO.Prompter
 	for try := 1; ; try++ {
 		if missing := setup.Missing(); len(missing) > 0 {
 			if pr == nil {
-				return missingError(p, missing)
+				return nil, missingError(p, missing)
 			}
 			if err := ask(pr, p, setup, missing); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		err = p.Activate(ctx, setup)
@@ -253,56 +328,38 @@ func runPlugin(ctx context.Context, o *runOptions) error {
 		switch {
 		case errors.As(err, &ve):
 			if pr == nil {
-				return &exitError{code: ExitUsage, err: fmt.Errorf("plugin %s: invalid configuration:\n%s", p.ID, indent(schema.FormatIssues(ve.Issues)))}
+				return nil, &exitError{code: ExitUsage, err: fmt.Errorf("plugin %s: invalid configuration:\n%s", p.ID, indent(schema.FormatIssues(ve.Issues)))}
 			}
 			pr.Say("The configuration is not valid:\n%s", indent(schema.FormatIssues(ve.Issues)))
 			forget(setup, issueKeys(ve.Issues))
 		case errors.As(err, &ae):
 			if pr == nil || try >= maxTries || !hasAuthFields(setup) {
-				return err
+				return nil, err
 			}
 			pr.Say("%s", errorText(err))
 			pr.Say("Please try again (%d of %d).", try+1, maxTries)
 			forget(setup, authKeys(setup))
 		default:
-			return err
+			return nil, err
 		}
 		// A failed activation may have left timers or state: start afresh.
 		p.Close()
 		np, err := loadPlugin(ctx, sess.host, o.Path)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p = np
 		if setup, err = carry(ctx, p, in, setup); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := setup.Save(ctx); err != nil {
-		dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = p.Deactivate(dctx)
-		return err
+		_ = deactivate(p)
+		return nil, err
 	}
 	trace("saved")
-	if o.Activated != nil {
-		o.Activated(p)
-	}
-	if !o.Once {
-		fmt.Fprintf(o.IO.Err, "%s is active. Press Ctrl-C to stop.\n", p.Name)
-		<-ctx.Done()
-		fmt.Fprintf(o.IO.Err, "stopping %s\n", p.Name)
-	}
-	dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := p.Deactivate(dctx); err != nil {
-		return err
-	}
-	trace("deactivated")
-	if o.Once {
-		fmt.Fprintf(o.IO.Err, "%s activated and deactivated (--once).\n", p.Name)
-	}
-	return nil
+	ok = true
+	return p, nil
 }
 
 func loadPlugin(ctx context.Context, h *plugin.Host, path string) (*plugin.Plugin, error) {

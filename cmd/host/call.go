@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	goio "io"
+	"strings"
+
+	"host/bindings/plugin"
+	"host/schema"
+)
+
+const callUsage = `Usage: host call [flags] PLUGIN.ts TOOL ['{"json":"input"}']
+
+Sets up the plugin (no questions when it is configured), activates it,
+checks the input against the tool's schema, runs the tool, prints its result
+as JSON on stdout, deactivates and exits. The input may also come on stdin
+with '-'.
+
+Flags: as for 'host run' (--set, --data-dir, --connect-to, --timeout).
+
+Exit codes: 0 ok, 1 the tool failed, 2 bad usage or input.
+`
+
+const toolsUsage = `Usage: host tools [--json] PLUGIN.ts
+
+Lists the plugin's tools with their descriptions and input JSON Schema.
+`
+
+func callCmd(ctx context.Context, args []string, io *IO) error {
+	o := &runOptions{IO: io, Once: true}
+	pos, err := parseCommand("call", callUsage, args, io, o, nil)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 || len(pos) > 3 {
+		return usagef("call: usage: host call [flags] PLUGIN.ts TOOL ['{\"json\":\"input\"}']")
+	}
+	o.Path = pos[0]
+	tool := pos[1]
+	var input json.RawMessage
+	if len(pos) == 3 {
+		text := pos[2]
+		if text == "-" {
+			b, err := goio.ReadAll(io.In)
+			if err != nil {
+				return usagef("call: reading the input from stdin: %v", err)
+			}
+			text = strings.TrimSpace(string(b))
+		}
+		input = json.RawMessage(text)
+		if !json.Valid(input) {
+			return usagef("call: the input %q is not valid JSON; quote it for your shell, e.g. '{\"a\": 1}'", text)
+		}
+	}
+	sess, err := openSession(o)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+	p, err := activate(ctx, sess, o)
+	if err != nil {
+		return err
+	}
+	out, callErr := p.CallTool(ctx, tool, input)
+	derr := deactivate(p)
+	if callErr != nil {
+		var ve *schema.ValidationError
+		var ie *plugin.InputError
+		var ue *plugin.UnknownToolError
+		switch {
+		case errors.As(callErr, &ve):
+			return &exitError{code: ExitUsage, err: fmt.Errorf("tool %s: invalid input:\n%s", tool, indent(schema.FormatIssues(ve.Issues)))}
+		case errors.As(callErr, &ie), errors.As(callErr, &ue):
+			return &exitError{code: ExitUsage, err: callErr}
+		}
+		return callErr
+	}
+	fmt.Fprintf(io.Out, "%s\n", out)
+	return derr
+}
+
+func toolsCmd(ctx context.Context, args []string, io *IO) error {
+	o := &runOptions{IO: io}
+	var asJSON bool
+	pos, err := parseCommand("tools", toolsUsage, args, io, o, func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("tools: usage: host tools [--json] PLUGIN.ts")
+	}
+	sess, err := openSession(o)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+	p, err := loadPlugin(ctx, sess.host, pos[0])
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	type entry struct {
+		Name        string          `json:"name"`
+		Description string          `json:"description"`
+		InputSchema json.RawMessage `json:"inputSchema"`
+	}
+	var list []entry
+	for _, t := range p.Tools() {
+		js, err := t.InputSchema()
+		if err != nil {
+			return err
+		}
+		list = append(list, entry{t.Name, t.Description, js})
+	}
+	if asJSON {
+		if list == nil {
+			list = []entry{}
+		}
+		b, _ := json.MarshalIndent(list, "", "  ")
+		fmt.Fprintf(io.Out, "%s\n", b)
+		return nil
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(io.Out, "%s has no tools.\n", p.Name)
+		return nil
+	}
+	for i, e := range list {
+		if i > 0 {
+			fmt.Fprintln(io.Out)
+		}
+		desc := e.Description
+		if desc == "" {
+			desc = "(no description)"
+		}
+		fmt.Fprintf(io.Out, "%s — %s\n", e.Name, desc)
+		var pretty strings.Builder
+		var v any
+		_ = json.Unmarshal(e.InputSchema, &v)
+		b, _ := json.MarshalIndent(v, "  ", "  ")
+		pretty.Write(b)
+		fmt.Fprintf(io.Out, "  input: %s\n", pretty.String())
+	}
+	return nil
+}
