@@ -33,7 +33,10 @@ PLUGIN.ts.
 Flags:
   --set KEY=VALUE        supply config field KEY (repeatable); secrets are
                          better supplied as HOST_CONFIG_<KEY> in the environment
-  --once                 set up, activate, deactivate and exit
+  --once                 set up, activate, run the loop once, deactivate and exit
+  --watch                reload the plugin whenever a file it imports is saved
+                         (the new version starts before the old one stops;
+                         a broken version leaves the old one running)
   --data-dir DIR         where config and the store live (default: the user
                          config dir + /host, or $HOST_DATA_DIR)
   --connect-to H:P:TH:TP connect to TH:TP whenever the plugin connects to H:P
@@ -69,6 +72,10 @@ type runOptions struct {
 	HTTP    *http.Client
 	// Activated is called once the plugin is active (demo, tests).
 	Activated func(p *plugin.Plugin)
+	// Watch reloads the plugin when its files change; Debounce is the
+	// quiet period after a change (jsrt.DefaultDebounce when zero).
+	Watch    bool
+	Debounce time.Duration
 }
 
 // parseInterspersed parses flags that may come before or after positional
@@ -148,9 +155,13 @@ func runCmd(ctx context.Context, args []string, io *IO) error {
 	o := &runOptions{IO: io}
 	pos, err := parseCommand("run", runUsage, args, io, o, func(fs *flag.FlagSet) {
 		fs.BoolVar(&o.Once, "once", false, "")
+		fs.BoolVar(&o.Watch, "watch", false, "")
 	})
 	if err != nil {
 		return err
+	}
+	if o.Watch && o.Once {
+		return usagef("run: --watch and --once do not go together")
 	}
 	switch len(pos) {
 	case 0:
@@ -159,6 +170,9 @@ func runCmd(ctx context.Context, args []string, io *IO) error {
 		o.Path = pos[0]
 	default:
 		return usagef("run: one plugin at a time, got %s", strings.Join(pos, " "))
+	}
+	if o.Watch {
+		return watchPlugin(ctx, o)
 	}
 	return runPlugin(ctx, o)
 }
