@@ -68,6 +68,13 @@ type Runtime struct {
 	rejected    map[*goja.Promise]bool
 	depth       int
 	interrupted atomic.Bool
+
+	// intr is closed (and replaced) whenever a script is interrupted, so
+	// Awaits whose promise chain that script was part of stop waiting.
+	intrMu   sync.Mutex
+	intr     chan struct{}
+	intrErr  error
+	awaiting atomic.Int64
 }
 
 type timer struct {
@@ -96,6 +103,7 @@ func New(opts Options) *Runtime {
 		rejected: map[*goja.Promise]bool{},
 	}
 	r.ctx, r.cancel = context.WithCancel(context.Background())
+	r.intr = make(chan struct{})
 	r.loop.Start()
 	ready := make(chan struct{})
 	r.loop.RunOnLoop(func(vm *goja.Runtime) {
@@ -181,6 +189,11 @@ func (r *Runtime) Await(ctx context.Context, fn func(vm *goja.Runtime) (goja.Val
 		err error
 	}
 	settled := make(chan result, 1)
+	r.awaiting.Add(1)
+	defer r.awaiting.Add(-1)
+	r.intrMu.Lock()
+	intr := r.intr
+	r.intrMu.Unlock()
 	err := r.Do(ctx, func(vm *goja.Runtime) error {
 		v, err := fn(vm)
 		if err != nil {
@@ -210,11 +223,26 @@ func (r *Runtime) Await(ctx context.Context, fn func(vm *goja.Runtime) (goja.Val
 	select {
 	case res := <-settled:
 		return res.v, res.err
+	case <-intr:
+		r.intrMu.Lock()
+		err := r.intrErr
+		r.intrMu.Unlock()
+		return nil, err
 	case <-ctx.Done():
 		return nil, context.Cause(ctx)
 	case <-r.ctx.Done():
 		return nil, ErrClosed
 	}
+}
+
+// interrupted tells every Await in progress that a script was stopped: the
+// promise it waits for may never settle now.
+func (r *Runtime) broadcastInterrupt(err error) {
+	r.intrMu.Lock()
+	r.intrErr = err
+	close(r.intr)
+	r.intr = make(chan struct{})
+	r.intrMu.Unlock()
 }
 
 func asPromise(v goja.Value) (*goja.Promise, bool) {
@@ -268,13 +296,21 @@ func (r *Runtime) GoTimeout(d time.Duration, work func(ctx context.Context) (any
 			ctx, cancel = context.WithTimeout(r.ctx, d)
 		}
 		res, err := safeWork(ctx, work)
+		var rerr error
 		cancel()
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil && r.ctx.Err() == nil {
 			err = &timeoutError{d: d, err: err}
 		}
 		posted := r.loop.RunOnLoop(func(vm *goja.Runtime) {
 			defer r.pending.Add(-1)
-			_ = r.enter(func() error {
+			// Microtasks run inside this entry: an error here (an
+			// interrupted async function) has nobody else to go to.
+			defer func() {
+				if rerr != nil {
+					r.report(rerr)
+				}
+			}()
+			rerr = r.enter(func() error {
 				if err != nil {
 					_ = reject(NewError(vm, err))
 					return nil
@@ -352,7 +388,14 @@ func (r *Runtime) enter(fn func() error) (err error) {
 		if outer {
 			watchdog.Stop()
 			vm.ClearInterrupt()
-			r.interrupted.Store(false)
+			if r.interrupted.Swap(false) {
+				if je, ok := AsJSError(err); ok && je.Interrupted() && r.awaiting.Load() > 0 {
+					// The Awaits in progress get the error; nobody else
+					// needs to see it.
+					r.broadcastInterrupt(err)
+					err = nil
+				}
+			}
 			r.flushRejections()
 		}
 	}()

@@ -508,3 +508,35 @@ func BenchmarkBuild(b *testing.B) {
 		})
 	}
 }
+
+func TestInterruptEndsAwaits(t *testing.T) {
+	dir := writeTree(t, map[string]string{"main.ts": `
+export async function spinLater() {
+  await new Promise((r) => setTimeout(r, 1));
+  for (;;) {}
+}
+export async function timerSpins() {
+  setTimeout(() => { for (;;) {} }, 0);
+  await new Promise((r) => setTimeout(r, 50));
+  return 'done';
+}
+export function ok() { return 'ok'; }
+`})
+	sink := newSink()
+	rt := run(t, dir, Options{Timeout: 50 * time.Millisecond, OnError: sink.report})
+	for _, fn := range []string{"spinLater", "timerSpins"} {
+		_, err := call(t, rt, fn)
+		je, ok := AsJSError(err)
+		if !ok || !je.Interrupted() || !strings.HasPrefix(je.Position(), "main.ts:") {
+			t.Errorf("%s: %v, want the interrupt with a position", fn, err)
+		}
+	}
+	if got, err := call(t, rt, "ok"); err != nil || got != "ok" {
+		t.Errorf("after interrupts: %v %v", got, err)
+	}
+	select {
+	case err := <-sink.ch:
+		t.Errorf("interrupt reported twice (also to OnError): %v", err)
+	default:
+	}
+}
