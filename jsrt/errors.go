@@ -153,6 +153,9 @@ func (e *JSError) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Message)
+	if e.File == "" && e.Name == "" && e.value != nil {
+		b.WriteString(" (a thrown value that is not an Error has no position; throw new Error(...) to see where)")
+	}
 	return b.String()
 }
 

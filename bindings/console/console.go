@@ -48,8 +48,8 @@ type Entry struct {
 // Sink receives entries on the loop goroutine; it must not block for long.
 type Sink func(Entry)
 
-// MaxLine caps one printed line; longer output is cut with a note.
-const MaxLine = 64 << 10
+// MaxLine caps one printed message; longer output is cut with a note.
+const MaxLine = 8 << 10
 
 // Install defines the global `console` (log, info, warn, error, debug,
 // trace) sending to sink under plugin id. Call on the loop goroutine.

@@ -1,0 +1,3 @@
+export default definePlugin({
+  configSchema: { token: 'string' } as any,
+});

@@ -1,0 +1,1 @@
+export default definePlugin('my plugin' as any);

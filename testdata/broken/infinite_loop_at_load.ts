@@ -1,0 +1,5 @@
+let n = 0;
+while (true) {
+  n++;
+}
+export default definePlugin({});

@@ -1,0 +1,7 @@
+export default definePlugin({
+  onActivate: async () => {
+    setTimeout(() => {
+      for (;;) {}
+    }, 0);
+  },
+});

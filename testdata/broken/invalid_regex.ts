@@ -1,0 +1,5 @@
+export default definePlugin({
+  configSchema: z.object({
+    slug: z.string().regex(/(?<=a)b/),
+  }),
+});

@@ -1,0 +1,3 @@
+export default definePlugin({
+  loop: { every: 'every minute', run: async () => {} },
+});

@@ -1,0 +1,3 @@
+export default definePlugin({
+  auth: { type: 'oauth2', clientId: 'x' } as any,
+});

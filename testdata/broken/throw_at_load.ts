@@ -1,0 +1,2 @@
+const settings = JSON.parse('{not json');
+export default definePlugin({ name: settings.name });

@@ -1,0 +1,5 @@
+export default definePlugin({
+  onDeactivate: async () => {
+    throw new Error('could not clean up');
+  },
+});

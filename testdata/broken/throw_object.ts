@@ -1,0 +1,5 @@
+export default definePlugin({
+  onActivate: () => {
+    throw { code: 42, reason: 'plain object' };
+  },
+});

@@ -1,0 +1,3 @@
+export default definePlugin({
+  tools: { search: { description: 'Search', run: 'not a function' } } as any,
+});

@@ -1,0 +1,3 @@
+export default definePlugin({
+  auth: { type: 'basic' } as any,
+});

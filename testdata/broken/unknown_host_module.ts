@@ -1,0 +1,2 @@
+import { secrets } from 'host:secrets';
+export default definePlugin({ onActivate: async () => secrets });

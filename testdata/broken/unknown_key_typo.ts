@@ -1,0 +1,3 @@
+export default definePlugin({
+  onActivated: async () => {},
+} as any);

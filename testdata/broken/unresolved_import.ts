@@ -1,0 +1,2 @@
+import { helper } from './does-not-exist';
+export default definePlugin({ onActivate: async () => helper() });
