@@ -101,6 +101,9 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 			f.HelpText = f.Description
 		}
 		supply := func(text string, src Source, how string) bool {
+			if sf.Secret {
+				p.host.Masker.Add(text)
+			}
 			v, err := sf.Schema.CoerceString(text)
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("%s: %s: %v", how, sf.Key, err))
@@ -200,6 +203,9 @@ func (s *Setup) Supply(key, text string) error {
 	f, ok := s.Field(key)
 	if !ok {
 		return fmt.Errorf("no config field %q", key)
+	}
+	if f.Secret {
+		s.p.host.Masker.Add(text)
 	}
 	v, err := f.Schema.CoerceString(text)
 	if err != nil {
@@ -352,5 +358,12 @@ func (p *Plugin) secrets() (*secrets.Scoped, error) {
 	if p.host.Secrets == nil {
 		return nil, errors.New("no secret backend configured")
 	}
-	return secrets.NewScoped(p.host.Secrets, p.ID)
+	sc, err := secrets.NewScoped(p.host.Secrets, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if m := p.host.Masker; m != nil {
+		sc.OnValue = m.Add
+	}
+	return sc, nil
 }

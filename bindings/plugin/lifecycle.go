@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -11,6 +12,7 @@ import (
 	"host/bindings/console"
 	"host/bindings/secrets"
 	"host/bindings/store"
+	"host/jsrt"
 )
 
 // ActivateError is onActivate throwing or rejecting: the plugin refused its
@@ -41,6 +43,15 @@ func (p *Plugin) Activate(ctx context.Context, s *Setup) error {
 		return errors.New("no store configured")
 	}
 	st := p.host.Store.Plugin(p.ID)
+	if m := p.host.Masker; m != nil {
+		st.Check = func(key string, value json.RawMessage) error {
+			if m.Contains(string(value)) || m.Contains(key) {
+				return jsrt.WithHint(&storeSecretError{key: key},
+					"keep secrets in ctx.secrets.set(key, value): they go to the OS keyring, ctx.store is a plain database file")
+			}
+			return nil
+		}
+	}
 	p.mu.Lock()
 	p.activated = cfg
 	p.mu.Unlock()
@@ -79,9 +90,7 @@ func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.S
 	}
 	sink := func(e console.Entry) {
 		e.Plugin = p.ID
-		if p.host.Log != nil {
-			p.host.Log(e)
-		}
+		p.host.log(e)
 	}
 	for _, kv := range []struct {
 		k string
@@ -100,6 +109,14 @@ func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.S
 	}
 	return c, nil
 }
+
+// storeSecretError is ctx.store.set refusing a value that holds a secret.
+type storeSecretError struct{ key string }
+
+func (e *storeSecretError) Error() string {
+	return "refused: the value contains one of the plugin's secrets; use ctx.secrets.set() for secrets"
+}
+func (e *storeSecretError) Code() string { return "ERR_STORE_SECRET" }
 
 // toFrozenJS turns config into a frozen plain JS object (via JSON, so the
 // plugin sees ordinary objects and arrays).

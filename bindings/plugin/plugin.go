@@ -25,6 +25,7 @@ import (
 	"host/bindings/fetch"
 	"host/bindings/secrets"
 	"host/bindings/store"
+	"host/bindings/web"
 	"host/bindings/zod"
 	"host/jsrt"
 	"host/schema"
@@ -40,9 +41,14 @@ type Host struct {
 	Store   *store.DB
 	// HTTP is the client behind the plugin's fetch (and OAuth).
 	HTTP *http.Client
-	// Log receives what plugins print and errors nobody caught. It is
-	// called on the plugin's loop goroutine and must not block.
+	// Log receives what plugins print and errors nobody caught, with every
+	// secret the host knows masked. It is called on the plugin's loop
+	// goroutine and must not block.
 	Log console.Sink
+	// Masker learns every secret value plugins read, write or are
+	// configured with; Log entries are masked with it and ctx.store refuses
+	// values that contain one. Nil masks nothing (tests only).
+	Masker *secrets.Masker
 	// Timeout bounds one entry into plugin code (default jsrt's 30 s);
 	// CallTimeout bounds each Go call a plugin makes (default 30 s).
 	Timeout, CallTimeout time.Duration
@@ -57,6 +63,15 @@ type Host struct {
 	// CacheDir, when set, keeps built bundles so an unchanged plugin starts
 	// without running esbuild (see jsrt.BuildCached).
 	CacheDir string
+}
+
+// log hands e to Log with the known secrets masked.
+func (h *Host) log(e console.Entry) {
+	if h.Log == nil {
+		return
+	}
+	e.Message = h.Masker.Mask(e.Message)
+	h.Log(e)
 }
 
 // Plugin is one loaded plugin instance with its own JS runtime. Methods are
@@ -188,9 +203,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		Timeout:     h.Timeout,
 		CallTimeout: h.CallTimeout,
 		OnError: func(err error) {
-			if h.Log != nil {
-				h.Log(console.Entry{Plugin: *p.idHolder, Level: console.Error, Message: err.Error()})
-			}
+			h.log(console.Entry{Plugin: *p.idHolder, Level: console.Error, Message: err.Error()})
 		},
 	})
 	var defs []*goja.Object
@@ -198,14 +211,15 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 	err := p.rt.Do(ctx, func(vm *goja.Runtime) error {
 		console.Install(vm, "", func(e console.Entry) {
 			e.Plugin = *p.idHolder
-			if h.Log != nil {
-				h.Log(e)
-			}
+			h.log(e)
 		})
 		if err := abort.Install(vm); err != nil {
 			return err
 		}
 		if err := zod.Install(vm); err != nil {
+			return err
+		}
+		if err := web.Install(p.rt, vm); err != nil {
 			return err
 		}
 		if err := fetch.Install(p.rt, vm, h.HTTP); err != nil {

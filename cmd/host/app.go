@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"host/bindings/secrets"
 	"host/jsrt"
 )
 
@@ -37,6 +38,9 @@ type IO struct {
 	Prompter Prompter
 	// Getwd is the working directory (positions are shown relative to it).
 	Getwd func() (string, error)
+	// Masker hides every secret the host has seen in what it prints; Run
+	// creates one when nil.
+	Masker *secrets.Masker
 }
 
 // Std is the process's real IO. There is a prompter only when stdin is a
@@ -94,6 +98,9 @@ Run 'host help COMMAND' for a command's flags.
 // Run runs one command line and returns the exit code. It prints only to
 // io's streams.
 func Run(ctx context.Context, args []string, io *IO) ExitCode {
+	if io.Masker == nil {
+		io.Masker = secrets.NewMasker()
+	}
 	if len(args) == 0 {
 		fmt.Fprint(io.Err, mainUsage)
 		return ExitUsage
@@ -151,9 +158,9 @@ func report(io *IO, err error) ExitCode {
 	case errors.As(err, &ue):
 		code = ExitUsage
 	}
-	msg := err.Error()
+	msg := io.Masker.Mask(err.Error())
 	fmt.Fprintf(io.Err, "host: %s\n", msg)
-	if h := jsrt.Hint(err); h != "" && !strings.Contains(msg, h) {
+	if h := io.Masker.Mask(jsrt.Hint(err)); h != "" && !strings.Contains(msg, h) {
 		fmt.Fprintf(io.Err, "  hint: %s\n", h)
 	}
 	return code

@@ -213,6 +213,7 @@ func openSession(o *runOptions) (*session, error) {
 		Store:    db,
 		HTTP:     o.HTTP,
 		Log:      logSink(o.IO.Err),
+		Masker:   o.IO.Masker,
 		Timeout:  o.Timeout,
 		WorkDir:  wd,
 		CacheDir: filepath.Join(dataDir, "cache", "bundles"),
@@ -350,7 +351,7 @@ func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin
 			if pr == nil || try >= maxTries || !hasAuthFields(setup) {
 				return nil, err
 			}
-			pr.Say("%s", errorText(err))
+			pr.Say("%s", o.IO.Masker.Mask(errorText(err)))
 			pr.Say("Please try again (%d of %d).", try+1, maxTries)
 			forget(setup, authKeys(setup))
 		default:

@@ -2,14 +2,18 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -66,6 +70,7 @@ func TestScripts(t *testing.T) {
 			e.Setenv("STANDIN_PORT", port)
 			e.Setenv("CONNECT", "api.myservice.com:443:127.0.0.1:"+port)
 			e.Setenv("VALID_TOKEN", scriptToken)
+			e.Setenv("LEAK_TOKEN", leakToken)
 			e.Setenv("HOST_DATA_DIR", filepath.Join(e.WorkDir, "data"))
 			return nil
 		},
@@ -73,9 +78,14 @@ func TestScripts(t *testing.T) {
 			"exits":        cmdExits,
 			"nosecretfile": cmdNoSecretFile,
 			"filemode":     cmdFileMode,
+			"noleak":       cmdNoLeak,
 		},
 	})
 }
+
+// leakToken is a fake secret whose encodings differ from it (/, +, space,
+// non-ASCII), 30 bytes long.
+const leakToken = "fake/leak+token=42 über-xyz"
 
 // scriptToken is the token the scripts' stand-in accepts: a fake value.
 const scriptToken = "fake-valid-token-1234"
@@ -160,5 +170,53 @@ func cmdFileMode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got := fi.Mode().Perm(); (uint64(got) == want) == neg {
 		ts.Fatalf("%s has mode %#o, want %#o", args[1], got, want)
+	}
+}
+
+// secretForms is value as it may appear when encoded.
+func secretForms(value string) []string {
+	j, _ := json.Marshal(value)
+	forms := []string{value,
+		base64.StdEncoding.EncodeToString([]byte(value)),
+		base64.RawURLEncoding.EncodeToString([]byte(value)),
+		url.QueryEscape(value), url.PathEscape(value),
+		strings.Trim(string(j), `"`)}
+	return forms
+}
+
+// cmdNoLeak fails when the last command's stdout or stderr, or any file
+// under DIR, contains VALUE in any encoding: `noleak VALUE DIR`.
+func cmdNoLeak(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: noleak VALUE DIR")
+	}
+	forms := secretForms(args[0])
+	check := func(where, text string) {
+		for _, f := range forms {
+			if strings.Contains(text, f) {
+				ts.Fatalf("%s contains the secret (as %q)", where, f)
+			}
+		}
+	}
+	check("stdout", ts.ReadFile("stdout"))
+	check("stderr", ts.ReadFile("stderr"))
+	n := 0
+	err := filepath.WalkDir(ts.MkAbs(args[1]), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		n++
+		check(path, string(data))
+		return nil
+	})
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	if n == 0 {
+		ts.Fatalf("no files under %s: nothing checked", args[1])
 	}
 }

@@ -44,7 +44,7 @@ func watchPlugin(ctx context.Context, o *runOptions) error {
 			if ctx.Err() != nil {
 				return
 			}
-			fmt.Fprintf(errOut, "host: %s\n", reloadErrorText(err))
+			fmt.Fprintf(errOut, "host: %s\n", o.IO.Masker.Mask(reloadErrorText(err)))
 			if cur != nil {
 				fmt.Fprintf(errOut, "host: still running the previous version; fix the error and save\n")
 			} else {
@@ -68,17 +68,22 @@ func watchPlugin(ctx context.Context, o *runOptions) error {
 		if len(watchFiles) == 0 {
 			watchFiles = []string{entry}
 		}
+		// Watch the new version's files before saying it is up, so a save
+		// right after the message is seen.
+		if err := w.Set(append(watchFiles, entry)); err != nil {
+			fmt.Fprintf(errOut, "host: watching files: %v\n", err)
+		}
 		fmt.Fprintf(errOut, "%s %s (version %d, %s). Watching %d file(s); Ctrl-C to stop.\n",
 			p.Name, reason, version, time.Since(t0).Round(100*time.Microsecond), len(watchFiles))
 		if o.Activated != nil {
 			o.Activated(p)
 		}
 	}
+	if err := w.Set([]string{entry}); err != nil {
+		return err
+	}
 	start("is active")
 	for {
-		if err := w.Set(append(watchFiles, entry)); err != nil {
-			fmt.Fprintf(errOut, "host: watching files: %v\n", err)
-		}
 		select {
 		case <-ctx.Done():
 			if cur != nil {
