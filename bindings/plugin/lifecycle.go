@@ -35,7 +35,7 @@ func (p *Plugin) Activate(ctx context.Context, s *Setup) error {
 	if err != nil {
 		return err
 	}
-	sec, err := p.secrets()
+	sec, err := p.secretsForContext(s)
 	if err != nil {
 		return err
 	}
@@ -56,6 +56,9 @@ func (p *Plugin) Activate(ctx context.Context, s *Setup) error {
 	p.activated = cfg
 	p.mu.Unlock()
 	_, err = p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
+		if err := p.installRefresh(vm, s); err != nil {
+			return nil, err
+		}
 		c, err := p.newContext(vm, cfg, sec, st)
 		if err != nil {
 			return nil, err

@@ -98,6 +98,7 @@ type Plugin struct {
 	tools      []Tool
 	loopEvery  time.Duration
 	loop       *loopRunner
+	oauth      *oauthState
 
 	mu        sync.Mutex
 	active    bool
@@ -223,6 +224,9 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 			return err
 		}
 		if err := fetch.Install(p.rt, vm, h.HTTP); err != nil {
+			return err
+		}
+		if err := vm.Set("refreshOAuthToken", refreshStub(vm)); err != nil {
 			return err
 		}
 		return vm.Set("definePlugin", func(c goja.FunctionCall) goja.Value {

@@ -1,0 +1,188 @@
+package oauth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// deviceGrantType is RFC 8628's grant_type for polling.
+const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
+
+// pollUnit is what one second of the provider's polling interval lasts;
+// tests shorten it.
+var pollUnit = time.Second
+
+// Device runs the device authorization grant (RFC 8628): it asks
+// cfg.DeviceAuthorizationURL for a user code, calls onCode once with what to
+// show the user (the code, where to enter it, the URL with the code filled
+// in when the provider gives one, and how long the code lasts), then polls
+// the token endpoint at the provider's interval (5 s when unspecified),
+// 5 s slower after each slow_down, until the user approves, denies
+// (access_denied), the code expires (expired_token, or its lifetime
+// passes) or ctx ends. It stores nothing.
+//
+// onCode runs on the calling goroutine before polling starts; it must not
+// block for long. Errors are as for Flow.Wait. Safe for concurrent use.
+//
+// Polling is written here rather than with x/oauth2's DeviceAccessToken
+// to report expiry and denial as typed errors and to keep the interval
+// under the package's control.
+func Device(ctx context.Context, cfg Config, client *http.Client, onCode func(userCode, verificationURI, verificationURIComplete string, expiresIn time.Duration)) (*Token, error) {
+	if err := cfg.validate("deviceAuthorizationUrl"); err != nil {
+		return nil, err
+	}
+	if client == nil {
+		client = http.DefaultClient
+	}
+	da, err := cfg.oauth2Config("").DeviceAuth(withClient(ctx, client))
+	if err != nil {
+		return nil, mapErr(StageDevice, cfg.DeviceAuthorizationURL, err)
+	}
+	if da.DeviceCode == "" || da.UserCode == "" || da.VerificationURI == "" {
+		return nil, mapErr(StageDevice, cfg.DeviceAuthorizationURL, errors.New("the answer lacks device_code, user_code or verification_uri"))
+	}
+	var left time.Duration
+	if !da.Expiry.IsZero() {
+		left = time.Until(da.Expiry)
+	}
+	if onCode != nil {
+		onCode(da.UserCode, da.VerificationURI, da.VerificationURIComplete, left)
+	}
+	interval := da.Interval
+	if interval <= 0 || interval > 300 {
+		interval = 5
+	}
+	expired := providerErr(&ProviderError{Stage: StageDevicePoll, Code: "expired_token", Description: "the code expired before the login was approved"})
+	timer := time.NewTimer(time.Duration(interval) * pollUnit)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return nil, withHint(ErrTimeout, "run the login again and approve it on the other device in time")
+			}
+			return nil, fmt.Errorf("oauth: waiting for the device login: %w", ctx.Err())
+		case <-timer.C:
+		}
+		if !da.Expiry.IsZero() && !time.Now().Before(da.Expiry) {
+			return nil, expired
+		}
+		t, perr, err := pollDevice(ctx, cfg, client, da.DeviceCode)
+		switch {
+		case err != nil:
+			return nil, err
+		case t != nil:
+			return t, nil
+		case perr.Code == "authorization_pending":
+		case perr.Code == "slow_down":
+			interval += 5 // RFC 8628 3.5: for this and all later requests
+		default:
+			return nil, providerErr(perr)
+		}
+		timer.Reset(time.Duration(interval) * pollUnit)
+	}
+}
+
+// pollDevice asks the token endpoint once. It returns the token, or the
+// provider's error answer, or err for anything else.
+func pollDevice(ctx context.Context, cfg Config, client *http.Client, deviceCode string) (*Token, *ProviderError, error) {
+	form := url.Values{
+		"grant_type":  {deviceGrantType},
+		"device_code": {deviceCode},
+		"client_id":   {cfg.ClientID},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.TokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, nil, mapErr(StageDevicePoll, cfg.TokenURL, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, mapErr(StageDevicePoll, cfg.TokenURL, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, nil, mapErr(StageDevicePoll, cfg.TokenURL, err)
+	}
+	fields, perr := parseBody(resp.Header.Get("Content-Type"), body)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		pe := &ProviderError{Stage: StageDevicePoll, Status: resp.StatusCode}
+		if perr == nil {
+			pe.Code = clean(fields.str("error"), 64)
+			pe.Description = clean(fields.str("error_description"), 300)
+		}
+		return nil, pe, nil
+	}
+	if perr != nil || fields.str("access_token") == "" {
+		return nil, nil, mapErr(StageDevicePoll, cfg.TokenURL, errors.New("the answer is not a valid OAuth token response"))
+	}
+	t := &Token{
+		AccessToken:  fields.str("access_token"),
+		RefreshToken: fields.str("refresh_token"),
+		TokenType:    fields.str("token_type"),
+		ObtainedAt:   start,
+	}
+	if t.TokenType == "" || strings.EqualFold(t.TokenType, "bearer") {
+		t.TokenType = "Bearer"
+	}
+	if n, err := strconv.ParseInt(fields.str("expires_in"), 10, 64); err == nil && n > 0 {
+		t.ExpiresIn = n
+		t.Expiry = start.Add(time.Duration(n) * time.Second)
+	}
+	if s, ok := fields["scope"]; ok {
+		t.Scopes = strings.Fields(fmt.Sprint(s))
+	} else {
+		t.Scopes = append([]string(nil), cfg.Scopes...)
+	}
+	return t, nil, nil
+}
+
+// bodyFields is a token endpoint answer, JSON or form-encoded.
+type bodyFields map[string]any
+
+func (f bodyFields) str(k string) string {
+	switch v := f[k].(type) {
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+func parseBody(contentType string, body []byte) (bodyFields, error) {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if mt == "application/x-www-form-urlencoded" || mt == "text/plain" {
+		q, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, err
+		}
+		f := bodyFields{}
+		for k := range q {
+			f[k] = q.Get(k)
+		}
+		return f, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.UseNumber()
+	var f bodyFields
+	if err := dec.Decode(&f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/dop251/goja"
+)
+
+// benchJS runs setup once, then calls the async function `bench(n)` it
+// defines with b.N and waits for it.
+func benchJS(b *testing.B, setup string) {
+	rt := newRuntime(b)
+	if _, err := run(b, rt, setup); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	_, err := rt.Await(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
+		return vm.RunString(fmt.Sprintf("globalThis.bench(%d)", b.N))
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkHMACSign1KB is crypto.subtle.sign('HMAC', key, 1 KiB) awaited in
+// a loop, as a plugin signing requests does.
+func BenchmarkHMACSign1KB(b *testing.B) {
+	benchJS(b, `
+		const key = await crypto.subtle.importKey("raw", new TextEncoder().encode("fake-secret-123"),
+			{ name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+		const data = new Uint8Array(1024).fill(97);
+		globalThis.bench = async (n) => {
+			for (let i = 0; i < n; i++) await crypto.subtle.sign("HMAC", key, data);
+		};`)
+}
+
+// BenchmarkHMACSignString1KB includes encoding a 1 KiB string first, the
+// usual shape of request signing code.
+func BenchmarkHMACSignString1KB(b *testing.B) {
+	benchJS(b, `
+		const key = await crypto.subtle.importKey("raw", new TextEncoder().encode("fake-secret-123"),
+			{ name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+		const msg = "GET\n/api/v1/items\n" + "x".repeat(1000);
+		const enc = new TextEncoder();
+		globalThis.bench = async (n) => {
+			for (let i = 0; i < n; i++) await crypto.subtle.sign("HMAC", key, enc.encode(msg));
+		};`)
+}
+
+func BenchmarkRandomUUID(b *testing.B) {
+	benchJS(b, `
+		globalThis.bench = async (n) => {
+			for (let i = 0; i < n; i++) crypto.randomUUID();
+		};`)
+}
+
+func BenchmarkURLParse(b *testing.B) {
+	benchJS(b, `
+		globalThis.bench = async (n) => {
+			for (let i = 0; i < n; i++) new URL("/v1/items?limit=10&cursor=abc", "https://api.example.com").href;
+		};`)
+}
+
+func BenchmarkSearchParamsToString(b *testing.B) {
+	benchJS(b, `
+		const p = new URLSearchParams({ grant_type: "refresh_token", refresh_token: "fake-token-123", scope: "read write" });
+		globalThis.bench = async (n) => {
+			for (let i = 0; i < n; i++) p.toString();
+		};`)
+}
+
+// BenchmarkInstall is the cost the web globals add to starting a plugin
+// runtime.
+func BenchmarkInstall(b *testing.B) {
+	rt := newRuntime(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
+		for i := 0; i < b.N; i++ {
+			if err := Install(rt, goja.New()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}

@@ -1,0 +1,231 @@
+// The web platform globals of bindings/web: URL, URLSearchParams,
+// TextEncoder, TextDecoder, atob, btoa, structuredClone, DOMException and
+// crypto. The names and shapes are those of TypeScript's DOM lib
+// (lib.dom.d.ts), so code written for browsers type-checks unchanged.
+// `host types` must leave this file out when the plugin's tsconfig loads
+// lib "dom": the DOM lib declares all of these already, and declaring them
+// twice is an error. Timers, queueMicrotask, console and AbortController
+// are declared in bindings/types/standalone.d.ts.
+
+type BufferSource = ArrayBufferView | ArrayBuffer;
+type AllowSharedBufferSource = ArrayBuffer | ArrayBufferView;
+
+/** The error the web globals throw where browsers throw one: InvalidCharacterError (atob, btoa), DataCloneError (structuredClone), QuotaExceededError and TypeMismatchError (getRandomValues), NotSupportedError, SyntaxError, DataError, InvalidAccessError (crypto.subtle). */
+interface DOMException extends Error {
+  readonly name: string;
+  readonly message: string;
+  /** The legacy numeric code of the name (e.g. 5 for InvalidCharacterError), or 0. */
+  readonly code: number;
+}
+declare var DOMException: {
+  prototype: DOMException;
+  new (message?: string, name?: string): DOMException;
+  readonly INDEX_SIZE_ERR: 1;
+  readonly NOT_FOUND_ERR: 8;
+  readonly NOT_SUPPORTED_ERR: 9;
+  readonly INVALID_STATE_ERR: 11;
+  readonly SYNTAX_ERR: 12;
+  readonly INVALID_ACCESS_ERR: 15;
+  readonly TYPE_MISMATCH_ERR: 17;
+  readonly ABORT_ERR: 20;
+  readonly QUOTA_EXCEEDED_ERR: 22;
+  readonly TIMEOUT_ERR: 23;
+  readonly DATA_CLONE_ERR: 25;
+};
+
+/** A URL parsed as browsers do (the WHATWG URL standard). An invalid URL throws a TypeError "Invalid URL" (code ERR_INVALID_URL). */
+interface URL {
+  hash: string;
+  host: string;
+  hostname: string;
+  href: string;
+  toString(): string;
+  readonly origin: string;
+  password: string;
+  pathname: string;
+  port: string;
+  protocol: string;
+  search: string;
+  /** Live: changing it changes `search` and `href`, and the other way round. */
+  readonly searchParams: URLSearchParams;
+  username: string;
+  toJSON(): string;
+}
+declare var URL: {
+  prototype: URL;
+  new (url: string | URL, base?: string | URL): URL;
+  /** Whether `new URL(url, base)` would succeed. */
+  canParse(url: string | URL, base?: string | URL): boolean;
+  /** `new URL(url, base)`, or null where that would throw. */
+  parse(url: string | URL, base?: string | URL): URL | null;
+  /** Not supported by host (there are no Blobs): throws NotSupportedError. */
+  createObjectURL(obj: unknown): string;
+  /** Not supported by host (there are no Blobs): throws NotSupportedError. */
+  revokeObjectURL(url: string): void;
+};
+
+/** A query string as name-value pairs, application/x-www-form-urlencoded when serialized (spaces as "+"). */
+interface URLSearchParams {
+  readonly size: number;
+  append(name: string, value: string): void;
+  /** Removes every pair with this name (and this value, when given). */
+  delete(name: string, value?: string): void;
+  /** The first value for name, or null. */
+  get(name: string): string | null;
+  getAll(name: string): string[];
+  has(name: string, value?: string): boolean;
+  /** Sets the first pair with this name and removes the others (or appends one). */
+  set(name: string, value: string): void;
+  /** Sorts by name (stable, by UTF-16 code units). */
+  sort(): void;
+  toString(): string;
+  forEach(callbackfn: (value: string, key: string, parent: URLSearchParams) => void, thisArg?: any): void;
+  [Symbol.iterator](): IterableIterator<[string, string]>;
+  entries(): IterableIterator<[string, string]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<string>;
+}
+declare var URLSearchParams: {
+  prototype: URLSearchParams;
+  new (init?: string[][] | Record<string, string> | string | URLSearchParams | Iterable<[string, string]>): URLSearchParams;
+};
+
+interface TextEncoderEncodeIntoResult {
+  /** UTF-16 code units of the source consumed. */
+  read: number;
+  /** Bytes written to the destination. */
+  written: number;
+}
+
+/** Encodes strings as UTF-8 (lone surrogates become U+FFFD). */
+interface TextEncoder {
+  readonly encoding: string;
+  encode(input?: string): Uint8Array;
+  /** Writes as many whole characters as fit into destination. */
+  encodeInto(source: string, destination: Uint8Array): TextEncoderEncodeIntoResult;
+}
+declare var TextEncoder: {
+  prototype: TextEncoder;
+  new (): TextEncoder;
+};
+
+interface TextDecoderOptions {
+  /** Throw a TypeError on malformed input instead of inserting U+FFFD. */
+  fatal?: boolean;
+  /** Keep a leading byte order mark instead of dropping it. */
+  ignoreBOM?: boolean;
+}
+
+interface TextDecodeOptions {
+  /** More input follows: keep an incomplete character for the next call. */
+  stream?: boolean;
+}
+
+/** Decodes bytes: utf-8 (the default), utf-16le, utf-16be or windows-1252 (and their labels, e.g. "latin1"); other labels throw RangeError. */
+interface TextDecoder {
+  readonly encoding: string;
+  readonly fatal: boolean;
+  readonly ignoreBOM: boolean;
+  decode(input?: AllowSharedBufferSource, options?: TextDecodeOptions): string;
+}
+declare var TextDecoder: {
+  prototype: TextDecoder;
+  new (label?: string, options?: TextDecoderOptions): TextDecoder;
+};
+
+/** Decodes base64 (whitespace and missing padding allowed) to a string of code points 0-255; throws InvalidCharacterError on bad input. */
+declare function atob(data: string): string;
+/** Encodes a string of code points 0-255 as base64; throws InvalidCharacterError for larger ones (encode text with TextEncoder first). */
+declare function btoa(data: string): string;
+
+interface StructuredSerializeOptions {
+  /** ArrayBuffers to move into the clone; the originals are detached. */
+  transfer?: any[];
+}
+/** A deep copy: plain objects, arrays, Date, RegExp, Map, Set, ArrayBuffer and views, errors and CryptoKey, with cycles kept. Functions, symbols and platform objects throw DataCloneError. */
+declare function structuredClone<T = any>(value: T, options?: StructuredSerializeOptions): T;
+
+type KeyFormat = "jwk" | "pkcs8" | "raw" | "spki";
+type KeyType = "private" | "public" | "secret";
+type KeyUsage = "decrypt" | "deriveBits" | "deriveKey" | "encrypt" | "sign" | "unwrapKey" | "verify" | "wrapKey";
+type HashAlgorithmIdentifier = AlgorithmIdentifier;
+type AlgorithmIdentifier = Algorithm | string;
+
+interface Algorithm {
+  name: string;
+}
+
+interface KeyAlgorithm {
+  name: string;
+}
+
+interface HmacKeyAlgorithm extends KeyAlgorithm {
+  hash: KeyAlgorithm;
+  length: number;
+}
+
+interface HmacImportParams extends Algorithm {
+  /** "SHA-1", "SHA-256", "SHA-384" or "SHA-512" (or { name }). */
+  hash: HashAlgorithmIdentifier;
+  /** The key length in bits; must match the key data. */
+  length?: number;
+}
+
+/** A key held by the host; its bytes are not readable from JS. Only HMAC secret keys exist. */
+interface CryptoKey {
+  readonly algorithm: KeyAlgorithm;
+  readonly extractable: boolean;
+  readonly type: KeyType;
+  readonly usages: KeyUsage[];
+}
+declare var CryptoKey: {
+  prototype: CryptoKey;
+};
+
+/**
+ * The part of Web Crypto the host implements: digest (SHA-1, SHA-256,
+ * SHA-384, SHA-512) and HMAC keys imported as "raw" for sign and verify.
+ * Every other method rejects with a NotSupportedError that says so.
+ */
+interface SubtleCrypto {
+  digest(algorithm: AlgorithmIdentifier, data: BufferSource): Promise<ArrayBuffer>;
+  /** Only format "raw" with { name: "HMAC", hash } and usages "sign"/"verify". */
+  importKey(format: "raw", keyData: BufferSource, algorithm: HmacImportParams | AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
+  /** Not supported by host for formats other than "raw": rejects with NotSupportedError. */
+  importKey(format: KeyFormat, keyData: BufferSource | object, algorithm: HmacImportParams | AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
+  /** HMAC: resolves to the MAC. */
+  sign(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
+  /** HMAC: compares in constant time. */
+  verify(algorithm: AlgorithmIdentifier, key: CryptoKey, signature: BufferSource, data: BufferSource): Promise<boolean>;
+  /** Not supported by host: rejects with NotSupportedError. */
+  encrypt(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
+  /** Not supported by host: rejects with NotSupportedError. */
+  decrypt(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
+  /** Not supported by host: rejects with NotSupportedError. */
+  generateKey(algorithm: AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
+  /** Not supported by host: rejects with NotSupportedError. */
+  deriveKey(algorithm: AlgorithmIdentifier, baseKey: CryptoKey, derivedKeyType: AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
+  /** Not supported by host: rejects with NotSupportedError. */
+  deriveBits(algorithm: AlgorithmIdentifier, baseKey: CryptoKey, length?: number | null): Promise<ArrayBuffer>;
+  /** Not supported by host: rejects with NotSupportedError. */
+  exportKey(format: KeyFormat, key: CryptoKey): Promise<ArrayBuffer | object>;
+  /** Not supported by host: rejects with NotSupportedError. */
+  wrapKey(format: KeyFormat, key: CryptoKey, wrappingKey: CryptoKey, wrapAlgorithm: AlgorithmIdentifier): Promise<ArrayBuffer>;
+  /** Not supported by host: rejects with NotSupportedError. */
+  unwrapKey(format: KeyFormat, wrappedKey: BufferSource, unwrappingKey: CryptoKey, unwrapAlgorithm: AlgorithmIdentifier, unwrappedKeyAlgorithm: AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
+}
+declare var SubtleCrypto: {
+  prototype: SubtleCrypto;
+};
+
+interface Crypto {
+  readonly subtle: SubtleCrypto;
+  /** Fills an integer typed array with random bytes from the OS (at most 65536 bytes, else QuotaExceededError) and returns it. */
+  getRandomValues<T extends ArrayBufferView | null>(array: T): T;
+  /** A random version 4 UUID. */
+  randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
+}
+declare var Crypto: {
+  prototype: Crypto;
+};
+declare var crypto: Crypto;
