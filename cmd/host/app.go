@@ -38,6 +38,9 @@ type IO struct {
 	Prompter Prompter
 	// Getwd is the working directory (positions are shown relative to it).
 	Getwd func() (string, error)
+	// OpenBrowser opens a URL for the OAuth login; nil means $BROWSER or
+	// the platform's opener.
+	OpenBrowser func(url string) error
 	// Masker hides every secret the host has seen in what it prints; Run
 	// creates one when nil.
 	Masker *secrets.Masker
@@ -88,6 +91,8 @@ Usage:
   host call PLUGIN.ts TOOL [JSON]
                                 run one of the plugin's tools and print its result as JSON
   host tools PLUGIN.ts          list the plugin's tools and their input schemas
+  host auth login|status|logout PLUGIN.ts
+                                log in again, show what is set (never values), or forget the secrets
   host demo                     run the documents' token plugin against a built-in stand-in service
   host version                  print the version
   host help [command]           show help
@@ -113,6 +118,8 @@ func Run(ctx context.Context, args []string, io *IO) ExitCode {
 		err = callCmd(ctx, rest, io)
 	case "tools":
 		err = toolsCmd(ctx, rest, io)
+	case "auth":
+		err = authCmd(ctx, rest, io)
 	case "demo":
 		err = demoCmd(ctx, rest, io)
 	case "version", "--version", "-version":
@@ -131,6 +138,8 @@ func Run(ctx context.Context, args []string, io *IO) ExitCode {
 			fmt.Fprint(io.Out, toolsUsage)
 		case "demo":
 			fmt.Fprint(io.Out, demoUsage)
+		case "auth":
+			fmt.Fprint(io.Out, authUsage)
 		default:
 			fmt.Fprint(io.Out, mainUsage)
 		}

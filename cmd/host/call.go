@@ -32,7 +32,7 @@ Lists the plugin's tools with their descriptions and input JSON Schema.
 
 func callCmd(ctx context.Context, args []string, io *IO) error {
 	o := &runOptions{IO: io, Once: true}
-	pos, err := parseCommand("call", callUsage, args, io, o, nil)
+	pos, err := parseCommand("call", callUsage, args, io, o, func(fs *flag.FlagSet) { o.Auth.register(fs) })
 	if err != nil {
 		return err
 	}

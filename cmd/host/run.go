@@ -43,9 +43,18 @@ Flags:
                          (curl's syntax; repeatable; TLS still checks H)
   --timeout DURATION     stop plugin code running longer than this (default 30s)
 
+OAuth2 plugins log in on the first run: host opens the browser (or prints
+the URL), waits for the redirect to http://127.0.0.1:PORT/callback and keeps
+the tokens in the keyring, refreshing them before they expire.
+  --no-browser           print the login URL instead of opening a browser
+  --auth-timeout 5m      how long to wait for the login
+  --device               log in with a code on another device (RFC 8628)
+  --paste                accept the redirected URL pasted on stdin
+
 Environment:
   HOST_CONFIG_<KEY>      supplies config field KEY (key upper-cased)
   SSL_CERT_FILE          extra trusted CA certificates (PEM)
+  BROWSER                the command that opens the login URL
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY
 
 Exit codes: 0 ok, 1 plugin or runtime failure, 2 usage or missing configuration.
@@ -76,6 +85,12 @@ type runOptions struct {
 	// quiet period after a change (jsrt.DefaultDebounce when zero).
 	Watch    bool
 	Debounce time.Duration
+	// Auth holds the login flags; ForceLogin makes activate log in again
+	// even when credentials are stored (host auth login).
+	Auth       authFlags
+	ForceLogin bool
+
+	session *session // set by activate
 }
 
 // parseInterspersed parses flags that may come before or after positional
@@ -156,6 +171,7 @@ func runCmd(ctx context.Context, args []string, io *IO) error {
 	pos, err := parseCommand("run", runUsage, args, io, o, func(fs *flag.FlagSet) {
 		fs.BoolVar(&o.Once, "once", false, "")
 		fs.BoolVar(&o.Watch, "watch", false, "")
+		o.Auth.register(fs)
 	})
 	if err != nil {
 		return err
@@ -306,6 +322,7 @@ func deactivate(p *plugin.Plugin) error {
 // and saves what the user supplied. On error nothing is left running and
 // nothing that failed is saved.
 func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin, error) {
+	o.session = sess
 	p, err := loadPlugin(ctx, sess.host, o.Path)
 	if err != nil {
 		return nil, err
@@ -323,7 +340,17 @@ func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin
 		return nil, setupError(err)
 	}
 	trace("setup")
+	if o.ForceLogin {
+		// host auth login: ask for the token fields again (what --set or
+		// the environment supplies counts as the new answer).
+		for _, f := range setup.Fields {
+			if f.Auth && f.Source == plugin.FromSaved {
+				f.Value, f.Source = nil, plugin.Unset
+			}
+		}
+	}
 	pr := o.IO.Prompter
+	loggedIn := false
 	for try := 1; ; try++ {
 		if missing := setup.Missing(); len(missing) > 0 {
 			if pr == nil {
@@ -332,6 +359,17 @@ func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin
 			if err := ask(pr, p, setup, missing); err != nil {
 				return nil, err
 			}
+		}
+		if !loggedIn {
+			if o.ForceLogin && p.Auth != nil && p.Auth.OAuth2 != nil {
+				err = loginOAuth(ctx, o, p, setup)
+			} else {
+				err = ensureLogin(ctx, o, p, setup)
+			}
+			if err != nil {
+				return nil, err
+			}
+			loggedIn = true
 		}
 		err = p.Activate(ctx, setup)
 		trace("activated")

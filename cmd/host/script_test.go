@@ -18,13 +18,15 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"host/bindings/oauth/oauthtest"
 	"host/bindings/secrets/keyringtest"
 )
 
 // TestMain lets testscript run the real host command in a child process.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"host": func() { os.Exit(int(mainExit())) },
+		"host":        func() { os.Exit(int(mainExit())) },
+		"fakebrowser": fakeBrowser,
 	})
 }
 
@@ -60,10 +62,18 @@ func TestScripts(t *testing.T) {
 			}
 			srv := newStandin(scriptToken)
 			e.Defer(srv.Close)
+			prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
+			e.Defer(prov.Close)
+			e.Values[providerKey{}] = prov
 			certFile := filepath.Join(e.WorkDir, "standin-cert.pem")
-			if err := os.WriteFile(certFile, srv.CertPEM(), 0o600); err != nil {
+			if err := os.WriteFile(certFile, append(srv.CertPEM(), prov.CertPEM()...), 0o600); err != nil {
 				return err
 			}
+			e.Setenv("OAUTH_ADDR", prov.Addr())
+			e.Setenv("OAUTH_CONNECT", "--connect-to=myservice.com:443:"+prov.Addr())
+			e.Setenv("OAUTH_API_CONNECT", "--connect-to=api.myservice.com:443:"+prov.Addr())
+			e.Setenv("BROWSER", "fakebrowser")
+			e.Setenv("FAKEBROWSER_LOG", filepath.Join(e.WorkDir, "browser.log"))
 			_, port, _ := net.SplitHostPort(srv.Addr())
 			e.Setenv("SSL_CERT_FILE", certFile)
 			e.Setenv("PLUGINS", plugins)
@@ -75,10 +85,13 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits":        cmdExits,
-			"nosecretfile": cmdNoSecretFile,
-			"filemode":     cmdFileMode,
-			"noleak":       cmdNoLeak,
+			"exits":         cmdExits,
+			"nosecretfile":  cmdNoSecretFile,
+			"filemode":      cmdFileMode,
+			"noleak":        cmdNoLeak,
+			"oauthprovider": cmdOAuthProvider,
+			"oauthcount":    cmdOAuthCount,
+			"sleep":         cmdSleep,
 		},
 	})
 }

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"host/bindings/types"
+)
+
+const initUsage = `Usage: host init [DIR]
+
+Starts a plugin in DIR (default: the current directory; created when
+missing): plugin.ts, a token-auth plugin with a tool and a loop; host.d.ts,
+the types for your editor and tsc (see 'host help types'); and tsconfig.json
+for strict checking. Existing files are never overwritten.
+
+Exit codes: 0 ok, 1 a file could not be written, 2 bad usage or a file
+already exists.
+`
+
+var (
+	//go:embed starter/plugin.ts
+	starterPlugin string
+	//go:embed starter/tsconfig.json
+	starterTSConfig string
+)
+
+// starterID is the id the embedded starter declares; init replaces it with
+// one made from the directory's name.
+const starterID = "my-plugin"
+
+func initCmd(ctx context.Context, args []string, io *IO) error {
+	fs := flag.NewFlagSet("host init", flag.ContinueOnError)
+	fs.SetOutput(io.Err)
+	fs.Usage = func() { fmt.Fprint(io.Err, initUsage) }
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v (see 'host help init')", err)
+	}
+	dir := "."
+	switch len(pos) {
+	case 0:
+	case 1:
+		dir = pos[0]
+	default:
+		return usagef("init: one directory at a time, got %s", strings.Join(pos, " "))
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	id := pluginIDFor(abs)
+	files := []struct{ name, text string }{
+		{"plugin.ts", strings.Replace(starterPlugin, "id: '"+starterID+"'", "id: '"+id+"'", 1)},
+		{"host.d.ts", types.Declarations(true)},
+		{"tsconfig.json", starterTSConfig},
+	}
+	var existing []string
+	for _, f := range files {
+		if _, err := os.Lstat(filepath.Join(dir, f.name)); err == nil {
+			existing = append(existing, filepath.Join(dir, f.name))
+		}
+	}
+	if len(existing) > 0 {
+		verb := "exists"
+		if len(existing) > 1 {
+			verb = "exist"
+		}
+		return usagef("init: %s already %s; not overwriting (remove it, or pass another directory: host init DIR)", strings.Join(existing, ", "), verb)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("init: cannot create %s: %w", dir, unwrapPathError(err))
+	}
+	var written []string
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := writeNewFile(path, f.text); err != nil {
+			for _, w := range written {
+				_ = os.Remove(w)
+			}
+			if errors.Is(err, os.ErrExist) {
+				return usagef("init: %s already exists; not overwriting", path)
+			}
+			return fmt.Errorf("init: cannot write %s: %w", path, err)
+		}
+		written = append(written, path)
+	}
+
+	w := io.Out
+	fmt.Fprintf(w, "Created plugin %q in %s:\n", id, dir)
+	fmt.Fprintf(w, "  %-14s a token-auth plugin with a tool and a loop\n", "plugin.ts")
+	fmt.Fprintf(w, "  %-14s types for your editor and tsc (refresh: host types -o host.d.ts)\n", "host.d.ts")
+	fmt.Fprintf(w, "  %-14s strict TypeScript settings\n", "tsconfig.json")
+	fmt.Fprintf(w, "\nNext steps:\n")
+	if dir != "." {
+		fmt.Fprintf(w, "  cd %s\n", shellQuote(dir))
+	}
+	fmt.Fprintf(w, "  host run --watch plugin.ts                 run it; saving a file reloads it\n")
+	fmt.Fprintf(w, "  host call plugin.ts greet '{\"name\":\"Ada\"}'  run its tool\n")
+	fmt.Fprintf(w, "  tsc                                        type-check it (npm install -g typescript)\n")
+	return nil
+}
+
+// writeNewFile creates path with text, failing with os.ErrExist when it
+// is already there (created since the check: never overwrite).
+func writeNewFile(path, text string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return pe.Err
+		}
+		return err
+	}
+	_, err = f.WriteString(text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(path)
+	}
+	return err
+}
+
+// pluginIDFor makes a plugin id from a directory's name: lower case, runs
+// of characters an id cannot hold turned into '-', at most 64 characters;
+// the starter's own id when nothing usable is left.
+func pluginIDFor(dir string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(filepath.Base(dir)) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			if r == '-' && (dash || b.Len() == 0) {
+				continue
+			}
+			b.WriteRune(r)
+			dash = r == '-'
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	id := strings.Trim(b.String(), "-._")
+	if len(id) > 64 {
+		id = strings.Trim(id[:64], "-._")
+	}
+	if id == "" {
+		return starterID
+	}
+	return id
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./+@%:,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"host/bindings/fetch"
+	"host/bindings/oauth/oauthtest"
+)
+
+type providerKey struct{}
+
+func provider(ts *testscript.TestScript) *oauthtest.Provider {
+	return ts.Value(providerKey{}).(*oauthtest.Provider)
+}
+
+// cmdOAuthProvider changes the stand-in provider's behaviour:
+// `oauthprovider deny=true norotate=true expires_in=1 token_status=503`.
+func cmdOAuthProvider(ts *testscript.TestScript, neg bool, args []string) {
+	p := provider(ts)
+	for _, a := range args {
+		k, v, _ := strings.Cut(a, "=")
+		if k == "revoke" {
+			p.RevokeAll()
+			continue
+		}
+		p.Update(func(o *oauthtest.Options) {
+			switch k {
+			case "deny":
+				o.Deny = v == "true"
+			case "norotate":
+				o.NoRotate = v == "true"
+			case "expires_in":
+				o.ExpiresIn, _ = strconv.Atoi(v)
+			case "token_status":
+				o.TokenStatus, _ = strconv.Atoi(v)
+			default:
+				ts.Fatalf("oauthprovider: unknown option %q", k)
+			}
+		})
+	}
+}
+
+// cmdOAuthCount checks a request counter: `oauthcount refresh 1`.
+func cmdOAuthCount(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: oauthcount exchange|refresh|authorize N")
+	}
+	p := provider(ts)
+	want, _ := strconv.Atoi(args[1])
+	got := map[string]int{"exchange": p.ExchangeCount(), "refresh": p.RefreshCount(), "authorize": p.AuthorizeCount()}[args[0]]
+	if (got == want) == neg {
+		ts.Fatalf("%s count is %d, want %d", args[0], got, want)
+	}
+}
+
+// cmdSleep waits (for token lifetimes to run out): `sleep 1500ms`.
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	d, err := time.ParseDuration(args[0])
+	if err != nil {
+		ts.Fatalf("sleep: %v", err)
+	}
+	time.Sleep(d)
+}
+
+// fakeBrowser is the BROWSER the scripts give host: it plays the user who
+// clicks "Allow" by requesting the URL and following the provider's
+// redirect to the loopback callback, and appends what happened to
+// $FAKEBROWSER_LOG. FAKEBROWSER_MODE: "" (approve), "tamper" (first a
+// callback with a wrong state, then the real one), "twice" (the callback
+// again after it succeeded), "ignore" (never visits).
+func fakeBrowser() {
+	logf := func(format string, args ...any) {
+		f, err := os.OpenFile(os.Getenv("FAKEBROWSER_LOG"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if err == nil {
+			fmt.Fprintf(f, format+"\n", args...)
+			f.Close()
+		}
+	}
+	if len(os.Args) < 2 {
+		logf("no URL")
+		os.Exit(2)
+	}
+	mode := os.Getenv("FAKEBROWSER_MODE")
+	if mode == "ignore" {
+		logf("ignored the login page")
+		return
+	}
+	client := fetch.NewClient(fetch.ClientOptions{ConnectTo: []fetch.ConnectTo{
+		{Host: "myservice.com", Port: "443", ToHost: "127.0.0.1", ToPort: portOf(os.Getenv("OAUTH_ADDR"))}}})
+	// Ask the provider where it sends the browser, without following.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Get(os.Args[1])
+	if err != nil {
+		logf("authorize failed: %v", err)
+		os.Exit(1)
+	}
+	resp.Body.Close()
+	callback := resp.Header.Get("Location")
+	logf("authorize: %d", resp.StatusCode)
+	if callback == "" {
+		os.Exit(1)
+	}
+	visit := func(u string) int {
+		r, err := http.Get(u)
+		if err != nil {
+			logf("callback failed: %v", err)
+			return 0
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		logf("callback: %d %s", r.StatusCode, firstLine(string(body)))
+		return r.StatusCode
+	}
+	if mode == "tamper" {
+		u, _ := url.Parse(callback)
+		q := u.Query()
+		q.Set("state", "forged-state")
+		u.RawQuery = q.Encode()
+		visit(u.String())
+	}
+	visit(callback)
+	if mode == "twice" {
+		visit(callback)
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.Index(s, "<title>"); i >= 0 {
+		s = s[i+7:]
+		if j := strings.Index(s, "</title>"); j >= 0 {
+			return s[:j]
+		}
+	}
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}

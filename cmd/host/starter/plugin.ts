@@ -1,0 +1,87 @@
+// A host plugin, started by `host init`. Run it with
+//
+//   host run --watch plugin.ts
+//
+// The host asks for the API token once, keeps it in the OS keyring and
+// reloads the plugin whenever you save. host.d.ts has the types (refresh it
+// with `host types -o host.d.ts` after upgrading host); `tsc` checks them.
+
+// What the host asks the user for. `.secret()` fields live in the OS keyring.
+const configSchema = z.object({
+  token: z.string().secret().label('API Token').section('Authentication'),
+  baseUrl: z.string().url().default('https://api.example.com').label('API URL'),
+});
+
+type Config = z.infer<typeof configSchema>;
+
+export default definePlugin({
+  id: 'my-plugin',
+  configSchema,
+  auth: {
+    type: 'token',
+    fields: [
+      {
+        key: 'token',
+        label: 'API Token',
+        helpUrl: 'https://example.com/settings/tokens',
+        helpText: 'Create a token with read access',
+      },
+    ],
+  },
+
+  // Runs with the validated config; throw to refuse it. A real plugin
+  // checks the token here, e.g.:
+  //   const res = await api(ctx, '/me');
+  //   if (!res.ok) throw new Error('Invalid API token');
+  onActivate: async (ctx) => {
+    if (ctx.config.token.trim() === '') {
+      throw new Error('The API token is empty');
+    }
+    ctx.log.info(`active, using ${ctx.config.baseUrl}`);
+  },
+
+  // Tools run on request: host call plugin.ts greet '{"name":"Ada"}'
+  tools: {
+    greet: {
+      description: 'Says hello and counts the greetings',
+      input: z.object({
+        name: z.string().min(1),
+        excited: z.boolean().default(false),
+      }),
+      run: async (input, ctx) => {
+        const count = ((await ctx.store.get<number>('greetings')) ?? 0) + 1;
+        await ctx.store.set('greetings', count);
+        return { message: `Hello, ${input.name}${input.excited ? '!' : '.'}`, count };
+      },
+    },
+    me: {
+      description: 'Fetches the account the token belongs to',
+      run: async (_input, ctx) => {
+        const res = await api(ctx, '/me');
+        if (!res.ok) {
+          throw new Error(`GET /me answered HTTP ${res.status}`);
+        }
+        return await res.json();
+      },
+    },
+  },
+
+  // Background work, one run at a time; a failed run is retried later.
+  loop: {
+    every: '5m',
+    run: async (ctx) => {
+      const runs = ((await ctx.store.get<number>('loop_runs')) ?? 0) + 1;
+      await ctx.store.set('loop_runs', runs);
+      ctx.log.info(`loop run ${runs}`);
+    },
+  },
+});
+
+// A request to the service with the user's token. ctx.signal stops it when
+// the plugin is stopped or reloaded.
+function api(ctx: PluginContext<Config>, path: string): Promise<Response> {
+  return fetch(ctx.config.baseUrl + path, {
+    headers: { Authorization: `Bearer ${ctx.config.token}` },
+    signal: ctx.signal,
+  });
+}
