@@ -27,12 +27,13 @@ pkce: true,
 clientId: 'my-app',
 },
 onActivate: async (ctx) => {
-// Start from the tokens the host obtained at login.
-if (!(await ctx.secrets.has('refresh_token'))) {
+// Start from the refresh token the host obtained at login (and keeps
+// current); getValidToken then fetches an access token through
+// refreshOAuthToken on first use.
 const refresh = await ctx.secrets.get('oauth_refresh_token');
 if (!refresh) throw new Error('Not authenticated. Complete OAuth setup first.');
 await ctx.secrets.set('refresh_token', refresh);
-}
+await ctx.secrets.delete('access_token');
 },
 tools: {
 whoami: {
