@@ -164,6 +164,9 @@ func browserLogin(ctx context.Context, o *runOptions, p *plugin.Plugin, cfg oaut
 	fmt.Fprintf(errOut, "Waiting for the login to finish (up to %s)...\n", roundDuration(time.Until(deadline)))
 	go func() {
 		t, err := f.Wait(ctx)
+		if errors.Is(err, oauth.ErrFlowUsed) {
+			return // a pasted address took the login; its result follows
+		}
 		results <- result{t, err}
 	}()
 	r := <-results

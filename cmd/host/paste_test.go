@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"host/bindings/oauth/oauthtest"
+	"host/bindings/secrets/keyringtest"
+)
+
+// TestLoginPaste drives `host auth login --paste --no-browser` in the real
+// binary as a user on a remote machine would: read the URL it prints, open
+// it "elsewhere" (the provider's redirect is not followed), paste the
+// address the browser ends up on, and expect the login to finish.
+func TestLoginPaste(t *testing.T) {
+	bin, err := exec.LookPath("host")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := keyringtest.New(keyringtest.Options{})
+	if err != nil {
+		if errors.Is(err, keyringtest.ErrMissing) && os.Getenv("CI") != "true" {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
+	defer prov.Close()
+	dir := t.TempDir()
+	cert := filepath.Join(dir, "cert.pem")
+	if err := os.WriteFile(cert, prov.CertPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plugin, _ := filepath.Abs("../../plugins/oauth2/plugin.ts")
+	cmd := exec.Command(bin, "auth", "login", "--paste", "--no-browser", "--data-dir", filepath.Join(dir, "data"),
+		"--connect-to", "myservice.com:443:"+prov.Addr(), plugin)
+	cmd.Env = append(append(os.Environ(), sess.Env()...), "SSL_CERT_FILE="+cert)
+	stdin, _ := cmd.StdinPipe()
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	out := newLines(t, bufio.NewScanner(stderr))
+	out.expect(`^To log in to oauth2, open this URL in a browser:$`)
+	authURL := strings.TrimSpace(out.expect(`^Paste the address|^On another machine`)[0])
+	if !strings.HasPrefix(authURL, "https://myservice.com/oauth/authorize?") {
+		t.Fatalf("URL line = %q", authURL)
+	}
+	redirect, err := prov.RedirectOnly(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A pasted address from another login is refused, and host keeps waiting.
+	if _, err := stdin.Write([]byte("http://127.0.0.1:1/callback?code=x&state=not-this-login\n")); err != nil {
+		t.Fatal(err)
+	}
+	out.expect(`not from this login`)
+	if _, err := stdin.Write([]byte(redirect + "\n")); err != nil {
+		t.Fatal(err)
+	}
+	out.expect(`^Logged in to oauth2`)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, strings.Join(out.all, "\n"))
+	}
+	if v, err := sess.Lookup("host:oauth2", "oauth_access_token"); err != nil || v == "" {
+		t.Errorf("no access token in the keyring: %v", err)
+	}
+	if prov.ExchangeCount() != 1 {
+		t.Errorf("%d code exchanges, want 1", prov.ExchangeCount())
+	}
+}
