@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"host/bindings/fetch"
+	"host/bindings/oauth/oauthtest"
 	"host/bindings/plugin"
 	"host/bindings/secrets"
 	"host/plugins"
@@ -17,12 +18,15 @@ import (
 
 const demoUsage = `Usage: host demo [--keep DIR]
 
-Runs the documents' token plugin (plugins/token-auth/plugin.ts, unchanged)
-end to end and offline: an in-process HTTPS stand-in answers for
-api.myservice.com, the demo feeds first a wrong and then a valid token, and
-a second run shows that nothing is asked again. Secrets go to the OS keyring
-when one is reachable (and are removed again at the end), else to memory;
-the demo says which.
+Runs the documents' plugins end to end and offline:
+  - the token plugin (plugins/token-auth/plugin.ts, unchanged) against an
+    in-process HTTPS stand-in for api.myservice.com: a wrong token, the valid
+    one, and a second run that asks nothing;
+  - the OAuth2 plugin (plugins/oauth2/plugin.ts, unchanged) against a
+    stand-in provider: the browser login (approved automatically), the code
+    exchanged with PKCE, and a second run without a browser.
+Secrets go to the OS keyring when one is reachable (and are removed again at
+the end), else to memory; the demo says which.
 `
 
 // demoToken is the stand-in's one valid token: an obviously fake value.
@@ -103,6 +107,38 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 	_ = step("2. The valid token (fed as HOST_CONFIG_TOKEN): activated, the token saved as a secret", demoToken)
 	_ = step("3. Second run, nothing supplied: nothing asked, the saved secret is used", "")
 
+	// The OAuth2 plugin against the stand-in provider; the "browser"
+	// approves on its own.
+	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
+	defer prov.Close()
+	oauthPath := filepath.Join(work, "oauth2", "plugin.ts")
+	osrc, err := plugins.FS.ReadFile("oauth2/plugin.ts")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(oauthPath), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(oauthPath, osrc, 0o600); err != nil {
+		return err
+	}
+	oauthStep := func(title string) {
+		fmt.Fprintf(io.Out, "== %s\n", title)
+		dio := &IO{In: io.In, Out: io.Out, Err: io.Out, Getwd: func() (string, error) { return work, nil },
+			LookupEnv:   func(string) (string, bool) { return "", false },
+			OpenBrowser: func(u string) error { go func() { _ = prov.Browser(u) }(); return nil }}
+		o := &runOptions{IO: dio, Path: oauthPath, Once: true, DataDir: dataDir, Secrets: backend, HTTP: prov.Client()}
+		code := report(dio, runPlugin(ctx, o))
+		fmt.Fprintf(io.Out, "-> exit code %d\n\n", code)
+	}
+	fmt.Fprintf(io.Out, "Stand-in OAuth2 provider for https://myservice.com listening on %s\n\n", prov.Addr())
+	oauthStep("4. The documents' OAuth2 plugin, first run: browser login (auto-approved), PKCE, tokens saved")
+	oauthStep("5. Second run: no browser, the saved token is used")
+	fmt.Fprintf(io.Out, "The provider exchanged %d code(s) and verified the PKCE verifier.\n", prov.ExchangeCount())
+
+	if sc, err := secrets.NewScoped(backend, "oauth2"); err == nil && backend == secrets.Backend(kr) && *keep == "" {
+		_ = sc.DeleteAll(ctx)
+	}
 	sc, err := secrets.NewScoped(backend, "token-auth")
 	if err == nil {
 		if _, gerr := sc.GetConfig(ctx, "token"); gerr == nil {
