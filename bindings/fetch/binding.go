@@ -1,16 +1,17 @@
 // Package fetch gives plugins the web's fetch API (the globals fetch,
-// Headers and Response) and builds the one HTTP client the host uses for
-// everything it does on a plugin's behalf, OAuth included: curl-style
-// connect-to rules, proxies from the environment, the system roots
-// (SSL_CERT_FILE), bounded timeouts and a host/<version> User-Agent.
+// Headers, Request, Response, FormData, Blob and File) and builds the one
+// HTTP client the host uses for everything it does on a plugin's behalf,
+// OAuth included: curl-style connect-to rules, proxies from the environment,
+// the system roots (SSL_CERT_FILE), bounded timeouts and a host/<version>
+// User-Agent.
 //
-// The JS surface is fetch.js (Headers, Response, fetch) on top of a small Go
-// half (native, below) that performs requests through jsrt's bridge, so the
-// event loop never waits for the network. fetch.d.ts declares the surface.
+// The JS surface is fetch.js on top of a small Go half (native, below and in
+// body.go) that holds body bytes and performs requests through jsrt's
+// bridge, so the event loop never waits for the network. fetch.d.ts declares
+// the surface.
 //
-// Not yet implemented (hooks are marked in fetch.js): AbortSignal, redirect
-// modes other than 'follow', the Request class, FormData, Blob and body
-// streams.
+// Not implemented: body streams (Response.body, ReadableStream bodies),
+// Request/Response.formData(), cache/credentials/mode options.
 package fetch
 
 import (
@@ -27,7 +28,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dop251/goja"
 
@@ -46,23 +46,30 @@ var compiled = sync.OnceValues(func() (*goja.Program, error) {
 
 var defaultClient = sync.OnceValue(func() *http.Client { return NewClient(ClientOptions{}) })
 
+// globals are the names fetch.js defines, in the order they are installed.
+var globals = []string{"fetch", "Headers", "Request", "Response", "FormData", "Blob", "File"}
+
 // Options configure InstallOptions.
 type Options struct {
 	// Client performs every request. Nil means one process-wide client from
 	// NewClient(ClientOptions{}). Share one client between runtimes so
-	// connections are reused.
+	// connections are reused. Its CheckRedirect is used for redirect:
+	// 'follow'; 'manual' and 'error' use a copy that does not follow.
 	Client *http.Client
 	// MaxBodyBytes caps one response body; a larger body makes text(),
 	// json() and arrayBuffer() reject. Default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 }
 
-// Install defines the globals fetch, Headers and Response on vm, sending
-// requests through c (nil: the process-wide default client). Call it on the
-// loop goroutine of rt (inside rt.Do) before plugin code runs. Each request
-// runs through rt.Go: its context ends at the runtime's call timeout or when
-// the runtime closes, and the response body is read in the same call, up to
-// 32 MiB.
+// Install defines the globals fetch, Headers, Request, Response, FormData,
+// Blob and File on vm, sending requests through c (nil: the process-wide
+// default client). Call it on the loop goroutine of rt (inside rt.Do) before
+// plugin code runs, after the abort package's globals if plugins pass
+// signals. Each request runs through rt.Go: the request, body included, must
+// finish within the runtime's call timeout, and ends when the runtime
+// closes or the request's AbortSignal aborts. A response body is read into
+// memory, up to 32 MiB: before fetch resolves when its Content-Length is at
+// most 64 KiB, else by a goroutine while JS already has the headers.
 func Install(rt *jsrt.Runtime, vm *goja.Runtime, c *http.Client) error {
 	return InstallOptions(rt, vm, Options{Client: c})
 }
@@ -79,7 +86,9 @@ func InstallOptions(rt *jsrt.Runtime, vm *goja.Runtime, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("fetch binding: compile fetch.js: %w", err)
 	}
-	b := &binding{rt: rt, client: opts.Client, max: opts.MaxBodyBytes}
+	noFollow := *opts.Client
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	b := &binding{rt: rt, follow: opts.Client, noFollow: &noFollow, max: opts.MaxBodyBytes}
 	fnVal, err := vm.RunProgram(prog)
 	if err != nil {
 		return fmt.Errorf("fetch binding: %w", err)
@@ -93,10 +102,14 @@ func InstallOptions(rt *jsrt.Runtime, vm *goja.Runtime, opts Options) error {
 		return fmt.Errorf("fetch binding: %w", err)
 	}
 	obj := exports.ToObject(vm)
+	if b.makeResponse, ok = goja.AssertFunction(obj.Get("makeResponse")); !ok {
+		return errors.New("fetch binding: fetch.js exports no makeResponse")
+	}
 	g := vm.GlobalObject()
-	for _, name := range []string{"fetch", "Headers", "Response"} {
+	gl := obj.Get("globals").ToObject(vm)
+	for _, name := range globals {
 		// Web IDL globals: writable, configurable, not enumerable.
-		if err := g.DefineDataProperty(name, obj.Get(name), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+		if err := g.DefineDataProperty(name, gl.Get(name), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
 			return fmt.Errorf("fetch binding: define %s: %w", name, err)
 		}
 	}
@@ -105,180 +118,322 @@ func InstallOptions(rt *jsrt.Runtime, vm *goja.Runtime, opts Options) error {
 
 // binding is the Go half of one runtime's fetch.
 type binding struct {
-	rt     *jsrt.Runtime
-	client *http.Client
-	max    int64
+	rt           *jsrt.Runtime
+	follow       *http.Client // redirect: 'follow'
+	noFollow     *http.Client // 'manual' and 'error': the same client, returning 3xx as is
+	max          int64
+	makeResponse goja.Callable // fetch.js: builds a Response on the loop
 }
 
 // native is the export table fetch.js receives; every function runs on the
 // loop.
 func (b *binding) native(vm *goja.Runtime) *goja.Object {
 	o := vm.NewObject()
-	_ = o.Set("fetch", b.fetch)
-	_ = o.Set("body", b.body)
-	_ = o.Set("text", b.text)
-	_ = o.Set("arrayBuffer", b.arrayBuffer)
+	for name, fn := range map[string]func(goja.FunctionCall, *goja.Runtime) goja.Value{
+		"fetch":       b.fetch,
+		"token":       b.token,
+		"abort":       b.abort,
+		"url":         b.url,
+		"body":        b.body,
+		"concat":      b.concat,
+		"slice":       b.slice,
+		"size":        b.size,
+		"multipart":   b.multipart,
+		"ready":       b.ready,
+		"wait":        b.wait,
+		"text":        b.text,
+		"headers":     b.headers,
+		"json":        b.json,
+		"arrayBuffer": b.arrayBuffer,
+	} {
+		_ = o.Set(name, fn)
+	}
 	return o
 }
 
-// body holds a request or response body's bytes (immutable once made) and
-// the error that cut a response body short, if any.
-type body struct {
-	data []byte
-	err  error
+// Redirect modes as fetch.js numbers them.
+const (
+	redirectFollow = 0
+	redirectManual = 1
+	redirectError  = 2
+)
+
+// abortToken ties one request to its AbortSignal: fetch.js calls
+// native.abort(token) when the signal aborts. Its context has no parent, so
+// an unused token needs no cleanup.
+type abortToken struct {
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
-// body(string | ArrayBuffer | Uint8Array) -> handle; copies the bytes.
-func (b *binding) body(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
-	switch v := call.Argument(0).Export().(type) {
-	case string:
-		return vm.ToValue(&body{data: []byte(v)})
-	case goja.ArrayBuffer:
-		return vm.ToValue(&body{data: append([]byte(nil), v.Bytes()...)})
-	case []byte:
-		return vm.ToValue(&body{data: append([]byte(nil), v...)})
-	default:
-		jsrt.Throw(vm, jsrt.TypeErrorf("fetch: unsupported body type"))
-		return nil
-	}
+// token() -> a fresh abort token.
+func (b *binding) token(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
+	ctx, cancel := context.WithCancel(context.Background())
+	return vm.ToValue(&abortToken{ctx: ctx, cancel: cancel})
 }
 
-func handle(vm *goja.Runtime, v goja.Value) *body {
-	h, ok := v.Export().(*body)
-	if !ok || h == nil {
-		jsrt.Throw(vm, jsrt.TypeErrorf("fetch: not a body"))
+// abort(token) cancels the request the token was given to: its Go context
+// ends, whether it waits for headers or reads the body.
+func (b *binding) abort(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
+	if t, ok := call.Argument(0).Export().(*abortToken); ok {
+		t.cancel()
 	}
-	if h.err != nil {
-		jsrt.Throw(vm, h.err)
-	}
-	return h
+	return goja.Undefined()
 }
 
-// text(handle) -> string, UTF-8 decoded as TextDecoder does (BOM dropped,
-// invalid bytes replaced).
-func (b *binding) text(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
-	data := handle(vm, call.Argument(0)).data
-	s := strings.TrimPrefix(string(data), "\uFEFF")
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	return vm.ToValue(s)
-}
-
-// arrayBuffer(handle) -> a fresh ArrayBuffer.
-func (b *binding) arrayBuffer(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
-	data := handle(vm, call.Argument(0)).data
-	return vm.ToValue(vm.NewArrayBuffer(append([]byte(nil), data...)))
-}
-
-// fetch(url, method, [[name, value]...], handle|null) -> Promise<result>.
-// Arguments come validated and normalized from fetch.js.
-func (b *binding) fetch(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
-	rawURL := call.Argument(0).String()
-	method := call.Argument(1).String()
-	var pairs [][]string
-	if err := vm.ExportTo(call.Argument(2), &pairs); err != nil {
-		jsrt.Throw(vm, jsrt.TypeErrorf("fetch: bad headers: %v", err))
-	}
-	var reqBody []byte
-	if v := call.Argument(3); !goja.IsNull(v) && !goja.IsUndefined(v) {
-		reqBody = handle(vm, v).data
-	}
-	u, err := parseURL(rawURL)
+// url(string) -> the URL normalized as Request.url shows it; throws a
+// TypeError for a relative URL or one with credentials.
+func (b *binding) url(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
+	u, err := parseURL(call.Argument(0).String(), false)
 	if err != nil {
 		jsrt.Throw(vm, err)
 	}
-	header := make(http.Header, len(pairs)+1)
-	host := ""
-	for _, p := range pairs {
-		if len(p) != 2 {
+	return vm.ToValue(u.String())
+}
+
+// request is one fetch's validated input, handed to the worker goroutine.
+type request struct {
+	start  time.Time
+	method string
+	url    *url.URL
+	header http.Header
+	host   string
+	body   []byte
+	mode   int64
+	tok    *abortToken
+}
+
+// fetch(url, method, [name, value, ...], handle|null, redirectMode,
+// token|null) -> Promise<Response>. Arguments come validated and normalized
+// from fetch.js; the promise resolves when the headers arrive.
+func (b *binding) fetch(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
+	u, err := parseURL(call.Argument(0).String(), true)
+	if err != nil {
+		jsrt.Throw(vm, err)
+	}
+	r := &request{start: time.Now(), method: call.Argument(1).String(), url: u, mode: call.Argument(4).ToInteger()}
+	flat, _ := call.Argument(2).Export().([]any)
+	r.header = make(http.Header, len(flat)/2+1)
+	for i := 0; i+1 < len(flat); i += 2 {
+		name, _ := flat[i].(string)
+		value, _ := flat[i+1].(string)
+		if name == "host" {
+			r.host = value
 			continue
 		}
-		if strings.EqualFold(p[0], "host") {
-			host = p[1]
-			continue
-		}
-		k := http.CanonicalHeaderKey(p[0])
-		header[k] = append(header[k], p[1])
+		k := http.CanonicalHeaderKey(name)
+		r.header[k] = append(r.header[k], value)
 	}
-	if _, ok := header["Accept"]; !ok {
-		header["Accept"] = []string{"*/*"}
+	if _, ok := r.header["Accept"]; !ok {
+		r.header["Accept"] = []string{"*/*"}
 	}
-	start := time.Now()
+	if v := call.Argument(3); !goja.IsNull(v) && !goja.IsUndefined(v) {
+		r.body = handle(vm, v).data
+	}
+	if v := call.Argument(5); !goja.IsNull(v) && !goja.IsUndefined(v) {
+		r.tok, _ = v.Export().(*abortToken)
+	}
 	return b.rt.Go(func(ctx context.Context) (any, error) {
-		return b.do(ctx, start, method, u, header, host, reqBody)
+		return b.do(ctx, r)
 	})
 }
 
-// do performs one request on a worker goroutine and returns the result to
-// build on the loop.
-func (b *binding) do(ctx context.Context, start time.Time, method string, u *url.URL, header http.Header, host string, reqBody []byte) (any, error) {
-	var rd io.Reader
-	if reqBody != nil {
-		rd = bytes.NewReader(reqBody)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
-	if err != nil {
-		return nil, failed(ctx, start, err)
-	}
-	req.Header = header
-	if host != "" {
-		req.Host = host
-	}
-	resp, err := b.client.Do(req)
-	if err != nil {
-		return nil, failed(ctx, start, err)
-	}
-	defer resp.Body.Close()
-	res := &body{}
-	res.data, err = io.ReadAll(io.LimitReader(resp.Body, b.max+1))
-	switch {
-	case err != nil:
-		res.data = nil
-		res.err = bodyFailed(ctx, start, err)
-	case int64(len(res.data)) > b.max:
-		res.data = nil
-		res.err = &fetchError{
-			msg:  fmt.Sprintf("response body is larger than %s, the most the host reads", sizeString(b.max)),
-			code: "ERR_FETCH_BODY_TOO_LARGE",
+var errAborted = &fetchError{msg: "fetch: the request was aborted", code: "ERR_ABORTED"}
+
+// do performs one request on a worker goroutine. It returns when the
+// headers have arrived and, for a small body of known length, the body too;
+// otherwise a goroutine of its own reads the body.
+func (b *binding) do(ctx context.Context, r *request) (any, error) {
+	// The request may outlive this call (the body is read afterwards), so
+	// its context derives from the runtime's, with this call's deadline.
+	// Only an abortable request needs a cancel cause (to tell an abort from
+	// the runtime closing).
+	base, cancelBase := b.rt.Context(), context.CancelCauseFunc(func(error) {})
+	if r.tok != nil {
+		if r.tok.ctx.Err() != nil {
+			return nil, errAborted
 		}
+		base, cancelBase = context.WithCancelCause(base)
+	}
+	var reqCtx context.Context
+	var cancelDeadline context.CancelFunc
+	if dl, ok := ctx.Deadline(); ok {
+		reqCtx, cancelDeadline = context.WithDeadline(base, dl)
+	} else {
+		reqCtx, cancelDeadline = context.WithCancel(base)
+	}
+	stopAbort := func() bool { return false }
+	if r.tok != nil {
+		stopAbort = context.AfterFunc(r.tok.ctx, func() { cancelBase(errAborted) })
+	}
+	finish := func() {
+		stopAbort()
+		cancelDeadline()
+		cancelBase(nil)
+	}
+
+	var rd io.Reader
+	if r.body != nil {
+		rd = bytes.NewReader(r.body) // sets ContentLength and GetBody (307/308 resend it)
+	}
+	// The URL is parsed already: build the request around it.
+	req, err := http.NewRequestWithContext(reqCtx, r.method, "http://placeholder/", rd)
+	if err != nil {
+		finish()
+		return nil, failed(reqCtx, r.start, err)
+	}
+	req.URL = r.url
+	req.Host = r.url.Host
+	if r.host != "" {
+		req.Host = r.host
+	}
+	req.Header = r.header
+	client := b.follow
+	if r.mode == redirectManual || r.mode == redirectError {
+		client = b.noFollow
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		err = failed(reqCtx, r.start, err)
+		finish()
+		return nil, err
+	}
+	if r.mode == redirectError && isRedirect(resp.StatusCode) {
+		resp.Body.Close()
+		finish()
+		return nil, &fetchError{
+			msg:  fmt.Sprintf("fetch failed: unexpected redirect (the server answered %d and the request's redirect mode is 'error')", resp.StatusCode),
+			code: "ERR_FETCH_REDIRECT",
+		}
+	}
+
+	res := &body{}
+	n := 0
+	for _, vs := range resp.Header {
+		n += len(vs)
+	}
+	res.header = make([]string, 0, 2*n)
+	for k, vs := range resp.Header {
+		name := strings.ToLower(k)
+		for _, v := range vs {
+			res.header = append(res.header, name, v)
+		}
+	}
+	switch {
+	case resp.Body == http.NoBody || resp.ContentLength == 0:
+		resp.Body.Close()
+		finish()
+	case resp.ContentLength > 0 && resp.ContentLength <= inlineBodyMax:
+		// Small bodies of known length usually arrived with the headers:
+		// read them now rather than make JS wait for a second round trip.
+		b.readBody(reqCtx, r.start, resp, res, finish)
+	default:
+		res.done = make(chan struct{})
+		go func() {
+			b.readBody(reqCtx, r.start, resp, res, finish)
+			close(res.done)
+		}()
 	}
 	status := resp.StatusCode
 	statusText := strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(status)))
 	finalURL := resp.Request.URL.String()
 	redirected := resp.Request != req
-	respHeader := resp.Header
 	return jsrt.ToJS(func(vm *goja.Runtime) (goja.Value, error) {
-		o := vm.NewObject()
-		_ = o.Set("status", status)
-		_ = o.Set("statusText", statusText)
-		_ = o.Set("url", finalURL)
-		_ = o.Set("redirected", redirected)
-		var hs []any
-		for k, vs := range respHeader {
-			name := strings.ToLower(k)
-			for _, v := range vs {
-				hs = append(hs, vm.NewArray(name, v))
-			}
-		}
-		_ = o.Set("headers", vm.NewArray(hs...))
-		_ = o.Set("body", res)
-		return o, nil
+		return b.makeResponse(goja.Undefined(),
+			vm.ToValue(status), vm.ToValue(statusText), vm.ToValue(finalURL), vm.ToValue(redirected), vm.ToValue(res))
 	}), nil
 }
 
-// parseURL accepts absolute http(s) URLs without credentials, as fetch does.
-func parseURL(raw string) (*url.URL, error) {
+// inlineBodyMax is the largest body (by Content-Length) that do reads
+// before resolving fetch; larger and unknown-length bodies are read by a
+// goroutine while JS already sees the headers.
+const inlineBodyMax = 64 << 10
+
+// readBody reads a response body into res, at most b.max bytes, then calls
+// finish (releasing the request's context).
+func (b *binding) readBody(ctx context.Context, start time.Time, resp *http.Response, res *body, finish func()) {
+	if resp.ContentLength > b.max {
+		res.err = tooLarge(b.max)
+	} else {
+		data, err := readAll(io.LimitReader(resp.Body, b.max+1), resp.ContentLength)
+		switch {
+		case err != nil:
+			res.err = bodyFailed(ctx, start, err)
+		case int64(len(data)) > b.max:
+			res.err = tooLarge(b.max)
+		default:
+			res.data = data
+		}
+	}
+	resp.Body.Close()
+	finish()
+}
+
+func tooLarge(max int64) error {
+	return &fetchError{
+		msg:  fmt.Sprintf("response body is larger than %s, the most the host reads", sizeString(max)),
+		code: "ERR_FETCH_BODY_TOO_LARGE",
+	}
+}
+
+// readAll is io.ReadAll starting with room for a known length (-1: unknown),
+// reading up to EOF so the connection can be reused.
+func readAll(r io.Reader, hint int64) ([]byte, error) {
+	size := 512
+	if hint >= 0 && hint < 64<<20 {
+		size = int(hint) + 1
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
+}
+
+// parseURL accepts absolute URLs without credentials, as Request does, and
+// normalizes them as the URL standard would for http(s): lower-case scheme
+// and host, no default port, "/" for an empty path. forFetch also requires
+// http or https and drops the fragment.
+func parseURL(raw string, forFetch bool) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" && (u.Scheme == "http" || u.Scheme == "https") {
 		return nil, jsrt.TypeErrorf("Failed to parse URL from %s (fetch needs an absolute URL such as https://api.example.com/path)", shorten(raw))
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, &fetchError{msg: fmt.Sprintf("fetch failed: unsupported URL scheme %q (only http: and https:)", u.Scheme+":"), code: "ERR_FETCH_FAILED"}
-	}
 	if u.User != nil {
 		return nil, jsrt.TypeErrorf("fetch: the URL includes credentials; send them in an Authorization header instead")
+	}
+	if u.Scheme == "http" || u.Scheme == "https" {
+		u.Host = strings.ToLower(u.Host)
+		if p := u.Port(); p == "80" && u.Scheme == "http" || p == "443" && u.Scheme == "https" {
+			u.Host = u.Host[:len(u.Host)-len(p)-1]
+		}
+		if u.Path == "" && u.Opaque == "" {
+			u.Path = "/"
+		}
+	}
+	if !forFetch {
+		return u, nil
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, &fetchError{msg: fmt.Sprintf("fetch failed: unsupported URL scheme %q (only http: and https:)", u.Scheme+":"), code: "ERR_FETCH_FAILED"}
 	}
 	u.Fragment, u.RawFragment = "", ""
 	return u, nil
@@ -316,14 +471,17 @@ func (e *fetchError) Unwrap() []error { return []error{jsrt.TypeErrorf("%s", e.m
 // whose query may hold credentials). Header values never appear in Go's
 // transport errors.
 func failed(ctx context.Context, start time.Time, err error) error {
-	return describe(ctx, start, err, "fetch failed: ")
+	return describe(ctx, start, err, "fetch failed: ", "no response within")
 }
 
 func bodyFailed(ctx context.Context, start time.Time, err error) error {
-	return describe(ctx, start, err, "fetch: reading the response body failed: ")
+	return describe(ctx, start, err, "fetch: reading the response body failed: ", "the response was not complete within")
 }
 
-func describe(ctx context.Context, start time.Time, err error, prefix string) error {
+func describe(ctx context.Context, start time.Time, err error, prefix, late string) error {
+	if context.Cause(ctx) == errAborted {
+		return errAborted
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		d := time.Since(start)
 		if dl, ok := ctx.Deadline(); ok {
@@ -336,7 +494,7 @@ func describe(ctx context.Context, start time.Time, err error, prefix string) er
 		} else {
 			d = d.Truncate(10 * time.Millisecond)
 		}
-		return jsrt.WithHint(&fetchError{msg: fmt.Sprintf("%sno response within %s", prefix, d), code: "ERR_TIMEOUT"},
+		return jsrt.WithHint(&fetchError{msg: fmt.Sprintf("%s%s %s", prefix, late, d), code: "ERR_TIMEOUT"},
 			"check that the server is reachable (and any proxy in HTTPS_PROXY/HTTP_PROXY)")
 	}
 	if ctx.Err() != nil {
@@ -354,5 +512,7 @@ func describe(ctx context.Context, start time.Time, err error, prefix string) er
 	return fe
 }
 
-var _ error = (*fetchError)(nil)
-var _ jsrt.Coder = (*fetchError)(nil)
+var (
+	_ error      = (*fetchError)(nil)
+	_ jsrt.Coder = (*fetchError)(nil)
+)

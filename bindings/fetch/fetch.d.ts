@@ -1,32 +1,131 @@
-// The fetch API the host gives plugins as globals: fetch, Headers, Response.
+// The fetch API the host gives plugins as globals: fetch, Headers, Request,
+// Response, FormData, Blob, File.
 //
 // These names are the ones TypeScript's DOM lib (lib.dom.d.ts) declares.
 // `host types` must include this file only when the project's tsconfig does
 // not load lib "dom" (else: "Duplicate identifier"); with the DOM lib present
 // its declarations cover everything here. Declares only what the host
-// implements: no Request class, FormData, Blob, body streams or AbortSignal
-// yet, and `redirect` is 'follow' only.
+// implements: no body streams (Response.body, ReadableStream bodies), no
+// formData() readers, no cache/credentials/mode options.
+//
+// AbortSignal comes from the abort binding's declarations and
+// URLSearchParams from the web binding's.
 
 type HeadersInit = [string, string][] | Record<string, string> | Headers;
 
-/** A request or response body: text, or bytes. */
-type BodyInit = string | ArrayBuffer | ArrayBufferView;
+/** A request or response body. */
+type BodyInit = string | ArrayBuffer | ArrayBufferView | Blob | FormData | URLSearchParams;
 
 declare class Headers implements Iterable<[string, string]> {
   constructor(init?: HeadersInit);
+  /** Adds a value; a name may have several. Names are case-insensitive. */
   append(name: string, value: string): void;
   delete(name: string): void;
   /** All values of the header joined with ", ", or null. Case-insensitive. */
   get(name: string): string | null;
+  /** Every Set-Cookie value, separately. */
   getSetCookie(): string[];
   has(name: string): boolean;
   set(name: string, value: string): void;
   forEach(callbackfn: (value: string, key: string, parent: Headers) => void, thisArg?: any): void;
-  /** Lower-case names in sorted order. */
+  /** Lower-case names in sorted order; set-cookie values stay separate. */
   entries(): IterableIterator<[string, string]>;
   keys(): IterableIterator<string>;
   values(): IterableIterator<string>;
   [Symbol.iterator](): IterableIterator<[string, string]>;
+}
+
+interface BlobPropertyBag {
+  type?: string;
+}
+
+interface FilePropertyBag extends BlobPropertyBag {
+  lastModified?: number;
+}
+
+type BlobPart = string | ArrayBuffer | ArrayBufferView | Blob;
+
+/** Immutable bytes with a MIME type. */
+declare class Blob {
+  constructor(blobParts?: BlobPart[], options?: BlobPropertyBag);
+  readonly size: number;
+  readonly type: string;
+  slice(start?: number, end?: number, contentType?: string): Blob;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  bytes(): Promise<Uint8Array>;
+}
+
+declare class File extends Blob {
+  constructor(fileBits: BlobPart[], fileName: string, options?: FilePropertyBag);
+  readonly name: string;
+  readonly lastModified: number;
+}
+
+type FormDataEntryValue = File | string;
+
+/** Form fields and files; as a body it is sent as multipart/form-data. */
+declare class FormData implements Iterable<[string, FormDataEntryValue]> {
+  constructor();
+  append(name: string, value: string | Blob): void;
+  append(name: string, value: Blob, fileName: string): void;
+  delete(name: string): void;
+  get(name: string): FormDataEntryValue | null;
+  getAll(name: string): FormDataEntryValue[];
+  has(name: string): boolean;
+  set(name: string, value: string | Blob): void;
+  set(name: string, value: Blob, fileName: string): void;
+  forEach(callbackfn: (value: FormDataEntryValue, key: string, parent: FormData) => void, thisArg?: any): void;
+  entries(): IterableIterator<[string, FormDataEntryValue]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<FormDataEntryValue>;
+  [Symbol.iterator](): IterableIterator<[string, FormDataEntryValue]>;
+}
+
+/** What Request and Response share: one-shot body readers. */
+interface Body {
+  readonly bodyUsed: boolean;
+  text(): Promise<string>;
+  json(): Promise<any>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  bytes(): Promise<Uint8Array>;
+  blob(): Promise<Blob>;
+}
+
+type RequestRedirect = "follow" | "manual" | "error";
+
+interface RequestInit {
+  /** Default "GET". */
+  method?: string;
+  headers?: HeadersInit;
+  /** Not allowed with GET or HEAD. */
+  body?: BodyInit | null;
+  /**
+   * "follow" (default, at most 20 redirects; Authorization is dropped when
+   * a redirect leaves the origin), "manual" (the 3xx response is returned
+   * with its status and Location header, as Node does) or "error" (a
+   * redirect rejects with a TypeError).
+   */
+  redirect?: RequestRedirect;
+  /** Aborting rejects fetch (or the body read) with the signal's reason. */
+  signal?: AbortSignal | null;
+}
+
+declare class Request implements Body {
+  constructor(input: string | { readonly href: string } | Request, init?: RequestInit);
+  /** Absolute and normalized. */
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly redirect: RequestRedirect;
+  readonly signal: AbortSignal;
+  readonly bodyUsed: boolean;
+  text(): Promise<string>;
+  json(): Promise<any>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  bytes(): Promise<Uint8Array>;
+  blob(): Promise<Blob>;
+  clone(): Request;
 }
 
 interface ResponseInit {
@@ -35,35 +134,31 @@ interface ResponseInit {
   headers?: HeadersInit;
 }
 
-declare class Response {
+declare class Response implements Body {
   constructor(body?: BodyInit | null, init?: ResponseInit);
   /** True for a status in 200..299. */
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
+  /** Immutable on responses from fetch. */
   readonly headers: Headers;
   /** The final URL, after redirects. */
   readonly url: string;
   readonly redirected: boolean;
-  readonly type: "basic" | "default";
+  readonly type: "basic" | "default" | "error";
   readonly bodyUsed: boolean;
   text(): Promise<string>;
   json(): Promise<any>;
   arrayBuffer(): Promise<ArrayBuffer>;
+  bytes(): Promise<Uint8Array>;
+  blob(): Promise<Blob>;
   clone(): Response;
   static json(data: any, init?: ResponseInit): Response;
+  static error(): Response;
+  static redirect(url: string | { readonly href: string }, status?: number): Response;
 }
 
-interface RequestInit {
-  /** Default "GET". */
-  method?: string;
-  headers?: HeadersInit;
-  /** Not allowed with GET or HEAD. */
-  body?: BodyInit | null;
-  redirect?: "follow";
-}
-
-/** What fetch accepts as its first argument besides a URL string. */
+/** What fetch accepts as its first argument besides a URL or a Request. */
 interface RequestLike {
   url: string;
   method?: string;
@@ -72,8 +167,11 @@ interface RequestLike {
 }
 
 /**
- * Sends an HTTP request. Resolves when the response (body included, at
- * most 32 MiB) has arrived; rejects with a TypeError ("fetch failed: ...")
- * when no response arrives: network error, TLS error, timeout.
+ * Sends an HTTP request. Resolves when the headers have arrived (small
+ * bodies of known length are read first); the body, at most 32 MiB, is then
+ * read by text(), json(), arrayBuffer(), bytes() or blob(). Rejects with a
+ * TypeError ("fetch failed: ...") when no response arrives: network error,
+ * TLS error, timeout (the runtime's call timeout covers the whole exchange,
+ * body included); with the signal's reason when init.signal aborts.
  */
-declare function fetch(input: string | { readonly href: string } | RequestLike, init?: RequestInit): Promise<Response>;
+declare function fetch(input: string | { readonly href: string } | Request | RequestLike, init?: RequestInit): Promise<Response>;

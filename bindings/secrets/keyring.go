@@ -17,8 +17,10 @@ import (
 	"host/jsrt"
 )
 
-// DefaultTimeout bounds one keyring call when Keyring.Timeout is zero.
-const DefaultTimeout = 5 * time.Second
+// DefaultTimeout bounds one keyring call when Keyring.Timeout is zero. It
+// is under 5 s so that a command whose first keyring call hangs (a locked
+// keyring waiting on an unlock prompt) has reported it within 5 s.
+const DefaultTimeout = 4 * time.Second
 
 // maxCalls is how many keyring calls may be outstanding at once, counting
 // those that timed out but still wait for the keyring in their goroutine.
@@ -153,7 +155,7 @@ func (k *Keyring) ctxErr(op string, err error, waited time.Duration) error {
 		if waited > 0 {
 			reason = fmt.Sprintf("no answer within %s", waited.Round(100*time.Millisecond))
 		}
-		return k.unavailable(op, ErrTimeout, reason+"; a locked keyring is probably waiting for an unlock prompt", "", err)
+		return k.unavailable(op, ErrTimeout, reason+"; the keyring is probably locked and waiting for an unlock prompt nobody answered", "", err)
 	}
 	return fmt.Errorf("%s %s: %w", k.Name(), op, err)
 }

@@ -77,7 +77,16 @@ func TestKeyringUnavailable(t *testing.T) {
 			contains: []string{"did not answer in time", "within 300ms", "unlock prompt"},
 		},
 		{
-			name: "locked keyring",
+			name: "keyring started locked, no prompter",
+			env: func(t *testing.T) []string {
+				return append(keyringtest.StartLocked(t).Env(), "SECRETS_HELPER_TIMEOUT=5s")
+			},
+			kind:     secrets.ErrLocked,
+			code:     "ERR_SECRET_LOCKED",
+			contains: []string{"keyring is locked", "failed to unlock"},
+		},
+		{
+			name: "keyring locked after login",
 			env: func(t *testing.T) []string {
 				s := keyringtest.Start(t)
 				lockLogin(t, s.Address)
@@ -86,6 +95,21 @@ func TestKeyringUnavailable(t *testing.T) {
 			kind:     secrets.ErrLocked,
 			code:     "ERR_SECRET_LOCKED",
 			contains: []string{"keyring is locked"},
+		},
+		{
+			name: "unlock prompt nobody answers",
+			env: func(t *testing.T) []string {
+				s := keyringtest.StartLocked(t)
+				stop, err := s.SilentPrompter()
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(stop)
+				return append(s.Env(), "SECRETS_HELPER_TIMEOUT=1s")
+			},
+			kind:     secrets.ErrTimeout,
+			code:     "ERR_SECRET_TIMEOUT",
+			contains: []string{"did not answer in time", "within 1s", "unlock prompt"},
 		},
 	}
 	for _, tt := range tests {
@@ -110,8 +134,8 @@ func TestKeyringUnavailable(t *testing.T) {
 			if res["unavailable"] != "true" {
 				t.Errorf("errors.Is(err, ErrUnavailable) = false for %q", res["error"])
 			}
-			if res["setunavailable"] != "true" || strings.Contains(res["seterror"], helperValue) {
-				t.Errorf("Set error = %q, want an unavailable error without the value", res["seterror"])
+			if res["setunavailable"] != "true" || res["setis"] != fmt.Sprint(tt.kind) || strings.Contains(res["seterror"], helperValue) {
+				t.Errorf("Set error = %q, want the same kind of error, without the value", res["seterror"])
 			}
 		})
 	}
@@ -165,7 +189,11 @@ func TestHelperKeyringGet(t *testing.T) {
 		err, is, code, jsrt.Hint(err), errors.Is(err, secrets.ErrUnavailable))
 	// A failed Set must not echo the value it was given.
 	err = k.Set(context.Background(), "host:keyring-test", "token", helperValue)
-	fmt.Printf("helper.seterror=%s\nhelper.setunavailable=%t\n", err, errors.Is(err, secrets.ErrUnavailable))
+	is = "other"
+	if errors.As(err, &ue) {
+		is = fmt.Sprint(ue.Kind)
+	}
+	fmt.Printf("helper.seterror=%s\nhelper.setunavailable=%t\nhelper.setis=%s\n", err, errors.Is(err, secrets.ErrUnavailable), is)
 }
 
 const helperValue = "fake-value-must-not-leak-42"
@@ -186,10 +214,20 @@ func hangingSecretService(t *testing.T, addr string) {
 	if err := conn.Export(hangingProps{release}, "/org/freedesktop/secrets", "org.freedesktop.DBus.Properties"); err != nil {
 		t.Fatal(err)
 	}
+	if err := conn.Export(hangingService{release}, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service"); err != nil {
+		t.Fatal(err)
+	}
 	reply, err := conn.RequestName("org.freedesktop.secrets", dbus.NameFlagDoNotQueue)
 	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
 		t.Fatalf("RequestName = %v, %v", reply, err)
 	}
+}
+
+type hangingService struct{ release chan struct{} }
+
+func (h hangingService) OpenSession(algorithm string, input dbus.Variant) (dbus.Variant, dbus.ObjectPath, *dbus.Error) {
+	<-h.release
+	return dbus.MakeVariant(""), "/", nil
 }
 
 type hangingProps struct{ release chan struct{} }

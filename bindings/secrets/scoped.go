@@ -25,8 +25,10 @@ type Scoped struct {
 
 	// OnValue, when set, is called with every secret value read or written
 	// through this Scoped (not for Has or Delete), so the host can mask those
-	// values in what the plugin prints. Called on the goroutine doing the
-	// work, possibly concurrently; it must be safe for that.
+	// values in what the plugin prints. The host sets it to the Add method of
+	// its Masker (which is safe for this). Called on the goroutine doing the
+	// work, possibly concurrently, before Set stores the value and after Get
+	// reads it, so the value is masked before the plugin can print it.
 	OnValue func(value string)
 }
 

@@ -1,6 +1,9 @@
-// Package secrets keeps plugin secrets: the Backend interface with the OS
-// keyring backend (and an in-memory one for unit tests), the per-plugin
-// scoping of keys, and the JS object a plugin sees as ctx.secrets.
+// Package secrets keeps plugin secrets and keeps them out of sight: the
+// Backend interface with the OS keyring backend (split across items where
+// the platform limits item size, see Chunked), the opt-in encrypted file
+// backend (File) and an in-memory one for unit tests; the per-plugin
+// scoping of keys; the JS object a plugin sees as ctx.secrets; and the
+// Masker that hides known secret values in output.
 //
 // A secret value never appears in an error, a log line or a file written by
 // this package; errors name the plugin's service and key only.

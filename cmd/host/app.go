@@ -93,7 +93,10 @@ Usage:
   host tools PLUGIN.ts          list the plugin's tools and their input schemas
   host auth login|status|logout PLUGIN.ts
                                 log in again, show what is set (never values), or forget the secrets
-  host demo                     run the documents' token plugin against a built-in stand-in service
+  host init [DIR]               start a plugin: plugin.ts, host.d.ts, tsconfig.json
+  host types [-o FILE] [--no-dom]
+                                print the TypeScript declarations plugins see
+  host demo                     run the documents' plugins offline against built-in stand-ins
   host version                  print the version
   host help [command]           show help
 
@@ -120,6 +123,10 @@ func Run(ctx context.Context, args []string, io *IO) ExitCode {
 		err = toolsCmd(ctx, rest, io)
 	case "auth":
 		err = authCmd(ctx, rest, io)
+	case "types":
+		err = typesCmd(ctx, rest, io)
+	case "init":
+		err = initCmd(ctx, rest, io)
 	case "demo":
 		err = demoCmd(ctx, rest, io)
 	case "version", "--version", "-version":
@@ -140,6 +147,10 @@ func Run(ctx context.Context, args []string, io *IO) ExitCode {
 			fmt.Fprint(io.Out, demoUsage)
 		case "auth":
 			fmt.Fprint(io.Out, authUsage)
+		case "types":
+			fmt.Fprint(io.Out, typesUsage)
+		case "init":
+			fmt.Fprint(io.Out, initUsage)
 		default:
 			fmt.Fprint(io.Out, mainUsage)
 		}

@@ -48,6 +48,12 @@ type Options struct {
 	// where nobody provides org.freedesktop.secrets (D-Bus activation is
 	// off in the private bus, so nothing starts one on demand).
 	NoSecretService bool
+	// Locked starts gnome-keyring-daemon the way a desktop without a
+	// password-based login does: its login keyring exists (created with
+	// Password by a first daemon, then stopped) but is locked, and every
+	// access asks for an unlock prompt. With no prompter on the bus the
+	// daemon dismisses the prompt at once; see SilentPrompter.
+	Locked bool
 }
 
 // Session is a running private session bus, with a Secret Service unless
@@ -165,10 +171,40 @@ func New(opts Options) (s *Session, err error) {
 	if opts.NoSecretService {
 		return s, nil
 	}
-	if err := s.startKeyring(); err != nil {
+	if err := s.startKeyring(true); err != nil {
 		return nil, err
 	}
+	if opts.Locked {
+		if err := s.restartLocked(); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// StartLocked is Start with Options{Locked: true}.
+func StartLocked(tb testing.TB) *Session {
+	tb.Helper()
+	return setup(tb, Options{Locked: true})
+}
+
+// restartLocked makes sure the login keyring is on disk, stops the daemon
+// and starts a new one without --unlock.
+func (s *Session) restartLocked() error {
+	if err := s.Store("keyringtest", "locked-setup", "fake-setup-value"); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir, "home", ".local", "share", "keyrings", "login.keyring")); err != nil {
+		return fmt.Errorf("keyringtest: the first daemon wrote no login keyring: %w", err)
+	}
+	p := s.procs[len(s.procs)-1]
+	if err := p.stop(); err != nil {
+		return err
+	}
+	if err := s.waitOwner(nil, false); err != nil {
+		return err
+	}
+	return s.startKeyring(false)
 }
 
 // tempDir makes a short temp dir: a unix socket path must fit in 108 bytes.
@@ -229,14 +265,27 @@ func (s *Session) startBus() error {
 	}
 }
 
-func (s *Session) startKeyring() error {
-	cmd := exec.Command("gnome-keyring-daemon", "--unlock", "--components=secrets", "--foreground")
+func (s *Session) startKeyring(unlock bool) error {
+	args := []string{"--components=secrets", "--foreground"}
+	if unlock {
+		args = append([]string{"--unlock"}, args...)
+	}
+	cmd := exec.Command("gnome-keyring-daemon", args...)
 	cmd.Env = s.daemonEnv(s.Address)
-	cmd.Stdin = strings.NewReader(Password)
+	if unlock {
+		cmd.Stdin = strings.NewReader(Password)
+	}
 	p, err := s.start("gnome-keyring-daemon", cmd)
 	if err != nil {
 		return err
 	}
+	return s.waitOwner(p, true)
+}
+
+// waitOwner waits until org.freedesktop.secrets has an owner on the bus
+// (want true) or none (want false); p, when not nil, is the daemon that
+// should become the owner.
+func (s *Session) waitOwner(p *proc, want bool) error {
 	conn, err := dbus.Connect(s.Address)
 	if err != nil {
 		return fmt.Errorf("keyringtest: connecting to the private bus %s: %w", s.Address, err)
@@ -249,19 +298,61 @@ func (s *Session) startKeyring() error {
 		if err != nil {
 			return fmt.Errorf("keyringtest: NameHasOwner: %w", err)
 		}
-		if has {
+		if has == want {
 			return nil
 		}
+		var done chan struct{}
+		if p != nil {
+			done = p.done
+		}
 		select {
-		case <-p.done:
+		case <-done:
 			return p.failed("exited before owning org.freedesktop.secrets")
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			return p.failed(fmt.Sprintf("did not own org.freedesktop.secrets within %s", startTimeout))
+			if p != nil {
+				return p.failed(fmt.Sprintf("did not own org.freedesktop.secrets within %s", startTimeout))
+			}
+			return fmt.Errorf("keyringtest: org.freedesktop.secrets still owned %s after stopping its daemon", startTimeout)
 		}
 	}
 }
+
+// SilentPrompter owns the name gnome-keyring-daemon asks to show its
+// unlock prompts (org.gnome.keyring.SystemPrompter) and accepts every
+// request without ever answering, like a prompt on a screen nobody looks
+// at: a client needing an unlock then waits for ever. The returned stop
+// releases the name; it also ends with the session.
+func (s *Session) SilentPrompter() (stop func(), err error) {
+	conn, err := dbus.Connect(s.Address)
+	if err != nil {
+		return nil, fmt.Errorf("keyringtest: %w", err)
+	}
+	const iface = "org.gnome.keyring.internal.Prompter"
+	if err := conn.Export(silentPrompter{}, "/org/gnome/keyring/Prompter", iface); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("keyringtest: %w", err)
+	}
+	reply, err := conn.RequestName("org.gnome.keyring.SystemPrompter", dbus.NameFlagDoNotQueue)
+	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		conn.Close()
+		return nil, fmt.Errorf("keyringtest: owning org.gnome.keyring.SystemPrompter: %v, %w", reply, err)
+	}
+	return func() { _ = conn.Close() }, nil
+}
+
+// silentPrompter implements gcr's prompter interface and never calls the
+// prompt's callback back.
+type silentPrompter struct{}
+
+func (silentPrompter) BeginPrompting(callback dbus.ObjectPath) *dbus.Error { return nil }
+
+func (silentPrompter) PerformPrompt(callback dbus.ObjectPath, typ string, props map[string]dbus.Variant, exchange string) *dbus.Error {
+	return nil
+}
+
+func (silentPrompter) StopPrompting(callback dbus.ObjectPath) *dbus.Error { return nil }
 
 // daemonEnv is a minimal environment pointing HOME and the XDG dirs into
 // the session dir, so nothing touches the real user's files or bus.
