@@ -93,6 +93,8 @@ Usage:
   host tools PLUGIN.ts          list the plugin's tools and their input schemas
   host auth login|status|logout PLUGIN.ts
                                 log in again, show what is set (never values), or forget the secrets
+  host config show PLUGIN.ts    show the configuration (secret fields only as set/unset)
+  host doctor                   check the secret backend, the data dir and the known plugins
   host init [DIR]               start a plugin: plugin.ts, host.d.ts, tsconfig.json
   host types [-o FILE] [--no-dom]
                                 print the TypeScript declarations plugins see
@@ -123,6 +125,10 @@ func Run(ctx context.Context, args []string, io *IO) ExitCode {
 		err = toolsCmd(ctx, rest, io)
 	case "auth":
 		err = authCmd(ctx, rest, io)
+	case "config":
+		err = configCmd(ctx, rest, io)
+	case "doctor":
+		err = doctorCmd(ctx, rest, io)
 	case "types":
 		err = typesCmd(ctx, rest, io)
 	case "init":
@@ -147,6 +153,10 @@ func Run(ctx context.Context, args []string, io *IO) ExitCode {
 			fmt.Fprint(io.Out, demoUsage)
 		case "auth":
 			fmt.Fprint(io.Out, authUsage)
+		case "config":
+			fmt.Fprint(io.Out, configUsage)
+		case "doctor":
+			fmt.Fprint(io.Out, doctorUsage)
 		case "types":
 			fmt.Fprint(io.Out, typesUsage)
 		case "init":

@@ -312,7 +312,7 @@ func authStatus(ctx context.Context, o *runOptions) error {
 	}
 	defer sess.close()
 	o.session = sess
-	p, err := loadPlugin(ctx, sess.host, o.Path)
+	p, err := loadOwned(ctx, sess.host, o, o.Path)
 	if err != nil {
 		return err
 	}
@@ -385,7 +385,7 @@ func authLogout(ctx context.Context, o *runOptions) error {
 		return err
 	}
 	defer sess.close()
-	p, err := loadPlugin(ctx, sess.host, o.Path)
+	p, err := loadOwned(ctx, sess.host, o, o.Path)
 	if err != nil {
 		return err
 	}

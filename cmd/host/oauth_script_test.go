@@ -14,6 +14,7 @@ import (
 
 	"host/bindings/fetch"
 	"host/bindings/oauth/oauthtest"
+	"host/bindings/secrets/keyringtest"
 )
 
 type providerKey struct{}
@@ -142,4 +143,18 @@ func firstLine(s string) string {
 	}
 	s, _, _ = strings.Cut(s, "\n")
 	return s
+}
+
+// cmdBusOnly starts a private D-Bus session without a Secret Service and
+// points the script at it: `busonly`.
+func cmdBusOnly(ts *testscript.TestScript, neg bool, args []string) {
+	s, err := keyringtest.New(keyringtest.Options{NoSecretService: true})
+	if err != nil {
+		ts.Fatalf("busonly: %v", err)
+	}
+	ts.Defer(func() { _ = s.Close() })
+	for _, kv := range s.Env() {
+		k, v, _ := cutEnv(kv)
+		ts.Setenv(k, v)
+	}
 }

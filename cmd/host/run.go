@@ -42,6 +42,10 @@ Flags:
   --connect-to H:P:TH:TP connect to TH:TP whenever the plugin connects to H:P
                          (curl's syntax; repeatable; TLS still checks H)
   --timeout DURATION     stop plugin code running longer than this (default 30s)
+  --adopt                let this file take over a plugin id another file owns
+  --secrets keyring|file where secrets live: the OS keyring (default), or an
+                         encrypted file in the data dir (explicit opt-in; the
+                         passphrase from HOST_SECRETS_PASSPHRASE or a prompt)
 
 OAuth2 plugins log in on the first run: host opens the browser (or prints
 the URL), waits for the redirect to http://127.0.0.1:PORT/callback and keeps
@@ -53,6 +57,8 @@ the tokens in the keyring, refreshing them before they expire.
 
 Environment:
   HOST_CONFIG_<KEY>      supplies config field KEY (key upper-cased)
+  HOST_SECRETS           keyring or file, as --secrets
+  HOST_SECRETS_PASSPHRASE  the encrypted file's passphrase
   SSL_CERT_FILE          extra trusted CA certificates (PEM)
   BROWSER                the command that opens the login URL
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY
@@ -89,6 +95,10 @@ type runOptions struct {
 	// even when credentials are stored (host auth login).
 	Auth       authFlags
 	ForceLogin bool
+	// Adopt lets this file take over a plugin id another file owns.
+	Adopt bool
+	// SecretsMode is "keyring" (default) or "file" (--secrets, HOST_SECRETS).
+	SecretsMode string
 
 	session *session // set by activate
 }
@@ -119,6 +129,8 @@ type commonFlags struct {
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, o *runOptions) {
+	fs.BoolVar(&o.Adopt, "adopt", false, "")
+	fs.StringVar(&o.SecretsMode, "secrets", "", "")
 	fs.Var(&c.sets, "set", "")
 	fs.Var(&c.connects, "connect-to", "")
 	fs.StringVar(&o.DataDir, "data-dir", "", "")
@@ -235,7 +247,12 @@ func openSession(o *runOptions) (*session, error) {
 		CacheDir: filepath.Join(dataDir, "cache", "bundles"),
 	}
 	if h.Secrets == nil {
-		h.Secrets = secrets.NewKeyring()
+		b, err := secretBackend(o, dataDir)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		h.Secrets = b
 	}
 	if h.HTTP == nil {
 		h.HTTP = fetch.NewClient(fetch.ClientOptions{ConnectTo: o.ConnectTo, UserAgent: "host/" + Version})
@@ -328,6 +345,10 @@ func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin
 		return nil, err
 	}
 	trace("loaded")
+	if err := p.Claim(o.Path, o.Adopt); err != nil {
+		p.Close()
+		return nil, &exitError{code: ExitUsage, err: err}
+	}
 	ok := false
 	defer func() {
 		if !ok {
@@ -412,6 +433,20 @@ func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin
 	}
 	trace("saved")
 	ok = true
+	return p, nil
+}
+
+// loadOwned is loadPlugin plus the id ownership check: commands that touch
+// a plugin's secrets or config refuse a file that claims another's id.
+func loadOwned(ctx context.Context, h *plugin.Host, o *runOptions, path string) (*plugin.Plugin, error) {
+	p, err := loadPlugin(ctx, h, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Claim(path, o.Adopt); err != nil {
+		p.Close()
+		return nil, &exitError{code: ExitUsage, err: err}
+	}
 	return p, nil
 }
 

@@ -92,6 +92,7 @@ func TestScripts(t *testing.T) {
 			"oauthprovider": cmdOAuthProvider,
 			"oauthcount":    cmdOAuthCount,
 			"sleep":         cmdSleep,
+			"busonly":       cmdBusOnly,
 		},
 	})
 }
