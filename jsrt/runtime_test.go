@@ -540,3 +540,43 @@ export function ok() { return 'ok'; }
 	default:
 	}
 }
+
+// TestBindingPanicDoesNotCrash: a Go panic in a native function ends that
+// entry with an error naming the panic; the runtime keeps working.
+func TestBindingPanicDoesNotCrash(t *testing.T) {
+	rt := New(Options{})
+	defer rt.Close()
+	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
+		return vm.Set("broken", func(goja.FunctionCall) goja.Value {
+			var m map[string]int
+			m["boom"] = 1 // a nil map write: a Go runtime panic
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = rt.Do(context.Background(), func(vm *goja.Runtime) error {
+		_, err := vm.RunString("broken()")
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "internal error in host") || !strings.Contains(err.Error(), "nil map") {
+		t.Fatalf("err = %v", err)
+	}
+	var got string
+	err = rt.Do(context.Background(), func(vm *goja.Runtime) error {
+		v, err := vm.RunString("try { 1 + 1 } finally {}")
+		got = v.String()
+		return err
+	})
+	if err != nil || got != "2" {
+		t.Fatalf("after the panic: %q %v", got, err)
+	}
+	// The same in Go work behind a promise: the promise rejects.
+	_, err = rt.Await(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
+		return rt.Go(func(context.Context) (any, error) { panic("worker exploded") }), nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "worker exploded") {
+		t.Fatalf("Go work panic: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -63,6 +64,10 @@ func BenchmarkLoadActivate(b *testing.B) {
 	}
 }
 
+// cmdEnvProfile, when set, makes the next benchmarked run write a CPU
+// profile there (HOST_BENCH_PROFILES=dir).
+var cmdEnvProfile string
+
 // BenchmarkProcessRunOnce runs the real binary, `host run --once` of the
 // token plugin, as a whole process against the loopback stand-in with the
 // real Secret Service. It reports the median as median-ms. Target: <= 40 ms.
@@ -91,6 +96,9 @@ func BenchmarkProcessRunOnce(b *testing.B) {
 			"--connect-to", "api.myservice.com:443:127.0.0.1:" + portOf(srv.Addr()), plugin}, extra...)
 		cmd := exec.Command(bin, args...)
 		cmd.Env = env
+		if cmdEnvProfile != "" {
+			cmd.Env = append(cmd.Env, "HOST_CPUPROFILE="+cmdEnvProfile)
+		}
 		var errb strings.Builder
 		cmd.Stderr = &errb
 		cmd.Stdout = io.Discard
@@ -103,8 +111,12 @@ func BenchmarkProcessRunOnce(b *testing.B) {
 	}
 	run("--set", "token="+scriptToken) // set up once; the measured runs ask nothing
 	var times []time.Duration
+	profDir := os.Getenv("HOST_BENCH_PROFILES")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		if profDir != "" {
+			cmdEnvProfile = filepath.Join(profDir, fmt.Sprintf("run-%d.prof", i))
+		}
 		start := time.Now()
 		run()
 		times = append(times, time.Since(start))
