@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -80,6 +81,8 @@ const (
 // methods and the Stores it hands out are safe for concurrent use.
 type DB struct {
 	path   string
+	lazy   sync.Once // OpenLazy: opens on first use
+	lerr   error
 	db     *sql.DB
 	get    *sql.Stmt
 	set    *sql.Stmt
@@ -123,11 +126,37 @@ func Open(path string) (*DB, error) {
 	db.SetMaxOpenConns(maxOpenConns)
 	db.SetMaxIdleConns(maxOpenConns)
 	d := &DB{path: abs, db: db}
+	d.lazy.Do(func() {})
 	if err := d.init(context.Background()); err != nil {
 		_ = d.Close()
 		return nil, fmt.Errorf("store: open %s: %w", abs, classify(abs, err))
 	}
 	return d, nil
+}
+
+// OpenLazy returns a DB for path that is opened (and created) by the first
+// Store call, so a process whose plugins never use ctx.store neither pays
+// for opening the file nor creates it. An open error is returned by that
+// call and every later one.
+func OpenLazy(path string) *DB {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	return &DB{path: abs}
+}
+
+// ensure opens a lazy DB once.
+func (d *DB) ensure() error {
+	d.lazy.Do(func() {
+		o, err := Open(d.path)
+		if err != nil {
+			d.lerr = err
+			return
+		}
+		d.db, d.get, d.set, d.del, d.keys = o.db, o.get, o.set, o.del, o.keys
+	})
+	return d.lerr
 }
 
 // dsn builds a file: URI (so any character in the path is safe) with the
@@ -209,6 +238,10 @@ func (d *DB) Close() error {
 	if d.closed.Swap(true) {
 		return nil
 	}
+	d.lazy.Do(func() { d.lerr = ErrClosed }) // a lazy DB never opened stays closed
+	if d.db == nil {
+		return nil
+	}
 	for _, s := range []*sql.Stmt{d.get, d.set, d.del, d.keys} {
 		if s != nil {
 			_ = s.Close()
@@ -255,6 +288,9 @@ func ValidKey(key string) error {
 func (s *Store) ready(op, key string, checkKey bool) error {
 	if s.db.closed.Load() {
 		return s.wrap(op, key, ErrClosed)
+	}
+	if err := s.db.ensure(); err != nil {
+		return s.wrap(op, key, err)
 	}
 	if s.plugin == "" {
 		return s.wrap(op, key, errors.New("the store has no plugin id"))

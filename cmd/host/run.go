@@ -230,10 +230,8 @@ func openSession(o *runOptions) (*session, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, jsrt.WithHint(fmt.Errorf("cannot create the data dir: %w", err), "pass --data-dir DIR with a writable directory")
 	}
-	db, err := store.Open(filepath.Join(dataDir, "store.db"))
-	if err != nil {
-		return nil, err
-	}
+	// Opened on first use: plugins that never touch ctx.store cost nothing.
+	db := store.OpenLazy(filepath.Join(dataDir, "store.db"))
 	wd, _ := o.IO.Getwd()
 	h := &plugin.Host{
 		DataDir:  dataDir,
