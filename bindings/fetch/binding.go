@@ -89,6 +89,11 @@ func InstallOptions(rt *jsrt.Runtime, vm *goja.Runtime, opts Options) error {
 	noFollow := *opts.Client
 	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	b := &binding{rt: rt, follow: opts.Client, noFollow: &noFollow, max: opts.MaxBodyBytes}
+	if t, ok := opts.Client.Transport.(*roundTripper); ok {
+		// Setting the client's User-Agent here spares its RoundTrip a
+		// request clone.
+		b.userAgent = []string{t.userAgent}
+	}
 	fnVal, err := vm.RunProgram(prog)
 	if err != nil {
 		return fmt.Errorf("fetch binding: %w", err)
@@ -123,7 +128,11 @@ type binding struct {
 	noFollow     *http.Client // 'manual' and 'error': the same client, returning 3xx as is
 	max          int64
 	makeResponse goja.Callable // fetch.js: builds a Response on the loop
+	userAgent    []string      // the client's default User-Agent, if it is ours (read-only)
 }
+
+// acceptAny is the default Accept header, shared read-only by requests.
+var acceptAny = []string{"*/*"}
 
 // native is the export table fetch.js receives; every function runs on the
 // loop.
@@ -203,7 +212,7 @@ type request struct {
 	tok    *abortToken
 }
 
-// fetch(url, method, [name, value, ...], handle|null, redirectMode,
+// fetch(url, method, [name, value, ...] | null, handle|null, redirectMode,
 // token|null) -> Promise<Response>. Arguments come validated and normalized
 // from fetch.js; the promise resolves when the headers arrive.
 func (b *binding) fetch(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
@@ -212,8 +221,11 @@ func (b *binding) fetch(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 		jsrt.Throw(vm, err)
 	}
 	r := &request{start: time.Now(), method: call.Argument(1).String(), url: u, mode: call.Argument(4).ToInteger()}
-	flat, _ := call.Argument(2).Export().([]any)
-	r.header = make(http.Header, len(flat)/2+1)
+	var flat []any
+	if v := call.Argument(2); !goja.IsNull(v) {
+		flat, _ = v.Export().([]any)
+	}
+	r.header = make(http.Header, len(flat)/2+2)
 	for i := 0; i+1 < len(flat); i += 2 {
 		name, _ := flat[i].(string)
 		value, _ := flat[i+1].(string)
@@ -225,7 +237,10 @@ func (b *binding) fetch(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 		r.header[k] = append(r.header[k], value)
 	}
 	if _, ok := r.header["Accept"]; !ok {
-		r.header["Accept"] = []string{"*/*"}
+		r.header["Accept"] = acceptAny
+	}
+	if _, ok := r.header["User-Agent"]; !ok && b.userAgent != nil {
+		r.header["User-Agent"] = b.userAgent
 	}
 	if v := call.Argument(3); !goja.IsNull(v) && !goja.IsUndefined(v) {
 		r.body = handle(vm, v).data
@@ -314,7 +329,10 @@ func (b *binding) do(ctx context.Context, r *request) (any, error) {
 	}
 	res.header = make([]string, 0, 2*n)
 	for k, vs := range resp.Header {
-		name := strings.ToLower(k)
+		name, ok := lowerNames[k]
+		if !ok {
+			name = strings.ToLower(k)
+		}
 		for _, v := range vs {
 			res.header = append(res.header, name, v)
 		}
@@ -343,6 +361,24 @@ func (b *binding) do(ctx context.Context, r *request) (any, error) {
 			vm.ToValue(status), vm.ToValue(statusText), vm.ToValue(finalURL), vm.ToValue(redirected), vm.ToValue(res))
 	}), nil
 }
+
+// lowerNames maps common canonical header names to the lower-case names
+// JS sees, sparing an allocation per header.
+var lowerNames = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"Accept-Ranges", "Access-Control-Allow-Origin", "Age", "Cache-Control", "Connection",
+		"Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length",
+		"Content-Security-Policy", "Content-Type", "Date", "Etag", "Expires", "Keep-Alive",
+		"Last-Modified", "Link", "Location", "Pragma", "Retry-After", "Server", "Set-Cookie",
+		"Strict-Transport-Security", "Transfer-Encoding", "Vary", "Via", "Www-Authenticate",
+		"X-Content-Type-Options", "X-Frame-Options", "X-Ratelimit-Limit", "X-Ratelimit-Remaining",
+		"X-Ratelimit-Reset", "X-Request-Id",
+	} {
+		m[k] = strings.ToLower(k)
+	}
+	return m
+}()
 
 // inlineBodyMax is the largest body (by Content-Length) that do reads
 // before resolving fetch; larger and unknown-length bodies are read by a

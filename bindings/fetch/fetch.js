@@ -797,7 +797,7 @@
     let pairs;
     if (p[2] !== null) pairs = headersPairs(requestHeaders(p[2], type));
     else if (type !== null) pairs = ["content-type", type];
-    else pairs = [];
+    else pairs = null;
     const mode = REDIRECT_MODE[p[5]];
     if (signal === null) {
       return native.fetch(url, method, pairs, handle, mode, null);

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 )
@@ -26,6 +27,15 @@ func mainExit() ExitCode {
 				defer func() { pprof.StopCPUProfile(); f.Close() }()
 			}
 		}
+	}
+	// A host process is short-lived or idles between plugin calls; collect
+	// garbage less eagerly (goja allocates a lot per promise), bounded by a
+	// soft memory limit. GOGC and GOMEMLIMIT in the environment still win.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(1 << 30)
 	}
 	// Loading the system's trusted certificates takes ~20 ms (Go parses
 	// every file in /etc/ssl/certs); start it now, beside esbuild and the
