@@ -7,16 +7,18 @@ import (
 	"fmt"
 
 	"github.com/dop251/goja"
+
+	"host/jsrt"
 )
 
 //go:embed abort.js
 var source string
 
-var program = goja.MustCompile("abort.js", source, true)
+var program = jsrt.NewProgram("host:abort.js", source)
 
 // Install defines AbortController and AbortSignal. Call on the loop goroutine.
 func Install(vm *goja.Runtime) error {
-	_, err := vm.RunProgram(program)
+	_, err := vm.RunProgram(program.Get())
 	return err
 }
 

@@ -40,9 +40,9 @@ const DefaultMaxBodyBytes = 32 << 20
 //go:embed fetch.js
 var fetchJS string
 
-var compiled = sync.OnceValues(func() (*goja.Program, error) {
-	return goja.Compile("host:fetch.js", fetchJS, true)
-})
+var compiledJS = jsrt.NewProgram("host:fetch.js", fetchJS)
+
+func compiled() (*goja.Program, error) { return compiledJS.Get(), nil }
 
 var defaultClient = sync.OnceValue(func() *http.Client { return NewClient(ClientOptions{}) })
 

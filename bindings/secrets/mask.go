@@ -25,7 +25,8 @@ const Masked = "***"
 // Masker replaces known secret values in text with "***". It matches each
 // value as is and in the forms it takes when a plugin encodes it:
 //
-//   - base64 (standard and URL alphabets, padded or not), also inside a
+//   - base64 (standard and URL alphabets, padded or not; of the UTF-8
+//     bytes, and of the Latin-1 bytes as JS btoa encodes), also inside a
 //     longer base64 string such as the credentials of an
 //     `Authorization: Basic base64(user:secret)` header; the whole base64
 //     token containing the secret is masked;
@@ -432,24 +433,48 @@ func lowerHex(s string) string {
 
 // base64Forms returns the stable middle of v's base64 encoding for each of
 // the three byte alignments v can have inside a longer encoded string, in
-// both alphabets: the characters all of whose 6 bits come from v.
+// both alphabets: the characters all of whose 6 bits come from v. Besides
+// v's UTF-8 bytes it encodes its Latin-1 bytes when v has non-ASCII runes
+// all below U+0100: that is what JS btoa encodes.
 func base64Forms(v string) []string {
 	var out []string
-	n := len(v)
-	buf := make([]byte, 2+n)
-	for k := 0; k < 3; k++ {
-		copy(buf[k:], v)
-		src := buf[:k+n]
-		start, end := (8*k+5)/6, 8*(k+n)/6
-		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
-			mid := enc.EncodeToString(src)[start:end]
-			if !slices.Contains(out, mid) {
-				out = append(out, mid)
+	srcs := []string{v}
+	if l, ok := latin1(v); ok && l != v {
+		srcs = append(srcs, l)
+	}
+	for _, v := range srcs {
+		n := len(v)
+		buf := make([]byte, 2+n)
+		for k := 0; k < 3; k++ {
+			clear(buf)
+			copy(buf[k:], v)
+			src := buf[:k+n]
+			start, end := (8*k+5)/6, 8*(k+n)/6
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+				mid := enc.EncodeToString(src)[start:end]
+				if len(mid) >= MinMaskLen && !slices.Contains(out, mid) {
+					out = append(out, mid)
+				}
 			}
 		}
-		clear(buf)
 	}
 	return out
+}
+
+// latin1 returns v with each rune as one byte, if every rune of valid
+// UTF-8 v is below U+0100.
+func latin1(v string) (string, bool) {
+	if !utf8.ValidString(v) {
+		return "", false
+	}
+	b := make([]byte, 0, len(v))
+	for _, r := range v {
+		if r > 0xFF {
+			return "", false
+		}
+		b = append(b, byte(r))
+	}
+	return string(b), true
 }
 
 // maxPending is how many bytes a MaskWriter holds back waiting for the end

@@ -47,7 +47,7 @@ func jsonString(s string, html bool) string {
 }
 
 func TestMaskForms(t *testing.T) {
-	m := newMasker(fakeToken, fakePass, fakeUnicod)
+	m := newMasker(fakeToken, fakePass, fakeUnicod, "fake-püss-wörd")
 	tests := []struct{ name, in, want string }{
 		{"plain", "token is fake-token-123.", "token is ***."},
 		{"twice", "fake-token-123 and fake-token-123", "*** and ***"},
@@ -62,6 +62,7 @@ func TestMaskForms(t *testing.T) {
 		{"base64 offset 1", "x " + b64(base64.StdEncoding, "a"+fakeToken) + " y", "x *** y"},
 		{"base64 offset 2", "x " + b64(base64.StdEncoding, "ab"+fakeToken) + " y", "x *** y"},
 		{"base64 offset 3", "x " + b64(base64.StdEncoding, "abc"+fakeToken) + " y", "x *** y"},
+		{"btoa of Latin-1", "x " + b64(base64.StdEncoding, "pre fake-p\xfcss-w\xf6rd") + " y", "x *** y"},
 		{"query escape", "GET /x?p=" + url.QueryEscape(fakePass) + "&a=1", "GET /x?p=***&a=1"},
 		{"path escape", "GET /x/" + url.PathEscape(fakePass) + "/y", "GET /x/***/y"},
 		{"lower hex", "q=" + pctHex.ReplaceAllStringFunc(url.QueryEscape(fakeUnicod), strings.ToLower), "q=***"},
@@ -312,6 +313,9 @@ func FuzzMask(f *testing.F) {
 			"json nohtml": jsonString(secret, false),
 			"bearer":      "Authorization: Bearer " + secret,
 		}
+		if l, ok := latin1Bytes(secret); ok {
+			forms["btoa"] = b64(base64.StdEncoding, l)
+		}
 		for name, form := range forms {
 			got := m.Mask(prefix + form + suffix)
 			if strings.Contains(got, form) {
@@ -334,6 +338,22 @@ func FuzzMask(f *testing.F) {
 			t.Errorf("Mask broke valid UTF-8: %q -> %q", prefix+suffix, got)
 		}
 	})
+}
+
+// latin1Bytes is what JS btoa encodes: one byte per UTF-16 unit, all
+// below 0x100.
+func latin1Bytes(s string) (string, bool) {
+	if !utf8.ValidString(s) {
+		return "", false
+	}
+	var b []byte
+	for _, r := range s {
+		if r > 0xFF {
+			return "", false
+		}
+		b = append(b, byte(r))
+	}
+	return string(b), len(b) >= secrets.MinMaskLen
 }
 
 // base64Leak returns a run of base64 characters in s that decodes, at some

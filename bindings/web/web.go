@@ -44,11 +44,11 @@ var (
 
 type program struct {
 	name string
-	prog *goja.Program
+	prog *jsrt.Program
 }
 
 func compile(name, src string) program {
-	return program{name, goja.MustCompile(name, src, true)}
+	return program{name, jsrt.NewProgram(name, src)}
 }
 
 // programs run in this order (later ones use DOMException and the platform
@@ -82,7 +82,7 @@ func Install(rt *jsrt.Runtime, vm *goja.Runtime) error {
 	_ = native.Set("platformClasses", vm.NewArray())
 	g := vm.GlobalObject()
 	for _, p := range programs {
-		v, err := vm.RunProgram(p.prog)
+		v, err := vm.RunProgram(p.prog.Get())
 		if err != nil {
 			return fmt.Errorf("web binding: %s: %w", p.name, err)
 		}

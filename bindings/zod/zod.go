@@ -23,7 +23,7 @@ import (
 //go:embed prelude.js
 var preludeSrc string
 
-var prelude = goja.MustCompile("host:zod/prelude.js", preludeSrc, true)
+var prelude = jsrt.NewProgram("host:zod/prelude.js", preludeSrc)
 
 // schemaSym keys the Go handle on every z value. Symbols are immutable, so
 // one serves every runtime.
@@ -59,7 +59,7 @@ func Install(vm *goja.Runtime) error {
 // for the exports of "host:plugin". Call on the loop goroutine. Values made by
 // two namespaces of one runtime are interchangeable.
 func New(vm *goja.Runtime) (*goja.Object, error) {
-	zodError, err := vm.RunProgram(prelude)
+	zodError, err := vm.RunProgram(prelude.Get())
 	if err != nil {
 		return nil, fmt.Errorf("zod: prelude: %w", err)
 	}

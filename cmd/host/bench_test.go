@@ -105,8 +105,11 @@ func BenchmarkProcessRunOnce(b *testing.B) {
 		if err := cmd.Run(); err != nil {
 			b.Fatalf("%v: %s", err, errb.String())
 		}
-		if os.Getenv("HOST_TRACE") != "" {
-			b.Log(errb.String())
+		if f := os.Getenv("HOST_BENCH_TRACE"); f != "" {
+			if out, err := os.OpenFile(f, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+				fmt.Fprintf(out, "--- run\n%s", errb.String())
+				out.Close()
+			}
 		}
 	}
 	run("--set", "token="+scriptToken) // set up once; the measured runs ask nothing

@@ -12,6 +12,8 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
+
+	"host/jsrt"
 )
 
 func main() {
@@ -37,10 +39,15 @@ func mainExit() ExitCode {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(1 << 30)
 	}
-	// Loading the system's trusted certificates takes ~20 ms (Go parses
-	// every file in /etc/ssl/certs); start it now, beside esbuild and the
-	// JS engine, so the plugin's first HTTPS request finds it done.
-	go func() { _, _ = x509.SystemCertPool() }()
+	// One helper goroutine (more would compete with the main one on a
+	// two-core machine) prepares what the plugin needs soon: the bindings'
+	// built-in JS, needed at load, then the system's trusted certificates
+	// (~20 ms: Go parses every file in /etc/ssl/certs), needed by the first
+	// HTTPS request.
+	go func() {
+		jsrt.PrecompileAll()
+		_, _ = x509.SystemCertPool()
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, os.Args[1:], Std())

@@ -1,0 +1,48 @@
+package jsrt
+
+import (
+	"sync"
+
+	"github.com/dop251/goja"
+)
+
+// Program is built-in JS (a binding's embedded source) compiled once per
+// process on first use, or earlier by PrecompileAll. Safe for concurrent
+// use.
+type Program struct {
+	name, src string
+	get       func() *goja.Program
+}
+
+var (
+	programsMu sync.Mutex
+	programs   []*Program
+)
+
+// NewProgram registers built-in JS, usually in a package-level var. name
+// should start with "host:" so error positions skip it (see JSError). A
+// syntax error in src is a bug in the host and panics on first use.
+func NewProgram(name, src string) *Program {
+	p := &Program{name: name, src: src}
+	p.get = sync.OnceValue(func() *goja.Program { return goja.MustCompile(name, src, true) })
+	programsMu.Lock()
+	programs = append(programs, p)
+	programsMu.Unlock()
+	return p
+}
+
+// Get returns the compiled program, compiling it now if needed.
+func (p *Program) Get() *goja.Program { return p.get() }
+
+// PrecompileAll compiles every registered program. The CLI runs it on a
+// goroutine at start-up, so the compiling happens beside its other work
+// instead of at package init (which every command, even `host version`,
+// would pay) or on the plugin's critical path.
+func PrecompileAll() {
+	programsMu.Lock()
+	list := append([]*Program(nil), programs...)
+	programsMu.Unlock()
+	for _, p := range list {
+		p.Get()
+	}
+}
