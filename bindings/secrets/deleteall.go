@@ -40,6 +40,25 @@ func (m *Memory) DeleteService(ctx context.Context, service string) error {
 	return nil
 }
 
+// DeleteService removes every item of service.
+func (f *File) DeleteService(ctx context.Context, service string) error {
+	return f.update(ctx, func(items map[string]map[string]string) error {
+		delete(items, service)
+		return nil
+	})
+}
+
+// DeleteService removes every item of service, parts of long values
+// included (they live under the same service), when the wrapped backend
+// can.
+func (c *Chunked) DeleteService(ctx context.Context, service string) error {
+	sd, ok := c.Backend.(ServiceDeleter)
+	if !ok {
+		return errors.New("this secret backend cannot delete all of a plugin's secrets at once")
+	}
+	return sd.DeleteService(ctx, service)
+}
+
 // DeleteAll deletes every secret of the plugin: config fields, ctx.secrets
 // keys and OAuth tokens. It needs a backend that can list a service's
 // items (ServiceDeleter).
@@ -54,4 +73,6 @@ func (s *Scoped) DeleteAll(ctx context.Context) error {
 var (
 	_ ServiceDeleter = (*Keyring)(nil)
 	_ ServiceDeleter = (*Memory)(nil)
+	_ ServiceDeleter = (*File)(nil)
+	_ ServiceDeleter = (*Chunked)(nil)
 )

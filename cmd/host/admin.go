@@ -125,10 +125,9 @@ func doctorCmd(ctx context.Context, args []string, io *IO) error {
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	var perr error
-	switch kb := b.(type) {
-	case *secrets.Keyring:
-		perr = kb.Probe(pctx)
-	default:
+	if pb, ok := b.(interface{ Probe(context.Context) error }); ok {
+		perr = pb.Probe(pctx)
+	} else {
 		perr = probeBackend(pctx, b)
 	}
 	if perr != nil {

@@ -74,7 +74,7 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 
 	// The OS keyring when it works, else memory: say which and why.
 	var backend secrets.Backend
-	kr := secrets.NewKeyring()
+	kr := secrets.NewOSKeyring()
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	perr := kr.Probe(pctx)
 	cancel()

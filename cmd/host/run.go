@@ -57,6 +57,8 @@ the tokens in the keyring, refreshing them before they expire.
 
 Environment:
   HOST_CONFIG_<KEY>      supplies config field KEY (key upper-cased)
+  HOST_LOG               debug, info (default), warn or error: which plugin
+                         log lines are shown (console.debug is debug)
   HOST_SECRETS           keyring or file, as --secrets
   HOST_SECRETS_PASSPHRASE  the encrypted file's passphrase
   SSL_CERT_FILE          extra trusted CA certificates (PEM)
@@ -215,6 +217,9 @@ func (s *session) close() {
 	if s.store != nil {
 		s.store.Close()
 	}
+	if c, ok := s.host.Secrets.(interface{ Close() error }); ok {
+		_ = c.Close()
+	}
 }
 
 // openSession prepares the data dir, the store, the secret backend, the
@@ -238,7 +243,7 @@ func openSession(o *runOptions) (*session, error) {
 		Secrets:  o.Secrets,
 		Store:    db,
 		HTTP:     o.HTTP,
-		Log:      logSink(o.IO.Err),
+		Log:      logSink(o.IO.Err, logLevel(o.IO)),
 		Masker:   o.IO.Masker,
 		Timeout:  o.Timeout,
 		WorkDir:  wd,
@@ -258,11 +263,29 @@ func openSession(o *runOptions) (*session, error) {
 	return &session{host: h, store: db}, nil
 }
 
-// logSink prints what plugins print: "[id] message", with the level for
-// warnings and errors.
-func logSink(w io.Writer) console.Sink {
+// logLevel is the lowest level shown: HOST_LOG=debug|info|warn|error,
+// default info (console.debug and ctx.log.debug are hidden).
+func logLevel(io *IO) console.Level {
+	v, _ := io.LookupEnv("HOST_LOG")
+	switch strings.ToLower(v) {
+	case "debug":
+		return console.Debug
+	case "warn":
+		return console.Warn
+	case "error":
+		return console.Error
+	}
+	return console.Info
+}
+
+// logSink prints what plugins print at or above min: "[id] message", with
+// the level for warnings and errors.
+func logSink(w io.Writer, min console.Level) console.Sink {
 	var mu sync.Mutex
 	return func(e console.Entry) {
+		if e.Level < min {
+			return
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		prefix := "[" + e.Plugin + "] "

@@ -65,8 +65,13 @@ func TestScripts(t *testing.T) {
 			prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
 			e.Defer(prov.Close)
 			e.Values[providerKey{}] = prov
+			gh := newGithubStandin()
+			e.Defer(gh.Close)
+			e.Setenv("GH_CONNECT", "--connect-to=api.github.com:443:"+gh.Addr())
+			e.Setenv("GH_TOKEN", githubToken)
 			certFile := filepath.Join(e.WorkDir, "standin-cert.pem")
-			if err := os.WriteFile(certFile, append(srv.CertPEM(), prov.CertPEM()...), 0o600); err != nil {
+			pems := append(append(srv.CertPEM(), prov.CertPEM()...), gh.CertPEM()...)
+			if err := os.WriteFile(certFile, pems, 0o600); err != nil {
 				return err
 			}
 			e.Setenv("OAUTH_ADDR", prov.Addr())

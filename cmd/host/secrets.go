@@ -18,7 +18,7 @@ func secretBackend(o *runOptions, dataDir string) (secrets.Backend, error) {
 	}
 	switch strings.ToLower(mode) {
 	case "", "keyring":
-		return secrets.NewKeyring(), nil
+		return secrets.NewOSKeyring(), nil
 	case "file":
 		pass, ok := o.IO.LookupEnv(secrets.PassphraseEnv)
 		if !ok || pass == "" {

@@ -35,7 +35,7 @@ func newStandin(validToken string) *standin {
 	mux.HandleFunc("GET /me", s.me)
 	s.srv = httptest.NewUnstartedServer(mux)
 	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	cert, err := standinCert()
+	cert, err := standinCert("myservice.com", "*.myservice.com", "localhost")
 	if err != nil {
 		panic(err) // only with a broken crypto/rand
 	}
@@ -44,9 +44,9 @@ func newStandin(validToken string) *standin {
 	return s
 }
 
-// standinCert makes a fresh self-signed certificate for myservice.com, its
-// subdomains and 127.0.0.1, valid for a day.
-func standinCert() (tls.Certificate, error) {
+// standinCert makes a fresh self-signed certificate for names and
+// 127.0.0.1, valid for a day.
+func standinCert(names ...string) (tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, err
@@ -60,7 +60,7 @@ func standinCert() (tls.Certificate, error) {
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
 		IsCA:                  true,
-		DNSNames:              []string{"myservice.com", "*.myservice.com", "localhost"},
+		DNSNames:              names,
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
