@@ -91,6 +91,9 @@ func BenchmarkProcessRunOnce(b *testing.B) {
 	_ = os.WriteFile(cert, srv.CertPEM(), 0o600)
 	plugin, _ := filepath.Abs("../../plugins/token-auth/plugin.ts")
 	env := append(append(os.Environ(), sess.Env()...), "SSL_CERT_FILE="+cert)
+	if d := os.Getenv("HOST_BENCH_CERT_DIR"); d != "" {
+		env = append(env, "SSL_CERT_DIR="+d) // e.g. an empty dir: without the system's roots
+	}
 	run := func(extra ...string) {
 		args := append([]string{"run", "--once", "--data-dir", filepath.Join(dir, "data"),
 			"--connect-to", "api.myservice.com:443:127.0.0.1:" + portOf(srv.Addr()), plugin}, extra...)
