@@ -365,3 +365,50 @@ func CallerPosition(vm *goja.Runtime) string {
 	}
 	return ""
 }
+
+// TypeName names a JS value's type for error messages, never its content:
+// "undefined", "null", "function", "array", "object", "string", "number",
+// "boolean", "bigint" or "symbol". Call on the loop goroutine.
+func TypeName(v goja.Value) string {
+	switch {
+	case v == nil || goja.IsUndefined(v):
+		return "undefined"
+	case goja.IsNull(v):
+		return "null"
+	}
+	if o, ok := v.(*goja.Object); ok {
+		if _, fn := goja.AssertFunction(o); fn {
+			return "function"
+		}
+		if o.ClassName() == "Array" {
+			return "array"
+		}
+		return "object"
+	}
+	switch v.Export().(type) {
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case int64, float64:
+		return "number"
+	case *goja.Symbol:
+		return "symbol"
+	}
+	if _, ok := v.Export().(interface{ Int64() int64 }); ok {
+		return "bigint"
+	}
+	return v.ExportType().String()
+}
+
+// TypeNameWithArticle is TypeName for "got a string", "got an object".
+func TypeNameWithArticle(v goja.Value) string {
+	n := TypeName(v)
+	switch n {
+	case "undefined", "null":
+		return n
+	case "array", "object":
+		return "an " + n
+	}
+	return "a " + n
+}

@@ -444,7 +444,7 @@ func (r *Runtime) setTimer(repeat bool) func(goja.FunctionCall) goja.Value {
 	return func(call goja.FunctionCall) goja.Value {
 		fn, ok := goja.AssertFunction(call.Argument(0))
 		if !ok {
-			Throw(r.vm, TypeErrorf("The \"callback\" argument must be of type function. Received %s", describe(call.Argument(0))))
+			Throw(r.vm, TypeErrorf("The \"callback\" argument must be of type function. Received %s", TypeName(call.Argument(0))))
 		}
 		ms := call.Argument(1).ToFloat()
 		if ms != ms || ms < 0 { // NaN or negative
@@ -519,7 +519,7 @@ func (r *Runtime) clearTimer(call goja.FunctionCall) goja.Value {
 func (r *Runtime) queueMicrotask(call goja.FunctionCall) goja.Value {
 	fn, ok := goja.AssertFunction(call.Argument(0))
 	if !ok {
-		Throw(r.vm, TypeErrorf("The \"callback\" argument must be of type function. Received %s", describe(call.Argument(0))))
+		Throw(r.vm, TypeErrorf("The \"callback\" argument must be of type function. Received %s", TypeName(call.Argument(0))))
 	}
 	// A resolved promise's reaction runs as a microtask, as in browsers.
 	p, resolve, _ := r.vm.NewPromise()
@@ -532,14 +532,4 @@ func (r *Runtime) queueMicrotask(call goja.FunctionCall) goja.Value {
 		return goja.Undefined()
 	}))
 	return goja.Undefined()
-}
-
-func describe(v goja.Value) string {
-	if v == nil || goja.IsUndefined(v) {
-		return "undefined"
-	}
-	if goja.IsNull(v) {
-		return "null"
-	}
-	return fmt.Sprintf("type %s (%s)", v.ExportType(), v.String())
 }

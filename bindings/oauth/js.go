@@ -2,7 +2,6 @@ package oauth
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/dop251/goja"
@@ -33,7 +32,7 @@ func installRefreshFunc(rt *jsrt.Runtime, vm *goja.Runtime, refresh func(ctx con
 		if !ok || rtok == "" {
 			what := "an empty string"
 			if !ok {
-				what = describe(arg)
+				what = jsrt.TypeNameWithArticle(arg)
 			}
 			p, _, reject := vm.NewPromise()
 			_ = reject(jsrt.NewError(vm, &coded{error: jsrt.TypeErrorf("refreshOAuthToken: refreshToken must be a non-empty string, got %s", what), code: "ERR_INVALID_ARG_TYPE"}))
@@ -64,23 +63,4 @@ func installRefreshFunc(rt *jsrt.Runtime, vm *goja.Runtime, refresh func(ctx con
 			return toJS, nil
 		})
 	})
-}
-
-func describe(v goja.Value) string {
-	switch {
-	case v == nil || goja.IsUndefined(v):
-		return "undefined"
-	case goja.IsNull(v):
-		return "null"
-	}
-	if _, ok := v.(*goja.Object); ok {
-		return "an object"
-	}
-	switch v.Export().(type) {
-	case int64, float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	}
-	return fmt.Sprintf("a %T", v.Export())
 }

@@ -233,7 +233,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 			arg := c.Argument(0)
 			o, ok := arg.(*goja.Object)
 			if !ok || goja.IsNull(arg) {
-				jsrt.Throw(vm, jsrt.TypeErrorf("definePlugin expects an object like { configSchema, auth, onActivate }, got %s", typeName(arg)))
+				jsrt.Throw(vm, jsrt.TypeErrorf("definePlugin expects an object like { configSchema, auth, onActivate }, got %s", jsrt.TypeNameWithArticle(arg)))
 			}
 			defs = append(defs, o)
 			defPos = append(defPos, jsrt.CallerPosition(vm))
@@ -305,7 +305,7 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 		}
 		s, ok := v.Export().(string)
 		if !ok {
-			bad("%s must be a string, got %s", key, typeName(v))
+			bad("%s must be a string, got %s", key, jsrt.TypeNameWithArticle(v))
 		}
 		return s
 	}
@@ -330,7 +330,7 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 		s, ok := zod.SchemaOf(v)
 		switch {
 		case !ok:
-			bad("configSchema must be a z.object({...}), got %s", typeName(v))
+			bad("configSchema must be a z.object({...}), got %s", jsrt.TypeNameWithArticle(v))
 		case s.Kind() != schema.KindObject:
 			bad("configSchema must be a z.object({...}), got z.%s()", s.Kind())
 		default:
@@ -340,7 +340,7 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 	for _, fn := range []string{"onActivate", "onDeactivate"} {
 		if v := d.Get(fn); v != nil && !goja.IsUndefined(v) {
 			if _, ok := goja.AssertFunction(v); !ok {
-				bad("%s must be a function, got %s", fn, typeName(v))
+				bad("%s must be a function, got %s", fn, jsrt.TypeNameWithArticle(v))
 			}
 		}
 	}
@@ -350,7 +350,7 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 	if v := d.Get("tools"); v != nil && !goja.IsUndefined(v) {
 		to, ok := v.(*goja.Object)
 		if !ok {
-			bad("tools must be an object of { description, run(input, ctx) }, got %s", typeName(v))
+			bad("tools must be an object of { description, run(input, ctx) }, got %s", jsrt.TypeNameWithArticle(v))
 		} else {
 			for _, name := range to.Keys() {
 				t, ok := to.Get(name).(*goja.Object)
@@ -377,7 +377,7 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 	if v := d.Get("loop"); v != nil && !goja.IsUndefined(v) {
 		lo, ok := v.(*goja.Object)
 		if !ok {
-			bad("loop must be an object { every: '30s' | milliseconds, run(ctx) }, got %s", typeName(v))
+			bad("loop must be an object { every: '30s' | milliseconds, run(ctx) }, got %s", jsrt.TypeNameWithArticle(v))
 		} else {
 			if _, ok := goja.AssertFunction(lo.Get("run")); !ok {
 				bad("loop.run must be a function")
@@ -399,7 +399,7 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 func (p *Plugin) readAuth(v goja.Value, bad func(string, ...any)) *Auth {
 	o, ok := v.(*goja.Object)
 	if !ok {
-		bad("auth must be an object like { type: 'token', fields: [...] } or { type: 'oauth2', ... }, got %s", typeName(v))
+		bad("auth must be an object like { type: 'token', fields: [...] } or { type: 'oauth2', ... }, got %s", jsrt.TypeNameWithArticle(v))
 		return nil
 	}
 	a := &Auth{}
@@ -415,7 +415,7 @@ func (p *Plugin) readAuth(v goja.Value, bad func(string, ...any)) *Auth {
 		}
 		s, ok := x.Export().(string)
 		if !ok {
-			bad("%s.%s must be a string, got %s", path, key, typeName(x))
+			bad("%s.%s must be a string, got %s", path, key, jsrt.TypeNameWithArticle(x))
 		}
 		return s
 	}
@@ -565,30 +565,6 @@ func distance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
-}
-
-func typeName(v goja.Value) string {
-	switch {
-	case v == nil || goja.IsUndefined(v):
-		return "undefined"
-	case goja.IsNull(v):
-		return "null"
-	}
-	if _, ok := goja.AssertFunction(v); ok {
-		return "a function"
-	}
-	if o, ok := v.(*goja.Object); ok && o.ClassName() == "Array" {
-		return "an array"
-	}
-	switch v.Export().(type) {
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case int64, float64:
-		return "a number"
-	}
-	return "an object"
 }
 
 // Runtime is the plugin's JS runtime, for bindings layered on top (tools,

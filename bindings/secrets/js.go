@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 
 	"github.com/dop251/goja"
 
@@ -66,7 +65,7 @@ func (b *binding) set(call goja.FunctionCall) goja.Value {
 	arg := call.Argument(1)
 	value, ok := arg.Export().(string)
 	if !ok {
-		return b.reject(argTypeError(fmt.Sprintf("ctx.secrets.set: value must be a string, got %s", typeOf(arg))))
+		return b.reject(argTypeError(fmt.Sprintf("ctx.secrets.set: value must be a string, got %s", jsrt.TypeName(arg))))
 	}
 	return b.rt.Go(func(ctx context.Context) (any, error) {
 		if err := b.s.Set(ctx, key, value); err != nil {
@@ -109,7 +108,7 @@ func (b *binding) key(method string, call goja.FunctionCall) (string, error) {
 	arg := call.Argument(0)
 	key, ok := arg.Export().(string)
 	if !ok {
-		return "", argTypeError(fmt.Sprintf("ctx.secrets.%s: key must be a string, got %s", method, typeOf(arg)))
+		return "", argTypeError(fmt.Sprintf("ctx.secrets.%s: key must be a string, got %s", method, jsrt.TypeName(arg)))
 	}
 	if err := ValidateKey(key); err != nil {
 		return "", &typeErr{te: jsrt.TypeErrorf("ctx.secrets.%s: %v", method, err), cause: err}
@@ -132,32 +131,6 @@ var undefined jsrt.ToJS = func(*goja.Runtime) (goja.Value, error) { return goja.
 // value never appears.
 func opError(method, key string, err error) error {
 	return fmt.Errorf("ctx.secrets.%s(%q): %w", method, key, err)
-}
-
-func typeOf(v goja.Value) string {
-	switch {
-	case v == nil || goja.IsUndefined(v):
-		return "undefined"
-	case goja.IsNull(v):
-		return "null"
-	}
-	if _, ok := v.(*goja.Object); ok {
-		if _, fn := goja.AssertFunction(v); fn {
-			return "function"
-		}
-		return "object"
-	}
-	switch v.Export().(type) {
-	case bool:
-		return "boolean"
-	case int64, float64:
-		return "number"
-	case *big.Int:
-		return "bigint"
-	case *goja.Symbol:
-		return "symbol"
-	}
-	return "a non-string value"
 }
 
 // typeErr is a JS TypeError (through te, made by jsrt.TypeErrorf) that also

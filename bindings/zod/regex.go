@@ -21,7 +21,7 @@ func (b *binding) regex(c goja.FunctionCall) goja.Value {
 	} else if s, ok := v.Export().(string); ok {
 		src = s
 	} else {
-		jsrt.Throw(b.vm, jsrt.TypeErrorf(".regex(re): re must be a RegExp, got %s", typeOf(v)))
+		jsrt.Throw(b.vm, jsrt.TypeErrorf(".regex(re): re must be a RegExp, got %s", jsrt.TypeName(v)))
 	}
 	re, err := compileJSRegex(src, flags)
 	if err != nil {

@@ -350,7 +350,7 @@ func (b *binding) arg(c goja.FunctionCall, i int, fn string) *schema.Schema {
 	if h := handleOf(c.Argument(i)); h != nil {
 		return h.s
 	}
-	jsrt.Throw(b.vm, jsrt.TypeErrorf("%s(): argument %d must be a z schema, got %s", fn, i+1, typeOf(c.Argument(i))))
+	jsrt.Throw(b.vm, jsrt.TypeErrorf("%s(): argument %d must be a z schema, got %s", fn, i+1, jsrt.TypeName(c.Argument(i))))
 	return nil
 }
 
@@ -368,7 +368,7 @@ func (b *binding) textModifier(name string, f func(*schema.Schema, string) *sche
 		h := b.this(c, name)
 		v := c.Argument(0)
 		if _, ok := v.Export().(string); !ok {
-			jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(text): text must be a string, got %s", name, typeOf(v)))
+			jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(text): text must be a string, got %s", name, jsrt.TypeName(v)))
 		}
 		return b.rewrap(f(h.s, v.String()), h)
 	}
@@ -392,7 +392,7 @@ func (b *binding) numCheck(name string, f func(*schema.Schema, float64) *schema.
 			n, ok = float64(i), true
 		}
 		if !ok || math.IsNaN(n) {
-			jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(n): n must be a number, got %s", name, typeOf(v)))
+			jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(n): n must be a number, got %s", name, jsrt.TypeName(v)))
 		}
 		return b.rewrap(withMessage(f(h.s, n), c.Argument(1)), h)
 	}
@@ -450,7 +450,7 @@ func (b *binding) params(s *schema.Schema, v goja.Value) *schema.Schema {
 func (b *binding) zObject(c goja.FunctionCall) goja.Value {
 	shape, ok := c.Argument(0).(*goja.Object)
 	if !ok && !goja.IsUndefined(c.Argument(0)) {
-		jsrt.Throw(b.vm, jsrt.TypeErrorf("z.object(shape): shape must be an object of z schemas, got %s", typeOf(c.Argument(0))))
+		jsrt.Throw(b.vm, jsrt.TypeErrorf("z.object(shape): shape must be an object of z schemas, got %s", jsrt.TypeName(c.Argument(0))))
 	}
 	var props []schema.Property
 	copyShape := b.vm.NewObject()
@@ -470,7 +470,7 @@ func (b *binding) shapeProps(shape *goja.Object, fn string, into *goja.Object) [
 		v := shape.Get(k)
 		h := handleOf(v)
 		if h == nil {
-			jsrt.Throw(b.vm, jsrt.TypeErrorf("%s(): field %q must be a z schema, got %s", fn, k, typeOf(v)))
+			jsrt.Throw(b.vm, jsrt.TypeErrorf("%s(): field %q must be a z schema, got %s", fn, k, jsrt.TypeName(v)))
 		}
 		props = append(props, schema.Property{Key: k, Schema: h.s})
 		_ = into.Set(k, v)
@@ -481,7 +481,7 @@ func (b *binding) shapeProps(shape *goja.Object, fn string, into *goja.Object) [
 func (b *binding) extend(h *handle, arg goja.Value, fn string) goja.Value {
 	add, ok := arg.(*goja.Object)
 	if !ok {
-		jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(shape): shape must be an object of z schemas, got %s", fn, typeOf(arg)))
+		jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(shape): shape must be an object of z schemas, got %s", fn, jsrt.TypeName(arg)))
 	}
 	shape := b.vm.NewObject()
 	old := b.shapeOf(h)
@@ -511,7 +511,7 @@ func (b *binding) objectFrom(h *handle, s *schema.Schema) goja.Value {
 func (b *binding) maskKeys(v goja.Value, fn string) []string {
 	o, ok := v.(*goja.Object)
 	if !ok {
-		jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(mask): mask must be an object like { key: true }, got %s", fn, typeOf(v)))
+		jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(mask): mask must be an object like { key: true }, got %s", fn, jsrt.TypeName(v)))
 	}
 	var keys []string
 	for _, k := range o.Keys() {
@@ -542,7 +542,7 @@ func (b *binding) zArray(c goja.FunctionCall) goja.Value {
 func (b *binding) zEnum(c goja.FunctionCall) goja.Value {
 	arr, ok := c.Argument(0).(*goja.Object)
 	if !ok || arr.ClassName() != "Array" {
-		jsrt.Throw(b.vm, jsrt.TypeErrorf("z.enum(values): values must be an array of strings, got %s", typeOf(c.Argument(0))))
+		jsrt.Throw(b.vm, jsrt.TypeErrorf("z.enum(values): values must be an array of strings, got %s", jsrt.TypeName(c.Argument(0))))
 	}
 	n := int(arr.Get("length").ToInteger())
 	if n == 0 {
@@ -570,7 +570,7 @@ func (b *binding) zLiteral(c goja.FunctionCall) goja.Value {
 			jsrt.Throw(b.vm, jsrt.TypeErrorf("z.literal(value): value is undefined; use z.undefined() semantics via .optional()"))
 		}
 	default:
-		jsrt.Throw(b.vm, jsrt.TypeErrorf("z.literal(value): value must be a string, number, boolean or null, got %s", typeOf(v)))
+		jsrt.Throw(b.vm, jsrt.TypeErrorf("z.literal(value): value must be a string, number, boolean or null, got %s", jsrt.TypeName(v)))
 	}
 	return b.wrap(b.params(schema.Literal(lit), c.Argument(1)))
 }
@@ -633,32 +633,4 @@ func (b *binding) zodErrorOf(issues []schema.Issue) goja.Value {
 	_ = e.SetPrototype(b.zodErrorProto)
 	_ = e.DefineDataProperty("issues", b.vm.NewArray(arr...), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
 	return e
-}
-
-// typeOf names a JS value's type for error messages, never its content.
-func typeOf(v goja.Value) string {
-	switch {
-	case v == nil || goja.IsUndefined(v):
-		return "undefined"
-	case goja.IsNull(v):
-		return "null"
-	}
-	if o, ok := v.(*goja.Object); ok {
-		if _, fn := goja.AssertFunction(o); fn {
-			return "function"
-		}
-		if o.ClassName() == "Array" {
-			return "array"
-		}
-		return "object"
-	}
-	switch v.Export().(type) {
-	case string:
-		return "string"
-	case bool:
-		return "boolean"
-	case int64, float64:
-		return "number"
-	}
-	return v.ExportType().String()
 }

@@ -634,20 +634,27 @@ func stripQuery(u string) string {
 // selfSigned makes a fresh certificate for Hosts, localhost and the
 // loopback addresses, valid for a day.
 func selfSigned() (tls.Certificate, error) {
+	return SelfSigned("myservice.com", "*.myservice.com", "localhost")
+}
+
+// SelfSigned makes a fresh self-signed certificate (its own CA) for names
+// and the loopback addresses, valid for a day: what a stand-in server needs
+// for clients that trust it through a pool or SSL_CERT_FILE.
+func SelfSigned(names ...string) (tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "myservice.com OAuth stand-in"},
+		Subject:               pkix.Name{CommonName: names[0] + " stand-in"},
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().Add(24 * time.Hour),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
 		IsCA:                  true,
-		DNSNames:              []string{"myservice.com", "*.myservice.com", "localhost"},
+		DNSNames:              names,
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
