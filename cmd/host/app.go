@@ -105,6 +105,32 @@ Usage:
 Run 'host help COMMAND' for a command's flags.
 `
 
+// command is one subcommand: its entry point and its help.
+type command struct {
+	run   func(ctx context.Context, args []string, io *IO) error
+	usage string
+}
+
+// commands is the CLI's whole command table.
+var commands = map[string]command{
+	"run":    {runCmd, runUsage},
+	"call":   {callCmd, callUsage},
+	"tools":  {toolsCmd, toolsUsage},
+	"auth":   {authCmd, authUsage},
+	"config": {configCmd, configUsage},
+	"doctor": {doctorCmd, doctorUsage},
+	"types":  {typesCmd, typesUsage},
+	"init":   {initCmd, initUsage},
+	"demo":   {demoCmd, demoUsage},
+}
+
+func firstArg(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
+}
+
 // Run runs one command line and returns the exit code. It prints only to
 // io's streams.
 func Run(ctx context.Context, args []string, io *IO) ExitCode {
@@ -115,53 +141,19 @@ func Run(ctx context.Context, args []string, io *IO) ExitCode {
 		fmt.Fprint(io.Err, mainUsage)
 		return ExitUsage
 	}
+	cmd, rest := args[0], args[1:]
 	var err error
-	switch cmd, rest := args[0], args[1:]; cmd {
-	case "run":
-		err = runCmd(ctx, rest, io)
-	case "call":
-		err = callCmd(ctx, rest, io)
-	case "tools":
-		err = toolsCmd(ctx, rest, io)
-	case "auth":
-		err = authCmd(ctx, rest, io)
-	case "config":
-		err = configCmd(ctx, rest, io)
-	case "doctor":
-		err = doctorCmd(ctx, rest, io)
-	case "types":
-		err = typesCmd(ctx, rest, io)
-	case "init":
-		err = initCmd(ctx, rest, io)
-	case "demo":
-		err = demoCmd(ctx, rest, io)
+	if c, ok := commands[cmd]; ok {
+		err = c.run(ctx, rest, io)
+		return report(io, err)
+	}
+	switch cmd {
 	case "version", "--version", "-version":
 		fmt.Fprintf(io.Out, "host %s\n", Version)
 	case "help", "-h", "-help", "--help":
-		topic := ""
-		if len(rest) > 0 {
-			topic = rest[0]
-		}
-		switch topic {
-		case "run":
-			fmt.Fprint(io.Out, runUsage)
-		case "call":
-			fmt.Fprint(io.Out, callUsage)
-		case "tools":
-			fmt.Fprint(io.Out, toolsUsage)
-		case "demo":
-			fmt.Fprint(io.Out, demoUsage)
-		case "auth":
-			fmt.Fprint(io.Out, authUsage)
-		case "config":
-			fmt.Fprint(io.Out, configUsage)
-		case "doctor":
-			fmt.Fprint(io.Out, doctorUsage)
-		case "types":
-			fmt.Fprint(io.Out, typesUsage)
-		case "init":
-			fmt.Fprint(io.Out, initUsage)
-		default:
+		if c, ok := commands[firstArg(rest)]; ok {
+			fmt.Fprint(io.Out, c.usage)
+		} else {
 			fmt.Fprint(io.Out, mainUsage)
 		}
 	default:

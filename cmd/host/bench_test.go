@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,7 +16,6 @@ import (
 	"host/bindings/fetch"
 	"host/bindings/plugin"
 	"host/bindings/secrets"
-	"host/bindings/secrets/keyringtest"
 	"host/bindings/store"
 )
 
@@ -76,14 +74,7 @@ func BenchmarkProcessRunOnce(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sess, err := keyringtest.New(keyringtest.Options{})
-	if err != nil {
-		if errors.Is(err, keyringtest.ErrMissing) {
-			b.Skip(err)
-		}
-		b.Fatal(err)
-	}
-	defer sess.Close()
+	sess := needKeyring(b)
 	srv := newStandin(scriptToken)
 	defer srv.Close()
 	dir := b.TempDir()

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	"testing"
 
 	"host/bindings/oauth/oauthtest"
-	"host/bindings/secrets/keyringtest"
 )
 
 // TestLoginPaste drives `host auth login --paste --no-browser` in the real
@@ -22,14 +20,7 @@ func TestLoginPaste(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := keyringtest.New(keyringtest.Options{})
-	if err != nil {
-		if errors.Is(err, keyringtest.ErrMissing) && os.Getenv("CI") != "true" {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	defer sess.Close()
+	sess := needKeyring(t)
 	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
 	defer prov.Close()
 	dir := t.TempDir()

@@ -239,3 +239,18 @@ func cmdNoLeak(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("no files under %s: nothing checked", args[1])
 	}
 }
+
+// needKeyring starts a private Secret Service for a test that runs the host
+// binary; it skips without the daemons unless CI=true.
+func needKeyring(tb testing.TB) *keyringtest.Session {
+	tb.Helper()
+	sess, err := keyringtest.New(keyringtest.Options{})
+	if err != nil {
+		if errors.Is(err, keyringtest.ErrMissing) && os.Getenv("CI") != "true" {
+			tb.Skip("no gnome-keyring-daemon/dbus-daemon here:", err)
+		}
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = sess.Close() })
+	return sess
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,8 +9,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"host/bindings/secrets/keyringtest"
 )
 
 // TestRunStopsOnSignal starts the real binary without --once, waits until
@@ -22,14 +19,7 @@ func TestRunStopsOnSignal(t *testing.T) {
 	if err != nil {
 		t.Fatal("the host command is not on PATH (TestMain puts it there):", err)
 	}
-	sess, err := keyringtest.New(keyringtest.Options{})
-	if err != nil {
-		if errors.Is(err, keyringtest.ErrMissing) && os.Getenv("CI") != "true" {
-			t.Skip("no gnome-keyring-daemon here:", err)
-		}
-		t.Fatal(err)
-	}
-	defer sess.Close()
+	sess := needKeyring(t)
 	srv := newStandin(scriptToken)
 	defer srv.Close()
 	dir := t.TempDir()
