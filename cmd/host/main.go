@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 	"syscall"
 
+	"host/bindings/secrets"
 	"host/jsrt"
 )
 
@@ -48,6 +49,8 @@ func mainExit() ExitCode {
 		jsrt.PrecompileAll()
 		_, _ = x509.SystemCertPool()
 	}()
+	// Connecting to the session bus is mostly waiting; do it meanwhile.
+	go secrets.Prewarm()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, os.Args[1:], Std())

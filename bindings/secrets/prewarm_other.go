@@ -1,0 +1,6 @@
+//go:build !linux
+
+package secrets
+
+// Prewarm does nothing where the keyring is not reached over D-Bus.
+func Prewarm() {}
