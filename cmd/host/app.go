@@ -48,15 +48,16 @@ type IO struct {
 
 // Std is the process's real IO. There is a prompter only when stdin is a
 // terminal; questions go to the controlling terminal (like ssh and sudo),
-// so stdout and stderr stay free for output and logs.
-func Std() *IO {
+// so stdout and stderr stay free for output and logs. done (Ctrl-C) ends a
+// question in progress.
+func Std(done <-chan struct{}) *IO {
 	std := &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, LookupEnv: lookupEnvNonEmpty, Getwd: os.Getwd}
 	if term.IsTerminal(int(os.Stdin.Fd())) {
 		var out io.Writer = os.Stderr
 		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
 			out = tty
 		}
-		std.Prompter = &TermPrompter{In: os.Stdin, Out: out, fd: int(os.Stdin.Fd())}
+		std.Prompter = &TermPrompter{In: os.Stdin, Out: out, Done: done, fd: int(os.Stdin.Fd())}
 	}
 	return std
 }

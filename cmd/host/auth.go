@@ -101,7 +101,10 @@ func loginOAuth(ctx context.Context, o *runOptions, p *plugin.Plugin, s *plugin.
 		tok, err = browserLogin(lctx, o, p, cfg)
 	}
 	if err != nil {
-		if (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, oauth.ErrTimeout)) && ctx.Err() == nil {
+		if ctx.Err() != nil {
+			return &exitError{code: ExitUsage, err: fmt.Errorf("login to %s cancelled; nothing was saved", p.Name)}
+		}
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, oauth.ErrTimeout) {
 			return jsrt.WithHint(fmt.Errorf("%s: no login within %s", p.Name, timeout),
 				"run again and finish the login in the browser, or pass --auth-timeout 10m")
 		}

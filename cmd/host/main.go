@@ -53,5 +53,5 @@ func mainExit() ExitCode {
 	go secrets.Prewarm()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return Run(ctx, os.Args[1:], Std())
+	return Run(ctx, os.Args[1:], Std(ctx.Done()))
 }

@@ -38,8 +38,11 @@ type Question struct {
 type TermPrompter struct {
 	In  io.Reader
 	Out io.Writer
-	fd  int
-	br  *bufio.Reader
+	// Done, when it closes (Ctrl-C), ends a question in progress: the
+	// terminal's echo is restored and Ask returns io.EOF.
+	Done <-chan struct{}
+	fd   int
+	br   *bufio.Reader
 }
 
 // Section prints a heading.
@@ -75,20 +78,46 @@ func (p *TermPrompter) Ask(q Question) (string, error) {
 		prompt = "(input hidden) " + prompt
 	}
 	fmt.Fprint(p.Out, prompt)
+	type answer struct {
+		text string
+		err  error
+	}
+	got := make(chan answer, 1)
+	var saved *term.State
 	if q.Secret {
-		b, err := term.ReadPassword(p.fd)
-		fmt.Fprintln(p.Out)
-		if err != nil {
-			return "", err
+		saved, _ = term.GetState(p.fd)
+		go func() {
+			b, err := term.ReadPassword(p.fd)
+			got <- answer{string(b), err}
+		}()
+	} else {
+		if p.br == nil {
+			p.br = bufio.NewReader(p.In)
 		}
-		return strings.TrimSpace(string(b)), nil
+		go func() {
+			line, err := p.br.ReadString('\n')
+			if errors.Is(err, io.EOF) && line != "" {
+				err = nil
+			}
+			got <- answer{line, err}
+		}()
 	}
-	if p.br == nil {
-		p.br = bufio.NewReader(p.In)
+	select {
+	case a := <-got:
+		if q.Secret {
+			fmt.Fprintln(p.Out)
+		}
+		if a.err != nil {
+			return "", a.err
+		}
+		return strings.TrimSpace(a.text), nil
+	case <-p.Done:
+		// Ctrl-C: the read goroutine stays blocked until exit; give the
+		// terminal its echo back now.
+		if saved != nil {
+			_ = term.Restore(p.fd, saved)
+		}
+		fmt.Fprintln(p.Out)
+		return "", io.EOF
 	}
-	line, err := p.br.ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
-		return "", err
-	}
-	return strings.TrimSpace(line), nil
 }
