@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -289,6 +290,9 @@ func (r *Runtime) Go(work func(ctx context.Context) (any, error)) goja.Value {
 func (r *Runtime) GoTimeout(d time.Duration, work func(ctx context.Context) (any, error)) goja.Value {
 	vm := r.vm
 	p, resolve, reject := vm.NewPromise()
+	// Where plugin code called: a rejection made later on the loop has no
+	// JS frames of its own, so it gets these (the `await fetch(...)` line).
+	callers := vm.CaptureCallStack(8, nil)
 	r.pending.Add(1)
 	go func() {
 		ctx, cancel := r.ctx, context.CancelFunc(func() {})
@@ -312,7 +316,7 @@ func (r *Runtime) GoTimeout(d time.Duration, work func(ctx context.Context) (any
 			}()
 			rerr = r.enter(func() error {
 				if err != nil {
-					_ = reject(NewError(vm, err))
+					_ = reject(withCallers(NewError(vm, err), callers))
 					return nil
 				}
 				if build, ok := res.(ToJS); ok {
@@ -532,4 +536,23 @@ func (r *Runtime) queueMicrotask(call goja.FunctionCall) goja.Value {
 		return goja.Undefined()
 	}))
 	return goja.Undefined()
+}
+
+// withCallers gives an error object made outside JS code the stack of the
+// JS call that started the work. Call on the loop goroutine.
+func withCallers(o *goja.Object, callers []goja.StackFrame) *goja.Object {
+	var b strings.Builder
+	for i := range callers {
+		p := callers[i].Position()
+		if p.Filename == "" || p.Line == 0 || strings.HasPrefix(p.Filename, "host:") || strings.HasSuffix(p.Filename, bundleSuffix) {
+			continue
+		}
+		fmt.Fprintf(&b, "\n\tat %s (%s:%d:%d)", callers[i].FuncName(), p.Filename, p.Line, mappedColumn(p.Filename, p.Column))
+	}
+	if b.Len() == 0 {
+		return o
+	}
+	head := o.Get("name").String() + ": " + o.Get("message").String()
+	_ = o.Set("stack", head+b.String())
+	return o
 }

@@ -580,3 +580,22 @@ func TestBindingPanicDoesNotCrash(t *testing.T) {
 		t.Fatalf("Go work panic: %v", err)
 	}
 }
+
+// TestGoRejectionPointsAtCaller: a rejection made by Go work carries the
+// position of the JS call that started it.
+func TestGoRejectionPointsAtCaller(t *testing.T) {
+	dir := writeTree(t, map[string]string{"main.ts": `declare function failGo(msg: string): Promise<unknown>;
+type Unused = { a: string };
+export async function run() {
+  const x: Unused = { a: 'b' };
+  await failGo('network down ' + x.a);
+}
+`})
+	rt := run(t, dir, Options{})
+	installSleep(t, rt)
+	_, err := call(t, rt, "run")
+	je, ok := AsJSError(err)
+	if !ok || je.Position() != "main.ts:5:16" || je.Message != "network down b" || je.Code != "ERR_TEST" {
+		t.Fatalf("err = %v (position %q)", err, je.Position())
+	}
+}
