@@ -91,6 +91,15 @@ func fakeBrowser() {
 		os.Exit(2)
 	}
 	mode := os.Getenv("FAKEBROWSER_MODE")
+	if gate := os.Getenv("FAKEBROWSER_WAIT_FOR"); gate != "" {
+		// The user takes their time: wait until the test says go.
+		for i := 0; i < 600; i++ {
+			if _, err := os.Stat(gate); err == nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
 	if mode == "ignore" {
 		logf("ignored the login page")
 		return
