@@ -3,5 +3,7 @@ export default definePlugin({
     setTimeout(() => {
       for (;;) {}
     }, 0);
+    // Still activating when the timer runs away: activation fails.
+    await new Promise((r) => setTimeout(r, 50));
   },
 });
