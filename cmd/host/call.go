@@ -79,7 +79,8 @@ func callCmd(ctx context.Context, args []string, io *IO) error {
 		}
 		return callErr
 	}
-	fmt.Fprintf(io.Out, "%s\n", out)
+	// Tool results are masked too: stdout ends up in terminals and CI logs.
+	fmt.Fprintf(io.Out, "%s\n", io.Masker.Mask(string(out)))
 	return derr
 }
 
