@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dop251/goja"
 
@@ -55,7 +56,9 @@ func (p *Plugin) Activate(ctx context.Context, s *Setup) error {
 	p.mu.Lock()
 	p.activated = cfg
 	p.mu.Unlock()
-	_, err = p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
+	hctx, cancel := context.WithTimeoutCause(ctx, p.host.hookTimeout(), &hookTimeoutError{hook: "onActivate", d: p.host.hookTimeout()})
+	defer cancel()
+	_, err = p.rt.Await(hctx, func(vm *goja.Runtime) (goja.Value, error) {
 		if err := p.installRefresh(vm, s); err != nil {
 			return nil, err
 		}
@@ -111,6 +114,28 @@ func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.S
 		}
 	}
 	return c, nil
+}
+
+// hookTimeoutError is onActivate or onDeactivate not settling in time: an
+// await on something that never happens, or a slow network.
+type hookTimeoutError struct {
+	hook string
+	d    time.Duration
+}
+
+func (e *hookTimeoutError) Error() string {
+	return fmt.Sprintf("%s did not finish within %s (is it awaiting a promise that never settles?)", e.hook, e.d)
+}
+func (e *hookTimeoutError) Code() string { return "ERR_HOOK_TIMEOUT" }
+
+// hookTimeout bounds onActivate and onDeactivate: twice the script
+// timeout, so a hook may make a few slow network calls.
+func (h *Host) hookTimeout() time.Duration {
+	t := h.Timeout
+	if t <= 0 {
+		t = jsrt.DefaultTimeout
+	}
+	return 2 * t
 }
 
 // storeSecretError is ctx.store.set refusing a value that holds a secret.
@@ -180,7 +205,9 @@ func (p *Plugin) Deactivate(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
-	_, err = p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
+	hctx, cancel := context.WithTimeoutCause(ctx, p.host.hookTimeout(), &hookTimeoutError{hook: "onDeactivate", d: p.host.hookTimeout()})
+	defer cancel()
+	_, err = p.rt.Await(hctx, func(vm *goja.Runtime) (goja.Value, error) {
 		fn, ok := goja.AssertFunction(p.def.Get("onDeactivate"))
 		if !ok {
 			return goja.Undefined(), nil

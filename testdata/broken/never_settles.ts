@@ -1,0 +1,5 @@
+export default definePlugin({
+  onActivate: async () => {
+    await new Promise(() => {});
+  },
+});
