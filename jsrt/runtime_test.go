@@ -599,3 +599,34 @@ export async function run() {
 		t.Fatalf("err = %v (position %q)", err, je.Position())
 	}
 }
+
+// TestSafeTurnsPanicsIntoJSErrors: with Safe, a binding's Go panic is a JS
+// error the plugin can catch; a deliberate JS throw passes unchanged.
+func TestSafeTurnsPanicsIntoJSErrors(t *testing.T) {
+	rt := New(Options{})
+	defer rt.Close()
+	var got string
+	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
+		_ = vm.Set("broken", Safe(vm, "broken", func(goja.FunctionCall) goja.Value {
+			var m map[string]int
+			m["x"] = 1
+			return nil
+		}))
+		_ = vm.Set("throws", Safe(vm, "throws", func(goja.FunctionCall) goja.Value {
+			Throw(vm, TypeErrorf("bad argument"))
+			return nil
+		}))
+		v, err := vm.RunString(`
+			const out = [];
+			try { broken(); } catch (e) { out.push(e instanceof Error, e.code, e.message.includes('internal error in host binding broken')); }
+			try { throws(); } catch (e) { out.push(e instanceof TypeError, e.message); }
+			out.join('|')`)
+		if err == nil {
+			got = v.String()
+		}
+		return err
+	})
+	if err != nil || got != "true|ERR_HOST_INTERNAL|true|true|bad argument" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+}

@@ -155,7 +155,7 @@ func (b *binding) native(vm *goja.Runtime) *goja.Object {
 		"json":        b.json,
 		"arrayBuffer": b.arrayBuffer,
 	} {
-		_ = o.Set(name, fn)
+		_ = o.Set(name, jsrt.Safe(vm, "fetch."+name, func(c goja.FunctionCall) goja.Value { return fn(c, vm) }))
 	}
 	return o
 }

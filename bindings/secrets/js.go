@@ -29,7 +29,7 @@ func NewObject(rt *jsrt.Runtime, vm *goja.Runtime, s *Scoped) *goja.Object {
 		"has":    b.has,
 		"delete": b.delete,
 	} {
-		_ = obj.Set(name, fn)
+		_ = obj.Set(name, jsrt.Safe(vm, "ctx.secrets."+name, fn))
 	}
 	return obj
 }

@@ -42,7 +42,7 @@ func NewObject(rt *jsrt.Runtime, vm *goja.Runtime, s *Store) *goja.Object {
 		{"delete", b.delete},
 		{"keys", b.keys},
 	} {
-		_ = obj.Set(m.name, m.fn)
+		_ = obj.Set(m.name, jsrt.Safe(vm, "ctx.store."+m.name, m.fn))
 	}
 	return obj
 }

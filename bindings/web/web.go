@@ -75,7 +75,7 @@ func Install(rt *jsrt.Runtime, vm *goja.Runtime) error {
 	b := &binding{rt: rt, vm: vm}
 	native := vm.NewObject()
 	for name, fn := range b.natives() {
-		if err := native.Set(name, fn); err != nil {
+		if err := native.Set(name, jsrt.Safe(vm, name, fn)); err != nil {
 			return fmt.Errorf("web binding: %w", err)
 		}
 	}
@@ -99,7 +99,7 @@ func Install(rt *jsrt.Runtime, vm *goja.Runtime) error {
 		"atob": b.atob,
 		"btoa": b.btoa,
 	} {
-		if err := g.DefineDataProperty(name, vm.ToValue(fn), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE); err != nil {
+		if err := g.DefineDataProperty(name, vm.ToValue(jsrt.Safe(vm, name, fn)), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE); err != nil {
 			return fmt.Errorf("web binding: define %s: %w", name, err)
 		}
 	}

@@ -309,7 +309,7 @@ func (b *binding) proto(parent *goja.Object, methods map[string]func(goja.Functi
 		_ = p.SetPrototype(parent)
 	}
 	for name, fn := range methods {
-		_ = p.DefineDataProperty(name, b.vm.ToValue(fn), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		_ = p.DefineDataProperty(name, b.vm.ToValue(jsrt.Safe(b.vm, "z."+name, fn)), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	}
 	for name, get := range getters {
 		getter := b.vm.ToValue(func(c goja.FunctionCall) goja.Value { return get(b.this(c, name)) })
