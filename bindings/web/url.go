@@ -105,9 +105,6 @@ func (u *urlRecord) stripTrailingSpacesFromOpaquePath() {
 
 func isASCIIAlpha(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isASCIIDigit(c rune) bool { return c >= '0' && c <= '9' }
-func isASCIIHex(c rune) bool {
-	return isASCIIDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
 func isASCIIAlnum(c rune) bool { return isASCIIAlpha(c) || isASCIIDigit(c) }
 
 func lowerASCII(c rune) rune {
