@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"host/bindings/secrets"
 	"host/jsrt"
@@ -84,8 +85,8 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sec *secrets.Scoped
 	var problems []string
+	var toRead []*Field
 	known := map[string]bool{}
 	for _, sf := range p.Config.Fields() {
 		f := &Field{Field: sf}
@@ -119,28 +120,44 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 			v, _ := in.LookupEnv(EnvName(sf.Key))
 			supply(v, FromEnv, EnvName(sf.Key))
 		case sf.Secret:
-			if sec == nil {
-				if sec, err = p.secrets(); err != nil {
-					return nil, err
-				}
-			}
-			v, err := sec.GetConfig(ctx, sf.Key)
-			switch {
-			case err == nil:
-				f.Value, f.Source = v, FromSaved
-			case errors.Is(err, secrets.ErrNotFound):
-			default:
-				return nil, fmt.Errorf("reading the saved %s of plugin %s: %w", f.Label, p.ID, err)
-			}
+			toRead = append(toRead, f) // read below, all at once
 		default:
 			if v, ok := saved[sf.Key]; ok {
 				f.Value, f.Source = v, FromSaved
 			}
 		}
-		if f.Source == Unset && sf.HasDefault {
-			f.Value, f.Source = sf.Default, FromDefault
-		}
 		s.Fields = append(s.Fields, f)
+	}
+	if len(toRead) > 0 {
+		sec, err := p.secrets()
+		if err != nil {
+			return nil, err
+		}
+		// Each keyring read is a few D-Bus round trips; do them side by side.
+		errs := make([]error, len(toRead))
+		var wg sync.WaitGroup
+		for i, f := range toRead {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v, err := sec.GetConfig(ctx, f.Key)
+				switch {
+				case err == nil:
+					f.Value, f.Source = v, FromSaved
+				case !errors.Is(err, secrets.ErrNotFound):
+					errs[i] = fmt.Errorf("reading the saved %s of plugin %s: %w", f.Label, p.ID, err)
+				}
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range s.Fields {
+		if f.Source == Unset && f.HasDefault {
+			f.Value, f.Source = f.Default, FromDefault
+		}
 	}
 	var unknown []string
 	for k := range in.Set {
