@@ -214,3 +214,23 @@ func BenchmarkOAuthCallbackToActive(b *testing.B) {
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms-excl-token")
 	b.ReportMetric(float64(prov.TokenTime().Microseconds())/1000/float64(b.N), "token-ms")
 }
+
+// BenchmarkProcessVersion is the floor under BenchmarkProcessRunOnce:
+// starting the binary and running `host version` (package inits, the
+// runtime, page faults), median as median-ms.
+func BenchmarkProcessVersion(b *testing.B) {
+	bin, err := exec.LookPath("host")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var times []time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if err := exec.Command(bin, "version").Run(); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
+}
