@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/dop251/goja"
+
+	"host/jsrt"
 )
 
 // Level is a log line's severity.
@@ -63,12 +65,12 @@ func Install(vm *goja.Runtime, plugin string, sink Sink) {
 func NewObject(vm *goja.Runtime, plugin string, sink Sink, withLog bool) *goja.Object {
 	o := vm.NewObject()
 	mk := func(l Level) func(goja.FunctionCall) goja.Value {
-		return func(c goja.FunctionCall) goja.Value {
+		return jsrt.Safe(vm, "console."+l.String(), func(c goja.FunctionCall) goja.Value {
 			if sink != nil {
 				sink(Entry{Plugin: plugin, Level: l, Message: Format(vm, c.Arguments)})
 			}
 			return goja.Undefined()
-		}
+		})
 	}
 	_ = o.Set("debug", mk(Debug))
 	_ = o.Set("info", mk(Info))

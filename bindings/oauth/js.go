@@ -26,7 +26,7 @@ func InstallRefresh(rt *jsrt.Runtime, vm *goja.Runtime, cfg Config, client *http
 
 // installRefreshFunc defines refreshOAuthToken on top of refresh.
 func installRefreshFunc(rt *jsrt.Runtime, vm *goja.Runtime, refresh func(ctx context.Context, tok string) (*Token, error)) error {
-	return vm.Set("refreshOAuthToken", func(call goja.FunctionCall) goja.Value {
+	return vm.Set("refreshOAuthToken", jsrt.Safe(vm, "refreshOAuthToken", func(call goja.FunctionCall) goja.Value {
 		arg := call.Argument(0)
 		rtok, ok := arg.Export().(string)
 		if !ok || rtok == "" {
@@ -62,5 +62,5 @@ func installRefreshFunc(rt *jsrt.Runtime, vm *goja.Runtime, refresh func(ctx con
 			}
 			return toJS, nil
 		})
-	})
+	}))
 }

@@ -229,7 +229,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		if err := vm.Set("refreshOAuthToken", refreshStub(vm)); err != nil {
 			return err
 		}
-		return vm.Set("definePlugin", func(c goja.FunctionCall) goja.Value {
+		return vm.Set("definePlugin", jsrt.Safe(vm, "definePlugin", func(c goja.FunctionCall) goja.Value {
 			arg := c.Argument(0)
 			o, ok := arg.(*goja.Object)
 			if !ok || goja.IsNull(arg) {
@@ -238,7 +238,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 			defs = append(defs, o)
 			defPos = append(defPos, jsrt.CallerPosition(vm))
 			return o
-		})
+		}))
 	})
 	if err == nil {
 		err = p.rt.RunBundle(ctx, b)
