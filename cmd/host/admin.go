@@ -44,6 +44,7 @@ func configCmd(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 	defer sess.close()
+	o.session = sess
 	p, err := loadOwned(ctx, sess.host, o, pos[0])
 	if err != nil {
 		return err

@@ -388,6 +388,7 @@ func authLogout(ctx context.Context, o *runOptions) error {
 		return err
 	}
 	defer sess.close()
+	o.session = sess
 	p, err := loadOwned(ctx, sess.host, o, o.Path)
 	if err != nil {
 		return err

@@ -101,7 +101,7 @@ func toolsCmd(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 	defer sess.close()
-	p, err := loadPlugin(ctx, sess.host, pos[0])
+	p, err := loadPlugin(ctx, sess.host, sess.resolve(pos[0]))
 	if err != nil {
 		return err
 	}

@@ -213,6 +213,32 @@ type session struct {
 	store *store.DB
 }
 
+// resolve turns a command's PLUGIN argument into a file: a file as given;
+// a directory's plugin.ts (index.ts, plugin.js, index.js); or the id of a
+// plugin known in the data dir, as its owning file — so
+// `host call github-issues list_issues` works from anywhere.
+func (s *session) resolve(arg string) string {
+	if fi, err := os.Stat(arg); err == nil {
+		if !fi.IsDir() {
+			return arg
+		}
+		for _, name := range []string{"plugin.ts", "index.ts", "plugin.js", "index.js"} {
+			if _, err := os.Stat(filepath.Join(arg, name)); err == nil {
+				return filepath.Join(arg, name)
+			}
+		}
+	}
+	if !strings.ContainsAny(arg, `/\`) && filepath.Ext(arg) == "" {
+		owners, _ := plugin.KnownPlugins(s.host.DataDir)
+		for _, o := range owners {
+			if o.ID == arg && o.File != "" {
+				return o.File
+			}
+		}
+	}
+	return arg
+}
+
 func (s *session) close() {
 	if s.store != nil {
 		s.store.Close()
@@ -361,6 +387,7 @@ func deactivate(p *plugin.Plugin) error {
 // nothing that failed is saved.
 func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin, error) {
 	o.session = sess
+	o.Path = sess.resolve(o.Path)
 	p, err := loadPlugin(ctx, sess.host, o.Path)
 	if err != nil {
 		return nil, err
@@ -460,6 +487,9 @@ func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin
 // loadOwned is loadPlugin plus the id ownership check: commands that touch
 // a plugin's secrets or config refuse a file that claims another's id.
 func loadOwned(ctx context.Context, h *plugin.Host, o *runOptions, path string) (*plugin.Plugin, error) {
+	if o.session != nil {
+		path = o.session.resolve(path)
+	}
 	p, err := loadPlugin(ctx, h, path)
 	if err != nil {
 		return nil, err
