@@ -1,0 +1,145 @@
+package main
+
+// The session: what one command shares (data dir, store, secret backend,
+// HTTP client, log sink) and how a PLUGIN argument is found.
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"host/bindings/console"
+	"host/bindings/fetch"
+	"host/bindings/plugin"
+	"host/bindings/store"
+	"host/jsrt"
+)
+
+// session is the host side shared by the plugin instances of one command.
+type session struct {
+	host  *plugin.Host
+	store *store.DB
+}
+
+// resolve turns a command's PLUGIN argument into a file: a file as given;
+// a directory's plugin.ts (index.ts, plugin.js, index.js); or the id of a
+// plugin known in the data dir, as its owning file — so
+// `host call github-issues list_issues` works from anywhere.
+func (s *session) resolve(arg string) string {
+	if fi, err := os.Stat(arg); err == nil {
+		if !fi.IsDir() {
+			return arg
+		}
+		for _, name := range []string{"plugin.ts", "index.ts", "plugin.js", "index.js"} {
+			if _, err := os.Stat(filepath.Join(arg, name)); err == nil {
+				return filepath.Join(arg, name)
+			}
+		}
+	}
+	if !strings.ContainsAny(arg, `/\`) && filepath.Ext(arg) == "" {
+		owners, _ := plugin.KnownPlugins(s.host.DataDir)
+		for _, o := range owners {
+			if o.ID == arg && o.File != "" {
+				return o.File
+			}
+		}
+	}
+	return arg
+}
+
+func (s *session) close() {
+	if s.store != nil {
+		s.store.Close()
+	}
+	if c, ok := s.host.Secrets.(interface{ Close() error }); ok {
+		_ = c.Close()
+	}
+}
+
+// openSession prepares the data dir, the store, the secret backend, the
+// HTTP client and the log sink.
+func openSession(o *runOptions) (*session, error) {
+	dataDir := o.DataDir
+	if dataDir == "" {
+		var err error
+		if dataDir, err = defaultDataDir(o.IO); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, jsrt.WithHint(fmt.Errorf("cannot create the data dir: %w", err), "pass --data-dir DIR with a writable directory")
+	}
+	// Opened on first use: plugins that never touch ctx.store cost nothing.
+	db := store.OpenLazy(filepath.Join(dataDir, "store.db"))
+	wd, _ := o.IO.Getwd()
+	h := &plugin.Host{
+		DataDir:  dataDir,
+		Secrets:  o.Secrets,
+		Store:    db,
+		HTTP:     o.HTTP,
+		Log:      logSink(o.IO.Err, logLevel(o.IO)),
+		Masker:   o.IO.Masker,
+		Timeout:  o.Timeout,
+		WorkDir:  wd,
+		CacheDir: filepath.Join(dataDir, "cache", "bundles"),
+	}
+	if h.Secrets == nil {
+		b, err := secretBackend(o, dataDir)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		h.Secrets = b
+	}
+	if h.HTTP == nil {
+		h.HTTP = fetch.NewClient(fetch.ClientOptions{ConnectTo: o.ConnectTo, UserAgent: "host/" + Version})
+	}
+	return &session{host: h, store: db}, nil
+}
+
+// logLevel is the lowest level shown: HOST_LOG=debug|info|warn|error,
+// default info (console.debug and ctx.log.debug are hidden).
+func logLevel(io *IO) console.Level {
+	v, _ := io.LookupEnv("HOST_LOG")
+	switch strings.ToLower(v) {
+	case "debug":
+		return console.Debug
+	case "warn":
+		return console.Warn
+	case "error":
+		return console.Error
+	}
+	return console.Info
+}
+
+// logSink prints what plugins print at or above min: "[id] message", with
+// the level for warnings and errors.
+func logSink(w io.Writer, min console.Level) console.Sink {
+	var mu sync.Mutex
+	return func(e console.Entry) {
+		if e.Level < min {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		prefix := "[" + e.Plugin + "] "
+		if e.Level >= console.Warn {
+			prefix += e.Level.String() + ": "
+		}
+		for _, line := range strings.Split(e.Message, "\n") {
+			fmt.Fprintf(w, "%s%s\n", prefix, line)
+		}
+	}
+}
+
+var traceStart = time.Now()
+
+func trace(what string) {
+	if os.Getenv("HOST_TRACE") != "" {
+		fmt.Fprintf(os.Stderr, "trace %6.1fms %s\n", float64(time.Since(traceStart).Microseconds())/1000, what)
+	}
+}
