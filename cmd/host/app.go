@@ -103,7 +103,8 @@ Usage:
   host version                  print the version
   host help [command]           show help
 
-Run 'host help COMMAND' for a command's flags.
+PLUGIN.ts may also be a directory holding plugin.ts, or the id of a plugin
+that ran before. Run 'host help COMMAND' for a command's flags.
 `
 
 // command is one subcommand: its entry point and its help.
