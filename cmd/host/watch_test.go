@@ -161,6 +161,13 @@ func TestWatchReloads(t *testing.T) {
 	out.expect(`at onActivate \(live/plugin.ts:3:11\)`)
 	out.expect(`still running the previous version`)
 
+	// A version that needs a new required field, with no terminal to ask
+	// in: the message says how to supply it; the old version keeps running.
+	write(src, "export default definePlugin({\n  configSchema: z.object({ region: z.string() }),\n  onActivate: async () => {},\n});\n")
+	out.expect(`^host: plugin live needs configuration that was not supplied`)
+	out.expect(`region \(region\): set HOST_CONFIG_REGION=`)
+	out.expect(`still running the previous version`)
+
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
