@@ -93,7 +93,7 @@ func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin
 			pr.Say("The configuration is not valid:\n%s", indent(schema.FormatIssues(ve.Issues)))
 			forget(setup, issueKeys(ve.Issues))
 		case errors.As(err, &ae):
-			if pr == nil || try >= maxTries || !hasAuthFields(setup) {
+			if pr == nil || try >= maxTries || !hasAuthFields(setup) || hostFailure(err) {
 				return nil, err
 			}
 			pr.Say("%s", o.IO.Masker.Mask(errorText(err)))
@@ -263,6 +263,14 @@ func forget(s *plugin.Setup, keys []string) {
 			f.Value, f.Source = nil, plugin.Unset
 		}
 	}
+}
+
+// hostFailure reports whether onActivate failed on something the host
+// reported (a network error, a timeout, the keyring), not on the plugin
+// refusing its token: asking for the token again would not help.
+func hostFailure(err error) bool {
+	je, ok := jsrt.AsJSError(err)
+	return ok && strings.HasPrefix(je.Code, "ERR_")
 }
 
 func errorText(err error) string {

@@ -213,3 +213,21 @@ func writeFile(t *testing.T, path, content string) {
 }
 
 var _ Prompter = (*fakePrompter)(nil)
+
+// TestWizardDoesNotReaskOnNetworkErrors: when onActivate fails because the
+// service cannot be reached, asking for the token again would not help.
+func TestWizardDoesNotReaskOnNetworkErrors(t *testing.T) {
+	w := newWizardEnv(t)
+	w.srv.Close() // the service is down
+	pr := &fakePrompter{answers: []string{scriptToken, scriptToken}}
+	code, stderr := w.run(tokenPlugin(t), pr, nil)
+	if code != ExitFailure || !strings.Contains(stderr, "fetch failed") {
+		t.Fatalf("exit %d, stderr %q; want 1 with the network error", code, stderr)
+	}
+	if len(pr.asked) != 1 {
+		t.Errorf("asked %d times, want 1", len(pr.asked))
+	}
+	if w.backend.Len() != 0 {
+		t.Errorf("saved a secret that was never checked")
+	}
+}
