@@ -140,7 +140,10 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				v, err := sec.GetConfig(ctx, f.Key)
+				v, ok, err := p.prefetch.get(ctx, p.ID, f.Key)
+				if !ok {
+					v, err = sec.GetConfig(ctx, f.Key)
+				}
 				switch {
 				case err == nil:
 					f.Value, f.Source = v, FromSaved

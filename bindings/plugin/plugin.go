@@ -99,6 +99,7 @@ type Plugin struct {
 	loopEvery  time.Duration
 	loop       *loopRunner
 	oauth      *oauthState
+	prefetch   *prefetched
 
 	mu        sync.Mutex
 	active    bool
@@ -200,6 +201,7 @@ func Load(ctx context.Context, h *Host, path string) (*Plugin, error) {
 func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plugin, error) {
 	id := DefaultID(path)
 	p := &Plugin{ID: id, File: b.File, Inputs: b.Inputs, host: h, idHolder: &id}
+	p.prefetch = startPrefetch(h, path)
 	p.rt = jsrt.New(jsrt.Options{
 		Timeout:     h.Timeout,
 		CallTimeout: h.CallTimeout,
@@ -275,6 +277,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		return nil, err
 	}
 	*p.idHolder = p.ID
+	p.rememberSecrets(path)
 	return p, nil
 }
 
