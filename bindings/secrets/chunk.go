@@ -180,13 +180,8 @@ func (c *Chunked) Delete(ctx context.Context, service, user string) error {
 	return nil
 }
 
-// Probe runs the wrapped backend's Probe, if it has one.
-func (c *Chunked) Probe(ctx context.Context) error {
-	if p, ok := c.Backend.(interface{ Probe(context.Context) error }); ok {
-		return p.Probe(ctx)
-	}
-	return nil
-}
+// Probe checks the wrapped backend (see the package-level Probe).
+func (c *Chunked) Probe(ctx context.Context) error { return Probe(ctx, c.Backend) }
 
 // oldHead returns the head stored under user, nil when the item holds a
 // plain value or does not exist. A damaged head counts as none: writing a

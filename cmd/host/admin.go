@@ -125,12 +125,7 @@ func doctorCmd(ctx context.Context, args []string, io *IO) error {
 	b := sess.host.Secrets
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	var perr error
-	if pb, ok := b.(interface{ Probe(context.Context) error }); ok {
-		perr = pb.Probe(pctx)
-	} else {
-		perr = probeBackend(pctx, b)
-	}
+	perr := secrets.Probe(pctx, b)
 	if perr != nil {
 		fmt.Fprintf(out, "secret backend:  %s — NOT WORKING: %v\n", b.Name(), io.Masker.Mask(perr.Error()))
 	} else {
@@ -161,20 +156,4 @@ func doctorCmd(ctx context.Context, args []string, io *IO) error {
 		return &exitError{code: ExitFailure, err: errors.New("the secret backend does not work; see above")}
 	}
 	return nil
-}
-
-// probeBackend writes, reads back and deletes a harmless item.
-func probeBackend(ctx context.Context, b secrets.Backend) error {
-	const svc, user, val = secrets.ProbeService, "probe", "host-probe-value"
-	if err := b.Set(ctx, svc, user, val); err != nil {
-		return err
-	}
-	got, err := b.Get(ctx, svc, user)
-	if err != nil {
-		return err
-	}
-	if got != val {
-		return errors.New("read back a different value than was written")
-	}
-	return b.Delete(ctx, svc, user)
 }
