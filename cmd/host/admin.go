@@ -39,17 +39,11 @@ func configCmd(ctx context.Context, args []string, io *IO) error {
 	if len(pos) != 1 {
 		return usagef("config show: usage: host config show [--json] PLUGIN.ts")
 	}
-	sess, err := openSession(o)
+	sess, p, done, err := openOwned(ctx, o, pos[0])
 	if err != nil {
 		return err
 	}
-	defer sess.close()
-	o.session = sess
-	p, err := loadOwned(ctx, sess.host, o, pos[0])
-	if err != nil {
-		return err
-	}
-	defer p.Close()
+	defer done()
 	s, err := p.Setup(ctx, plugin.Inputs{Set: o.Set, LookupEnv: io.LookupEnv})
 	if err != nil {
 		return setupError(err)

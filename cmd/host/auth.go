@@ -309,17 +309,11 @@ func authLogin(ctx context.Context, o *runOptions) error {
 }
 
 func authStatus(ctx context.Context, o *runOptions) error {
-	sess, err := openSession(o)
+	sess, p, done, err := openOwned(ctx, o, o.Path)
 	if err != nil {
 		return err
 	}
-	defer sess.close()
-	o.session = sess
-	p, err := loadOwned(ctx, sess.host, o, o.Path)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
+	defer done()
 	s, err := p.Setup(ctx, plugin.Inputs{})
 	if err != nil {
 		return setupError(err)
@@ -383,17 +377,11 @@ func authStatus(ctx context.Context, o *runOptions) error {
 }
 
 func authLogout(ctx context.Context, o *runOptions) error {
-	sess, err := openSession(o)
+	sess, p, done, err := openOwned(ctx, o, o.Path)
 	if err != nil {
 		return err
 	}
-	defer sess.close()
-	o.session = sess
-	p, err := loadOwned(ctx, sess.host, o, o.Path)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
+	defer done()
 	if err := p.Logout(ctx); err != nil {
 		return err
 	}

@@ -245,13 +245,13 @@ func deactivate(p *plugin.Plugin) error {
 	return p.Deactivate(dctx)
 }
 
-// loadOwned is loadPlugin plus the id ownership check: commands that touch
-// a plugin's secrets or config refuse a file that claims another's id.
-func loadOwned(ctx context.Context, h *plugin.Host, o *runOptions, path string) (*plugin.Plugin, error) {
-	if o.session != nil {
-		path = o.session.resolve(path)
-	}
-	p, err := loadPlugin(ctx, h, path)
+// loadOwned resolves a PLUGIN argument, loads it and checks that the file
+// owns its plugin id: commands that touch a plugin's secrets or config
+// refuse a file that claims another's id (unless --adopt).
+func loadOwned(ctx context.Context, sess *session, o *runOptions, arg string) (*plugin.Plugin, error) {
+	o.session = sess
+	path := sess.resolve(arg)
+	p, err := loadPlugin(ctx, sess.host, path)
 	if err != nil {
 		return nil, err
 	}
@@ -260,6 +260,19 @@ func loadOwned(ctx context.Context, h *plugin.Host, o *runOptions, path string) 
 		return nil, &exitError{code: ExitUsage, err: err}
 	}
 	return p, nil
+}
+
+// openOwned is openSession plus loadOwned, for commands that inspect or
+// change one plugin without activating it. done closes both.
+func openOwned(ctx context.Context, o *runOptions, arg string) (sess *session, p *plugin.Plugin, done func(), err error) {
+	if sess, err = openSession(o); err != nil {
+		return nil, nil, nil, err
+	}
+	if p, err = loadOwned(ctx, sess, o, arg); err != nil {
+		sess.close()
+		return nil, nil, nil, err
+	}
+	return sess, p, func() { p.Close(); sess.close() }, nil
 }
 
 func loadPlugin(ctx context.Context, h *plugin.Host, path string) (*plugin.Plugin, error) {

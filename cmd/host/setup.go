@@ -24,17 +24,12 @@ const maxTries = 3
 // and saves what the user supplied. On error nothing is left running and
 // nothing that failed is saved.
 func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin, error) {
-	o.session = sess
 	o.Path = sess.resolve(o.Path)
-	p, err := loadPlugin(ctx, sess.host, o.Path)
+	p, err := loadOwned(ctx, sess, o, o.Path)
 	if err != nil {
 		return nil, err
 	}
 	trace("loaded")
-	if err := p.Claim(o.Path, o.Adopt); err != nil {
-		p.Close()
-		return nil, &exitError{code: ExitUsage, err: err}
-	}
 	ok := false
 	defer func() {
 		if !ok {
