@@ -72,18 +72,11 @@ var cmdEnvProfile string
 // token plugin, as a whole process against the loopback stand-in with the
 // real Secret Service. It reports the median as median-ms. Target: <= 40 ms.
 func BenchmarkProcessRunOnce(b *testing.B) {
-	bin, err := exec.LookPath("host")
-	if err != nil {
-		b.Fatal(err)
-	}
-	sess := needKeyring(b)
 	srv := newStandin(scriptToken)
 	defer srv.Close()
+	bin, _, env := hostBinary(b, srv.CertPEM())
 	dir := b.TempDir()
-	cert := filepath.Join(dir, "cert.pem")
-	_ = os.WriteFile(cert, srv.CertPEM(), 0o600)
 	plugin, _ := filepath.Abs("../../plugins/token-auth/plugin.ts")
-	env := append(append(os.Environ(), sess.Env()...), "SSL_CERT_FILE="+cert)
 	if d := os.Getenv("HOST_BENCH_CERT_DIR"); d != "" {
 		env = append(env, "SSL_CERT_DIR="+d) // e.g. an empty dir: without the system's roots
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -16,22 +15,14 @@ import (
 // it "elsewhere" (the provider's redirect is not followed), paste the
 // address the browser ends up on, and expect the login to finish.
 func TestLoginPaste(t *testing.T) {
-	bin, err := exec.LookPath("host")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess := needKeyring(t)
 	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
 	defer prov.Close()
+	bin, sess, env := hostBinary(t, prov.CertPEM())
 	dir := t.TempDir()
-	cert := filepath.Join(dir, "cert.pem")
-	if err := os.WriteFile(cert, prov.CertPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	plugin, _ := filepath.Abs("../../plugins/oauth2/plugin.ts")
 	cmd := exec.Command(bin, "auth", "login", "--paste", "--no-browser", "--data-dir", filepath.Join(dir, "data"),
 		"--connect-to", "myservice.com:443:"+prov.Addr(), plugin)
-	cmd.Env = append(append(os.Environ(), sess.Env()...), "SSL_CERT_FILE="+cert)
+	cmd.Env = env
 	stdin, _ := cmd.StdinPipe()
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {

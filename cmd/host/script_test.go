@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"net"
 	"net/url"
@@ -150,9 +149,19 @@ func cmdNoSecretFile(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: nosecretfile DIR VALUE")
 	}
-	dir, value := ts.MkAbs(args[0]), []byte(args[1])
+	value := []byte(args[1])
+	eachFile(ts, args[0], func(path string, data []byte) {
+		if bytes.Contains(data, value) {
+			ts.Fatalf("%s contains the secret", path)
+		}
+	})
+}
+
+// eachFile calls fn with every file under dir and fails when there is
+// none (then nothing was checked).
+func eachFile(ts *testscript.TestScript, dir string, fn func(path string, data []byte)) {
 	n := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(ts.MkAbs(dir), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -161,9 +170,7 @@ func cmdNoSecretFile(ts *testscript.TestScript, neg bool, args []string) {
 			return err
 		}
 		n++
-		if bytes.Contains(data, value) {
-			return fmt.Errorf("%s contains the secret", path)
-		}
+		fn(path, data)
 		return nil
 	})
 	if err != nil {
@@ -219,25 +226,7 @@ func cmdNoLeak(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	check("stdout", ts.ReadFile("stdout"))
 	check("stderr", ts.ReadFile("stderr"))
-	n := 0
-	err := filepath.WalkDir(ts.MkAbs(args[1]), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		n++
-		check(path, string(data))
-		return nil
-	})
-	if err != nil {
-		ts.Fatalf("%v", err)
-	}
-	if n == 0 {
-		ts.Fatalf("no files under %s: nothing checked", args[1])
-	}
+	eachFile(ts, args[1], func(path string, data []byte) { check(path, string(data)) })
 }
 
 // needKeyring starts a private Secret Service for a test that runs the host
@@ -253,4 +242,21 @@ func needKeyring(tb testing.TB) *keyringtest.Session {
 	}
 	tb.Cleanup(func() { _ = sess.Close() })
 	return sess
+}
+
+// hostBinary prepares a test that runs the real host binary against a
+// private Secret Service and TLS stand-ins: the binary (TestMain puts it on
+// PATH), the keyring session, and an environment that trusts certPEM.
+func hostBinary(tb testing.TB, certPEM []byte) (bin string, sess *keyringtest.Session, env []string) {
+	tb.Helper()
+	bin, err := exec.LookPath("host")
+	if err != nil {
+		tb.Fatal("the host command is not on PATH (TestMain puts it there):", err)
+	}
+	sess = needKeyring(tb)
+	cert := filepath.Join(tb.TempDir(), "cert.pem")
+	if err := os.WriteFile(cert, certPEM, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return bin, sess, append(append(os.Environ(), sess.Env()...), "SSL_CERT_FILE="+cert)
 }

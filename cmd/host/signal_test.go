@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -15,24 +14,16 @@ import (
 // the plugin is active, sends SIGTERM (and SIGINT, as Ctrl-C does) and
 // expects onDeactivate to run and exit code 0.
 func TestRunStopsOnSignal(t *testing.T) {
-	bin, err := exec.LookPath("host")
-	if err != nil {
-		t.Fatal("the host command is not on PATH (TestMain puts it there):", err)
-	}
-	sess := needKeyring(t)
 	srv := newStandin(scriptToken)
 	defer srv.Close()
+	bin, _, env := hostBinary(t, srv.CertPEM())
 	dir := t.TempDir()
-	cert := filepath.Join(dir, "cert.pem")
-	if err := os.WriteFile(cert, srv.CertPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	plugin, _ := filepath.Abs("../../testdata/plugins/lifecycle/plugin.ts")
 
 	for i, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		cmd := exec.Command(bin, "run", plugin, "--data-dir", filepath.Join(dir, "data"),
 			"--connect-to", "api.myservice.com:443:127.0.0.1:"+portOf(srv.Addr()))
-		cmd.Env = append(append(os.Environ(), sess.Env()...), "SSL_CERT_FILE="+cert, "HOST_CONFIG_TOKEN="+scriptToken)
+		cmd.Env = append(env, "HOST_CONFIG_TOKEN="+scriptToken)
 		stderr, err := cmd.StderrPipe()
 		if err != nil {
 			t.Fatal(err)

@@ -17,18 +17,10 @@ import (
 // completes, the first version becomes active, and only then the change is
 // picked up, without a second login.
 func TestWatchLoginNotBrokenByReload(t *testing.T) {
-	bin, err := exec.LookPath("host")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess := needKeyring(t)
 	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
 	defer prov.Close()
+	bin, _, env := hostBinary(t, prov.CertPEM())
 	dir := t.TempDir()
-	cert := filepath.Join(dir, "cert.pem")
-	if err := os.WriteFile(cert, prov.CertPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	src, err := os.ReadFile("../../plugins/oauth2/plugin.ts")
 	if err != nil {
 		t.Fatal(err)
@@ -41,8 +33,7 @@ func TestWatchLoginNotBrokenByReload(t *testing.T) {
 	gate := filepath.Join(dir, "approve-now")
 	cmd := exec.Command(bin, "run", "--watch", "--data-dir", filepath.Join(dir, "data"),
 		"--connect-to", "myservice.com:443:"+prov.Addr(), path)
-	cmd.Env = append(append(os.Environ(), sess.Env()...), "SSL_CERT_FILE="+cert,
-		"BROWSER=fakebrowser", "OAUTH_ADDR="+prov.Addr(), "FAKEBROWSER_WAIT_FOR="+gate,
+	cmd.Env = append(env, "BROWSER=fakebrowser", "OAUTH_ADDR="+prov.Addr(), "FAKEBROWSER_WAIT_FOR="+gate,
 		"FAKEBROWSER_LOG="+filepath.Join(dir, "browser.log"))
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
