@@ -8,7 +8,6 @@ import (
 	"net"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"host/bindings/fetch"
@@ -19,33 +18,15 @@ import (
 	"host/jsrt"
 )
 
-// The real-keyring tests share one private Secret Service per test binary
-// (go-keyring keeps one session-bus connection per process).
-var (
-	sessionOnce sync.Once
-	session     *keyringtest.Session
-	sessionErr  error
-)
-
-func realKeyring(t testing.TB) *keyringtest.Session {
-	t.Helper()
-	sessionOnce.Do(func() {
-		session, sessionErr = keyringtest.New(keyringtest.Options{})
-		if sessionErr == nil {
-			sessionErr = os.Setenv("DBUS_SESSION_BUS_ADDRESS", session.Address)
-		}
-	})
-	return keyringtest.Need(t, session, sessionErr)
-}
+// realKeyring is the test binary's shared private Secret Service.
+func realKeyring(t testing.TB) *keyringtest.Session { return keyringtest.Shared(t) }
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(childMain())
 	}
 	code := m.Run()
-	if session != nil {
-		_ = session.Close()
-	}
+	keyringtest.CloseShared()
 	os.Exit(code)
 }
 

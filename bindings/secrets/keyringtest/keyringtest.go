@@ -124,6 +124,36 @@ func Need(tb testing.TB, s *Session, err error) *Session {
 	return nil
 }
 
+// The one Session a test binary shares (see Shared).
+var shared struct {
+	once sync.Once
+	s    *Session
+	err  error
+}
+
+// Shared returns the test binary's shared Session, starting it on first use
+// and pointing this process at it (DBUS_SESSION_BUS_ADDRESS): go-keyring
+// keeps one session-bus connection per process, so in-process keyring tests
+// must all use the same bus. It skips tb like Need. Call CloseShared from
+// TestMain after m.Run.
+func Shared(tb testing.TB) *Session {
+	tb.Helper()
+	shared.once.Do(func() {
+		shared.s, shared.err = New(Options{})
+		if shared.err == nil {
+			shared.err = os.Setenv("DBUS_SESSION_BUS_ADDRESS", shared.s.Address)
+		}
+	})
+	return Need(tb, shared.s, shared.err)
+}
+
+// CloseShared stops the shared Session, if Shared started one.
+func CloseShared() {
+	if shared.s != nil {
+		_ = shared.s.Close()
+	}
+}
+
 // StartEnv starts a Session with a Secret Service for use from TestMain or a
 // testscript Setup: env holds the variables child processes need, stop ends
 // the daemons. err matches ErrMissing when a program is not installed.
