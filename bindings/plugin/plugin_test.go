@@ -61,6 +61,24 @@ func writePlugin(t testing.TB, h *Host, rel, src string) string {
 	return p
 }
 
+// loadActive loads and activates the plugin at path with no config input.
+func loadActive(t testing.TB, h *Host, path string) *Plugin {
+	t.Helper()
+	ctx := context.Background()
+	p, err := Load(ctx, h, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.Setup(ctx, Inputs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Activate(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestDefaultID(t *testing.T) {
 	for path, want := range map[string]string{
 		"/x/token-auth/plugin.ts": "token-auth",
@@ -292,14 +310,7 @@ export default definePlugin({
   },
 });`)
 	ctx := context.Background()
-	p, err := Load(ctx, h, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := p.Setup(ctx, Inputs{})
-	if err := p.Activate(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	p := loadActive(t, h, path)
 	if err := p.Deactivate(ctx); err != nil {
 		t.Fatal(err)
 	}

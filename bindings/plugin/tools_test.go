@@ -37,20 +37,8 @@ const toolsPlugin = `export default definePlugin({
 func activeTools(t testing.TB) *Plugin {
 	t.Helper()
 	h, _ := newHost(t)
-	path := writePlugin(t, h, "tools/plugin.ts", toolsPlugin)
-	ctx := context.Background()
-	p, err := Load(ctx, h, path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := loadActive(t, h, writePlugin(t, h, "tools/plugin.ts", toolsPlugin))
 	t.Cleanup(func() { _ = p.Deactivate(context.Background()) })
-	s, err := p.Setup(ctx, Inputs{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Activate(ctx, s); err != nil {
-		t.Fatal(err)
-	}
 	return p
 }
 
@@ -182,14 +170,7 @@ export default definePlugin({
   },
 });`)
 	ctx := context.Background()
-	p, err := Load(ctx, h, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := p.Setup(ctx, Inputs{})
-	if err := p.Activate(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	p := loadActive(t, h, path)
 	p.StartLoop()
 	// Wait (bounded, not timed) until the loop has recovered and done a slow run.
 	deadline := time.Now().Add(10 * time.Second)
@@ -228,15 +209,8 @@ func TestRunLoopOnce(t *testing.T) {
   loop: { every: '1h', run: async (ctx) => { await ctx.store.set('ran', true); console.log('ran once'); } },
 });`)
 	ctx := context.Background()
-	p, err := Load(ctx, h, path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := loadActive(t, h, path)
 	defer p.Close()
-	s, _ := p.Setup(ctx, Inputs{})
-	if err := p.Activate(ctx, s); err != nil {
-		t.Fatal(err)
-	}
 	if err := p.RunLoopOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
