@@ -187,7 +187,7 @@ func errorFromValue(vm *goja.Runtime, v goja.Value, frames []goja.StackFrame) *J
 		if v == nil {
 			je.Message = "undefined"
 		}
-	} else if o, ok := v.(*goja.Object); ok && isErrorObject(vm, o) {
+	} else if o, ok := v.(*goja.Object); ok && isErrorObject(o) {
 		je.Name = o.Get("name").String()
 		je.Message = o.Get("message").String()
 		if s := o.Get("stack"); s != nil && !goja.IsUndefined(s) {
@@ -280,20 +280,10 @@ func fixStack(s string) string {
 	return strings.TrimRight(strings.Join(out, "\n"), "\n")
 }
 
-func isErrorObject(vm *goja.Runtime, o *goja.Object) bool {
-	ctor, ok := goja.AssertConstructor(vm.Get("Error"))
-	_ = ctor
-	if !ok {
-		return false
-	}
-	errProto := vm.Get("Error").ToObject(vm).Get("prototype")
-	for p := o.Prototype(); p != nil; p = p.Prototype() {
-		if p.SameAs(errProto) {
-			return true
-		}
-	}
-	return false
-}
+// isErrorObject reports whether o is an Error (or a subclass instance):
+// goja gives every object the Error constructor made the class "Error",
+// whatever the plugin did to the global Error.
+func isErrorObject(o *goja.Object) bool { return o.ClassName() == "Error" }
 
 func jsonStringify(vm *goja.Runtime, v goja.Value) (string, error) {
 	js := vm.Get("JSON").ToObject(vm)

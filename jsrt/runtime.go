@@ -200,8 +200,7 @@ func (r *Runtime) Await(ctx context.Context, fn func(vm *goja.Runtime) (goja.Val
 		if err != nil {
 			return err
 		}
-		p, ok := asPromise(v)
-		if !ok {
+		if !isPromise(v) {
 			settled <- result{v: v}
 			return nil
 		}
@@ -214,7 +213,6 @@ func (r *Runtime) Await(ctx context.Context, fn func(vm *goja.Runtime) (goja.Val
 			settled <- result{err: errorFromValue(vm, c.Argument(0), nil)}
 			return goja.Undefined()
 		})
-		_ = p
 		_, err = then(v, onFul, onRej)
 		return err
 	})
@@ -246,16 +244,13 @@ func (r *Runtime) broadcastInterrupt(err error) {
 	r.intrMu.Unlock()
 }
 
-func asPromise(v goja.Value) (*goja.Promise, bool) {
-	if v == nil {
-		return nil, false
-	}
+func isPromise(v goja.Value) bool {
 	o, ok := v.(*goja.Object)
 	if !ok {
-		return nil, false
+		return false
 	}
-	p, ok := o.Export().(*goja.Promise)
-	return p, ok
+	_, ok = o.Export().(*goja.Promise)
+	return ok
 }
 
 // Close cancels the runtime's context (ending its Go work), stops its timers
