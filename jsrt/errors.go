@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 )
@@ -176,7 +177,7 @@ func (e *JSError) Interrupted() bool { return e.Code == codeInterrupted }
 const codeInterrupted = "ERR_SCRIPT_TIMEOUT"
 
 // frameRE matches one frame of a goja stack: "at fn (file:1:2(3))" or "at file:1:2(3)".
-var frameRE = regexp.MustCompile(`at (?:(.*?) \()?([^\s()<>]+):(\d+):(\d+)\)?`)
+var frameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`at (?:(.*?) \()?([^\s()<>]+):(\d+):(\d+)\)?`) })
 
 // errorFromValue builds a JSError from a thrown or rejected JS value. Call on
 // the loop goroutine.
@@ -217,7 +218,7 @@ func errorFromValue(vm *goja.Runtime, v goja.Value, frames []goja.StackFrame) *J
 	}
 	if je.Stack != "" {
 		je.Stack = fixStack(je.Stack)
-		if m := frameRE.FindStringSubmatch(je.Stack); m != nil {
+		if m := frameRE().FindStringSubmatch(je.Stack); m != nil {
 			je.File = m[2]
 			je.Line, _ = strconv.Atoi(m[3])
 			je.Column, _ = strconv.Atoi(m[4])
@@ -233,7 +234,7 @@ func errorFromValue(vm *goja.Runtime, v goja.Value, frames []goja.StackFrame) *J
 			fmt.Fprintf(&b, "\tat %s (%s:%d:%d)\n", frames[i].FuncName(), p.Filename, p.Line, mappedColumn(p.Filename, p.Column))
 		}
 		je.Stack = b.String()
-		if m := frameRE.FindStringSubmatch(je.Stack); m != nil {
+		if m := frameRE().FindStringSubmatch(je.Stack); m != nil {
 			je.File = m[2]
 			je.Line, _ = strconv.Atoi(m[3])
 			je.Column, _ = strconv.Atoi(m[4])
@@ -253,7 +254,9 @@ func mappedColumn(file string, col int) int {
 
 // stackFrameRE matches one frame in a goja stack string: "at fn (file:1:2(3))",
 // "at file:1:2(3)" or "at fn (native)".
-var stackFrameRE = regexp.MustCompile(`(?m)^(\s*at )(?:(.*?) \()?([^\s()]+):(\d+):(\d+)\(\d+\)(\)?)$`)
+var stackFrameRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^(\s*at )(?:(.*?) \()?([^\s()]+):(\d+):(\d+)\(\d+\)(\)?)$`)
+})
 
 // fixStack rewrites a goja stack: positions 1-based, the program counter
 // dropped, frames of the host's own glue (<eval>, native) removed.
@@ -261,7 +264,7 @@ func fixStack(s string) string {
 	lines := strings.Split(s, "\n")
 	out := lines[:0]
 	for _, ln := range lines {
-		if m := stackFrameRE.FindStringSubmatch(ln); m != nil {
+		if m := stackFrameRE().FindStringSubmatch(ln); m != nil {
 			if m[3] == "<eval>" || strings.HasPrefix(m[3], "host:") {
 				continue // the host's own glue and built-in JS
 			}

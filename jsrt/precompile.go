@@ -1,6 +1,7 @@
 package jsrt
 
 import (
+	"runtime"
 	"sync"
 
 	"github.com/dop251/goja"
@@ -23,11 +24,18 @@ var (
 // should start with "host:" so error positions skip it (see JSError). A
 // syntax error in src is a bug in the host and panics on first use.
 func NewProgram(name, src string) *Program {
-	p := &Program{name: name, src: src}
-	p.get = sync.OnceValue(func() *goja.Program { return goja.MustCompile(name, src, true) })
+	p := NewLazyProgram(name, src)
 	programsMu.Lock()
 	programs = append(programs, p)
 	programsMu.Unlock()
+	return p
+}
+
+// NewLazyProgram is NewProgram for JS that only some plugins run (see
+// DefineLazy): PrecompileAll skips it, so it is compiled on first use.
+func NewLazyProgram(name, src string) *Program {
+	p := &Program{name: name, src: src}
+	p.get = sync.OnceValue(func() *goja.Program { return goja.MustCompile(name, src, true) })
 	return p
 }
 
@@ -37,12 +45,15 @@ func (p *Program) Get() *goja.Program { return p.get() }
 // PrecompileAll compiles every registered program. The CLI runs it on a
 // goroutine at start-up, so the compiling happens beside its other work
 // instead of at package init (which every command, even `host version`,
-// would pay) or on the plugin's critical path.
+// would pay) or on the plugin's critical path. It yields between programs:
+// on a two-core machine a goroutine that never yields can hold a P for a
+// whole 10 ms time slice while the plugin's goroutine waits for one.
 func PrecompileAll() {
 	programsMu.Lock()
 	list := append([]*Program(nil), programs...)
 	programsMu.Unlock()
 	for _, p := range list {
 		p.Get()
+		runtime.Gosched()
 	}
 }

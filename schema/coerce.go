@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // CoerceError says why text could not be turned into a field's type. It
@@ -17,7 +18,9 @@ type CoerceError struct {
 
 func (e *CoerceError) Error() string { return e.Msg }
 
-var decimal = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+var decimal = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+})
 
 // CoerceString turns text from `--set KEY=VALUE`, an environment variable or
 // a prompt into a value of the schema's type, ready for Validate:
@@ -43,7 +46,7 @@ func (s *Schema) CoerceString(text string) (any, error) {
 	case KindString:
 		return text, nil
 	case KindNumber:
-		if !decimal.MatchString(t) {
+		if !decimal().MatchString(t) {
 			return nil, &CoerceError{KindNumber, "expected a number"}
 		}
 		f, err := strconv.ParseFloat(t, 64)

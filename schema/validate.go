@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 )
@@ -421,7 +422,7 @@ func isURL(s string) bool {
 	return u.Opaque != "" || u.Host != "" || u.Path != ""
 }
 
-var emailDomain = regexp.MustCompile(`(?i)^([a-z0-9][a-z0-9\-]*\.)+[a-z]{2,}$`)
+var emailDomain = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^([a-z0-9][a-z0-9\-]*\.)+[a-z]{2,}$`) })
 
 // isEmail follows zod v3's e-mail rule: a local part of letters, digits and
 // _'+-. that neither starts with a dot nor holds "..", nor ends in ' or .,
@@ -446,5 +447,5 @@ func isEmail(s string) bool {
 	if last := local[len(local)-1]; last == '.' || last == '\'' {
 		return false
 	}
-	return emailDomain.MatchString(domain)
+	return emailDomain().MatchString(domain)
 }

@@ -162,7 +162,9 @@ export const fetch = (...a) => globalThis.fetch(...a);
 export default { definePlugin, z };
 `
 
-var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+// idRE is what a plugin id may be. Like the other regexps of the host it is
+// compiled on first use: package init runs for every command.
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`) })
 
 // DefaultID is the id of a plugin file that declares none: the directory
 // name for plugin.ts/index.ts (and .js), else the file name without its
@@ -313,12 +315,12 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 		return s
 	}
 	if id := str("id"); id != "" {
-		if !idRE.MatchString(id) {
+		if !idRE().MatchString(id) {
 			bad("id %q must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit", id)
 		} else {
 			p.ID = id
 		}
-	} else if !idRE.MatchString(p.ID) {
+	} else if !idRE().MatchString(p.ID) {
 		bad("the plugin id %q taken from the file name is not usable; set `id: 'my-plugin'` (a-z, 0-9, '.', '_', '-')", p.ID)
 	}
 	p.Name = str("name")

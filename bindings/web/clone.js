@@ -144,5 +144,5 @@
     return out;
   }
 
-  Object.defineProperty(g, 'structuredClone', { value: structuredClone, writable: true, configurable: true });
+  Object.defineProperty(g, 'structuredClone', { value: structuredClone, writable: true, enumerable: true, configurable: true });
 })

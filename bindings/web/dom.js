@@ -1,7 +1,9 @@
 // DOMException as WebIDL defines it: an Error subclass with a name and a
 // legacy numeric code. The web globals throw it for the errors browsers
 // raise as DOMException (InvalidCharacterError, DataCloneError,
-// QuotaExceededError, NotSupportedError, ...).
+// QuotaExceededError, NotSupportedError, ...). This file runs in every
+// runtime (the other web files run on first use of their globals), so it
+// also carries the one fix to goja's builtins the web APIs rely on.
 (function (g, native) {
   'use strict';
   const LEGACY_CODES = {
@@ -47,4 +49,23 @@
     Object.defineProperty(g, 'DOMException', { value: DOMException, writable: true, configurable: true });
   }
   native.DOMException = g.DOMException;
+
+  // goja's %TypedArray%.from rejects a string source ("Value is not an
+  // object"), which breaks the common idiom
+  // Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)). Box the string as
+  // the standard's ToObject does.
+  const TypedArray = Object.getPrototypeOf(Uint8Array);
+  const typedArrayFrom = TypedArray.from;
+  try {
+    typedArrayFrom.call(Uint8Array, 'a');
+  } catch {
+    Object.defineProperty(TypedArray, 'from', {
+      value: {
+        from(source, mapFn = undefined, thisArg = undefined) {
+          return typedArrayFrom.call(this, typeof source === 'string' ? Object(source) : source, mapFn, thisArg);
+        },
+      }.from,
+      writable: true, configurable: true,
+    });
+  }
 })

@@ -61,25 +61,6 @@
   }
   Object.defineProperty(TextDecoder.prototype, Symbol.toStringTag, { value: 'TextDecoder', configurable: true });
 
-  // goja's %TypedArray%.from rejects a string source ("Value is not an
-  // object"), which breaks the common idiom
-  // Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)). Box the string as
-  // the standard's ToObject does.
-  const TypedArray = Object.getPrototypeOf(Uint8Array);
-  const typedArrayFrom = TypedArray.from;
-  try {
-    typedArrayFrom.call(Uint8Array, 'a');
-  } catch {
-    Object.defineProperty(TypedArray, 'from', {
-      value: {
-        from(source, mapFn = undefined, thisArg = undefined) {
-          return typedArrayFrom.call(this, typeof source === 'string' ? Object(source) : source, mapFn, thisArg);
-        },
-      }.from,
-      writable: true, configurable: true,
-    });
-  }
-
   for (const [name, value] of [['TextEncoder', TextEncoder], ['TextDecoder', TextDecoder]]) {
     Object.defineProperty(g, name, { value, writable: true, configurable: true });
   }

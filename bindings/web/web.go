@@ -6,7 +6,9 @@
 //
 // Each API is a small embedded JS file ("host:web/<name>.js", so errors
 // point at the plugin's line, not at host code) over Go natives: the URL
-// parser, the text codecs, base64 and the crypto live in Go. web.d.ts
+// parser, the text codecs, base64 and the crypto live in Go. Only dom.js
+// runs in every runtime; the others run when a plugin first touches one of
+// their globals (jsrt.DefineLazy). web.d.ts
 // declares the surface for plugins compiled without TypeScript's DOM lib.
 package web
 
@@ -43,22 +45,25 @@ var (
 )
 
 type program struct {
-	name string
-	prog *jsrt.Program
+	name  string
+	prog  *jsrt.Program
+	props []jsrt.LazyProp // nil: run in every runtime at Install
 }
 
-func compile(name, src string) program {
-	return program{name, jsrt.NewProgram(name, src)}
-}
-
-// programs run in this order (later ones use DOMException and the platform
-// classes of earlier ones); each evaluates to function(globalThis, native).
+// programs evaluate to function(globalThis, native). dom.js (DOMException,
+// which the others use) runs at Install; each other one runs the first time
+// a plugin touches one of its globals, so a plugin that never uses URL or
+// crypto never compiles or runs their JS.
 var programs = []program{
-	compile("host:web/dom.js", domJS),
-	compile("host:web/encoding.js", encodingJS),
-	compile("host:web/url.js", urlJS),
-	compile("host:web/crypto.js", cryptoJS),
-	compile("host:web/clone.js", cloneJS),
+	{"host:web/dom.js", jsrt.NewProgram("host:web/dom.js", domJS), nil},
+	{"host:web/encoding.js", jsrt.NewLazyProgram("host:web/encoding.js", encodingJS),
+		[]jsrt.LazyProp{{Name: "TextEncoder"}, {Name: "TextDecoder"}}},
+	{"host:web/url.js", jsrt.NewLazyProgram("host:web/url.js", urlJS),
+		[]jsrt.LazyProp{{Name: "URL"}, {Name: "URLSearchParams"}}},
+	{"host:web/crypto.js", jsrt.NewLazyProgram("host:web/crypto.js", cryptoJS),
+		[]jsrt.LazyProp{{Name: "crypto", Enumerable: true}, {Name: "Crypto"}, {Name: "SubtleCrypto"}, {Name: "CryptoKey"}}},
+	{"host:web/clone.js", jsrt.NewLazyProgram("host:web/clone.js", cloneJS),
+		[]jsrt.LazyProp{{Name: "structuredClone", Enumerable: true}}},
 }
 
 // asyncThreshold is the input size from which digests and HMACs run off
@@ -82,15 +87,25 @@ func Install(rt *jsrt.Runtime, vm *goja.Runtime) error {
 	_ = native.Set("platformClasses", vm.NewArray())
 	g := vm.GlobalObject()
 	for _, p := range programs {
-		v, err := vm.RunProgram(p.prog.Get())
-		if err != nil {
-			return fmt.Errorf("web binding: %s: %w", p.name, err)
+		run := func() error {
+			v, err := vm.RunProgram(p.prog.Get())
+			if err != nil {
+				return fmt.Errorf("web binding: %s: %w", p.name, err)
+			}
+			fn, ok := goja.AssertFunction(v)
+			if !ok {
+				return fmt.Errorf("web binding: %s did not evaluate to a function", p.name)
+			}
+			if _, err := fn(goja.Undefined(), g, native); err != nil {
+				return fmt.Errorf("web binding: %s: %w", p.name, err)
+			}
+			return nil
 		}
-		fn, ok := goja.AssertFunction(v)
-		if !ok {
-			return fmt.Errorf("web binding: %s did not evaluate to a function", p.name)
-		}
-		if _, err := fn(goja.Undefined(), g, native); err != nil {
+		if p.props == nil {
+			if err := run(); err != nil {
+				return err
+			}
+		} else if err := jsrt.DefineLazy(vm, g, p.props, run); err != nil {
 			return fmt.Errorf("web binding: %s: %w", p.name, err)
 		}
 	}
