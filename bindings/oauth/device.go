@@ -17,6 +17,17 @@ import (
 // deviceGrantType is RFC 8628's grant_type for polling.
 const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
 
+// maxPollBackoff caps the wait between polls after transient failures, in
+// pollUnits (seconds).
+const maxPollBackoff = 60
+
+// transientError is a poll that failed on the way, not by the provider's
+// answer: Device polls again.
+type transientError struct{ err error }
+
+func (e *transientError) Error() string { return e.err.Error() }
+func (e *transientError) Unwrap() error { return e.err }
+
 // pollUnit is what one second of the provider's polling interval lasts;
 // tests shorten it.
 var pollUnit = time.Second
@@ -29,6 +40,13 @@ var pollUnit = time.Second
 // 5 s slower after each slow_down, until the user approves, denies
 // (access_denied), the code expires (expired_token, or its lifetime
 // passes) or ctx ends. It stores nothing.
+//
+// A poll that fails on the way (no connection, a dropped answer, a 5xx or
+// 429 without an OAuth error) does not end the login: the user may be
+// approving on their phone while the laptop's Wi-Fi hiccups. Polling goes
+// on at twice the interval each time (RFC 8628 3.5), at most once a
+// minute, and when the code expires during such failures the error is the
+// last failure, which is what the user needs to fix.
 //
 // onCode runs on the calling goroutine before polling starts; it must not
 // block for long. Errors are as for Flow.Wait. Safe for concurrent use.
@@ -61,7 +79,9 @@ func Device(ctx context.Context, cfg Config, client *http.Client, onCode func(us
 	if interval <= 0 || interval > 300 {
 		interval = 5
 	}
+	var backoff int64 // the current wait after transient failures, in pollUnits
 	expired := providerErr(&ProviderError{Stage: StageDevicePoll, Code: "expired_token", Description: "the code expired before the login was approved"})
+	var failing error // the last poll's transient failure; nil once one gets through
 	timer := time.NewTimer(time.Duration(interval) * pollUnit)
 	defer timer.Stop()
 	for {
@@ -74,21 +94,38 @@ func Device(ctx context.Context, cfg Config, client *http.Client, onCode func(us
 		case <-timer.C:
 		}
 		if !da.Expiry.IsZero() && !time.Now().Before(da.Expiry) {
+			if failing != nil {
+				return nil, failing
+			}
 			return nil, expired
 		}
 		t, perr, err := pollDevice(ctx, cfg, client, da.DeviceCode)
+		wait := interval
 		switch {
 		case err != nil:
-			return nil, err
+			var te *transientError
+			if !errors.As(err, &te) || ctx.Err() != nil {
+				return nil, err
+			}
+			failing = te.err
+			backoff = min(max(backoff*2, interval*2), maxPollBackoff)
+			wait = backoff
 		case t != nil:
 			return t, nil
+		case perr.Code == "" && (perr.Status >= 500 || perr.Status == http.StatusTooManyRequests):
+			failing = providerErr(perr)
+			backoff = min(max(backoff*2, interval*2), maxPollBackoff)
+			wait = backoff
 		case perr.Code == "authorization_pending":
+			failing, backoff = nil, 0
 		case perr.Code == "slow_down":
+			failing, backoff = nil, 0
 			interval += 5 // RFC 8628 3.5: for this and all later requests
+			wait = interval
 		default:
 			return nil, providerErr(perr)
 		}
-		timer.Reset(time.Duration(interval) * pollUnit)
+		timer.Reset(time.Duration(wait) * pollUnit)
 	}
 }
 
@@ -109,12 +146,12 @@ func pollDevice(ctx context.Context, cfg Config, client *http.Client, deviceCode
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, nil, mapErr(StageDevicePoll, cfg.TokenURL, err)
+		return nil, nil, &transientError{mapErr(StageDevicePoll, cfg.TokenURL, err)}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return nil, nil, mapErr(StageDevicePoll, cfg.TokenURL, err)
+		return nil, nil, &transientError{mapErr(StageDevicePoll, cfg.TokenURL, err)}
 	}
 	fields, perr := parseBody(resp.Header.Get("Content-Type"), body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {

@@ -22,6 +22,8 @@ func TestDeviceFlow(t *testing.T) {
 		{"approved after pending", oauthtest.Options{DevicePending: 2}, "", 3},
 		{"slow_down then approved", oauthtest.Options{DeviceSlowDown: 2, DevicePending: 1}, "", 4},
 		{"denied", oauthtest.Options{DevicePending: 1, DeviceDeny: true}, "access_denied", 2},
+		{"dropped connections, then approved", oauthtest.Options{DeviceDrop: 2, DevicePending: 1}, "", 4},
+		{"bare 503s, then approved", oauthtest.Options{DeviceUnavailable: 2}, "", 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,6 +60,21 @@ func TestDeviceCodeExpires(t *testing.T) {
 	p, cfg := provider(t, oauthtest.Options{DeviceExpiresIn: 1, DevicePending: 1000})
 	_, err := oauth.Device(t.Context(), *cfg, p.Client(), nil)
 	wantProviderError(t, err, "expired_token")
+}
+
+// When the code expires while polls keep failing on the way, the error is
+// that failure (what the user must fix), not a bare "expired".
+func TestDeviceExpiresWhileUnreachable(t *testing.T) {
+	defer oauth.SetPollUnit(300 * time.Millisecond)()
+	p, cfg := provider(t, oauthtest.Options{DeviceExpiresIn: 1, DeviceDrop: 1000})
+	_, err := oauth.Device(t.Context(), *cfg, p.Client(), nil)
+	var ee *oauth.EndpointError
+	if !errors.As(err, &ee) || ee.Stage != oauth.StageDevicePoll {
+		t.Fatalf("err = %v, want the token endpoint's failure", err)
+	}
+	if n := p.DevicePollCount(); n < 1 || n > 3 {
+		t.Errorf("%d polls in a 1 s code lifetime with backoff from 300 ms, want 1-3", n)
+	}
 }
 
 func TestDeviceNotDeclared(t *testing.T) {

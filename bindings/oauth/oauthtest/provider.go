@@ -75,6 +75,11 @@ type Options struct {
 	DevicePending   int  // authorization_pending answers before approval (after the slow_downs)
 	DeviceSlowDown  int  // slow_down answers first
 	DeviceDeny      bool // access_denied instead of approval
+	// DeviceDrop device polls first have their connection closed without
+	// an answer, then DeviceUnavailable more get a bare 503 (no OAuth
+	// error): the transient failures a client must poll through.
+	DeviceDrop        int
+	DeviceUnavailable int
 }
 
 // Provider is a running stand-in. Close stops it.
@@ -333,7 +338,16 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	case "refresh_token":
 		p.refreshes.Add(1)
 	case "urn:ietf:params:oauth:grant-type:device_code":
-		p.devicePolls.Add(1)
+		switch n := int(p.devicePolls.Add(1)); {
+		case n <= opts.DeviceDrop:
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		case n <= opts.DeviceDrop+opts.DeviceUnavailable:
+			http.Error(w, "upstream unavailable", http.StatusServiceUnavailable)
+			return
+		}
 	}
 	if opts.TokenStatus != 0 {
 		oauthError(w, opts.TokenStatus, "server_error", "the stand-in is configured to fail")
