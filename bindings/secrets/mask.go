@@ -3,6 +3,7 @@ package secrets
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -36,6 +37,7 @@ const Masked = "***"
 //   - JSON-escaped as Go's encoding/json and JS JSON.stringify write it,
 //     also twice (JSON inside a JSON string), with all non-ASCII as \uXXXX
 //     escapes (either hex case) and with "/" as "\/", as other encoders do;
+//   - hex of the UTF-8 bytes, lower- or upper-case;
 //   - as an Authorization header value (Bearer, token or Basic), which the
 //     forms above cover.
 //
@@ -43,8 +45,9 @@ const Masked = "***"
 // multi-line value (a PEM key) is also matched line by line, so output
 // split into lines hides it too. Values shorter than MinMaskLen bytes are
 // ignored. A match inside a longer word is masked too (over-masking is the
-// safe side); an encoding not listed (hex, base64 of a URL-encoded form,
-// mixed-case percent escapes) is not recognised.
+// safe side); an encoding not listed (base64 of a URL-encoded form,
+// percent escapes mixing upper- and lower-case hex in one value, hex with
+// separators) is not recognised.
 //
 // All methods are safe for concurrent use; a nil *Masker masks nothing.
 // Add precomputes every form, so Mask costs one pass over the text plus a
@@ -318,6 +321,10 @@ func textForms(v string) []string {
 			add(lowerHex(f))
 		}
 	}
+	// hex of the UTF-8 bytes, as a plugin prints bytes (either case)
+	h := hex.EncodeToString([]byte(v))
+	add(h)
+	add(strings.ToUpper(h))
 	return out
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -66,6 +67,8 @@ func TestMaskForms(t *testing.T) {
 		{"query escape", "GET /x?p=" + url.QueryEscape(fakePass) + "&a=1", "GET /x?p=***&a=1"},
 		{"path escape", "GET /x/" + url.PathEscape(fakePass) + "/y", "GET /x/***/y"},
 		{"lower hex", "q=" + pctHex.ReplaceAllStringFunc(url.QueryEscape(fakeUnicod), strings.ToLower), "q=***"},
+		{"hex", "bytes " + hex.EncodeToString([]byte(fakeToken)) + ".", "bytes ***."},
+		{"hex upper inside longer hex", "0x00FF" + strings.ToUpper(hex.EncodeToString([]byte(fakeUnicod))) + "AB", "0x00FF***AB"},
 		{"json go", "body " + jsonString(fakePass, true), `body "***"`},
 		{"json go no html escape", "body " + jsonString(fakePass, false), `body "***"`},
 		{"json ascii", `{"p":"fake-\u79d8\u5bc6-\ud83d\udd11-\u043a\u043b\u044e\u0447"}`, `{"p":"***"}`},
@@ -312,6 +315,8 @@ func FuzzMask(f *testing.F) {
 			"json":        jsonString(secret, true),
 			"json nohtml": jsonString(secret, false),
 			"bearer":      "Authorization: Bearer " + secret,
+			"hex":         hex.EncodeToString([]byte(secret)),
+			"HEX":         strings.ToUpper(hex.EncodeToString([]byte(secret))),
 		}
 		if l, ok := latin1Bytes(secret); ok {
 			forms["btoa"] = b64(base64.StdEncoding, l)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -206,7 +207,7 @@ func secretForms(value string) []string {
 		base64.StdEncoding.EncodeToString([]byte(value)),
 		base64.RawURLEncoding.EncodeToString([]byte(value)),
 		url.QueryEscape(value), url.PathEscape(value),
-		strings.Trim(string(j), `"`)}
+		strings.Trim(string(j), `"`), hex.EncodeToString([]byte(value))}
 	return forms
 }
 

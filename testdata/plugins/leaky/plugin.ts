@@ -17,6 +17,7 @@ export default definePlugin({
       console.error('basic:', 'Authorization: Basic ' + btoa('user:' + s));
       console.log('url:', encodeURIComponent(s), encodeURI(s));
       console.log('json:', JSON.stringify({ s }), JSON.stringify(JSON.stringify({ s })));
+      console.log('hex:', Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, '0')).join(''));
       ctx.log.info('header:', { Authorization: `Bearer ${s}` });
       ctx.log.debug(`inline ${s} in a sentence`);
     }
