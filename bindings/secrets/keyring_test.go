@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"host/bindings/secrets"
+	"host/bindings/secrets/keyringtest"
 )
 
 func TestKeyringRoundTrip(t *testing.T) {
@@ -146,6 +147,25 @@ func TestKeyringManyConcurrentCalls(t *testing.T) {
 	for range n {
 		if err := <-errs; err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// BenchmarkKeyringGet reads one small item from the real Secret Service
+// (a private gnome-keyring): what the saved token costs `host run` on its
+// critical path. go-keyring makes six D-Bus calls per read.
+func BenchmarkKeyringGet(b *testing.B) {
+	keyringtest.Shared(b)
+	k := secrets.NewOSKeyring()
+	ctx := context.Background()
+	if err := k.Set(ctx, "host-bench", "token", "fake-bench-token-0123"); err != nil {
+		b.Fatal(err)
+	}
+	defer k.Delete(ctx, "host-bench", "token")
+	b.ResetTimer()
+	for b.Loop() {
+		if v, err := k.Get(ctx, "host-bench", "token"); err != nil || v != "fake-bench-token-0123" {
+			b.Fatal(v, err)
 		}
 	}
 }
