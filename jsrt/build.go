@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 	"github.com/evanw/esbuild/pkg/api"
@@ -36,6 +37,54 @@ type Bundle struct {
 	Inputs []string // absolute paths of the source files, node_modules excluded
 	// Warnings esbuild reported.
 	Warnings []Message
+
+	compiled *compiledBundle // nil for a Bundle made outside this package
+}
+
+// compiledBundle is a bundle's goja program, compiled once.
+type compiledBundle struct {
+	once sync.Once
+	done chan struct{}
+	prg  *goja.Program
+	err  error
+}
+
+func newBundle(code, file string, inputs []string, warnings []Message) *Bundle {
+	return &Bundle{Code: code, File: file, Inputs: inputs, Warnings: warnings,
+		compiled: &compiledBundle{done: make(chan struct{})}}
+}
+
+// Precompile starts compiling the bundle on another goroutine, so that the
+// compiling overlaps the caller's other work (a new runtime installing its
+// bindings) on a machine with more than one core. RunBundle uses the result.
+func (b *Bundle) Precompile() {
+	if c := b.compiled; c != nil {
+		go b.program()
+	}
+}
+
+// program compiles the bundle, once.
+func (b *Bundle) program() (*goja.Program, error) {
+	c := b.compiled
+	if c == nil {
+		return compileBundle(b)
+	}
+	c.once.Do(func() {
+		c.prg, c.err = compileBundle(b)
+		close(c.done)
+	})
+	<-c.done
+	return c.prg, c.err
+}
+
+func compileBundle(b *Bundle) (*goja.Program, error) {
+	// The program is named without a directory so goja resolves the source
+	// map's sources (relative to WorkDir) unchanged.
+	prg, err := goja.Compile(path.Base(b.File)+bundleSuffix, b.Code, false)
+	if err != nil {
+		return nil, fromGojaError(nil, err)
+	}
+	return prg, nil
 }
 
 // Message is one problem found while building, at a place in a source file.
@@ -157,11 +206,7 @@ func build(opts BuildOptions) (*Bundle, []string, error) {
 	if len(res.OutputFiles) != 1 {
 		return nil, nil, fmt.Errorf("esbuild produced %d output files, want 1", len(res.OutputFiles))
 	}
-	b := &Bundle{
-		Code:     string(res.OutputFiles[0].Contents),
-		File:     rel(wd, entry),
-		Warnings: messages(res.Warnings, wd),
-	}
+	b := newBundle(string(res.OutputFiles[0].Contents), rel(wd, entry), nil, messages(res.Warnings, wd))
 	var meta struct {
 		Inputs map[string]json.RawMessage `json:"inputs"`
 	}
@@ -215,11 +260,9 @@ func rel(wd, p string) string {
 // RunBundle compiles and runs a bundle on the loop. A syntax or runtime
 // error comes back as *JSError pointing into the TypeScript source.
 func (r *Runtime) RunBundle(ctx context.Context, b *Bundle) error {
-	// The program is named without a directory so goja resolves the source
-	// map's sources (relative to WorkDir) unchanged.
-	prg, err := goja.Compile(path.Base(b.File)+bundleSuffix, b.Code, false)
+	prg, err := b.program()
 	if err != nil {
-		return fromGojaError(nil, err)
+		return err
 	}
 	return r.Do(ctx, func(vm *goja.Runtime) error {
 		_, err := vm.RunProgram(prg)

@@ -109,7 +109,7 @@ func readCache(path string) (*Bundle, bool) {
 			return nil, false
 		}
 	}
-	return &Bundle{Code: c.Code, File: c.File, Inputs: c.Inputs, Warnings: c.Warnings}, true
+	return newBundle(c.Code, c.File, c.Inputs, c.Warnings), true
 }
 
 func writeCache(path string, b *Bundle, all []string) {

@@ -333,7 +333,12 @@ func fromGojaError(vm *goja.Runtime, err error) error {
 	}
 	var ce *goja.CompilerSyntaxError
 	if errors.As(err, &ce) {
-		return &JSError{Name: "SyntaxError", Message: ce.Message, File: ce.File.Name(), Line: ce.File.Position(ce.Offset).Line, Column: ce.File.Position(ce.Offset).Column}
+		je := &JSError{Name: "SyntaxError", Message: ce.Message}
+		if ce.File != nil { // nil for a parse error: goja puts the position in Message
+			pos := ce.File.Position(ce.Offset)
+			je.File, je.Line, je.Column = ce.File.Name(), pos.Line, pos.Column
+		}
+		return je
 	}
 	return err
 }

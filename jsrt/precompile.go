@@ -2,6 +2,7 @@ package jsrt
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/dop251/goja"
@@ -45,13 +46,17 @@ func (p *Program) Get() *goja.Program { return p.get() }
 // PrecompileAll compiles every registered program. The CLI runs it on a
 // goroutine at start-up, so the compiling happens beside its other work
 // instead of at package init (which every command, even `host version`,
-// would pay) or on the plugin's critical path. It yields between programs:
-// on a two-core machine a goroutine that never yields can hold a P for a
-// whole 10 ms time slice while the plugin's goroutine waits for one.
+// would pay) or on the plugin's critical path. Largest first: the loop
+// goroutine installing the bindings compiles a small program itself
+// sooner than it would wait for it, but the large ones are worth having
+// ready. It yields between programs: on a two-core machine a goroutine
+// that never yields can hold a P for a whole 10 ms time slice while the
+// plugin's goroutine waits for one.
 func PrecompileAll() {
 	programsMu.Lock()
 	list := append([]*Program(nil), programs...)
 	programsMu.Unlock()
+	slices.SortStableFunc(list, func(a, b *Program) int { return len(b.src) - len(a.src) })
 	for _, p := range list {
 		p.Get()
 		runtime.Gosched()

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -24,8 +25,9 @@ type ClientOptions struct {
 	ConnectTo []ConnectTo
 
 	// RootCAs replaces the system roots for server certificates (tests).
-	// Nil means the system pool, which on Linux honours SSL_CERT_FILE and
-	// SSL_CERT_DIR.
+	// Nil means the system roots, which on Linux and the other unix systems
+	// honour SSL_CERT_FILE and SSL_CERT_DIR as crypto/x509 does but are read
+	// lazily (see PrewarmSystemRoots).
 	RootCAs *x509.CertPool
 
 	// Proxy picks the proxy for a request; nil means
@@ -83,6 +85,14 @@ func DefaultUserAgent() string {
 //   - HTTP/2 is negotiated over TLS when the server offers it.
 //   - User-Agent: opts.UserAgent (default DefaultUserAgent()) unless the
 //     request sets one.
+//   - System roots (opts.RootCAs nil) on Linux and the other unix systems:
+//     the same files and the same trust as crypto/x509's system pool, but
+//     the first handshake reads only the bundle file, indexes it by
+//     subject, and parses only the roots that may have issued the server's
+//     chain; the certificate directories are read only when the bundle
+//     cannot verify a chain. HTTPS requests to an IP-address host use a
+//     transport of their own, one per address (crypto/tls does not tell
+//     the verifier the address).
 func NewClient(opts ClientOptions) *http.Client {
 	if opts.DialTimeout <= 0 {
 		opts.DialTimeout = DefaultDialTimeout
@@ -100,10 +110,16 @@ func NewClient(opts ClientOptions) *http.Client {
 		opts.UserAgent = DefaultUserAgent()
 	}
 	dialer := &net.Dialer{Timeout: opts.DialTimeout, KeepAlive: 30 * time.Second}
-	newTransport := func() *http.Transport {
+	tlsConfig := func(ipHost string) *tls.Config {
+		if opts.RootCAs != nil {
+			return &tls.Config{RootCAs: opts.RootCAs, MinVersion: tls.VersionTLS12}
+		}
+		return systemRootsConfig(ipHost)
+	}
+	newTransport := func(ipHost string) *http.Transport {
 		return &http.Transport{
 			DialContext:           dialer.DialContext,
-			TLSClientConfig:       &tls.Config{RootCAs: opts.RootCAs, MinVersion: tls.VersionTLS12},
+			TLSClientConfig:       tlsConfig(ipHost),
 			TLSHandshakeTimeout:   opts.TLSHandshakeTimeout,
 			ResponseHeaderTimeout: opts.ResponseHeaderTimeout,
 			ExpectContinueTimeout: 1 * time.Second,
@@ -114,11 +130,14 @@ func NewClient(opts ClientOptions) *http.Client {
 		}
 	}
 	rt := &roundTripper{userAgent: opts.UserAgent, rules: append([]ConnectTo(nil), opts.ConnectTo...)}
-	rt.proxied = newTransport()
-	rt.proxied.Proxy = opts.Proxy
-	if len(rt.rules) > 0 {
-		rt.direct = newTransport()
-		rt.direct.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+	newProxied := func(ipHost string) *http.Transport {
+		t := newTransport(ipHost)
+		t.Proxy = opts.Proxy
+		return t
+	}
+	newDirect := func(ipHost string) *http.Transport {
+		t := newTransport(ipHost)
+		t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, port, err := net.SplitHostPort(addr)
 			if err == nil {
 				if r, ok := lookupConnectTo(rt.rules, host, port); ok {
@@ -127,8 +146,30 @@ func NewClient(opts ClientOptions) *http.Client {
 			}
 			return dialer.DialContext(ctx, network, addr)
 		}
+		return t
+	}
+	rt.proxied = newProxied("")
+	if len(rt.rules) > 0 {
+		rt.direct = newDirect("")
+	}
+	if opts.RootCAs == nil && lazySystemRoots {
+		rt.forIP = func(direct bool, ipHost string) *http.Transport {
+			if direct {
+				return newDirect(ipHost)
+			}
+			return newProxied(ipHost)
+		}
 	}
 	return &http.Client{Transport: rt, CheckRedirect: checkRedirect}
+}
+
+// maxIPTransports bounds roundTripper.byIP; past it, one is dropped.
+const maxIPTransports = 64
+
+// ipKey names a transport for HTTPS requests to one IP-address host.
+type ipKey struct {
+	direct bool
+	host   string // as verified: an IPv6 address in brackets
 }
 
 // roundTripper adds the default User-Agent and routes requests that match a
@@ -138,6 +179,14 @@ type roundTripper struct {
 	rules     []ConnectTo
 	proxied   *http.Transport // environment proxies, plain dialing
 	direct    *http.Transport // no proxy, dials connect-to targets; nil without rules
+
+	// forIP, when not nil, makes a transport like proxied (direct false) or
+	// direct that verifies servers that sent no SNI as ipHost: the system
+	// roots' verifier learns the host from the connection's SNI, which
+	// crypto/tls leaves empty for an IP address. byIP caches them.
+	forIP func(direct bool, ipHost string) *http.Transport
+	ipMu  sync.Mutex
+	byIP  map[ipKey]*http.Transport
 }
 
 func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -152,6 +201,11 @@ func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			next = t.direct
 		}
 	}
+	if t.forIP != nil && req.URL != nil && strings.EqualFold(req.URL.Scheme, "https") {
+		if name, ok := tlsHostForIP(req.URL.Hostname()); ok {
+			next = t.ipTransport(ipKey{direct: next == t.direct, host: name})
+		}
+	}
 	resp, err := next.RoundTrip(req)
 	if resp != nil {
 		resp.Request = orig // the caller's request, not our clone
@@ -159,12 +213,40 @@ func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// CloseIdleConnections lets http.Client.CloseIdleConnections reach both
-// transports.
+// ipTransport returns the transport for HTTPS requests to one IP-address
+// host, making it on first use.
+func (t *roundTripper) ipTransport(k ipKey) *http.Transport {
+	t.ipMu.Lock()
+	defer t.ipMu.Unlock()
+	if tr, ok := t.byIP[k]; ok {
+		return tr
+	}
+	if t.byIP == nil {
+		t.byIP = make(map[ipKey]*http.Transport)
+	}
+	if len(t.byIP) >= maxIPTransports {
+		for old, tr := range t.byIP { // any one; its requests in flight finish
+			tr.CloseIdleConnections()
+			delete(t.byIP, old)
+			break
+		}
+	}
+	tr := t.forIP(k.direct, k.host)
+	t.byIP[k] = tr
+	return tr
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach every
+// transport.
 func (t *roundTripper) CloseIdleConnections() {
 	t.proxied.CloseIdleConnections()
 	if t.direct != nil {
 		t.direct.CloseIdleConnections()
+	}
+	t.ipMu.Lock()
+	defer t.ipMu.Unlock()
+	for _, tr := range t.byIP {
+		tr.CloseIdleConnections()
 	}
 }
 

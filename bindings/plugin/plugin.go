@@ -204,6 +204,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 	id := DefaultID(path)
 	p := &Plugin{ID: id, File: b.File, Inputs: b.Inputs, host: h, idHolder: &id}
 	p.prefetch = startPrefetch(h, path)
+	b.Precompile() // beside installing the bindings below
 	p.rt = jsrt.New(jsrt.Options{
 		Timeout:     h.Timeout,
 		CallTimeout: h.CallTimeout,

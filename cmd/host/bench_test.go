@@ -71,6 +71,8 @@ var cmdEnvProfile string
 // BenchmarkProcessRunOnce runs the real binary, `host run --once` of the
 // token plugin, as a whole process against the loopback stand-in with the
 // real Secret Service. It reports the median as median-ms. Target: <= 40 ms.
+// HOST_BENCH_TRACE=file appends each run's trace (see trace in session.go)
+// to file; HOST_BENCH_BIN runs another binary (see builtHost).
 func BenchmarkProcessRunOnce(b *testing.B) {
 	srv := newStandin(scriptToken)
 	defer srv.Close()
@@ -86,6 +88,9 @@ func BenchmarkProcessRunOnce(b *testing.B) {
 			"--connect-to", "api.myservice.com:443:127.0.0.1:" + portOf(srv.Addr()), plugin}, extra...)
 		cmd := exec.Command(bin, args...)
 		cmd.Env = env
+		if os.Getenv("HOST_BENCH_TRACE") != "" {
+			cmd.Env = append(cmd.Env, "HOST_TRACE=1", "HOST_TRACE_T0="+strconv.FormatInt(time.Now().UnixNano(), 10))
+		}
 		if cmdEnvProfile != "" {
 			cmd.Env = append(cmd.Env, "HOST_CPUPROFILE="+cmdEnvProfile)
 		}

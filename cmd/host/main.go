@@ -6,13 +6,13 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 
+	"host/bindings/fetch"
 	"host/bindings/secrets"
 	"host/jsrt"
 )
@@ -22,6 +22,7 @@ func main() {
 }
 
 func mainExit() ExitCode {
+	trace("main")
 	// HOST_CPUPROFILE=file writes a CPU profile of this run (a development
 	// aid for the start-up and reload numbers).
 	if path := os.Getenv("HOST_CPUPROFILE"); path != "" {
@@ -40,18 +41,22 @@ func mainExit() ExitCode {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(1 << 30)
 	}
+	// Signals first: starting the helpers below first can leave this
+	// goroutine waiting for a P behind them.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	io := Std(ctx.Done())
 	// One helper goroutine (more would compete with the main one on a
 	// two-core machine) prepares what the plugin needs soon: the bindings'
-	// built-in JS, needed at load, then the system's trusted certificates
-	// (~20 ms: Go parses every file in /etc/ssl/certs), needed by the first
-	// HTTPS request.
+	// built-in JS, needed at load, then the index of the system's trusted
+	// roots (reading the bundle file, parsing no certificate), needed by
+	// the first HTTPS handshake.
 	go func() {
 		jsrt.PrecompileAll()
-		_, _ = x509.SystemCertPool()
+		fetch.PrewarmSystemRoots()
 	}()
 	// Connecting to the session bus is mostly waiting; do it meanwhile.
 	go secrets.Prewarm()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return Run(ctx, os.Args[1:], Std(ctx.Done()))
+	trace("pre-run")
+	return Run(ctx, os.Args[1:], io)
 }
