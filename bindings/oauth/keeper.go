@@ -155,9 +155,12 @@ func (k *Keeper) remember(t *Token) {
 // save.
 func (k *Keeper) refreshLocked(ctx context.Context, s *secrets.Scoped) (*Token, error) {
 	if k.LockPath != "" {
-		unlock, err := lockFile(ctx, k.LockPath)
+		unlock, err := secrets.LockFile(ctx, k.LockPath)
 		if err != nil {
-			return nil, err
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("oauth: waiting for another host process to finish refreshing: %w", ctx.Err())
+			}
+			return nil, fmt.Errorf("oauth: refresh: %w", err)
 		}
 		defer unlock()
 	}

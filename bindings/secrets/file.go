@@ -263,21 +263,12 @@ func (f *File) locked(ctx context.Context, exclusive bool, fn func() error) erro
 	if f.lock == nil {
 		return fmt.Errorf("secrets file %s: closed", f.path)
 	}
-	wait := time.Millisecond
-	for {
-		ok, err := tryLock(f.lock, exclusive)
-		if err != nil {
-			return fmt.Errorf("secrets file: locking %s.lock: %w", f.path, err)
+	if err := waitLock(ctx, f.lock, exclusive); err != nil {
+		var held *errLockHeld
+		if errors.As(err, &held) {
+			return fmt.Errorf("secrets file %s: another process holds its lock: %w", f.path, held.err)
 		}
-		if ok {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("secrets file %s: another process holds its lock: %w", f.path, ctx.Err())
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 50*time.Millisecond)
+		return fmt.Errorf("secrets file: locking %s.lock: %w", f.path, err)
 	}
 	defer func() { _ = unlock(f.lock) }()
 	return fn()

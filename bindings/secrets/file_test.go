@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"host/bindings/secrets"
 	"host/jsrt"
@@ -372,5 +373,39 @@ func BenchmarkOpenFile(b *testing.B) {
 			b.Fatal(err)
 		}
 		f.Close()
+	}
+}
+
+// LockFile excludes every other holder of the same path (each call opens
+// its own file, as another process would) until released, and gives up
+// when ctx ends.
+func TestLockFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "locks", "refresh.lock")
+	release, err := secrets.LockFile(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := secrets.LockFile(ctx, path); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second LockFile while held: %v, want the deadline", err)
+	}
+	got := make(chan error, 1)
+	go func() {
+		r, err := secrets.LockFile(t.Context(), path)
+		if err == nil {
+			r()
+		}
+		got <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	release()
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a waiting LockFile did not get the lock after release")
 	}
 }
