@@ -70,6 +70,16 @@ type Runtime struct {
 	depth       int
 	interrupted atomic.Bool
 
+	// gate orders interrupts against the start and end of entries, so an
+	// interrupt only ever stops the entry it was meant for: the watchdog's
+	// (seq identifies the outer entry it watches) and Do's (current is the
+	// Do whose fn is running). An interrupt that arrives just after its
+	// entry ended is cleared when the next one starts.
+	gate    sync.Mutex
+	seq     uint64 // of the outer entry running; 0 between entries
+	seqNext uint64
+	current *doJob
+
 	// intr is closed (and replaced) whenever a script is interrupted, so
 	// Awaits whose promise chain that script was part of stop waiting.
 	intrMu   sync.Mutex
@@ -148,17 +158,34 @@ func (r *Runtime) Post(fn func(vm *goja.Runtime)) bool {
 	})
 }
 
+// doJob is one Do call's fn on its way through the loop.
+type doJob struct{ cancelled bool }
+
 // Do runs fn on the loop goroutine and waits for it. Exceptions come back as
 // *JSError with TypeScript positions. A script running longer than
 // Options.Timeout is interrupted. When ctx ends first, Do returns ctx's
-// error and interrupts the script.
+// error: fn is interrupted if it is running, and skipped if it has not
+// started. (Only fn: other callers' work on the loop is left alone.)
 func (r *Runtime) Do(ctx context.Context, fn func(vm *goja.Runtime) error) error {
 	if r.closed.Load() {
 		return ErrClosed
 	}
 	done := make(chan error, 1)
+	job := &doJob{}
 	ok := r.loop.RunOnLoop(func(vm *goja.Runtime) {
-		done <- r.enter(func() error { return fn(vm) })
+		r.gate.Lock()
+		if job.cancelled {
+			r.gate.Unlock()
+			done <- context.Cause(ctx)
+			return
+		}
+		r.current = job
+		r.gate.Unlock()
+		err := r.enter(func() error { return fn(vm) })
+		r.gate.Lock()
+		r.current = nil
+		r.gate.Unlock()
+		done <- err
 	})
 	if !ok {
 		return ErrClosed
@@ -167,7 +194,13 @@ func (r *Runtime) Do(ctx context.Context, fn func(vm *goja.Runtime) error) error
 	case err := <-done:
 		return err
 	case <-ctx.Done():
-		r.vm.Interrupt(fmt.Errorf("interrupted: %w", context.Cause(ctx)))
+		r.gate.Lock()
+		if r.current == job {
+			r.vm.Interrupt(fmt.Errorf("interrupted: %w", context.Cause(ctx)))
+		} else {
+			job.cancelled = true
+		}
+		r.gate.Unlock()
 		select {
 		case err := <-done:
 			if err != nil {
@@ -361,11 +394,25 @@ func safeWork(ctx context.Context, work func(ctx context.Context) (any, error)) 
 // reported afterwards.
 func (r *Runtime) enter(fn func() error) (err error) {
 	vm := r.vm
+	if r.depth == 0 && r.closed.Load() {
+		return ErrClosed // Close interrupted what ran; nothing starts after it
+	}
 	r.depth++
 	outer := r.depth == 1
 	var watchdog *time.Timer
 	if outer {
+		r.gate.Lock()
+		vm.ClearInterrupt() // one that arrived after its own entry ended
+		r.seqNext++
+		seq := r.seqNext
+		r.seq = seq
+		r.gate.Unlock()
 		watchdog = time.AfterFunc(r.opts.Timeout, func() {
+			r.gate.Lock()
+			defer r.gate.Unlock()
+			if r.seq != seq {
+				return // that entry has ended
+			}
 			r.interrupted.Store(true)
 			vm.Interrupt(fmt.Errorf("script ran longer than %s and was stopped (an infinite loop?)", r.opts.Timeout))
 		})
@@ -386,7 +433,10 @@ func (r *Runtime) enter(fn func() error) (err error) {
 		r.depth--
 		if outer {
 			watchdog.Stop()
+			r.gate.Lock()
+			r.seq = 0
 			vm.ClearInterrupt()
+			r.gate.Unlock()
 			if r.interrupted.Swap(false) {
 				if je, ok := AsJSError(err); ok && je.Interrupted() && r.awaiting.Load() > 0 {
 					// The Awaits in progress get the error; nobody else

@@ -3,6 +3,7 @@ package jsrt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -667,4 +668,70 @@ func TestPrecompiledBundle(t *testing.T) {
 	if err := rt.RunBundle(context.Background(), bad); err == nil || !strings.Contains(err.Error(), "bad.js") {
 		t.Fatalf("RunBundle of a program goja rejects: %v", err)
 	}
+}
+
+// When a Do's ctx ends while another caller's script runs, that script is
+// not interrupted; the cancelled fn never runs. Awaits in flight all settle.
+func TestDoCancelStopsOnlyItsOwnWork(t *testing.T) {
+	rt := New(Options{})
+	defer rt.Close()
+	ctx := context.Background()
+	if err := rt.Do(ctx, func(vm *goja.Runtime) error {
+		_, err := vm.RunString(`
+			globalThis.busy = (ms) => { const end = Date.now() + ms; let n = 0; while (Date.now() < end) n++; return n > 0; };
+			globalThis.later = async (x) => { await null; return x * 2; };`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	busyDone := make(chan error, 1)
+	go func() {
+		busyDone <- rt.Do(ctx, func(vm *goja.Runtime) error {
+			_, err := vm.RunString(`busy(150)`)
+			return err
+		})
+	}()
+	time.Sleep(20 * time.Millisecond) // busy is running
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	ran := false
+	if err := rt.Do(short, func(vm *goja.Runtime) error { ran = true; return nil }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("queued Do whose ctx ended: %v", err)
+	}
+	if err := <-busyDone; err != nil {
+		t.Errorf("the running script was interrupted by another caller's deadline: %v", err)
+	}
+	_ = rt.Do(ctx, func(*goja.Runtime) error { return nil })
+	if ran {
+		t.Error("a Do whose ctx ended before it started ran anyway")
+	}
+
+	// Many Awaits of async work while short-deadline Dos come and go.
+	var wg sync.WaitGroup
+	for i := range 200 {
+		wg.Go(func() {
+			if i%10 == 0 {
+				c, cancel := context.WithTimeout(ctx, time.Millisecond)
+				defer cancel()
+				_ = rt.Do(c, func(vm *goja.Runtime) error { _, err := vm.RunString(`busy(2)`); return err })
+				return
+			}
+			c, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			v, err := rt.Await(c, func(vm *goja.Runtime) (goja.Value, error) {
+				return vm.RunString(fmt.Sprintf("later(%d)", i))
+			})
+			if err != nil {
+				t.Errorf("Await %d: %v", i, err)
+				return
+			}
+			_ = rt.Do(ctx, func(*goja.Runtime) error {
+				if v.ToInteger() != int64(2*i) {
+					t.Errorf("Await %d = %v", i, v)
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
 }
