@@ -119,6 +119,25 @@ func Open(path string) (*DB, error) {
 			"check that the data directory is writable by this user")
 	}
 
+	// Opening can meet SQLITE_BUSY without SQLite's busy handler waiting:
+	// another process is switching the new file to WAL or recovering its
+	// WAL. Retry for as long as a write would wait.
+	deadline := time.Now().Add(BusyTimeout)
+	wait := 5 * time.Millisecond
+	for {
+		d, err := openOnce(abs)
+		if err == nil {
+			return d, nil
+		}
+		if !errors.Is(err, ErrBusy) || time.Now().Add(wait).After(deadline) {
+			return nil, err
+		}
+		time.Sleep(wait)
+		wait = min(2*wait, 100*time.Millisecond)
+	}
+}
+
+func openOnce(abs string) (*DB, error) {
 	db, err := sql.Open("sqlite", dsn(abs))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)

@@ -352,19 +352,15 @@ func TestConcurrentGoroutines(t *testing.T) {
 	}
 }
 
-// TestTwoProcesses runs this test binary twice at once as TestHelperProcess;
-// each writes 1,000 keys to the same plugin in the same (new) file.
-func TestTwoProcesses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("spawns processes")
-	}
-	const perProcess = 1000
-	path := filepath.Join(t.TempDir(), "shared.db")
+// writeFromProcesses runs this test binary once per name, all at once, as
+// TestHelperProcess: each opens path and writes n keys named after it.
+func writeFromProcesses(t *testing.T, path string, n int, names ...string) {
+	t.Helper()
 	var cmds []*exec.Cmd
 	var outs []*strings.Builder
-	for _, name := range []string{"p1", "p2"} {
+	for _, name := range names {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "STORE_HELPER_DB="+path, "STORE_HELPER_NAME="+name, fmt.Sprintf("STORE_HELPER_N=%d", perProcess))
+		cmd.Env = append(os.Environ(), "STORE_HELPER_DB="+path, "STORE_HELPER_NAME="+name, fmt.Sprintf("STORE_HELPER_N=%d", n))
 		out := &strings.Builder{}
 		cmd.Stdout, cmd.Stderr = out, out
 		if err := cmd.Start(); err != nil {
@@ -374,9 +370,43 @@ func TestTwoProcesses(t *testing.T) {
 	}
 	for i, cmd := range cmds {
 		if err := cmd.Wait(); err != nil {
-			t.Errorf("helper %d: %v\n%s", i+1, err, outs[i])
+			t.Errorf("helper %s: %v\n%s", names[i], err, outs[i])
 		}
 	}
+}
+
+// Processes that open a new store file at the same moment all get in (the
+// first one's switch to WAL can make the others' open fail with
+// SQLITE_BUSY without SQLite waiting) and every write of theirs lands.
+func TestProcessesOpenANewStoreAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	names := []string{"a", "b", "c", "d", "e", "f"}
+	for round := range 3 {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("new-%d.db", round))
+		writeFromProcesses(t, path, 20, names...)
+		db, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, err := db.Plugin("shared").Keys(context.Background())
+		db.Close()
+		if err != nil || len(keys) != 20*len(names) {
+			t.Fatalf("round %d: %d keys, %v; want %d", round, len(keys), err, 20*len(names))
+		}
+	}
+}
+
+// TestTwoProcesses runs this test binary twice at once as TestHelperProcess;
+// each writes 1,000 keys to the same plugin in the same (new) file.
+func TestTwoProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	const perProcess = 1000
+	path := filepath.Join(t.TempDir(), "shared.db")
+	writeFromProcesses(t, path, perProcess, "p1", "p2")
 
 	db, err := Open(path)
 	if err != nil {
