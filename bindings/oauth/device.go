@@ -17,6 +17,23 @@ import (
 // deviceGrantType is RFC 8628's grant_type for polling.
 const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
 
+// DeviceUI is what Device shows the user while the device login runs.
+type DeviceUI struct {
+	// Code is called once, before polling starts, with what to show: the
+	// code, where to enter it, that URL with the code filled in when the
+	// provider gives one, and how long the code lasts.
+	Code func(userCode, verificationURI, verificationURIComplete string, expiresIn time.Duration)
+	// Retrying is called after a poll that failed on the way, with the
+	// failure and the wait before the next poll.
+	Retrying func(err error, next time.Duration)
+}
+
+func (ui DeviceUI) retrying(err error, next time.Duration) {
+	if ui.Retrying != nil {
+		ui.Retrying(err, next)
+	}
+}
+
 // maxPollBackoff caps the wait between polls after transient failures, in
 // pollUnits (seconds).
 const maxPollBackoff = 60
@@ -45,16 +62,18 @@ var pollUnit = time.Second
 // 429 without an OAuth error) does not end the login: the user may be
 // approving on their phone while the laptop's Wi-Fi hiccups. Polling goes
 // on at twice the interval each time (RFC 8628 3.5), at most once a
-// minute, and when the code expires during such failures the error is the
-// last failure, which is what the user needs to fix.
+// minute, with ui.Retrying told; when the code expires during such
+// failures the error is the last failure, which is what the user needs to
+// fix.
 //
-// onCode runs on the calling goroutine before polling starts; it must not
-// block for long. Errors are as for Flow.Wait. Safe for concurrent use.
+// ui's functions run on the calling goroutine and must not block for
+// long; either may be nil. Errors are as for Flow.Wait. Safe for
+// concurrent use.
 //
 // Polling is written here rather than with x/oauth2's DeviceAccessToken
 // to report expiry and denial as typed errors and to keep the interval
 // under the package's control.
-func Device(ctx context.Context, cfg Config, client *http.Client, onCode func(userCode, verificationURI, verificationURIComplete string, expiresIn time.Duration)) (*Token, error) {
+func Device(ctx context.Context, cfg Config, client *http.Client, ui DeviceUI) (*Token, error) {
 	if err := cfg.validate("deviceAuthorizationUrl"); err != nil {
 		return nil, err
 	}
@@ -72,8 +91,8 @@ func Device(ctx context.Context, cfg Config, client *http.Client, onCode func(us
 	if !da.Expiry.IsZero() {
 		left = time.Until(da.Expiry)
 	}
-	if onCode != nil {
-		onCode(da.UserCode, da.VerificationURI, da.VerificationURIComplete, left)
+	if ui.Code != nil {
+		ui.Code(da.UserCode, da.VerificationURI, da.VerificationURIComplete, left)
 	}
 	interval := da.Interval
 	if interval <= 0 || interval > 300 {
@@ -110,12 +129,14 @@ func Device(ctx context.Context, cfg Config, client *http.Client, onCode func(us
 			failing = te.err
 			backoff = min(max(backoff*2, interval*2), maxPollBackoff)
 			wait = backoff
+			ui.retrying(failing, time.Duration(wait)*pollUnit)
 		case t != nil:
 			return t, nil
 		case perr.Code == "" && (perr.Status >= 500 || perr.Status == http.StatusTooManyRequests):
-			failing = providerErr(perr)
+			failing = mapErr(StageDevicePoll, cfg.TokenURL, fmt.Errorf("it answered HTTP %d without an OAuth error", perr.Status))
 			backoff = min(max(backoff*2, interval*2), maxPollBackoff)
 			wait = backoff
+			ui.retrying(failing, time.Duration(wait)*pollUnit)
 		case perr.Code == "authorization_pending":
 			failing, backoff = nil, 0
 		case perr.Code == "slow_down":

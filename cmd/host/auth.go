@@ -90,12 +90,21 @@ func loginOAuth(ctx context.Context, o *runOptions, p *plugin.Plugin, s *plugin.
 		if cfg.DeviceAuthorizationURL == "" {
 			return usagef("--device: plugin %s declares no auth.deviceAuthorizationUrl; log in with the browser instead", p.ID)
 		}
-		tok, err = oauth.Device(lctx, cfg, client, func(code, uri, complete string, expires time.Duration) {
-			fmt.Fprintf(errOut, "To log in to %s, open %s and enter the code:\n\n    %s\n\n", p.Name, uri, code)
-			if complete != "" && !o.Auth.NoBrowser {
-				_ = o.IO.browser()(complete)
-			}
-			fmt.Fprintf(errOut, "Waiting for you to approve (the code expires in %s)...\n", expires.Round(time.Second))
+		tok, err = oauth.Device(lctx, cfg, client, oauth.DeviceUI{
+			Code: func(code, uri, complete string, expires time.Duration) {
+				fmt.Fprintf(errOut, "To log in to %s, open %s and enter the code:\n\n    %s\n\n", p.Name, uri, code)
+				if complete != "" && !o.Auth.NoBrowser {
+					_ = o.IO.browser()(complete)
+				}
+				fmt.Fprintf(errOut, "Waiting for you to approve (the code expires in %s)...\n", expires.Round(time.Second))
+			},
+			Retrying: func(err error, next time.Duration) {
+				why := err.Error()
+				if ee := (*oauth.EndpointError)(nil); errors.As(err, &ee) {
+					why = fmt.Sprintf("%s: %v", ee.URL, ee.Err)
+				}
+				fmt.Fprintf(errOut, "Could not check the login (%s); still waiting, next try in %s.\n", o.IO.Masker.Mask(why), next.Round(time.Second))
+			},
 		})
 	} else {
 		tok, err = browserLogin(lctx, o, p, cfg)

@@ -43,6 +43,8 @@ func cmdOAuthProvider(ts *testscript.TestScript, neg bool, args []string) {
 				o.ExpiresIn, _ = strconv.Atoi(v)
 			case "token_status":
 				o.TokenStatus, _ = strconv.Atoi(v)
+			case "device_unavailable":
+				o.DeviceUnavailable, _ = strconv.Atoi(v)
 			default:
 				ts.Fatalf("oauthprovider: unknown option %q", k)
 			}

@@ -75,9 +75,10 @@ type Options struct {
 	DevicePending   int  // authorization_pending answers before approval (after the slow_downs)
 	DeviceSlowDown  int  // slow_down answers first
 	DeviceDeny      bool // access_denied instead of approval
-	// DeviceDrop device polls first have their connection closed without
-	// an answer, then DeviceUnavailable more get a bare 503 (no OAuth
-	// error): the transient failures a client must poll through.
+	// The next DeviceDrop device polls (counted from when the options were
+	// set) have their connection closed without an answer, then
+	// DeviceUnavailable more get a bare 503 (no OAuth error): the
+	// transient failures a client must poll through.
 	DeviceDrop        int
 	DeviceUnavailable int
 }
@@ -98,6 +99,7 @@ type Provider struct {
 	exchanges   atomic.Int64
 	refreshes   atomic.Int64
 	devicePolls atomic.Int64
+	pollsBefore int64 // devicePolls when the options were last set (under mu)
 
 	browserOnce sync.Once
 	browser     *http.Client
@@ -157,6 +159,7 @@ func (p *Provider) Update(fn func(o *Options)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	fn(&p.opts)
+	p.pollsBefore = p.devicePolls.Load()
 }
 
 // Addr is 127.0.0.1:port, the target for --connect-to.
@@ -323,6 +326,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	defer func() { p.tokenNanos.Add(int64(time.Since(start))) }()
 	p.mu.Lock()
 	opts := p.opts
+	pollsBefore := p.pollsBefore
 	p.mu.Unlock()
 	if opts.TokenDelay > 0 {
 		time.Sleep(opts.TokenDelay)
@@ -338,7 +342,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	case "refresh_token":
 		p.refreshes.Add(1)
 	case "urn:ietf:params:oauth:grant-type:device_code":
-		switch n := int(p.devicePolls.Add(1)); {
+		switch n := int(p.devicePolls.Add(1) - pollsBefore); {
 		case n <= opts.DeviceDrop:
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 				conn.Close()
