@@ -175,6 +175,40 @@ func OpenFile(path string, passphrase []byte) (*File, error) {
 	return f, nil
 }
 
+// ChangePassphrase re-encrypts every secret under a key derived from
+// newPassphrase (with a fresh salt), under the exclusive lock and with the
+// file's atomic replace: a crash leaves the old file, readable with the
+// old passphrase, or the new one. Other processes that still hold the old
+// passphrase get ErrWrongPassphrase on their next call.
+func (f *File) ChangePassphrase(ctx context.Context, newPassphrase []byte) error {
+	if len(newPassphrase) == 0 {
+		return errors.New("secrets file: the new passphrase is empty")
+	}
+	return f.locked(ctx, true, func() error {
+		items, err := f.readLocked()
+		if err != nil {
+			return err
+		}
+		old, oldParams := f.pass, f.params
+		f.pass = bytes.Clone(newPassphrase)
+		if _, err := rand.Read(f.params.salt[:]); err != nil {
+			f.pass = old
+			return err
+		}
+		f.params.time, f.params.memory, f.params.threads = kdfTime, kdfMemory, kdfThreads
+		f.derive()
+		if err := f.writeLocked(items); err != nil {
+			// The file still has the old key: go back to it.
+			clear(f.pass)
+			f.pass, f.params = old, oldParams
+			f.derive()
+			return err
+		}
+		clear(old)
+		return nil
+	})
+}
+
 // Name returns "file".
 func (f *File) Name() string { return "file" }
 

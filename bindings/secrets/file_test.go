@@ -409,3 +409,53 @@ func TestLockFile(t *testing.T) {
 		t.Fatal("a waiting LockFile did not get the lock after release")
 	}
 }
+
+// ChangePassphrase keeps every secret, locks out the old passphrase (also
+// for a handle another process opened with it), and a crash before the
+// new file replaces the old leaves the old one, readable as before.
+func TestFileChangePassphrase(t *testing.T) {
+	const newPass = "fake-passphrase-2"
+	path := filepath.Join(t.TempDir(), secrets.FileName)
+	ctx := context.Background()
+	f := openFile(t, path, fakePassphrase)
+	for _, k := range []string{"token", "api_key"} {
+		if err := f.Set(ctx, "host:a", k, fileValue+"-"+k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := openFile(t, path, fakePassphrase) // another process, old passphrase
+
+	// A crash between writing the new file and the rename: nothing changes.
+	secrets.SetTestHookBeforeRename(func(string) { panic("crash") })
+	func() {
+		defer func() { _ = recover() }()
+		_ = f.ChangePassphrase(ctx, []byte(newPass))
+	}()
+	secrets.SetTestHookBeforeRename(nil)
+	if got, err := other.Get(ctx, "host:a", "token"); err != nil || got != fileValue+"-token" {
+		t.Fatalf("after a crashed change the old passphrase no longer reads: %q, %v", got, err)
+	}
+
+	f = openFile(t, path, fakePassphrase)
+	if err := f.ChangePassphrase(ctx, []byte(newPass)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.Get(ctx, "host:a", "api_key"); err != nil || got != fileValue+"-api_key" {
+		t.Errorf("the changing handle reads %q, %v", got, err)
+	}
+	if _, err := other.Get(ctx, "host:a", "token"); !errors.Is(err, secrets.ErrWrongPassphrase) {
+		t.Errorf("a handle with the old passphrase: %v, want ErrWrongPassphrase", err)
+	}
+	if _, err := secrets.OpenFile(path, []byte(fakePassphrase)); !errors.Is(err, secrets.ErrWrongPassphrase) {
+		t.Errorf("reopening with the old passphrase: %v, want ErrWrongPassphrase", err)
+	}
+	g := openFile(t, path, newPass)
+	for _, k := range []string{"token", "api_key"} {
+		if got, err := g.Get(ctx, "host:a", k); err != nil || got != fileValue+"-"+k {
+			t.Errorf("%s with the new passphrase: %q, %v", k, got, err)
+		}
+	}
+	if err := g.ChangePassphrase(ctx, nil); err == nil {
+		t.Error("an empty new passphrase was accepted")
+	}
+}

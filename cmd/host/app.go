@@ -96,6 +96,7 @@ Usage:
                                 log in again, show what is set (never values), or forget the secrets
   host config show PLUGIN.ts    show the configuration (secret fields only as set/unset)
   host doctor                   check the secret backend, the data dir and the known plugins
+  host secrets passphrase       change the encrypted secrets file's passphrase
   host init [DIR]               start a plugin: plugin.ts, host.d.ts, tsconfig.json
   host types [-o FILE] [--no-dom]
                                 print the TypeScript declarations plugins see
@@ -115,15 +116,16 @@ type command struct {
 
 // commands is the CLI's whole command table.
 var commands = map[string]command{
-	"run":    {runCmd, runUsage},
-	"call":   {callCmd, callUsage},
-	"tools":  {toolsCmd, toolsUsage},
-	"auth":   {authCmd, authUsage},
-	"config": {configCmd, configUsage},
-	"doctor": {doctorCmd, doctorUsage},
-	"types":  {typesCmd, typesUsage},
-	"init":   {initCmd, initUsage},
-	"demo":   {demoCmd, demoUsage},
+	"run":     {runCmd, runUsage},
+	"call":    {callCmd, callUsage},
+	"tools":   {toolsCmd, toolsUsage},
+	"auth":    {authCmd, authUsage},
+	"config":  {configCmd, configUsage},
+	"doctor":  {doctorCmd, doctorUsage},
+	"secrets": {secretsCmd, secretsUsage},
+	"types":   {typesCmd, typesUsage},
+	"init":    {initCmd, initUsage},
+	"demo":    {demoCmd, demoUsage},
 }
 
 func firstArg(args []string) string {

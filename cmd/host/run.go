@@ -53,7 +53,9 @@ Environment:
                          log lines are shown (console.debug is debug)
   HOST_SECRETS           keyring or file, as --secrets
   HOST_SECRETS_PASSPHRASE  the encrypted file's passphrase
-  SSL_CERT_FILE          extra trusted CA certificates (PEM)
+  SSL_CERT_FILE, SSL_CERT_DIR
+                         the trusted CA certificates (PEM), as for any Go
+                         program: the bundle file and directories
   BROWSER                the command that opens the login URL
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY
 
