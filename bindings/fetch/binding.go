@@ -148,6 +148,7 @@ func (b *binding) native(vm *goja.Runtime) *goja.Object {
 		"slice":       b.slice,
 		"size":        b.size,
 		"multipart":   b.multipart,
+		"parseForm":   b.parseForm,
 		"ready":       b.ready,
 		"wait":        b.wait,
 		"text":        b.text,

@@ -78,7 +78,7 @@ func TestRequestClass(t *testing.T) {
 				`"Request: cannot use a Request whose body has already been read.",` +
 				`"Request.clone: Body has already been consumed.",` +
 				`"Body is unusable: Body has already been read",` +
-				`"Request.formData() is not supported by the host; read the body with text(), json() or arrayBuffer()."]`},
+				`"Request.formData: could not parse the body as FormData: its Content-Type is text/plain, not application/x-www-form-urlencoded or multipart/form-data"]`},
 	})
 }
 
@@ -143,6 +143,60 @@ func TestResponseClass(t *testing.T) {
 				`"TypeError: Response.json: the value cannot be converted to JSON.",` +
 				`"RangeError: Response.redirect: 200 is not a redirect status (301, 302, 303, 307 or 308).",` +
 				`"TypeError"]`},
+	})
+}
+
+// TestFormDataReaders: Request/Response formData() read urlencoded and
+// multipart bodies (what a FormData body sends comes back the same), and
+// refuse anything else with a TypeError that says why.
+func TestFormDataReaders(t *testing.T) {
+	rt := newRuntime(t, jsrt.Options{}, Options{})
+	const why = "could not parse the body as FormData: "
+	runCases(t, rt, "", []jsCase{
+		{"a FormData body round-trips", `
+			const f = new FormData();
+			f.append('a', '1');
+			f.append('a', 'zwei\r\nlines');
+			f.append('file', new File(['h\u00e9 \u20ac'], 'notes "1".txt', {type: 'text/markdown'}));
+			const req = new Request('https://example.com/', {method: 'POST', body: f});
+			const g = await req.formData();
+			const file = g.get('file');
+			return [g.getAll('a'), file instanceof File, file.name, file.type, await file.text(), req.bodyUsed];`,
+			`[["1","zwei\r\nlines"],true,"notes \"1\".txt","text/markdown","hé €",true]`},
+		{"urlencoded, as the URL standard parses it", `
+			const g = await new Response('a=1&b=x+y&&c=%E2%82%AC&d=%zz&a=2&e', {headers: {'content-type': 'application/x-www-form-urlencoded;charset=UTF-8'}}).formData();
+			return [...g];`,
+			`[["a","1"],["b","x y"],["c","€"],["d","%zz"],["a","2"],["e",""]]`},
+		{"a URLSearchParams body", `
+			const g = await new Response(new URLSearchParams({q: 'a b', n: '1'})).formData();
+			return [...g];`,
+			`[["q","a b"],["n","1"]]`},
+		{"multipart written by hand: a file without Content-Type is text/plain", `
+			const body = '--XYZ\r\nContent-Disposition: form-data; name="k"\r\n\r\nv\r\n' +
+				'--XYZ\r\nContent-Disposition: form-data; name="up"; filename="dir/a.bin"\r\n\r\nraw\r\n--XYZ--\r\n';
+			const g = await new Response(body, {headers: {'content-type': 'multipart/form-data; boundary=XYZ'}}).formData();
+			const up = g.get('up');
+			return [g.get('k'), up.name, up.type, await up.text()];`,
+			`["v","dir/a.bin","text/plain","raw"]`},
+		{"refusals", `
+			const out = [];
+			for (const r of [
+				new Response('a=1'),
+				Response.json({a: 1}),
+				new Response('x', {headers: {'content-type': 'multipart/form-data'}}),
+				new Response('just text', {headers: {'content-type': 'multipart/form-data; boundary=XYZ'}}),
+			]) {
+				try { await r.formData(); out.push('no error'); } catch (e) { out.push(e.constructor.name + ': ' + e.message); }
+			}
+			return out;`,
+			`["TypeError: Response.formData: ` + why + `its Content-Type is text/plain, not application/x-www-form-urlencoded or multipart/form-data",` +
+				`"TypeError: Response.formData: ` + why + `its Content-Type is application/json, not application/x-www-form-urlencoded or multipart/form-data",` +
+				`"TypeError: Response.formData: ` + why + `the multipart/form-data Content-Type has no boundary",` +
+				`"TypeError: Response.formData: ` + why + `no part starts with the boundary"]`},
+		{"no body, urlencoded type: empty", `
+			const g = await new Response(null, {headers: {'content-type': 'application/x-www-form-urlencoded'}}).formData();
+			return [...g];`,
+			`[]`},
 	})
 }
 

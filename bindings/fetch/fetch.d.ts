@@ -6,7 +6,7 @@
 // not load lib "dom" (else: "Duplicate identifier"); with the DOM lib present
 // its declarations cover everything here. Declares only what the host
 // implements: no body streams (Response.body, ReadableStream bodies), no
-// formData() readers, no cache/credentials/mode options.
+// cache/credentials/mode options.
 //
 // AbortSignal comes from the abort binding's declarations and
 // URLSearchParams from the web binding's.
@@ -90,6 +90,12 @@ interface Body {
   arrayBuffer(): Promise<ArrayBuffer>;
   bytes(): Promise<Uint8Array>;
   blob(): Promise<Blob>;
+  /**
+   * The body as FormData, for an application/x-www-form-urlencoded or
+   * multipart/form-data Content-Type; any other body rejects with a
+   * TypeError.
+   */
+  formData(): Promise<FormData>;
 }
 
 type RequestRedirect = "follow" | "manual" | "error";
@@ -125,6 +131,7 @@ declare class Request implements Body {
   arrayBuffer(): Promise<ArrayBuffer>;
   bytes(): Promise<Uint8Array>;
   blob(): Promise<Blob>;
+  formData(): Promise<FormData>;
   clone(): Request;
 }
 
@@ -152,6 +159,7 @@ declare class Response implements Body {
   arrayBuffer(): Promise<ArrayBuffer>;
   bytes(): Promise<Uint8Array>;
   blob(): Promise<Blob>;
+  formData(): Promise<FormData>;
   clone(): Response;
   static json(data: any, init?: ResponseInit): Response;
   static error(): Response;

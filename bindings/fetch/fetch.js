@@ -498,9 +498,16 @@
   const toJSON = (h) => (h === null ? JSON.parse("") : native.json(h));
   const toArrayBuffer = (h) => (h === null ? new ArrayBuffer(0) : native.arrayBuffer(h));
 
-  function formDataUnsupported(what) {
-    return Promise.reject(new TypeError(`${what}.formData() is not supported by the host; read the body with text(), json() or arrayBuffer().`));
-  }
+  // toFormData reads a body as FormData: urlencoded or multipart, as the
+  // body's Content-Type says (parsed in Go); anything else is a TypeError.
+  const toFormData = (type, who) => (h) => {
+    const form = new FormData();
+    for (const e of native.parseForm(h, type ?? "", who)) {
+      if (e.length === 2) form.append(e[0], e[1]);
+      else form.append(e[0], new File([blobFromHandle(e[1], e[3])], e[2], { type: e[3] }));
+    }
+    return form;
+  };
 
   // ---------------------------------------------------------------- Request
 
@@ -635,7 +642,7 @@
       const type = this.#p.headers.get("content-type") ?? "";
       return this.#p.body.read((h) => blobFromHandle(h ?? native.concat([]), type));
     }
-    formData() { return formDataUnsupported("Request"); }
+    formData() { return this.#p.body.read(toFormData(this.#p.headers.get("content-type"), "Request")); }
 
     clone() {
       if (this.#p.body.used) {
@@ -716,7 +723,7 @@
       const type = this.headers.get("content-type") ?? "";
       return this.#body.read((h) => blobFromHandle(h ?? native.concat([]), type));
     }
-    formData() { return formDataUnsupported("Response"); }
+    formData() { return this.#body.read(toFormData(this.headers.get("content-type"), "Response")); }
 
     clone() {
       if (this.#body.used) {
