@@ -32,8 +32,9 @@ const Masked = "***"
 //     `Authorization: Basic base64(user:secret)` header; the whole base64
 //     token containing the secret is masked;
 //   - URL-encoded (Go's QueryEscape and PathEscape, JS encodeURIComponent
-//     and encodeURI; upper- and lower-case hex), also of the value's JSON
-//     form;
+//     and encodeURI; hex digits upper- or lower-case, and mixed within one
+//     value unless a stray "%" right before it joins its first characters
+//     into an escape), also of the value's JSON form;
 //   - JSON-escaped as Go's encoding/json and JS JSON.stringify write it,
 //     also twice (JSON inside a JSON string), with all non-ASCII as \uXXXX
 //     escapes (either hex case) and with "/" as "\/", as other encoders do;
@@ -45,9 +46,8 @@ const Masked = "***"
 // multi-line value (a PEM key) is also matched line by line, so output
 // split into lines hides it too. Values shorter than MinMaskLen bytes are
 // ignored. A match inside a longer word is masked too (over-masking is the
-// safe side); an encoding not listed (base64 of a URL-encoded form,
-// percent escapes mixing upper- and lower-case hex in one value, hex with
-// separators) is not recognised.
+// safe side); an encoding not listed (base64 of a URL-encoded form, hex
+// with separators) is not recognised.
 //
 // All methods are safe for concurrent use; a nil *Masker masks nothing.
 // Add precomputes every form, so Mask costs one pass over the text plus a
@@ -120,7 +120,7 @@ func (m *Masker) Mask(s string) string {
 		return s
 	}
 	for {
-		iv := mt.find(s, false)
+		iv := mt.findAnyCase(s, false)
 		if len(iv) == 0 {
 			return s
 		}
@@ -133,7 +133,7 @@ func (m *Masker) Mask(s string) string {
 // on disk.
 func (m *Masker) Contains(s string) bool {
 	mt := m.matcher()
-	return mt != nil && len(mt.find(s, true)) > 0
+	return mt != nil && len(mt.findAnyCase(s, true)) > 0
 }
 
 func (m *Masker) matcher() *matcher {
@@ -185,7 +185,13 @@ type matcher struct {
 func patternsOf(v string) []pattern {
 	var ps []pattern
 	for _, f := range textForms(v) {
-		ps = append(ps, pattern{s: f})
+		// As written, with lower-case escapes, and upper-cased for
+		// findAnyCase's second pass.
+		for _, g := range []string{f, lowerHex(f), upperPct(f)} {
+			if !slices.ContainsFunc(ps, func(p pattern) bool { return p.s == g }) {
+				ps = append(ps, pattern{s: g})
+			}
+		}
 	}
 	for _, f := range base64Forms(v) {
 		ps = append(ps, pattern{s: f, b64: true})
@@ -246,6 +252,33 @@ func (mt *matcher) find(s string, first bool) [][2]int {
 		}
 	}
 	return iv
+}
+
+// findAnyCase is find on s and, when s has percent escapes with
+// lower-case hex, also on upperPct(s) (the same length, so its intervals
+// apply to s): the patterns include the upper-cased forms, so a secret's
+// percent escapes match in any case, even mixed within one value, while a
+// "%" that only happens to precede a secret does not hide it.
+func (mt *matcher) findAnyCase(s string, first bool) [][2]int {
+	iv := mt.find(s, first)
+	if first && len(iv) > 0 {
+		return iv
+	}
+	u := upperPct(s)
+	if u == s {
+		return iv
+	}
+	more := mt.find(u, first)
+	if len(more) == 0 {
+		return iv
+	}
+	all := append(append([][2]int(nil), iv...), more...)
+	slices.SortFunc(all, func(a, b [2]int) int { return a[0] - b[0] })
+	var merged [][2]int
+	for _, x := range all {
+		merged = appendInterval(merged, x[0], x[1])
+	}
+	return merged
 }
 
 // appendInterval adds [a,b) to iv, merging with the intervals it overlaps
@@ -318,7 +351,6 @@ func textForms(v string) []string {
 		for _, f := range []string{url.QueryEscape(base), url.PathEscape(base),
 			uriEscape(base, uriComponentKeep), uriEscape(base, uriKeep)} {
 			add(f)
-			add(lowerHex(f))
 		}
 	}
 	// hex of the UTF-8 bytes, as a plugin prints bytes (either case)
@@ -420,20 +452,35 @@ func uriEscape(v, keep string) string {
 }
 
 // lowerHex lower-cases the hex digits of the percent escapes in s.
-func lowerHex(s string) string {
-	if !strings.Contains(s, "%") {
+func lowerHex(s string) string { return casePct(s, 'A', 'F', 'a'-'A') }
+
+// upperPct upper-cases them. Both keep the length of s.
+func upperPct(s string) string { return casePct(s, 'a', 'f', 256-('a'-'A')) }
+
+// casePct adds delta (mod 256) to the hex digits in [lo, hi] of s's
+// percent escapes.
+func casePct(s string, lo, hi, delta byte) string {
+	i := strings.IndexByte(s, '%')
+	if i < 0 {
 		return s
 	}
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' {
-			for j := i + 1; j <= i+2; j++ {
-				if 'A' <= b[j] && b[j] <= 'F' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			i += 2
+	var b []byte
+	for ; i+2 < len(s); i++ {
+		if s[i] != '%' {
+			continue
 		}
+		for j := i + 1; j <= i+2; j++ {
+			if c := s[j]; lo <= c && c <= hi {
+				if b == nil {
+					b = []byte(s)
+				}
+				b[j] = c + delta
+			}
+		}
+		i += 2
+	}
+	if b == nil {
+		return s
 	}
 	return string(b)
 }

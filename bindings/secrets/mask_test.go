@@ -67,6 +67,7 @@ func TestMaskForms(t *testing.T) {
 		{"query escape", "GET /x?p=" + url.QueryEscape(fakePass) + "&a=1", "GET /x?p=***&a=1"},
 		{"path escape", "GET /x/" + url.PathEscape(fakePass) + "/y", "GET /x/***/y"},
 		{"lower hex", "q=" + pctHex.ReplaceAllStringFunc(url.QueryEscape(fakeUnicod), strings.ToLower), "q=***"},
+		{"mixed-case hex in one value", "q=" + mixedPct(url.QueryEscape(fakeUnicod)) + "&x", "q=***&x"},
 		{"hex", "bytes " + hex.EncodeToString([]byte(fakeToken)) + ".", "bytes ***."},
 		{"hex upper inside longer hex", "0x00FF" + strings.ToUpper(hex.EncodeToString([]byte(fakeUnicod))) + "AB", "0x00FF***AB"},
 		{"json go", "body " + jsonString(fakePass, true), `body "***"`},
@@ -420,4 +421,31 @@ func BenchmarkMask(b *testing.B) {
 			}
 		}
 	})
+}
+
+// mixedPct lower-cases the hex digits of every other percent escape in s.
+func mixedPct(s string) string {
+	n := 0
+	return pctHex.ReplaceAllStringFunc(s, func(e string) string {
+		n++
+		if n%2 == 0 {
+			return strings.ToLower(e)
+		}
+		return e
+	})
+}
+
+// A secret that holds a percent escape itself matches with the escape's
+// hex in either case, and only that: other letters keep their case.
+func TestMaskSecretWithPercentEscape(t *testing.T) {
+	m := newMasker("x%2fy-fake-token")
+	for in, want := range map[string]string{
+		"a x%2fy-fake-token b": "a *** b",
+		"a x%2Fy-fake-token b": "a *** b",
+		"a X%2FY-FAKE-TOKEN b": "a X%2FY-FAKE-TOKEN b",
+	} {
+		if got := m.Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
