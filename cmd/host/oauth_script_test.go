@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -79,7 +80,7 @@ func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
 // redirect to the loopback callback, and appends what happened to
 // $FAKEBROWSER_LOG. FAKEBROWSER_MODE: "" (approve), "tamper" (first a
 // callback with a wrong state, then the real one), "twice" (the callback
-// again after it succeeded), "ignore" (never visits).
+// twice at once), "ignore" (never visits).
 func fakeBrowser() {
 	logf := func(format string, args ...any) {
 		f, err := os.OpenFile(os.Getenv("FAKEBROWSER_LOG"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
@@ -139,10 +140,18 @@ func fakeBrowser() {
 		u.RawQuery = q.Encode()
 		visit(u.String())
 	}
-	visit(callback)
 	if mode == "twice" {
-		visit(callback)
+		// A double click: both callbacks at once. One is taken; the other
+		// is answered 410 if it reaches the listener before host closes it
+		// after the code exchange, else its connection is refused.
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() { visit(callback) })
+		}
+		wg.Wait()
+		return
 	}
+	visit(callback)
 }
 
 func firstLine(s string) string {
