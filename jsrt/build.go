@@ -58,7 +58,7 @@ func newBundle(code, file string, inputs []string, warnings []Message) *Bundle {
 // compiling overlaps the caller's other work (a new runtime installing its
 // bindings) on a machine with more than one core. RunBundle uses the result.
 func (b *Bundle) Precompile() {
-	if c := b.compiled; c != nil {
+	if b.compiled != nil {
 		go b.program()
 	}
 }
