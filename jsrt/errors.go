@@ -18,15 +18,30 @@ type Coder interface {
 }
 
 // typeError marks an error that becomes a JS TypeError.
-type typeError struct{ msg string }
+type typeError struct{ err error }
 
-func (e *typeError) Error() string { return e.msg }
+func (e *typeError) Error() string { return e.err.Error() }
+func (e *typeError) Unwrap() error { return errors.Unwrap(e.err) }
 
 // TypeErrorf returns an error that NewError turns into a JS TypeError, as
-// browsers do for bad arguments and network failures.
+// browsers do for bad arguments and network failures. Like fmt.Errorf, a %w
+// verb wraps its operand, whose code (see Coder) the JS error then carries.
 func TypeErrorf(format string, args ...any) error {
-	return &typeError{msg: fmt.Sprintf(format, args...)}
+	return &typeError{err: fmt.Errorf(format, args...)}
 }
+
+// WithCode gives err a stable code for JS (see Coder); its message and its
+// kind (a TypeErrorf stays a TypeError) are unchanged.
+func WithCode(err error, code string) error { return &codedError{err: err, code: code} }
+
+type codedError struct {
+	err  error
+	code string
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+func (e *codedError) Code() string  { return e.code }
 
 // rangeError marks an error that becomes a JS RangeError.
 type rangeError struct{ msg string }
@@ -109,6 +124,19 @@ func NewError(vm *goja.Runtime, err error) *goja.Object {
 	}
 	return obj
 }
+
+// Rejected returns a promise already rejected with NewError(vm, err): how a
+// binding's promise-returning function reports bad arguments, the way an
+// async function would, instead of throwing. Call on the loop goroutine.
+func Rejected(vm *goja.Runtime, err error) goja.Value {
+	p, _, reject := vm.NewPromise()
+	_ = reject(NewError(vm, err))
+	return vm.ToValue(p)
+}
+
+// Undefined is a Go work result (see Runtime.Go) that settles the promise
+// with undefined; a nil result settles it with null.
+var Undefined ToJS = func(*goja.Runtime) (goja.Value, error) { return goja.Undefined(), nil }
 
 // Throw raises err as a JS exception from a Go function called by JS. It
 // never returns. Call on the loop goroutine.

@@ -1,6 +1,7 @@
 package jsrt
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -67,5 +68,39 @@ func TestDefineLazyBrokenInitializer(t *testing.T) {
 	_, err = vm.RunString(`A`)
 	if err == nil || !strings.Contains(err.Error(), "internal error in host: A was not defined by its initializer") {
 		t.Fatalf("err = %v, want the internal error (not a Go stack overflow)", err)
+	}
+}
+
+// TypeErrorf wraps with %w like fmt.Errorf; WithCode adds a code without
+// changing the kind; Rejected reports either as a rejected promise.
+func TestErrorKindsAndCodes(t *testing.T) {
+	vm := goja.New()
+	cause := WithCode(errors.New("bad key"), "ERR_BAD_KEY")
+	cases := []struct {
+		err        error
+		name, code string
+	}{
+		{TypeErrorf("f: %w", cause), "TypeError", "ERR_BAD_KEY"},
+		{WithCode(TypeErrorf("f: got %s", "a number"), "ERR_INVALID_ARG_TYPE"), "TypeError", "ERR_INVALID_ARG_TYPE"},
+		{WithCode(errors.New("plain"), "ERR_PLAIN"), "Error", "ERR_PLAIN"},
+	}
+	for _, c := range cases {
+		o := NewError(vm, c.err)
+		if got := o.Get("name").String(); got != c.name {
+			t.Errorf("%v: name %s, want %s", c.err, got, c.name)
+		}
+		if got := o.Get("code").String(); got != c.code {
+			t.Errorf("%v: code %s, want %s", c.err, got, c.code)
+		}
+		if o.Get("message").String() != c.err.Error() {
+			t.Errorf("%v: message %q", c.err, o.Get("message"))
+		}
+	}
+	if !errors.Is(cases[0].err, cause) {
+		t.Error("TypeErrorf's %w does not wrap")
+	}
+	p, _ := Rejected(vm, cases[1].err).Export().(*goja.Promise)
+	if p == nil || p.State() != goja.PromiseStateRejected || p.Result().ToObject(vm).Get("code").String() != "ERR_INVALID_ARG_TYPE" {
+		t.Error("Rejected did not give a promise rejected with the error")
 	}
 }

@@ -132,21 +132,13 @@ var ErrFlowUsed = errors.New("oauth: this login has already received its callbac
 // login.
 var ErrStateMismatch = errors.New("oauth: the URL belongs to a different login (state mismatch)")
 
-// coded gives an error a jsrt.Coder code; it carries *ProviderError's
-// ErrorCode, since a Code method would clash with its Code field.
-type coded struct {
-	error
-	code string
-}
-
-func (c *coded) Unwrap() error { return c.error }
-func (c *coded) Code() string  { return c.code }
-
+// withHint is jsrt.WithHint.
 func withHint(err error, hint string) error { return jsrt.WithHint(err, hint) }
 
-// providerErr returns pe with its code and a hint for the stage.
+// providerErr returns pe with its code (jsrt.WithCode: a Code method would
+// clash with ProviderError's Code field) and a hint for the stage.
 func providerErr(pe *ProviderError) error {
-	return withHint(&coded{error: pe, code: pe.ErrorCode()}, providerHint(pe))
+	return withHint(jsrt.WithCode(pe, pe.ErrorCode()), providerHint(pe))
 }
 
 func providerHint(pe *ProviderError) string {
@@ -239,5 +231,4 @@ var (
 	_ jsrt.Coder = (*EndpointError)(nil)
 	_ error      = (*LoginNeededError)(nil)
 	_ jsrt.Coder = (*LoginNeededError)(nil)
-	_ jsrt.Coder = (*coded)(nil)
 )

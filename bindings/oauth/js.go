@@ -34,9 +34,7 @@ func installRefreshFunc(rt *jsrt.Runtime, vm *goja.Runtime, refresh func(ctx con
 			if !ok {
 				what = jsrt.TypeNameWithArticle(arg)
 			}
-			p, _, reject := vm.NewPromise()
-			_ = reject(jsrt.NewError(vm, &coded{error: jsrt.TypeErrorf("refreshOAuthToken: refreshToken must be a non-empty string, got %s", what), code: "ERR_INVALID_ARG_TYPE"}))
-			return vm.ToValue(p)
+			return jsrt.Rejected(vm, jsrt.WithCode(jsrt.TypeErrorf("refreshOAuthToken: refreshToken must be a non-empty string, got %s", what), "ERR_INVALID_ARG_TYPE"))
 		}
 		return rt.Go(func(ctx context.Context) (any, error) {
 			t, err := refresh(ctx, rtok)

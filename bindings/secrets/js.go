@@ -43,12 +43,12 @@ type binding struct {
 func (b *binding) get(call goja.FunctionCall) goja.Value {
 	key, err := b.key("get", call)
 	if err != nil {
-		return b.reject(err)
+		return jsrt.Rejected(b.vm, err)
 	}
 	return b.rt.Go(func(ctx context.Context) (any, error) {
 		v, err := b.s.Get(ctx, key)
 		if errors.Is(err, ErrNotFound) {
-			return undefined, nil
+			return jsrt.Undefined, nil
 		}
 		if err != nil {
 			return nil, opError("get", key, err)
@@ -60,25 +60,25 @@ func (b *binding) get(call goja.FunctionCall) goja.Value {
 func (b *binding) set(call goja.FunctionCall) goja.Value {
 	key, err := b.key("set", call)
 	if err != nil {
-		return b.reject(err)
+		return jsrt.Rejected(b.vm, err)
 	}
 	arg := call.Argument(1)
 	value, ok := arg.Export().(string)
 	if !ok {
-		return b.reject(argTypeError(fmt.Sprintf("ctx.secrets.set: value must be a string, got %s", jsrt.TypeName(arg))))
+		return jsrt.Rejected(b.vm, argTypeError("ctx.secrets.set: value must be a string, got %s", jsrt.TypeName(arg)))
 	}
 	return b.rt.Go(func(ctx context.Context) (any, error) {
 		if err := b.s.Set(ctx, key, value); err != nil {
 			return nil, opError("set", key, err)
 		}
-		return undefined, nil
+		return jsrt.Undefined, nil
 	})
 }
 
 func (b *binding) has(call goja.FunctionCall) goja.Value {
 	key, err := b.key("has", call)
 	if err != nil {
-		return b.reject(err)
+		return jsrt.Rejected(b.vm, err)
 	}
 	return b.rt.Go(func(ctx context.Context) (any, error) {
 		ok, err := b.s.Has(ctx, key)
@@ -92,13 +92,13 @@ func (b *binding) has(call goja.FunctionCall) goja.Value {
 func (b *binding) delete(call goja.FunctionCall) goja.Value {
 	key, err := b.key("delete", call)
 	if err != nil {
-		return b.reject(err)
+		return jsrt.Rejected(b.vm, err)
 	}
 	return b.rt.Go(func(ctx context.Context) (any, error) {
 		if err := b.s.Delete(ctx, key); err != nil {
 			return nil, opError("delete", key, err)
 		}
-		return undefined, nil
+		return jsrt.Undefined, nil
 	})
 }
 
@@ -108,24 +108,13 @@ func (b *binding) key(method string, call goja.FunctionCall) (string, error) {
 	arg := call.Argument(0)
 	key, ok := arg.Export().(string)
 	if !ok {
-		return "", argTypeError(fmt.Sprintf("ctx.secrets.%s: key must be a string, got %s", method, jsrt.TypeName(arg)))
+		return "", argTypeError("ctx.secrets.%s: key must be a string, got %s", method, jsrt.TypeName(arg))
 	}
 	if err := ValidateKey(key); err != nil {
-		return "", &typeErr{te: jsrt.TypeErrorf("ctx.secrets.%s: %v", method, err), cause: err}
+		return "", jsrt.TypeErrorf("ctx.secrets.%s: %w", method, err)
 	}
 	return key, nil
 }
-
-// reject returns a promise already rejected with err (bad arguments are
-// reported the way async functions report them, not thrown).
-func (b *binding) reject(err error) goja.Value {
-	p, _, reject := b.vm.NewPromise()
-	_ = reject(jsrt.NewError(b.vm, err))
-	return b.vm.ToValue(p)
-}
-
-// undefined settles a promise with JS undefined (a nil result would be null).
-var undefined jsrt.ToJS = func(*goja.Runtime) (goja.Value, error) { return goja.Undefined(), nil }
 
 // opError names the call in a backend error; the key is not secret, the
 // value never appears.
@@ -133,16 +122,8 @@ func opError(method, key string, err error) error {
 	return fmt.Errorf("ctx.secrets.%s(%q): %w", method, key, err)
 }
 
-// typeErr is a JS TypeError (through te, made by jsrt.TypeErrorf) that also
-// carries cause's code.
-type typeErr struct {
-	te    error
-	cause error
-}
-
-func (e *typeErr) Error() string   { return e.te.Error() }
-func (e *typeErr) Unwrap() []error { return []error{e.te, e.cause} }
-
-func argTypeError(msg string) error {
-	return &typeErr{te: jsrt.TypeErrorf("%s", msg), cause: &codedError{msg: msg, code: "ERR_INVALID_ARG_TYPE"}}
+// argTypeError is a TypeError for an argument of the wrong type, with
+// Node's code for it.
+func argTypeError(format string, args ...any) error {
+	return jsrt.WithCode(jsrt.TypeErrorf(format, args...), "ERR_INVALID_ARG_TYPE")
 }

@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"unicode"
 	"unicode/utf8"
+
+	"host/jsrt"
 )
 
 // Backend stores secret strings under a (service, user) pair, the keyring's
@@ -49,7 +51,7 @@ var (
 
 // ErrValueTooBig reports a value larger than the backend accepts (the
 // macOS and Windows keyrings hold only a few KB).
-var ErrValueTooBig = &codedError{msg: "secret value too big for the OS keyring", code: "ERR_SECRET_TOO_BIG"}
+var ErrValueTooBig = jsrt.WithCode(errors.New("secret value too big for the OS keyring"), "ERR_SECRET_TOO_BIG")
 
 // UnavailableError is returned when the secret backend cannot do its work at
 // all. Kind is one of the sentinels ErrNoSessionBus, ErrNoSecretService,
@@ -141,11 +143,6 @@ func ValidateKey(key string) error {
 	}
 	return nil
 }
-
-type codedError struct{ msg, code string }
-
-func (e *codedError) Error() string { return e.msg }
-func (e *codedError) Code() string  { return e.code }
 
 var (
 	_ error = (*UnavailableError)(nil)

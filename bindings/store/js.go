@@ -59,7 +59,7 @@ type binding struct {
 func (b *binding) get(call goja.FunctionCall) goja.Value {
 	key, err := b.key("get", call)
 	if err != nil {
-		return b.reject(err)
+		return jsrt.Rejected(b.vm, err)
 	}
 	return b.rt.Go(func(ctx context.Context) (any, error) {
 		raw, ok, err := b.s.Get(ctx, key)
@@ -67,7 +67,7 @@ func (b *binding) get(call goja.FunctionCall) goja.Value {
 			return nil, jsError(err)
 		}
 		if !ok {
-			return undefined, nil
+			return jsrt.Undefined, nil
 		}
 		return jsrt.ToJS(func(vm *goja.Runtime) (goja.Value, error) {
 			v, err := b.parse(b.json, vm.ToValue(string(raw)))
@@ -82,7 +82,7 @@ func (b *binding) get(call goja.FunctionCall) goja.Value {
 func (b *binding) set(call goja.FunctionCall) goja.Value {
 	key, err := b.key("set", call)
 	if err != nil {
-		return b.reject(err)
+		return jsrt.Rejected(b.vm, err)
 	}
 	value := call.Argument(1)
 	text, err := b.stringify(b.json, value)
@@ -90,32 +90,34 @@ func (b *binding) set(call goja.FunctionCall) goja.Value {
 		var ex *goja.Exception
 		if errors.As(err, &ex) && !isTypeError(b.vm, ex.Value()) {
 			// Thrown by the value's own toJSON: pass it on unchanged.
-			return b.rejectValue(ex.Value())
+			p, _, reject := b.vm.NewPromise()
+			_ = reject(ex.Value())
+			return b.vm.ToValue(p)
 		}
-		return b.reject(typeError(fmt.Sprintf("ctx.store.set(%q): the value cannot be stored as JSON: %s", key, exceptionMessage(err)), ErrInvalidValue))
+		return jsrt.Rejected(b.vm, typeError(fmt.Sprintf("ctx.store.set(%q): the value cannot be stored as JSON: %s", key, exceptionMessage(err)), ErrInvalidValue))
 	}
 	if text == nil || goja.IsUndefined(text) {
-		return b.reject(typeError(fmt.Sprintf("ctx.store.set(%q): the value is %s, which JSON cannot store; store null instead, or call ctx.store.delete(%q)", key, typeOf(value), key), ErrInvalidValue))
+		return jsrt.Rejected(b.vm, typeError(fmt.Sprintf("ctx.store.set(%q): the value is %s, which JSON cannot store; store null instead, or call ctx.store.delete(%q)", key, typeOf(value), key), ErrInvalidValue))
 	}
 	raw := json.RawMessage(text.String())
 	return b.rt.Go(func(ctx context.Context) (any, error) {
 		if err := b.s.Set(ctx, key, raw); err != nil {
 			return nil, jsError(err)
 		}
-		return undefined, nil
+		return jsrt.Undefined, nil
 	})
 }
 
 func (b *binding) delete(call goja.FunctionCall) goja.Value {
 	key, err := b.key("delete", call)
 	if err != nil {
-		return b.reject(err)
+		return jsrt.Rejected(b.vm, err)
 	}
 	return b.rt.Go(func(ctx context.Context) (any, error) {
 		if err := b.s.Delete(ctx, key); err != nil {
 			return nil, jsError(err)
 		}
-		return undefined, nil
+		return jsrt.Undefined, nil
 	})
 }
 
@@ -140,33 +142,17 @@ func (b *binding) key(method string, call goja.FunctionCall) (string, error) {
 	arg := call.Argument(0)
 	key, ok := arg.Export().(string)
 	if !ok {
-		msg := fmt.Sprintf("ctx.store.%s: the key must be a string, got %s", method, typeOf(arg))
-		return "", typeError(msg, &codedError{code: "ERR_INVALID_ARG_TYPE", msg: msg})
+		return "", jsrt.WithCode(jsrt.TypeErrorf("ctx.store.%s: the key must be a string, got %s", method, typeOf(arg)), "ERR_INVALID_ARG_TYPE")
 	}
 	if !b.vm.ToValue(key).StrictEquals(arg) { // a lone surrogate would become U+FFFD
 		err := fmt.Errorf("%w: the key is not well-formed Unicode (it has a lone surrogate)", ErrInvalidKey)
-		return "", typeError(fmt.Sprintf("ctx.store.%s(%q): %v", method, key, err), err)
+		return "", jsrt.TypeErrorf("ctx.store.%s(%q): %w", method, key, err)
 	}
 	if err := ValidKey(key); err != nil {
-		return "", typeError(fmt.Sprintf("ctx.store.%s(%q): %v", method, key, err), err)
+		return "", jsrt.TypeErrorf("ctx.store.%s(%q): %w", method, key, err)
 	}
 	return key, nil
 }
-
-// reject returns a promise already rejected with err: bad arguments are
-// reported the way async functions report them, not thrown.
-func (b *binding) reject(err error) goja.Value {
-	return b.rejectValue(jsrt.NewError(b.vm, err))
-}
-
-func (b *binding) rejectValue(v goja.Value) goja.Value {
-	p, _, reject := b.vm.NewPromise()
-	_ = reject(v)
-	return b.vm.ToValue(p)
-}
-
-// undefined settles a promise with JS undefined (a nil result would be null).
-var undefined jsrt.ToJS = func(*goja.Runtime) (goja.Value, error) { return goja.Undefined(), nil }
 
 // jsErr is an error as plugin code sees it: its own message, a TypeError
 // when te is set, and the code and hint of the Go error it wraps.

@@ -44,20 +44,15 @@ const (
 
 // Error codes; JS sees them as the rejected error's `code`.
 var (
-	ErrInvalidKey    error = &codedError{"ERR_STORE_INVALID_KEY", "invalid key"}
-	ErrInvalidValue  error = &codedError{"ERR_STORE_INVALID_VALUE", "value is not valid JSON"}
-	ErrValueTooLarge error = &codedError{"ERR_STORE_VALUE_TOO_LARGE", "value too large"}
-	ErrBusy          error = &codedError{"ERR_STORE_BUSY", "the store database is locked by another connection"}
-	ErrReadOnly      error = &codedError{"ERR_STORE_READ_ONLY", "the store database cannot be written"}
-	ErrCorrupt       error = &codedError{"ERR_STORE_CORRUPT", "the store database file is damaged or not a store database"}
-	ErrDiskFull      error = &codedError{"ERR_STORE_DISK_FULL", "the disk holding the store database is full"}
-	ErrClosed        error = &codedError{"ERR_STORE_CLOSED", "the store is closed"}
+	ErrInvalidKey    error = jsrt.WithCode(errors.New("invalid key"), "ERR_STORE_INVALID_KEY")
+	ErrInvalidValue  error = jsrt.WithCode(errors.New("value is not valid JSON"), "ERR_STORE_INVALID_VALUE")
+	ErrValueTooLarge error = jsrt.WithCode(errors.New("value too large"), "ERR_STORE_VALUE_TOO_LARGE")
+	ErrBusy          error = jsrt.WithCode(errors.New("the store database is locked by another connection"), "ERR_STORE_BUSY")
+	ErrReadOnly      error = jsrt.WithCode(errors.New("the store database cannot be written"), "ERR_STORE_READ_ONLY")
+	ErrCorrupt       error = jsrt.WithCode(errors.New("the store database file is damaged or not a store database"), "ERR_STORE_CORRUPT")
+	ErrDiskFull      error = jsrt.WithCode(errors.New("the disk holding the store database is full"), "ERR_STORE_DISK_FULL")
+	ErrClosed        error = jsrt.WithCode(errors.New("the store is closed"), "ERR_STORE_CLOSED")
 )
-
-type codedError struct{ code, msg string }
-
-func (e *codedError) Error() string { return e.msg }
-func (e *codedError) Code() string  { return e.code }
 
 // migrations[i] brings the schema from user_version i to i+1. Append only.
 var migrations = []string{
@@ -467,7 +462,4 @@ func size(n int) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-var (
-	_ jsrt.Coder = (*codedError)(nil)
-	_ error      = (*OpError)(nil)
-)
+var _ error = (*OpError)(nil)

@@ -291,19 +291,10 @@ func (b *binding) decode(call goja.FunctionCall) goja.Value {
 	}
 	s, err := d.decode(data, call.Argument(2).ToBoolean())
 	if err != nil {
-		jsrt.Throw(b.vm, &codedError{jsrt.TypeErrorf("Failed to execute 'decode' on 'TextDecoder': The encoded data was not valid %s.", d.encoding), "ERR_ENCODING_INVALID_ENCODED_DATA"})
+		jsrt.Throw(b.vm, jsrt.WithCode(jsrt.TypeErrorf("Failed to execute 'decode' on 'TextDecoder': The encoded data was not valid %s.", d.encoding), "ERR_ENCODING_INVALID_ENCODED_DATA"))
 	}
 	return b.vm.ToValue(s)
 }
-
-// codedError gives an error a stable code for JS (jsrt.Coder).
-type codedError struct {
-	error
-	code string
-}
-
-func (e *codedError) Code() string  { return e.code }
-func (e *codedError) Unwrap() error { return e.error }
 
 func (b *binding) atob(call goja.FunctionCall) goja.Value {
 	if len(call.Arguments) < 1 {
@@ -424,5 +415,3 @@ func (b *binding) detached(call goja.FunctionCall) goja.Value {
 	ab, ok := call.Argument(0).Export().(goja.ArrayBuffer)
 	return b.vm.ToValue(ok && ab.Detached())
 }
-
-var _ jsrt.Coder = (*codedError)(nil)
