@@ -12,6 +12,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/web"
 	"host/jsrt"
 )
 
@@ -59,7 +60,11 @@ func parseFormBody(data []byte, contentType string) ([]formEntry, error) {
 	}
 	switch mediaType {
 	case "application/x-www-form-urlencoded":
-		return parseURLEncoded(data), nil
+		var out []formEntry
+		for _, kv := range web.ParseForm(string(data)) {
+			out = append(out, formEntry{name: kv[0], value: kv[1]})
+		}
+		return out, nil
 	case "multipart/form-data":
 		boundary := params["boundary"]
 		if boundary == "" {
@@ -68,51 +73,6 @@ func parseFormBody(data []byte, contentType string) ([]formEntry, error) {
 		return parseMultipart(data, boundary)
 	}
 	return nil, fmt.Errorf("its Content-Type is %s, not application/x-www-form-urlencoded or multipart/form-data", mediaType)
-}
-
-// parseURLEncoded is the URL standard's application/x-www-form-urlencoded
-// parser: "+" is a space, bad percent escapes stay as written, and bytes
-// that are not UTF-8 become U+FFFD. Order and repeats are kept.
-func parseURLEncoded(data []byte) []formEntry {
-	var out []formEntry
-	for _, seq := range bytes.Split(data, []byte("&")) {
-		if len(seq) == 0 {
-			continue
-		}
-		name, value, _ := bytes.Cut(seq, []byte("="))
-		out = append(out, formEntry{name: formDecode(name), value: formDecode(value)})
-	}
-	return out
-}
-
-func formDecode(b []byte) string {
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '+':
-			out = append(out, ' ')
-		case c == '%' && i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]):
-			out = append(out, unhex(b[i+1])<<4|unhex(b[i+2]))
-			i += 2
-		default:
-			out = append(out, c)
-		}
-	}
-	return strings.ToValidUTF8(string(out), "\uFFFD")
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c >= 'a':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }
 
 // nameUnescaper undoes the escaping HTML's multipart/form-data encoding

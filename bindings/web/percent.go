@@ -141,8 +141,11 @@ func formDecode(s string) string {
 	return decodeUTF8Replacing(b)
 }
 
-// formParse is the application/x-www-form-urlencoded parser.
-func formParse(s string) [][2]string {
+// ParseForm is the URL standard's application/x-www-form-urlencoded
+// parser (URLSearchParams, and fetch's formData() for such bodies): pairs
+// in order, "+" a space, bad percent escapes kept, bytes that are not UTF-8
+// replaced by U+FFFD.
+func ParseForm(s string) [][2]string {
 	var out [][2]string
 	for len(s) > 0 {
 		var seq string

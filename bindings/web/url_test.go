@@ -260,7 +260,7 @@ func TestPunycode(t *testing.T) {
 }
 
 func TestFormParse(t *testing.T) {
-	got := formParse("a=1&&b=x+y&c&=v&d=%41%zz%&e=%C3%A9%FF&f==")
+	got := ParseForm("a=1&&b=x+y&c&=v&d=%41%zz%&e=%C3%A9%FF&f==")
 	want := [][2]string{{"a", "1"}, {"b", "x y"}, {"c", ""}, {"", "v"}, {"d", "A%zz%"}, {"e", "é\uFFFD"}, {"f", "="}}
 	if len(got) != len(want) {
 		t.Fatalf("got %q, want %q", got, want)

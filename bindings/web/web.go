@@ -236,7 +236,7 @@ func (b *binding) urlSetQuery(call goja.FunctionCall) goja.Value {
 
 // formParse(string) -> [[name, value], ...]
 func (b *binding) formParse(call goja.FunctionCall) goja.Value {
-	pairs := formParse(call.Argument(0).String())
+	pairs := ParseForm(call.Argument(0).String())
 	items := make([]any, len(pairs))
 	for i, p := range pairs {
 		items[i] = b.vm.NewArray(p[0], p[1])
