@@ -24,15 +24,10 @@ const benchN = 64
 // JS or in Go; both go through the same client to the same loopback server.
 type benchRound func(tb testing.TB)
 
-func benchRounds(tb testing.TB) (js, goHTTP benchRound) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `{"ok":true,"items":[1,2,3],"name":"fake-item"}`)
-	}))
-	tb.Cleanup(srv.Close)
-	client := NewClient(ClientOptions{})
-	tb.Cleanup(client.CloseIdleConnections)
-
-	rt := newRuntime(tb, jsrt.Options{}, Options{Client: client})
+// jsRound makes, in rt, the JS function that runs benchN concurrent
+// fetches of a URL, each reading its JSON body, and returns a call of it
+// that waits for the count of results.
+func jsRound(tb testing.TB, rt *jsrt.Runtime) func(url string) (goja.Value, error) {
 	var round goja.Value
 	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
 		v, err := vm.RunString(fmt.Sprintf(`(base) => Promise.all(Array.from({length: %d}, () => fetch(base).then(r => r.json()))).then(all => all.length)`, benchN))
@@ -42,11 +37,26 @@ func benchRounds(tb testing.TB) (js, goHTTP benchRound) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	js = func(tb testing.TB) {
-		v, err := rt.Await(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
+	return func(url string) (goja.Value, error) {
+		return rt.Await(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
 			fn, _ := goja.AssertFunction(round)
-			return fn(goja.Undefined(), vm.ToValue(srv.URL))
+			return fn(goja.Undefined(), vm.ToValue(url))
 		})
+	}
+}
+
+func benchRounds(tb testing.TB) (js, goHTTP benchRound) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"ok":true,"items":[1,2,3],"name":"fake-item"}`)
+	}))
+	tb.Cleanup(srv.Close)
+	client := NewClient(ClientOptions{})
+	tb.Cleanup(client.CloseIdleConnections)
+
+	rt := newRuntime(tb, jsrt.Options{}, Options{Client: client})
+	round := jsRound(tb, rt)
+	js = func(tb testing.TB) {
+		v, err := round(srv.URL)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -144,22 +154,10 @@ func (cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // alone (64 at a time, canned responses); ns/op is per fetch.
 func BenchmarkFetchOverhead(b *testing.B) {
 	rt := newRuntime(b, jsrt.Options{}, Options{Client: &http.Client{Transport: cannedTransport{}}})
-	var round goja.Value
-	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
-		v, err := vm.RunString(fmt.Sprintf(`(base) => Promise.all(Array.from({length: %d}, () => fetch(base).then(r => r.json()))).then(all => all.length)`, benchN))
-		round = v
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	round := jsRound(b, rt)
 	b.ResetTimer()
 	for i := 0; i < b.N; i += benchN {
-		_, err := rt.Await(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
-			fn, _ := goja.AssertFunction(round)
-			return fn(goja.Undefined(), vm.ToValue("http://api.example.test/items"))
-		})
-		if err != nil {
+		if _, err := round("http://api.example.test/items"); err != nil {
 			b.Fatal(err)
 		}
 	}
