@@ -186,12 +186,8 @@ func patternsOf(v string) []pattern {
 	var ps []pattern
 	for _, f := range textForms(v) {
 		// As written, with lower-case escapes, and upper-cased for
-		// findAnyCase's second pass.
-		for _, g := range []string{f, lowerHex(f), upperPct(f)} {
-			if !slices.ContainsFunc(ps, func(p pattern) bool { return p.s == g }) {
-				ps = append(ps, pattern{s: g})
-			}
-		}
+		// findAnyCase's second pass (Add drops the repeats).
+		ps = append(ps, pattern{s: f}, pattern{s: lowerHex(f)}, pattern{s: upperPct(f)})
 	}
 	for _, f := range base64Forms(v) {
 		ps = append(ps, pattern{s: f, b64: true})
