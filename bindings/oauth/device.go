@@ -132,11 +132,6 @@ func Device(ctx context.Context, cfg Config, client *http.Client, ui DeviceUI) (
 			ui.retrying(failing, time.Duration(wait)*pollUnit)
 		case t != nil:
 			return t, nil
-		case perr.Code == "" && (perr.Status >= 500 || perr.Status == http.StatusTooManyRequests):
-			failing = mapErr(StageDevicePoll, cfg.TokenURL, fmt.Errorf("it answered HTTP %d without an OAuth error", perr.Status))
-			backoff = min(max(backoff*2, interval*2), maxPollBackoff)
-			wait = backoff
-			ui.retrying(failing, time.Duration(wait)*pollUnit)
 		case perr.Code == "authorization_pending":
 			failing, backoff = nil, 0
 		case perr.Code == "slow_down":
@@ -151,7 +146,8 @@ func Device(ctx context.Context, cfg Config, client *http.Client, ui DeviceUI) (
 }
 
 // pollDevice asks the token endpoint once. It returns the token, or the
-// provider's error answer, or err for anything else.
+// provider's error answer, or err for anything else: a *transientError
+// when the poll failed on the way (no answer, or a bare 5xx/429).
 func pollDevice(ctx context.Context, cfg Config, client *http.Client, deviceCode string) (*Token, *ProviderError, error) {
 	form := url.Values{
 		"grant_type":  {deviceGrantType},
@@ -180,6 +176,10 @@ func pollDevice(ctx context.Context, cfg Config, client *http.Client, deviceCode
 		if perr == nil {
 			pe.Code = clean(fields.str("error"), 64)
 			pe.Description = clean(fields.str("error_description"), 300)
+		}
+		if pe.Code == "" && (pe.Status >= 500 || pe.Status == http.StatusTooManyRequests) {
+			// Not the provider's answer to the login: a proxy, an outage.
+			return nil, nil, &transientError{mapErr(StageDevicePoll, cfg.TokenURL, fmt.Errorf("it answered HTTP %d without an OAuth error", pe.Status))}
 		}
 		return nil, pe, nil
 	}
