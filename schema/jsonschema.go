@@ -14,7 +14,8 @@ const JSONSchemaDraft = "https://json-schema.org/draft/2020-12/schema"
 // (type, properties, required, items, enum, const, minLength, maxLength,
 // pattern, format, minimum, maximum, exclusiveMinimum, exclusiveMaximum,
 // minItems, maxItems, description, default, title) it annotates setup
-// metadata: "title" holds the label, "x-section" the section, and a secret
+// metadata: "title" holds the label, "x-section" the section, "x-help-text"
+// the help text, "x-placeholder" the placeholder, "x-radio" a radio hint, and a secret
 // gets "x-secret": true and "writeOnly": true. A secret's default is never
 // exported. The error is from encoding a default value that is not JSON.
 func (s *Schema) JSONSchema() (json.RawMessage, error) {
@@ -147,6 +148,15 @@ func (s *Schema) jsonSchema() ordered {
 	}
 	if s.section != "" {
 		o = append(o, kv{"x-section", s.section})
+	}
+	if s.helpText != "" {
+		o = append(o, kv{"x-help-text", s.helpText})
+	}
+	if s.placeholder != "" {
+		o = append(o, kv{"x-placeholder", s.placeholder})
+	}
+	if s.radio {
+		o = append(o, kv{"x-radio", true})
 	}
 	if s.secret {
 		o = append(o, kv{"writeOnly", true}, kv{"x-secret", true})

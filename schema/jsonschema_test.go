@@ -52,3 +52,19 @@ func TestJSONSchema(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", got, compact.String())
 	}
 }
+
+func TestJSONSchemaUIMetadata(t *testing.T) {
+	s := schema.Enum("eu", "us").Radio().HelpText("Where your data lives").Placeholder("eu").Label("Region")
+	got, err := s.JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"string","enum":["eu","us"],"title":"Region","x-help-text":"Where your data lives","x-placeholder":"eu","x-radio":true}`
+	if string(got) != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	f := schema.Object(schema.Property{Key: "region", Schema: s}).Fields()[0]
+	if f.HelpText != "Where your data lives" || f.Placeholder != "eu" || !f.Radio || f.Label != "Region" {
+		t.Fatalf("Field = %+v", f)
+	}
+}

@@ -110,6 +110,9 @@ type Schema struct {
 	description string
 	label       string
 	section     string
+	helpText    string
+	placeholder string
+	radio       bool
 	secret      bool
 }
 
@@ -212,6 +215,21 @@ func (s *Schema) Label(text string) *Schema { c := s.clone(); c.label = text; re
 
 // Section returns a copy grouped under the given section when asking.
 func (s *Schema) Section(name string) *Schema { c := s.clone(); c.section = name; return c }
+
+// HelpText returns a copy with a longer help text shown beside the question
+// (the SDK's tooltip).
+func (s *Schema) HelpText(text string) *Schema { c := s.clone(); c.helpText = text; return c }
+
+// Placeholder returns a copy with the placeholder shown in an empty input.
+func (s *Schema) Placeholder(text string) *Schema {
+	c := s.clone()
+	c.placeholder = text
+	return c
+}
+
+// Radio returns a copy whose choices (an enum's options) are shown as radio
+// buttons rather than a drop-down list. It is only a rendering hint.
+func (s *Schema) Radio() *Schema { c := s.clone(); c.radio = true; return c }
 
 // Strict returns a copy of an object schema that reports undeclared keys.
 func (s *Schema) Strict() *Schema { c := s.clone(); c.unknown = Strict; return c }
@@ -397,6 +415,15 @@ func (s *Schema) LabelText() string { return s.label }
 // SectionName returns the name given to Section ("" when none).
 func (s *Schema) SectionName() string { return s.section }
 
+// HelpTextValue returns the text given to HelpText ("" when none).
+func (s *Schema) HelpTextValue() string { return s.helpText }
+
+// PlaceholderText returns the text given to Placeholder ("" when none).
+func (s *Schema) PlaceholderText() string { return s.placeholder }
+
+// IsRadio reports whether Radio was set.
+func (s *Schema) IsRadio() bool { return s.radio }
+
 // Field describes one field of an object schema for the setup wizard, the
 // CLI and the config file.
 type Field struct {
@@ -405,6 +432,9 @@ type Field struct {
 	Label       string // the Label text, else Key
 	Section     string
 	Description string
+	HelpText    string // longer help shown beside the question ("" when none)
+	Placeholder string // shown in an empty input ("" when none)
+	Radio       bool   // show Options as radio buttons rather than a list
 	Secret      bool
 	Required    bool // neither optional nor defaulted: the user must supply it
 	Optional    bool
@@ -434,6 +464,9 @@ func (s *Schema) Fields() []Field {
 			Label:       label,
 			Section:     fs.section,
 			Description: fs.description,
+			HelpText:    fs.helpText,
+			Placeholder: fs.placeholder,
+			Radio:       fs.radio,
 			Secret:      fs.secret,
 			Required:    !fs.optional && !has,
 			Optional:    fs.optional,

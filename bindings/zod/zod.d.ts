@@ -75,6 +75,12 @@ declare namespace z {
     label(label: string): this;
     /** Host: group this field under a heading when asking the user. */
     section(section: string): this;
+    /** Host: longer help shown beside the question (the SDK's tooltip). */
+    helpText(text: string): this;
+    /** Host: text shown in the empty input. */
+    placeholder(text: string): this;
+    /** Host: show an enum's options as radio buttons rather than a list. */
+    radio(): this;
 
     isOptional(): boolean;
     isNullable(): boolean;

@@ -165,9 +165,12 @@ func (b *binding) baseMethods() map[string]func(goja.FunctionCall) goja.Value {
 			}
 			return b.rewrap(h.s.Default(v.Export()), h)
 		},
-		"describe": b.textModifier("describe", (*schema.Schema).Describe),
-		"label":    b.textModifier("label", (*schema.Schema).Label),
-		"section":  b.textModifier("section", (*schema.Schema).Section),
+		"describe":    b.textModifier("describe", (*schema.Schema).Describe),
+		"label":       b.textModifier("label", (*schema.Schema).Label),
+		"section":     b.textModifier("section", (*schema.Schema).Section),
+		"helpText":    b.textModifier("helpText", (*schema.Schema).HelpText),
+		"placeholder": b.textModifier("placeholder", (*schema.Schema).Placeholder),
+		"radio":       b.modifier("radio", (*schema.Schema).Radio),
 		"array": func(c goja.FunctionCall) goja.Value {
 			return b.wrap(schema.Array(b.this(c, "array").s))
 		},

@@ -131,6 +131,10 @@ func TestZod(t *testing.T) {
 		{"metadata getters", `
 			return [z.string().describe('d').description, z.string({ description: 'p' }).description, z.string().description === undefined];`,
 			`["d","p",true]`},
+		{"SDK UI metadata", `
+			const r = z.object({ region: z.enum(['eu', 'us']).radio().helpText('Where data lives').placeholder('eu').label('Region') });
+			return [r.jsonSchema().properties.region, r.shape.region.parse('us')];`,
+			`[{"type":"string","enum":["eu","us"],"title":"Region","x-help-text":"Where data lives","x-placeholder":"eu","x-radio":true},"us"]`},
 		{"jsonSchema", `
 			return z.object({ t: z.string().secret().label('API Token').section('Auth'), r: z.string().regex(/^a+$/i) }).jsonSchema().properties;`,
 			`{"t":{"type":"string","title":"API Token","x-section":"Auth","writeOnly":true,"x-secret":true},"r":{"type":"string","pattern":"^a+$"}}`},

@@ -78,3 +78,10 @@ export function rejected() {
   // @ts-expect-error z.enum needs at least one value
   z.enum([]);
 }
+
+// SDK UI extensions.
+const uiSchema = z.object({
+  region: z.enum(["eu", "us"]).radio().helpText("Where your data lives").placeholder("eu").label("Region"),
+});
+const uiRegion: "eu" | "us" = uiSchema.parse({ region: "eu" }).region;
+void uiRegion;
