@@ -23,6 +23,7 @@ import (
 	"host/bindings/abort"
 	"host/bindings/console"
 	"host/bindings/fetch"
+	"host/bindings/mask"
 	"host/bindings/secrets"
 	"host/bindings/store"
 	"host/bindings/web"
@@ -48,7 +49,7 @@ type Host struct {
 	// Masker learns every secret value plugins read, write or are
 	// configured with; Log entries are masked with it and ctx.store refuses
 	// values that contain one. Nil masks nothing (tests only).
-	Masker *secrets.Masker
+	Masker *mask.Masker
 	// Timeout bounds one entry into plugin code (default jsrt's 30 s);
 	// CallTimeout bounds each Go call a plugin makes (default 30 s).
 	Timeout, CallTimeout time.Duration

@@ -1,12 +1,21 @@
-// Package secrets keeps plugin secrets and keeps them out of sight: the
-// Backend interface with the OS keyring backend (split across items where
-// the platform limits item size, see Chunked), the opt-in encrypted file
-// backend (File) and an in-memory one for unit tests; the per-plugin
-// scoping of keys; the JS object a plugin sees as ctx.secrets; and the
-// Masker that hides known secret values in output.
+// Package secrets keeps plugin secrets: the Backend interface shared by
+// the backends, and the per-plugin part a plugin reaches. Its files are
+// named by part:
 //
-// A secret value never appears in an error, a log line or a file written by
-// this package; errors name the plugin's service and key only.
+//   - secrets.go: Backend, the errors every part returns, ValidateKey;
+//   - backends: keyring*.go (the OS keyring through go-keyring, Chunked
+//     for platforms that limit an item's size, Prewarm), file*.go (the
+//     opt-in encrypted file, its inter-process LockFile), memory.go (for
+//     unit tests), probe.go (Probe, a check that any backend works),
+//     deleteall.go (ServiceDeleter, logout);
+//   - plugin-facing: scoped*.go (Scoped, the per-plugin view of a Backend;
+//     NewObject in scoped_object.go, the JS object a plugin sees as
+//     ctx.secrets; secrets.d.ts).
+//
+// The masker that hides known secret values in output is package
+// host/bindings/mask. A secret value never appears in an error, a log line
+// or a file written by this package; errors name the plugin's service and
+// key only.
 package secrets
 
 import (

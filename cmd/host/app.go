@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/term"
 
-	"host/bindings/secrets"
+	"host/bindings/mask"
 	"host/jsrt"
 )
 
@@ -43,7 +43,7 @@ type IO struct {
 	OpenBrowser func(url string) error
 	// Masker hides every secret the host has seen in what it prints; Run
 	// creates one when nil.
-	Masker *secrets.Masker
+	Masker *mask.Masker
 }
 
 // Std is the process's real IO. There is a prompter only when stdin is a
@@ -139,7 +139,7 @@ func firstArg(args []string) string {
 // io's streams.
 func Run(ctx context.Context, args []string, io *IO) ExitCode {
 	if io.Masker == nil {
-		io.Masker = secrets.NewMasker()
+		io.Masker = mask.New()
 	}
 	if len(args) == 0 {
 		fmt.Fprint(io.Err, mainUsage)

@@ -1,4 +1,8 @@
-package secrets
+// Package mask hides known secret values in text: the Masker that cmd/host,
+// the plugin runtime, the store and OAuth put between a plugin and
+// everything it can make visible (output, logs, errors, tool results), and
+// Writer, its streaming form.
+package mask
 
 import (
 	"bytes"
@@ -15,10 +19,10 @@ import (
 	"unicode/utf8"
 )
 
-// MinMaskLen is the length in bytes under which Masker.Add ignores a value:
+// MinLen is the length in bytes under which Masker.Add ignores a value:
 // masking every "abc" or "42" in output would hide more than it protects.
 // Such short secrets are not masked anywhere.
-const MinMaskLen = 4
+const MinLen = 4
 
 // Masked is what Masker.Mask puts in place of a secret.
 const Masked = "***"
@@ -44,7 +48,7 @@ const Masked = "***"
 //
 // A value with leading or trailing white space is also matched trimmed; a
 // multi-line value (a PEM key) is also matched line by line, so output
-// split into lines hides it too. Values shorter than MinMaskLen bytes are
+// split into lines hides it too. Values shorter than MinLen bytes are
 // ignored. A match inside a longer word is masked too (over-masking is the
 // safe side); an encoding not listed (base64 of a URL-encoded form, hex
 // with separators) is not recognised.
@@ -61,14 +65,14 @@ type Masker struct {
 	cur      atomic.Pointer[matcher]
 }
 
-// NewMasker returns an empty Masker.
-func NewMasker() *Masker { return &Masker{} }
+// New returns an empty Masker.
+func New() *Masker { return &Masker{} }
 
 // Add makes value known: Mask hides it from then on. Values shorter than
-// MinMaskLen bytes are ignored. Adding a value twice is cheap. Suitable as
-// Scoped.OnValue.
+// MinLen bytes are ignored. Adding a value twice is cheap. Suitable as
+// secrets.Scoped.OnValue.
 func (m *Masker) Add(value string) {
-	if m == nil || len(value) < MinMaskLen {
+	if m == nil || len(value) < MinLen {
 		return
 	}
 	m.mu.Lock()
@@ -81,7 +85,7 @@ func (m *Masker) Add(value string) {
 	}
 	n := len(m.patterns)
 	for _, v := range expandValue(value) {
-		if len(v) < MinMaskLen || m.seen[v] {
+		if len(v) < MinLen || m.seen[v] {
 			continue
 		}
 		m.seen[v] = true
@@ -168,7 +172,7 @@ type pattern struct {
 
 const (
 	hashBits = 16
-	keyLen   = 4 // every pattern is at least MinMaskLen bytes
+	keyLen   = 4 // every pattern is at least MinLen bytes
 )
 
 // matcher is an immutable multi-pattern searcher: a bitset over a hash of
@@ -502,7 +506,7 @@ func base64Forms(v string) []string {
 			start, end := (8*k+5)/6, 8*(k+n)/6
 			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
 				mid := enc.EncodeToString(src)[start:end]
-				if len(mid) >= MinMaskLen && !slices.Contains(out, mid) {
+				if len(mid) >= MinLen && !slices.Contains(out, mid) {
 					out = append(out, mid)
 				}
 			}
@@ -527,30 +531,30 @@ func latin1(v string) (string, bool) {
 	return string(b), true
 }
 
-// maxPending is how many bytes a MaskWriter holds back waiting for the end
+// maxPending is how many bytes a Writer holds back waiting for the end
 // of a line before it writes part of the line.
 const maxPending = 64 << 10
 
-// MaskWriter is an io.Writer that masks what it passes on to its
+// Writer is an io.Writer that masks what it passes on to its
 // underlying writer, a line at a time: it holds back an incomplete last
 // line (up to 64 KiB) until its newline arrives or Flush is called, so a
 // secret written in pieces is still masked. Safe for concurrent use; each
 // Write's complete lines are written with one call to the underlying
 // writer.
-type MaskWriter struct {
+type Writer struct {
 	m   *Masker
 	w   io.Writer
 	mu  sync.Mutex
 	buf []byte
 }
 
-// Writer returns a MaskWriter that masks with m and writes to w. Call
+// Writer returns a Writer that masks with m and writes to w. Call
 // Flush when done to write a final line without a newline.
-func (m *Masker) Writer(w io.Writer) *MaskWriter { return &MaskWriter{m: m, w: w} }
+func (m *Masker) Writer(w io.Writer) *Writer { return &Writer{m: m, w: w} }
 
 // Write buffers p and writes the masked complete lines. It returns
 // len(p) unless the underlying writer fails.
-func (mw *MaskWriter) Write(p []byte) (int, error) {
+func (mw *Writer) Write(p []byte) (int, error) {
 	mw.mu.Lock()
 	defer mw.mu.Unlock()
 	mw.buf = append(mw.buf, p...)
@@ -572,7 +576,7 @@ func (mw *MaskWriter) Write(p []byte) (int, error) {
 // safeCut returns where to split an over-long line: far enough from the
 // end that a secret still arriving cannot start before it, and outside
 // every match found so far.
-func (mw *MaskWriter) safeCut() int {
+func (mw *Writer) safeCut() int {
 	s := string(mw.buf)
 	mt := mw.m.matcher()
 	if mt == nil {
@@ -590,7 +594,7 @@ func (mw *MaskWriter) safeCut() int {
 }
 
 // Flush writes the held-back incomplete line, masked.
-func (mw *MaskWriter) Flush() error {
+func (mw *Writer) Flush() error {
 	mw.mu.Lock()
 	defer mw.mu.Unlock()
 	if len(mw.buf) == 0 {
@@ -602,4 +606,4 @@ func (mw *MaskWriter) Flush() error {
 	return err
 }
 
-var _ io.Writer = (*MaskWriter)(nil)
+var _ io.Writer = (*Writer)(nil)

@@ -1,4 +1,4 @@
-package secrets_test
+package mask_test
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 
 	"github.com/dop251/goja"
 
-	"host/bindings/secrets"
+	"host/bindings/mask"
 )
 
 const (
@@ -29,8 +29,8 @@ const (
 
 var pctHex = regexp.MustCompile(`%[0-9A-F]{2}`)
 
-func newMasker(values ...string) *secrets.Masker {
-	m := secrets.NewMasker()
+func newMasker(values ...string) *mask.Masker {
+	m := mask.New()
 	for _, v := range values {
 		m.Add(v)
 	}
@@ -95,7 +95,7 @@ func TestMaskForms(t *testing.T) {
 func TestMaskShortValuesIgnored(t *testing.T) {
 	m := newMasker("abc", "", "42")
 	if m.Len() != 0 {
-		t.Fatalf("Len = %d after adding values shorter than %d bytes", m.Len(), secrets.MinMaskLen)
+		t.Fatalf("Len = %d after adding values shorter than %d bytes", m.Len(), mask.MinLen)
 	}
 	if got := m.Mask("abc 42"); got != "abc 42" {
 		t.Fatalf("Mask = %q", got)
@@ -107,12 +107,12 @@ func TestMaskShortValuesIgnored(t *testing.T) {
 }
 
 func TestMaskNilAndEmpty(t *testing.T) {
-	var nilM *secrets.Masker
+	var nilM *mask.Masker
 	nilM.Add(fakeToken)
 	if nilM.Mask(fakeToken) != fakeToken || nilM.Contains(fakeToken) || nilM.Len() != 0 {
 		t.Fatal("a nil Masker must mask nothing")
 	}
-	if got := secrets.NewMasker().Mask(fakeToken); got != fakeToken {
+	if got := mask.New().Mask(fakeToken); got != fakeToken {
 		t.Fatalf("empty Masker: %q", got)
 	}
 }
@@ -265,7 +265,7 @@ func TestMaskWriterLongLine(t *testing.T) {
 }
 
 func TestMaskConcurrent(t *testing.T) {
-	m := secrets.NewMasker()
+	m := mask.New()
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(2)
@@ -298,7 +298,7 @@ func FuzzMask(f *testing.F) {
 	f.Add("abcd", "YWJj", "ZA==", "ab")
 	f.Fuzz(func(t *testing.T, secret, prefix, suffix, user string) {
 		m := newMasker(secret)
-		if len(secret) < secrets.MinMaskLen {
+		if len(secret) < mask.MinLen {
 			if got := m.Mask(prefix + secret + suffix); got != prefix+secret+suffix {
 				t.Fatalf("a short value was masked: %q", got)
 			}
@@ -359,7 +359,7 @@ func latin1Bytes(s string) (string, bool) {
 		}
 		b = append(b, byte(r))
 	}
-	return string(b), len(b) >= secrets.MinMaskLen
+	return string(b), len(b) >= mask.MinLen
 }
 
 // base64Leak returns a run of base64 characters in s that decodes, at some
@@ -394,7 +394,7 @@ func BenchmarkMask(b *testing.B) {
 		sum := sha256.Sum256([]byte{byte(i)})
 		fakes[i] = base64.RawURLEncoding.EncodeToString(sum[:])[:16+i]
 	}
-	m := secrets.NewMasker()
+	m := mask.New()
 	for _, f := range fakes[:19] {
 		m.Add(f)
 	}
@@ -415,7 +415,7 @@ func BenchmarkMask(b *testing.B) {
 	})
 	b.Run("Add 20", func(b *testing.B) {
 		for b.Loop() {
-			m := secrets.NewMasker()
+			m := mask.New()
 			for _, f := range fakes {
 				m.Add(f)
 			}
