@@ -23,7 +23,13 @@ type BuildOptions struct {
 	// WorkDir is the directory positions are shown relative to; default the
 	// current directory.
 	WorkDir string
-	// Virtual maps import paths (like "host:plugin") to ES module source.
+	// Virtual maps import paths to module source (an ES module, or a
+	// CommonJS one using module.exports). An import of exactly such a path,
+	// from any file, gets that source: before node_modules is searched, so
+	// a package of the same name installed there is not used. Keys are any
+	// import path ("host:plugin", "@scope/sdk", "node:path", "path"). An
+	// import with a "host:" or "node:" prefix that is not a key is a build
+	// error naming the import.
 	Virtual map[string]string
 	// GlobalName, when set, is the global variable the IIFE assigns the
 	// entry's exports to.
@@ -156,27 +162,7 @@ func build(opts BuildOptions) (*Bundle, []string, error) {
 	}
 	var plugins []api.Plugin
 	if len(opts.Virtual) > 0 {
-		virtual := opts.Virtual
-		plugins = append(plugins, api.Plugin{
-			Name: "host-virtual",
-			Setup: func(b api.PluginBuild) {
-				b.OnResolve(api.OnResolveOptions{Filter: `^host:`}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
-					if _, ok := virtual[a.Path]; !ok {
-						names := make([]string, 0, len(virtual))
-						for k := range virtual {
-							names = append(names, strconv.Quote(k))
-						}
-						sort.Strings(names)
-						return api.OnResolveResult{}, fmt.Errorf("unknown host module %q; available: %s", a.Path, strings.Join(names, ", "))
-					}
-					return api.OnResolveResult{Path: a.Path, Namespace: virtualNS}, nil
-				})
-				b.OnLoad(api.OnLoadOptions{Filter: `.*`, Namespace: virtualNS}, func(a api.OnLoadArgs) (api.OnLoadResult, error) {
-					src := virtual[a.Path]
-					return api.OnLoadResult{Contents: &src, Loader: api.LoaderJS}, nil
-				})
-			},
-		})
+		plugins = append(plugins, virtualPlugin(opts.Virtual))
 	}
 	res := api.Build(api.BuildOptions{
 		EntryPoints:   []string{entry},
@@ -229,6 +215,44 @@ func build(opts BuildOptions) (*Bundle, []string, error) {
 		sort.Strings(b.Inputs)
 	}
 	return b, all, nil
+}
+
+// virtualPlugin resolves the imports named in virtual to their source.
+func virtualPlugin(virtual map[string]string) api.Plugin {
+	return api.Plugin{
+		Name: "host-virtual",
+		Setup: func(b api.PluginBuild) {
+			b.OnResolve(api.OnResolveOptions{Filter: `.*`}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
+				if _, ok := virtual[a.Path]; ok {
+					return api.OnResolveResult{Path: a.Path, Namespace: virtualNS}, nil
+				}
+				if scheme, _, ok := strings.Cut(a.Path, ":"); ok && (scheme == "host" || scheme == "node") {
+					return api.OnResolveResult{}, unknownModule(virtual, a.Path, scheme+":")
+				}
+				return api.OnResolveResult{}, nil
+			})
+			b.OnLoad(api.OnLoadOptions{Filter: `.*`, Namespace: virtualNS}, func(a api.OnLoadArgs) (api.OnLoadResult, error) {
+				src := virtual[a.Path]
+				return api.OnLoadResult{Contents: &src, Loader: api.LoaderJS}, nil
+			})
+		},
+	}
+}
+
+// unknownModule is the error for an import of a host or node module that
+// does not exist, naming the ones with the same prefix that do.
+func unknownModule(virtual map[string]string, path, prefix string) error {
+	var names []string
+	for k := range virtual {
+		if strings.HasPrefix(k, prefix) {
+			names = append(names, strconv.Quote(k))
+		}
+	}
+	sort.Strings(names)
+	if prefix == "node:" {
+		return fmt.Errorf("%q is not a Node.js module host provides; host has: %s", path, strings.Join(names, ", "))
+	}
+	return fmt.Errorf("unknown host module %q; available: %s", path, strings.Join(names, ", "))
 }
 
 func messages(ms []api.Message, wd string) []Message {
