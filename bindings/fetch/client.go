@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -25,9 +24,8 @@ type ClientOptions struct {
 	ConnectTo []ConnectTo
 
 	// RootCAs replaces the system roots for server certificates (tests).
-	// Nil means the system roots, which on Linux and the other unix systems
-	// honour SSL_CERT_FILE and SSL_CERT_DIR as crypto/x509 does but are read
-	// lazily (see PrewarmSystemRoots).
+	// Nil means crypto/x509's system pool, which on Linux and the other unix
+	// systems honours SSL_CERT_FILE and SSL_CERT_DIR.
 	RootCAs *x509.CertPool
 
 	// Proxy picks the proxy for a request; nil means
@@ -85,14 +83,8 @@ func DefaultUserAgent() string {
 //   - HTTP/2 is negotiated over TLS when the server offers it.
 //   - User-Agent: opts.UserAgent (default DefaultUserAgent()) unless the
 //     request sets one.
-//   - System roots (opts.RootCAs nil) on Linux and the other unix systems:
-//     the same files and the same trust as crypto/x509's system pool, but
-//     the first handshake reads only the bundle file, indexes it by
-//     subject, and parses only the roots that may have issued the server's
-//     chain; the certificate directories are read only when the bundle
-//     cannot verify a chain. HTTPS requests to an IP-address host use a
-//     transport of their own, one per address (crypto/tls does not tell
-//     the verifier the address).
+//   - Servers, and HTTPS proxies, are verified by crypto/tls against
+//     opts.RootCAs or crypto/x509's system pool (see PrewarmSystemRoots).
 func NewClient(opts ClientOptions) *http.Client {
 	if opts.DialTimeout <= 0 {
 		opts.DialTimeout = DefaultDialTimeout
@@ -110,16 +102,10 @@ func NewClient(opts ClientOptions) *http.Client {
 		opts.UserAgent = DefaultUserAgent()
 	}
 	dialer := &net.Dialer{Timeout: opts.DialTimeout, KeepAlive: 30 * time.Second}
-	tlsConfig := func(ipHost string) *tls.Config {
-		if opts.RootCAs != nil {
-			return &tls.Config{RootCAs: opts.RootCAs, MinVersion: tls.VersionTLS12}
-		}
-		return systemRootsConfig(ipHost)
-	}
-	newTransport := func(ipHost string) *http.Transport {
+	newTransport := func() *http.Transport {
 		return &http.Transport{
 			DialContext:           dialer.DialContext,
-			TLSClientConfig:       tlsConfig(ipHost),
+			TLSClientConfig:       &tls.Config{RootCAs: opts.RootCAs, MinVersion: tls.VersionTLS12},
 			TLSHandshakeTimeout:   opts.TLSHandshakeTimeout,
 			ResponseHeaderTimeout: opts.ResponseHeaderTimeout,
 			ExpectContinueTimeout: 1 * time.Second,
@@ -130,13 +116,10 @@ func NewClient(opts ClientOptions) *http.Client {
 		}
 	}
 	rt := &roundTripper{userAgent: opts.UserAgent, rules: append([]ConnectTo(nil), opts.ConnectTo...)}
-	newProxied := func(ipHost string) *http.Transport {
-		t := newTransport(ipHost)
-		t.Proxy = opts.Proxy
-		return t
-	}
-	newDirect := func(ipHost string) *http.Transport {
-		t := newTransport(ipHost)
+	rt.proxied = newTransport()
+	rt.proxied.Proxy = opts.Proxy
+	if len(rt.rules) > 0 {
+		t := newTransport()
 		t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, port, err := net.SplitHostPort(addr)
 			if err == nil {
@@ -146,30 +129,9 @@ func NewClient(opts ClientOptions) *http.Client {
 			}
 			return dialer.DialContext(ctx, network, addr)
 		}
-		return t
-	}
-	rt.proxied = newProxied("")
-	if len(rt.rules) > 0 {
-		rt.direct = newDirect("")
-	}
-	if opts.RootCAs == nil && lazySystemRoots {
-		rt.forIP = func(direct bool, ipHost string) *http.Transport {
-			if direct {
-				return newDirect(ipHost)
-			}
-			return newProxied(ipHost)
-		}
+		rt.direct = t
 	}
 	return &http.Client{Transport: rt, CheckRedirect: checkRedirect}
-}
-
-// maxIPTransports bounds roundTripper.byIP; past it, one is dropped.
-const maxIPTransports = 64
-
-// ipKey names a transport for HTTPS requests to one IP-address host.
-type ipKey struct {
-	direct bool
-	host   string // as verified: an IPv6 address in brackets
 }
 
 // roundTripper adds the default User-Agent and routes requests that match a
@@ -179,14 +141,6 @@ type roundTripper struct {
 	rules     []ConnectTo
 	proxied   *http.Transport // environment proxies, plain dialing
 	direct    *http.Transport // no proxy, dials connect-to targets; nil without rules
-
-	// forIP, when not nil, makes a transport like proxied (direct false) or
-	// direct that verifies servers that sent no SNI as ipHost: the system
-	// roots' verifier learns the host from the connection's SNI, which
-	// crypto/tls leaves empty for an IP address. byIP caches them.
-	forIP func(direct bool, ipHost string) *http.Transport
-	ipMu  sync.Mutex
-	byIP  map[ipKey]*http.Transport
 }
 
 func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -201,39 +155,11 @@ func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			next = t.direct
 		}
 	}
-	if t.forIP != nil && req.URL != nil && strings.EqualFold(req.URL.Scheme, "https") {
-		if name, ok := tlsHostForIP(req.URL.Hostname()); ok {
-			next = t.ipTransport(ipKey{direct: next == t.direct, host: name})
-		}
-	}
 	resp, err := next.RoundTrip(req)
 	if resp != nil {
 		resp.Request = orig // the caller's request, not our clone
 	}
 	return resp, err
-}
-
-// ipTransport returns the transport for HTTPS requests to one IP-address
-// host, making it on first use.
-func (t *roundTripper) ipTransport(k ipKey) *http.Transport {
-	t.ipMu.Lock()
-	defer t.ipMu.Unlock()
-	if tr, ok := t.byIP[k]; ok {
-		return tr
-	}
-	if t.byIP == nil {
-		t.byIP = make(map[ipKey]*http.Transport)
-	}
-	if len(t.byIP) >= maxIPTransports {
-		for old, tr := range t.byIP { // any one; its requests in flight finish
-			tr.CloseIdleConnections()
-			delete(t.byIP, old)
-			break
-		}
-	}
-	tr := t.forIP(k.direct, k.host)
-	t.byIP[k] = tr
-	return tr
 }
 
 // CloseIdleConnections lets http.Client.CloseIdleConnections reach every
@@ -242,11 +168,6 @@ func (t *roundTripper) CloseIdleConnections() {
 	t.proxied.CloseIdleConnections()
 	if t.direct != nil {
 		t.direct.CloseIdleConnections()
-	}
-	t.ipMu.Lock()
-	defer t.ipMu.Unlock()
-	for _, tr := range t.byIP {
-		tr.CloseIdleConnections()
 	}
 }
 
@@ -287,3 +208,8 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 }
 
 var _ http.RoundTripper = (*roundTripper)(nil)
+
+// PrewarmSystemRoots loads crypto/x509's system pool (the pool crypto/tls
+// verifies against when RootCAs is nil), so that the first HTTPS handshake
+// does not wait for it. Safe to call from any goroutine, any number of times.
+func PrewarmSystemRoots() { _, _ = x509.SystemCertPool() }

@@ -48,9 +48,8 @@ func mainExit() ExitCode {
 	io := Std(ctx.Done())
 	// One helper goroutine (more would compete with the main one on a
 	// two-core machine) prepares what the plugin needs soon: the bindings'
-	// built-in JS, needed at load, then the index of the system's trusted
-	// roots (reading the bundle file, parsing no certificate), needed by
-	// the first HTTPS handshake.
+	// built-in JS, needed at load, then crypto/x509's system roots, needed
+	// by the first HTTPS handshake.
 	go func() {
 		jsrt.PrecompileAll()
 		fetch.PrewarmSystemRoots()
