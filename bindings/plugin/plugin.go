@@ -355,31 +355,7 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 		p.Auth = p.readAuth(v, bad)
 	}
 	if v := d.Get("tools"); v != nil && !goja.IsUndefined(v) {
-		to, ok := v.(*goja.Object)
-		if !ok {
-			bad("tools must be an object of { description, run(input, ctx) }, got %s", jsrt.TypeNameWithArticle(v))
-		} else {
-			for _, name := range to.Keys() {
-				t, ok := to.Get(name).(*goja.Object)
-				if !ok {
-					bad("tools.%s must be an object { description, run(input, ctx) }", name)
-					continue
-				}
-				if _, ok := goja.AssertFunction(t.Get("run")); !ok {
-					bad("tools.%s.run must be a function", name)
-				}
-				if in := t.Get("input"); in != nil && !goja.IsUndefined(in) {
-					if s, ok := zod.SchemaOf(in); !ok || s.Kind() != schema.KindObject {
-						bad("tools.%s.input must be a z.object({...})", name)
-					}
-				}
-				if d := t.Get("description"); d != nil && !goja.IsUndefined(d) {
-					if _, ok := d.Export().(string); !ok {
-						bad("tools.%s.description must be a string", name)
-					}
-				}
-			}
-		}
+		p.readTools(vm, v, bad)
 	}
 	if v := d.Get("loop"); v != nil && !goja.IsUndefined(v) {
 		lo, ok := v.(*goja.Object)
@@ -399,7 +375,6 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 	if len(problems) > 0 {
 		return &DefinitionError{Pos: p.defPos, Problems: problems}
 	}
-	p.readTools(vm)
 	return nil
 }
 

@@ -5,8 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 
@@ -20,6 +24,12 @@ type Tool struct {
 	Name        string
 	Description string
 	Input       *schema.Schema // nil when the tool takes no input
+	Annotations ToolAnnotations
+
+	// loop-only
+	fn     goja.Callable
+	this   goja.Value
+	legacy bool // host's older form: `run` returns the content itself
 }
 
 // InputSchema is the tool's input as JSON Schema (an empty object schema
@@ -67,12 +77,15 @@ func (e *UnknownToolError) Error() string {
 var ErrNotActive = errors.New("the plugin is not active")
 
 // CallTool runs tool name with input (JSON; nil or empty means {}) on the
-// active plugin and returns its result as JSON ("null" for undefined).
+// active plugin and returns its result, with the secrets the host knows
+// masked. A tool that resolves to something other than a ToolResult has
+// it as Content (null for undefined); a malformed ToolResult is a
+// *ToolResultError.
 // Input that does not match the tool's schema is a
 // *schema.ValidationError; a throwing tool a *ToolError. Safe to call from
 // many goroutines at once; each call is bounded by its ctx (and by the
 // plugin's script timeout while JS runs).
-func (p *Plugin) CallTool(ctx context.Context, name string, input json.RawMessage) (json.RawMessage, error) {
+func (p *Plugin) CallTool(ctx context.Context, name string, input json.RawMessage) (*ToolResult, error) {
 	var tool *Tool
 	for i := range p.tools {
 		if p.tools[i].Name == name {
@@ -95,7 +108,7 @@ func (p *Plugin) CallTool(ctx context.Context, name string, input json.RawMessag
 	if !json.Valid(input) {
 		return nil, &InputError{Problems: []string{fmt.Sprintf("tool %s: the input is not valid JSON", name)}}
 	}
-	var out json.RawMessage
+	var out string
 	var runErr error
 	v, err := p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
 		in, err := parseJSON(vm, string(input))
@@ -109,9 +122,7 @@ func (p *Plugin) CallTool(ctx context.Context, name string, input json.RawMessag
 			}
 			in = parsed
 		}
-		t := p.def.Get("tools").ToObject(vm).Get(name).ToObject(vm)
-		run, _ := goja.AssertFunction(t.Get("run"))
-		res, err := run(t, in, p.ctxObj)
+		res, err := tool.fn(tool.this, in, p.ctxObj)
 		if err != nil {
 			runErr = err
 			return nil, err
@@ -134,35 +145,159 @@ func (p *Plugin) CallTool(ctx context.Context, name string, input json.RawMessag
 		if err != nil {
 			return fmt.Errorf("tool %s returned a value that is not JSON: %w", name, err)
 		}
-		out = json.RawMessage(s)
+		out = p.host.Masker.Mask(s)
 		return nil
 	})
 	if err != nil {
 		return nil, &ToolError{Tool: name, Err: err}
 	}
-	return out, nil
+	if tool.legacy {
+		return &ToolResult{Content: json.RawMessage(out)}, nil
+	}
+	r, err := parseToolResult(name, out)
+	if err != nil {
+		return nil, err
+	}
+	for i := range r.Artifacts {
+		r.Artifacts[i].URL = p.host.Masker.Mask(r.Artifacts[i].URL)
+	}
+	return r, nil
 }
 
-// readTools fills p.tools from the definition. On the loop; the definition
-// was checked by readDefinition.
-func (p *Plugin) readTools(vm *goja.Runtime) {
-	v := p.def.Get("tools")
-	if v == nil || goja.IsUndefined(v) {
+// toolNameRE is what a tool name may be: what MCP clients accept.
+var toolNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`) })
+
+// readTools checks the definition's tools and fills p.tools. The SDK's
+// form is an array of { name, description, parameters, annotations?,
+// execute }; host's older form, an object of { description, input?, run }
+// by name, is read into the same Tools. On the loop.
+func (p *Plugin) readTools(vm *goja.Runtime, v goja.Value, bad func(string, ...any)) {
+	o, ok := v.(*goja.Object)
+	if !ok || goja.IsNull(v) {
+		bad("tools must be an array of { name, description, parameters, execute(params, ctx) }, got %s", jsrt.TypeNameWithArticle(v))
 		return
 	}
-	to := v.ToObject(vm)
-	for _, name := range to.Keys() {
-		t := to.Get(name).ToObject(vm)
-		tool := Tool{Name: name}
-		if d := t.Get("description"); d != nil && !goja.IsUndefined(d) {
-			tool.Description = d.String()
+	type entry struct {
+		path string
+		obj  *goja.Object
+		name string
+	}
+	var entries []entry
+	legacy := o.ClassName() != "Array"
+	if legacy {
+		for _, name := range o.Keys() {
+			t, ok := o.Get(name).(*goja.Object)
+			if !ok {
+				bad("tools.%s must be an object { description, run(input, ctx) }", name)
+				continue
+			}
+			entries = append(entries, entry{"tools." + name, t, name})
 		}
-		if in := t.Get("input"); in != nil && !goja.IsUndefined(in) {
-			tool.Input, _ = zod.SchemaOf(in)
+	} else {
+		n := int(o.Get("length").ToInteger())
+		for i := 0; i < n; i++ {
+			path := fmt.Sprintf("tools[%d]", i)
+			t, ok := o.Get(strconv.Itoa(i)).(*goja.Object)
+			if !ok {
+				bad("%s must be an object { name, description, parameters, execute(params, ctx) }", path)
+				continue
+			}
+			nv := t.Get("name")
+			name, ok := exportString(nv)
+			if !ok {
+				bad("%s.name must be a string, got %s", path, jsrt.TypeNameWithArticle(nv))
+				continue
+			}
+			entries = append(entries, entry{path, t, name})
+		}
+	}
+	seen := map[string]string{}
+	for _, e := range entries {
+		t := e.obj
+		tool := Tool{Name: e.name, legacy: legacy, this: t}
+		if !toolNameRE().MatchString(e.name) {
+			bad("%s: the tool name %q must be 1-128 characters of a-z, A-Z, 0-9, '_', '-' or '.'", e.path, e.name)
+		} else if first, dup := seen[e.name]; dup {
+			bad("%s: the tool name %q is already used by %s; tool names must be unique within a plugin", e.path, e.name, first)
+		}
+		seen[e.name] = e.path
+		fnKey, inKey, known := "execute", "parameters", []string{"name", "description", "parameters", "annotations", "execute"}
+		if legacy {
+			fnKey, inKey, known = "run", "input", []string{"description", "input", "run"}
+		}
+		for _, k := range t.Keys() {
+			if !slices.Contains(known, k) {
+				bad("%s has an unknown key %q; known keys: %s", e.path, k, strings.Join(known, ", "))
+			}
+		}
+		if fn, ok := goja.AssertFunction(t.Get(fnKey)); ok {
+			tool.fn = fn
+		} else {
+			bad("%s.%s must be a function", e.path, fnKey)
+		}
+		if in := t.Get(inKey); in != nil && !goja.IsUndefined(in) {
+			if s, ok := zod.SchemaOf(in); !ok || s.Kind() != schema.KindObject {
+				bad("%s.%s must be a z.object({...})", e.path, inKey)
+			} else {
+				tool.Input = s
+			}
+		}
+		if d := t.Get("description"); d != nil && !goja.IsUndefined(d) {
+			if s, ok := exportString(d); ok {
+				tool.Description = s
+			} else {
+				bad("%s.description must be a string", e.path)
+			}
+		}
+		if a := t.Get("annotations"); !legacy && a != nil && !goja.IsUndefined(a) {
+			tool.Annotations = readAnnotations(a, e.path+".annotations", bad)
 		}
 		p.tools = append(p.tools, tool)
 	}
-	sort.Slice(p.tools, func(i, j int) bool { return p.tools[i].Name < p.tools[j].Name })
+	sort.SliceStable(p.tools, func(i, j int) bool { return p.tools[i].Name < p.tools[j].Name })
+}
+
+func readAnnotations(v goja.Value, path string, bad func(string, ...any)) ToolAnnotations {
+	var a ToolAnnotations
+	o, ok := v.(*goja.Object)
+	if !ok || goja.IsNull(v) {
+		bad("%s must be an object { sideEffects?, readOnly?, approval? }", path)
+		return a
+	}
+	for _, k := range o.Keys() {
+		x := o.Get(k).Export()
+		switch k {
+		case "sideEffects", "readOnly":
+			b, ok := x.(bool)
+			if !ok {
+				bad("%s.%s must be true or false", path, k)
+				continue
+			}
+			if k == "sideEffects" {
+				a.SideEffects = &b
+			} else {
+				a.ReadOnly = &b
+			}
+		case "approval":
+			s, _ := x.(string)
+			if s != "always" && s != "suggest" && s != "never" {
+				bad("%s.approval must be 'always', 'suggest' or 'never'", path)
+				continue
+			}
+			a.Approval = s
+		default:
+			bad("%s has an unknown key %q; known keys: sideEffects, readOnly, approval", path, k)
+		}
+	}
+	return a
+}
+
+func exportString(v goja.Value) (string, bool) {
+	if v == nil {
+		return "", false
+	}
+	s, ok := v.Export().(string)
+	return s, ok
 }
 
 func parseJSON(vm *goja.Runtime, s string) (goja.Value, error) {

@@ -78,8 +78,8 @@ func TestTools(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || string(out) != tt.want {
-			t.Errorf("%s(%s) = %s, %v; want %s", tt.tool, tt.in, out, err, tt.want)
+		if err != nil || string(out.Content) != tt.want {
+			t.Errorf("%s(%s) = %v, %v; want %s", tt.tool, tt.in, out, err, tt.want)
 		}
 	}
 	_, err = p.CallTool(ctx, "add", json.RawMessage(`{"a":"x"}`))
@@ -114,8 +114,8 @@ func TestToolsConcurrent(t *testing.T) {
 				return
 			}
 			out, err := p.CallTool(context.Background(), "add", json.RawMessage(fmt.Sprintf(`{"a":%d,"b":0}`, i)))
-			if err != nil || string(out) != fmt.Sprintf(`{"sum":%d,"plugin":"tools"}`, i) {
-				errs <- fmt.Errorf("add %d: %s %v", i, out, err)
+			if err != nil || string(out.Content) != fmt.Sprintf(`{"sum":%d,"plugin":"tools"}`, i) {
+				errs <- fmt.Errorf("add %d: %v %v", i, out, err)
 			}
 		}(i)
 	}
@@ -222,5 +222,84 @@ func TestRunLoopOnce(t *testing.T) {
 	}
 	if got := l.String(); got != "once info ran once" {
 		t.Errorf("log = %q", got)
+	}
+}
+
+const sdkToolsPlugin = `export default definePlugin({
+  tools: [
+    {
+      name: 'hello',
+      description: 'Says hello',
+      parameters: z.object({ name: z.string() }),
+      annotations: { readOnly: true, approval: 'never' },
+      execute: async (params, ctx) => ({ content: 'Hello, ' + params.name + '!' }),
+    },
+    {
+      name: 'report',
+      description: 'A structured result with an artifact',
+      parameters: z.object({}),
+      annotations: { sideEffects: true, approval: 'always' },
+      execute: async () => ({ content: { rows: 2 }, artifacts: [{ name: 'a.txt', mimeType: 'text/plain', content: btoa('hi') }] }),
+    },
+    { name: 'refuse', description: 'An error result', parameters: z.object({}), execute: async () => ({ content: 'not allowed', isError: true }) },
+    { name: 'plain', description: 'Not a ToolResult', parameters: z.object({}), execute: async () => [1, 2] },
+    { name: 'broken', description: 'A bad ToolResult', parameters: z.object({}), execute: async () => ({ content: 'x', isError: 'yes' }) },
+  ],
+});`
+
+func TestSDKTools(t *testing.T) {
+	h, _ := newHost(t)
+	p := loadActive(t, h, writePlugin(t, h, "sdk/plugin.ts", sdkToolsPlugin))
+	defer p.Deactivate(context.Background())
+	ctx := context.Background()
+	tools := p.Tools()
+	if len(tools) != 5 || tools[1].Name != "hello" {
+		t.Fatalf("tools = %+v", tools)
+	}
+	if ro, ok := tools[1].Annotations.IsReadOnly(); !ro || !ok || tools[1].Annotations.Approval != "never" {
+		t.Errorf("hello annotations = %+v", tools[1].Annotations)
+	}
+	if ro, ok := tools[4].Annotations.IsReadOnly(); ro || !ok || tools[4].Annotations.Approval != "always" {
+		t.Errorf("report annotations = %+v", tools[4].Annotations)
+	}
+	r, err := p.CallTool(ctx, "hello", json.RawMessage(`{"name":"Ada"}`))
+	if err != nil || r.Text() != "Hello, Ada!" || r.IsError {
+		t.Errorf("hello = %+v, %v", r, err)
+	}
+	r, err = p.CallTool(ctx, "report", nil)
+	if err != nil || string(r.Content) != `{"rows":2}` || len(r.Artifacts) != 1 || r.Artifacts[0] != (Artifact{Name: "a.txt", MimeType: "text/plain", Content: "aGk="}) {
+		t.Errorf("report = %+v, %v", r, err)
+	}
+	r, err = p.CallTool(ctx, "refuse", nil)
+	if err != nil || !r.IsError || r.Text() != "not allowed" {
+		t.Errorf("refuse = %+v, %v", r, err)
+	}
+	r, err = p.CallTool(ctx, "plain", nil)
+	if err != nil || string(r.Content) != `[1,2]` {
+		t.Errorf("plain = %+v, %v", r, err)
+	}
+	_, err = p.CallTool(ctx, "broken", nil)
+	var re *ToolResultError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "isError must be true or false") {
+		t.Errorf("broken = %v", err)
+	}
+}
+
+func TestSDKToolDefinitionErrors(t *testing.T) {
+	h, _ := newHost(t)
+	for _, tt := range []struct{ src, want string }{
+		{`tools: [{ name: 'a', description: '', parameters: z.object({}), execute: async () => ({ content: '' }) }, { name: 'a', description: '', parameters: z.object({}), execute: async () => ({ content: '' }) }]`,
+			`tools[1]: the tool name "a" is already used by tools[0]; tool names must be unique within a plugin`},
+		{`tools: [{ name: 'a b', description: '', parameters: z.object({}), execute: async () => ({ content: '' }) }]`, `the tool name "a b" must be`},
+		{`tools: [{ name: 'a', description: '', parameters: z.object({}), run: async () => 1 }]`, `tools[0] has an unknown key "run"`},
+		{`tools: [{ name: 'a', description: '', parameters: z.object({}), annotations: { approval: 'maybe' }, execute: async () => 1 }]`, `tools[0].annotations.approval must be 'always', 'suggest' or 'never'`},
+		{`tools: [{ description: 'x', execute: async () => 1 }]`, `tools[0].name must be a string, got undefined`},
+	} {
+		path := writePlugin(t, h, "bad/plugin.ts", "export default definePlugin({ "+tt.src+" });")
+		_, err := Load(context.Background(), h, path)
+		var de *DefinitionError
+		if !errors.As(err, &de) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s:\n got %v\nwant %s", tt.src, err, tt.want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -16,13 +17,15 @@ import (
 const callUsage = `Usage: host call [flags] PLUGIN.ts TOOL ['{"json":"input"}']
 
 Sets up the plugin (no questions when it is configured), activates it,
-checks the input against the tool's schema, runs the tool, prints its result
-as JSON on stdout, deactivates and exits. The input may also come on stdin
-with '-'.
+checks the input against the tool's schema, runs the tool, prints the
+result's content on stdout (a string as it is, anything else as JSON),
+deactivates and exits. The input may also come on stdin with '-'.
 
-Flags: as for 'host run' (--set, --data-dir, --connect-to, --timeout).
+Flags: as for 'host run' (--set, --data-dir, --connect-to, --timeout), and
+  --json   print the whole ToolResult: {"content", "isError", "artifacts"}
 
-Exit codes: 0 ok, 1 the tool failed, 2 bad usage or input.
+Exit codes: 0 ok, 1 the tool failed or its result is an error (isError),
+2 bad usage or input.
 `
 
 const toolsUsage = `Usage: host tools [--json] PLUGIN.ts
@@ -32,7 +35,11 @@ Lists the plugin's tools with their descriptions and input JSON Schema.
 
 func callCmd(ctx context.Context, args []string, io *IO) error {
 	o := &runOptions{IO: io, Once: true}
-	pos, err := parseCommand("call", callUsage, args, io, o, func(fs *flag.FlagSet) { o.Auth.register(fs) })
+	var asJSON bool
+	pos, err := parseCommand("call", callUsage, args, io, o, func(fs *flag.FlagSet) {
+		o.Auth.register(fs)
+		fs.BoolVar(&asJSON, "json", false, "")
+	})
 	if err != nil {
 		return err
 	}
@@ -79,8 +86,26 @@ func callCmd(ctx context.Context, args []string, io *IO) error {
 		}
 		return callErr
 	}
-	// Tool results are masked too: stdout ends up in terminals and CI logs.
-	fmt.Fprintf(io.Out, "%s\n", io.Masker.Mask(string(out)))
+	// Tool results are masked too (the plugin package masks them already;
+	// this also covers what the CLI's masker learnt): stdout ends up in
+	// terminals and CI logs.
+	if asJSON {
+		b, _ := json.Marshal(out)
+		fmt.Fprintf(io.Out, "%s\n", io.Masker.Mask(string(b)))
+		return derr
+	}
+	text := io.Masker.Mask(out.Text())
+	for _, a := range out.Artifacts {
+		where := a.URL
+		if a.Content != "" {
+			where = fmt.Sprintf("%d bytes", base64.StdEncoding.DecodedLen(len(a.Content)))
+		}
+		fmt.Fprintf(io.Err, "artifact %s (%s): %s\n", a.Name, a.MimeType, io.Masker.Mask(where))
+	}
+	if out.IsError {
+		return &exitError{code: ExitFailure, err: fmt.Errorf("tool %s reported an error: %s", tool, text)}
+	}
+	fmt.Fprintf(io.Out, "%s\n", text)
 	return derr
 }
 
@@ -107,9 +132,10 @@ func toolsCmd(ctx context.Context, args []string, io *IO) error {
 	}
 	defer p.Close()
 	type entry struct {
-		Name        string          `json:"name"`
-		Description string          `json:"description"`
-		InputSchema json.RawMessage `json:"inputSchema"`
+		Name        string                  `json:"name"`
+		Description string                  `json:"description"`
+		InputSchema json.RawMessage         `json:"inputSchema"`
+		Annotations *plugin.ToolAnnotations `json:"annotations,omitempty"`
 	}
 	var list []entry
 	for _, t := range p.Tools() {
@@ -117,7 +143,11 @@ func toolsCmd(ctx context.Context, args []string, io *IO) error {
 		if err != nil {
 			return err
 		}
-		list = append(list, entry{t.Name, t.Description, js})
+		e := entry{Name: t.Name, Description: t.Description, InputSchema: js}
+		if t.Annotations != (plugin.ToolAnnotations{}) {
+			e.Annotations = &t.Annotations
+		}
+		list = append(list, e)
 	}
 	if asJSON {
 		if list == nil {

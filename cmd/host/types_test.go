@@ -507,8 +507,8 @@ func TestInitStarterRuns(t *testing.T) {
 	}
 	for i, want := range []string{`{"message":"Hello, Ada!","count":1}`, `{"message":"Hello, Ada!","count":2}`} {
 		out, err := p.CallTool(ctx, "greet", json.RawMessage(`{"name":"Ada","excited":true}`))
-		if err != nil || string(out) != want {
-			t.Errorf("greet #%d = %s, %v; want %s", i+1, out, err, want)
+		if err != nil || out.Text() != want {
+			t.Errorf("greet #%d = %v, %v; want %s", i+1, out, err, want)
 		}
 	}
 	if err := p.RunLoopOnce(ctx); err != nil {

@@ -1,0 +1,402 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// A plugin's inbox (ctx.emitMessage), its event log (ctx.emitEvent) and its
+// last status (ctx.updateStatus) live in the same database file as its
+// key/value rows, scoped by plugin id the same way. Their tables are
+// created on first use with CREATE TABLE IF NOT EXISTS, beside the kv
+// schema's migrations, so a database without them is still a valid store.
+
+const inboxSchema = `
+CREATE TABLE IF NOT EXISTS inbox (
+	seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+	plugin   TEXT    NOT NULL,
+	source   TEXT    NOT NULL,  -- the dedup key
+	received INTEGER NOT NULL,  -- unix milliseconds
+	message  TEXT    NOT NULL,  -- JSON of the Message without seq/received
+	UNIQUE (plugin, source)
+);
+CREATE INDEX IF NOT EXISTS inbox_plugin_seq ON inbox (plugin, seq);
+CREATE TABLE IF NOT EXISTS events (
+	seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+	plugin  TEXT    NOT NULL,
+	type    TEXT    NOT NULL,
+	payload TEXT    NOT NULL,  -- JSON
+	time    INTEGER NOT NULL   -- unix milliseconds
+);
+CREATE INDEX IF NOT EXISTS events_plugin_seq ON events (plugin, seq);
+CREATE TABLE IF NOT EXISTS status (
+	plugin   TEXT    PRIMARY KEY,
+	state    TEXT    NOT NULL,
+	message  TEXT    NOT NULL,
+	progress REAL,
+	updated  INTEGER NOT NULL  -- unix milliseconds
+) WITHOUT ROWID;
+`
+
+// Message is one entry of a plugin's inbox: the SDK's IncomingMessage as
+// the plugin emitted it, plus where it sits in the inbox. Its JSON form is
+// the SDK's field names (seq and received added).
+type Message struct {
+	// Seq orders a plugin's messages by arrival; it only grows, also
+	// across processes, so "everything after Seq n" is a follow cursor.
+	Seq int64 `json:"seq,omitempty"`
+	// Received is when the host stored it.
+	Received time.Time `json:"received,omitzero"`
+
+	Source         string              `json:"source"` // the dedup key
+	Channel        string              `json:"channel"`
+	Content        string              `json:"content"`
+	Sender         *MessageSender      `json:"sender,omitempty"`
+	Metadata       json.RawMessage     `json:"metadata,omitempty"` // a JSON object
+	Classification string              `json:"classification,omitempty"`
+	ThreadID       string              `json:"threadId,omitempty"`
+	Timestamp      string              `json:"timestamp,omitempty"` // ISO 8601 as the plugin gave it
+	Attachments    []MessageAttachment `json:"attachments,omitempty"`
+}
+
+// MessageSender is who sent a message.
+type MessageSender struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	AvatarURL string `json:"avatarUrl,omitempty"`
+}
+
+// MessageAttachment is a file attached to a message: a URL or base64
+// content.
+type MessageAttachment struct {
+	Name     string `json:"name"`
+	MimeType string `json:"mimeType"`
+	URL      string `json:"url,omitempty"`
+	Content  string `json:"content,omitempty"` // base64
+}
+
+// Event is one entry of a plugin's event log.
+type Event struct {
+	Seq     int64           `json:"seq"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload"` // a JSON object
+	Time    time.Time       `json:"time"`
+}
+
+// Status is what a plugin last said about itself with ctx.updateStatus.
+type Status struct {
+	State    string    `json:"state"` // connected, connecting, disconnected, error, syncing
+	Message  string    `json:"message,omitempty"`
+	Progress *float64  `json:"progress,omitempty"`
+	Updated  time.Time `json:"updated"`
+}
+
+// MaxMessageSize bounds one message's JSON text, like MaxValueSize a
+// value's.
+const MaxMessageSize = MaxValueSize
+
+var inboxReady sync.Map // *DB -> *inboxInit
+
+type inboxInit struct {
+	once sync.Once
+	err  error
+}
+
+// inbox makes sure the inbox tables exist, once per DB.
+func (s *Store) inbox(op string) error {
+	if err := s.ready(op, "", false); err != nil {
+		return err
+	}
+	v, _ := s.db.inboxInit()
+	v.once.Do(func() {
+		if _, err := s.db.db.ExecContext(context.Background(), inboxSchema); err != nil {
+			v.err = s.fail(op, "", err)
+		}
+	})
+	return v.err
+}
+
+func (d *DB) inboxInit() (*inboxInit, bool) {
+	v, loaded := inboxReady.LoadOrStore(d, &inboxInit{})
+	return v.(*inboxInit), loaded
+}
+
+// insertBatch is how many messages one INSERT statement carries: few
+// statements for a large batch, well under SQLite's variable limit.
+const insertBatch = 200
+
+// AddMessages stores msgs in the inbox in one transaction, skipping every
+// message whose Source is already there (or earlier in msgs). It returns
+// the messages that were new, in order, with Seq and Received set. A
+// message without source, channel or with text over MaxMessageSize is an
+// error and nothing is stored. It may block up to BusyTimeout or until ctx
+// ends.
+func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, error) {
+	if err := s.inbox("add messages"); err != nil {
+		return nil, err
+	}
+	if len(msgs) == 0 {
+		return nil, nil
+	}
+	now := time.Now()
+	texts := make([]string, len(msgs))
+	for i := range msgs {
+		m := &msgs[i]
+		if m.Source == "" {
+			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d has no source (the dedup key)", ErrInvalidValue, i))
+		}
+		if m.Metadata != nil && !json.Valid(m.Metadata) {
+			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d: metadata is not JSON", ErrInvalidValue, i))
+		}
+		c := *m
+		c.Seq, c.Received = 0, time.Time{}
+		b, err := json.Marshal(c)
+		if err != nil {
+			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d: %v", ErrInvalidValue, i, err))
+		}
+		if len(b) > MaxMessageSize {
+			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d is %s of JSON; the limit is %s", ErrValueTooLarge, i, size(len(b)), size(MaxMessageSize)))
+		}
+		texts[i] = string(b)
+	}
+	tx, err := s.db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, s.fail("add messages", "", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	bySource := make(map[string]int, len(msgs))
+	for i := range msgs {
+		if _, dup := bySource[msgs[i].Source]; !dup {
+			bySource[msgs[i].Source] = i
+		}
+	}
+	var added []Message
+	ms := now.UnixMilli()
+	for start := 0; start < len(msgs); start += insertBatch {
+		end := min(start+insertBatch, len(msgs))
+		var q strings.Builder
+		q.WriteString(`INSERT INTO inbox (plugin, source, received, message) VALUES `)
+		args := make([]any, 0, 4*(end-start))
+		for i := start; i < end; i++ {
+			if i > start {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?,?,?)")
+			args = append(args, s.plugin, msgs[i].Source, ms, texts[i])
+		}
+		q.WriteString(` ON CONFLICT (plugin, source) DO NOTHING RETURNING seq, source`)
+		rows, err := tx.QueryContext(ctx, q.String(), args...)
+		if err != nil {
+			return nil, s.fail("add messages", "", err)
+		}
+		for rows.Next() {
+			var seq int64
+			var src string
+			if err := rows.Scan(&seq, &src); err != nil {
+				rows.Close()
+				return nil, s.fail("add messages", "", err)
+			}
+			m := msgs[bySource[src]]
+			m.Seq, m.Received = seq, time.UnixMilli(ms)
+			added = append(added, m)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, s.fail("add messages", "", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, s.fail("add messages", "", err)
+	}
+	// RETURNING gives no order guarantee; arrival order is Seq's.
+	sortBySeq(added)
+	return added, nil
+}
+
+func sortBySeq(ms []Message) {
+	for i := 1; i < len(ms); i++ { // nearly always sorted already
+		for j := i; j > 0 && ms[j].Seq < ms[j-1].Seq; j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
+		}
+	}
+}
+
+// Messages returns up to limit messages (all when limit <= 0) with a Seq
+// above after, oldest first. It is never nil.
+func (s *Store) Messages(ctx context.Context, after int64, limit int) ([]Message, error) {
+	if err := s.inbox("messages"); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, received, message FROM inbox WHERE plugin = ? AND seq > ? ORDER BY seq LIMIT ?`, s.plugin, after, limit)
+	if err != nil {
+		return nil, s.fail("messages", "", err)
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		var m Message
+		var seq, rec int64
+		var text string
+		if err := rows.Scan(&seq, &rec, &text); err != nil {
+			return nil, s.fail("messages", "", err)
+		}
+		if err := json.Unmarshal([]byte(text), &m); err != nil {
+			return nil, s.wrap("messages", "", fmt.Errorf("%w: message %d: %v", ErrCorrupt, seq, err))
+		}
+		m.Seq, m.Received = seq, time.UnixMilli(rec)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("messages", "", err)
+	}
+	return out, nil
+}
+
+// FollowInterval is how often FollowMessages looks for new messages.
+var FollowInterval = 200 * time.Millisecond
+
+// FollowMessages calls fn with each batch of messages stored after Seq
+// after, by this process or any other using the file, until ctx ends (then
+// it returns nil) or fn or a read fails (then that error). It polls the
+// database every FollowInterval. Call it from any goroutine; fn runs on
+// the caller's.
+func (s *Store) FollowMessages(ctx context.Context, after int64, fn func([]Message) error) error {
+	t := time.NewTicker(FollowInterval)
+	defer t.Stop()
+	for {
+		ms, err := s.Messages(ctx, after, 1000)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		if len(ms) > 0 {
+			after = ms[len(ms)-1].Seq
+			if err := fn(ms); err != nil {
+				return err
+			}
+			if len(ms) == 1000 {
+				continue
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// AddEvent appends an event to the plugin's event log and returns it with
+// Seq and Time set. payload must be JSON (an object, by the SDK's type).
+func (s *Store) AddEvent(ctx context.Context, typ string, payload json.RawMessage) (Event, error) {
+	if err := s.inbox("add event"); err != nil {
+		return Event{}, err
+	}
+	if typ == "" {
+		return Event{}, s.wrap("add event", "", fmt.Errorf("%w: the event type is empty", ErrInvalidValue))
+	}
+	if len(payload) == 0 {
+		payload = json.RawMessage("{}")
+	}
+	if !json.Valid(payload) {
+		return Event{}, s.wrap("add event", "", ErrInvalidValue)
+	}
+	if len(payload) > MaxValueSize {
+		return Event{}, s.wrap("add event", "", fmt.Errorf("%w: %s of JSON; the limit is %s", ErrValueTooLarge, size(len(payload)), size(MaxValueSize)))
+	}
+	now := time.Now()
+	var seq int64
+	err := s.db.db.QueryRowContext(ctx, `INSERT INTO events (plugin, type, payload, time) VALUES (?, ?, ?, ?) RETURNING seq`,
+		s.plugin, typ, string(payload), now.UnixMilli()).Scan(&seq)
+	if err != nil {
+		return Event{}, s.fail("add event", "", err)
+	}
+	return Event{Seq: seq, Type: typ, Payload: payload, Time: time.UnixMilli(now.UnixMilli())}, nil
+}
+
+// Events returns up to limit events (all when limit <= 0) with a Seq above
+// after, oldest first. It is never nil.
+func (s *Store) Events(ctx context.Context, after int64, limit int) ([]Event, error) {
+	if err := s.inbox("events"); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, type, payload, time FROM events WHERE plugin = ? AND seq > ? ORDER BY seq LIMIT ?`, s.plugin, after, limit)
+	if err != nil {
+		return nil, s.fail("events", "", err)
+	}
+	defer rows.Close()
+	out := []Event{}
+	for rows.Next() {
+		var e Event
+		var payload string
+		var ms int64
+		if err := rows.Scan(&e.Seq, &e.Type, &payload, &ms); err != nil {
+			return nil, s.fail("events", "", err)
+		}
+		e.Payload, e.Time = json.RawMessage(payload), time.UnixMilli(ms)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("events", "", err)
+	}
+	return out, nil
+}
+
+// SetStatus records the plugin's status, replacing the last one.
+func (s *Store) SetStatus(ctx context.Context, st Status) error {
+	if err := s.inbox("set status"); err != nil {
+		return err
+	}
+	if st.Updated.IsZero() {
+		st.Updated = time.Now()
+	}
+	var prog any
+	if st.Progress != nil {
+		prog = *st.Progress
+	}
+	_, err := s.db.db.ExecContext(ctx, `INSERT INTO status (plugin, state, message, progress, updated) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (plugin) DO UPDATE SET state = excluded.state, message = excluded.message, progress = excluded.progress, updated = excluded.updated`,
+		s.plugin, st.State, st.Message, prog, st.Updated.UnixMilli())
+	if err != nil {
+		return s.fail("set status", "", err)
+	}
+	return nil
+}
+
+// Status returns the plugin's last status, and false when it never set
+// one.
+func (s *Store) Status(ctx context.Context) (Status, bool, error) {
+	if err := s.inbox("status"); err != nil {
+		return Status{}, false, err
+	}
+	var st Status
+	var prog sql.NullFloat64
+	var ms int64
+	err := s.db.db.QueryRowContext(ctx, `SELECT state, message, progress, updated FROM status WHERE plugin = ?`, s.plugin).Scan(&st.State, &st.Message, &prog, &ms)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Status{}, false, nil
+	}
+	if err != nil {
+		return Status{}, false, s.fail("status", "", err)
+	}
+	if prog.Valid {
+		st.Progress = &prog.Float64
+	}
+	st.Updated = time.UnixMilli(ms)
+	return st, true, nil
+}
