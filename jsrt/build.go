@@ -31,6 +31,11 @@ type BuildOptions struct {
 	// import with a "host:" or "node:" prefix that is not a key is a build
 	// error naming the import.
 	Virtual map[string]string
+	// Root is the directory imports must stay inside (with the node_modules
+	// Node's lookup finds from it); default DefaultRoot(Entry). An import
+	// of any other file is a build error, and so is a source file that is
+	// not a regular file or is larger than MaxSourceSize.
+	Root string
 	// GlobalName, when set, is the global variable the IIFE assigns the
 	// entry's exports to.
 	GlobalName string
@@ -154,13 +159,17 @@ func build(opts BuildOptions) (*Bundle, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := os.Stat(entry); err != nil {
+	if err := checkSource(entry); err != nil {
 		if os.IsNotExist(err) {
 			return nil, nil, WithHint(fmt.Errorf("plugin file %s does not exist", opts.Entry), "check the path; it should name a .ts or .js file")
 		}
+		return nil, nil, WithHint(err, "name a plugin's .ts or .js file")
+	}
+	root, err := buildRoot(opts.Root, entry)
+	if err != nil {
 		return nil, nil, err
 	}
-	var plugins []api.Plugin
+	plugins := []api.Plugin{confinePlugin(root, wd)}
 	if len(opts.Virtual) > 0 {
 		plugins = append(plugins, virtualPlugin(opts.Virtual))
 	}

@@ -1,8 +1,14 @@
 package jsrt
 
 import (
+	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // A virtual module wins over a package of the same name in node_modules,
@@ -40,4 +46,96 @@ export const all = () => [who, viaLib(), new EventEmitter().kind].join(' ');
 	if got != "host host/cjs cjs" {
 		t.Errorf("all() = %q, want the virtual modules everywhere", got)
 	}
+}
+
+// Imports stay inside the plugin's root and node_modules: a plugin cannot
+// bundle the user's other files (and send them anywhere). The error names
+// the import and the rule, and never shows the file's content.
+func TestBuildConfinedToRoot(t *testing.T) {
+	const secret = "fake-secret-4f1d"
+	outside := writeTree(t, map[string]string{
+		"config.json": `{"auth":"` + secret + `"}`,
+		"notes.txt":   secret + "\n",
+		"lib.js":      "export const s = '" + secret + "';",
+	})
+	top := writeTree(t, map[string]string{
+		"node_modules/hoisted/package.json": `{"name":"hoisted","main":"index.js"}`,
+		"node_modules/hoisted/index.js":     `exports.h = 'hoisted';`,
+		"plugin/node_modules/dep/index.js":  `exports.d = 'dep';`,
+		"plugin/data.json":                  `{"ok":true}`,
+		"plugin/sub/helper.ts":              `export const helper = 'helper';`,
+	})
+	root := filepath.Join(top, "plugin")
+	if err := os.Symlink(filepath.Join(outside, "lib.js"), filepath.Join(root, "linked.js")); err != nil {
+		t.Fatal(err)
+	}
+	rel, _ := filepath.Rel(root, filepath.Join(outside, "notes.txt"))
+	tests := []struct{ name, src, want string }{
+		{"inside", "import d from './data.json'; import { helper } from './sub/helper'; import { d as dep } from 'dep'; import { h } from 'hoisted';\nexport default [d.ok, helper, dep, h].join();\n", ""},
+		{"absolute", "import c from '" + filepath.Join(outside, "config.json") + "';\nexport default c;\n", `main.ts:1:15: ` + up(root, outside, "config.json") + ` is outside the plugin's directory`},
+		{"dotdot", "import n from '" + filepath.ToSlash(rel) + "';\nexport default n;\n", `main.ts:1:15: ` + up(root, outside, "notes.txt") + ` is outside`},
+		{"symlink", "import { s } from './linked.js';\nexport default s;\n", `main.ts:1:19: ` + up(root, outside, "lib.js") + ` is outside`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := os.WriteFile(filepath.Join(root, "main.ts"), []byte(tt.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			b, err := Build(BuildOptions{Entry: filepath.Join(root, "main.ts"), WorkDir: root})
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var be *BuildError
+			if !errors.As(err, &be) {
+				t.Fatalf("err = %v, want a BuildError", err)
+			}
+			if got := be.Error(); !strings.HasPrefix(got, tt.want) || !strings.Contains(got, "a plugin may import only files inside its root and its node_modules") {
+				t.Errorf("Error() = %q, want prefix %q and the rule", got, tt.want)
+			}
+			if strings.Contains(fmt.Sprintf("%+v", be), secret) || b != nil {
+				t.Errorf("the refused file's content shows: %+v", be)
+			}
+		})
+	}
+}
+
+// A build reads only regular files: a device or a FIFO as the entry or as
+// an import is an error at once, not a read without end.
+func TestBuildRegularFilesOnly(t *testing.T) {
+	dir := writeTree(t, map[string]string{"main.ts": "import x from './pipe.js';\nexport default x;\n"})
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.js"), 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	done := make(chan error, 3)
+	go func() {
+		_, err := Build(BuildOptions{Entry: "/dev/zero", WorkDir: dir})
+		done <- err
+	}()
+	go func() {
+		_, err := Build(BuildOptions{Entry: filepath.Join(dir, "pipe.js"), WorkDir: dir})
+		done <- err
+	}()
+	go func() {
+		_, err := Build(BuildOptions{Entry: filepath.Join(dir, "main.ts"), WorkDir: dir})
+		done <- err
+	}()
+	for range 3 {
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "is not a regular file") {
+				t.Errorf("err = %v, want 'is not a regular file'", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a build is still reading a device or FIFO")
+		}
+	}
+}
+
+// up is dir/name relative to from.
+func up(from, dir, name string) string {
+	r, _ := filepath.Rel(from, filepath.Join(dir, name))
+	return filepath.ToSlash(r)
 }

@@ -16,7 +16,7 @@ import (
 
 // cacheFormat changes whenever the cache entry's layout or the build
 // options change meaning.
-const cacheFormat = "host-bundle-cache-1"
+const cacheFormat = "host-bundle-cache-2"
 
 // cachedBundle is one cache entry: the bundle and the content hash of every
 // file it was built from (node_modules included), so any edit misses.
@@ -82,7 +82,7 @@ func cacheKey(opts BuildOptions) (string, error) {
 		return "", err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", toolVersion(), wd, entry, opts.GlobalName)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00", toolVersion(), wd, entry, opts.GlobalName, opts.Root)
 	names := make([]string, 0, len(opts.Virtual))
 	for k := range opts.Virtual {
 		names = append(names, k)
