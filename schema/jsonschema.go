@@ -109,7 +109,7 @@ func (s *Schema) jsonSchema() ordered {
 			case opEmail:
 				add("format", "email")
 			case opRegex:
-				add("pattern", c.source)
+				add("pattern", c.re.Source())
 			}
 		case s.kind == KindNumber:
 			switch c.op {

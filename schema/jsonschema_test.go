@@ -3,7 +3,6 @@ package schema_test
 import (
 	"bytes"
 	"encoding/json"
-	"regexp"
 	"testing"
 
 	"host/schema"
@@ -13,7 +12,7 @@ func TestJSONSchema(t *testing.T) {
 	s := schema.Object(
 		schema.Property{Key: "token", Schema: schema.String().Secret().Label("API Token").Section("Authentication").Default("fake-token-123")},
 		schema.Property{Key: "baseUrl", Schema: schema.String().URL().Describe("API base").Default("https://api.example.com")},
-		schema.Property{Key: "name", Schema: schema.String().Min(1).Max(20).Regex(regexp.MustCompile(`^[a-z]+$`))},
+		schema.Property{Key: "name", Schema: schema.String().Min(1).Max(20).Regex(schema.MustPattern(`^[a-z]+$`, ""))},
 		schema.Property{Key: "port", Schema: schema.Number().Int().Min(1).Max(65535)},
 		schema.Property{Key: "ratio", Schema: schema.Number().Gt(0).Lt(1).Optional()},
 		schema.Property{Key: "region", Schema: schema.Enum("eu", "us")},

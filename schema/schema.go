@@ -13,7 +13,6 @@ package schema
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 )
 
@@ -81,8 +80,7 @@ const (
 type check struct {
 	op      checkOp
 	n       float64
-	re      *regexp.Regexp
-	source  string // the pattern as written, for JSON Schema
+	re      *Pattern
 	message string // custom message; "" means the zod default
 }
 
@@ -276,22 +274,14 @@ func (s *Schema) URL() *Schema { return s.withCheck(check{op: opURL}) }
 // Email returns a copy of a string schema requiring an e-mail address.
 func (s *Schema) Email() *Schema { return s.withCheck(check{op: opEmail}) }
 
-// Regex returns a copy of a string schema requiring a match of re.
-func (s *Schema) Regex(re *regexp.Regexp) *Schema {
+// Regex returns a copy of a string schema requiring a match of re (as
+// JavaScript's re.test(value)). A match that runs past MatchTimeout is an
+// issue saying so.
+func (s *Schema) Regex(re *Pattern) *Schema {
 	if re == nil {
-		panic("schema.Regex: nil regexp")
+		panic("schema.Regex: nil pattern")
 	}
-	return s.withCheck(check{op: opRegex, re: re, source: re.String()})
-}
-
-// RegexSource is Regex for a pattern translated from another dialect:
-// source, the original (JavaScript) pattern, is what JSON Schema's
-// "pattern" exports.
-func (s *Schema) RegexSource(re *regexp.Regexp, source string) *Schema {
-	if re == nil {
-		panic("schema.RegexSource: nil regexp")
-	}
-	return s.withCheck(check{op: opRegex, re: re, source: source})
+	return s.withCheck(check{op: opRegex, re: re})
 }
 
 // Message returns a copy whose most recently added check reports msg instead

@@ -204,7 +204,11 @@ func (v *validator) stringChecks(s *Schema, str string) {
 				v.add(CodeInvalidString, msgOr(c.message, "Invalid email"))
 			}
 		case opRegex:
-			if !c.re.MatchString(str) {
+			ok, err := c.re.match(str)
+			if err != nil {
+				v.add(CodeInvalidString, "The pattern "+c.re.String()+" took longer than "+MatchTimeout.String()+
+					" on this value (catastrophic backtracking); simplify the pattern or check the value in code")
+			} else if !ok {
 				v.add(CodeInvalidString, msgOr(c.message, "Invalid"))
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -49,8 +48,8 @@ func TestValidate(t *testing.T) {
 		{"email bad", schema.String().Email(), "a@b", nil, []string{"invalid_string Invalid email"}},
 		{"email dots", schema.String().Email(), "a..b@example.com", nil, []string{"invalid_string Invalid email"}},
 		{"email leading dot", schema.String().Email(), ".a@example.com", nil, []string{"invalid_string Invalid email"}},
-		{"regex ok", schema.String().Regex(regexp.MustCompile(`^[a-z]+$`)), "abc", "abc", nil},
-		{"regex bad", schema.String().Regex(regexp.MustCompile(`^[a-z]+$`)), "ab1", nil, []string{"invalid_string Invalid"}},
+		{"regex ok", schema.String().Regex(schema.MustPattern(`^[a-z]+$`, "")), "abc", "abc", nil},
+		{"regex bad", schema.String().Regex(schema.MustPattern(`^[a-z]+$`, "")), "ab1", nil, []string{"invalid_string Invalid"}},
 		{"custom message", schema.String().Min(3).Message("too short"), "a", nil, []string{"too_small too short"}},
 		{"custom type message", schema.String().Message("need text"), 1.0, nil, []string{"invalid_type need text"}},
 		{"several checks fail", schema.String().Min(5).Email(), "ab", nil, []string{
@@ -273,7 +272,7 @@ func tenFields() (*schema.Schema, map[string]any) {
 		schema.Property{Key: "token", Schema: schema.String().Secret().Min(8)},
 		schema.Property{Key: "url", Schema: schema.String().URL()},
 		schema.Property{Key: "email", Schema: schema.String().Email()},
-		schema.Property{Key: "name", Schema: schema.String().Regex(regexp.MustCompile(`^[a-z]+$`))},
+		schema.Property{Key: "name", Schema: schema.String().Regex(schema.MustPattern(`^[a-z]+$`, ""))},
 		schema.Property{Key: "port", Schema: schema.Number().Int().Min(1).Max(65535)},
 		schema.Property{Key: "ratio", Schema: schema.Number().Gt(0).Lt(1)},
 		schema.Property{Key: "debug", Schema: schema.Boolean().Default(false)},

@@ -96,7 +96,7 @@ declare namespace z {
     nonempty(message?: ErrorMessage): ZodString;
     url(message?: ErrorMessage): ZodString;
     email(message?: ErrorMessage): ZodString;
-    /** Runs on Go's RE2 engine: no lookaround or backreferences (the call throws a TypeError). */
+    /** JavaScript semantics (lookaround, backreferences); a match that runs past 100 ms fails the value with an issue. */
     regex(regex: RegExp, message?: ErrorMessage): ZodString;
   }
 

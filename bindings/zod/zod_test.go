@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dop251/goja"
 	"github.com/evanw/esbuild/pkg/api"
@@ -181,8 +182,8 @@ func TestZodErrors(t *testing.T) {
 		{"label not a string", `z.string().label(3)`, `TypeError: .label(text): text must be a string, got number`},
 		{"detached method", `const p = z.string().parse; p('x')`, `TypeError: .parse() called on a value that is not a z schema`},
 		{"array of nothing", `z.array()`, `TypeError: z.array(): argument 1 must be a z schema, got undefined`},
-		{"lookahead", `z.string().regex(/^(?=.*\d).+$/)`, `TypeError: .regex(/^(?=.*\d).+$/): lookahead ((?=...) is not supported: patterns run on Go's RE2 engine`},
-		{"backreference", `z.string().regex(/(a)\1/)`, `TypeError: .regex(/(a)\1/): backreferences (\1) are not supported`},
+		{"bad pattern", `z.string().regex('(a')`, `TypeError: .regex(/(a/): `},
+		{"not a RegExp", `z.string().regex({})`, `TypeError: .regex(re): re must be a RegExp, got object`},
 		{"default undefined", `z.string().default(undefined)`, `TypeError: .default(value): value is undefined`},
 	}
 	for _, tt := range tests {
@@ -309,7 +310,9 @@ func TestGoHelpers(t *testing.T) {
 	}
 }
 
-func TestTranslateRegex(t *testing.T) {
+// TestRegexJS: .regex() matches as JavaScript's RegExp test() does,
+// lookaround and backreferences included.
+func TestRegexJS(t *testing.T) {
 	tests := []struct {
 		js, flags, match, noMatch string
 	}{
@@ -324,6 +327,13 @@ func TestTranslateRegex(t *testing.T) {
 		{`^\d{3}-\d{4}$`, "g", "555-1234", "5551234"},
 		{`^(?<year>\d{4})$`, "", "2024", "24"},
 		{`^\x41\0$`, "", "A\x00", "A"},
+		{`^(?=.*\d)(?=.*[a-z]).{8,}$`, "", "passw0rdx", "password"},
+		{`^(?!admin$).+$`, "", "alice", "admin"},
+		{`(?<=\$)\d+`, "", "$42", "42"},
+		{`^(a+)-\1$`, "", "aa-aa", "aa-a"},
+		{`^(?<q>['"]).*\k<q>$`, "", `"x"`, `"x'`},
+		{`b`, "y", "bc", "ab"},
+		{`^\w+$`, "", "abc_1", "é"},
 	}
 	vm := newVM(t)
 	for _, tt := range tests {
@@ -337,6 +347,24 @@ func TestTranslateRegex(t *testing.T) {
 		if got != `[true,false]` {
 			t.Errorf("/%s/%s: match, no match = %s", tt.js, tt.flags, got)
 		}
+	}
+}
+
+// A pattern that backtracks catastrophically fails the value within the
+// match timeout, with an issue that says so, instead of hanging the plugin.
+func TestRegexTimeout(t *testing.T) {
+	vm := newVM(t)
+	start := time.Now()
+	got, err := run(t, vm, `return z.string().regex(/^(a+)+$/).safeParse('a'.repeat(40) + 'b').error.issues;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > schema.MatchTimeout+2*time.Second {
+		t.Fatalf("took %v, bound %v", d, schema.MatchTimeout)
+	}
+	want := `[{"code":"invalid_string","path":[],"message":"The pattern /^(a+)+$/ took longer than 100ms on this value (catastrophic backtracking); simplify the pattern or check the value in code"}]`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 }
 
