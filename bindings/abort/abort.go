@@ -1,5 +1,7 @@
-// Package abort defines the AbortController and AbortSignal globals (written
-// in JS, as browsers specify them) and lets Go abort a signal or follow one.
+// Package abort defines the globals Event, CustomEvent, EventTarget,
+// AbortController and AbortSignal (written in JS, as the DOM standard
+// specifies them: events.js, abort.js) and lets Go abort a signal or follow
+// one.
 package abort
 
 import (
@@ -11,15 +13,33 @@ import (
 	"host/jsrt"
 )
 
-//go:embed abort.js
-var source string
+// DTS declares the globals Install defines, for `host types`. Omit it when
+// the plugin's tsconfig has lib "dom": the DOM lib declares them already.
+//
+//go:embed abort.d.ts
+var DTS string
 
-var program = jsrt.NewProgram("host:abort.js", source)
+var (
+	//go:embed events.js
+	eventsJS string
+	//go:embed abort.js
+	abortJS string
+)
 
-// Install defines AbortController and AbortSignal. Call on the loop goroutine.
+var programs = []*jsrt.Program{
+	jsrt.NewProgram("host:events.js", eventsJS),
+	jsrt.NewProgram("host:abort.js", abortJS),
+}
+
+// Install defines Event, CustomEvent, EventTarget, AbortController and
+// AbortSignal. Call on the loop goroutine.
 func Install(vm *goja.Runtime) error {
-	_, err := vm.RunProgram(program.Get())
-	return err
+	for _, p := range programs {
+		if _, err := vm.RunProgram(p.Get()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Controller is a JS AbortController held by Go, e.g. to abort ctx.signal at

@@ -1,74 +1,76 @@
-// AbortController and AbortSignal as browsers have them (the subset plugins
-// use): aborted, reason, throwIfAborted, onabort, add/removeEventListener,
-// AbortSignal.abort(reason), AbortSignal.timeout(ms), AbortSignal.any(list).
+// AbortController and AbortSignal as the DOM standard defines them, on
+// EventTarget (events.js): aborted, reason, throwIfAborted, onabort, the
+// 'abort' event, AbortSignal.abort(reason), AbortSignal.timeout(ms) and
+// AbortSignal.any(signals). The default reasons are DOMExceptions named
+// AbortError and TimeoutError once the web globals are installed.
 (function (g) {
   'use strict';
   const makeError = (name, message) => {
+    if (typeof g.DOMException === 'function') return new g.DOMException(message, name);
     const e = new Error(message);
     e.name = name;
     return e;
   };
   const internal = Symbol('abort-internal');
-  class AbortSignal {
+  let abortSignal; // (AbortSignal, reason): AbortController's way in
+  const handlers = new WeakMap(); // AbortSignal -> its onabort value
+  class AbortSignal extends g.EventTarget {
+    #aborted = false;
+    #reason = undefined;
     constructor(key) {
       if (key !== internal) throw new TypeError('Illegal constructor');
-      this._aborted = false;
-      this._reason = undefined;
-      this._listeners = [];
-      this.onabort = null;
+      super();
     }
-    get aborted() { return this._aborted; }
-    get reason() { return this._reason; }
-    throwIfAborted() { if (this._aborted) throw this._reason; }
-    addEventListener(type, fn, opts) {
-      if (type !== 'abort' || typeof fn !== 'function') return;
-      const once = typeof opts === 'object' && opts !== null && !!opts.once;
-      this._listeners.push({ fn, once });
-    }
-    removeEventListener(type, fn) {
-      if (type !== 'abort') return;
-      this._listeners = this._listeners.filter((l) => l.fn !== fn);
-    }
-    dispatchEvent(ev) {
-      const list = this._listeners.slice();
-      this._listeners = this._listeners.filter((l) => !l.once);
-      if (typeof this.onabort === 'function') {
-        try { this.onabort.call(this, ev); } catch (e) { queueMicrotask(() => { throw e; }); }
+    get aborted() { return this.#aborted; }
+    get reason() { return this.#reason; }
+    throwIfAborted() { if (this.#aborted) throw this.#reason; }
+    // An event handler attribute: its listener is added when first set, so
+    // it runs in that place among the other listeners.
+    get onabort() { return handlers.get(this) ?? null; }
+    set onabort(fn) {
+      const had = handlers.has(this);
+      handlers.set(this, typeof fn === 'function' || (fn !== null && typeof fn === 'object') ? fn : null);
+      if (!had) {
+        this.addEventListener('abort', (ev) => {
+          const h = handlers.get(this);
+          if (typeof h === 'function') return h.call(this, ev);
+        });
       }
-      for (const l of list) {
-        try { l.fn.call(this, ev); } catch (e) { queueMicrotask(() => { throw e; }); }
-      }
-      return true;
     }
     static abort(reason) {
       const s = new AbortSignal(internal);
-      s._abort(reason);
+      s.#abort(reason);
       return s;
     }
     static timeout(ms) {
       const s = new AbortSignal(internal);
-      setTimeout(() => s._abort(makeError('TimeoutError', 'The operation was aborted due to timeout')), ms);
+      setTimeout(() => s.#abort(makeError('TimeoutError', 'The operation was aborted due to timeout')), ms);
       return s;
     }
     static any(signals) {
       const s = new AbortSignal(internal);
       for (const x of signals) {
-        if (x.aborted) { s._abort(x.reason); return s; }
+        if (x.aborted) { s.#abort(x.reason); return s; }
       }
-      for (const x of signals) x.addEventListener('abort', () => s._abort(x.reason), { once: true });
+      for (const x of signals) x.addEventListener('abort', () => s.#abort(x.reason), { once: true });
       return s;
     }
-    _abort(reason) {
-      if (this._aborted) return;
-      this._aborted = true;
-      this._reason = reason === undefined ? makeError('AbortError', 'This operation was aborted') : reason;
-      this.dispatchEvent({ type: 'abort', target: this });
+    #abort(reason) {
+      if (this.#aborted) return;
+      this.#aborted = true;
+      this.#reason = reason === undefined ? makeError('AbortError', 'This operation was aborted') : reason;
+      this.dispatchEvent(new g.Event('abort'));
+    }
+    get [Symbol.toStringTag]() { return 'AbortSignal'; }
+    static {
+      abortSignal = (s, reason) => s.#abort(reason);
     }
   }
   class AbortController {
-    constructor() { this._signal = new AbortSignal(internal); }
-    get signal() { return this._signal; }
-    abort(reason) { this._signal._abort(reason); }
+    #signal = new AbortSignal(internal);
+    get signal() { return this.#signal; }
+    abort(reason) { abortSignal(this.#signal, reason); }
+    get [Symbol.toStringTag]() { return 'AbortController'; }
   }
   Object.defineProperty(g, 'AbortSignal', { value: AbortSignal, writable: true, configurable: true });
   Object.defineProperty(g, 'AbortController', { value: AbortController, writable: true, configurable: true });

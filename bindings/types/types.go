@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"strings"
 
+	"host/bindings/abort"
 	"host/bindings/fetch"
 	"host/bindings/oauth"
 	"host/bindings/plugin"
@@ -37,6 +38,7 @@ func parts() []part {
 		{name: "bindings/plugin/plugin.d.ts", dts: plugin.DTS},
 		{name: "bindings/oauth/oauth.d.ts", dts: oauth.DTS},
 		{name: "bindings/types/standalone.d.ts", dts: standaloneDTS, dom: true},
+		{name: "bindings/abort/abort.d.ts", dts: abort.DTS, dom: true},
 		{name: "bindings/fetch/fetch.d.ts", dts: fetch.DTS, dom: true},
 		{name: "bindings/web/web.d.ts", dts: web.DTS, dom: true},
 	}
