@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dop251/goja"
 
@@ -86,6 +87,10 @@ var ErrNotActive = errors.New("the plugin is not active")
 // many goroutines at once; each call is bounded by its ctx (and by the
 // plugin's script timeout while JS runs).
 func (p *Plugin) CallTool(ctx context.Context, name string, input json.RawMessage) (*ToolResult, error) {
+	return p.callTool(ctx, name, input, nil)
+}
+
+func (p *Plugin) callTool(ctx context.Context, name string, input json.RawMessage, opts *CallOptions) (*ToolResult, error) {
 	var tool *Tool
 	for i := range p.tools {
 		if p.tools[i].Name == name {
@@ -110,6 +115,12 @@ func (p *Plugin) CallTool(ctx context.Context, name string, input json.RawMessag
 	}
 	var out string
 	var runErr error
+	var end atomic.Pointer[func()] // ends the call's ctx; set on the loop
+	defer func() {
+		if f := end.Load(); f != nil {
+			(*f)()
+		}
+	}()
 	v, err := p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
 		in, err := parseJSON(vm, string(input))
 		if err != nil {
@@ -122,7 +133,12 @@ func (p *Plugin) CallTool(ctx context.Context, name string, input json.RawMessag
 			}
 			in = parsed
 		}
-		res, err := tool.fn(tool.this, in, p.ctxObj)
+		cctx, endCall, err := p.callContext(vm, ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		end.Store(&endCall)
+		res, err := tool.fn(tool.this, in, cctx)
 		if err != nil {
 			runErr = err
 			return nil, err

@@ -1,0 +1,236 @@
+package plugin
+
+// What one tool call adds to the PluginContext: its own signal (aborted
+// when the caller gives up, e.g. an MCP cancellation, or when the plugin
+// stops), ctx.progress and ctx.elicit.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/dop251/goja"
+
+	"host/bindings/abort"
+	"host/bindings/zod"
+	"host/jsrt"
+	"host/schema"
+)
+
+// Progress is one `ctx.progress({ progress, total?, message? })` of a tool.
+type Progress struct {
+	Progress float64
+	Total    float64 // 0 when unknown
+	Message  string  // masked
+}
+
+// Question is what a tool asks the user through `ctx.elicit({ message,
+// schema })`: a message and a flat object schema of non-secret fields.
+type Question struct {
+	Message string         // masked
+	Schema  *schema.Schema // a z.object of strings, numbers, booleans and enums
+}
+
+// Answer is the user's reply to a Question: Action is "accept", "decline"
+// or "cancel"; Content holds the fields when accepted.
+type Answer struct {
+	Action  string
+	Content map[string]any
+}
+
+// CallOptions is what the caller of a tool offers it. Every field may be
+// nil. The functions are called on the plugin's loop goroutine (Progress)
+// or on a goroutine of their own (Elicit) and must not block the loop.
+type CallOptions struct {
+	// Progress receives the tool's progress reports; without it
+	// ctx.progress does nothing.
+	Progress func(Progress)
+	// Elicit asks the user; without it ctx.elicit rejects with
+	// ERR_ELICIT_UNSUPPORTED.
+	Elicit func(ctx context.Context, q Question) (Answer, error)
+}
+
+// ErrElicitUnsupported is ctx.elicit when the caller cannot ask the user.
+var ErrElicitUnsupported = errors.New("this caller cannot ask the user a question (the client does not support elicitation)")
+
+// CallToolWith is CallTool with per-call options. The tool's `ctx` is the
+// plugin's PluginContext with three members of the call's own: `signal`
+// (aborted when ctx ends or the plugin stops), `progress(p)` and
+// `elicit(q)`.
+func (p *Plugin) CallToolWith(ctx context.Context, name string, input json.RawMessage, opts CallOptions) (*ToolResult, error) {
+	return p.callTool(ctx, name, input, &opts)
+}
+
+// callContext builds a tool call's ctx over the plugin's and returns a
+// function to call when the call ends. On the loop.
+func (p *Plugin) callContext(vm *goja.Runtime, ctx context.Context, opts *CallOptions) (*goja.Object, func(), error) {
+	if opts == nil {
+		return p.ctxObj, func() {}, nil
+	}
+	c := vm.NewObject()
+	if err := c.SetPrototype(p.ctxObj); err != nil {
+		return nil, nil, err
+	}
+	// The signal exists only if the tool reads it: most tools never do, and
+	// each one listens on the plugin's signal.
+	var ctrl *abort.Controller
+	var signal goja.Value
+	getSignal := func(goja.FunctionCall) goja.Value {
+		if signal != nil {
+			return signal
+		}
+		var err error
+		if ctrl, err = abort.NewController(vm); err != nil {
+			jsrt.Throw(vm, err)
+		}
+		if ctx.Err() != nil {
+			ctrl.Abort(vm, "the call was cancelled")
+		}
+		anyFn, _ := goja.AssertFunction(vm.Get("AbortSignal").ToObject(vm).Get("any"))
+		s, err := anyFn(nil, vm.NewArray(p.ctxObj.Get("signal"), ctrl.Signal()))
+		if err != nil {
+			jsrt.Throw(vm, err)
+		}
+		signal = s
+		return signal
+	}
+	if err := c.DefineAccessorProperty("signal", vm.ToValue(getSignal), nil, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
+		return nil, nil, err
+	}
+	progress := jsrt.Safe(vm, "ctx.progress", func(call goja.FunctionCall) goja.Value {
+		pr, err := readProgress(vm, call.Argument(0))
+		if err != nil {
+			jsrt.Throw(vm, err)
+		}
+		if opts.Progress != nil {
+			pr.Message = p.host.Masker.Mask(pr.Message)
+			opts.Progress(pr)
+		}
+		return goja.Undefined()
+	})
+	elicit := jsrt.Safe(vm, "ctx.elicit", func(call goja.FunctionCall) goja.Value {
+		q, err := readQuestion(vm, call.Argument(0))
+		if err != nil {
+			return jsrt.Rejected(vm, err)
+		}
+		if opts.Elicit == nil {
+			return jsrt.Rejected(vm, jsrt.WithCode(ErrElicitUnsupported, "ERR_ELICIT_UNSUPPORTED"))
+		}
+		q.Message = p.host.Masker.Mask(q.Message)
+		// The user may take minutes to answer: bounded by the call, not by
+		// the per-call-timeout of Go work.
+		return p.rt.GoTimeout(0, func(context.Context) (any, error) {
+			a, err := opts.Elicit(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			out := map[string]any{"action": a.Action}
+			if a.Content != nil {
+				out["content"] = a.Content
+			}
+			return out, nil
+		})
+	})
+	for k, fn := range map[string]func(goja.FunctionCall) goja.Value{"progress": progress, "elicit": elicit} {
+		if err := c.DefineDataProperty(k, vm.ToValue(fn), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
+			return nil, nil, err
+		}
+	}
+	// Cancellation aborts the call's signal (when the tool has read it).
+	stop := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-stop:
+			if ctx.Err() == nil {
+				return
+			}
+		}
+		p.rt.Post(func(vm *goja.Runtime) {
+			if ctrl != nil {
+				ctrl.Abort(vm, "the call was cancelled")
+			}
+		})
+	}()
+	return c, func() { close(stop) }, nil
+}
+
+// readProgress reads ctx.progress's argument: a number, or
+// { progress, total?, message? }.
+func readProgress(vm *goja.Runtime, v goja.Value) (Progress, error) {
+	if o, ok := v.(*goja.Object); ok && o.ClassName() == "Object" {
+		var pr Progress
+		num := func(key string, required bool) (float64, error) {
+			x := o.Get(key)
+			if x == nil || goja.IsUndefined(x) {
+				if required {
+					return 0, jsrt.TypeErrorf("ctx.progress: progress is required, e.g. ctx.progress({ progress: 3, total: 10 })")
+				}
+				return 0, nil
+			}
+			f, ok := x.Export().(float64)
+			if i, isInt := x.Export().(int64); isInt {
+				f, ok = float64(i), true
+			}
+			if !ok {
+				return 0, jsrt.TypeErrorf("ctx.progress: %s must be a number, got %s", key, jsrt.TypeNameWithArticle(x))
+			}
+			return f, nil
+		}
+		var err error
+		if pr.Progress, err = num("progress", true); err != nil {
+			return pr, err
+		}
+		if pr.Total, err = num("total", false); err != nil {
+			return pr, err
+		}
+		if m := o.Get("message"); m != nil && !goja.IsUndefined(m) {
+			pr.Message = m.String()
+		}
+		return pr, nil
+	}
+	switch x := v.Export().(type) {
+	case int64:
+		return Progress{Progress: float64(x)}, nil
+	case float64:
+		return Progress{Progress: x}, nil
+	}
+	return Progress{}, jsrt.TypeErrorf("ctx.progress expects { progress, total?, message? } or a number, got %s", jsrt.TypeNameWithArticle(v))
+}
+
+// readQuestion reads ctx.elicit's argument: { message, schema: z.object({...}) }
+// whose fields are strings, numbers, booleans or enums, none secret.
+func readQuestion(vm *goja.Runtime, v goja.Value) (Question, error) {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return Question{}, jsrt.TypeErrorf("ctx.elicit expects { message, schema: z.object({...}) }, got %s", jsrt.TypeNameWithArticle(v))
+	}
+	var q Question
+	if m := o.Get("message"); m != nil && !goja.IsUndefined(m) {
+		q.Message = m.String()
+	}
+	if q.Message == "" {
+		return q, jsrt.TypeErrorf("ctx.elicit: message is required: what to ask the user")
+	}
+	sv := o.Get("schema")
+	if sv == nil || goja.IsUndefined(sv) {
+		q.Schema = schema.Object()
+		return q, nil
+	}
+	s, ok := zod.SchemaOf(sv)
+	if !ok || s.Kind() != schema.KindObject {
+		return q, jsrt.TypeErrorf("ctx.elicit: schema must be a z.object({...}) of strings, numbers, booleans and enums")
+	}
+	for _, f := range s.Fields() {
+		if f.Secret {
+			return q, jsrt.TypeErrorf("ctx.elicit: field %q is .secret(): secrets are never asked through the client; declare it in configSchema so host asks for it on its own setup page", f.Key)
+		}
+		switch f.Kind {
+		case schema.KindString, schema.KindNumber, schema.KindBoolean, schema.KindEnum:
+		default:
+			return q, jsrt.TypeErrorf("ctx.elicit: field %q is z.%s(); a question may only have strings, numbers, booleans and enums", f.Key, f.Kind)
+		}
+	}
+	q.Schema = s
+	return q, nil
+}

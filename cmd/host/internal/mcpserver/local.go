@@ -1,0 +1,300 @@
+package mcpserver
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/bindings/console"
+	"host/bindings/plugin"
+	"host/bindings/mask"
+	"host/jsrt"
+	"host/schema"
+)
+
+// Local is the in-process Backend: plugins loaded in this process. Its
+// owner loads and activates them and tells Local each one's state with
+// Put; Local only serves. A `host serve` worker is Local over one plugin,
+// served on stdio. Safe for concurrent use.
+type Local struct {
+	masker *mask.Masker
+
+	mu      sync.Mutex
+	plugins map[string]*localEntry
+	subs    map[int]*subscriber
+	nextSub int
+}
+
+type localEntry struct {
+	p    *plugin.Plugin // nil for a plugin that failed to load
+	info PluginInfo
+}
+
+// subscriber serialises delivery to one fn.
+type subscriber struct {
+	mu sync.Mutex
+	fn func(Event)
+}
+
+// NewLocal returns an empty Local masking with m (nil masks nothing: tests).
+func NewLocal(m *mask.Masker) *Local {
+	return &Local{masker: m, plugins: map[string]*localEntry{}, subs: map[int]*subscriber{}}
+}
+
+// Put adds or replaces plugin p in state st (reason and setup as in
+// PluginInfo; setup only for NeedsSetup and LoginNeeded). The caller keeps
+// owning p: Local never activates, deactivates or closes it. Subscribers
+// hear PluginChanged.
+func (l *Local) Put(p *plugin.Plugin, st State, reason string, setup *SetupNeeded) {
+	info := PluginInfo{ID: p.ID, Name: p.Name, State: st, Reason: l.masker.Mask(reason), Setup: setup}
+	for _, t := range p.Tools() {
+		js, err := t.InputSchema()
+		if err != nil {
+			js = json.RawMessage(`{"type":"object"}`)
+		}
+		info.Tools = append(info.Tools, Tool{Name: t.Name, Description: t.Description, InputSchema: js, Annotations: annotationsOf(t)})
+	}
+	l.put(&localEntry{p: p, info: info})
+}
+
+// PutFailed records a plugin that could not be loaded (no instance), so
+// clients can see why its tools are missing.
+func (l *Local) PutFailed(id, name, reason string) {
+	if name == "" {
+		name = id
+	}
+	l.put(&localEntry{info: PluginInfo{ID: id, Name: name, State: Error, Reason: l.masker.Mask(reason)}})
+}
+
+func (l *Local) put(e *localEntry) {
+	l.mu.Lock()
+	l.plugins[e.info.ID] = e
+	l.mu.Unlock()
+	l.publish(Event{Kind: PluginChanged, Plugin: e.info.ID})
+}
+
+// Remove forgets plugin id (stopped, or replaced under another id).
+func (l *Local) Remove(id string) {
+	l.mu.Lock()
+	_, ok := l.plugins[id]
+	delete(l.plugins, id)
+	l.mu.Unlock()
+	if ok {
+		l.publish(Event{Kind: PluginChanged, Plugin: id})
+	}
+}
+
+// Log publishes a plugin's log line (already masked by the plugin host, and
+// masked again here); it is a console.Sink, so plugin.Host.Log can call it
+// (on the plugin's loop goroutine: it does not block).
+func (l *Local) Log(e console.Entry) {
+	le := &LogEntry{Level: mcpLevel(e.Level), Message: l.masker.Mask(e.Message)}
+	l.publish(Event{Kind: Log, Plugin: e.Plugin, Log: le})
+}
+
+// NotifyMessages tells subscribers that plugin id has new messages.
+func (l *Local) NotifyMessages(id string) { l.publish(Event{Kind: MessagesChanged, Plugin: id}) }
+
+func mcpLevel(lv console.Level) mcp.LoggingLevel {
+	switch lv {
+	case console.Debug:
+		return "debug"
+	case console.Info:
+		return "info"
+	case console.Warn:
+		return "warning"
+	}
+	return "error"
+}
+
+func (l *Local) publish(e Event) {
+	l.mu.Lock()
+	subs := make([]*subscriber, 0, len(l.subs))
+	for _, s := range l.subs {
+		subs = append(subs, s)
+	}
+	l.mu.Unlock()
+	for _, s := range subs {
+		s.mu.Lock()
+		s.fn(e)
+		s.mu.Unlock()
+	}
+}
+
+// Plugins implements Backend.
+func (l *Local) Plugins() []PluginInfo {
+	l.mu.Lock()
+	out := make([]PluginInfo, 0, len(l.plugins))
+	for _, e := range l.plugins {
+		out = append(out, e.info)
+	}
+	l.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Subscribe implements Backend.
+func (l *Local) Subscribe(fn func(Event)) (cancel func()) {
+	l.mu.Lock()
+	id := l.nextSub
+	l.nextSub++
+	l.subs[id] = &subscriber{fn: fn}
+	l.mu.Unlock()
+	return func() {
+		l.mu.Lock()
+		delete(l.subs, id)
+		l.mu.Unlock()
+	}
+}
+
+// Messages implements Backend. host keeps no inbox of its own yet
+// (ctx.emitMessage is the SDK issue's); until it does every inbox is empty.
+func (l *Local) Messages(ctx context.Context, id string) (json.RawMessage, error) {
+	l.mu.Lock()
+	_, ok := l.plugins[id]
+	l.mu.Unlock()
+	if !ok {
+		return nil, ErrUnknownPlugin
+	}
+	return json.RawMessage("[]"), nil
+}
+
+// CallTool implements Backend.
+func (l *Local) CallTool(ctx context.Context, c *Call) (*mcp.CallToolResult, error) {
+	l.mu.Lock()
+	e, ok := l.plugins[c.Plugin]
+	l.mu.Unlock()
+	if !ok || e.p == nil {
+		if ok {
+			return nil, &UnavailableError{Plugin: c.Plugin, State: e.info.State, Reason: e.info.Reason}
+		}
+		return nil, &UnknownToolError{Name: c.Plugin + "_" + c.Tool}
+	}
+	switch e.info.State {
+	case Active:
+	case NeedsSetup, LoginNeeded:
+		need := SetupNeeded{Login: e.info.State == LoginNeeded}
+		if e.info.Setup != nil {
+			need = *e.info.Setup
+		}
+		return nil, &SetupRequiredError{Plugin: c.Plugin, Setup: need}
+	default:
+		return nil, &UnavailableError{Plugin: c.Plugin, State: e.info.State, Reason: e.info.Reason}
+	}
+	opts := plugin.CallOptions{}
+	if c.Progress != nil {
+		opts.Progress = func(p plugin.Progress) {
+			c.Progress(Progress{Progress: p.Progress, Total: p.Total, Message: p.Message})
+		}
+	}
+	if c.Elicit != nil {
+		opts.Elicit = func(ctx context.Context, q plugin.Question) (plugin.Answer, error) {
+			params, err := elicitParams(q)
+			if err != nil {
+				return plugin.Answer{}, err
+			}
+			r, err := c.Elicit(ctx, params)
+			if err != nil {
+				return plugin.Answer{}, err
+			}
+			return plugin.Answer{Action: r.Action, Content: r.Content}, nil
+		}
+	}
+	out, err := e.p.CallToolWith(ctx, c.Tool, c.Input, opts)
+	if err != nil {
+		return l.callError(ctx, c, err)
+	}
+	return Result(c.Plugin, out, l.masker), nil
+}
+
+// callError sorts a failed call: what the tool or its input did wrong is a
+// tool result with isError (the model can read it and try again); the
+// rest is an error.
+func (l *Local) callError(ctx context.Context, c *Call, err error) (*mcp.CallToolResult, error) {
+	var ve *schema.ValidationError
+	var ie *plugin.InputError
+	var ue *plugin.UnknownToolError
+	var te *plugin.ToolError
+	switch {
+	case ctx.Err() != nil:
+		return nil, context.Cause(ctx)
+	case errors.As(err, &ue):
+		return nil, &UnknownToolError{Name: c.Plugin + "_" + c.Tool}
+	case errors.Is(err, plugin.ErrNotActive):
+		return nil, &UnavailableError{Plugin: c.Plugin, State: Starting, Reason: "the plugin is not active yet"}
+	case errors.As(err, &ve):
+		return ErrorResult(fmt.Sprintf("invalid input for %s_%s:\n%s", c.Plugin, c.Tool, schema.FormatIssues(ve.Issues)), l.masker), nil
+	case errors.As(err, &ie):
+		return ErrorResult(strings.Join(ie.Problems, "\n"), l.masker), nil
+	case errors.As(err, &te):
+		msg := te.Err.Error()
+		if je, ok := jsrt.AsJSError(te.Err); ok {
+			msg = je.Error()
+		}
+		return ErrorResult(msg, l.masker), nil
+	}
+	return ErrorResult(err.Error(), l.masker), nil
+}
+
+// elicitParams is a tool's question as a form elicitation: the message and
+// the question's schema as the flat JSON Schema MCP asks for.
+func elicitParams(q plugin.Question) (*mcp.ElicitParams, error) {
+	props := map[string]any{}
+	var required []string
+	for _, f := range q.Schema.Fields() {
+		p := map[string]any{"title": f.Label}
+		if f.Description != "" {
+			p["description"] = f.Description
+		}
+		switch f.Kind {
+		case schema.KindString:
+			p["type"] = "string"
+		case schema.KindNumber:
+			p["type"] = "number"
+		case schema.KindBoolean:
+			p["type"] = "boolean"
+		case schema.KindEnum:
+			p["type"] = "string"
+			p["enum"] = f.Options
+		}
+		if f.HasDefault {
+			p["default"] = f.Default
+		}
+		if f.Required {
+			required = append(required, f.Key)
+		}
+		props[f.Key] = p
+	}
+	s := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	return &mcp.ElicitParams{Mode: "form", Message: q.Message, RequestedSchema: s}, nil
+}
+
+// annotationsOf maps a tool's SDK annotations to MCP's hints: readOnly (or
+// sideEffects: false) is readOnlyHint; sideEffects: true is
+// destructiveHint (MCP's default for a tool that is not read-only), false
+// is destructiveHint: false and idempotentHint. approval has no MCP hint.
+// Nil when the tool declares neither.
+func annotationsOf(t plugin.Tool) *mcp.ToolAnnotations {
+	ro, ok := t.Annotations.IsReadOnly()
+	if !ok {
+		return nil
+	}
+	a := &mcp.ToolAnnotations{ReadOnlyHint: ro}
+	if se := t.Annotations.SideEffects; se != nil && !ro {
+		d := *se
+		a.DestructiveHint = &d
+		a.IdempotentHint = !d
+	}
+	return a
+}
+
+var _ Backend = (*Local)(nil)
