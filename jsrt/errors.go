@@ -402,6 +402,9 @@ func TypeName(v goja.Value) string {
 	case goja.IsNull(v):
 		return "null"
 	}
+	if _, ok := v.(*goja.Symbol); ok { // exports as its description, a string
+		return "symbol"
+	}
 	if o, ok := v.(*goja.Object); ok {
 		if _, fn := goja.AssertFunction(o); fn {
 			return "function"

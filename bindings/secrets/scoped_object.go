@@ -64,7 +64,7 @@ func (b *binding) set(call goja.FunctionCall) goja.Value {
 	}
 	arg := call.Argument(1)
 	value, ok := arg.Export().(string)
-	if !ok {
+	if !ok || !goja.IsString(arg) { // a Symbol exports as its description
 		return jsrt.Rejected(b.vm, argTypeError("ctx.secrets.set: value must be a string, got %s", jsrt.TypeName(arg)))
 	}
 	return b.rt.Go(func(ctx context.Context) (any, error) {
@@ -107,7 +107,8 @@ func (b *binding) delete(call goja.FunctionCall) goja.Value {
 func (b *binding) key(method string, call goja.FunctionCall) (string, error) {
 	arg := call.Argument(0)
 	key, ok := arg.Export().(string)
-	if !ok {
+	if !ok || !goja.IsString(arg) { // a Symbol exports as its description
+
 		return "", argTypeError("ctx.secrets.%s: key must be a string, got %s", method, jsrt.TypeName(arg))
 	}
 	if err := ValidateKey(key); err != nil {

@@ -122,6 +122,26 @@ return kinds.join(',')`,
 			want: "TypeError: ctx.secrets.get: key must be a string, got number",
 		},
 		{
+			name: "symbol key is a TypeError, not its description",
+			src: `const r = [];
+for (const call of [() => ctx.secrets.set(Symbol('k'), 'fake-v'), () => ctx.secrets.get(Symbol('k')), () => ctx.secrets.has(Symbol.iterator), () => ctx.secrets.delete(Symbol('k'))]) {
+  try { await call(); r.push('resolved') } catch (e) { r.push(e.name + ': ' + e.message) }
+}
+return r.join(' | ')`,
+			want: "TypeError: ctx.secrets.set: key must be a string, got symbol | TypeError: ctx.secrets.get: key must be a string, got symbol | " +
+				"TypeError: ctx.secrets.has: key must be a string, got symbol | TypeError: ctx.secrets.delete: key must be a string, got symbol",
+		},
+		{
+			name: "symbol value is a TypeError",
+			src:  `try { await ctx.secrets.set('k', Symbol('fake-v')) } catch (e) { return e.name + ': ' + e.message + ' | ' + String(await ctx.secrets.has('k')) }`,
+			want: "TypeError: ctx.secrets.set: value must be a string, got symbol | false",
+		},
+		{
+			name: "String object key is a TypeError",
+			src:  `try { await ctx.secrets.get(new String('k')) } catch (e) { return e.name + ': ' + e.message }`,
+			want: "TypeError: ctx.secrets.get: key must be a string, got object",
+		},
+		{
 			name: "empty key is a TypeError with a code",
 			src:  `try { await ctx.secrets.has('') } catch (e) { return [e.name, e.message, e.code].join(' | ') }`,
 			want: `TypeError | ctx.secrets.has: invalid secret key "": must not be empty | ERR_SECRET_INVALID_KEY`,

@@ -5,32 +5,71 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
+	"sync"
 
 	"github.com/dop251/goja"
 
 	"host/jsrt"
 )
 
+// MaxDepth is how deeply ctx.store.set lets a value nest arrays and
+// objects. Deeper values are refused before goja's JSON.stringify, whose
+// cycle check makes a deep value cost the square of its depth (a
+// 100000-deep array took 33 s), could hold the loop past any timeout.
+const MaxDepth = 1000
+
+// Install captures vm's own JSON.stringify and JSON.parse for the
+// ctx.store objects NewObject makes later on vm, so that plugin code that
+// replaces JSON, or its methods, changes nothing. Call it on rt's loop
+// goroutine before any plugin code runs. The capture lives until rt
+// closes.
+func Install(rt *jsrt.Runtime, vm *goja.Runtime) {
+	if _, ok := captured.Load(vm); ok {
+		return
+	}
+	captured.Store(vm, captureJSON(vm))
+	context.AfterFunc(rt.Context(), func() { captured.Delete(vm) })
+}
+
+// captured maps a *goja.Runtime to its *jsonFuncs (see Install).
+var captured sync.Map
+
+type jsonFuncs struct {
+	json      *goja.Object
+	stringify goja.Callable
+	parse     goja.Callable
+	typeError goja.Value // TypeError.prototype
+}
+
+func captureJSON(vm *goja.Runtime) *jsonFuncs {
+	js := vm.Get("JSON").ToObject(vm)
+	f := &jsonFuncs{json: js}
+	f.stringify, _ = goja.AssertFunction(js.Get("stringify"))
+	f.parse, _ = goja.AssertFunction(js.Get("parse"))
+	f.typeError = vm.Get("TypeError").ToObject(vm).Get("prototype")
+	return f
+}
+
 // NewObject returns the `ctx.store` object for one plugin. Each method
 // returns a Promise; values cross as JSON text, converted on the loop with
-// the runtime's own JSON.stringify / JSON.parse (captured here, so a plugin
-// replacing the global JSON changes nothing), so they round-trip exactly as
-// they would through JSON in a browser (a Date comes back as a string,
-// undefined object members vanish). Database work runs off the loop through
-// rt.Go. Bad arguments reject with a TypeError. Call on rt's loop goroutine;
-// vm must be rt's runtime.
+// the runtime's own JSON.stringify / JSON.parse (those Install captured, so
+// a plugin replacing the global JSON changes nothing; without Install, the
+// ones the global JSON has now), so they round-trip exactly as they would
+// through JSON in a browser (a Date comes back as a string, undefined
+// object members vanish). A value nested deeper than MaxDepth is refused.
+// Database work runs off the loop through rt.Go. Bad arguments reject with
+// a TypeError. Call on rt's loop goroutine; vm must be rt's runtime.
 //
 //	get(key)         Promise<unknown | undefined>  undefined when not stored
 //	set(key, value)  Promise<void>                 value must be JSON-serializable
 //	delete(key)      Promise<void>                 no error when not stored
 //	keys()           Promise<string[]>             sorted
 func NewObject(rt *jsrt.Runtime, vm *goja.Runtime, s *Store) *goja.Object {
-	b := &binding{rt: rt, vm: vm, s: s}
-	js := vm.Get("JSON").ToObject(vm)
-	b.json = js
-	b.stringify, _ = goja.AssertFunction(js.Get("stringify"))
-	b.parse, _ = goja.AssertFunction(js.Get("parse"))
+	f, ok := captured.Load(vm)
+	if !ok {
+		f = captureJSON(vm)
+	}
+	b := &binding{rt: rt, vm: vm, s: s, jsonFuncs: f.(*jsonFuncs)}
 
 	obj := vm.NewObject()
 	for _, m := range []struct {
@@ -48,12 +87,10 @@ func NewObject(rt *jsrt.Runtime, vm *goja.Runtime, s *Store) *goja.Object {
 }
 
 type binding struct {
-	rt        *jsrt.Runtime
-	vm        *goja.Runtime
-	s         *Store
-	json      *goja.Object
-	stringify goja.Callable
-	parse     goja.Callable
+	rt *jsrt.Runtime
+	vm *goja.Runtime
+	s  *Store
+	*jsonFuncs
 }
 
 func (b *binding) get(call goja.FunctionCall) goja.Value {
@@ -85,19 +122,23 @@ func (b *binding) set(call goja.FunctionCall) goja.Value {
 		return jsrt.Rejected(b.vm, err)
 	}
 	value := call.Argument(1)
-	text, err := b.stringify(b.json, value)
+	guard, tooDeep := b.depthGuard()
+	text, err := b.stringify(b.json, value, guard)
+	if *tooDeep {
+		return jsrt.Rejected(b.vm, jsrt.WithCode(jsrt.TypeErrorf("ctx.store.set(%s): the value nests arrays and objects more than %d levels deep; store a flatter value", quote(key), MaxDepth), codeTooDeep))
+	}
 	if err != nil {
 		var ex *goja.Exception
-		if errors.As(err, &ex) && !isTypeError(b.vm, ex.Value()) {
+		if errors.As(err, &ex) && !b.isTypeError(ex.Value()) {
 			// Thrown by the value's own toJSON: pass it on unchanged.
 			p, _, reject := b.vm.NewPromise()
 			_ = reject(ex.Value())
 			return b.vm.ToValue(p)
 		}
-		return jsrt.Rejected(b.vm, typeError(fmt.Sprintf("ctx.store.set(%q): the value cannot be stored as JSON: %s", key, exceptionMessage(err)), ErrInvalidValue))
+		return jsrt.Rejected(b.vm, invalidValue("ctx.store.set(%s): the value cannot be stored as JSON: %s", quote(key), exceptionMessage(err)))
 	}
 	if text == nil || goja.IsUndefined(text) {
-		return jsrt.Rejected(b.vm, typeError(fmt.Sprintf("ctx.store.set(%q): the value is %s, which JSON cannot store; store null instead, or call ctx.store.delete(%q)", key, typeOf(value), key), ErrInvalidValue))
+		return jsrt.Rejected(b.vm, invalidValue("ctx.store.set(%s): the value is %s, which JSON cannot store; store null instead, or call ctx.store.delete(%s)", quote(key), jsrt.TypeNameWithArticle(value), quote(key)))
 	}
 	raw := json.RawMessage(text.String())
 	return b.rt.Go(func(ctx context.Context) (any, error) {
@@ -141,60 +182,74 @@ func (b *binding) keys(goja.FunctionCall) goja.Value {
 func (b *binding) key(method string, call goja.FunctionCall) (string, error) {
 	arg := call.Argument(0)
 	key, ok := arg.Export().(string)
-	if !ok {
-		return "", jsrt.WithCode(jsrt.TypeErrorf("ctx.store.%s: the key must be a string, got %s", method, typeOf(arg)), "ERR_INVALID_ARG_TYPE")
+	if !ok || !goja.IsString(arg) { // a Symbol exports as its description
+		return "", jsrt.WithCode(jsrt.TypeErrorf("ctx.store.%s: the key must be a string, got %s", method, jsrt.TypeNameWithArticle(arg)), "ERR_INVALID_ARG_TYPE")
 	}
 	if !b.vm.ToValue(key).StrictEquals(arg) { // a lone surrogate would become U+FFFD
 		err := fmt.Errorf("%w: the key is not well-formed Unicode (it has a lone surrogate)", ErrInvalidKey)
-		return "", jsrt.TypeErrorf("ctx.store.%s(%q): %w", method, key, err)
+		return "", jsrt.TypeErrorf("ctx.store.%s(%s): %w", method, quote(key), err)
 	}
 	if err := ValidKey(key); err != nil {
-		return "", jsrt.TypeErrorf("ctx.store.%s(%q): %w", method, key, err)
+		return "", jsrt.TypeErrorf("ctx.store.%s(%s): %w", method, quote(key), err)
 	}
 	return key, nil
 }
 
-// jsErr is an error as plugin code sees it: its own message, a TypeError
-// when te is set, and the code and hint of the Go error it wraps.
-type jsErr struct {
-	msg string
-	te  error
-	err error
+// depthGuard returns a JSON.stringify replacer that leaves every value as
+// it is but throws once the value nests deeper than MaxDepth, and the flag
+// it sets then. stringify calls a replacer on each member with the member's
+// holder as this, depth first, so a holder's depth is known when its
+// members come.
+func (b *binding) depthGuard() (goja.Value, *bool) {
+	depth := map[*goja.Object]int{}
+	tooDeep := new(bool)
+	return b.vm.ToValue(func(call goja.FunctionCall) goja.Value {
+		v := call.Argument(1)
+		o, ok := v.(*goja.Object)
+		if !ok {
+			return v
+		}
+		d := 1
+		if h, ok := call.This.(*goja.Object); ok {
+			d = depth[h] + 1
+		}
+		if d > MaxDepth {
+			*tooDeep = true
+			panic(b.vm.NewTypeError("nested too deep"))
+		}
+		depth[o] = d
+		return v
+	}), tooDeep
 }
 
-func (e *jsErr) Error() string { return e.msg }
-func (e *jsErr) Unwrap() []error {
-	if e.te != nil {
-		return []error{e.te, e.err}
-	}
-	return []error{e.err}
+// codeTooDeep is the code of a value nested deeper than MaxDepth.
+const codeTooDeep = "ERR_STORE_VALUE_TOO_DEEP"
+
+// invalidValue is the TypeError of a value JSON cannot store.
+func invalidValue(format string, args ...any) error {
+	return jsrt.WithCode(jsrt.TypeErrorf(format, args...), ErrInvalidValue.(jsrt.Coder).Code())
 }
 
-func typeError(msg string, cause error) error {
-	return &jsErr{msg: msg, te: jsrt.TypeErrorf("%s", msg), err: cause}
-}
-
-// jsError names the JS call in a Store error: ctx.store.set("k"): why.
+// jsError names the JS call in a Store error, ctx.store.set("k"): why,
+// keeping the code and hint of why.
 func jsError(err error) error {
 	var oe *OpError
 	if !errors.As(err, &oe) {
 		return err
 	}
-	call := fmt.Sprintf("ctx.store.%s(%q)", oe.Op, oe.Key)
 	if oe.Op == "keys" {
-		call = "ctx.store.keys()"
+		return fmt.Errorf("ctx.store.keys(): %w", oe.Err)
 	}
-	return &jsErr{msg: call + ": " + oe.Err.Error(), err: err}
+	return fmt.Errorf("ctx.store.%s(%s): %w", oe.Op, quote(oe.Key), oe.Err)
 }
 
-func isTypeError(vm *goja.Runtime, v goja.Value) bool {
+func (f *jsonFuncs) isTypeError(v goja.Value) bool {
 	o, ok := v.(*goja.Object)
 	if !ok {
 		return false
 	}
-	proto := vm.Get("TypeError").ToObject(vm).Get("prototype")
 	for p := o.Prototype(); p != nil; p = p.Prototype() {
-		if p.SameAs(proto) {
+		if p.SameAs(f.typeError) {
 			return true
 		}
 	}
@@ -213,32 +268,3 @@ func exceptionMessage(err error) string {
 	}
 	return err.Error()
 }
-
-func typeOf(v goja.Value) string {
-	switch {
-	case v == nil || goja.IsUndefined(v):
-		return "undefined"
-	case goja.IsNull(v):
-		return "null"
-	}
-	if _, fn := goja.AssertFunction(v); fn {
-		return "a function"
-	}
-	if _, ok := v.(*goja.Symbol); ok {
-		return "a symbol"
-	}
-	if _, ok := v.(*goja.Object); ok {
-		return "an object"
-	}
-	switch v.Export().(type) {
-	case bool:
-		return "a boolean"
-	case int64, float64:
-		return "a number"
-	case *big.Int:
-		return "a bigint"
-	}
-	return "a non-string value"
-}
-
-var _ error = (*jsErr)(nil)

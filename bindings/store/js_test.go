@@ -178,6 +178,43 @@ return [Array.isArray(keys), keys.join(','), await ctx.store.get('b'), typeof aw
 			want: `Error|ERR_STORE_VALUE_TOO_LARGE|ctx.store.set("big"): value too large: 2.0 MiB of JSON; the limit is 1 MiB`,
 		},
 		{
+			name: "a huge key is cut in the error",
+			src:  describeError + `try { await ctx.store.set('k'.repeat(10 * 1024 * 1024), 1) } catch (e) { return describe(e) }`,
+			want: `TypeError|ERR_STORE_INVALID_KEY|ctx.store.set("` + strings.Repeat("k", 40) + `..."): invalid key: the key is 10485760 bytes long; the limit is 512`,
+		},
+		{
+			name: "a long key with multi-byte characters is cut between them",
+			src:  describeError + `try { await ctx.store.get('é'.repeat(300)) } catch (e) { return describe(e) }`,
+			want: `TypeError|ERR_STORE_INVALID_KEY|ctx.store.get("` + strings.Repeat("é", 20) + `..."): invalid key: the key is 600 bytes long; the limit is 512`,
+		},
+		{
+			name: "a symbol key is a TypeError",
+			src:  describeError + `try { await ctx.store.set(Symbol('k'), 1) } catch (e) { return describe(e) + '|' + (await ctx.store.keys()).length }`,
+			want: "TypeError|ERR_INVALID_ARG_TYPE|ctx.store.set: the key must be a string, got a symbol|0",
+		},
+		{
+			name: "a value nested 1000 levels deep is stored",
+			src:  `let v = 'leaf'; for (let i = 0; i < 1000; i++) v = i % 2 ? [v] : { v }; await ctx.store.set('deep', v); return JSON.stringify(await ctx.store.get('deep')).length`,
+			want: "4006",
+		},
+		{
+			name: "one level more is refused",
+			src:  `let v = 'leaf'; for (let i = 0; i < 1001; i++) v = i % 2 ? [v] : { v }; try { await ctx.store.set('deep', v) } catch (e) { return e.code }`,
+			want: "ERR_STORE_VALUE_TOO_DEEP",
+		},
+		{
+			name: "a value nested deeper is refused at once",
+			src: describeError + `let v = 1; for (let i = 0; i < 100000; i++) v = [v];
+const start = Date.now();
+try { await ctx.store.set('deep', v) } catch (e) { return describe(e) + '|' + (Date.now() - start < 2000) + '|' + (await ctx.store.keys()).length }`,
+			want: `TypeError|ERR_STORE_VALUE_TOO_DEEP|ctx.store.set("deep"): the value nests arrays and objects more than 1000 levels deep; store a flatter value|true|0`,
+		},
+		{
+			name: "depth counts nesting, not size",
+			src:  `const row = { a: [1, 2, { b: [3] }] }; const v = { rows: Array.from({ length: 5000 }, () => row) }; await ctx.store.set('wide', v); return (await ctx.store.get('wide')).rows.length`,
+			want: "5000",
+		},
+		{
 			name: "replacing the global JSON changes nothing",
 			src:  `globalThis.JSON = { stringify() { return '"hijacked"' }, parse() { return 'hijacked' } }; await ctx.store.set('k', [1]); const v = await ctx.store.get('k'); return Array.isArray(v) + ' ' + v[0]`,
 			want: "true 1",
@@ -333,5 +370,39 @@ func BenchmarkJSSetGet(b *testing.B) {
 		}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestJSONReplacedBeforeCtx is a plugin whose top-level code, which runs
+// before ctx.store exists, replaces JSON and its methods: with Install
+// called before that code, ctx.store still stores and reads real JSON.
+func TestJSONReplacedBeforeCtx(t *testing.T) {
+	s := openTemp(t).Plugin("demo")
+	rt := jsrt.New(jsrt.Options{})
+	t.Cleanup(rt.Close)
+	err := rt.Do(t.Context(), func(vm *goja.Runtime) error {
+		Install(rt, vm)
+		// The plugin's top-level code.
+		_, err := vm.RunString(`JSON.stringify = () => '"hijacked"'; JSON.parse = () => 'hijacked';
+globalThis.JSON = { stringify() { return '"hijacked"' }, parse() { return 'hijacked' } };`)
+		if err != nil {
+			return err
+		}
+		c := vm.NewObject()
+		_ = c.Set("store", NewObject(rt, vm, s))
+		return vm.Set("ctx", c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := await(t, rt, `await ctx.store.set('k', { a: [1] }); const v = await ctx.store.get('k'); return typeof v + ' ' + v.a[0]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "object 1" {
+		t.Errorf("the plugin read back %q, want \"object 1\"", got)
+	}
+	if raw, _, _ := s.Get(t.Context(), "k"); string(raw) != `{"a":[1]}` {
+		t.Errorf("stored %s, want {\"a\":[1]}", raw)
 	}
 }

@@ -6,12 +6,14 @@
  *
  * Values go through JSON exactly as `JSON.stringify` / `JSON.parse` would:
  * a Date comes back as an ISO string, `undefined` object members vanish,
- * a Map becomes `{}`. A value's JSON may be at most 1 MiB; a key is a
- * non-empty string of at most 512 bytes (UTF-8).
+ * a Map becomes `{}`. A value's JSON may be at most 1 MiB, nesting arrays
+ * and objects at most 1000 levels deep; a key is a non-empty string of at
+ * most 512 bytes (UTF-8).
  *
  * Every method returns a Promise. Invalid arguments (a non-string or empty
  * key, a value JSON cannot hold: undefined, a function, a symbol, a BigInt,
- * a cyclic object) reject with a TypeError. Other failures reject with an
+ * a cyclic object, a value nested too deep: ERR_STORE_VALUE_TOO_DEEP)
+ * reject with a TypeError. Other failures reject with an
  * Error whose `code` says why (ERR_STORE_VALUE_TOO_LARGE, ERR_STORE_BUSY,
  * ERR_STORE_READ_ONLY, ERR_STORE_DISK_FULL, ERR_STORE_CORRUPT,
  * ERR_STORE_CLOSED) and whose `hint` says what the user can do.

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -418,7 +419,22 @@ func (e *OpError) Error() string {
 	if e.Key == "" && e.Op == "keys" {
 		return fmt.Sprintf("store: %s: %v", e.Op, e.Err)
 	}
-	return fmt.Sprintf("store: %s %q: %v", e.Op, e.Key, e.Err)
+	return fmt.Sprintf("store: %s %s: %v", e.Op, quote(e.Key), e.Err)
+}
+
+// quote is key as errors show it: quoted, and cut after 40 bytes (at a
+// character boundary) with "..." when longer, so that a huge key does not
+// flood the message.
+func quote(key string) string {
+	const max = 40
+	if len(key) <= max {
+		return strconv.Quote(key)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(key[cut]) {
+		cut--
+	}
+	return strconv.Quote(key[:cut] + "...")
 }
 
 func (e *OpError) Unwrap() error { return e.Err }
