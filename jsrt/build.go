@@ -187,6 +187,15 @@ func build(opts BuildOptions) (*Bundle, []string, error) {
 			"async-generator": false,
 			"for-await":       false,
 			"dynamic-import":  false,
+			// goja cannot parse class fields named get, set or async.
+			"class-field":        false,
+			"class-static-field": false,
+			// goja's fast regexp path reads \p{L} as p{L}: every literal
+			// with the u (or y) flag is lowered to new RegExp(...), which
+			// js/engine.js routes to regexp2 when it has \p{...} (esbuild
+			// does not look for them inside [...]).
+			"regexp-unicode-property-escapes": false,
+			"regexp-sticky-and-unicode-flags": false,
 		},
 		Sourcemap:      api.SourceMapInline,
 		SourcesContent: api.SourcesContentExclude,

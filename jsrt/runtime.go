@@ -131,6 +131,9 @@ func New(opts Options) *Runtime {
 		_ = g.Delete("clearImmediate")
 		_ = g.Set("queueMicrotask", Safe(vm, "queueMicrotask", r.queueMicrotask))
 		vm.SetPromiseRejectionTracker(r.trackRejection)
+		if err := installEngine(vm); err != nil {
+			panic("jsrt: the engine built-ins do not run: " + err.Error())
+		}
 		close(ready)
 	})
 	<-ready
