@@ -55,6 +55,16 @@ func (c Config) validate(need string) error {
 		return withHint(errors.New("oauth: this plugin declares no auth.deviceAuthorizationUrl, so the device login is not available"),
 			"log in with the browser instead (drop --device), or use --paste on a machine without a browser")
 	}
+	for _, u := range []struct{ field, url string }{
+		{"authorizationUrl", c.AuthorizationURL}, {"tokenUrl", c.TokenURL}, {"deviceAuthorizationUrl", c.DeviceAuthorizationURL},
+	} {
+		if u.url == "" {
+			continue
+		}
+		if err := CheckEndpoint(u.field, u.url); err != nil {
+			return withHint(fmt.Errorf("oauth: %w", err), "fix the URL in the plugin's auth block")
+		}
+	}
 	if c.RedirectPort < 0 || c.RedirectPort > 65535 {
 		return withHint(fmt.Errorf("oauth: auth.redirectPort %d is not a TCP port", c.RedirectPort), "use a port between 1024 and 65535, or leave redirectPort out")
 	}

@@ -24,6 +24,7 @@ import (
 	"host/bindings/console"
 	"host/bindings/fetch"
 	"host/bindings/mask"
+	"host/bindings/oauth"
 	"host/bindings/secrets"
 	"host/bindings/store"
 	"host/bindings/web"
@@ -449,8 +450,8 @@ func (p *Plugin) readAuth(v goja.Value, bad func(string, ...any)) *Auth {
 		oa.ClientID = getStr(o, "auth", "clientId", false)
 		oa.DeviceAuthorizationURL = getStr(o, "auth", "deviceAuthorizationUrl", false)
 		for _, u := range []struct{ k, v string }{{"authorizationUrl", oa.AuthorizationURL}, {"tokenUrl", oa.TokenURL}, {"deviceAuthorizationUrl", oa.DeviceAuthorizationURL}} {
-			if u.v != "" && !strings.HasPrefix(u.v, "https://") && !strings.HasPrefix(u.v, "http://") {
-				bad("auth.%s must be an http(s) URL, got %q", u.k, u.v)
+			if err := oauth.CheckEndpoint(u.k, u.v); u.v != "" && err != nil {
+				bad("%v", err)
 			}
 		}
 		if sv := o.Get("scopes"); sv != nil && !goja.IsUndefined(sv) {
