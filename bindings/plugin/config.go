@@ -46,9 +46,12 @@ type Field struct {
 	schema.Field
 	// Help from the auth declaration, when the field is an auth field.
 	HelpURL, HelpText string
-	Auth              bool // listed in auth.fields
-	Value             any  // valid when Source != Unset
-	Source            Source
+	// Placeholder and Radio are display hints from the schema.
+	Placeholder string
+	Radio       bool
+	Auth        bool // listed in auth.fields
+	Value       any  // valid when Source != Unset
+	Source      Source
 }
 
 // Title is how the field is shown: the auth field's label, else the
@@ -268,6 +271,8 @@ func (s *Setup) Validate() (map[string]any, error) {
 func (s *Setup) Save(ctx context.Context) error {
 	p := s.p
 	var sec *secrets.Scoped
+	var notSaved []string
+	var unavailable error
 	plain := map[string]any{}
 	for _, f := range s.Fields {
 		if f.Source == Unset || f.Source == FromDefault {
@@ -289,6 +294,12 @@ func (s *Setup) Save(ctx context.Context) error {
 				str = string(b)
 			}
 			if err := sec.SetConfig(ctx, f.Key, str); err != nil {
+				if (f.Source == FromEnv || f.Source == FromFlag) && errors.Is(err, secrets.ErrUnavailable) {
+					// Supplied for this run: used, not saved (see NotSavedError).
+					notSaved = append(notSaved, f.Key)
+					unavailable = err
+					continue
+				}
 				return fmt.Errorf("saving %s of plugin %s: %w", f.Label, p.ID, err)
 			}
 			f.Source = FromSaved
@@ -300,11 +311,29 @@ func (s *Setup) Save(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if equalJSON(old, plain) && (len(plain) > 0 || fileExists(p.ConfigPath())) {
-		return nil
+	if !equalJSON(old, plain) || (len(plain) == 0 && !fileExists(p.ConfigPath())) {
+		if err := writeJSONAtomic(p.ConfigPath(), plain); err != nil {
+			return err
+		}
 	}
-	return writeJSONAtomic(p.ConfigPath(), plain)
+	if len(notSaved) > 0 {
+		return &NotSavedError{Keys: notSaved, Err: unavailable}
+	}
+	return nil
 }
+
+// NotSavedError is Save leaving out secret fields supplied by the
+// environment or --set because the secret backend is unavailable: the run
+// uses them, nothing else failed, the next run needs them supplied again.
+type NotSavedError struct {
+	Keys []string
+	Err  error // the backend's *secrets.UnavailableError
+}
+
+func (e *NotSavedError) Error() string {
+	return fmt.Sprintf("not saved (%s): %v", strings.Join(e.Keys, ", "), e.Err)
+}
+func (e *NotSavedError) Unwrap() error { return e.Err }
 
 func equalJSON(a, b map[string]any) bool {
 	x, _ := json.Marshal(a)

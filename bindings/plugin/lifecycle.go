@@ -17,10 +17,14 @@ import (
 )
 
 // ActivateError is onActivate throwing or rejecting: the plugin refused its
-// configuration or failed to start. Err is usually a *jsrt.JSError.
+// configuration or failed to start. Err is usually a *jsrt.JSError; Trace
+// is what the host saw the plugin do meanwhile (its HTTP exchanges, host
+// service failures), from which a caller tells a refusal from a network
+// failure (see package setup).
 type ActivateError struct {
 	Plugin string
 	Err    error
+	Trace  Trace
 }
 
 func (e *ActivateError) Error() string { return e.Err.Error() }
@@ -58,6 +62,7 @@ func (p *Plugin) Activate(ctx context.Context, s *Setup) error {
 	p.mu.Unlock()
 	hctx, cancel := context.WithTimeoutCause(ctx, p.host.hookTimeout(), &hookTimeoutError{hook: "onActivate", d: p.host.hookTimeout()})
 	defer cancel()
+	p.tracer.reset()
 	_, err = p.rt.Await(hctx, func(vm *goja.Runtime) (goja.Value, error) {
 		if err := p.installRefresh(vm, s); err != nil {
 			return nil, err
@@ -74,7 +79,7 @@ func (p *Plugin) Activate(ctx context.Context, s *Setup) error {
 		return fn(p.def, c)
 	})
 	if err != nil {
-		return &ActivateError{Plugin: p.ID, Err: err}
+		return &ActivateError{Plugin: p.ID, Err: err, Trace: p.tracer.snapshot()}
 	}
 	p.mu.Lock()
 	p.active = true

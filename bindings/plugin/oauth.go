@@ -187,16 +187,20 @@ func (p *Plugin) Logout(ctx context.Context) error {
 // reads of oauth_access_token go through the Keeper, so they are fresh.
 func (p *Plugin) secretsForContext(s *Setup) (*secrets.Scoped, error) {
 	sc, err := p.secrets()
-	if err != nil || p.Auth == nil || p.Auth.OAuth2 == nil {
-		return sc, err
+	if err != nil {
+		return nil, err
+	}
+	traced := *sc
+	traced.Backend = &tracingBackend{Backend: sc.Backend, tr: &p.tracer}
+	if p.Auth == nil || p.Auth.OAuth2 == nil {
+		return &traced, nil
 	}
 	st, err := p.oauthSetup(s)
 	if err != nil {
 		return nil, err
 	}
-	fresh := *sc
-	fresh.Backend = oauth.NewFreshBackend(sc.Backend, st.keeper)
-	return &fresh, nil
+	traced.Backend = oauth.NewFreshBackend(traced.Backend, st.keeper)
+	return &traced, nil
 }
 
 // installRefresh defines refreshOAuthToken for oauth2 plugins. On the loop.

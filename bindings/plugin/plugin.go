@@ -102,6 +102,7 @@ type Plugin struct {
 	loop       *loopRunner
 	oauth      *oauthState
 	prefetch   *prefetched
+	tracer     tracer // what onActivate did on the network (see Trace)
 
 	mu        sync.Mutex
 	active    bool
@@ -231,7 +232,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		if err := web.Install(p.rt, vm); err != nil {
 			return err
 		}
-		if err := fetch.Install(p.rt, vm, h.HTTP); err != nil {
+		if err := fetch.Install(p.rt, vm, tracedClient(h.HTTP, &p.tracer)); err != nil {
 			return err
 		}
 		if err := vm.Set("refreshOAuthToken", refreshStub(vm)); err != nil {

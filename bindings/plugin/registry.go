@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
-
-	"host/jsrt"
 )
 
 // Owner records which plugin file owns an id in a data dir: the first file
@@ -35,8 +33,8 @@ func ownerPath(dataDir, id string) string {
 }
 
 // Claim records that file owns p's id, or checks that it already does.
-// Another file's claim is an *IDClaimedError (with a hint naming --adopt)
-// unless adopt is set, which moves the id to this file.
+// Another file's claim is an *IDClaimedError unless adopt is set, which
+// moves the id to this file.
 func (p *Plugin) Claim(file string, adopt bool) error {
 	abs, err := filepath.Abs(file)
 	if err != nil {
@@ -55,8 +53,7 @@ func (p *Plugin) Claim(file string, adopt bool) error {
 				return nil
 			}
 			if !adopt {
-				return jsrt.WithHint(&IDClaimedError{ID: p.ID, Owner: o.File, File: abs},
-					fmt.Sprintf("if %s is meant to replace it, run it once with --adopt; otherwise give it its own id: definePlugin({ id: '...' })", filepath.Base(abs)))
+				return &IDClaimedError{ID: p.ID, Owner: o.File, File: abs}
 			}
 		}
 	case !errors.Is(err, os.ErrNotExist):

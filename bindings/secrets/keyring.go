@@ -181,7 +181,7 @@ func (k *Keyring) classify(op string, err error) error {
 	switch {
 	case errors.Is(err, exec.ErrNotFound), strings.Contains(msg, "dbus-launch"),
 		strings.Contains(msg, "couldn't determine address of session bus"):
-		return k.unavailable(op, ErrNoSessionBus, "DBUS_SESSION_BUS_ADDRESS is not set: "+msg, "", err)
+		return k.unavailable(op, ErrNoSessionBus, "DBUS_SESSION_BUS_ADDRESS is not set", "", err)
 	case errors.As(err, &opErr), errors.Is(err, syscall.ENOENT), errors.Is(err, syscall.ECONNREFUSED),
 		strings.Contains(msg, "dbus: authentication failed"):
 		return k.unavailable(op, ErrNoSessionBus, "cannot connect to the bus in DBUS_SESSION_BUS_ADDRESS: "+msg,

@@ -122,6 +122,9 @@ func doctorCmd(ctx context.Context, args []string, io *IO) error {
 	perr := secrets.Probe(pctx, b)
 	if perr != nil {
 		fmt.Fprintf(out, "secret backend:  %s — NOT WORKING: %v\n", b.Name(), io.Masker.Mask(perr.Error()))
+		if h := hintText(perr); h != "" {
+			fmt.Fprintf(out, "                 fix: %s\n", io.Masker.Mask(h))
+		}
 	} else {
 		fmt.Fprintf(out, "secret backend:  %s — works (wrote, read and deleted a test item)\n", b.Name())
 	}

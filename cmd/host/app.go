@@ -186,10 +186,21 @@ func report(io *IO, err error) ExitCode {
 	}
 	msg := io.Masker.Mask(err.Error())
 	fmt.Fprintf(io.Err, "host: %s\n", msg)
-	if h := io.Masker.Mask(jsrt.Hint(err)); h != "" && !strings.Contains(msg, h) {
+	if h := io.Masker.Mask(hintText(err)); h != "" && !strings.Contains(msg, h) {
 		fmt.Fprintf(io.Err, "  hint: %s\n", h)
 	}
 	return code
+}
+
+// hintText is err's hint in this CLI's words: libraries say what to do
+// ("opt in to the encrypted file backend"); here it gets the flag.
+func hintText(err error) string {
+	h := jsrt.Hint(err)
+	var ue *secrets.UnavailableError
+	if errors.As(err, &ue) && strings.HasSuffix(h, "encrypted file backend") {
+		h += " (--secrets file, or HOST_SECRETS=file)"
+	}
+	return h
 }
 
 // defaultDataDir is the user config dir + /host.

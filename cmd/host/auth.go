@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -16,7 +15,6 @@ import (
 	"host/bindings/oauth"
 	"host/bindings/plugin"
 	"host/bindings/secrets"
-	"host/jsrt"
 )
 
 const authUsage = `Usage: host auth login|status|logout [flags] PLUGIN.ts
@@ -53,136 +51,6 @@ func (a *authFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&a.AuthTimeout, "auth-timeout", DefaultAuthTimeout, "")
 	fs.BoolVar(&a.Device, "device", false, "")
 	fs.BoolVar(&a.Paste, "paste", false, "")
-}
-
-// ensureLogin makes sure an oauth2 plugin has a usable token before
-// activation: none stored, or a refresh the provider refused, runs the login.
-func ensureLogin(ctx context.Context, o *runOptions, p *plugin.Plugin, s *plugin.Setup) error {
-	state, _, err := p.OAuthStatus(ctx, s)
-	switch state {
-	case plugin.OAuthNone:
-		return err
-	case plugin.OAuthReady:
-		return nil
-	case plugin.OAuthLoginNeeded:
-		fmt.Fprintf(o.IO.Err, "%s: login needed: %v\n", p.Name, o.IO.Masker.Mask(err.Error()))
-	}
-	return loginOAuth(ctx, o, p, s)
-}
-
-// loginOAuth runs the OAuth2 login (browser with a loopback redirect, or
-// the device grant) and saves the tokens.
-func loginOAuth(ctx context.Context, o *runOptions, p *plugin.Plugin, s *plugin.Setup) error {
-	cfg, err := p.OAuthConfig(s)
-	if err != nil {
-		return err
-	}
-	timeout := o.Auth.AuthTimeout
-	if timeout <= 0 {
-		timeout = DefaultAuthTimeout
-	}
-	lctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	client := o.session.host.HTTP
-	errOut := o.IO.Err
-	var tok *oauth.Token
-	if o.Auth.Device {
-		if cfg.DeviceAuthorizationURL == "" {
-			return usagef("--device: plugin %s declares no auth.deviceAuthorizationUrl; log in with the browser instead", p.ID)
-		}
-		tok, err = oauth.Device(lctx, cfg, client, oauth.DeviceUI{
-			Code: func(code, uri, complete string, expires time.Duration) {
-				fmt.Fprintf(errOut, "To log in to %s, open %s and enter the code:\n\n    %s\n\n", p.Name, uri, code)
-				if complete != "" && !o.Auth.NoBrowser {
-					_ = o.IO.browser()(complete)
-				}
-				fmt.Fprintf(errOut, "Waiting for you to approve (the code expires in %s)...\n", expires.Round(time.Second))
-			},
-			Retrying: func(err error, next time.Duration) {
-				why := err.Error()
-				if ee := (*oauth.EndpointError)(nil); errors.As(err, &ee) {
-					why = fmt.Sprintf("%s: %v", ee.URL, ee.Err)
-				}
-				fmt.Fprintf(errOut, "Could not check the login (%s); still waiting, next try in %s.\n", o.IO.Masker.Mask(why), next.Round(time.Second))
-			},
-		})
-	} else {
-		tok, err = browserLogin(lctx, o, p, cfg)
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return &exitError{code: ExitUsage, err: fmt.Errorf("login to %s cancelled; nothing was saved", p.Name)}
-		}
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, oauth.ErrTimeout) {
-			return jsrt.WithHint(fmt.Errorf("%s: no login within %s", p.Name, timeout),
-				"run again and finish the login in the browser, or pass --auth-timeout 10m")
-		}
-		return fmt.Errorf("%s: login failed: %w", p.Name, err)
-	}
-	if err := p.SaveOAuthToken(ctx, tok); err != nil {
-		return err
-	}
-	fmt.Fprintf(errOut, "Logged in to %s%s.\n", p.Name, tokenSummary(tok))
-	return nil
-}
-
-func browserLogin(ctx context.Context, o *runOptions, p *plugin.Plugin, cfg oauth.Config) (*oauth.Token, error) {
-	f, err := oauth.Start(ctx, cfg, oauth.FlowOptions{Client: o.session.host.HTTP})
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	errOut := o.IO.Err
-	url := f.AuthURL()
-	opened := false
-	if !o.Auth.NoBrowser {
-		if err := o.IO.browser()(url); err != nil {
-			fmt.Fprintf(errOut, "Could not open a browser (%v).\n", err)
-		} else {
-			opened = true
-		}
-	}
-	if opened {
-		fmt.Fprintf(errOut, "Opened your browser to log in to %s. If it did not open, visit:\n", p.Name)
-	} else {
-		fmt.Fprintf(errOut, "To log in to %s, open this URL in a browser:\n", p.Name)
-	}
-	fmt.Fprintln(errOut, url)
-	type result struct {
-		t   *oauth.Token
-		err error
-	}
-	results := make(chan result, 2)
-	if o.Auth.Paste {
-		fmt.Fprintf(errOut, "On another machine? Paste the address your browser ends up on (http://127.0.0.1:.../callback?...) here and press Enter:\n")
-		go func() {
-			sc := bufio.NewScanner(o.IO.In)
-			for sc.Scan() {
-				line := strings.TrimSpace(sc.Text())
-				if line == "" {
-					continue
-				}
-				t, err := f.ExchangePasted(ctx, line)
-				if errors.Is(err, oauth.ErrStateMismatch) {
-					fmt.Fprintf(errOut, "That address is not from this login (state does not match); paste the one from this login.\n")
-					continue
-				}
-				results <- result{t, err}
-				return
-			}
-		}()
-	}
-	deadline, _ := ctx.Deadline()
-	fmt.Fprintf(errOut, "Waiting for the login to finish (up to %s)...\n", roundDuration(time.Until(deadline)))
-	go func() {
-		t, err := f.Wait(ctx)
-		if errors.Is(err, oauth.ErrFlowUsed) {
-			return // a pasted address took the login; its result follows
-		}
-		results <- result{t, err}
-	}()
-	r := <-results
-	return r.t, r.err
 }
 
 // roundDuration shows seconds for long waits, milliseconds for short ones.

@@ -97,6 +97,10 @@ type runOptions struct {
 	SecretsMode string
 
 	session *session // set by activate
+	// reload is a reload under --watch: nothing is asked; expectID is the
+	// id the running version has (a reload may not change it).
+	reload   bool
+	expectID string
 }
 
 // parseInterspersed parses flags that may come before or after positional
@@ -259,7 +263,7 @@ func loadOwned(ctx context.Context, sess *session, o *runOptions, arg string) (*
 	}
 	if err := p.Claim(path, o.Adopt); err != nil {
 		p.Close()
-		return nil, &exitError{code: ExitUsage, err: err}
+		return nil, claimError(err)
 	}
 	return p, nil
 }

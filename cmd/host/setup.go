@@ -1,202 +1,171 @@
 package main
 
-// Setting a plugin up: load, gather config, ask in a terminal, log in,
-// activate, save what worked.
+// Setting a plugin up: a setup.Session (which decides what to ask, when to
+// retry, what to save) rendered in the terminal.
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
+	"time"
 
+	"host/bindings/oauth"
 	"host/bindings/plugin"
+	"host/bindings/secrets"
+	"host/bindings/setup"
 	"host/jsrt"
 	"host/schema"
 )
 
-// maxTries is how often a user in a terminal may retry a refused token.
-const maxTries = 3
-
-// activate loads the plugin, sets it up (asking in a terminal for what is
-// missing, up to maxTries when the plugin refuses its token), activates it
-// and saves what the user supplied. On error nothing is left running and
+// activate loads the plugin and sets it up through a setup.Session shown
+// in the terminal (asking for what is missing when there is a terminal),
+// activates it and saves what worked. On error nothing is left running and
 // nothing that failed is saved.
 func activate(ctx context.Context, sess *session, o *runOptions) (*plugin.Plugin, error) {
 	o.Path = sess.resolve(o.Path)
-	p, err := loadOwned(ctx, sess, o, o.Path)
-	if err != nil {
-		return nil, err
-	}
-	trace("loaded")
-	ok := false
-	defer func() {
-		if !ok {
-			p.Close()
-		}
-	}()
-	in := plugin.Inputs{Set: o.Set, LookupEnv: o.IO.LookupEnv}
-	setup, err := p.Setup(ctx, in)
-	if err != nil {
-		return nil, setupError(err)
-	}
-	trace("setup")
-	if o.ForceLogin {
-		// host auth login: ask for the token fields again (what --set or
-		// the environment supplies counts as the new answer).
-		for _, f := range setup.Fields {
-			if f.Auth && f.Source == plugin.FromSaved {
-				f.Value, f.Source = nil, plugin.Unset
-			}
-		}
-	}
-	pr := o.IO.Prompter
-	loggedIn := false
-	for try := 1; ; try++ {
-		if missing := setup.Missing(); len(missing) > 0 {
-			if pr == nil {
-				return nil, missingError(p, missing)
-			}
-			if err := ask(pr, p, setup, missing); err != nil {
-				return nil, err
-			}
-		}
-		if !loggedIn {
-			if o.ForceLogin && p.Auth != nil && p.Auth.OAuth2 != nil {
-				err = loginOAuth(ctx, o, p, setup)
-			} else {
-				err = ensureLogin(ctx, o, p, setup)
-			}
-			if err != nil {
-				return nil, err
-			}
-			loggedIn = true
-		}
-		err = p.Activate(ctx, setup)
-		trace("activated")
-		if err == nil {
-			break
-		}
-		var ve *schema.ValidationError
-		var ae *plugin.ActivateError
-		switch {
-		case errors.As(err, &ve):
-			if pr == nil {
-				return nil, &exitError{code: ExitUsage, err: fmt.Errorf("plugin %s: invalid configuration:\n%s", p.ID, indent(schema.FormatIssues(ve.Issues)))}
-			}
-			pr.Say("The configuration is not valid:\n%s", indent(schema.FormatIssues(ve.Issues)))
-			forget(setup, issueKeys(ve.Issues))
-		case errors.As(err, &ae):
-			if pr == nil || try >= maxTries || !hasAuthFields(setup) || hostFailure(err) {
-				return nil, err
-			}
-			pr.Say("%s", o.IO.Masker.Mask(errorText(err)))
-			pr.Say("Please try again (%d of %d).", try+1, maxTries)
-			forget(setup, authKeys(setup))
-		default:
-			return nil, err
-		}
-		// A failed activation may have left timers or state: start afresh.
-		p.Close()
-		np, err := loadPlugin(ctx, sess.host, o.Path)
-		if err != nil {
-			return nil, err
-		}
-		p = np
-		if setup, err = carry(ctx, p, in, setup); err != nil {
-			return nil, err
-		}
-	}
-	if err := setup.Save(ctx); err != nil {
-		_ = deactivate(p)
-		return nil, err
-	}
-	trace("saved")
-	ok = true
-	return p, nil
+	o.session = sess
+	return terminalSetup(ctx, setup.New(o.setupOptions(sess)), o)
 }
 
-// carry moves what the user already answered into a fresh setup.
-func carry(ctx context.Context, p *plugin.Plugin, in plugin.Inputs, old *plugin.Setup) (*plugin.Setup, error) {
-	s, err := p.Setup(ctx, in)
-	if err != nil {
-		return nil, setupError(err)
-	}
-	for _, of := range old.Fields {
-		if f, ok := s.Field(of.Key); ok {
-			switch of.Source {
-			case plugin.FromPrompt:
-				f.Value, f.Source = of.Value, of.Source
-			case plugin.Unset:
-				if f.Source != plugin.FromDefault {
-					// The user was asked again for a saved value that failed.
-					f.Value, f.Source = nil, plugin.Unset
+// setupOptions is the setup.Session for o's plugin and flags.
+func (o *runOptions) setupOptions(sess *session) setup.Options {
+	return setup.Options{
+		Host:        sess.host,
+		Path:        o.Path,
+		Adopt:       o.Adopt,
+		Inputs:      plugin.Inputs{Set: o.Set, LookupEnv: o.IO.LookupEnv},
+		Interactive: o.IO.Prompter != nil && !o.reload,
+		ForceLogin:  o.ForceLogin,
+		ExpectID:    o.expectID,
+		Login: setup.LoginOptions{
+			Device:  o.Auth.Device,
+			Timeout: o.Auth.AuthTimeout,
+			Flow:    oauth.FlowOptions{Client: sess.host.HTTP},
+			OnDeviceRetry: func(err error, next time.Duration) {
+				why := err.Error()
+				if ee := (*oauth.EndpointError)(nil); errors.As(err, &ee) {
+					why = fmt.Sprintf("%s: %v", ee.URL, ee.Err)
 				}
+				fmt.Fprintf(o.IO.Err, "Could not check the login (%s); still waiting, next try in %s.\n", o.IO.Masker.Mask(why), next.Round(time.Second))
+			},
+		},
+		Load: loadPlugin,
+	}
+}
+
+// terminalSetup drives a setup session in the terminal until the plugin is
+// active (returned; the caller deactivates it) or the setup failed (a
+// worded error). It closes s. `host setup` and `host run` use it.
+func terminalSetup(ctx context.Context, s *setup.Session, o *runOptions) (*plugin.Plugin, error) {
+	defer s.Close()
+	pr := o.IO.Prompter
+	shownTry := 1
+	for {
+		step, err := s.Next(ctx)
+		if err != nil {
+			return nil, o.wordFailure(err)
+		}
+		trace("step")
+		switch st := step.(type) {
+		case *setup.Ask:
+			if st.Refusal != "" && st.Try != shownTry {
+				shownTry = st.Try
+				pr.Say("%s", st.Refusal)
+				pr.Say("Please try again (%d of %d).", st.Try, st.MaxTries)
 			}
+			if err := askTerminal(pr, s, st); err != nil {
+				return nil, err
+			}
+		case *setup.Login:
+			if err := showLogin(ctx, s, st, o); err != nil {
+				return nil, err
+			}
+		case *setup.Done:
+			errOut := o.IO.Err
+			if st.LoggedIn != nil {
+				fmt.Fprintf(errOut, "Logged in to %s%s.\n", st.Plugin.Name, tokenSummary(st.LoggedIn))
+			}
+			where := backendName(o.session.host.Secrets)
+			for _, q := range st.Saved {
+				fmt.Fprintf(errOut, "Saved %s in the %s.\n", q.Label, where)
+			}
+			if len(st.NotSaved) > 0 {
+				var names []string
+				for _, q := range st.NotSaved {
+					names = append(names, q.Label)
+				}
+				fmt.Fprintf(errOut, "host: %s used for this run only, not saved: %s\n", strings.Join(names, ", "),
+					o.IO.Masker.Mask(unavailableText(st.Why)))
+			}
+			trace("saved")
+			return st.Plugin, nil
 		}
 	}
-	return s, nil
 }
 
-func setupError(err error) error {
-	var ie *plugin.InputError
-	if errors.As(err, &ie) {
-		return &exitError{code: ExitUsage, err: err}
+// backendName is how a secret backend is named to the user.
+func backendName(b secrets.Backend) string {
+	if b.Name() == "keyring" {
+		return "OS keyring"
 	}
-	return err
+	if b.Name() == "file" {
+		return "encrypted secrets file"
+	}
+	return b.Name()
 }
 
-// ask asks for the missing fields, grouped by section in schema order.
-func ask(pr Prompter, p *plugin.Plugin, s *plugin.Setup, missing []*plugin.Field) error {
-	sections := []string{}
-	bySection := map[string][]*plugin.Field{}
-	for _, f := range missing {
-		sec := f.Section
-		if sec == "" {
-			sec = "Settings"
+// askTerminal asks st's questions, grouped by section in schema order,
+// handing each answer to the session as it is typed.
+func askTerminal(pr Prompter, s *setup.Session, st *setup.Ask) error {
+	var sections []string
+	bySection := map[string][]setup.Question{}
+	for _, q := range st.Questions {
+		if _, ok := bySection[q.Section]; !ok {
+			sections = append(sections, q.Section)
 		}
-		if _, ok := bySection[sec]; !ok {
-			sections = append(sections, sec)
-		}
-		bySection[sec] = append(bySection[sec], f)
+		bySection[q.Section] = append(bySection[q.Section], q)
 	}
 	for _, sec := range sections {
-		pr.Section(fmt.Sprintf("%s: %s", p.Name, sec))
+		title := sec
+		if title == "" {
+			title = "Settings"
+		}
+		pr.Section(fmt.Sprintf("%s: %s", st.Plugin.Name, title))
 		// Fields of this section that use their default are shown, so the
 		// user sees what will be used and how to change it.
-		for _, f := range s.Fields {
-			fsec := f.Section
-			if fsec == "" {
-				fsec = "Settings"
-			}
-			if fsec == sec && f.Source == plugin.FromDefault && !f.Secret {
-				pr.Say("%s: %v (default; change with --set %s=...)", f.Label, f.Value, f.Key)
+		for _, d := range st.Defaulted {
+			if d.Section == sec {
+				pr.Say("%s: %v (default; change with --set %s=...)", d.Label, d.Default, d.Key)
 			}
 		}
-		for _, f := range bySection[sec] {
-			q := Question{Title: f.Label, Key: f.Key, HelpText: f.HelpText, HelpURL: f.HelpURL, Secret: f.Secret, Options: f.Options}
-			if f.HasDefault {
-				q.Default = fmt.Sprint(f.Default)
+		for _, sq := range bySection[sec] {
+			for _, is := range sq.Issues {
+				pr.Say("%s: %s", sq.Label, is)
 			}
+			q := Question{Title: sq.Label, Key: sq.Key, HelpText: sq.HelpText, HelpURL: sq.HelpURL, Secret: sq.Secret, Options: sq.Choices, Default: sq.Default}
 			for {
 				answer, err := pr.Ask(q)
 				if err != nil {
 					if errors.Is(err, io.EOF) {
-						return &exitError{code: ExitUsage, err: fmt.Errorf("setup of %s cancelled; nothing was saved", p.Name)}
+						return &exitError{code: ExitUsage, err: fmt.Errorf("setup of %s cancelled; nothing was saved", st.Plugin.Name)}
 					}
 					return err
 				}
-				if answer == "" {
-					if q.Default != "" {
-						break
+				err = s.Answer(map[string]string{sq.Key: answer})
+				var ae *setup.AnswerError
+				if errors.As(err, &ae) {
+					if ae.Issues[sq.Key] == "required" {
+						pr.Say("%s is required.", sq.Label)
+					} else {
+						pr.Say("%s: %s", sq.Label, ae.Issues[sq.Key])
 					}
-					pr.Say("%s is required.", f.Label)
 					continue
 				}
-				if err := s.Supply(f.Key, answer); err != nil {
-					pr.Say("%s: %v", f.Label, err)
-					continue
+				if err != nil {
+					return err
 				}
 				break
 			}
@@ -205,11 +174,130 @@ func ask(pr Prompter, p *plugin.Plugin, s *plugin.Setup, missing []*plugin.Field
 	return nil
 }
 
+// showLogin shows a started login: opens the browser (or prints the URL),
+// or shows the device code; with --paste it reads a pasted address.
+func showLogin(ctx context.Context, s *setup.Session, st *setup.Login, o *runOptions) error {
+	errOut := o.IO.Err
+	name := st.Plugin.Name
+	if st.Reason != "" {
+		fmt.Fprintf(errOut, "%s: login needed: %v\n", name, st.Reason)
+	}
+	if d := st.Device; d != nil {
+		fmt.Fprintf(errOut, "To log in to %s, open %s and enter the code:\n\n    %s\n\n", name, d.VerificationURI, d.UserCode)
+		if d.CompleteURI != "" && !o.Auth.NoBrowser {
+			_ = o.IO.browser()(d.CompleteURI)
+		}
+		fmt.Fprintf(errOut, "Waiting for you to approve (the code expires in %s)...\n", time.Until(d.Expires).Round(time.Second))
+		return nil
+	}
+	opened := false
+	if !o.Auth.NoBrowser {
+		if err := o.IO.browser()(st.URL); err != nil {
+			fmt.Fprintf(errOut, "Could not open a browser (%v).\n", err)
+		} else {
+			opened = true
+		}
+	}
+	if opened {
+		fmt.Fprintf(errOut, "Opened your browser to log in to %s. If it did not open, visit:\n", name)
+	} else {
+		fmt.Fprintf(errOut, "To log in to %s, open this URL in a browser:\n", name)
+	}
+	fmt.Fprintln(errOut, st.URL)
+	if o.Auth.Paste {
+		fmt.Fprintf(errOut, "On another machine? Paste the address your browser ends up on (http://127.0.0.1:.../callback?...) here and press Enter:\n")
+		go func() {
+			sc := bufio.NewScanner(o.IO.In)
+			for sc.Scan() {
+				line := strings.TrimSpace(sc.Text())
+				if line == "" {
+					continue
+				}
+				err := s.Paste(ctx, line)
+				if errors.Is(err, oauth.ErrStateMismatch) {
+					fmt.Fprintf(errOut, "That address is not from this login (state does not match); paste the one from this login.\n")
+					continue
+				}
+				return
+			}
+		}()
+	}
+	fmt.Fprintf(errOut, "Waiting for the login to finish (up to %s)...\n", roundDuration(time.Until(st.Deadline)))
+	return nil
+}
+
+// wordFailure turns a session's *setup.Failure into what the CLI prints:
+// the message, the exit code, a hint naming this CLI's flags.
+func (o *runOptions) wordFailure(err error) error {
+	var f *setup.Failure
+	if !errors.As(err, &f) {
+		return err
+	}
+	switch f.Kind {
+	case setup.Missing:
+		var me *setup.MissingError
+		if errors.As(err, &me) {
+			return missingError(me)
+		}
+		return &exitError{code: ExitUsage, err: jsrt.WithHint(f.Err, fmt.Sprintf("supply it with --set clientId=... or %s", plugin.EnvName("clientId")))}
+	case setup.Invalid:
+		var ve *schema.ValidationError
+		if errors.As(err, &ve) {
+			return &exitError{code: ExitUsage, err: fmt.Errorf("plugin %s: invalid configuration:\n%s", f.Plugin.ID, indent(schema.FormatIssues(ve.Issues)))}
+		}
+		return &exitError{code: ExitUsage, err: f.Err}
+	case setup.BadInput, setup.Cancelled:
+		return &exitError{code: ExitUsage, err: f.Err}
+	case setup.Claimed:
+		return claimError(f.Err)
+	case setup.LoginNeeded:
+		var te *setup.LoginTimeoutError
+		switch {
+		case errors.As(err, &te):
+			return jsrt.WithHint(te, "run again and finish the login in the browser, or pass --auth-timeout 10m")
+		case errors.Is(err, setup.ErrNoDeviceLogin):
+			return usagef("--device: plugin %s declares no auth.deviceAuthorizationUrl; log in with the browser instead", f.Plugin.ID)
+		}
+	}
+	return f.Err
+}
+
+// claimError words a refused claim on a plugin id: exit 2, and how to
+// adopt the id or pick another.
+func claimError(err error) error {
+	var ce *plugin.IDClaimedError
+	if errors.As(err, &ce) {
+		return &exitError{code: ExitUsage, err: jsrt.WithHint(ce,
+			fmt.Sprintf("if %s is meant to replace it, run it once with --adopt; otherwise give it its own id: definePlugin({ id: '...' })", baseName(ce.File)))}
+	}
+	return &exitError{code: ExitUsage, err: err}
+}
+
+func baseName(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+// unavailableText says why the secret backend could not save, and what
+// would keep secrets next time.
+func unavailableText(err error) string {
+	if err == nil {
+		return "the secret backend is unavailable"
+	}
+	s := err.Error()
+	if h := hintText(err); h != "" {
+		s += "\n  hint: " + h
+	}
+	return s
+}
+
 // missingError names each missing field and both ways to supply it.
-func missingError(p *plugin.Plugin, missing []*plugin.Field) error {
+func missingError(me *setup.MissingError) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "plugin %s needs configuration that was not supplied (no terminal to ask in):", p.ID)
-	for _, f := range missing {
+	fmt.Fprintf(&b, "plugin %s needs configuration that was not supplied (no terminal to ask in):", me.Plugin.ID)
+	for _, f := range me.Fields {
 		what := f.Label
 		if f.Secret {
 			what += ", secret"
@@ -223,56 +311,12 @@ func missingError(p *plugin.Plugin, missing []*plugin.Field) error {
 		"run host in a terminal to be asked; secrets are best passed in the environment, not on the command line")}
 }
 
-func hasAuthFields(s *plugin.Setup) bool { return len(authKeys(s)) > 0 }
-
-func authKeys(s *plugin.Setup) []string {
-	var keys []string
-	for _, f := range s.Fields {
-		if f.Auth {
-			keys = append(keys, f.Key)
-		}
+func setupError(err error) error {
+	var ie *plugin.InputError
+	if errors.As(err, &ie) {
+		return &exitError{code: ExitUsage, err: err}
 	}
-	return keys
-}
-
-func issueKeys(issues []schema.Issue) []string {
-	seen := map[string]bool{}
-	var keys []string
-	for _, is := range issues {
-		if len(is.Path) == 0 {
-			continue
-		}
-		if k, ok := is.Path[0].(string); ok && !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// forget clears fields so they are asked again.
-func forget(s *plugin.Setup, keys []string) {
-	for _, k := range keys {
-		if f, ok := s.Field(k); ok {
-			f.Value, f.Source = nil, plugin.Unset
-		}
-	}
-}
-
-// hostFailure reports whether onActivate failed on something the host
-// reported (a network error, a timeout, the keyring), not on the plugin
-// refusing its token: asking for the token again would not help.
-func hostFailure(err error) bool {
-	je, ok := jsrt.AsJSError(err)
-	return ok && strings.HasPrefix(je.Code, "ERR_")
-}
-
-func errorText(err error) string {
-	if je, ok := jsrt.AsJSError(err); ok {
-		return je.Message
-	}
-	return err.Error()
+	return err
 }
 
 func indent(s string) string {

@@ -40,6 +40,12 @@ func watchPlugin(ctx context.Context, o *runOptions) error {
 	version := 0
 	start := func(reason string) {
 		t0 := time.Now()
+		// A reload never asks (the watcher must not turn into a prompt)
+		// and keeps the running version's id.
+		o.reload = cur != nil
+		if cur != nil {
+			o.expectID = cur.ID
+		}
 		p, err := activate(ctx, sess, o)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -62,7 +68,7 @@ func watchPlugin(ctx context.Context, o *runOptions) error {
 		p.StartLoop()
 		if old != nil {
 			if err := deactivate(old); err != nil {
-				fmt.Fprintf(errOut, "host: the previous version: %v\n", err)
+				fmt.Fprintf(errOut, "host: the previous version: %s\n", o.IO.Masker.Mask(err.Error()))
 			}
 		}
 		watchFiles = p.Inputs
@@ -72,7 +78,7 @@ func watchPlugin(ctx context.Context, o *runOptions) error {
 		// Watch the new version's files before saying it is up, so a save
 		// right after the message is seen.
 		if err := w.Set(append(watchFiles, entry)); err != nil {
-			fmt.Fprintf(errOut, "host: watching files: %v\n", err)
+			fmt.Fprintf(errOut, "host: watching files: %s\n", o.IO.Masker.Mask(err.Error()))
 		}
 		fmt.Fprintf(errOut, "%s %s (version %d, %s). Watching %d file(s); Ctrl-C to stop.\n",
 			p.Name, reason, version, time.Since(t0).Round(100*time.Microsecond), len(watchFiles))
@@ -93,7 +99,7 @@ func watchPlugin(ctx context.Context, o *runOptions) error {
 			}
 			return nil
 		case err := <-w.Errors():
-			fmt.Fprintf(errOut, "host: file watcher: %v\n", err)
+			fmt.Fprintf(errOut, "host: file watcher: %s\n", o.IO.Masker.Mask(err.Error()))
 		case changed := <-w.Changes():
 			fmt.Fprintf(errOut, "host: %s changed, reloading\n", describeChanges(changed))
 			start("reloaded")

@@ -1,0 +1,192 @@
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"host/bindings/oauth"
+	"host/bindings/plugin"
+)
+
+// ErrTimeout matches a login that did not finish within
+// LoginOptions.Timeout.
+var ErrTimeout = oauth.ErrTimeout
+
+// loginRun is an OAuth2 login in progress.
+type loginRun struct {
+	flow     *oauth.Flow // browser login; nil for the device grant
+	results  chan loginResult
+	cancel   context.CancelFunc
+	deadline time.Time
+}
+
+type loginResult struct {
+	t   *oauth.Token
+	err error
+}
+
+func (lr *loginRun) close() {
+	if lr.cancel != nil {
+		lr.cancel()
+	}
+	if lr.flow != nil {
+		lr.flow.Close()
+	}
+}
+
+// startLogin starts the OAuth2 login when one is needed: nil, nil when
+// not (not an oauth2 plugin, a fresh token stored).
+func (s *Session) startLogin(ctx context.Context) (Step, error) {
+	p := s.p
+	if p.Auth == nil || p.Auth.OAuth2 == nil {
+		return nil, nil
+	}
+	reason := ""
+	if !s.o.ForceLogin {
+		state, _, err := p.OAuthStatus(ctx, s.s)
+		switch state {
+		case plugin.OAuthNone:
+			if err != nil {
+				return nil, &Failure{Kind: HostFailed, Plugin: s.info, Err: err}
+			}
+			return nil, nil
+		case plugin.OAuthReady:
+			return nil, nil
+		case plugin.OAuthLoginNeeded:
+			reason = s.mask(err.Error())
+		}
+	}
+	cfg, err := p.OAuthConfig(s.s)
+	if err != nil {
+		return nil, &Failure{Kind: Missing, Plugin: s.info, Err: err}
+	}
+	client := s.o.Login.Flow.Client
+	if client == nil {
+		client = s.o.Host.HTTP
+	}
+	deadline := time.Now().Add(s.o.Login.Timeout)
+	lctx, cancel := context.WithDeadline(context.Background(), deadline)
+	lr := &loginRun{results: make(chan loginResult, 2), cancel: cancel, deadline: deadline}
+	step := &Login{Plugin: s.info, Deadline: deadline, Reason: reason}
+	if s.o.Login.Device {
+		if cfg.DeviceAuthorizationURL == "" {
+			cancel()
+			return nil, &Failure{Kind: LoginNeeded, Plugin: s.info, Err: ErrNoDeviceLogin}
+		}
+		codes := make(chan DeviceCode, 1)
+		go func() {
+			t, err := oauth.Device(lctx, cfg, client, oauth.DeviceUI{
+				Code: func(code, uri, complete string, expires time.Duration) {
+					codes <- DeviceCode{UserCode: code, VerificationURI: uri, CompleteURI: complete, Expires: time.Now().Add(expires)}
+				},
+				Retrying: s.o.Login.OnDeviceRetry,
+			})
+			lr.results <- loginResult{t, err}
+		}()
+		select {
+		case dc := <-codes:
+			step.Device = &dc
+		case r := <-lr.results:
+			cancel()
+			return nil, s.loginFailure(ctx, r.err)
+		case <-ctx.Done():
+			cancel()
+			return nil, s.loginFailure(ctx, ctx.Err())
+		}
+	} else {
+		fo := s.o.Login.Flow
+		fo.Client = client
+		f, err := oauth.Start(ctx, cfg, fo)
+		if err != nil {
+			cancel()
+			return nil, &Failure{Kind: HostFailed, Plugin: s.info, Err: err}
+		}
+		lr.flow = f
+		step.URL = f.AuthURL()
+		go func() {
+			t, err := f.Wait(lctx)
+			if errors.Is(err, oauth.ErrFlowUsed) {
+				return // a pasted address took the login; its result follows
+			}
+			lr.results <- loginResult{t, err}
+		}()
+	}
+	s.mu.Lock()
+	s.login = lr
+	s.mu.Unlock()
+	return step, nil
+}
+
+// ErrNoDeviceLogin is a device login asked of a plugin that declares no
+// auth.deviceAuthorizationUrl.
+var ErrNoDeviceLogin = errors.New("the plugin declares no auth.deviceAuthorizationUrl, so it cannot log in with a device code")
+
+// Paste finishes a browser login from the address the browser ended on
+// (for a browser on another machine). A paste from another login returns
+// an error matching oauth.ErrStateMismatch and the login goes on waiting;
+// any other result ends the login and the waiting Next returns it. Safe
+// from any goroutine.
+func (s *Session) Paste(ctx context.Context, pasted string) error {
+	s.mu.Lock()
+	lr := s.login
+	s.mu.Unlock()
+	if lr == nil || lr.flow == nil {
+		return errors.New("no browser login is waiting")
+	}
+	t, err := lr.flow.ExchangePasted(ctx, pasted)
+	if errors.Is(err, oauth.ErrStateMismatch) || errors.Is(err, oauth.ErrFlowUsed) {
+		return err
+	}
+	lr.results <- loginResult{t, err}
+	return err
+}
+
+// waitLogin waits for the login in progress and saves its token.
+func (s *Session) waitLogin(ctx context.Context, lr *loginRun) error {
+	defer func() {
+		s.mu.Lock()
+		if s.login == lr {
+			s.login = nil
+		}
+		s.mu.Unlock()
+		lr.close()
+	}()
+	var r loginResult
+	select {
+	case r = <-lr.results:
+	case <-ctx.Done():
+		return s.loginFailure(ctx, ctx.Err())
+	}
+	if r.err != nil {
+		return s.loginFailure(ctx, r.err)
+	}
+	if err := s.p.SaveOAuthToken(ctx, r.t); err != nil {
+		return &Failure{Kind: HostFailed, Plugin: s.info, Err: err}
+	}
+	s.token = r.t
+	s.loggedIn = true
+	return nil
+}
+
+// LoginTimeoutError is a login that did not finish in time.
+type LoginTimeoutError struct {
+	Plugin  string
+	Timeout time.Duration
+}
+
+func (e *LoginTimeoutError) Error() string {
+	return fmt.Sprintf("%s: no login within %s", e.Plugin, e.Timeout)
+}
+func (e *LoginTimeoutError) Unwrap() error { return ErrTimeout }
+
+func (s *Session) loginFailure(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return &Failure{Kind: Cancelled, Plugin: s.info, Err: fmt.Errorf("login to %s cancelled; nothing was saved", s.info.Name)}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, oauth.ErrTimeout) {
+		return &Failure{Kind: LoginNeeded, Plugin: s.info, Err: &LoginTimeoutError{Plugin: s.info.Name, Timeout: s.o.Login.Timeout}}
+	}
+	return &Failure{Kind: LoginNeeded, Plugin: s.info, Err: fmt.Errorf("%s: login failed: %w", s.info.Name, err)}
+}
