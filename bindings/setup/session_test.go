@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"host/bindings/mask"
 	"host/bindings/plugin"
 	"host/bindings/secrets"
 	"host/bindings/store"
@@ -59,7 +60,7 @@ func newEnv(t *testing.T) *env {
 	b := secrets.NewMemory()
 	a := newAPI(t)
 	h := &plugin.Host{DataDir: filepath.Join(dir, "data"), Secrets: b, Store: db, HTTP: a.Client(),
-		Masker: secrets.NewMasker(), WorkDir: dir, Timeout: 2 * time.Second}
+		Masker: mask.New(), WorkDir: dir, Timeout: 2 * time.Second}
 	return &env{t: t, h: h, backend: b, api: a}
 }
 

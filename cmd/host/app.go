@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"host/bindings/mask"
+	"host/bindings/secrets"
 	"host/jsrt"
 )
 
