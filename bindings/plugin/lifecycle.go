@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -87,7 +88,8 @@ func (p *Plugin) Activate(ctx context.Context, s *Setup) error {
 	return nil
 }
 
-// newContext builds the PluginContext object. On the loop.
+// newContext builds the PluginContext object: the SDK's members, and
+// host's older names ctx.id and ctx.log beside them. On the loop.
 func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.Scoped, st *store.Store) (*goja.Object, error) {
 	c := vm.NewObject()
 	ctrl, err := abort.NewController(vm)
@@ -95,6 +97,11 @@ func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.S
 		return nil, err
 	}
 	p.controller = ctrl
+	if !abort.OnAbort(vm, ctrl.Signal(), func() {
+		p.wakeSleepers(ctrl.Signal().ToObject(vm).Get("reason"))
+	}) {
+		return nil, errors.New("ctx.signal is not an AbortSignal")
+	}
 	conf, err := toFrozenJS(vm, cfg)
 	if err != nil {
 		return nil, err
@@ -103,16 +110,87 @@ func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.S
 		e.Plugin = p.ID
 		p.host.log(e)
 	}
+	h, err := p.helpers(vm)
+	if err != nil {
+		return nil, err
+	}
+	secObj := secrets.NewObject(p.rt, vm, sec)
+	for m, need := range map[string]string{"get": "secrets:read", "has": "secrets:read", "set": "secrets:write", "delete": "secrets:write"} {
+		if !p.perms.Allows(need) {
+			_ = secObj.Set(m, p.permissionDenied(vm, "ctx.secrets."+m, need))
+		}
+	}
+	secV, err := callHelper(vm, h, "nullIfMissing", secObj)
+	if err != nil {
+		return nil, err
+	}
+	storeV, err := callHelper(vm, h, "nullIfMissing", store.NewObject(p.rt, vm, st))
+	if err != nil {
+		return nil, err
+	}
+	fn := func(name string, f func(goja.FunctionCall) goja.Value) goja.Value {
+		return vm.ToValue(jsrt.Safe(vm, name, f))
+	}
+	frozen := func(kv map[string]any) (*goja.Object, error) {
+		o := vm.NewObject()
+		for k, v := range kv {
+			if err := o.Set(k, v); err != nil {
+				return nil, err
+			}
+		}
+		freeze, _ := goja.AssertFunction(vm.Get("Object").ToObject(vm).Get("freeze"))
+		_, err := freeze(nil, o)
+		return o, err
+	}
+	caps := make([]any, len(Capabilities))
+	for i, s := range Capabilities {
+		caps[i] = s
+	}
+	capsArr := vm.NewArray(caps...)
+	hostInfo, err := frozen(map[string]any{"version": cmp.Or(p.host.Version, "dev"), "platform": Platform(), "capabilities": capsArr})
+	if err != nil {
+		return nil, err
+	}
+	list := h.Get("connectorsList")
+	connectors, err := frozen(map[string]any{"list": list})
+	if err != nil {
+		return nil, err
+	}
+	personas, err := frozen(map[string]any{"list": list})
+	if err != nil {
+		return nil, err
+	}
+	httpObj, err := frozen(map[string]any{"fetch": vm.Get("fetch")})
+	if err != nil {
+		return nil, err
+	}
+	dataDir := p.newDataDir(vm)
 	for _, kv := range []struct {
 		k string
 		v any
 	}{
-		{"id", p.ID},
+		{"pluginId", p.ID},
 		{"config", conf},
-		{"secrets", secrets.NewObject(p.rt, vm, sec)},
-		{"store", store.NewObject(p.rt, vm, st)},
-		{"log", console.NewObject(vm, p.ID, sink, false)},
 		{"signal", ctrl.Signal()},
+		{"secrets", secV},
+		{"store", storeV},
+		{"logger", p.newLogger(vm, sink)},
+		{"emitMessage", fn("ctx.emitMessage", p.emit(vm, st, false))},
+		{"emitMessages", fn("ctx.emitMessages", p.emit(vm, st, true))},
+		{"notify", fn("ctx.notify", p.notify(vm, sink))},
+		{"emitEvent", fn("ctx.emitEvent", p.emitEvent(vm, st))},
+		{"updateStatus", fn("ctx.updateStatus", p.updateStatus(vm, st))},
+		{"sleep", fn("ctx.sleep", p.sleep(vm))},
+		{"schedule", fn("ctx.schedule", p.schedule(vm))},
+		{"unschedule", fn("ctx.unschedule", p.unschedule(vm))},
+		{"http", httpObj},
+		{"dataDir", dataDir},
+		{"host", hostInfo},
+		{"connectors", connectors},
+		{"personas", personas},
+		// host's older names.
+		{"id", p.ID},
+		{"log", console.NewObject(vm, p.ID, sink, false)},
 	} {
 		if err := c.DefineDataProperty(kv.k, vm.ToValue(kv.v), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
 			return nil, err
@@ -191,6 +269,7 @@ func (p *Plugin) Deactivate(ctx context.Context) error {
 	if lr != nil {
 		lr.halt()
 	}
+	p.stopSchedules()
 	var errs []error
 	err := p.rt.Do(ctx, func(vm *goja.Runtime) error {
 		if p.controller != nil {

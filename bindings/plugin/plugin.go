@@ -7,6 +7,7 @@
 package plugin
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -65,6 +67,21 @@ type Host struct {
 	// CacheDir, when set, keeps built bundles so an unchanged plugin starts
 	// without running esbuild (see jsrt.BuildCached).
 	CacheDir string
+	// Version is ctx.host.version and what a manifest's minHostVersion is
+	// compared with (no check when empty).
+	Version string
+
+	// OnMessages sees the messages a plugin emitted that were new to its
+	// inbox (already stored, masked), in order; OnEvent each event;
+	// OnStatus each status. They are called on a goroutine of the plugin's
+	// Go work, one call at a time per plugin, and must not block for long.
+	OnMessages func(plugin string, msgs []store.Message)
+	OnEvent    func(plugin string, ev store.Event)
+	OnStatus   func(plugin string, st store.Status)
+	// Notify shows ctx.notify's notification (DesktopNotify does it on
+	// the desktop); nil or an error makes it a log line instead. Called on
+	// a goroutine of its own, bounded by CallTimeout.
+	Notify func(ctx context.Context, n Notification) error
 }
 
 // log hands e to Log with the known secrets masked.
@@ -88,6 +105,8 @@ type Plugin struct {
 	Inputs      []string
 	Config      *schema.Schema // the object configSchema; an empty object when absent
 	Auth        *Auth          // nil when the plugin declares no auth
+	// Manifest is the plugin package's package.json; nil without one.
+	Manifest *Manifest
 
 	host *Host
 	rt   *jsrt.Runtime
@@ -103,10 +122,23 @@ type Plugin struct {
 	oauth      *oauthState
 	prefetch   *prefetched
 	tracer     tracer // what onActivate did on the network (see Trace)
+	jsHelpers  *goja.Object
+	loopFn     goja.Callable // the SDK's loop(ctx); host's { every, run } normalised
+	sleepers   map[int64]*sleeper
+	sleepSeq   int64
+	onceMode   bool // RunLoopOnce: the first ctx.sleep ends the run
+
+	perms         Permissions
+	permsReady    chan struct{} // closed once perms are known
+	permsOnce     sync.Once
+	implicitHosts []string
+	data          *dataDir
+	slept         atomic.Bool // a ctx.sleep since the loop (re)started
 
 	mu        sync.Mutex
 	active    bool
 	closed    bool
+	schedules map[string]*scheduled
 	idHolder  *string
 	activated map[string]any
 }
@@ -165,6 +197,25 @@ export const fetch = (...a) => globalThis.fetch(...a);
 export default { definePlugin, z };
 `
 
+// SDKModule is the import path of the plugin SDK the spec comes from.
+// host provides the module itself: an import of it never reaches a copy
+// in node_modules (whose definePlugin would start its own Node runtime).
+const SDKModule = "@hivemind-os/plugin-sdk"
+
+// sdkModule is host's `@hivemind-os/plugin-sdk`: definePlugin and z (the
+// types are declarations only); the SDK's process runtime and transport
+// have no place in host and say so when used.
+const sdkModule = `export const definePlugin = globalThis.definePlugin;
+export const z = globalThis.z;
+const notInHost = (name) => function () {
+  throw new Error(name + ' is part of the SDK\'s own Node runtime; host runs the plugin itself, so remove the call');
+};
+export const startPluginRuntime = notInHost('startPluginRuntime');
+export const JsonRpcTransport = notInHost('JsonRpcTransport');
+export const JsonRpcTransportError = notInHost('JsonRpcTransportError');
+export default { definePlugin, z };
+`
+
 // idRE is what a plugin id may be. Like the other regexps of the host it is
 // compiled on first use: package init runs for every command.
 var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`) })
@@ -193,7 +244,7 @@ func Load(ctx context.Context, h *Host, path string) (*Plugin, error) {
 	b, err := jsrt.BuildCached(jsrt.BuildOptions{
 		Entry:      path,
 		WorkDir:    h.WorkDir,
-		Virtual:    map[string]string{"host:plugin": hostModule},
+		Virtual:    map[string]string{"host:plugin": hostModule, SDKModule: sdkModule},
 		GlobalName: globalName,
 	}, h.CacheDir)
 	if err != nil {
@@ -205,7 +256,17 @@ func Load(ctx context.Context, h *Host, path string) (*Plugin, error) {
 // LoadBundle is Load for a bundle already built.
 func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plugin, error) {
 	id := DefaultID(path)
-	p := &Plugin{ID: id, File: b.File, Inputs: b.Inputs, host: h, idHolder: &id}
+	p := &Plugin{ID: id, File: b.File, Inputs: b.Inputs, host: h, idHolder: &id,
+		permsReady: make(chan struct{}), sleepers: map[int64]*sleeper{}}
+	defer p.permsOnce.Do(func() { p.setPermissions(false) }) // a failed load allows nothing
+	m, err := findManifest(path)
+	if err != nil {
+		return nil, err
+	}
+	p.Manifest = m
+	if m != nil && m.Name != "" {
+		id = m.ID()
+	}
 	p.prefetch = startPrefetch(h, path)
 	b.Precompile() // beside installing the bindings below
 	p.rt = jsrt.New(jsrt.Options{
@@ -217,7 +278,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 	})
 	var defs []*goja.Object
 	var defPos []string
-	err := p.rt.Do(ctx, func(vm *goja.Runtime) error {
+	err = p.rt.Do(ctx, func(vm *goja.Runtime) error {
 		console.Install(vm, "", func(e console.Entry) {
 			e.Plugin = *p.idHolder
 			h.log(e)
@@ -232,7 +293,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		if err := web.Install(p.rt, vm); err != nil {
 			return err
 		}
-		if err := fetch.Install(p.rt, vm, tracedClient(h.HTTP, &p.tracer)); err != nil {
+		if err := fetch.Install(p.rt, vm, p.httpClient(tracedClient(h.HTTP, &p.tracer))); err != nil {
 			return err
 		}
 		if err := vm.Set("refreshOAuthToken", refreshStub(vm)); err != nil {
@@ -276,7 +337,9 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 			}
 			p.def = defs[idx]
 			p.defPos = defPos[idx]
-			return p.readDefinition(vm)
+			err := p.readDefinition(vm)
+			p.permsOnce.Do(func() { p.setPermissions(err == nil) })
+			return err
 		})
 	}
 	if err != nil {
@@ -284,6 +347,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		return nil, err
 	}
 	*p.idHolder = p.ID
+	p.data = &dataDir{path: p.DataDir()}
 	p.rememberSecrets(path)
 	return p, nil
 }
@@ -291,7 +355,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 var knownKeys = map[string]bool{
 	"id": true, "name": true, "version": true, "description": true,
 	"configSchema": true, "auth": true, "onActivate": true, "onDeactivate": true,
-	"tools": true, "loop": true,
+	"tools": true, "loop": true, "permissions": true,
 }
 
 // readDefinition checks the definition and fills p. On the loop.
@@ -304,7 +368,7 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 			if s := suggest(k); s != "" {
 				bad("unknown key %q (did you mean %q?)", k, s)
 			} else {
-				bad("unknown key %q; known keys: id, name, version, description, configSchema, auth, onActivate, onDeactivate, tools, loop", k)
+				bad("unknown key %q; known keys: id, name, version, description, configSchema, auth, onActivate, onDeactivate, tools, loop, permissions", k)
 			}
 		}
 	}
@@ -326,14 +390,31 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 			p.ID = id
 		}
 	} else if !idRE().MatchString(p.ID) {
-		bad("the plugin id %q taken from the file name is not usable; set `id: 'my-plugin'` (a-z, 0-9, '.', '_', '-')", p.ID)
+		from := "the file name"
+		if p.Manifest != nil && p.Manifest.Name != "" {
+			from = "package.json's name"
+		}
+		bad("the plugin id %q taken from %s is not usable; set `id: 'my-plugin'` (a-z, 0-9, '.', '_', '-')", p.ID, from)
 	}
 	p.Name = str("name")
+	p.Version = str("version")
+	p.Description = str("description")
+	if m := p.Manifest; m != nil {
+		p.Name = cmp.Or(p.Name, m.DisplayName)
+		p.Version = cmp.Or(p.Version, m.Version)
+		p.Description = cmp.Or(p.Description, m.HMDescription, m.Description)
+		if m.MinHostVersion != "" && p.host.Version != "" {
+			if less, ok := versionLess(p.host.Version, m.MinHostVersion); ok && less {
+				bad("%s: hivemind.minHostVersion is %s; this host is %s: upgrade host", rel(p.host.WorkDir, m.Path), m.MinHostVersion, p.host.Version)
+			} else if !ok {
+				bad("%s: hivemind.minHostVersion %q is not a version like \"0.1.0\"", rel(p.host.WorkDir, m.Path), m.MinHostVersion)
+			}
+		}
+	}
 	if p.Name == "" {
 		p.Name = p.ID
 	}
-	p.Version = str("version")
-	p.Description = str("description")
+	p.readPermissions(d.Get("permissions"), bad)
 
 	p.Config = schema.Object()
 	if v := d.Get("configSchema"); v != nil && !goja.IsUndefined(v) {
@@ -361,19 +442,7 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 		p.readTools(vm, v, bad)
 	}
 	if v := d.Get("loop"); v != nil && !goja.IsUndefined(v) {
-		lo, ok := v.(*goja.Object)
-		if !ok {
-			bad("loop must be an object { every: '30s' | milliseconds, run(ctx) }, got %s", jsrt.TypeNameWithArticle(v))
-		} else {
-			if _, ok := goja.AssertFunction(lo.Get("run")); !ok {
-				bad("loop.run must be a function")
-			}
-			if d, err := ParseEvery(lo.Get("every").Export()); err != nil {
-				bad("loop.every: %v", err)
-			} else {
-				p.loopEvery = d
-			}
-		}
+		p.readLoop(vm, v, bad)
 	}
 	if len(problems) > 0 {
 		return &DefinitionError{Pos: p.defPos, Problems: problems}
@@ -566,7 +635,9 @@ func (p *Plugin) Close() {
 	}
 	p.closed = true
 	p.mu.Unlock()
+	p.stopSchedules()
 	p.rt.Close()
+	p.data.close()
 }
 
 func configPath(dataDir, id string) string {

@@ -1,0 +1,507 @@
+package plugin
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dop251/goja"
+
+	"host/bindings/console"
+	"host/bindings/store"
+	"host/jsrt"
+)
+
+// The SDK's PluginContext members beyond config, secrets and store:
+// logger, messages, events, status, notifications, sleep, schedules, http,
+// dataDir, host info and the (empty) discovery lists.
+
+//go:embed context.js
+var contextJS string
+
+var contextProgram = jsrt.NewLazyProgram("host:plugin/context.js", contextJS)
+
+// helpers is context.js's object, made once per runtime. On the loop.
+func (p *Plugin) helpers(vm *goja.Runtime) (*goja.Object, error) {
+	if p.jsHelpers != nil {
+		return p.jsHelpers, nil
+	}
+	v, err := vm.RunProgram(contextProgram.Get())
+	if err != nil {
+		return nil, err
+	}
+	fn, _ := goja.AssertFunction(v)
+	h, err := fn(goja.Undefined())
+	if err != nil {
+		return nil, err
+	}
+	p.jsHelpers = h.ToObject(vm)
+	return p.jsHelpers, nil
+}
+
+func callHelper(vm *goja.Runtime, h *goja.Object, name string, args ...goja.Value) (goja.Value, error) {
+	fn, ok := goja.AssertFunction(h.Get(name))
+	if !ok {
+		return nil, fmt.Errorf("context.js has no %s", name)
+	}
+	return fn(h, args...)
+}
+
+// Platform is ctx.host.platform for this build: "linux", "macos" or
+// "windows" (other systems report their GOOS).
+func Platform() string {
+	switch runtime.GOOS {
+	case "darwin":
+		return "macos"
+	}
+	return runtime.GOOS
+}
+
+// Capabilities are ctx.host.capabilities: what this host gives plugins.
+var Capabilities = []string{"tools", "loop", "messages", "events", "status", "notifications", "schedule", "dataDir", "secrets", "store", "oauth2", "permissions"}
+
+// fieldsText renders a logger's data argument as " key=value" pairs, keys
+// sorted, strings bare unless they hold spaces or quotes, everything else
+// as JSON. On the loop.
+func fieldsText(vm *goja.Runtime, data goja.Value) string {
+	o, ok := data.(*goja.Object)
+	if !ok || goja.IsNull(data) || goja.IsUndefined(data) {
+		if data == nil || goja.IsUndefined(data) || goja.IsNull(data) {
+			return ""
+		}
+		return " " + console.Inspect(vm, data)
+	}
+	keys := o.Keys()
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		v := o.Get(k)
+		b.WriteByte(' ')
+		b.WriteString(k)
+		b.WriteByte('=')
+		if s, ok := v.Export().(string); ok && !strings.ContainsAny(s, " \t\n\"=") && s != "" {
+			b.WriteString(s)
+			continue
+		}
+		if e, ok := v.(*goja.Object); ok && e.ClassName() == "Error" {
+			b.WriteString(fmt.Sprintf("%q", e.String()))
+			continue
+		}
+		text, err := stringifyJSON(vm, v)
+		if err != nil {
+			text = console.Inspect(vm, v)
+		}
+		b.WriteString(text)
+	}
+	return b.String()
+}
+
+// newLogger is ctx.logger: debug/info/warn/error(msg, data?), data shown
+// as fields; masked like every line.
+func (p *Plugin) newLogger(vm *goja.Runtime, sink console.Sink) *goja.Object {
+	o := vm.NewObject()
+	for _, l := range []console.Level{console.Debug, console.Info, console.Warn, console.Error} {
+		_ = o.Set(l.String(), jsrt.Safe(vm, "ctx.logger."+l.String(), func(c goja.FunctionCall) goja.Value {
+			msg := c.Argument(0)
+			text, ok := msg.Export().(string)
+			if !ok {
+				text = console.Format(vm, []goja.Value{msg})
+			}
+			sink(console.Entry{Level: l, Message: text + fieldsText(vm, c.Argument(1))})
+			return goja.Undefined()
+		}))
+	}
+	return o
+}
+
+// incoming is the JSON of one IncomingMessage as a plugin emitted it,
+// checked field by field so an error can name what is wrong.
+type incoming map[string]json.RawMessage
+
+var incomingKeys = []string{"source", "channel", "content", "sender", "metadata", "classification", "threadId", "timestamp", "attachments"}
+
+// readMessages checks the JSON text of msgs (an array of IncomingMessage)
+// and returns them as store messages. what names the argument in errors.
+func readMessages(text, what string) ([]store.Message, error) {
+	var raw []incoming
+	if err := json.Unmarshal([]byte(text), &raw); err != nil {
+		return nil, jsrt.TypeErrorf("%s must be an array of { source, channel, content, ... } objects", what)
+	}
+	out := make([]store.Message, len(raw))
+	for i, r := range raw {
+		at := what
+		if what == "msgs" {
+			at = fmt.Sprintf("msgs[%d]", i)
+		}
+		if r == nil {
+			return nil, jsrt.TypeErrorf("%s must be an object { source, channel, content, ... }", at)
+		}
+		m := &out[i]
+		str := func(key string, required bool) (string, error) {
+			v, ok := r[key]
+			if !ok || string(v) == "null" {
+				if required {
+					return "", jsrt.TypeErrorf("%s.%s is required (a string)", at, key)
+				}
+				return "", nil
+			}
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				return "", jsrt.TypeErrorf("%s.%s must be a string, got %s", at, key, jsonKind(v))
+			}
+			return s, nil
+		}
+		var err error
+		if m.Source, err = str("source", true); err != nil {
+			return nil, err
+		}
+		if m.Source == "" {
+			return nil, jsrt.TypeErrorf("%s.source is empty; it is the message's dedup key, e.g. 'github:issue:owner/repo#12'", at)
+		}
+		if m.Channel, err = str("channel", true); err != nil {
+			return nil, err
+		}
+		if m.Content, err = str("content", true); err != nil {
+			return nil, err
+		}
+		if m.Classification, err = str("classification", false); err != nil {
+			return nil, err
+		}
+		switch m.Classification {
+		case "", "personal", "work", "automated", "spam":
+		default:
+			return nil, jsrt.TypeErrorf("%s.classification must be 'personal', 'work', 'automated' or 'spam', got %q", at, m.Classification)
+		}
+		if m.ThreadID, err = str("threadId", false); err != nil {
+			return nil, err
+		}
+		if m.Timestamp, err = str("timestamp", false); err != nil {
+			return nil, err
+		}
+		if m.Timestamp != "" {
+			if _, err := time.Parse(time.RFC3339Nano, m.Timestamp); err != nil {
+				return nil, jsrt.TypeErrorf("%s.timestamp must be ISO 8601 (new Date().toISOString()), got %q", at, m.Timestamp)
+			}
+		}
+		if v, ok := r["metadata"]; ok && string(v) != "null" {
+			if len(v) == 0 || v[0] != '{' {
+				return nil, jsrt.TypeErrorf("%s.metadata must be an object, got %s", at, jsonKind(v))
+			}
+			m.Metadata = v
+		}
+		if v, ok := r["sender"]; ok && string(v) != "null" {
+			var s store.MessageSender
+			if json.Unmarshal(v, &s) != nil || s.ID == "" || s.Name == "" {
+				return nil, jsrt.TypeErrorf("%s.sender must be { id, name, avatarUrl? } with string id and name", at)
+			}
+			m.Sender = &s
+		}
+		if v, ok := r["attachments"]; ok && string(v) != "null" {
+			if json.Unmarshal(v, &m.Attachments) != nil {
+				return nil, jsrt.TypeErrorf("%s.attachments must be an array of { name, mimeType, url?, content? }", at)
+			}
+			for j, a := range m.Attachments {
+				if a.Name == "" || a.MimeType == "" {
+					return nil, jsrt.TypeErrorf("%s.attachments[%d] needs a name and a mimeType", at, j)
+				}
+			}
+		}
+		if len(r) > 3 {
+			for k := range r {
+				if !containsString(incomingKeys, k) {
+					return nil, jsrt.TypeErrorf("%s has an unknown key %q; an IncomingMessage has %s", at, k, strings.Join(incomingKeys, ", "))
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func jsonKind(v json.RawMessage) string {
+	s := strings.TrimSpace(string(v))
+	switch {
+	case s == "":
+		return "nothing"
+	case s[0] == '"':
+		return "a string"
+	case s[0] == '{':
+		return "an object"
+	case s[0] == '[':
+		return "an array"
+	case s == "true" || s == "false":
+		return "a boolean"
+	case s == "null":
+		return "null"
+	}
+	return "a number"
+}
+
+// emit is ctx.emitMessage (one) and ctx.emitMessages (many): the messages
+// are checked, masked, and stored in the plugin's inbox, dropping any whose
+// source is there already; Host.OnMessages sees the new ones.
+func (p *Plugin) emit(vm *goja.Runtime, st *store.Store, many bool) func(goja.FunctionCall) goja.Value {
+	name, what := "ctx.emitMessage", "msg"
+	if many {
+		name, what = "ctx.emitMessages", "msgs"
+	}
+	return func(c goja.FunctionCall) goja.Value {
+		arg := c.Argument(0)
+		o, ok := arg.(*goja.Object)
+		if !ok || goja.IsNull(arg) || (many != (o.ClassName() == "Array")) {
+			want := "an IncomingMessage object { source, channel, content, ... }"
+			if many {
+				want = "an array of IncomingMessage objects"
+			}
+			return jsrt.Rejected(vm, jsrt.TypeErrorf("%s expects %s, got %s", name, want, jsrt.TypeNameWithArticle(arg)))
+		}
+		if !many {
+			o = vm.NewArray(o)
+		}
+		text, err := stringifyJSON(vm, o)
+		if err != nil {
+			return jsrt.Rejected(vm, jsrt.TypeErrorf("%s: %s cannot be turned into JSON: %v", name, what, err))
+		}
+		return p.rt.Go(func(ctx context.Context) (any, error) {
+			text := p.host.Masker.Mask(text)
+			msgs, err := readMessages(text, what)
+			if err != nil {
+				return nil, jsrt.TypeErrorf("%s: %w", name, err)
+			}
+			added, err := st.AddMessages(ctx, msgs)
+			if err != nil {
+				return nil, err
+			}
+			if len(added) > 0 && p.host.OnMessages != nil {
+				p.host.OnMessages(p.ID, added)
+			}
+			return jsrt.Undefined, nil
+		})
+	}
+}
+
+// emitEvent is ctx.emitEvent(type, payload): kept in the plugin's event
+// log (`host events PLUGIN`).
+func (p *Plugin) emitEvent(vm *goja.Runtime, st *store.Store) func(goja.FunctionCall) goja.Value {
+	return func(c goja.FunctionCall) goja.Value {
+		typ, ok := c.Argument(0).Export().(string)
+		if !ok || typ == "" {
+			return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.emitEvent(type, payload): type must be a non-empty string, got %s", jsrt.TypeNameWithArticle(c.Argument(0))))
+		}
+		payload := c.Argument(1)
+		text := "{}"
+		if !goja.IsUndefined(payload) {
+			po, ok := payload.(*goja.Object)
+			if !ok || goja.IsNull(payload) || po.ClassName() == "Array" {
+				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.emitEvent(%q, payload): payload must be an object, got %s", typ, jsrt.TypeNameWithArticle(payload)))
+			}
+			s, err := stringifyJSON(vm, payload)
+			if err != nil {
+				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.emitEvent(%q, payload): payload cannot be turned into JSON: %v", typ, err))
+			}
+			text = s
+		}
+		return p.rt.Go(func(ctx context.Context) (any, error) {
+			ev, err := st.AddEvent(ctx, p.host.Masker.Mask(typ), json.RawMessage(p.host.Masker.Mask(text)))
+			if err != nil {
+				return nil, err
+			}
+			if p.host.OnEvent != nil {
+				p.host.OnEvent(p.ID, ev)
+			}
+			return jsrt.Undefined, nil
+		})
+	}
+}
+
+var statusStates = []string{"connected", "connecting", "disconnected", "error", "syncing"}
+
+// updateStatus is ctx.updateStatus({ state, message?, progress? }): kept
+// as the plugin's status (`host status`); Host.OnStatus sees it.
+func (p *Plugin) updateStatus(vm *goja.Runtime, st *store.Store) func(goja.FunctionCall) goja.Value {
+	return func(c goja.FunctionCall) goja.Value {
+		arg := c.Argument(0)
+		o, ok := arg.(*goja.Object)
+		if !ok || goja.IsNull(arg) {
+			return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.updateStatus expects { state, message?, progress? }, got %s", jsrt.TypeNameWithArticle(arg)))
+		}
+		var s store.Status
+		s.State, _ = o.Get("state").Export().(string)
+		if !containsString(statusStates, s.State) {
+			return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.updateStatus: state must be one of %s, got %s", strings.Join(statusStates, ", "), jsrt.TypeNameWithArticle(o.Get("state"))))
+		}
+		if m := o.Get("message"); m != nil && !goja.IsUndefined(m) && !goja.IsNull(m) {
+			text, ok := m.Export().(string)
+			if !ok {
+				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.updateStatus: message must be a string, got %s", jsrt.TypeNameWithArticle(m)))
+			}
+			s.Message = p.host.Masker.Mask(text)
+		}
+		if pv := o.Get("progress"); pv != nil && !goja.IsUndefined(pv) && !goja.IsNull(pv) {
+			f := pv.ToFloat()
+			if _, isNum := pv.Export().(string); isNum || math.IsNaN(f) || math.IsInf(f, 0) {
+				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.updateStatus: progress must be a number, got %s", jsrt.TypeNameWithArticle(pv)))
+			}
+			s.Progress = &f
+		}
+		s.Updated = time.Now()
+		return p.rt.Go(func(ctx context.Context) (any, error) {
+			if err := st.SetStatus(ctx, s); err != nil {
+				return nil, err
+			}
+			if p.host.OnStatus != nil {
+				p.host.OnStatus(p.ID, s)
+			}
+			return jsrt.Undefined, nil
+		})
+	}
+}
+
+// Notification is what ctx.notify shows, masked.
+type Notification struct {
+	Plugin string
+	Title  string
+	Body   string
+	// Action is what the plugin asked clicking it to do (the SDK's
+	// NotificationAction); host shows it as text.
+	ActionType, ActionTarget string
+}
+
+// notify is ctx.notify({ title, body, action? }): Host.Notify shows it
+// (a desktop notification); when there is none or it fails, a log line.
+func (p *Plugin) notify(vm *goja.Runtime, sink console.Sink) func(goja.FunctionCall) goja.Value {
+	return func(c goja.FunctionCall) goja.Value {
+		arg := c.Argument(0)
+		o, ok := arg.(*goja.Object)
+		if !ok || goja.IsNull(arg) {
+			return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.notify expects { title, body, action? }, got %s", jsrt.TypeNameWithArticle(arg)))
+		}
+		n := Notification{Plugin: p.ID}
+		var ok1, ok2 bool
+		n.Title, ok1 = o.Get("title").Export().(string)
+		n.Body, ok2 = o.Get("body").Export().(string)
+		if !ok1 || !ok2 {
+			return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.notify: title and body must be strings"))
+		}
+		if a, ok := o.Get("action").(*goja.Object); ok {
+			n.ActionType, _ = a.Get("type").Export().(string)
+			n.ActionTarget, _ = a.Get("target").Export().(string)
+			switch n.ActionType {
+			case "open_session", "open_settings", "open_url":
+			default:
+				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.notify: action.type must be 'open_session', 'open_settings' or 'open_url'"))
+			}
+		}
+		m := p.host.Masker
+		n.Title, n.Body, n.ActionTarget = m.Mask(n.Title), m.Mask(n.Body), m.Mask(n.ActionTarget)
+		line := func() {
+			text := "notification: " + n.Title
+			if n.Body != "" {
+				text += ": " + n.Body
+			}
+			if n.ActionTarget != "" {
+				text += " (" + n.ActionTarget + ")"
+			}
+			sink(console.Entry{Level: console.Info, Message: text})
+		}
+		notifier := p.host.Notify
+		if notifier == nil {
+			line()
+			return vm.ToValue(resolvedPromise(vm))
+		}
+		return p.rt.Go(func(ctx context.Context) (any, error) {
+			if err := notifier(ctx, n); err != nil {
+				p.rt.Post(func(*goja.Runtime) { line() })
+			}
+			return jsrt.Undefined, nil
+		})
+	}
+}
+
+func resolvedPromise(vm *goja.Runtime) *goja.Promise {
+	pr, resolve, _ := vm.NewPromise()
+	_ = resolve(goja.Undefined())
+	return pr
+}
+
+// sleeper is one pending ctx.sleep.
+type sleeper struct {
+	resolve func(any) error
+	reject  func(any) error
+	timer   *time.Timer
+}
+
+// sleep is ctx.sleep(ms): resolves after ms (at once, but after other
+// work waiting on the loop, for 0), rejects with ctx.signal's reason as
+// soon as the plugin stops. Under RunLoopOnce the first sleep ends the run.
+func (p *Plugin) sleep(vm *goja.Runtime) func(goja.FunctionCall) goja.Value {
+	return func(c goja.FunctionCall) goja.Value {
+		ms := c.Argument(0).ToFloat()
+		if math.IsNaN(ms) || ms < 0 {
+			ms = 0
+		}
+		if p.onceMode {
+			p.onceMode = false
+			p.controller.Abort(vm, "the loop ran once")
+		}
+		sig := p.controller.Signal().ToObject(vm)
+		pr, resolve, reject := vm.NewPromise()
+		if sig.Get("aborted").ToBoolean() {
+			_ = reject(sig.Get("reason"))
+			return vm.ToValue(pr)
+		}
+		p.sleepSeq++
+		id := p.sleepSeq
+		s := &sleeper{resolve: resolve, reject: reject}
+		p.sleepers[id] = s
+		p.slept.Store(true)
+		fire := func(*goja.Runtime) {
+			if s, ok := p.sleepers[id]; ok {
+				delete(p.sleepers, id)
+				_ = s.resolve(goja.Undefined())
+			}
+		}
+		if ms == 0 {
+			p.rt.Post(fire)
+		} else {
+			d := time.Duration(math.Min(ms, float64(math.MaxInt64/int64(time.Millisecond)))) * time.Millisecond
+			s.timer = time.AfterFunc(d, func() { p.rt.Post(fire) })
+		}
+		return vm.ToValue(pr)
+	}
+}
+
+// wakeSleepers rejects every pending ctx.sleep with reason. On the loop.
+func (p *Plugin) wakeSleepers(reason goja.Value) {
+	for id, s := range p.sleepers {
+		delete(p.sleepers, id)
+		if s.timer != nil {
+			s.timer.Stop()
+		}
+		_ = s.reject(reason)
+	}
+}
+
+// permissionDenied returns a function rejecting with a PermissionError.
+func (p *Plugin) permissionDenied(vm *goja.Runtime, what, need string) func(goja.FunctionCall) goja.Value {
+	return func(goja.FunctionCall) goja.Value {
+		return jsrt.Rejected(vm, &PermissionError{Plugin: p.ID, What: what, Need: need})
+	}
+}
+
+var errNoStore = errors.New("no store configured")
