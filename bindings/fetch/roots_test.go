@@ -290,4 +290,3 @@ func TestFirstRootsChild(t *testing.T) {
 	}
 	t.Logf("FIRST %d %d", d.Nanoseconds(), after.TotalAlloc-before.TotalAlloc)
 }
-
