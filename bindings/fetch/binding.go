@@ -10,8 +10,10 @@
 // bridge, so the event loop never waits for the network. fetch.d.ts declares
 // the surface.
 //
-// Not implemented: body streams (Response.body, ReadableStream bodies),
-// Request/Response.formData(), cache/credentials/mode options.
+// Body streams (Response.body, ReadableStream request bodies) use the
+// ReadableStream of bindings/web, which must be installed too.
+//
+// Not implemented: cache/credentials/mode options.
 package fetch
 
 import (
@@ -155,6 +157,12 @@ func (b *binding) native(vm *goja.Runtime) *goja.Object {
 		"headers":     b.headers,
 		"json":        b.json,
 		"arrayBuffer": b.arrayBuffer,
+		"streamable":  b.streamable,
+		"read":        b.read,
+		"cancel":      b.cancel,
+		"pipe":        b.pipe,
+		"pipeWrite":   b.pipeWrite,
+		"pipeClose":   b.pipeClose,
 	} {
 		_ = o.Set(name, jsrt.Safe(vm, "fetch."+name, func(c goja.FunctionCall) goja.Value { return fn(c, vm) }))
 	}
@@ -209,6 +217,7 @@ type request struct {
 	header http.Header
 	host   string
 	body   []byte
+	pipe   *pipe // a body JS writes from a ReadableStream, instead of body
 	mode   int64
 	tok    *abortToken
 }
@@ -244,7 +253,11 @@ func (b *binding) fetch(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 		r.header["User-Agent"] = b.userAgent
 	}
 	if v := call.Argument(3); !goja.IsNull(v) && !goja.IsUndefined(v) {
-		r.body = handle(vm, v).data
+		if p, ok := v.Export().(*pipe); ok {
+			r.pipe = p
+		} else {
+			r.body = handle(vm, v).data
+		}
 	}
 	if v := call.Argument(5); !goja.IsNull(v) && !goja.IsUndefined(v) {
 		r.tok, _ = v.Export().(*abortToken)
@@ -256,47 +269,82 @@ func (b *binding) fetch(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 
 var errAborted = &fetchError{msg: "fetch: the request was aborted", code: "ERR_ABORTED"}
 
+// call is one request's lifetime: its context (ended by the runtime's
+// close, the request's abort, or its deadline), from the start of the
+// request until its body is read, cancelled, or fails.
+type call struct {
+	ctx      context.Context
+	start    time.Time
+	deadline time.Time   // zero: none
+	timer    *time.Timer // ends ctx at deadline; nil without one
+	cancel   context.CancelCauseFunc
+	stop     func() bool // stops following the abort token
+	once     sync.Once
+}
+
+// errDeadline is the cause of a call's context ending at its deadline.
+var errDeadline = fmt.Errorf("fetch: deadline: %w", context.DeadlineExceeded)
+
+func newCall(ctx context.Context, base context.Context, start time.Time, tok *abortToken) *call {
+	c := &call{start: start, stop: func() bool { return false }}
+	c.ctx, c.cancel = context.WithCancelCause(base)
+	if dl, ok := ctx.Deadline(); ok {
+		c.deadline = dl
+		c.timer = time.AfterFunc(time.Until(dl), func() { c.cancel(errDeadline) })
+	}
+	if tok != nil {
+		c.stop = context.AfterFunc(tok.ctx, func() { c.cancel(errAborted) })
+	}
+	return c
+}
+
+// finish releases the call's context. Safe to call more than once, on any
+// goroutine.
+func (c *call) finish() {
+	c.once.Do(func() {
+		c.stop()
+		if c.timer != nil {
+			c.timer.Stop()
+		}
+		c.cancel(nil)
+	})
+}
+
+// untimed lifts the call's deadline (a body streamed to JS has none: each
+// read waits as long as the plugin does). It reports false when the
+// deadline has passed already.
+func (c *call) untimed() bool { return c.timer == nil || c.timer.Stop() }
+
 // do performs one request on a worker goroutine. It returns when the
 // headers have arrived and, for a small body of known length, the body too;
-// otherwise a goroutine of its own reads the body.
+// a larger body is read when JS asks for it (see netBody).
 func (b *binding) do(ctx context.Context, r *request) (any, error) {
 	// The request may outlive this call (the body is read afterwards), so
 	// its context derives from the runtime's, with this call's deadline.
-	// Only an abortable request needs a cancel cause (to tell an abort from
-	// the runtime closing).
-	base, cancelBase := b.rt.Context(), context.CancelCauseFunc(func(error) {})
-	if r.tok != nil {
-		if r.tok.ctx.Err() != nil {
-			return nil, errAborted
+	if r.tok != nil && r.tok.ctx.Err() != nil {
+		if r.pipe != nil {
+			r.pipe.r.Close()
 		}
-		base, cancelBase = context.WithCancelCause(base)
+		return nil, errAborted
 	}
-	var reqCtx context.Context
-	var cancelDeadline context.CancelFunc
-	if dl, ok := ctx.Deadline(); ok {
-		reqCtx, cancelDeadline = context.WithDeadline(base, dl)
-	} else {
-		reqCtx, cancelDeadline = context.WithCancel(base)
-	}
-	stopAbort := func() bool { return false }
-	if r.tok != nil {
-		stopAbort = context.AfterFunc(r.tok.ctx, func() { cancelBase(errAborted) })
-	}
-	finish := func() {
-		stopAbort()
-		cancelDeadline()
-		cancelBase(nil)
-	}
+	c := newCall(ctx, b.rt.Context(), r.start, r.tok)
+	reqCtx, finish := c.ctx, c.finish
 
 	var rd io.Reader
-	if r.body != nil {
+	switch {
+	case r.pipe != nil:
+		rd = r.pipe.r // sent chunked, as JS writes it; a 307/308 cannot resend it
+	case r.body != nil:
 		rd = bytes.NewReader(r.body) // sets ContentLength and GetBody (307/308 resend it)
 	}
 	// The URL is parsed already: build the request around it.
 	req, err := http.NewRequestWithContext(reqCtx, r.method, "http://placeholder/", rd)
 	if err != nil {
 		finish()
-		return nil, failed(reqCtx, r.start, err)
+		if r.pipe != nil {
+			r.pipe.r.Close()
+		}
+		return nil, c.failed(err)
 	}
 	req.URL = r.url
 	req.Host = r.url.Host
@@ -310,7 +358,7 @@ func (b *binding) do(ctx context.Context, r *request) (any, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		err = failed(reqCtx, r.start, err)
+		err = c.failed(err)
 		finish()
 		return nil, err
 	}
@@ -345,13 +393,12 @@ func (b *binding) do(ctx context.Context, r *request) (any, error) {
 	case resp.ContentLength > 0 && resp.ContentLength <= inlineBodyMax:
 		// Small bodies of known length usually arrived with the headers:
 		// read them now rather than make JS wait for a second round trip.
-		b.readBody(reqCtx, r.start, resp, res, finish)
+		b.readBody(c, resp, res)
 	default:
+		// Read when JS asks: whole (text(), json(), ...) or chunk by chunk
+		// as it pulls from Response.body.
 		res.done = make(chan struct{})
-		go func() {
-			b.readBody(reqCtx, r.start, resp, res, finish)
-			close(res.done)
-		}()
+		res.net = &netBody{resp: resp, call: c}
 	}
 	status := resp.StatusCode
 	statusText := strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(status)))
@@ -386,16 +433,16 @@ var lowerNames = func() map[string]string {
 // goroutine while JS already sees the headers.
 const inlineBodyMax = 64 << 10
 
-// readBody reads a response body into res, at most b.max bytes, then calls
-// finish (releasing the request's context).
-func (b *binding) readBody(ctx context.Context, start time.Time, resp *http.Response, res *body, finish func()) {
+// readBody reads a response body into res, at most b.max bytes, then
+// finishes the call (releasing the request's context).
+func (b *binding) readBody(c *call, resp *http.Response, res *body) {
 	if resp.ContentLength > b.max {
 		res.err = tooLarge(b.max)
 	} else {
 		data, err := readAll(io.LimitReader(resp.Body, b.max+1), resp.ContentLength)
 		switch {
 		case err != nil:
-			res.err = bodyFailed(ctx, start, err)
+			res.err = c.bodyFailed(err)
 		case int64(len(data)) > b.max:
 			res.err = tooLarge(b.max)
 		default:
@@ -403,7 +450,7 @@ func (b *binding) readBody(ctx context.Context, start time.Time, resp *http.Resp
 		}
 	}
 	resp.Body.Close()
-	finish()
+	c.finish()
 }
 
 func tooLarge(max int64) error {
@@ -507,23 +554,21 @@ func (e *fetchError) Unwrap() []error { return []error{jsrt.TypeErrorf("%s", e.m
 // the cause being Go's error without the URL (which http.Client prefixes and
 // whose query may hold credentials). Header values never appear in Go's
 // transport errors.
-func failed(ctx context.Context, start time.Time, err error) error {
-	return describe(ctx, start, err, "fetch failed: ", "no response within")
+func (c *call) failed(err error) error {
+	return c.describe(err, "fetch failed: ", "no response within")
 }
 
-func bodyFailed(ctx context.Context, start time.Time, err error) error {
-	return describe(ctx, start, err, "fetch: reading the response body failed: ", "the response was not complete within")
+func (c *call) bodyFailed(err error) error {
+	return c.describe(err, "fetch: reading the response body failed: ", "the response was not complete within")
 }
 
-func describe(ctx context.Context, start time.Time, err error, prefix, late string) error {
+func (c *call) describe(err error, prefix, late string) error {
+	ctx := c.ctx
 	if context.Cause(ctx) == errAborted {
 		return errAborted
 	}
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		d := time.Since(start)
-		if dl, ok := ctx.Deadline(); ok {
-			d = dl.Sub(start)
-		}
+	if context.Cause(ctx) == errDeadline {
+		d := c.deadline.Sub(c.start)
 		// start precedes the deadline's start, so truncating shows the
 		// configured timeout.
 		if d >= time.Second {

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"fmt"
+	"io"
+	"net/http"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dop251/goja"
@@ -25,6 +29,65 @@ type body struct {
 	// header is a network response's header list, [name, value, ...] with
 	// lower-case names; set before the handle reaches JS, then read-only.
 	header []string
+
+	// net is a network response body that has not arrived with the
+	// headers: done is then open until it has been read whole.
+	net *netBody
+}
+
+// netBody is a network response body read only when JS asks for it:
+// whole (text(), json(), ...: see whole) or chunk by chunk as JS pulls
+// from Response.body (see read), so a stream's next chunk is read only
+// when JS wants it. Whichever comes first owns the body.
+type netBody struct {
+	resp *http.Response
+	call *call
+
+	mu   sync.Mutex
+	mode int   // netIdle, netWhole or netStream
+	eof  bool  // netStream: the body has ended; read answers null
+	err  error // netStream: the error to give the next read
+}
+
+const (
+	netIdle = iota
+	netWhole
+	netStream
+)
+
+// chunkSize is the most one pull from Response.body reads.
+const chunkSize = 256 << 10
+
+// whole starts reading the body into h by a goroutine of its own, which
+// closes h.done when it is complete. It does nothing once started, and
+// fails (on the loop) when JS streams the body already.
+func (n *netBody) whole(b *binding, h *body) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch n.mode {
+	case netStream:
+		return jsrt.TypeErrorf("fetch: internal error: the body is being streamed")
+	case netIdle:
+		n.mode = netWhole
+		go func() {
+			b.readBody(n.call, n.resp, h)
+			close(h.done)
+		}()
+	}
+	return nil
+}
+
+// arrayBufferOf makes an ArrayBuffer of data on the loop.
+func arrayBufferOf(data []byte) jsrt.ToJS {
+	return func(vm *goja.Runtime) (goja.Value, error) {
+		return vm.ToValue(vm.NewArrayBuffer(data)), nil
+	}
+}
+
+// close ends a streamed body: closes it and releases its request.
+func (n *netBody) close() {
+	n.resp.Body.Close()
+	n.call.finish()
 }
 
 // complete reports whether data and err are final. Safe on any goroutine.
@@ -128,6 +191,11 @@ func (b *binding) ready(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 // deadline (the error then says so), its abort, or the runtime's close.
 func (b *binding) wait(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 	h, _ := call.Argument(0).Export().(*body)
+	if h != nil && h.net != nil {
+		if err := h.net.whole(b, h); err != nil {
+			jsrt.Throw(vm, err)
+		}
+	}
 	return b.rt.GoTimeout(0, func(ctx context.Context) (any, error) {
 		if h == nil || h.done == nil {
 			return nil, nil
@@ -139,6 +207,131 @@ func (b *binding) wait(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 			return nil, ctx.Err()
 		}
 	})
+}
+
+// streamable(handle) -> whether the handle is a network body still to be
+// read, which read(handle) then streams; a complete body is read whole.
+func (b *binding) streamable(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
+	h, _ := call.Argument(0).Export().(*body)
+	return vm.ToValue(h != nil && h.net != nil && !h.complete())
+}
+
+// read(handle) -> Promise of the body's next chunk (an ArrayBuffer of at
+// most chunkSize bytes, as much as has arrived) or null at its end. The
+// first read takes the body over as a stream and lifts the request's
+// deadline; each read waits as long as the server takes (JS can abort).
+// Call it again only after the last one settled.
+func (b *binding) read(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
+	h, _ := call.Argument(0).Export().(*body)
+	if h == nil || h.net == nil {
+		jsrt.Throw(vm, jsrt.TypeErrorf("fetch: not a network body"))
+	}
+	n := h.net
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch n.mode {
+	case netWhole:
+		jsrt.Throw(vm, jsrt.TypeErrorf("fetch: internal error: the body is being read whole"))
+	case netIdle:
+		n.mode = netStream
+		n.call.untimed() // past the deadline, the read below fails saying so
+	}
+	if n.err != nil {
+		return jsrt.Rejected(vm, n.err)
+	}
+	if n.eof {
+		return b.rt.GoTimeout(0, func(context.Context) (any, error) { return nil, nil })
+	}
+	return b.rt.GoTimeout(0, func(context.Context) (any, error) {
+		buf := make([]byte, chunkSize)
+		nr, err := n.resp.Body.Read(buf)
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		if err != nil {
+			if err == io.EOF {
+				n.eof = true
+			} else {
+				n.err = n.call.bodyFailed(err)
+			}
+			n.close()
+			if nr == 0 && n.err != nil {
+				return nil, n.err
+			}
+		}
+		if nr == 0 && n.eof {
+			return nil, nil
+		}
+		return arrayBufferOf(buf[:nr:nr]), nil
+	})
+}
+
+// cancel(handle) ends a network body JS no longer wants (a cancelled
+// stream): the connection is closed and the request released.
+func (b *binding) cancel(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
+	if h, _ := call.Argument(0).Export().(*body); h != nil && h.net != nil {
+		n := h.net
+		n.mu.Lock()
+		if n.mode == netIdle {
+			n.mode = netStream
+		}
+		if !n.eof && n.err == nil {
+			n.eof = true
+			n.close()
+		}
+		n.mu.Unlock()
+	}
+	return goja.Undefined()
+}
+
+// pipe is a request body JS writes as it reads a ReadableStream; the
+// request reads the other end, so each write waits until the request has
+// taken the bytes.
+type pipe struct {
+	r *io.PipeReader
+	w *io.PipeWriter
+}
+
+// pipe() -> a fresh request-body pipe handle.
+func (b *binding) pipe(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
+	r, w := io.Pipe()
+	return vm.ToValue(&pipe{r: r, w: w})
+}
+
+func pipeOf(vm *goja.Runtime, v goja.Value) *pipe {
+	p, ok := v.Export().(*pipe)
+	if !ok {
+		jsrt.Throw(vm, jsrt.TypeErrorf("fetch: not a body pipe"))
+	}
+	return p
+}
+
+// pipeWrite(pipe, Uint8Array) -> Promise resolved once the request has
+// read the bytes (copied first), rejected when the request ended.
+func (b *binding) pipeWrite(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
+	p := pipeOf(vm, call.Argument(0))
+	data, ok := bytesOf(vm, call.Argument(1).Export())
+	if !ok {
+		jsrt.Throw(vm, jsrt.TypeErrorf("fetch: a request body stream must give Uint8Array chunks"))
+	}
+	data = bytes.Clone(data)
+	return b.rt.GoTimeout(0, func(context.Context) (any, error) {
+		if _, err := p.w.Write(data); err != nil {
+			return nil, &fetchError{msg: "fetch: the request body could not be sent: the request has ended", code: "ERR_FETCH_FAILED"}
+		}
+		return nil, nil
+	})
+}
+
+// pipeClose(pipe, message|null) ends the request body: at its end (null),
+// or failing the request with message (the stream's error).
+func (b *binding) pipeClose(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
+	p := pipeOf(vm, call.Argument(0))
+	if m := call.Argument(1); goja.IsNull(m) || goja.IsUndefined(m) {
+		p.w.Close()
+	} else {
+		p.w.CloseWithError(fmt.Errorf("the request body stream failed: %s", m.String()))
+	}
+	return goja.Undefined()
 }
 
 // headers(handle) -> [name, value, ...] of a response from fetch.

@@ -5,16 +5,15 @@
 // `host types` must include this file only when the project's tsconfig does
 // not load lib "dom" (else: "Duplicate identifier"); with the DOM lib present
 // its declarations cover everything here. Declares only what the host
-// implements: no body streams (Response.body, ReadableStream bodies), no
-// cache/credentials/mode options.
+// implements: no cache/credentials/mode options.
 //
-// AbortSignal comes from the abort binding's declarations and
-// URLSearchParams from the web binding's.
+// AbortSignal comes from the abort binding's declarations, URLSearchParams
+// and ReadableStream from the web binding's.
 
 type HeadersInit = [string, string][] | Record<string, string> | Headers;
 
 /** A request or response body. */
-type BodyInit = string | ArrayBuffer | ArrayBufferView | Blob | FormData | URLSearchParams;
+type BodyInit = string | ArrayBuffer | ArrayBufferView | Blob | FormData | URLSearchParams | ReadableStream<Uint8Array>;
 
 declare class Headers implements Iterable<[string, string]> {
   constructor(init?: HeadersInit);
@@ -54,6 +53,8 @@ declare class Blob {
   text(): Promise<string>;
   arrayBuffer(): Promise<ArrayBuffer>;
   bytes(): Promise<Uint8Array>;
+  /** The bytes as a stream (one chunk). */
+  stream(): ReadableStream<Uint8Array>;
 }
 
 declare class File extends Blob {
@@ -104,8 +105,10 @@ interface RequestInit {
   /** Default "GET". */
   method?: string;
   headers?: HeadersInit;
-  /** Not allowed with GET or HEAD. */
+  /** Not allowed with GET or HEAD. A ReadableStream is sent (chunked) as it is read and needs duplex: "half". */
   body?: BodyInit | null;
+  /** "half": required with a ReadableStream body. */
+  duplex?: "half";
   /**
    * "follow" (default, at most 20 redirects; Authorization is dropped when
    * a redirect leaves the origin), "manual" (the 3xx response is returned
@@ -125,6 +128,9 @@ declare class Request implements Body {
   readonly headers: Headers;
   readonly redirect: RequestRedirect;
   readonly signal: AbortSignal;
+  readonly duplex: "half";
+  /** The body as a stream; null without one. */
+  readonly body: ReadableStream<Uint8Array> | null;
   readonly bodyUsed: boolean;
   text(): Promise<string>;
   json(): Promise<any>;
@@ -153,6 +159,12 @@ declare class Response implements Body {
   readonly url: string;
   readonly redirected: boolean;
   readonly type: "basic" | "default" | "error";
+  /**
+   * The body as a stream; null without one. From fetch, each chunk is read
+   * from the network only when the stream is pulled (server-sent events
+   * arrive as they are sent), with no size cap and no deadline.
+   */
+  readonly body: ReadableStream<Uint8Array> | null;
   readonly bodyUsed: boolean;
   text(): Promise<string>;
   json(): Promise<any>;
@@ -177,9 +189,10 @@ interface RequestLike {
 /**
  * Sends an HTTP request. Resolves when the headers have arrived (small
  * bodies of known length are read first); the body, at most 32 MiB, is then
- * read by text(), json(), arrayBuffer(), bytes() or blob(). Rejects with a
- * TypeError ("fetch failed: ...") when no response arrives: network error,
- * TLS error, timeout (the runtime's call timeout covers the whole exchange,
- * body included); with the signal's reason when init.signal aborts.
+ * read by text(), json(), arrayBuffer(), bytes() or blob(), or streamed
+ * from Response.body. Rejects with a TypeError ("fetch failed: ...") when
+ * no response arrives: network error, TLS error, timeout (the runtime's
+ * call timeout covers the whole exchange, a body read whole included); with
+ * the signal's reason when init.signal aborts.
  */
 declare function fetch(input: string | { readonly href: string } | Request | RequestLike, init?: RequestInit): Promise<Response>;

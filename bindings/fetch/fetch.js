@@ -248,6 +248,7 @@
 
     async text() { return native.text(this.#handle); }
     async arrayBuffer() { return native.arrayBuffer(this.#handle); }
+    stream() { return new Body(this.#handle).stream; }
     async bytes() { return new Uint8Array(native.arrayBuffer(this.#handle)); }
 
     static {
@@ -373,6 +374,48 @@
 
   // ----------------------------------------------------------------- bodies
 
+  // Streams (bindings/web) load on first use: touch ReadableStream only for
+  // an object, so a string or bytes body never loads them.
+  function isReadableStream(body) {
+    return isObject(body) && typeof body.getReader === "function" && body instanceof globalThis.ReadableStream;
+  }
+
+  // collect reads a stream of Uint8Array chunks to its end -> a handle.
+  async function collect(stream) {
+    const reader = stream.getReader();
+    const chunks = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!(value instanceof Uint8Array)) {
+        throw new TypeError("Body: a body stream must give Uint8Array chunks, not " + (value === null ? "null" : typeof value) + ".");
+      }
+      chunks.push(value);
+    }
+    return native.concat(chunks);
+  }
+
+  // pump writes a request body stream into the request's pipe, each chunk
+  // once the request has taken the last one.
+  async function pump(stream, pipe) {
+    let reader;
+    try {
+      reader = stream.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!(value instanceof Uint8Array)) {
+          throw new TypeError("fetch: a request body stream must give Uint8Array chunks, not " + (value === null ? "null" : typeof value) + ".");
+        }
+        await native.pipeWrite(pipe, value);
+      }
+      native.pipeClose(pipe, null);
+    } catch (e) {
+      native.pipeClose(pipe, String(e?.message ?? e));
+      reader?.cancel(e).catch(() => {});
+    }
+  }
+
   function isURLSearchParams(body) {
     const USP = globalThis.URLSearchParams;
     if (typeof USP === "function" && body instanceof USP) return true;
@@ -382,6 +425,10 @@
   // extractBody turns a BodyInit into [handle, default content type].
   function extractBody(body) {
     if (body === undefined || body === null) return [null, null];
+    if (isReadableStream(body)) {
+      if (body.locked) throw new TypeError("fetch: the body stream is locked (a reader holds it); pass an unread stream.");
+      return [null, null, body];
+    }
     if (typeof body === "string") {
       return [native.body(body), "text/plain;charset=UTF-8"];
     }
@@ -406,9 +453,6 @@
     if (isURLSearchParams(body)) {
       return [native.body(body.toString()), "application/x-www-form-urlencoded;charset=UTF-8"];
     }
-    if (typeof globalThis.ReadableStream === "function" && body instanceof globalThis.ReadableStream) {
-      throw new TypeError("fetch: ReadableStream bodies are not supported by the host; pass a string, bytes, Blob, FormData or URLSearchParams.");
-    }
     // Anything else is stringified, as the standard's USVString conversion
     // does.
     return [native.body(String(body)), "text/plain;charset=UTF-8"];
@@ -422,13 +466,62 @@
     #used = false;
     #signal = null;
     #release = null;
+    #stream = null; // the body as a ReadableStream: given, or made by .body
 
-    constructor(handle) {
+    constructor(handle, stream = null) {
       this.#handle = handle;
+      this.#stream = stream;
     }
 
     get handle() { return this.#handle; }
-    get used() { return this.#used; }
+    get used() { return this.#used || (this.#stream !== null && this.#stream.locked); }
+    // streamed is the body's stream if it has one yet (a Request body given as
+    // a stream is sent through a pipe).
+    get streamed() { return this.#stream; }
+
+    // stream is the .body getter: null for no body, else one ReadableStream.
+    // A network body not read yet is pulled from Go chunk by chunk, each
+    // chunk read only when JS asks for it; other bodies are one chunk.
+    get stream() {
+      if (this.#stream !== null || this.#handle === null) return this.#stream;
+      const h = this.#handle;
+      const RS = globalThis.ReadableStream;
+      if (native.streamable(h)) {
+        const signal = this.#signal;
+        this.#stream = new RS({
+          pull: (c) => {
+            this.#used = true;
+            return native.read(h).then(
+              (b) => {
+                if (b !== null) return c.enqueue(new Uint8Array(b));
+                this.#stopListening();
+                c.close();
+              },
+              (e) => {
+                this.#stopListening();
+                throw signal !== null && signal.aborted ? signal.reason : e;
+              },
+            );
+          },
+          cancel: () => {
+            this.#used = true;
+            this.#stopListening();
+            native.cancel(h);
+          },
+        }, { highWaterMark: 0 });
+      } else {
+        this.#stream = new RS({
+          pull: (c) => {
+            this.#used = true;
+            const n = native.size(h);
+            if (n > 0) c.enqueue(new Uint8Array(native.arrayBuffer(h)));
+            c.close();
+          },
+          cancel: () => { this.#used = true; },
+        }, { highWaterMark: 0 });
+      }
+      return this.#stream;
+    }
 
     // take marks the body used without reading it (a Request's body moved
     // into another Request or a fetch).
@@ -441,10 +534,15 @@
       this.#release = release;
     }
 
+    // copy is clone()'s body: the same bytes, or a tee of the stream (a
+    // network body still to arrive is streamed for both).
     copy() {
       const c = new Body(this.#handle);
       c.#signal = this.#signal;
       c.#release = this.#release;
+      if (this.#stream !== null || (this.#handle !== null && native.streamable(this.#handle))) {
+        [this.#stream, c.#stream] = this.stream.tee();
+      }
       return c;
     }
 
@@ -452,8 +550,12 @@
     // request's body rejects with the signal's reason, as in browsers. A
     // complete body without a signal (the common case) converts at once.
     read(convert) {
-      if (this.#used) {
+      if (this.used) {
         return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
+      }
+      if (this.#stream !== null) {
+        this.#used = true;
+        return collect(this.#stream).then(convert);
       }
       const h = this.#handle;
       if (h !== null) this.#used = true;
@@ -550,6 +652,7 @@
     let redirect = "follow";
     let signal = null;
     let source = null;
+    let stream = null;
     if (typeof input === "string") {
       url = who === "fetch" ? input : native.url(input);
     } else if (input instanceof Request) {
@@ -561,6 +664,7 @@
       method = source.method;
       headers = source.headers;
       handle = source.body.handle;
+      stream = source.body.streamed;
       redirect = source.redirect;
       signal = source.signal;
     } else if (isObject(input) && typeof input.url === "string" && !("href" in input)) {
@@ -568,7 +672,7 @@
       url = native.url(input.url);
       if (input.method !== undefined) method = normalizeMethod(input.method);
       if (input.headers !== undefined) headers = input.headers;
-      if (input.body !== undefined) [handle, type] = extractBody(input.body);
+      if (input.body !== undefined) [handle, type, stream = null] = extractBody(input.body);
     } else {
       url = native.url(String(input));
     }
@@ -579,8 +683,11 @@
       if (init.method !== undefined) method = normalizeMethod(init.method);
       if (init.headers !== undefined) headers = init.headers;
       if (init.body !== undefined) {
-        [handle, type] = extractBody(init.body);
+        [handle, type, stream = null] = extractBody(init.body);
         source = null; // the input's body is not used
+        if (stream !== null && init.duplex !== "half") {
+          throw new TypeError(`${who}: a ReadableStream body needs duplex: 'half' in the options (the request is sent as the stream is read).`);
+        }
       }
       if (init.redirect !== undefined) {
         redirect = String(init.redirect);
@@ -590,11 +697,11 @@
       }
       if (init.signal !== undefined) signal = checkSignal(init.signal, who);
     }
-    if (handle !== null && (method === "GET" || method === "HEAD")) {
+    if ((handle !== null || stream !== null) && (method === "GET" || method === "HEAD")) {
       throw new TypeError("Request with GET/HEAD method cannot have body.");
     }
     if (source !== null) source.body.take();
-    return [url, method, headers, handle, type, redirect, signal];
+    return [url, method, headers, handle, type, redirect, signal, stream];
   }
 
   // requestHeaders builds a request's Headers, adding the body's content
@@ -617,7 +724,7 @@
         throw new TypeError("Request: 1 argument required (a URL or a Request).");
       }
       const p = prepare(input, init, "Request");
-      this.#p = { url: p[0], method: p[1], headers: requestHeaders(p[2], p[4]), body: new Body(p[3]), redirect: p[5], signal: p[6] };
+      this.#p = { url: p[0], method: p[1], headers: requestHeaders(p[2], p[4]), body: new Body(p[3], p[7]), redirect: p[5], signal: p[6] };
     }
 
     get url() { return this.#p.url; }
@@ -631,7 +738,9 @@
       }
       return this.#p.signal;
     }
+    get body() { return this.#p.body.stream; }
     get bodyUsed() { return this.#p.body.used; }
+    get duplex() { return "half"; }
     get [Symbol.toStringTag]() { return "Request"; }
 
     text() { return this.#p.body.read(toText); }
@@ -689,11 +798,11 @@
       this.#status = status;
       this.#statusText = init.statusText === undefined ? "" : String(init.statusText);
       this.#headers = new Headers(init.headers);
-      const [handle, type] = extractBody(body);
-      if (handle !== null && NULL_BODY.includes(status)) {
+      const [handle, type, stream = null] = extractBody(body);
+      if ((handle !== null || stream !== null) && NULL_BODY.includes(status)) {
         throw new TypeError(`Response: a response with status ${status} cannot have a body.`);
       }
-      this.#body = new Body(handle);
+      this.#body = new Body(handle, stream);
       if (type !== null && !this.#headers.has("content-type")) {
         this.#headers.set("content-type", type);
       }
@@ -712,6 +821,7 @@
     get url() { return this.#url; }
     get redirected() { return this.#redirected; }
     get type() { return this.#type; }
+    get body() { return this.#body.stream; }
     get bodyUsed() { return this.#body.used; }
     get [Symbol.toStringTag]() { return "Response"; }
 
@@ -800,14 +910,18 @@
 
   function start(input, init) {
     const p = prepare(input, init, "fetch");
-    const url = p[0], method = p[1], handle = p[3], type = p[4], signal = p[6];
+    const url = p[0], method = p[1], type = p[4], signal = p[6], stream = p[7];
+    // A stream body is written into a pipe the request reads as it sends.
+    const handle = stream !== null ? native.pipe() : p[3];
     let pairs;
     if (p[2] !== null) pairs = headersPairs(requestHeaders(p[2], type));
     else if (type !== null) pairs = ["content-type", type];
     else pairs = null;
     const mode = REDIRECT_MODE[p[5]];
     if (signal === null) {
-      return native.fetch(url, method, pairs, handle, mode, null);
+      const sent = native.fetch(url, method, pairs, handle, mode, null);
+      if (stream !== null) pump(stream, handle);
+      return sent;
     }
     if (signal.aborted) return Promise.reject(signal.reason);
     const token = native.token();
@@ -825,6 +939,7 @@
         return;
       }
       signal.addEventListener("abort", onAbort, { once: true });
+      if (stream !== null) pump(stream, handle);
       sent.then(
         (res) => {
           if (signal.aborted) return; // already rejected

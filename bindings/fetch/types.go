@@ -10,3 +10,9 @@ import _ "embed"
 //
 //go:embed fetch.d.ts
 var DTS string
+
+// DOMDTS declares what fetch has beyond TypeScript's DOM lib (RequestInit's
+// duplex), merged into its interfaces; for both forms of host.d.ts.
+//
+//go:embed dom.d.ts
+var DOMDTS string

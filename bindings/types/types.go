@@ -40,6 +40,7 @@ func parts() []part {
 		{name: "bindings/types/standalone.d.ts", dts: standaloneDTS, dom: true},
 		{name: "bindings/abort/abort.d.ts", dts: abort.DTS, dom: true},
 		{name: "bindings/fetch/fetch.d.ts", dts: fetch.DTS, dom: true},
+		{name: "bindings/fetch/dom.d.ts", dts: fetch.DOMDTS},
 		{name: "bindings/web/web.d.ts", dts: web.DTS, dom: true},
 	}
 }

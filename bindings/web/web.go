@@ -42,7 +42,17 @@ var (
 	cryptoJS string
 	//go:embed clone.js
 	cloneJS string
+	//go:embed streams.js
+	streamsJS string
+	//go:embed third_party/web-streams-polyfill/ponyfill.js
+	streamsPolyfill string
 )
+
+// streamsSource is streams.js called with the polyfill's exports: the
+// polyfill's UMD wrapper sees CommonJS `exports` and `module` and fills
+// exports. streams.js comes first so its positions are its own.
+var streamsSource = "(function (g, native) { var exports = {}, module = { exports: exports }; var wire = " +
+	streamsJS + ";\n" + streamsPolyfill + "\nwire(g, native, exports); })"
 
 type program struct {
 	name  string
@@ -64,6 +74,20 @@ var programs = []program{
 		[]jsrt.LazyProp{{Name: "crypto", Enumerable: true}, {Name: "Crypto"}, {Name: "SubtleCrypto"}, {Name: "CryptoKey"}}},
 	{"host:web/clone.js", jsrt.NewLazyProgram("host:web/clone.js", cloneJS),
 		[]jsrt.LazyProp{{Name: "structuredClone", Enumerable: true}}},
+	{"host:web/streams.js", jsrt.NewLazyProgram("host:web/streams.js", streamsSource), lazyProps(
+		"ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamBYOBReader", "ReadableStreamBYOBRequest",
+		"ReadableStreamDefaultController", "ReadableByteStreamController",
+		"WritableStream", "WritableStreamDefaultWriter", "WritableStreamDefaultController",
+		"TransformStream", "TransformStreamDefaultController",
+		"ByteLengthQueuingStrategy", "CountQueuingStrategy", "TextEncoderStream", "TextDecoderStream")},
+}
+
+func lazyProps(names ...string) []jsrt.LazyProp {
+	props := make([]jsrt.LazyProp, len(names))
+	for i, n := range names {
+		props[i] = jsrt.LazyProp{Name: n}
+	}
+	return props
 }
 
 // asyncThreshold is the input size from which digests and HMACs run off

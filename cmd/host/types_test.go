@@ -225,6 +225,20 @@ async function call(ctx: PluginContext<Config>): Promise<unknown> {
   return res.ok ? res.json() : res.status;
 }
 
+export async function webPlatform(url: string): Promise<string[]> {
+  const bus = new EventTarget();
+  bus.addEventListener('msg', (e) => console.log((e as CustomEvent<number>).detail), { once: true });
+  bus.dispatchEvent(new CustomEvent('msg', { detail: 1 }));
+  const res = await fetch(url);
+  const lines: string[] = [];
+  for await (const text of res.body!.pipeThrough(new TextDecoderStream())) lines.push(text);
+  const upload = new ReadableStream<Uint8Array>({ pull(c) { c.enqueue(new TextEncoder().encode('x')); c.close(); } });
+  await fetch(url, { method: 'POST', body: upload, duplex: 'half' });
+  const w = new WritableStream<string>({ write(chunk) { lines.push(chunk); } }).getWriter();
+  await w.write('y');
+  return lines;
+}
+
 export default definePlugin({
   id: 'typed',
   name: 'Typed',
