@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"golang.org/x/term"
@@ -25,6 +26,9 @@ const (
 	ExitOK      ExitCode = 0 // done
 	ExitFailure ExitCode = 1 // the plugin or the runtime failed
 	ExitUsage   ExitCode = 2 // bad usage or missing configuration
+	// ExitInterrupted is a command that Ctrl-C or SIGTERM ended before it
+	// finished (128 + SIGINT, as shells report it).
+	ExitInterrupted ExitCode = 130
 )
 
 // Version is set at build time with -ldflags "-X main.Version=...".
@@ -149,22 +153,84 @@ func Run(ctx context.Context, args []string, io *IO) ExitCode {
 	cmd, rest := args[0], args[1:]
 	var err error
 	if c, ok := commands[cmd]; ok {
+		if isHelp(firstArg(rest)) {
+			// host auth --help, host config -h: the command's help.
+			fmt.Fprint(io.Out, c.usage)
+			return ExitOK
+		}
 		err = c.run(ctx, rest, io)
 		return report(io, err)
 	}
-	switch cmd {
-	case "version", "--version", "-version":
+	switch {
+	case cmd == "version" || cmd == "--version" || cmd == "-version":
 		fmt.Fprintf(io.Out, "host %s\n", Version)
-	case "help", "-h", "-help", "--help":
-		if c, ok := commands[firstArg(rest)]; ok {
+	case cmd == "help" || isHelp(cmd):
+		name := firstArg(rest)
+		if c, ok := commands[name]; ok {
 			fmt.Fprint(io.Out, c.usage)
+		} else if name != "" && !isHelp(name) {
+			err = unknownCommand(name)
 		} else {
 			fmt.Fprint(io.Out, mainUsage)
 		}
 	default:
-		err = usagef("unknown command %q\n\n%s", cmd, strings.TrimRight(mainUsage, "\n"))
+		err = unknownCommand(cmd)
 	}
 	return report(io, err)
+}
+
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
+
+// unknownCommand names the closest command, if one is close.
+func unknownCommand(name string) error {
+	best, bestD := "", 3
+	for _, c := range append(commandNames(), "help", "version") {
+		if d := editDistance(name, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	msg := fmt.Sprintf("unknown command %q", name)
+	if best != "" {
+		msg += fmt.Sprintf("; did you mean %q?", best)
+	}
+	return usagef("%s\nRun 'host help' for the commands.", msg)
+}
+
+func commandNames() []string {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// editDistance is the Damerau-Levenshtein distance (a swap of two
+// neighbours counts one: "rnu" is one from "run").
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 // report prints err (one clear message, a hint when there is one) and maps

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,15 +31,10 @@ the end), else to memory; the demo says which.
 const demoToken = "fake-demo-token-0000"
 
 func demoCmd(ctx context.Context, args []string, io *IO) error {
-	fs := flag.NewFlagSet("host demo", flag.ContinueOnError)
-	fs.SetOutput(io.Err)
-	fs.Usage = func() { fmt.Fprint(io.Err, demoUsage) }
+	fs := newFlagSet("demo", demoUsage, io)
 	keep := fs.String("keep", "", "use DIR as the data dir and keep it")
 	if _, err := parseInterspersed(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v", err)
+		return flagError(io, "demo", demoUsage, err)
 	}
 	work, err := os.MkdirTemp("", "host-demo-")
 	if err != nil {

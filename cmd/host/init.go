@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,15 +35,10 @@ var (
 const starterID = "my-plugin"
 
 func initCmd(ctx context.Context, args []string, io *IO) error {
-	fs := flag.NewFlagSet("host init", flag.ContinueOnError)
-	fs.SetOutput(io.Err)
-	fs.Usage = func() { fmt.Fprint(io.Err, initUsage) }
+	fs := newFlagSet("init", initUsage, io)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v (see 'host help init')", err)
+		return flagError(io, "init", initUsage, err)
 	}
 	dir := "."
 	switch len(pos) {

@@ -57,5 +57,9 @@ func mainExit() ExitCode {
 	// Connecting to the session bus is mostly waiting; do it meanwhile.
 	go secrets.Prewarm()
 	trace("pre-run")
-	return Run(ctx, os.Args[1:], io)
+	code := Run(ctx, os.Args[1:], io)
+	if code != ExitOK && ctx.Err() != nil {
+		return ExitInterrupted // Ctrl-C (or SIGTERM) ended the command
+	}
+	return code
 }

@@ -157,12 +157,33 @@ func (c *commonFlags) apply(o *runOptions) error {
 	return nil
 }
 
+// newFlagSet is a command's flag set: -h/--help prints usage on stdout;
+// errors are left to flagError (printed once, not with the whole help).
+func newFlagSet(name, usage string, io *IO) *flag.FlagSet {
+	fs := flag.NewFlagSet("host "+name, flag.ContinueOnError)
+	fs.SetOutput(discard{})
+	fs.Usage = func() {} // the flag package calls it on errors too
+	return fs
+}
+
+// flagError words a flag parsing error: help asked for (the usage on
+// stdout, exit 0), or the error and where the help is (exit 2).
+func flagError(io *IO, name, usage string, err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(io.Out, usage)
+		return err
+	}
+	return usagef("%v\nRun 'host %s --help' for its flags.", err, name)
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
 // parseCommand parses a command's flags (anywhere on the line) and returns
 // its positional arguments.
 func parseCommand(name, usage string, args []string, io *IO, o *runOptions, extra func(fs *flag.FlagSet)) ([]string, error) {
-	fs := flag.NewFlagSet("host "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Err)
-	fs.Usage = func() { fmt.Fprint(io.Err, usage) }
+	fs := newFlagSet(name, usage, io)
 	var c commonFlags
 	c.register(fs, o)
 	if extra != nil {
@@ -170,10 +191,7 @@ func parseCommand(name, usage string, args []string, io *IO, o *runOptions, extr
 	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, usagef("%v (see 'host help %s')", err, name)
+		return nil, flagError(io, name, usage, err)
 	}
 	return pos, c.apply(o)
 }

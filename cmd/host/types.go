@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,17 +32,12 @@ Check a plugin:
 `
 
 func typesCmd(ctx context.Context, args []string, io *IO) error {
-	fs := flag.NewFlagSet("host types", flag.ContinueOnError)
-	fs.SetOutput(io.Err)
-	fs.Usage = func() { fmt.Fprint(io.Err, typesUsage) }
+	fs := newFlagSet("types", typesUsage, io)
 	out := fs.String("o", "", "")
 	noDOM := fs.Bool("no-dom", false, "")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v (see 'host help types')", err)
+		return flagError(io, "types", typesUsage, err)
 	}
 	if len(pos) > 0 {
 		return usagef("types: unexpected argument %q; usage: host types [-o FILE] [--no-dom]", pos[0])

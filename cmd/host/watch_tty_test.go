@@ -1,0 +1,124 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// openPTY opens a pseudo-terminal pair: the controller (the test's end)
+// and the terminal (the process's stdin and controlling terminal).
+func openPTY(t *testing.T) (controller, tty *os.File) {
+	t.Helper()
+	c, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.IoctlSetPointerInt(int(c.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetUint32(int(c.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tt, err := os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(); tt.Close() })
+	return c, tt
+}
+
+// TestWatchBugInTerminal: under --watch in a terminal, a reload whose
+// onActivate has a bug, or that needs a new field, never turns the watcher
+// into a prompt: the broken version is reported and the old one keeps
+// running.
+func TestWatchBugInTerminal(t *testing.T) {
+	bin, err := exec.LookPath("host")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "live", "plugin.ts")
+	write := func(content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(src, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const head = "export default definePlugin({\n  configSchema: z.object({ region: z.string().label('Region') }),\n"
+	write(head + "  onActivate: async (ctx) => { console.log('v1 in ' + ctx.config.region); },\n});\n")
+	controller, tty := openPTY(t)
+	cmd := exec.Command(bin, "run", "--watch", "live/plugin.ts", "--data-dir", filepath.Join(dir, "data"), "--set", "region=eu")
+	cmd.Dir = dir
+	cmd.Stdin = tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	var mu sync.Mutex
+	var shown bytes.Buffer // what the terminal showed
+	go func() {
+		b := make([]byte, 4096)
+		for {
+			n, err := controller.Read(b)
+			mu.Lock()
+			shown.Write(b[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	out := newLines(t, bufio.NewScanner(stderr))
+	out.expect(`^\[live\] v1 in eu$`)
+	out.expect(`is active \(version 1`)
+
+	write(head + "  onActivate: async (ctx) => {\n    const me: any = undefined;\n    console.log(me.name);\n  },\n});\n")
+	out.expect(`^host: live/plugin.ts:5:20: TypeError: Cannot read property 'name' of undefined`)
+	out.expect(`still running the previous version`)
+
+	write("export default definePlugin({\n  configSchema: z.object({ region: z.string(), workspace: z.string().label('Workspace') }),\n  onActivate: async () => {},\n});\n")
+	out.expect(`^host: plugin live needs configuration that was not supplied`)
+	out.expect(`still running the previous version`)
+
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	out.expect(`^stopping live$`)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, strings.Join(out.all, "\n"))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if s := shown.String(); strings.Contains(s, "Workspace") || strings.Contains(s, "Region") || strings.Contains(s, ">") {
+		t.Errorf("the terminal showed a prompt:\n%s", s)
+	}
+	for _, ln := range out.all {
+		if strings.Contains(ln, "version 2") {
+			t.Errorf("a broken version went live: %s", ln)
+		}
+	}
+}
+
+var _ io.Reader = (*os.File)(nil)
