@@ -12,8 +12,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/console"
-	"host/bindings/plugin"
 	"host/bindings/mask"
+	"host/bindings/plugin"
 	"host/jsrt"
 	"host/schema"
 )

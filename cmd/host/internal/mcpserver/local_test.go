@@ -11,8 +11,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"host/bindings/plugin"
 	"host/bindings/mask"
+	"host/bindings/plugin"
 	"host/bindings/secrets"
 	"host/bindings/store"
 )

@@ -10,8 +10,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"host/bindings/plugin"
 	"host/bindings/mask"
+	"host/bindings/plugin"
 )
 
 // Result turns a plugin's ToolResult into an MCP result, masking every
