@@ -25,10 +25,13 @@ type Progress struct {
 }
 
 // Question is what a tool asks the user through `ctx.elicit({ message,
-// schema })`: a message and a flat object schema of non-secret fields.
+// schema })`: a message and a flat object schema of non-secret fields,
+// either a z.object (Schema) or MCP's own requestedSchema as a plain JSON
+// Schema object (JSONSchema), for what z cannot say (titled choices).
 type Question struct {
-	Message string         // masked
-	Schema  *schema.Schema // a z.object of strings, numbers, booleans and enums
+	Message    string         // masked
+	Schema     *schema.Schema // a z.object of strings, numbers, booleans and enums; nil when JSONSchema is set
+	JSONSchema json.RawMessage
 }
 
 // Answer is the user's reply to a Question: Action is "accept", "decline"
@@ -218,8 +221,18 @@ func readQuestion(vm *goja.Runtime, v goja.Value) (Question, error) {
 		return q, nil
 	}
 	s, ok := zod.SchemaOf(sv)
+	if !ok {
+		if so, isObj := sv.(*goja.Object); isObj && so.ClassName() == "Object" && so.Get("type") != nil && so.Get("type").String() == "object" {
+			text, err := stringifyJSON(vm, so)
+			if err != nil {
+				return q, jsrt.TypeErrorf("ctx.elicit: schema is not JSON: %v", err)
+			}
+			q.JSONSchema = json.RawMessage(text)
+			return q, nil
+		}
+	}
 	if !ok || s.Kind() != schema.KindObject {
-		return q, jsrt.TypeErrorf("ctx.elicit: schema must be a z.object({...}) of strings, numbers, booleans and enums")
+		return q, jsrt.TypeErrorf("ctx.elicit: schema must be a z.object({...}) of strings, numbers, booleans and enums, or a JSON Schema { type: 'object', properties }")
 	}
 	for _, f := range s.Fields() {
 		if f.Secret {

@@ -105,6 +105,8 @@ Usage:
   host init [DIR]               start a plugin: plugin.ts, host.d.ts, tsconfig.json
   host types [-o FILE] [--no-dom]
                                 print the TypeScript declarations plugins see
+  host mcp [flags] PLUGIN|DIR...
+                                serve the plugins' tools to an AI client (MCP on stdio)
   host demo                     run the documents' plugins offline against built-in stand-ins
   host version                  print the version
   host help [command]           show help
@@ -131,6 +133,7 @@ var commands = map[string]command{
 	"types":   {typesCmd, typesUsage},
 	"init":    {initCmd, initUsage},
 	"demo":    {demoCmd, demoUsage},
+	"mcp":     {mcpCmd, mcpUsage},
 }
 
 func firstArg(args []string) string {

@@ -243,28 +243,26 @@ func (l *Local) callError(ctx context.Context, c *Call, err error) (*mcp.CallToo
 }
 
 // elicitParams is a tool's question as a form elicitation: the message and
-// the question's schema as the flat JSON Schema MCP asks for.
+// the question's schema as the flat JSON Schema MCP asks for (each field's
+// own JSON Schema with its label as title).
 func elicitParams(q plugin.Question) (*mcp.ElicitParams, error) {
+	if q.JSONSchema != nil {
+		return &mcp.ElicitParams{Mode: "form", Message: q.Message, RequestedSchema: q.JSONSchema}, nil
+	}
 	props := map[string]any{}
 	var required []string
 	for _, f := range q.Schema.Fields() {
-		p := map[string]any{"title": f.Label}
-		if f.Description != "" {
-			p["description"] = f.Description
+		js, err := f.Schema.JSONSchema()
+		if err != nil {
+			return nil, err
 		}
-		switch f.Kind {
-		case schema.KindString:
-			p["type"] = "string"
-		case schema.KindNumber:
-			p["type"] = "number"
-		case schema.KindBoolean:
-			p["type"] = "boolean"
-		case schema.KindEnum:
-			p["type"] = "string"
-			p["enum"] = f.Options
+		var p map[string]any
+		if err := json.Unmarshal(js, &p); err != nil {
+			return nil, err
 		}
-		if f.HasDefault {
-			p["default"] = f.Default
+		delete(p, "$schema")
+		if _, ok := p["title"]; !ok && f.Label != f.Key {
+			p["title"] = f.Label
 		}
 		if f.Required {
 			required = append(required, f.Key)

@@ -1,0 +1,168 @@
+package mcpserver
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Path is where the Streamable HTTP endpoint is served.
+const Path = "/mcp"
+
+// HTTPOptions configure the Streamable HTTP endpoint.
+type HTTPOptions struct {
+	// Token is the bearer token every request must carry
+	// (Authorization: Bearer TOKEN); empty turns authentication off, which
+	// CheckListen allows only on loopback.
+	Token string
+	// AllowRemote accepts any Host header (the listener is not loopback).
+	// Without it only loopback names and addresses are accepted, so a DNS
+	// rebinding page cannot reach the server through a name of its own.
+	AllowRemote bool
+	// SessionTimeout closes sessions idle this long (default 30 minutes).
+	SessionTimeout time.Duration
+}
+
+// HTTPHandler serves MCP's Streamable HTTP transport at Path (sessions
+// with Mcp-Session-Id, as the SDK implements the spec). Before MCP sees a
+// request: a foreign Host (unless AllowRemote) or an Origin other than the
+// server's own is 403; a missing or wrong bearer token is 401.
+func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
+	if o.SessionTimeout == 0 {
+		o.SessionTimeout = 30 * time.Minute
+	}
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
+		SessionTimeout: o.SessionTimeout,
+		// Host is checked below, with the same rule for every listener.
+		DisableLocalhostProtection: true,
+	})
+	mux := http.NewServeMux()
+	mux.Handle(Path, h)
+	token := []byte(o.Token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !o.AllowRemote && !loopbackHost(r.Host) {
+			http.Error(w, "forbidden: the Host header is not a loopback address (DNS rebinding protection)", http.StatusForbidden)
+			return
+		}
+		if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(origin, r.Host, o.AllowRemote) {
+			http.Error(w, "forbidden: requests from another origin are refused", http.StatusForbidden)
+			return
+		}
+		if len(token) > 0 {
+			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), token) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="host"`)
+				http.Error(w, "unauthorized: send the token host printed as 'Authorization: Bearer TOKEN'", http.StatusUnauthorized)
+				return
+			}
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// loopbackHost reports whether a Host header names this machine's
+// loopback: localhost, 127.0.0.0/8 or ::1, with any port.
+func loopbackHost(host string) bool {
+	h := host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		h = hh
+	}
+	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameOrigin reports whether a browser Origin may call: a loopback origin
+// when the server is local, else exactly the server's own host.
+func sameOrigin(origin, host string, remote bool) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	if strings.EqualFold(u.Host, host) {
+		return true
+	}
+	return !remote && loopbackHost(u.Host)
+}
+
+// ListenError is a --http address host refuses to serve on.
+type ListenError struct{ Addr, Problem string }
+
+func (e *ListenError) Error() string {
+	return fmt.Sprintf("cannot serve MCP on %s: %s", e.Addr, e.Problem)
+}
+
+// CheckListen checks an address for the HTTP endpoint: a host and a port;
+// loopback unless allowRemote; authentication off only on loopback.
+func CheckListen(addr string, allowRemote, noAuth bool) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return &ListenError{addr, "expected HOST:PORT, e.g. 127.0.0.1:7331"}
+	}
+	loop := loopbackHost(host)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		loop = false
+	}
+	if !loop && !allowRemote {
+		return &ListenError{addr, "it is not a loopback address, so other machines could reach the plugins; use 127.0.0.1, or pass --allow-remote if you mean it"}
+	}
+	if !loop && noAuth {
+		return &ListenError{addr, "--no-auth is only allowed on a loopback address"}
+	}
+	return nil
+}
+
+// TokenFile is where the HTTP endpoint's bearer token is kept in the data
+// dir (mode 0600).
+const TokenFile = "mcp-token"
+
+// LoadToken returns the bearer token kept in dataDir, creating it (32
+// random bytes, base64url) the first time. A token file readable by others
+// is refused.
+func LoadToken(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, TokenFile)
+	if fi, err := os.Stat(path); err == nil {
+		if fi.Mode().Perm()&0o077 != 0 {
+			return "", fmt.Errorf("%s is readable by other users (mode %v); remove it and host makes a new token", path, fi.Mode().Perm())
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", err
+		}
+		if t := strings.TrimSpace(string(b)); t != "" {
+			return t, nil
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	t := base64.RawURLEncoding.EncodeToString(b[:])
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(t+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", err
+	}
+	return t, nil
+}

@@ -1,0 +1,480 @@
+package mcpserver
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/bindings/mask"
+)
+
+// Options configure a Server. Every field is optional.
+type Options struct {
+	Name, Version string // serverInfo (default "host", "dev")
+	Instructions  string
+	// Masker masks what the server writes itself (errors, setup texts);
+	// the backend masks what it returns.
+	Masker *mask.Masker
+	// Setup starts a plugin's setup on host's own page; nil when there is
+	// none (then a call that needs setup is a tool error saying what to
+	// run).
+	Setup SetupPages
+	// SetupCommand is what a user runs in a terminal to set plugin up
+	// (e.g. "host setup github"), for the texts; nil: none is named.
+	SetupCommand func(plugin string) string
+	// SetupTimeout bounds the wait for a setup the user started through
+	// the client (default 15 minutes).
+	SetupTimeout time.Duration
+	// OnProblem receives what the server cannot serve (two tools with one
+	// name, a name too long), once per problem; it must not block.
+	OnProblem func(error)
+	// Logger logs the SDK's own activity; nil logs nothing.
+	Logger *slog.Logger
+}
+
+// Server is the MCP server over a Backend. It lists the tools of the
+// backend's plugins and keeps the list current (tools/list_changed when a
+// plugin is reloaded, activated or stops), forwards calls, logs, progress
+// and messages, and drives setup through the client. Serve it on stdio
+// with Run or over HTTP with HTTPHandler. Safe for concurrent use.
+type Server struct {
+	b    Backend
+	opts Options
+	mcp  *mcp.Server
+
+	mu       sync.Mutex
+	tools    map[string]string // MCP name -> signature, what is registered
+	problems map[string]bool   // reported once
+	calls    map[*activeCall]struct{}
+	resource map[string]bool // plugin ids with a messages resource
+	unsub    func()
+}
+
+// activeCall is a tool call in progress: logs of its plugin go to its
+// session in its request's context (so over HTTP they travel on the
+// call's own response stream).
+type activeCall struct {
+	ss     *mcp.ServerSession
+	plugin string
+	ctx    context.Context
+}
+
+// New returns a server over b, subscribed to it until Close.
+func New(b Backend, o Options) *Server {
+	if o.Name == "" {
+		o.Name = "host"
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	if o.SetupTimeout == 0 {
+		o.SetupTimeout = 15 * time.Minute
+	}
+	s := &Server{b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}}
+	s.mcp = mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "host plugins", Version: o.Version}, &mcp.ServerOptions{
+		Instructions: o.Instructions,
+		Logger:       o.Logger,
+		Capabilities: &mcp.ServerCapabilities{
+			Logging:   &mcp.LoggingCapabilities{},
+			Tools:     &mcp.ToolCapabilities{ListChanged: true},
+			Resources: &mcp.ResourceCapabilities{ListChanged: true, Subscribe: true},
+		},
+		SubscribeHandler:   func(context.Context, *mcp.SubscribeRequest) error { return nil },
+		UnsubscribeHandler: func(context.Context, *mcp.UnsubscribeRequest) error { return nil },
+	})
+	s.unsub = b.Subscribe(s.event)
+	s.sync()
+	return s
+}
+
+// MCP is the underlying go-sdk server (to Run on a transport).
+func (s *Server) MCP() *mcp.Server { return s.mcp }
+
+// Run serves one session on t (e.g. &mcp.StdioTransport{}) until the
+// client disconnects or ctx ends.
+func (s *Server) Run(ctx context.Context, t mcp.Transport) error { return s.mcp.Run(ctx, t) }
+
+// Close stops following the backend. Sessions in progress are the
+// transport's to end.
+func (s *Server) Close() { s.unsub() }
+
+func (s *Server) event(e Event) {
+	switch e.Kind {
+	case PluginChanged:
+		s.sync()
+	case Log:
+		if e.Log != nil {
+			s.log(e.Plugin, e.Log)
+		}
+	case MessagesChanged:
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = s.mcp.ResourceUpdated(ctx, &mcp.ResourceUpdatedNotificationParams{URI: MessagesURI(e.Plugin)})
+		}()
+	}
+}
+
+// MessagesURI is the resource holding plugin's messages (its inbox).
+func MessagesURI(plugin string) string { return "host://" + url.PathEscape(plugin) + "/messages" }
+
+// sync registers the tools and resources the backend lists now and
+// removes the rest; the SDK sends list_changed (debounced).
+func (s *Server) sync() {
+	plugins := s.b.Plugins()
+	table, errs := toolTable(plugins)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, err := range errs {
+		if !s.problems[err.Error()] {
+			s.problems[err.Error()] = true
+			if s.opts.OnProblem != nil {
+				s.opts.OnProblem(err)
+			}
+		}
+	}
+	var gone []string
+	for name := range s.tools {
+		if _, ok := table[name]; !ok {
+			gone = append(gone, name)
+			delete(s.tools, name)
+		}
+	}
+	if len(gone) > 0 {
+		s.mcp.RemoveTools(gone...)
+	}
+	for name, ref := range table {
+		sig := signature(ref)
+		if s.tools[name] == sig {
+			continue
+		}
+		s.tools[name] = sig
+		s.mcp.AddTool(&mcp.Tool{
+			Name:        name,
+			Description: ref.info.Description,
+			InputSchema: ref.info.InputSchema,
+			Annotations: ref.info.Annotations,
+		}, s.handler(ref.plugin, ref.info.Name))
+	}
+	listed := map[string]PluginInfo{}
+	for _, p := range plugins {
+		if p.State.Listed() {
+			listed[p.ID] = p
+		}
+	}
+	var goneRes []string
+	for id := range s.resource {
+		if _, ok := listed[id]; !ok {
+			goneRes = append(goneRes, MessagesURI(id))
+			delete(s.resource, id)
+		}
+	}
+	if len(goneRes) > 0 {
+		s.mcp.RemoveResources(goneRes...)
+	}
+	for id, p := range listed {
+		if s.resource[id] {
+			continue
+		}
+		s.resource[id] = true
+		id := id
+		s.mcp.AddResource(&mcp.Resource{
+			URI:         MessagesURI(id),
+			Name:        id + "-messages",
+			Title:       p.Name + ": messages",
+			Description: "The messages plugin " + id + " received (ctx.emitMessage), oldest first, as JSON; subscribe for updates.",
+			MIMEType:    "application/json",
+		}, func(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+			js, err := s.b.Messages(ctx, id)
+			if err != nil {
+				if errors.Is(err, ErrUnknownPlugin) {
+					return nil, mcp.ResourceNotFoundError(req.Params.URI)
+				}
+				return nil, err
+			}
+			return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: req.Params.URI, MIMEType: "application/json", Text: s.opts.Masker.Mask(string(js))}}}, nil
+		})
+	}
+}
+
+func signature(r toolRef) string {
+	a, _ := json.Marshal(r.info.Annotations)
+	return r.plugin + "\x00" + r.info.Name + "\x00" + r.info.Description + "\x00" + string(r.info.InputSchema) + "\x00" + string(a)
+}
+
+// handler is the tools/call handler of one plugin's tool.
+func (s *Server) handler(plugin, tool string) mcp.ToolHandler {
+	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		ac := &activeCall{ss: req.Session, plugin: plugin, ctx: ctx}
+		s.mu.Lock()
+		s.calls[ac] = struct{}{}
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			delete(s.calls, ac)
+			s.mu.Unlock()
+		}()
+		call := &Call{Plugin: plugin, Tool: tool, Input: req.Params.Arguments}
+		var prog *progressSender
+		if tok := req.Params.GetProgressToken(); tok != nil {
+			prog = newProgressSender(ctx, req.Session, tok, s.opts.Masker)
+			call.Progress = prog.send
+		}
+		if formElicitation(req.Session) {
+			call.Elicit = func(ctx context.Context, p *mcp.ElicitParams) (*mcp.ElicitResult, error) {
+				return req.Session.Elicit(ctx, p)
+			}
+		}
+		res, err := s.b.CallTool(ctx, call)
+		var se *SetupRequiredError
+		if errors.As(err, &se) {
+			var retry bool
+			res, retry = s.setupThroughClient(ctx, req, se)
+			if retry {
+				res, err = s.b.CallTool(ctx, call)
+			} else {
+				err = nil
+			}
+		}
+		if prog != nil {
+			prog.close()
+		}
+		return s.answer(plugin, tool, res, err)
+	}
+}
+
+// answer turns a backend's reply into what the client gets: an unknown
+// tool is a protocol error; a plugin that cannot run a tool now, a tool
+// error the model can read.
+func (s *Server) answer(plugin, tool string, res *mcp.CallToolResult, err error) (*mcp.CallToolResult, error) {
+	if err == nil {
+		return res, nil
+	}
+	var ue *UnknownToolError
+	var ua *UnavailableError
+	var se *SetupRequiredError
+	switch {
+	case errors.As(err, &ue):
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: s.opts.Masker.Mask(ue.Error())}
+	case errors.As(err, &ua):
+		return ErrorResult(ua.Error(), s.opts.Masker), nil
+	case errors.As(err, &se):
+		return ErrorResult(s.setupText(se, ""), s.opts.Masker), nil
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return nil, err
+	}
+	return ErrorResult(fmt.Sprintf("%s_%s: %v", plugin, tool, err), s.opts.Masker), nil
+}
+
+// log sends a plugin's log line to every session (each honours its own
+// logging/setLevel): in the context of a call of that plugin on that
+// session when there is one.
+func (s *Server) log(plugin string, e *LogEntry) {
+	var data any = e.Message
+	if len(e.Data) > 0 {
+		data = map[string]any{"message": e.Message, "data": json.RawMessage(s.opts.Masker.Mask(string(e.Data)))}
+	}
+	params := &mcp.LoggingMessageParams{Level: e.Level, Logger: plugin, Data: data}
+	s.mu.Lock()
+	byCall := map[*mcp.ServerSession]context.Context{}
+	for c := range s.calls {
+		if c.plugin == plugin && c.ctx.Err() == nil {
+			byCall[c.ss] = c.ctx
+		}
+	}
+	s.mu.Unlock()
+	for ss := range s.mcp.Sessions() {
+		ctx := byCall[ss]
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		// The loop goroutine must not wait for a slow client.
+		go func() {
+			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			_ = ss.Log(ctx, params)
+		}()
+	}
+}
+
+// progressSender forwards one call's progress in order without blocking
+// the plugin: reports queue (the oldest dropped when 64 are waiting) and
+// one goroutine sends them; close waits until the queue is sent, so no
+// progress follows the result.
+type progressSender struct {
+	ch   chan Progress
+	done chan struct{}
+}
+
+func newProgressSender(ctx context.Context, ss *mcp.ServerSession, tok any, m *mask.Masker) *progressSender {
+	p := &progressSender{ch: make(chan Progress, 64), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		for pr := range p.ch {
+			if ctx.Err() != nil {
+				continue
+			}
+			_ = ss.NotifyProgress(ctx, &mcp.ProgressNotificationParams{ProgressToken: tok, Progress: pr.Progress, Total: pr.Total, Message: m.Mask(pr.Message)})
+		}
+	}()
+	return p
+}
+
+func (p *progressSender) send(pr Progress) {
+	select {
+	case p.ch <- pr:
+	default:
+	}
+}
+
+func (p *progressSender) close() { close(p.ch); <-p.done }
+
+// formElicitation reports whether the client takes form elicitations.
+func formElicitation(ss *mcp.ServerSession) bool {
+	ip := ss.InitializeParams()
+	if ip == nil || ip.Capabilities == nil || ip.Capabilities.Elicitation == nil {
+		return false
+	}
+	el := ip.Capabilities.Elicitation
+	return el.Form != nil || el.URL == nil
+}
+
+// urlElicitation reports whether the client takes URL elicitations.
+func urlElicitation(ss *mcp.ServerSession) bool {
+	ip := ss.InitializeParams()
+	return ip != nil && ip.Capabilities != nil && ip.Capabilities.Elicitation != nil && ip.Capabilities.Elicitation.URL != nil
+}
+
+func newElicitationID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// setupText says what a plugin waits for and what to open or run.
+func (s *Server) setupText(e *SetupRequiredError, pageURL string) string {
+	var b strings.Builder
+	if e.Setup.Login {
+		fmt.Fprintf(&b, "Plugin %s needs you to log in before its tools can run.", e.Plugin)
+	} else if len(e.Setup.Fields) > 0 {
+		fmt.Fprintf(&b, "Plugin %s needs setup before its tools can run (missing: %s).", e.Plugin, strings.Join(e.Setup.Fields, ", "))
+	} else {
+		fmt.Fprintf(&b, "Plugin %s needs setup before its tools can run.", e.Plugin)
+	}
+	switch {
+	case pageURL != "" && s.opts.SetupCommand != nil:
+		fmt.Fprintf(&b, " Open %s in a browser to set it up (or run `%s` in a terminal), then call the tool again.", pageURL, s.opts.SetupCommand(e.Plugin))
+	case pageURL != "":
+		fmt.Fprintf(&b, " Open %s in a browser to set it up, then call the tool again.", pageURL)
+	case s.opts.SetupCommand != nil:
+		fmt.Fprintf(&b, " Run `%s` in a terminal, then call the tool again.", s.opts.SetupCommand(e.Plugin))
+	}
+	b.WriteString(" Secrets are entered there, never in this chat.")
+	return b.String()
+}
+
+// setupThroughClient sends the user to the plugin's setup page with a URL
+// elicitation and waits until the setup completes; retry reports that the
+// plugin is ready and the call should run again. Otherwise res is the tool
+// error the client gets.
+func (s *Server) setupThroughClient(ctx context.Context, req *mcp.CallToolRequest, e *SetupRequiredError) (res *mcp.CallToolResult, retry bool) {
+	if s.opts.Setup == nil {
+		return ErrorResult(s.setupText(e, ""), s.opts.Masker), false
+	}
+	flow, err := s.opts.Setup.StartSetup(ctx, e.Plugin)
+	if err != nil {
+		return ErrorResult(s.setupText(e, "")+" (The setup page could not be started: "+err.Error()+")", s.opts.Masker), false
+	}
+	if !urlElicitation(req.Session) {
+		// The page stays open for the user; the flow ends by itself.
+		go func() {
+			select {
+			case <-flow.Done:
+			case <-time.After(s.opts.SetupTimeout):
+			}
+			flow.Close()
+		}()
+		return ErrorResult(s.setupText(e, flow.URL), s.opts.Masker), false
+	}
+	defer flow.Close()
+	id := newElicitationID()
+	msg := fmt.Sprintf("Plugin %s needs setup. Open host's setup page for it to enter what it needs; secrets stay on this computer and never pass through this chat.", e.Plugin)
+	if e.Setup.Login {
+		msg = fmt.Sprintf("Plugin %s needs you to log in. Open the page to sign in; the tokens stay on this computer and never pass through this chat.", e.Plugin)
+	}
+	er, err := req.Session.Elicit(ctx, &mcp.ElicitParams{Mode: "url", Message: msg, URL: flow.URL, ElicitationID: id})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, false
+		}
+		return ErrorResult(s.setupText(e, flow.URL), s.opts.Masker), false
+	}
+	if er.Action != "accept" {
+		return ErrorResult(fmt.Sprintf("The setup of plugin %s was %s, so its tool did not run. %s", e.Plugin, actionWord(er.Action), s.setupText(e, "")), s.opts.Masker), false
+	}
+	timer := time.NewTimer(s.opts.SetupTimeout)
+	defer timer.Stop()
+	select {
+	case err := <-flow.Done:
+		if err != nil {
+			return ErrorResult(fmt.Sprintf("The setup of plugin %s did not complete: %v", e.Plugin, err), s.opts.Masker), false
+		}
+	case <-timer.C:
+		return ErrorResult(fmt.Sprintf("The setup of plugin %s did not complete within %s. %s", e.Plugin, s.opts.SetupTimeout, s.setupText(e, flow.URL)), s.opts.Masker), false
+	case <-ctx.Done():
+		return nil, false
+	}
+	_ = req.Session.NotifyElicitationComplete(ctx, &mcp.ElicitationCompleteParams{ElicitationID: id})
+	if !s.waitActive(ctx, e.Plugin, 30*time.Second) {
+		return ErrorResult(fmt.Sprintf("Plugin %s was set up but has not become active yet; call the tool again in a moment.", e.Plugin), s.opts.Masker), false
+	}
+	return nil, true
+}
+
+func actionWord(a string) string {
+	if a == "decline" {
+		return "declined"
+	}
+	return "cancelled"
+}
+
+// waitActive waits until the backend reports plugin active.
+func (s *Server) waitActive(ctx context.Context, plugin string, d time.Duration) bool {
+	changed := make(chan struct{}, 1)
+	cancel := s.b.Subscribe(func(e Event) {
+		if e.Kind == PluginChanged && e.Plugin == plugin {
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		}
+	})
+	defer cancel()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		for _, p := range s.b.Plugins() {
+			if p.ID == plugin && p.State == Active {
+				return true
+			}
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return false
+		case <-ctx.Done():
+			return false
+		}
+	}
+}

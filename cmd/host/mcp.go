@@ -1,0 +1,236 @@
+package main
+
+// host mcp: the plugins' tools for an AI client, over MCP on stdio.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/bindings/console"
+	"host/bindings/plugin"
+	"host/cmd/host/internal/mcpserver"
+)
+
+const mcpUsage = `Usage: host mcp [flags] PLUGIN|DIR...
+
+Serves the tools of every named plugin (a DIR: each plugin directly inside
+it) to an AI client over the Model Context Protocol on stdin/stdout: the
+command line an MCP client's config names. Stdout carries only the protocol;
+what plugins print goes to stderr and to the client as log notifications.
+
+A tool is named <plugin id>_<tool>. A plugin that still needs setup or a
+login lists its tools; calling one says what to open or run to set it up
+(secrets are never typed into the AI client).
+
+Flags: as for 'host run' (--data-dir, --connect-to, --timeout, --secrets,
+--set KEY=VALUE for every plugin).
+
+Example (Claude Desktop, Claude Code, Cursor):
+  {"mcpServers": {"host": {"command": "host", "args": ["mcp", "/path/to/plugins"]}}}
+`
+
+// mcpCmd is `host mcp`.
+//
+// It serves the plugins of this process through mcpserver.Local. When the
+// serve supervisor lands (package serve), this command becomes the
+// supervisor's aggregate server (each plugin in a worker process); the MCP
+// surface stays the same.
+func mcpCmd(ctx context.Context, args []string, io *IO) error {
+	o := &runOptions{IO: io}
+	pos, err := parseCommand("mcp", mcpUsage, args, io, o, nil)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("mcp: which plugins? usage: host mcp [flags] PLUGIN|DIR...")
+	}
+	paths, err := pluginPaths(pos)
+	if err != nil {
+		return err
+	}
+	// Stdout is the protocol: nothing may be asked or printed there.
+	stdout := io.Out
+	pio := *io
+	pio.Out, pio.Prompter = io.Err, nil
+	o.IO = &pio
+	sess, err := openSession(o)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+	local := mcpserver.NewLocal(io.Masker)
+	printLog := sess.host.Log
+	sess.host.Log = func(e console.Entry) {
+		printLog(e)
+		local.Log(e)
+	}
+	o.session = sess
+
+	plugins := startMCPPlugins(ctx, sess, o, local, paths)
+	defer func() {
+		for _, p := range plugins {
+			_ = deactivate(p)
+		}
+	}()
+	if errs := mcpserver.CheckNames(local.Plugins()); len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	srv := mcpserver.New(local, mcpserver.Options{
+		Version:      Version,
+		Masker:       io.Masker,
+		Instructions: "Tools of host's plugins, named <plugin id>_<tool>. A plugin that needs setup says what to open or run; never ask the user for a secret in the chat.",
+		SetupCommand: func(id string) string {
+			for _, p := range plugins {
+				if p.ID == id {
+					return "host run " + shellQuote(p.File)
+				}
+			}
+			return "host run " + id
+		},
+		OnProblem: func(err error) { fmt.Fprintf(io.Err, "host: %s\n", io.Masker.Mask(err.Error())) },
+	})
+	defer srv.Close()
+	trace("mcp serving")
+	err = srv.Run(ctx, &mcp.IOTransport{Reader: nopReadCloser{io.In}, Writer: nopWriteCloser{stdout}})
+	if err != nil && (ctx.Err() != nil || errors.Is(err, mcp.ErrConnectionClosed) || errors.Is(err, context.Canceled)) {
+		return nil
+	}
+	return err
+}
+
+// startMCPPlugins loads every plugin (at once: they are independent) and
+// activates those whose config is complete; each ends up in local with its
+// state. It returns the loaded instances, which the caller deactivates.
+func startMCPPlugins(ctx context.Context, sess *session, o *runOptions, local *mcpserver.Local, paths []string) []*plugin.Plugin {
+	var mu sync.Mutex
+	var loaded []*plugin.Plugin
+	var wg sync.WaitGroup
+	for _, path := range paths {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p, err := loadOwned(ctx, sess, o, path)
+			if err != nil {
+				id := plugin.DefaultID(path)
+				fmt.Fprintf(o.IO.Err, "host: %s: %s\n", id, o.IO.Masker.Mask(err.Error()))
+				local.PutFailed(id, "", err.Error())
+				return
+			}
+			mu.Lock()
+			loaded = append(loaded, p)
+			mu.Unlock()
+			st, reason, need := activateForMCP(ctx, o, p)
+			if st != mcpserver.Active {
+				fmt.Fprintf(o.IO.Err, "host: %s: %s%s\n", p.ID, st, prefixed(": ", o.IO.Masker.Mask(reason)))
+			}
+			local.Put(p, st, reason, need)
+		}()
+	}
+	wg.Wait()
+	sort.Slice(loaded, func(i, j int) bool { return loaded[i].ID < loaded[j].ID })
+	return loaded
+}
+
+// activateForMCP sets p up without asking anyone (stdin is the protocol):
+// with what is saved, --set and the environment. It reports the state the
+// plugin ends in.
+func activateForMCP(ctx context.Context, o *runOptions, p *plugin.Plugin) (mcpserver.State, string, *mcpserver.SetupNeeded) {
+	s, err := p.Setup(ctx, plugin.Inputs{Set: o.Set, LookupEnv: o.IO.LookupEnv})
+	if err != nil {
+		return mcpserver.Error, err.Error(), nil
+	}
+	if missing := s.Missing(); len(missing) > 0 {
+		need := &mcpserver.SetupNeeded{}
+		for _, f := range missing {
+			need.Fields = append(need.Fields, f.Key)
+		}
+		return mcpserver.NeedsSetup, "missing " + strings.Join(need.Fields, ", "), need
+	}
+	switch st, _, err := p.OAuthStatus(ctx, s); st {
+	case plugin.OAuthNotLoggedIn, plugin.OAuthLoginNeeded:
+		reason := "not logged in"
+		if err != nil {
+			reason = err.Error()
+		}
+		return mcpserver.LoginNeeded, reason, &mcpserver.SetupNeeded{Login: true}
+	case plugin.OAuthNone:
+		if err != nil {
+			return mcpserver.Error, err.Error(), nil
+		}
+	}
+	if err := p.Activate(ctx, s); err != nil {
+		return mcpserver.Error, err.Error(), nil
+	}
+	if err := s.Save(ctx); err != nil {
+		return mcpserver.Error, err.Error(), nil
+	}
+	p.StartLoop()
+	return mcpserver.Active, "", nil
+}
+
+// pluginPaths expands the command's arguments: a file or a plugin
+// directory as it is, a directory of plugins into each plugin directly
+// inside it, a known plugin id as its file.
+func pluginPaths(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil || !fi.IsDir() || isPluginDir(a) {
+			out = append(out, a)
+			continue
+		}
+		entries, err := os.ReadDir(a)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, e := range entries {
+			p := filepath.Join(a, e.Name())
+			switch {
+			case e.IsDir() && isPluginDir(p):
+			case !e.IsDir() && (strings.HasSuffix(e.Name(), ".ts") && !strings.HasSuffix(e.Name(), ".d.ts")):
+			default:
+				continue
+			}
+			out = append(out, p)
+			n++
+		}
+		if n == 0 {
+			return nil, usagef("mcp: %s holds no plugin (a plugin.ts, index.ts or package.json, directly or in a directory directly inside it)", a)
+		}
+	}
+	return out, nil
+}
+
+func isPluginDir(dir string) bool {
+	for _, name := range []string{"plugin.ts", "index.ts", "plugin.js", "index.js", "package.json"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}
+
+type nopReadCloser struct{ io.Reader }
+
+func (nopReadCloser) Close() error { return nil }
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }
