@@ -5,13 +5,17 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -32,7 +36,13 @@ login lists its tools; calling one says what to open or run to set it up
 (secrets are never typed into the AI client).
 
 Flags: as for 'host run' (--data-dir, --connect-to, --timeout, --secrets,
---set KEY=VALUE for every plugin).
+--set KEY=VALUE for every plugin), and:
+  --http HOST:PORT       serve MCP's Streamable HTTP at http://HOST:PORT/mcp
+                         instead of stdio (loopback only unless --allow-remote);
+                         requests carry 'Authorization: Bearer TOKEN', the
+                         token kept in the data dir (printed at start)
+  --allow-remote         allow a --http address that is not loopback
+  --no-auth              no token (loopback only), for local test clients
 
 Example (Claude Desktop, Claude Code, Cursor):
   {"mcpServers": {"host": {"command": "host", "args": ["mcp", "/path/to/plugins"]}}}
@@ -46,8 +56,12 @@ Example (Claude Desktop, Claude Code, Cursor):
 // surface stays the same.
 func mcpCmd(ctx context.Context, args []string, io *IO) error {
 	o := &runOptions{IO: io}
-	pos, err := parseCommand("mcp", mcpUsage, args, io, o, nil)
+	var hf mcpHTTPFlags
+	pos, err := parseCommand("mcp", mcpUsage, args, io, o, hf.register)
 	if err != nil {
+		return err
+	}
+	if err := hf.check(); err != nil {
 		return err
 	}
 	if len(pos) == 0 {
@@ -99,12 +113,78 @@ func mcpCmd(ctx context.Context, args []string, io *IO) error {
 		OnProblem: func(err error) { fmt.Fprintf(io.Err, "host: %s\n", io.Masker.Mask(err.Error())) },
 	})
 	defer srv.Close()
+	if hf.addr != "" {
+		return serveMCPHTTP(ctx, srv, hf, sess.host.DataDir, io)
+	}
 	trace("mcp serving")
 	err = srv.Run(ctx, &mcp.IOTransport{Reader: nopReadCloser{io.In}, Writer: nopWriteCloser{stdout}})
 	if err != nil && (ctx.Err() != nil || errors.Is(err, mcp.ErrConnectionClosed) || errors.Is(err, context.Canceled)) {
 		return nil
 	}
 	return err
+}
+
+// mcpHTTPFlags are the flags of MCP over HTTP (host mcp --http, host serve
+// --http).
+type mcpHTTPFlags struct {
+	addr                string
+	allowRemote, noAuth bool
+}
+
+func (f *mcpHTTPFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.addr, "http", "", "")
+	fs.BoolVar(&f.allowRemote, "allow-remote", false, "")
+	fs.BoolVar(&f.noAuth, "no-auth", false, "")
+}
+
+func (f *mcpHTTPFlags) check() error {
+	if f.addr == "" {
+		if f.allowRemote || f.noAuth {
+			return usagef("--allow-remote and --no-auth go with --http HOST:PORT")
+		}
+		return nil
+	}
+	if err := mcpserver.CheckListen(f.addr, f.allowRemote, f.noAuth); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+// serveMCPHTTP serves srv's Streamable HTTP endpoint on f.addr until ctx
+// ends, and prints where (with the token) on stderr.
+func serveMCPHTTP(ctx context.Context, srv *mcpserver.Server, f mcpHTTPFlags, dataDir string, io *IO) error {
+	token := ""
+	if !f.noAuth {
+		var err error
+		if token, err = mcpserver.LoadToken(dataDir); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.HTTPHandler(mcpserver.HTTPOptions{Token: token, AllowRemote: f.allowRemote}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	url := "http://" + ln.Addr().String() + mcpserver.Path
+	if token != "" {
+		fmt.Fprintf(io.Err, "MCP: %s\n  header: Authorization: Bearer %s\n  (the token is kept in %s)\n", url, token, filepath.Join(dataDir, mcpserver.TokenFile))
+	} else {
+		fmt.Fprintf(io.Err, "MCP: %s (no authentication: --no-auth)\n", url)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(sctx)
+	return nil
 }
 
 // startMCPPlugins loads every plugin (at once: they are independent) and

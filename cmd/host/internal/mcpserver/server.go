@@ -58,6 +58,7 @@ type Server struct {
 	problems map[string]bool   // reported once
 	calls    map[*activeCall]struct{}
 	resource map[string]bool // plugin ids with a messages resource
+	logs     map[*mcp.ServerSession]*logQueue
 	unsub    func()
 }
 
@@ -81,7 +82,7 @@ func New(b Backend, o Options) *Server {
 	if o.SetupTimeout == 0 {
 		o.SetupTimeout = 15 * time.Minute
 	}
-	s := &Server{b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}}
+	s := &Server{b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}, logs: map[*mcp.ServerSession]*logQueue{}}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "host plugins", Version: o.Version}, &mcp.ServerOptions{
 		Instructions: o.Instructions,
 		Logger:       o.Logger,
@@ -250,6 +251,8 @@ func (s *Server) handler(plugin, tool string) mcp.ToolHandler {
 		if prog != nil {
 			prog.close()
 		}
+		// What the plugin logged during the call goes before the result.
+		s.logQueue(req.Session).flush(2 * time.Second)
 		return s.answer(plugin, tool, res, err)
 	}
 }
@@ -279,7 +282,8 @@ func (s *Server) answer(plugin, tool string, res *mcp.CallToolResult, err error)
 
 // log sends a plugin's log line to every session (each honours its own
 // logging/setLevel): in the context of a call of that plugin on that
-// session when there is one.
+// session when there is one, so over HTTP it travels on that call's
+// response stream, before the result.
 func (s *Server) log(plugin string, e *LogEntry) {
 	var data any = e.Message
 	if len(e.Data) > 0 {
@@ -299,12 +303,67 @@ func (s *Server) log(plugin string, e *LogEntry) {
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		// The loop goroutine must not wait for a slow client.
-		go func() {
-			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
-			_ = ss.Log(ctx, params)
-		}()
+		s.logQueue(ss).put(logItem{ctx: ctx, params: params})
+	}
+}
+
+// logQueue is a session's queue of log notifications: one goroutine sends
+// them in order, so the plugin's loop never waits for a slow client.
+type logQueue struct {
+	ch chan logItem
+}
+
+type logItem struct {
+	ctx     context.Context
+	params  *mcp.LoggingMessageParams
+	barrier chan struct{} // closed when everything before it was sent
+}
+
+func (s *Server) logQueue(ss *mcp.ServerSession) *logQueue {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if q, ok := s.logs[ss]; ok {
+		return q
+	}
+	q := &logQueue{ch: make(chan logItem, 256)}
+	s.logs[ss] = q
+	go func() {
+		for it := range q.ch {
+			if it.barrier != nil {
+				close(it.barrier)
+				continue
+			}
+			ctx, cancel := context.WithTimeout(it.ctx, 10*time.Second)
+			_ = ss.Log(ctx, it.params)
+			cancel()
+		}
+	}()
+	go func() {
+		_ = ss.Wait()
+		s.mu.Lock()
+		delete(s.logs, ss)
+		s.mu.Unlock()
+		close(q.ch)
+	}()
+	return q
+}
+
+// put queues it, dropping it when the client is 256 lines behind.
+func (q *logQueue) put(it logItem) {
+	defer func() { _ = recover() }() // the session ended: the queue is closed
+	select {
+	case q.ch <- it:
+	default:
+	}
+}
+
+// flush waits (at most d) until what was queued before is sent.
+func (q *logQueue) flush(d time.Duration) {
+	b := make(chan struct{})
+	q.put(logItem{barrier: b})
+	select {
+	case <-b:
+	case <-time.After(d):
 	}
 }
 

@@ -2,7 +2,6 @@
 // (@modelcontextprotocol/conformance): a plugin with id "test" whose tool
 // "simple_text" is the MCP tool "test_simple_text", and so on. Written
 // with the plugin SDK's API only, as any plugin would be.
-import { definePlugin, z } from '@hivemind-os/plugin-sdk';
 
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC'; // a 1x1 red PNG
 const SILENCE = 'UklGRiwAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQgAAACAgICAgICAgA=='; // eight samples of silence, WAV
