@@ -33,6 +33,33 @@ interface PluginContext<Config = any> {
   readonly signal: AbortSignal;
 }
 
+/** The answer to `ctx.elicit`: what the user did, and the fields when they accepted. */
+interface ElicitAnswer<Content> {
+  action: "accept" | "decline" | "cancel";
+  content?: Content;
+}
+
+/**
+ * A tool's `ctx` during one call: the PluginContext plus what belongs to
+ * the call (through MCP: cancellation, progress and elicitation).
+ */
+interface ToolCallContext<Config = any> extends PluginContext<Config> {
+  /** Aborted when the caller cancels this call (an MCP client's cancellation) or the plugin stops. */
+  readonly signal: AbortSignal;
+  /** Reports how far the call is (MCP progress); does nothing when the caller did not ask for progress. */
+  progress(p: number | { progress: number; total?: number; message?: string }): void;
+  /**
+   * Asks the user a question through the caller (MCP form elicitation).
+   * The fields are strings, numbers, booleans and enums, never secrets (a
+   * `.secret()` field is refused: secrets belong in configSchema, asked on
+   * host's own setup page). Rejects with code ERR_ELICIT_UNSUPPORTED when the
+   * caller cannot ask.
+   */
+  elicit<S extends z.ZodObject<any, any>>(question: { message: string; schema: S }): Promise<ElicitAnswer<z.infer<S>>>;
+  /** The same with MCP's requestedSchema as plain JSON Schema (e.g. titled choices, which z cannot say). */
+  elicit(question: { message: string; schema: { type: "object"; properties: { [key: string]: unknown }; required?: string[] } }): Promise<ElicitAnswer<{ [key: string]: unknown }>>;
+}
+
 /** One config field that holds a token, with help for the user who must create it. */
 interface TokenAuthField<Key extends string = string> {
   /** The configSchema field, usually a `.secret()` string. */
@@ -80,7 +107,7 @@ interface PluginTool<Input = unknown, Config = any> {
   description: string;
   /** A z.object({...}) the input must match; its parsed value is what run receives. */
   input?: Input & z.ZodObject<any, any>;
-  run(input: PluginToolInput<Input>, ctx: PluginContext<Config>): unknown;
+  run(input: PluginToolInput<Input>, ctx: ToolCallContext<Config>): unknown;
 }
 
 /** A unit of a PluginInterval string. */

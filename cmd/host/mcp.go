@@ -100,6 +100,7 @@ func mcpCmd(ctx context.Context, args []string, io *IO) error {
 	}
 	srv := mcpserver.New(local, mcpserver.Options{
 		Version:      Version,
+		Setup:        newMCPSetup(o, local, plugins),
 		Masker:       io.Masker,
 		Instructions: "Tools of host's plugins, named <plugin id>_<tool>. A plugin that needs setup says what to open or run; never ask the user for a secret in the chat.",
 		SetupCommand: func(id string) string {

@@ -452,6 +452,12 @@ func (s *Server) setupThroughClient(ctx context.Context, req *mcp.CallToolReques
 		return ErrorResult(s.setupText(e, ""), s.opts.Masker), false
 	}
 	flow, err := s.opts.Setup.StartSetup(ctx, e.Plugin)
+	if errors.Is(err, ErrReady) {
+		return nil, true
+	}
+	if errors.Is(err, ErrNoPage) {
+		return ErrorResult(s.setupText(e, ""), s.opts.Masker), false
+	}
 	if err != nil {
 		return ErrorResult(s.setupText(e, "")+" (The setup page could not be started: "+err.Error()+")", s.opts.Masker), false
 	}

@@ -2,6 +2,7 @@ package mcpserver
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 )
@@ -14,9 +15,19 @@ import (
 // is called on a plugin that needs setup or a login.
 type SetupPages interface {
 	// StartSetup prepares plugin's setup and returns its flow. It must not
-	// wait for the user. ctx bounds the start only.
+	// wait for the user. ctx bounds the start only. ErrReady means the
+	// plugin turned out to be set up already (e.g. in a terminal since):
+	// the server runs the call again. ErrNoPage: this plugin has no page
+	// (the client is told what to run instead); any other error is shown
+	// with that.
 	StartSetup(ctx context.Context, plugin string) (*SetupFlow, error)
 }
+
+// ErrReady is StartSetup finding the plugin set up and active.
+var ErrReady = errors.New("the plugin is set up")
+
+// ErrNoPage is StartSetup having no page for the plugin.
+var ErrNoPage = errors.New("no setup page for this plugin")
 
 // SetupFlow is one setup in progress.
 type SetupFlow struct {
