@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"host/bindings/oauth/oauthtest"
 )
 
 // nodeHarness is testdata/mcp-client: Node 22, the official MCP
@@ -203,4 +206,151 @@ func jsonLines(t testing.TB, s string) []map[string]any {
 		}
 	}
 	return out
+}
+
+// TestMCPStdioTSClient drives `host mcp` over stdio with the official
+// TypeScript SDK's client (testdata/mcp-client/stdio.mjs), as an AI client
+// would: the tools of the spec's plugins and of an SDK-style plugin, a
+// call, a cancelled slow call (the tool's signal is aborted), a tool error
+// with its position, a secret masked in a result, and an OAuth2 plugin that
+// is not logged in: its tool answers with a URL elicitation to the
+// authorization page, the user (this test, as the browser) approves there,
+// host takes the redirect, sends notifications/elicitation/complete and the
+// call succeeds.
+func TestMCPStdioTSClient(t *testing.T) {
+	node, dir := nodeHarness(t)
+	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
+	defer prov.Close()
+	bin, _, env := hostBinary(t, prov.CertPEM())
+	const apiKey = "fake-mcp-key-0123456789"
+	env = append(env, "HOST_DATA_DIR="+t.TempDir(), "HOST_CONFIG_APIKEY="+apiKey)
+	plugins, _ := filepath.Abs("../../plugins")
+	calls, _ := filepath.Abs("../../testdata/plugins/mcp-stdio/calls")
+	connect := "--connect-to=myservice.com:443:" + prov.Addr()
+	apiConnect := "--connect-to=api.myservice.com:443:" + prov.Addr()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "stdio.mjs"), bin, "mcp", connect, apiConnect,
+		filepath.Join(plugins, "token-auth"), filepath.Join(plugins, "oauth2"), filepath.Join(plugins, "oauth2-refresh"), calls)
+	cmd.Dir = dir
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	steps := map[string]map[string]any{}
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	var all strings.Builder
+	for sc.Scan() {
+		line := sc.Text()
+		all.WriteString(line + "\n")
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			continue
+		}
+		if m["event"] == "elicit" {
+			// The user opens the page the client shows: the provider's
+			// authorization page, which redirects to host's callback.
+			p, _ := m["params"].(map[string]any)
+			u, _ := p["url"].(string)
+			if p["mode"] != "url" || !strings.HasPrefix(u, "https://myservice.com/oauth/authorize?") {
+				t.Errorf("elicitation = %v", p)
+				continue
+			}
+			resp, err := prov.Client().Get(u)
+			if err != nil {
+				t.Errorf("opening %s: %v", u, err)
+				continue
+			}
+			resp.Body.Close()
+			continue
+		}
+		if s, ok := m["step"].(string); ok {
+			steps[s] = m
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("stdio.mjs: %v\nstdout:\n%s\nstderr:\n%s", err, all.String(), stderr.String())
+	}
+	t.Logf("host's stderr:\n%s", stderr.String())
+	if strings.Contains(all.String(), apiKey) || strings.Contains(stderr.String(), apiKey) {
+		t.Error("the secret reached the client or the log")
+	}
+
+	// Tools: the spec's plugin with a tool (listed while it still needs a
+	// login) and the SDK-style plugin, with schemas and annotations.
+	tools := map[string]map[string]any{}
+	for _, x := range steps["tools"]["tools"].([]any) {
+		tl := x.(map[string]any)
+		tools[tl["name"].(string)] = tl
+	}
+	for _, name := range []string{"oauth2-refresh_whoami", "calls_echo", "calls_slow", "calls_fail", "calls_secret"} {
+		if tools[name] == nil {
+			t.Errorf("tool %s not listed; tools: %v", name, steps["tools"])
+		}
+	}
+	if ann, _ := tools["calls_echo"]["annotations"].(map[string]any); ann["readOnlyHint"] != true {
+		t.Errorf("calls_echo annotations = %v", tools["calls_echo"]["annotations"])
+	}
+	if ann, _ := tools["calls_fail"]["annotations"].(map[string]any); ann["destructiveHint"] != true {
+		t.Errorf("calls_fail annotations = %v", tools["calls_fail"]["annotations"])
+	}
+	if js, _ := json.Marshal(tools["calls_echo"]["inputSchema"]); !strings.Contains(string(js), `"text":{"description":"What to echo","type":"string"}`) {
+		t.Errorf("calls_echo inputSchema = %s", js)
+	}
+
+	resultText := func(step string) (string, bool) {
+		r, _ := steps[step]["result"].(map[string]any)
+		var b strings.Builder
+		for _, c := range r["content"].([]any) {
+			if tc, ok := c.(map[string]any); ok && tc["type"] == "text" {
+				b.WriteString(tc["text"].(string))
+			}
+		}
+		isErr, _ := r["isError"].(bool)
+		return b.String(), isErr
+	}
+	if text, isErr := resultText("call"); isErr || text != `{"echo":"hi"}` {
+		t.Errorf("calls_echo = %q (isError %v)", text, isErr)
+	}
+	if sc, _ := steps["call"]["result"].(map[string]any)["structuredContent"].(map[string]any); sc["echo"] != "hi" {
+		t.Errorf("calls_echo structuredContent = %v", steps["call"]["result"])
+	}
+	c := steps["cancel"]
+	if ms, _ := c["ms"].(float64); ms > 5000 || !strings.Contains(fmt.Sprint(c["error"]), "the user pressed stop") {
+		t.Errorf("cancel = %v", c)
+	}
+	if !strings.Contains(fmt.Sprint(c["logs"]), "slow: aborted") {
+		t.Errorf("the cancelled tool's signal was not aborted (no log line): %v", c)
+	}
+	if text, isErr := resultText("error"); !isErr || !strings.Contains(text, "calls/plugin.ts:") || !strings.Contains(text, "the service said no") {
+		t.Errorf("calls_fail = %q (isError %v)", text, isErr)
+	}
+	if text, _ := resultText("secret"); text != "the key is ***" {
+		t.Errorf("calls_secret = %q", text)
+	}
+	s := steps["setup"]
+	if text, isErr := resultText("setup"); isErr || !strings.Contains(text, `"name":"Demo User"`) {
+		t.Errorf("oauth2-refresh_whoami after the login = %q (isError %v); step: %v", text, isErr, s)
+	}
+	els, _ := s["elicitations"].([]any)
+	done, _ := s["completed"].([]any)
+	if len(els) != 1 || len(done) != 1 || els[0].(map[string]any)["elicitationId"] != done[0] {
+		t.Errorf("elicitation %v, completed %v", els, done)
+	}
+	if n, _ := s["listChanged"].(float64); n < 1 {
+		t.Errorf("no tools/list_changed after the plugin activated: %v", s)
+	}
+	if d, _ := tools["oauth2-refresh_whoami"]["description"].(string); !strings.Contains(d, "needs a login") {
+		t.Errorf("the description of a tool waiting for a login does not say so: %q", d)
+	}
+	if prov.ExchangeCount() != 1 {
+		t.Errorf("code exchanges = %d, want 1", prov.ExchangeCount())
+	}
 }

@@ -32,6 +32,7 @@ func ToolName(plugin, tool string) (string, error) {
 // toolRef is one listed tool: which plugin and which of its tools.
 type toolRef struct {
 	plugin string
+	state  State
 	info   Tool
 }
 
@@ -68,7 +69,7 @@ func toolTable(plugins []PluginInfo) (tools map[string]toolRef, errs []error) {
 				errs = append(errs, &CollisionError{Name: name, First: prev.plugin + "/" + prev.info.Name, Second: p.ID + "/" + t.Name})
 				continue
 			}
-			tools[name] = toolRef{plugin: p.ID, info: t}
+			tools[name] = toolRef{plugin: p.ID, state: p.State, info: t}
 		}
 	}
 	return tools, errs

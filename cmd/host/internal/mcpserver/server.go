@@ -163,7 +163,7 @@ func (s *Server) sync() {
 		s.tools[name] = sig
 		s.mcp.AddTool(&mcp.Tool{
 			Name:        name,
-			Description: ref.info.Description,
+			Description: describe(ref),
 			InputSchema: ref.info.InputSchema,
 			Annotations: ref.info.Annotations,
 		}, s.handler(ref.plugin, ref.info.Name))
@@ -211,7 +211,20 @@ func (s *Server) sync() {
 
 func signature(r toolRef) string {
 	a, _ := json.Marshal(r.info.Annotations)
-	return r.plugin + "\x00" + r.info.Name + "\x00" + r.info.Description + "\x00" + string(r.info.InputSchema) + "\x00" + string(a)
+	return r.plugin + "\x00" + r.info.Name + "\x00" + describe(r) + "\x00" + string(r.info.InputSchema) + "\x00" + string(a)
+}
+
+// describe is a tool's description for clients; a plugin still waiting for
+// setup says so, so the model knows a call starts the setup (and the list
+// changes when the plugin activates).
+func describe(r toolRef) string {
+	switch r.state {
+	case NeedsSetup:
+		return r.info.Description + " (Plugin " + r.plugin + " needs setup first: calling this tool shows the user where to do it.)"
+	case LoginNeeded:
+		return r.info.Description + " (Plugin " + r.plugin + " needs a login first: calling this tool shows the user where to sign in.)"
+	}
+	return r.info.Description
 }
 
 // handler is the tools/call handler of one plugin's tool.
