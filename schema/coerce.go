@@ -70,18 +70,25 @@ func (s *Schema) CoerceString(text string) (any, error) {
 		}
 		return nil, &CoerceError{KindEnum, "expected one of " + joinOptions(s.options)}
 	case KindLiteral:
-		if s.literal == nil {
-			if t == "null" {
-				return nil, nil
-			}
-		} else if lit, ok := s.literal.(string); ok {
-			if text == lit || t == lit {
+		for _, lit := range s.literals {
+			if lit == nil {
+				if t == "null" {
+					return nil, nil
+				}
+			} else if str, ok := lit.(string); ok {
+				if text == str || t == str {
+					return str, nil
+				}
+			} else if t == jsonText(lit) {
 				return lit, nil
 			}
-		} else if t == jsonText(s.literal) {
-			return s.literal, nil
 		}
-		return nil, &CoerceError{KindLiteral, "expected " + jsonText(s.literal)}
+		return nil, &CoerceError{KindLiteral, "expected " + literalList(s.literals)}
+	case KindNull:
+		if t == "null" {
+			return nil, nil
+		}
+		return nil, &CoerceError{KindNull, "expected null"}
 	case KindArray:
 		if strings.HasPrefix(t, "[") {
 			var a []any
@@ -111,10 +118,25 @@ func (s *Schema) CoerceString(text string) (any, error) {
 			out[i] = v
 		}
 		return out, nil
-	case KindObject:
+	case KindUnion:
+		for _, v := range s.variants {
+			if x, err := v.CoerceString(text); err == nil {
+				if _, issues := v.Validate(x); issues == nil {
+					return x, nil
+				}
+			}
+		}
+		return nil, &CoerceError{KindUnion, "matches none of the allowed forms"}
+	case KindTuple:
+		var a []any
+		if err := json.Unmarshal([]byte(t), &a); err != nil || a == nil {
+			return nil, &CoerceError{KindTuple, "expected a JSON array"}
+		}
+		return a, nil
+	case KindObject, KindRecord:
 		var m map[string]any
 		if err := json.Unmarshal([]byte(t), &m); err != nil || m == nil {
-			return nil, &CoerceError{KindObject, "expected a JSON object"}
+			return nil, &CoerceError{s.kind, "expected a JSON object"}
 		}
 		return m, nil
 	case KindAny:

@@ -3,23 +3,42 @@ package schema
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
+	"regexp"
+	"slices"
 )
 
 // JSONSchemaDraft is the $schema URI JSONSchema declares.
 const JSONSchemaDraft = "https://json-schema.org/draft/2020-12/schema"
 
-// JSONSchema exports the schema as a JSON Schema (draft 2020-12) document,
-// object properties in declaration order. Besides the standard keywords
-// (type, properties, required, items, enum, const, minLength, maxLength,
-// pattern, format, minimum, maximum, exclusiveMinimum, exclusiveMaximum,
-// minItems, maxItems, description, default, title) it annotates setup
-// metadata: "title" holds the label, "x-section" the section, "x-help-text"
-// the help text, "x-placeholder" the placeholder, "x-radio" a radio hint, and a secret
-// gets "x-secret": true and "writeOnly": true. A secret's default is never
-// exported. The error is from encoding a default value that is not JSON.
-func (s *Schema) JSONSchema() (json.RawMessage, error) {
-	doc := s.jsonSchema()
+// JSONSchema exports the schema as a JSON Schema (draft 2020-12) document
+// describing its output, as zod 4's z.toJSONSchema(schema) does: object
+// properties in declaration order; a defaulted field is required (the
+// output always has it); undeclared keys are refused unless the object is
+// passthrough. InputJSONSchema describes what may be given instead.
+//
+// Besides zod's keywords it annotates setup metadata: "title" holds the
+// label, "x-section" the section, "x-help-text" the help text,
+// "x-placeholder" the placeholder, "x-radio" a radio hint, and a secret gets
+// "x-secret": true and "writeOnly": true. A secret's default is never
+// exported. Refinements are not represented. The error is a transform,
+// whose output JSON Schema cannot describe (as zod throws), or a default
+// value that is not JSON.
+func (s *Schema) JSONSchema() (json.RawMessage, error) { return s.document(false) }
+
+// InputJSONSchema is JSONSchema for the input (zod's io: "input"), the form
+// for a tool's inputSchema: defaulted fields are optional, a plain object
+// does not refuse undeclared keys (it strips them), and a transform is
+// described by the schema before it.
+func (s *Schema) InputJSONSchema() (json.RawMessage, error) { return s.document(true) }
+
+func (s *Schema) document(input bool) (json.RawMessage, error) {
+	e := exporter{input: input}
+	doc := e.schema(s)
+	if e.err != nil {
+		return nil, e.err
+	}
 	doc = append(ordered{{"$schema", JSONSchemaDraft}}, doc...)
 	return json.Marshal(doc)
 }
@@ -52,36 +71,78 @@ func (o ordered) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func (s *Schema) jsonSchema() ordered {
+type exporter struct {
+	input bool
+	err   error
+}
+
+// errTransform is zod's refusal to describe a transform's output.
+var errTransform = errors.New("transforms cannot be represented in JSON Schema (export the input form instead)")
+
+func (e *exporter) schema(s *Schema) ordered {
+	if s.pipe != nil && !e.input {
+		return e.schema(s.pipe)
+	}
+	if s.Transforms() && !e.input {
+		e.err = errTransform
+		return ordered{}
+	}
 	var o ordered
 	add := func(k string, v any) { o = append(o, kv{k, v}) }
 	switch s.kind {
 	case KindString:
 		add("type", "string")
+		e.stringKeywords(s, add)
 	case KindNumber:
-		add("type", "number")
-		for _, c := range s.checks {
-			if c.op == opInt {
-				o[0].v = "integer"
-			}
-		}
+		o = e.numberKeywords(s)
 	case KindBoolean:
 		add("type", "boolean")
+	case KindNull:
+		add("type", "null")
 	case KindEnum:
 		add("type", "string")
 		add("enum", s.options)
 	case KindLiteral:
-		add("const", s.literal)
+		o = literalKeywords(s.literals)
 	case KindArray:
 		add("type", "array")
-		add("items", s.elem.jsonSchema())
+		add("items", e.schema(s.elem))
+		min, max := lengthBounds(s)
+		if min >= 0 {
+			add("minItems", min)
+		}
+		if max >= 0 {
+			add("maxItems", max)
+		}
+	case KindTuple:
+		add("type", "array")
+		items := make([]any, len(s.items))
+		need := 0
+		for i, it := range s.items {
+			items[i] = e.schema(it)
+			if !e.optionalIn(it) {
+				need = i + 1
+			}
+		}
+		add("prefixItems", items)
+		if s.elem == nil {
+			add("items", false)
+		} else {
+			add("items", e.schema(s.elem))
+		}
+		if need > 0 {
+			add("minItems", need)
+		}
+		if s.elem == nil {
+			add("maxItems", len(s.items))
+		}
 	case KindObject:
 		add("type", "object")
 		props := make(ordered, len(s.fields))
 		required := []string{}
 		for i, p := range s.fields {
-			props[i] = kv{p.Key, p.Schema.jsonSchema()}
-			if !p.Schema.optional && !p.Schema.hasDefault {
+			props[i] = kv{p.Key, e.schema(p.Schema)}
+			if !e.optionalIn(p.Schema) {
 				required = append(required, p.Key)
 			}
 		}
@@ -89,52 +150,38 @@ func (s *Schema) jsonSchema() ordered {
 		if len(required) > 0 {
 			add("required", required)
 		}
-		if s.unknown != Passthrough {
+		switch {
+		case s.unknown == Passthrough:
+			add("additionalProperties", ordered{})
+		case s.unknown == Strict || !e.input:
 			add("additionalProperties", false)
 		}
-	}
-	for _, c := range s.checks {
-		switch {
-		case s.kind == KindString:
-			switch c.op {
-			case opMin:
-				add("minLength", jsonNum(c.n))
-			case opMax:
-				add("maxLength", jsonNum(c.n))
-			case opLength:
-				add("minLength", jsonNum(c.n))
-				add("maxLength", jsonNum(c.n))
-			case opURL:
-				add("format", "uri")
-			case opEmail:
-				add("format", "email")
-			case opRegex:
-				add("pattern", c.re.Source())
+	case KindRecord:
+		add("type", "object")
+		add("propertyNames", e.schema(s.key))
+		add("additionalProperties", e.schema(s.elem))
+		if keys := s.key.discriminatorValues(); keys != nil && !(e.input && e.optionalIn(s.elem)) {
+			names := make([]string, len(keys))
+			for i, k := range keys {
+				names[i], _ = k.(string)
+				if f, ok := k.(float64); ok {
+					names[i] = num(f)
+				}
 			}
-		case s.kind == KindNumber:
-			switch c.op {
-			case opMin:
-				add("minimum", jsonNum(c.n))
-			case opMax:
-				add("maximum", jsonNum(c.n))
-			case opGt:
-				add("exclusiveMinimum", jsonNum(c.n))
-			case opLt:
-				add("exclusiveMaximum", jsonNum(c.n))
-			}
-		case s.kind == KindArray:
-			switch c.op {
-			case opMin:
-				add("minItems", jsonNum(c.n))
-			case opMax:
-				add("maxItems", jsonNum(c.n))
-			case opLength:
-				add("minItems", jsonNum(c.n))
-				add("maxItems", jsonNum(c.n))
-			}
+			add("required", names)
+		}
+	case KindUnion:
+		vs := make([]any, len(s.variants))
+		for i, v := range s.variants {
+			vs[i] = e.schema(v)
+		}
+		if s.discrim != "" {
+			add("oneOf", vs)
+		} else {
+			add("anyOf", vs)
 		}
 	}
-	if s.nullable && s.kind != KindAny {
+	if s.nullable && s.kind != KindAny && s.kind != KindNull {
 		o = ordered{{"anyOf", []any{o, ordered{{"type", "null"}}}}}
 	}
 	if s.label != "" {
@@ -143,8 +190,12 @@ func (s *Schema) jsonSchema() ordered {
 	if s.description != "" {
 		o = append(o, kv{"description", s.description})
 	}
-	if s.hasDefault && !s.secret {
+	switch {
+	case s.secret:
+	case s.hasDefault:
 		o = append(o, kv{"default", s.def})
+	case s.hasCatch:
+		o = append(o, kv{"default", s.catchValue})
 	}
 	if s.section != "" {
 		o = append(o, kv{"x-section", s.section})
@@ -161,18 +212,246 @@ func (s *Schema) jsonSchema() ordered {
 	if s.secret {
 		o = append(o, kv{"writeOnly", true}, kv{"x-secret", true})
 	}
+	return compactTypeUnion(o)
+}
+
+// compactTypeUnion rewrites anyOf: [{type: a}, {type: b}] to type: [a, b]
+// when every branch is a bare type, as zod does.
+func compactTypeUnion(o ordered) ordered {
+	at := -1
+	for i, e := range o {
+		switch e.k {
+		case "type":
+			return o
+		case "anyOf":
+			at = i
+		}
+	}
+	if at < 0 {
+		return o
+	}
+	var types []string
+	for _, b := range o[at].v.([]any) {
+		bo, ok := b.(ordered)
+		if !ok || len(bo) != 1 || bo[0].k != "type" {
+			return o
+		}
+		switch t := bo[0].v.(type) {
+		case string:
+			if !slices.Contains(types, t) {
+				types = append(types, t)
+			}
+		case []string:
+			for _, m := range t {
+				if !slices.Contains(types, m) {
+					types = append(types, m)
+				}
+			}
+		default:
+			return o
+		}
+	}
+	out := slices.Clone(o)
+	if len(types) == 1 {
+		out[at] = kv{"type", types[0]}
+	} else {
+		out[at] = kv{"type", types}
+	}
+	return out
+}
+
+// optionalIn reports whether a field may be missing in the described
+// form: optional, or (for the input) defaulted or caught.
+func (e *exporter) optionalIn(s *Schema) bool {
+	switch {
+	case s.nonoptional:
+		return false
+	case e.input:
+		return s.optional || s.hasDefault || s.hasCatch
+	}
+	return s.optional && !s.hasDefault && !s.hasCatch || s.optOuter
+}
+
+// lengthBounds folds min/max/length checks: the tightest bounds (-1: none).
+func lengthBounds(s *Schema) (min, max float64) {
+	min, max = -1, -1
+	for _, c := range s.checks {
+		switch c.op {
+		case opMin, opLength:
+			if c.n > min {
+				min = c.n
+			}
+		}
+		switch c.op {
+		case opMax, opLength:
+			if max < 0 || c.n < max {
+				max = c.n
+			}
+		}
+	}
+	return min, max
+}
+
+// jsonFormats maps zod's format names to JSON Schema's where they differ;
+// "" means none is exported.
+var jsonFormats = map[string]string{"guid": "uuid", "url": "uri", "datetime": "date-time", "time": ""}
+
+func (e *exporter) stringKeywords(s *Schema, add func(string, any)) {
+	min, max := lengthBounds(s)
+	if min >= 0 {
+		add("minLength", min)
+	}
+	if max >= 0 {
+		add("maxLength", max)
+	}
+	var format, encoding string
+	lax := false
+	var patterns []string
+	addPattern := func(p string) {
+		for _, q := range patterns {
+			if q == p {
+				return
+			}
+		}
+		patterns = append(patterns, p)
+	}
+	for _, c := range s.checks {
+		switch c.op {
+		case opURL:
+			format = "url"
+		case opEmail:
+			format = "email"
+			addPattern(formatPatterns["email"])
+		case opFormat:
+			format = c.str
+			lax = lax || c.lax
+			addPattern(c.re.Source())
+			if c.str == "base64" || c.str == "base64url" {
+				encoding = c.str
+			}
+		case opRegex:
+			addPattern(c.re.Source())
+		case opStartsWith:
+			format = "starts_with"
+			addPattern("^" + escapeRegex(c.str) + ".*")
+		case opEndsWith:
+			format = "ends_with"
+			addPattern(".*" + escapeRegex(c.str) + "$")
+		case opIncludes:
+			format = "includes"
+			addPattern(escapeRegex(c.str))
+		}
+	}
+	if format != "" && !lax {
+		if f, ok := jsonFormats[format]; ok {
+			format = f
+		}
+		if format != "" {
+			add("format", format)
+		}
+	}
+	if encoding != "" {
+		add("contentEncoding", encoding)
+	}
+	switch len(patterns) {
+	case 0:
+	case 1:
+		add("pattern", patterns[0])
+	default:
+		all := make([]any, len(patterns))
+		for i, p := range patterns {
+			all[i] = ordered{{"pattern", p}}
+		}
+		add("allOf", all)
+	}
+}
+
+// escapeRegex escapes what zod's escapeRegex does.
+func escapeRegex(s string) string {
+	return regexp.MustCompile(`[.*+?^${}()|[\]\\]`).ReplaceAllString(s, `\$0`)
+}
+
+func (e *exporter) numberKeywords(s *Schema) ordered {
+	var o ordered
+	isInt := false
+	min, max := math.Inf(-1), math.Inf(1)
+	exMin, exMax := math.Inf(-1), math.Inf(1)
+	var divisors []float64
+	for _, c := range s.checks {
+		switch c.op {
+		case opInt:
+			isInt = true
+			min, max = math.Max(min, -maxSafeInt), math.Min(max, maxSafeInt)
+		case opMin:
+			min = math.Max(min, c.n)
+		case opMax:
+			max = math.Min(max, c.n)
+		case opGt:
+			exMin = math.Max(exMin, c.n)
+		case opLt:
+			exMax = math.Min(exMax, c.n)
+		case opMultipleOf:
+			if c.n != 0 && !math.IsInf(c.n, 0) && !math.IsNaN(c.n) {
+				divisors = append(divisors, math.Abs(c.n))
+			}
+		}
+	}
+	if isInt {
+		o = append(o, kv{"type", "integer"})
+	} else {
+		o = append(o, kv{"type", "number"})
+	}
+	switch {
+	case !math.IsInf(exMin, -1) && exMin >= min:
+		o = append(o, kv{"exclusiveMinimum", exMin})
+	case !math.IsInf(min, -1):
+		o = append(o, kv{"minimum", min})
+	}
+	switch {
+	case !math.IsInf(exMax, 1) && exMax <= max:
+		o = append(o, kv{"exclusiveMaximum", exMax})
+	case !math.IsInf(max, 1):
+		o = append(o, kv{"maximum", max})
+	}
+	if len(divisors) > 0 {
+		o = append(o, kv{"multipleOf", divisors[0]})
+		if len(divisors) > 1 {
+			var rest []any
+			for _, d := range divisors[1:] {
+				rest = append(rest, ordered{{"multipleOf", d}})
+			}
+			o = append(o, kv{"allOf", rest})
+		}
+	}
 	return o
 }
 
-// jsonNum keeps infinite bounds out of JSON, which cannot hold them.
-func jsonNum(f float64) any {
-	switch {
-	case math.IsInf(f, 1):
-		return math.MaxFloat64
-	case math.IsInf(f, -1):
-		return -math.MaxFloat64
+func literalKeywords(vals []any) ordered {
+	typeOf := func(v any) string {
+		switch v.(type) {
+		case nil:
+			return "null"
+		case string:
+			return "string"
+		case bool:
+			return "boolean"
+		}
+		return "number"
 	}
-	return f
+	if len(vals) == 1 {
+		return ordered{{"type", typeOf(vals[0])}, {"const", vals[0]}}
+	}
+	var o ordered
+	t := typeOf(vals[0])
+	for _, v := range vals[1:] {
+		if typeOf(v) != t {
+			t = ""
+		}
+	}
+	if t != "" {
+		o = append(o, kv{"type", t})
+	}
+	return append(o, kv{"enum", vals})
 }
 
 var _ json.Marshaler = ordered(nil)

@@ -3,11 +3,25 @@ package schema_test
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"host/schema"
 )
 
+func compact(t *testing.T, s string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+const emailPattern = `^(?:[A-Za-z0-9_'+\\-]+\\.)*[A-Za-z0-9_'+\\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\\-]*\\.)+[A-Za-z]{2,}$`
+
+// TestJSONSchema: the output form (zod's default) and the input form (a
+// tool's inputSchema) of one config schema.
 func TestJSONSchema(t *testing.T) {
 	s := schema.Object(
 		schema.Property{Key: "token", Schema: schema.String().Secret().Label("API Token").Section("Authentication").Default("fake-token-123")},
@@ -21,34 +35,48 @@ func TestJSONSchema(t *testing.T) {
 		schema.Property{Key: "note", Schema: schema.String().Nullable()},
 		schema.Property{Key: "extra", Schema: schema.Object().Passthrough().Optional()},
 	)
-	got, err := s.JSONSchema()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
+	props := `
     "token": {"type": "string", "title": "API Token", "x-section": "Authentication", "writeOnly": true, "x-secret": true},
     "baseUrl": {"type": "string", "format": "uri", "description": "API base", "default": "https://api.example.com"},
     "name": {"type": "string", "minLength": 1, "maxLength": 20, "pattern": "^[a-z]+$"},
     "port": {"type": "integer", "minimum": 1, "maximum": 65535},
     "ratio": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
     "region": {"type": "string", "enum": ["eu", "us"]},
-    "tags": {"type": "array", "items": {"type": "string", "format": "email"}, "minItems": 1},
-    "v": {"const": 2},
-    "note": {"anyOf": [{"type": "string"}, {"type": "null"}]},
-    "extra": {"type": "object", "properties": {}}
-  },
-  "required": ["name", "port", "region", "tags", "v", "note"],
-  "additionalProperties": false
-}`
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, []byte(want)); err != nil {
-		t.Fatal(err)
+    "tags": {"type": "array", "items": {"type": "string", "format": "email", "pattern": "EMAIL"}, "minItems": 1},
+    "v": {"type": "number", "const": 2},
+    "note": {"type": ["string", "null"]},
+    "extra": {"type": "object", "properties": {}, "additionalProperties": {}}`
+	props = strings.Replace(props, "EMAIL", emailPattern, 1)
+	head := `{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": {` + props + `},`
+	for _, tt := range []struct {
+		name string
+		fn   func() (json.RawMessage, error)
+		tail string
+	}{
+		{"output", s.JSONSchema, `"required": ["token", "baseUrl", "name", "port", "region", "tags", "v", "note"], "additionalProperties": false}`},
+		{"input", s.InputJSONSchema, `"required": ["name", "port", "region", "tags", "v", "note"]}`},
+	} {
+		got, err := tt.fn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := compact(t, head+tt.tail); string(got) != want {
+			t.Errorf("%s: got\n%s\nwant\n%s", tt.name, got, want)
+		}
 	}
-	if string(got) != compact.String() {
-		t.Fatalf("got\n%s\nwant\n%s", got, compact.String())
+}
+
+func TestJSONSchemaTransform(t *testing.T) {
+	s := schema.String().Transform(func(v any, _ func(schema.Issue)) any { return v })
+	if _, err := s.JSONSchema(); err == nil || !strings.Contains(err.Error(), "transforms cannot be represented") {
+		t.Fatalf("output of a transform: err = %v", err)
+	}
+	if got, err := s.InputJSONSchema(); err != nil || string(got) != `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"string"}` {
+		t.Fatalf("input of a transform: %s %v", got, err)
+	}
+	piped := s.Pipe(schema.Number())
+	if got, err := piped.JSONSchema(); err != nil || string(got) != `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"number"}` {
+		t.Fatalf("output of a pipe: %s %v", got, err)
 	}
 }
 

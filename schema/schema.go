@@ -29,6 +29,10 @@ const (
 	KindArray   Kind = "array"
 	KindLiteral Kind = "literal"
 	KindAny     Kind = "any" // accepts every value, as z.any() and z.unknown()
+	KindNull    Kind = "null"
+	KindUnion   Kind = "union"  // one of several schemas (discriminated or not)
+	KindRecord  Kind = "record" // an object of any keys whose values share one schema
+	KindTuple   Kind = "tuple"  // an array with a schema per position
 )
 
 // UnknownKeys says what validation does with object keys the schema does not
@@ -64,16 +68,24 @@ type Property struct {
 type checkOp int
 
 const (
-	opMin    checkOp = iota // >= n (number) or length >= n (string, array)
-	opMax                   // <= n or length <= n
-	opGt                    // > n (number)
-	opLt                    // < n (number)
-	opLength                // length == n
-	opInt                   // integer (number)
-	opFinite                // neither Infinity nor -Infinity (number)
-	opURL                   // string is a URL
-	opEmail                 // string is an e-mail address
-	opRegex                 // string matches re
+	opMin        checkOp = iota // >= n (number) or length >= n (string, array)
+	opMax                       // <= n or length <= n
+	opGt                        // > n (number)
+	opLt                        // < n (number)
+	opLength                    // length == n
+	opInt                       // integer (number)
+	opFinite                    // neither Infinity nor -Infinity (number)
+	opURL                       // string is a URL
+	opEmail                     // string is an e-mail address
+	opRegex                     // string matches re
+	opFormat                    // string matches a named format (uuid, datetime...): name, re
+	opStartsWith                // string starts with str
+	opEndsWith                  // string ends with str
+	opIncludes                  // string contains str
+	opMultipleOf                // number is a multiple of n
+	opTrim                      // string: trims white space (changes the value)
+	opLower                     // string: to lower case (changes the value)
+	opUpper                     // string: to upper case (changes the value)
 )
 
 // check is one refinement on a string, number or array.
@@ -81,7 +93,10 @@ type check struct {
 	op      checkOp
 	n       float64
 	re      *Pattern
-	message string // custom message; "" means the zod default
+	str     string            // opStartsWith, opEndsWith, opIncludes; format name for opFormat
+	isURL   func(string) bool // opURL: the URL parser; nil means the built-in approximation
+	lax     bool              // opFormat datetime: accepts more than JSON Schema's date-time
+	message string            // custom message; "" means the zod default
 }
 
 // Schema describes the values a config field, tool input or other value
@@ -91,19 +106,32 @@ type check struct {
 type Schema struct {
 	kind Kind
 
-	fields  []Property // KindObject, in declaration order
-	unknown UnknownKeys
-	elem    *Schema  // KindArray
-	options []string // KindEnum
-	literal any      // KindLiteral: string, float64, bool or nil
+	fields   []Property // KindObject, in declaration order
+	unknown  UnknownKeys
+	elem     *Schema   // KindArray; KindRecord's values; KindTuple's rest (nil: none)
+	key      *Schema   // KindRecord's keys
+	items    []*Schema // KindTuple's positions
+	variants []*Schema // KindUnion
+	discrim  string    // KindUnion: the discriminator key ("" for a plain union)
+	options  []string  // KindEnum
+	literals []any     // KindLiteral: strings, float64s, bools or nil
+	coerce   bool      // convert the input to the kind first, as z.coerce
+	pipe     *Schema   // validates the output again (.pipe)
+
+	effects    []effect // refine, superRefine, transform: run by ValidateWith{Effects}
+	hasCatch   bool
+	catchValue any
+	catchFn    func(input any, issues []Issue) any
 
 	checks      []check
 	typeMessage string // custom message for a wrong type ("" = zod default)
 
-	optional   bool
-	nullable   bool
-	hasDefault bool
-	def        any
+	optional    bool
+	optOuter    bool // optional outside a default: the output may lack the value
+	nonoptional bool // .required(): absent is an issue even with a default
+	nullable    bool
+	hasDefault  bool
+	def         any
 
 	description string
 	label       string
@@ -144,17 +172,24 @@ func Array(elem *Schema) *Schema {
 	return &Schema{kind: KindArray, elem: elem}
 }
 
-// Literal returns a schema accepting exactly v, which must be a string, a
-// bool, nil or a number (stored as float64). It panics on any other type.
-func Literal(v any) (s *Schema) {
-	switch x := v.(type) {
-	case string, bool, nil:
-		return &Schema{kind: KindLiteral, literal: x}
+// Literal returns a schema accepting exactly v, or any of more values
+// (zod 4's z.literal([...])). Each must be a string, a bool, nil or a number
+// (stored as float64). It panics on any other type.
+func Literal(v any, more ...any) (s *Schema) {
+	s = &Schema{kind: KindLiteral}
+	for _, v := range append([]any{v}, more...) {
+		switch x := v.(type) {
+		case string, bool, nil:
+			s.literals = append(s.literals, x)
+			continue
+		}
+		f, ok := toFloat(v)
+		if !ok {
+			panic(fmt.Sprintf("schema.Literal: unsupported literal type %T", v))
+		}
+		s.literals = append(s.literals, f)
 	}
-	if f, ok := toFloat(v); ok {
-		return &Schema{kind: KindLiteral, literal: f}
-	}
-	panic(fmt.Sprintf("schema.Literal: unsupported literal type %T", v))
+	return s
 }
 
 // Object returns a schema accepting objects with the given fields, in this
@@ -179,6 +214,7 @@ func (s *Schema) clone() *Schema {
 	c := *s
 	c.checks = slices.Clip(c.checks) // appends copy instead of sharing
 	c.fields = slices.Clip(c.fields)
+	c.effects = slices.Clip(c.effects)
 	return &c
 }
 
@@ -186,7 +222,14 @@ func (s *Schema) clone() *Schema {
 func (s *Schema) Kind() Kind { return s.kind }
 
 // Optional returns a copy that also accepts an absent value (undefined).
-func (s *Schema) Optional() *Schema { c := s.clone(); c.optional = true; return c }
+// On a schema with a default, the default still fills an absent value,
+// but the output may lack it (zod's .default(v).optional()).
+func (s *Schema) Optional() *Schema {
+	c := s.clone()
+	c.optional, c.nonoptional = true, false
+	c.optOuter = s.hasDefault || s.hasCatch
+	return c
+}
 
 // Nullable returns a copy that also accepts null (nil).
 func (s *Schema) Nullable() *Schema { c := s.clone(); c.nullable = true; return c }
@@ -268,8 +311,16 @@ func (s *Schema) Int() *Schema { return s.withCheck(check{op: opInt}) }
 // Finite returns a copy of a number schema refusing Infinity and -Infinity.
 func (s *Schema) Finite() *Schema { return s.withCheck(check{op: opFinite}) }
 
-// URL returns a copy of a string schema requiring an absolute URL.
+// URL returns a copy of a string schema requiring an absolute URL. Without
+// a WHATWG parser at hand it approximates one with net/url; URLWith takes
+// the real one.
 func (s *Schema) URL() *Schema { return s.withCheck(check{op: opURL}) }
+
+// URLWith is URL where valid says whether the (trimmed) text parses as a
+// URL, as zod's `new URL(text)` does. valid must be safe for concurrent use.
+func (s *Schema) URLWith(valid func(string) bool) *Schema {
+	return s.withCheck(check{op: opURL, isURL: valid})
+}
 
 // Email returns a copy of a string schema requiring an e-mail address.
 func (s *Schema) Email() *Schema { return s.withCheck(check{op: opEmail}) }
@@ -341,15 +392,38 @@ func (s *Schema) Omit(keys ...string) *Schema {
 	return c
 }
 
-// Partial returns a copy of an object schema whose fields are all optional.
-func (s *Schema) Partial() *Schema {
+// Partial returns a copy of an object schema whose fields are optional:
+// the named ones, or all of them when keys is empty.
+func (s *Schema) Partial(keys ...string) *Schema {
 	c := s.clone()
 	c.fields = make([]Property, len(s.fields))
 	for i, p := range s.fields {
-		c.fields[i] = Property{Key: p.Key, Schema: p.Schema.Optional()}
+		if len(keys) == 0 || slices.Contains(keys, p.Key) {
+			p.Schema = p.Schema.Optional()
+		}
+		c.fields[i] = p
 	}
 	return c
 }
+
+// Required returns a copy of an object schema whose fields are no longer
+// optional: the named ones, or all of them when keys is empty.
+func (s *Schema) Required(keys ...string) *Schema {
+	c := s.clone()
+	c.fields = make([]Property, len(s.fields))
+	for i, p := range s.fields {
+		if len(keys) == 0 || slices.Contains(keys, p.Key) {
+			fc := p.Schema.clone()
+			fc.optional, fc.optOuter, fc.nonoptional = false, false, true
+			p.Schema = fc
+		}
+		c.fields[i] = p
+	}
+	return c
+}
+
+// Unwrap returns a copy that is neither optional nor nullable.
+func (s *Schema) Unwrap() *Schema { c := s.clone(); c.optional, c.nullable = false, false; return c }
 
 func (s *Schema) fieldIndex(key string) int {
 	for i, p := range s.fields {
@@ -381,8 +455,16 @@ func (s *Schema) Elem() *Schema { return s.elem }
 // Options returns an enum schema's options (nil for other kinds), a copy.
 func (s *Schema) Options() []string { return slices.Clone(s.options) }
 
-// LiteralValue returns a literal schema's value.
-func (s *Schema) LiteralValue() any { return s.literal }
+// LiteralValue returns a literal schema's (first) value.
+func (s *Schema) LiteralValue() any {
+	if len(s.literals) == 0 {
+		return nil
+	}
+	return s.literals[0]
+}
+
+// LiteralValues returns a literal schema's values, a copy.
+func (s *Schema) LiteralValues() []any { return slices.Clone(s.literals) }
 
 // IsOptional reports whether the schema accepts an absent value.
 func (s *Schema) IsOptional() bool { return s.optional }

@@ -2,17 +2,16 @@ package schema
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/big"
 	"net/url"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Issue codes, as zod names them.
@@ -25,7 +24,26 @@ const (
 	CodeTooBig          = "too_big"
 	CodeUnrecognizedKey = "unrecognized_keys"
 	CodeNotFinite       = "not_finite"
+	CodeNotMultipleOf   = "not_multiple_of"
+	CodeInvalidUnion    = "invalid_union"
+	CodeInvalidDiscrim  = "invalid_union_discriminator"
+	CodeInvalidKey      = "invalid_key"
+	CodeCustom          = "custom"
 )
+
+// Opaque is a value validation cannot look into by itself, e.g. a
+// JavaScript value that a transform returned. Plain returns its JSON-like
+// form for a schema that must check it (after .pipe()); z.any() keeps the
+// Opaque value itself.
+type Opaque interface{ Plain() any }
+
+// Options change what ValidateWith does.
+type Options struct {
+	// Effects runs refinements, transforms and catch functions (the
+	// schema's Effects) on the calling goroutine. Without it they are
+	// skipped: Validate checks only what the schema says in data.
+	Effects bool
+}
 
 // Validate checks value against the schema and returns the parsed output
 // and the problems found (nil when valid). value is JSON-like as decoded by
@@ -35,8 +53,13 @@ const (
 // object is passthrough), absent optional fields left out; value is not
 // modified. With issues, the output holds what could be parsed and should
 // not be used.
-func (s *Schema) Validate(value any) (any, []Issue) {
-	var v validator
+//
+// Validate runs no Effect (see HasEffects): use ValidateWith for that.
+func (s *Schema) Validate(value any) (any, []Issue) { return s.ValidateWith(value, Options{}) }
+
+// ValidateWith is Validate with options.
+func (s *Schema) ValidateWith(value any, o Options) (any, []Issue) {
+	v := validator{effects: o.Effects}
 	out := v.walk(s, value)
 	return out, v.issues
 }
@@ -51,61 +74,121 @@ func (s *Schema) Parse(value any) (any, error) {
 }
 
 type validator struct {
-	path   []any
-	issues []Issue
+	path    []any
+	issues  []Issue
+	effects bool
 }
 
 func (v *validator) add(code, msg string) {
 	v.issues = append(v.issues, Issue{Path: append([]any(nil), v.path...), Code: code, Message: msg})
 }
 
+// walk validates value at v.path and returns its output.
 func (v *validator) walk(s *Schema, value any) any {
+	start := len(v.issues)
+	out, done := v.walkKind(s, value)
+	if !done && len(v.issues) == start {
+		out = v.runEffects(s, out, start)
+	}
+	if len(v.issues) > start {
+		switch {
+		case s.hasCatch:
+			v.issues = v.issues[:start]
+			return deepCopy(s.catchValue)
+		case s.catchFn != nil && v.effects:
+			issues := slices.Clone(v.issues[start:])
+			v.issues = v.issues[:start]
+			return s.catchFn(value, issues)
+		}
+	}
+	return out
+}
+
+// runEffects runs the refinements and transforms of a value that passed
+// its checks, then the pipe; it stops at the first effect reporting a
+// problem.
+func (v *validator) runEffects(s *Schema, out any, start int) any {
+	if v.effects {
+		for _, e := range s.effects {
+			out = e.fn(out, func(is Issue) {
+				is.Path = append(slices.Clone(v.path), is.Path...)
+				if is.Code == "" {
+					is.Code = CodeCustom
+				}
+				if is.Message == "" {
+					is.Message = "Invalid input"
+				}
+				v.issues = append(v.issues, is)
+			})
+			if len(v.issues) > start {
+				return out
+			}
+		}
+	}
+	if s.pipe != nil {
+		out = v.walk(s.pipe, out)
+	}
+	return out
+}
+
+// walkKind checks value against s's kind and checks; done means the value
+// was absent or null and accepted as such (no effects run on it).
+func (v *validator) walkKind(s *Schema, value any) (out any, done bool) {
+	if o, ok := value.(Opaque); ok && s.kind != KindAny {
+		value = o.Plain()
+	}
+	if s.coerce && value != Undefined {
+		value = coerceValue(s.kind, value)
+	}
 	if value == Undefined {
 		switch {
+		case s.nonoptional:
+			v.add(CodeInvalidType, "Required")
+			return Undefined, true
 		case s.hasDefault:
 			value = deepCopy(s.def)
 		case s.optional || s.kind == KindAny:
-			return Undefined
+			return Undefined, true
 		default:
 			v.add(CodeInvalidType, "Required")
-			return Undefined
+			return Undefined, true
 		}
 	}
-	if value == nil && (s.nullable || s.kind == KindAny) {
-		return nil
+	if value == nil && (s.nullable || s.kind == KindAny || s.kind == KindNull) {
+		return nil, s.kind != KindNull
 	}
 	switch s.kind {
 	case KindString:
 		str, ok := value.(string)
 		if !ok {
 			v.typeIssue(s, "string", value)
-			return value
+			return value, false
 		}
-		v.stringChecks(s, str)
-		return str
+		return v.stringChecks(s, str), false
 	case KindNumber:
 		f, ok := toFloat(value)
-		if !ok || math.IsNaN(f) {
+		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 			v.typeIssue(s, "number", value)
-			return value
+			return value, false
 		}
 		v.numberChecks(s, f)
-		return value
+		return value, false
 	case KindBoolean:
 		if _, ok := value.(bool); !ok {
 			v.typeIssue(s, "boolean", value)
 		}
-		return value
+		return value, false
+	case KindNull:
+		v.typeIssue(s, "null", value)
+		return value, false
 	case KindEnum:
 		str, ok := value.(string)
 		if !ok {
 			v.typeIssue(s, joinOptions(s.options), value)
-			return value
+			return value, false
 		}
-		for _, o := range s.options {
-			if o == str {
-				return str
-			}
+		if slices.Contains(s.options, str) {
+			return str, false
 		}
 		shown := "'" + str + "'"
 		if s.secret {
@@ -113,77 +196,255 @@ func (v *validator) walk(s *Schema, value any) any {
 		}
 		v.add(CodeInvalidEnum, msgOr(s.typeMessage,
 			"Invalid enum value. Expected "+joinOptions(s.options)+", received "+shown))
-		return value
+		return value, false
 	case KindLiteral:
-		if !literalEqual(s.literal, value) {
-			v.add(CodeInvalidLiteral, msgOr(s.typeMessage, "Invalid literal value, expected "+jsonText(s.literal)))
+		for _, lit := range s.literals {
+			if literalEqual(lit, value) {
+				return value, false
+			}
 		}
-		return value
+		v.add(CodeInvalidLiteral, msgOr(s.typeMessage, "Invalid literal value, expected "+literalList(s.literals)))
+		return value, false
 	case KindArray:
 		arr, ok := value.([]any)
 		if !ok {
 			v.typeIssue(s, "array", value)
-			return value
+			return value, false
 		}
 		v.lengthChecks(s, "Array", "element(s)", float64(len(arr)))
 		out := make([]any, len(arr))
 		for i, e := range arr {
-			v.path = append(v.path, i)
-			r := v.walk(s.elem, e)
-			v.path = v.path[:len(v.path)-1]
-			if r == Undefined {
-				r = nil // an array has no holes in JSON
+			out[i] = v.elem(s.elem, i, e)
+		}
+		return out, false
+	case KindTuple:
+		return v.tuple(s, value), false
+	case KindObject:
+		return v.object(s, value), false
+	case KindRecord:
+		return v.record(s, value), false
+	case KindUnion:
+		return v.union(s, value), false
+	}
+	return value, false // KindAny
+}
+
+// elem validates array element i.
+func (v *validator) elem(s *Schema, i int, e any) any {
+	v.path = append(v.path, i)
+	r := v.walk(s, e)
+	v.path = v.path[:len(v.path)-1]
+	if r == Undefined {
+		r = nil // an array has no holes in JSON
+	}
+	return r
+}
+
+// field validates the value under key and stores a present output in out.
+func (v *validator) field(s *Schema, key string, in any, out map[string]any) {
+	v.path = append(v.path, key)
+	r := v.walk(s, in)
+	v.path = v.path[:len(v.path)-1]
+	if r != Undefined {
+		out[key] = r
+	}
+}
+
+func (v *validator) object(s *Schema, value any) any {
+	m, ok := value.(map[string]any)
+	if !ok {
+		v.typeIssue(s, "object", value)
+		return value
+	}
+	out := make(map[string]any, len(s.fields))
+	for _, p := range s.fields {
+		in, present := m[p.Key]
+		if !present {
+			in = Undefined
+		}
+		v.field(p.Schema, p.Key, in, out)
+	}
+	if s.unknown != Strip {
+		var extra []string
+		for k, e := range m {
+			if s.fieldIndex(k) < 0 {
+				extra = append(extra, k)
+				if s.unknown == Passthrough && e != Undefined {
+					out[k] = deepCopy(e)
+				}
 			}
-			out[i] = r
+		}
+		if s.unknown == Strict && len(extra) > 0 {
+			v.unrecognized(extra)
+		}
+	}
+	return out
+}
+
+func (v *validator) unrecognized(keys []string) {
+	slices.Sort(keys)
+	v.add(CodeUnrecognizedKey, "Unrecognized key(s) in object: '"+strings.Join(keys, "', '")+"'")
+}
+
+func (v *validator) record(s *Schema, value any) any {
+	m, ok := value.(map[string]any)
+	if !ok {
+		v.typeIssue(s, "object", value)
+		return value
+	}
+	out := make(map[string]any, len(m))
+	if keys := s.key.discriminatorValues(); keys != nil {
+		// An enum or literal key: every key listed must be there.
+		listed := make(map[string]bool, len(keys))
+		for _, k := range keys {
+			ks := fmt.Sprint(k)
+			listed[ks] = true
+			in, present := m[ks]
+			if !present {
+				in = Undefined
+			}
+			v.field(s.elem, ks, in, out)
+		}
+		var extra []string
+		for k := range m {
+			if !listed[k] {
+				extra = append(extra, k)
+			}
+		}
+		if len(extra) > 0 {
+			v.unrecognized(extra)
 		}
 		return out
-	case KindObject:
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		kv := validator{path: append(slices.Clone(v.path), k)}
+		kout := kv.walk(s.key, k)
+		if len(kv.issues) > 0 {
+			v.path = append(v.path, k)
+			v.add(CodeInvalidKey, "Invalid key in record")
+			v.path = v.path[:len(v.path)-1]
+			continue
+		}
+		ks, _ := kout.(string)
+		if ks == "" {
+			ks = k
+		}
+		v.field(s.elem, ks, m[k], out)
+	}
+	return out
+}
+
+func (v *validator) tuple(s *Schema, value any) any {
+	arr, ok := value.([]any)
+	if !ok {
+		v.typeIssue(s, "array", value)
+		return value
+	}
+	need := len(s.items)
+	for need > 0 && (s.items[need-1].optional || s.items[need-1].hasDefault) {
+		need--
+	}
+	switch {
+	case len(arr) < need:
+		v.add(CodeTooSmall, msgOr(s.typeMessage, "Array must contain at least "+strconv.Itoa(need)+" element(s)"))
+		return value
+	case s.elem == nil && len(arr) > len(s.items):
+		v.add(CodeTooBig, msgOr(s.typeMessage, "Array must contain at most "+strconv.Itoa(len(s.items))+" element(s)"))
+		return value
+	}
+	v.lengthChecks(s, "Array", "element(s)", float64(len(arr)))
+	out := make([]any, 0, len(arr))
+	for i, it := range s.items {
+		var e any = Undefined
+		if i < len(arr) {
+			e = arr[i]
+		}
+		r := v.elem(it, i, e)
+		if i < len(arr) || r != nil {
+			out = append(out, r)
+		}
+	}
+	for i := len(s.items); i < len(arr); i++ {
+		out = append(out, v.elem(s.elem, i, arr[i]))
+	}
+	return out
+}
+
+func (v *validator) union(s *Schema, value any) any {
+	if s.discrim != "" {
 		m, ok := value.(map[string]any)
 		if !ok {
 			v.typeIssue(s, "object", value)
 			return value
 		}
-		out := make(map[string]any, len(s.fields))
-		for _, p := range s.fields {
-			in, present := m[p.Key]
-			if !present {
-				in = Undefined
-			}
-			v.path = append(v.path, p.Key)
-			r := v.walk(p.Schema, in)
-			v.path = v.path[:len(v.path)-1]
-			if r != Undefined {
-				out[p.Key] = r
-			}
+		d, present := m[s.discrim]
+		if !present {
+			d = Undefined
 		}
-		if s.unknown != Strip {
-			var extra []string
-			for k, e := range m {
-				if s.fieldIndex(k) < 0 {
-					extra = append(extra, k)
-					if s.unknown == Passthrough && e != Undefined {
-						out[k] = deepCopy(e)
-					}
+		var all []any
+		for _, variant := range s.variants {
+			f, _ := variant.Field(s.discrim)
+			for _, lit := range f.discriminatorValues() {
+				if literalEqual(lit, d) {
+					return v.walk(variant, value)
 				}
-			}
-			if s.unknown == Strict && len(extra) > 0 {
-				slices.Sort(extra)
-				v.add(CodeUnrecognizedKey, "Unrecognized key(s) in object: '"+strings.Join(extra, "', '")+"'")
+				all = append(all, lit)
 			}
 		}
-		return out
-	case KindAny:
+		v.path = append(v.path, s.discrim)
+		v.add(CodeInvalidDiscrim, msgOr(s.typeMessage, "Invalid discriminator value. Expected "+quotedList(all)))
+		v.path = v.path[:len(v.path)-1]
 		return value
+	}
+	var typed [][]Issue // the issues of variants that accepted the type
+	for _, variant := range s.variants {
+		sub := validator{path: slices.Clone(v.path), effects: v.effects}
+		out := sub.walk(variant, value)
+		if len(sub.issues) == 0 {
+			return out
+		}
+		if !typeMismatch(sub.issues, len(v.path)) {
+			typed = append(typed, sub.issues)
+		}
+	}
+	if len(typed) == 1 {
+		v.issues = append(v.issues, typed[0]...)
+	} else {
+		v.add(CodeInvalidUnion, msgOr(s.typeMessage, "Invalid input"))
 	}
 	return value
 }
 
+// typeMismatch reports whether issues say the value itself (at depth) has
+// the wrong type or literal value, rather than a problem inside it.
+func typeMismatch(issues []Issue, depth int) bool {
+	for _, is := range issues {
+		if len(is.Path) == depth {
+			switch is.Code {
+			case CodeInvalidType, CodeInvalidLiteral, CodeInvalidEnum, CodeInvalidUnion, CodeInvalidDiscrim:
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (v *validator) typeIssue(s *Schema, expected string, value any) {
 	got := ReceivedType(value)
+	if f, ok := value.(float64); ok && math.IsInf(f, 0) {
+		got = num(f) // zod 4 refuses non-finite numbers as their own type
+	}
 	v.add(CodeInvalidType, msgOr(s.typeMessage, "Expected "+expected+", received "+got))
 }
 
-func (v *validator) stringChecks(s *Schema, str string) {
+// stringChecks runs the string checks in order and returns the output:
+// trim and case changes apply to the checks after them.
+func (v *validator) stringChecks(s *Schema, str string) string {
 	var n float64 = -1 // computed lazily: most strings have no length check
 	length := func() float64 {
 		if n < 0 {
@@ -195,24 +456,52 @@ func (v *validator) stringChecks(s *Schema, str string) {
 		switch c.op {
 		case opMin, opMax, opLength:
 			v.lengthCheck(c, "String", "character(s)", length())
+		case opTrim:
+			str, n = trimJS(str), -1
+		case opLower:
+			str = strings.ToLower(str)
+		case opUpper:
+			str = strings.ToUpper(str)
 		case opURL:
-			if !isURL(str) {
+			valid := c.isURL
+			if valid == nil {
+				valid = isURL
+			}
+			if t := trimJS(str); valid(t) {
+				str, n = t, -1 // zod's output is the trimmed text
+			} else {
 				v.add(CodeInvalidString, msgOr(c.message, "Invalid url"))
 			}
-		case opEmail:
-			if !isEmail(str) {
-				v.add(CodeInvalidString, msgOr(c.message, "Invalid email"))
+		case opEmail, opFormat, opRegex:
+			re, name := c.re, c.str
+			if c.op == opEmail {
+				re, name = emailPattern(), "email"
 			}
-		case opRegex:
-			ok, err := c.re.match(str)
-			if err != nil {
-				v.add(CodeInvalidString, "The pattern "+c.re.String()+" took longer than "+MatchTimeout.String()+
+			ok, err := re.match(str)
+			switch {
+			case err != nil:
+				v.add(CodeInvalidString, "The pattern "+re.String()+" took longer than "+MatchTimeout.String()+
 					" on this value (catastrophic backtracking); simplify the pattern or check the value in code")
-			} else if !ok {
+			case !ok && c.op == opRegex:
 				v.add(CodeInvalidString, msgOr(c.message, "Invalid"))
+			case !ok:
+				v.add(CodeInvalidString, msgOr(c.message, formatMessage(name)))
+			}
+		case opStartsWith:
+			if !strings.HasPrefix(str, c.str) {
+				v.add(CodeInvalidString, msgOr(c.message, `Invalid input: must start with "`+c.str+`"`))
+			}
+		case opEndsWith:
+			if !strings.HasSuffix(str, c.str) {
+				v.add(CodeInvalidString, msgOr(c.message, `Invalid input: must end with "`+c.str+`"`))
+			}
+		case opIncludes:
+			if !strings.Contains(str, c.str) {
+				v.add(CodeInvalidString, msgOr(c.message, `Invalid input: must include "`+c.str+`"`))
 			}
 		}
 	}
+	return str
 }
 
 func (v *validator) lengthChecks(s *Schema, what, unit string, n float64) {
@@ -267,11 +556,46 @@ func (v *validator) numberChecks(s *Schema, f float64) {
 				v.add(CodeNotFinite, msgOr(c.message, "Number must be finite"))
 			}
 		case opInt:
-			if math.IsInf(f, 0) || f != math.Trunc(f) {
+			switch {
+			case f != math.Trunc(f):
 				v.add(CodeInvalidType, msgOr(c.message, "Expected integer, received float"))
+			case f > maxSafeInt:
+				v.add(CodeTooBig, msgOr(c.message, "Number must be less than or equal to "+num(maxSafeInt)))
+			case f < -maxSafeInt:
+				v.add(CodeTooSmall, msgOr(c.message, "Number must be greater than or equal to "+num(-maxSafeInt)))
+			}
+		case opMultipleOf:
+			if floatSafeRemainder(f, c.n) != 0 {
+				v.add(CodeNotMultipleOf, msgOr(c.message, "Number must be a multiple of "+num(c.n)))
 			}
 		}
 	}
+}
+
+// maxSafeInt is Number.MAX_SAFE_INTEGER: zod 4's .int() accepts only safe
+// integers.
+const maxSafeInt = 1<<53 - 1
+
+// floatSafeRemainder is val % step computed on decimal digits, as zod
+// does, so that 0.3 is a multiple of 0.1.
+func floatSafeRemainder(val, step float64) float64 {
+	if step == 0 {
+		return math.NaN()
+	}
+	decimals := func(f float64) int {
+		t := strconv.FormatFloat(f, 'f', -1, 64)
+		if i := strings.IndexByte(t, '.'); i >= 0 {
+			return len(t) - i - 1
+		}
+		return 0
+	}
+	d := max(decimals(val), decimals(step))
+	if d > 15 {
+		return math.Mod(val, step)
+	}
+	scale := math.Pow(10, float64(d))
+	vi, si := math.Round(val*scale), math.Round(step*scale)
+	return math.Mod(vi, si) / scale
 }
 
 // ReceivedType names the JavaScript-ish type of a JSON-like Go value as zod
@@ -366,15 +690,9 @@ func literalEqual(lit, v any) bool {
 	return false
 }
 
-// jsLength is a string's length in UTF-16 code units, as JavaScript's
-// String.prototype.length.
-func jsLength(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r) // range yields U+FFFD, one unit, for bad bytes
-	}
-	return n
-}
+// jsLength is a string's length as zod 4 counts it for min/max/length:
+// in code points (an emoji is one character), not UTF-16 units.
+func jsLength(s string) int { return utf8.RuneCountInString(s) }
 
 // num formats a number as JavaScript prints it for integers and ordinary
 // fractions.
@@ -424,32 +742,4 @@ func isURL(s string) bool {
 		return u.Host != ""
 	}
 	return u.Opaque != "" || u.Host != "" || u.Path != ""
-}
-
-var emailDomain = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^([a-z0-9][a-z0-9\-]*\.)+[a-z]{2,}$`) })
-
-// isEmail follows zod v3's e-mail rule: a local part of letters, digits and
-// _'+-. that neither starts with a dot nor holds "..", nor ends in ' or .,
-// then @ and a dotted domain with a top-level part of two letters or more.
-func isEmail(s string) bool {
-	at := strings.LastIndexByte(s, '@')
-	if at <= 0 {
-		return false
-	}
-	local, domain := s[:at], s[at+1:]
-	if local[0] == '.' || strings.Contains(s, "..") {
-		return false
-	}
-	for i := 0; i < len(local); i++ {
-		c := local[i]
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-			c == '_' || c == '+' || c == '-' || c == '.' || c == '\''
-		if !ok {
-			return false
-		}
-	}
-	if last := local[len(local)-1]; last == '.' || last == '\'' {
-		return false
-	}
-	return emailDomain().MatchString(domain)
 }

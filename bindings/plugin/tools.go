@@ -33,13 +33,14 @@ type Tool struct {
 	legacy bool // host's older form: `run` returns the content itself
 }
 
-// InputSchema is the tool's input as JSON Schema (an empty object schema
-// when the tool takes no input).
+// InputSchema is the tool's input as JSON Schema, the form describing what
+// a caller may send (zod's io: "input": defaulted parameters optional); an
+// empty object schema when the tool takes no input.
 func (t Tool) InputSchema() (json.RawMessage, error) {
 	if t.Input == nil {
 		return json.RawMessage(`{"type":"object","properties":{}}`), nil
 	}
-	return t.Input.JSONSchema()
+	return t.Input.InputJSONSchema()
 }
 
 // Tools lists the plugin's tools sorted by name. It is read at load, so it

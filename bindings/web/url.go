@@ -156,6 +156,13 @@ func parseURL(input string, base *urlRecord) (*urlRecord, error) {
 	return u, nil
 }
 
+// IsURL reports whether s parses as an absolute URL, as `new URL(s)`
+// succeeds. Safe for concurrent use.
+func IsURL(s string) bool {
+	_, err := parseURL(s, nil)
+	return err == nil
+}
+
 // basicParse is the standard's basic URL parser. With a state override it
 // modifies u in place, as the URL setters need; callers pass a clone and
 // keep it only on success.

@@ -1,7 +1,9 @@
-// Types for the host's global `z`: the part of zod (v3 API) the host
-// implements, plus the setup metadata methods .secret(), .label() and
-// .section(). A global script: `z` and `z.infer<typeof schema>` need no
-// import. Kept in step with bindings/zod/zod.go.
+// Types for the host's global `z`: the part of zod 4 the host implements
+// (issue codes and messages as zod 3 words them), plus the setup metadata
+// methods .secret(), .label(), .section(), .helpText(), .placeholder() and
+// .radio(). A method zod has and host lacks throws a TypeError naming it.
+// A global script: `z` and `z.infer<typeof schema>` need no import. Kept in
+// step with bindings/zod/zod.go.
 
 declare namespace z {
   type Primitive = string | number | boolean | null;
@@ -16,7 +18,12 @@ declare namespace z {
       | "too_small"
       | "too_big"
       | "unrecognized_keys"
-      | "not_finite";
+      | "not_finite"
+      | "not_multiple_of"
+      | "invalid_union"
+      | "invalid_union_discriminator"
+      | "invalid_key"
+      | "custom";
     /** Object keys and array indexes from the root, e.g. ["items", 2, "name"]. */
     path: (string | number)[];
     /** zod's message, e.g. "Required", "Expected string, received number". */
@@ -36,13 +43,37 @@ declare namespace z {
   type SafeParseError = { success: false; error: ZodError; data?: never };
   type SafeParseReturnType<Output> = SafeParseSuccess<Output> | SafeParseError;
 
-  /** A check's optional message: a string or { message }. */
-  type ErrorMessage = string | { message?: string };
-  /** Options every constructor takes. */
-  interface RawCreateParams {
-    description?: string;
+  /** A check's optional message: a string or { message } (zod 4: { error }). */
+  type ErrorMessage = string | { message?: string; error?: string };
+  /** Options every constructor takes (or a message string, as zod 4). */
+  type RawCreateParams =
+    | string
+    | {
+        description?: string;
+        message?: string;
+        error?: string;
+        invalid_type_error?: string;
+      };
+  /** .refine()'s options. */
+  type RefineParams = string | { message?: string; error?: string; path?: (string | number)[] };
+  /** An issue added in superRefine/transform. */
+  interface IssueData {
+    code?: string;
     message?: string;
-    invalid_type_error?: string;
+    path?: (string | number)[];
+    [k: string]: unknown;
+  }
+  interface RefinementCtx<T = unknown> {
+    readonly value: T;
+    addIssue(issue: IssueData | string): void;
+  }
+  /** Options of .datetime() / z.iso.datetime() and .time(). */
+  interface DatetimeOptions {
+    precision?: number | null;
+    offset?: boolean;
+    local?: boolean;
+    message?: string;
+    error?: string;
   }
 
   type noUndefined<T> = T extends undefined ? never : T;
@@ -82,11 +113,26 @@ declare namespace z {
     /** Host: show an enum's options as radio buttons rather than a list. */
     radio(): this;
 
+    /** Runs check on a value that passed every other check (synchronously; a Promise is refused). */
+    refine(check: (value: Output) => unknown, params?: RefineParams): this;
+    superRefine(check: (value: Output, ctx: RefinementCtx<Output>) => void): this;
+    transform<NewOut>(fn: (value: Output, ctx: RefinementCtx<Output>) => NewOut): ZodPipe<this, NewOut>;
+    /** The output when parsing fails (a function gets the input and the error). */
+    catch(value: Output | ((ctx: { input: unknown; error: ZodError }) => Output)): this;
+    pipe<T extends ZodTypeAny>(next: T): ZodPipe<this, T["_output"]>;
+    or<T extends ZodTypeAny>(other: T): ZodUnion<[this, T]>;
+    /** Type-level only. */
+    brand<B extends string | number | symbol = never>(brand?: B): this;
+    meta(data: { title?: string; description?: string }): this;
+    /** Drops .optional() and .nullable(). */
+    unwrap(): ZodType<noUndefined<Exclude<Output, null>>>;
     isOptional(): boolean;
     isNullable(): boolean;
-    /** Host: this schema as a JSON Schema (draft 2020-12) document. */
+    /** Host: this schema as a JSON Schema (draft 2020-12) document; z.toJSONSchema(schema) is the same. */
     jsonSchema(): { [key: string]: unknown };
   }
+  /** A schema whose output a transform changed (zod 4's ZodPipe). */
+  interface ZodPipe<In extends ZodTypeAny, Out> extends ZodType<Out, In["_input"]> {}
   type ZodTypeAny = ZodType<any, any>;
 
   interface ZodString extends ZodType<string> {
@@ -98,6 +144,31 @@ declare namespace z {
     email(message?: ErrorMessage): ZodString;
     /** JavaScript semantics (lookaround, backreferences); a match that runs past 100 ms fails the value with an issue. */
     regex(regex: RegExp, message?: ErrorMessage): ZodString;
+    uuid(message?: ErrorMessage): ZodString;
+    guid(message?: ErrorMessage): ZodString;
+    cuid(message?: ErrorMessage): ZodString;
+    cuid2(message?: ErrorMessage): ZodString;
+    ulid(message?: ErrorMessage): ZodString;
+    nanoid(message?: ErrorMessage): ZodString;
+    ipv4(message?: ErrorMessage): ZodString;
+    ipv6(message?: ErrorMessage): ZodString;
+    cidrv4(message?: ErrorMessage): ZodString;
+    cidrv6(message?: ErrorMessage): ZodString;
+    base64(message?: ErrorMessage): ZodString;
+    base64url(message?: ErrorMessage): ZodString;
+    e164(message?: ErrorMessage): ZodString;
+    datetime(options?: DatetimeOptions | string): ZodString;
+    date(message?: ErrorMessage): ZodString;
+    time(options?: DatetimeOptions | string): ZodString;
+    startsWith(prefix: string, message?: ErrorMessage): ZodString;
+    endsWith(suffix: string, message?: ErrorMessage): ZodString;
+    includes(text: string, message?: ErrorMessage): ZodString;
+    lowercase(message?: ErrorMessage): ZodString;
+    uppercase(message?: ErrorMessage): ZodString;
+    /** Changes the value for the checks after it and the output. */
+    trim(): ZodString;
+    toLowerCase(): ZodString;
+    toUpperCase(): ZodString;
   }
 
   interface ZodNumber extends ZodType<number> {
@@ -112,15 +183,22 @@ declare namespace z {
     nonnegative(message?: ErrorMessage): ZodNumber;
     negative(message?: ErrorMessage): ZodNumber;
     nonpositive(message?: ErrorMessage): ZodNumber;
+    /** zod 4: every number is finite; kept for zod 3 code. */
     finite(message?: ErrorMessage): ZodNumber;
+    /** zod 4: the same as .int(). */
+    safe(message?: ErrorMessage): ZodNumber;
+    multipleOf(value: number, message?: ErrorMessage): ZodNumber;
+    step(value: number, message?: ErrorMessage): ZodNumber;
   }
 
   interface ZodBoolean extends ZodType<boolean> {}
+  interface ZodNull extends ZodType<null> {}
   interface ZodAny extends ZodType<any> {}
   interface ZodUnknown extends ZodType<unknown> {}
 
   interface ZodLiteral<T extends Primitive> extends ZodType<T> {
     readonly value: T;
+    readonly values: T[];
   }
 
   type EnumValues = readonly [string, ...string[]];
@@ -129,6 +207,29 @@ declare namespace z {
   interface ZodEnum<T extends EnumValues> extends ZodType<T[number]> {
     readonly options: T;
     readonly enum: EnumLike<T>;
+    extract<const U extends readonly [T[number], ...T[number][]]>(values: U): ZodEnum<U>;
+    exclude<const U extends readonly [T[number], ...T[number][]]>(values: U): ZodEnum<[Exclude<T[number], U[number]>, ...Exclude<T[number], U[number]>[]]>;
+  }
+  /** z.nativeEnum(E): the values of a TypeScript enum or a constant object. */
+  interface ZodNativeEnum<E extends { [k: string]: string | number }> extends ZodType<E[keyof E]> {}
+
+  interface ZodUnion<T extends readonly ZodTypeAny[]> extends ZodType<T[number]["_output"], T[number]["_input"]> {
+    readonly options: T;
+  }
+  interface ZodRecord<K extends ZodType<string | number, any>, V extends ZodTypeAny> extends ZodType<
+    Record<K["_output"], V["_output"]>,
+    Record<K["_input"], V["_input"]>
+  > {
+    readonly keySchema: K;
+    readonly valueSchema: V;
+  }
+  type tupleOutput<T extends readonly ZodTypeAny[]> = { -readonly [K in keyof T]: T[K] extends ZodTypeAny ? T[K]["_output"] : never };
+  type tupleInput<T extends readonly ZodTypeAny[]> = { -readonly [K in keyof T]: T[K] extends ZodTypeAny ? T[K]["_input"] : never };
+  interface ZodTuple<T extends readonly ZodTypeAny[], R extends ZodTypeAny | null = null> extends ZodType<
+    R extends ZodTypeAny ? [...tupleOutput<T>, ...R["_output"][]] : tupleOutput<T>,
+    R extends ZodTypeAny ? [...tupleInput<T>, ...R["_input"][]] : tupleInput<T>
+  > {
+    readonly items: T;
   }
 
   type ArrayCardinality = "many" | "atleastone";
@@ -173,6 +274,7 @@ declare namespace z {
     readonly shape: Shape;
     strict(message?: ErrorMessage): ZodObject<Shape, "strict">;
     passthrough(): ZodObject<Shape, "passthrough">;
+    loose(): ZodObject<Shape, "passthrough">;
     strip(): ZodObject<Shape, "strip">;
     extend<Augmentation extends ZodRawShape>(
       augmentation: Augmentation,
@@ -182,13 +284,24 @@ declare namespace z {
     ): ZodObject<extendShape<Shape, Incoming["shape"]>, UnknownKeys>;
     pick<M extends Mask<Shape>>(mask: M): ZodObject<Pick<Shape, Extract<keyof Shape, keyof M>>, UnknownKeys>;
     omit<M extends Mask<Shape>>(mask: M): ZodObject<Omit<Shape, keyof M>, UnknownKeys>;
+    safeExtend<Augmentation extends ZodRawShape>(
+      augmentation: Augmentation,
+    ): ZodObject<extendShape<Shape, Augmentation>, UnknownKeys>;
     partial(): ZodObject<{ [K in keyof Shape]: ZodOptional<Shape[K]> }, UnknownKeys>;
+    partial<M extends Mask<Shape>>(
+      mask: M,
+    ): ZodObject<{ [K in keyof Shape]: K extends keyof M ? ZodOptional<Shape[K]> : Shape[K] }, UnknownKeys>;
+    required(): ZodObject<{ [K in keyof Shape]: ZodNonOptional<Shape[K]> }, UnknownKeys>;
+    required<M extends Mask<Shape>>(
+      mask: M,
+    ): ZodObject<{ [K in keyof Shape]: K extends keyof M ? ZodNonOptional<Shape[K]> : Shape[K] }, UnknownKeys>;
     keyof(): ZodEnum<[Extract<keyof Shape, string>, ...Extract<keyof Shape, string>[]]>;
   }
 
   interface ZodOptional<T extends ZodTypeAny> extends ZodType<T["_output"] | undefined, T["_input"] | undefined> {}
   interface ZodNullable<T extends ZodTypeAny> extends ZodType<T["_output"] | null, T["_input"] | null> {}
   interface ZodDefault<T extends ZodTypeAny> extends ZodType<noUndefined<T["_output"]>, T["_input"] | undefined> {}
+  interface ZodNonOptional<T extends ZodTypeAny> extends ZodType<noUndefined<T["_output"]>, noUndefined<T["_input"]>> {}
 
   /** The parsed type of a schema: `type Config = z.infer<typeof configSchema>`. */
   type infer<T extends ZodType<any, any>> = T["_output"];
@@ -203,11 +316,59 @@ declare namespace z {
     any(params?: RawCreateParams): ZodAny;
     unknown(params?: RawCreateParams): ZodUnknown;
     literal<const T extends Primitive>(value: T, params?: RawCreateParams): ZodLiteral<T>;
+    literal<const T extends readonly [Primitive, ...Primitive[]]>(values: T, params?: RawCreateParams): ZodLiteral<T[number]>;
     enum<const T extends EnumValues>(values: T, params?: RawCreateParams): ZodEnum<T>;
     array<T extends ZodTypeAny>(schema: T, params?: RawCreateParams): ZodArray<T>;
     object<Shape extends ZodRawShape>(shape: Shape, params?: RawCreateParams): ZodObject<Shape>;
+    strictObject<Shape extends ZodRawShape>(shape: Shape, params?: RawCreateParams): ZodObject<Shape, "strict">;
+    looseObject<Shape extends ZodRawShape>(shape: Shape, params?: RawCreateParams): ZodObject<Shape, "passthrough">;
+    null(params?: RawCreateParams): ZodNull;
+    int(params?: RawCreateParams): ZodNumber;
+    nativeEnum<E extends { [k: string]: string | number }>(values: E, params?: RawCreateParams): ZodNativeEnum<E>;
+    union<const T extends readonly [ZodTypeAny, ...ZodTypeAny[]]>(options: T, params?: RawCreateParams): ZodUnion<T>;
+    discriminatedUnion<const T extends readonly [ZodObject<any, any>, ...ZodObject<any, any>[]]>(
+      discriminator: string,
+      options: T,
+      params?: RawCreateParams,
+    ): ZodUnion<T>;
+    /** z.record(key, value); zod 3's z.record(value) means string keys. */
+    record<V extends ZodTypeAny>(value: V, params?: RawCreateParams): ZodRecord<ZodString, V>;
+    record<K extends ZodType<string | number, any>, V extends ZodTypeAny>(key: K, value: V, params?: RawCreateParams): ZodRecord<K, V>;
+    tuple<const T extends readonly ZodTypeAny[]>(items: T, params?: RawCreateParams): ZodTuple<T>;
+    tuple<const T extends readonly ZodTypeAny[], R extends ZodTypeAny>(items: T, rest: R, params?: RawCreateParams): ZodTuple<T, R>;
     optional<T extends ZodTypeAny>(schema: T): ZodOptional<T>;
     nullable<T extends ZodTypeAny>(schema: T): ZodNullable<T>;
+    nullish<T extends ZodTypeAny>(schema: T): ZodOptional<ZodNullable<T>>;
+    email(params?: ErrorMessage): ZodString;
+    url(params?: ErrorMessage): ZodString;
+    uuid(params?: ErrorMessage): ZodString;
+    guid(params?: ErrorMessage): ZodString;
+    cuid(params?: ErrorMessage): ZodString;
+    cuid2(params?: ErrorMessage): ZodString;
+    ulid(params?: ErrorMessage): ZodString;
+    nanoid(params?: ErrorMessage): ZodString;
+    ipv4(params?: ErrorMessage): ZodString;
+    ipv6(params?: ErrorMessage): ZodString;
+    cidrv4(params?: ErrorMessage): ZodString;
+    cidrv6(params?: ErrorMessage): ZodString;
+    base64(params?: ErrorMessage): ZodString;
+    base64url(params?: ErrorMessage): ZodString;
+    e164(params?: ErrorMessage): ZodString;
+    iso: {
+      datetime(options?: DatetimeOptions | string): ZodString;
+      date(params?: ErrorMessage): ZodString;
+      time(options?: DatetimeOptions | string): ZodString;
+    };
+    /** Converts the input first, as String(v), Number(v), Boolean(v). */
+    coerce: {
+      string(params?: RawCreateParams): ZodString;
+      number(params?: RawCreateParams): ZodNumber;
+      boolean(params?: RawCreateParams): ZodBoolean;
+    };
+    /** zod 4's z.toJSONSchema: draft 2020-12; io "input" describes what may be given (defaults optional). */
+    toJSONSchema(schema: ZodTypeAny, options?: { io?: "input" | "output" }): { [key: string]: unknown };
+    /** Returned from a transform after ctx.addIssue(), as zod's z.NEVER. */
+    readonly NEVER: never;
     ZodError: {
       new (issues: ZodIssue[], message?: string): ZodError;
       readonly prototype: ZodError;

@@ -16,6 +16,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/web"
 	"host/jsrt"
 	"host/schema"
 )
@@ -65,20 +66,34 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 	}
 	b := &binding{vm: vm, protos: map[schema.Kind]*goja.Object{}, zodError: zodError,
 		zodErrorProto: zodError.ToObject(vm).Get("prototype").ToObject(vm)}
-	b.base = b.proto(nil, b.baseMethods(), map[string]func(*handle) goja.Value{
+	base := b.baseMethods()
+	for name, fn := range b.effectMethods() {
+		base[name] = fn
+	}
+	b.stubs("", base)
+	b.base = b.proto(nil, base, map[string]func(*handle) goja.Value{
 		"description": func(h *handle) goja.Value { return b.optString(h.s.Description()) },
 	})
-	b.protos[schema.KindString] = b.proto(b.base, b.stringMethods(), nil)
-	b.protos[schema.KindNumber] = b.proto(b.base, b.numberMethods(), nil)
-	b.protos[schema.KindBoolean] = b.proto(b.base, nil, nil)
-	b.protos[schema.KindAny] = b.proto(b.base, nil, nil)
-	b.protos[schema.KindArray] = b.proto(b.base, b.arrayMethods(), map[string]func(*handle) goja.Value{
+	kind := func(k schema.Kind, methods map[string]func(goja.FunctionCall) goja.Value, getters map[string]func(*handle) goja.Value) {
+		if methods == nil {
+			methods = map[string]func(goja.FunctionCall) goja.Value{}
+		}
+		b.stubs(k, methods)
+		b.protos[k] = b.proto(b.base, methods, getters)
+	}
+	kind(schema.KindString, b.stringMethods(), nil)
+	kind(schema.KindNumber, b.numberMethods(), nil)
+	kind(schema.KindBoolean, nil, nil)
+	kind(schema.KindAny, nil, nil)
+	kind(schema.KindNull, nil, nil)
+	kind(kindPipe, nil, nil)
+	kind(schema.KindArray, b.arrayMethods(), map[string]func(*handle) goja.Value{
 		"element": func(h *handle) goja.Value { return b.wrap(h.s.Elem()) },
 	})
-	b.protos[schema.KindObject] = b.proto(b.base, b.objectMethods(), map[string]func(*handle) goja.Value{
+	kind(schema.KindObject, b.objectMethods(), map[string]func(*handle) goja.Value{
 		"shape": func(h *handle) goja.Value { return b.shapeOf(h) },
 	})
-	b.protos[schema.KindEnum] = b.proto(b.base, nil, map[string]func(*handle) goja.Value{
+	kind(schema.KindEnum, b.enumMethods(), map[string]func(*handle) goja.Value{
 		"options": func(h *handle) goja.Value { return b.strings(h.s.Options()) },
 		"enum": func(h *handle) goja.Value {
 			o := vm.NewObject()
@@ -88,15 +103,44 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 			return o
 		},
 	})
-	b.protos[schema.KindLiteral] = b.proto(b.base, nil, map[string]func(*handle) goja.Value{
-		"value": func(h *handle) goja.Value { return vm.ToValue(h.s.LiteralValue()) },
+	kind(schema.KindLiteral, nil, map[string]func(*handle) goja.Value{
+		"value":  func(h *handle) goja.Value { return vm.ToValue(h.s.LiteralValue()) },
+		"values": func(h *handle) goja.Value { return b.schemaValues(h.s.LiteralValues()) },
+	})
+	kind(schema.KindUnion, nil, map[string]func(*handle) goja.Value{
+		"options": func(h *handle) goja.Value { return b.wrapAll(h.s.Variants()) },
+	})
+	kind(schema.KindRecord, nil, map[string]func(*handle) goja.Value{
+		"keySchema":   func(h *handle) goja.Value { return b.wrap(h.s.KeySchema()) },
+		"keyType":     func(h *handle) goja.Value { return b.wrap(h.s.KeySchema()) },
+		"valueSchema": func(h *handle) goja.Value { return b.wrap(h.s.Elem()) },
+		"valueType":   func(h *handle) goja.Value { return b.wrap(h.s.Elem()) },
+	})
+	kind(schema.KindTuple, nil, map[string]func(*handle) goja.Value{
+		"items": func(h *handle) goja.Value { return b.wrapAll(h.s.Items()) },
 	})
 
 	z := vm.NewObject()
-	for name, fn := range b.namespace() {
-		_ = z.Set(name, fn)
+	ns := b.namespace()
+	for name, hint := range unsupportedNamespace {
+		if _, ok := ns[name]; !ok {
+			ns[name] = b.unsupported("z."+name+"()", hint)
+		}
 	}
+	for name, fn := range ns {
+		_ = z.Set(name, jsrt.Safe(vm, "z."+name, fn))
+	}
+	sub := func(name string, fns map[string]func(goja.FunctionCall) goja.Value) {
+		o := vm.NewObject()
+		for k, fn := range fns {
+			_ = o.Set(k, jsrt.Safe(vm, "z."+name+"."+k, fn))
+		}
+		_ = z.Set(name, o)
+	}
+	sub("coerce", b.coerceNamespace())
+	sub("iso", b.isoNamespace())
 	_ = z.Set("ZodError", zodError)
+	_ = z.Set("NEVER", vm.NewObject())
 	return z, nil
 }
 
@@ -124,23 +168,106 @@ func handleOf(v goja.Value) *handle {
 
 // namespace is the export table of `z`.
 func (b *binding) namespace() map[string]func(goja.FunctionCall) goja.Value {
-	return map[string]func(goja.FunctionCall) goja.Value{
-		"string":  b.leaf(schema.String),
-		"number":  b.leaf(schema.Number),
-		"boolean": b.leaf(schema.Boolean),
-		"any":     b.leaf(schema.Any),
-		"unknown": b.leaf(schema.Any),
-		"object":  b.zObject,
-		"array":   b.zArray,
-		"enum":    b.zEnum,
-		"literal": b.zLiteral,
+	obj := func(k schema.UnknownKeys) func(goja.FunctionCall) goja.Value {
+		return func(c goja.FunctionCall) goja.Value {
+			o := b.zObject(c)
+			h := handleOf(o)
+			switch k {
+			case schema.Strict:
+				h.s = h.s.Strict()
+			case schema.Passthrough:
+				h.s = h.s.Passthrough()
+			}
+			return o
+		}
+	}
+	ns := map[string]func(goja.FunctionCall) goja.Value{
+		"string":             b.leaf(schema.String),
+		"number":             b.leaf(schema.Number),
+		"int":                b.leaf(func() *schema.Schema { return schema.Number().Int() }),
+		"boolean":            b.leaf(schema.Boolean),
+		"any":                b.leaf(schema.Any),
+		"unknown":            b.leaf(schema.Any),
+		"null":               b.leaf(schema.Null),
+		"object":             b.zObject,
+		"strictObject":       obj(schema.Strict),
+		"looseObject":        obj(schema.Passthrough),
+		"array":              b.zArray,
+		"enum":               b.zEnum,
+		"nativeEnum":         func(c goja.FunctionCall) goja.Value { return b.zNativeEnum(c, "z.nativeEnum") },
+		"literal":            b.zLiteral,
+		"union":              b.zUnion,
+		"discriminatedUnion": b.zDiscriminatedUnion,
+		"record":             b.zRecord,
+		"tuple":              b.zTuple,
+		"email":              b.topFormat((*schema.Schema).Email),
+		"url":                b.topFormat(b.urlCheck),
+		"iso":                nil, // z.iso, set in New
+		"toJSONSchema": func(c goja.FunctionCall) goja.Value {
+			input := false
+			if o, ok := c.Argument(1).(*goja.Object); ok {
+				if io := o.Get("io"); io != nil && io.String() == "input" {
+					input = true
+				}
+			}
+			return b.jsonSchema(b.arg(c, 0, "z.toJSONSchema"), input)
+		},
 		"optional": func(c goja.FunctionCall) goja.Value {
 			return b.rewrap(b.arg(c, 0, "z.optional").Optional(), b.argHandle(c, 0))
 		},
 		"nullable": func(c goja.FunctionCall) goja.Value {
 			return b.rewrap(b.arg(c, 0, "z.nullable").Nullable(), b.argHandle(c, 0))
 		},
+		"nullish": func(c goja.FunctionCall) goja.Value {
+			return b.rewrap(b.arg(c, 0, "z.nullish").Optional().Nullable(), b.argHandle(c, 0))
+		},
 	}
+	delete(ns, "iso")
+	for _, f := range stringFormats {
+		ns[f] = b.topFormat(b.format(f))
+	}
+	return ns
+}
+
+// stringFormats are the formats of schema.Format that z has both as
+// z.string().<name>() and z.<name>().
+var stringFormats = []string{"uuid", "guid", "cuid", "cuid2", "ulid", "nanoid", "ipv4", "ipv6",
+	"cidrv4", "cidrv6", "base64", "base64url", "e164"}
+
+// urlCheck is .url() with the WHATWG URL parser web uses, so z agrees
+// with new URL().
+func (b *binding) urlCheck(s *schema.Schema) *schema.Schema { return s.URLWith(web.IsURL) }
+
+// jsonSchema returns s's JSON Schema as a JS object.
+func (b *binding) jsonSchema(s *schema.Schema, input bool) goja.Value {
+	export := s.JSONSchema
+	if input {
+		export = s.InputJSONSchema
+	}
+	raw, err := export()
+	if err != nil {
+		jsrt.Throw(b.vm, err)
+	}
+	parse, _ := goja.AssertFunction(b.vm.Get("JSON").ToObject(b.vm).Get("parse"))
+	v, err := parse(goja.Undefined(), b.vm.ToValue(string(raw)))
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func (b *binding) wrapAll(ss []*schema.Schema) goja.Value {
+	items := make([]any, len(ss))
+	for i, s := range ss {
+		items[i] = b.wrap(s)
+	}
+	return b.vm.NewArray(items...)
+}
+
+func (b *binding) schemaValues(vs []any) goja.Value {
+	items := make([]any, len(vs))
+	copy(items, vs)
+	return b.vm.NewArray(items...)
 }
 
 // baseMethods are the methods every z value has.
@@ -206,30 +333,46 @@ func (b *binding) baseMethods() map[string]func(goja.FunctionCall) goja.Value {
 			return b.vm.ToValue(p)
 		},
 		"jsonSchema": func(c goja.FunctionCall) goja.Value {
-			raw, err := b.this(c, "jsonSchema").s.JSONSchema()
-			if err != nil {
-				jsrt.Throw(b.vm, err)
-			}
-			parse, _ := goja.AssertFunction(b.vm.Get("JSON").ToObject(b.vm).Get("parse"))
-			v, err := parse(goja.Undefined(), b.vm.ToValue(string(raw)))
-			if err != nil {
-				panic(err)
-			}
-			return v
+			return b.jsonSchema(b.this(c, "jsonSchema").s, false)
+		},
+		"unwrap": func(c goja.FunctionCall) goja.Value {
+			h := b.this(c, "unwrap")
+			return b.rewrap(h.s.Unwrap(), h)
 		},
 	}
 }
 
 func (b *binding) stringMethods() map[string]func(goja.FunctionCall) goja.Value {
-	return map[string]func(goja.FunctionCall) goja.Value{
-		"min":      b.numCheck("min", (*schema.Schema).Min),
-		"max":      b.numCheck("max", (*schema.Schema).Max),
-		"length":   b.numCheck("length", (*schema.Schema).Length),
-		"nonempty": b.check("nonempty", func(s *schema.Schema) *schema.Schema { return s.Min(1) }),
-		"url":      b.check("url", (*schema.Schema).URL),
-		"email":    b.check("email", (*schema.Schema).Email),
-		"regex":    b.regex,
+	m := map[string]func(goja.FunctionCall) goja.Value{
+		"min":         b.numCheck("min", (*schema.Schema).Min),
+		"max":         b.numCheck("max", (*schema.Schema).Max),
+		"length":      b.numCheck("length", (*schema.Schema).Length),
+		"nonempty":    b.check("nonempty", func(s *schema.Schema) *schema.Schema { return s.Min(1) }),
+		"url":         b.check("url", b.urlCheck),
+		"email":       b.check("email", (*schema.Schema).Email),
+		"regex":       b.regex,
+		"startsWith":  b.textCheck("startsWith", (*schema.Schema).StartsWith),
+		"endsWith":    b.textCheck("endsWith", (*schema.Schema).EndsWith),
+		"includes":    b.textCheck("includes", (*schema.Schema).Includes),
+		"trim":        b.modifier("trim", (*schema.Schema).Trim),
+		"toLowerCase": b.modifier("toLowerCase", (*schema.Schema).ToLowerCase),
+		"toUpperCase": b.modifier("toUpperCase", (*schema.Schema).ToUpperCase),
+		"lowercase":   b.check("lowercase", b.format("lowercase")),
+		"uppercase":   b.check("uppercase", b.format("uppercase")),
+		"date":        b.check("date", b.format("date")),
+		"datetime": func(c goja.FunctionCall) goja.Value {
+			h := b.this(c, "datetime")
+			return b.rewrap(withMessage(h.s.Datetime(b.timeOptions(c.Argument(0))), c.Argument(0)), h)
+		},
+		"time": func(c goja.FunctionCall) goja.Value {
+			h := b.this(c, "time")
+			return b.rewrap(withMessage(h.s.Time(b.timeOptions(c.Argument(0))), c.Argument(0)), h)
+		},
 	}
+	for _, f := range stringFormats {
+		m[f] = b.check(f, b.format(f))
+	}
+	return m
 }
 
 func (b *binding) numberMethods() map[string]func(goja.FunctionCall) goja.Value {
@@ -249,6 +392,9 @@ func (b *binding) numberMethods() map[string]func(goja.FunctionCall) goja.Value 
 		"negative":    fixed("negative", (*schema.Schema).Lt, 0),
 		"nonpositive": fixed("nonpositive", (*schema.Schema).Max, 0),
 		"finite":      b.check("finite", (*schema.Schema).Finite),
+		"safe":        b.check("safe", (*schema.Schema).Int),
+		"multipleOf":  b.numCheck("multipleOf", (*schema.Schema).MultipleOf),
+		"step":        b.numCheck("step", (*schema.Schema).MultipleOf),
 	}
 }
 
@@ -287,9 +433,25 @@ func (b *binding) objectMethods() map[string]func(goja.FunctionCall) goja.Value 
 			keys := b.maskKeys(c.Argument(0), "omit")
 			return b.objectFrom(h, h.s.Omit(keys...))
 		},
+		"loose": b.modifier("loose", (*schema.Schema).Passthrough),
+		"safeExtend": func(c goja.FunctionCall) goja.Value {
+			return b.extend(b.this(c, "safeExtend"), c.Argument(0), "safeExtend")
+		},
 		"partial": func(c goja.FunctionCall) goja.Value {
 			h := b.this(c, "partial")
-			return b.wrap(h.s.Partial()) // fields change: shape is rebuilt on demand
+			var keys []string
+			if !goja.IsUndefined(c.Argument(0)) {
+				keys = b.maskKeys(c.Argument(0), "partial")
+			}
+			return b.wrap(h.s.Partial(keys...)) // fields change: shape is rebuilt on demand
+		},
+		"required": func(c goja.FunctionCall) goja.Value {
+			h := b.this(c, "required")
+			var keys []string
+			if !goja.IsUndefined(c.Argument(0)) {
+				keys = b.maskKeys(c.Argument(0), "required")
+			}
+			return b.wrap(h.s.Required(keys...))
 		},
 		"keyof": func(c goja.FunctionCall) goja.Value {
 			h := b.this(c, "keyof")
@@ -302,6 +464,32 @@ func (b *binding) objectMethods() map[string]func(goja.FunctionCall) goja.Value 
 			}
 			return b.wrap(schema.Enum(keys...))
 		},
+	}
+}
+
+func (b *binding) enumMethods() map[string]func(goja.FunctionCall) goja.Value {
+	pick := func(name string, f func(*schema.Schema, ...string) (*schema.Schema, error)) func(goja.FunctionCall) goja.Value {
+		return func(c goja.FunctionCall) goja.Value {
+			h := b.this(c, name)
+			var keys []string
+			if arr, ok := c.Argument(0).(*goja.Object); ok && arr.ClassName() == "Array" {
+				for _, v := range arr.Export().([]any) {
+					s, _ := v.(string)
+					keys = append(keys, s)
+				}
+			} else {
+				jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(values): values must be an array of options", name))
+			}
+			s, err := f(h.s, keys...)
+			if err != nil {
+				jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(): %v", name, err))
+			}
+			return b.wrap(s)
+		}
+	}
+	return map[string]func(goja.FunctionCall) goja.Value{
+		"extract": pick("extract", (*schema.Schema).ExtractOptions),
+		"exclude": pick("exclude", (*schema.Schema).ExcludeOptions),
 	}
 }
 
@@ -324,7 +512,11 @@ func (b *binding) proto(parent *goja.Object, methods map[string]func(goja.Functi
 // wrap makes a new z value for s.
 func (b *binding) wrap(s *schema.Schema) *goja.Object {
 	o := b.vm.NewObject()
-	_ = o.SetPrototype(b.protos[s.Kind()])
+	k := s.Kind()
+	if s.Transforms() || s.Piped() {
+		k = kindPipe
+	}
+	_ = o.SetPrototype(b.protos[k])
 	_ = o.DefineDataPropertySymbol(schemaSym, b.vm.ToValue(&handle{s: s}), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	return o
 }
@@ -377,6 +569,19 @@ func (b *binding) textModifier(name string, f func(*schema.Schema, string) *sche
 	}
 }
 
+// textCheck adds a check taking a string; argument 1 may be a message.
+func (b *binding) textCheck(name string, f func(*schema.Schema, string) *schema.Schema) func(goja.FunctionCall) goja.Value {
+	return func(c goja.FunctionCall) goja.Value {
+		h := b.this(c, name)
+		v := c.Argument(0)
+		str, ok := v.Export().(string)
+		if !ok {
+			jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(text): text must be a string, got %s", name, jsrt.TypeName(v)))
+		}
+		return b.rewrap(withMessage(f(h.s, str), c.Argument(1)), h)
+	}
+}
+
 // check adds a check without a number; argument 0 may be a message.
 func (b *binding) check(name string, f func(*schema.Schema) *schema.Schema) func(goja.FunctionCall) goja.Value {
 	return func(c goja.FunctionCall) goja.Value {
@@ -418,8 +623,12 @@ func messageOf(v goja.Value) (string, bool) {
 		return s, true
 	}
 	if o, ok := v.(*goja.Object); ok {
-		if m := o.Get("message"); m != nil && !goja.IsUndefined(m) {
-			return m.String(), true
+		for _, k := range []string{"message", "error"} {
+			if m := o.Get(k); m != nil && !goja.IsUndefined(m) {
+				if _, isFn := goja.AssertFunction(m); !isFn {
+					return m.String(), true
+				}
+			}
 		}
 	}
 	return "", false
@@ -434,6 +643,9 @@ func (b *binding) leaf(newSchema func() *schema.Schema) func(goja.FunctionCall) 
 }
 
 func (b *binding) params(s *schema.Schema, v goja.Value) *schema.Schema {
+	if str, ok := v.Export().(string); ok {
+		return s.Message(str) // zod 4: z.string("message")
+	}
 	o, ok := v.(*goja.Object)
 	if !ok {
 		return s
@@ -441,7 +653,7 @@ func (b *binding) params(s *schema.Schema, v goja.Value) *schema.Schema {
 	if d := o.Get("description"); d != nil && !goja.IsUndefined(d) {
 		s = s.Describe(d.String())
 	}
-	for _, k := range []string{"invalid_type_error", "message"} {
+	for _, k := range []string{"invalid_type_error", "message", "error"} {
 		if m := o.Get(k); m != nil && !goja.IsUndefined(m) {
 			s = s.Message(m.String())
 			break
@@ -562,20 +774,33 @@ func (b *binding) zEnum(c goja.FunctionCall) goja.Value {
 	return b.wrap(b.params(schema.Enum(opts...), c.Argument(1)))
 }
 
+// zLiteral implements z.literal(value) and zod 4's z.literal([a, b]).
 func (b *binding) zLiteral(c goja.FunctionCall) goja.Value {
 	v := c.Argument(0)
-	var lit any
-	switch x := v.Export().(type) {
-	case string, bool, float64, int64:
-		lit = x
-	case nil:
-		if !goja.IsNull(v) {
-			jsrt.Throw(b.vm, jsrt.TypeErrorf("z.literal(value): value is undefined; use z.undefined() semantics via .optional()"))
+	vals := []goja.Value{v}
+	if arr, ok := v.(*goja.Object); ok && arr.ClassName() == "Array" {
+		vals = nil
+		for i := range int(arr.Get("length").ToInteger()) {
+			vals = append(vals, arr.Get(fmt.Sprint(i)))
 		}
-	default:
-		jsrt.Throw(b.vm, jsrt.TypeErrorf("z.literal(value): value must be a string, number, boolean or null, got %s", jsrt.TypeName(v)))
+		if len(vals) == 0 {
+			jsrt.Throw(b.vm, jsrt.TypeErrorf("z.literal(values): values must not be empty"))
+		}
 	}
-	return b.wrap(b.params(schema.Literal(lit), c.Argument(1)))
+	lits := make([]any, len(vals))
+	for i, v := range vals {
+		switch x := v.Export().(type) {
+		case string, bool, float64, int64:
+			lits[i] = x
+		case nil:
+			if !goja.IsNull(v) {
+				jsrt.Throw(b.vm, jsrt.TypeErrorf("z.literal(value): value is undefined; use .optional() for a field that may be absent"))
+			}
+		default:
+			jsrt.Throw(b.vm, jsrt.TypeErrorf("z.literal(value): value must be a string, number, boolean or null, got %s", jsrt.TypeName(v)))
+		}
+	}
+	return b.wrap(b.params(schema.Literal(lits[0], lits[1:]...), c.Argument(1)))
 }
 
 func (b *binding) optString(s string) goja.Value {
@@ -595,11 +820,11 @@ func (b *binding) strings(ss []string) goja.Value {
 
 // parse validates v; a failure is returned as a ZodError value to throw.
 func (b *binding) parse(h *handle, v goja.Value) (goja.Value, goja.Value) {
-	out, issues := h.s.Validate(toGo(h.s, v))
+	out, issues := Validate(b.vm, h.s, v)
 	if len(issues) > 0 {
 		return nil, b.zodErrorOf(issues)
 	}
-	return toJS(b.vm, h.s, out, v), nil
+	return out, nil
 }
 
 func (b *binding) safeParse(h *handle, v goja.Value) goja.Value {

@@ -3,6 +3,7 @@ package zod_test
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -81,7 +82,7 @@ func TestZod(t *testing.T) {
 				msgs(z.number().int(), 2), msgs(z.number(), NaN), msgs(z.number(), '1'), msgs(z.number().gte(2).lte(3), 2.5),
 				msgs(z.number().finite(), -Infinity),
 			];`,
-			`["Number must be greater than or equal to 1","Number must be less than or equal to 10","Number must be greater than 0","Number must be less than 5","Number must be greater than 0","Number must be greater than or equal to 0","Number must be less than 0","ok","Expected number, received nan","Expected number, received string","ok","Number must be finite"]`},
+			`["Number must be greater than or equal to 1","Number must be less than or equal to 10","Number must be greater than 0","Number must be less than 5","Number must be greater than 0","Number must be greater than or equal to 0","Number must be less than 0","ok","Expected number, received nan","Expected number, received string","ok","Expected number, received -Infinity"]`},
 		{"custom messages", `
 			return [z.string().min(3, 'too short').safeParse('a').error.issues[0].message,
 				z.string().email({ message: 'bad mail' }).safeParse('a').error.issues[0].message,
@@ -132,6 +133,32 @@ func TestZod(t *testing.T) {
 		{"metadata getters", `
 			return [z.string().describe('d').description, z.string({ description: 'p' }).description, z.string().description === undefined];`,
 			`["d","p",true]`},
+		{"zod 4 composites: issues a plugin sees", `
+			const iss = (s, v) => s.safeParse(v).error.issues.map(i => [i.code, i.path.join('.'), i.message]);
+			const du = z.discriminatedUnion('type', [z.object({ type: z.literal('a'), a: z.string() }), z.object({ type: z.literal('b') })]);
+			return [
+				iss(z.union([z.string(), z.number()]), true),
+				iss(z.union([z.string().min(3), z.number()]), 'ab'),
+				iss(du, { type: 'c' }), iss(du, { type: 'a', a: 1 }),
+				iss(z.record(z.string().min(2), z.number()), { a: 1, bb: 'x' }),
+				iss(z.record(z.enum(['x', 'y']), z.number()), { x: 1, q: 2 }),
+				iss(z.tuple([z.string(), z.number()]), ['a']),
+				iss(z.string().refine(s => s.length > 2, 'too short'), 'a'),
+				iss(z.object({ p: z.string(), c: z.string() }).refine(o => o.p === o.c, { message: 'mismatch', path: ['c'] }), { p: 'x', c: 'y' }),
+				iss(z.array(z.number()).superRefine((a, ctx) => ctx.addIssue({ code: 'custom', message: 'order', path: [1] })), [2, 1]),
+				iss(z.number().multipleOf(5), 7), iss(z.number(), Infinity), iss(z.number().int(), 2 ** 53),
+				iss(z.string().uuid(), 'x'), iss(z.string().startsWith('ab'), 'x'), iss(z.null(), 0),
+			];`,
+			`[[["invalid_union","","Invalid input"]],[["too_small","","String must contain at least 3 character(s)"]],[["invalid_union_discriminator","type","Invalid discriminator value. Expected 'a' | 'b'"]],[["invalid_type","a","Expected string, received number"]],[["invalid_key","a","Invalid key in record"],["invalid_type","bb","Expected number, received string"]],[["invalid_type","y","Required"],["unrecognized_keys","","Unrecognized key(s) in object: 'q'"]],[["too_small","","Array must contain at least 2 element(s)"]],[["custom","","too short"]],[["custom","c","mismatch"]],[["custom","1","order"]],[["not_multiple_of","","Number must be a multiple of 5"]],[["invalid_type","","Expected number, received Infinity"]],[["too_big","","Number must be less than or equal to 9007199254740991"]],[["invalid_string","","Invalid uuid"]],[["invalid_string","","Invalid input: must start with \"ab\""]],[["invalid_type","","Expected null, received number"]]]`},
+		{"transforms keep JS values", `
+			const d = new Date(0);
+			const s = z.object({ when: z.string().transform(() => d), n: z.coerce.number() });
+			const out = s.parse({ when: 'x', n: '4' });
+			return [out.when === d, out.n, z.string().transform(s => s.length).pipe(z.number().max(2)).safeParse('abc').error.issues[0].message];`,
+			`[true,4,"Number must be less than or equal to 2"]`},
+		{"catch", `
+			return [z.number().catch(7).parse('x'), z.string().catch(ctx => typeof ctx.input + ':' + ctx.error.issues[0].code).parse(5)];`,
+			`[7,"number:invalid_type"]`},
 		{"SDK UI metadata", `
 			const r = z.object({ region: z.enum(['eu', 'us']).radio().helpText('Where data lives').placeholder('eu').label('Region') });
 			return [r.jsonSchema().properties.region, r.shape.region.parse('us')];`,
@@ -185,6 +212,19 @@ func TestZodErrors(t *testing.T) {
 		{"bad pattern", `z.string().regex('(a')`, `TypeError: .regex(/(a/): `},
 		{"not a RegExp", `z.string().regex({})`, `TypeError: .regex(re): re must be a RegExp, got object`},
 		{"default undefined", `z.string().default(undefined)`, `TypeError: .default(value): value is undefined`},
+		{"unsupported method", `z.string().ip()`, `TypeError: z.string().ip() is not supported by host; zod 4 has .ipv4() and .ipv6() instead`},
+		{"unsupported on modified", `z.string().optional().jwt()`, `TypeError: z.string().jwt() is not supported by host; check the text with .regex()`},
+		{"unsupported base method", `z.number().readonly()`, `TypeError: z.number().readonly() is not supported by host`},
+		{"unsupported object method", `z.object({}).catchall(z.string())`, `TypeError: z.object().catchall() is not supported by host; use .passthrough()`},
+		{"unsupported function", `z.lazy(() => z.string())`, `TypeError: z.lazy() is not supported by host; recursive schemas are not supported`},
+		{"unsupported coerce", `z.coerce.date()`, `TypeError: z.coerce.date() is not supported by host`},
+		{"string method on number", `z.number().email()`, `TypeError: Object has no member 'email'`},
+		{"async refine", `z.string().refine(async () => true).parse('x')`, `TypeError: .refine() returned a Promise: host runs refinements and transforms synchronously`},
+		{"refine throws", `z.string().refine(() => { throw new Error('boom') }).parse('x')`, `Error: boom`},
+		{"discriminator not literal", `z.discriminatedUnion('t', [z.object({ t: z.string() })])`, `TypeError: z.discriminatedUnion("t"): variant 1: field "t" must be a z.literal() or z.enum(), not a string`},
+		{"record key", `z.record(z.number(), z.string())`, `TypeError: z.record(key, value): key must be z.string(), z.enum() or z.literal(), got a number schema`},
+		{"meta key", `z.string().meta({ examples: ['x'] })`, `TypeError: .meta({ examples }): host supports only title and description in .meta()`},
+		{"transform output JSON Schema", `z.toJSONSchema(z.string().transform(s => s))`, `transforms cannot be represented in JSON Schema`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -214,6 +254,21 @@ func TestZodErrorPosition(t *testing.T) {
 	got, _ := run(t, vm, `const e = new z.ZodError([], 'm'); return [e.name, e.message, e instanceof Error, String(e)]`)
 	if got != `["ZodError","m",true,"ZodError: m"]` {
 		t.Fatalf("new z.ZodError: %s", got)
+	}
+}
+
+// An unsupported zod method fails where the plugin called it.
+func TestZodUnsupportedPosition(t *testing.T) {
+	vm := newVM(t)
+	prog := goja.MustCompile("plugin.ts", "const s = z.object({\n  ip: z.string().ip(),\n});\n", false)
+	_, err := vm.RunProgram(prog)
+	var ex *goja.Exception
+	if !errors.As(err, &ex) {
+		t.Fatalf("err = %v", err)
+	}
+	stack := ex.Value().ToObject(vm).Get("stack").String()
+	if !strings.Contains(stack, "z.string().ip() is not supported by host") || !strings.Contains(stack, "plugin.ts:2:") {
+		t.Fatalf("stack:\n%s", stack)
 	}
 }
 
@@ -253,6 +308,22 @@ func TestSchemaOf(t *testing.T) {
 	got, _ := run(t, vm, `const s = z.string(); return [Object.keys(s), JSON.stringify(s)]`)
 	if got != `[[],"{}"]` {
 		t.Errorf("z value exposes internals: %s", got)
+	}
+}
+
+// TestTypesCheckTSC type-checks testdata/types_check.ts against zod.d.ts
+// with tsc: the types promise what the binding does.
+func TestTypesCheckTSC(t *testing.T) {
+	tsc, err := exec.LookPath("tsc")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tsc not found (.ci/run installs typescript@7)")
+		}
+		t.Skip("tsc not found")
+	}
+	out, err := exec.Command(tsc, "--noEmit", "--strict", "--target", "es2022", "zod.d.ts", "testdata/types_check.ts").CombinedOutput()
+	if err != nil {
+		t.Fatalf("tsc: %v\n%s", err, out)
 	}
 }
 

@@ -85,3 +85,45 @@ const uiSchema = z.object({
 });
 const uiRegion: "eu" | "us" = uiSchema.parse({ region: "eu" }).region;
 void uiRegion;
+
+// zod 4 API: composites, formats, refinements, transforms.
+const apiSchema = z.object({
+  meta: z.record(z.unknown()),
+  tags: z.record(z.string(), z.number()).optional(),
+  id: z.union([z.string().uuid(), z.number().int()]),
+  when: z.iso.datetime({ offset: true }).nullish(),
+  email: z.email(),
+  pair: z.tuple([z.string(), z.number()]),
+  kind: z.literal(["a", "b"]),
+  shape: z.discriminatedUnion("type", [
+    z.object({ type: z.literal("circle"), r: z.number().positive() }),
+    z.object({ type: z.literal("square"), side: z.number().multipleOf(0.5) }),
+  ]),
+  port: z.coerce.number().int().min(1).max(65535).default(8080),
+  name: z.string().trim().toLowerCase().startsWith("x").refine((s) => s.length > 1, "too short"),
+  size: z.string().transform((s) => s.length).pipe(z.number().max(10)),
+  mode: z.enum(["r", "w", "rw"]).exclude(["rw"]).catch("r"),
+  extra: z.null().or(z.string()),
+});
+type Api = z.infer<typeof apiSchema>;
+type _api = [
+  Expect<Equal<Api["meta"], Record<string, unknown>>>,
+  Expect<Equal<Api["tags"], Record<string, number> | undefined>>,
+  Expect<Equal<Api["id"], string | number>>,
+  Expect<Equal<Api["when"], string | null | undefined>>,
+  Expect<Equal<Api["email"], string>>,
+  Expect<Equal<Api["pair"], [string, number]>>,
+  Expect<Equal<Api["kind"], "a" | "b">>,
+  Expect<Equal<Api["port"], number>>,
+  Expect<Equal<Api["name"], string>>,
+  Expect<Equal<Api["size"], number>>,
+  Expect<Equal<Api["mode"], "r" | "w">>,
+  Expect<Equal<Api["extra"], string | null>>,
+];
+const shapeOut: { type: "circle"; r: number } | { type: "square"; side: number } = null as unknown as Api["shape"];
+const shapeIn: Api["shape"] = shapeOut;
+void shapeIn;
+const apiLoose = z.looseObject({ a: z.string() }).partial({ a: true }).required();
+void apiLoose;
+const apiJSON: { [key: string]: unknown } = z.toJSONSchema(apiSchema, { io: "input" });
+void apiJSON;
