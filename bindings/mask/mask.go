@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -48,10 +49,17 @@ const Masked = "***"
 //
 // A value with leading or trailing white space is also matched trimmed; a
 // multi-line value (a PEM key) is also matched line by line, so output
-// split into lines hides it too. Values shorter than MinLen bytes are
-// ignored. A match inside a longer word is masked too (over-masking is the
-// safe side); an encoding not listed (base64 of a URL-encoded form, hex
-// with separators) is not recognised.
+// split into lines hides it too. Text is also matched without the
+// characters a terminal does not show (zero-width spaces and joiners, bidi
+// marks, variation selectors, the soft hyphen: Unicode's default-ignorable
+// code points), so a secret with them between its letters is masked, and
+// with the line breaks of base64 wrapped at 40 columns or more joined
+// (within the text of one Mask call; a Writer masks the lines of one write
+// together). Values shorter than MinLen bytes are ignored. A match inside a
+// longer word is masked too (over-masking is the safe side); an encoding
+// not listed (base64 of a URL-encoded form, hex with separators) is not
+// recognised, and deliberate disguises (reversed, character codes, rot13,
+// encryption) are out of scope.
 //
 // All methods are safe for concurrent use; a nil *Masker masks nothing.
 // Add precomputes every form, so Mask costs one pass over the text plus a
@@ -124,7 +132,7 @@ func (m *Masker) Mask(s string) string {
 		return s
 	}
 	for {
-		iv := mt.findAnyCase(s, false)
+		iv := mt.search(s, false)
 		if len(iv) == 0 {
 			return s
 		}
@@ -137,7 +145,7 @@ func (m *Masker) Mask(s string) string {
 // on disk.
 func (m *Masker) Contains(s string) bool {
 	mt := m.matcher()
-	return mt != nil && len(mt.findAnyCase(s, true)) > 0
+	return mt != nil && len(mt.search(s, true)) > 0
 }
 
 func (m *Masker) matcher() *matcher {
@@ -147,12 +155,15 @@ func (m *Masker) matcher() *matcher {
 	return m.cur.Load()
 }
 
-// expandValue is value plus its trimmed form and, for a multi-line value,
-// each line.
+// expandValue is value plus its trimmed form, its form without invisible
+// characters (see view) and, for a multi-line value, each line.
 func expandValue(value string) []string {
 	out := []string{value}
 	if t := strings.TrimSpace(value); t != value {
 		out = append(out, t)
+	}
+	if v, _, ok := view(value); ok { // Mask also looks at text without them
+		out = append(out, v)
 	}
 	if strings.ContainsAny(value, "\r\n") {
 		for line := range strings.FieldsFuncSeq(value, func(r rune) bool { return r == '\n' || r == '\r' }) {
@@ -268,7 +279,31 @@ func (mt *matcher) findAnyCase(s string, first bool) [][2]int {
 	if u == s {
 		return iv
 	}
-	more := mt.find(u, first)
+	return merge(iv, mt.find(u, first))
+}
+
+// search is findAnyCase on s and on its view (s without invisible
+// characters and with wrapped base64 joined), the view's intervals mapped
+// back to s. A match in the view masks the invisible characters and line
+// breaks inside it too.
+func (mt *matcher) search(s string, first bool) [][2]int {
+	iv := mt.findAnyCase(s, first)
+	if first && len(iv) > 0 {
+		return iv
+	}
+	v, at, ok := view(s)
+	if !ok {
+		return iv
+	}
+	more := mt.findAnyCase(v, first)
+	for i, x := range more {
+		more[i] = [2]int{at[x[0]], at[x[1]-1] + 1}
+	}
+	return merge(iv, more)
+}
+
+// merge returns the sorted union of two lists of intervals.
+func merge(iv, more [][2]int) [][2]int {
 	if len(more) == 0 {
 		return iv
 	}
@@ -279,6 +314,110 @@ func (mt *matcher) findAnyCase(s string, first bool) [][2]int {
 		merged = appendInterval(merged, x[0], x[1])
 	}
 	return merged
+}
+
+// minWrap is the shortest line of base64 whose line break view joins:
+// encoders wrap at 76 (MIME) or 64 (PEM) columns.
+const minWrap = 40
+
+// view returns s without the characters a terminal does not show
+// (Unicode's default-ignorable code points: zero-width spaces and joiners,
+// bidi marks, variation selectors, the soft hyphen, a BOM...) and without
+// the line breaks ("\n" or "\r\n") inside wrapped base64, with at[i] the
+// offset in s of the view's byte i. ok is false, and nothing is allocated,
+// when s has neither.
+//
+// A line break is inside wrapped base64 when the line before it ends in a
+// run of at least minWrap base64 characters and the line after it is all
+// base64 up to its end or to "=" padding, and is either as long as the
+// run before (a full line) or shorter and the last line of an encoding
+// whose length, with its padding, is a multiple of 4.
+func view(s string) (v string, at []int, ok bool) {
+	var buf []byte
+	drop := func(i int) { // s[:i] is kept so far; start the view
+		if buf == nil {
+			buf = append(make([]byte, 0, len(s)), s[:i]...)
+			at = make([]int, i, len(s))
+			for j := range at {
+				at[j] = j
+			}
+		}
+	}
+	run := 0 // base64 characters since the last kept non-base64 byte, in the view
+	for i := 0; i < len(s); {
+		c := s[i]
+		size := 1
+		skip := false
+		switch {
+		case c == '\n' || c == '\r' && i+1 < len(s) && s[i+1] == '\n':
+			if c == '\r' {
+				size = 2
+			}
+			skip = joinsBase64(s, i, i+size, run)
+		case c >= utf8.RuneSelf:
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			skip = invisible(r)
+		}
+		if skip {
+			drop(i)
+		} else {
+			if isB64(c) {
+				run++
+			} else {
+				run = 0
+			}
+			if buf != nil {
+				buf = append(buf, s[i:i+size]...)
+				for j := i; j < i+size; j++ {
+					at = append(at, j)
+				}
+			}
+		}
+		i += size
+	}
+	if buf == nil {
+		return s, nil, false
+	}
+	return string(buf), at, true
+}
+
+// joinsBase64 reports whether the line break s[i:j] is inside wrapped
+// base64 (see view); run is the length of the base64 run before it.
+func joinsBase64(s string, i, j, run int) bool {
+	line := 0 // the run's part on the line before the break
+	for k := i - 1; k >= 0 && isB64(s[k]); k-- {
+		line++
+	}
+	if line < minWrap || line > run {
+		return false
+	}
+	next := 0
+	for j+next < len(s) && isB64(s[j+next]) {
+		next++
+	}
+	end := j + next
+	pad := 0
+	for end+pad < len(s) && s[end+pad] == '=' {
+		pad++
+	}
+	if end+pad < len(s) && s[end+pad] != '\n' && s[end+pad] != '\r' {
+		return false // the next line goes on with other text
+	}
+	return next == line || 0 < next && next < line && (run+next+pad)%4 == 0
+}
+
+// invisible reports whether r is a default-ignorable code point (Unicode's
+// DerivedCoreProperties definition): a character a terminal shows as
+// nothing, which a plugin could put between a secret's letters.
+func invisible(r rune) bool {
+	switch {
+	case unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r), unicode.Is(unicode.Variation_Selector, r):
+		return true
+	case !unicode.Is(unicode.Cf, r), unicode.Is(unicode.Prepended_Concatenation_Mark, r), unicode.Is(unicode.White_Space, r):
+		return false
+	}
+	return !(0xFFF9 <= r && r <= 0xFFFB) && !(0x13430 <= r && r <= 0x1343F)
 }
 
 // appendInterval adds [a,b) to iv, merging with the intervals it overlaps

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dop251/goja"
@@ -322,6 +323,11 @@ func FuzzMask(f *testing.F) {
 		if l, ok := latin1Bytes(secret); ok {
 			forms["btoa"] = b64(base64.StdEncoding, l)
 		}
+		if utf8.ValidString(secret) && !strings.ContainsFunc(secret, func(r rune) bool {
+			return unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
+		}) {
+			forms["zero-width"] = interleave(secret, "\u200B")
+		}
 		for name, form := range forms {
 			got := m.Mask(prefix + form + suffix)
 			if strings.Contains(got, form) {
@@ -413,6 +419,19 @@ func BenchmarkMask(b *testing.B) {
 			_ = m.Mask(withSecret)
 		}
 	})
+	// A pretty-printed API response: many line breaks, some non-ASCII,
+	// no secret; what console.log of a fetched object prints.
+	var doc strings.Builder
+	for i := 0; doc.Len() < 4096; i++ {
+		fmt.Fprintf(&doc, "  {\n    \"id\": %d,\n    \"title\": \"Café item №%d\",\n    \"url\": \"https://api.example.test/v1/items/%d\"\n  },\n", i, i, i)
+	}
+	pretty := doc.String()
+	b.Run("no secret 4KiB lines", func(b *testing.B) {
+		b.SetBytes(int64(len(pretty)))
+		for b.Loop() {
+			_ = m.Mask(pretty)
+		}
+	})
 	b.Run("Add 20", func(b *testing.B) {
 		for b.Loop() {
 			m := mask.New()
@@ -447,5 +466,84 @@ func TestMaskSecretWithPercentEscape(t *testing.T) {
 		if got := m.Mask(in); got != want {
 			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// interleave puts sep between the characters of s.
+func interleave(s, sep string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// wrap breaks s into lines of width characters, as MIME (76) and PEM (64)
+// encoders do.
+func wrap(s string, width int, nl string) string {
+	var lines []string
+	for len(s) > width {
+		lines = append(lines, s[:width])
+		s = s[width:]
+	}
+	return strings.Join(append(lines, s), nl)
+}
+
+// A secret with zero-width characters between its letters looks the same
+// in a terminal: it is masked like the secret itself.
+func TestMaskZeroWidth(t *testing.T) {
+	const emoji = "fake-\U0001F469\u200D\U0001F4BB-key" // a ZWJ sequence inside the secret
+	m := newMasker(fakeToken, fakePass, emoji)
+	tests := []struct{ name, in, want string }{
+		{"zero-width space between letters", "x " + interleave(fakeToken, "\u200B") + " y", "x *** y"},
+		{"joiners and word joiner", "x " + interleave(fakeToken, "\u200C\u200D\u2060") + " y", "x *** y"},
+		{"soft hyphens, a BOM before", "x \uFEFF" + interleave(fakePass, "\u00AD") + " y", "x \uFEFF*** y"},
+		{"bidi marks", "x " + interleave(fakeToken, "\u200E\u202A\u2066") + " y", "x *** y"},
+		{"variation selector", "x fake-\uFE0Ftoken-123 y", "x *** y"},
+		{"in JSON", `{"t":"` + interleave(fakeToken, "\u200B") + `"}`, `{"t":"***"}`},
+		{"a secret with a ZWJ, as is", "x " + emoji + " y", "x *** y"},
+		{"a secret with a ZWJ, without it", "x fake-\U0001F469\U0001F4BB-key y", "x *** y"},
+		{"zero-width elsewhere kept", "a\u200Bb " + fakeToken + " c\u200Bd", "a\u200Bb *** c\u200Bd"},
+		{"no secret", "fake-tok\u200Ben-12", "fake-tok\u200Ben-12"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := m.Mask(tt.in); got != tt.want {
+				t.Errorf("Mask(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+			if want := tt.in != tt.want; m.Contains(tt.in) != want {
+				t.Errorf("Contains(%q) = %t, want %t", tt.in, !want, want)
+			}
+		})
+	}
+}
+
+// Base64 wrapped at 76 (MIME) or 64 (PEM) columns is matched across its
+// line breaks; the whole wrapped token is masked.
+func TestMaskWrappedBase64(t *testing.T) {
+	m := newMasker(fakePass)
+	for _, pre := range []string{"", "a", "ab", "abc", strings.Repeat("x", 70)} {
+		doc := b64(base64.StdEncoding, pre+`{"client_secret":"`+fakePass+`","note":"`+strings.Repeat("padding ", 12)+`"}`)
+		for _, c := range []struct {
+			width int
+			nl    string
+		}{{76, "\n"}, {76, "\r\n"}, {64, "\n"}} {
+			in := "payload:\n" + wrap(doc, c.width, c.nl) + c.nl + "end" + c.nl
+			want := "payload:\n***" + c.nl + "end" + c.nl
+			if got := m.Mask(in); got != want {
+				t.Errorf("prefix %q, %d columns, %q:\n got %q\nwant %q", pre, c.width, c.nl, got, want)
+			}
+			if !m.Contains(in) {
+				t.Errorf("prefix %q, %d columns: Contains = false", pre, c.width)
+			}
+		}
+	}
+	// Short lines of prose are not joined: nothing but the secret goes.
+	in := "Authorization: Basic " + b64(base64.StdEncoding, "user:"+fakePass) + "\nContent-Type: text/plain\nok\n"
+	if got, want := m.Mask(in), "Authorization: Basic ***\nContent-Type: text/plain\nok\n"; got != want {
+		t.Errorf("header lines:\n got %q\nwant %q", got, want)
 	}
 }
