@@ -408,6 +408,10 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
+// SecretScope is the plugin's scope in the secret backend (its service
+// name carries the host's SecretsNamespace).
+func (p *Plugin) SecretScope() (*secrets.Scoped, error) { return p.secrets() }
+
 func (p *Plugin) secrets() (*secrets.Scoped, error) {
 	if p.host.Secrets == nil {
 		return nil, errors.New("no secret backend configured")
@@ -416,6 +420,7 @@ func (p *Plugin) secrets() (*secrets.Scoped, error) {
 	if err != nil {
 		return nil, err
 	}
+	sc.Namespace = p.host.SecretsNamespace
 	if m := p.host.Masker; m != nil {
 		sc.OnValue = m.Add
 	}

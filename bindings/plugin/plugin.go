@@ -42,6 +42,11 @@ type Host struct {
 	// by the caller (usually DataDir/store.db).
 	DataDir string
 	Secrets secrets.Backend
+	// SecretsNamespace is appended to every secret service name of this
+	// host's plugins (see secrets.Scoped.Namespace and DataDirNamespace):
+	// set for a data dir other than the default on a per-user backend, so
+	// another data dir's secrets stay out of reach.
+	SecretsNamespace string
 	Store   *store.DB
 	// HTTP is the client behind the plugin's fetch (and OAuth).
 	HTTP *http.Client

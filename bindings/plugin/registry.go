@@ -1,6 +1,9 @@
 package plugin
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"host/bindings/secrets"
 )
 
 // Owner records which plugin file owns an id in a data dir: the first file
@@ -32,10 +37,32 @@ func ownerPath(dataDir, id string) string {
 	return filepath.Join(dataDir, "plugins", id, "owner.json")
 }
 
-// Claim records that file owns p's id, or checks that it already does.
-// Another file's claim is an *IDClaimedError unless adopt is set, which
-// moves the id to this file.
-func (p *Plugin) Claim(file string, adopt bool) error {
+// ownerUser is the entry, in the plugin's own secret service, that records
+// the owning file beside the secrets themselves: a data dir that was
+// removed or another data dir on the same keyring (without a namespace)
+// cannot hand the id, and so the secrets, to another file.
+const ownerUser = "host.owner"
+
+// OwnerRecordError is an owner record that cannot be read or makes no
+// sense: the claim is refused rather than the id handed to whoever asks.
+type OwnerRecordError struct {
+	ID    string
+	Where string // the file, or "the secret backend"
+	Err   error
+}
+
+func (e *OwnerRecordError) Error() string {
+	return fmt.Sprintf("the owner record of plugin id %s in %s is unreadable (%v); refusing to hand the id to another file", e.ID, e.Where, e.Err)
+}
+func (e *OwnerRecordError) Unwrap() error { return e.Err }
+
+// Claim records that file owns p's id, or checks that it already does,
+// in the data dir (owner.json) and in the secret backend (beside the
+// secrets). Another file's claim in either is an *IDClaimedError unless
+// adopt is set, which moves the id to this file. A corrupt record is an
+// *OwnerRecordError. A secret backend that cannot be reached is not
+// checked (its secrets cannot be read either).
+func (p *Plugin) Claim(ctx context.Context, file string, adopt bool) error {
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return err
@@ -44,23 +71,86 @@ func (p *Plugin) Claim(file string, adopt bool) error {
 		abs = r
 	}
 	path := ownerPath(p.host.DataDir, p.ID)
+	inFile := ""
 	data, err := os.ReadFile(path)
 	switch {
 	case err == nil:
 		var o Owner
-		if json.Unmarshal(data, &o) == nil && o.File != "" {
-			if o.File == abs {
-				return nil
+		if jerr := json.Unmarshal(data, &o); jerr != nil || o.File == "" || !filepath.IsAbs(o.File) {
+			if jerr == nil {
+				jerr = errors.New("it names no absolute file")
 			}
-			if !adopt {
-				return &IDClaimedError{ID: p.ID, Owner: o.File, File: abs}
-			}
+			return &OwnerRecordError{ID: p.ID, Where: path, Err: jerr}
 		}
+		inFile = o.File
 	case !errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("reading the owner of plugin id %s: %w", p.ID, err)
+		return &OwnerRecordError{ID: p.ID, Where: path, Err: err}
 	}
-	b, _ := json.MarshalIndent(Owner{ID: p.ID, File: abs, Claimed: time.Now().UTC()}, "", "  ")
-	return writeFileAtomic(path, append(b, '\n'))
+	inBackend, reachable, err := p.readOwnerSecret(ctx)
+	if err != nil {
+		return err
+	}
+	for _, owner := range []string{inFile, inBackend} {
+		if owner != "" && owner != abs && !adopt {
+			return &IDClaimedError{ID: p.ID, Owner: owner, File: abs}
+		}
+	}
+	if inFile != abs {
+		b, _ := json.MarshalIndent(Owner{ID: p.ID, File: abs, Claimed: time.Now().UTC()}, "", "  ")
+		if err := writeFileAtomic(path, append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	if reachable && inBackend != abs {
+		sc, err := p.secrets()
+		if err != nil {
+			return err
+		}
+		if err := sc.Backend.Set(ctx, sc.Service(), ownerUser, abs); err != nil && !errors.Is(err, secrets.ErrUnavailable) {
+			return fmt.Errorf("recording the owner of plugin id %s: %w", p.ID, err)
+		}
+	}
+	return nil
+}
+
+// readOwnerSecret reads the owner record in the secret backend (started
+// while the plugin loaded, see prefetch). reachable is false when the
+// backend cannot be reached.
+func (p *Plugin) readOwnerSecret(ctx context.Context) (owner string, reachable bool, err error) {
+	if p.host.Secrets == nil {
+		return "", false, nil
+	}
+	v, ok, rerr := p.prefetch.get(ctx, p.ID, ownerKey)
+	if !ok {
+		sc, err := p.secrets()
+		if err != nil {
+			return "", false, err
+		}
+		v, rerr = sc.Backend.Get(ctx, sc.Service(), ownerUser)
+	}
+	switch {
+	case rerr == nil:
+		if !filepath.IsAbs(v) {
+			return "", true, &OwnerRecordError{ID: p.ID, Where: "the " + p.host.Secrets.Name(), Err: errors.New("it names no absolute file")}
+		}
+		return v, true, nil
+	case errors.Is(rerr, secrets.ErrNotFound):
+		return "", true, nil
+	case errors.Is(rerr, secrets.ErrUnavailable):
+		return "", false, nil
+	}
+	return "", false, &OwnerRecordError{ID: p.ID, Where: "the " + p.host.Secrets.Name(), Err: rerr}
+}
+
+// DataDirNamespace is the secrets namespace of a data dir other than the
+// default: "@" and a fingerprint of its absolute path.
+func DataDirNamespace(dataDir string) string {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		abs = dataDir
+	}
+	sum := sha256.Sum256([]byte(filepath.Clean(abs)))
+	return "@" + hex.EncodeToString(sum[:6])
 }
 
 // KnownPlugins lists the ids recorded in dataDir with their owning files.

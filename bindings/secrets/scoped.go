@@ -22,6 +22,10 @@ const configPrefix = "config."
 type Scoped struct {
 	Backend  Backend
 	PluginID string
+	// Namespace is appended to the service name ("host:<id><Namespace>"):
+	// the host gives each non-default data dir its own, so two data dirs
+	// sharing one OS keyring never see each other's secrets.
+	Namespace string
 
 	// OnValue, when set, is called with every secret value read or written
 	// through this Scoped (not for Has or Delete), so the host can mask those
@@ -41,8 +45,8 @@ func NewScoped(b Backend, pluginID string) (*Scoped, error) {
 	return &Scoped{Backend: b, PluginID: pluginID}, nil
 }
 
-// Service is the keyring service name, "host:<plugin id>".
-func (s *Scoped) Service() string { return ServicePrefix + s.PluginID }
+// Service is the keyring service name, "host:<plugin id><Namespace>".
+func (s *Scoped) Service() string { return ServicePrefix + s.PluginID + s.Namespace }
 
 // ConfigUser is the keyring user under which the .secret() config field
 // key is stored: "config.<key>".

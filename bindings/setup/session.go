@@ -287,7 +287,7 @@ func (s *Session) load(ctx context.Context, old *plugin.Setup) error {
 	if want != "" && p.ID != want {
 		return &Failure{Kind: Claimed, Plugin: Info{ID: p.ID, Name: p.Name}, Err: &IDChangedError{File: p.File, Was: want, Now: p.ID}}
 	}
-	if err := p.Claim(s.o.Path, s.o.Adopt); err != nil {
+	if err := p.Claim(ctx, s.o.Path, s.o.Adopt); err != nil {
 		return &Failure{Kind: Claimed, Plugin: Info{ID: p.ID, Name: p.Name}, Err: err}
 	}
 	s.id = p.ID

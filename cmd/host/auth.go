@@ -222,7 +222,7 @@ func authStatus(ctx context.Context, o *runOptions) error {
 		}
 	}
 	if p.Auth != nil && p.Auth.OAuth2 != nil {
-		sc, err := secrets.NewScoped(sess.host.Secrets, p.ID)
+		sc, err := p.SecretScope()
 		if err != nil {
 			return err
 		}

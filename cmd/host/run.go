@@ -279,7 +279,7 @@ func loadOwned(ctx context.Context, sess *session, o *runOptions, arg string) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := p.Claim(path, o.Adopt); err != nil {
+	if err := p.Claim(ctx, path, o.Adopt); err != nil {
 		p.Close()
 		return nil, claimError(err)
 	}

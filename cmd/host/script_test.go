@@ -19,6 +19,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"host/bindings/oauth/oauthtest"
+	"host/bindings/plugin"
 	"host/bindings/secrets/keyringtest"
 )
 
@@ -87,6 +88,8 @@ func TestScripts(t *testing.T) {
 			e.Setenv("VALID_TOKEN", scriptToken)
 			e.Setenv("LEAK_TOKEN", leakToken)
 			e.Setenv("HOST_DATA_DIR", filepath.Join(e.WorkDir, "data"))
+			// The keyring part of the scripts' data dir (see keyns).
+			e.Setenv("NS", plugin.DataDirNamespace(filepath.Join(e.WorkDir, "data")))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -98,8 +101,19 @@ func TestScripts(t *testing.T) {
 			"oauthcount":    cmdOAuthCount,
 			"sleep":         cmdSleep,
 			"busonly":       cmdBusOnly,
+			"keyns":         cmdKeyNS,
 		},
 	})
+}
+
+// cmdKeyNS sets VAR to the keyring namespace of data dir DIR, so a script
+// can look at its items: `keyns NS2 $WORK/other` then
+// `exec secret-tool lookup service host:ID$NS2 username ...`.
+func cmdKeyNS(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: keyns VAR DIR")
+	}
+	ts.Setenv(args[0], plugin.DataDirNamespace(ts.MkAbs(args[1])))
 }
 
 // leakToken is a fake secret whose encodings differ from it (/, +, space,

@@ -96,10 +96,27 @@ func openSession(o *runOptions) (*session, error) {
 		}
 		h.Secrets = b
 	}
+	if h.Secrets.Name() == "keyring" && !isDefaultDataDir(o.IO, dataDir) {
+		// The OS keyring is per user, the data dir is not: each data dir
+		// but the default gets its own part of the keyring.
+		h.SecretsNamespace = plugin.DataDirNamespace(dataDir)
+	}
 	if h.HTTP == nil {
 		h.HTTP = fetch.NewClient(fetch.ClientOptions{ConnectTo: o.ConnectTo, UserAgent: "host/" + Version})
 	}
 	return &session{host: h, store: db}, nil
+}
+
+// isDefaultDataDir reports whether dir is the user config dir + /host
+// (where existing keyring items belong, without a namespace).
+func isDefaultDataDir(io *IO, dir string) bool {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return false
+	}
+	a, err1 := filepath.Abs(dir)
+	b, err2 := filepath.Abs(filepath.Join(base, "host"))
+	return err1 == nil && err2 == nil && a == b
 }
 
 // logLevel is the lowest level shown: HOST_LOG=debug|info|warn|error,

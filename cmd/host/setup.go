@@ -270,6 +270,11 @@ func claimError(err error) error {
 		return &exitError{code: ExitUsage, err: jsrt.WithHint(ce,
 			fmt.Sprintf("if %s is meant to replace it, run it once with --adopt; otherwise give it its own id: definePlugin({ id: '...' })", baseName(ce.File)))}
 	}
+	var oe *plugin.OwnerRecordError
+	if errors.As(err, &oe) {
+		return &exitError{code: ExitUsage, err: jsrt.WithHint(oe,
+			"if you know which file owns the id, delete the record and run that file once with --adopt")}
+	}
 	return &exitError{code: ExitUsage, err: err}
 }
 
