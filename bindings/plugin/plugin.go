@@ -47,7 +47,7 @@ type Host struct {
 	// set for a data dir other than the default on a per-user backend, so
 	// another data dir's secrets stay out of reach.
 	SecretsNamespace string
-	Store   *store.DB
+	Store            *store.DB
 	// HTTP is the client behind the plugin's fetch (and OAuth).
 	HTTP *http.Client
 	// Log receives what plugins print and errors nobody caught, with every

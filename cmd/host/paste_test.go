@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"host/bindings/plugin"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -19,9 +20,9 @@ func TestLoginPaste(t *testing.T) {
 	defer prov.Close()
 	bin, sess, env := hostBinary(t, prov.CertPEM())
 	dir := t.TempDir()
-	plugin, _ := filepath.Abs("../../plugins/oauth2/plugin.ts")
+	pluginFile, _ := filepath.Abs("../../plugins/oauth2/plugin.ts")
 	cmd := exec.Command(bin, "auth", "login", "--paste", "--no-browser", "--data-dir", filepath.Join(dir, "data"),
-		"--connect-to", "myservice.com:443:"+prov.Addr(), plugin)
+		"--connect-to", "myservice.com:443:"+prov.Addr(), pluginFile)
 	cmd.Env = env
 	stdin, _ := cmd.StdinPipe()
 	stderr, _ := cmd.StderrPipe()
@@ -51,7 +52,7 @@ func TestLoginPaste(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("exit: %v\n%s", err, strings.Join(out.all, "\n"))
 	}
-	if v, err := sess.Lookup("host:oauth2", "oauth_access_token"); err != nil || v == "" {
+	if v, err := sess.Lookup("host:oauth2"+plugin.DataDirNamespace(filepath.Join(dir, "data")), "oauth_access_token"); err != nil || v == "" {
 		t.Errorf("no access token in the keyring: %v", err)
 	}
 	if prov.ExchangeCount() != 1 {
