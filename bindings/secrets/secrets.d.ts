@@ -15,8 +15,8 @@
  * whose `hint` says what the user can do.
  */
 interface SecretStore {
-  /** The stored value, or `undefined` when `key` has none. */
-  get(key: string): Promise<string | undefined>;
+  /** The stored value, or `null` when `key` has none (as the plugin SDK has it). */
+  get(key: string): Promise<string | null>;
   /** Stores `value` under `key`, replacing any previous value. */
   set(key: string, value: string): Promise<void>;
   /** Whether `key` has a value. */

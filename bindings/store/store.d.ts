@@ -20,10 +20,10 @@
  */
 interface PluginStore {
   /**
-   * The value stored under `key`, or `undefined` when there is none.
+   * The value stored under `key`, or `null` when there is none (as the plugin SDK has it).
    * `T` is not checked at run time: it states what the plugin stored.
    */
-  get<T = unknown>(key: string): Promise<T | undefined>;
+  get<T = unknown>(key: string): Promise<T | null>;
   /**
    * Stores `value` under `key`, replacing any previous value. Resolves once
    * the write is durable.

@@ -15,7 +15,8 @@ import (
 const initUsage = `Usage: host init [DIR]
 
 Starts a plugin in DIR (default: the current directory; created when
-missing): plugin.ts, a token-auth plugin with a tool and a loop; host.d.ts,
+missing): plugin.ts, a token-auth plugin with tools and a loop in the shape
+of the plugin SDK (@hivemind-os/plugin-sdk, which host provides); host.d.ts,
 the types for your editor and tsc (see 'host help types'); and tsconfig.json
 for strict checking. Existing files are never overwritten.
 
@@ -91,7 +92,7 @@ func initCmd(ctx context.Context, args []string, io *IO) error {
 
 	w := io.Out
 	fmt.Fprintf(w, "Created plugin %q in %s:\n", id, dir)
-	fmt.Fprintf(w, "  %-14s a token-auth plugin with a tool and a loop\n", "plugin.ts")
+	fmt.Fprintf(w, "  %-14s a token-auth plugin in the SDK's shape: tools and a loop\n", "plugin.ts")
 	fmt.Fprintf(w, "  %-14s types for your editor and tsc (refresh: host types -o host.d.ts)\n", "host.d.ts")
 	fmt.Fprintf(w, "  %-14s strict TypeScript settings\n", "tsconfig.json")
 	fmt.Fprintf(w, "\nNext steps:\n")

@@ -1,10 +1,12 @@
-// A host plugin, started by `host init`. Run it with
+// A host plugin, started by `host init`, in the shape of the plugin SDK
+// (@hivemind-os/plugin-sdk; host provides that module itself). Run it with
 //
 //   host run --watch plugin.ts
 //
 // The host asks for the API token once, keeps it in the OS keyring and
 // reloads the plugin whenever you save. host.d.ts has the types (refresh it
 // with `host types -o host.d.ts` after upgrading host); `tsc` checks them.
+import { definePlugin, z, type PluginContext } from '@hivemind-os/plugin-sdk';
 
 // What the host asks the user for. `.secret()` fields live in the OS keyring.
 const configSchema = z.object({
@@ -37,50 +39,58 @@ export default definePlugin({
     if (ctx.config.token.trim() === '') {
       throw new Error('The API token is empty');
     }
-    ctx.log.info(`active, using ${ctx.config.baseUrl}`);
+    ctx.logger.info(`active, using ${ctx.config.baseUrl}`);
   },
 
   // Tools run on request: host call plugin.ts greet '{"name":"Ada"}'
-  tools: {
-    greet: {
+  tools: [
+    {
+      name: 'greet',
       description: 'Says hello and counts the greetings',
-      input: z.object({
+      parameters: z.object({
         name: z.string().min(1),
         excited: z.boolean().default(false),
       }),
-      run: async (input, ctx) => {
+      annotations: { sideEffects: false },
+      execute: async (params, ctx) => {
         const count = ((await ctx.store.get<number>('greetings')) ?? 0) + 1;
         await ctx.store.set('greetings', count);
-        return { message: `Hello, ${input.name}${input.excited ? '!' : '.'}`, count };
+        return { content: { message: `Hello, ${params.name}${params.excited ? '!' : '.'}`, count } };
       },
     },
-    me: {
+    {
+      name: 'me',
       description: 'Fetches the account the token belongs to',
-      run: async (_input, ctx) => {
+      parameters: z.object({}),
+      annotations: { readOnly: true },
+      execute: async (_params, ctx) => {
         const res = await api(ctx, '/me');
         if (!res.ok) {
-          throw new Error(`GET /me answered HTTP ${res.status}`);
+          return { content: `GET /me answered HTTP ${res.status}`, isError: true };
         }
-        return await res.json();
+        return { content: await res.json() };
       },
     },
-  },
+  ],
 
-  // Background work, one run at a time; a failed run is retried later.
-  loop: {
-    every: '5m',
-    run: async (ctx) => {
+  // Background work: runs after activation until the plugin stops, which
+  // aborts ctx.signal and ends ctx.sleep at once. If it throws, host logs
+  // where and starts it again after a backoff.
+  loop: async (ctx) => {
+    while (!ctx.signal.aborted) {
       const runs = ((await ctx.store.get<number>('loop_runs')) ?? 0) + 1;
       await ctx.store.set('loop_runs', runs);
-      ctx.log.info(`loop run ${runs}`);
-    },
+      ctx.logger.info(`loop run ${runs}`);
+      await ctx.updateStatus({ state: 'connected', message: `ran ${runs} times` });
+      await ctx.sleep(5 * 60 * 1000);
+    }
   },
 });
 
 // A request to the service with the user's token. ctx.signal stops it when
 // the plugin is stopped or reloaded.
 function api(ctx: PluginContext<Config>, path: string): Promise<Response> {
-  return fetch(ctx.config.baseUrl + path, {
+  return ctx.http.fetch(ctx.config.baseUrl + path, {
     headers: { Authorization: `Bearer ${ctx.config.token}` },
     signal: ctx.signal,
   });
