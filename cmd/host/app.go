@@ -100,6 +100,10 @@ Usage:
   host auth login|status|logout PLUGIN.ts
                                 log in again, show what is set (never values), or forget the secrets
   host config show PLUGIN.ts    show the configuration (secret fields only as set/unset)
+  host messages [--follow] PLUGIN
+                                show the messages the plugin emitted (its inbox)
+  host events PLUGIN            show the events the plugin emitted
+  host status [PLUGIN]          show the plugins' last status and their permissions
   host doctor                   check the secret backend, the data dir and the known plugins
   host secrets passphrase       change the encrypted secrets file's passphrase
   host init [DIR]               start a plugin: plugin.ts, host.d.ts, tsconfig.json
@@ -111,8 +115,9 @@ Usage:
   host version                  print the version
   host help [command]           show help
 
-PLUGIN.ts may also be a directory holding plugin.ts, or the id of a plugin
-that ran before. Run 'host help COMMAND' for a command's flags.
+PLUGIN.ts may also be a directory holding plugin.ts (or a package.json
+whose TypeScript source entry is run), or the id of a plugin that ran
+before. Run 'host help COMMAND' for a command's flags.
 `
 
 // command is one subcommand: its entry point and its help.
@@ -134,6 +139,10 @@ var commands = map[string]command{
 	"init":    {initCmd, initUsage},
 	"demo":    {demoCmd, demoUsage},
 	"mcp":     {mcpCmd, mcpUsage},
+	// messages.go
+	"messages": {messagesCmd, messagesUsage},
+	"events":   {eventsCmd, eventsUsage},
+	"status":   {statusCmd, statusUsage},
 }
 
 func firstArg(args []string) string {

@@ -10,7 +10,9 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"encoding/pem"
 )
@@ -24,6 +26,8 @@ type githubStandin struct {
 	token      string
 	created    atomic.Int64
 	notifCalls atomic.Int64
+	mu         sync.Mutex
+	extra      []map[string]any // issues opened through the API, newest last
 }
 
 const githubToken = "fake-gh-token-0001"
@@ -76,8 +80,10 @@ func (g *githubStandin) auth(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// The repository has issues 1..7; 4 is a pull request; 6 and 7 are closed;
-// 2 and 5 carry the label "bug".
+// The repository has issues 1..7, issue n last updated on 2026-01-0n at
+// midnight UTC, and those opened through the API (updated when opened); 4 is
+// a pull request; 6 and 7 are closed; 2 and 5 carry the label "bug". Like
+// GitHub's, since= keeps the issues updated at or after that time.
 func (g *githubStandin) issues(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	state := q.Get("state")
@@ -105,11 +111,31 @@ func (g *githubStandin) issues(w http.ResponseWriter, r *http.Request) {
 		if l := q.Get("labels"); l != "" && !(l == "bug" && len(labels) > 0) {
 			continue
 		}
-		it := map[string]any{"number": n, "title": fmt.Sprintf("Issue %d", n), "state": st, "labels": labels}
+		it := map[string]any{"number": n, "title": fmt.Sprintf("Issue %d", n), "state": st, "labels": labels,
+			"updated_at": fmt.Sprintf("2026-01-%02dT00:00:00Z", n), "user": map[string]string{"login": "octocat"}}
 		if n == 4 {
 			it["pull_request"] = map[string]string{"url": "https://api.github.com/pulls/4"}
 		}
 		all = append(all, it)
+	}
+	g.mu.Lock()
+	if state != "closed" && q.Get("labels") == "" {
+		all = append(all, g.extra...)
+	}
+	g.mu.Unlock()
+	if since := q.Get("since"); since != "" {
+		t, err := time.Parse(time.RFC3339, since)
+		if err != nil {
+			writeJSON(w, 422, map[string]string{"message": "since: not an ISO 8601 time"})
+			return
+		}
+		kept := all[:0]
+		for _, it := range all {
+			if u, _ := time.Parse(time.RFC3339, it["updated_at"].(string)); !u.Before(t) {
+				kept = append(kept, it)
+			}
+		}
+		all = kept
 	}
 	start := (page - 1) * perPage
 	end := min(start+perPage, len(all))
@@ -134,6 +160,14 @@ func (g *githubStandin) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := 100 + g.created.Add(1)
+	labels := []map[string]string{}
+	for _, l := range in.Labels {
+		labels = append(labels, map[string]string{"name": l})
+	}
+	g.mu.Lock()
+	g.extra = append(g.extra, map[string]any{"number": n, "title": in.Title, "state": "open", "labels": labels,
+		"updated_at": time.Now().UTC().Format(time.RFC3339), "user": map[string]string{"login": "octocat"}})
+	g.mu.Unlock()
 	writeJSON(w, 201, map[string]any{"number": n, "title": in.Title,
 		"html_url": fmt.Sprintf("https://github.com/%s/%s/issues/%d", r.PathValue("owner"), r.PathValue("repo"), n)})
 }

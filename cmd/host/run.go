@@ -231,6 +231,7 @@ func runPlugin(ctx context.Context, o *runOptions) error {
 	}
 	defer sess.close()
 	trace("session")
+	showActivity(sess.host, o.IO)
 	p, err := activate(ctx, sess, o)
 	if err != nil {
 		return err

@@ -27,7 +27,8 @@ type session struct {
 }
 
 // resolve turns a command's PLUGIN argument into a file: a file as given;
-// a directory's plugin.ts (index.ts, plugin.js, index.js); or the id of a
+// a directory's entry (plugin.Entry: its package.json's TypeScript source,
+// else plugin.ts, index.ts, src/index.ts ...); or the id of a
 // plugin known in the data dir, as its owning file — so
 // `host call github-issues list_issues` works from anywhere.
 func (s *session) resolve(arg string) string {
@@ -35,10 +36,8 @@ func (s *session) resolve(arg string) string {
 		if !fi.IsDir() {
 			return arg
 		}
-		for _, name := range []string{"plugin.ts", "index.ts", "plugin.js", "index.js"} {
-			if _, err := os.Stat(filepath.Join(arg, name)); err == nil {
-				return filepath.Join(arg, name)
-			}
+		if entry, err := plugin.Entry(arg); err == nil {
+			return entry
 		}
 	}
 	if !strings.ContainsAny(arg, `/\`) && filepath.Ext(arg) == "" {
@@ -87,6 +86,8 @@ func openSession(o *runOptions) (*session, error) {
 		Timeout:  o.Timeout,
 		WorkDir:  wd,
 		CacheDir: filepath.Join(dataDir, "cache", "bundles"),
+		Version:  Version,
+		Notify:   plugin.DesktopNotify,
 	}
 	if h.Secrets == nil {
 		b, err := secretBackend(o, dataDir)

@@ -115,7 +115,7 @@ func examplePlugins(t *testing.T) map[string]string {
 			if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
 				continue
 			}
-			for _, entry := range []string{"plugin.ts", "index.ts"} {
+			for _, entry := range []string{"plugin.ts", "index.ts", "src/index.ts"} {
 				if _, err := os.Stat(filepath.Join(d, entry)); err == nil {
 					out[filepath.Join(root, filepath.Base(d))] = entry
 					break
