@@ -3,10 +3,9 @@ package web
 import (
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"golang.org/x/net/idna"
 )
 
 // parseHost is the URL standard's host parser. It returns the serialized
@@ -61,94 +60,59 @@ func isForbiddenDomainCodePoint(c rune) bool {
 	return isForbiddenHostCodePoint(c) || c <= 0x1F || c == '%' || c == 0x7F
 }
 
-// domainToASCII approximates UTS #46 ToASCII as the URL standard calls it
-// (non-transitional, no STD3 rules, no DNS length check): the domain is
-// lower-cased and NFKC-normalized, default-ignorable code points dropped,
-// ideographic full stops made dots, non-ASCII labels Punycode-encoded and
-// existing "xn--" labels checked. It does not implement the full UTS #46
-// mapping table or the bidi and joiner rules.
+// uts46 is UTS #46 processing with the options the URL standard's
+// domain to ASCII asks for: CheckHyphens false, CheckBidi true,
+// CheckJoiners true, UseSTD3ASCIIRules false, Transitional_Processing
+// false, VerifyDnsLength false (beStrict false).
+var uts46 = idna.New(
+	idna.MapForLookup(),
+	idna.BidiRule(),
+	idna.CheckJoiners(true),
+	idna.CheckHyphens(false),
+	idna.StrictDomainName(false),
+	idna.Transitional(false),
+	idna.VerifyDNSLength(false),
+)
+
+// domainToASCII is the URL standard's domain to ASCII: UTS #46 ToASCII
+// (golang.org/x/net/idna), then no forbidden domain code point may remain.
+// An ASCII domain with no "xn--" label is only lower-cased, as the standard
+// allows.
 func domainToASCII(domain string) (string, bool) {
-	ascii := true
-	for i := 0; i < len(domain); i++ {
-		if domain[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if !ascii {
-		domain = strings.Map(func(r rune) rune {
-			switch r {
-			case 0x3002, 0xFF0E, 0xFF61:
-				return '.'
-			case 0xAD, 0x34F, 0x180B, 0x180C, 0x180D, 0x200B, 0x2060, 0xFEFF:
-				return -1
-			}
-			if r >= 0xFE00 && r <= 0xFE0F {
-				return -1
-			}
-			return r
-		}, domain)
-		domain = strings.ToLower(norm.NFKC.String(strings.ToLower(domain)))
-	} else {
+	if isASCII(domain) && !hasPunycodeLabel(domain) {
 		domain = strings.ToLower(domain)
+	} else {
+		out, err := uts46.ToASCII(domain)
+		if err != nil {
+			return "", false
+		}
+		domain = out
 	}
 	if domain == "" {
 		return "", false
 	}
-	labels := strings.Split(domain, ".")
-	for i, l := range labels {
-		if strings.HasPrefix(l, "xn--") {
-			dec, ok := punycodeDecode(l[4:])
-			if !ok || dec == "" || isASCII(dec) || !norm.NFC.IsNormalString(dec) || !validLabelRunes(dec) {
-				return "", false
-			}
-			continue
-		}
-		if isASCII(l) {
-			continue
-		}
-		if !validLabelRunes(l) {
-			return "", false
-		}
-		enc, ok := punycodeEncode(l)
-		if !ok {
-			return "", false
-		}
-		labels[i] = "xn--" + enc
-	}
-	out := strings.Join(labels, ".")
-	for _, c := range out {
+	for _, c := range domain {
 		if isForbiddenDomainCodePoint(c) {
 			return "", false
 		}
 	}
-	return out, true
+	return domain, true
+}
+
+// hasPunycodeLabel reports whether an ASCII domain has a label starting
+// with "xn--" (any case), which UTS #46 must decode and check.
+func hasPunycodeLabel(domain string) bool {
+	for _, l := range strings.Split(domain, ".") {
+		if len(l) >= 4 && strings.EqualFold(l[:4], "xn--") {
+			return true
+		}
+	}
+	return false
 }
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-// validLabelRunes rejects code points UTS #46 disallows that matter most in
-// practice: controls, private use, surrogates, noncharacters, U+FFFD and
-// unassigned code points.
-func validLabelRunes(l string) bool {
-	for _, r := range l {
-		if r < 0x80 {
-			continue
-		}
-		if r == utf8.RuneError || r&0xFFFE == 0xFFFE || r >= 0xFDD0 && r <= 0xFDEF {
-			return false
-		}
-		if unicode.In(r, unicode.Cc, unicode.Co, unicode.Cs, unicode.Zs, unicode.Zl, unicode.Zp) {
-			return false
-		}
-		if !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Cf) {
 			return false
 		}
 	}

@@ -175,470 +175,596 @@ func basicParse(input string, base, u *urlRecord, override urlState) error {
 			return r
 		}, input)
 	}
-	rs := []rune(input)
-	state := override
-	if state == stNone {
-		state = stSchemeStart
+	ps := &urlParser{rs: []rune(input), base: base, u: u, override: override, state: override}
+	if ps.state == stNone {
+		ps.state = stSchemeStart
 	}
-	var buf strings.Builder
-	var bufRunes []rune // the host and authority states need code points
-	atSignSeen, insideBrackets, passwordTokenSeen := false, false, false
-	const eof = rune(-1)
-
-	for p := 0; ; p++ {
-		c := eof
-		if p < len(rs) {
-			c = rs[p]
+	for ; ; ps.p++ {
+		ps.c, ps.next = ps.at(ps.p), ps.at(ps.p+1)
+		if err := urlStates[ps.state](ps); err != nil {
+			if err == errStop {
+				return nil
+			}
+			return err
 		}
-		next := eof // the first code point after c
-		if p+1 < len(rs) {
-			next = rs[p+1]
-		}
-
-		switch state {
-		case stSchemeStart:
-			switch {
-			case isASCIIAlpha(c):
-				buf.WriteRune(lowerASCII(c))
-				state = stScheme
-			case override == stNone:
-				state = stNoScheme
-				p--
-			default:
-				return errInvalidURL
-			}
-
-		case stScheme:
-			switch {
-			case isASCIIAlnum(c) || c == '+' || c == '-' || c == '.':
-				buf.WriteRune(lowerASCII(c))
-			case c == ':':
-				s := buf.String()
-				if override != stNone {
-					if u.special() != isSpecialScheme(s) {
-						return nil
-					}
-					if (u.hasCredentials() || u.port >= 0) && s == "file" {
-						return nil
-					}
-					if u.scheme == "file" && u.hasHost && u.host == "" {
-						return nil
-					}
-				}
-				u.scheme = s
-				if override != stNone {
-					if u.port == defaultPort(u.scheme) {
-						u.port = -1
-					}
-					return nil
-				}
-				buf.Reset()
-				switch {
-				case u.scheme == "file":
-					state = stFile
-				case u.special() && base != nil && base.scheme == u.scheme:
-					state = stSpecialRelativeOrAuthority
-				case u.special():
-					state = stSpecialAuthoritySlashes
-				case next == '/':
-					state = stPathOrAuthority
-					p++
-				default:
-					u.opaque = true
-					u.path = []string{""}
-					state = stOpaquePath
-				}
-			case override == stNone:
-				buf.Reset()
-				state = stNoScheme
-				p = -1
-			default:
-				return errInvalidURL
-			}
-
-		case stNoScheme:
-			switch {
-			case base == nil || base.opaque && c != '#':
-				return errInvalidURL
-			case base.opaque && c == '#':
-				u.scheme = base.scheme
-				u.path = append([]string(nil), base.path...)
-				u.opaque = true
-				u.query, u.hasQuery = base.query, base.hasQuery
-				u.fragment, u.hasFrag = "", true
-				state = stFragment
-			case base.scheme != "file":
-				state = stRelative
-				p--
-			default:
-				state = stFile
-				p--
-			}
-
-		case stSpecialRelativeOrAuthority:
-			if c == '/' && next == '/' {
-				state = stSpecialAuthorityIgnoreSlashes
-				p++
-			} else {
-				state = stRelative
-				p--
-			}
-
-		case stPathOrAuthority:
-			if c == '/' {
-				state = stAuthority
-			} else {
-				state = stPath
-				p--
-			}
-
-		case stRelative:
-			u.scheme = base.scheme
-			switch {
-			case c == '/':
-				state = stRelativeSlash
-			case u.special() && c == '\\':
-				state = stRelativeSlash
-			default:
-				u.username, u.password = base.username, base.password
-				u.host, u.hasHost, u.port = base.host, base.hasHost, base.port
-				u.path = append([]string(nil), base.path...)
-				u.query, u.hasQuery = base.query, base.hasQuery
-				switch c {
-				case '?':
-					u.query, u.hasQuery = "", true
-					state = stQuery
-				case '#':
-					u.fragment, u.hasFrag = "", true
-					state = stFragment
-				case eof:
-				default:
-					u.query, u.hasQuery = "", false
-					u.shortenPath()
-					state = stPath
-					p--
-				}
-			}
-
-		case stRelativeSlash:
-			switch {
-			case u.special() && (c == '/' || c == '\\'):
-				state = stSpecialAuthorityIgnoreSlashes
-			case c == '/':
-				state = stAuthority
-			default:
-				u.username, u.password = base.username, base.password
-				u.host, u.hasHost, u.port = base.host, base.hasHost, base.port
-				state = stPath
-				p--
-			}
-
-		case stSpecialAuthoritySlashes:
-			if c == '/' && next == '/' {
-				p++
-			} else {
-				p--
-			}
-			state = stSpecialAuthorityIgnoreSlashes
-
-		case stSpecialAuthorityIgnoreSlashes:
-			if c != '/' && c != '\\' {
-				state = stAuthority
-				p--
-			}
-
-		case stAuthority:
-			switch {
-			case c == '@':
-				if atSignSeen {
-					bufRunes = append([]rune("%40"), bufRunes...)
-				}
-				atSignSeen = true
-				for _, cp := range bufRunes {
-					if cp == ':' && !passwordTokenSeen {
-						passwordTokenSeen = true
-						continue
-					}
-					if passwordTokenSeen {
-						u.password = appendPercentEncoded(u.password, cp, userinfoSet)
-					} else {
-						u.username = appendPercentEncoded(u.username, cp, userinfoSet)
-					}
-				}
-				bufRunes = bufRunes[:0]
-			case c == eof || c == '/' || c == '?' || c == '#' || u.special() && c == '\\':
-				if atSignSeen && len(bufRunes) == 0 {
-					return errInvalidURL
-				}
-				p -= len(bufRunes) + 1
-				bufRunes = bufRunes[:0]
-				state = stHost
-			default:
-				bufRunes = append(bufRunes, c)
-			}
-
-		case stHost, stHostname:
-			switch {
-			case override != stNone && u.scheme == "file":
-				p--
-				state = stFileHost
-			case c == ':' && !insideBrackets:
-				if len(bufRunes) == 0 {
-					return errInvalidURL
-				}
-				if override == stHostname {
-					return errInvalidURL
-				}
-				h, err := parseHost(string(bufRunes), !u.special())
-				if err != nil {
-					return err
-				}
-				u.host, u.hasHost = h, true
-				bufRunes = bufRunes[:0]
-				state = stPort
-			case c == eof || c == '/' || c == '?' || c == '#' || u.special() && c == '\\':
-				p--
-				if u.special() && len(bufRunes) == 0 {
-					return errInvalidURL
-				}
-				if override != stNone && len(bufRunes) == 0 && (u.hasCredentials() || u.port >= 0) {
-					return errInvalidURL
-				}
-				h, err := parseHost(string(bufRunes), !u.special())
-				if err != nil {
-					return err
-				}
-				u.host, u.hasHost = h, true
-				bufRunes = bufRunes[:0]
-				state = stPathStart
-				if override != stNone {
-					return nil
-				}
-			default:
-				if c == '[' {
-					insideBrackets = true
-				}
-				if c == ']' {
-					insideBrackets = false
-				}
-				bufRunes = append(bufRunes, c)
-			}
-
-		case stPort:
-			switch {
-			case isASCIIDigit(c):
-				buf.WriteRune(c)
-			case c == eof || c == '/' || c == '?' || c == '#' || u.special() && c == '\\' || override != stNone:
-				if buf.Len() > 0 {
-					digits := strings.TrimLeft(buf.String(), "0")
-					if len(digits) > 5 {
-						return errInvalidURL
-					}
-					port := 0
-					if digits != "" {
-						port, _ = strconv.Atoi(digits)
-					}
-					if port > 65535 {
-						return errInvalidURL
-					}
-					if port == defaultPort(u.scheme) {
-						u.port = -1
-					} else {
-						u.port = port
-					}
-					buf.Reset()
-				}
-				if override != stNone {
-					return nil
-				}
-				state = stPathStart
-				p--
-			default:
-				return errInvalidURL
-			}
-
-		case stFile:
-			u.scheme = "file"
-			u.host, u.hasHost = "", true
-			switch {
-			case c == '/' || c == '\\':
-				state = stFileSlash
-			case base != nil && base.scheme == "file":
-				u.host, u.hasHost = base.host, base.hasHost
-				u.path = append([]string(nil), base.path...)
-				u.query, u.hasQuery = base.query, base.hasQuery
-				switch c {
-				case '?':
-					u.query, u.hasQuery = "", true
-					state = stQuery
-				case '#':
-					u.fragment, u.hasFrag = "", true
-					state = stFragment
-				case eof:
-				default:
-					u.query, u.hasQuery = "", false
-					if !startsWithDriveLetter(rs[p:]) {
-						u.shortenPath()
-					} else {
-						u.path = nil
-					}
-					state = stPath
-					p--
-				}
-			default:
-				state = stPath
-				p--
-			}
-
-		case stFileSlash:
-			if c == '/' || c == '\\' {
-				state = stFileHost
-			} else {
-				if base != nil && base.scheme == "file" {
-					u.host, u.hasHost = base.host, base.hasHost
-					if !startsWithDriveLetter(rs[p:]) && len(base.path) > 0 && isNormalizedDriveLetter(base.path[0]) {
-						u.path = append(u.path, base.path[0])
-					}
-				}
-				state = stPath
-				p--
-			}
-
-		case stFileHost:
-			if c == eof || c == '/' || c == '\\' || c == '?' || c == '#' {
-				p--
-				switch {
-				case override == stNone && isDriveLetter(string(bufRunes)):
-					// The buffer becomes the first path segment.
-					buf.Reset()
-					buf.WriteString(string(bufRunes))
-					bufRunes = bufRunes[:0]
-					state = stPath
-				case len(bufRunes) == 0:
-					u.host, u.hasHost = "", true
-					if override != stNone {
-						return nil
-					}
-					state = stPathStart
-				default:
-					h, err := parseHost(string(bufRunes), !u.special())
-					if err != nil {
-						return err
-					}
-					if h == "localhost" {
-						h = ""
-					}
-					u.host, u.hasHost = h, true
-					if override != stNone {
-						return nil
-					}
-					bufRunes = bufRunes[:0]
-					state = stPathStart
-				}
-			} else {
-				bufRunes = append(bufRunes, c)
-			}
-
-		case stPathStart:
-			switch {
-			case u.special():
-				state = stPath
-				if c != '/' && c != '\\' {
-					p--
-				}
-			case override == stNone && c == '?':
-				u.query, u.hasQuery = "", true
-				state = stQuery
-			case override == stNone && c == '#':
-				u.fragment, u.hasFrag = "", true
-				state = stFragment
-			case c != eof:
-				state = stPath
-				if c != '/' {
-					p--
-				}
-			case override != stNone && !u.hasHost:
-				u.path = append(u.path, "")
-			}
-
-		case stPath:
-			if c == eof || c == '/' || u.special() && c == '\\' || override == stNone && (c == '?' || c == '#') {
-				seg := buf.String()
-				slash := c == '/' || u.special() && c == '\\'
-				switch {
-				case isDoubleDot(seg):
-					u.shortenPath()
-					if !slash {
-						u.path = append(u.path, "")
-					}
-				case isSingleDot(seg):
-					if !slash {
-						u.path = append(u.path, "")
-					}
-				default:
-					if u.scheme == "file" && len(u.path) == 0 && isDriveLetter(seg) {
-						seg = seg[:1] + ":"
-					}
-					u.path = append(u.path, seg)
-				}
-				buf.Reset()
-				if c == '?' {
-					u.query, u.hasQuery = "", true
-					state = stQuery
-				}
-				if c == '#' {
-					u.fragment, u.hasFrag = "", true
-					state = stFragment
-				}
-			} else {
-				writePercentEncoded(&buf, c, pathSet)
-			}
-
-		case stOpaquePath:
-			switch c {
-			case '?':
-				u.query, u.hasQuery = "", true
-				state = stQuery
-			case '#':
-				u.fragment, u.hasFrag = "", true
-				state = stFragment
-			case eof:
-			default:
-				u.path[0] = appendPercentEncoded(u.path[0], c, c0ControlSet)
-			}
-
-		case stQuery:
-			if c == eof || override == stNone && c == '#' {
-				set := querySet
-				if u.special() {
-					set = specialQuerySet
-				}
-				u.query = percentEncodeString(u.query, buf.String(), set)
-				buf.Reset()
-				if c == '#' {
-					u.fragment, u.hasFrag = "", true
-					state = stFragment
-				}
-			} else {
-				buf.WriteRune(c)
-			}
-
-		case stFragment:
-			if c != eof {
-				u.fragment = appendPercentEncoded(u.fragment, c, fragmentSet)
-			}
-		}
-
 		// The standard's loop: stop when a run ends with the pointer at the
 		// end; a state that stepped back (or started over) runs again.
-		if p >= len(rs) {
-			break
+		if ps.p >= len(ps.rs) {
+			return nil
+		}
+	}
+}
+
+// eof is the code point the standard's pointer reads past the end.
+const eof = rune(-1)
+
+// errStop ends basicParse successfully before the input ends (a state
+// override that is done).
+var errStop = errors.New("stop")
+
+// urlParser is the basic URL parser's state: the input as code points, the
+// pointer p with the code point c it points at and the next one, the
+// buffer (a string, or code points where the host and authority states
+// need them) and the standard's flags.
+type urlParser struct {
+	rs       []rune
+	p        int
+	c, next  rune
+	base, u  *urlRecord
+	override urlState
+	state    urlState
+
+	buf                                           strings.Builder
+	bufRunes                                      []rune
+	atSignSeen, insideBrackets, passwordTokenSeen bool
+}
+
+func (ps *urlParser) at(i int) rune {
+	if i < len(ps.rs) {
+		return ps.rs[i]
+	}
+	return eof
+}
+
+// urlStates holds the state functions by state. Each runs the standard's
+// steps for code point c: it may move the pointer and change the state;
+// errStop ends the parse successfully, another error is a failure.
+var urlStates = [...]func(*urlParser) error{
+	stSchemeStart:                   (*urlParser).schemeStart,
+	stScheme:                        (*urlParser).scheme,
+	stNoScheme:                      (*urlParser).noScheme,
+	stSpecialRelativeOrAuthority:    (*urlParser).specialRelativeOrAuthority,
+	stPathOrAuthority:               (*urlParser).pathOrAuthority,
+	stRelative:                      (*urlParser).relative,
+	stRelativeSlash:                 (*urlParser).relativeSlash,
+	stSpecialAuthoritySlashes:       (*urlParser).specialAuthoritySlashes,
+	stSpecialAuthorityIgnoreSlashes: (*urlParser).specialAuthorityIgnoreSlashes,
+	stAuthority:                     (*urlParser).authority,
+	stHost:                          (*urlParser).host,
+	stHostname:                      (*urlParser).host,
+	stPort:                          (*urlParser).port,
+	stFile:                          (*urlParser).file,
+	stFileSlash:                     (*urlParser).fileSlash,
+	stFileHost:                      (*urlParser).fileHost,
+	stPathStart:                     (*urlParser).pathStart,
+	stPath:                          (*urlParser).path,
+	stOpaquePath:                    (*urlParser).opaquePath,
+	stQuery:                         (*urlParser).query,
+	stFragment:                      (*urlParser).fragment,
+}
+
+// schemeStart is the scheme start state.
+func (ps *urlParser) schemeStart() error {
+	c := ps.c
+	switch {
+	case isASCIIAlpha(c):
+		ps.buf.WriteRune(lowerASCII(c))
+		ps.state = stScheme
+	case ps.override == stNone:
+		ps.state = stNoScheme
+		ps.p--
+	default:
+		return errInvalidURL
+	}
+	return nil
+}
+
+// scheme is the scheme state.
+func (ps *urlParser) scheme() error {
+	u, c, next := ps.u, ps.c, ps.next
+	switch {
+	case isASCIIAlnum(c) || c == '+' || c == '-' || c == '.':
+		ps.buf.WriteRune(lowerASCII(c))
+	case c == ':':
+		s := ps.buf.String()
+		if ps.override != stNone {
+			if u.special() != isSpecialScheme(s) {
+				return errStop
+			}
+			if (u.hasCredentials() || u.port >= 0) && s == "file" {
+				return errStop
+			}
+			if u.scheme == "file" && u.hasHost && u.host == "" {
+				return errStop
+			}
+		}
+		u.scheme = s
+		if ps.override != stNone {
+			if u.port == defaultPort(u.scheme) {
+				u.port = -1
+			}
+			return errStop
+		}
+		ps.buf.Reset()
+		switch {
+		case u.scheme == "file":
+			ps.state = stFile
+		case u.special() && ps.base != nil && ps.base.scheme == u.scheme:
+			ps.state = stSpecialRelativeOrAuthority
+		case u.special():
+			ps.state = stSpecialAuthoritySlashes
+		case next == '/':
+			ps.state = stPathOrAuthority
+			ps.p++
+		default:
+			u.opaque = true
+			u.path = []string{""}
+			ps.state = stOpaquePath
+		}
+	case ps.override == stNone:
+		ps.buf.Reset()
+		ps.state = stNoScheme
+		ps.p = -1
+	default:
+		return errInvalidURL
+	}
+	return nil
+}
+
+// noScheme is the no scheme state.
+func (ps *urlParser) noScheme() error {
+	u, c := ps.u, ps.c
+	switch {
+	case ps.base == nil || ps.base.opaque && c != '#':
+		return errInvalidURL
+	case ps.base.opaque && c == '#':
+		u.scheme = ps.base.scheme
+		u.path = append([]string(nil), ps.base.path...)
+		u.opaque = true
+		u.query, u.hasQuery = ps.base.query, ps.base.hasQuery
+		u.fragment, u.hasFrag = "", true
+		ps.state = stFragment
+	case ps.base.scheme != "file":
+		ps.state = stRelative
+		ps.p--
+	default:
+		ps.state = stFile
+		ps.p--
+	}
+	return nil
+}
+
+// specialRelativeOrAuthority is the special relative or authority state.
+func (ps *urlParser) specialRelativeOrAuthority() error {
+	c, next := ps.c, ps.next
+	if c == '/' && next == '/' {
+		ps.state = stSpecialAuthorityIgnoreSlashes
+		ps.p++
+	} else {
+		ps.state = stRelative
+		ps.p--
+	}
+	return nil
+}
+
+// pathOrAuthority is the path or authority state.
+func (ps *urlParser) pathOrAuthority() error {
+	c := ps.c
+	if c == '/' {
+		ps.state = stAuthority
+	} else {
+		ps.state = stPath
+		ps.p--
+	}
+	return nil
+}
+
+// relative is the relative state.
+func (ps *urlParser) relative() error {
+	u, c := ps.u, ps.c
+	u.scheme = ps.base.scheme
+	switch {
+	case c == '/':
+		ps.state = stRelativeSlash
+	case u.special() && c == '\\':
+		ps.state = stRelativeSlash
+	default:
+		u.username, u.password = ps.base.username, ps.base.password
+		u.host, u.hasHost, u.port = ps.base.host, ps.base.hasHost, ps.base.port
+		u.path = append([]string(nil), ps.base.path...)
+		u.query, u.hasQuery = ps.base.query, ps.base.hasQuery
+		switch c {
+		case '?':
+			u.query, u.hasQuery = "", true
+			ps.state = stQuery
+		case '#':
+			u.fragment, u.hasFrag = "", true
+			ps.state = stFragment
+		case eof:
+		default:
+			u.query, u.hasQuery = "", false
+			u.shortenPath()
+			ps.state = stPath
+			ps.p--
 		}
 	}
 	return nil
 }
 
-// serialize is the URL serializer.
+// relativeSlash is the relative slash state.
+func (ps *urlParser) relativeSlash() error {
+	u, c := ps.u, ps.c
+	switch {
+	case u.special() && (c == '/' || c == '\\'):
+		ps.state = stSpecialAuthorityIgnoreSlashes
+	case c == '/':
+		ps.state = stAuthority
+	default:
+		u.username, u.password = ps.base.username, ps.base.password
+		u.host, u.hasHost, u.port = ps.base.host, ps.base.hasHost, ps.base.port
+		ps.state = stPath
+		ps.p--
+	}
+	return nil
+}
+
+// specialAuthoritySlashes is the special authority slashes state.
+func (ps *urlParser) specialAuthoritySlashes() error {
+	c, next := ps.c, ps.next
+	if c == '/' && next == '/' {
+		ps.p++
+	} else {
+		ps.p--
+	}
+	ps.state = stSpecialAuthorityIgnoreSlashes
+	return nil
+}
+
+// specialAuthorityIgnoreSlashes is the special authority ignore slashes state.
+func (ps *urlParser) specialAuthorityIgnoreSlashes() error {
+	c := ps.c
+	if c != '/' && c != '\\' {
+		ps.state = stAuthority
+		ps.p--
+	}
+	return nil
+}
+
+// authority is the authority state.
+func (ps *urlParser) authority() error {
+	u, c := ps.u, ps.c
+	switch {
+	case c == '@':
+		if ps.atSignSeen {
+			ps.bufRunes = append([]rune("%40"), ps.bufRunes...)
+		}
+		ps.atSignSeen = true
+		for _, cp := range ps.bufRunes {
+			if cp == ':' && !ps.passwordTokenSeen {
+				ps.passwordTokenSeen = true
+				continue
+			}
+			if ps.passwordTokenSeen {
+				u.password = appendPercentEncoded(u.password, cp, userinfoSet)
+			} else {
+				u.username = appendPercentEncoded(u.username, cp, userinfoSet)
+			}
+		}
+		ps.bufRunes = ps.bufRunes[:0]
+	case c == eof || c == '/' || c == '?' || c == '#' || u.special() && c == '\\':
+		if ps.atSignSeen && len(ps.bufRunes) == 0 {
+			return errInvalidURL
+		}
+		ps.p -= len(ps.bufRunes) + 1
+		ps.bufRunes = ps.bufRunes[:0]
+		ps.state = stHost
+	default:
+		ps.bufRunes = append(ps.bufRunes, c)
+	}
+	return nil
+}
+
+// host is the host state and hostname state.
+func (ps *urlParser) host() error {
+	u, c := ps.u, ps.c
+	switch {
+	case ps.override != stNone && u.scheme == "file":
+		ps.p--
+		ps.state = stFileHost
+	case c == ':' && !ps.insideBrackets:
+		if len(ps.bufRunes) == 0 {
+			return errInvalidURL
+		}
+		if ps.override == stHostname {
+			return errInvalidURL
+		}
+		h, err := parseHost(string(ps.bufRunes), !u.special())
+		if err != nil {
+			return err
+		}
+		u.host, u.hasHost = h, true
+		ps.bufRunes = ps.bufRunes[:0]
+		ps.state = stPort
+	case c == eof || c == '/' || c == '?' || c == '#' || u.special() && c == '\\':
+		ps.p--
+		if u.special() && len(ps.bufRunes) == 0 {
+			return errInvalidURL
+		}
+		if ps.override != stNone && len(ps.bufRunes) == 0 && (u.hasCredentials() || u.port >= 0) {
+			return errInvalidURL
+		}
+		h, err := parseHost(string(ps.bufRunes), !u.special())
+		if err != nil {
+			return err
+		}
+		u.host, u.hasHost = h, true
+		ps.bufRunes = ps.bufRunes[:0]
+		ps.state = stPathStart
+		if ps.override != stNone {
+			return errStop
+		}
+	default:
+		if c == '[' {
+			ps.insideBrackets = true
+		}
+		if c == ']' {
+			ps.insideBrackets = false
+		}
+		ps.bufRunes = append(ps.bufRunes, c)
+	}
+	return nil
+}
+
+// port is the port state.
+func (ps *urlParser) port() error {
+	u, c := ps.u, ps.c
+	switch {
+	case isASCIIDigit(c):
+		ps.buf.WriteRune(c)
+	case c == eof || c == '/' || c == '?' || c == '#' || u.special() && c == '\\' || ps.override != stNone:
+		if ps.buf.Len() > 0 {
+			digits := strings.TrimLeft(ps.buf.String(), "0")
+			if len(digits) > 5 {
+				return errInvalidURL
+			}
+			port := 0
+			if digits != "" {
+				port, _ = strconv.Atoi(digits)
+			}
+			if port > 65535 {
+				return errInvalidURL
+			}
+			if port == defaultPort(u.scheme) {
+				u.port = -1
+			} else {
+				u.port = port
+			}
+			ps.buf.Reset()
+		}
+		if ps.override != stNone {
+			return errStop
+		}
+		ps.state = stPathStart
+		ps.p--
+	default:
+		return errInvalidURL
+	}
+	return nil
+}
+
+// file is the file state.
+func (ps *urlParser) file() error {
+	u, c := ps.u, ps.c
+	u.scheme = "file"
+	u.host, u.hasHost = "", true
+	switch {
+	case c == '/' || c == '\\':
+		ps.state = stFileSlash
+	case ps.base != nil && ps.base.scheme == "file":
+		u.host, u.hasHost = ps.base.host, ps.base.hasHost
+		u.path = append([]string(nil), ps.base.path...)
+		u.query, u.hasQuery = ps.base.query, ps.base.hasQuery
+		switch c {
+		case '?':
+			u.query, u.hasQuery = "", true
+			ps.state = stQuery
+		case '#':
+			u.fragment, u.hasFrag = "", true
+			ps.state = stFragment
+		case eof:
+		default:
+			u.query, u.hasQuery = "", false
+			if !startsWithDriveLetter(ps.rs[ps.p:]) {
+				u.shortenPath()
+			} else {
+				u.path = nil
+			}
+			ps.state = stPath
+			ps.p--
+		}
+	default:
+		ps.state = stPath
+		ps.p--
+	}
+	return nil
+}
+
+// fileSlash is the file slash state.
+func (ps *urlParser) fileSlash() error {
+	u, c := ps.u, ps.c
+	if c == '/' || c == '\\' {
+		ps.state = stFileHost
+	} else {
+		if ps.base != nil && ps.base.scheme == "file" {
+			u.host, u.hasHost = ps.base.host, ps.base.hasHost
+			if !startsWithDriveLetter(ps.rs[ps.p:]) && len(ps.base.path) > 0 && isNormalizedDriveLetter(ps.base.path[0]) {
+				u.path = append(u.path, ps.base.path[0])
+			}
+		}
+		ps.state = stPath
+		ps.p--
+	}
+	return nil
+}
+
+// fileHost is the file host state.
+func (ps *urlParser) fileHost() error {
+	u, c := ps.u, ps.c
+	if c == eof || c == '/' || c == '\\' || c == '?' || c == '#' {
+		ps.p--
+		switch {
+		case ps.override == stNone && isDriveLetter(string(ps.bufRunes)):
+			// The buffer becomes the first path segment.
+			ps.buf.Reset()
+			ps.buf.WriteString(string(ps.bufRunes))
+			ps.bufRunes = ps.bufRunes[:0]
+			ps.state = stPath
+		case len(ps.bufRunes) == 0:
+			u.host, u.hasHost = "", true
+			if ps.override != stNone {
+				return errStop
+			}
+			ps.state = stPathStart
+		default:
+			h, err := parseHost(string(ps.bufRunes), !u.special())
+			if err != nil {
+				return err
+			}
+			if h == "localhost" {
+				h = ""
+			}
+			u.host, u.hasHost = h, true
+			if ps.override != stNone {
+				return errStop
+			}
+			ps.bufRunes = ps.bufRunes[:0]
+			ps.state = stPathStart
+		}
+	} else {
+		ps.bufRunes = append(ps.bufRunes, c)
+	}
+	return nil
+}
+
+// pathStart is the path start state.
+func (ps *urlParser) pathStart() error {
+	u, c := ps.u, ps.c
+	switch {
+	case u.special():
+		ps.state = stPath
+		if c != '/' && c != '\\' {
+			ps.p--
+		}
+	case ps.override == stNone && c == '?':
+		u.query, u.hasQuery = "", true
+		ps.state = stQuery
+	case ps.override == stNone && c == '#':
+		u.fragment, u.hasFrag = "", true
+		ps.state = stFragment
+	case c != eof:
+		ps.state = stPath
+		if c != '/' {
+			ps.p--
+		}
+	case ps.override != stNone && !u.hasHost:
+		u.path = append(u.path, "")
+	}
+	return nil
+}
+
+// path is the path state.
+func (ps *urlParser) path() error {
+	u, c := ps.u, ps.c
+	if c == eof || c == '/' || u.special() && c == '\\' || ps.override == stNone && (c == '?' || c == '#') {
+		seg := ps.buf.String()
+		slash := c == '/' || u.special() && c == '\\'
+		switch {
+		case isDoubleDot(seg):
+			u.shortenPath()
+			if !slash {
+				u.path = append(u.path, "")
+			}
+		case isSingleDot(seg):
+			if !slash {
+				u.path = append(u.path, "")
+			}
+		default:
+			if u.scheme == "file" && len(u.path) == 0 && isDriveLetter(seg) {
+				seg = seg[:1] + ":"
+			}
+			u.path = append(u.path, seg)
+		}
+		ps.buf.Reset()
+		if c == '?' {
+			u.query, u.hasQuery = "", true
+			ps.state = stQuery
+		}
+		if c == '#' {
+			u.fragment, u.hasFrag = "", true
+			ps.state = stFragment
+		}
+	} else {
+		writePercentEncoded(&ps.buf, c, pathSet)
+	}
+	return nil
+}
+
+// opaquePath is the opaque path state.
+func (ps *urlParser) opaquePath() error {
+	u, c := ps.u, ps.c
+	switch c {
+	case '?':
+		u.query, u.hasQuery = "", true
+		ps.state = stQuery
+	case '#':
+		u.fragment, u.hasFrag = "", true
+		ps.state = stFragment
+	case eof:
+	default:
+		u.path[0] = appendPercentEncoded(u.path[0], c, c0ControlSet)
+	}
+	return nil
+}
+
+// query is the query state.
+func (ps *urlParser) query() error {
+	u, c := ps.u, ps.c
+	if c == eof || ps.override == stNone && c == '#' {
+		set := querySet
+		if u.special() {
+			set = specialQuerySet
+		}
+		u.query = percentEncodeString(u.query, ps.buf.String(), set)
+		ps.buf.Reset()
+		if c == '#' {
+			u.fragment, u.hasFrag = "", true
+			ps.state = stFragment
+		}
+	} else {
+		ps.buf.WriteRune(c)
+	}
+	return nil
+}
+
+// fragment is the fragment state.
+func (ps *urlParser) fragment() error {
+	u, c := ps.u, ps.c
+	if c != eof {
+		u.fragment = appendPercentEncoded(u.fragment, c, fragmentSet)
+	}
+	return nil
+}
+
 func (u *urlRecord) serialize(excludeFragment bool) string {
 	var b strings.Builder
 	b.WriteString(u.scheme)

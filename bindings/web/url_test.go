@@ -1,6 +1,10 @@
 package web
 
-import "testing"
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
 
 // TestParseURL checks the parser against cases in the style of the web
 // platform tests (expected values as browsers and Node produce them).
@@ -234,29 +238,52 @@ func TestURLSetters(t *testing.T) {
 	}
 }
 
-func TestPunycode(t *testing.T) {
-	for _, c := range []struct{ uni, ascii string }{
-		{"bücher", "bcher-kva"},
-		{"münchen", "mnchen-3ya"},
-		{"ü", "tda"},
-		{"例え", "r8jz45g"},
-		{"😀", "e28h"},
-		{"ليهمابتكلموشعربي؟", "egbpdaj6bu4bxfgehfvwxn"},
+// TestDomainToASCII: UTS #46 with the URL standard's options
+// (non-transitional, no STD3 rules, no hyphen or DNS length checks, bidi
+// and joiner rules on).
+func TestDomainToASCII(t *testing.T) {
+	long := strings.Repeat("a", 70)
+	for _, c := range []struct{ in, want string }{
+		{"bücher.example", "xn--bcher-kva.example"},
+		{"BÜCHER.EXAMPLE", "xn--bcher-kva.example"},
+		{"faß.de", "xn--fa-hia.de"}, // non-transitional: ß stays ß
+		{"例え。テスト", "xn--r8jz45g.xn--zckzah"},
+		{"ｅｘａｍｐｌｅ．ｃｏｍ", "example.com"},
+		{"😀.example", "xn--e28h.example"},
+		{"r3---sn-apo3qvuoxuxbt-j5pe.example", "r3---sn-apo3qvuoxuxbt-j5pe.example"}, // CheckHyphens false
+		{"-lead.example", "-lead.example"},
+		{"a_b.example", "a_b.example"},         // UseSTD3ASCIIRules false
+		{long + ".example", long + ".example"}, // VerifyDnsLength false
+		{"xn--bcher-kva.example", "xn--bcher-kva.example"},
+		{"a\u00adb.example", "ab.example"},  // soft hyphen mapped away
+		{"xn--ab", ""},                      // not valid Punycode
+		{"xn--bcher-kva\u0301.example", ""}, // mark after an A-label's decoding: invalid
+		{"\u0627a.example", ""},             // bidi rule: a left-to-right letter in a right-to-left label
+		{"a\u200db.example", ""},            // joiner rule: ZWJ not after a virama
+		{"\ufffd.example", ""},
+		{"", ""},
 	} {
-		got, ok := punycodeEncode(c.uni)
-		if !ok || got != c.ascii {
-			t.Errorf("encode(%q) = %q, %v; want %q", c.uni, got, ok, c.ascii)
+		in := jsonUnquote(t, c.in)
+		got, ok := domainToASCII(in)
+		if c.want == "" {
+			if ok {
+				t.Errorf("domainToASCII(%q) = %q, want failure", in, got)
+			}
+			continue
 		}
-		back, ok := punycodeDecode(c.ascii)
-		if !ok || back != c.uni {
-			t.Errorf("decode(%q) = %q, %v; want %q", c.ascii, back, ok, c.uni)
-		}
-	}
-	for _, bad := range []string{"99999999", "ä-", "ä", "a!"} {
-		if s, ok := punycodeDecode(bad); ok {
-			t.Errorf("decode(%q) = %q, want failure", bad, s)
+		if !ok || got != c.want {
+			t.Errorf("domainToASCII(%q) = %q, %v; want %q", in, got, ok, c.want)
 		}
 	}
+}
+
+func jsonUnquote(t *testing.T, s string) string {
+	t.Helper()
+	var out string
+	if err := json.Unmarshal([]byte(`"`+s+`"`), &out); err != nil {
+		t.Fatalf("%s: %v", s, err)
+	}
+	return out
 }
 
 func TestFormParse(t *testing.T) {
