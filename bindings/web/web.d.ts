@@ -171,8 +171,95 @@ interface HmacImportParams extends Algorithm {
   /** The key length in bits; must match the key data. */
   length?: number;
 }
+interface HmacKeyGenParams extends Algorithm {
+  hash: HashAlgorithmIdentifier;
+  /** Default: the hash's block size. */
+  length?: number;
+}
+interface RsaHashedImportParams extends Algorithm {
+  hash: HashAlgorithmIdentifier;
+}
+interface RsaHashedKeyGenParams extends Algorithm {
+  /** 2048 to 16384 bits. */
+  modulusLength: number;
+  /** host generates 65537 only: new Uint8Array([1, 0, 1]). */
+  publicExponent: Uint8Array;
+  hash: HashAlgorithmIdentifier;
+}
+interface RsaHashedKeyAlgorithm extends KeyAlgorithm {
+  modulusLength: number;
+  publicExponent: Uint8Array;
+  hash: KeyAlgorithm;
+}
+interface RsaPssParams extends Algorithm {
+  /** Salt length in bytes (usually the hash's length). */
+  saltLength: number;
+}
+interface RsaOaepParams extends Algorithm {
+  label?: BufferSource;
+}
+type NamedCurve = "P-256" | "P-384" | string;
+interface EcKeyImportParams extends Algorithm {
+  namedCurve: NamedCurve;
+}
+interface EcKeyGenParams extends Algorithm {
+  namedCurve: NamedCurve;
+}
+interface EcKeyAlgorithm extends KeyAlgorithm {
+  namedCurve: NamedCurve;
+}
+interface EcdsaParams extends Algorithm {
+  hash: HashAlgorithmIdentifier;
+}
+interface EcdhKeyDeriveParams extends Algorithm {
+  public: CryptoKey;
+}
+interface AesKeyGenParams extends Algorithm {
+  length: number;
+}
+interface AesKeyAlgorithm extends KeyAlgorithm {
+  length: number;
+}
+interface AesDerivedKeyParams extends Algorithm {
+  length: number;
+}
+interface AesGcmParams extends Algorithm {
+  iv: BufferSource;
+  additionalData?: BufferSource;
+  /** Default 128. */
+  tagLength?: number;
+}
+interface HkdfParams extends Algorithm {
+  hash: HashAlgorithmIdentifier;
+  salt: BufferSource;
+  info: BufferSource;
+}
+interface Pbkdf2Params extends Algorithm {
+  hash: HashAlgorithmIdentifier;
+  salt: BufferSource;
+  iterations: number;
+}
+interface JsonWebKey {
+  alg?: string;
+  crv?: string;
+  d?: string;
+  dp?: string;
+  dq?: string;
+  e?: string;
+  ext?: boolean;
+  k?: string;
+  key_ops?: string[];
+  kty?: string;
+  n?: string;
+  p?: string;
+  q?: string;
+  qi?: string;
+  use?: string;
+  x?: string;
+  y?: string;
+}
 
-/** A key held by the host; its bytes are not readable from JS. Only HMAC secret keys exist. */
+/** A key held by the host; its material leaves only through exportKey of an extractable key. */
 interface CryptoKey {
   readonly algorithm: KeyAlgorithm;
   readonly extractable: boolean;
@@ -182,38 +269,44 @@ interface CryptoKey {
 declare var CryptoKey: {
   prototype: CryptoKey;
 };
+interface CryptoKeyPair {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+}
+
+type SignAlgorithm = AlgorithmIdentifier | RsaPssParams | EcdsaParams;
+type CipherAlgorithm = AlgorithmIdentifier | AesGcmParams | RsaOaepParams;
+type DeriveAlgorithm = AlgorithmIdentifier | EcdhKeyDeriveParams | HkdfParams | Pbkdf2Params;
+type ImportAlgorithm = AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams | HmacImportParams;
 
 /**
- * The part of Web Crypto the host implements: digest (SHA-1, SHA-256,
- * SHA-384, SHA-512) and HMAC keys imported as "raw" for sign and verify.
- * Every other method rejects with a NotSupportedError that says so.
+ * Web Crypto as host implements it: digest (SHA-1, SHA-256, SHA-384,
+ * SHA-512); HMAC, RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA (P-256, P-384) and
+ * Ed25519 sign/verify; AES-GCM and RSA-OAEP encrypt/decrypt; ECDH, HKDF and
+ * PBKDF2 deriveBits/deriveKey; keys in raw, spki, pkcs8 and jwk. Anything
+ * else rejects with a NotSupportedError that says what host has.
  */
 interface SubtleCrypto {
   digest(algorithm: AlgorithmIdentifier, data: BufferSource): Promise<ArrayBuffer>;
-  /** Only format "raw" with { name: "HMAC", hash } and usages "sign"/"verify". */
-  importKey(format: "raw", keyData: BufferSource, algorithm: HmacImportParams | AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
-  /** Not supported by host for formats other than "raw": rejects with NotSupportedError. */
-  importKey(format: KeyFormat, keyData: BufferSource | object, algorithm: HmacImportParams | AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
-  /** HMAC: resolves to the MAC. */
-  sign(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
-  /** HMAC: compares in constant time. */
-  verify(algorithm: AlgorithmIdentifier, key: CryptoKey, signature: BufferSource, data: BufferSource): Promise<boolean>;
-  /** Not supported by host: rejects with NotSupportedError. */
-  encrypt(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
-  /** Not supported by host: rejects with NotSupportedError. */
-  decrypt(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
-  /** Not supported by host: rejects with NotSupportedError. */
-  generateKey(algorithm: AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
-  /** Not supported by host: rejects with NotSupportedError. */
-  deriveKey(algorithm: AlgorithmIdentifier, baseKey: CryptoKey, derivedKeyType: AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
-  /** Not supported by host: rejects with NotSupportedError. */
-  deriveBits(algorithm: AlgorithmIdentifier, baseKey: CryptoKey, length?: number | null): Promise<ArrayBuffer>;
-  /** Not supported by host: rejects with NotSupportedError. */
-  exportKey(format: KeyFormat, key: CryptoKey): Promise<ArrayBuffer | object>;
-  /** Not supported by host: rejects with NotSupportedError. */
-  wrapKey(format: KeyFormat, key: CryptoKey, wrappingKey: CryptoKey, wrapAlgorithm: AlgorithmIdentifier): Promise<ArrayBuffer>;
-  /** Not supported by host: rejects with NotSupportedError. */
-  unwrapKey(format: KeyFormat, wrappedKey: BufferSource, unwrappingKey: CryptoKey, unwrapAlgorithm: AlgorithmIdentifier, unwrappedKeyAlgorithm: AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
+  importKey(format: "jwk", keyData: JsonWebKey, algorithm: ImportAlgorithm, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
+  importKey(format: Exclude<KeyFormat, "jwk">, keyData: BufferSource, algorithm: ImportAlgorithm, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
+  exportKey(format: "jwk", key: CryptoKey): Promise<JsonWebKey>;
+  exportKey(format: Exclude<KeyFormat, "jwk">, key: CryptoKey): Promise<ArrayBuffer>;
+  generateKey(algorithm: "Ed25519" | { name: "Ed25519" }, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKeyPair>;
+  generateKey(algorithm: RsaHashedKeyGenParams | EcKeyGenParams, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKeyPair>;
+  generateKey(algorithm: AesKeyGenParams | HmacKeyGenParams, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
+  generateKey(algorithm: AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKeyPair | CryptoKey>;
+  /** ECDSA signatures are r and s concatenated (IEEE P1363), as JWS wants them. */
+  sign(algorithm: SignAlgorithm, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
+  /** HMAC compares in constant time. */
+  verify(algorithm: SignAlgorithm, key: CryptoKey, signature: BufferSource, data: BufferSource): Promise<boolean>;
+  encrypt(algorithm: CipherAlgorithm, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
+  decrypt(algorithm: CipherAlgorithm, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer>;
+  deriveBits(algorithm: DeriveAlgorithm, baseKey: CryptoKey, length?: number | null): Promise<ArrayBuffer>;
+  deriveKey(algorithm: DeriveAlgorithm, baseKey: CryptoKey, derivedKeyType: AesDerivedKeyParams | HmacImportParams | AlgorithmIdentifier, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
+  /** Exports key (a JWK as its JSON text) and encrypts it with wrappingKey. */
+  wrapKey(format: KeyFormat, key: CryptoKey, wrappingKey: CryptoKey, wrapAlgorithm: CipherAlgorithm): Promise<ArrayBuffer>;
+  unwrapKey(format: KeyFormat, wrappedKey: BufferSource, unwrappingKey: CryptoKey, unwrapAlgorithm: CipherAlgorithm, unwrappedKeyAlgorithm: ImportAlgorithm, extractable: boolean, keyUsages: KeyUsage[]): Promise<CryptoKey>;
 }
 declare var SubtleCrypto: {
   prototype: SubtleCrypto;

@@ -1,8 +1,11 @@
 // Package web gives plugins the web platform globals browsers have and
 // plugins use: URL and URLSearchParams (WHATWG URL parsing), TextEncoder and
-// TextDecoder, atob and btoa, structuredClone, DOMException, and crypto
-// (getRandomValues, randomUUID, and crypto.subtle's digest and HMAC
-// importKey/sign/verify). Timers and queueMicrotask come from jsrt.
+// TextDecoder, atob and btoa, structuredClone, DOMException, crypto
+// (getRandomValues, randomUUID, and crypto.subtle: digest, HMAC, RSA, ECDSA,
+// ECDH, Ed25519, AES-GCM, HKDF, PBKDF2, with Go's crypto packages), and the
+// WHATWG streams (ReadableStream, WritableStream, TransformStream,
+// TextEncoderStream, TextDecoderStream). Timers and queueMicrotask come
+// from jsrt.
 //
 // Each API is a small embedded JS file ("host:web/<name>.js", so errors
 // point at the plugin's line, not at host code) over Go natives: the URL
@@ -170,13 +173,21 @@ func (b *binding) natives() map[string]func(goja.FunctionCall) goja.Value {
 		"decoderNew": b.decoderNew,
 		"decode":     b.decode,
 		// Crypto (crypto.js)
-		"randomUUID": b.randomUUID,
-		"fillRandom": b.fillRandom,
-		"digest":     b.digest,
-		"hmacImport": b.hmacImport,
-		"hmacBits":   b.hmacBits,
-		"hmacSign":   b.hmacSign,
-		"hmacVerify": b.hmacVerify,
+		"randomUUID":  b.randomUUID,
+		"fillRandom":  b.fillRandom,
+		"digest":      b.digest,
+		"hmacImport":  b.hmacImport,
+		"hmacBits":    b.hmacBits,
+		"hmacSign":    b.hmacSign,
+		"hmacVerify":  b.hmacVerify,
+		"keyImport":   b.keyImport,
+		"keyGenerate": b.keyGenerate,
+		"keyExport":   b.keyExport,
+		"keySign":     b.keySign,
+		"keyVerify":   b.keyVerify,
+		"aesGCM":      b.aesGCM,
+		"rsaOAEP":     b.rsaOAEP,
+		"keyDerive":   b.keyDerive,
 		// structuredClone (clone.js)
 		"detach":   b.detach,
 		"detached": b.detached,
