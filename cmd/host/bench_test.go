@@ -19,6 +19,8 @@ import (
 	"host/bindings/plugin"
 	"host/bindings/secrets"
 	"host/bindings/store"
+
+	"host/cmd/host/internal/demo"
 )
 
 // BenchmarkLoadActivate measures build + load + activate + deactivate of
@@ -26,7 +28,7 @@ import (
 // (the token saved beforehand, memory secret backend: this measures the
 // engine, not D-Bus). Target: <= 15 ms.
 func BenchmarkLoadActivate(b *testing.B) {
-	srv := newStandin(scriptToken)
+	srv := demo.NewAPI(scriptToken)
 	defer srv.Close()
 	dir := b.TempDir()
 	db, err := store.Open(filepath.Join(dir, "store.db"))
@@ -74,7 +76,7 @@ var cmdEnvProfile string
 // HOST_BENCH_TRACE=file appends each run's trace (see trace in session.go)
 // to file; HOST_BENCH_BIN runs another binary (see builtHost).
 func BenchmarkProcessRunOnce(b *testing.B) {
-	srv := newStandin(scriptToken)
+	srv := demo.NewAPI(scriptToken)
 	defer srv.Close()
 	_, _, env := hostBinary(b, srv.CertPEM())
 	bin := builtHost(b)

@@ -12,6 +12,8 @@ import (
 	"host/bindings/plugin"
 	"host/bindings/secrets"
 	"host/plugins"
+
+	"host/cmd/host/internal/demo"
 )
 
 const demoUsage = `Usage: host demo [--keep DIR]
@@ -23,8 +25,9 @@ Runs the documents' plugins end to end and offline:
   - the OAuth2 plugin (plugins/oauth2/plugin.ts, unchanged) against a
     stand-in provider: the browser login (approved automatically), the code
     exchanged with PKCE, and a second run without a browser.
-Secrets go to the OS keyring when one is reachable (and are removed again at
-the end), else to memory; the demo says which.
+Secrets go to the OS keyring when one is reachable, in a part of it of the
+demo's own (never the items of your own token-auth or oauth2 plugins), and
+are removed again at the end; else to memory. The demo says which.
 `
 
 // demoToken is the stand-in's one valid token: an obviously fake value.
@@ -45,6 +48,9 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 	if *keep != "" {
 		dataDir = *keep
 	}
+	// The demo's secrets live apart from the user's own plugins' (which
+	// may have the same ids), whatever the data dir.
+	ns := plugin.DataDirNamespace(dataDir) + "-demo"
 	src, err := plugins.FS.ReadFile("token-auth/plugin.ts")
 	if err != nil {
 		return err
@@ -57,7 +63,7 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 
-	srv := newStandin(demoToken)
+	srv := demo.NewAPI(demoToken)
 	defer srv.Close()
 	client := fetch.NewClient(fetch.ClientOptions{
 		ConnectTo: []fetch.ConnectTo{{Host: "api.myservice.com", Port: "443", ToHost: "127.0.0.1", ToPort: portOf(srv.Addr())}},
@@ -73,7 +79,7 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 	cancel()
 	if perr == nil {
 		backend = kr
-		fmt.Fprintln(io.Out, "Secret backend: the OS keyring (Secret Service); the demo removes its item at the end.")
+		fmt.Fprintln(io.Out, "Secret backend: the OS keyring (Secret Service), in the demo's own items; the demo removes them at the end.")
 	} else {
 		backend = secrets.NewMemory()
 		fmt.Fprintf(io.Out, "Secret backend: in memory, because no OS keyring is reachable here (%v).\n", perr)
@@ -91,7 +97,7 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 				}
 				return "", false
 			}}
-		o := &runOptions{IO: dio, Path: pluginPath, Once: true, DataDir: dataDir, Secrets: backend, HTTP: client}
+		o := &runOptions{IO: dio, Path: pluginPath, Once: true, DataDir: dataDir, Secrets: backend, HTTP: client, secretsNS: ns}
 		code := report(dio, runPlugin(ctx, o))
 		fmt.Fprintf(io.Out, "-> exit code %d\n\n", code)
 		return nil
@@ -120,7 +126,7 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 		dio := &IO{In: io.In, Out: io.Out, Err: io.Out, Getwd: func() (string, error) { return work, nil },
 			LookupEnv:   func(string) (string, bool) { return "", false },
 			OpenBrowser: func(u string) error { go func() { _ = prov.Browser(u) }(); return nil }}
-		o := &runOptions{IO: dio, Path: oauthPath, Once: true, DataDir: dataDir, Secrets: backend, HTTP: prov.Client()}
+		o := &runOptions{IO: dio, Path: oauthPath, Once: true, DataDir: dataDir, Secrets: backend, HTTP: prov.Client(), secretsNS: ns}
 		code := report(dio, runPlugin(ctx, o))
 		fmt.Fprintf(io.Out, "-> exit code %d\n\n", code)
 	}
@@ -129,19 +135,22 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 	oauthStep("5. Second run: no browser, the saved token is used")
 	fmt.Fprintf(io.Out, "The provider exchanged %d code(s) and verified the PKCE verifier.\n", prov.ExchangeCount())
 
-	if sc, err := secrets.NewScoped(backend, "oauth2"); err == nil && backend == secrets.Backend(kr) && *keep == "" {
-		_ = sc.DeleteAll(ctx)
-	}
-	sc, err := secrets.NewScoped(backend, "token-auth")
-	if err == nil {
-		if _, gerr := sc.GetConfig(ctx, "token"); gerr == nil {
-			fmt.Fprintf(io.Out, "The token is in the %s backend under service %q, user %q.\n", backend.Name(), sc.Service(), secrets.ConfigUser("token"))
+	for _, id := range []string{"token-auth", "oauth2"} {
+		sc, err := secrets.NewScoped(backend, id)
+		if err != nil {
+			continue
+		}
+		sc.Namespace = ns
+		if id == "token-auth" {
+			if _, gerr := sc.GetConfig(ctx, "token"); gerr == nil {
+				fmt.Fprintf(io.Out, "The token is in the %s backend under service %q, user %q.\n", backend.Name(), sc.Service(), secrets.ConfigUser("token"))
+			}
 		}
 		if backend == secrets.Backend(kr) && *keep == "" {
-			_ = sc.DeleteConfig(ctx, "token")
+			_ = sc.DeleteAll(ctx)
 		}
 	}
-	fmt.Fprintf(io.Out, "The stand-in answered GET /me %d times.\n", srv.meCalls.Load())
+	fmt.Fprintf(io.Out, "The stand-in answered GET /me %d times.\n", srv.MeCalls())
 	return nil
 }
 

@@ -1,26 +1,35 @@
 package main
 
 import (
-	"bytes"
-	"context"
+	"os/exec"
 	"strings"
 	"testing"
 )
 
-// TestDemo runs `host demo` (the README's first command) in-process and
-// checks the story it tells: a refused token, a saved one, a second run
-// without questions, then the OAuth2 login and a second run without a
-// browser.
+// TestDemo runs `host demo` (the README's first command) against a
+// private Secret Service holding items of the user's own token-auth and
+// oauth2 plugins, and checks the story it tells (a refused token, a saved
+// one, a second run without questions, the OAuth2 login and a second run
+// without a browser) and that the user's items are unchanged after it.
 func TestDemo(t *testing.T) {
-	var out, errb bytes.Buffer
-	io := &IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getwd: func() (string, error) { return t.TempDir(), nil },
-		LookupEnv: func(string) (string, bool) { return "", false }}
-	if code := Run(context.Background(), []string{"demo"}, io); code != ExitOK {
-		t.Fatalf("exit %d: %s%s", code, out.String(), errb.String())
+	bin, sess, env := hostBinary(t, nil)
+	const userToken, userAccess = "fake-users-own-token", "fake-users-own-access"
+	if err := sess.Store("host:token-auth", "config.token", userToken); err != nil {
+		t.Fatal(err)
 	}
-	got := out.String()
+	if err := sess.Store("host:oauth2", "oauth_access_token", userAccess); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "demo")
+	cmd.Env = env
+	cmd.Dir = t.TempDir()
+	outb, err := cmd.CombinedOutput()
+	got := string(outb)
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, got)
+	}
 	for _, want := range []string{
-		"Secret backend: ",
+		"Secret backend: the OS keyring",
 		"host: token-auth/plugin.ts:23:7: Invalid API token\n-> exit code 1",
 		"== 2. The valid token",
 		"== 3. Second run",
@@ -37,5 +46,28 @@ func TestDemo(t *testing.T) {
 	}
 	if strings.Contains(got, demoToken) {
 		t.Errorf("the demo printed its token")
+	}
+	if v, err := sess.Lookup("host:token-auth", "config.token"); err != nil || v != userToken {
+		t.Errorf("the user's token-auth token is now %q, %v", v, err)
+	}
+	if v, err := sess.Lookup("host:oauth2", "oauth_access_token"); err != nil || v != userAccess {
+		t.Errorf("the user's oauth2 token is now %q, %v", v, err)
+	}
+	// The demo's own items are gone again.
+	found := false
+	for _, line := range strings.Split(got, "\n") {
+		if svc, ok := strings.CutPrefix(line, "The token is in the keyring backend under service \""); ok {
+			svc, _, _ = strings.Cut(svc, "\"")
+			found = true
+			if !strings.Contains(svc, "-demo") {
+				t.Errorf("the demo used service %q", svc)
+			}
+			if v, err := sess.Lookup(svc, "config.token"); err == nil {
+				t.Errorf("the demo left its token %q behind", v)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the demo did not say where the token went:\n%s", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
+	"host/bindings/oauth/oauthtest"
 	"io"
 	"log"
 	"net/http"
@@ -43,7 +44,7 @@ func newGithubStandin() *githubStandin {
 	mux.HandleFunc("GET /notifications", g.auth(g.notifications))
 	g.srv = httptest.NewUnstartedServer(mux)
 	g.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	cert, err := standinCert("api.github.com")
+	cert, err := oauthtest.SelfSigned("api.github.com")
 	if err != nil {
 		panic(err)
 	}

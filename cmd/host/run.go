@@ -101,6 +101,9 @@ type runOptions struct {
 	// id the running version has (a reload may not change it).
 	reload   bool
 	expectID string
+	// secretsNS, when set, is the secrets namespace whatever the data dir
+	// (the demo keeps to its own part of the keyring).
+	secretsNS string
 }
 
 // parseInterspersed parses flags that may come before or after positional

@@ -21,6 +21,8 @@ import (
 	"host/bindings/oauth/oauthtest"
 	"host/bindings/plugin"
 	"host/bindings/secrets/keyringtest"
+
+	"host/cmd/host/internal/demo"
 )
 
 // TestMain lets testscript run the real host command in a child process.
@@ -61,7 +63,7 @@ func TestScripts(t *testing.T) {
 				k, v, _ := cutEnv(kv)
 				e.Setenv(k, v)
 			}
-			srv := newStandin(scriptToken)
+			srv := demo.NewAPI(scriptToken)
 			e.Defer(srv.Close)
 			prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
 			e.Defer(prov.Close)

@@ -97,7 +97,9 @@ func openSession(o *runOptions) (*session, error) {
 		}
 		h.Secrets = b
 	}
-	if h.Secrets.Name() == "keyring" && !isDefaultDataDir(o.IO, dataDir) {
+	if o.secretsNS != "" {
+		h.SecretsNamespace = o.secretsNS
+	} else if h.Secrets.Name() == "keyring" && !isDefaultDataDir(o.IO, dataDir) {
 		// The OS keyring is per user, the data dir is not: each data dir
 		// but the default gets its own part of the keyring.
 		h.SecretsNamespace = plugin.DataDirNamespace(dataDir)

@@ -8,13 +8,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"host/cmd/host/internal/demo"
 )
 
 // TestRunStopsOnSignal starts the real binary without --once, waits until
 // the plugin is active, sends SIGTERM (and SIGINT, as Ctrl-C does) and
 // expects onDeactivate to run and exit code 0.
 func TestRunStopsOnSignal(t *testing.T) {
-	srv := newStandin(scriptToken)
+	srv := demo.NewAPI(scriptToken)
 	defer srv.Close()
 	bin, _, env := hostBinary(t, srv.CertPEM())
 	dir := t.TempDir()

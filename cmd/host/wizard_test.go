@@ -12,6 +12,8 @@ import (
 
 	"host/bindings/fetch"
 	"host/bindings/secrets"
+
+	"host/cmd/host/internal/demo"
 )
 
 // fakePrompter answers questions from a script and records what was shown.
@@ -43,12 +45,12 @@ type wizardEnv struct {
 	t       *testing.T
 	dir     string
 	backend *secrets.Memory
-	srv     *standin
+	srv     *demo.API
 }
 
 func newWizardEnv(t *testing.T) *wizardEnv {
 	t.Helper()
-	w := &wizardEnv{t: t, dir: t.TempDir(), backend: secrets.NewMemory(), srv: newStandin(scriptToken)}
+	w := &wizardEnv{t: t, dir: t.TempDir(), backend: secrets.NewMemory(), srv: demo.NewAPI(scriptToken)}
 	t.Cleanup(w.srv.Close)
 	return w
 }
@@ -138,8 +140,8 @@ func TestWizardRetriesRefusedTokenThreeTimes(t *testing.T) {
 	if refused != 2 {
 		t.Errorf("showed the plugin's refusal %d times, want 2: %q", refused, pr.said)
 	}
-	if w.srv.meCalls.Load() != 3 {
-		t.Errorf("GET /me called %d times, want 3", w.srv.meCalls.Load())
+	if w.srv.MeCalls() != 3 {
+		t.Errorf("GET /me called %d times, want 3", w.srv.MeCalls())
 	}
 
 	// Three wrong answers: exit 1 with the message, nothing saved.

@@ -1,4 +1,7 @@
-package main
+// Package demo holds the stand-ins `host demo` runs the documents' plugins
+// against, offline: an HTTPS stand-in for their API (the tests use it
+// too). They are product code of the demo, not test doubles of a package.
+package demo
 
 import (
 	"crypto/tls"
@@ -15,22 +18,24 @@ import (
 	"host/bindings/oauth/oauthtest"
 )
 
-// standin is a local HTTPS stand-in for the documents' myservice.com API,
+// API is a local HTTPS stand-in for the documents' myservice.com API,
 // used by `host demo` and the tests: GET /me answers 200 for the one valid
-// bearer token and 401 otherwise.
-type standin struct {
+// bearer token and 401 otherwise. Its certificate is self-signed for
+// myservice.com and its subdomains; trust it with Pool or CertPEM.
+type API struct {
 	srv        *httptest.Server
 	validToken string
 	meCalls    atomic.Int64
 }
 
-func newStandin(validToken string) *standin {
-	s := &standin{validToken: validToken}
+// NewAPI starts the stand-in on 127.0.0.1. Close it.
+func NewAPI(validToken string) *API {
+	s := &API{validToken: validToken}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /me", s.me)
 	s.srv = httptest.NewUnstartedServer(mux)
 	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	cert, err := standinCert("myservice.com", "*.myservice.com", "localhost")
+	cert, err := oauthtest.SelfSigned("myservice.com", "*.myservice.com", "localhost")
 	if err != nil {
 		panic(err) // only with a broken crypto/rand
 	}
@@ -39,10 +44,7 @@ func newStandin(validToken string) *standin {
 	return s
 }
 
-// standinCert makes a fresh self-signed certificate for names.
-func standinCert(names ...string) (tls.Certificate, error) { return oauthtest.SelfSigned(names...) }
-
-func (s *standin) me(w http.ResponseWriter, r *http.Request) {
+func (s *API) me(w http.ResponseWriter, r *http.Request) {
 	s.meCalls.Add(1)
 	w.Header().Set("Content-Type", "application/json")
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -55,18 +57,22 @@ func (s *standin) me(w http.ResponseWriter, r *http.Request) {
 }
 
 // Addr is the stand-in's 127.0.0.1:port.
-func (s *standin) Addr() string { return s.srv.Listener.Addr().String() }
+func (s *API) Addr() string { return s.srv.Listener.Addr().String() }
 
 // Pool trusts the stand-in's certificate.
-func (s *standin) Pool() *x509.CertPool {
+func (s *API) Pool() *x509.CertPool {
 	p := x509.NewCertPool()
 	p.AddCert(s.srv.TLS.Certificates[0].Leaf)
 	return p
 }
 
 // CertPEM is the stand-in's certificate, for SSL_CERT_FILE.
-func (s *standin) CertPEM() []byte {
+func (s *API) CertPEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.TLS.Certificates[0].Leaf.Raw})
 }
 
-func (s *standin) Close() { s.srv.Close() }
+// Close stops the stand-in.
+func (s *API) Close() { s.srv.Close() }
+
+// MeCalls counts the GET /me requests answered.
+func (s *API) MeCalls() int64 { return s.meCalls.Load() }
