@@ -21,6 +21,7 @@ import (
 
 	"host/bindings/console"
 	"host/bindings/plugin"
+	"host/bindings/store"
 	"host/cmd/host/internal/mcpserver"
 )
 
@@ -86,6 +87,14 @@ func mcpCmd(ctx context.Context, args []string, io *IO) error {
 	sess.host.Log = func(e console.Entry) {
 		printLog(e)
 		local.Log(e)
+	}
+	local.UseStore(sess.store)
+	prevMsgs := sess.host.OnMessages
+	sess.host.OnMessages = func(id string, msgs []store.Message) {
+		if prevMsgs != nil {
+			prevMsgs(id, msgs)
+		}
+		local.NotifyMessages(id)
 	}
 	o.session = sess
 

@@ -335,6 +335,11 @@ func TestMCPStdioTSClient(t *testing.T) {
 	if text, _ := resultText("secret"); text != "the key is ***" {
 		t.Errorf("calls_secret = %q", text)
 	}
+	m := steps["messages"]
+	if !strings.Contains(fmt.Sprint(m["resources"]), "host://calls/messages") || !strings.Contains(fmt.Sprint(m["updated"]), "host://calls/messages") ||
+		!strings.Contains(fmt.Sprint(m["read"]), `"content":"remember the milk"`) {
+		t.Errorf("messages: %v", m)
+	}
 	s := steps["setup"]
 	if text, isErr := resultText("setup"); isErr || !strings.Contains(text, `"name":"Demo User"`) {
 		t.Errorf("oauth2-refresh_whoami after the login = %q (isError %v); step: %v", text, isErr, s)

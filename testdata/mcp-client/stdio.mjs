@@ -10,6 +10,7 @@ import {
   ElicitRequestSchema,
   ElicitationCompleteNotificationSchema,
   LoggingMessageNotificationSchema,
+  ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 
@@ -27,6 +28,8 @@ let listChanged = 0;
 client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
 client.setNotificationHandler(ElicitationCompleteNotificationSchema, (n) => completed.push(n.params.elicitationId));
 client.setNotificationHandler(ToolListChangedNotificationSchema, () => listChanged++);
+const updated = [];
+client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => updated.push(n.params.uri));
 const elicitations = [];
 client.setRequestHandler(ElicitRequestSchema, async (req) => {
   elicitations.push(req.params);
@@ -66,6 +69,14 @@ await step('cancel', async () => {
 });
 await step('error', async () => ({ result: await client.callTool({ name: 'calls_fail', arguments: {} }) }));
 await step('secret', async () => ({ result: await client.callTool({ name: 'calls_secret', arguments: {} }) }));
+await step('messages', async () => {
+  const resources = (await client.listResources()).resources;
+  await client.subscribeResource({ uri: 'host://calls/messages' });
+  await client.callTool({ name: 'calls_note', arguments: { text: 'remember the milk' } });
+  for (let i = 0; i < 100 && !updated.includes('host://calls/messages'); i++) await sleep(20);
+  const read = await client.readResource({ uri: 'host://calls/messages' });
+  return { resources, updated, read };
+});
 await step('setup', async () => {
   const result = await client.callTool({ name: 'oauth2-refresh_whoami', arguments: {} }, undefined, { timeout: 60000 });
   await sleep(100);

@@ -14,6 +14,7 @@ import (
 	"host/bindings/console"
 	"host/bindings/mask"
 	"host/bindings/plugin"
+	"host/bindings/store"
 	"host/jsrt"
 	"host/schema"
 )
@@ -24,6 +25,7 @@ import (
 // served on stdio. Safe for concurrent use.
 type Local struct {
 	masker *mask.Masker
+	db     *store.DB // the plugins' inboxes; nil: every inbox is empty
 
 	mu      sync.Mutex
 	plugins map[string]*localEntry
@@ -46,6 +48,13 @@ type subscriber struct {
 func NewLocal(m *mask.Masker) *Local {
 	return &Local{masker: m, plugins: map[string]*localEntry{}, subs: map[int]*subscriber{}}
 }
+
+// UseStore makes Messages read the plugins' inboxes from db (the store the
+// plugins' Host writes ctx.emitMessage to). Call before serving.
+func (l *Local) UseStore(db *store.DB) { l.db = db }
+
+// MaxMessages is how many of a plugin's latest messages Messages returns.
+const MaxMessages = 500
 
 // Put adds or replaces plugin p in state st (reason and setup as in
 // PluginInfo; setup only for NeedsSetup and LoginNeeded). The caller keeps
@@ -153,8 +162,8 @@ func (l *Local) Subscribe(fn func(Event)) (cancel func()) {
 	}
 }
 
-// Messages implements Backend. host keeps no inbox of its own yet
-// (ctx.emitMessage is the SDK issue's); until it does every inbox is empty.
+// Messages implements Backend: the plugin's latest MaxMessages messages
+// from the store's inbox, oldest first.
 func (l *Local) Messages(ctx context.Context, id string) (json.RawMessage, error) {
 	l.mu.Lock()
 	_, ok := l.plugins[id]
@@ -162,7 +171,34 @@ func (l *Local) Messages(ctx context.Context, id string) (json.RawMessage, error
 	if !ok {
 		return nil, ErrUnknownPlugin
 	}
-	return json.RawMessage("[]"), nil
+	if l.db == nil {
+		return json.RawMessage("[]"), nil
+	}
+	st := l.db.Plugin(id)
+	var all []store.Message
+	after := int64(0)
+	for {
+		page, err := st.Messages(ctx, after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(all) > MaxMessages {
+			all = all[len(all)-MaxMessages:]
+		}
+		if len(page) < 1000 {
+			break
+		}
+		after = page[len(page)-1].Seq
+	}
+	if all == nil {
+		all = []store.Message{}
+	}
+	b, err := json.Marshal(all)
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(l.masker.Mask(string(b))), nil
 }
 
 // CallTool implements Backend.

@@ -36,6 +36,15 @@ export default definePlugin({
       },
     },
     {
+      name: 'note',
+      description: 'Puts a message in the inbox',
+      parameters: z.object({ text: z.string() }),
+      execute: async ({ text }, ctx) => {
+        await ctx.emitMessage({ source: 'note-' + text, channel: 'notes', content: text });
+        return { content: 'noted' };
+      },
+    },
+    {
       name: 'secret',
       description: 'Returns a text holding the secret API key',
       parameters: z.object({}),
