@@ -120,6 +120,7 @@ type Plugin struct {
 	def        *goja.Object
 	defPos     string
 	ctxObj     *goja.Object
+	callProto  *callProto // the ctx of tool calls with CallOptions
 	controller *abort.Controller
 	tools      []Tool
 	loopEvery  time.Duration

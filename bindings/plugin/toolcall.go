@@ -64,98 +64,165 @@ func (p *Plugin) CallToolWith(ctx context.Context, name string, input json.RawMe
 	return p.callTool(ctx, name, input, &opts)
 }
 
+// callState is one call's part of its ctx. Loop-only.
+type callState struct {
+	ctx     context.Context
+	opts    *CallOptions
+	ctrl    *abort.Controller // made when the tool first reads ctx.signal
+	signal  goja.Value
+	members map[string]goja.Value // progress and elicit, once read
+}
+
+// callProto is the prototype of every call's ctx: the plugin's
+// PluginContext underneath, and signal, progress and elicit, which find
+// their call through `this`. Built once per PluginContext. Loop-only.
+type callProto struct {
+	base  *goja.Object // the PluginContext it was built over
+	obj   *goja.Object
+	calls map[*goja.Object]*callState
+}
+
 // callContext builds a tool call's ctx over the plugin's and returns a
 // function to call when the call ends. On the loop.
 func (p *Plugin) callContext(vm *goja.Runtime, ctx context.Context, opts *CallOptions) (*goja.Object, func(), error) {
 	if opts == nil {
 		return p.ctxObj, func() {}, nil
 	}
+	if p.callProto == nil || p.callProto.base != p.ctxObj {
+		cp, err := p.newCallProto(vm)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.callProto = cp
+	}
+	cp := p.callProto
 	c := vm.NewObject()
-	if err := c.SetPrototype(p.ctxObj); err != nil {
+	if err := c.SetPrototype(cp.obj); err != nil {
 		return nil, nil, err
+	}
+	st := &callState{ctx: ctx, opts: opts}
+	cp.calls[c] = st
+	// Cancellation aborts the call's signal (when the tool has read it).
+	stop := context.AfterFunc(ctx, func() {
+		p.rt.Post(func(vm *goja.Runtime) {
+			if st.ctrl != nil {
+				st.ctrl.Abort(vm, "the call was cancelled")
+			}
+		})
+	})
+	return c, func() {
+		stop()
+		p.rt.Post(func(*goja.Runtime) { delete(cp.calls, c) })
+	}, nil
+}
+
+func (p *Plugin) newCallProto(vm *goja.Runtime) (*callProto, error) {
+	cp := &callProto{base: p.ctxObj, obj: vm.NewObject(), calls: map[*goja.Object]*callState{}}
+	if err := cp.obj.SetPrototype(p.ctxObj); err != nil {
+		return nil, err
+	}
+	state := func(this goja.Value, name string) *callState {
+		o, _ := this.(*goja.Object)
+		st := cp.calls[o]
+		if st == nil {
+			jsrt.Throw(vm, jsrt.TypeErrorf("%s may only be used by the tool call whose ctx it is, while it runs", name))
+		}
+		return st
 	}
 	// The signal exists only if the tool reads it: most tools never do, and
 	// each one listens on the plugin's signal.
-	var ctrl *abort.Controller
-	var signal goja.Value
-	getSignal := func(goja.FunctionCall) goja.Value {
-		if signal != nil {
-			return signal
+	getSignal := jsrt.Safe(vm, "ctx.signal", func(call goja.FunctionCall) goja.Value {
+		o, _ := call.This.(*goja.Object)
+		st := cp.calls[o]
+		if st == nil {
+			return p.ctxObj.Get("signal")
 		}
-		var err error
-		if ctrl, err = abort.NewController(vm); err != nil {
+		if st.signal != nil {
+			return st.signal
+		}
+		ctrl, err := abort.NewController(vm)
+		if err != nil {
 			jsrt.Throw(vm, err)
 		}
-		if ctx.Err() != nil {
+		st.ctrl = ctrl
+		if st.ctx.Err() != nil {
 			ctrl.Abort(vm, "the call was cancelled")
 		}
 		anyFn, _ := goja.AssertFunction(vm.Get("AbortSignal").ToObject(vm).Get("any"))
-		s, err := anyFn(nil, vm.NewArray(p.ctxObj.Get("signal"), ctrl.Signal()))
+		sig, err := anyFn(nil, vm.NewArray(p.ctxObj.Get("signal"), ctrl.Signal()))
 		if err != nil {
 			jsrt.Throw(vm, err)
 		}
-		signal = s
-		return signal
-	}
-	if err := c.DefineAccessorProperty("signal", vm.ToValue(getSignal), nil, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
-		return nil, nil, err
-	}
-	progress := jsrt.Safe(vm, "ctx.progress", func(call goja.FunctionCall) goja.Value {
-		pr, err := readProgress(vm, call.Argument(0))
-		if err != nil {
-			jsrt.Throw(vm, err)
-		}
-		if opts.Progress != nil {
-			pr.Message = p.host.Masker.Mask(pr.Message)
-			opts.Progress(pr)
-		}
-		return goja.Undefined()
+		st.signal = sig
+		return sig
 	})
-	elicit := jsrt.Safe(vm, "ctx.elicit", func(call goja.FunctionCall) goja.Value {
-		q, err := readQuestion(vm, call.Argument(0))
-		if err != nil {
-			return jsrt.Rejected(vm, err)
-		}
-		if opts.Elicit == nil {
-			return jsrt.Rejected(vm, jsrt.WithCode(ErrElicitUnsupported, "ERR_ELICIT_UNSUPPORTED"))
-		}
-		q.Message = p.host.Masker.Mask(q.Message)
-		// The user may take minutes to answer: bounded by the call, not by
-		// the per-call-timeout of Go work.
-		return p.rt.GoTimeout(0, func(context.Context) (any, error) {
-			a, err := opts.Elicit(ctx, q)
+	if err := cp.obj.DefineAccessorProperty("signal", vm.ToValue(getSignal), nil, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
+		return nil, err
+	}
+	// progress and elicit are made for a call when it first reads them
+	// (so `const { progress } = ctx` works too).
+	member := func(name string, make func(st *callState) func(goja.FunctionCall) goja.Value) error {
+		get := jsrt.Safe(vm, "ctx."+name, func(call goja.FunctionCall) goja.Value {
+			st := state(call.This, "ctx."+name)
+			if v, ok := st.members[name]; ok {
+				return v
+			}
+			if st.members == nil {
+				st.members = map[string]goja.Value{}
+			}
+			v := vm.ToValue(jsrt.Safe(vm, "ctx."+name, make(st)))
+			st.members[name] = v
+			return v
+		})
+		return cp.obj.DefineAccessorProperty(name, vm.ToValue(get), nil, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	}
+	err := member("progress", func(st *callState) func(goja.FunctionCall) goja.Value {
+		return func(call goja.FunctionCall) goja.Value {
+			pr, err := readProgress(vm, call.Argument(0))
 			if err != nil {
-				return nil, err
+				jsrt.Throw(vm, err)
 			}
-			out := map[string]any{"action": a.Action}
-			if a.Content != nil {
-				out["content"] = a.Content
+			if st.opts.Progress != nil {
+				pr.Message = p.host.Masker.Mask(pr.Message)
+				st.opts.Progress(pr)
 			}
-			return out, nil
-		})
+			return goja.Undefined()
+		}
 	})
-	for k, fn := range map[string]func(goja.FunctionCall) goja.Value{"progress": progress, "elicit": elicit} {
-		if err := c.DefineDataProperty(k, vm.ToValue(fn), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
-			return nil, nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
-	// Cancellation aborts the call's signal (when the tool has read it).
-	stop := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-stop:
-			if ctx.Err() == nil {
-				return
+	err = member("elicit", func(st *callState) func(goja.FunctionCall) goja.Value {
+		return func(call goja.FunctionCall) goja.Value {
+			q, err := readQuestion(vm, call.Argument(0))
+			if err != nil {
+				return jsrt.Rejected(vm, err)
 			}
+			ask := st.opts.Elicit
+			if ask == nil {
+				return jsrt.Rejected(vm, jsrt.WithCode(ErrElicitUnsupported, "ERR_ELICIT_UNSUPPORTED"))
+			}
+			q.Message = p.host.Masker.Mask(q.Message)
+			ctx := st.ctx
+			// The user may take minutes to answer: bounded by the call, not
+			// by the per-call timeout of Go work.
+			return p.rt.GoTimeout(0, func(context.Context) (any, error) {
+				a, err := ask(ctx, q)
+				if err != nil {
+					return nil, err
+				}
+				out := map[string]any{"action": a.Action}
+				if a.Content != nil {
+					out["content"] = a.Content
+				}
+				return out, nil
+			})
 		}
-		p.rt.Post(func(vm *goja.Runtime) {
-			if ctrl != nil {
-				ctrl.Abort(vm, "the call was cancelled")
-			}
-		})
-	}()
-	return c, func() { close(stop) }, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cp, nil
 }
 
 // readProgress reads ctx.progress's argument: a number, or

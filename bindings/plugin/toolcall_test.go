@@ -15,8 +15,8 @@ const callPlugin = `export default definePlugin({
     wait: { description: 'waits until cancelled', run: (input, ctx) => new Promise((resolve, reject) => {
       ctx.signal.addEventListener('abort', () => { ctx.log.info('aborted: ' + ctx.signal.reason.message); reject(ctx.signal.reason) });
     }) },
-    count: { description: 'reports progress', run: async (input, ctx) => {
-      for (let i = 1; i <= 3; i++) ctx.progress({ progress: i, total: 3, message: 'step ' + i });
+    count: { description: 'reports progress', run: async (input, { progress }) => {
+      for (let i = 1; i <= 3; i++) progress({ progress: i, total: 3, message: 'step ' + i });
       return 'counted';
     } },
     ask: { description: 'asks the user', input: z.object({}), run: async (input, ctx) => {

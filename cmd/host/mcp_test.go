@@ -46,6 +46,13 @@ func mcpHTTP(t testing.TB, env []string, args ...string) (url, token string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return mcpHTTPProc(t, env, bin, args...)
+}
+
+// mcpHTTPProc is mcpHTTP for any program that prints "MCP: URL" as host
+// does.
+func mcpHTTPProc(t testing.TB, env []string, bin string, args ...string) (url, token string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = env
@@ -67,7 +74,9 @@ func mcpHTTP(t testing.TB, env []string, args ...string) (url, token string) {
 		var u string
 		for sc.Scan() {
 			line := sc.Text()
-			t.Log("host:", line)
+			if !testing.Verbose() || !strings.HasPrefix(line, "[") {
+				t.Log(filepath.Base(bin)+":", line)
+			}
 			if m := urlRE.FindStringSubmatch(line); m != nil {
 				u = m[1]
 				if strings.Contains(line, "no authentication") {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -69,6 +70,7 @@ type activeCall struct {
 	ss     *mcp.ServerSession
 	plugin string
 	ctx    context.Context
+	logged atomic.Bool // a log line was queued for ss during the call
 }
 
 // New returns a server over b, subscribed to it until Close.
@@ -267,7 +269,9 @@ func (s *Server) handler(plugin, tool string) mcp.ToolHandler {
 			prog.close()
 		}
 		// What the plugin logged during the call goes before the result.
-		s.logQueue(req.Session).flush(2 * time.Second)
+		if ac.logged.Load() {
+			s.logQueue(req.Session).flush(2 * time.Second)
+		}
 		return s.answer(plugin, tool, res, err)
 	}
 }
@@ -310,6 +314,7 @@ func (s *Server) log(plugin string, e *LogEntry) {
 	for c := range s.calls {
 		if c.plugin == plugin && c.ctx.Err() == nil {
 			byCall[c.ss] = c.ctx
+			c.logged.Store(true)
 		}
 	}
 	s.mu.Unlock()

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// BenchmarkMCPHTTPToolCall measures tools/call of a trivial tool over
+// Streamable HTTP, side by side in one run with the official TypeScript
+// SDK's server on Node 22 serving the same tool
+// (testdata/mcp-client/bench-server.mjs): 16 concurrent clients (one
+// session each, go-sdk's client for both) for calls/s, and one client for
+// the median round trip. Rounds alternate between the two servers. Run
+// with -benchtime=1x. Targets: host >= 2x the peer's calls/s; host's p50
+// <= 1 ms.
+func BenchmarkMCPHTTPToolCall(b *testing.B) {
+	node, dir := nodeHarness(b)
+	bin := builtHost(b)
+	env := append(os.Environ(), "HOST_DATA_DIR="+b.TempDir(), "HOST_LOG=error", "HOST_CPUPROFILE="+os.Getenv("MCP_BENCH_PROFILE"))
+	plugin, _ := filepath.Abs("../../testdata/plugins/mcp-bench")
+	hostURL, _ := mcpHTTPProc(b, env, bin, "mcp", "--http", "127.0.0.1:0", "--no-auth", plugin)
+	nodeURL, _ := mcpHTTPProc(b, env, node, filepath.Join(dir, "bench-server.mjs"))
+	servers := []struct{ name, url string }{{"host", hostURL}, {"node", nodeURL}}
+	const rounds, clients = 3, 16
+	round := 2 * time.Second
+	calls := map[string]float64{}
+	var p50s = map[string][]time.Duration{}
+	for i := 0; i < b.N; i++ {
+		for r := 0; r < rounds; r++ {
+			for _, s := range servers {
+				n := hammer(b, s.url, clients, round, nil)
+				calls[s.name] += float64(n) / round.Seconds() / rounds
+				var lat []time.Duration
+				hammer(b, s.url, 1, round/2, &lat)
+				p50s[s.name] = append(p50s[s.name], median(lat))
+			}
+		}
+	}
+	b.ReportMetric(calls["host"], "host-calls/s")
+	b.ReportMetric(calls["node"], "node-calls/s")
+	b.ReportMetric(calls["host"]/calls["node"], "host/node")
+	b.ReportMetric(float64(median(p50s["host"]).Microseconds()), "host-p50-µs")
+	b.ReportMetric(float64(median(p50s["node"]).Microseconds()), "node-p50-µs")
+}
+
+// hammer runs n clients, each with its own session, calling bench_noop
+// for d, and returns the calls answered; with lat it records each round
+// trip (one client).
+func hammer(b *testing.B, url string, n int, d time.Duration, lat *[]time.Duration) int64 {
+	b.Helper()
+	ctx := context.Background()
+	var total atomic.Int64
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	sessions := make([]*mcp.ClientSession, n)
+	for i := range sessions {
+		c := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil)
+		s, err := c.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url, DisableStandaloneSSE: true}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sessions[i] = s
+	}
+	deadline := time.Now().Add(d)
+	for _, s := range sessions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				res, err := s.CallTool(ctx, &mcp.CallToolParams{Name: "bench_noop", Arguments: map[string]any{}})
+				if err != nil || res.IsError {
+					b.Errorf("call: %v %v", err, res)
+					return
+				}
+				if lat != nil {
+					mine = append(mine, time.Since(t0))
+				}
+				total.Add(1)
+			}
+			if lat != nil {
+				mu.Lock()
+				*lat = append(*lat, mine...)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, s := range sessions {
+		_ = s.Close()
+	}
+	return total.Load()
+}
+
+func median(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+// BenchmarkMCPStartToToolsList measures `host mcp` with the three spec
+// plugins (token-auth, oauth2, oauth2-refresh) as a client meets it: from
+// starting the process to the answer of tools/list, the client sending
+// initialize, initialized and tools/list at once. Reports the median of
+// b.N runs as median-ms. Target: <= 100 ms.
+func BenchmarkMCPStartToToolsList(b *testing.B) {
+	_, _, env := hostBinary(b, nil)
+	bin := builtHost(b)
+	env = append(env, "HOST_DATA_DIR="+b.TempDir())
+	plugins, _ := filepath.Abs("../../plugins")
+	args := []string{"mcp", filepath.Join(plugins, "token-auth"), filepath.Join(plugins, "oauth2"), filepath.Join(plugins, "oauth2-refresh")}
+	const msgs = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+{"jsonrpc":"2.0","id":2,"method":"tools/list"}
+`
+	run := func() time.Duration {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		in, _ := cmd.StdinPipe()
+		out, _ := cmd.StdoutPipe()
+		cmd.Stderr = io.Discard
+		t0 := time.Now()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.WriteString(in, msgs); err != nil {
+			b.Fatal(err)
+		}
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		var d time.Duration
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), `{"jsonrpc":"2.0","id":2,`) {
+				d = time.Since(t0)
+				if !strings.Contains(sc.Text(), "oauth2-refresh_whoami") {
+					b.Fatalf("tools/list: %s", sc.Text())
+				}
+				break
+			}
+		}
+		in.Close()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if d == 0 {
+			b.Fatal("no tools/list answer")
+		}
+		return d
+	}
+	run() // the bundle cache
+	var ds []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ds = append(ds, run())
+	}
+	b.ReportMetric(float64(median(ds).Microseconds())/1000, "median-ms")
+}
