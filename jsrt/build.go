@@ -2,11 +2,13 @@ package jsrt
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/evanw/esbuild/pkg/api"
+	"github.com/go-sourcemap/sourcemap"
 )
 
 // BuildOptions say what to bundle.
@@ -93,10 +96,57 @@ func compileBundle(b *Bundle) (*goja.Program, error) {
 	// map's sources (relative to WorkDir) unchanged.
 	prg, err := goja.Compile(path.Base(b.File)+bundleSuffix, b.Code, false)
 	if err != nil {
-		return nil, fromGojaError(nil, err)
+		return nil, mapSyntaxError(b.Code, fromGojaError(nil, err))
 	}
 	return prg, nil
 }
+
+// parsePosRE finds the bundle position in a goja parse error's message.
+var parsePosRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[^\s:]+` + regexp.QuoteMeta(bundleSuffix) + `: Line (\d+):(\d+) `)
+})
+
+// mapSyntaxError points a syntax error goja found in the bundle (code
+// esbuild accepted, so in goja's gaps) at the source file and line through
+// the bundle's source map, instead of at a bundle file that does not exist.
+func mapSyntaxError(code string, err error) error {
+	je, ok := AsJSError(err)
+	if !ok || je.File != "" {
+		return err
+	}
+	m := parsePosRE().FindStringSubmatch(je.Message)
+	if m == nil {
+		return err
+	}
+	line, _ := strconv.Atoi(m[1])
+	col, _ := strconv.Atoi(m[2])
+	if file, l, c, ok := sourcePosition(code, line, col-1); ok {
+		je.File, je.Line, je.Column = file, l, c+1
+		je.Message = strings.TrimPrefix(je.Message, m[0])
+	}
+	return je
+}
+
+// sourcePosition maps a 1-based line and 0-based column of a bundle to its
+// source file through the bundle's inline source map.
+func sourcePosition(code string, line, col int) (string, int, int, bool) {
+	i := strings.LastIndex(code, sourceMapPrefix)
+	if i < 0 {
+		return "", 0, 0, false
+	}
+	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(code[i+len(sourceMapPrefix):]))
+	if err != nil {
+		return "", 0, 0, false
+	}
+	sm, err := sourcemap.Parse("", data)
+	if err != nil {
+		return "", 0, 0, false
+	}
+	file, _, l, c, ok := sm.Source(line, col)
+	return file, l, c, ok && file != ""
+}
+
+const sourceMapPrefix = "//# sourceMappingURL=data:application/json;base64,"
 
 // Message is one problem found while building, at a place in a source file.
 type Message struct {
@@ -260,6 +310,9 @@ func virtualPlugin(virtual map[string]string) api.Plugin {
 // unknownModule is the error for an import of a host or node module that
 // does not exist, naming the ones with the same prefix that do.
 func unknownModule(virtual map[string]string, path, prefix string) error {
+	if prefix == "node:" {
+		return fmt.Errorf("%q is not a Node.js built-in module; check the name (host has the modules of Node.js 22: node:path, node:events, node:util, ...)", path)
+	}
 	var names []string
 	for k := range virtual {
 		if strings.HasPrefix(k, prefix) {
@@ -267,9 +320,6 @@ func unknownModule(virtual map[string]string, path, prefix string) error {
 		}
 	}
 	sort.Strings(names)
-	if prefix == "node:" {
-		return fmt.Errorf("%q is not a Node.js module host provides; host has: %s", path, strings.Join(names, ", "))
-	}
 	return fmt.Errorf("unknown host module %q; available: %s", path, strings.Join(names, ", "))
 }
 
@@ -277,6 +327,9 @@ func messages(ms []api.Message, wd string) []Message {
 	out := make([]Message, 0, len(ms))
 	for _, m := range ms {
 		msg := Message{Text: m.Text}
+		if pkg, ok := missingPackage(m.Text); ok {
+			msg.Text += "; install it in the plugin's directory: npm install " + pkg
+		}
 		if m.Location != nil {
 			msg.File = rel(wd, m.Location.File)
 			msg.Line = m.Location.Line
@@ -286,6 +339,24 @@ func messages(ms []api.Message, wd string) []Message {
 		out = append(out, msg)
 	}
 	return out
+}
+
+// missingPackage reports the package name of esbuild's `Could not resolve
+// "name/sub"` for a bare import (not a relative or absolute path).
+func missingPackage(text string) (string, bool) {
+	spec, ok := strings.CutPrefix(text, "Could not resolve ")
+	if !ok {
+		return "", false
+	}
+	spec, err := strconv.Unquote(spec)
+	if err != nil || spec == "" || strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "/") || strings.Contains(spec, ":") {
+		return "", false
+	}
+	parts := strings.SplitN(spec, "/", 3)
+	if strings.HasPrefix(spec, "@") && len(parts) > 1 {
+		return parts[0] + "/" + parts[1], true
+	}
+	return parts[0], true
 }
 
 func rel(wd, p string) string {

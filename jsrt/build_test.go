@@ -139,3 +139,43 @@ func up(from, dir, name string) string {
 	r, _ := filepath.Rel(from, filepath.Join(dir, name))
 	return filepath.ToSlash(r)
 }
+
+// A syntax error goja finds in a bundled library (code esbuild accepted)
+// points at the library's own file and line, not at the bundle.
+func TestBundleSyntaxErrorInLibrary(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"main.ts":                       "import { v } from 'lib';\nexport default v;\n",
+		"node_modules/lib/package.json": `{"name":"lib","main":"index.js"}`,
+		"node_modules/lib/index.js":     "// lib\nexports.other = 1;\nexports.v = 12345;\n",
+	})
+	b, err := Build(BuildOptions{Entry: filepath.Join(dir, "main.ts"), WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What goja cannot parse, at the library's third line.
+	b = newBundle(strings.Replace(b.Code, "12345", "@@@@@", 1), b.File, b.Inputs, nil)
+	rt := New(Options{})
+	t.Cleanup(rt.Close)
+	err = rt.RunBundle(t.Context(), b)
+	je, ok := AsJSError(err)
+	if !ok || je.Name != "SyntaxError" || je.Position() != "node_modules/lib/index.js:3:13" || strings.Contains(err.Error(), bundleSuffix) {
+		t.Errorf("err = %v (%#v), want a SyntaxError at node_modules/lib/index.js:3:13", err, je)
+	}
+}
+
+// An error thrown inside one of esbuild's injected helpers (here the
+// private-field check of lowered class fields) points at the library line
+// that called the helper, the first frame with a source mapping.
+func TestHelperErrorPointsAtLibrary(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"main.ts":                       "import { read } from 'lib';\nexport const go = () => read({});\n",
+		"node_modules/lib/package.json": `{"name":"lib","main":"index.js"}`,
+		"node_modules/lib/index.js":     "class C {\n  #x = 1;\n  static read(o) { return o.#x; }\n}\nexports.read = (o) => C.read(o);\n",
+	})
+	rt := run(t, dir, Options{})
+	_, err := call(t, rt, "go")
+	je, ok := AsJSError(err)
+	if !ok || je.Position() != "node_modules/lib/index.js:3:27" || strings.Contains(err.Error(), bundleSuffix) || strings.Contains(je.Stack, bundleSuffix) {
+		t.Errorf("err = %v\nstack:\n%s\nwant node_modules/lib/index.js:3:27", err, je.Stack)
+	}
+}

@@ -256,7 +256,7 @@ func errorFromValue(vm *goja.Runtime, v goja.Value, frames []goja.StackFrame) *J
 		var b strings.Builder
 		for i := range frames {
 			p := frames[i].Position()
-			if p.Filename == "" || strings.HasPrefix(p.Filename, "host:") {
+			if p.Filename == "" || hostFrame(p.Filename) {
 				continue
 			}
 			fmt.Fprintf(&b, "\tat %s (%s:%d:%d)\n", frames[i].FuncName(), p.Filename, p.Line, mappedColumn(p.Filename, p.Column))
@@ -293,8 +293,8 @@ func fixStack(s string) string {
 	out := lines[:0]
 	for _, ln := range lines {
 		if m := stackFrameRE().FindStringSubmatch(ln); m != nil {
-			if m[3] == "<eval>" || strings.HasPrefix(m[3], "host:") {
-				continue // the host's own glue and built-in JS
+			if hostFrame(m[3]) {
+				continue
 			}
 			col, _ := strconv.Atoi(m[5])
 			pos := m[3] + ":" + m[4] + ":" + strconv.Itoa(mappedColumn(m[3], col))
@@ -309,6 +309,17 @@ func fixStack(s string) string {
 		out = append(out, ln)
 	}
 	return strings.TrimRight(strings.Join(out, "\n"), "\n")
+}
+
+// hostFrame reports whether a stack frame's file is not one the plugin's
+// author has: the host's glue (<eval>) and built-in JS (host:...), the
+// modules host provides (host-virtual:...), and code of the bundle no
+// source file maps to (esbuild's helpers), named after a bundle file that
+// does not exist. Positions skip such frames: the first frame that is
+// left is the plugin's or a library's own line.
+func hostFrame(file string) bool {
+	return file == "<eval>" || strings.HasPrefix(file, "host:") || strings.HasPrefix(file, virtualNS+":") ||
+		strings.HasSuffix(file, bundleSuffix)
 }
 
 // isErrorObject reports whether o is an Error (or a subclass instance):
@@ -384,7 +395,7 @@ func AsJSError(err error) (*JSError, bool) {
 func CallerPosition(vm *goja.Runtime) string {
 	for _, f := range vm.CaptureCallStack(8, nil) {
 		p := f.Position()
-		if p.Filename == "" || p.Line == 0 || strings.HasPrefix(p.Filename, "host:") {
+		if p.Filename == "" || p.Line == 0 || hostFrame(p.Filename) {
 			continue
 		}
 		return p.Filename + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(mappedColumn(p.Filename, p.Column))

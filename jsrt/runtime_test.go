@@ -407,6 +407,8 @@ func TestBuildErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"syntax", "const a = 1;\nconst b = ;\n", `main.ts:2:11: Unexpected ";"`},
+		{"not installed", "import { x } from '@acme/sdk/sub';\nexport default x;\n", `main.ts:1:19: Could not resolve "@acme/sdk/sub"; install it in the plugin's directory: npm install @acme/sdk`},
+		{"unknown node module", "import { x } from 'node:nope';\nexport default x;\n", `main.ts:1:19: "node:nope" is not a Node.js built-in module; check the name`},
 		{"unresolved", "import { x } from './missing';\nexport default x;\n", `main.ts:1:19: Could not resolve "./missing"`},
 		{"virtual", "import { y } from 'host:nope';\nexport default y;\n", `main.ts:1:19: unknown host module "host:nope"; available: "host:test"`},
 	}

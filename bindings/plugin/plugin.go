@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -26,6 +27,7 @@ import (
 	"host/bindings/console"
 	"host/bindings/fetch"
 	"host/bindings/mask"
+	"host/bindings/node"
 	"host/bindings/oauth"
 	"host/bindings/secrets"
 	"host/bindings/store"
@@ -247,10 +249,12 @@ func DefaultID(path string) string {
 // *jsrt.JSError; a bad definition a *DefinitionError. On error nothing is
 // left running.
 func Load(ctx context.Context, h *Host, path string) (*Plugin, error) {
+	virtual := map[string]string{"host:plugin": hostModule, SDKModule: sdkModule}
+	maps.Copy(virtual, node.Modules())
 	b, err := jsrt.BuildCached(jsrt.BuildOptions{
 		Entry:      path,
 		WorkDir:    h.WorkDir,
-		Virtual:    map[string]string{"host:plugin": hostModule, SDKModule: sdkModule},
+		Virtual:    virtual,
 		GlobalName: globalName,
 	}, h.CacheDir)
 	if err != nil {
@@ -297,6 +301,9 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 			return err
 		}
 		if err := web.Install(p.rt, vm); err != nil {
+			return err
+		}
+		if err := node.Install(vm); err != nil {
 			return err
 		}
 		if err := fetch.Install(p.rt, vm, p.httpClient(tracedClient(h.HTTP, &p.tracer))); err != nil {

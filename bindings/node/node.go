@@ -1,0 +1,320 @@
+// Package node gives plugins the Node.js built-in modules that libraries
+// import: `node:path` or `path` and the rest resolve to host's own modules
+// (Modules, for jsrt.BuildOptions.Virtual). path, url, querystring, util,
+// events, buffer, string_decoder, os, assert, timers, diagnostics_channel
+// and perf_hooks are real; every other built-in is a stub with Node's
+// shape whose functions throw, saying what a plugin uses instead. Install
+// defines the Node globals libraries expect: process (empty env, no Node
+// version, so libraries take their platform-neutral paths), Buffer,
+// setImmediate, clearImmediate, performance and navigator, each made on
+// first use.
+//
+// A module's JS is in js/ and is bundled into the plugin only when the
+// plugin (or a library it uses) imports it. There is no .d.ts here: the
+// modules follow Node's API, which @types/node declares, and a second
+// declaration of the same modules would conflict with it in the editor.
+package node
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja_nodejs/buffer"
+
+	"host/jsrt"
+)
+
+//go:embed js
+var jsFS embed.FS
+
+//go:embed stubs.json
+var stubsJSON []byte
+
+// real maps each real module to its file in js/.
+var real = map[string]string{
+	"assert":              "assert.js",
+	"assert/strict":       "",
+	"buffer":              "buffer.js",
+	"diagnostics_channel": "diagnostics_channel.js",
+	"events":              "events.js",
+	"os":                  "os.js",
+	"path":                "path.js",
+	"path/posix":          "",
+	"perf_hooks":          "perf_hooks.js",
+	"process":             "",
+	"querystring":         "querystring.js",
+	"string_decoder":      "string_decoder.js",
+	"sys":                 "",
+	"timers":              "timers.js",
+	"timers/promises":     "timers_promises.js",
+	"url":                 "url.js",
+	"util":                "util.js",
+	"util/types":          "",
+}
+
+// aliases are real modules that are another's export.
+var aliases = map[string]string{
+	"assert/strict": "module.exports = require('assert').strict;",
+	"path/posix":    "module.exports = require('path');",
+	"process":       "module.exports = globalThis[Symbol.for('host.node')].process();",
+	"sys":           "module.exports = require('util');",
+	"util/types":    "module.exports = require('util').types;",
+}
+
+// Modules returns the import paths of every Node.js built-in (bare and
+// with the node: prefix) and host's internal helpers, mapped to their
+// CommonJS source. A bare name and its node: form are the same module
+// instance. The map is shared: do not modify it.
+var Modules = sync.OnceValue(func() map[string]string {
+	var stubs map[string]json.RawMessage
+	if err := json.Unmarshal(stubsJSON, &stubs); err != nil {
+		panic("node: stubs.json: " + err.Error())
+	}
+	m := map[string]string{
+		"host-node-internal:deep": mustRead("deep.js"),
+		"host-node-internal:stub": mustRead("stub.js"),
+	}
+	for name, file := range real {
+		if src, ok := aliases[name]; ok {
+			m[name] = src
+		} else {
+			m[name] = mustRead(file)
+		}
+	}
+	for name, shape := range stubs {
+		if _, ok := real[name]; ok {
+			continue
+		}
+		m[name] = fmt.Sprintf("module.exports = require('host-node-internal:stub')(%q, %s);", name, shape)
+	}
+	names := make([]string, 0, len(m))
+	for name := range m {
+		if !strings.HasPrefix(name, "host-node-internal:") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		m["node:"+name] = fmt.Sprintf("module.exports = require(%q);", name)
+	}
+	return m
+})
+
+func mustRead(file string) string {
+	b, err := jsFS.ReadFile("js/" + file)
+	if err != nil {
+		panic("node: " + err.Error())
+	}
+	return string(b)
+}
+
+var (
+	processJS      = jsrt.NewLazyProgram("host:node/process.js", mustRead("process.js"))
+	bufferGlobalJS = jsrt.NewLazyProgram("host:node/buffer_global.js", mustRead("buffer_global.js"))
+)
+
+// UserAgent is navigator.userAgent: not a browser's and not Node's, so
+// libraries that sniff it take neither path.
+const UserAgent = "host"
+
+// Install defines on vm the Node globals (process, Buffer, setImmediate,
+// clearImmediate, performance, navigator), each made the first time a
+// plugin touches it, and the hidden natives the modules use. Call once per
+// runtime on its loop goroutine, before plugin code runs.
+func Install(vm *goja.Runtime) error {
+	n := &natives{vm: vm, start: time.Now()}
+	g := vm.GlobalObject()
+	nat := vm.NewObject()
+	for name, fn := range map[string]func(goja.FunctionCall) goja.Value{
+		"os":      n.os,
+		"now":     n.now,
+		"Buffer":  n.buffer,
+		"process": n.process,
+	} {
+		if err := nat.Set(name, jsrt.Safe(vm, name, fn)); err != nil {
+			return err
+		}
+	}
+	n.nat = nat
+	key, err := symbolFor(vm, "host.node")
+	if err != nil {
+		return err
+	}
+	if err := g.DefineDataPropertySymbol(key, nat, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+		return err
+	}
+	lazy := []struct {
+		props []jsrt.LazyProp
+		init  func() error
+	}{
+		{[]jsrt.LazyProp{{Name: "process"}}, func() error { return n.define("process", n.process(goja.FunctionCall{}), false) }},
+		{[]jsrt.LazyProp{{Name: "Buffer"}}, func() error { return n.define("Buffer", n.buffer(goja.FunctionCall{}), false) }},
+		{[]jsrt.LazyProp{{Name: "setImmediate"}, {Name: "clearImmediate"}}, n.immediate},
+		{[]jsrt.LazyProp{{Name: "performance", Enumerable: true}}, n.performance},
+		{[]jsrt.LazyProp{{Name: "navigator", Enumerable: true}}, n.navigator},
+	}
+	for _, l := range lazy {
+		if err := jsrt.DefineLazy(vm, g, l.props, l.init); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// natives are the Go side of the globals and modules of one runtime.
+type natives struct {
+	vm           *goja.Runtime
+	start        time.Time
+	nat          *goja.Object // the natives object the modules reach
+	bufferCtor   goja.Value
+	processValue goja.Value
+}
+
+// define makes a global data property (as DefineLazy's init must).
+func (n *natives) define(name string, v goja.Value, enumerable bool) error {
+	enum := goja.FLAG_FALSE
+	if enumerable {
+		enum = goja.FLAG_TRUE
+	}
+	return n.vm.GlobalObject().DefineDataProperty(name, v, goja.FLAG_TRUE, enum, goja.FLAG_TRUE)
+}
+
+// symbolFor is Symbol.for(key).
+func symbolFor(vm *goja.Runtime, key string) (*goja.Symbol, error) {
+	f, _ := goja.AssertFunction(vm.Get("Symbol").ToObject(vm).Get("for"))
+	v, err := f(goja.Undefined(), vm.ToValue(key))
+	if err != nil {
+		return nil, err
+	}
+	s, ok := v.(*goja.Symbol)
+	if !ok {
+		return nil, fmt.Errorf("Symbol.for did not return a symbol")
+	}
+	return s, nil
+}
+
+// os describes the platform as Node names it.
+func (n *natives) os(goja.FunctionCall) goja.Value {
+	platform, typ := runtime.GOOS, ""
+	switch runtime.GOOS {
+	case "windows":
+		platform, typ = "win32", "Windows_NT"
+	case "darwin":
+		typ = "Darwin"
+	case "linux":
+		typ = "Linux"
+	default:
+		typ = runtime.GOOS
+	}
+	arch, machine := runtime.GOARCH, runtime.GOARCH
+	switch runtime.GOARCH {
+	case "amd64":
+		arch, machine = "x64", "x86_64"
+	case "386":
+		arch, machine = "ia32", "i686"
+	case "arm64":
+		machine = "aarch64"
+	}
+	return n.vm.ToValue(map[string]any{"platform": platform, "type": typ, "arch": arch, "machine": machine})
+}
+
+// now is milliseconds since the runtime started, with sub-millisecond
+// precision (a monotonic clock).
+func (n *natives) now(goja.FunctionCall) goja.Value {
+	return n.vm.ToValue(float64(time.Since(n.start).Nanoseconds()) / 1e6)
+}
+
+// buffer is the runtime's Buffer constructor, made on first call.
+func (n *natives) buffer(goja.FunctionCall) goja.Value {
+	if n.bufferCtor == nil {
+		mod := n.vm.NewObject()
+		exports := n.vm.NewObject()
+		_ = mod.Set("exports", exports)
+		buffer.Require(n.vm, mod)
+		n.bufferCtor = n.call(bufferGlobalJS, exports.Get("Buffer"))
+	}
+	return n.bufferCtor
+}
+
+// process is the runtime's process object, made on first call.
+func (n *natives) process(goja.FunctionCall) goja.Value {
+	if n.processValue == nil {
+		n.processValue = n.call(processJS, n.nat)
+	}
+	return n.processValue
+}
+
+// call runs prg, which evaluates to a function, with arg.
+func (n *natives) call(prg *jsrt.Program, arg goja.Value) goja.Value {
+	v, err := n.vm.RunProgram(prg.Get())
+	if err != nil {
+		panic(err)
+	}
+	fn, ok := goja.AssertFunction(v)
+	if !ok {
+		panic(n.vm.NewTypeError("internal error in host: a node program is not a function"))
+	}
+	res, err := fn(goja.Undefined(), arg)
+	if err != nil {
+		panic(err)
+	}
+	return res
+}
+
+const immediateJS = `(function (g, setTimeout, clearTimeout) {
+  const define = (name, value) => Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
+  define('setImmediate', function setImmediate(fn, ...args) {
+    if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function');
+    return setTimeout(fn, 0, ...args);
+  });
+  define('clearImmediate', function clearImmediate(id) { clearTimeout(id); });
+})`
+
+var immediateProgram = jsrt.NewLazyProgram("host:node/immediate.js", immediateJS)
+
+// immediate defines setImmediate and clearImmediate over the timers.
+func (n *natives) immediate() error {
+	v, err := n.vm.RunProgram(immediateProgram.Get())
+	if err != nil {
+		return err
+	}
+	fn, _ := goja.AssertFunction(v)
+	g := n.vm.GlobalObject()
+	_, err = fn(goja.Undefined(), g, g.Get("setTimeout"), g.Get("clearTimeout"))
+	return err
+}
+
+// performance defines performance.now(), timeOrigin and the mark/measure
+// methods (which record nothing).
+func (n *natives) performance() error {
+	p := n.vm.NewObject()
+	_ = p.Set("now", jsrt.Safe(n.vm, "now", n.now))
+	_ = p.Set("timeOrigin", float64(n.start.UnixNano())/1e6)
+	for _, name := range []string{"mark", "measure", "clearMarks", "clearMeasures"} {
+		_ = p.Set(name, func(goja.FunctionCall) goja.Value { return goja.Undefined() })
+	}
+	for _, name := range []string{"getEntries", "getEntriesByName", "getEntriesByType"} {
+		_ = p.Set(name, func(goja.FunctionCall) goja.Value { return n.vm.NewArray() })
+	}
+	_ = p.Set("toJSON", func(goja.FunctionCall) goja.Value {
+		return n.vm.ToValue(map[string]any{"timeOrigin": p.Get("timeOrigin")})
+	})
+	return n.define("performance", p, true)
+}
+
+// navigator defines navigator.userAgent, language and languages.
+func (n *natives) navigator() error {
+	nav := n.vm.NewObject()
+	_ = nav.Set("userAgent", UserAgent)
+	_ = nav.Set("language", "en-US")
+	_ = nav.Set("languages", n.vm.NewArray("en-US"))
+	_ = nav.Set("hardwareConcurrency", 1)
+	return n.define("navigator", nav, true)
+}

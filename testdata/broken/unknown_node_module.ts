@@ -1,0 +1,2 @@
+import { DatabaseSync } from 'node:sqlite3';
+export default definePlugin({ id: 'sqlite', onActivate() { new DatabaseSync(':memory:'); } });
