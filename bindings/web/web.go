@@ -47,15 +47,15 @@ var (
 	cloneJS string
 	//go:embed streams.js
 	streamsJS string
-	//go:embed third_party/web-streams-polyfill/ponyfill.js
-	streamsPolyfill string
+	//go:embed streamsimpl.js
+	streamsImplJS string
 )
 
-// streamsSource is streams.js called with the polyfill's exports: the
-// polyfill's UMD wrapper sees CommonJS `exports` and `module` and fills
+// streamsSource is streams.js called with the stream classes that
+// streamsimpl.js (host's implementation of the Streams standard) puts on
 // exports. streams.js comes first so its positions are its own.
-var streamsSource = "(function (g, native) { var exports = {}, module = { exports: exports }; var wire = " +
-	streamsJS + ";\n" + streamsPolyfill + "\nwire(g, native, exports); })"
+var streamsSource = "(function (g, native) { var exports = {}; var wire = " +
+	streamsJS + ";\n" + streamsImplJS + "\nwire(g, native, exports); })"
 
 type program struct {
 	name  string
