@@ -187,6 +187,17 @@ func (s *Schema) Transforms() bool {
 	return false
 }
 
+// transformsBefore reports whether one of the first n effects is a
+// transform.
+func (s *Schema) transformsBefore(n int) bool {
+	for _, e := range s.effects[:min(n, len(s.effects))] {
+		if e.kind == effectTransform {
+			return true
+		}
+	}
+	return false
+}
+
 // HasEffects reports whether validating s anywhere runs an Effect or a
 // catch function, i.e. whether Validate skips part of it.
 func (s *Schema) HasEffects() bool {

@@ -192,8 +192,14 @@ func (e *exporter) schema(s *Schema) ordered {
 	}
 	switch {
 	case s.secret:
+	case s.hasDefault && s.prefault:
+		if e.input {
+			o = append(o, kv{"default", s.def})
+		}
 	case s.hasDefault:
-		o = append(o, kv{"default", s.def})
+		if !e.input || !s.transformsBefore(s.defAt) {
+			o = append(o, kv{"default", s.def})
+		}
 	case s.hasCatch:
 		o = append(o, kv{"default", s.catchValue})
 	}

@@ -131,7 +131,12 @@ type Schema struct {
 	nonoptional bool // .required(): absent is an issue even with a default
 	nullable    bool
 	hasDefault  bool
-	def         any
+	prefault    bool // the default is validated (zod 4's .prefault())
+	// optAt, nullAt, defAt: how many effects there were when Optional,
+	// Nullable, Default were applied; the later ones run on the absent
+	// value, null, the default.
+	optAt, nullAt, defAt int
+	def                  any
 
 	description string
 	label       string
@@ -224,23 +229,42 @@ func (s *Schema) Kind() Kind { return s.kind }
 // Optional returns a copy that also accepts an absent value (undefined).
 // On a schema with a default, the default still fills an absent value,
 // but the output may lack it (zod's .default(v).optional()).
+//
+// Refinements and transforms added after Optional (and Nullable, Default)
+// also run on the absent value (null, the default), as zod's wrappers do;
+// those added before do not.
 func (s *Schema) Optional() *Schema {
 	c := s.clone()
 	c.optional, c.nonoptional = true, false
 	c.optOuter = s.hasDefault || s.hasCatch
+	c.optAt = len(c.effects)
 	return c
 }
 
 // Nullable returns a copy that also accepts null (nil).
-func (s *Schema) Nullable() *Schema { c := s.clone(); c.nullable = true; return c }
+func (s *Schema) Nullable() *Schema {
+	c := s.clone()
+	c.nullable = true
+	c.nullAt = len(c.effects)
+	return c
+}
 
-// Default returns a copy whose absent value is replaced by a deep copy of v
-// before validation. v should be JSON-like (maps, slices, strings, numbers,
-// bools, nil).
+// Default returns a copy whose absent value is a deep copy of v, returned
+// as it is, without validation (zod 4's .default(); Prefault validates it).
+// v should be JSON-like (maps, slices, strings, numbers, bools, nil).
 func (s *Schema) Default(v any) *Schema {
 	c := s.clone()
-	c.hasDefault = true
+	c.hasDefault, c.prefault = true, false
 	c.def = deepCopy(v)
+	c.defAt = len(c.effects)
+	return c
+}
+
+// Prefault is Default whose value is validated as if it had been given
+// (zod 4's .prefault(), zod 3's .default()).
+func (s *Schema) Prefault(v any) *Schema {
+	c := s.Default(v)
+	c.prefault = true
 	return c
 }
 

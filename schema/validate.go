@@ -86,9 +86,9 @@ func (v *validator) add(code, msg string) {
 // walk validates value at v.path and returns its output.
 func (v *validator) walk(s *Schema, value any) any {
 	start := len(v.issues)
-	out, done := v.walkKind(s, value)
-	if !done && len(v.issues) == start {
-		out = v.runEffects(s, out, start)
+	out, from := v.walkKind(s, value)
+	if len(v.issues) == start {
+		out = v.runEffects(s, out, from, start)
 	}
 	if len(v.issues) > start {
 		switch {
@@ -104,12 +104,12 @@ func (v *validator) walk(s *Schema, value any) any {
 	return out
 }
 
-// runEffects runs the refinements and transforms of a value that passed
-// its checks, then the pipe; it stops at the first effect reporting a
-// problem.
-func (v *validator) runEffects(s *Schema, out any, start int) any {
-	if v.effects {
-		for _, e := range s.effects {
+// runEffects runs the refinements and transforms from index from on (of a
+// value that passed its checks), then the pipe; it stops at the first
+// effect reporting a problem.
+func (v *validator) runEffects(s *Schema, out any, from, start int) any {
+	if v.effects && from < len(s.effects) {
+		for _, e := range s.effects[from:] {
 			out = e.fn(out, func(is Issue) {
 				is.Path = append(slices.Clone(v.path), is.Path...)
 				if is.Code == "" {
@@ -125,15 +125,20 @@ func (v *validator) runEffects(s *Schema, out any, start int) any {
 			}
 		}
 	}
-	if s.pipe != nil {
+	if s.pipe != nil && from == 0 {
 		out = v.walk(s.pipe, out)
 	}
 	return out
 }
 
-// walkKind checks value against s's kind and checks; done means the value
-// was absent or null and accepted as such (no effects run on it).
-func (v *validator) walkKind(s *Schema, value any) (out any, done bool) {
+// noEffects is walkKind's "run no effect".
+const noEffects = 1 << 30
+
+// walkKind checks value against s's kind and checks. from is the first
+// effect to run on the output: 0 for a checked value, later ones for an
+// absent value, null or a default (see Optional), noEffects after an issue
+// about absence.
+func (v *validator) walkKind(s *Schema, value any) (out any, from int) {
 	if o, ok := value.(Opaque); ok && s.kind != KindAny {
 		value = o.Plain()
 	}
@@ -144,51 +149,60 @@ func (v *validator) walkKind(s *Schema, value any) (out any, done bool) {
 		switch {
 		case s.nonoptional:
 			v.add(CodeInvalidType, "Required")
-			return Undefined, true
+			return Undefined, noEffects
+		case s.hasDefault && !s.prefault:
+			return deepCopy(s.def), s.defAt
 		case s.hasDefault:
 			value = deepCopy(s.def)
-		case s.optional || s.kind == KindAny:
-			return Undefined, true
+		case s.optional:
+			return Undefined, s.optAt
+		case s.kind == KindAny:
+			return Undefined, 0
 		default:
 			v.add(CodeInvalidType, "Required")
-			return Undefined, true
+			return Undefined, noEffects
 		}
 	}
-	if value == nil && (s.nullable || s.kind == KindAny || s.kind == KindNull) {
-		return nil, s.kind != KindNull
+	if value == nil {
+		switch {
+		case s.nullable:
+			return nil, s.nullAt
+		case s.kind == KindAny || s.kind == KindNull:
+			return nil, 0
+		}
 	}
 	switch s.kind {
 	case KindString:
 		str, ok := value.(string)
 		if !ok {
 			v.typeIssue(s, "string", value)
-			return value, false
+			return value, 0
 		}
-		return v.stringChecks(s, str), false
+		return v.stringChecks(s, str), 0
 	case KindNumber:
 		f, ok := toFloat(value)
 		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 			v.typeIssue(s, "number", value)
-			return value, false
+			return value, 0
 		}
 		v.numberChecks(s, f)
-		return value, false
+		return value, 0
 	case KindBoolean:
 		if _, ok := value.(bool); !ok {
 			v.typeIssue(s, "boolean", value)
 		}
-		return value, false
+		return value, 0
 	case KindNull:
 		v.typeIssue(s, "null", value)
-		return value, false
+		return value, 0
 	case KindEnum:
 		str, ok := value.(string)
 		if !ok {
 			v.typeIssue(s, joinOptions(s.options), value)
-			return value, false
+			return value, 0
 		}
 		if slices.Contains(s.options, str) {
-			return str, false
+			return str, 0
 		}
 		shown := "'" + str + "'"
 		if s.secret {
@@ -196,37 +210,37 @@ func (v *validator) walkKind(s *Schema, value any) (out any, done bool) {
 		}
 		v.add(CodeInvalidEnum, msgOr(s.typeMessage,
 			"Invalid enum value. Expected "+joinOptions(s.options)+", received "+shown))
-		return value, false
+		return value, 0
 	case KindLiteral:
 		for _, lit := range s.literals {
 			if literalEqual(lit, value) {
-				return value, false
+				return value, 0
 			}
 		}
 		v.add(CodeInvalidLiteral, msgOr(s.typeMessage, "Invalid literal value, expected "+literalList(s.literals)))
-		return value, false
+		return value, 0
 	case KindArray:
 		arr, ok := value.([]any)
 		if !ok {
 			v.typeIssue(s, "array", value)
-			return value, false
+			return value, 0
 		}
 		v.lengthChecks(s, "Array", "element(s)", float64(len(arr)))
 		out := make([]any, len(arr))
 		for i, e := range arr {
 			out[i] = v.elem(s.elem, i, e)
 		}
-		return out, false
+		return out, 0
 	case KindTuple:
-		return v.tuple(s, value), false
+		return v.tuple(s, value), 0
 	case KindObject:
-		return v.object(s, value), false
+		return v.object(s, value), 0
 	case KindRecord:
-		return v.record(s, value), false
+		return v.record(s, value), 0
 	case KindUnion:
-		return v.union(s, value), false
+		return v.union(s, value), 0
 	}
-	return value, false // KindAny
+	return value, 0 // KindAny
 }
 
 // elem validates array element i.

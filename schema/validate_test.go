@@ -104,7 +104,9 @@ func TestValidate(t *testing.T) {
 		{"optional null", schema.String().Optional(), nil, nil, []string{"invalid_type Expected string, received null"}},
 		{"nullable", schema.String().Nullable(), nil, nil, nil},
 		{"default", schema.Number().Default(3.0), U, 3.0, nil},
-		{"default checked", schema.Number().Min(5).Default(3.0), U, nil, []string{"too_small Number must be greater than or equal to 5"}},
+		// zod 4: a default is the output as it is; a prefault is validated.
+		{"default not checked", schema.Number().Min(5).Default(3.0), U, 3.0, nil},
+		{"prefault checked", schema.Number().Min(5).Prefault(3.0), U, nil, []string{"too_small Number must be greater than or equal to 5"}},
 		{"default not for null", schema.Number().Default(3.0), nil, nil, []string{"invalid_type Expected number, received null"}},
 
 		// array
@@ -142,9 +144,13 @@ func TestValidate(t *testing.T) {
 			}}, nil, []string{
 				"invalid_type items[2].name: Expected string, received number",
 				`invalid_type items[2]["odd key"]: Required`}},
-		{"nested defaults", schema.Object(schema.Property{Key: "opts", Schema: schema.Object(
+		{"nested default", schema.Object(schema.Property{Key: "opts", Schema: schema.Object(
 			schema.Property{Key: "mode", Schema: schema.Enum("fast", "slow").Default("fast")},
 		).Default(map[string]any{})}),
+			map[string]any{}, map[string]any{"opts": map[string]any{}}, nil},
+		{"nested prefault", schema.Object(schema.Property{Key: "opts", Schema: schema.Object(
+			schema.Property{Key: "mode", Schema: schema.Enum("fast", "slow").Default("fast")},
+		).Prefault(map[string]any{})}),
 			map[string]any{}, map[string]any{"opts": map[string]any{"mode": "fast"}}, nil},
 	}
 	for _, tt := range tests {

@@ -349,7 +349,6 @@ var unsupportedMethods = map[schema.Kind]map[string]string{
 	"": {
 		"and":         "combine the fields in one z.object() (.extend()) instead of an intersection",
 		"readonly":    "the parsed value is a fresh copy; freeze it yourself if needed",
-		"prefault":    "use .default()",
 		"nonoptional": "leave out .optional()",
 		"check":       "use .refine() or .superRefine()",
 		"overwrite":   "use .transform()",

@@ -95,8 +95,10 @@ declare namespace z {
     optional(): ZodOptional<this>;
     nullable(): ZodNullable<this>;
     nullish(): ZodOptional<ZodNullable<this>>;
-    /** Value used when the input is undefined (a function is called once, when the schema is built). */
-    default(value: noUndefined<Input> | (() => noUndefined<Input>)): ZodDefault<this>;
+    /** The output when the input is undefined, returned without validation, as zod 4 (a function is called once, when the schema is built). */
+    default(value: noUndefined<Output> | (() => noUndefined<Output>)): ZodDefault<this>;
+    /** Like .default(), but the value is validated as if given (zod 4's .prefault(), zod 3's .default()). */
+    prefault(value: noUndefined<Input> | (() => noUndefined<Input>)): ZodDefault<this>;
     array(): ZodArray<this>;
     describe(description: string): this;
 

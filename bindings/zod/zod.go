@@ -273,25 +273,12 @@ func (b *binding) schemaValues(vs []any) goja.Value {
 // baseMethods are the methods every z value has.
 func (b *binding) baseMethods() map[string]func(goja.FunctionCall) goja.Value {
 	return map[string]func(goja.FunctionCall) goja.Value{
-		"optional": b.modifier("optional", (*schema.Schema).Optional),
-		"nullable": b.modifier("nullable", (*schema.Schema).Nullable),
-		"nullish":  b.modifier("nullish", func(s *schema.Schema) *schema.Schema { return s.Optional().Nullable() }),
-		"secret":   b.modifier("secret", (*schema.Schema).Secret),
-		"default": func(c goja.FunctionCall) goja.Value {
-			h := b.this(c, "default")
-			v := c.Argument(0)
-			if fn, ok := goja.AssertFunction(v); ok {
-				r, err := fn(goja.Undefined())
-				if err != nil {
-					panic(err)
-				}
-				v = r
-			}
-			if goja.IsUndefined(v) {
-				jsrt.Throw(b.vm, jsrt.TypeErrorf(".default(value): value is undefined; use .optional() for a field that may be absent"))
-			}
-			return b.rewrap(h.s.Default(v.Export()), h)
-		},
+		"optional":    b.modifier("optional", (*schema.Schema).Optional),
+		"nullable":    b.modifier("nullable", (*schema.Schema).Nullable),
+		"nullish":     b.modifier("nullish", func(s *schema.Schema) *schema.Schema { return s.Optional().Nullable() }),
+		"secret":      b.modifier("secret", (*schema.Schema).Secret),
+		"default":     b.defaultMethod("default", (*schema.Schema).Default),
+		"prefault":    b.defaultMethod("prefault", (*schema.Schema).Prefault),
 		"describe":    b.textModifier("describe", (*schema.Schema).Describe),
 		"label":       b.textModifier("label", (*schema.Schema).Label),
 		"section":     b.textModifier("section", (*schema.Schema).Section),
@@ -550,6 +537,26 @@ func (b *binding) arg(c goja.FunctionCall, i int, fn string) *schema.Schema {
 }
 
 func (b *binding) argHandle(c goja.FunctionCall, i int) *handle { return handleOf(c.Argument(i)) }
+
+// defaultMethod is .default(value) / .prefault(value); a function value is
+// called once, now.
+func (b *binding) defaultMethod(name string, f func(*schema.Schema, any) *schema.Schema) func(goja.FunctionCall) goja.Value {
+	return func(c goja.FunctionCall) goja.Value {
+		h := b.this(c, name)
+		v := c.Argument(0)
+		if fn, ok := goja.AssertFunction(v); ok {
+			r, err := fn(goja.Undefined())
+			if err != nil {
+				panic(err)
+			}
+			v = r
+		}
+		if goja.IsUndefined(v) {
+			jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(value): value is undefined; use .optional() for a field that may be absent", name))
+		}
+		return b.rewrap(f(h.s, v.Export()), h)
+	}
+}
 
 func (b *binding) modifier(name string, f func(*schema.Schema) *schema.Schema) func(goja.FunctionCall) goja.Value {
 	return func(c goja.FunctionCall) goja.Value {

@@ -101,8 +101,9 @@ func TestZod(t *testing.T) {
 				z.string().nullish().parse(undefined) === undefined,
 				z.number().default(5).parse(undefined), z.array(z.string()).default(() => ['x']).parse(undefined),
 				z.object({ a: z.number().default(1) }).default({}).parse(undefined),
+				z.object({ a: z.number().default(1) }).prefault({}).parse(undefined),
 				z.string().optional().safeParse(null).success];`,
-			`[true,null,true,5,["x"],{"a":1},false]`},
+			`[true,null,true,5,["x"],{},{"a":1},false]`},
 		{"arrays", `
 			const a = z.string().array().min(1);
 			return [a.parse(['x']), a.safeParse([]).error.message, a.element.parse('y'),
