@@ -228,10 +228,14 @@ export default { definePlugin, z };
 // compiled on first use: package init runs for every command.
 var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`) })
 
-// DefaultID is the id of a plugin file that declares none: the directory
-// name for plugin.ts/index.ts (and .js), else the file name without its
-// extension, lower-cased.
+// DefaultID is the id of a plugin file that declares none: its package's
+// name (package.json beside it, or above src/; see Manifest.ID), else the
+// directory name for plugin.ts/index.ts (and .js), else the file name
+// without its extension, lower-cased.
 func DefaultID(path string) string {
+	if m, _ := findManifest(path); m != nil && m.Name != "" {
+		return m.ID()
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
@@ -274,9 +278,6 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		return nil, err
 	}
 	p.Manifest = m
-	if m != nil && m.Name != "" {
-		id = m.ID()
-	}
 	p.prefetch = startPrefetch(h, path)
 	b.Precompile() // beside installing the bindings below
 	p.rt = jsrt.New(jsrt.Options{
