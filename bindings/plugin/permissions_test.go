@@ -135,7 +135,7 @@ func TestPermissionChecks(t *testing.T) {
 	// A loop without loop:background, and a misspelt permission, are load errors.
 	for src, want := range map[string]string{
 		`permissions: ['network:x.test'], loop: async (ctx) => {}`: `the plugin has a loop but its permissions do not include "loop:background"`,
-		`permissions: ['secret:read']`:                              `permissions[0]: "secret:read" is not a known permission`,
+		`permissions: ['secret:read']`:                             `permissions[0]: "secret:read" is not a known permission`,
 		`permissions: ['network:https://x.test/']`:                 `write network:HOST, e.g. network:api.github.com`,
 	} {
 		_, err := Load(ctx, h, writePlugin(t, h, "bad/plugin.ts", "export default definePlugin({ "+src+" });"))
