@@ -14,7 +14,9 @@ import (
 	"host/bindings/console"
 	"host/bindings/secrets"
 	"host/bindings/store"
+	"host/bindings/zod"
 	"host/jsrt"
+	"host/schema"
 )
 
 // ActivateError is onActivate throwing or rejecting: the plugin refused its
@@ -102,7 +104,7 @@ func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.S
 	}) {
 		return nil, errors.New("ctx.signal is not an AbortSignal")
 	}
-	conf, err := toFrozenJS(vm, cfg)
+	conf, err := p.configJS(vm, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -228,6 +230,25 @@ func (e *storeSecretError) Error() string {
 	return "refused: the value contains one of the plugin's secrets; use ctx.secrets.set() for secrets"
 }
 func (e *storeSecretError) Code() string { return "ERR_STORE_SECRET" }
+
+// configJS is ctx.config: the validated config as a frozen JS object, after
+// the configSchema's refinements and transforms, which run here, on the
+// loop (Go-side validation skips them). A refinement's refusal is a
+// *schema.ValidationError. On the loop.
+func (p *Plugin) configJS(vm *goja.Runtime, cfg map[string]any) (goja.Value, error) {
+	if p.Config == nil || !p.Config.HasEffects() {
+		return toFrozenJS(vm, cfg)
+	}
+	v, issues := zod.Apply(vm, p.Config, cfg)
+	if len(issues) > 0 {
+		return nil, &schema.ValidationError{Issues: issues}
+	}
+	freeze, _ := goja.AssertFunction(vm.Get("Object").ToObject(vm).Get("freeze"))
+	if _, err := freeze(nil, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
 
 // toFrozenJS turns config into a frozen plain JS object (via JSON, so the
 // plugin sees ordinary objects and arrays).
