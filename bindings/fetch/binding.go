@@ -1,5 +1,6 @@
 // Package fetch gives plugins the web's fetch API (the globals fetch,
-// Headers, Request, Response, FormData, Blob and File) and builds the one
+// Headers, Request, Response, FormData, Blob and File), WebSocket (with
+// MessageEvent and CloseEvent, on first use) and builds the one
 // HTTP client the host uses for everything it does on a plugin's behalf,
 // OAuth included: curl-style connect-to rules, proxies from the environment,
 // the system roots (SSL_CERT_FILE), bounded timeouts and a host/<version>
@@ -111,6 +112,9 @@ func InstallOptions(rt *jsrt.Runtime, vm *goja.Runtime, opts Options) error {
 	obj := exports.ToObject(vm)
 	if b.makeResponse, ok = goja.AssertFunction(obj.Get("makeResponse")); !ok {
 		return errors.New("fetch binding: fetch.js exports no makeResponse")
+	}
+	if err := b.installWebSocket(vm); err != nil {
+		return fmt.Errorf("fetch binding: %w", err)
 	}
 	g := vm.GlobalObject()
 	gl := obj.Get("globals").ToObject(vm)

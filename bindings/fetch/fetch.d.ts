@@ -196,3 +196,81 @@ interface RequestLike {
  * the signal's reason when init.signal aborts.
  */
 declare function fetch(input: string | { readonly href: string } | Request | RequestLike, init?: RequestInit): Promise<Response>;
+
+interface MessageEventInit<T = any> extends EventInit {
+  data?: T;
+  origin?: string;
+  lastEventId?: string;
+}
+/** A WebSocket message: data is a string, or a Blob / ArrayBuffer (binaryType) for a binary one. */
+interface MessageEvent<T = any> extends Event {
+  readonly data: T;
+  readonly origin: string;
+  readonly lastEventId: string;
+}
+declare var MessageEvent: {
+  readonly prototype: MessageEvent;
+  new <T>(type: string, eventInitDict?: MessageEventInit<T>): MessageEvent<T>;
+};
+
+interface CloseEventInit extends EventInit {
+  code?: number;
+  reason?: string;
+  wasClean?: boolean;
+}
+interface CloseEvent extends Event {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+declare var CloseEvent: {
+  readonly prototype: CloseEvent;
+  new (type: string, eventInitDict?: CloseEventInit): CloseEvent;
+};
+
+interface WebSocketEventMap {
+  close: CloseEvent;
+  error: Event;
+  message: MessageEvent;
+  open: Event;
+}
+type BinaryType = "arraybuffer" | "blob";
+/**
+ * A WebSocket client. The handshake goes through fetch's HTTP client: wss
+ * trusts the same roots, and --connect-to, proxies and the plugin's network
+ * permissions apply; redirects are not followed. Messages arrive one at a
+ * time (the next is read when the last one's listeners have run); sends go
+ * out in order. Closed when the plugin is deactivated.
+ */
+interface WebSocket extends EventTarget {
+  binaryType: BinaryType;
+  /** Bytes queued by send() and not yet written. */
+  readonly bufferedAmount: number;
+  readonly extensions: string;
+  readonly protocol: string;
+  readonly readyState: number;
+  readonly url: string;
+  onclose: ((this: WebSocket, ev: CloseEvent) => any) | null;
+  onerror: ((this: WebSocket, ev: Event) => any) | null;
+  onmessage: ((this: WebSocket, ev: MessageEvent) => any) | null;
+  onopen: ((this: WebSocket, ev: Event) => any) | null;
+  /** code: 1000 or 3000..4999; reason: at most 123 UTF-8 bytes. */
+  close(code?: number, reason?: string): void;
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void;
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSING: 2;
+  readonly CLOSED: 3;
+  addEventListener<K extends keyof WebSocketEventMap>(type: K, listener: (this: WebSocket, ev: WebSocketEventMap[K]) => any, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof WebSocketEventMap>(type: K, listener: (this: WebSocket, ev: WebSocketEventMap[K]) => any, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+declare var WebSocket: {
+  readonly prototype: WebSocket;
+  new (url: string | { readonly href: string }, protocols?: string | string[]): WebSocket;
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSING: 2;
+  readonly CLOSED: 3;
+};

@@ -119,10 +119,12 @@ func TestServerSentEventsStream(t *testing.T) {
 		if e.Data != fmt.Sprintf(`{"n":%d}`, i) {
 			t.Errorf("event %d: data %q", i, e.Data)
 		}
-		// Each event reaches JS right after the server flushed it (the
-		// next is 100 ms later), not when the response ends.
-		if lag := e.At - sent[i]; lag > 60 {
-			t.Errorf("event %d reached JS %d ms after it was sent", i, lag)
+		// Each event reaches JS after the server flushed it and before the
+		// server sends the next one, 100 ms later: not when the response
+		// ends. (The lag itself is BenchmarkFirstSSEEvent's business.)
+		t.Logf("event %d: %d ms after it was sent", i, e.At-sent[i])
+		if i+1 < len(sent) && e.At > sent[i+1] {
+			t.Errorf("event %d reached JS %d ms after it was sent, after the next one was", i, e.At-sent[i])
 		}
 	}
 	if spread := res.Seen[3].At - res.Seen[0].At; spread < 250 {

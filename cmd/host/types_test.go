@@ -236,6 +236,11 @@ export async function webPlatform(url: string): Promise<string[]> {
   await fetch(url, { method: 'POST', body: upload, duplex: 'half' });
   const w = new WritableStream<string>({ write(chunk) { lines.push(chunk); } }).getWriter();
   await w.write('y');
+  const ws = new WebSocket('wss://example.com/live', ['v1']);
+  ws.binaryType = 'arraybuffer';
+  ws.onmessage = (e) => lines.push(typeof e.data === 'string' ? e.data : String((e.data as ArrayBuffer).byteLength));
+  ws.addEventListener('close', (e) => lines.push(String(e.code)));
+  ws.send(new Uint8Array(1));
   return lines;
 }
 
