@@ -1,7 +1,9 @@
 package jsrt
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,6 +82,9 @@ func confinePlugin(root, wd string) api.Plugin {
 		Setup: func(b api.PluginBuild) {
 			b.OnLoad(api.OnLoadOptions{Filter: `.*`, Namespace: "file"}, func(a api.OnLoadArgs) (api.OnLoadResult, error) {
 				real, err := filepath.EvalSymlinks(a.Path)
+				if errors.Is(err, fs.ErrNotExist) {
+					return api.OnLoadResult{}, nil // nothing to read: a path a package.json "browser" field disabled
+				}
 				if err != nil {
 					return api.OnLoadResult{}, err
 				}
