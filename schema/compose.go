@@ -15,7 +15,7 @@ func Union(variants ...*Schema) *Schema {
 	if len(variants) == 0 {
 		panic("schema.Union: no variants")
 	}
-	return &Schema{kind: KindUnion, variants: slices.Clone(variants)}
+	return (&Schema{kind: KindUnion, variants: slices.Clone(variants)}).measured()
 }
 
 // DiscriminatedUnion returns a union of object schemas told apart by the
@@ -45,7 +45,7 @@ func DiscriminatedUnion(key string, variants ...*Schema) (*Schema, error) {
 			seen[val] = i
 		}
 	}
-	return &Schema{kind: KindUnion, variants: slices.Clone(variants), discrim: key}, nil
+	return (&Schema{kind: KindUnion, variants: slices.Clone(variants), discrim: key}).measured(), nil
 }
 
 // discriminatorValues lists the values a literal or enum accepts (nil for
@@ -72,14 +72,14 @@ func Record(key, value *Schema) *Schema {
 	if key == nil || value == nil {
 		panic("schema.Record: nil schema")
 	}
-	return &Schema{kind: KindRecord, key: key, elem: value}
+	return (&Schema{kind: KindRecord, key: key, elem: value}).measured()
 }
 
 // Tuple returns a schema accepting arrays whose element i matches items[i];
 // rest, when not nil, takes any further elements, else there may be none.
 // Trailing optional items may be missing.
 func Tuple(items []*Schema, rest *Schema) *Schema {
-	return &Schema{kind: KindTuple, items: slices.Clone(items), elem: rest}
+	return (&Schema{kind: KindTuple, items: slices.Clone(items), elem: rest}).measured()
 }
 
 // Variants returns a union's schemas (nil for other kinds), a copy.
@@ -122,7 +122,39 @@ func (s *Schema) Pipe(next *Schema) *Schema {
 	} else {
 		c.pipe = next
 	}
-	return c
+	return c.measured()
+}
+
+// MaxDepth is how deeply schemas may nest. Validation and export recurse
+// once per level, so a deeper schema (which only a loop in code builds)
+// would exhaust the stack.
+const MaxDepth = 256
+
+// Depth returns how deeply the schema nests (1 for a leaf).
+func (s *Schema) Depth() int { return s.depth + 1 }
+
+// measured sets s.depth from its children and returns s.
+func (s *Schema) measured() *Schema {
+	d := 0
+	for _, c := range s.children() {
+		d = max(d, c.depth+1)
+	}
+	s.depth = d
+	return s
+}
+
+// children are the schemas s holds directly.
+func (s *Schema) children() []*Schema {
+	var out []*Schema
+	for _, p := range s.fields {
+		out = append(out, p.Schema)
+	}
+	for _, c := range append(append([]*Schema{s.elem, s.key, s.pipe}, s.items...), s.variants...) {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Effect is code of the schema's author that runs during validation: a
@@ -207,12 +239,7 @@ func (s *Schema) HasEffects() bool {
 	if len(s.effects) > 0 || s.catchFn != nil {
 		return true
 	}
-	for _, p := range s.fields {
-		if p.Schema.HasEffects() {
-			return true
-		}
-	}
-	for _, c := range append(append([]*Schema{s.elem, s.key, s.pipe}, s.items...), s.variants...) {
+	for _, c := range s.children() {
 		if c.HasEffects() {
 			return true
 		}

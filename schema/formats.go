@@ -167,6 +167,8 @@ func coerceValue(k Kind, v any) any {
 		switch x := v.(type) {
 		case string:
 			return x
+		case undefinedValue:
+			return "undefined"
 		case nil:
 			return "null"
 		case bool:
@@ -202,6 +204,8 @@ func coerceValue(k Kind, v any) any {
 			return 0.0
 		case nil:
 			return 0.0
+		case undefinedValue:
+			return math.NaN()
 		}
 	case KindBoolean:
 		switch x := v.(type) {
@@ -209,7 +213,7 @@ func coerceValue(k Kind, v any) any {
 			return x
 		case string:
 			return x != ""
-		case nil:
+		case nil, undefinedValue:
 			return false
 		case map[string]any, []any:
 			return true

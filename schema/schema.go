@@ -130,6 +130,7 @@ type Schema struct {
 	optOuter    bool // optional outside a default: the output may lack the value
 	nonoptional bool // .required(): absent is an issue even with a default
 	nullable    bool
+	depth       int // levels of schemas below this one (see MaxDepth)
 	hasDefault  bool
 	prefault    bool // the default is validated (zod 4's .prefault())
 	// optAt, nullAt, defAt: how many effects there were when Optional,
@@ -174,7 +175,7 @@ func Array(elem *Schema) *Schema {
 	if elem == nil {
 		panic("schema.Array: nil element schema")
 	}
-	return &Schema{kind: KindArray, elem: elem}
+	return (&Schema{kind: KindArray, elem: elem}).measured()
 }
 
 // Literal returns a schema accepting exactly v, or any of more values
@@ -211,7 +212,7 @@ func Object(props ...Property) *Schema {
 		}
 		seen[p.Key] = true
 	}
-	return &Schema{kind: KindObject, fields: slices.Clone(props)}
+	return (&Schema{kind: KindObject, fields: slices.Clone(props)}).measured()
 }
 
 // clone returns a copy that may be modified without touching s.
@@ -388,7 +389,7 @@ func (s *Schema) Extend(props ...Property) *Schema {
 			c.fields = append(c.fields, p)
 		}
 	}
-	return c
+	return c.measured()
 }
 
 // Pick returns a copy of an object schema with only the named fields (in the
@@ -401,7 +402,7 @@ func (s *Schema) Pick(keys ...string) *Schema {
 			c.fields = append(c.fields, p)
 		}
 	}
-	return c
+	return c.measured()
 }
 
 // Omit returns a copy of an object schema without the named fields.
@@ -413,7 +414,7 @@ func (s *Schema) Omit(keys ...string) *Schema {
 			c.fields = append(c.fields, p)
 		}
 	}
-	return c
+	return c.measured()
 }
 
 // Partial returns a copy of an object schema whose fields are optional:

@@ -142,8 +142,8 @@ func (v *validator) walkKind(s *Schema, value any) (out any, from int) {
 	if o, ok := value.(Opaque); ok && s.kind != KindAny {
 		value = o.Plain()
 	}
-	if s.coerce && value != Undefined {
-		value = coerceValue(s.kind, value)
+	if s.coerce && (value != Undefined || !s.optional && !s.hasDefault && !s.nonoptional) {
+		value = coerceValue(s.kind, value) // String(undefined) is "undefined", as zod does
 	}
 	if value == Undefined {
 		switch {
@@ -275,6 +275,13 @@ func (v *validator) object(s *Schema, value any) any {
 		in, present := m[p.Key]
 		if !present {
 			in = Undefined
+			if fs := p.Schema; fs.coerce && !fs.optional && !fs.hasDefault {
+				// zod 4 coerces an undefined value, but a missing key is missing.
+				v.path = append(v.path, p.Key)
+				v.add(CodeInvalidType, "Required")
+				v.path = v.path[:len(v.path)-1]
+				continue
+			}
 		}
 		v.field(p.Schema, p.Key, in, out)
 	}

@@ -496,8 +496,12 @@ func (b *binding) proto(parent *goja.Object, methods map[string]func(goja.Functi
 	return p
 }
 
-// wrap makes a new z value for s.
+// wrap makes a new z value for s. A schema nested deeper than
+// schema.MaxDepth is refused here, where every z value is made.
 func (b *binding) wrap(s *schema.Schema) *goja.Object {
+	if s.Depth() > schema.MaxDepth {
+		jsrt.Throw(b.vm, jsrt.TypeErrorf("schemas may nest at most %d levels deep (this one: %d); use z.unknown() for deeper data", schema.MaxDepth, s.Depth()))
+	}
 	o := b.vm.NewObject()
 	k := s.Kind()
 	if s.Transforms() || s.Piped() {

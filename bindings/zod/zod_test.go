@@ -224,6 +224,8 @@ func TestZodErrors(t *testing.T) {
 		{"refine throws", `z.string().refine(() => { throw new Error('boom') }).parse('x')`, `Error: boom`},
 		{"discriminator not literal", `z.discriminatedUnion('t', [z.object({ t: z.string() })])`, `TypeError: z.discriminatedUnion("t"): variant 1: field "t" must be a z.literal() or z.enum(), not a string`},
 		{"record key", `z.record(z.number(), z.string())`, `TypeError: z.record(key, value): key must be z.string(), z.enum() or z.literal(), got a number schema`},
+		{"too deep", `let s = z.string(); for (let i = 0; i < 300; i++) s = z.array(s);`, `TypeError: schemas may nest at most 256 levels deep (this one: 257)`},
+		{"too deep object", `let s = z.string(); for (let i = 0; i < 300; i++) s = z.object({ a: s });`, `TypeError: schemas may nest at most 256 levels deep`},
 		{"meta key", `z.string().meta({ examples: ['x'] })`, `TypeError: .meta({ examples }): host supports only title and description in .meta()`},
 		{"transform output JSON Schema", `z.toJSONSchema(z.string().transform(s => s))`, `transforms cannot be represented in JSON Schema`},
 	}
