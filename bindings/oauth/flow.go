@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"log"
 	"net"
@@ -28,6 +27,14 @@ const CallbackPath = "/callback"
 type FlowOptions struct {
 	// Client sends the code exchange; nil means http.DefaultClient.
 	Client *http.Client
+	// Name is what is being logged in (the plugin's name), for the page.
+	Name string
+	// Page writes the page the browser shows after the redirect, once the
+	// code exchange has finished (its outcome in the CallbackResult): with
+	// a Page, call Wait concurrently with the browser's visit (as a login
+	// does), since the callback waits for it. It sets its own headers. Nil
+	// means a plain built-in page, answered at once ("Login received").
+	Page func(w http.ResponseWriter, r CallbackResult)
 }
 
 // Flow is one authorization code login (RFC 6749 4.1 with PKCE, RFC 7636)
@@ -50,7 +57,10 @@ type Flow struct {
 	mu      sync.Mutex
 	claimed bool // a callback or a paste with the right state was taken
 
-	results chan callback // the one claimed callback; buffered 1
+	results chan callback       // the one claimed callback; buffered 1
+	outcome chan CallbackResult // the exchange's outcome for the page; buffered 1
+	name    string
+	page    func(http.ResponseWriter, CallbackResult)
 	closed  chan struct{}
 	once    sync.Once
 
@@ -75,7 +85,8 @@ func Start(ctx context.Context, cfg Config, opts FlowOptions) (*Flow, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Flow{cfg: cfg, client: opts.Client, state: state, results: make(chan callback, 1), closed: make(chan struct{})}
+	f := &Flow{cfg: cfg, client: opts.Client, state: state, results: make(chan callback, 1), closed: make(chan struct{}),
+		outcome: make(chan CallbackResult, 1), name: opts.Name, page: opts.Page}
 	if cfg.PKCE {
 		f.verifier = oauth2.GenerateVerifier()
 	}
@@ -97,7 +108,7 @@ func Start(ctx context.Context, cfg Config, opts FlowOptions) (*Flow, error) {
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
+		WriteTimeout:      callbackWait + 10*time.Second, // the page waits for the exchange
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          discardLog,
 	}
@@ -140,7 +151,9 @@ func (f *Flow) Wait(ctx context.Context) (*Token, error) {
 		if cb.err != nil {
 			return nil, cb.err
 		}
-		return f.exchange(ctx, cb.code)
+		t, err := f.exchange(ctx, cb.code)
+		f.report(t, err)
+		return t, err
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, withHint(ErrTimeout, "run the login again and finish it in the browser in time (or raise --auth-timeout); on a machine without a browser use --paste or --device")
@@ -228,35 +241,44 @@ func (f *Flow) serveCallback(w http.ResponseWriter, r *http.Request) {
 	at := time.Now()
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", "GET")
-		page(w, http.StatusMethodNotAllowed, "Wrong request", "The login callback accepts only GET.")
+		f.render(w, CallbackResult{Kind: CallbackWrongMethod, Status: http.StatusMethodNotAllowed})
 		return
 	}
 	q := r.URL.Query()
 	if !f.stateOK(q.Get("state")) {
-		page(w, http.StatusBadRequest, "Login not accepted",
-			"This sign-in answer does not belong to the login the terminal is waiting for (state mismatch). Nothing was changed; return to the terminal.")
+		f.render(w, CallbackResult{Kind: CallbackStateMismatch, Status: http.StatusBadRequest})
 		return
 	}
 	cb := fromQuery(q)
 	if !f.claim(cb, at) {
-		page(w, http.StatusGone, "Already used",
-			"This login has already received its answer. Return to the terminal.")
+		f.render(w, CallbackResult{Kind: CallbackAlreadyUsed, Status: http.StatusGone})
 		return
 	}
 	if cb.err != nil {
+		res := CallbackResult{Kind: CallbackProviderError, Err: cb.err}
 		var pe *ProviderError
-		msg := "The provider did not grant access."
 		if errors.As(cb.err, &pe) {
-			msg = "The provider answered: " + pe.Code
-			if pe.Description != "" {
-				msg += " — " + pe.Description
-			}
-			msg += "."
+			res.ProviderCode, res.ProviderDescription = pe.Code, pe.Description
 		}
-		page(w, http.StatusOK, "Login failed", msg+" You can close this tab and return to the terminal.")
+		f.render(w, res)
 		return
 	}
-	page(w, http.StatusOK, "Login received", "You can close this tab and return to the terminal.")
+	if f.page == nil {
+		f.render(w, CallbackResult{Kind: CallbackReceived})
+		return
+	}
+	// Answer with the real outcome: wait for Wait's code exchange.
+	timer := time.NewTimer(callbackWait)
+	defer timer.Stop()
+	select {
+	case res := <-f.outcome:
+		f.render(w, res)
+	case <-timer.C:
+		f.render(w, CallbackResult{Kind: CallbackNoResult})
+	case <-f.closed:
+		f.render(w, CallbackResult{Kind: CallbackNoResult})
+	case <-r.Context().Done():
+	}
 }
 
 // fromQuery reads the redirect's code or error.
@@ -289,23 +311,6 @@ func parsePasted(s string) (url.Values, error) {
 		return nil, bad
 	}
 	return q, nil
-}
-
-// page answers the browser with a small self-contained HTML page. It
-// forbids caching and referrers so the code in the URL goes nowhere else.
-func page(w http.ResponseWriter, status int, title, msg string) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	w.WriteHeader(status)
-	fmt.Fprintf(w, `<!doctype html>
-<html><head><meta charset="utf-8"><title>host: %[1]s</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em}</style></head>
-<body><h1>%[1]s</h1><p>%[2]s</p></body></html>
-`, html.EscapeString(title), html.EscapeString(msg))
 }
 
 var discardLog = log.New(io.Discard, "", 0)

@@ -98,6 +98,9 @@ func (s *Session) startLogin(ctx context.Context) (Step, error) {
 	} else {
 		fo := s.o.Login.Flow
 		fo.Client = client
+		if fo.Name == "" {
+			fo.Name = s.info.Name
+		}
 		f, err := oauth.Start(ctx, cfg, fo)
 		if err != nil {
 			cancel()

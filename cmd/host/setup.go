@@ -16,6 +16,7 @@ import (
 	"host/bindings/plugin"
 	"host/bindings/secrets"
 	"host/bindings/setup"
+	"host/cmd/host/internal/ui"
 	"host/jsrt"
 	"host/schema"
 )
@@ -43,7 +44,7 @@ func (o *runOptions) setupOptions(sess *session) setup.Options {
 		Login: setup.LoginOptions{
 			Device:  o.Auth.Device,
 			Timeout: o.Auth.AuthTimeout,
-			Flow:    oauth.FlowOptions{Client: sess.host.HTTP},
+			Flow:    oauth.FlowOptions{Client: sess.host.HTTP, Page: ui.CallbackPage},
 			OnDeviceRetry: func(err error, next time.Duration) {
 				why := err.Error()
 				if ee := (*oauth.EndpointError)(nil); errors.As(err, &ee) {

@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"host/bindings/oauth"
+	"host/bindings/oauth/oauthtest"
+)
+
+// chromium starts Debian's headless Chromium (a fresh profile, no network
+// but what the test serves) and returns a browser context.
+func chromium(t *testing.T) context.Context {
+	t.Helper()
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") != "true" {
+			t.Skip("chromium is not installed (apt-get install chromium)")
+		}
+		t.Fatal("chromium is not installed (.ci/run installs it):", err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		// The stand-in provider's certificate is self-signed.
+		chromedp.Flag("ignore-certificate-errors", true),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	bctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(bctx, 60*time.Second)
+	t.Cleanup(cancel3)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal("starting chromium:", err)
+	}
+	return ctx
+}
+
+// login runs a browser login against the stand-in provider in Chromium
+// and returns what the callback page showed.
+func login(t *testing.T, ctx context.Context, prov *oauthtest.Provider, name string) (shown map[string]string) {
+	t.Helper()
+	base := "https://" + prov.Addr()
+	cfg := oauth.Config{AuthorizationURL: base + oauthtest.AuthorizePath, TokenURL: base + oauthtest.TokenPath,
+		ClientID: oauthtest.DefaultClientID, Scopes: []string{"read", "write"}, PKCE: true}
+	f, err := oauth.Start(context.Background(), cfg, oauth.FlowOptions{Client: prov.Client(), Name: name, Page: CallbackPage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	done := make(chan error, 1)
+	go func() {
+		wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, err := f.Wait(wctx)
+		done <- err
+	}()
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.AuthURL()), chromedp.WaitVisible(chromedp.ID("outcome"))); err != nil {
+		t.Fatal(err)
+	}
+	shown = map[string]string{}
+	read := func(key string, a chromedp.Action[string]) {
+		v, err := chromedp.Run(ctx, a)
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		shown[key] = v
+	}
+	read("h1", chromedp.Text(chromedp.CSS("h1")))
+	read("plugin", chromedp.Text(chromedp.ID("plugin")))
+	read("body", chromedp.Text(chromedp.CSS("main")))
+	// The inline stylesheet is allowed by the CSP (its hash) and applies.
+	read("sheets", chromedp.Evaluate[string](`String(document.styleSheets.length)`))
+	read("border", chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.card')).borderTopWidth`))
+	// Provider and plugin text made no elements.
+	read("injected", chromedp.Evaluate[string](`String(document.querySelectorAll('b, img, script').length)`))
+	ar, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("outcome"), "data-outcome"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown["outcome"] = ar.Value
+	<-done
+	return shown
+}
+
+// TestCallbackPageInChromium: a real browser goes through the login; the
+// page it lands on names the plugin and shows the real outcome (after the
+// code exchange): signed in with the scopes, or the provider's refusal
+// with its own words, escaped.
+func TestCallbackPageInChromium(t *testing.T) {
+	ctx := chromium(t)
+	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
+	defer prov.Close()
+
+	got := login(t, ctx, prov, `My <b>Plugin</b>`)
+	if got["h1"] != "Signed in" || got["outcome"] != "signed-in" {
+		t.Errorf("title %q outcome %q, want Signed in", got["h1"], got["outcome"])
+	}
+	if got["plugin"] != "My <b>Plugin</b>" {
+		t.Errorf("plugin shown as %q", got["plugin"])
+	}
+	if !strings.Contains(got["body"], "read") || !strings.Contains(got["body"], "write") {
+		t.Errorf("scopes not shown: %q", got["body"])
+	}
+	if got["sheets"] != "1" || got["border"] != "4px" || got["injected"] != "0" {
+		t.Errorf("stylesheets %s, card border %s, injected elements %s", got["sheets"], got["border"], got["injected"])
+	}
+	if prov.ExchangeCount() != 1 {
+		t.Errorf("%d exchanges, want 1", prov.ExchangeCount())
+	}
+
+	prov.Update(func(o *oauthtest.Options) {
+		o.Deny, o.DenyDescription = true, `<img src=x onerror=alert(1)> not today`
+	})
+	got = login(t, ctx, prov, "token-auth")
+	if got["h1"] != "Login failed" || got["outcome"] != "provider-error" {
+		t.Errorf("title %q outcome %q, want Login failed", got["h1"], got["outcome"])
+	}
+	if !strings.Contains(got["body"], "access_denied") || !strings.Contains(got["body"], "<img src=x onerror=alert(1)> not today") {
+		t.Errorf("the provider's words are not shown as text: %q", got["body"])
+	}
+	if got["injected"] != "0" {
+		t.Errorf("the provider's text made %s elements", got["injected"])
+	}
+}
