@@ -3,6 +3,9 @@
 // and provides the one bridge through which Go work settles JS promises.
 // It maps every error back to the TypeScript source and bounds every entry
 // into JS and every Go call with a deadline. It knows nothing of plugins.
+//
+// The doc comments are the contract bindings are written against;
+// `go doc -all host/jsrt` prints the whole API.
 package jsrt
 
 import (

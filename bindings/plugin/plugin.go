@@ -110,8 +110,11 @@ type Plugin struct {
 	Description string
 	File        string // the entry file as shown in messages
 	Inputs      []string
-	Config      *schema.Schema // the object configSchema; an empty object when absent
-	Auth        *Auth          // nil when the plugin declares no auth
+	// Warnings are esbuild's warnings about the plugin's source (what it
+	// built but probably did not mean), with positions.
+	Warnings []jsrt.Message
+	Config   *schema.Schema // the object configSchema; an empty object when absent
+	Auth     *Auth          // nil when the plugin declares no auth
 	// Manifest is the plugin package's package.json; nil without one.
 	Manifest *Manifest
 
@@ -270,7 +273,7 @@ func Load(ctx context.Context, h *Host, path string) (*Plugin, error) {
 // LoadBundle is Load for a bundle already built.
 func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plugin, error) {
 	id := DefaultID(path)
-	p := &Plugin{ID: id, File: b.File, Inputs: b.Inputs, host: h, idHolder: &id,
+	p := &Plugin{ID: id, File: b.File, Inputs: b.Inputs, Warnings: b.Warnings, host: h, idHolder: &id,
 		permsReady: make(chan struct{}), sleepers: map[int64]*sleeper{}}
 	defer p.permsOnce.Do(func() { p.setPermissions(false) }) // a failed load allows nothing
 	m, err := findManifest(path)

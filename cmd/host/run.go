@@ -283,6 +283,7 @@ func loadOwned(ctx context.Context, sess *session, o *runOptions, arg string) (*
 	if err != nil {
 		return nil, err
 	}
+	showWarnings(o.IO, p)
 	if err := p.Claim(ctx, path, o.Adopt); err != nil {
 		p.Close()
 		return nil, claimError(err)
@@ -324,13 +325,30 @@ func (b *buildFailure) Error() string {
 		if i > 0 {
 			sb.WriteString("\n")
 		}
-		sb.WriteString(m.String())
-		if m.LineText != "" {
-			num := fmt.Sprint(m.Line)
-			fmt.Fprintf(&sb, "\n    %s | %s\n    %s | %s^", num, m.LineText, strings.Repeat(" ", len(num)), caretPad(m.LineText, m.Column-1))
-		}
+		writeBuildMessage(&sb, m)
 	}
 	return sb.String()
+}
+
+// writeBuildMessage writes "file.ts:3:7: text" and, when known, the source line
+// with a caret under the column.
+func writeBuildMessage(sb *strings.Builder, m jsrt.Message) {
+	sb.WriteString(m.String())
+	if m.LineText != "" {
+		num := fmt.Sprint(m.Line)
+		fmt.Fprintf(sb, "\n    %s | %s\n    %s | %s^", num, m.LineText, strings.Repeat(" ", len(num)), caretPad(m.LineText, m.Column-1))
+	}
+}
+
+// showWarnings prints esbuild's warnings about the plugin's source: the
+// build went through, but the author probably meant something else.
+func showWarnings(io *IO, p *plugin.Plugin) {
+	for _, m := range p.Warnings {
+		var sb strings.Builder
+		sb.WriteString("warning: ")
+		writeBuildMessage(&sb, m)
+		fmt.Fprintln(io.Err, io.Masker.Mask(sb.String()))
+	}
 }
 
 func (b *buildFailure) Unwrap() error { return b.be }

@@ -53,7 +53,13 @@ func (o *runOptions) setupOptions(sess *session) setup.Options {
 				fmt.Fprintf(o.IO.Err, "Could not check the login (%s); still waiting, next try in %s.\n", o.IO.Masker.Mask(why), next.Round(time.Second))
 			},
 		},
-		Load: loadPlugin,
+		Load: func(ctx context.Context, h *plugin.Host, path string) (*plugin.Plugin, error) {
+			p, err := loadPlugin(ctx, h, path)
+			if err == nil {
+				showWarnings(o.IO, p)
+			}
+			return p, err
+		},
 	}
 }
 
