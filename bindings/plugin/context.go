@@ -9,6 +9,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,105 +122,137 @@ func (p *Plugin) newLogger(vm *goja.Runtime, sink console.Sink) *goja.Object {
 	return o
 }
 
-// incoming is the JSON of one IncomingMessage as a plugin emitted it,
-// checked field by field so an error can name what is wrong.
-type incoming map[string]json.RawMessage
-
 var incomingKeys = []string{"source", "channel", "content", "sender", "metadata", "classification", "threadId", "timestamp", "attachments"}
 
-// readMessages checks the JSON text of msgs (an array of IncomingMessage)
-// and returns them as store messages. what names the argument in errors.
-func readMessages(text, what string) ([]store.Message, error) {
-	var raw []incoming
-	if err := json.Unmarshal([]byte(text), &raw); err != nil {
-		return nil, jsrt.TypeErrorf("%s must be an array of { source, channel, content, ... } objects", what)
-	}
-	out := make([]store.Message, len(raw))
-	for i, r := range raw {
-		at := what
-		if what == "msgs" {
-			at = fmt.Sprintf("msgs[%d]", i)
+// readMessages reads IncomingMessage objects off the JS values, checking
+// each field, so an error can name the message and the field. Strings are
+// masked. On the loop.
+func (p *Plugin) readMessages(vm *goja.Runtime, list []goja.Value, many bool) ([]store.Message, error) {
+	mask := p.host.Masker.Mask
+	out := make([]store.Message, len(list))
+	for i, v := range list {
+		at := "msg"
+		if many {
+			at = "msgs[" + strconv.Itoa(i) + "]"
 		}
-		if r == nil {
-			return nil, jsrt.TypeErrorf("%s must be an object { source, channel, content, ... }", at)
+		o, ok := v.(*goja.Object)
+		if !ok || goja.IsNull(v) || o.ClassName() == "Array" {
+			return nil, jsrt.TypeErrorf("%s must be an object { source, channel, content, ... }, got %s", at, jsrt.TypeNameWithArticle(v))
 		}
 		m := &out[i]
-		str := func(key string, required bool) (string, error) {
-			v, ok := r[key]
-			if !ok || string(v) == "null" {
-				if required {
-					return "", jsrt.TypeErrorf("%s.%s is required (a string)", at, key)
-				}
-				return "", nil
-			}
-			var s string
-			if json.Unmarshal(v, &s) != nil {
-				return "", jsrt.TypeErrorf("%s.%s must be a string, got %s", at, key, jsonKind(v))
+		str := func(key string, x goja.Value) (string, error) {
+			s, ok := x.Export().(string)
+			if !ok {
+				return "", jsrt.TypeErrorf("%s.%s must be a string, got %s", at, key, jsrt.TypeNameWithArticle(x))
 			}
 			return s, nil
 		}
-		var err error
-		if m.Source, err = str("source", true); err != nil {
-			return nil, err
+		var have [3]bool // source, channel, content
+		for _, k := range o.Keys() {
+			x := o.Get(k)
+			if goja.IsUndefined(x) || goja.IsNull(x) {
+				continue
+			}
+			var err error
+			switch k {
+			case "source":
+				m.Source, err = str(k, x)
+				have[0] = true
+			case "channel":
+				m.Channel, err = str(k, x)
+				have[1] = true
+			case "content":
+				m.Content, err = str(k, x)
+				have[2] = true
+			case "classification":
+				if m.Classification, err = str(k, x); err == nil {
+					switch m.Classification {
+					case "personal", "work", "automated", "spam":
+					default:
+						err = jsrt.TypeErrorf("%s.classification must be 'personal', 'work', 'automated' or 'spam', got %q", at, m.Classification)
+					}
+				}
+			case "threadId":
+				m.ThreadID, err = str(k, x)
+			case "timestamp":
+				if m.Timestamp, err = str(k, x); err == nil {
+					if _, perr := time.Parse(time.RFC3339Nano, m.Timestamp); perr != nil {
+						err = jsrt.TypeErrorf("%s.timestamp must be ISO 8601 (new Date().toISOString()), got %q", at, m.Timestamp)
+					}
+				}
+			case "metadata":
+				mo, ok := x.(*goja.Object)
+				if !ok || mo.ClassName() == "Array" {
+					err = jsrt.TypeErrorf("%s.metadata must be an object, got %s", at, jsrt.TypeNameWithArticle(x))
+					break
+				}
+				var text string
+				if text, err = stringifyJSON(vm, x); err != nil {
+					err = jsrt.TypeErrorf("%s.metadata cannot be turned into JSON: %v", at, err)
+				} else {
+					m.Metadata = json.RawMessage(mask(text))
+				}
+			case "sender":
+				so, ok := x.(*goja.Object)
+				if !ok {
+					err = jsrt.TypeErrorf("%s.sender must be { id, name, avatarUrl? }, got %s", at, jsrt.TypeNameWithArticle(x))
+					break
+				}
+				var s store.MessageSender
+				s.ID, _ = so.Get("id").Export().(string)
+				s.Name, _ = so.Get("name").Export().(string)
+				if av := so.Get("avatarUrl"); av != nil && !goja.IsUndefined(av) {
+					s.AvatarURL, _ = av.Export().(string)
+				}
+				if s.ID == "" || s.Name == "" {
+					err = jsrt.TypeErrorf("%s.sender must be { id, name, avatarUrl? } with string id and name", at)
+				}
+				s.Name = mask(s.Name)
+				m.Sender = &s
+			case "attachments":
+				ao, ok := x.(*goja.Object)
+				if !ok || ao.ClassName() != "Array" {
+					err = jsrt.TypeErrorf("%s.attachments must be an array of { name, mimeType, url?, content? }", at)
+					break
+				}
+				n := int(ao.Get("length").ToInteger())
+				for j := 0; j < n && err == nil; j++ {
+					e, ok := ao.Get(strconv.Itoa(j)).(*goja.Object)
+					if !ok {
+						err = jsrt.TypeErrorf("%s.attachments[%d] must be { name, mimeType, url?, content? }", at, j)
+						break
+					}
+					var a store.MessageAttachment
+					a.Name, _ = e.Get("name").Export().(string)
+					a.MimeType, _ = e.Get("mimeType").Export().(string)
+					if u := e.Get("url"); u != nil && !goja.IsUndefined(u) {
+						a.URL, _ = u.Export().(string)
+					}
+					if c := e.Get("content"); c != nil && !goja.IsUndefined(c) {
+						a.Content, _ = c.Export().(string)
+					}
+					if a.Name == "" || a.MimeType == "" {
+						err = jsrt.TypeErrorf("%s.attachments[%d] needs a name and a mimeType", at, j)
+					}
+					a.URL = mask(a.URL)
+					m.Attachments = append(m.Attachments, a)
+				}
+			default:
+				err = jsrt.TypeErrorf("%s has an unknown key %q; an IncomingMessage has %s", at, k, strings.Join(incomingKeys, ", "))
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		for j, key := range []string{"source", "channel", "content"} {
+			if !have[j] {
+				return nil, jsrt.TypeErrorf("%s.%s is required (a string)", at, key)
+			}
 		}
 		if m.Source == "" {
 			return nil, jsrt.TypeErrorf("%s.source is empty; it is the message's dedup key, e.g. 'github:issue:owner/repo#12'", at)
 		}
-		if m.Channel, err = str("channel", true); err != nil {
-			return nil, err
-		}
-		if m.Content, err = str("content", true); err != nil {
-			return nil, err
-		}
-		if m.Classification, err = str("classification", false); err != nil {
-			return nil, err
-		}
-		switch m.Classification {
-		case "", "personal", "work", "automated", "spam":
-		default:
-			return nil, jsrt.TypeErrorf("%s.classification must be 'personal', 'work', 'automated' or 'spam', got %q", at, m.Classification)
-		}
-		if m.ThreadID, err = str("threadId", false); err != nil {
-			return nil, err
-		}
-		if m.Timestamp, err = str("timestamp", false); err != nil {
-			return nil, err
-		}
-		if m.Timestamp != "" {
-			if _, err := time.Parse(time.RFC3339Nano, m.Timestamp); err != nil {
-				return nil, jsrt.TypeErrorf("%s.timestamp must be ISO 8601 (new Date().toISOString()), got %q", at, m.Timestamp)
-			}
-		}
-		if v, ok := r["metadata"]; ok && string(v) != "null" {
-			if len(v) == 0 || v[0] != '{' {
-				return nil, jsrt.TypeErrorf("%s.metadata must be an object, got %s", at, jsonKind(v))
-			}
-			m.Metadata = v
-		}
-		if v, ok := r["sender"]; ok && string(v) != "null" {
-			var s store.MessageSender
-			if json.Unmarshal(v, &s) != nil || s.ID == "" || s.Name == "" {
-				return nil, jsrt.TypeErrorf("%s.sender must be { id, name, avatarUrl? } with string id and name", at)
-			}
-			m.Sender = &s
-		}
-		if v, ok := r["attachments"]; ok && string(v) != "null" {
-			if json.Unmarshal(v, &m.Attachments) != nil {
-				return nil, jsrt.TypeErrorf("%s.attachments must be an array of { name, mimeType, url?, content? }", at)
-			}
-			for j, a := range m.Attachments {
-				if a.Name == "" || a.MimeType == "" {
-					return nil, jsrt.TypeErrorf("%s.attachments[%d] needs a name and a mimeType", at, j)
-				}
-			}
-		}
-		if len(r) > 3 {
-			for k := range r {
-				if !containsString(incomingKeys, k) {
-					return nil, jsrt.TypeErrorf("%s has an unknown key %q; an IncomingMessage has %s", at, k, strings.Join(incomingKeys, ", "))
-				}
-			}
-		}
+		m.Source, m.Channel, m.Content, m.ThreadID = mask(m.Source), mask(m.Channel), mask(m.Content), mask(m.ThreadID)
 	}
 	return out, nil
 }
@@ -233,32 +266,13 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-func jsonKind(v json.RawMessage) string {
-	s := strings.TrimSpace(string(v))
-	switch {
-	case s == "":
-		return "nothing"
-	case s[0] == '"':
-		return "a string"
-	case s[0] == '{':
-		return "an object"
-	case s[0] == '[':
-		return "an array"
-	case s == "true" || s == "false":
-		return "a boolean"
-	case s == "null":
-		return "null"
-	}
-	return "a number"
-}
-
 // emit is ctx.emitMessage (one) and ctx.emitMessages (many): the messages
 // are checked, masked, and stored in the plugin's inbox, dropping any whose
 // source is there already; Host.OnMessages sees the new ones.
 func (p *Plugin) emit(vm *goja.Runtime, st *store.Store, many bool) func(goja.FunctionCall) goja.Value {
-	name, what := "ctx.emitMessage", "msg"
+	name := "ctx.emitMessage"
 	if many {
-		name, what = "ctx.emitMessages", "msgs"
+		name = "ctx.emitMessages"
 	}
 	return func(c goja.FunctionCall) goja.Value {
 		arg := c.Argument(0)
@@ -270,19 +284,21 @@ func (p *Plugin) emit(vm *goja.Runtime, st *store.Store, many bool) func(goja.Fu
 			}
 			return jsrt.Rejected(vm, jsrt.TypeErrorf("%s expects %s, got %s", name, want, jsrt.TypeNameWithArticle(arg)))
 		}
-		if !many {
-			o = vm.NewArray(o)
+		var list []goja.Value
+		if many {
+			n := int(o.Get("length").ToInteger())
+			list = make([]goja.Value, n)
+			for i := range list {
+				list[i] = o.Get(strconv.Itoa(i))
+			}
+		} else {
+			list = []goja.Value{o}
 		}
-		text, err := stringifyJSON(vm, o)
+		msgs, err := p.readMessages(vm, list, many)
 		if err != nil {
-			return jsrt.Rejected(vm, jsrt.TypeErrorf("%s: %s cannot be turned into JSON: %v", name, what, err))
+			return jsrt.Rejected(vm, jsrt.TypeErrorf("%s: %w", name, err))
 		}
 		return p.rt.Go(func(ctx context.Context) (any, error) {
-			text := p.host.Masker.Mask(text)
-			msgs, err := readMessages(text, what)
-			if err != nil {
-				return nil, jsrt.TypeErrorf("%s: %w", name, err)
-			}
 			added, err := st.AddMessages(ctx, msgs)
 			if err != nil {
 				return nil, err

@@ -19,7 +19,7 @@ import (
 
 const inboxSchema = `
 CREATE TABLE IF NOT EXISTS inbox (
-	seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq      INTEGER PRIMARY KEY,  -- rows are never deleted, so it only grows
 	plugin   TEXT    NOT NULL,
 	source   TEXT    NOT NULL,  -- the dedup key
 	received INTEGER NOT NULL,  -- unix milliseconds
@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS inbox (
 );
 CREATE INDEX IF NOT EXISTS inbox_plugin_seq ON inbox (plugin, seq);
 CREATE TABLE IF NOT EXISTS events (
-	seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq     INTEGER PRIMARY KEY,
 	plugin  TEXT    NOT NULL,
 	type    TEXT    NOT NULL,
 	payload TEXT    NOT NULL,  -- JSON
@@ -104,8 +104,9 @@ const MaxMessageSize = MaxValueSize
 var inboxReady sync.Map // *DB -> *inboxInit
 
 type inboxInit struct {
-	once sync.Once
-	err  error
+	once  sync.Once
+	err   error
+	batch *sql.Stmt // the INSERT of insertBatch messages
 }
 
 // inbox makes sure the inbox tables exist, once per DB.
@@ -114,8 +115,13 @@ func (s *Store) inbox(op string) error {
 		return err
 	}
 	v, _ := s.db.inboxInit()
+	var err error
 	v.once.Do(func() {
 		if _, err := s.db.db.ExecContext(context.Background(), inboxSchema); err != nil {
+			v.err = s.fail(op, "", err)
+			return
+		}
+		if v.batch, err = s.db.db.PrepareContext(context.Background(), insertQuery(insertBatch)); err != nil {
 			v.err = s.fail(op, "", err)
 		}
 	})
@@ -130,6 +136,20 @@ func (d *DB) inboxInit() (*inboxInit, bool) {
 // insertBatch is how many messages one INSERT statement carries: few
 // statements for a large batch, well under SQLite's variable limit.
 const insertBatch = 200
+
+// insertQuery is the INSERT of n messages, returning the new ones.
+func insertQuery(n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO inbox (plugin, source, received, message) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteString("(?,?,?,?)")
+	}
+	q.WriteString(` ON CONFLICT (plugin, source) DO NOTHING RETURNING seq, source`)
+	return q.String()
+}
 
 // AddMessages stores msgs in the inbox in one transaction, skipping every
 // message whose Source is already there (or earlier in msgs). It returns
@@ -178,20 +198,23 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 	}
 	var added []Message
 	ms := now.UnixMilli()
+	v, _ := s.db.inboxInit()
+	batch := tx.StmtContext(ctx, v.batch)
+	defer batch.Close()
+	args := make([]any, 0, 4*insertBatch)
 	for start := 0; start < len(msgs); start += insertBatch {
 		end := min(start+insertBatch, len(msgs))
-		var q strings.Builder
-		q.WriteString(`INSERT INTO inbox (plugin, source, received, message) VALUES `)
-		args := make([]any, 0, 4*(end-start))
+		args = args[:0]
 		for i := start; i < end; i++ {
-			if i > start {
-				q.WriteByte(',')
-			}
-			q.WriteString("(?,?,?,?)")
 			args = append(args, s.plugin, msgs[i].Source, ms, texts[i])
 		}
-		q.WriteString(` ON CONFLICT (plugin, source) DO NOTHING RETURNING seq, source`)
-		rows, err := tx.QueryContext(ctx, q.String(), args...)
+		var rows *sql.Rows
+		var err error
+		if end-start == insertBatch {
+			rows, err = batch.QueryContext(ctx, args...)
+		} else {
+			rows, err = tx.QueryContext(ctx, insertQuery(end-start), args...)
+		}
 		if err != nil {
 			return nil, s.fail("add messages", "", err)
 		}
