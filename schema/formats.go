@@ -30,6 +30,13 @@ var formatPatterns = map[string]string{
 	"lowercase": `^[^A-Z]*$`,
 	"uppercase": `^[^a-z]*$`,
 	"date":      `^` + dateSource + `$`,
+	"uuidv4":    uuidVersion("4"),
+	"uuidv6":    uuidVersion("6"),
+	"uuidv7":    uuidVersion("7"),
+}
+
+func uuidVersion(v string) string {
+	return `^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-` + v + `[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`
 }
 
 const ipv6Source = `(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))`

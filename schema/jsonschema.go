@@ -300,7 +300,8 @@ func lengthBounds(s *Schema) (min, max float64) {
 
 // jsonFormats maps zod's format names to JSON Schema's where they differ;
 // "" means none is exported.
-var jsonFormats = map[string]string{"guid": "uuid", "url": "uri", "datetime": "date-time", "time": ""}
+var jsonFormats = map[string]string{"guid": "uuid", "uuidv4": "uuid", "uuidv6": "uuid", "uuidv7": "uuid",
+	"url": "uri", "datetime": "date-time", "time": ""}
 
 func (e *exporter) stringKeywords(s *Schema, add func(string, any)) {
 	min, max := lengthBounds(s)

@@ -51,6 +51,22 @@ func (b *binding) zRecord(c goja.FunctionCall) goja.Value {
 	return b.wrap(b.params(schema.Record(key, value.s), params))
 }
 
+// parseFunctions are z.parse(schema, data) and its siblings: each calls the
+// schema's method.
+func (b *binding) parseFunctions(ns map[string]func(goja.FunctionCall) goja.Value) {
+	for _, name := range []string{"parse", "safeParse", "parseAsync", "safeParseAsync"} {
+		ns[name] = func(c goja.FunctionCall) goja.Value {
+			b.arg(c, 0, "z."+name)
+			m, _ := goja.AssertFunction(c.Argument(0).ToObject(b.vm).Get(name))
+			r, err := m(c.Argument(0), c.Argument(1))
+			if err != nil {
+				panic(err)
+			}
+			return r
+		}
+	}
+}
+
 // zTuple implements z.tuple([a, b], rest?).
 func (b *binding) zTuple(c goja.FunctionCall) goja.Value {
 	items := b.schemaArray(c.Argument(0), "z.tuple(items)")
@@ -347,15 +363,25 @@ func (b *binding) unsupported(what, hint string) func(goja.FunctionCall) goja.Va
 // what to do instead.
 var unsupportedMethods = map[schema.Kind]map[string]string{
 	"": {
-		"and":         "combine the fields in one z.object() (.extend()) instead of an intersection",
-		"readonly":    "the parsed value is a fresh copy; freeze it yourself if needed",
-		"nonoptional": "leave out .optional()",
-		"check":       "use .refine() or .superRefine()",
-		"overwrite":   "use .transform()",
-		"register":    "registries are not supported; use .describe() or .meta({ title, description })",
-		"encode":      "codecs are not supported",
-		"decode":      "codecs are not supported",
-		"spa":         "use .safeParseAsync()",
+		"and":             "combine the fields in one z.object() (.extend()) instead of an intersection",
+		"readonly":        "the parsed value is a fresh copy; freeze it yourself if needed",
+		"nonoptional":     "leave out .optional()",
+		"check":           "use .refine() or .superRefine()",
+		"overwrite":       "use .transform()",
+		"register":        "registries are not supported; use .describe() or .meta({ title, description })",
+		"encode":          "codecs are not supported",
+		"decode":          "codecs are not supported",
+		"encodeAsync":     "codecs are not supported",
+		"decodeAsync":     "codecs are not supported",
+		"safeEncode":      "codecs are not supported",
+		"safeDecode":      "codecs are not supported",
+		"safeEncodeAsync": "codecs are not supported",
+		"safeDecodeAsync": "codecs are not supported",
+		"spa":             "use .safeParseAsync()",
+		"exactOptional":   "use .optional()",
+		"with":            "use .refine() or .superRefine()",
+		"validate":        "use .safeParse()",
+		"validateAsync":   "use .safeParseAsync()",
 	},
 	schema.KindString: {
 		"ip":         "zod 4 has .ipv4() and .ipv6() instead",
@@ -376,9 +402,13 @@ var unsupportedMethods = map[schema.Kind]map[string]string{
 		"stringbool": "use z.enum(['true', 'false']).transform(v => v === 'true')",
 	},
 	schema.KindObject: {
-		"catchall":    "use .passthrough() and check the extra keys with .superRefine()",
-		"deepPartial": "make nested objects .partial() one by one",
-		"setKey":      "use .extend({ key: schema })",
+		"catchall":     "use .passthrough() and check the extra keys with .superRefine()",
+		"deepPartial":  "make nested objects .partial() one by one",
+		"setKey":       "use .extend({ key: schema })",
+		"exactPartial": "use .partial()",
+	},
+	schema.KindTuple: {
+		"partial": "make the items .optional() one by one",
 	},
 	schema.KindArray: {
 		"unwrap": "use .element",
@@ -387,53 +417,102 @@ var unsupportedMethods = map[schema.Kind]map[string]string{
 
 // unsupportedNamespace lists z functions host lacks.
 var unsupportedNamespace = map[string]string{
-	"bigint":          "use z.number().int() or z.string().regex(/^\\d+$/)",
-	"date":            "use z.string().datetime() (or z.iso.datetime())",
-	"symbol":          "plugin schemas hold JSON values",
-	"undefined":       "use .optional()",
-	"void":            "use .optional()",
-	"never":           "use .strict() on the object",
-	"nan":             "use z.number()",
-	"map":             "use z.record()",
-	"set":             "use z.array()",
-	"promise":         "validate the awaited value",
-	"function":        "plugin schemas hold JSON values",
-	"lazy":            "recursive schemas are not supported; use z.unknown() for the nested part",
-	"intersection":    "combine the fields in one z.object() (.extend())",
-	"instanceof":      "plugin schemas hold JSON values",
-	"custom":          "use z.unknown().refine(...)",
-	"preprocess":      "use .transform() and .pipe()",
-	"templateLiteral": "use z.string().regex()",
-	"file":            "plugin schemas hold JSON values",
-	"partialRecord":   "use z.record(z.string(), value) and check the keys with .refine()",
-	"looseRecord":     "use z.record()",
-	"xor":             "use z.union()",
-	"json":            "use z.unknown()",
-	"stringbool":      "use z.enum(['true', 'false']).transform(v => v === 'true')",
-	"jwt":             "use z.string().regex()",
-	"emoji":           "use z.string().regex()",
-	"hostname":        "use z.string().regex()",
-	"ksuid":           "use z.string().regex()",
-	"xid":             "use z.string().regex()",
-	"httpUrl":         "use z.url()",
-	"hex":             "use z.string().regex()",
-	"hash":            "use z.string().regex()",
-	"mac":             "use z.string().regex()",
-	"success":         "use .safeParse()",
-	"int32":           "use z.number().int().min(-2147483648).max(2147483647)",
-	"uint32":          "use z.number().int().min(0).max(4294967295)",
-	"float32":         "use z.number()",
-	"float64":         "use z.number()",
-	"int64":           "use z.number().int()",
-	"uint64":          "use z.number().int().min(0)",
-	"keyof":           "use schema.keyof()",
-	"registry":        "registries are not supported; use .describe() or .meta()",
-	"globalRegistry":  "registries are not supported; use .describe() or .meta()",
-	"config":          "locales and error maps are not supported",
-	"treeifyError":    "use error.flatten() or error.issues",
-	"prettifyError":   "use error.message",
-	"flattenError":    "use error.flatten()",
-	"codec":           "codecs are not supported",
+	"bigint":                 "use z.number().int() or z.string().regex(/^\\d+$/)",
+	"date":                   "use z.string().datetime() (or z.iso.datetime())",
+	"symbol":                 "plugin schemas hold JSON values",
+	"undefined":              "use .optional()",
+	"void":                   "use .optional()",
+	"never":                  "use .strict() on the object",
+	"nan":                    "use z.number()",
+	"map":                    "use z.record()",
+	"set":                    "use z.array()",
+	"promise":                "validate the awaited value",
+	"function":               "plugin schemas hold JSON values",
+	"lazy":                   "recursive schemas are not supported; use z.unknown() for the nested part",
+	"intersection":           "combine the fields in one z.object() (.extend())",
+	"instanceof":             "plugin schemas hold JSON values",
+	"custom":                 "use z.unknown().refine(...)",
+	"preprocess":             "use .transform() and .pipe()",
+	"templateLiteral":        "use z.string().regex()",
+	"file":                   "plugin schemas hold JSON values",
+	"partialRecord":          "use z.record(z.string(), value) and check the keys with .refine()",
+	"looseRecord":            "use z.record()",
+	"xor":                    "use z.union()",
+	"json":                   "use z.unknown()",
+	"stringbool":             "use z.enum(['true', 'false']).transform(v => v === 'true')",
+	"jwt":                    "use z.string().regex()",
+	"emoji":                  "use z.string().regex()",
+	"hostname":               "use z.string().regex()",
+	"ksuid":                  "use z.string().regex()",
+	"xid":                    "use z.string().regex()",
+	"httpUrl":                "use z.url()",
+	"hex":                    "use z.string().regex()",
+	"hash":                   "use z.string().regex()",
+	"mac":                    "use z.string().regex()",
+	"success":                "use .safeParse()",
+	"int32":                  "use z.number().int().min(-2147483648).max(2147483647)",
+	"uint32":                 "use z.number().int().min(0).max(4294967295)",
+	"float32":                "use z.number()",
+	"float64":                "use z.number()",
+	"int64":                  "use z.number().int()",
+	"uint64":                 "use z.number().int().min(0)",
+	"keyof":                  "use schema.keyof()",
+	"registry":               "registries are not supported; use .describe() or .meta()",
+	"globalRegistry":         "registries are not supported; use .describe() or .meta()",
+	"config":                 "locales and error maps are not supported",
+	"treeifyError":           "use error.flatten() or error.issues",
+	"prettifyError":          "use error.message",
+	"flattenError":           "use error.flatten()",
+	"codec":                  "codecs are not supported",
+	"invertCodec":            "codecs are not supported",
+	"encode":                 "codecs are not supported",
+	"decode":                 "codecs are not supported",
+	"encodeAsync":            "codecs are not supported",
+	"decodeAsync":            "codecs are not supported",
+	"safeEncode":             "codecs are not supported",
+	"safeDecode":             "codecs are not supported",
+	"safeEncodeAsync":        "codecs are not supported",
+	"safeDecodeAsync":        "codecs are not supported",
+	"creditCard":             "use z.string().regex()",
+	"currencyCode":           "use z.enum([...]) of the codes you accept",
+	"iban":                   "use z.string().regex()",
+	"stringFormat":           "use z.string().regex() or .refine()",
+	"compile":                "schemas are not compiled; use the schema directly",
+	"memoizer":               "not supported",
+	"fromJSONSchema":         "write the schema with z",
+	"toZod":                  "write the schema with z",
+	"withParser":             "not supported",
+	"deepPartial":            "make nested objects .partial() one by one",
+	"getDiscriminatedOption": "not supported",
+	"getErrorMap":            "error maps are not supported; pass a message to each check",
+	"setErrorMap":            "error maps are not supported; pass a message to each check",
+	"formatError":            "use error.flatten() or error.issues",
+	"input":                  "use the z.input<T> type",
+	"output":                 "use the z.output<T> type",
+	"properties":             "use z.object()",
+	"validate":               "use schema.safeParse(value)",
+	"validateAsync":          "use schema.safeParseAsync(value)",
+	"exactOptional":          "use schema.optional()",
+}
+
+// checkFunctions are zod 4's standalone checks for .check(), which host
+// lacks: z.gt(5) and the like.
+var checkFunctions = []string{"check", "gt", "gte", "lt", "lte", "positive", "negative", "nonnegative", "nonpositive",
+	"multipleOf", "maxLength", "minLength", "length", "maxSize", "minSize", "size", "regex", "lowercase", "uppercase",
+	"includes", "startsWith", "endsWith", "normalize", "trim", "toLowerCase", "toUpperCase", "slugify", "overwrite",
+	"property", "mime", "refine", "superRefine", "describe", "meta"}
+
+// wrapperFunctions are zod 4's function forms of schema methods, which
+// host lacks: z.pipe(a, b) for a.pipe(b).
+var wrapperFunctions = []string{"catch", "clone", "pipe", "prefault", "readonly", "nonoptional", "transform"}
+
+func init() {
+	for _, f := range checkFunctions {
+		unsupportedNamespace[f] = "the .check() API is not supported; use the method, e.g. z.string().min(3) or .refine()"
+	}
+	for _, f := range wrapperFunctions {
+		unsupportedNamespace[f] = "use the method form, schema." + f + "(...)"
+	}
 }
 
 // kindCall names a kind's constructor in messages: z.string(), z.object().

@@ -126,6 +126,12 @@ declare namespace z {
     /** Type-level only. */
     brand<B extends string | number | symbol = never>(brand?: B): this;
     meta(data: { title?: string; description?: string }): this;
+    /** Host: this schema as a JSON Schema (draft 2020-12) document, as z.toJSONSchema(schema, options). */
+    toJSONSchema(options?: { io?: "input" | "output" }): { [key: string]: unknown };
+    /** Values are immutable; a clone is the same schema. */
+    clone(): this;
+    /** fn(this). */
+    apply<R>(fn: (schema: this) => R): R;
     /** Drops .optional() and .nullable(). */
     unwrap(): ZodType<noUndefined<Exclude<Output, null>>>;
     isOptional(): boolean;
@@ -147,6 +153,9 @@ declare namespace z {
     /** JavaScript semantics (lookaround, backreferences); a match that runs past 100 ms fails the value with an issue. */
     regex(regex: RegExp, message?: ErrorMessage): ZodString;
     uuid(message?: ErrorMessage): ZodString;
+    uuidv4(message?: ErrorMessage): ZodString;
+    uuidv6(message?: ErrorMessage): ZodString;
+    uuidv7(message?: ErrorMessage): ZodString;
     guid(message?: ErrorMessage): ZodString;
     cuid(message?: ErrorMessage): ZodString;
     cuid2(message?: ErrorMessage): ZodString;
@@ -232,6 +241,7 @@ declare namespace z {
     R extends ZodTypeAny ? [...tupleInput<T>, ...R["_input"][]] : tupleInput<T>
   > {
     readonly items: T;
+    rest<Rest extends ZodTypeAny>(rest: Rest): ZodTuple<T, Rest>;
   }
 
   type ArrayCardinality = "many" | "atleastone";
@@ -344,6 +354,9 @@ declare namespace z {
     email(params?: ErrorMessage): ZodString;
     url(params?: ErrorMessage): ZodString;
     uuid(params?: ErrorMessage): ZodString;
+    uuidv4(params?: ErrorMessage): ZodString;
+    uuidv6(params?: ErrorMessage): ZodString;
+    uuidv7(params?: ErrorMessage): ZodString;
     guid(params?: ErrorMessage): ZodString;
     cuid(params?: ErrorMessage): ZodString;
     cuid2(params?: ErrorMessage): ZodString;
@@ -367,6 +380,10 @@ declare namespace z {
       number(params?: RawCreateParams): ZodNumber;
       boolean(params?: RawCreateParams): ZodBoolean;
     };
+    parse<T extends ZodTypeAny>(schema: T, data: unknown): T["_output"];
+    safeParse<T extends ZodTypeAny>(schema: T, data: unknown): SafeParseReturnType<T["_output"]>;
+    parseAsync<T extends ZodTypeAny>(schema: T, data: unknown): Promise<T["_output"]>;
+    safeParseAsync<T extends ZodTypeAny>(schema: T, data: unknown): Promise<SafeParseReturnType<T["_output"]>>;
     /** zod 4's z.toJSONSchema: draft 2020-12; io "input" describes what may be given (defaults optional). */
     toJSONSchema(schema: ZodTypeAny, options?: { io?: "input" | "output" }): { [key: string]: unknown };
     /** Returned from a transform after ctx.addIssue(), as zod's z.NEVER. */

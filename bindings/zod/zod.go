@@ -116,7 +116,12 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 		"valueSchema": func(h *handle) goja.Value { return b.wrap(h.s.Elem()) },
 		"valueType":   func(h *handle) goja.Value { return b.wrap(h.s.Elem()) },
 	})
-	kind(schema.KindTuple, nil, map[string]func(*handle) goja.Value{
+	kind(schema.KindTuple, map[string]func(goja.FunctionCall) goja.Value{
+		"rest": func(c goja.FunctionCall) goja.Value {
+			h := b.this(c, "rest")
+			return b.wrap(schema.Tuple(h.s.Items(), b.arg(c, 0, ".rest")))
+		},
+	}, map[string]func(*handle) goja.Value{
 		"items": func(h *handle) goja.Value { return b.wrapAll(h.s.Items()) },
 	})
 
@@ -204,13 +209,7 @@ func (b *binding) namespace() map[string]func(goja.FunctionCall) goja.Value {
 		"url":                b.topFormat(b.urlCheck),
 		"iso":                nil, // z.iso, set in New
 		"toJSONSchema": func(c goja.FunctionCall) goja.Value {
-			input := false
-			if o, ok := c.Argument(1).(*goja.Object); ok {
-				if io := o.Get("io"); io != nil && io.String() == "input" {
-					input = true
-				}
-			}
-			return b.jsonSchema(b.arg(c, 0, "z.toJSONSchema"), input)
+			return b.jsonSchema(b.arg(c, 0, "z.toJSONSchema"), ioInput(c.Argument(1)))
 		},
 		"optional": func(c goja.FunctionCall) goja.Value {
 			return b.rewrap(b.arg(c, 0, "z.optional").Optional(), b.argHandle(c, 0))
@@ -226,17 +225,29 @@ func (b *binding) namespace() map[string]func(goja.FunctionCall) goja.Value {
 	for _, f := range stringFormats {
 		ns[f] = b.topFormat(b.format(f))
 	}
+	b.parseFunctions(ns)
 	return ns
 }
 
 // stringFormats are the formats of schema.Format that z has both as
 // z.string().<name>() and z.<name>().
-var stringFormats = []string{"uuid", "guid", "cuid", "cuid2", "ulid", "nanoid", "ipv4", "ipv6",
+var stringFormats = []string{"uuid", "uuidv4", "uuidv6", "uuidv7", "guid", "cuid", "cuid2", "ulid", "nanoid", "ipv4", "ipv6",
 	"cidrv4", "cidrv6", "base64", "base64url", "e164"}
 
 // urlCheck is .url() with the WHATWG URL parser web uses, so z agrees
 // with new URL().
 func (b *binding) urlCheck(s *schema.Schema) *schema.Schema { return s.URLWith(web.IsURL) }
+
+// ioInput reads toJSONSchema's options: { io: "input" } asks for the input
+// form.
+func ioInput(v goja.Value) bool {
+	if o, ok := v.(*goja.Object); ok {
+		if io := o.Get("io"); io != nil && io.String() == "input" {
+			return true
+		}
+	}
+	return false
+}
 
 // jsonSchema returns s's JSON Schema as a JS object.
 func (b *binding) jsonSchema(s *schema.Schema, input bool) goja.Value {
@@ -321,6 +332,17 @@ func (b *binding) baseMethods() map[string]func(goja.FunctionCall) goja.Value {
 		},
 		"jsonSchema": func(c goja.FunctionCall) goja.Value {
 			return b.jsonSchema(b.this(c, "jsonSchema").s, false)
+		},
+		"toJSONSchema": func(c goja.FunctionCall) goja.Value {
+			return b.jsonSchema(b.this(c, "toJSONSchema").s, ioInput(c.Argument(0)))
+		},
+		"clone": func(c goja.FunctionCall) goja.Value {
+			h := b.this(c, "clone")
+			return b.rewrap(h.s, h) // values are immutable: a new wrapper is a clone
+		},
+		"apply": func(c goja.FunctionCall) goja.Value {
+			b.this(c, "apply")
+			return b.call(b.fnArg(c.Argument(0), ".apply(fn)"), ".apply()", c.This)
 		},
 		"unwrap": func(c goja.FunctionCall) goja.Value {
 			h := b.this(c, "unwrap")

@@ -29,13 +29,7 @@ type zodResult struct {
 // the npm package installed in $HOST_ZOD4_DIR/node_modules/zod, as .ci/run
 // does) and on host's z, and compares what a plugin would see.
 func TestAgainstZod4(t *testing.T) {
-	dir := os.Getenv("HOST_ZOD4_DIR")
-	if dir == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("HOST_ZOD4_DIR is not set: install zod 4 with npm (see .ci/run) and point HOST_ZOD4_DIR at it")
-		}
-		t.Skip("HOST_ZOD4_DIR not set (npm install zod@4 into a directory and set it)")
-	}
+	dir := zod4Dir(t)
 	ref, err := exec.Command("node", "testdata/zod4_node.cjs", dir).Output()
 	if err != nil {
 		var ee *exec.ExitError
@@ -94,6 +88,20 @@ func TestAgainstZod4(t *testing.T) {
 			t.Errorf("%s: now matches zod 4; drop it from zod4Differences (%s)", w.Name, reason)
 		}
 	}
+}
+
+// zod4Dir is $HOST_ZOD4_DIR, where zod 4 is installed with npm (.ci/run
+// does); without it the test fails under CI and is skipped elsewhere.
+func zod4Dir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("HOST_ZOD4_DIR")
+	if dir == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("HOST_ZOD4_DIR is not set: install zod 4 with npm (see .ci/run) and point HOST_ZOD4_DIR at it")
+		}
+		t.Skip("HOST_ZOD4_DIR not set (npm install zod@4 into a directory and set it)")
+	}
+	return dir
 }
 
 func asExit(err error, ee **exec.ExitError) bool {

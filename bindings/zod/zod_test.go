@@ -157,6 +157,11 @@ func TestZod(t *testing.T) {
 			const out = s.parse({ when: 'x', n: '4' });
 			return [out.when === d, out.n, z.string().transform(s => s.length).pipe(z.number().max(2)).safeParse('abc').error.issues[0].message];`,
 			`[true,4,"Number must be less than or equal to 2"]`},
+		{"function forms and helpers", `
+			const s = z.number().int();
+			return [z.parse(s, 3), z.safeParse(s, 1.5).success, s.toJSONSchema().type, s.apply((x) => x.min(5)).safeParse(3).success,
+				s.clone().parse(4), z.toJSONSchema(z.object({ a: z.number().default(1) }), { io: 'input' }).required === undefined];`,
+			`[3,false,"integer",false,4,true]`},
 		{"catch", `
 			return [z.number().catch(7).parse('x'), z.string().catch(ctx => typeof ctx.input + ':' + ctx.error.issues[0].code).parse(5)];`,
 			`[7,"number:invalid_type"]`},
