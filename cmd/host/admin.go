@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"host/bindings/plugin"
@@ -147,6 +148,12 @@ func doctorCmd(ctx context.Context, args []string, io *IO) error {
 				}
 			}
 			fmt.Fprintf(out, "  %-20s %s\n", o.ID, file)
+			if o.File != "" && !strings.HasSuffix(file, "(missing)") {
+				if p, err := plugin.Load(ctx, sess.host, o.File); err == nil {
+					fmt.Fprintf(out, "  %-20s permissions: %s\n", "", permissionsText(p.Permissions()))
+					p.Close()
+				}
+			}
 		}
 	}
 	if perr != nil {

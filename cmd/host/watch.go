@@ -24,6 +24,7 @@ func watchPlugin(ctx context.Context, o *runOptions) error {
 		return err
 	}
 	defer sess.close()
+	showActivity(sess.host, o.IO)
 	o.Path = sess.resolve(o.Path)
 	w, err := jsrt.NewWatcher(o.Debounce)
 	if err != nil {
