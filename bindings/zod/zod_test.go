@@ -187,6 +187,34 @@ func TestZod(t *testing.T) {
 	}
 }
 
+// TestZod4Differences: where host's z used to differ from zod 4 in what it
+// accepts, one case each (issue 16 item 10).
+func TestZod4Differences(t *testing.T) {
+	tests := []struct{ what, js, want string }{
+		{"z.number() refuses Infinity and -Infinity", `[Infinity, -Infinity, 1e308].map(v => z.number().safeParse(v).success)`, `[false,false,true]`},
+		{".finite() is a no-op: every number is finite", `z.number().finite().safeParse(5).success`, `true`},
+		{".int() refuses integers beyond Number.MAX_SAFE_INTEGER", `[2**53 - 1, 2**53, -(2**53)].map(v => z.number().int().safeParse(v).success)`, `[true,false,false]`},
+		{".safe() is .int()", `[1.5, 2**53].map(v => z.number().safe().safeParse(v).success)`, `[false,false]`},
+		{".multipleOf() works on decimals", `[0.3, 0.35].map(v => z.number().multipleOf(0.1).safeParse(v).success)`, `[true,false]`},
+		{"string lengths count code points", `[z.string().max(1).safeParse('😀').success, z.string().length(2).safeParse('😀a').success]`, `[true,true]`},
+		{".url() is new URL(): any scheme, WHATWG parsing, trimmed output", `['http:example.com', 'foo:bar', ' https://x.example '].map(v => z.string().url().safeParse(v).data)`, `["http:example.com","foo:bar","https://x.example"]`},
+		{".url() refuses what new URL() refuses", `['example.com', 'https://', 'http://a b/'].map(v => z.string().url().safeParse(v).success)`, `[false,false,false]`},
+		{".default() returns the value unvalidated; .prefault() validates", `[z.number().min(5).default(3).parse(undefined), z.number().min(5).prefault(3).safeParse(undefined).success]`, `[3,false]`},
+		{".email() is zod 4's pattern", `['a.b@example.com', 'a..b@example.com', 'a.@example.com', 'a@b.c'].map(v => z.string().email().safeParse(v).success)`, `[true,false,false,false]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.what, func(t *testing.T) {
+			got, err := run(t, newVM(t), "return "+tt.js)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Fatalf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestZodParseAsync(t *testing.T) {
 	vm := newVM(t)
 	v, err := vm.RunString(`z.number().parseAsync(2)`)
