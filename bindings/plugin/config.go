@@ -91,8 +91,9 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 	var problems []string
 	var toRead []*Field
 	known := map[string]bool{}
-	for _, sf := range p.Config.Fields() {
+	for _, sf := range p.configFields() {
 		f := &Field{Field: sf}
+		f.Placeholder, f.Radio = sf.Placeholder, sf.Radio
 		known[sf.Key] = true
 		if a, ok := authHelp[sf.Key]; ok {
 			f.Auth = true
@@ -112,6 +113,9 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("%s: %s: %v", how, sf.Key, err))
 				return false
+			}
+			if sf.Secret {
+				p.maskLeaves(v)
 			}
 			f.Value, f.Source = v, src
 			return true
@@ -148,8 +152,17 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 					v, err = sec.GetConfig(ctx, f.Key)
 				}
 				switch {
-				case err == nil:
+				case err == nil && f.Kind == schema.KindString:
 					f.Value, f.Source = v, FromSaved
+				case err == nil:
+					// Kept as JSON (a number, an object holding a secret...).
+					cv, cerr := f.Schema.CoerceString(v)
+					if cerr != nil {
+						errs[i] = fmt.Errorf("the saved %s of plugin %s no longer fits its schema (%v); run `host auth login` or supply it again", f.Label, p.ID, cerr)
+						return
+					}
+					p.maskLeaves(cv)
+					f.Value, f.Source = cv, FromSaved
 				case !errors.Is(err, secrets.ErrNotFound):
 					errs[i] = fmt.Errorf("reading the saved %s of plugin %s: %w", f.Label, p.ID, err)
 				}
@@ -233,6 +246,9 @@ func (s *Setup) Supply(key, text string) error {
 	v, err := f.Schema.CoerceString(text)
 	if err != nil {
 		return err
+	}
+	if f.Secret {
+		s.p.maskLeaves(v)
 	}
 	if _, issues := f.Schema.Validate(v); len(issues) > 0 {
 		return errors.New(issues[0].Message)
@@ -406,6 +422,62 @@ func writeFileAtomic(path string, data []byte) error {
 		d.Close()
 	}
 	return nil
+}
+
+// configFields is configSchema's fields. A field holding a .secret()
+// anywhere inside it (a field of a nested object, the items of an array,
+// a union's variant) is a secret as a whole: kept in the secret backend
+// (as JSON when it is not a string) and masked, never written to
+// config.json.
+func (p *Plugin) configFields() []schema.Field {
+	fs := p.Config.Fields()
+	for i := range fs {
+		if !fs[i].Secret && secretInside(fs[i].Schema) {
+			fs[i].Secret = true
+		}
+	}
+	return fs
+}
+
+// secretInside reports whether s or a schema within it is .secret().
+func secretInside(s *schema.Schema) bool {
+	if s == nil {
+		return false
+	}
+	if s.IsSecret() {
+		return true
+	}
+	for _, f := range s.Fields() {
+		if secretInside(f.Schema) {
+			return true
+		}
+	}
+	for _, c := range append(append(s.Variants(), s.Items()...), s.Elem(), s.KeySchema()) {
+		if secretInside(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// maskLeaves teaches the masker every string inside a secret value (the
+// parts of an object or array kept as one secret).
+func (p *Plugin) maskLeaves(v any) {
+	if p.host.Masker == nil {
+		return
+	}
+	switch x := v.(type) {
+	case string:
+		p.host.Masker.Add(x)
+	case map[string]any:
+		for _, e := range x {
+			p.maskLeaves(e)
+		}
+	case []any:
+		for _, e := range x {
+			p.maskLeaves(e)
+		}
+	}
 }
 
 // SecretScope is the plugin's scope in the secret backend (its service

@@ -168,7 +168,7 @@ func (p *Plugin) Logout(ctx context.Context) error {
 	}
 	// A backend that cannot list: delete what the host knows of.
 	var errs []error
-	for _, f := range p.Config.Fields() {
+	for _, f := range p.configFields() {
 		if f.Secret {
 			if err := sc.DeleteConfig(ctx, f.Key); err != nil && !errors.Is(err, secrets.ErrNotFound) {
 				errs = append(errs, err)

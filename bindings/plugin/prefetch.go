@@ -132,7 +132,7 @@ func (p *Plugin) rememberSecrets(entry string) {
 		return
 	}
 	hint := prefetchHint{ID: p.ID}
-	for _, f := range p.Config.Fields() {
+	for _, f := range p.configFields() {
 		if f.Secret {
 			hint.Secrets = append(hint.Secrets, f.Key)
 		}

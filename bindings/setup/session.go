@@ -127,7 +127,9 @@ type Session struct {
 	pending  []string // keys of the current Ask, in schema order
 	loggedIn bool
 	token    *oauth.Token
-	finished bool
+	// fromFlags are the secret fields Inputs.Set supplied (first load).
+	fromFlags []Question
+	finished  bool
 
 	mu    sync.Mutex
 	login *loginRun
@@ -150,6 +152,11 @@ func New(o Options) *Session {
 // Plugin is the plugin being set up (nil before the first Next). The
 // session owns it until Done.
 func (s *Session) Plugin() *plugin.Plugin { return s.p }
+
+// SecretsFromFlags lists the secret fields whose value came from
+// Inputs.Set (a command line, which other users may see), once the plugin
+// is loaded (after the first Next).
+func (s *Session) SecretsFromFlags() []Question { return s.fromFlags }
 
 // Close releases what a session that did not reach Done holds: the
 // plugin's runtime, a login's listener. Safe more than once and after Done.
@@ -301,6 +308,11 @@ func (s *Session) load(ctx context.Context, old *plugin.Setup) error {
 		return &Failure{Kind: HostFailed, Plugin: s.info, Err: err}
 	}
 	if old == nil {
+		for _, f := range ns.Fields {
+			if f.Secret && f.Source == plugin.FromFlag {
+				s.fromFlags = append(s.fromFlags, s.question(f))
+			}
+		}
 		if s.o.ForceLogin && (p.Auth == nil || p.Auth.OAuth2 == nil) {
 			for _, f := range ns.Fields {
 				if f.Auth && f.Source == plugin.FromSaved {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"host/bindings/console"
 	"host/bindings/mask"
 	"host/bindings/plugin"
 	"host/bindings/secrets"
@@ -354,5 +355,89 @@ func TestCancelled(t *testing.T) {
 	var f *Failure
 	if !errors.As(err, &f) || f.Kind != Cancelled {
 		t.Fatalf("got %v, want Cancelled", err)
+	}
+}
+
+// TestNestedSecrets: a .secret() below the top level (a nested object's
+// field, an array of secrets) makes the whole top-level field a secret: it
+// is asked as one, kept in the secret backend (JSON), read back on the next
+// run, masked in what the plugin prints, and never in config.json.
+func TestNestedSecrets(t *testing.T) {
+	e := newEnv(t)
+	var logged []string
+	e.h.Log = func(en console.Entry) { logged = append(logged, en.Message) }
+	src := `export default definePlugin({
+  id: 'nested',
+  configSchema: z.object({
+    creds: z.object({ user: z.string(), pass: z.string().secret() }),
+    keys: z.array(z.string().secret()),
+    port: z.number().secret(),
+    region: z.string().default('eu'),
+  }),
+  onActivate: async (ctx) => {
+    const c = ctx.config;
+    console.log('pass is ' + c.creds.pass + ', key is ' + c.keys[1]);
+    if (c.creds.user !== 'ann' || c.creds.pass !== 'fake-pass-1' || c.keys.join() !== 'fake-key-a,fake-key-b' || c.port !== 8443) {
+      throw new Error('wrong config');
+    }
+  },
+});
+`
+	path := filepath.Join(e.h.WorkDir, "nested", "plugin.ts")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// Asked in a terminal: the three are secret questions.
+	s := New(Options{Host: e.h, Path: path, Interactive: true})
+	st, err := s.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask, ok := st.(*Ask)
+	if !ok || len(ask.Questions) != 3 {
+		t.Fatalf("step %+v, want an Ask for creds, keys and port", st)
+	}
+	for _, q := range ask.Questions {
+		if !q.Secret {
+			t.Errorf("question %s is not secret", q.Key)
+		}
+	}
+	s.Close()
+
+	in := plugin.Inputs{Set: map[string]string{
+		"creds": `{"user":"ann","pass":"fake-pass-1"}`, "keys": "fake-key-a,fake-key-b", "port": "8443"}}
+	if _, done, fail := drive(t, Options{Host: e.h, Path: path, Inputs: in}); fail != nil {
+		t.Fatal(fail)
+	} else if len(done.Saved) != 3 {
+		t.Errorf("saved %+v, want the three secret fields", done.Saved)
+	}
+	data, err := os.ReadFile(filepath.Join(e.h.DataDir, "plugins", "nested", "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, leak := range []string{"fake-pass-1", "fake-key", "8443", "ann", "creds"} {
+		if strings.Contains(string(data), leak) {
+			t.Errorf("config.json holds %q: %s", leak, data)
+		}
+	}
+	sc, _ := secrets.NewScoped(e.backend, "nested")
+	if v, err := sc.GetConfig(context.Background(), "creds"); err != nil || !strings.Contains(v, "fake-pass-1") {
+		t.Errorf("creds in the backend: %q, %v", v, err)
+	}
+	// Next run: read back from the backend, nothing supplied.
+	if _, _, fail := drive(t, Options{Host: e.h, Path: path}); fail != nil {
+		t.Fatalf("second run: %v", fail)
+	}
+	for _, l := range logged {
+		if strings.Contains(l, "fake-pass-1") || strings.Contains(l, "fake-key-b") {
+			t.Errorf("a nested secret was printed: %q", l)
+		}
+	}
+	if len(logged) != 2 {
+		t.Errorf("logged %q, want two lines", logged)
 	}
 }

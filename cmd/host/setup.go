@@ -70,8 +70,15 @@ func terminalSetup(ctx context.Context, s *setup.Session, o *runOptions) (*plugi
 	defer s.Close()
 	pr := o.IO.Prompter
 	shownTry := 1
+	warned := false
 	for {
 		step, err := s.Next(ctx)
+		if !warned {
+			warned = true
+			for _, q := range s.SecretsFromFlags() {
+				fmt.Fprintf(o.IO.Err, "host: warning: --set %s puts a secret on the command line, where ps and the shell history show it; pass it as %s=... in the environment instead\n", q.Key, plugin.EnvName(q.Key))
+			}
+		}
 		if err != nil {
 			return nil, o.wordFailure(err)
 		}
