@@ -12,15 +12,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/console"
-	"host/bindings/plugin"
 	"host/bindings/store"
 	"host/cmd/host/internal/mcpserver"
 )
@@ -98,28 +95,18 @@ func mcpCmd(ctx context.Context, args []string, io *IO) error {
 	}
 	o.session = sess
 
-	plugins := startMCPPlugins(ctx, sess, o, local, paths)
-	defer func() {
-		for _, p := range plugins {
-			_ = deactivate(p)
-		}
-	}()
+	plugins := newMCPPlugins(o, local)
+	plugins.startAll(ctx, paths)
+	defer plugins.stopAll()
 	if errs := mcpserver.CheckNames(local.Plugins()); len(errs) > 0 {
 		return errors.Join(errs...)
 	}
 	srv := mcpserver.New(local, mcpserver.Options{
 		Version:      Version,
-		Setup:        newMCPSetup(o, local, plugins),
+		Setup:        plugins,
 		Masker:       io.Masker,
 		Instructions: "Tools of host's plugins, named <plugin id>_<tool>. A plugin that needs setup says what to open or run; never ask the user for a secret in the chat.",
-		SetupCommand: func(id string) string {
-			for _, p := range plugins {
-				if p.ID == id {
-					return "host run " + shellQuote(p.File)
-				}
-			}
-			return "host run " + id
-		},
+		SetupCommand: func(id string) string { return "host run --once " + shellQuote(plugins.file(id)) },
 		OnProblem: func(err error) { fmt.Fprintf(io.Err, "host: %s\n", io.Masker.Mask(err.Error())) },
 	})
 	defer srv.Close()
@@ -195,76 +182,6 @@ func serveMCPHTTP(ctx context.Context, srv *mcpserver.Server, f mcpHTTPFlags, da
 	defer cancel()
 	_ = hs.Shutdown(sctx)
 	return nil
-}
-
-// startMCPPlugins loads every plugin (at once: they are independent) and
-// activates those whose config is complete; each ends up in local with its
-// state. It returns the loaded instances, which the caller deactivates.
-func startMCPPlugins(ctx context.Context, sess *session, o *runOptions, local *mcpserver.Local, paths []string) []*plugin.Plugin {
-	var mu sync.Mutex
-	var loaded []*plugin.Plugin
-	var wg sync.WaitGroup
-	for _, path := range paths {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p, err := loadOwned(ctx, sess, o, path)
-			if err != nil {
-				id := plugin.DefaultID(path)
-				fmt.Fprintf(o.IO.Err, "host: %s: %s\n", id, o.IO.Masker.Mask(err.Error()))
-				local.PutFailed(id, "", err.Error())
-				return
-			}
-			mu.Lock()
-			loaded = append(loaded, p)
-			mu.Unlock()
-			st, reason, need := activateForMCP(ctx, o, p)
-			if st != mcpserver.Active {
-				fmt.Fprintf(o.IO.Err, "host: %s: %s%s\n", p.ID, st, prefixed(": ", o.IO.Masker.Mask(reason)))
-			}
-			local.Put(p, st, reason, need)
-		}()
-	}
-	wg.Wait()
-	sort.Slice(loaded, func(i, j int) bool { return loaded[i].ID < loaded[j].ID })
-	return loaded
-}
-
-// activateForMCP sets p up without asking anyone (stdin is the protocol):
-// with what is saved, --set and the environment. It reports the state the
-// plugin ends in.
-func activateForMCP(ctx context.Context, o *runOptions, p *plugin.Plugin) (mcpserver.State, string, *mcpserver.SetupNeeded) {
-	s, err := p.Setup(ctx, plugin.Inputs{Set: o.Set, LookupEnv: o.IO.LookupEnv})
-	if err != nil {
-		return mcpserver.Error, err.Error(), nil
-	}
-	if missing := s.Missing(); len(missing) > 0 {
-		need := &mcpserver.SetupNeeded{}
-		for _, f := range missing {
-			need.Fields = append(need.Fields, f.Key)
-		}
-		return mcpserver.NeedsSetup, "missing " + strings.Join(need.Fields, ", "), need
-	}
-	switch st, _, err := p.OAuthStatus(ctx, s); st {
-	case plugin.OAuthNotLoggedIn, plugin.OAuthLoginNeeded:
-		reason := "not logged in"
-		if err != nil {
-			reason = err.Error()
-		}
-		return mcpserver.LoginNeeded, reason, &mcpserver.SetupNeeded{Login: true}
-	case plugin.OAuthNone:
-		if err != nil {
-			return mcpserver.Error, err.Error(), nil
-		}
-	}
-	if err := p.Activate(ctx, s); err != nil {
-		return mcpserver.Error, err.Error(), nil
-	}
-	if err := s.Save(ctx); err != nil {
-		return mcpserver.Error, err.Error(), nil
-	}
-	p.StartLoop()
-	return mcpserver.Active, "", nil
 }
 
 // pluginPaths expands the command's arguments: a file or a plugin

@@ -1,117 +1,263 @@
 package main
 
-// Setup through the AI client for `host mcp`: an OAuth2 plugin's login is
-// a URL elicitation to the provider's authorization page (host's loopback
-// redirect takes the code); a plugin set up in a terminal meanwhile is
-// picked up. Token plugins are set up on host's local setup page, which the
-// setup-page issue builds (until then the client is told what to run).
+// The plugins of `host mcp` and their setup through the AI client. Each
+// plugin is set up by a setup.Session, without asking anyone (stdin is the
+// protocol): with what is saved, --set and the environment. One that still
+// needs fields or a login waits, its tools listed; a call to one of them
+// starts a new session: an OAuth2 plugin's login becomes a URL elicitation
+// to the provider's authorization page (host's loopback redirect takes the
+// code); a plugin set up in a terminal meanwhile just activates. Token
+// plugins are set up on host's local setup page, which the setup-page
+// issue builds; until then the client is told what to run.
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
-	"host/bindings/oauth"
 	"host/bindings/plugin"
+	"host/bindings/setup"
 	"host/cmd/host/internal/mcpserver"
 )
 
-// mcpSetup is host mcp's mcpserver.SetupPages.
-type mcpSetup struct {
+// mcpPlugins is host mcp's set of plugins: it keeps each one's current
+// instance and state in local, and is its mcpserver.SetupPages.
+type mcpPlugins struct {
 	o       *runOptions
 	local   *mcpserver.Local
-	timeout time.Duration
+	timeout time.Duration // how long a login through the client may take
 
 	mu      sync.Mutex
-	plugins map[string]*plugin.Plugin
-	busy    map[string]bool // a setup of the plugin is activating it
+	entries map[string]*mcpEntry // by plugin id
+	busy    map[string]bool      // a session of the plugin is running
 }
 
-func newMCPSetup(o *runOptions, local *mcpserver.Local, plugins []*plugin.Plugin) *mcpSetup {
-	m := &mcpSetup{o: o, local: local, timeout: 15 * time.Minute, plugins: map[string]*plugin.Plugin{}, busy: map[string]bool{}}
-	for _, p := range plugins {
-		m.plugins[p.ID] = p
+type mcpEntry struct {
+	path   string
+	p      *plugin.Plugin // the current instance (closed unless active)
+	active bool
+}
+
+func newMCPPlugins(o *runOptions, local *mcpserver.Local) *mcpPlugins {
+	return &mcpPlugins{o: o, local: local, timeout: 15 * time.Minute, entries: map[string]*mcpEntry{}, busy: map[string]bool{}}
+}
+
+// options is the setup session of the plugin at path.
+func (m *mcpPlugins) options(path, id string) setup.Options {
+	po := *m.o
+	po.Path, po.expectID = m.o.session.resolve(path), id
+	so := po.setupOptions(m.o.session)
+	so.Interactive = false
+	so.Login.Timeout = m.timeout
+	return so
+}
+
+// startAll sets every plugin up at once (they are independent).
+func (m *mcpPlugins) startAll(ctx context.Context, paths []string) {
+	var wg sync.WaitGroup
+	for _, path := range paths {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.start(ctx, path)
+		}()
 	}
-	return m
+	wg.Wait()
 }
 
-// StartSetup implements mcpserver.SetupPages.
-func (m *mcpSetup) StartSetup(ctx context.Context, id string) (*mcpserver.SetupFlow, error) {
-	m.mu.Lock()
-	p := m.plugins[id]
-	m.mu.Unlock()
+// start runs a first session for the plugin at path and records where it
+// ended.
+func (m *mcpPlugins) start(ctx context.Context, path string) {
+	s := setup.New(m.options(path, ""))
+	step, err := s.Next(ctx)
+	p := s.Plugin()
 	if p == nil {
+		id := plugin.DefaultID(path)
+		m.say("host: %s: %s", id, err)
+		m.local.PutFailed(id, "", errText(err))
+		return
+	}
+	switch st := step.(type) {
+	case *setup.Done:
+		m.put(path, st.Plugin, mcpserver.Active, "", nil)
+		return
+	case *setup.Login:
+		// Not now: the login starts when a tool is called.
+		s.Close()
+		reason := "not logged in"
+		if st.Reason != "" {
+			reason = st.Reason
+		}
+		m.put(path, p, mcpserver.LoginNeeded, reason, &mcpserver.SetupNeeded{Login: true})
+	case nil:
+		state, reason, need := failureState(err)
+		m.put(path, p, state, reason, need)
+	default:
+		s.Close()
+		m.put(path, p, mcpserver.Error, fmt.Sprintf("unexpected setup step %T", step), nil)
+	}
+	for _, e := range m.local.Plugins() {
+		if e.ID == p.ID && e.State != mcpserver.Active {
+			m.say("host: %s: %s%s", p.ID, e.State, prefixed(": ", e.Reason))
+		}
+	}
+}
+
+// failureState is the state a failed session leaves its plugin in.
+func failureState(err error) (mcpserver.State, string, *mcpserver.SetupNeeded) {
+	var f *setup.Failure
+	if !errors.As(err, &f) {
+		return mcpserver.Error, errText(err), nil
+	}
+	switch f.Kind {
+	case setup.Missing:
+		need := &mcpserver.SetupNeeded{}
+		for _, q := range f.Questions {
+			need.Fields = append(need.Fields, q.Key)
+		}
+		return mcpserver.NeedsSetup, "missing " + strings.Join(need.Fields, ", "), need
+	case setup.Refused, setup.Invalid:
+		need := &mcpserver.SetupNeeded{}
+		for _, q := range f.Questions {
+			need.Fields = append(need.Fields, q.Key)
+		}
+		return mcpserver.NeedsSetup, errText(err), need
+	case setup.LoginNeeded:
+		return mcpserver.LoginNeeded, errText(err), &mcpserver.SetupNeeded{Login: true}
+	}
+	return mcpserver.Error, errText(err), nil
+}
+
+// errText is a failure as one line with its position.
+func errText(err error) string {
+	var f *setup.Failure
+	if errors.As(err, &f) && f.Pos != "" && !strings.Contains(f.Error(), f.Pos) {
+		return f.Pos + ": " + f.Error()
+	}
+	return err.Error()
+}
+
+func (m *mcpPlugins) say(format string, args ...any) {
+	fmt.Fprintln(m.o.IO.Err, m.o.IO.Masker.Mask(fmt.Sprintf(format, args...)))
+}
+
+// put records p (from path) in state st, starting its loop when active.
+func (m *mcpPlugins) put(path string, p *plugin.Plugin, st mcpserver.State, reason string, need *mcpserver.SetupNeeded) {
+	m.mu.Lock()
+	old := m.entries[p.ID]
+	m.entries[p.ID] = &mcpEntry{path: path, p: p, active: st == mcpserver.Active}
+	m.mu.Unlock()
+	if old != nil && old.p != p && !old.active {
+		old.p.Close()
+	}
+	if st == mcpserver.Active {
+		p.StartLoop()
+	}
+	m.local.Put(p, st, reason, need)
+}
+
+// stopAll deactivates the active plugins and closes the others.
+func (m *mcpPlugins) stopAll() {
+	m.mu.Lock()
+	var es []*mcpEntry
+	for _, e := range m.entries {
+		es = append(es, e)
+	}
+	m.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, e := range es {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if e.active {
+				_ = deactivate(e.p)
+			} else {
+				e.p.Close()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// file is the plugin file of id, for the texts.
+func (m *mcpPlugins) file(id string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e := m.entries[id]; e != nil {
+		return e.path
+	}
+	return id
+}
+
+// StartSetup implements mcpserver.SetupPages: a new session for the
+// plugin, which either activates it at once (set up meanwhile), needs
+// fields typed in (no page here: ErrNoPage), or starts the OAuth2 login
+// whose authorization URL the client opens.
+func (m *mcpPlugins) StartSetup(ctx context.Context, id string) (*mcpserver.SetupFlow, error) {
+	m.mu.Lock()
+	e := m.entries[id]
+	if e == nil {
+		m.mu.Unlock()
 		return nil, fmt.Errorf("unknown plugin %s", id)
 	}
-	// Set up in a terminal since? Then it just activates.
-	s, err := p.Setup(ctx, plugin.Inputs{Set: m.o.Set, LookupEnv: m.o.IO.LookupEnv})
-	if err != nil {
-		return nil, err
-	}
-	if len(s.Missing()) == 0 {
-		st, _, _ := p.OAuthStatus(ctx, s)
-		if st == plugin.OAuthNone || st == plugin.OAuthReady {
-			if err := m.activate(ctx, p); err != nil {
-				return nil, err
-			}
-			return nil, mcpserver.ErrReady
-		}
-	}
-	if p.Auth == nil || p.Auth.OAuth2 == nil || len(s.Missing()) > 0 {
-		return nil, mcpserver.ErrNoPage
-	}
-	cfg, err := p.OAuthConfig(s)
-	if err != nil {
-		return nil, err
-	}
-	flow, err := oauth.Start(ctx, cfg, oauth.FlowOptions{Client: m.o.session.host.HTTP})
-	if err != nil {
-		return nil, err
-	}
-	wctx, cancel := context.WithTimeout(context.Background(), m.timeout)
-	done := make(chan error, 1)
-	go func() {
-		tok, err := flow.Wait(wctx)
-		if err == nil {
-			err = p.SaveOAuthToken(wctx, tok)
-		}
-		if err == nil {
-			fmt.Fprintf(m.o.IO.Err, "Logged in to %s.\n", p.Name)
-			err = m.activate(wctx, p)
-		}
-		done <- err
-	}()
-	var once sync.Once
-	return &mcpserver.SetupFlow{URL: flow.AuthURL(), Done: done, Close: func() {
-		once.Do(func() { cancel(); _ = flow.Close() })
-	}}, nil
-}
-
-// activate activates p (once at a time) and tells local its new state.
-func (m *mcpSetup) activate(ctx context.Context, p *plugin.Plugin) error {
-	m.mu.Lock()
-	if m.busy[p.ID] {
+	if m.busy[id] {
 		m.mu.Unlock()
-		return fmt.Errorf("plugin %s is being set up by another call; try again in a moment", p.ID)
+		return nil, fmt.Errorf("plugin %s is being set up by another call; finish that one, then call the tool again", id)
 	}
-	m.busy[p.ID] = true
+	m.busy[id] = true
 	m.mu.Unlock()
-	defer func() {
+	release := func() {
 		m.mu.Lock()
-		delete(m.busy, p.ID)
+		delete(m.busy, id)
 		m.mu.Unlock()
-	}()
-	if p.Active() {
-		return nil
 	}
-	st, reason, need := activateForMCP(ctx, m.o, p)
-	m.local.Put(p, st, reason, need)
-	if st != mcpserver.Active {
-		return fmt.Errorf("plugin %s is %s: %s", p.ID, st, m.o.IO.Masker.Mask(reason))
+	s := setup.New(m.options(e.path, id))
+	step, err := s.Next(ctx)
+	switch st := step.(type) {
+	case *setup.Done:
+		release()
+		m.put(e.path, st.Plugin, mcpserver.Active, "", nil)
+		m.say("%s is active.", st.Plugin.Name)
+		return nil, mcpserver.ErrReady
+	case *setup.Login:
+		wctx, cancel := context.WithTimeout(context.Background(), m.timeout)
+		done := make(chan error, 1)
+		go func() {
+			defer release()
+			step, err := s.Next(wctx)
+			if d, ok := step.(*setup.Done); ok {
+				m.say("Logged in to %s; it is active.", d.Plugin.Name)
+				m.put(e.path, d.Plugin, mcpserver.Active, "", nil)
+				done <- nil
+				return
+			}
+			if err == nil {
+				s.Close()
+				err = fmt.Errorf("unexpected setup step %T", step)
+			}
+			done <- errors.New(m.o.IO.Masker.Mask(errText(err)))
+		}()
+		var once sync.Once
+		return &mcpserver.SetupFlow{URL: st.URL, Done: done, Close: func() {
+			once.Do(func() { cancel(); s.Close() })
+		}}, nil
 	}
-	fmt.Fprintf(m.o.IO.Err, "%s is active.\n", p.Name)
-	return nil
+	release()
+	if err == nil {
+		s.Close()
+		return nil, fmt.Errorf("unexpected setup step %T", step)
+	}
+	if p := s.Plugin(); p != nil {
+		stt, reason, need := failureState(err)
+		m.put(e.path, p, stt, reason, need)
+		if stt == mcpserver.NeedsSetup {
+			return nil, mcpserver.ErrNoPage
+		}
+	}
+	return nil, errors.New(m.o.IO.Masker.Mask(errText(err)))
 }
 
-var _ mcpserver.SetupPages = (*mcpSetup)(nil)
+var _ mcpserver.SetupPages = (*mcpPlugins)(nil)

@@ -55,15 +55,13 @@ await step('call', async () => ({ result: await client.callTool({ name: 'calls_e
 await step('cancel', async () => {
   const ac = new AbortController();
   const started = Date.now();
-  const p = client.callTool({ name: 'calls_slow', arguments: {} }, undefined, { signal: ac.signal });
+  let error = '';
+  const p = client
+    .callTool({ name: 'calls_slow', arguments: {} }, undefined, { signal: ac.signal })
+    .catch((e) => (error = String(e.message || e)));
   await sleep(300);
   ac.abort('the user pressed stop');
-  let error = '';
-  try {
-    await p;
-  } catch (e) {
-    error = String(e.message || e);
-  }
+  await p;
   for (let i = 0; i < 100 && !logs.some((l) => String(l.data).includes('slow: aborted')); i++) await sleep(30);
   return { error, ms: Date.now() - started, logs: logs.filter((l) => l.logger === 'calls') };
 });
