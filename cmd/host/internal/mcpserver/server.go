@@ -86,8 +86,9 @@ func New(b Backend, o Options) *Server {
 	}
 	s := &Server{b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}, logs: map[*mcp.ServerSession]*logQueue{}}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "host plugins", Version: o.Version}, &mcp.ServerOptions{
-		Instructions: o.Instructions,
-		Logger:       o.Logger,
+		Instructions:              o.Instructions,
+		SupportedProtocolVersions: ProtocolVersions(),
+		Logger:                    o.Logger,
 		Capabilities: &mcp.ServerCapabilities{
 			Logging:   &mcp.LoggingCapabilities{},
 			Tools:     &mcp.ToolCapabilities{ListChanged: true},
@@ -101,6 +102,24 @@ func New(b Backend, o Options) *Server {
 	s.unsub = b.Subscribe(s.event)
 	s.sync()
 	return s
+}
+
+// MaxProtocolVersion is the newest MCP revision served. The SDK also has
+// the 2026-07-28 draft (sessionless, server requests as multi-round-trip
+// results); host's elicitation, progress and log routing follow 2025-11-25,
+// where a tool call may send requests and notifications on its own stream.
+const MaxProtocolVersion = "2025-11-25"
+
+// ProtocolVersions are the revisions served: the SDK's up to
+// MaxProtocolVersion.
+func ProtocolVersions() []string {
+	var out []string
+	for _, v := range mcp.SupportedProtocolVersions() {
+		if v <= MaxProtocolVersion {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // MCP is the underlying go-sdk server (to Run on a transport).
@@ -304,9 +323,10 @@ func (s *Server) answer(plugin, tool string, res *mcp.CallToolResult, err error)
 // session when there is one, so over HTTP it travels on that call's
 // response stream, before the result.
 func (s *Server) log(plugin string, e *LogEntry) {
-	var data any = e.Message
+	msg := s.opts.Masker.Mask(e.Message)
+	var data any = msg
 	if len(e.Data) > 0 {
-		data = map[string]any{"message": e.Message, "data": json.RawMessage(s.opts.Masker.Mask(string(e.Data)))}
+		data = map[string]any{"message": msg, "data": json.RawMessage(s.opts.Masker.Mask(string(e.Data)))}
 	}
 	params := &mcp.LoggingMessageParams{Level: e.Level, Logger: plugin, Data: data}
 	s.mu.Lock()
