@@ -107,7 +107,7 @@ func mcpCmd(ctx context.Context, args []string, io *IO) error {
 		Masker:       io.Masker,
 		Instructions: "Tools of host's plugins, named <plugin id>_<tool>. A plugin that needs setup says what to open or run; never ask the user for a secret in the chat.",
 		SetupCommand: func(id string) string { return "host run --once " + shellQuote(plugins.file(id)) },
-		OnProblem: func(err error) { fmt.Fprintf(io.Err, "host: %s\n", io.Masker.Mask(err.Error())) },
+		OnProblem:    func(err error) { fmt.Fprintf(io.Err, "host: %s\n", io.Masker.Mask(err.Error())) },
 	})
 	defer srv.Close()
 	if hf.addr != "" {
