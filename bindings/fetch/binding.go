@@ -159,7 +159,6 @@ func (b *binding) native(vm *goja.Runtime) *goja.Object {
 		"wait":        b.wait,
 		"text":        b.text,
 		"headers":     b.headers,
-		"json":        b.json,
 		"arrayBuffer": b.arrayBuffer,
 		"streamable":  b.streamable,
 		"read":        b.read,
