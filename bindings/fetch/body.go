@@ -36,17 +36,25 @@ type body struct {
 }
 
 // netBody is a network response body read only when JS asks for it:
-// whole (text(), json(), ...: see whole) or chunk by chunk as JS pulls
-// from Response.body (see read), so a stream's next chunk is read only
-// when JS wants it. Whichever comes first owns the body.
+// whole (text(), json(), ...: see whole) or as a stream when JS reads
+// Response.body (see read). Whichever comes first owns the body.
+//
+// Streamed, a goroutine of its own (pump) reads the body into queue while
+// it holds less than streamAhead bytes, and waits otherwise: the
+// stream's backpressure, as a ReadableStream's highWaterMark is. Each read
+// from JS takes everything queued, so a fast body arrives in few large
+// chunks and a slow one (server-sent events) chunk by chunk as it comes.
 type netBody struct {
 	resp *http.Response
 	call *call
 
-	mu   sync.Mutex
-	mode int   // netIdle, netWhole or netStream
-	eof  bool  // netStream: the body has ended; read answers null
-	err  error // netStream: the error to give the next read
+	mu    sync.Mutex
+	mode  int           // netIdle, netWhole or netStream
+	queue []byte        // netStream: read, not yet taken by JS
+	eof   bool          // netStream: the pump reached the end (or JS cancelled)
+	err   error         // netStream: the pump failed; JS gets it once queue is taken
+	wake  chan struct{} // cap 1: the pump queued data or stopped
+	room  chan struct{} // cap 1: JS took the queue
 }
 
 const (
@@ -55,8 +63,18 @@ const (
 	netStream
 )
 
-// chunkSize is the most one pull from Response.body reads.
+// chunkSize is the most one Read of a streamed body asks for.
 const chunkSize = 256 << 10
+
+// streamAhead is how much of a streamed body Go reads before JS takes it.
+const streamAhead = 1 << 20
+
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
 
 // whole starts reading the body into h by a goroutine of its own, which
 // closes h.done when it is complete. It does nothing once started, and
@@ -216,11 +234,12 @@ func (b *binding) streamable(call goja.FunctionCall, vm *goja.Runtime) goja.Valu
 	return vm.ToValue(h != nil && h.net != nil && !h.complete())
 }
 
-// read(handle) -> Promise of the body's next chunk (an ArrayBuffer of at
-// most chunkSize bytes, as much as has arrived) or null at its end. The
-// first read takes the body over as a stream and lifts the request's
-// deadline; each read waits as long as the server takes (JS can abort).
-// Call it again only after the last one settled.
+// read(handle) -> the body's next bytes as an ArrayBuffer: everything
+// read since the last call, at once when there is some, else a Promise of
+// it; null (or a Promise of null) at the end. The first read takes the body
+// over as a stream, starts its pump and lifts the request's deadline: each
+// read then waits as long as the server takes (JS can abort). Call it
+// again only after the last one settled.
 func (b *binding) read(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 	h, _ := call.Argument(0).Export().(*body)
 	if h == nil || h.net == nil {
@@ -228,41 +247,127 @@ func (b *binding) read(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 	}
 	n := h.net
 	n.mu.Lock()
-	defer n.mu.Unlock()
 	switch n.mode {
 	case netWhole:
+		n.mu.Unlock()
 		jsrt.Throw(vm, jsrt.TypeErrorf("fetch: internal error: the body is being read whole"))
 	case netIdle:
 		n.mode = netStream
-		n.call.untimed() // past the deadline, the read below fails saying so
+		n.wake, n.room = make(chan struct{}, 1), make(chan struct{}, 1)
+		n.call.untimed() // past the deadline, the pump fails saying so
+		go n.pump()
 	}
-	if n.err != nil {
-		return jsrt.Rejected(vm, n.err)
+	data, done, err := n.take()
+	n.mu.Unlock()
+	switch {
+	case data != nil:
+		return vm.ToValue(vm.NewArrayBuffer(data))
+	case err != nil:
+		return jsrt.Rejected(vm, err)
+	case done:
+		return goja.Null()
 	}
-	if n.eof {
-		return b.rt.GoTimeout(0, func(context.Context) (any, error) { return nil, nil })
+	return b.rt.GoTimeout(0, func(ctx context.Context) (any, error) {
+		for {
+			select {
+			case <-n.wake:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			n.mu.Lock()
+			data, done, err := n.take()
+			n.mu.Unlock()
+			switch {
+			case data != nil:
+				return arrayBufferOf(data), nil
+			case err != nil:
+				return nil, err
+			case done:
+				return nil, nil
+			}
+		}
+	})
+}
+
+// take hands JS what the pump queued, or tells it the stream ended
+// (done) or failed. Call with mu held.
+func (n *netBody) take() (data []byte, done bool, err error) {
+	if len(n.queue) > 0 {
+		data, n.queue = n.queue[:len(n.queue):len(n.queue)], nil
+		signal(n.room)
+		return data, false, nil
 	}
-	return b.rt.GoTimeout(0, func(context.Context) (any, error) {
-		buf := make([]byte, chunkSize)
-		nr, err := n.resp.Body.Read(buf)
+	return nil, n.eof, n.err
+}
+
+// pump reads a streamed body into queue, keeping at most streamAhead
+// bytes ahead of JS, until the body ends, fails or is cancelled. It reads
+// straight into the spare capacity of the buffer queue is a prefix of
+// (JS takes only that prefix), so the bytes are copied once, as io.Copy
+// copies them.
+func (n *netBody) pump() {
+	var fill []byte // queue is fill[:len(fill)] until JS takes it
+	size := 64 << 10
+	for {
 		n.mu.Lock()
-		defer n.mu.Unlock()
-		if err != nil {
-			if err == io.EOF {
+		full, stopped := len(n.queue) >= streamAhead, n.eof || n.err != nil
+		if n.queue == nil {
+			fill = nil // JS took it all: the next bytes go to a new buffer
+		}
+		n.mu.Unlock()
+		if stopped {
+			return
+		}
+		if full {
+			select {
+			case <-n.room:
+			case <-n.call.ctx.Done():
+			}
+			continue
+		}
+		if cap(fill)-len(fill) < chunkSize/4 {
+			// A fresh buffer, sized after what JS took last: large for a
+			// fast body, small for one that trickles.
+			next := make([]byte, len(fill), max(size, len(fill)+chunkSize))
+			copy(next, fill)
+			n.mu.Lock()
+			if n.queue != nil {
+				n.queue = next
+			}
+			n.mu.Unlock()
+			fill = next
+		}
+		nr, err := n.resp.Body.Read(fill[len(fill):cap(fill)])
+		n.mu.Lock()
+		if n.queue == nil && len(fill) > 0 {
+			// JS took fill[:len(fill)] during the read: keep only the new
+			// bytes, in a buffer of their own.
+			size = min(max(2*len(fill), 64<<10), streamAhead+chunkSize)
+			next := make([]byte, nr, max(size, nr+chunkSize/4))
+			copy(next, fill[len(fill):len(fill)+nr])
+			fill = next
+		} else {
+			fill = fill[:len(fill)+nr]
+		}
+		if !n.eof { // not cancelled meanwhile
+			if len(fill) > 0 {
+				n.queue = fill
+			}
+			switch {
+			case err == io.EOF:
 				n.eof = true
-			} else {
+			case err != nil:
 				n.err = n.call.bodyFailed(err)
 			}
+		}
+		stop := n.eof || n.err != nil
+		n.mu.Unlock()
+		signal(n.wake)
+		if stop {
 			n.close()
-			if nr == 0 && n.err != nil {
-				return nil, n.err
-			}
+			return
 		}
-		if nr == 0 && n.eof {
-			return nil, nil
-		}
-		return arrayBufferOf(buf[:nr:nr]), nil
-	})
+	}
 }
 
 // cancel(handle) ends a network body JS no longer wants (a cancelled
@@ -274,11 +379,12 @@ func (b *binding) cancel(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 		if n.mode == netIdle {
 			n.mode = netStream
 		}
-		if !n.eof && n.err == nil {
-			n.eof = true
-			n.close()
-		}
+		stop := !n.eof && n.err == nil
+		n.eof, n.queue = true, nil
 		n.mu.Unlock()
+		if stop {
+			n.close() // the pump's Read fails; it sees eof and stops
+		}
 	}
 	return goja.Undefined()
 }

@@ -491,7 +491,7 @@
         this.#stream = new RS({
           pull: (c) => {
             this.#used = true;
-            return native.read(h).then(
+            return Promise.resolve(native.read(h)).then(
               (b) => {
                 if (b !== null) return c.enqueue(new Uint8Array(b));
                 this.#stopListening();
@@ -508,7 +508,7 @@
             this.#stopListening();
             native.cancel(h);
           },
-        }, { highWaterMark: 0 });
+        }, { highWaterMark: 0 }); // Go reads ahead (streamAhead), not the stream
       } else {
         this.#stream = new RS({
           pull: (c) => {
