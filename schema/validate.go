@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -59,7 +60,7 @@ func (s *Schema) Validate(value any) (any, []Issue) { return s.ValidateWith(valu
 
 // ValidateWith is Validate with options.
 func (s *Schema) ValidateWith(value any, o Options) (any, []Issue) {
-	v := validator{effects: o.Effects}
+	v := validator{effects: o.Effects, matched: new(time.Duration)}
 	out := v.walk(s, value)
 	return out, v.issues
 }
@@ -77,6 +78,29 @@ type validator struct {
 	path    []any
 	issues  []Issue
 	effects bool
+	matched *time.Duration // time spent matching patterns, shared by sub-validators
+}
+
+// MatchBudget bounds the time one Validate spends matching patterns in
+// all (each match is also bounded by MatchTimeout): a large input of many
+// strings cannot make one parse run for minutes.
+var MatchBudget = time.Second
+
+// errBudget is a match skipped because MatchBudget was spent.
+var errBudget = errors.New("pattern budget spent")
+
+// match runs re on s within what is left of MatchBudget.
+func (v *validator) match(re *Pattern, s string) (bool, error) {
+	if v.matched == nil {
+		v.matched = new(time.Duration)
+	}
+	if *v.matched >= MatchBudget {
+		return false, errBudget
+	}
+	start := time.Now()
+	ok, err := re.match(s)
+	*v.matched += time.Since(start)
+	return ok, err
 }
 
 func (v *validator) add(code, msg string) {
@@ -343,7 +367,7 @@ func (v *validator) record(s *Schema, value any) any {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		kv := validator{path: append(slices.Clone(v.path), k)}
+		kv := validator{path: append(slices.Clone(v.path), k), matched: v.matched}
 		kout := kv.walk(s.key, k)
 		if len(kv.issues) > 0 {
 			v.path = append(v.path, k)
@@ -424,7 +448,7 @@ func (v *validator) union(s *Schema, value any) any {
 	}
 	var typed [][]Issue // the issues of variants that accepted the type
 	for _, variant := range s.variants {
-		sub := validator{path: slices.Clone(v.path), effects: v.effects}
+		sub := validator{path: slices.Clone(v.path), effects: v.effects, matched: v.matched}
 		out := sub.walk(variant, value)
 		if len(sub.issues) == 0 {
 			return out
@@ -498,8 +522,11 @@ func (v *validator) stringChecks(s *Schema, str string) string {
 			if c.op == opEmail {
 				re, name = emailPattern(), "email"
 			}
-			ok, err := re.match(str)
+			ok, err := v.match(re, str)
 			switch {
+			case err == errBudget:
+				v.add(CodeInvalidString, "Not checked against "+re.String()+": pattern checks of this input took longer than "+
+					MatchBudget.String()+" in all")
 			case err != nil:
 				v.add(CodeInvalidString, "The pattern "+re.String()+" took longer than "+MatchTimeout.String()+
 					" on this value (catastrophic backtracking); simplify the pattern or check the value in code")

@@ -475,6 +475,25 @@ func TestRegexTimeout(t *testing.T) {
 	}
 }
 
+// Many values each backtracking catastrophically share one budget: the
+// parse ends after about schema.MatchBudget, not 100 ms per value.
+func TestRegexBudget(t *testing.T) {
+	vm := newVM(t)
+	start := time.Now()
+	got, err := run(t, vm, `const r = z.array(z.string().regex(/^(a+)+$/)).safeParse(Array(40).fill('a'.repeat(40) + 'b'));
+		const m = r.error.issues.map(i => i.message);
+		return [m.length, m.filter(x => x.startsWith('The pattern')).length > 0, m[m.length - 1]];`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > schema.MatchBudget+schema.MatchTimeout+2*time.Second {
+		t.Fatalf("took %v", d)
+	}
+	if want := `[40,true,"Not checked against /^(a+)+$/: pattern checks of this input took longer than 1s in all"]`; got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
 func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`, "\x00", `\0`)
 	return "'" + r.Replace(s) + "'"
