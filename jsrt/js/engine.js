@@ -1,7 +1,9 @@
 // The language built-ins goja lacks and esbuild does not lower, defined once
 // per runtime before any plugin code runs (jsrt/engine.go). Each is what
-// the standard says, as small as it can be; none is enumerable.
-(function (g) {
+// the standard says, as small as it can be; none is enumerable. Evaluates
+// to function(globalThis, native); native.intl() is the Intl object (made
+// on first use).
+(function (g, native) {
   'use strict';
   const define = (o, props) => {
     for (const k of Reflect.ownKeys(props)) {
@@ -134,6 +136,25 @@
     define(g, { FinalizationRegistry });
   }
 
+  // toLocaleString and friends format through Intl (goja's own ignore the
+  // locale, and Number's throws when given one).
+  const method = (o, name, fn) => Object.defineProperty(o, name, { value: fn, writable: true, configurable: true, enumerable: false });
+  const thisNumber = Number.prototype.valueOf;
+  const thisTime = Date.prototype.getTime;
+  method(Number.prototype, 'toLocaleString', function toLocaleString(locales, options) {
+    return new (native.intl().NumberFormat)(locales, options).format(thisNumber.call(this));
+  });
+  const dateMethod = (name, required, defaults) => method(Date.prototype, name, {
+    [name](locales, options) {
+      const t = thisTime.call(this);
+      if (Number.isNaN(t)) return 'Invalid Date';
+      return new (native.intl().DateTimeFormat)(locales, options, required, defaults).format(t);
+    },
+  }[name]);
+  dateMethod('toLocaleString', 'any', 'all');
+  dateMethod('toLocaleDateString', 'date', 'date');
+  dateMethod('toLocaleTimeString', 'time', 'time');
+
   // Unicode property escapes (\p{L}) with the u flag: goja's fast regexp
   // path reads \p as p, its regexp2 path gets them right. An empty lookahead
   // in front sends such a pattern to regexp2 (esbuild turns literals with
@@ -160,4 +181,4 @@
   Object.defineProperty(HostRegExp, 'prototype', { value: NativeRegExp.prototype, writable: false });
   Object.defineProperty(NativeRegExp.prototype, 'constructor', { value: HostRegExp, writable: true, configurable: true });
   Object.defineProperty(g, 'RegExp', { value: HostRegExp, writable: true, configurable: true, enumerable: false });
-})(globalThis);
+})

@@ -1,0 +1,225 @@
+package jsrt
+
+import (
+	_ "embed"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	_ "time/tzdata" // IANA zones for Intl's timeZone wherever host runs
+
+	"github.com/dop251/goja"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+)
+
+//go:embed js/intl.js
+var intlJS string
+
+var intlProgram = NewLazyProgram("host:intl", intlJS)
+
+// intlNatives are the Go side of js/intl.js, for one runtime.
+type intlNatives struct{ vm *goja.Runtime }
+
+func (n intlNatives) table() map[string]func(goja.FunctionCall) goja.Value {
+	return map[string]func(goja.FunctionCall) goja.Value{
+		"canonicalLocale":  n.canonicalLocale,
+		"formatNumber":     n.formatNumber,
+		"formatDate":       n.formatDate,
+		"dateLocale":       n.dateLocale,
+		"timeZone":         n.timeZone,
+		"localTimeZone":    func(goja.FunctionCall) goja.Value { return n.vm.ToValue(localTimeZone()) },
+		"currencyDigits":   func(c goja.FunctionCall) goja.Value { return n.vm.ToValue(currencyDigits(c.Argument(0).String())) },
+		"collator":         n.collator,
+		"plural":           n.plural,
+		"pluralCategories": n.pluralCategories,
+	}
+}
+
+// canonicalLocale is the BCP 47 form of a tag, or a RangeError.
+func (n intlNatives) canonicalLocale(c goja.FunctionCall) goja.Value {
+	s := c.Argument(0).String()
+	tag, err := language.Parse(s)
+	if err != nil || s == "" || strings.ContainsAny(s, " _!") {
+		panic(NewError(n.vm, RangeErrorf("Incorrect locale information provided: %q", s)))
+	}
+	return n.vm.ToValue(tag.String())
+}
+
+func (n intlNatives) tag(v goja.Value) language.Tag {
+	tag, err := language.Parse(v.String())
+	if err != nil {
+		return language.AmericanEnglish
+	}
+	return tag
+}
+
+func (n intlNatives) formatNumber(c goja.FunctionCall) goja.Value {
+	var o NumberOptions
+	if err := n.vm.ExportTo(c.Argument(2), &o); err != nil {
+		panic(NewError(n.vm, err))
+	}
+	return n.vm.ToValue(formatNumber(n.tag(c.Argument(0)), c.Argument(1).ToFloat(), o))
+}
+
+// dateLocale is the locale host formats dates in for a requested one.
+func (n intlNatives) dateLocale(c goja.FunctionCall) goja.Value {
+	dl := dateLocaleFor(c.Argument(0).String())
+	if dl.id == "de" || dl.id == "fr" || dl.id == "en-GB" && strings.HasPrefix(c.Argument(0).String(), "en-") {
+		return c.Argument(0)
+	}
+	return n.vm.ToValue(dl.id)
+}
+
+func (n intlNatives) formatDate(c goja.FunctionCall) goja.Value {
+	var o DateOptions
+	if err := n.vm.ExportTo(c.Argument(3), &o); err != nil {
+		panic(NewError(n.vm, err))
+	}
+	ms := c.Argument(1).ToFloat()
+	if math.IsNaN(ms) || math.Abs(ms) > 8.64e15 {
+		panic(NewError(n.vm, RangeErrorf("Invalid time value")))
+	}
+	loc, err := time.LoadLocation(c.Argument(2).String())
+	if err != nil {
+		loc = time.UTC
+	}
+	t := time.UnixMilli(int64(ms)).In(loc)
+	parts := formatDate(dateLocaleFor(c.Argument(0).String()), t, o)
+	out := make([]any, len(parts))
+	for i, p := range parts {
+		out[i] = map[string]any{"type": p.Type, "value": p.Value}
+	}
+	return n.vm.ToValue(out)
+}
+
+// timeZone is the IANA name of a zone, or a RangeError.
+func (n intlNatives) timeZone(c goja.FunctionCall) goja.Value {
+	name := c.Argument(0).String()
+	if strings.EqualFold(name, "utc") || strings.EqualFold(name, "etc/utc") || strings.EqualFold(name, "gmt") {
+		return n.vm.ToValue("UTC")
+	}
+	if _, err := time.LoadLocation(name); err != nil || name == "" || name == "Local" {
+		panic(NewError(n.vm, RangeErrorf("Invalid time zone specified: %s", name)))
+	}
+	return n.vm.ToValue(name)
+}
+
+// localTimeZone is the IANA name of the machine's zone: $TZ, else what
+// /etc/localtime links to, else UTC.
+func localTimeZone() string {
+	if tz := strings.TrimPrefix(os.Getenv("TZ"), ":"); tz != "" {
+		if _, err := time.LoadLocation(tz); err == nil {
+			return tz
+		}
+	}
+	if dest, err := filepath.EvalSymlinks("/etc/localtime"); err == nil {
+		if i := strings.Index(dest, "zoneinfo/"); i >= 0 {
+			if name := dest[i+len("zoneinfo/"):]; name != "" {
+				if _, err := time.LoadLocation(name); err == nil {
+					return name
+				}
+			}
+		}
+	}
+	return "UTC"
+}
+
+// collator returns a compare function for the locale and options.
+func (n intlNatives) collator(c goja.FunctionCall) goja.Value {
+	var o struct {
+		Sensitivity string `json:"sensitivity"`
+		Numeric     bool   `json:"numeric"`
+		Ignore      bool   `json:"ignorePunctuation"`
+	}
+	if err := n.vm.ExportTo(c.Argument(1), &o); err != nil {
+		panic(NewError(n.vm, err))
+	}
+	var opts []collate.Option
+	switch o.Sensitivity {
+	case "base":
+		opts = append(opts, collate.IgnoreCase, collate.IgnoreDiacritics)
+	case "accent":
+		opts = append(opts, collate.IgnoreCase)
+	case "case":
+		opts = append(opts, collate.IgnoreDiacritics)
+	}
+	if o.Numeric {
+		opts = append(opts, collate.Numeric)
+	}
+	col := collate.New(n.tag(c.Argument(0)), opts...)
+	return n.vm.ToValue(func(c goja.FunctionCall) goja.Value {
+		return n.vm.ToValue(col.CompareString(c.Argument(0).String(), c.Argument(1).String()))
+	})
+}
+
+var pluralNames = map[plural.Form]string{plural.Zero: "zero", plural.One: "one", plural.Two: "two", plural.Few: "few", plural.Many: "many", plural.Other: "other"}
+
+func pluralRules(kind string) *plural.Rules {
+	if kind == "ordinal" {
+		return plural.Ordinal
+	}
+	return plural.Cardinal
+}
+
+// plural is the plural category of a number (given as its decimal string,
+// so "1.0" and "1" differ as CLDR's rules require).
+func (n intlNatives) plural(c goja.FunctionCall) goja.Value {
+	s := c.Argument(2).String()
+	intPart, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	i := 0
+	for _, r := range intPart {
+		i = (i*10 + int(r-'0')) % 1000000
+	}
+	f := 0
+	for _, r := range frac {
+		f = (f*10 + int(r-'0')) % 1000000
+	}
+	t := 0
+	trimmed := strings.TrimRight(frac, "0")
+	for _, r := range trimmed {
+		t = (t*10 + int(r-'0')) % 1000000
+	}
+	form := pluralRules(c.Argument(1).String()).MatchPlural(n.tag(c.Argument(0)), i, len(frac), len(trimmed), f, t)
+	return n.vm.ToValue(pluralNames[form])
+}
+
+// pluralCategories lists the categories a locale uses, in CLDR's order.
+func (n intlNatives) pluralCategories(c goja.FunctionCall) goja.Value {
+	rules := pluralRules(c.Argument(1).String())
+	tag := n.tag(c.Argument(0))
+	seen := map[plural.Form]bool{}
+	for i := 0; i < 200; i++ {
+		seen[rules.MatchPlural(tag, i, 0, 0, 0, 0)] = true
+		seen[rules.MatchPlural(tag, i, 1, 1, 5, 5)] = true
+	}
+	var out []string
+	for _, f := range []plural.Form{plural.Zero, plural.One, plural.Two, plural.Few, plural.Many, plural.Other} {
+		if seen[f] {
+			out = append(out, pluralNames[f])
+		}
+	}
+	return n.vm.ToValue(out)
+}
+
+// installIntl makes the Intl object, on first use (see installEngine).
+func installIntl(vm *goja.Runtime) (goja.Value, error) {
+	nat := vm.NewObject()
+	for name, fn := range (intlNatives{vm}).table() {
+		if err := nat.Set(name, Safe(vm, name, fn)); err != nil {
+			return nil, err
+		}
+	}
+	v, err := vm.RunProgram(intlProgram.Get())
+	if err != nil {
+		return nil, err
+	}
+	fn, ok := goja.AssertFunction(v)
+	if !ok {
+		return nil, errors.New("intl.js is not a function")
+	}
+	return fn(goja.Undefined(), nat)
+}
