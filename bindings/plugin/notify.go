@@ -5,9 +5,14 @@ import (
 	"errors"
 	"os"
 	"runtime"
+	"time"
 
 	"github.com/godbus/dbus/v5"
 )
+
+// notifyTimeout bounds one desktop notification: a bus that does not
+// answer makes it a printed line soon.
+const notifyTimeout = 3 * time.Second
 
 // ErrNoNotifier is DesktopNotify on a machine without a notification
 // service it can reach.
@@ -22,6 +27,8 @@ func DesktopNotify(ctx context.Context, n Notification) error {
 	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
 		return ErrNoNotifier
 	}
+	ctx, cancel := context.WithTimeout(ctx, notifyTimeout)
+	defer cancel()
 	conn, err := dbus.SessionBusPrivate(dbus.WithContext(ctx))
 	if err != nil {
 		return err

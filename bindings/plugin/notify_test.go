@@ -1,0 +1,94 @@
+package plugin
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"host/bindings/mask"
+	"host/bindings/secrets/keyringtest"
+)
+
+// notifications stands in for a desktop's notification daemon: it owns
+// org.freedesktop.Notifications on a real (private) session bus and keeps
+// what Notify was called with.
+type notifications struct {
+	mu  sync.Mutex
+	got []string
+	ch  chan struct{}
+}
+
+func (n *notifications) Notify(app string, replaces uint32, icon, summary, body string, actions []string, hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
+	n.mu.Lock()
+	n.got = append(n.got, app+"|"+summary+"|"+body)
+	n.mu.Unlock()
+	n.ch <- struct{}{}
+	return 1, nil
+}
+
+// TestNotifyDesktop sends ctx.notify through DesktopNotify to a
+// notification service on a private D-Bus session: the notification
+// arrives there, masked, and no fallback line is printed. Without the
+// service, the same call prints the line.
+func TestNotifyDesktop(t *testing.T) {
+	keyringtest.StartBusOnly(t)
+	h, l := newHost(t)
+	h.Notify = DesktopNotify
+	h.Masker = mask.New()
+	h.Masker.Add("fake-secret-in-body")
+	src := `export default definePlugin({
+  tools: [{ name: 'ping', description: '', parameters: z.object({}), execute: async (_p, ctx) => {
+    await ctx.notify({ title: 'Deploy done', body: 'token fake-secret-in-body used' });
+    return { content: 'ok' };
+  } }],
+});`
+	p := loadActive(t, h, writePlugin(t, h, "notifier/plugin.ts", src))
+	defer p.Deactivate(context.Background())
+
+	// No service on the bus yet: a line instead.
+	if _, err := p.CallTool(context.Background(), "ping", nil); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(l.String(), "notification: Deploy done") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !strings.Contains(l.String(), "notifier info notification: Deploy done: token *** used") {
+		t.Fatalf("without a notification service, no line:\n%s", l)
+	}
+
+	conn, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	srv := &notifications{ch: make(chan struct{}, 1)}
+	if err := conn.Export(srv, "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
+		t.Fatal(err)
+	}
+	if reply, err := conn.RequestName("org.freedesktop.Notifications", dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("RequestName: %v %v", reply, err)
+	}
+	before := l.String()
+	if _, err := p.CallTool(context.Background(), "ping", nil); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-srv.ch:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the notification service got nothing")
+	}
+	srv.mu.Lock()
+	got := srv.got
+	srv.mu.Unlock()
+	if len(got) != 1 || got[0] != "host|Deploy done (notifier)|token *** used" {
+		t.Errorf("notifications = %q", got)
+	}
+	if l.String() != before {
+		t.Errorf("a shown notification also printed a line:\n%s", strings.TrimPrefix(l.String(), before))
+	}
+}
