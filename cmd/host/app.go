@@ -97,13 +97,17 @@ Usage:
   host call PLUGIN.ts TOOL [JSON]
                                 run one of the plugin's tools and print its result as JSON
   host tools PLUGIN.ts          list the plugin's tools and their input schemas
+  host serve [flags] PLUGIN|DIR...
+                                run many plugins, each in its own process, until Ctrl-C
+  host setup PLUGIN             complete a waiting plugin's setup (a running serve then starts it)
   host auth login|status|logout PLUGIN.ts
                                 log in again, show what is set (never values), or forget the secrets
   host config show PLUGIN.ts    show the configuration (secret fields only as set/unset)
   host messages [--follow] PLUGIN
                                 show the messages the plugin emitted (its inbox)
   host events PLUGIN            show the events the plugin emitted
-  host status [PLUGIN]          show the plugins' last status and their permissions
+  host status [--json] [PLUGIN] a running serve's plugins (state, tools, memory), else
+                                the plugins' last status and their permissions
   host doctor                   check the secret backend, the data dir and the known plugins
   host secrets passphrase       change the encrypted secrets file's passphrase
   host init [DIR]               start a plugin: plugin.ts, host.d.ts, tsconfig.json
@@ -143,6 +147,10 @@ var commands = map[string]command{
 	"messages": {messagesCmd, messagesUsage},
 	"events":   {eventsCmd, eventsUsage},
 	"status":   {statusCmd, statusUsage},
+	// serve.go, setupcmd.go, worker.go
+	"serve":  {serveCmd, serveUsage},
+	"setup":  {setupCmd, setupUsage},
+	"worker": {workerCmd, workerUsage}, // internal: one plugin for host serve
 }
 
 func firstArg(args []string) string {

@@ -63,6 +63,9 @@ func callCmd(ctx context.Context, args []string, io *IO) error {
 			return usagef("call: the input %q is not valid JSON; quote it for your shell, e.g. '{\"a\": 1}'", text)
 		}
 	}
+	if handled, err := callThroughServe(ctx, o, o.Path, tool, input); handled {
+		return err
+	}
 	sess, err := openSession(o)
 	if err != nil {
 		return err

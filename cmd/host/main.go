@@ -46,6 +46,8 @@ func mainExit() ExitCode {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	io := Std(ctx.Done())
+	go guardMemory()
+	go guardSignal(ctx)
 	// One helper goroutine (more would compete with the main one on a
 	// two-core machine) prepares what the plugin needs soon: the bindings'
 	// built-in JS, needed at load, then crypto/x509's system roots, needed

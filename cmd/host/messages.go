@@ -43,7 +43,11 @@ Flags:
   --data-dir DIR   where the store database is (as for 'host run')
 `
 
-const statusUsage = `Usage: host status [PLUGIN]
+const statusUsage = `Usage: host status [--json] [PLUGIN]
+
+While a serve runs for the data dir: every plugin's (or one plugin's)
+state with its reason, last updateStatus, tools and worker memory; --json
+prints the same as a JSON array. Otherwise:
 
 Shows each known plugin's (or one plugin's) last status, as it set it with
 ctx.updateStatus, and its permissions: what it declared, or that it is
@@ -201,12 +205,16 @@ func eventsCmd(ctx context.Context, args []string, io *IO) error {
 
 func statusCmd(ctx context.Context, args []string, io *IO) error {
 	o := &runOptions{IO: io}
-	pos, err := parseCommand("status", statusUsage, args, io, o, nil)
+	var asJSON bool
+	pos, err := parseCommand("status", statusUsage, args, io, o, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "") })
 	if err != nil {
 		return err
 	}
 	if len(pos) > 1 {
-		return usagef("status: usage: host status [PLUGIN]")
+		return usagef("status: usage: host status [--json] [PLUGIN]")
+	}
+	if handled, err := serveStatus(ctx, o, pos, asJSON); handled {
+		return err
 	}
 	sess, err := openSession(o)
 	if err != nil {

@@ -138,6 +138,7 @@ func (c *commonFlags) register(fs *flag.FlagSet, o *runOptions) {
 	fs.Var(&c.connects, "connect-to", "")
 	fs.StringVar(&o.DataDir, "data-dir", "", "")
 	fs.DurationVar(&o.Timeout, "timeout", jsrt.DefaultTimeout, "")
+	fs.Var(memoryFlag{}, "memory", "")
 }
 
 // apply parses the collected --set and --connect-to values into o.
@@ -313,6 +314,7 @@ func loadPlugin(ctx context.Context, h *plugin.Host, path string) (*plugin.Plugi
 		}
 		return nil, err
 	}
+	guardPlugin.Store(p.ID)
 	return p, nil
 }
 

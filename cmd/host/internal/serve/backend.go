@@ -1,0 +1,277 @@
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/cmd/host/internal/mcpserver"
+)
+
+// The supervisor is the mcpserver.Backend of `host mcp` and `host serve
+// --http`: every worker's plugin, its tools forwarded to its worker (each
+// worker is itself an mcpserver over its one plugin), its logs, progress,
+// elicitations and messages passed through.
+
+var _ mcpserver.Backend = (*Supervisor)(nil)
+
+// Plugins implements mcpserver.Backend: every plugin but the stopped.
+func (s *Supervisor) Plugins() []mcpserver.PluginInfo {
+	var out []mcpserver.PluginInfo
+	for _, st := range s.States() {
+		if st.Phase == Stopped {
+			continue
+		}
+		info := mcpserver.PluginInfo{ID: st.ID, Name: st.Name, State: mcpserver.State(st.Phase), Reason: st.Reason}
+		if info.Name == "" {
+			info.Name = st.ID
+		}
+		switch st.Phase {
+		case NeedsSetup:
+			need := &mcpserver.SetupNeeded{}
+			for _, f := range st.Fields {
+				need.Fields = append(need.Fields, f.Key)
+			}
+			info.Setup = need
+		case LoginNeeded:
+			info.Setup = &mcpserver.SetupNeeded{Login: true}
+		}
+		if sl, err := s.find(st.ID); err == nil {
+			info.Tools = sl.tools(st)
+		}
+		out = append(out, info)
+	}
+	return out
+}
+
+// tools are the serving worker's tools under the plugin's own names.
+func (sl *slot) tools(st State) []mcpserver.Tool {
+	sl.mu.Lock()
+	w := sl.cur
+	sl.mu.Unlock()
+	if w == nil {
+		return nil
+	}
+	byName := map[string]*mcp.Tool{}
+	for _, t := range w.tools {
+		byName[t.Name] = t
+	}
+	var out []mcpserver.Tool
+	for _, own := range st.Tools {
+		name, err := mcpserver.ToolName(st.ID, own)
+		t, ok := byName[name]
+		if err != nil || !ok {
+			continue
+		}
+		schema, _ := json.Marshal(t.InputSchema)
+		desc := t.Description
+		if i := strings.Index(desc, " (Plugin "+st.ID+" needs "); i >= 0 {
+			desc = desc[:i] // the worker's note; the aggregate server adds its own
+		}
+		out = append(out, mcpserver.Tool{Name: own, Description: desc, InputSchema: schema, Annotations: t.Annotations})
+	}
+	return out
+}
+
+// CallTool implements mcpserver.Backend.
+func (s *Supervisor) CallTool(ctx context.Context, c *mcpserver.Call) (*mcp.CallToolResult, error) {
+	sl, err := s.find(c.Plugin)
+	if err != nil {
+		return nil, &mcpserver.UnknownToolError{Name: c.Plugin + "_" + c.Tool}
+	}
+	st := sl.snapshot()
+	switch st.Phase {
+	case Active:
+	case NeedsSetup, LoginNeeded:
+		need := mcpserver.SetupNeeded{Login: st.Phase == LoginNeeded}
+		for _, f := range st.Fields {
+			need.Fields = append(need.Fields, f.Key)
+		}
+		return nil, &mcpserver.SetupRequiredError{Plugin: st.ID, Setup: need}
+	default:
+		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: mcpserver.State(st.Phase), Reason: st.Reason}
+	}
+	res, err := s.call(ctx, st.ID, c.Tool, c.Input, c)
+	var we *WorkerError
+	var na *NotActiveError
+	switch {
+	case errors.As(err, &we):
+		return mcpserver.ErrorResult(we.Error(), nil), nil
+	case errors.As(err, &na):
+		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: mcpserver.State(na.State.Phase), Reason: na.State.Reason}
+	}
+	return res, err
+}
+
+// Messages implements mcpserver.Backend: the worker's messages resource.
+func (s *Supervisor) Messages(ctx context.Context, plugin string) (json.RawMessage, error) {
+	sl, err := s.find(plugin)
+	if err != nil {
+		return nil, mcpserver.ErrUnknownPlugin
+	}
+	sl.mu.Lock()
+	w := sl.cur
+	sl.mu.Unlock()
+	if w == nil {
+		return json.RawMessage("[]"), nil
+	}
+	res, err := w.sess.ReadResource(ctx, &mcp.ReadResourceParams{URI: mcpserver.MessagesURI(sl.snapshot().ID)})
+	if err != nil {
+		return nil, fmt.Errorf("plugin %s: reading its messages: %w", plugin, err)
+	}
+	if len(res.Contents) == 0 || res.Contents[0].Text == "" {
+		return json.RawMessage("[]"), nil
+	}
+	return json.RawMessage(res.Contents[0].Text), nil
+}
+
+// Subscribe implements mcpserver.Backend.
+func (s *Supervisor) Subscribe(fn func(mcpserver.Event)) (cancel func()) {
+	sub := &subscriber{fn: fn}
+	s.subsMu.Lock()
+	if s.subs == nil {
+		s.subs = map[*subscriber]bool{}
+	}
+	s.subs[sub] = true
+	s.subsMu.Unlock()
+	return func() {
+		s.subsMu.Lock()
+		delete(s.subs, sub)
+		s.subsMu.Unlock()
+	}
+}
+
+type subscriber struct {
+	mu sync.Mutex
+	fn func(mcpserver.Event)
+}
+
+// publish hands e to every subscriber.
+func (s *Supervisor) publish(e mcpserver.Event) {
+	s.subsMu.Lock()
+	subs := make([]*subscriber, 0, len(s.subs))
+	for sub := range s.subs {
+		subs = append(subs, sub)
+	}
+	s.subsMu.Unlock()
+	for _, sub := range subs {
+		sub.mu.Lock()
+		sub.fn(e)
+		sub.mu.Unlock()
+	}
+}
+
+// calls are a worker's tool calls in progress, for routing its progress
+// notifications and elicitations back to the right caller.
+type calls struct {
+	mu   sync.Mutex
+	next atomic.Int64
+	byID map[string]*mcpserver.Call
+}
+
+func (cs *calls) add(c *mcpserver.Call) (token string, done func()) {
+	token = fmt.Sprintf("serve-%d", cs.next.Add(1))
+	cs.mu.Lock()
+	if cs.byID == nil {
+		cs.byID = map[string]*mcpserver.Call{}
+	}
+	cs.byID[token] = c
+	cs.mu.Unlock()
+	return token, func() {
+		cs.mu.Lock()
+		delete(cs.byID, token)
+		cs.mu.Unlock()
+	}
+}
+
+func (cs *calls) get(token any) *mcpserver.Call {
+	t, _ := token.(string)
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return cs.byID[t]
+}
+
+// eliciting is the one call in progress that can ask the user; nil when
+// none or several could (a worker's elicitation does not say which call
+// it belongs to).
+func (cs *calls) eliciting() *mcpserver.Call {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	var found *mcpserver.Call
+	for _, c := range cs.byID {
+		if c.Elicit != nil {
+			if found != nil {
+				return nil
+			}
+			found = c
+		}
+	}
+	return found
+}
+
+// clientOptions are the MCP client options of w's session: state updates,
+// logs, messages, progress and elicitations from the worker.
+func (sl *slot) clientOptions(w *worker) *mcp.ClientOptions {
+	s := sl.sup
+	return &mcp.ClientOptions{
+		ResourceUpdatedHandler: func(ctx context.Context, req *mcp.ResourceUpdatedNotificationRequest) {
+			if req.Params == nil {
+				return
+			}
+			if req.Params.URI == StateURI {
+				if st, ok := decodeState(req.Params.Meta[MetaState]); ok {
+					w.publish(st)
+				}
+				return
+			}
+			if sl.serving(w) && strings.HasSuffix(req.Params.URI, "/messages") {
+				s.publish(mcpserver.Event{Kind: mcpserver.MessagesChanged, Plugin: sl.snapshot().ID})
+			}
+		},
+		LoggingMessageHandler: func(ctx context.Context, req *mcp.LoggingMessageRequest) {
+			if req.Params == nil || !sl.serving(w) {
+				return
+			}
+			e := &mcpserver.LogEntry{Level: req.Params.Level}
+			switch d := req.Params.Data.(type) {
+			case string:
+				e.Message = d
+			case map[string]any:
+				e.Message, _ = d["message"].(string)
+				e.Data, _ = json.Marshal(d["data"])
+			default:
+				b, _ := json.Marshal(d)
+				e.Message = string(b)
+			}
+			s.publish(mcpserver.Event{Kind: mcpserver.Log, Plugin: sl.snapshot().ID, Log: e})
+		},
+		ProgressNotificationHandler: func(ctx context.Context, req *mcp.ProgressNotificationClientRequest) {
+			if req.Params == nil {
+				return
+			}
+			if c := w.calls.get(req.Params.ProgressToken); c != nil && c.Progress != nil {
+				c.Progress(mcpserver.Progress{Progress: req.Params.Progress, Total: req.Params.Total, Message: req.Params.Message})
+			}
+		},
+		ElicitationHandler: func(ctx context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+			c := w.calls.eliciting()
+			if c == nil {
+				return &mcp.ElicitResult{Action: "decline"}, nil
+			}
+			return c.Elicit(ctx, req.Params)
+		},
+	}
+}
+
+// serving reports whether w is the slot's serving worker.
+func (sl *slot) serving(w *worker) bool {
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	return sl.cur == w
+}

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package serve
+
+// residentBytes is not measured off Linux; the worker's own heap watch
+// enforces the cap there.
+func residentBytes(pid int) (int64, bool) { return 0, false }

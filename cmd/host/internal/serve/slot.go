@@ -1,0 +1,464 @@
+package serve
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/cmd/host/internal/mcpserver"
+)
+
+// ExitMemory is the exit code of a worker that stopped its plugin above
+// the memory cap itself (it watches its own heap).
+const ExitMemory = 3
+
+// slot is one plugin: its current worker, its state and its crash count.
+// run is its only writer of cur and next; mu guards the fields for readers.
+type slot struct {
+	sup     *Supervisor
+	path    string
+	reloads chan reloadReq
+
+	mu      sync.Mutex
+	state   State
+	cur     *worker // the worker serving calls
+	next    *worker // a worker being started beside cur (reload)
+	crashes int
+	last    time.Time // the last crash
+}
+
+type reloadReq struct{ done chan reloadResult }
+
+type reloadResult struct {
+	state    State
+	replaced bool
+}
+
+// snapshot is the state with the current worker's memory.
+func (sl *slot) snapshot() State {
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	st := sl.state
+	st.Crashes = sl.crashes
+	if w := sl.cur; w != nil {
+		st.PID = w.pid
+		st.MemoryBytes = w.rss.Load()
+		if rss, ok := residentBytes(w.pid); ok {
+			st.MemoryBytes = rss
+		}
+	}
+	return st
+}
+
+// set changes the state with fn and emits it when its phase or reason
+// changed.
+func (sl *slot) set(fn func(*State)) {
+	sl.mu.Lock()
+	old := sl.state
+	fn(&sl.state)
+	if sl.state.Phase != old.Phase {
+		sl.state.Since = time.Now()
+	}
+	st := sl.state
+	st.Crashes = sl.crashes
+	sl.mu.Unlock()
+	if st.Phase != old.Phase || st.Reason != old.Reason || len(st.Fields) != len(old.Fields) {
+		sl.sup.emit(st)
+	}
+}
+
+// adopt makes w the serving worker and takes its state.
+func (sl *slot) adopt(w *worker) {
+	sl.mu.Lock()
+	sl.cur, sl.next = w, nil
+	sl.mu.Unlock()
+	sl.set(func(s *State) { w.fill(s) })
+}
+
+// run is the slot's life: start, watch, restart with backoff, reload.
+func (sl *slot) run() {
+	ctx := sl.sup.ctx
+	var pending []reloadReq
+	answer := func(replaced bool) {
+		for _, r := range pending {
+			r.done <- reloadResult{sl.snapshot(), replaced}
+		}
+		pending = nil
+	}
+	for ctx.Err() == nil {
+		sl.set(func(s *State) { s.Phase, s.Reason, s.NextTry = Starting, "", time.Time{} })
+		w, err := sl.start()
+		var why string
+		if err != nil {
+			why = err.Error()
+		} else {
+			sl.adopt(w)
+			answer(true)
+			why = sl.serve(w)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		// w crashed.
+		sl.mu.Lock()
+		sl.cur = nil
+		now := time.Now()
+		if !sl.last.IsZero() && now.Sub(sl.last) > sl.sup.opts.CrashReset {
+			sl.crashes = 0
+		}
+		sl.crashes++
+		sl.last = now
+		n := sl.crashes
+		sl.mu.Unlock()
+		if n >= sl.sup.opts.MaxCrashes {
+			sl.set(func(s *State) {
+				s.Phase, s.NextTry = Disabled, time.Time{}
+				s.Reason = fmt.Sprintf("crashed %d times in a row; last: %s", n, why)
+			})
+			answer(false)
+			select {
+			case <-ctx.Done():
+			case r := <-sl.reloads:
+				pending = append(pending, r)
+				sl.mu.Lock()
+				sl.crashes = 0
+				sl.mu.Unlock()
+			}
+			continue
+		}
+		d := sl.sup.backoff(n)
+		next := now.Add(d)
+		sl.set(func(s *State) {
+			s.Phase, s.NextTry = Restarting, next
+			s.Reason = fmt.Sprintf("crash %d of %d in a row: %s; next try in %s", n, sl.sup.opts.MaxCrashes, why, d)
+		})
+		answer(false)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		case r := <-sl.reloads:
+			pending = append(pending, r)
+		}
+		t.Stop()
+	}
+	sl.set(func(s *State) { s.Phase, s.Reason, s.NextTry = Stopped, "", time.Time{} })
+	answer(false)
+}
+
+// serve watches the serving worker w until it ends (the crash's reason)
+// or ctx ends (w stopped, ""), handling reloads meanwhile.
+func (sl *slot) serve(w *worker) string {
+	ctx := sl.sup.ctx
+	for {
+		select {
+		case <-ctx.Done():
+			sl.stopWorkers(w)
+			return ""
+		case <-w.exited:
+			if ctx.Err() != nil {
+				return ""
+			}
+			return w.endReason()
+		case st := <-w.states:
+			sl.set(func(s *State) { mergeWorkerState(s, st) })
+		case r := <-sl.reloads:
+			w = sl.reload(w, r)
+		}
+	}
+}
+
+// stopWorkers stops cur (and a worker being started) and waits for both.
+func (sl *slot) stopWorkers(ws ...*worker) {
+	sl.mu.Lock()
+	if sl.next != nil {
+		ws = append(ws, sl.next)
+	}
+	sl.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		wg.Add(1)
+		go func() { defer wg.Done(); w.stop() }()
+	}
+	wg.Wait()
+}
+
+// reload starts a new worker beside cur and keeps the one that should
+// serve; it returns it.
+func (sl *slot) reload(cur *worker, r reloadReq) *worker {
+	w, err := sl.start()
+	sl.mu.Lock()
+	curActive := sl.state.Phase == Active
+	sl.mu.Unlock()
+	if err != nil || (w.last.Phase != Active && curActive) {
+		why := ""
+		if err != nil {
+			why = err.Error()
+		} else {
+			why = w.last.Line()
+			go w.stop()
+		}
+		st := sl.snapshot()
+		st.Reason = why
+		r.done <- reloadResult{st, false}
+		return cur
+	}
+	sl.adopt(w)
+	go cur.stop()
+	r.done <- reloadResult{sl.snapshot(), true}
+	return w
+}
+
+// start spawns a worker and waits until its plugin has settled (active,
+// needs setup, login needed or error). An error is a worker that ended or
+// could not start.
+func (sl *slot) start() (*worker, error) {
+	o := &sl.sup.opts
+	cmd := o.Command(sl.path)
+	w := &worker{cmd: cmd, exited: make(chan struct{}), states: make(chan State, 16), tail: &tail{}}
+	if cmd.Stderr != nil {
+		cmd.Stderr = io.MultiWriter(cmd.Stderr, w.tail)
+	} else {
+		cmd.Stderr = w.tail
+	}
+	setProcAttr(cmd)
+	client := mcp.NewClient(&mcp.Implementation{Name: "host-serve", Version: "1"}, sl.clientOptions(w))
+	sl.mu.Lock()
+	sl.next = w
+	sl.mu.Unlock()
+	defer func() {
+		sl.mu.Lock()
+		if sl.next == w {
+			sl.next = nil
+		}
+		sl.mu.Unlock()
+	}()
+	ctx := sl.sup.ctx
+	// The 2025-11-25 protocol: a worker's elicitations and logs during a
+	// call travel as requests and notifications of their own, which the
+	// supervisor routes to the call's client.
+	sess, err := client.Connect(ctx, &mcp.CommandTransport{Command: cmd, TerminateDuration: o.StopWait},
+		&mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+	if cmd.Process != nil {
+		w.pid = cmd.Process.Pid
+	}
+	if err != nil {
+		if cmd.Process != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			return nil, fmt.Errorf("the worker did not start: %s", w.exitText(cmd.ProcessState))
+		}
+		return nil, fmt.Errorf("the worker did not start: %w", err)
+	}
+	w.sess = sess
+	go w.watch()
+	if err := sess.Subscribe(ctx, &mcp.SubscribeParams{URI: StateURI}); err != nil {
+		w.kill("")
+		<-w.exited
+		return nil, fmt.Errorf("the worker did not start: %s", w.endReason())
+	}
+	if res, err := sess.ReadResource(ctx, &mcp.ReadResourceParams{URI: StateURI}); err == nil && len(res.Contents) > 0 {
+		var st State
+		if json.Unmarshal([]byte(res.Contents[0].Text), &st) == nil {
+			w.publish(st)
+		}
+	}
+	// Wait until the plugin settles.
+	for {
+		select {
+		case <-ctx.Done():
+			w.stop()
+			return nil, ctx.Err()
+		case <-w.exited:
+			return nil, fmt.Errorf("%s", w.endReason())
+		case st := <-w.states:
+			w.last = st
+			if st.Phase == Starting {
+				continue
+			}
+			if mcpserver.State(st.Phase).Listed() {
+				if res, err := sess.ListTools(ctx, nil); err == nil {
+					w.tools = res.Tools
+				}
+			}
+			// Its logs, for the Backend's subscribers.
+			_ = sess.SetLoggingLevel(ctx, &mcp.SetLoggingLevelParams{Level: "debug"})
+			return w, nil
+		}
+	}
+}
+
+// mergeWorkerState takes what a worker reports into the slot's state.
+func mergeWorkerState(s *State, st State) {
+	s.ID, s.Name, s.Files = st.ID, st.Name, st.Files
+	s.Phase, s.Reason, s.Fields, s.Status, s.Tools = st.Phase, st.Reason, st.Fields, st.Status, st.Tools
+	s.NextTry = time.Time{}
+}
+
+func decodeState(v any) (State, bool) {
+	var st State
+	b, err := json.Marshal(v)
+	if err != nil || v == nil {
+		return st, false
+	}
+	return st, json.Unmarshal(b, &st) == nil
+}
+
+// worker is one worker process and its MCP session.
+type worker struct {
+	cmd    *exec.Cmd
+	sess   *mcp.ClientSession
+	pid    int
+	tools  []*mcp.Tool
+	last   State      // the state at settle (start's goroutine only)
+	states chan State // state updates, in order
+	exited chan struct{}
+	rss    atomic.Int64
+	tail   *tail
+	calls  calls // in progress, for progress and elicitation routing
+
+	mu       sync.Mutex
+	stopping bool
+	killedBy string // why the supervisor killed it
+	end      string // why it ended, once exited is closed
+}
+
+func (w *worker) fill(s *State) { mergeWorkerState(s, w.last) }
+
+// publish queues a state update (the newest wins when the queue is full).
+func (w *worker) publish(st State) {
+	for {
+		select {
+		case w.states <- st:
+			return
+		default:
+		}
+		select {
+		case <-w.states:
+		default:
+		}
+	}
+}
+
+// watch waits for the process to end and records why.
+func (w *worker) watch() {
+	_ = w.sess.Wait()
+	_ = w.sess.Close() // reaps the process (it is gone or being killed)
+	w.mu.Lock()
+	if w.cmd.ProcessState == nil {
+		_ = w.cmd.Process.Kill()
+		_, _ = w.cmd.Process.Wait()
+	}
+	switch {
+	case w.stopping:
+		w.end = errStopped.Error()
+	case w.killedBy != "":
+		w.end = w.killedBy
+	default:
+		w.end = w.exitText(w.cmd.ProcessState)
+	}
+	w.mu.Unlock()
+	close(w.exited)
+}
+
+// endReason is why the worker ended; valid once exited is closed.
+func (w *worker) endReason() string {
+	<-w.exited
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.end
+}
+
+// kill ends the worker at once; reason (when not empty) is why.
+func (w *worker) kill(reason string) {
+	w.mu.Lock()
+	if w.killedBy == "" && !w.stopping {
+		w.killedBy = reason
+	}
+	w.mu.Unlock()
+	if w.cmd.Process != nil {
+		_ = w.cmd.Process.Kill()
+	}
+}
+
+// stop asks the worker to deactivate its plugin and exit (closing its
+// stdin), killing it after StopWait, and waits.
+func (w *worker) stop() {
+	w.mu.Lock()
+	w.stopping = true
+	w.mu.Unlock()
+	if w.sess != nil {
+		_ = w.sess.Close()
+	}
+	<-w.exited
+}
+
+// exitText explains how the process ended, from its stderr's last lines.
+func (w *worker) exitText(ps interface{ ExitCode() int }) string {
+	if ps == nil {
+		return "the worker ended"
+	}
+	if p, ok := ps.(interface{ Sys() any }); ok {
+		if ws, ok := p.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return "the worker was killed (" + ws.Signal().String() + ")"
+		}
+	}
+	code := ps.ExitCode()
+	if code == ExitMemory {
+		if m := memoryLine.FindString(w.tail.text()); m != "" {
+			return m
+		}
+	}
+	for _, p := range []string{"fatal error:", "panic:", "runtime: goroutine stack exceeds", "host: "} {
+		if line := w.tail.find(p); line != "" {
+			return fmt.Sprintf("the worker crashed (%s)", strings.TrimPrefix(line, "host: "))
+		}
+	}
+	return fmt.Sprintf("the worker exited with status %d", code)
+}
+
+// tail keeps the last few KiB a worker wrote to stderr.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 16<<10 {
+		t.buf = append([]byte(nil), t.buf[len(t.buf)-8<<10:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) text() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
+
+// memoryLine is the worker's own message at the cap.
+var memoryLine = regexp.MustCompile(`plugin \S+ used more than \d+ MiB`)
+
+// find returns the first line starting with prefix.
+func (t *tail) find(prefix string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, ln := range strings.Split(string(t.buf), "\n") {
+		if strings.HasPrefix(ln, prefix) {
+			return ln
+		}
+	}
+	return ""
+}

@@ -1,0 +1,346 @@
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/bindings/plugin"
+	"host/cmd/host/internal/mcpserver"
+)
+
+// Defaults of Options.
+const (
+	DefaultMemory     = 512 << 20
+	DefaultMinBackoff = 2 * time.Second
+	DefaultMaxBackoff = 5 * time.Minute
+	DefaultMaxCrashes = 5
+	DefaultCrashReset = 10 * time.Minute
+	DefaultGrace      = 2 * time.Second
+	DefaultStopWait   = 10 * time.Second
+)
+
+// Options configure a Supervisor. Zero values take the defaults.
+type Options struct {
+	// Command returns the command that runs the worker for the plugin at
+	// path: the host binary's worker command with its flags. Its Stdin and
+	// Stdout must be unset (they carry MCP); Stderr is the worker's log.
+	Command func(path string) *exec.Cmd
+	// Memory is a worker's cap on its resident memory (DefaultMemory).
+	Memory int64
+	// Timeout is how long plugin code may run in one call (the worker's
+	// script timeout); a call that has not returned Grace after it ends
+	// with its worker.
+	Timeout, Grace time.Duration
+	// Restart backoff: MinBackoff after the first crash, doubling up to
+	// MaxBackoff; MaxCrashes crashes in a row disable the plugin; the count
+	// starts again after CrashReset without a crash.
+	MinBackoff, MaxBackoff time.Duration
+	MaxCrashes             int
+	CrashReset             time.Duration
+	// StopWait bounds how long a worker may take to deactivate its plugin
+	// when it is stopped before it is killed (DefaultStopWait).
+	StopWait time.Duration
+	// OnState is called with a plugin's state whenever its phase or
+	// reason changes, one call at a time, in order.
+	OnState func(State)
+}
+
+func (o *Options) defaults() {
+	if o.Memory <= 0 {
+		o.Memory = DefaultMemory
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.Grace <= 0 {
+		o.Grace = DefaultGrace
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = DefaultMinBackoff
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = DefaultMaxBackoff
+	}
+	if o.MaxCrashes <= 0 {
+		o.MaxCrashes = DefaultMaxCrashes
+	}
+	if o.CrashReset <= 0 {
+		o.CrashReset = DefaultCrashReset
+	}
+	if o.StopWait <= 0 {
+		o.StopWait = DefaultStopWait
+	}
+}
+
+// Supervisor runs a set of plugins, one worker process each. Its methods
+// are safe for concurrent use.
+type Supervisor struct {
+	opts  Options
+	ctx   context.Context
+	slots []*slot
+
+	stateMu sync.Mutex // serialises OnState
+	wg      sync.WaitGroup
+
+	subsMu sync.Mutex
+	subs   map[*subscriber]bool // mcpserver.Backend subscribers
+}
+
+// Start starts a worker for each plugin path and returns at once; states
+// arrive through OnState. The plugins run until ctx ends; then Wait
+// returns once every worker has stopped.
+func Start(ctx context.Context, paths []string, opts Options) *Supervisor {
+	opts.defaults()
+	s := &Supervisor{opts: opts, ctx: ctx}
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			abs = p
+		}
+		sl := &slot{sup: s, path: abs, reloads: make(chan reloadReq, 1)}
+		sl.state = State{ID: plugin.DefaultID(abs), File: abs, Phase: Starting}
+		s.slots = append(s.slots, sl)
+	}
+	for _, sl := range s.slots {
+		s.wg.Add(1)
+		go func() { defer s.wg.Done(); sl.run() }()
+	}
+	s.wg.Add(1)
+	go func() { defer s.wg.Done(); s.watchMemory() }()
+	return s
+}
+
+// Wait waits until every worker has stopped (after ctx ended).
+func (s *Supervisor) Wait() { s.wg.Wait() }
+
+// States lists every plugin's state, sorted by id, with the workers'
+// memory.
+func (s *Supervisor) States() []State {
+	out := make([]State, 0, len(s.slots))
+	for _, sl := range s.slots {
+		out = append(out, sl.snapshot())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// NotFoundError is a plugin the serve does not run.
+type NotFoundError struct {
+	Name  string
+	Known []string
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("the serve runs no plugin %q (it runs %v)", e.Name, e.Known)
+}
+
+// NotActiveError is a call to a plugin that is not active.
+type NotActiveError struct{ State State }
+
+func (e *NotActiveError) Error() string {
+	return fmt.Sprintf("plugin %s is not active: %s", e.State.ID, e.State.Line()[len(e.State.ID)+2:])
+}
+
+// WorkerError is a call that ended with its worker: the worker crashed,
+// went above its memory cap or did not answer within the timeout.
+type WorkerError struct {
+	Plugin, Tool string
+	Reason       string
+}
+
+func (e *WorkerError) Error() string {
+	return fmt.Sprintf("plugin %s, tool %s: %s; the plugin's worker was stopped and restarts", e.Plugin, e.Tool, e.Reason)
+}
+
+// find returns the slot of a plugin named by id, or by its file or
+// directory.
+func (s *Supervisor) find(name string) (*slot, error) {
+	abs, _ := filepath.Abs(name)
+	var known []string
+	for _, sl := range s.slots {
+		st := sl.snapshot()
+		if st.ID == name || sl.path == abs || filepath.Dir(sl.path) == abs {
+			return sl, nil
+		}
+		known = append(known, st.ID)
+	}
+	sort.Strings(known)
+	return nil, &NotFoundError{Name: name, Known: known}
+}
+
+// Tool is one tool of a plugin the supervisor runs.
+type Tool struct {
+	Plugin string
+	Tool   *mcp.Tool
+}
+
+// Tools lists the tools of every active plugin.
+func (s *Supervisor) Tools() []Tool {
+	var out []Tool
+	for _, sl := range s.slots {
+		sl.mu.Lock()
+		if w := sl.cur; w != nil && sl.state.Phase == Active {
+			for _, t := range w.tools {
+				out = append(out, Tool{Plugin: sl.state.ID, Tool: t})
+			}
+		}
+		sl.mu.Unlock()
+	}
+	return out
+}
+
+// Call calls tool (the plugin's own name for it) on the plugin named
+// name (id, file or directory) with args (a JSON object) and returns the
+// worker's result. A worker that does not answer within the timeout
+// (plugin code stuck in a native call) is stopped and the error is a
+// *WorkerError, as for a worker that dies during the call.
+func (s *Supervisor) Call(ctx context.Context, name, tool string, args json.RawMessage) (*mcp.CallToolResult, error) {
+	sl, err := s.find(name)
+	if err != nil {
+		return nil, err
+	}
+	return s.call(ctx, sl.snapshot().ID, tool, args, nil)
+}
+
+// call forwards one call to plugin id's serving worker; c (may be nil)
+// receives its progress and elicitations.
+func (s *Supervisor) call(ctx context.Context, id, tool string, args json.RawMessage, c *mcpserver.Call) (*mcp.CallToolResult, error) {
+	sl, err := s.find(id)
+	if err != nil {
+		return nil, err
+	}
+	sl.mu.Lock()
+	w, st := sl.cur, sl.state
+	sl.mu.Unlock()
+	if w == nil || st.Phase != Active {
+		return nil, &NotActiveError{State: st}
+	}
+	if len(args) == 0 {
+		args = json.RawMessage("{}")
+	}
+	mcpName, err := mcpserver.ToolName(st.ID, tool)
+	if err != nil {
+		return nil, err
+	}
+	params := &mcp.CallToolParams{Name: mcpName, Arguments: args}
+	if c != nil {
+		token, done := w.calls.add(c)
+		defer done()
+		if c.Progress != nil {
+			params.SetProgressToken(token)
+		}
+	}
+	cctx, cancel := context.WithTimeout(ctx, s.opts.Timeout+s.opts.Grace)
+	defer cancel()
+	res, err := w.sess.CallTool(cctx, params)
+	if err == nil {
+		return res, nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if cctx.Err() != nil {
+		reason := fmt.Sprintf("the tool did not finish within %s (plugin code that cannot be interrupted, e.g. a long native call)", s.opts.Timeout)
+		w.kill(reason)
+		return nil, &WorkerError{Plugin: st.ID, Tool: tool, Reason: reason}
+	}
+	select {
+	case <-w.exited:
+		return nil, &WorkerError{Plugin: st.ID, Tool: tool, Reason: w.endReason()}
+	case <-time.After(time.Second):
+	}
+	return nil, fmt.Errorf("plugin %s, tool %s: %w", st.ID, tool, err)
+}
+
+// Reload starts a new worker for the plugin named name and, once it is
+// active, stops the old one; a new worker that does not become active
+// (needs setup, login needed, error) is stopped and the old one keeps
+// running, unless the old one was not active either. A disabled plugin
+// starts afresh. It returns the plugin's state afterwards and whether the
+// new worker replaced the old one.
+func (s *Supervisor) Reload(ctx context.Context, name string) (State, bool, error) {
+	sl, err := s.find(name)
+	if err != nil {
+		return State{}, false, err
+	}
+	req := reloadReq{done: make(chan reloadResult, 1)}
+	select {
+	case sl.reloads <- req:
+	case <-ctx.Done():
+		return State{}, false, ctx.Err()
+	}
+	select {
+	case r := <-req.done:
+		return r.state, r.replaced, nil
+	case <-ctx.Done():
+		return State{}, false, ctx.Err()
+	}
+}
+
+// emit hands a state to OnState and tells the Backend's subscribers.
+func (s *Supervisor) emit(st State) {
+	if s.opts.OnState != nil {
+		s.stateMu.Lock()
+		s.opts.OnState(st)
+		s.stateMu.Unlock()
+	}
+	s.publish(mcpserver.Event{Kind: mcpserver.PluginChanged, Plugin: st.ID})
+}
+
+// backoff is the wait before the restart after the n-th crash in a row.
+func (s *Supervisor) backoff(n int) time.Duration {
+	d := s.opts.MinBackoff
+	for i := 1; i < n && d < s.opts.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, s.opts.MaxBackoff)
+}
+
+// watchMemory reads every worker's resident memory four times a second
+// and stops a worker above the cap.
+func (s *Supervisor) watchMemory() {
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, sl := range s.slots {
+			sl.mu.Lock()
+			ws := []*worker{sl.cur, sl.next}
+			sl.mu.Unlock()
+			for _, w := range ws {
+				if w == nil {
+					continue
+				}
+				rss, ok := residentBytes(w.pid)
+				if !ok {
+					continue
+				}
+				w.rss.Store(rss)
+				if rss > s.opts.Memory {
+					w.kill(memoryReason(sl.snapshot().ID, s.opts.Memory))
+				}
+			}
+		}
+	}
+}
+
+// memoryReason is the message of a plugin stopped above its cap.
+func memoryReason(id string, limit int64) string {
+	return fmt.Sprintf("plugin %s used more than %d MiB", id, limit>>20)
+}
+
+// errStopped is a worker the supervisor stopped on purpose.
+var errStopped = errors.New("stopped")

@@ -1,0 +1,397 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"host/cmd/host/internal/serve"
+)
+
+// serveProc is a running `host serve` driven by a test.
+type serveProc struct {
+	t       testing.TB
+	cmd     *exec.Cmd
+	dataDir string
+	env     []string
+	bin     string
+
+	mu    sync.Mutex
+	lines []string
+	seen  chan struct{} // pinged on every new line
+	done  chan struct{}
+	err   error
+}
+
+// startServe runs the real binary's `host serve` with args (the data dir
+// added) and collects its stderr lines.
+func startServe(t testing.TB, extraEnv []string, args ...string) *serveProc {
+	t.Helper()
+	bin, _, env := hostBinary(t, nil)
+	s := &serveProc{t: t, dataDir: filepath.Join(t.TempDir(), "data"), env: append(env, extraEnv...), bin: bin,
+		seen: make(chan struct{}, 1), done: make(chan struct{})}
+	s.cmd = exec.Command(bin, append([]string{"serve", "--data-dir", s.dataDir}, args...)...)
+	s.cmd.Env = s.env
+	stderr, err := s.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			s.mu.Lock()
+			s.lines = append(s.lines, sc.Text())
+			s.mu.Unlock()
+			select {
+			case s.seen <- struct{}{}:
+			default:
+			}
+		}
+		s.err = s.cmd.Wait()
+		close(s.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-s.done:
+		default:
+			_ = s.cmd.Process.Kill()
+			<-s.done
+		}
+		if t.Failed() {
+			t.Logf("serve output:\n%s", s.output())
+		}
+	})
+	return s
+}
+
+func (s *serveProc) output() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Join(s.lines, "\n")
+}
+
+// count is how many lines contain sub.
+func (s *serveProc) count(sub string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, l := range s.lines {
+		if strings.Contains(l, sub) {
+			n++
+		}
+	}
+	return n
+}
+
+// waitLines waits until n lines contain sub.
+func (s *serveProc) waitLines(sub string, n int, within time.Duration) {
+	s.t.Helper()
+	deadline := time.After(within)
+	for s.count(sub) < n {
+		select {
+		case <-s.seen:
+		case <-s.done:
+			if s.count(sub) >= n {
+				return
+			}
+			s.t.Fatalf("serve ended (%v) before %d line(s) with %q", s.err, n, sub)
+		case <-deadline:
+			s.t.Fatalf("no %d line(s) with %q within %s", n, sub, within)
+		}
+	}
+}
+
+func (s *serveProc) client() *serve.Client {
+	s.t.Helper()
+	c, err := serve.Dial(s.dataDir)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(c.Close)
+	return c
+}
+
+// state is one plugin's state as `host status --json` shows it.
+func (s *serveProc) state(id string) serve.State {
+	s.t.Helper()
+	out, err := s.host("status", "--json")
+	if err != nil {
+		s.t.Fatalf("host status --json: %v\n%s", err, out)
+	}
+	var states []serve.State
+	if err := json.Unmarshal([]byte(out), &states); err != nil {
+		s.t.Fatalf("host status --json: %v\n%s", err, out)
+	}
+	for _, st := range states {
+		if st.ID == id {
+			return st
+		}
+	}
+	s.t.Fatalf("host status --json has no %s:\n%s", id, out)
+	return serve.State{}
+}
+
+// host runs another host command against the serve's data dir; stdout.
+func (s *serveProc) host(args ...string) (string, error) {
+	cmd := exec.Command(s.bin, append(args, "--data-dir", s.dataDir)...)
+	cmd.Env = s.env
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return string(out) + stderr.String(), err
+	}
+	return string(out), nil
+}
+
+// stop sends sig and waits (bounded) for the serve to exit.
+func (s *serveProc) stop(sig syscall.Signal, within time.Duration) time.Duration {
+	s.t.Helper()
+	start := time.Now()
+	_ = s.cmd.Process.Signal(sig)
+	select {
+	case <-s.done:
+	case <-time.After(within):
+		s.t.Fatalf("serve did not stop within %s of %v", within, sig)
+	}
+	if s.err != nil {
+		s.t.Fatalf("serve exited with %v after %v", s.err, sig)
+	}
+	return time.Since(start)
+}
+
+// TestServeIsolation: four plugins in one serve. One allocates 4 GB in a
+// tool, one stringifies a 1e6-deep object (a native call no timeout
+// interrupts), one's worker is killed with SIGKILL three times; the fourth
+// answers every call of a steady stream throughout, and the first three
+// come back. A fifth goes above the cap in every activation and ends
+// disabled after five crashes.
+func TestServeIsolation(t *testing.T) {
+	dir, _ := filepath.Abs("../../testdata/serve/four")
+	s := startServe(t, []string{"HOST_SERVE_BACKOFF=200ms"}, "--timeout", "3s", dir)
+	s.waitLines(": active", 4, 30*time.Second)
+	c := s.client()
+	ctx := context.Background()
+
+	// The steady stream: a call every 20 ms, each must answer.
+	stop := make(chan struct{})
+	var calls, failures atomic.Int64
+	var firstFailure atomic.Value
+	streamDone := make(chan struct{})
+	go func() {
+		defer close(streamDone)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			res, err := c.Call(ctx, "steady", "echo", json.RawMessage(fmt.Sprintf(`{"n":%d}`, i)))
+			calls.Add(1)
+			if err != nil || res.IsError || resultText(res) != fmt.Sprintf(`{"n":%d}`, i) {
+				failures.Add(1)
+				firstFailure.CompareAndSwap(nil, fmt.Sprintf("call %d: %v %+v", i, err, res))
+			}
+		}
+	}()
+
+	// 4 GB: stopped at the cap, with the message, then restarted.
+	_, err := c.Call(ctx, "hog", "hog", nil)
+	if err == nil || !strings.Contains(err.Error(), "plugin hog used more than 512 MiB") {
+		t.Errorf("hog: got %v, want the memory cap's message", err)
+	}
+	// JSON.stringify of a 1e6-deep object: the worker ends (at its timeout
+	// or at the memory cap, whichever comes first), the caller is told.
+	_, err = c.Call(ctx, "deep", "deep", nil)
+	if err == nil || !(strings.Contains(err.Error(), "did not finish within 3s") || strings.Contains(err.Error(), "used more than 512 MiB")) {
+		t.Errorf("deep: got %v, want a timeout or the memory cap", err)
+	}
+	// SIGKILL three times, each after the worker came back.
+	for i := 1; i <= 3; i++ {
+		s.waitLines("victim: active", i, 20*time.Second)
+		st := s.state("victim")
+		if st.PID == 0 {
+			t.Fatalf("victim has no worker pid: %+v", st)
+		}
+		if err := syscall.Kill(st.PID, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		s.waitLines(fmt.Sprintf("victim: restarting: crash %d of 5 in a row: the worker was killed (killed)", i), 1, 10*time.Second)
+	}
+	s.waitLines("victim: active", 4, 20*time.Second)
+	s.waitLines("hog: active", 2, 20*time.Second)
+	s.waitLines("deep: active", 2, 20*time.Second)
+	s.waitLines("crasher: disabled: crashed 5 times in a row; last: plugin crasher used more than 512 MiB", 1, 60*time.Second)
+	if n := s.count("crasher: restarting: crash"); n != 4 {
+		t.Errorf("crasher restarted %d times before it was disabled, want 4", n)
+	}
+	for _, id := range []string{"hog", "deep", "victim"} {
+		if res, err := c.Call(ctx, id, "ping", nil); err != nil || resultText(res) != "pong" {
+			t.Errorf("%s after its restart: %v %+v", id, err, res)
+		}
+	}
+	if st := s.state("crasher"); st.Phase != serve.Disabled {
+		t.Errorf("crasher: %+v, want disabled", st)
+	}
+	// Let the stream run a little after the last restart.
+	time.Sleep(300 * time.Millisecond)
+	close(stop)
+	<-streamDone
+	if f := failures.Load(); f != 0 || calls.Load() < 50 {
+		t.Errorf("steady: %d of %d calls failed (first: %v)", f, calls.Load(), firstFailure.Load())
+	}
+	t.Logf("steady answered %d calls while the others failed", calls.Load())
+	s.stop(syscall.SIGTERM, 15*time.Second)
+}
+
+// TestServeStates: a serve of plugins that need setup, need a login, have
+// a bug in onActivate, and are fine, as its lines and `host status --json`
+// show them; `host setup` then activates the waiting plugin without
+// restarting the serve.
+func TestServeStates(t *testing.T) {
+	dir, _ := filepath.Abs("../../testdata/serve/states")
+	s := startServe(t, nil, dir)
+	s.waitLines("fine: active (2 tool(s))", 1, 30*time.Second)
+	s.waitLines("needsetup: needs setup (missing token, region)", 1, 30*time.Second)
+	s.waitLines("login: login needed: not logged in; run 'host setup login'", 1, 30*time.Second)
+	s.waitLines("broken: error: ", 1, 30*time.Second)
+
+	if st := s.state("needsetup"); st.Phase != serve.NeedsSetup || len(st.Fields) != 2 || st.Fields[0].Key != "token" || !st.Fields[0].Secret || st.Fields[0].Env != "HOST_CONFIG_TOKEN" {
+		t.Errorf("needsetup: %+v", st)
+	}
+	if st := s.state("login"); st.Phase != serve.LoginNeeded {
+		t.Errorf("login: %+v", st)
+	}
+	if st := s.state("broken"); st.Phase != serve.Error || !strings.Contains(st.Reason, "plugin.ts:5:") || !strings.Contains(st.Reason, "Cannot read property 'missing' of undefined") {
+		t.Errorf("broken: %+v, want the error with its position", st)
+	}
+	st := s.state("fine")
+	if st.Phase != serve.Active || strings.Join(st.Tools, ",") != "hello,slow" || st.MemoryBytes <= 0 || st.PID <= 0 {
+		t.Errorf("fine: %+v", st)
+	}
+	out, err := s.host("status")
+	if err != nil || !strings.Contains(out, "needsetup: needs setup (missing token, region)") || !strings.Contains(out, "  tools: hello, slow") || !strings.Contains(out, "  memory: ") {
+		t.Errorf("host status: %v\n%s", err, out)
+	}
+
+	// host setup completes the setup in the terminal's stead (here from
+	// the environment) and the serve starts the plugin.
+	servePID := s.cmd.Process.Pid
+	cmd := exec.Command(s.bin, "setup", "needsetup", "--data-dir", s.dataDir, "--set", "region=eu-1")
+	cmd.Env = append(s.env, "HOST_CONFIG_TOKEN=fake-token-for-tests")
+	b, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "[needsetup] activated in eu-1") || !strings.Contains(string(b), "needsetup: active (1 tool(s))") {
+		t.Fatalf("host setup: %v\n%s", err, b)
+	}
+	s.waitLines("[needsetup] activated in eu-1", 1, 10*time.Second)
+	if st := s.state("needsetup"); st.Phase != serve.Active {
+		t.Errorf("needsetup after host setup: %+v", st)
+	}
+	if out, err := s.host("call", "needsetup", "where"); err != nil || strings.TrimSpace(out) != "eu-1" {
+		t.Errorf("host call needsetup where: %v %s", err, out)
+	}
+	if s.cmd.Process.Pid != servePID || s.count("serving 4 plugin(s)") != 1 {
+		t.Errorf("the serve restarted")
+	}
+
+	// A disabled plugin shows as such too (TestServeIsolation makes one).
+	s.stop(syscall.SIGTERM, 15*time.Second)
+}
+
+// TestServeCall: `host call` through a running serve is answered by the
+// serve's instance: one activation in total, seen in the plugin's log.
+func TestServeCall(t *testing.T) {
+	dir, _ := filepath.Abs("../../testdata/serve/states/fine")
+	s := startServe(t, nil, dir)
+	s.waitLines("fine: active", 1, 30*time.Second)
+	for _, name := range []string{"fine", dir, filepath.Join(dir, "plugin.ts")} {
+		out, err := s.host("call", name, "hello", `{"name":"ann"}`)
+		if err != nil || strings.TrimSpace(out) != `{"greeting":"hello ann"}` {
+			t.Errorf("host call %s: %v\n%s", name, err, out)
+		}
+	}
+	out, err := s.host("call", "fine", "hello", `{"name":1}`)
+	if err == nil || !strings.Contains(out, "invalid input") {
+		t.Errorf("host call with bad input: %v\n%s", err, out)
+	}
+	s.stop(syscall.SIGINT, 15*time.Second)
+	if n := s.count("[fine] fine activated"); n != 1 {
+		t.Errorf("%d activations, want 1", n)
+	}
+}
+
+// TestServeSIGTERMDuringCall: SIGTERM while a tool call runs: the serve
+// stops within its bound, every onDeactivate runs, exit 0.
+func TestServeSIGTERMDuringCall(t *testing.T) {
+	dir, _ := filepath.Abs("../../testdata/serve/states/fine")
+	victim, _ := filepath.Abs("../../testdata/serve/four/victim")
+	s := startServe(t, nil, dir, victim)
+	s.waitLines(": active", 2, 30*time.Second)
+	c := s.client()
+	callErr := make(chan error, 1)
+	go func() {
+		_, err := c.Call(context.Background(), "fine", "slow", nil)
+		callErr <- err
+	}()
+	time.Sleep(500 * time.Millisecond)
+	took := s.stop(syscall.SIGTERM, 15*time.Second)
+	if s.count("[fine] fine deactivated") != 1 {
+		t.Errorf("onDeactivate did not run")
+	}
+	if s.count("fine: stopped") != 1 || s.count("victim: stopped") != 1 {
+		t.Errorf("not every plugin stopped")
+	}
+	t.Logf("stopped in %s; the call: %v", took, <-callErr)
+}
+
+// TestServeWatch: under --watch a save to one plugin reloads only that
+// plugin; a broken save leaves the old version running.
+func TestServeWatch(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		t.Helper()
+		_ = os.MkdirAll(filepath.Join(dir, name), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name, "plugin.ts"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	version := func(name string, n int) string {
+		return fmt.Sprintf("export default definePlugin({\n  onActivate: async (ctx) => ctx.log.info('%s version %d'),\n"+
+			"  tools: { v: { description: 'version', run: async () => %d } },\n});\n", name, n, n)
+	}
+	write("a", version("a", 1))
+	write("b", version("b", 1))
+	s := startServe(t, nil, "--watch", dir)
+	s.waitLines(": active", 2, 30*time.Second)
+	time.Sleep(300 * time.Millisecond) // the watchers are set
+	c := s.client()
+	write("a", version("a", 2))
+	s.waitLines("a: reloaded (plugin.ts changed)", 1, 10*time.Second)
+	if res, err := c.Call(context.Background(), "a", "v", nil); err != nil || resultText(res) != "2" {
+		t.Errorf("a after the save: %v %+v", err, res)
+	}
+	if s.count("[b] b version") != 1 || s.count("b: active") != 1 {
+		t.Errorf("b was touched")
+	}
+	write("a", "export default definePlugin({ tools: { v: { run: async () => } } });\n")
+	s.waitLines("a: still running the previous version", 1, 10*time.Second)
+	if res, err := c.Call(context.Background(), "a", "v", nil); err != nil || resultText(res) != "2" {
+		t.Errorf("a after a broken save: %v %+v", err, res)
+	}
+	s.stop(syscall.SIGTERM, 15*time.Second)
+}

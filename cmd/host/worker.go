@@ -1,0 +1,192 @@
+package main
+
+// `host worker`: the hidden command `host serve` runs once per plugin. It
+// is an MCP server over stdio for exactly one plugin, and serves the
+// plugin's state as the resource of the state protocol (see package
+// serve). It never asks: a plugin that needs setup or a login waits in
+// that state until the serve starts a new worker after `host setup`.
+
+import (
+	"context"
+		"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/bindings/console"
+	"host/bindings/plugin"
+	"host/bindings/store"
+	"host/cmd/host/internal/mcpserver"
+	"host/cmd/host/internal/serve"
+	"host/schema"
+)
+
+const workerUsage = `Usage: host worker [flags] PLUGIN.ts
+
+Internal: runs one plugin as an MCP server on stdin/stdout for 'host serve'.
+Flags as for 'host run'.
+`
+
+// workerStopWait bounds the plugin's deactivation when the serve stops the
+// worker (the serve kills it a little later).
+const workerStopWait = 4 * time.Second
+
+func workerCmd(ctx context.Context, args []string, io *IO) error {
+	o := &runOptions{IO: io}
+	pos, err := parseCommand("worker", workerUsage, args, io, o, nil)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("worker: one plugin, got %d", len(pos))
+	}
+	// stdout carries MCP: nothing else may write there, and nobody asks.
+	io.Out, io.Prompter = io.Err, nil
+	memoryExit.Store(serve.ExitMemory)
+	sess, err := openSession(o)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+	path := sess.resolve(pos[0])
+	// The worker is the MCP surface (package mcpserver) over one plugin of
+	// this process, plus the state resource of the serve's protocol.
+	local := mcpserver.NewLocal(io.Masker)
+	local.UseStore(sess.store)
+	printLog := sess.host.Log
+	sess.host.Log = func(e console.Entry) {
+		printLog(e)
+		local.Log(e)
+	}
+	prevMsgs := sess.host.OnMessages
+	sess.host.OnMessages = func(id string, msgs []store.Message) {
+		if prevMsgs != nil {
+			prevMsgs(id, msgs)
+		}
+		local.NotifyMessages(id)
+	}
+	pub := &workerPub{local: local}
+	prevStatus := sess.host.OnStatus
+	sess.host.OnStatus = func(id string, st store.Status) {
+		if prevStatus != nil {
+			prevStatus(id, st)
+		}
+		pub.pub.Update(func(s *serve.State) { s.Status = st })
+	}
+	srv := mcpserver.New(local, mcpserver.Options{Name: "host-worker", Version: Version, Masker: io.Masker,
+		SetupCommand: func(id string) string { return "host setup " + id }})
+	defer srv.Close()
+	pub.pub = serve.Publish(srv.MCP(), serve.State{ID: plugin.DefaultID(path), File: path, Phase: serve.Starting})
+	started := make(chan *plugin.Plugin, 1)
+	go func() { started <- startWorkerPlugin(ctx, sess, o, path, pub) }()
+	runErr := srv.Run(ctx, &mcp.StdioTransport{})
+	// The serve closed stdin (or a signal came): deactivate, bounded.
+	var p *plugin.Plugin
+	select {
+	case p = <-started:
+	case <-time.After(workerStopWait):
+	}
+	if p != nil {
+		dctx, cancel := context.WithTimeout(context.Background(), workerStopWait)
+		defer cancel()
+		if err := p.Deactivate(dctx); err != nil {
+			return err
+		}
+	}
+	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, mcp.ErrConnectionClosed) {
+		return runErr
+	}
+	return nil
+}
+
+// startWorkerPlugin loads, sets up (without asking) and activates the
+// plugin, publishing each step; it returns the plugin when it is active.
+func startWorkerPlugin(ctx context.Context, sess *session, o *runOptions, path string, pub *workerPub) *plugin.Plugin {
+	var p *plugin.Plugin
+	fail := func(phase serve.Phase, err error, fields []serve.Field) *plugin.Plugin {
+		reason := ""
+		if err != nil {
+			reason = o.IO.Masker.Mask(reloadErrorText(err))
+		}
+		pub.set(p, phase, reason, fields)
+		return nil
+	}
+	p, err := loadOwned(ctx, sess, o, path)
+	if err != nil {
+		return fail(serve.Error, err, nil)
+	}
+	pub.pub.Update(func(s *serve.State) {
+		s.ID, s.Name, s.Files = p.ID, p.Name, p.Inputs
+		for _, t := range p.Tools() {
+			s.Tools = append(s.Tools, t.Name)
+		}
+	})
+	in := plugin.Inputs{Set: o.Set, LookupEnv: o.IO.LookupEnv}
+	setup, err := p.Setup(ctx, in)
+	if err != nil {
+		p.Close()
+		return fail(serve.Error, err, nil)
+	}
+	if missing := setup.Missing(); len(missing) > 0 {
+		p.Close()
+		var fields []serve.Field
+		for _, f := range missing {
+			fields = append(fields, serve.Field{Key: f.Key, Label: f.Label, Secret: f.Secret, Env: plugin.EnvName(f.Key)})
+		}
+		return fail(serve.NeedsSetup, fmt.Errorf("run 'host setup %s' to complete its setup", p.ID), fields)
+	}
+	switch state, _, err := p.OAuthStatus(ctx, setup); state {
+	case plugin.OAuthNone:
+		if err != nil {
+			p.Close()
+			return fail(serve.Error, err, nil)
+		}
+	case plugin.OAuthNotLoggedIn:
+		p.Close()
+		return fail(serve.LoginNeeded, fmt.Errorf("not logged in; run 'host setup %s'", p.ID), nil)
+	case plugin.OAuthLoginNeeded:
+		p.Close()
+		return fail(serve.LoginNeeded, fmt.Errorf("%v; run 'host setup %s'", err, p.ID), nil)
+	}
+	if err := p.Activate(ctx, setup); err != nil {
+		p.Close()
+		var ve *schema.ValidationError
+		if errors.As(err, &ve) {
+			err = fmt.Errorf("invalid configuration: %s", strings.ReplaceAll(schema.FormatIssues(ve.Issues), "\n", "; "))
+		}
+		return fail(serve.Error, err, nil)
+	}
+	if err := setup.Save(ctx); err != nil {
+		fmt.Fprintf(o.IO.Err, "host: %s: %s\n", p.ID, o.IO.Masker.Mask(err.Error()))
+	}
+	p.StartLoop()
+	pub.set(p, serve.Active, "", nil)
+	return p
+}
+
+// workerPub tells both the MCP surface (mcpserver.Local) and the serve
+// (the state resource) where the plugin stands.
+type workerPub struct {
+	local *mcpserver.Local
+	pub   *serve.Publisher
+}
+
+func (w *workerPub) set(p *plugin.Plugin, phase serve.Phase, reason string, fields []serve.Field) {
+	switch {
+	case p == nil:
+		st := w.pub.State()
+		w.local.PutFailed(st.ID, "", reason)
+	case phase == serve.NeedsSetup || phase == serve.LoginNeeded:
+		need := &mcpserver.SetupNeeded{Login: phase == serve.LoginNeeded}
+		for _, f := range fields {
+			need.Fields = append(need.Fields, f.Key)
+		}
+		w.local.Put(p, mcpserver.State(phase), reason, need)
+	default:
+		w.local.Put(p, mcpserver.State(phase), reason, nil)
+	}
+	w.pub.Update(func(s *serve.State) { s.Phase, s.Reason, s.Fields = phase, reason, fields })
+}
+
