@@ -8,7 +8,7 @@ package main
 
 import (
 	"context"
-		"errors"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -189,4 +189,3 @@ func (w *workerPub) set(p *plugin.Plugin, phase serve.Phase, reason string, fiel
 	}
 	w.pub.Update(func(s *serve.State) { s.Phase, s.Reason, s.Fields = phase, reason, fields })
 }
-
