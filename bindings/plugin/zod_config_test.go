@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -44,5 +45,69 @@ func TestConfigRefineAndTransform(t *testing.T) {
 	}
 	if err := p.Activate(ctx, s); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A zod method host lacks fails the load with its name and where the
+// plugin called it.
+func TestUnsupportedZodMethodAtLoad(t *testing.T) {
+	h, _ := newHost(t)
+	path := writePlugin(t, h, "ip/plugin.ts", `export default definePlugin({
+  configSchema: z.object({
+    addr: z.string().ip(),
+  }),
+});`)
+	_, err := Load(context.Background(), h, path)
+	if err == nil || !strings.Contains(err.Error(), "z.string().ip() is not supported by host; zod 4 has .ipv4() and .ipv6() instead") ||
+		!strings.Contains(err.Error(), "ip/plugin.ts:3:") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// A tool's parameters may use the zod 4 API; bad input is refused with
+// the paths of the problems, and the tool gets the parsed value.
+func TestToolZod4Parameters(t *testing.T) {
+	h, _ := newHost(t)
+	path := writePlugin(t, h, "z4/plugin.ts", `export default definePlugin({
+  tools: [{
+    name: 'shape',
+    description: 'Area of a shape',
+    parameters: z.object({
+      shape: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('circle'), r: z.number().positive() }),
+        z.object({ kind: z.literal('rect'), w: z.number(), h: z.number() }),
+      ]),
+      tags: z.record(z.string(), z.string()).optional(),
+      unit: z.enum(['m', 'cm']).default('m'),
+    }),
+    execute: async ({ shape, unit }) => ({
+      content: { area: shape.kind === 'circle' ? 3 * shape.r * shape.r : shape.w * shape.h, unit },
+    }),
+  }],
+});`)
+	ctx := context.Background()
+	p, err := Load(ctx, h, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	js, err := p.Tools()[0].InputSchema()
+	if err != nil || !strings.Contains(string(js), `"oneOf":[`) || strings.Contains(string(js), `"required":["shape","unit"]`) {
+		t.Errorf("input schema = %s, %v", js, err)
+	}
+	s, err := p.Setup(ctx, Inputs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Activate(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.CallTool(ctx, "shape", json.RawMessage(`{"shape":{"kind":"rect","w":2,"h":3}}`))
+	if err != nil || !strings.Contains(string(res.Content), `{"area":6,"unit":"m"}`) {
+		t.Errorf("call = %s, %v", res.Content, err)
+	}
+	_, err = p.CallTool(ctx, "shape", json.RawMessage(`{"shape":{"kind":"circle","r":-1},"tags":{"a":1}}`))
+	if err == nil || !strings.Contains(err.Error(), "shape.r: Number must be greater than 0") || !strings.Contains(err.Error(), "tags.a: Expected string, received number") {
+		t.Errorf("bad call: %v", err)
 	}
 }
