@@ -43,14 +43,6 @@ func inChild(t *testing.T, env ...string) bool {
 	return false
 }
 
-func pemOf(certs ...*x509.Certificate) []byte {
-	var b []byte
-	for _, c := range certs {
-		b = append(b, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
-	}
-	return b
-}
-
 func writeFile(t testing.TB, path string, data []byte) string {
 	t.Helper()
 	if err := os.WriteFile(path, data, 0o600); err != nil {

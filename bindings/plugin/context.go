@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -519,5 +518,3 @@ func (p *Plugin) permissionDenied(vm *goja.Runtime, what, need string) func(goja
 		return jsrt.Rejected(vm, &PermissionError{Plugin: p.ID, What: what, Need: need})
 	}
 }
-
-var errNoStore = errors.New("no store configured")

@@ -69,11 +69,12 @@ func (e *FileError) Code() string {
 // KDF parameters for new files: argon2id with 64 MiB, 3 passes, 2 lanes
 // (about 75 ms warm, 150 ms in a fresh process on a 2-core 2025 machine;
 // BenchmarkOpenFile measures it). The parameters are stored in each file,
-// so files keep opening if these change.
-const (
-	kdfTime    = 3
-	kdfMemory  = 64 << 10 // KiB
-	kdfThreads = 2
+// so files keep opening if these change. Variables only for the package's
+// tests (SetTestKDF), which would spend most of their time deriving.
+var (
+	kdfTime    uint32 = 3
+	kdfMemory  uint32 = 64 << 10 // KiB
+	kdfThreads uint8  = 2
 )
 
 // File format, version 1 (integers big-endian):

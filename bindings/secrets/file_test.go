@@ -35,6 +35,7 @@ func openFile(t *testing.T, path, pass string) *secrets.File {
 }
 
 func TestFileRoundTripAcrossReopen(t *testing.T) {
+	defer secrets.UseProductionKDF()()
 	path := filepath.Join(t.TempDir(), secrets.FileName)
 	ctx := context.Background()
 	f := openFile(t, path, fakePassphrase)

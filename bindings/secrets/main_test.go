@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"host/bindings/secrets"
 	"host/bindings/secrets/keyringtest"
 )
 
@@ -12,6 +13,10 @@ import (
 func realKeyring(t *testing.T) *keyringtest.Session { return keyringtest.Shared(t) }
 
 func TestMain(m *testing.M) {
+	// Files with a cheap KDF: the tests would spend most of their time
+	// (and under -race, minutes) in argon2. TestFileRoundTripAcrossReopen
+	// uses the production parameters.
+	secrets.SetTestKDF(1, 8<<10) // the least a file may declare
 	code := m.Run()
 	keyringtest.CloseShared()
 	os.Exit(code)

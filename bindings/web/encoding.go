@@ -9,6 +9,8 @@ import (
 )
 
 // errDecode is a fatal TextDecoder's failure on malformed input.
+//
+//lint:ignore ST1005 the message browsers give, which plugin code sees as is
 var errDecode = errors.New("The encoded data was not valid.")
 
 // decodeUTF8Replacing decodes b as the Encoding standard's UTF-8 decoder

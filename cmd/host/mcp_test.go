@@ -205,18 +205,6 @@ func TestMCPHTTPSecurity(t *testing.T) {
 	}
 }
 
-// jsonLines decodes one JSON value per line.
-func jsonLines(t testing.TB, s string) []map[string]any {
-	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
-		var m map[string]any
-		if json.Unmarshal([]byte(line), &m) == nil {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // TestMCPStdioTSClient drives `host mcp` over stdio with the official
 // TypeScript SDK's client (testdata/mcp-client/stdio.mjs), as an AI client
 // would: the tools of the spec's plugins and of an SDK-style plugin, a
