@@ -18,6 +18,7 @@ package node
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -195,7 +196,7 @@ func symbolFor(vm *goja.Runtime, key string) (*goja.Symbol, error) {
 	}
 	s, ok := v.(*goja.Symbol)
 	if !ok {
-		return nil, fmt.Errorf("Symbol.for did not return a symbol")
+		return nil, errors.New("the global Symbol.for did not return a symbol")
 	}
 	return s, nil
 }
