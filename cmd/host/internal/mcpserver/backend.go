@@ -12,8 +12,6 @@
 // what `host mcp` and `host serve --http` serve.
 package mcpserver
 
-//lint:file-ignore SA1019 MCP logging (LoggingLevel, notifications/message) is deprecated from protocol 2026-07-28 but stays in the protocol for at least a year; clients of earlier versions rely on it
-
 import (
 	"context"
 	"encoding/json"
