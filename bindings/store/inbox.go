@@ -260,7 +260,26 @@ func (s *Store) Messages(ctx context.Context, after int64, limit int) ([]Message
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT seq, received, message FROM inbox WHERE plugin = ? AND seq > ? ORDER BY seq LIMIT ?`, s.plugin, after, limit)
+	return s.scanMessages(s.db.db.QueryContext(ctx, `SELECT seq, received, message FROM inbox WHERE plugin = ? AND seq > ? ORDER BY seq LIMIT ?`, s.plugin, after, limit))
+}
+
+// LatestMessages returns the plugin's last n messages, oldest first. It is
+// never nil.
+func (s *Store) LatestMessages(ctx context.Context, n int) ([]Message, error) {
+	if err := s.inbox("messages"); err != nil {
+		return nil, err
+	}
+	out, err := s.scanMessages(s.db.db.QueryContext(ctx, `SELECT seq, received, message FROM inbox WHERE plugin = ? ORDER BY seq DESC LIMIT ?`, s.plugin, n))
+	if err != nil {
+		return nil, err
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
+}
+
+func (s *Store) scanMessages(rows *sql.Rows, err error) ([]Message, error) {
 	if err != nil {
 		return nil, s.fail("messages", "", err)
 	}

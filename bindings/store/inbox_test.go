@@ -60,6 +60,9 @@ func TestInboxDedupAcrossReopen(t *testing.T) {
 	if all[0].Sender == nil || all[0].Sender.Name != "Ada" || string(all[0].Metadata) != `{"n":1}` || all[0].Received.IsZero() {
 		t.Fatalf("first message = %+v", all[0])
 	}
+	if last, err := s.LatestMessages(ctx, 2); err != nil || len(last) != 2 || last[0].Content != "two" || last[1].Content != "three" {
+		t.Fatalf("LatestMessages(2) = %+v, %v", last, err)
+	}
 	later, _ := s.Messages(ctx, all[0].Seq, 1)
 	if len(later) != 1 || later[0].Content != "two" {
 		t.Fatalf("Messages(after first, 1) = %+v", later)
