@@ -218,15 +218,8 @@ func (lr *loopRunner) run() {
 		if p.host.onLoopWait != nil {
 			p.host.onLoopWait(backoff, err)
 		}
-		t := time.NewTimer(backoff)
-		select {
-		case <-lr.stopc:
-			t.Stop()
+		if !waitOrStop(backoff, lr.stopc, ctx.Done()) {
 			return
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
 		}
 	}
 }

@@ -38,15 +38,8 @@ func (s *scheduled) run() {
 	backoff := time.Duration(0)
 	next := s.interval
 	for {
-		t := time.NewTimer(next)
-		select {
-		case <-s.stopc:
-			t.Stop()
+		if !waitOrStop(next, s.stopc, ctx.Done()) {
 			return
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
 		}
 		_, err := p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
 			return s.handler(goja.Undefined())
@@ -136,6 +129,21 @@ func (p *Plugin) stopSchedules() {
 	for id, s := range p.schedules {
 		s.stop()
 		delete(p.schedules, id)
+	}
+}
+
+// waitOrStop waits d and reports true, or false as soon as stop or done
+// is closed.
+func waitOrStop(d time.Duration, stop, done <-chan struct{}) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-stop:
+		return false
+	case <-done:
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

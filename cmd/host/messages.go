@@ -82,6 +82,27 @@ func pluginID(ctx context.Context, sess *session, arg string) (string, *plugin.P
 	return "", nil, usagef("no plugin %q: name a plugin file or directory, or the id of one that has run with this data dir (%s)", arg, sess.host.DataDir)
 }
 
+// openPluginStore opens the session of a command taking one PLUGIN
+// argument and finds the plugin's id; the caller closes the session.
+func openPluginStore(ctx context.Context, o *runOptions, pos []string, usage string) (*session, string, error) {
+	if len(pos) != 1 {
+		return nil, "", usagef("usage: %s", usage)
+	}
+	sess, err := openSession(o)
+	if err != nil {
+		return nil, "", err
+	}
+	id, p, err := pluginID(ctx, sess, pos[0])
+	if err != nil {
+		sess.close()
+		return nil, "", err
+	}
+	if p != nil {
+		p.Close()
+	}
+	return sess, id, nil
+}
+
 func messagesCmd(ctx context.Context, args []string, io *IO) error {
 	o := &runOptions{IO: io}
 	var follow, asJSON bool
@@ -92,21 +113,11 @@ func messagesCmd(ctx context.Context, args []string, io *IO) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("messages: usage: host messages [--follow] [--json] PLUGIN")
-	}
-	sess, err := openSession(o)
+	sess, id, err := openPluginStore(ctx, o, pos, "host messages [--follow] [--json] PLUGIN")
 	if err != nil {
 		return err
 	}
 	defer sess.close()
-	id, p, err := pluginID(ctx, sess, pos[0])
-	if err != nil {
-		return err
-	}
-	if p != nil {
-		p.Close()
-	}
 	st := sess.store.Plugin(id)
 	msgs, err := st.Messages(ctx, 0, 0)
 	if err != nil {
@@ -170,21 +181,11 @@ func eventsCmd(ctx context.Context, args []string, io *IO) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("events: usage: host events [--json] PLUGIN")
-	}
-	sess, err := openSession(o)
+	sess, id, err := openPluginStore(ctx, o, pos, "host events [--json] PLUGIN")
 	if err != nil {
 		return err
 	}
 	defer sess.close()
-	id, p, err := pluginID(ctx, sess, pos[0])
-	if err != nil {
-		return err
-	}
-	if p != nil {
-		p.Close()
-	}
 	evs, err := sess.store.Plugin(id).Events(ctx, 0, 0)
 	if err != nil {
 		return err
