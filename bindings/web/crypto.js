@@ -370,15 +370,24 @@
     if (length === null || length === undefined || Number(length) % 8 !== 0) {
       throw dom(`crypto.subtle.${op}: ${name} needs a length that is a multiple of 8`, 'OperationError');
     }
+    if (Number(length) > MAX_DERIVED_BITS || Number(length) < 0) {
+      throw dom(`crypto.subtle.${op}: host derives at most ${MAX_DERIVED_BITS} bits, not ${length}`, 'OperationError');
+    }
     if (name === 'HKDF') {
       const info = bufferSource(op, member(op, algorithm, 'info', dict), dict + ': info');
       return native.keyDerive(k.h, hash, salt, info, 0, null, Number(length));
     }
     const iterations = Number(member(op, algorithm, 'iterations', dict));
     if (!(iterations > 0)) throw dom(`crypto.subtle.${op}: PBKDF2 iterations must be more than 0`, 'OperationError');
+    // Go's PBKDF2 cannot be stopped: bound the work a plugin can start.
+    if (iterations > MAX_ITERATIONS) {
+      throw dom(`crypto.subtle.${op}: host runs PBKDF2 with at most ${MAX_ITERATIONS} iterations, not ${iterations}`, 'NotSupportedError');
+    }
     return native.keyDerive(k.h, hash, salt, null, iterations, null, Number(length));
   }
 
+  const MAX_ITERATIONS = 10000000;
+  const MAX_DERIVED_BITS = 65536;
   const BLOCK_BITS = { 'SHA-1': 512, 'SHA-256': 512, 'SHA-384': 1024, 'SHA-512': 1024 };
 
   // keyLength is the length in bits of a key of derivedKeyType (deriveKey).
@@ -437,8 +446,9 @@
         if (!(e instanceof Uint8Array)) throw new TypeError("Failed to execute 'generateKey' on 'SubtleCrypto': RsaHashedKeyGenParams: publicExponent is not a Uint8Array");
         const hex = Array.from(e, (b) => b.toString(16).padStart(2, '0')).join('').replace(/^0+/, '');
         if (hex !== '10001') throw dom('crypto.subtle.generateKey: host generates RSA keys with the public exponent 65537 only ([1, 0, 1])', 'NotSupportedError');
-        if (!Number.isInteger(modulusLength) || modulusLength < 2048 || modulusLength > 16384 || modulusLength % 8 !== 0) {
-          throw dom(`crypto.subtle.generateKey: modulusLength ${modulusLength} is not supported by host (2048 to 16384, a multiple of 8)`, 'OperationError');
+        // Larger keys take Go minutes to generate, past any call timeout.
+        if (!Number.isInteger(modulusLength) || modulusLength < 2048 || modulusLength > 4096 || modulusLength % 8 !== 0) {
+          throw dom(`crypto.subtle.generateKey: modulusLength ${modulusLength} is not supported by host (2048 to 4096, a multiple of 8)`, 'OperationError');
         }
         alg.hash = { name: hashName('generateKey', member('generateKey', algorithm, 'hash', 'RsaHashedKeyGenParams')) };
       }

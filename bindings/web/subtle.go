@@ -151,6 +151,9 @@ func (k *cryptoKey) check() error {
 		if !isRSA(k.alg) {
 			return dataError("the key is an RSA key, not a %s key", k.alg)
 		}
+		if n := p.N.BitLen(); n < 1024 || n > 16384 {
+			return dataError("an RSA key of %d bits is not supported by host (1024 to 16384)", n)
+		}
 	case *ecdsa.PublicKey:
 		if !isEC(k.alg) {
 			return dataError("the key is an elliptic-curve key, not a %s key", k.alg)
@@ -248,6 +251,9 @@ func (k *cryptoKey) fromJWK(data []byte) error {
 		}
 		pub := &rsa.PublicKey{N: n, E: int(e.Int64())}
 		k.pub = pub
+		if err := k.check(); err != nil {
+			return err // before the private key's costly checks
+		}
 		if j.D == "" {
 			return nil
 		}

@@ -584,6 +584,9 @@ func TestSubtleKeys(t *testing.T) {
 				await bad(crypto.subtle.generateKey({ name: "RSA-PSS", modulusLength: 2048, publicExponent: new Uint8Array([3]), hash: "SHA-256" }, true, ["sign"])),
 				await bad(crypto.subtle.importKey("pkcs8", new Uint8Array(10), "Ed25519", false, ["sign"])),
 				await bad(crypto.subtle.importKey("raw", new Uint8Array(10), "PBKDF2", true, ["deriveBits"])),
+				await bad(crypto.subtle.generateKey({ name: "RSA-PSS", modulusLength: 16384, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, ["sign"])),
+				await bad(crypto.subtle.importKey("raw", new Uint8Array(10), "PBKDF2", false, ["deriveBits"]).then((k) => crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: new Uint8Array(1), iterations: 1e9 }, k, 256))),
+				await bad(crypto.subtle.importKey("jwk", { kty: "RSA", n: "AQAB", e: "AQAB" }, { name: "RSA-PSS", hash: "SHA-256" }, true, ["verify"])),
 			]`,
 			want: `["InvalidAccessError: crypto.subtle.exportKey: the key is not extractable",` +
 				`"DataError: crypto.subtle.importKey: the key is on curve P-384, not P-256",` +
@@ -595,7 +598,10 @@ func TestSubtleKeys(t *testing.T) {
 				`"NotSupportedError: crypto.subtle.generateKey: curve 'P-521' is not supported by host; available: P-256, P-384",` +
 				`"NotSupportedError: crypto.subtle.generateKey: host generates RSA keys with the public exponent 65537 only ([1, 0, 1])",` +
 				`"DataError: crypto.subtle.importKey: the key data is not a DER PKCS #8 private key (a PEM file's base64 between its BEGIN and END lines, decoded)",` +
-				`"SyntaxError: crypto.subtle.importKey: PBKDF2 keys are imported as 'raw' and not extractable"]`},
+				`"SyntaxError: crypto.subtle.importKey: PBKDF2 keys are imported as 'raw' and not extractable",` +
+				`"OperationError: crypto.subtle.generateKey: modulusLength 16384 is not supported by host (2048 to 4096, a multiple of 8)",` +
+				`"NotSupportedError: crypto.subtle.deriveBits: host runs PBKDF2 with at most 10000000 iterations, not 1000000000",` +
+				`"DataError: crypto.subtle.importKey: an RSA key of 17 bits is not supported by host (1024 to 16384)"]`},
 		{name: "structuredClone keeps a key pair working", src: `const kp = await crypto.subtle.generateKey("Ed25519", false, ["sign", "verify"]);
 			const c = structuredClone(kp.privateKey);
 			return [c !== kp.privateKey, c.type, c.algorithm, await crypto.subtle.verify("Ed25519", kp.publicKey, await crypto.subtle.sign("Ed25519", c, new Uint8Array(1)), new Uint8Array(1))]`,

@@ -180,7 +180,7 @@ interface RsaHashedImportParams extends Algorithm {
   hash: HashAlgorithmIdentifier;
 }
 interface RsaHashedKeyGenParams extends Algorithm {
-  /** 2048 to 16384 bits. */
+  /** 2048 to 4096 bits. */
   modulusLength: number;
   /** host generates 65537 only: new Uint8Array([1, 0, 1]). */
   publicExponent: Uint8Array;
