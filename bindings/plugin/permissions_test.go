@@ -51,6 +51,13 @@ func TestNetworkPermissions(t *testing.T) {
   permissions: ['network:allowed.test'],
   tools: [{ name: 'get', description: '', parameters: z.object({ url: z.string(), redirect: z.string().optional() }),
     execute: async ({ url, redirect }, ctx) => {
+      if (url.startsWith('ws:')) {
+        return { content: await new Promise((resolve) => {
+          const ws = new WebSocket(url);
+          ws.onopen = () => resolve('open');
+          ws.onerror = () => resolve('error');
+        }) };
+      }
       try {
         const res = await ctx.http.fetch(url, { redirect: (redirect || 'follow') as RequestRedirect });
         return { content: res.status + ' ' + (await res.text()) };
@@ -82,6 +89,10 @@ func TestNetworkPermissions(t *testing.T) {
 		if !isErr || !strings.Contains(got, "permission denied") || !strings.Contains(got, `add "`+tt.need+`" to permissions`) {
 			t.Errorf("%s: %q, want a refusal naming %s", tt.url, got, tt.need)
 		}
+	}
+	// WebSocket goes through the same check.
+	if got, _ := get("ws://evil.test:"+evilPort+"/socket", ""); got != "error" {
+		t.Errorf("WebSocket to an undeclared host = %q", got)
 	}
 	// redirect: 'manual' hands the 302 back without following it.
 	if got, isErr := get(base+"/to-evil", "manual"); isErr || !strings.HasPrefix(got, "302") {
