@@ -54,10 +54,34 @@ func RangeErrorf(format string, args ...any) error {
 }
 
 // HintError wraps an error with what the user can do next. Error() is the
-// wrapped error's text; the CLI prints the hint on a line of its own.
+// wrapped error's text; the CLI prints the hint on a line of its own. Kind,
+// when set, names the remedy so the CLI can word it with its own commands
+// and flags (libraries never name them); Hint is the remedy in plain words.
 type HintError struct {
 	Err  error
 	Hint string
+	Kind HintKind
+}
+
+// HintKind names a remedy the CLI words itself ("log in again" becomes a
+// command line). Each library defines its kinds.
+type HintKind string
+
+// WithHintKind wraps err with a hint in plain words and its kind.
+func WithHintKind(err error, kind HintKind, hint string) error {
+	if err == nil {
+		return nil
+	}
+	return &HintError{Err: err, Hint: hint, Kind: kind}
+}
+
+// HintKindOf returns the kind of the innermost-first hint of err, or "".
+func HintKindOf(err error) HintKind {
+	var h *HintError
+	if errors.As(err, &h) {
+		return h.Kind
+	}
+	return ""
 }
 
 func (e *HintError) Error() string { return e.Err.Error() }

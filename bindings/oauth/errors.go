@@ -110,15 +110,21 @@ func (e *LoginNeededError) Is(target error) bool { return target == ErrLoginNeed
 // Code is the JS error code.
 func (e *LoginNeededError) Code() string { return "ERR_OAUTH_LOGIN_NEEDED" }
 
-// Hint is what the user runs next.
-func (e *LoginNeededError) Hint() string { return loginHint(e.PluginID) }
+// Hint is what the user does next, in plain words (the CLI words
+// HintLoginAgain with its command).
+func (e *LoginNeededError) Hint() string { return "log in to the plugin again" }
 
-func loginHint(pluginID string) string {
-	if pluginID == "" {
-		pluginID = "PLUGIN"
-	}
-	return "run `host auth login " + pluginID + "` to log in again"
-}
+// The hint kinds of this package (see jsrt.HintKind): the CLI words them
+// with its commands and flags.
+const (
+	// HintLoginAgain: run the plugin's login again.
+	HintLoginAgain jsrt.HintKind = "oauth-login-again"
+	// HintLoginTimeout: log in again and finish in time, or log in
+	// without a browser here (paste the redirected address, a device code).
+	HintLoginTimeout jsrt.HintKind = "oauth-login-timeout"
+	// HintNoDeviceLogin: the plugin has no device login; use the browser.
+	HintNoDeviceLogin jsrt.HintKind = "oauth-no-device-login"
+)
 
 // ErrTimeout reports that no callback arrived before Wait's context
 // deadline.
@@ -134,6 +140,11 @@ var ErrStateMismatch = errors.New("oauth: the URL belongs to a different login (
 
 // withHint is jsrt.WithHint.
 func withHint(err error, hint string) error { return jsrt.WithHint(err, hint) }
+
+// withHintKind is jsrt.WithHintKind.
+func withHintKind(err error, kind jsrt.HintKind, hint string) error {
+	return jsrt.WithHintKind(err, kind, hint)
+}
 
 // providerErr returns pe with its code (jsrt.WithCode: a Code method would
 // clash with ProviderError's Code field) and a hint for the stage.

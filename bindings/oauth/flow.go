@@ -156,7 +156,7 @@ func (f *Flow) Wait(ctx context.Context) (*Token, error) {
 		return t, err
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, withHint(ErrTimeout, "run the login again and finish it in the browser in time (or raise --auth-timeout); on a machine without a browser use --paste or --device")
+			return nil, withHintKind(ErrTimeout, HintLoginTimeout, "run the login again and finish it in the browser in time; on a machine without a browser, paste the address the browser ends on, or log in with a device code")
 		}
 		return nil, fmt.Errorf("oauth: waiting for the login: %w", ctx.Err())
 	case <-f.closed:

@@ -148,7 +148,7 @@ return [typeof r.access_token, r.refresh_token === '` + r1 + `', r.expires_in, t
 		{"empty", `try { await refreshOAuthToken('') } catch (e) { return e.name + ' ' + e.code }`,
 			"TypeError ERR_INVALID_ARG_TYPE"},
 		{"refused", `try { await refreshOAuthToken('fake-unknown-refresh') } catch (e) { return [e.code, e.message, e.hint].join(' | ') }`,
-			"ERR_OAUTH_LOGIN_NEEDED | oauth: login needed: the provider refused the refresh token (invalid_grant) | run `host auth login PLUGIN` to log in again"},
+			"ERR_OAUTH_LOGIN_NEEDED | oauth: login needed: the provider refused the refresh token (invalid_grant) | log in to the plugin again"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

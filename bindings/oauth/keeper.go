@@ -209,7 +209,7 @@ func (k *Keeper) refreshLocked(ctx context.Context, s *secrets.Scoped) (*Token, 
 	}
 	k.remember(nil)
 	if err := save(ctx, s, nt, nt.RefreshToken == t.RefreshToken); err != nil {
-		return nil, withHint(err, "the refreshed tokens could not be stored; check the keyring, then run `host auth login "+s.PluginID+"` if the plugin reports that a login is needed")
+		return nil, withHintKind(err, HintLoginAgain, "the refreshed tokens could not be stored; check the secret store, then log in to the plugin again if it reports that a login is needed")
 	}
 	k.remember(nt)
 	if k.OnRefresh != nil {

@@ -88,7 +88,7 @@ func TestKeeperRefused(t *testing.T) {
 	k.OnLoginNeeded = func(err error) { told = append(told, err) }
 	for i := 0; i < 3; i++ {
 		_, err := k.Fresh(t.Context())
-		if !errors.Is(err, oauth.ErrLoginNeeded) || !strings.Contains(jsrt.Hint(err), "host auth login oauth2") {
+		if !errors.Is(err, oauth.ErrLoginNeeded) || jsrt.HintKindOf(err) != oauth.HintLoginAgain {
 			t.Fatalf("Fresh %d: %v (hint %q), want ErrLoginNeeded", i, err, jsrt.Hint(err))
 		}
 	}

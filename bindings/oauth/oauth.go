@@ -52,8 +52,8 @@ func (c Config) validate(need string) error {
 	case need == "authorizationUrl" && c.AuthorizationURL == "":
 		missing = append(missing, "auth.authorizationUrl")
 	case need == "deviceAuthorizationUrl" && c.DeviceAuthorizationURL == "":
-		return withHint(errors.New("oauth: this plugin declares no auth.deviceAuthorizationUrl, so the device login is not available"),
-			"log in with the browser instead (drop --device), or use --paste on a machine without a browser")
+		return withHintKind(errors.New("oauth: this plugin declares no auth.deviceAuthorizationUrl, so the device login is not available"),
+			HintNoDeviceLogin, "log in with the browser instead, or paste the address the browser ends on when it runs on another machine")
 	}
 	for _, u := range []struct{ field, url string }{
 		{"authorizationUrl", c.AuthorizationURL}, {"tokenUrl", c.TokenURL}, {"deviceAuthorizationUrl", c.DeviceAuthorizationURL},

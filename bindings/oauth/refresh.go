@@ -77,5 +77,5 @@ func refusal(re *oauth2.RetrieveError) string {
 
 func loginNeeded(pluginID, reason string, cause error) error {
 	e := &LoginNeededError{PluginID: pluginID, Reason: reason, Err: cause}
-	return withHint(e, e.Hint())
+	return withHintKind(e, HintLoginAgain, e.Hint())
 }

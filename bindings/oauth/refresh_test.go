@@ -26,7 +26,7 @@ func TestRefresh(t *testing.T) {
 		}
 		// Spending the retired refresh token again: login needed.
 		_, err = oauth.Refresh(t.Context(), *cfg, p.Client(), old)
-		if !errors.Is(err, oauth.ErrLoginNeeded) || !strings.Contains(jsrt.Hint(err), "host auth login") {
+		if !errors.Is(err, oauth.ErrLoginNeeded) || jsrt.HintKindOf(err) != oauth.HintLoginAgain {
 			t.Fatalf("reused refresh token: %v (hint %q), want ErrLoginNeeded", err, jsrt.Hint(err))
 		}
 		wantProviderError(t, err, "invalid_grant")

@@ -14,6 +14,10 @@ import (
 	"host/jsrt"
 )
 
+// HintSupplyClientID is the hint kind of a missing OAuth client id: the CLI
+// says how to supply the clientId config field.
+const HintSupplyClientID jsrt.HintKind = "supply-client-id"
+
 // OAuthState is where an oauth2 plugin stands before activation.
 type OAuthState int
 
@@ -57,8 +61,8 @@ func (p *Plugin) OAuthConfig(s *Setup) (oauth.Config, error) {
 		}
 	}
 	if cfg.ClientID == "" {
-		return cfg, jsrt.WithHint(fmt.Errorf("plugin %s: no OAuth client id: auth.clientId is not set and the clientId config field is empty", p.ID),
-			fmt.Sprintf("supply it with --set clientId=... or %s", EnvName("clientId")))
+		return cfg, jsrt.WithHintKind(fmt.Errorf("plugin %s: no OAuth client id: auth.clientId is not set and the clientId config field is empty", p.ID),
+			HintSupplyClientID, "supply the clientId config field")
 	}
 	return cfg, nil
 }
@@ -85,7 +89,7 @@ func (p *Plugin) oauthSetup(s *Setup) (*oauthState, error) {
 		st.loginNeeded = err
 		st.mu.Unlock()
 		p.host.log(console.Entry{Plugin: p.ID, Level: console.Error,
-			Message: fmt.Sprintf("login needed: %v; run `host auth login %s`", err, p.File)})
+			Message: fmt.Sprintf("login needed: %v; log in to %s again", err, p.Name)})
 	}
 	k.OnRefresh = func(t *oauth.Token) {
 		if m := p.host.Masker; m != nil {

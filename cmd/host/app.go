@@ -14,6 +14,8 @@ import (
 	"golang.org/x/term"
 
 	"host/bindings/mask"
+	"host/bindings/oauth"
+	"host/bindings/plugin"
 	"host/bindings/secrets"
 	"host/jsrt"
 )
@@ -283,6 +285,21 @@ func report(io *IO, err error) ExitCode {
 // ("opt in to the encrypted file backend"); here it gets the flag.
 func hintText(err error) string {
 	h := jsrt.Hint(err)
+	switch jsrt.HintKindOf(err) {
+	case oauth.HintLoginAgain:
+		id := "PLUGIN"
+		var le *oauth.LoginNeededError
+		if errors.As(err, &le) && le.PluginID != "" {
+			id = le.PluginID
+		}
+		return strings.TrimSuffix(h, "log in to the plugin again") + "run `host auth login " + id + "` to log in again"
+	case oauth.HintLoginTimeout:
+		return "run the login again and finish it in the browser in time (or raise --auth-timeout); on a machine without a browser use --paste or --device"
+	case oauth.HintNoDeviceLogin:
+		return "log in with the browser instead (drop --device), or use --paste on a machine without a browser"
+	case plugin.HintSupplyClientID:
+		return fmt.Sprintf("supply it with --set clientId=... or %s", plugin.EnvName("clientId"))
+	}
 	var ue *secrets.UnavailableError
 	if errors.As(err, &ue) && strings.HasSuffix(h, "encrypted file backend") {
 		h += " (--secrets file, or HOST_SECRETS=file)"

@@ -82,7 +82,7 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 		fmt.Fprintln(io.Out, "Secret backend: the OS keyring (Secret Service), in the demo's own items; the demo removes them at the end.")
 	} else {
 		backend = secrets.NewMemory()
-		fmt.Fprintf(io.Out, "Secret backend: in memory, because no OS keyring is reachable here (%v).\n", perr)
+		fmt.Fprintf(io.Out, "Secret backend: in memory, because no OS keyring is reachable here (%s).\n", io.Masker.Mask(perr.Error()))
 		fmt.Fprintln(io.Out, "  `host run` itself never falls back to memory or plaintext; it says what to fix.")
 	}
 	fmt.Fprintf(io.Out, "Stand-in for https://api.myservice.com listening on %s\n", srv.Addr())

@@ -261,7 +261,7 @@ func statusCmd(ctx context.Context, args []string, io *IO) error {
 		st, ok, err := sess.store.Plugin(r.id).Status(ctx)
 		switch {
 		case err != nil:
-			fmt.Fprintf(io.Out, "  status:       unknown (%v)\n", err)
+			fmt.Fprintf(io.Out, "  status:       unknown (%s)\n", io.Masker.Mask(err.Error()))
 		case !ok:
 			fmt.Fprintf(io.Out, "  status:       none reported\n")
 		default:

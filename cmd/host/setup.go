@@ -207,7 +207,7 @@ func showLogin(ctx context.Context, s *setup.Session, st *setup.Login, o *runOpt
 	opened := false
 	if !o.Auth.NoBrowser {
 		if err := o.IO.browser()(st.URL); err != nil {
-			fmt.Fprintf(errOut, "Could not open a browser (%v).\n", err)
+			fmt.Fprintf(errOut, "Could not open a browser (%s).\n", o.IO.Masker.Mask(err.Error()))
 		} else {
 			opened = true
 		}
@@ -253,7 +253,7 @@ func (o *runOptions) wordFailure(err error) error {
 		if errors.As(err, &me) {
 			return missingError(me)
 		}
-		return &exitError{code: ExitUsage, err: jsrt.WithHint(f.Err, fmt.Sprintf("supply it with --set clientId=... or %s", plugin.EnvName("clientId")))}
+		return &exitError{code: ExitUsage, err: f.Err}
 	case setup.Invalid:
 		var ve *schema.ValidationError
 		if errors.As(err, &ve) {

@@ -122,3 +122,56 @@ func TestWatchBugInTerminal(t *testing.T) {
 }
 
 var _ io.Reader = (*os.File)(nil)
+
+// TestWatchMasksPreviousVersionError: the old version's onDeactivate
+// failing with a secret in its message is reported masked.
+func TestWatchMasksPreviousVersionError(t *testing.T) {
+	bin, _, env := hostBinary(t, nil)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "live", "plugin.ts")
+	write := func(content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(src), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(src, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const secret = "fake-watch-secret-77"
+	v := func(n string) string {
+		return "export default definePlugin({\n  configSchema: z.object({ token: z.string().secret() }),\n" +
+			"  onActivate: async () => { console.log('" + n + " up'); },\n" +
+			"  onDeactivate: async (ctx) => { throw new Error('cannot stop, token ' + ctx.config.token); },\n});\n"
+	}
+	write(v("v1"))
+	cmd := exec.Command(bin, "run", "--watch", "live/plugin.ts", "--data-dir", filepath.Join(dir, "data"))
+	cmd.Dir = dir
+	cmd.Env = append(env, "HOST_CONFIG_TOKEN="+secret)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	out := newLines(t, bufio.NewScanner(stderr))
+	out.expect(`is active \(version 1`)
+	write(v("v2"))
+	line := out.expect(`reloaded \(version 2`)
+	found := false
+	for _, ln := range append(line, out.all...) {
+		if strings.Contains(ln, secret) {
+			t.Errorf("the secret was printed: %s", ln)
+		}
+		if strings.Contains(ln, "the previous version: onDeactivate failed") && strings.Contains(ln, "token ***") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no masked report of the old version's error:\n%s", strings.Join(out.all, "\n"))
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Wait()
+}
