@@ -99,7 +99,7 @@ func serveCmd(ctx context.Context, args []string, io *IO) error {
 		return jsrt.WithHint(fmt.Errorf("serve: %w (%s)", err, dataDir), "stop it first, or pass another --data-dir")
 	}
 	if err != nil {
-		fmt.Fprintf(io.Err, "host: serve: %v; 'host status' and 'host call' will not reach this serve\n", err)
+		fmt.Fprintf(io.Err, "host: serve: %s; 'host status' and 'host call' will not reach this serve\n", io.Masker.Mask(err.Error()))
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -236,7 +236,7 @@ func watchServe(ctx context.Context, sup *serve.Supervisor, paths []string, o *r
 func watchOne(ctx context.Context, sup *serve.Supervisor, path string, o *runOptions, io *IO) {
 	w, err := jsrt.NewWatcher(o.Debounce)
 	if err != nil {
-		fmt.Fprintf(io.Err, "host: watching %s: %v\n", path, err)
+		fmt.Fprintf(io.Err, "host: watching %s: %s\n", path, io.Masker.Mask(err.Error()))
 		return
 	}
 	defer w.Close()
@@ -263,14 +263,14 @@ func watchOne(ctx context.Context, sup *serve.Supervisor, path string, o *runOpt
 		case <-ctx.Done():
 			return
 		case err := <-w.Errors():
-			fmt.Fprintf(io.Err, "host: file watcher: %v\n", err)
+			fmt.Fprintf(io.Err, "host: file watcher: %s\n", io.Masker.Mask(err.Error()))
 		case changed := <-w.Changes():
 			st, replaced, err := sup.Reload(ctx, path)
 			switch {
 			case ctx.Err() != nil:
 				return
 			case err != nil:
-				fmt.Fprintf(io.Err, "host: %s: reload: %v\n", path, err)
+				fmt.Fprintf(io.Err, "host: %s: reload: %s\n", path, io.Masker.Mask(err.Error()))
 			case replaced:
 				fmt.Fprintf(io.Err, "%s: reloaded (%s changed)\n", st.ID, describeChanges(changed))
 			default:
