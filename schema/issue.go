@@ -10,6 +10,12 @@ type Issue struct {
 	Path    []any  // object keys (string) and array indexes (int) from the root
 	Code    string // zod's issue code, e.g. "invalid_type", "too_small"
 	Message string // zod's message, e.g. "Required", "Invalid url"
+	// Params are zod's further fields of the issue (zod 3's names):
+	// expected and received (type names) for invalid_type; minimum or
+	// maximum, inclusive, exact and type for too_small/too_big; options;
+	// keys; validation for invalid_string; multipleOf. They never hold the
+	// value that was checked. nil when there are none.
+	Params map[string]any
 }
 
 // String returns "path: message", or the message alone at the root.

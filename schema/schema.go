@@ -1,14 +1,20 @@
 // Package schema is the schema model behind the plugin `z` API, in pure Go:
-// types (object with ordered fields, string, number, boolean, enum, array,
-// literal, any), modifiers (optional, nullable, default, describe), checks
-// (min/max/length/url/email/regex, int, gt/lt...), setup metadata (secret,
-// label, section), validation with zod-like issues and paths, coercion of
-// strings typed by a user, and JSON Schema export. It does no I/O and knows
-// nothing of JavaScript.
+// types (object with ordered fields, string, number, boolean, null, enum,
+// array, tuple, record, union and discriminated union, literal, any),
+// modifiers (optional, nullable, default/prefault, catch, coerce, pipe,
+// describe), checks (min/max/length, url, email and zod 4's other string
+// formats, JavaScript regular expressions with a match timeout, int, gt/lt,
+// multipleOf...), setup metadata (secret, label, section, helpText,
+// placeholder, radio), validation with zod-like issues and paths, coercion
+// of strings typed by a user, and JSON Schema export in zod 4's output and
+// input forms. It does no I/O and knows nothing of JavaScript: refinements
+// and transforms are Effects, Go functions a binding supplies, which only
+// ValidateWith runs.
 //
 // A *Schema is immutable: every modifier returns a modified copy and leaves
 // the receiver unchanged, so one value may be shared and used from any
-// number of goroutines at once.
+// number of goroutines at once (an Effect runs on the goroutine that
+// validates).
 package schema
 
 import (

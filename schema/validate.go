@@ -103,8 +103,17 @@ func (v *validator) match(re *Pattern, s string) (bool, error) {
 	return ok, err
 }
 
-func (v *validator) add(code, msg string) {
-	v.issues = append(v.issues, Issue{Path: append([]any(nil), v.path...), Code: code, Message: msg})
+// add records an issue at v.path; kv are zod's further fields of the
+// issue as name, value pairs (expected, minimum...).
+func (v *validator) add(code, msg string, kv ...any) {
+	is := Issue{Path: append([]any(nil), v.path...), Code: code, Message: msg}
+	if len(kv) > 0 {
+		is.Params = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			is.Params[kv[i].(string)] = kv[i+1]
+		}
+	}
+	v.issues = append(v.issues, is)
 }
 
 // walk validates value at v.path and returns its output.
@@ -172,7 +181,7 @@ func (v *validator) walkKind(s *Schema, value any) (out any, from int) {
 	if value == Undefined {
 		switch {
 		case s.nonoptional:
-			v.add(CodeInvalidType, "Required")
+			v.add(CodeInvalidType, "Required", "expected", s.typeName(), "received", "undefined")
 			return Undefined, noEffects
 		case s.hasDefault && !s.prefault:
 			return deepCopy(s.def), s.defAt
@@ -183,7 +192,7 @@ func (v *validator) walkKind(s *Schema, value any) (out any, from int) {
 		case s.kind == KindAny:
 			return Undefined, 0
 		default:
-			v.add(CodeInvalidType, "Required")
+			v.add(CodeInvalidType, "Required", "expected", s.typeName(), "received", "undefined")
 			return Undefined, noEffects
 		}
 	}
@@ -233,7 +242,7 @@ func (v *validator) walkKind(s *Schema, value any) (out any, from int) {
 			shown = "(hidden)"
 		}
 		v.add(CodeInvalidEnum, msgOr(s.typeMessage,
-			"Invalid enum value. Expected "+joinOptions(s.options)+", received "+shown))
+			"Invalid enum value. Expected "+joinOptions(s.options)+", received "+shown), "options", slices.Clone(s.options))
 		return value, 0
 	case KindLiteral:
 		for _, lit := range s.literals {
@@ -241,7 +250,7 @@ func (v *validator) walkKind(s *Schema, value any) (out any, from int) {
 				return value, 0
 			}
 		}
-		v.add(CodeInvalidLiteral, msgOr(s.typeMessage, "Invalid literal value, expected "+literalList(s.literals)))
+		v.add(CodeInvalidLiteral, msgOr(s.typeMessage, "Invalid literal value, expected "+literalList(s.literals)), "expected", s.literals[0])
 		return value, 0
 	case KindArray:
 		arr, ok := value.([]any)
@@ -302,7 +311,7 @@ func (v *validator) object(s *Schema, value any) any {
 			if fs := p.Schema; fs.coerce && !fs.optional && !fs.hasDefault {
 				// zod 4 coerces an undefined value, but a missing key is missing.
 				v.path = append(v.path, p.Key)
-				v.add(CodeInvalidType, "Required")
+				v.add(CodeInvalidType, "Required", "expected", fs.typeName(), "received", "undefined")
 				v.path = v.path[:len(v.path)-1]
 				continue
 			}
@@ -328,7 +337,7 @@ func (v *validator) object(s *Schema, value any) any {
 
 func (v *validator) unrecognized(keys []string) {
 	slices.Sort(keys)
-	v.add(CodeUnrecognizedKey, "Unrecognized key(s) in object: '"+strings.Join(keys, "', '")+"'")
+	v.add(CodeUnrecognizedKey, "Unrecognized key(s) in object: '"+strings.Join(keys, "', '")+"'", "keys", keys)
 }
 
 func (v *validator) record(s *Schema, value any) any {
@@ -396,10 +405,12 @@ func (v *validator) tuple(s *Schema, value any) any {
 	}
 	switch {
 	case len(arr) < need:
-		v.add(CodeTooSmall, msgOr(s.typeMessage, "Array must contain at least "+strconv.Itoa(need)+" element(s)"))
+		v.add(CodeTooSmall, msgOr(s.typeMessage, "Array must contain at least "+strconv.Itoa(need)+" element(s)"),
+			"minimum", float64(need), "inclusive", true, "exact", false, "type", "array")
 		return value
 	case s.elem == nil && len(arr) > len(s.items):
-		v.add(CodeTooBig, msgOr(s.typeMessage, "Array must contain at most "+strconv.Itoa(len(s.items))+" element(s)"))
+		v.add(CodeTooBig, msgOr(s.typeMessage, "Array must contain at most "+strconv.Itoa(len(s.items))+" element(s)"),
+			"maximum", float64(len(s.items)), "inclusive", true, "exact", false, "type", "array")
 		return value
 	}
 	v.lengthChecks(s, "Array", "element(s)", float64(len(arr)))
@@ -442,7 +453,7 @@ func (v *validator) union(s *Schema, value any) any {
 			}
 		}
 		v.path = append(v.path, s.discrim)
-		v.add(CodeInvalidDiscrim, msgOr(s.typeMessage, "Invalid discriminator value. Expected "+quotedList(all)))
+		v.add(CodeInvalidDiscrim, msgOr(s.typeMessage, "Invalid discriminator value. Expected "+quotedList(all)), "options", all)
 		v.path = v.path[:len(v.path)-1]
 		return value
 	}
@@ -484,7 +495,7 @@ func (v *validator) typeIssue(s *Schema, expected string, value any) {
 	if f, ok := value.(float64); ok && math.IsInf(f, 0) {
 		got = num(f) // zod 4 refuses non-finite numbers as their own type
 	}
-	v.add(CodeInvalidType, msgOr(s.typeMessage, "Expected "+expected+", received "+got))
+	v.add(CodeInvalidType, msgOr(s.typeMessage, "Expected "+expected+", received "+got), "expected", expected, "received", got)
 }
 
 // stringChecks runs the string checks in order and returns the output:
@@ -515,7 +526,7 @@ func (v *validator) stringChecks(s *Schema, str string) string {
 			if t := trimJS(str); valid(t) {
 				str, n = t, -1 // zod's output is the trimmed text
 			} else {
-				v.add(CodeInvalidString, msgOr(c.message, "Invalid url"))
+				v.add(CodeInvalidString, msgOr(c.message, "Invalid url"), "validation", "url")
 			}
 		case opEmail, opFormat, opRegex:
 			re, name := c.re, c.str
@@ -531,21 +542,21 @@ func (v *validator) stringChecks(s *Schema, str string) string {
 				v.add(CodeInvalidString, "The pattern "+re.String()+" took longer than "+MatchTimeout.String()+
 					" on this value (catastrophic backtracking); simplify the pattern or check the value in code")
 			case !ok && c.op == opRegex:
-				v.add(CodeInvalidString, msgOr(c.message, "Invalid"))
+				v.add(CodeInvalidString, msgOr(c.message, "Invalid"), "validation", "regex")
 			case !ok:
-				v.add(CodeInvalidString, msgOr(c.message, formatMessage(name)))
+				v.add(CodeInvalidString, msgOr(c.message, formatMessage(name)), "validation", name)
 			}
 		case opStartsWith:
 			if !strings.HasPrefix(str, c.str) {
-				v.add(CodeInvalidString, msgOr(c.message, `Invalid input: must start with "`+c.str+`"`))
+				v.add(CodeInvalidString, msgOr(c.message, `Invalid input: must start with "`+c.str+`"`), "validation", map[string]any{"startsWith": c.str})
 			}
 		case opEndsWith:
 			if !strings.HasSuffix(str, c.str) {
-				v.add(CodeInvalidString, msgOr(c.message, `Invalid input: must end with "`+c.str+`"`))
+				v.add(CodeInvalidString, msgOr(c.message, `Invalid input: must end with "`+c.str+`"`), "validation", map[string]any{"endsWith": c.str})
 			}
 		case opIncludes:
 			if !strings.Contains(str, c.str) {
-				v.add(CodeInvalidString, msgOr(c.message, `Invalid input: must include "`+c.str+`"`))
+				v.add(CodeInvalidString, msgOr(c.message, `Invalid input: must include "`+c.str+`"`), "validation", map[string]any{"includes": c.str})
 			}
 		}
 	}
@@ -565,17 +576,17 @@ func (v *validator) lengthCheck(c check, what, unit string, n float64) {
 	switch c.op {
 	case opMin:
 		if n < c.n {
-			v.add(CodeTooSmall, msgOr(c.message, what+" must contain at least "+num(c.n)+" "+unit))
+			v.add(CodeTooSmall, msgOr(c.message, what+" must contain at least "+num(c.n)+" "+unit), sizeParams("minimum", c.n, false, what)...)
 		}
 	case opMax:
 		if n > c.n {
-			v.add(CodeTooBig, msgOr(c.message, what+" must contain at most "+num(c.n)+" "+unit))
+			v.add(CodeTooBig, msgOr(c.message, what+" must contain at most "+num(c.n)+" "+unit), sizeParams("maximum", c.n, false, what)...)
 		}
 	case opLength:
 		if n < c.n {
-			v.add(CodeTooSmall, msgOr(c.message, what+" must contain exactly "+num(c.n)+" "+unit))
+			v.add(CodeTooSmall, msgOr(c.message, what+" must contain exactly "+num(c.n)+" "+unit), sizeParams("minimum", c.n, true, what)...)
 		} else if n > c.n {
-			v.add(CodeTooBig, msgOr(c.message, what+" must contain exactly "+num(c.n)+" "+unit))
+			v.add(CodeTooBig, msgOr(c.message, what+" must contain exactly "+num(c.n)+" "+unit), sizeParams("maximum", c.n, true, what)...)
 		}
 	}
 }
@@ -585,19 +596,19 @@ func (v *validator) numberChecks(s *Schema, f float64) {
 		switch c.op {
 		case opMin:
 			if f < c.n {
-				v.add(CodeTooSmall, msgOr(c.message, "Number must be greater than or equal to "+num(c.n)))
+				v.add(CodeTooSmall, msgOr(c.message, "Number must be greater than or equal to "+num(c.n)), numParams("minimum", c.n, true)...)
 			}
 		case opGt:
 			if f <= c.n {
-				v.add(CodeTooSmall, msgOr(c.message, "Number must be greater than "+num(c.n)))
+				v.add(CodeTooSmall, msgOr(c.message, "Number must be greater than "+num(c.n)), numParams("minimum", c.n, false)...)
 			}
 		case opMax:
 			if f > c.n {
-				v.add(CodeTooBig, msgOr(c.message, "Number must be less than or equal to "+num(c.n)))
+				v.add(CodeTooBig, msgOr(c.message, "Number must be less than or equal to "+num(c.n)), numParams("maximum", c.n, true)...)
 			}
 		case opLt:
 			if f >= c.n {
-				v.add(CodeTooBig, msgOr(c.message, "Number must be less than "+num(c.n)))
+				v.add(CodeTooBig, msgOr(c.message, "Number must be less than "+num(c.n)), numParams("maximum", c.n, false)...)
 			}
 		case opFinite:
 			if math.IsInf(f, 0) {
@@ -606,18 +617,44 @@ func (v *validator) numberChecks(s *Schema, f float64) {
 		case opInt:
 			switch {
 			case f != math.Trunc(f):
-				v.add(CodeInvalidType, msgOr(c.message, "Expected integer, received float"))
+				v.add(CodeInvalidType, msgOr(c.message, "Expected integer, received float"), "expected", "integer", "received", "float")
 			case f > maxSafeInt:
-				v.add(CodeTooBig, msgOr(c.message, "Number must be less than or equal to "+num(maxSafeInt)))
+				v.add(CodeTooBig, msgOr(c.message, "Number must be less than or equal to "+num(maxSafeInt)), numParams("maximum", maxSafeInt, true)...)
 			case f < -maxSafeInt:
-				v.add(CodeTooSmall, msgOr(c.message, "Number must be greater than or equal to "+num(-maxSafeInt)))
+				v.add(CodeTooSmall, msgOr(c.message, "Number must be greater than or equal to "+num(-maxSafeInt)), numParams("minimum", -maxSafeInt, true)...)
 			}
 		case opMultipleOf:
 			if floatSafeRemainder(f, c.n) != 0 {
-				v.add(CodeNotMultipleOf, msgOr(c.message, "Number must be a multiple of "+num(c.n)))
+				v.add(CodeNotMultipleOf, msgOr(c.message, "Number must be a multiple of "+num(c.n)), "multipleOf", c.n)
 			}
 		}
 	}
+}
+
+// typeName is the expected type an invalid_type issue names.
+func (s *Schema) typeName() string {
+	switch s.kind {
+	case KindEnum:
+		return joinOptions(s.options)
+	case KindLiteral:
+		return literalList(s.literals)
+	case KindRecord:
+		return "object"
+	case KindTuple:
+		return "array"
+	}
+	return string(s.kind)
+}
+
+// sizeParams are the fields of a length issue: minimum or maximum,
+// inclusive, exact, type ("string" or "array").
+func sizeParams(bound string, n float64, exact bool, what string) []any {
+	return []any{bound, n, "inclusive", true, "exact", exact, "type", strings.ToLower(what)}
+}
+
+// numParams are the fields of a number bound issue.
+func numParams(bound string, n float64, inclusive bool) []any {
+	return []any{bound, n, "inclusive", inclusive, "exact", false, "type", "number"}
 }
 
 // maxSafeInt is Number.MAX_SAFE_INTEGER: zod 4's .int() accepts only safe

@@ -320,6 +320,16 @@ func (b *binding) refineCtx(value goja.Value, report func(schema.Issue)) *goja.O
 				is.Code = code.String()
 			}
 			_, is.Path = refineParams(b.vm, o)
+			for _, k := range o.Keys() {
+				switch k {
+				case "code", "message", "path", "error", "input", "fatal", "continue":
+				default:
+					if is.Params == nil {
+						is.Params = map[string]any{}
+					}
+					is.Params[k] = jsValue{o.Get(k)}
+				}
+			}
 		}
 		report(is)
 		return goja.Undefined()

@@ -28,6 +28,25 @@ declare namespace z {
     path: (string | number)[];
     /** zod's message, e.g. "Required", "Expected string, received number". */
     message: string;
+    /** invalid_type: the type names. */
+    expected?: string;
+    received?: string;
+    /** too_small / too_big. */
+    minimum?: number;
+    maximum?: number;
+    inclusive?: boolean;
+    exact?: boolean;
+    type?: "string" | "number" | "array";
+    /** invalid_enum_value, invalid_union_discriminator. */
+    options?: unknown[];
+    /** unrecognized_keys. */
+    keys?: string[];
+    /** invalid_string: "email", "url", "regex", "uuid"..., or { startsWith | endsWith | includes }. */
+    validation?: string | { startsWith?: string; endsWith?: string; includes?: string };
+    /** not_multiple_of. */
+    multipleOf?: number;
+    /** custom issues: what the plugin added. */
+    [key: string]: unknown;
   }
 
   /** Thrown by parse(); message lists the issues, one "path: message" per line. */

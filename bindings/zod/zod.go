@@ -1,7 +1,11 @@
-// Package zod is the Go side of the plugin global `z`: a zod-compatible
-// schema builder whose every value is backed by an immutable *schema.Schema,
-// so validation, defaults, JSON Schema and the setup metadata (.secret(),
-// .label(), .section()) have one implementation, in package schema.
+// Package zod is the Go side of the plugin global `z`: zod 4's API (issue
+// codes and messages as zod 3 words them) whose every value is backed by an
+// immutable *schema.Schema, so validation, defaults, JSON Schema and the
+// setup metadata (.secret(), .label(), .section(), .helpText(),
+// .placeholder(), .radio()) have one implementation, in package schema.
+// Refinements and transforms are plugin functions the schema calls back
+// during parse. A zod 4 function host lacks throws, naming it (the tables in
+// compose.go); TestZod4Methods keeps them complete.
 //
 // Each z value is a plain JS object whose prototype holds the methods for its
 // kind; the Go schema sits under a private symbol. Methods never change their
@@ -13,6 +17,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/dop251/goja"
 
@@ -883,6 +888,16 @@ func (b *binding) zodErrorOf(issues []schema.Issue) goja.Value {
 		copy(path, is.Path)
 		_ = o.Set("path", b.vm.NewArray(path...))
 		_ = o.Set("message", is.Message)
+		keys := make([]string, 0, len(is.Params))
+		for k := range is.Params {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if o.Get(k) == nil {
+				_ = o.Set(k, plainToJS(b.vm, is.Params[k]))
+			}
+		}
 		arr[i] = o
 	}
 	// An Error made from Go records the stack of the JS caller, so the

@@ -42,7 +42,7 @@ func TestZod(t *testing.T) {
 		{"spec token field", `
 			const s = z.object({ token: z.string().secret().label('API Token').section('Authentication') });
 			return [s.safeParse({ token: 'fake-token-123' }), s.safeParse({}).error.issues];`,
-			`[{"success":true,"data":{"token":"fake-token-123"}},[{"code":"invalid_type","path":["token"],"message":"Required"}]]`},
+			`[{"success":true,"data":{"token":"fake-token-123"}},[{"code":"invalid_type","path":["token"],"message":"Required","expected":"string","received":"undefined"}]]`},
 		{"immutable chaining", `
 			const a = z.string(); const b = a.min(3); const c = a.optional();
 			return [a.safeParse('x').success, b.safeParse('x').success, a.isOptional(), c.isOptional(), a === b];`,
@@ -91,7 +91,7 @@ func TestZod(t *testing.T) {
 		{"enum", `
 			const e = z.enum(['a', 'b']);
 			return [e.options, e.enum, e.parse('a'), e.safeParse('c').error.issues[0], e.safeParse(1).error.message];`,
-			`[["a","b"],{"a":"a","b":"b"},"a",{"code":"invalid_enum_value","path":[],"message":"Invalid enum value. Expected 'a' | 'b', received 'c'"},"Expected 'a' | 'b', received number"]`},
+			`[["a","b"],{"a":"a","b":"b"},"a",{"code":"invalid_enum_value","path":[],"message":"Invalid enum value. Expected 'a' | 'b', received 'c'","options":["a","b"]},"Expected 'a' | 'b', received number"]`},
 		{"literal", `
 			return [z.literal('x').parse('x'), z.literal(2).parse(2), z.literal(true).value,
 				z.literal('x').safeParse('y').error.message, z.literal(null).parse(null)];`,
@@ -151,6 +151,13 @@ func TestZod(t *testing.T) {
 				iss(z.string().uuid(), 'x'), iss(z.string().startsWith('ab'), 'x'), iss(z.null(), 0),
 			];`,
 			`[[["invalid_union","","Invalid input"]],[["too_small","","String must contain at least 3 character(s)"]],[["invalid_union_discriminator","type","Invalid discriminator value. Expected 'a' | 'b'"]],[["invalid_type","a","Expected string, received number"]],[["invalid_key","a","Invalid key in record"],["invalid_type","bb","Expected number, received string"]],[["invalid_type","y","Required"],["unrecognized_keys","","Unrecognized key(s) in object: 'q'"]],[["too_small","","Array must contain at least 2 element(s)"]],[["custom","","too short"]],[["custom","c","mismatch"]],[["custom","1","order"]],[["not_multiple_of","","Number must be a multiple of 5"]],[["invalid_type","","Expected number, received Infinity"]],[["too_big","","Number must be less than or equal to 9007199254740991"]],[["invalid_string","","Invalid uuid"]],[["invalid_string","","Invalid input: must start with \"ab\""]],[["invalid_type","","Expected null, received number"]]]`},
+		{"issue fields", `
+			const f = (s, v) => { const i = s.safeParse(v).error.issues[0]; delete i.message; return i; };
+			return [f(z.string(), 1), f(z.string().min(3), 'a'), f(z.number().gt(0), 0), f(z.array(z.number()).length(2), []),
+				f(z.enum(['a', 'b']), 'c'), f(z.object({}).strict(), { x: 1 }), f(z.string().email(), 'x'), f(z.string().startsWith('a'), 'b'),
+				f(z.number().multipleOf(3), 2), f(z.object({ a: z.string() }), {}),
+				f(z.string().superRefine((v, ctx) => ctx.addIssue({ code: 'custom', message: 'm', params: { n: 1 } })), 'x')];`,
+			`[{"code":"invalid_type","path":[],"expected":"string","received":"number"},{"code":"too_small","path":[],"exact":false,"inclusive":true,"minimum":3,"type":"string"},{"code":"too_small","path":[],"exact":false,"inclusive":false,"minimum":0,"type":"number"},{"code":"too_small","path":[],"exact":true,"inclusive":true,"minimum":2,"type":"array"},{"code":"invalid_enum_value","path":[],"options":["a","b"]},{"code":"unrecognized_keys","path":[],"keys":["x"]},{"code":"invalid_string","path":[],"validation":"email"},{"code":"invalid_string","path":[],"validation":{"startsWith":"a"}},{"code":"not_multiple_of","path":[],"multipleOf":3},{"code":"invalid_type","path":["a"],"expected":"string","received":"undefined"},{"code":"custom","path":[],"params":{"n":1}}]`},
 		{"transforms keep JS values", `
 			const d = new Date(0);
 			const s = z.object({ when: z.string().transform(() => d), n: z.coerce.number() });
