@@ -209,6 +209,17 @@ interface ToolCallContext<Config = any> extends PluginContext<Config> {
    * caller cannot ask.
    */
   elicit<S extends z.ZodObject<any, any>>(question: { message: string; schema: S }): Promise<ElicitAnswer<z.infer<S>>>;
+  /**
+   * Runs a prompt on the caller's model (MCP sampling) and resolves to its
+   * text answer. Secrets are masked in what is sent. Rejects with code
+   * ERR_SAMPLE_UNSUPPORTED when the caller has no model to ask.
+   */
+  sample(request: {
+    prompt?: string;
+    messages?: { role: "user" | "assistant"; content: string }[];
+    maxTokens?: number;
+    systemPrompt?: string;
+  }): Promise<{ text: string; model: string; stopReason?: string }>;
   /** The same with MCP's requestedSchema as plain JSON Schema (e.g. titled choices, which z cannot say). */
   elicit(question: { message: string; schema: { type: "object"; properties: { [key: string]: unknown }; required?: string[] } }): Promise<ElicitAnswer<{ [key: string]: unknown }>>;
 }
@@ -291,7 +302,7 @@ interface ToolDefinition<Params = any, Config = any> {
   /** A z.object({...}) the params must match; its parsed value is what execute receives. */
   parameters: Params & z.ZodObject<any, any>;
   annotations?: ToolAnnotations;
-  execute(params: ToolParamsOf<Params>, ctx: PluginContext<Config>): ToolResult | Promise<ToolResult>;
+  execute(params: ToolParamsOf<Params>, ctx: ToolCallContext<Config>): ToolResult | Promise<ToolResult>;
 }
 
 /** The JSON a tool in host's older form receives when it declares no input schema. */

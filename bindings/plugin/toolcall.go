@@ -41,6 +41,24 @@ type Answer struct {
 	Content map[string]any
 }
 
+// SampleRequest is what a tool asks the client's model through
+// `ctx.sample({ prompt | messages, maxTokens?, systemPrompt? })`.
+type SampleRequest struct {
+	Messages     []SampleMessage // the conversation so far, oldest first
+	MaxTokens    int             // default 1000
+	SystemPrompt string
+}
+
+// SampleMessage is one turn: Role "user" or "assistant", text only.
+type SampleMessage struct {
+	Role, Text string
+}
+
+// SampleReply is the model's answer.
+type SampleReply struct {
+	Text, Model, StopReason string
+}
+
 // CallOptions is what the caller of a tool offers it. Every field may be
 // nil. The functions are called on the plugin's loop goroutine (Progress)
 // or on a goroutine of their own (Elicit) and must not block the loop.
@@ -51,7 +69,13 @@ type CallOptions struct {
 	// Elicit asks the user; without it ctx.elicit rejects with
 	// ERR_ELICIT_UNSUPPORTED.
 	Elicit func(ctx context.Context, q Question) (Answer, error)
+	// Sample asks the caller's model (MCP sampling); without it
+	// ctx.sample rejects with ERR_SAMPLE_UNSUPPORTED.
+	Sample func(ctx context.Context, r SampleRequest) (SampleReply, error)
 }
+
+// ErrSampleUnsupported is ctx.sample when the caller has no model to ask.
+var ErrSampleUnsupported = errors.New("this caller cannot run a prompt on its model (the client does not support sampling)")
 
 // ErrElicitUnsupported is ctx.elicit when the caller cannot ask the user.
 var ErrElicitUnsupported = errors.New("this caller cannot ask the user a question (the client does not support elicitation)")
@@ -222,7 +246,74 @@ func (p *Plugin) newCallProto(vm *goja.Runtime) (*callProto, error) {
 	if err != nil {
 		return nil, err
 	}
+	err = member("sample", func(st *callState) func(goja.FunctionCall) goja.Value {
+		return func(call goja.FunctionCall) goja.Value {
+			r, err := readSample(vm, call.Argument(0))
+			if err != nil {
+				return jsrt.Rejected(vm, err)
+			}
+			ask := st.opts.Sample
+			if ask == nil {
+				return jsrt.Rejected(vm, jsrt.WithCode(ErrSampleUnsupported, "ERR_SAMPLE_UNSUPPORTED"))
+			}
+			for i := range r.Messages {
+				r.Messages[i].Text = p.host.Masker.Mask(r.Messages[i].Text)
+			}
+			r.SystemPrompt = p.host.Masker.Mask(r.SystemPrompt)
+			ctx := st.ctx
+			return p.rt.GoTimeout(0, func(context.Context) (any, error) {
+				a, err := ask(ctx, r)
+				if err != nil {
+					return nil, err
+				}
+				return map[string]any{"text": p.host.Masker.Mask(a.Text), "model": a.Model, "stopReason": a.StopReason}, nil
+			})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
 	return cp, nil
+}
+
+// readSample reads ctx.sample's argument: { prompt } or { messages: [{
+// role, content }] }, with maxTokens and systemPrompt optional. What the
+// tool sends is masked: a prompt never carries a secret to the model.
+func readSample(vm *goja.Runtime, v goja.Value) (SampleRequest, error) {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return SampleRequest{}, jsrt.TypeErrorf("ctx.sample expects { prompt } or { messages: [{ role, content }] }, got %s", jsrt.TypeNameWithArticle(v))
+	}
+	text, err := stringifyJSON(vm, o)
+	if err != nil {
+		return SampleRequest{}, jsrt.TypeErrorf("ctx.sample: %v", err)
+	}
+	var in struct {
+		Prompt       *string `json:"prompt"`
+		Messages     []struct{ Role, Content string }
+		MaxTokens    int    `json:"maxTokens"`
+		SystemPrompt string `json:"systemPrompt"`
+	}
+	if err := json.Unmarshal([]byte(text), &in); err != nil {
+		return SampleRequest{}, jsrt.TypeErrorf("ctx.sample expects { prompt: string } or { messages: [{ role: 'user' | 'assistant', content: string }] }, maxTokens a number: %v", err)
+	}
+	r := SampleRequest{MaxTokens: in.MaxTokens, SystemPrompt: in.SystemPrompt}
+	if in.Prompt != nil {
+		r.Messages = append(r.Messages, SampleMessage{Role: "user", Text: *in.Prompt})
+	}
+	for i, m := range in.Messages {
+		if m.Role != "user" && m.Role != "assistant" {
+			return r, jsrt.TypeErrorf("ctx.sample: messages[%d].role must be 'user' or 'assistant'", i)
+		}
+		r.Messages = append(r.Messages, SampleMessage{Role: m.Role, Text: m.Content})
+	}
+	if len(r.Messages) == 0 {
+		return r, jsrt.TypeErrorf("ctx.sample: give a prompt or messages")
+	}
+	if r.MaxTokens <= 0 {
+		r.MaxTokens = 1000
+	}
+	return r, nil
 }
 
 // readProgress reads ctx.progress's argument: a number, or

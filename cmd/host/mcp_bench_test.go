@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,7 +68,7 @@ func hammer(b *testing.B, url string, n int, d time.Duration, lat *[]time.Durati
 	sessions := make([]*mcp.ClientSession, n)
 	for i := range sessions {
 		c := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil)
-		s, err := c.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url, DisableStandaloneSSE: true}, nil)
+		s, err := c.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url, DisableStandaloneSSE: true, HTTPClient: ownClient()}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -169,4 +170,11 @@ func BenchmarkMCPStartToToolsList(b *testing.B) {
 		ds = append(ds, run())
 	}
 	b.ReportMetric(float64(median(ds).Microseconds())/1000, "median-ms")
+}
+
+// ownClient is one client's own HTTP connections (http.DefaultClient keeps
+// only two idle connections per host, so 16 sessions sharing it would open
+// a new connection for most calls).
+func ownClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 }

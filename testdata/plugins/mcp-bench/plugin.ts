@@ -1,5 +1,7 @@
 // The trivial tool of the MCP benchmarks (cmd/host/mcp_bench_test.go):
 // MCP tool bench_noop, the same as testdata/mcp-client/bench-server.mjs serves.
+import { definePlugin, z } from '@hivemind-os/plugin-sdk';
+
 export default definePlugin({
   id: 'bench',
   tools: [

@@ -109,6 +109,10 @@ type Call struct {
 	// a message and a flat schema of non-secret fields). Nil when the
 	// client cannot: the tool's ctx.elicit then rejects.
 	Elicit func(ctx context.Context, p *mcp.ElicitParams) (*mcp.ElicitResult, error)
+	// Sample, when non-nil, runs a prompt on the client's model (MCP
+	// sampling, text messages). Nil when the client cannot: ctx.sample
+	// then rejects.
+	Sample func(ctx context.Context, p *mcp.CreateMessageParams) (*mcp.CreateMessageResult, error)
 }
 
 // Progress is one progress report of a running tool.

@@ -242,6 +242,23 @@ func (l *Local) CallTool(ctx context.Context, c *Call) (*mcp.CallToolResult, err
 			return plugin.Answer{Action: r.Action, Content: r.Content}, nil
 		}
 	}
+	if c.Sample != nil {
+		opts.Sample = func(ctx context.Context, r plugin.SampleRequest) (plugin.SampleReply, error) {
+			params := &mcp.CreateMessageParams{MaxTokens: int64(r.MaxTokens), SystemPrompt: r.SystemPrompt}
+			for _, m := range r.Messages {
+				params.Messages = append(params.Messages, &mcp.SamplingMessage{Role: mcp.Role(m.Role), Content: &mcp.TextContent{Text: m.Text}})
+			}
+			res, err := c.Sample(ctx, params)
+			if err != nil {
+				return plugin.SampleReply{}, err
+			}
+			reply := plugin.SampleReply{Model: res.Model, StopReason: res.StopReason}
+			if tc, ok := res.Content.(*mcp.TextContent); ok {
+				reply.Text = tc.Text
+			}
+			return reply, nil
+		}
+	}
 	out, err := e.p.CallToolWith(ctx, c.Tool, c.Input, opts)
 	if err != nil {
 		return l.callError(ctx, c, err)

@@ -273,6 +273,11 @@ func (s *Server) handler(plugin, tool string) mcp.ToolHandler {
 				return req.Session.Elicit(ctx, p)
 			}
 		}
+		if sampling(req.Session) {
+			call.Sample = func(ctx context.Context, p *mcp.CreateMessageParams) (*mcp.CreateMessageResult, error) {
+				return req.Session.CreateMessage(ctx, p)
+			}
+		}
 		res, err := s.b.CallTool(ctx, call)
 		var se *SetupRequiredError
 		if errors.As(err, &se) {
@@ -447,6 +452,12 @@ func formElicitation(ss *mcp.ServerSession) bool {
 	}
 	el := ip.Capabilities.Elicitation
 	return el.Form != nil || el.URL == nil
+}
+
+// sampling reports whether the client runs prompts on its model.
+func sampling(ss *mcp.ServerSession) bool {
+	ip := ss.InitializeParams()
+	return ip != nil && ip.Capabilities != nil && ip.Capabilities.Sampling != nil
 }
 
 // urlElicitation reports whether the client takes URL elicitations.

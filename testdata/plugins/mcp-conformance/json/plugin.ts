@@ -1,5 +1,6 @@
 // The conformance suite's json-schema-2020-12 scenario lists a tool named
 // json_schema_2020_12_tool: plugin "json", tool "schema_2020_12_tool".
+import { definePlugin, z } from '@hivemind-os/plugin-sdk';
 
 const address = z.object({ street: z.string(), city: z.string() });
 

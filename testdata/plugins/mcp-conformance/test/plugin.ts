@@ -2,6 +2,7 @@
 // (@modelcontextprotocol/conformance): a plugin with id "test" whose tool
 // "simple_text" is the MCP tool "test_simple_text", and so on. Written
 // with the plugin SDK's API only, as any plugin would be.
+import { definePlugin, z } from '@hivemind-os/plugin-sdk';
 
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC'; // a 1x1 red PNG
 const SILENCE = 'UklGRiwAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQgAAACAgICAgICAgA=='; // eight samples of silence, WAV
@@ -57,12 +58,11 @@ export default definePlugin({
       description: 'Logs three lines while it runs',
       parameters: z.object({}),
       execute: async (params, ctx) => {
-        const log = ctx.logger ?? ctx.log;
-        log.info('Tool execution started');
+        ctx.logger.info('Tool execution started');
         await sleep(50);
-        log.info('Tool processing data');
+        ctx.logger.info('Tool processing data');
         await sleep(50);
-        log.info('Tool execution completed');
+        ctx.logger.info('Tool execution completed');
         return { content: 'Logged three lines.' };
       },
     },
@@ -84,6 +84,15 @@ export default definePlugin({
           if (progress < 100) await sleep(50);
         }
         return { content: 'Progress reported.' };
+      },
+    },
+    {
+      name: 'sampling',
+      description: "Runs a prompt on the client's model",
+      parameters: z.object({ prompt: z.string().describe('The prompt to send to the LLM') }),
+      execute: async ({ prompt }, ctx) => {
+        const reply = await ctx.sample({ prompt, maxTokens: 100 });
+        return { content: `LLM response: ${reply.text}` };
       },
     },
     {

@@ -1,6 +1,8 @@
 // An SDK-style plugin for the MCP stdio tests (cmd/host/mcp_test.go): a
 // tool that answers, one that runs until cancelled, one that fails and one
 // that would leak its secret config field.
+import { definePlugin, z } from '@hivemind-os/plugin-sdk';
+
 export default definePlugin({
   id: 'calls',
   configSchema: z.object({ apiKey: z.string().secret().label('API key') }),
@@ -21,7 +23,7 @@ export default definePlugin({
           const timer = setTimeout(() => resolve({ content: 'finished' }), 30000);
           ctx.signal.addEventListener('abort', () => {
             clearTimeout(timer);
-            ctx.log.info('slow: aborted');
+            ctx.logger.info('slow: aborted');
             reject(new Error('aborted'));
           });
         }),
