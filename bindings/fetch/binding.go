@@ -143,8 +143,7 @@ var acceptAny = []string{"*/*"}
 // native is the export table fetch.js receives; every function runs on the
 // loop.
 func (b *binding) native(vm *goja.Runtime) *goja.Object {
-	o := vm.NewObject()
-	for name, fn := range map[string]func(goja.FunctionCall, *goja.Runtime) goja.Value{
+	return nativeObject(vm, map[string]nativeFunc{
 		"fetch":       b.fetch,
 		"token":       b.token,
 		"abort":       b.abort,
@@ -166,10 +165,31 @@ func (b *binding) native(vm *goja.Runtime) *goja.Object {
 		"pipe":        b.pipe,
 		"pipeWrite":   b.pipeWrite,
 		"pipeClose":   b.pipeClose,
-	} {
+	})
+}
+
+// nativeFunc is a Go function JS calls; it runs on the loop.
+type nativeFunc func(goja.FunctionCall, *goja.Runtime) goja.Value
+
+// nativeObject makes the object of table's functions that a JS file of
+// this package receives as `native`, each behind jsrt.Safe.
+func nativeObject(vm *goja.Runtime, table map[string]nativeFunc) *goja.Object {
+	o := vm.NewObject()
+	for name, fn := range table {
 		_ = o.Set(name, jsrt.Safe(vm, "fetch."+name, func(c goja.FunctionCall) goja.Value { return fn(c, vm) }))
 	}
 	return o
+}
+
+// handleOf returns the Go value behind a handle JS passed back, or throws
+// a TypeError saying it is not what (internal misuse, or plugin code
+// calling a native with something else).
+func handleOf[T any](vm *goja.Runtime, v goja.Value, what string) T {
+	h, ok := v.Export().(T)
+	if !ok {
+		jsrt.Throw(vm, jsrt.TypeErrorf("fetch: not %s", what))
+	}
+	return h
 }
 
 // Redirect modes as fetch.js numbers them.

@@ -404,11 +404,7 @@ func (b *binding) pipe(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 }
 
 func pipeOf(vm *goja.Runtime, v goja.Value) *pipe {
-	p, ok := v.Export().(*pipe)
-	if !ok {
-		jsrt.Throw(vm, jsrt.TypeErrorf("fetch: not a body pipe"))
-	}
-	return p
+	return handleOf[*pipe](vm, v, "a body pipe")
 }
 
 // pipeWrite(pipe, Uint8Array) -> Promise resolved once the request has

@@ -53,7 +53,7 @@ func BenchmarkStreamedBody(b *testing.B) {
 	}); err != nil {
 		b.Fatal(err)
 	}
-	js := func(b *testing.B) {
+	js := func(b testing.TB) {
 		v, err := rt.Await(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
 			fn, _ := goja.AssertFunction(read)
 			return fn(goja.Undefined(), vm.ToValue(srv.URL))
@@ -67,7 +67,7 @@ func BenchmarkStreamedBody(b *testing.B) {
 			b.Fatalf("read %d bytes", n)
 		}
 	}
-	goRead := func(b *testing.B) {
+	goRead := func(b testing.TB) {
 		resp, err := client.Get(srv.URL)
 		if err != nil {
 			b.Fatal(err)
@@ -79,15 +79,7 @@ func BenchmarkStreamedBody(b *testing.B) {
 		}
 	}
 	b.Run("compare", func(b *testing.B) {
-		var tJS, tGo time.Duration
-		for b.Loop() {
-			start := time.Now()
-			js(b)
-			mid := time.Now()
-			goRead(b)
-			tJS += mid.Sub(start)
-			tGo += time.Since(mid)
-		}
+		tJS, tGo := alternate(b, js, goRead)
 		mb := float64(b.N) * streamBenchSize / 1e6
 		b.ReportMetric(mb/tJS.Seconds(), "js-MB/s")
 		b.ReportMetric(mb/tGo.Seconds(), "go-MB/s")

@@ -25,15 +25,12 @@ var websocketGlobals = []jsrt.LazyProp{{Name: "WebSocket"}, {Name: "MessageEvent
 // installWebSocket defines the WebSocket globals lazily. On the loop.
 func (b *binding) installWebSocket(vm *goja.Runtime) error {
 	g := vm.GlobalObject()
-	native := vm.NewObject()
-	for name, fn := range map[string]func(goja.FunctionCall, *goja.Runtime) goja.Value{
+	native := nativeObject(vm, map[string]nativeFunc{
 		"wsDial":  b.wsDial,
 		"wsRead":  b.wsRead,
 		"wsSend":  b.wsSend,
 		"wsClose": b.wsClose,
-	} {
-		_ = native.Set(name, jsrt.Safe(vm, "fetch."+name, func(c goja.FunctionCall) goja.Value { return fn(c, vm) }))
-	}
+	})
 	return jsrt.DefineLazy(vm, g, websocketGlobals, func() error {
 		v, err := vm.RunProgram(websocketProgram.Get())
 		if err != nil {
@@ -103,11 +100,7 @@ func (b *binding) wsDial(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 }
 
 func wsOf(vm *goja.Runtime, v goja.Value) *wsConn {
-	wc, ok := v.Export().(*wsConn)
-	if !ok {
-		jsrt.Throw(vm, jsrt.TypeErrorf("WebSocket: not a connection"))
-	}
-	return wc
+	return handleOf[*wsConn](vm, v, "a WebSocket connection")
 }
 
 // wsRead(handle) -> Promise of the next message, ["text", string] or
