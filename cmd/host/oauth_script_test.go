@@ -66,7 +66,19 @@ func cmdOAuthCount(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdSleep waits (for token lifetimes to run out): `sleep 1500ms`.
+// cmdOAuthExpired waits until every access token the stand-in issued has
+// expired, by the lifetime the stand-in gave them (expires_in): the next
+// host run must refresh. `oauthexpired`.
+func cmdOAuthExpired(ts *testscript.TestScript, neg bool, args []string) {
+	exp := provider(ts).Expiry()
+	if exp.IsZero() {
+		ts.Fatalf("oauthexpired: the stand-in issued no token that expires (set oauthprovider expires_in=N)")
+	}
+	// A few ms more: host dates a token from when the answer reached it.
+	time.Sleep(time.Until(exp) + 20*time.Millisecond)
+}
+
+// cmdSleep waits: `sleep 1500ms`.
 func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
 	d, err := time.ParseDuration(args[0])
 	if err != nil {

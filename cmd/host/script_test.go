@@ -102,6 +102,7 @@ func TestScripts(t *testing.T) {
 			"oauthprovider": cmdOAuthProvider,
 			"oauthcount":    cmdOAuthCount,
 			"sleep":         cmdSleep,
+			"oauthexpired":  cmdOAuthExpired,
 			"busonly":       cmdBusOnly,
 			"keyns":         cmdKeyNS,
 		},

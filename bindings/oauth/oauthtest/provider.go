@@ -94,6 +94,8 @@ type Provider struct {
 	access  map[string]time.Time // access token -> expiry (zero: none)
 	devices map[string]*device
 	lastReq url.Values
+	// lastExpiry is the newest access token's expiry.
+	lastExpiry time.Time
 
 	authorizes  atomic.Int64
 	exchanges   atomic.Int64
@@ -230,6 +232,15 @@ func (p *Provider) ValidAccess(tok string) bool {
 	defer p.mu.Unlock()
 	exp, ok := p.access[tok]
 	return ok && (exp.IsZero() || time.Now().Before(exp))
+}
+
+// Expiry is when the newest access token expires, by the lifetime the
+// provider gave it (zero: it does not expire, or none was issued): a test
+// waits for it instead of guessing a sleep.
+func (p *Provider) Expiry() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.lastExpiry
 }
 
 // ValidRefresh reports whether tok is a refresh token the provider would
@@ -455,6 +466,7 @@ func (p *Provider) newAccess() string {
 		exp = time.Now().Add(time.Duration(n) * time.Second)
 	}
 	p.access[tok] = exp
+	p.lastExpiry = exp
 	return tok
 }
 
