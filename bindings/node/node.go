@@ -19,9 +19,8 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"runtime"
-	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,72 +37,71 @@ var jsFS embed.FS
 //go:embed stubs.json
 var stubsJSON []byte
 
-// real maps each real module to its file in js/.
+// real maps each real module to its file in js/ (CommonJS: module,
+// exports and require are in scope); "" is an alias in aliases.
 var real = map[string]string{
-	"assert":              "assert.js",
-	"assert/strict":       "",
-	"buffer":              "buffer.js",
-	"diagnostics_channel": "diagnostics_channel.js",
-	"events":              "events.js",
-	"os":                  "os.js",
-	"path":                "path.js",
-	"path/posix":          "",
-	"perf_hooks":          "perf_hooks.js",
-	"process":             "",
-	"querystring":         "querystring.js",
-	"string_decoder":      "string_decoder.js",
-	"sys":                 "",
-	"timers":              "timers.js",
-	"timers/promises":     "timers_promises.js",
-	"url":                 "url.js",
-	"util":                "util.js",
-	"util/types":          "",
+	"assert":                  "assert.js",
+	"assert/strict":           "",
+	"buffer":                  "buffer.js",
+	"diagnostics_channel":     "diagnostics_channel.js",
+	"events":                  "events.js",
+	"os":                      "os.js",
+	"path":                    "path.js",
+	"path/posix":              "",
+	"perf_hooks":              "perf_hooks.js",
+	"process":                 "",
+	"querystring":             "querystring.js",
+	"string_decoder":          "string_decoder.js",
+	"sys":                     "",
+	"timers":                  "timers.js",
+	"timers/promises":         "timers_promises.js",
+	"url":                     "url.js",
+	"util":                    "util.js",
+	"util/types":              "",
+	"host-node-internal:deep": "deep.js",
 }
 
 // aliases are real modules that are another's export.
 var aliases = map[string]string{
 	"assert/strict": "module.exports = require('assert').strict;",
 	"path/posix":    "module.exports = require('path');",
-	"process":       "module.exports = globalThis[Symbol.for('host.node')].process();",
+	"process":       "module.exports = native.process();",
 	"sys":           "module.exports = require('util');",
 	"util/types":    "module.exports = require('util').types;",
 }
 
+// stubNames are the built-ins with no real version (the keys of
+// stubs.json, which gen_stubs.js writes from Node 22).
+var stubNames = []string{
+	"_http_agent", "_http_client", "_http_common", "_http_incoming", "_http_outgoing", "_http_server",
+	"_stream_duplex", "_stream_passthrough", "_stream_readable", "_stream_transform", "_stream_wrap",
+	"_stream_writable", "_tls_common", "_tls_wrap", "async_hooks", "child_process", "cluster", "constants",
+	"crypto", "dgram", "dns", "dns/promises", "domain", "fs", "fs/promises", "http", "http2", "https",
+	"inspector", "inspector/promises", "module", "net", "path/win32", "punycode", "readline",
+	"readline/promises", "repl", "stream", "stream/consumers", "stream/promises", "stream/web", "tls",
+	"trace_events", "tty", "v8", "vm", "wasi", "worker_threads", "zlib",
+}
+
 // Modules returns the import paths of every Node.js built-in (bare and
-// with the node: prefix) and host's internal helpers, mapped to their
-// CommonJS source. A bare name and its node: form are the same module
-// instance. The map is shared: do not modify it.
+// with the node: prefix) mapped to a one-line CommonJS source that asks
+// the runtime for the module (see Install): the modules' own JS is
+// compiled once per process, on first require, not bundled into every
+// plugin. A bare name and its node: form are the same module instance.
+// The map is shared: do not modify it.
 var Modules = sync.OnceValue(func() map[string]string {
-	var stubs map[string]json.RawMessage
-	if err := json.Unmarshal(stubsJSON, &stubs); err != nil {
-		panic("node: stubs.json: " + err.Error())
+	m := make(map[string]string, 2*(len(real)+len(stubNames)))
+	add := func(name string) {
+		src := "module.exports = globalThis[Symbol.for('host.node')].require(" + strconv.Quote(name) + ");"
+		m[name] = src
+		m["node:"+name] = src
 	}
-	m := map[string]string{
-		"host-node-internal:deep": mustRead("deep.js"),
-		"host-node-internal:stub": mustRead("stub.js"),
-	}
-	for name, file := range real {
-		if src, ok := aliases[name]; ok {
-			m[name] = src
-		} else {
-			m[name] = mustRead(file)
-		}
-	}
-	for name, shape := range stubs {
-		if _, ok := real[name]; ok {
-			continue
-		}
-		m[name] = fmt.Sprintf("module.exports = require('host-node-internal:stub')(%q, %s);", name, shape)
-	}
-	names := make([]string, 0, len(m))
-	for name := range m {
+	for name := range real {
 		if !strings.HasPrefix(name, "host-node-internal:") {
-			names = append(names, name)
+			add(name)
 		}
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		m["node:"+name] = fmt.Sprintf("module.exports = require(%q);", name)
+	for _, name := range stubNames {
+		add(name)
 	}
 	return m
 })
@@ -115,6 +113,33 @@ func mustRead(file string) string {
 	}
 	return string(b)
 }
+
+// modulePrograms are the compiled modules, each a function(module,
+// exports, require, native), compiled on first use.
+var modulePrograms = sync.OnceValue(func() map[string]*jsrt.Program {
+	out := map[string]*jsrt.Program{}
+	wrap := func(name, src string) *jsrt.Program {
+		return jsrt.NewLazyProgram("host:node/"+name, "(function (module, exports, require, native) { 'use strict';\n"+src+"\n})")
+	}
+	for name, file := range real {
+		if src, ok := aliases[name]; ok {
+			out[name] = wrap(name, src)
+		} else {
+			out[name] = wrap(name, mustRead(file))
+		}
+	}
+	out["host-node-internal:stub"] = wrap("stub", mustRead("stub.js"))
+	return out
+})
+
+// stubShapes is stubs.json, parsed on first use of a stub.
+var stubShapes = sync.OnceValue(func() map[string]json.RawMessage {
+	var stubs map[string]json.RawMessage
+	if err := json.Unmarshal(stubsJSON, &stubs); err != nil {
+		panic("node: stubs.json: " + err.Error())
+	}
+	return stubs
+})
 
 var (
 	processJS      = jsrt.NewLazyProgram("host:node/process.js", mustRead("process.js"))
@@ -138,6 +163,7 @@ func Install(vm *goja.Runtime) error {
 		"now":     n.now,
 		"Buffer":  n.buffer,
 		"process": n.process,
+		"require": n.require,
 	} {
 		if err := nat.Set(name, jsrt.Safe(vm, name, fn)); err != nil {
 			return err
@@ -174,6 +200,7 @@ type natives struct {
 	vm           *goja.Runtime
 	start        time.Time
 	nat          *goja.Object // the natives object the modules reach
+	modules      map[string]goja.Value
 	bufferCtor   goja.Value
 	processValue goja.Value
 }
@@ -185,6 +212,41 @@ func (n *natives) define(name string, v goja.Value, enumerable bool) error {
 		enum = goja.FLAG_TRUE
 	}
 	return n.vm.GlobalObject().DefineDataProperty(name, v, goja.FLAG_TRUE, enum, goja.FLAG_TRUE)
+}
+
+// require returns a built-in module's exports, running its JS the first
+// time this runtime asks for it.
+func (n *natives) require(c goja.FunctionCall) goja.Value {
+	name := c.Argument(0).String()
+	if v, ok := n.modules[name]; ok {
+		return v
+	}
+	if n.modules == nil {
+		n.modules = map[string]goja.Value{}
+	}
+	module := n.vm.NewObject()
+	exports := n.vm.NewObject()
+	_ = module.Set("exports", exports)
+	n.modules[name] = exports // a cycle sees the exports so far, as in Node
+	req := n.vm.ToValue(jsrt.Safe(n.vm, "require", n.require))
+	if prg, ok := modulePrograms()[name]; ok {
+		n.call(prg, module, exports, req, n.nat)
+	} else if shape, ok := stubShapes()[name]; ok {
+		stub := n.require(goja.FunctionCall{Arguments: []goja.Value{n.vm.ToValue("host-node-internal:stub")}})
+		fn, _ := goja.AssertFunction(stub)
+		var sh any
+		_ = json.Unmarshal(shape, &sh)
+		v, err := fn(goja.Undefined(), n.vm.ToValue(name), n.vm.ToValue(sh))
+		if err != nil {
+			panic(err)
+		}
+		_ = module.Set("exports", v)
+	} else {
+		panic(n.vm.NewTypeError("no Node.js built-in module " + strconv.Quote(name)))
+	}
+	v := module.Get("exports")
+	n.modules[name] = v
+	return v
 }
 
 // symbolFor is Symbol.for(key).
@@ -252,8 +314,8 @@ func (n *natives) process(goja.FunctionCall) goja.Value {
 	return n.processValue
 }
 
-// call runs prg, which evaluates to a function, with arg.
-func (n *natives) call(prg *jsrt.Program, arg goja.Value) goja.Value {
+// call runs prg, which evaluates to a function, with args.
+func (n *natives) call(prg *jsrt.Program, args ...goja.Value) goja.Value {
 	v, err := n.vm.RunProgram(prg.Get())
 	if err != nil {
 		panic(err)
@@ -262,7 +324,7 @@ func (n *natives) call(prg *jsrt.Program, arg goja.Value) goja.Value {
 	if !ok {
 		panic(n.vm.NewTypeError("internal error in host: a node program is not a function"))
 	}
-	res, err := fn(goja.Undefined(), arg)
+	res, err := fn(goja.Undefined(), args...)
 	if err != nil {
 		panic(err)
 	}

@@ -137,3 +137,20 @@ func writeGolden(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// stubNames lists exactly the modules stubs.json describes, and no real
+// module has a stub too.
+func TestStubNames(t *testing.T) {
+	shapes := stubShapes()
+	if len(shapes) != len(stubNames) {
+		t.Errorf("stubs.json has %d modules, stubNames %d", len(shapes), len(stubNames))
+	}
+	for _, name := range stubNames {
+		if _, ok := shapes[name]; !ok {
+			t.Errorf("%s is in stubNames, not in stubs.json", name)
+		}
+		if _, ok := real[name]; ok {
+			t.Errorf("%s is real and a stub", name)
+		}
+	}
+}

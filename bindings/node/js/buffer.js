@@ -1,7 +1,7 @@
 // node:buffer: Buffer (Go-backed, from goja_nodejs, with the methods it
 // lacks added by buffer_global.js), and the rest of the module's surface.
 'use strict';
-const Buffer = globalThis[Symbol.for('host.node')].Buffer();
+const Buffer = native.Buffer();
 module.exports = {
   Buffer,
   SlowBuffer: Buffer,

@@ -2,7 +2,7 @@
 // about the user or the machine (home directory, user name, network) is
 // given to plugins.
 'use strict';
-const native = globalThis[Symbol.for('host.node')];
+
 const info = native.os();
 const refuse = (name) => () => {
   const err = new Error('`os.' + name + '` is a Node.js API that host plugins do not have; keep data with ctx.store or ctx.dataDir');

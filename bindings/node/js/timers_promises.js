@@ -16,11 +16,17 @@ module.exports = {
     const id = globalThis.setTimeout(() => resolve(value), 0);
     return () => globalThis.clearTimeout(id);
   }),
-  async *setInterval(ms, value, opts = {}) {
-    while (true) {
-      await module.exports.setTimeout(ms, undefined, opts);
-      yield value;
-    }
+  setInterval(ms, value, opts = {}) {
+    let done = false;
+    return {
+      next: async () => {
+        if (done) return { value: undefined, done: true };
+        await module.exports.setTimeout(ms, undefined, opts);
+        return { value, done: false };
+      },
+      return: async () => { done = true; return { value: undefined, done: true }; },
+      [Symbol.asyncIterator]() { return this; },
+    };
   },
   scheduler: {
     wait: (ms, opts = {}) => module.exports.setTimeout(ms, undefined, opts),
