@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -134,4 +135,20 @@ func TestWebSocketClosesWithRuntime(t *testing.T) {
 	}
 	rt.Close()
 	<-closed
+}
+
+// TestWebSocketThroughProxy: wss follows the client's proxy rules (a
+// CONNECT tunnel through HTTPS_PROXY's proxy), as fetch does.
+func TestWebSocketThroughProxy(t *testing.T) {
+	cert := newTestCert(t)
+	srv := newTLSServer(t, cert, wsEchoHandler())
+	proxy := httptest.NewServer(forwardProxy(t, map[string]string{"api.myservice.com:443": srv.Listener.Addr().String()}))
+	t.Cleanup(proxy.Close)
+	proxyURL, _ := url.Parse(proxy.URL)
+	client := NewClient(ClientOptions{RootCAs: cert.pool(), Proxy: http.ProxyURL(proxyURL)})
+	rt := newRuntime(t, jsrt.Options{}, Options{Client: client})
+	runCases(t, rt, "wss://api.myservice.com/", []jsCase{
+		{"wss through the proxy", `const ws = new WebSocket(base); await new Promise((ok, no) => { ws.onopen = ok; ws.onerror = (e) => no(new Error(e.message)); });
+			ws.send("tunnelled"); const m = await new Promise((ok) => (ws.onmessage = ok)); ws.close(); return m.data`, `"tunnelled"`},
+	})
 }
