@@ -48,10 +48,13 @@ Example (Claude Desktop, Claude Code, Cursor):
 
 // mcpCmd is `host mcp`.
 //
-// It serves the plugins of this process through mcpserver.Local. When the
-// serve supervisor lands (package serve), this command becomes the
-// supervisor's aggregate server (each plugin in a worker process); the MCP
-// surface stays the same.
+// It serves the plugins of this process through mcpserver.Local (`host
+// serve --http` serves the supervisor's workers instead, mcp_serve.go).
+// Kept in process on purpose for now: start to tools/list stays well under
+// 100 ms, and an OAuth2 plugin's login runs through the client's URL
+// elicitation (mcpPlugins.StartSetup), which the supervisor cannot start in
+// a worker yet. Moving it onto the supervisor (isolation per plugin) is
+// serve.Start plus a SetupPages that asks the worker to log in.
 func mcpCmd(ctx context.Context, args []string, io *IO) error {
 	o := &runOptions{IO: io}
 	var hf mcpHTTPFlags

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"host/bindings/oauth/oauthtest"
 )
 
@@ -97,9 +99,48 @@ func mcpHTTPProc(t testing.TB, env []string, bin string, args ...string) (url, t
 	return "", ""
 }
 
+// waitTools waits until the MCP endpoint at url lists tool (a serve's
+// workers start in the background).
+func waitTools(t testing.TB, url, token, tool string) {
+	t.Helper()
+	ctx := context.Background()
+	hc := &http.Client{Transport: &bearer{token: token}}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		cs, err := mcp.NewClient(&mcp.Implementation{Name: "wait", Version: "1"}, nil).Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: hc, DisableStandaloneSSE: true}, nil)
+		if err == nil {
+			lt, err := cs.ListTools(ctx, nil)
+			cs.Close()
+			if err == nil {
+				for _, tl := range lt.Tools {
+					if tl.Name == tool {
+						return
+					}
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not list %s within 60s (%v)", url, tool, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// bearer adds the token to every request.
+type bearer struct{ token string }
+
+func (b *bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	if b.token != "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("Authorization", "Bearer "+b.token)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
 // TestMCPConformance runs the official MCP conformance suite's server
-// scenarios against host's Streamable HTTP endpoint serving the
-// conformance plugins. Every scenario passes except those listed, with
+// scenarios against `host serve --http --no-auth` (every plugin in its own
+// worker, the supervisor behind the MCP surface) serving the conformance
+// plugins. Every scenario passes except those listed, with
 // their reason, in testdata/plugins/mcp-conformance/expected-failures.yaml
 // (the suite fails on any other failure and on a listed one that passes).
 func TestMCPConformance(t *testing.T) {
@@ -107,7 +148,9 @@ func TestMCPConformance(t *testing.T) {
 	_, _, env := hostBinary(t, nil)
 	env = append(env, "HOST_DATA_DIR="+t.TempDir())
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
-	url, _ := mcpHTTP(t, env, "mcp", "--http", "127.0.0.1:0", "--no-auth", plugins)
+	url, _ := mcpHTTP(t, env, "serve", "--http", "127.0.0.1:0", "--no-auth", plugins)
+	waitTools(t, url, "", "test_simple_text")
+	waitTools(t, url, "", "json_schema_2020_12_tool")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	out := t.TempDir()
@@ -130,16 +173,16 @@ func TestMCPConformance(t *testing.T) {
 	}
 }
 
-// TestMCPHTTPSecurity checks the HTTP endpoint's gates as a user meets
-// them: without the token 401, from a foreign origin or through a foreign
-// Host 403, with the token the MCP handshake; and a non-loopback address
-// refused without --allow-remote.
+// TestMCPHTTPSecurity checks the HTTP endpoint of `host serve --http` as
+// a user meets it: without the token 401, from a foreign origin or through
+// a foreign Host 403, with the token the MCP handshake; and a non-loopback
+// address refused without --allow-remote (serve and mcp).
 func TestMCPHTTPSecurity(t *testing.T) {
 	_, _, env := hostBinary(t, nil)
 	data := t.TempDir()
 	env = append(env, "HOST_DATA_DIR="+data)
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
-	url, token := mcpHTTP(t, env, "mcp", "--http", "127.0.0.1:0", plugins)
+	url, token := mcpHTTP(t, env, "serve", "--http", "127.0.0.1:0", plugins)
 	if token == "" {
 		t.Fatal("no token printed")
 	}
@@ -190,8 +233,9 @@ func TestMCPHTTPSecurity(t *testing.T) {
 
 	bin, _ := exec.LookPath("host")
 	for _, args := range [][]string{
+		{"serve", "--http", "0.0.0.0:0", plugins},
+		{"serve", "--http", "0.0.0.0:0", "--allow-remote", "--no-auth", plugins},
 		{"mcp", "--http", "0.0.0.0:0", plugins},
-		{"mcp", "--http", "0.0.0.0:0", "--allow-remote", "--no-auth", plugins},
 	} {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = env

@@ -40,15 +40,24 @@ Flags:
                          a broken version leaves the old one running)
   --data-dir, --connect-to, --timeout, --secrets, --set, --adopt: as for
   'host run' (a --set applies to every plugin that has the field)
+  --http HOST:PORT       also serve every plugin's tools over MCP's Streamable
+                         HTTP at http://HOST:PORT/mcp (loopback only unless
+                         --allow-remote); requests carry 'Authorization:
+                         Bearer TOKEN', the token kept in the data dir and
+                         printed at start; --no-auth (loopback only) turns it
+                         off for local test clients
 `
 
 // serveExtension adds to `host serve`: its flags, and what starts beside
 // the supervisor once the plugins are starting (the MCP surface's --http).
 type serveExtension struct {
 	flags func(fs *flag.FlagSet)
+	// check validates the parsed flags before anything starts (a usage
+	// error); nil: nothing to check.
+	check func() error
 	// start runs beside the supervisor until ctx ends; an error ends the
 	// serve. Nil when the flags did not ask for it.
-	start func(ctx context.Context, sup *serve.Supervisor, io *IO) error
+	start func(ctx context.Context, sup *serve.Supervisor, dataDir string, io *IO) error
 }
 
 // serveExtensions are registered by other files' init functions.
@@ -82,6 +91,13 @@ func serveCmd(ctx context.Context, args []string, io *IO) error {
 	}
 	if len(pos) == 0 {
 		return usagef("serve: which plugins? usage: host serve [flags] PLUGIN|DIR...")
+	}
+	for _, e := range serveExtensions {
+		if e.check != nil {
+			if err := e.check(); err != nil {
+				return err
+			}
+		}
 	}
 	signalGrace.Store(int64(serveStopGrace))
 	sess, err := openSession(o)
@@ -128,7 +144,7 @@ func serveCmd(ctx context.Context, args []string, io *IO) error {
 	errc := make(chan error, len(serveExtensions)+1)
 	for _, e := range serveExtensions {
 		if e.start != nil {
-			go func() { errc <- e.start(ctx, sup, io) }()
+			go func() { errc <- e.start(ctx, sup, dataDir, io) }()
 		}
 	}
 	if o.Watch {

@@ -215,6 +215,23 @@ func (cs *calls) eliciting() *mcpserver.Call {
 	return found
 }
 
+// sampling is the one call in progress that can run a prompt on the
+// client's model; nil when none or several could.
+func (cs *calls) sampling() *mcpserver.Call {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	var found *mcpserver.Call
+	for _, c := range cs.byID {
+		if c.Sample != nil {
+			if found != nil {
+				return nil
+			}
+			found = c
+		}
+	}
+	return found
+}
+
 // clientOptions are the MCP client options of w's session: state updates,
 // logs, messages, progress and elicitations from the worker.
 func (sl *slot) clientOptions(w *worker) *mcp.ClientOptions {
@@ -265,6 +282,13 @@ func (sl *slot) clientOptions(w *worker) *mcp.ClientOptions {
 				return &mcp.ElicitResult{Action: "decline"}, nil
 			}
 			return c.Elicit(ctx, req.Params)
+		},
+		CreateMessageHandler: func(ctx context.Context, req *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
+			c := w.calls.sampling()
+			if c == nil {
+				return nil, errors.New("the client cannot run this prompt (no sampling, or more than one call could)")
+			}
+			return c.Sample(ctx, req.Params)
 		},
 	}
 }
