@@ -300,8 +300,8 @@ func permissionsText(ps plugin.Permissions) string {
 	return strings.Join(ps.List, ", ")
 }
 
-// showActivity makes `host run` print each new inbox message on out and
-// each status change on errw as it happens, masked.
+// showActivity makes `host run` print each new inbox message on stdout
+// and each status change on stderr as it happens, masked.
 func showActivity(h *plugin.Host, io *IO) {
 	var mu sync.Mutex
 	h.OnMessages = func(id string, msgs []store.Message) {
@@ -322,9 +322,15 @@ func showActivity(h *plugin.Host, io *IO) {
 			fmt.Fprintf(io.Out, "%s\n", io.Masker.Mask(fmt.Sprintf("[%s] message %s: %s%s", id, m.Channel, first, from)))
 		}
 	}
+	last := map[string]string{} // a status repeated unchanged is not printed again
 	h.OnStatus = func(id string, st store.Status) {
 		mu.Lock()
 		defer mu.Unlock()
-		fmt.Fprintf(io.Err, "%s\n", io.Masker.Mask(fmt.Sprintf("[%s] status: %s", id, statusText(st))))
+		line := io.Masker.Mask(fmt.Sprintf("[%s] status: %s", id, statusText(st)))
+		if last[id] == line {
+			return
+		}
+		last[id] = line
+		fmt.Fprintf(io.Err, "%s\n", line)
 	}
 }
