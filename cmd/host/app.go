@@ -48,6 +48,8 @@ type IO struct {
 	// OpenBrowser opens a URL for the OAuth login; nil means $BROWSER or
 	// the platform's opener.
 	OpenBrowser func(url string) error
+	// ErrTTY says Err is a terminal: live progress lines are shown there.
+	ErrTTY bool
 	// Masker hides every secret the host has seen in what it prints; Run
 	// creates one when nil.
 	Masker *mask.Masker
@@ -58,7 +60,8 @@ type IO struct {
 // so stdout and stderr stay free for output and logs. done (Ctrl-C) ends a
 // question in progress.
 func Std(done <-chan struct{}) *IO {
-	std := &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, LookupEnv: lookupEnvNonEmpty, Getwd: os.Getwd}
+	std := &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, LookupEnv: lookupEnvNonEmpty, Getwd: os.Getwd,
+		ErrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
 	if term.IsTerminal(int(os.Stdin.Fd())) {
 		var out io.Writer = os.Stderr
 		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {

@@ -71,8 +71,12 @@ func terminalSetup(ctx context.Context, s *setup.Session, o *runOptions) (*plugi
 	pr := o.IO.Prompter
 	shownTry := 1
 	warned := false
+	stopWaiting := func() {}
+	defer func() { stopWaiting() }()
 	for {
 		step, err := s.Next(ctx)
+		stopWaiting()
+		stopWaiting = func() {}
 		if !warned {
 			warned = true
 			for _, q := range s.SecretsFromFlags() {
@@ -97,6 +101,11 @@ func terminalSetup(ctx context.Context, s *setup.Session, o *runOptions) (*plugi
 			if err := showLogin(ctx, s, st, o); err != nil {
 				return nil, err
 			}
+			what := "the browser"
+			if st.Device != nil {
+				what = "the approval"
+			}
+			stopWaiting = waitIndicator(o.IO, what, st.Deadline)
 		case *setup.Done:
 			errOut := o.IO.Err
 			if st.LoggedIn != nil {
@@ -238,6 +247,39 @@ func showLogin(ctx context.Context, s *setup.Session, st *setup.Login, o *runOpt
 	}
 	fmt.Fprintf(errOut, "Waiting for the login to finish (up to %s)...\n", roundDuration(time.Until(st.Deadline)))
 	return nil
+}
+
+// waitIndicator shows, on a terminal, a live line counting the wait: the
+// time elapsed and the deadline. Nothing when stderr is not a terminal or
+// TERM=dumb (no line rewriting there); it uses no colour (NO_COLOR holds).
+// The returned stop clears the line; call it once.
+func waitIndicator(io *IO, what string, deadline time.Time) (stop func()) {
+	if t, _ := io.LookupEnv("TERM"); !io.ErrTTY || t == "dumb" {
+		return func() {}
+	}
+	done, finished := make(chan struct{}), make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		frames := []rune(`|/-\`)
+		for i := 0; ; i++ {
+			left := time.Until(deadline).Round(time.Second)
+			if left < 0 {
+				left = 0
+			}
+			fmt.Fprintf(io.Err, "\r%c Waiting for %s: %s elapsed, %s left (until %s)\x1b[K",
+				frames[i%len(frames)], what, time.Since(start).Round(time.Second), left, deadline.Format("15:04:05"))
+			select {
+			case <-done:
+				fmt.Fprint(io.Err, "\r\x1b[K")
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // wordFailure turns a session's *setup.Failure into what the CLI prints:
