@@ -155,6 +155,9 @@ func (k *Keyring) ctxErr(op string, err error, waited time.Duration) error {
 		if waited > 0 {
 			reason = fmt.Sprintf("no answer within %s", waited.Round(100*time.Millisecond))
 		}
+		if addr, silent := busSilent(500 * time.Millisecond); silent {
+			return k.unavailable(op, ErrNoSessionBus, reason+": the D-Bus session bus at "+addr+" accepts connections but never answers", "", err)
+		}
 		return k.unavailable(op, ErrTimeout, reason+"; the keyring is probably locked and waiting for an unlock prompt nobody answered", "", err)
 	}
 	return fmt.Errorf("%s %s: %w", k.Name(), op, err)

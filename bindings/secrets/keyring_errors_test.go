@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -55,6 +56,34 @@ func TestKeyringUnavailable(t *testing.T) {
 			kind:     secrets.ErrNoSessionBus,
 			code:     "ERR_SECRET_NO_SESSION_BUS",
 			contains: []string{"no D-Bus session bus", "cannot connect to the bus in DBUS_SESSION_BUS_ADDRESS", "no-such-bus"},
+		},
+		{
+			name: "bus that never answers",
+			env: func(t *testing.T) []string {
+				sock := filepath.Join(t.TempDir(), "mute-bus")
+				ln, err := net.Listen("unix", sock)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { ln.Close() })
+				go func() { // accept and never answer
+					var held []net.Conn
+					for {
+						c, err := ln.Accept()
+						if err != nil {
+							for _, c := range held {
+								c.Close()
+							}
+							return
+						}
+						held = append(held, c)
+					}
+				}()
+				return []string{"DBUS_SESSION_BUS_ADDRESS=unix:path=" + sock, "SECRETS_HELPER_TIMEOUT=1s"}
+			},
+			kind:     secrets.ErrNoSessionBus,
+			code:     "ERR_SECRET_NO_SESSION_BUS",
+			contains: []string{"no answer within 1s", "accepts connections but never answers", "mute-bus"},
 		},
 		{
 			name: "bus without Secret Service",
