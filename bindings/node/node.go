@@ -2,8 +2,9 @@
 // import: `node:path` or `path` and the rest resolve to host's own modules
 // (Modules, for jsrt.BuildOptions.Virtual). path, url, querystring, util,
 // events, buffer, string_decoder, os, assert, timers, diagnostics_channel
-// and perf_hooks are real; every other built-in is a stub with Node's
-// shape whose functions throw, saying what a plugin uses instead. Install
+// and perf_hooks are real, and crypto's hashes, HMACs and random values;
+// every other built-in is a stub with Node's shape whose functions throw,
+// saying what a plugin uses instead. Install
 // defines the Node globals libraries expect: process (empty env, no Node
 // version, so libraries take their platform-neutral paths), Buffer,
 // setImmediate, clearImmediate, performance and navigator, each made on
@@ -16,8 +17,14 @@
 package node
 
 import (
+	"crypto/hmac"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
 	"embed"
 	"encoding/json"
+	"hash"
 	"errors"
 	"runtime"
 	"strconv"
@@ -43,6 +50,7 @@ var real = map[string]string{
 	"assert":                  "assert.js",
 	"assert/strict":           "",
 	"buffer":                  "buffer.js",
+	"crypto":                  "crypto.js",
 	"diagnostics_channel":     "diagnostics_channel.js",
 	"events":                  "events.js",
 	"os":                      "os.js",
@@ -76,7 +84,7 @@ var stubNames = []string{
 	"_http_agent", "_http_client", "_http_common", "_http_incoming", "_http_outgoing", "_http_server",
 	"_stream_duplex", "_stream_passthrough", "_stream_readable", "_stream_transform", "_stream_wrap",
 	"_stream_writable", "_tls_common", "_tls_wrap", "async_hooks", "child_process", "cluster", "constants",
-	"crypto", "dgram", "dns", "dns/promises", "domain", "fs", "fs/promises", "http", "http2", "https",
+	"dgram", "dns", "dns/promises", "domain", "fs", "fs/promises", "http", "http2", "https",
 	"inspector", "inspector/promises", "module", "net", "path/win32", "punycode", "readline",
 	"readline/promises", "repl", "stream", "stream/consumers", "stream/promises", "stream/web", "tls",
 	"trace_events", "tty", "v8", "vm", "wasi", "worker_threads", "zlib",
@@ -164,6 +172,12 @@ func Install(vm *goja.Runtime) error {
 		"Buffer":  n.buffer,
 		"process": n.process,
 		"require": n.require,
+		"stubShape": func(c goja.FunctionCall) goja.Value {
+			var sh any
+			_ = json.Unmarshal(stubShapes()[c.Argument(0).String()], &sh)
+			return vm.ToValue(sh)
+		},
+		"digest": n.digest,
 	} {
 		if err := nat.Set(name, jsrt.Safe(vm, name, fn)); err != nil {
 			return err
@@ -247,6 +261,40 @@ func (n *natives) require(c goja.FunctionCall) goja.Value {
 	v := module.Get("exports")
 	n.modules[name] = v
 	return v
+}
+
+// digest is the hash (or, with a key, the HMAC) of data.
+func (n *natives) digest(c goja.FunctionCall) goja.Value {
+	var newHash func() hash.Hash
+	switch c.Argument(0).String() {
+	case "md5":
+		newHash = md5.New
+	case "sha1":
+		newHash = sha1.New
+	case "sha224":
+		newHash = sha256.New224
+	case "sha256":
+		newHash = sha256.New
+	case "sha384":
+		newHash = sha512.New384
+	case "sha512":
+		newHash = sha512.New
+	default:
+		panic(n.vm.NewTypeError("unknown digest " + c.Argument(0).String()))
+	}
+	var data, key []byte
+	if err := n.vm.ExportTo(c.Argument(2), &data); err != nil {
+		panic(n.vm.NewTypeError("digest data: " + err.Error()))
+	}
+	h := newHash()
+	if k := c.Argument(1); !goja.IsNull(k) && !goja.IsUndefined(k) {
+		if err := n.vm.ExportTo(k, &key); err != nil {
+			panic(n.vm.NewTypeError("hmac key: " + err.Error()))
+		}
+		h = hmac.New(newHash, key)
+	}
+	h.Write(data)
+	return n.vm.ToValue(n.vm.NewArrayBuffer(h.Sum(nil)))
 }
 
 // symbolFor is Symbol.for(key).

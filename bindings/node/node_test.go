@@ -40,6 +40,9 @@ func TestModulesAsNode(t *testing.T) {
 		if d, ok := hostDiffers[name]; ok {
 			w = d
 		}
+		if name == "crypto" { // the hashes as Node's; a cipher is Node's API host has not
+			w = strings.Replace(w, `"made"]`, `"host refused"]`, 1)
+		}
 		t.Run(name, func(t *testing.T) {
 			if got[name] != w {
 				t.Errorf("host: %s\nnode: %s", got[name], w)
@@ -142,7 +145,7 @@ func writeGolden(t *testing.T, path string) {
 // module has a stub too.
 func TestStubNames(t *testing.T) {
 	shapes := stubShapes()
-	if len(shapes) != len(stubNames) {
+	if len(shapes) != len(stubNames)+1 { // and crypto, partly real
 		t.Errorf("stubs.json has %d modules, stubNames %d", len(shapes), len(stubNames))
 	}
 	for _, name := range stubNames {
@@ -152,5 +155,8 @@ func TestStubNames(t *testing.T) {
 		if _, ok := real[name]; ok {
 			t.Errorf("%s is real and a stub", name)
 		}
+	}
+	if _, ok := shapes["crypto"]; !ok {
+		t.Error("stubs.json has no crypto: js/crypto.js keeps its shape")
 	}
 }

@@ -14,6 +14,7 @@ import assert from 'node:assert';
 import { setTimeout as sleep } from 'timers/promises';
 import * as fs from 'fs';
 import { createServer } from 'node:http';
+import crypto, { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const cases = {
   'path.join': () => [path.join('/a', 'b', '../c', './d'), path.join('a', '', 'b/'), path.join(), path.join('..', 'x')],
@@ -114,6 +115,14 @@ const cases = {
   },
   'timers/promises': async () => [await sleep(1, 'slept')],
   'globals': () => [typeof process, typeof process.env, Object.keys(process.env).length > 0 ? 'has env' : 'env empty', typeof process.nextTick, typeof setImmediate, typeof performance.now(), typeof navigator.userAgent],
+  'crypto': () => {
+    const out = [createHash('sha256').update('abc').digest('hex'), createHash('md5').update('a').update(Buf.from('b')).digest('base64'),
+      createHmac('sha256', 'key').update('The quick brown fox', 'utf8').digest('hex'), createHmac('sha1', Buf.from('k')).update(new Uint8Array([1, 2])).digest().length,
+      randomBytes(16).length, Buf.isBuffer(randomBytes(4)), timingSafeEqual(Buf.from('ab'), Buf.from('ab')), crypto.randomUUID().length, typeof crypto.webcrypto.subtle,
+      crypto.randomInt(5, 6), createHash('sha512').update('').digest('hex').slice(0, 16)];
+    try { crypto.createCipheriv('aes-128-gcm', Buf.alloc(16), Buf.alloc(12)); out.push('made'); } catch (e) { out.push(e.code === 'ERR_HOST_NO_NODE_API' ? 'host refused' : 'node made it'); }
+    return out;
+  },
   'stubs import and throw on use': () => {
     const out = [typeof fs.readFile, typeof createServer];
     try { fs.readFileSync('/etc/passwd'); out.push('read'); } catch (e) { out.push(e.code === 'ERR_HOST_NO_NODE_API' ? 'host refused' : e.code); }
