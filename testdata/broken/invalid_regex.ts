@@ -1,5 +1,5 @@
 export default definePlugin({
   configSchema: z.object({
-    slug: z.string().regex(/(?<=a)b/),
+    slug: z.string().regex('(unclosed'),
   }),
 });

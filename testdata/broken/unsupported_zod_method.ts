@@ -1,0 +1,5 @@
+export default definePlugin({
+  configSchema: z.object({
+    addr: z.string().ip(),
+  }),
+});
