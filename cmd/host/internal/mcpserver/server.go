@@ -290,6 +290,7 @@ func (s *Server) handler(plugin, tool string) mcp.ToolHandler {
 			}
 		}
 		if prog != nil {
+			prog.settle(10*time.Millisecond, 100*time.Millisecond)
 			prog.close()
 		}
 		// What the plugin logged during the call goes before the result.
@@ -417,8 +418,11 @@ func (q *logQueue) flush(d time.Duration) {
 // one goroutine sends them; close waits until the queue is sent, so no
 // progress follows the result.
 type progressSender struct {
-	ch   chan Progress
-	done chan struct{}
+	mu     sync.Mutex
+	closed bool
+	ch     chan Progress
+	done   chan struct{}
+	last   time.Time // of the last report
 }
 
 func newProgressSender(ctx context.Context, ss *mcp.ServerSession, tok any, m *mask.Masker) *progressSender {
@@ -435,14 +439,49 @@ func newProgressSender(ctx context.Context, ss *mcp.ServerSession, tok any, m *m
 	return p
 }
 
+// send queues pr; after close (a report that arrives after the result) it
+// is dropped.
 func (p *progressSender) send(pr Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.last = time.Now()
 	select {
 	case p.ch <- pr:
 	default:
 	}
 }
 
-func (p *progressSender) close() { close(p.ch); <-p.done }
+// settle waits until no report came for quiet since the call returned
+// (at most max): a backend that forwards a worker's reports may still be
+// handing over the last ones when the worker's result arrives.
+func (p *progressSender) settle(quiet, max time.Duration) {
+	start := time.Now()
+	end := start.Add(max)
+	for time.Now().Before(end) {
+		p.mu.Lock()
+		from := p.last
+		p.mu.Unlock()
+		if from.Before(start) {
+			from = start
+		}
+		idle := time.Since(from)
+		if idle >= quiet {
+			return
+		}
+		time.Sleep(quiet - idle)
+	}
+}
+
+func (p *progressSender) close() {
+	p.mu.Lock()
+	p.closed = true
+	close(p.ch)
+	p.mu.Unlock()
+	<-p.done
+}
 
 // formElicitation reports whether the client takes form elicitations.
 func formElicitation(ss *mcp.ServerSession) bool {
