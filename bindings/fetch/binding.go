@@ -298,8 +298,9 @@ var errAborted = &fetchError{msg: "fetch: the request was aborted", code: "ERR_A
 type call struct {
 	ctx      context.Context
 	start    time.Time
-	deadline time.Time   // zero: none
-	timer    *time.Timer // ends ctx at deadline; nil without one
+	limit    time.Duration // the time left until the deadline, at the start
+	deadline time.Time     // zero: none
+	timer    *time.Timer   // ends ctx at deadline; nil without one
 	cancel   context.CancelCauseFunc
 	stop     func() bool // stops following the abort token
 	once     sync.Once
@@ -312,7 +313,7 @@ func newCall(ctx context.Context, base context.Context, start time.Time, tok *ab
 	c := &call{start: start, stop: func() bool { return false }}
 	c.ctx, c.cancel = context.WithCancelCause(base)
 	if dl, ok := ctx.Deadline(); ok {
-		c.deadline = dl
+		c.deadline, c.limit = dl, time.Until(dl)
 		c.timer = time.AfterFunc(time.Until(dl), func() { c.cancel(errDeadline) })
 	}
 	if tok != nil {
@@ -591,13 +592,13 @@ func (c *call) describe(err error, prefix, late string) error {
 		return errAborted
 	}
 	if context.Cause(ctx) == errDeadline {
-		d := c.deadline.Sub(c.start)
-		// start precedes the deadline's start, so truncating shows the
-		// configured timeout.
+		// The call's time limit, as configured: measured when the call
+		// started, just after its deadline was set, and rounded.
+		d := c.limit
 		if d >= time.Second {
-			d = d.Truncate(time.Second)
+			d = d.Round(time.Second)
 		} else {
-			d = d.Truncate(10 * time.Millisecond)
+			d = d.Round(10 * time.Millisecond)
 		}
 		return jsrt.WithHint(&fetchError{msg: fmt.Sprintf("%s%s %s", prefix, late, d), code: "ERR_TIMEOUT"},
 			"check that the server is reachable (and any proxy in HTTPS_PROXY/HTTP_PROXY)")
