@@ -121,6 +121,24 @@ func (p *Plugin) newLogger(vm *goja.Runtime, sink console.Sink) *goja.Object {
 	return o
 }
 
+// atMessage names message i in errors: "msg", or "msgs[3]". It is a
+// fmt.Stringer so the name is only built for an error.
+type atMessage int
+
+func atMessageOf(i int, many bool) atMessage {
+	if !many {
+		return -1
+	}
+	return atMessage(i)
+}
+
+func (a atMessage) String() string {
+	if a < 0 {
+		return "msg"
+	}
+	return "msgs[" + strconv.Itoa(int(a)) + "]"
+}
+
 var incomingKeys = []string{"source", "channel", "content", "sender", "metadata", "classification", "threadId", "timestamp", "attachments"}
 
 // readMessages reads IncomingMessage objects off the JS values, checking
@@ -130,10 +148,7 @@ func (p *Plugin) readMessages(vm *goja.Runtime, list []goja.Value, many bool) ([
 	mask := p.host.Masker.Mask
 	out := make([]store.Message, len(list))
 	for i, v := range list {
-		at := "msg"
-		if many {
-			at = "msgs[" + strconv.Itoa(i) + "]"
-		}
+		at := atMessageOf(i, many)
 		o, ok := v.(*goja.Object)
 		if !ok || goja.IsNull(v) || o.ClassName() == "Array" {
 			return nil, jsrt.TypeErrorf("%s must be an object { source, channel, content, ... }, got %s", at, jsrt.TypeNameWithArticle(v))

@@ -171,12 +171,9 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 		if m.Source == "" {
 			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d has no source (the dedup key)", ErrInvalidValue, i))
 		}
-		if m.Metadata != nil && !json.Valid(m.Metadata) {
-			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d: metadata is not JSON", ErrInvalidValue, i))
-		}
 		c := *m
 		c.Seq, c.Received = 0, time.Time{}
-		b, err := json.Marshal(c)
+		b, err := json.Marshal(c) // checks Metadata is JSON too
 		if err != nil {
 			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d: %v", ErrInvalidValue, i, err))
 		}
