@@ -14,6 +14,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/abort"
 	"host/bindings/console"
 	"host/bindings/store"
 	"host/jsrt"
@@ -505,6 +506,24 @@ func (p *Plugin) sleep(vm *goja.Runtime) func(goja.FunctionCall) goja.Value {
 				delete(p.sleepers, id)
 				_ = s.resolve(goja.Undefined())
 			}
+		}
+		// A tool call's ctx has a signal of its own (aborted when the caller
+		// gives up): the sleep ends with it too.
+		if t, ok := c.This.(*goja.Object); ok && t != p.ctxObj {
+			if cs := t.Get("signal"); cs != nil && !cs.SameAs(p.controller.Signal()) {
+				abort.OnAbort(vm, cs, func() {
+					if s, ok := p.sleepers[id]; ok {
+						delete(p.sleepers, id)
+						if s.timer != nil {
+							s.timer.Stop()
+						}
+						_ = s.reject(cs.ToObject(vm).Get("reason"))
+					}
+				})
+			}
+		}
+		if _, pending := p.sleepers[id]; !pending {
+			return vm.ToValue(pr)
 		}
 		if ms == 0 {
 			p.rt.Post(fire)

@@ -208,3 +208,41 @@ func TestSDKLoopStopsAtOnce(t *testing.T) {
 		t.Errorf("a stopped loop is not an error:\n%s", l)
 	}
 }
+
+// TestSleepEndsWithTheCall: a tool call's own signal (aborted when its
+// caller gives up) ends a ctx.sleep in that tool at once.
+func TestSleepEndsWithTheCall(t *testing.T) {
+	h, _ := newHost(t)
+	p := loadActive(t, h, writePlugin(t, h, "napper/plugin.ts", `let outcome = 'none';
+export default definePlugin({
+  tools: [
+    { name: 'nap', description: '', parameters: z.object({}), execute: async (_p, ctx) => {
+      try { await ctx.sleep(60000); outcome = 'slept'; } catch (e) { outcome = e.name + ': ' + e.message; }
+      return { content: outcome };
+    } },
+    { name: 'outcome', description: '', parameters: z.object({}), execute: async () => ({ content: outcome }) },
+  ],
+});`))
+	defer p.Deactivate(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := p.CallToolWith(ctx, "nap", nil, CallOptions{}); err == nil {
+		t.Fatal("the call outlived its context")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		r, err := p.CallTool(context.Background(), "outcome", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Text() != "none" {
+			if r.Text() != "AbortError: the call was cancelled" || time.Since(start) > 5*time.Second {
+				t.Errorf("outcome = %q after %s", r.Text(), time.Since(start))
+			}
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("the sleep did not end with the call")
+}
