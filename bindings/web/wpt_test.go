@@ -51,6 +51,7 @@ func TestWPTURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	expected := map[string]string{}
+	// expected-failures.json: [{"Case": "\"input\" against \"base\"", "Reason": "..."}]
 	if b, err := os.ReadFile("testdata/wpt/expected-failures.json"); err == nil {
 		var list []struct{ Case, Reason string }
 		if err := json.Unmarshal(b, &list); err != nil {
@@ -131,4 +132,46 @@ func (c wptCase) check() string {
 		}
 	}
 	return strings.Join(diffs, "; ")
+}
+
+// TestWPTURLClass runs the same cases through the URL class a plugin uses
+// (url.js over the Go parser): new URL(input, base) and every attribute,
+// as WPT's url-constructor test does, and searchParams. Every case must
+// pass: none is expected to fail.
+func TestWPTURLClass(t *testing.T) {
+	raw, err := os.ReadFile("testdata/wpt/urltestdata.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := newRuntime(t)
+	got, err := run(t, rt, `const cases = `+string(raw)+`;
+		const failures = [];
+		const attrs = ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"];
+		for (const c of cases) {
+			if (typeof c === "string") continue;
+			const key = JSON.stringify(c.input) + " against " + JSON.stringify(c.base === null ? "null" : c.base);
+			let u;
+			try {
+				u = c.base === null ? new URL(c.input) : new URL(c.input, c.base);
+			} catch (e) {
+				if (!c.failure) failures.push(key + ": throws " + e);
+				continue;
+			}
+			if (c.failure) { failures.push(key + ": parses as " + u.href + ", want failure"); continue; }
+			for (const a of attrs) {
+				if (a in c && u[a] !== c[a]) failures.push(key + ": " + a + " = " + JSON.stringify(u[a]) + ", want " + JSON.stringify(c[a]));
+			}
+			if ("searchParams" in c && u.searchParams.toString() !== c.searchParams) failures.push(key + ": searchParams = " + u.searchParams);
+		}
+		return failures;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failures []string
+	if err := json.Unmarshal([]byte(got), &failures); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
 }
