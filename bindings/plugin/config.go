@@ -44,14 +44,13 @@ func EnvName(key string) string { return "HOST_CONFIG_" + strings.ToUpper(key) }
 // Field is one config field with what the host knows about it.
 type Field struct {
 	schema.Field
-	// Help from the auth declaration, when the field is an auth field.
+	// HelpText is the auth declaration's help for an auth field, else the
+	// schema's .helpText(), else its .describe(); HelpURL the auth
+	// field's helpUrl.
 	HelpURL, HelpText string
-	// Placeholder and Radio are display hints from the schema.
-	Placeholder string
-	Radio       bool
-	Auth        bool // listed in auth.fields
-	Value       any  // valid when Source != Unset
-	Source      Source
+	Auth              bool // listed in auth.fields
+	Value             any  // valid when Source != Unset
+	Source            Source
 }
 
 // Title is how the field is shown: the auth field's label, else the
@@ -92,12 +91,14 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 	var toRead []*Field
 	known := map[string]bool{}
 	for _, sf := range p.configFields() {
-		f := &Field{Field: sf}
-		f.Placeholder, f.Radio = sf.Placeholder, sf.Radio
+		f := &Field{Field: sf, HelpText: sf.HelpText}
 		known[sf.Key] = true
 		if a, ok := authHelp[sf.Key]; ok {
 			f.Auth = true
-			f.HelpURL, f.HelpText = a.HelpURL, a.HelpText
+			f.HelpURL = a.HelpURL
+			if a.HelpText != "" {
+				f.HelpText = a.HelpText
+			}
 			if a.Label != "" {
 				f.Label = a.Label
 			}

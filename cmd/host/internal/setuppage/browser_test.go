@@ -1,0 +1,361 @@
+package setuppage
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"host/bindings/fetch"
+	"host/bindings/oauth/oauthtest"
+	"host/bindings/secrets"
+	"host/bindings/secrets/keyringtest"
+	"host/cmd/host/internal/browsertest"
+	"host/cmd/host/internal/demo"
+)
+
+// text is the visible text of the element sel (CSS).
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func run(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+func attr(t *testing.T, ctx context.Context, sel, name string) string {
+	t.Helper()
+	a, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	if err != nil {
+		t.Fatalf("%s of %s: %v", name, sel, err)
+	}
+	return a.Value
+}
+
+func visible(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.WaitVisible(chromedp.CSS(sel))
+}
+func click(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
+func keys(sel, v string) chromedp.Action[chromedp.Void] {
+	return chromedp.SendKeys(chromedp.CSS(sel), v)
+}
+
+// dom is the page's whole DOM as HTML, with the values the browser holds
+// in its inputs.
+func dom(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return eval[string](t, ctx, `document.documentElement.outerHTML + JSON.stringify([...document.querySelectorAll('input,textarea')].map(e => e.value))`)
+}
+
+// TestTokenPluginInChromium drives the documents' token plugin through the
+// page in a real browser, against an HTTPS stand-in for its API and a
+// real Secret Service: a wrong token shows the plugin's own refusal at the
+// form and saves nothing; the valid one activates the plugin and is in the
+// keyring; no response the browser received and no DOM ever holds either
+// token.
+func TestTokenPluginInChromium(t *testing.T) {
+	kr := keyringtest.Shared(t)
+	api := demo.NewAPI(goodToken)
+	defer api.Close()
+	_, port, _ := net.SplitHostPort(api.Addr())
+	client := fetch.NewClient(fetch.ClientOptions{
+		ConnectTo: []fetch.ConnectTo{{Host: "api.myservice.com", Port: "443", ToHost: "127.0.0.1", ToPort: port}},
+		RootCAs:   api.Pool(),
+	})
+	h := newHarness(t, harnessOptions{files: []string{repoFile(t, "plugins/token-auth/plugin.ts")}, backend: secrets.NewOSKeyring(), http: client})
+	// No item of an earlier run.
+	_ = h.host.Secrets.Delete(context.Background(), "host:token-auth", "config.token")
+
+	ctx := browsertest.Start(t, browsertest.Options{})
+	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/token-auth")), visible("#setup-form"))
+	if got := text(t, ctx, "label[for=f-token]"); !strings.Contains(got, "API Token") {
+		t.Errorf("the field's label %q", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('fieldset.section legend').textContent`); got != "Authentication" {
+		t.Errorf("the section %q", got)
+	}
+	if got := text(t, ctx, "#f-token-help"); !strings.Contains(got, "Create a token with read/write permissions") {
+		t.Errorf("the auth field's helpText %q", got)
+	}
+	if href := attr(t, ctx, ".help-link a", "href"); href != "https://myservice.com/settings/tokens" {
+		t.Errorf("Get a token links to %q", attr(t, ctx, ".help-link a", "href"))
+	}
+	if typ := attr(t, ctx, "#f-token", "type"); typ != "password" {
+		t.Errorf("the secret field is a %q input", typ)
+	}
+
+	// A wrong token: the plugin's message at the form, nothing saved.
+	run(t, ctx,
+		keys("#f-token", badToken),
+		click("#setup-form button.primary"),
+		visible(".refusal"))
+	if got := text(t, ctx, ".refusal"); !strings.Contains(got, "Invalid API token") {
+		t.Errorf("the refusal shown %q", got)
+	}
+	if _, err := kr.Lookup("host:token-auth", "config.token"); err == nil {
+		t.Error("the refused token was saved")
+	}
+	browsertest.Screenshot(t, ctx, "setup-token-refused")
+	if d := dom(t, ctx); strings.Contains(d, badToken) {
+		t.Error("the refused token is in the page")
+	}
+
+	// The valid token: active, saved in the keyring.
+	run(t, ctx,
+		keys("#f-token", goodToken),
+		click("#setup-form button.primary"),
+		visible("#result.ok"))
+	if got := text(t, ctx, "#result"); !strings.Contains(got, "Set up") || !strings.Contains(got, "API Token") {
+		t.Errorf("the result shown %q", got)
+	}
+	if v, err := kr.Lookup("host:token-auth", "config.token"); err != nil || v != goodToken {
+		t.Errorf("keyring item: %v", err)
+	}
+	// The settings form now shows the token as saved, never its value.
+	if got := text(t, ctx, ".saved .badge"); got != "saved" {
+		t.Errorf("the saved secret shows as %q", got)
+	}
+	browsertest.Screenshot(t, ctx, "setup-token-active")
+	run(t, ctx, browsertest.ColorScheme("dark"))
+	browsertest.Screenshot(t, ctx, "setup-token-active-dark")
+	if bg := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`); bg != "rgb(20, 23, 28)" {
+		t.Errorf("dark theme background %q", bg)
+	}
+	run(t, ctx, browsertest.ColorScheme("light"))
+
+	// Phone width: the form fits.
+	run(t, ctx, chromedp.EmulateViewport(390, 844))
+	if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
+		t.Error("the page scrolls sideways at phone width")
+	}
+	browsertest.Screenshot(t, ctx, "setup-token-phone")
+
+	for _, secret := range []string{goodToken, badToken} {
+		if d := dom(t, ctx); strings.Contains(d, secret) {
+			t.Errorf("a token is in the DOM")
+		}
+		if h.rec.contains(secret) {
+			t.Errorf("a response of the page holds a token")
+		}
+	}
+
+	// The index lists the plugin as set up.
+	run(t, ctx, chromedp.Navigate(h.srv.Origin()+"/"), visible(".plugins"))
+	if got := text(t, ctx, `[data-plugin="token-auth"] [data-field="state"]`); got != "ready" {
+		t.Errorf("the list shows %q", got)
+	}
+}
+
+// TestOAuthConnectInChromium: "Connect" on the documents' OAuth2 plugin
+// sends the same browser to the (stand-in) provider, its callback page
+// names the plugin and the outcome and leads back to the setup page, which
+// shows the plugin set up.
+func TestOAuthConnectInChromium(t *testing.T) {
+	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
+	defer prov.Close()
+	client := fetch.NewClient(fetch.ClientOptions{ConnectTo: prov.ConnectTo(), RootCAs: prov.Pool()})
+	h := newHarness(t, harnessOptions{files: []string{repoFile(t, "plugins/oauth2/plugin.ts")}, http: client})
+	ctx := browsertest.Start(t, browsertest.Options{HostRules: []string{"MAP myservice.com " + prov.Addr()}})
+
+	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/oauth2")), visible("#setup-form"))
+	if got := text(t, ctx, `.plugin [data-field="state"]`); got != "login needed" {
+		t.Errorf("state %q before the login", got)
+	}
+	run(t, ctx,
+		click(`button[formaction$="/connect"]`),
+		visible("#outcome, main .result"))
+	page := text(t, ctx, "main")
+	if !strings.Contains(page, "Signed in") || !strings.Contains(page, "oauth2") {
+		t.Errorf("the callback page shows %q", page)
+	}
+	browsertest.Screenshot(t, ctx, "setup-oauth-callback")
+	run(t, ctx, click(`a[href*="/setup/oauth2"]`), visible("#result.ok"))
+	if got := text(t, ctx, "#result"); !strings.Contains(got, "Set up") {
+		t.Errorf("the setup page after the login shows %q", got)
+	}
+	browsertest.Screenshot(t, ctx, "setup-oauth-result")
+	if prov.ExchangeCount() != 1 {
+		t.Errorf("%d code exchanges, want 1", prov.ExchangeCount())
+	}
+	tok, err := h.host.Secrets.Get(context.Background(), "host:oauth2", "oauth_access_token")
+	if err != nil || !prov.ValidAccess(tok) {
+		t.Errorf("the access token was not saved: %v", err)
+	}
+	if h.rec.contains(tok) {
+		t.Error("a response of the page holds the access token")
+	}
+
+	// Log out deletes the tokens: login needed again.
+	run(t, ctx, click(`button[formaction$="/logout"]`), visible("#result"))
+	if _, err := h.host.Secrets.Get(context.Background(), "host:oauth2", "oauth_access_token"); err == nil {
+		t.Error("the access token is still saved after Log out")
+	}
+	if got := text(t, ctx, `.plugin [data-field="state"]`); got != "login needed" {
+		t.Errorf("state %q after Log out", got)
+	}
+}
+
+// everyKind is an SDK-style plugin with a field of every kind the form
+// renders.
+const everyKind = `import { definePlugin, z } from '@hivemind-os/plugin-sdk';
+export default definePlugin({
+  configSchema: z.object({
+    apiKey: z.string().secret().label('API key').section('Account').helpText('From the account page'),
+    workspace: z.string().label('Workspace').section('Account').placeholder('acme').describe('Your workspace slug'),
+    region: z.enum(['eu', 'us']).default('eu').label('Region').section('Options'),
+    plan: z.enum(['free', 'team', 'enterprise']).radio().label('Plan').section('Options'),
+    verbose: z.boolean().default(false).label('Verbose logs').section('Options'),
+    limit: z.number().int().min(1).default(10).label('Page size').section('Options'),
+    labels: z.array(z.string()).default([]).label('Labels').section('Options'),
+  }),
+  onActivate: async (ctx) => { console.log('activated for', ctx.config.workspace, ctx.config.plan, ctx.config.labels.join('+')); },
+});
+`
+
+// TestEveryFieldKindInChromium: sections, labels, help, placeholders,
+// defaults, a select, radio buttons, a checkbox, a number and a list
+// editor, filled in a real browser; the values land in the config file and
+// the secret in the secret backend.
+func TestEveryFieldKindInChromium(t *testing.T) {
+	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "kinds", everyKind)}})
+	ctx := browsertest.Start(t, browsertest.Options{})
+	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/kinds")), visible("#setup-form"))
+
+	legends := eval[[]string](t, ctx, `[...document.querySelectorAll('fieldset.section > legend')].map(e => e.textContent)`)
+	if strings.Join(legends, ",") != "Account,Options" {
+		t.Errorf("sections %v", legends)
+	}
+	kinds := eval[map[string]string](t, ctx, `Object.fromEntries([...document.querySelectorAll('.field')].map(f => [f.dataset.key, (f.querySelector('select') ? 'select' : (f.querySelector('[data-list]') ? 'list' : f.querySelector('input:not([type=hidden])').type))]))`)
+	want := map[string]string{"apiKey": "password", "workspace": "text", "plan": "radio"}
+	for k, v := range want {
+		if kinds[k] != v {
+			t.Errorf("field %s is %q, want %q (all: %v)", k, kinds[k], v, kinds)
+		}
+	}
+	// Labels are bound to their inputs.
+	unbound := eval[int](t, ctx, `[...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter(e => !e.labels || e.labels.length === 0).filter(e => !e.getAttribute('aria-label')).length`)
+	if unbound != 0 {
+		t.Errorf("%d inputs without a label", unbound)
+	}
+	if ph := attr(t, ctx, "#f-workspace", "placeholder"); ph != "acme" {
+		t.Errorf("placeholder %q", attr(t, ctx, "#f-workspace", "placeholder"))
+	}
+	if got := text(t, ctx, "#f-workspace-desc"); got != "Your workspace slug" {
+		t.Errorf("describe %q", got)
+	}
+	browsertest.Screenshot(t, ctx, "setup-every-kind")
+
+	run(t, ctx,
+		keys("#f-apiKey", "fake-kinds-key-1234"),
+		keys("#f-workspace", "acme-labs"),
+		click(`label[for="f-plan-1"]`),
+	)
+	// Only the missing fields are asked: the defaulted ones are listed.
+	// Submit; then change the defaulted ones on the settings form.
+	run(t, ctx, click("#setup-form button.primary"), visible("#result.ok"))
+	run(t, ctx,
+		chromedp.SetValue(chromedp.CSS("#f-region"), "us"),
+		click("#f-verbose"),
+		chromedp.SetValue(chromedp.CSS("#f-limit"), "25"),
+		keys(`[data-list="labels"] input`, "bug"),
+		click(`[data-list="labels"] [data-add-item]`),
+		keys(`[data-list="labels"] .item:nth-of-type(2) input`, "urgent"),
+		click("#setup-form button.primary"),
+		visible("#result.ok"),
+	)
+	b, err := os.ReadFile(filepath.Join(h.host.DataDir, "plugins", "kinds", "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	wantCfg := `{"labels":["bug","urgent"],"limit":25,"plan":"team","region":"us","verbose":true,"workspace":"acme-labs"}`
+	if got, _ := json.Marshal(cfg); string(got) != wantCfg {
+		t.Errorf("config.json %s, want %s", got, wantCfg)
+	}
+	if strings.Contains(string(b), "fake-kinds-key-1234") {
+		t.Error("the secret is in config.json")
+	}
+	if v, err := h.host.Secrets.Get(context.Background(), "host:kinds", "config.apiKey"); err != nil || v != "fake-kinds-key-1234" {
+		t.Errorf("the secret was not saved: %v", err)
+	}
+	if h.rec.contains("fake-kinds-key-1234") {
+		t.Error("a response holds the secret")
+	}
+}
+
+// TestCrossSiteAndRebindingInChromium: a form on another site posting to
+// the page is refused (no cookie crosses sites, no CSRF token, a foreign
+// Origin), and the page refuses a foreign Host name that resolves to it.
+func TestCrossSiteAndRebindingInChromium(t *testing.T) {
+	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", simplePlugin)}})
+	target := h.srv.Origin() + "/setup/simple"
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(`<!doctype html><form id=f method=post action="` + target + `"><input name=token value="` + goodToken + `"><input name=csrf value=guess></form><script>document.getElementById('f').submit()</script>`))
+	}))
+	defer evil.Close()
+	_, pagePort, _ := net.SplitHostPort(strings.TrimPrefix(h.srv.Origin(), "http://"))
+	ctx := browsertest.Start(t, browsertest.Options{HostRules: []string{"MAP evil.test " + strings.TrimPrefix(evil.URL, "http://"), "MAP rebind.test 127.0.0.1"}})
+	// The user has a session on the page.
+	run(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
+	run(t, ctx, chromedp.Navigate("http://evil.test/"), visible("main h1"))
+	if got := text(t, ctx, "main h1"); got != "Open the link host printed" && got != "Request refused" {
+		t.Errorf("the cross-site POST got %q", got)
+	}
+	if _, err := h.host.Secrets.Get(context.Background(), "host:simple", "config.token"); err == nil {
+		t.Error("the cross-site POST saved a token")
+	}
+	run(t, ctx, chromedp.Navigate("http://rebind.test:"+pagePort+"/"), visible("main h1"))
+	if got := text(t, ctx, "main h1"); got != "Wrong address" {
+		t.Errorf("a foreign Host got %q", got)
+	}
+}
+
+// TestLiveUpdate: a state change reaches an open page without a reload.
+func TestLiveUpdateInChromium(t *testing.T) {
+	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", simplePlugin)}})
+	ctx := browsertest.Start(t, browsertest.Options{})
+	run(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
+	eval[int](t, ctx, `window.marker = 1`)
+	time.Sleep(200 * time.Millisecond) // the event stream is open
+	h.local.mu.Lock()
+	h.local.plugins["simple"].info.State = "error"
+	h.local.plugins["simple"].info.Reason = "plugin.ts:3:9: a changed state"
+	h.local.mu.Unlock()
+	h.local.notify()
+	run(t, ctx, chromedp.WaitVisible(chromedp.Search(`//p[@data-field="reason"][contains(., "a changed state")]`)))
+	if eval[int](t, ctx, `window.marker`) != 1 {
+		t.Error("the page reloaded")
+	}
+	if got := text(t, ctx, `[data-plugin="simple"] [data-field="state"]`); got != "error" {
+		t.Errorf("state %q", got)
+	}
+}

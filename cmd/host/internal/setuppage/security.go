@@ -1,0 +1,166 @@
+package setuppage
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// cookieName is the page's session cookie.
+const cookieName = "host_setup"
+
+// tokenTTL is how long a one-time token can be exchanged; sessionTTL how
+// long a browser session lasts without a request.
+const (
+	tokenTTL   = 15 * time.Minute
+	sessionTTL = 12 * time.Hour
+)
+
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// sessions are the one-time tokens not yet exchanged and the browser
+// sessions they became.
+type sessions struct {
+	mu       sync.Mutex
+	tokens   map[string]time.Time // token -> expiry
+	browsers map[string]*browser  // cookie value -> session
+	now      func() time.Time
+}
+
+type browser struct {
+	csrf    string
+	expires time.Time
+}
+
+func newSessions(now func() time.Time) *sessions {
+	return &sessions{tokens: map[string]time.Time{}, browsers: map[string]*browser{}, now: now}
+}
+
+// newToken makes a one-time token.
+func (s *sessions) newToken() string {
+	t := randomToken()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	for k, exp := range s.tokens {
+		if now.After(exp) {
+			delete(s.tokens, k)
+		}
+	}
+	s.tokens[t] = now.Add(tokenTTL)
+	return t
+}
+
+// exchange spends a one-time token for a new browser session: its cookie
+// value, "" when the token is unknown, spent or expired.
+func (s *sessions) exchange(token string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.tokens[token]
+	delete(s.tokens, token)
+	if !ok || s.now().After(exp) {
+		return ""
+	}
+	id := randomToken()
+	s.browsers[id] = &browser{csrf: randomToken(), expires: s.now().Add(sessionTTL)}
+	return id
+}
+
+// lookup is the browser session of cookie value id, nil when none.
+func (s *sessions) lookup(id string) *browser {
+	if id == "" {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.browsers[id]
+	if !ok {
+		return nil
+	}
+	now := s.now()
+	if now.After(b.expires) {
+		delete(s.browsers, id)
+		return nil
+	}
+	b.expires = now.Add(sessionTTL)
+	return b
+}
+
+// checkCSRF reports whether form value got is the session's CSRF token.
+func (b *browser) checkCSRF(got string) bool {
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(b.csrf)) == 1
+}
+
+// loopbackAddr reports whether addr (host:port) is on a loopback address.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// hostAllowed reports whether a request's Host header names the page's
+// listener: its own address, or localhost with its port. Anything else is
+// a DNS-rebinding attempt (a foreign name resolving to 127.0.0.1).
+func (srv *Server) hostAllowed(host string) bool {
+	if host == srv.addr {
+		return true
+	}
+	h, p, err := net.SplitHostPort(host)
+	if err != nil {
+		return false
+	}
+	return p == srv.port && (h == "localhost" || h == "127.0.0.1" || h == "[::1]" || h == "::1")
+}
+
+// sameOrigin reports whether an unsafe request comes from the page itself:
+// its Origin (or, without one, its Referer) is the page's origin. A
+// request with neither is refused: every browser sends Origin on a POST.
+func (srv *Server) sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		ref := r.Header.Get("Referer")
+		if ref == "" {
+			return false
+		}
+		u, err := url.Parse(ref)
+		if err != nil {
+			return false
+		}
+		o = u.Scheme + "://" + u.Host
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	return srv.hostAllowed(u.Host)
+}
+
+// securityHeaders are set on every response: nothing but the page's own
+// style sheet and script, forms only to the page, no framing.
+func securityHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	// same-origin, not no-referrer: with no-referrer a browser sends
+	// "Origin: null" on the page's own POSTs, and sameOrigin needs it.
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+}
