@@ -102,8 +102,8 @@ func TestTokenPluginInChromium(t *testing.T) {
 	if got := text(t, ctx, "#f-token-help"); !strings.Contains(got, "Create a token with read/write permissions") {
 		t.Errorf("the auth field's helpText %q", got)
 	}
-	if href := attr(t, ctx, ".help-link a", "href"); href != "https://myservice.com/settings/tokens" {
-		t.Errorf("Get a token links to %q", attr(t, ctx, ".help-link a", "href"))
+	if href := attr(t, ctx, "#f-token-help a", "href"); href != "https://myservice.com/settings/tokens" {
+		t.Errorf("Get a token links to %q", href)
 	}
 	if typ := attr(t, ctx, "#f-token", "type"); typ != "password" {
 		t.Errorf("the secret field is a %q input", typ)
@@ -130,7 +130,7 @@ func TestTokenPluginInChromium(t *testing.T) {
 		keys("#f-token", goodToken),
 		click("#setup-form button.primary"),
 		visible("#result.ok"))
-	if got := text(t, ctx, "#result"); !strings.Contains(got, "Set up") || !strings.Contains(got, "API Token") {
+	if got := text(t, ctx, "#result"); !strings.Contains(got, "Saved and tested") || !strings.Contains(got, "API Token") {
 		t.Errorf("the result shown %q", got)
 	}
 	if v, err := kr.Lookup("host:token-auth", "config.token"); err != nil || v != goodToken {
@@ -188,14 +188,14 @@ func TestOAuthConnectInChromium(t *testing.T) {
 	}
 	run(t, ctx,
 		click(`button[formaction$="/connect"]`),
-		visible("#outcome, main .result"))
+		visible("#outcome"))
 	page := text(t, ctx, "main")
-	if !strings.Contains(page, "Signed in") || !strings.Contains(page, "oauth2") {
+	if !strings.Contains(page, "Signed in") || !strings.Contains(page, "oauth2") || !strings.Contains(page, "read") {
 		t.Errorf("the callback page shows %q", page)
 	}
 	browsertest.Screenshot(t, ctx, "setup-oauth-callback")
-	run(t, ctx, click(`a[href*="/setup/oauth2"]`), visible("#result.ok"))
-	if got := text(t, ctx, "#result"); !strings.Contains(got, "Set up") {
+	run(t, ctx, click("#back"), visible("#result.ok"))
+	if got := text(t, ctx, "#result"); !strings.Contains(got, "Saved and tested") {
 		t.Errorf("the setup page after the login shows %q", got)
 	}
 	browsertest.Screenshot(t, ctx, "setup-oauth-result")

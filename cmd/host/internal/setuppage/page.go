@@ -2,9 +2,7 @@ package setuppage
 
 import (
 	"context"
-	"crypto/sha256"
 	"embed"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,23 +18,13 @@ import (
 	"host/bindings/mask"
 	"host/bindings/oauth"
 	"host/bindings/setup"
+	"host/cmd/host/internal/ui"
 	"host/schema"
 )
 
 //go:embed assets
 var assets embed.FS
 
-// pageCSS is the page's style sheet; cssHash its CSP hash, for the OAuth2
-// callback page, which is served from the login's own port and so carries
-// the sheet inline.
-var pageCSS, cssHash = func() (string, string) {
-	b, err := assets.ReadFile("assets/page.css")
-	if err != nil {
-		panic(err)
-	}
-	sum := sha256.Sum256(b)
-	return string(b), "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-}()
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"stateClass": stateClass,
@@ -655,7 +643,7 @@ func (s *Server) record(id string, sess Session, st setup.Step, err error) (setu
 		return nil, err
 	}
 	if done != nil {
-		res := &outcome{OK: true, Title: "Set up: the plugin is active"}
+		res := &outcome{OK: true, Title: "Saved and tested: the plugin activated"}
 		for _, q := range done.Saved {
 			res.Saved = append(res.Saved, q.Label)
 		}
@@ -1000,50 +988,8 @@ func stateClass(state string) string {
 // ------------------------------------------------------------ callback
 
 // callbackPage is the page the browser shows after the OAuth2 provider
-// sent it back to host's loopback redirect: the outcome, and the way back
-// to this page (which shows the plugin active once it is).
+// sent it back to host's loopback redirect: host's callback page (package
+// ui) with the way back to this page, which shows the plugin set up.
 func (s *Server) callbackPage(id string) func(http.ResponseWriter, oauth.CallbackResult) {
-	back := s.origin + PluginPath(id)
-	return func(w http.ResponseWriter, r oauth.CallbackResult) {
-		data := map[string]any{"Name": r.Name, "Back": back, "Scopes": r.Scopes}
-		switch r.Kind {
-		case oauth.CallbackSignedIn:
-			data["OK"] = true
-			data["Title"] = "Signed in"
-		case oauth.CallbackProviderError:
-			data["Title"] = "The provider did not grant access"
-			data["Detail"] = s.mask(strings.TrimSpace(r.ProviderCode + " " + r.ProviderDescription))
-		case oauth.CallbackExchangeFailed:
-			data["Title"] = "The login failed at the token exchange"
-			detail := strings.TrimSpace(r.ProviderCode + " " + r.ProviderDescription)
-			if detail == "" && r.Err != nil {
-				detail = r.Err.Error()
-			}
-			data["Detail"] = s.mask(detail)
-		case oauth.CallbackStateMismatch:
-			data["Title"] = "This answer does not belong to the login host is waiting for"
-		case oauth.CallbackAlreadyUsed:
-			data["Title"] = "This login already had its answer"
-		default:
-			data["Title"] = "Login received"
-		}
-		h := w.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Cache-Control", "no-store")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src "+cssHash+"; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-		var buf strings.Builder
-		data["CSS"] = template.CSS(pageCSS)
-		if err := templates.ExecuteTemplate(&buf, "callback", data); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		status := r.Status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(buf.String()))
-	}
+	return ui.CallbackPageBack(s.origin + PluginPath(id))
 }

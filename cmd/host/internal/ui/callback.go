@@ -9,6 +9,22 @@ import (
 // CallbackPage is the page the browser shows after an OAuth2 redirect
 // (oauth.FlowOptions.Page): the plugin's name and what the login came to.
 func CallbackPage(w http.ResponseWriter, r oauth.CallbackResult) {
+	p, status := callbackContent(r)
+	Render(w, status, p)
+}
+
+// CallbackPageBack is CallbackPage for a login started on the setup page:
+// the way on is a link back to it (back, the plugin's setup page), which
+// shows the plugin's state once the login finished.
+func CallbackPageBack(back string) func(http.ResponseWriter, oauth.CallbackResult) {
+	return func(w http.ResponseWriter, r oauth.CallbackResult) {
+		p, status := callbackContent(r)
+		p.Next, p.Back = "", back
+		Render(w, status, p)
+	}
+}
+
+func callbackContent(r oauth.CallbackResult) (Page, int) {
 	p := Page{Plugin: r.Name, Outcome: string(r.Kind), Tone: ToneError, Next: "You can close this tab and return to the terminal."}
 	switch r.Kind {
 	case oauth.CallbackSignedIn:
@@ -48,7 +64,7 @@ func CallbackPage(w http.ResponseWriter, r oauth.CallbackResult) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	Render(w, status, p)
+	return p, status
 }
 
 func providerWords(r oauth.CallbackResult) string {

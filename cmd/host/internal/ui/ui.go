@@ -51,6 +51,7 @@ type Page struct {
 	Scopes  []string
 	Detail  string // a provider's or an error's own words, set apart
 	Next    string // what to do next
+	Back    string // a link back to host's setup page ("" for none)
 }
 
 // Headers sets the headers every page is served with: the CSP, no caching,

@@ -50,6 +50,13 @@
     });
   }
 
+  var go = document.querySelector('[data-autogo]');
+  if (go) {
+    // On to the provider; no live update may take this tab elsewhere.
+    location.assign(go.href);
+    return;
+  }
+
   if (window.EventSource) {
     var es = new EventSource('/events');
     es.onmessage = function (e) {
@@ -81,6 +88,4 @@
     }
   });
 
-  var go = document.querySelector('[data-autogo]');
-  if (go) location.assign(go.href);
 })();
