@@ -25,7 +25,6 @@ import (
 //go:embed assets
 var assets embed.FS
 
-
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"stateClass": stateClass,
 	"fieldData":  func(plugin string, f fieldView) fieldData { return fieldData{f, plugin} },
