@@ -38,6 +38,9 @@ Flags:
   --watch                reload a plugin whenever a file it imports is saved
                          (the new version starts before the old one stops;
                          a broken version leaves the old one running)
+  --page ADDR            serve the setup page at ADDR (default 127.0.0.1:0, a
+                         free port; "off" for none); its address is printed
+                         with a one-time token
   --data-dir, --connect-to, --timeout, --secrets, --set, --adopt: as for
   'host run' (a --set applies to every plugin that has the field)
   --http HOST:PORT       also serve every plugin's tools over MCP's Streamable
@@ -58,6 +61,9 @@ type serveExtension struct {
 	// start runs beside the supervisor until ctx ends; an error ends the
 	// serve. Nil when the flags did not ask for it.
 	start func(ctx context.Context, sup *serve.Supervisor, dataDir string, io *IO) error
+	// startWith is start for an extension that needs the serve's options
+	// (its data dir, secret backend, connect-to rules).
+	startWith func(ctx context.Context, sup *serve.Supervisor, o *runOptions) error
 }
 
 // serveExtensions are registered by other files' init functions.
@@ -145,6 +151,9 @@ func serveCmd(ctx context.Context, args []string, io *IO) error {
 	for _, e := range serveExtensions {
 		if e.start != nil {
 			go func() { errc <- e.start(ctx, sup, dataDir, io) }()
+		}
+		if e.startWith != nil {
+			go func() { errc <- e.startWith(ctx, sup, o) }()
 		}
 	}
 	if o.Watch {

@@ -17,13 +17,22 @@ plugin once, and saves them. When a serve runs for the data dir, the serve
 then starts the plugin with the new setup (the other plugins untouched).
 
 PLUGIN is the plugin's id as 'host status' shows it, or its file.
+With --browser the setup happens on host's local setup page instead: a
+loopback page for this plugin (the form of its settings, "Save and test",
+"Connect" for OAuth2) opens in the browser, and host waits until it is
+done (at most --auth-timeout).
+
 Flags: as for 'host run' (--set, --data-dir, --connect-to, --no-browser,
---device, --paste, ...).
+--device, --paste, ...), and --browser.
 `
 
 func setupCmd(ctx context.Context, args []string, io *IO) error {
 	o := &runOptions{IO: io, Once: true}
-	pos, err := parseCommand("setup", setupUsage, args, io, o, func(fs *flag.FlagSet) { o.Auth.register(fs) })
+	var browser bool
+	pos, err := parseCommand("setup", setupUsage, args, io, o, func(fs *flag.FlagSet) {
+		o.Auth.register(fs)
+		fs.BoolVar(&browser, "browser", false, "")
+	})
 	if err != nil {
 		return err
 	}
@@ -49,6 +58,9 @@ func setupCmd(ctx context.Context, args []string, io *IO) error {
 				id, o.Path = st.ID, st.File
 			}
 		}
+	}
+	if browser {
+		return setupInBrowser(ctx, o, c, id)
 	}
 	sess, err := openSession(o)
 	if err != nil {

@@ -37,6 +37,9 @@ type LocalOptions struct {
 	Host *plugin.Host
 	// Files are the plugin files.
 	Files []string
+	// IDs, when set, are the files' plugin ids (one per file): the files
+	// are then loaded only when the page needs one (a serve knows them).
+	IDs []string
 	// Inputs are values supplied without asking (--set, the environment).
 	Inputs plugin.Inputs
 	// Adopt lets these files take over ids other files own.
@@ -73,6 +76,15 @@ func NewLocal(ctx context.Context, o LocalOptions) (*Local, error) {
 		if next != nil {
 			next(e)
 		}
+	}
+	if len(o.IDs) > 0 {
+		if len(o.IDs) != len(o.Files) {
+			return nil, errors.New("setuppage: IDs and Files differ in length")
+		}
+		for i, f := range o.Files {
+			l.plugins[o.IDs[i]] = &localPlugin{file: f, info: Plugin{ID: o.IDs[i], Name: o.IDs[i], State: "starting"}}
+		}
+		return l, nil
 	}
 	for _, f := range o.Files {
 		lp := &localPlugin{file: f}

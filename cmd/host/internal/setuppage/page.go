@@ -157,6 +157,23 @@ func (s *Server) SetupLink(id string) (link string, done <-chan error, release f
 	return s.Link(PluginPath(id)), ch, release
 }
 
+// WaitShown waits, at most d, until the page has shown plugin id's last
+// setup result to the browser (a command that ends once the setup is done
+// waits so for the page to tell the user).
+func (s *Server) WaitShown(id string, d time.Duration) {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		s.mu.Lock()
+		f := s.flows[id]
+		pending := f != nil && f.result != nil
+		s.mu.Unlock()
+		if !pending {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // Close ends the sessions in progress and the live updates.
 func (s *Server) Close() {
 	s.mu.Lock()
@@ -400,12 +417,12 @@ func (s *Server) pluginPage(w http.ResponseWriter, r *http.Request) {
 				result = &outcome{Title: "The setup could not start", Message: s.mask(err.Error())}
 			}
 		}
-		p, _ = s.plugin(id)
 	}
+	fields, ferr := s.fields(r.Context(), id)
+	p, _ = s.plugin(id) // after fields: a backend may learn the plugin's auth type there
 	v := &pluginView{Plugin: p, CSRF: browserOf(r).csrf, Result: result, OAuth: p.Auth == "oauth2"}
-	fields, err := s.fields(r.Context(), id)
-	if err != nil {
-		v.Result = &outcome{Title: "The plugin's settings could not be read", Message: s.mask(err.Error())}
+	if ferr != nil {
+		v.Result = &outcome{Title: "The plugin's settings could not be read", Message: s.mask(ferr.Error())}
 	}
 	for _, fl := range fields {
 		if fl.Auth && fl.HelpURL != "" && v.HelpURL == "" {

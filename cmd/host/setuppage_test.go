@@ -1,0 +1,149 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"host/cmd/host/internal/browsertest"
+	"host/cmd/host/internal/serve"
+)
+
+var pageLink = regexp.MustCompile(`http://127\.0\.0\.1:\d+/\S*\?token=\S+`)
+
+// TestServeSetupPage: `host serve` prints its setup page's address with a
+// one-time token; in a real browser the plugin that waits for setup gets
+// its token and region on the page (a wrong token first: the plugin's own
+// message, nothing saved), and the serve starts it without restarting.
+func TestServeSetupPage(t *testing.T) {
+	dir, _ := filepath.Abs("../../testdata/serve/states")
+	s := startServe(t, nil, dir)
+	s.waitLines("setup page: http://127.0.0.1:", 1, 30*time.Second)
+	s.waitLines("needsetup: needs setup", 1, 30*time.Second)
+	link := pageLink.FindString(s.output())
+	if link == "" {
+		t.Fatalf("no setup page link in:\n%s", s.output())
+	}
+	servePID := s.cmd.Process.Pid
+
+	ctx := browsertest.Start(t, browsertest.Options{})
+	do := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	textOf := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="needsetup"]`)))
+	if got := textOf(`[data-plugin="needsetup"] [data-field="state"]`); got != "needs setup" {
+		t.Errorf("the list shows needsetup as %q", got)
+	}
+	if got := textOf(`[data-plugin="fine"] [data-field="state"]`); got != "active" {
+		t.Errorf("the list shows fine as %q", got)
+	}
+	do(chromedp.Click(chromedp.CSS(`a[href="/setup/needsetup"]`)), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
+	do(chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-refused"), chromedp.SendKeys(chromedp.CSS("#f-region"), "eu-2"),
+		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS(".refusal")))
+	if got := textOf(".refusal"); !strings.Contains(got, "that token was refused") {
+		t.Errorf("the refusal shows %q", got)
+	}
+	do(chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-for-tests"),
+		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok")))
+	s.waitLines("needsetup: active", 1, 20*time.Second)
+	if st := s.state("needsetup"); st.Phase != serve.Active {
+		t.Errorf("needsetup after the page: %+v", st)
+	}
+	if out, err := s.host("call", "needsetup", "where"); err != nil || strings.TrimSpace(out) != "eu-2" {
+		t.Errorf("host call needsetup where: %v %s", err, out)
+	}
+	if s.cmd.Process.Pid != servePID || s.count("serving 4 plugin(s)") != 1 {
+		t.Error("the serve restarted")
+	}
+	if strings.Contains(s.output(), "fake-token-for-tests") || strings.Contains(s.output(), "fake-token-refused") {
+		t.Error("a token is in the serve's output")
+	}
+	// The page's state follows the serve (live update).
+	do(chromedp.WaitVisible(chromedp.Search(`//span[@data-field="state"][.="active"]`)))
+}
+
+// TestSetupBrowserCommand: `host setup PLUGIN --browser` without a serve
+// serves the page for that plugin on a short-lived port, prints the link,
+// and exits 0 once the page set the plugin up.
+func TestSetupBrowserCommand(t *testing.T) {
+	bin, _, env := hostBinary(t, nil)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	plugin, _ := filepath.Abs("../../testdata/serve/states/needsetup/plugin.ts")
+	cmd := exec.Command(bin, "setup", plugin, "--browser", "--no-browser", "--data-dir", dataDir)
+	cmd.Env = env
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	links := make(chan string, 1)
+	var out strings.Builder
+	done := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			out.WriteString(sc.Text() + "\n")
+			if l := pageLink.FindString(sc.Text()); l != "" {
+				links <- l
+			}
+		}
+		close(done)
+	}()
+	var link string
+	select {
+	case link = <-links:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no link printed")
+	}
+	if !strings.Contains(link, "/setup/needsetup?token=") {
+		t.Errorf("the link %q is not the plugin's page", link)
+	}
+	ctx := browsertest.Start(t, browsertest.Options{})
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#setup-form")),
+		chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-for-tests"), chromedp.SendKeys(chromedp.CSS("#f-region"), "us-1"),
+		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok"))); err != nil {
+		t.Fatal(err)
+	}
+	werr := make(chan error, 1)
+	go func() { <-done; werr <- cmd.Wait() }()
+	select {
+	case err := <-werr:
+		if err != nil {
+			t.Fatalf("host setup --browser: %v\n%s", err, out.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("host setup --browser did not exit after the setup:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "is set up") {
+		t.Errorf("output:\n%s", out.String())
+	}
+	// Saved: a second setup has nothing to ask.
+	show := exec.Command(bin, "config", "show", plugin, "--data-dir", dataDir)
+	show.Env = env
+	b, _ := show.CombinedOutput()
+	if !strings.Contains(string(b), "us-1") || strings.Contains(string(b), "fake-token-for-tests") {
+		t.Errorf("config show:\n%s", b)
+	}
+}
