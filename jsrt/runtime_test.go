@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -688,18 +689,26 @@ func TestDoCancelStopsOnlyItsOwnWork(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// A script that runs until the test releases it, so the other caller's
+	// deadline surely ends while it runs.
+	started := make(chan struct{})
+	var released atomic.Bool
 	busyDone := make(chan error, 1)
 	go func() {
 		busyDone <- rt.Do(ctx, func(vm *goja.Runtime) error {
-			_, err := vm.RunString(`busy(150)`)
+			_ = vm.Set("released", released.Load)
+			close(started)
+			_, err := vm.RunString(`while (!released()) {}`)
 			return err
 		})
 	}()
-	time.Sleep(20 * time.Millisecond) // busy is running
+	<-started
 	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
 	defer cancel()
 	ran := false
-	if err := rt.Do(short, func(vm *goja.Runtime) error { ran = true; return nil }); !errors.Is(err, context.DeadlineExceeded) {
+	err := rt.Do(short, func(vm *goja.Runtime) error { ran = true; return nil })
+	released.Store(true)
+	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("queued Do whose ctx ended: %v", err)
 	}
 	if err := <-busyDone; err != nil {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -91,7 +92,7 @@ func Format(vm *goja.Runtime, args []goja.Value) string {
 	var b strings.Builder
 	rest := args
 	if len(args) > 0 {
-		if s, ok := args[0].Export().(string); ok && strings.Contains(s, "%") {
+		if s, ok := str(args[0]); ok && strings.Contains(s, "%") {
 			rest = args[1:]
 			for i := 0; i < len(s); i++ {
 				ch := s[i]
@@ -114,7 +115,7 @@ func Format(vm *goja.Runtime, args []goja.Value) string {
 				i++
 				switch verb {
 				case 's':
-					if s, ok := a.Export().(string); ok {
+					if s, ok := str(a); ok {
 						b.WriteString(s)
 					} else {
 						b.WriteString(Inspect(vm, a))
@@ -150,7 +151,7 @@ func Format(vm *goja.Runtime, args []goja.Value) string {
 		if i > 0 || b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		if s, ok := a.Export().(string); ok {
+		if s, ok := str(a); ok {
 			b.WriteString(s)
 		} else {
 			b.WriteString(Inspect(vm, a))
@@ -161,6 +162,17 @@ func Format(vm *goja.Runtime, args []goja.Value) string {
 		out = out[:MaxLine] + fmt.Sprintf("… (%d more bytes cut)", len(out)-MaxLine)
 	}
 	return out
+}
+
+var promiseType = reflect.TypeFor[*goja.Promise]()
+
+// str is v's text when v is a string (a Symbol exports as its description
+// but is not one).
+func str(v goja.Value) (string, bool) {
+	if !goja.IsString(v) {
+		return "", false
+	}
+	return v.String(), true
 }
 
 // Inspect renders a value for humans, close to Node's util.inspect: strings
@@ -184,6 +196,10 @@ func inspect(vm *goja.Runtime, b *strings.Builder, v goja.Value, depth int, seen
 		return
 	case goja.IsNull(v):
 		b.WriteString("null")
+		return
+	}
+	if _, ok := v.(*goja.Symbol); ok { // String() is its bare description
+		b.WriteString("Symbol(" + v.String() + ")")
 		return
 	}
 	o, isObj := v.(*goja.Object)
@@ -216,32 +232,78 @@ func inspect(vm *goja.Runtime, b *strings.Builder, v goja.Value, depth int, seen
 		}
 		return
 	}
+	if o.ExportType() == promiseType { // Export would call an object's getters
+		p := o.Export().(*goja.Promise)
+		switch p.State() {
+		case goja.PromiseStateFulfilled:
+			b.WriteString("Promise { ")
+			inspect(vm, b, p.Result(), depth+1, seen)
+			b.WriteString(" }")
+		case goja.PromiseStateRejected:
+			b.WriteString("Promise { <rejected> ")
+			inspect(vm, b, p.Result(), depth+1, seen)
+			b.WriteString(" }")
+		default:
+			b.WriteString("Promise { <pending> }")
+		}
+		return
+	}
 	switch o.ClassName() {
 	case "Error":
 		if s := o.Get("stack"); s != nil && !goja.IsUndefined(s) {
-			b.WriteString(s.String())
+			b.WriteString(strings.TrimRight(s.String(), "\n"))
 		} else {
 			b.WriteString(o.String())
 		}
 		return
-	case "Date", "RegExp":
-		b.WriteString(o.String())
-		return
-	case "Promise":
-		b.WriteString("Promise { <pending> }")
-		if p, ok := o.Export().(*goja.Promise); ok {
-			b.Reset()
-			switch p.State() {
-			case goja.PromiseStateFulfilled:
-				b.WriteString("Promise { ")
-				inspect(vm, b, p.Result(), depth+1, seen)
-				b.WriteString(" }")
-			case goja.PromiseStateRejected:
-				b.WriteString("Promise { <rejected> }")
-			default:
-				b.WriteString("Promise { <pending> }")
+	case "Date":
+		// As Node shows a Date: its ISO form, or Invalid Date.
+		if f, ok := goja.AssertFunction(o.Get("toISOString")); ok {
+			if iso, err := f(o); err == nil {
+				b.WriteString(iso.String())
+				return
 			}
 		}
+		b.WriteString("Invalid Date")
+		return
+	case "RegExp":
+		b.WriteString(o.String())
+		return
+	}
+	if cls, size, ok := collection(vm, o); ok {
+		// As Node: Map(2) { 'a' => 1, 'b' => 2 }, Set(1) { 'x' }.
+		fmt.Fprintf(b, "%s(%d) {", cls, size)
+		if depth >= maxDepth {
+			b.WriteString(" ... }")
+			return
+		}
+		seen[o] = true
+		defer delete(seen, o)
+		n := 0
+		each, _ := goja.AssertFunction(o.Get("forEach"))
+		_, _ = each(o, vm.ToValue(func(c goja.FunctionCall) goja.Value {
+			if n > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(" ")
+			n++
+			if n > 100 {
+				return goja.Undefined() // Node lists at most 100
+			}
+			if cls == "Map" {
+				inspect(vm, b, c.Argument(1), depth+1, seen)
+				b.WriteString(" => ")
+			}
+			inspect(vm, b, c.Argument(0), depth+1, seen)
+			return goja.Undefined()
+		}))
+		if n > 100 {
+			fmt.Fprintf(b, "... %d more items", n-100)
+		}
+		if n > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString("}")
 		return
 	}
 	if depth >= maxDepth {
@@ -275,15 +337,11 @@ func inspect(vm *goja.Runtime, b *strings.Builder, v goja.Value, depth int, seen
 		return
 	}
 	keys := o.Keys()
-	if cls := o.ClassName(); cls == "Map" || cls == "Set" {
-		b.WriteString(cls)
-		b.WriteString(" {}")
-		return
-	}
 	if len(keys) == 0 {
 		b.WriteString("{}")
 		return
 	}
+	describe, _ := goja.AssertFunction(vm.Get("Object").ToObject(vm).Get("getOwnPropertyDescriptor"))
 	b.WriteString("{")
 	for i, k := range keys {
 		if i > 0 {
@@ -296,9 +354,57 @@ func inspect(vm *goja.Runtime, b *strings.Builder, v goja.Value, depth int, seen
 			b.WriteString(quote(k))
 		}
 		b.WriteString(": ")
-		inspect(vm, b, o.Get(k), depth+1, seen)
+		if v, label := property(vm, describe, o, k); label != "" {
+			b.WriteString(label)
+		} else {
+			inspect(vm, b, v, depth+1, seen)
+		}
 	}
 	b.WriteString(" }")
+}
+
+// property is o's own property k as inspect shows it: its value, or for
+// a getter or setter, which is not called (it could throw or change
+// state), Node's label for it.
+func property(vm *goja.Runtime, describe goja.Callable, o *goja.Object, k string) (goja.Value, string) {
+	if describe == nil {
+		return o.Get(k), ""
+	}
+	d, err := describe(goja.Undefined(), o, vm.ToValue(k))
+	do, ok := d.(*goja.Object)
+	if err != nil || !ok {
+		return o.Get(k), ""
+	}
+	get, set := do.Get("get"), do.Get("set")
+	hasGet := get != nil && !goja.IsUndefined(get)
+	hasSet := set != nil && !goja.IsUndefined(set)
+	switch {
+	case hasGet && hasSet:
+		return nil, "[Getter/Setter]"
+	case hasGet:
+		return nil, "[Getter]"
+	case hasSet:
+		return nil, "[Setter]"
+	}
+	return do.Get("value"), ""
+}
+
+// collection reports whether o is a Map or a Set (its prototype chain
+// reaches the runtime's Map.prototype or Set.prototype), and its size.
+func collection(vm *goja.Runtime, o *goja.Object) (string, int, bool) {
+	for _, cls := range []string{"Map", "Set"} {
+		ctor, ok := vm.Get(cls).(*goja.Object)
+		if !ok {
+			continue
+		}
+		proto := ctor.Get("prototype")
+		for p := o.Prototype(); p != nil; p = p.Prototype() {
+			if p.SameAs(proto) {
+				return cls, int(o.Get("size").ToInteger()), true
+			}
+		}
+	}
+	return "", 0, false
 }
 
 func identRE(s string) bool {
