@@ -174,22 +174,9 @@ func (l *Local) Messages(ctx context.Context, id string) (json.RawMessage, error
 	if l.db == nil {
 		return json.RawMessage("[]"), nil
 	}
-	st := l.db.Plugin(id)
-	var all []store.Message
-	after := int64(0)
-	for {
-		page, err := st.Messages(ctx, after, 1000)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if len(all) > MaxMessages {
-			all = all[len(all)-MaxMessages:]
-		}
-		if len(page) < 1000 {
-			break
-		}
-		after = page[len(page)-1].Seq
+	all, err := l.db.Plugin(id).LatestMessages(ctx, MaxMessages)
+	if err != nil {
+		return nil, err
 	}
 	if all == nil {
 		all = []store.Message{}
