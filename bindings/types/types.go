@@ -54,8 +54,10 @@ const headerDOM = `// host.d.ts: the TypeScript declarations of what a host plug
 // timers and AbortController, so this file leaves them out. For
 // "lib": ["es2022"] (no DOM), use ` + "`host types --no-dom`" + `.
 //
-// definePlugin, z, refreshOAuthToken and the type PluginContext are globals;
-// import { definePlugin, z } from "host:plugin" works too.
+// import { definePlugin, z, type PluginContext } from "@hivemind-os/plugin-sdk"
+// (the plugin SDK's module, which host provides); definePlugin, z,
+// refreshOAuthToken and the SDK's types are also globals, and
+// "host:plugin" works too.
 `
 
 const headerStandalone = `// host.d.ts: the TypeScript declarations of what a host plugin sees.
@@ -67,13 +69,15 @@ const headerStandalone = `// host.d.ts: the TypeScript declarations of what a ho
 // the DOM lib loaded (the default for "target": "es2022" without "lib") these
 // are duplicates; use ` + "`host types`" + ` instead.
 //
-// definePlugin, z, refreshOAuthToken and the type PluginContext are globals;
-// import { definePlugin, z } from "host:plugin" works too.
+// import { definePlugin, z, type PluginContext } from "@hivemind-os/plugin-sdk"
+// (the plugin SDK's module, which host provides); definePlugin, z,
+// refreshOAuthToken and the SDK's types are also globals, and
+// "host:plugin" works too.
 `
 
 // Declarations returns host.d.ts: one global script declaring the plugin
 // API, z, the secrets and store types, refreshOAuthToken and the
-// "host:plugin" module. withDOM is for projects whose TypeScript loads the
+// "@hivemind-os/plugin-sdk" and "host:plugin" modules. withDOM is for projects whose TypeScript loads the
 // DOM lib (the default with "target": "es2022" and no "lib"): the web
 // globals the DOM lib declares are left out, since declaring them again is
 // an error there. Without it the result declares them too, for

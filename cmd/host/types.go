@@ -13,10 +13,11 @@ import (
 const typesUsage = `Usage: host types [-o FILE] [--no-dom]
 
 Prints the TypeScript declarations of everything a plugin sees, for editors
-and tsc: the globals definePlugin, z, fetch and refreshOAuthToken, the types
-PluginContext, SecretStore and PluginStore, and the "host:plugin" module.
-ctx.config is typed by the plugin's configSchema, a tool's input by its
-input schema.
+and tsc: the plugin SDK's module "@hivemind-os/plugin-sdk" (definePlugin, z
+and its types: PluginContext, ToolDefinition, ToolResult, IncomingMessage
+...), the same as globals, fetch and refreshOAuthToken, and the
+"host:plugin" module. ctx.config is typed by the plugin's configSchema, a
+tool's params by its parameters schema.
 
 Flags:
   -o FILE     write FILE (replaced whole, never left half-written) instead
