@@ -40,21 +40,22 @@ type body struct {
 // Response.body (see read). Whichever comes first owns the body.
 //
 // Streamed, a goroutine of its own (pump) reads the body into queue while
-// it holds less than streamAhead bytes, and waits otherwise: the
-// stream's backpressure, as a ReadableStream's highWaterMark is. Each read
-// from JS takes everything queued, so a fast body arrives in few large
-// chunks and a slow one (server-sent events) chunk by chunk as it comes.
+// it holds less than streamAhead bytes, and waits otherwise: the stream's
+// backpressure, as a ReadableStream's highWaterMark is. Each read from JS
+// takes everything queued, so JS wakes up once for many chunks of a fast
+// body and once for each event of a slow one (server-sent events).
 type netBody struct {
 	resp *http.Response
 	call *call
 
-	mu    sync.Mutex
-	mode  int           // netIdle, netWhole or netStream
-	queue []byte        // netStream: read, not yet taken by JS
-	eof   bool          // netStream: the pump reached the end (or JS cancelled)
-	err   error         // netStream: the pump failed; JS gets it once queue is taken
-	wake  chan struct{} // cap 1: the pump queued data or stopped
-	room  chan struct{} // cap 1: JS took the queue
+	mu     sync.Mutex
+	mode   int           // netIdle, netWhole or netStream
+	queue  [][]byte      // netStream: read, not yet taken by JS
+	queued int           // bytes in queue
+	eof    bool          // netStream: the pump reached the end (or JS cancelled)
+	err    error         // netStream: the pump failed; JS gets it once queue is taken
+	wake   chan struct{} // cap 1: the pump queued data or stopped
+	room   chan struct{} // cap 1: JS took the queue
 }
 
 const (
@@ -234,12 +235,12 @@ func (b *binding) streamable(call goja.FunctionCall, vm *goja.Runtime) goja.Valu
 	return vm.ToValue(h != nil && h.net != nil && !h.complete())
 }
 
-// read(handle) -> the body's next bytes as an ArrayBuffer: everything
-// read since the last call, at once when there is some, else a Promise of
-// it; null (or a Promise of null) at the end. The first read takes the body
-// over as a stream, starts its pump and lifts the request's deadline: each
-// read then waits as long as the server takes (JS can abort). Call it
-// again only after the last one settled.
+// read(handle) -> the body's next bytes, an array of ArrayBuffers: all
+// that was read since the last call, at once when there is some, else a
+// Promise of it; null (or a Promise of null) at the end. The first read
+// takes the body over as a stream, starts its pump and lifts the request's
+// deadline: each read then waits as long as the server takes (JS can
+// abort). Call it again only after the last one settled.
 func (b *binding) read(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 	h, _ := call.Argument(0).Export().(*body)
 	if h == nil || h.net == nil {
@@ -261,7 +262,7 @@ func (b *binding) read(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 	n.mu.Unlock()
 	switch {
 	case data != nil:
-		return vm.ToValue(vm.NewArrayBuffer(data))
+		return chunksOf(vm, data)
 	case err != nil:
 		return jsrt.Rejected(vm, err)
 	case done:
@@ -279,7 +280,7 @@ func (b *binding) read(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 			n.mu.Unlock()
 			switch {
 			case data != nil:
-				return arrayBufferOf(data), nil
+				return jsrt.ToJS(func(vm *goja.Runtime) (goja.Value, error) { return chunksOf(vm, data), nil }), nil
 			case err != nil:
 				return nil, err
 			case done:
@@ -289,11 +290,20 @@ func (b *binding) read(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 	})
 }
 
+// chunksOf is the JS array of ArrayBuffers of data.
+func chunksOf(vm *goja.Runtime, data [][]byte) goja.Value {
+	list := make([]any, len(data))
+	for i, d := range data {
+		list[i] = vm.NewArrayBuffer(d)
+	}
+	return vm.NewArray(list...)
+}
+
 // take hands JS what the pump queued, or tells it the stream ended
 // (done) or failed. Call with mu held.
-func (n *netBody) take() (data []byte, done bool, err error) {
+func (n *netBody) take() (data [][]byte, done bool, err error) {
 	if len(n.queue) > 0 {
-		data, n.queue = n.queue[:len(n.queue):len(n.queue)], nil
+		data, n.queue, n.queued = n.queue, nil, 0
 		signal(n.room)
 		return data, false, nil
 	}
@@ -302,18 +312,13 @@ func (n *netBody) take() (data []byte, done bool, err error) {
 
 // pump reads a streamed body into queue, keeping at most streamAhead
 // bytes ahead of JS, until the body ends, fails or is cancelled. It reads
-// straight into the spare capacity of the buffer queue is a prefix of
-// (JS takes only that prefix), so the bytes are copied once, as io.Copy
-// copies them.
+// into one buffer and queues a copy of exactly what arrived (a fresh large
+// buffer for each read costs far more in zeroing and GC).
 func (n *netBody) pump() {
-	var fill []byte // queue is fill[:len(fill)] until JS takes it
-	size := 64 << 10
+	buf := make([]byte, chunkSize)
 	for {
 		n.mu.Lock()
-		full, stopped := len(n.queue) >= streamAhead, n.eof || n.err != nil
-		if n.queue == nil {
-			fill = nil // JS took it all: the next bytes go to a new buffer
-		}
+		full, stopped := n.queued >= streamAhead, n.eof || n.err != nil
 		n.mu.Unlock()
 		if stopped {
 			return
@@ -325,33 +330,12 @@ func (n *netBody) pump() {
 			}
 			continue
 		}
-		if cap(fill)-len(fill) < chunkSize/4 {
-			// A fresh buffer, sized after what JS took last: large for a
-			// fast body, small for one that trickles.
-			next := make([]byte, len(fill), max(size, len(fill)+chunkSize))
-			copy(next, fill)
-			n.mu.Lock()
-			if n.queue != nil {
-				n.queue = next
-			}
-			n.mu.Unlock()
-			fill = next
-		}
-		nr, err := n.resp.Body.Read(fill[len(fill):cap(fill)])
+		nr, err := n.resp.Body.Read(buf)
 		n.mu.Lock()
-		if n.queue == nil && len(fill) > 0 {
-			// JS took fill[:len(fill)] during the read: keep only the new
-			// bytes, in a buffer of their own.
-			size = min(max(2*len(fill), 64<<10), streamAhead+chunkSize)
-			next := make([]byte, nr, max(size, nr+chunkSize/4))
-			copy(next, fill[len(fill):len(fill)+nr])
-			fill = next
-		} else {
-			fill = fill[:len(fill)+nr]
-		}
 		if !n.eof { // not cancelled meanwhile
-			if len(fill) > 0 {
-				n.queue = fill
+			if nr > 0 {
+				n.queue = append(n.queue, bytes.Clone(buf[:nr]))
+				n.queued += nr
 			}
 			switch {
 			case err == io.EOF:
@@ -380,7 +364,7 @@ func (b *binding) cancel(call goja.FunctionCall, vm *goja.Runtime) goja.Value {
 			n.mode = netStream
 		}
 		stop := !n.eof && n.err == nil
-		n.eof, n.queue = true, nil
+		n.eof, n.queue, n.queued = true, nil, 0
 		n.mu.Unlock()
 		if stop {
 			n.close() // the pump's Read fails; it sees eof and stops

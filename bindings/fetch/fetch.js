@@ -492,8 +492,11 @@
           pull: (c) => {
             this.#used = true;
             return Promise.resolve(native.read(h)).then(
-              (b) => {
-                if (b !== null) return c.enqueue(new Uint8Array(b));
+              (chunks) => {
+                if (chunks !== null) {
+                  for (const b of chunks) c.enqueue(new Uint8Array(b));
+                  return;
+                }
                 this.#stopListening();
                 c.close();
               },
