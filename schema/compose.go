@@ -149,7 +149,7 @@ func (s *Schema) children() []*Schema {
 	for _, p := range s.fields {
 		out = append(out, p.Schema)
 	}
-	for _, c := range append(append([]*Schema{s.elem, s.key, s.pipe}, s.items...), s.variants...) {
+	for _, c := range append(append([]*Schema{s.elem, s.key, s.pipe, s.catchall}, s.items...), s.variants...) {
 		if c != nil {
 			out = append(out, c)
 		}

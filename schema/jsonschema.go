@@ -151,6 +151,8 @@ func (e *exporter) schema(s *Schema) ordered {
 			add("required", required)
 		}
 		switch {
+		case s.catchall != nil:
+			add("additionalProperties", e.schema(s.catchall))
 		case s.unknown == Passthrough:
 			add("additionalProperties", ordered{})
 		case s.unknown == Strict || !e.input:

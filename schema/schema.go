@@ -114,6 +114,7 @@ type Schema struct {
 
 	fields   []Property // KindObject, in declaration order
 	unknown  UnknownKeys
+	catchall *Schema   // KindObject: undeclared keys' schema (with Passthrough)
 	elem     *Schema   // KindArray; KindRecord's values; KindTuple's rest (nil: none)
 	key      *Schema   // KindRecord's keys
 	items    []*Schema // KindTuple's positions
@@ -304,14 +305,33 @@ func (s *Schema) Placeholder(text string) *Schema {
 func (s *Schema) Radio() *Schema { c := s.clone(); c.radio = true; return c }
 
 // Strict returns a copy of an object schema that reports undeclared keys.
-func (s *Schema) Strict() *Schema { c := s.clone(); c.unknown = Strict; return c }
+func (s *Schema) Strict() *Schema { c := s.clone(); c.unknown, c.catchall = Strict, nil; return c }
 
 // Passthrough returns a copy of an object schema that keeps undeclared keys.
-func (s *Schema) Passthrough() *Schema { c := s.clone(); c.unknown = Passthrough; return c }
+func (s *Schema) Passthrough() *Schema {
+	c := s.clone()
+	c.unknown, c.catchall = Passthrough, nil
+	return c
+}
+
+// Catchall returns a copy of an object schema that keeps undeclared keys
+// whose values match rest (zod's .catchall()).
+func (s *Schema) Catchall(rest *Schema) *Schema {
+	if rest == nil {
+		panic("schema.Catchall: nil schema")
+	}
+	c := s.clone()
+	c.unknown, c.catchall = Passthrough, rest
+	return c.measured()
+}
+
+// CatchallSchema returns the schema of an object's undeclared keys (nil
+// when Catchall was not used).
+func (s *Schema) CatchallSchema() *Schema { return s.catchall }
 
 // Strip returns a copy of an object schema that drops undeclared keys (the
 // default).
-func (s *Schema) Strip() *Schema { c := s.clone(); c.unknown = Strip; return c }
+func (s *Schema) Strip() *Schema { c := s.clone(); c.unknown, c.catchall = Strip, nil; return c }
 
 func (s *Schema) withCheck(ch check) *Schema {
 	c := s.clone()

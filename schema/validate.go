@@ -323,13 +323,19 @@ func (v *validator) object(s *Schema, value any) any {
 		for k, e := range m {
 			if s.fieldIndex(k) < 0 {
 				extra = append(extra, k)
-				if s.unknown == Passthrough && e != Undefined {
+				if s.unknown == Passthrough && s.catchall == nil && e != Undefined {
 					out[k] = deepCopy(e)
 				}
 			}
 		}
-		if s.unknown == Strict && len(extra) > 0 {
+		switch {
+		case s.unknown == Strict && len(extra) > 0:
 			v.unrecognized(extra)
+		case s.catchall != nil:
+			slices.Sort(extra)
+			for _, k := range extra {
+				v.field(s.catchall, k, m[k], out)
+			}
 		}
 	}
 	return out

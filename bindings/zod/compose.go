@@ -412,7 +412,6 @@ var unsupportedMethods = map[schema.Kind]map[string]string{
 		"stringbool": "use z.enum(['true', 'false']).transform(v => v === 'true')",
 	},
 	schema.KindObject: {
-		"catchall":     "use .passthrough() and check the extra keys with .superRefine()",
 		"deepPartial":  "make nested objects .partial() one by one",
 		"setKey":       "use .extend({ key: schema })",
 		"exactPartial": "use .partial()",

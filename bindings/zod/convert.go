@@ -143,7 +143,11 @@ func toGo(s *schema.Schema, v goja.Value) any {
 	if s.UnknownKeys() != schema.Strip {
 		for _, k := range o.Keys() {
 			if _, declared := s.Field(k); !declared {
-				m[k] = jsValue{o.Get(k)}
+				if rest := s.CatchallSchema(); rest != nil {
+					m[k] = toGo(rest, o.Get(k))
+				} else {
+					m[k] = jsValue{o.Get(k)}
+				}
 			}
 		}
 	}
@@ -190,8 +194,12 @@ func toJS(vm *goja.Runtime, s *schema.Schema, out any, orig goja.Value) goja.Val
 					extra = append(extra, k)
 				}
 			}
+			rest := s.CatchallSchema()
+			if rest == nil {
+				rest = schema.Any()
+			}
 			for _, k := range keyOrder(origObj, extra) {
-				_ = o.Set(k, toJS(vm, schema.Any(), m[k], sub(k)))
+				_ = o.Set(k, toJS(vm, rest, m[k], sub(k)))
 			}
 		}
 		return o

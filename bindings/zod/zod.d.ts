@@ -306,6 +306,8 @@ declare namespace z {
     strict(message?: ErrorMessage): ZodObject<Shape, "strict">;
     passthrough(): ZodObject<Shape, "passthrough">;
     loose(): ZodObject<Shape, "passthrough">;
+    /** Undeclared keys are kept when their values match rest. */
+    catchall<Rest extends ZodTypeAny>(rest: Rest): ZodObject<Shape, "passthrough">;
     strip(): ZodObject<Shape, "strip">;
     extend<Augmentation extends ZodRawShape>(
       augmentation: Augmentation,

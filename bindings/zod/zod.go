@@ -448,6 +448,10 @@ func (b *binding) objectMethods() map[string]func(goja.FunctionCall) goja.Value 
 			return b.objectFrom(h, h.s.Omit(keys...))
 		},
 		"loose": b.modifier("loose", (*schema.Schema).Passthrough),
+		"catchall": func(c goja.FunctionCall) goja.Value {
+			h := b.this(c, "catchall")
+			return b.rewrap(h.s.Catchall(b.arg(c, 0, ".catchall")), h)
+		},
 		"safeExtend": func(c goja.FunctionCall) goja.Value {
 			return b.extend(b.this(c, "safeExtend"), c.Argument(0), "safeExtend")
 		},

@@ -256,7 +256,7 @@ func TestZodErrors(t *testing.T) {
 		{"unsupported method", `z.string().ip()`, `TypeError: z.string().ip() is not supported by host; zod 4 has .ipv4() and .ipv6() instead`},
 		{"unsupported on modified", `z.string().optional().jwt()`, `TypeError: z.string().jwt() is not supported by host; check the text with .regex()`},
 		{"unsupported base method", `z.number().readonly()`, `TypeError: z.number().readonly() is not supported by host`},
-		{"unsupported object method", `z.object({}).catchall(z.string())`, `TypeError: z.object().catchall() is not supported by host; use .passthrough()`},
+		{"unsupported object method", `z.object({}).deepPartial()`, `TypeError: z.object().deepPartial() is not supported by host; make nested objects .partial() one by one`},
 		{"unsupported function", `z.lazy(() => z.string())`, `TypeError: z.lazy() is not supported by host; recursive schemas are not supported`},
 		{"unsupported coerce", `z.coerce.date()`, `TypeError: z.coerce.date() is not supported by host`},
 		{"string method on number", `z.number().email()`, `TypeError: Object has no member 'email'`},

@@ -90,6 +90,7 @@ function cases(z) {
     { name: "strictObject", schema: z.strictObject({ a: z.string() }), inputs: [{ a: "x", b: 1 }] },
     { name: "passthrough", schema: obj.passthrough(), inputs: [{ a: "x", z: [1, { y: 2 }] }] },
     { name: "looseObject", schema: z.looseObject({ a: z.string() }), inputs: [{ a: "x", b: 2 }] },
+    { name: "catchall", schema: z.object({ a: z.string() }).catchall(z.number()), inputs: [{ a: "x", b: 1, c: 2 }, { a: "x", b: "y" }, { a: "x" }] },
     { name: "strip", schema: obj.strict().strip(), inputs: [{ a: "x", z: 1 }] },
     { name: "partial", schema: obj.partial(), inputs: [{}, { a: 1 }] },
     { name: "partial mask", schema: obj.partial({ a: true }), inputs: [{}, { n: "x" }] },
