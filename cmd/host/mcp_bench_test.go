@@ -2,7 +2,7 @@ package main
 
 import (
 	"bufio"
-	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -14,18 +14,17 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // BenchmarkMCPHTTPToolCall measures tools/call of a trivial tool over
 // Streamable HTTP, side by side in one run with the official TypeScript
 // SDK's server on Node 22 serving the same tool
 // (testdata/mcp-client/bench-server.mjs): 16 concurrent clients (one
-// session each, go-sdk's client for both) for calls/s, and one client for
-// the median round trip. Rounds alternate between the two servers. Run
-// with -benchtime=1x. Targets: host >= 2x the peer's calls/s; host's p50
-// <= 1 ms.
+// session and connection each, the same lean HTTP client for both) for
+// calls/s, and one client for the median round trip. Rounds alternate
+// between the two servers. Run with -benchtime=1x. Targets: host >= 2x the
+// peer's calls/s; host's p50 <= 1 ms. MCP_BENCH_PROFILE=file writes host's
+// CPU profile.
 func BenchmarkMCPHTTPToolCall(b *testing.B) {
 	node, dir := nodeHarness(b)
 	bin := builtHost(b)
@@ -56,35 +55,35 @@ func BenchmarkMCPHTTPToolCall(b *testing.B) {
 	b.ReportMetric(float64(median(p50s["node"]).Microseconds()), "node-p50-µs")
 }
 
-// hammer runs n clients, each with its own session, calling bench_noop
-// for d, and returns the calls answered; with lat it records each round
-// trip (one client).
+// hammer runs n clients, each with its own session and connection,
+// calling bench_noop for d, and returns the calls answered; with lat it
+// records each round trip (one client). The clients are plain HTTP
+// (initialize, then one POST per tools/call, reading the whole answer),
+// as lean as a load generator should be: what is measured is the server.
 func hammer(b *testing.B, url string, n int, d time.Duration, lat *[]time.Duration) int64 {
 	b.Helper()
-	ctx := context.Background()
 	var total atomic.Int64
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	sessions := make([]*mcp.ClientSession, n)
-	for i := range sessions {
-		c := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil)
-		s, err := c.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url, DisableStandaloneSSE: true, HTTPClient: ownClient()}, nil)
+	clients := make([]*rawClient, n)
+	for i := range clients {
+		c, err := newRawClient(url)
 		if err != nil {
 			b.Fatal(err)
 		}
-		sessions[i] = s
+		clients[i] = c
 	}
 	deadline := time.Now().Add(d)
-	for _, s := range sessions {
+	for _, c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var mine []time.Duration
-			for time.Now().Before(deadline) {
+			for id := 2; time.Now().Before(deadline); id++ {
 				t0 := time.Now()
-				res, err := s.CallTool(ctx, &mcp.CallToolParams{Name: "bench_noop", Arguments: map[string]any{}})
-				if err != nil || res.IsError {
-					b.Errorf("call: %v %v", err, res)
+				body, err := c.post(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"bench_noop","arguments":{}}}`, id))
+				if err != nil || !strings.Contains(body, `"text":"ok"`) || strings.Contains(body, `"isError":true`) {
+					b.Errorf("call: %v %s", err, body)
 					return
 				}
 				if lat != nil {
@@ -100,10 +99,66 @@ func hammer(b *testing.B, url string, n int, d time.Duration, lat *[]time.Durati
 		}()
 	}
 	wg.Wait()
-	for _, s := range sessions {
-		_ = s.Close()
+	for _, c := range clients {
+		c.close()
 	}
 	return total.Load()
+}
+
+// rawClient is one MCP session over Streamable HTTP, by hand.
+type rawClient struct {
+	url, session string
+	hc           *http.Client
+}
+
+func newRawClient(url string) (*rawClient, error) {
+	c := &rawClient{url: url, hc: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}}
+	body, err := c.post(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}`)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.Contains(body, `"protocolVersion"`) || c.session == "" {
+		return nil, fmt.Errorf("initialize: %s (session %q)", body, c.session)
+	}
+	_, err = c.post(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	return c, err
+}
+
+// post sends one JSON-RPC message and returns the whole answer (a JSON
+// body or the SSE stream of the request, read to its end).
+func (c *rawClient) post(msg string) (string, error) {
+	req, err := http.NewRequest("POST", c.url, strings.NewReader(msg))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+	if c.session != "" {
+		req.Header.Set("Mcp-Session-Id", c.session)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	if s := resp.Header.Get("Mcp-Session-Id"); s != "" {
+		c.session = s
+	}
+	b, err := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		return string(b), fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return string(b), err
+}
+
+func (c *rawClient) close() {
+	req, _ := http.NewRequest("DELETE", c.url, nil)
+	req.Header.Set("Mcp-Session-Id", c.session)
+	if resp, err := c.hc.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	c.hc.CloseIdleConnections()
 }
 
 func median(d []time.Duration) time.Duration {
@@ -170,11 +225,4 @@ func BenchmarkMCPStartToToolsList(b *testing.B) {
 		ds = append(ds, run())
 	}
 	b.ReportMetric(float64(median(ds).Microseconds())/1000, "median-ms")
-}
-
-// ownClient is one client's own HTTP connections (http.DefaultClient keeps
-// only two idle connections per host, so 16 sessions sharing it would open
-// a new connection for most calls).
-func ownClient() *http.Client {
-	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 }
