@@ -65,6 +65,36 @@ func Platform() string {
 	return runtime.GOOS
 }
 
+// Limits of what one call of the context's APIs takes.
+const (
+	// MaxMessagesPerCall bounds one ctx.emitMessages.
+	MaxMessagesPerCall = 100_000
+	// MaxDataDepth bounds how deeply message metadata and event payloads
+	// nest (JSON.stringify of deep nesting is slow and cannot be stopped).
+	MaxDataDepth = 64
+	// maxText bounds a status message, a notification's title and body,
+	// and an event type.
+	maxText = 4096
+)
+
+// tooDeep reports whether v nests objects or arrays more than MaxDataDepth
+// levels deep (a value that refers to itself does). On the loop.
+func tooDeep(v goja.Value, depth int) bool {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return false
+	}
+	if depth >= MaxDataDepth {
+		return true
+	}
+	for _, k := range o.Keys() {
+		if tooDeep(o.Get(k), depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
 // Capabilities are ctx.host.capabilities: what this host gives plugins.
 var Capabilities = []string{"tools", "loop", "messages", "events", "status", "notifications", "schedule", "dataDir", "secrets", "store", "oauth2", "permissions"}
 
@@ -87,19 +117,21 @@ func fieldsText(vm *goja.Runtime, data goja.Value) string {
 		b.WriteByte(' ')
 		b.WriteString(k)
 		b.WriteByte('=')
-		if s, ok := v.Export().(string); ok && !strings.ContainsAny(s, " \t\n\"=") && s != "" {
-			b.WriteString(s)
+		if s, ok := v.Export().(string); ok {
+			if s != "" && !strings.ContainsAny(s, " \t\n\"=") {
+				b.WriteString(s)
+			} else {
+				q, _ := json.Marshal(s)
+				b.Write(q)
+			}
 			continue
 		}
 		if e, ok := v.(*goja.Object); ok && e.ClassName() == "Error" {
 			b.WriteString(fmt.Sprintf("%q", e.String()))
 			continue
 		}
-		text, err := stringifyJSON(vm, v)
-		if err != nil {
-			text = console.Inspect(vm, v)
-		}
-		b.WriteString(text)
+		// Inspect, not JSON.stringify: it is bounded in depth and length.
+		b.WriteString(console.Inspect(vm, v))
 	}
 	return b.String()
 }
@@ -202,7 +234,9 @@ func (p *Plugin) readMessages(vm *goja.Runtime, list []goja.Value, many bool) ([
 					break
 				}
 				var text string
-				if text, err = stringifyJSON(vm, x); err != nil {
+				if tooDeep(x, 0) {
+					err = jsrt.TypeErrorf("%s.metadata nests more than %d levels deep (or refers to itself); send flatter data", at, MaxDataDepth)
+				} else if text, err = stringifyJSON(vm, x); err != nil {
 					err = jsrt.TypeErrorf("%s.metadata cannot be turned into JSON: %v", at, err)
 				} else {
 					m.Metadata = json.RawMessage(mask(text))
@@ -302,6 +336,9 @@ func (p *Plugin) emit(vm *goja.Runtime, st *store.Store, many bool) func(goja.Fu
 		var list []goja.Value
 		if many {
 			n := int(o.Get("length").ToInteger())
+			if n > MaxMessagesPerCall {
+				return jsrt.Rejected(vm, jsrt.RangeErrorf("%s: %d messages in one call; the limit is %d: emit them in batches", name, n, MaxMessagesPerCall))
+			}
 			list = make([]goja.Value, n)
 			for i := range list {
 				list[i] = o.Get(strconv.Itoa(i))
@@ -331,8 +368,8 @@ func (p *Plugin) emit(vm *goja.Runtime, st *store.Store, many bool) func(goja.Fu
 func (p *Plugin) emitEvent(vm *goja.Runtime, st *store.Store) func(goja.FunctionCall) goja.Value {
 	return func(c goja.FunctionCall) goja.Value {
 		typ, ok := c.Argument(0).Export().(string)
-		if !ok || typ == "" {
-			return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.emitEvent(type, payload): type must be a non-empty string, got %s", jsrt.TypeNameWithArticle(c.Argument(0))))
+		if !ok || typ == "" || len(typ) > 200 {
+			return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.emitEvent(type, payload): type must be a string of 1-200 bytes, got %s", jsrt.TypeNameWithArticle(c.Argument(0))))
 		}
 		payload := c.Argument(1)
 		text := "{}"
@@ -340,6 +377,9 @@ func (p *Plugin) emitEvent(vm *goja.Runtime, st *store.Store) func(goja.Function
 			po, ok := payload.(*goja.Object)
 			if !ok || goja.IsNull(payload) || po.ClassName() == "Array" {
 				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.emitEvent(%q, payload): payload must be an object, got %s", typ, jsrt.TypeNameWithArticle(payload)))
+			}
+			if tooDeep(payload, 0) {
+				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.emitEvent(%q, payload): payload nests more than %d levels deep (or refers to itself); send flatter data", typ, MaxDataDepth))
 			}
 			s, err := stringifyJSON(vm, payload)
 			if err != nil {
@@ -378,8 +418,8 @@ func (p *Plugin) updateStatus(vm *goja.Runtime, st *store.Store) func(goja.Funct
 		}
 		if m := o.Get("message"); m != nil && !goja.IsUndefined(m) && !goja.IsNull(m) {
 			text, ok := m.Export().(string)
-			if !ok {
-				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.updateStatus: message must be a string, got %s", jsrt.TypeNameWithArticle(m)))
+			if !ok || len(text) > maxText {
+				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.updateStatus: message must be a string of at most %d bytes, got %s", maxText, jsrt.TypeNameWithArticle(m)))
 			}
 			s.Message = p.host.Masker.Mask(text)
 		}
@@ -426,8 +466,8 @@ func (p *Plugin) notify(vm *goja.Runtime, sink console.Sink) func(goja.FunctionC
 		var ok1, ok2 bool
 		n.Title, ok1 = o.Get("title").Export().(string)
 		n.Body, ok2 = o.Get("body").Export().(string)
-		if !ok1 || !ok2 {
-			return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.notify: title and body must be strings"))
+		if !ok1 || !ok2 || len(n.Title) > maxText || len(n.Body) > maxText {
+			return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.notify: title and body must be strings of at most %d bytes", maxText))
 		}
 		if a, ok := o.Get("action").(*goja.Object); ok {
 			n.ActionType, _ = a.Get("type").Export().(string)

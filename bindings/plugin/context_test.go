@@ -246,3 +246,46 @@ export default definePlugin({
 	}
 	t.Fatal("the sleep did not end with the call")
 }
+
+// TestContextLimits: what would make the host slow or big is refused with
+// a clear error.
+func TestContextLimits(t *testing.T) {
+	h, _ := newHost(t)
+	p := loadActive(t, h, writePlugin(t, h, "limits/plugin.ts", `export default definePlugin({
+  tools: [{ name: 'try', description: '', parameters: z.object({}), execute: async (_p, ctx) => {
+    let deep = {};
+    for (let i = 0; i < 100000; i++) deep = { d: deep };
+    const self = {}; self.self = self;
+    const out = [];
+    for (const [name, f] of [
+      ['deep metadata', () => ctx.emitMessage({ source: 's', channel: 'c', content: 'x', metadata: deep })],
+      ['cyclic payload', () => ctx.emitEvent('e', self)],
+      ['too many', () => ctx.emitMessages(new Array(100001).fill({ source: 's', channel: 'c', content: 'x' }))],
+      ['long status', () => ctx.updateStatus({ state: 'error', message: 'x'.repeat(5000) })],
+    ]) {
+      try { await f(); out.push(name + ': accepted'); } catch (e) { out.push(name + ': ' + e.message); }
+    }
+    ctx.logger.info('deep data', { deep, self });
+    return { content: out.join('\n') };
+  } }],
+});`))
+	defer p.Deactivate(context.Background())
+	start := time.Now()
+	r, err := p.CallTool(context.Background(), "try", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"deep metadata: ctx.emitMessage: msg.metadata nests more than 64 levels deep",
+		"cyclic payload: ctx.emitEvent(\"e\", payload): payload nests more than 64 levels deep (or refers to itself)",
+		"too many: ctx.emitMessages: 100001 messages in one call; the limit is 100000",
+		"long status: ctx.updateStatus: message must be a string of at most 4096 bytes",
+	} {
+		if !strings.Contains(r.Text(), want) {
+			t.Errorf("lacks %q:\n%s", want, r.Text())
+		}
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %s", d)
+	}
+}

@@ -237,8 +237,14 @@ func contentBytes(vm *goja.Runtime, v goja.Value) ([]byte, error) {
 		}
 		return []byte(x), nil
 	case goja.ArrayBuffer:
+		if len(x.Bytes()) > MaxDataFile {
+			return nil, fmt.Errorf("the content is larger than %d MiB", MaxDataFile>>20)
+		}
 		return append([]byte(nil), x.Bytes()...), nil
 	case []byte:
+		if len(x) > MaxDataFile {
+			return nil, fmt.Errorf("the content is larger than %d MiB", MaxDataFile>>20)
+		}
 		return append([]byte(nil), x...), nil
 	}
 	if o, ok := v.(*goja.Object); ok {

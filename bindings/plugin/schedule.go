@@ -12,6 +12,9 @@ import (
 	"host/jsrt"
 )
 
+// MaxSchedules is how many ctx.schedule tasks one plugin may have.
+const MaxSchedules = 100
+
 // MaxScheduleInterval bounds ctx.schedule's intervalSeconds (a week).
 const MaxScheduleInterval = 7 * 24 * time.Hour
 
@@ -93,6 +96,9 @@ func (p *Plugin) schedule(vm *goja.Runtime) func(goja.FunctionCall) goja.Value {
 		}
 		if old := p.schedules[id]; old != nil {
 			old.stop()
+		} else if len(p.schedules) >= MaxSchedules {
+			p.mu.Unlock()
+			return jsrt.Rejected(vm, jsrt.RangeErrorf("ctx.schedule(%q): the plugin has %d scheduled tasks, the most it may have; unschedule one first", id, MaxSchedules))
 		}
 		if p.schedules == nil {
 			p.schedules = map[string]*scheduled{}
