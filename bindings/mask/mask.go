@@ -7,6 +7,7 @@ package mask
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -333,6 +334,9 @@ const minWrap = 40
 // run before (a full line) or shorter and the last line of an encoding
 // whose length, with its padding, is a multiple of 4.
 func view(s string) (v string, at []int, ok bool) {
+	if !needsView(s) {
+		return s, nil, false // the common case, without the loop below
+	}
 	var buf []byte
 	drop := func(i int) { // s[:i] is kept so far; start the view
 		if buf == nil {
@@ -380,6 +384,47 @@ func view(s string) (v string, at []int, ok bool) {
 		return s, nil, false
 	}
 	return string(buf), at, true
+}
+
+// needsView reports whether view would change s: whether s has a
+// character invisible reports or a line break that ends a run of at least
+// minWrap base64 characters. It skips 8 bytes at a time while they hold
+// neither a non-ASCII byte nor a "\n".
+func needsView(s string) bool {
+	const ones, highs, newlines = 0x0101010101010101, 0x8080808080808080, 0x0A0A0A0A0A0A0A0A
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			w := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+			nl := w ^ newlines
+			if w&highs == 0 && (nl-ones)&^nl&highs == 0 {
+				i += 8
+				continue
+			}
+		}
+		switch c := s[i]; {
+		case c == '\n':
+			end := i
+			if end > 0 && s[end-1] == '\r' {
+				end--
+			}
+			n := 0
+			for n < minWrap && end-n > 0 && isB64(s[end-n-1]) {
+				n++
+			}
+			if n == minWrap {
+				return true
+			}
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if invisible(r) {
+				return true
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	return false
 }
 
 // joinsBase64 reports whether the line break s[i:j] is inside wrapped
