@@ -52,10 +52,14 @@ func mainExit() ExitCode {
 	// two-core machine) prepares what the plugin needs soon: the bindings'
 	// built-in JS, needed at load, then crypto/x509's system roots, needed
 	// by the first HTTPS handshake.
-	go func() {
-		jsrt.PrecompileAll()
-		fetch.PrewarmSystemRoots()
-	}()
+	// A serve's workers compile only what their plugin uses: twenty of
+	// them start at once and compete for the same cores.
+	if firstArg(os.Args[1:]) != "worker" {
+		go func() {
+			jsrt.PrecompileAll()
+			fetch.PrewarmSystemRoots()
+		}()
+	}
 	// Connecting to the session bus is mostly waiting; do it meanwhile.
 	go secrets.Prewarm()
 	trace("pre-run")

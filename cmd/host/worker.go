@@ -10,9 +10,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/dop251/goja"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/console"
@@ -81,6 +83,7 @@ func workerCmd(ctx context.Context, args []string, io *IO) error {
 	pub.pub = serve.Publish(srv.MCP(), serve.State{ID: plugin.DefaultID(path), File: path, Phase: serve.Starting})
 	started := make(chan *plugin.Plugin, 1)
 	go func() { started <- startWorkerPlugin(ctx, sess, o, path, pub) }()
+	trace("worker serving")
 	runErr := srv.Run(ctx, &mcp.StdioTransport{})
 	// The serve closed stdin (or a signal came): deactivate, bounded.
 	var p *plugin.Plugin
@@ -117,6 +120,7 @@ func startWorkerPlugin(ctx context.Context, sess *session, o *runOptions, path s
 	if err != nil {
 		return fail(serve.Error, err, nil)
 	}
+	trace("worker loaded")
 	pub.pub.Update(func(s *serve.State) {
 		s.ID, s.Name, s.Files = p.ID, p.Name, p.Inputs
 		for _, t := range p.Tools() {
@@ -162,7 +166,11 @@ func startWorkerPlugin(ctx context.Context, sess *session, o *runOptions, path s
 		fmt.Fprintf(o.IO.Err, "host: %s: %s\n", p.ID, o.IO.Masker.Mask(err.Error()))
 	}
 	p.StartLoop()
+	go watchStuck(ctx, p, o.Timeout, o.IO)
 	pub.set(p, serve.Active, "", nil)
+	trace("worker active")
+	// Idle from here on, most likely: keep the worker small.
+	time.AfterFunc(500*time.Millisecond, trimMemory)
 	return p
 }
 
@@ -188,4 +196,36 @@ func (w *workerPub) set(p *plugin.Plugin, phase serve.Phase, reason string, fiel
 		w.local.Put(p, mcpserver.State(phase), reason, nil)
 	}
 	w.pub.Update(func(s *serve.State) { s.Phase, s.Reason, s.Fields = phase, reason, fields })
+}
+
+// stuckGrace is how long past its timeout plugin code may keep the
+// runtime before the worker gives up on it.
+const stuckGrace = 5 * time.Second
+
+// watchStuck ends the worker when plugin code keeps the runtime past its
+// timeout: jsrt interrupts a script at the timeout, but not one inside a
+// native call (JSON.stringify of a deep object...), and goja has no other
+// way out. The serve restarts the worker.
+func watchStuck(ctx context.Context, p *plugin.Plugin, timeout time.Duration, io *IO) {
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+		dctx, cancel := context.WithTimeout(ctx, timeout+stuckGrace)
+		err := p.Runtime().Do(dctx, func(*goja.Runtime) error { return nil })
+		stuck := dctx.Err() == context.DeadlineExceeded && ctx.Err() == nil
+		cancel()
+		if stuck {
+			fmt.Fprintf(io.Err, "host: plugin %s did not stop at its %s timeout (stuck in a native call); stopped\n", p.ID, timeout)
+			os.Exit(serve.ExitStuck)
+		}
+		if err != nil && !p.Active() {
+			return
+		}
+	}
 }

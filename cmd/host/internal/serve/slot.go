@@ -17,9 +17,13 @@ import (
 	"host/cmd/host/internal/mcpserver"
 )
 
-// ExitMemory is the exit code of a worker that stopped its plugin above
-// the memory cap itself (it watches its own heap).
-const ExitMemory = 3
+// Exit codes of a worker that stopped itself: its plugin went above the
+// memory cap (it watches its own heap), or its code kept the runtime past
+// the timeout (stuck in a native call).
+const (
+	ExitMemory = 3
+	ExitStuck  = 4
+)
 
 // slot is one plugin: its current worker, its state and its crash count.
 // run is its only writer of cur and next; mu guards the fields for readers.
@@ -418,6 +422,11 @@ func (w *worker) exitText(ps interface{ ExitCode() int }) string {
 			return m
 		}
 	}
+	if code == ExitStuck {
+		if m := stuckLine.FindString(w.tail.text()); m != "" {
+			return m
+		}
+	}
 	for _, p := range []string{"fatal error:", "panic:", "runtime: goroutine stack exceeds", "host: "} {
 		if line := w.tail.find(p); line != "" {
 			return fmt.Sprintf("the worker crashed (%s)", strings.TrimPrefix(line, "host: "))
@@ -450,6 +459,9 @@ func (t *tail) text() string {
 
 // memoryLine is the worker's own message at the cap.
 var memoryLine = regexp.MustCompile(`plugin \S+ used more than \d+ MiB`)
+
+// stuckLine is the worker's own message when plugin code did not stop.
+var stuckLine = regexp.MustCompile(`plugin \S+ did not stop at its \S+ timeout \(stuck in a native call\)`)
 
 // find returns the first line starting with prefix.
 func (t *tail) find(prefix string) string {

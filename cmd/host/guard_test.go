@@ -1,0 +1,68 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestRunMemoryCap: a single `host run` whose plugin goes above the cap is
+// stopped with the serve's message and exit 1, not a Go out-of-memory dump.
+func TestRunMemoryCap(t *testing.T) {
+	bin, _, env := hostBinary(t, nil)
+	plugin, _ := filepath.Abs("../../testdata/serve/run/hog/plugin.ts")
+	cmd := exec.Command(bin, "run", "--once", "--memory", "256MiB", "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if cmd.ProcessState.ExitCode() != 1 || !strings.Contains(string(out), "host: plugin hog used more than 256 MiB") || strings.Contains(string(out), "fatal error") {
+		t.Errorf("exit %v, want 1 with the cap's message:\n%s", err, out)
+	}
+}
+
+// TestRunSignalWhileNative: Ctrl-C or SIGTERM end `host run` within a few
+// seconds even while plugin code is stuck in a native call.
+func TestRunSignalWhileNative(t *testing.T) {
+	bin, _, env := hostBinary(t, nil)
+	plugin, _ := filepath.Abs("../../testdata/serve/run/stuck/plugin.ts")
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		cmd := exec.Command(bin, "run", "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
+		cmd.Env = env
+		stderr, _ := cmd.StderrPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(stderr)
+		var lines []string
+		for sc.Scan() {
+			lines = append(lines, sc.Text())
+			if strings.Contains(sc.Text(), "is active") {
+				break
+			}
+		}
+		time.Sleep(500 * time.Millisecond) // inside JSON.stringify by now
+		start := time.Now()
+		_ = cmd.Process.Signal(sig)
+		for sc.Scan() {
+			lines = append(lines, sc.Text())
+		}
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Fatalf("%v: host run did not end:\n%s", sig, strings.Join(lines, "\n"))
+		}
+		took := time.Since(start)
+		out := strings.Join(lines, "\n")
+		if took > 8*time.Second || !strings.Contains(out, "did not stop within 5s of the signal") {
+			t.Errorf("%v: ended after %s:\n%s", sig, took, out)
+		}
+	}
+}
