@@ -5,7 +5,7 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"io"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,8 +14,11 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
+
+	hostplugin "host/bindings/plugin"
 )
 
 // openPTY opens a pseudo-terminal pair: the controller (the test's end)
@@ -121,7 +124,6 @@ func TestWatchBugInTerminal(t *testing.T) {
 	}
 }
 
-var _ io.Reader = (*os.File)(nil)
 
 // TestWatchMasksPreviousVersionError: the old version's onDeactivate
 // failing with a secret in its message is reported masked.
@@ -174,4 +176,62 @@ func TestWatchMasksPreviousVersionError(t *testing.T) {
 	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	_ = cmd.Wait()
+}
+
+// TestCtrlCAtPromptExits130: Ctrl-C while host asks for a token ends the
+// setup, restores the terminal and exits 130 (as shells expect of SIGINT);
+// nothing is saved.
+func TestCtrlCAtPromptExits130(t *testing.T) {
+	bin, sess, env := hostBinary(t, nil)
+	dir := t.TempDir()
+	plugin, err := filepath.Abs("../../plugins/token-auth/plugin.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	controller, tty := openPTY(t)
+	cmd := exec.Command(bin, "run", "--once", "--data-dir", filepath.Join(dir, "data"), plugin)
+	cmd.Env = env
+	cmd.Stdin = tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	shown := make(chan string, 100)
+	go func() {
+		b := make([]byte, 4096)
+		for {
+			n, err := controller.Read(b)
+			shown <- string(b[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var screen strings.Builder
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(screen.String(), "input hidden") {
+		select {
+		case s := <-shown:
+			screen.WriteString(s)
+		case <-deadline:
+			t.Fatalf("no prompt:\n%s", screen.String())
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "cancelled; nothing was saved") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+	if _, err := sess.Lookup("host:token-auth"+hostplugin.DataDirNamespace(filepath.Join(dir, "data")), "config.token"); err == nil {
+		t.Error("a token was saved")
+	}
 }
