@@ -60,7 +60,7 @@ func startPrefetch(h *Host, entry string) *prefetched {
 		return nil
 	}
 	var hint prefetchHint
-	if json.Unmarshal(data, &hint) != nil || hint.ID == "" {
+	if json.Unmarshal(data, &hint) != nil || len(hint.Secrets) == 0 {
 		return nil
 	}
 	sc, err := secrets.NewScoped(h.Secrets, hint.ID)
@@ -77,14 +77,6 @@ func startPrefetch(h *Host, entry string) *prefetched {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { // the owner record Claim checks
-			defer wg.Done()
-			v, err := sc.Backend.Get(ctx, sc.Service(), ownerUser)
-			pf.mu.Lock()
-			pf.vals[ownerKey] = prefetchResult{v, err}
-			pf.mu.Unlock()
-		}()
 		for _, key := range hint.Secrets {
 			wg.Add(1)
 			go func() {
@@ -99,10 +91,6 @@ func startPrefetch(h *Host, entry string) *prefetched {
 	}()
 	return pf
 }
-
-// ownerKey holds the prefetched owner record among the field reads (no
-// config key can be empty).
-const ownerKey = ""
 
 // get returns the prefetched read of key for plugin id, waiting for it;
 // ok is false when there is none (then read it as usual).

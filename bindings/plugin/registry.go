@@ -22,6 +22,9 @@ type Owner struct {
 	ID      string    `json:"id"`
 	File    string    `json:"file"` // absolute path
 	Claimed time.Time `json:"claimed"`
+	// Recorded says the owner is also recorded in the secret backend, so
+	// Claim need not read it there while this file stands.
+	Recorded bool `json:"recorded,omitempty"`
 }
 
 // IDClaimedError is a plugin file declaring an id another file owns.
@@ -71,7 +74,7 @@ func (p *Plugin) Claim(ctx context.Context, file string, adopt bool) error {
 		abs = r
 	}
 	path := ownerPath(p.host.DataDir, p.ID)
-	inFile := ""
+	inFile, recorded := "", false
 	data, err := os.ReadFile(path)
 	switch {
 	case err == nil:
@@ -82,9 +85,14 @@ func (p *Plugin) Claim(ctx context.Context, file string, adopt bool) error {
 			}
 			return &OwnerRecordError{ID: p.ID, Where: path, Err: jerr}
 		}
-		inFile = o.File
+		inFile, recorded = o.File, o.Recorded
 	case !errors.Is(err, os.ErrNotExist):
 		return &OwnerRecordError{ID: p.ID, Where: path, Err: err}
+	}
+	if inFile == abs && recorded {
+		// This data dir's record, written with the backend's: no keyring
+		// round trip on the way to every run.
+		return nil
 	}
 	inBackend, reachable, err := p.readOwnerSecret(ctx)
 	if err != nil {
@@ -95,39 +103,34 @@ func (p *Plugin) Claim(ctx context.Context, file string, adopt bool) error {
 			return &IDClaimedError{ID: p.ID, Owner: owner, File: abs}
 		}
 	}
-	if inFile != abs {
-		b, _ := json.MarshalIndent(Owner{ID: p.ID, File: abs, Claimed: time.Now().UTC()}, "", "  ")
-		if err := writeFileAtomic(path, append(b, '\n')); err != nil {
-			return err
-		}
-	}
+	recorded = reachable && inBackend == abs
 	if reachable && inBackend != abs {
 		sc, err := p.secrets()
 		if err != nil {
 			return err
 		}
-		if err := sc.Backend.Set(ctx, sc.Service(), ownerUser, abs); err != nil && !errors.Is(err, secrets.ErrUnavailable) {
+		switch err := sc.Backend.Set(ctx, sc.Service(), ownerUser, abs); {
+		case err == nil:
+			recorded = true
+		case !errors.Is(err, secrets.ErrUnavailable):
 			return fmt.Errorf("recording the owner of plugin id %s: %w", p.ID, err)
 		}
 	}
-	return nil
+	b, _ := json.MarshalIndent(Owner{ID: p.ID, File: abs, Claimed: time.Now().UTC(), Recorded: recorded}, "", "  ")
+	return writeFileAtomic(path, append(b, '\n'))
 }
 
-// readOwnerSecret reads the owner record in the secret backend (started
-// while the plugin loaded, see prefetch). reachable is false when the
-// backend cannot be reached.
+// readOwnerSecret reads the owner record in the secret backend. reachable
+// is false when the backend cannot be reached.
 func (p *Plugin) readOwnerSecret(ctx context.Context) (owner string, reachable bool, err error) {
 	if p.host.Secrets == nil {
 		return "", false, nil
 	}
-	v, ok, rerr := p.prefetch.get(ctx, p.ID, ownerKey)
-	if !ok {
-		sc, err := p.secrets()
-		if err != nil {
-			return "", false, err
-		}
-		v, rerr = sc.Backend.Get(ctx, sc.Service(), ownerUser)
+	sc, err := p.secrets()
+	if err != nil {
+		return "", false, err
 	}
+	v, rerr := sc.Backend.Get(ctx, sc.Service(), ownerUser)
 	switch {
 	case rerr == nil:
 		if !filepath.IsAbs(v) {

@@ -97,6 +97,10 @@ type Options struct {
 	// Load loads the plugin file; nil means plugin.Load. (The CLI wraps
 	// build errors for display.)
 	Load func(ctx context.Context, h *plugin.Host, path string) (*plugin.Plugin, error)
+	// Trace, when set, is told each step of the work as it ends ("loaded",
+	// "claimed", "setup", "activated", "saved"): a development aid for the
+	// start-up numbers.
+	Trace func(what string)
 }
 
 // LoginOptions configure the OAuth2 login.
@@ -145,6 +149,9 @@ func New(o Options) *Session {
 	}
 	if o.Load == nil {
 		o.Load = plugin.Load
+	}
+	if o.Trace == nil {
+		o.Trace = func(string) {}
 	}
 	return &Session{o: o, try: 1, issues: map[string][]string{}}
 }
@@ -232,6 +239,7 @@ func (s *Session) next(ctx context.Context) (Step, error) {
 			s.loggedIn = true
 		}
 		err := s.p.Activate(ctx, s.s)
+		s.o.Trace("activated")
 		if err == nil {
 			return s.save(ctx)
 		}
@@ -287,6 +295,7 @@ func (s *Session) load(ctx context.Context, old *plugin.Setup) error {
 		return &Failure{Kind: LoadFailed, Plugin: s.info, Pos: position(err), Err: err}
 	}
 	s.p = p
+	s.o.Trace("loaded")
 	want := s.id
 	if want == "" {
 		want = s.o.ExpectID
@@ -297,6 +306,7 @@ func (s *Session) load(ctx context.Context, old *plugin.Setup) error {
 	if err := p.Claim(ctx, s.o.Path, s.o.Adopt); err != nil {
 		return &Failure{Kind: Claimed, Plugin: Info{ID: p.ID, Name: p.Name}, Err: err}
 	}
+	s.o.Trace("claimed")
 	s.id = p.ID
 	s.info = Info{ID: p.ID, Name: p.Name}
 	ns, err := p.Setup(ctx, s.o.Inputs)
@@ -323,6 +333,7 @@ func (s *Session) load(ctx context.Context, old *plugin.Setup) error {
 	} else {
 		carry(ns, old)
 	}
+	s.o.Trace("setup")
 	s.s = ns
 	return nil
 }

@@ -60,6 +60,7 @@ func (o *runOptions) setupOptions(sess *session) setup.Options {
 			}
 			return p, err
 		},
+		Trace: trace,
 	}
 }
 

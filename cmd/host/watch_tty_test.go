@@ -124,7 +124,6 @@ func TestWatchBugInTerminal(t *testing.T) {
 	}
 }
 
-
 // TestWatchMasksPreviousVersionError: the old version's onDeactivate
 // failing with a secret in its message is reported masked.
 func TestWatchMasksPreviousVersionError(t *testing.T) {
