@@ -21,13 +21,22 @@ func init() {
 	regexp2.DefaultMatchTimeout = RegexpMatchTimeout
 }
 
-//go:embed js/engine.js
-var engineJS string
+var (
+	//go:embed js/engine.js
+	engineJS string
+	//go:embed js/weak.js
+	weakJS string
+	//go:embed js/regexp.js
+	regexpJS string
 
-var engineProgram = NewProgram("host:engine", engineJS)
+	engineProgram = NewProgram("host:engine", engineJS)
+	weakProgram   = NewLazyProgram("host:weak", weakJS)
+	regexpProgram = NewLazyProgram("host:regexp", regexpJS)
+)
 
 // installEngine defines the standard built-ins goja lacks (see
-// js/engine.js), Intl made on first use. On the loop goroutine, before any
+// js/engine.js); Intl, WeakRef and FinalizationRegistry, and the RegExp
+// that sends \p{...} patterns to regexp2, are made on first use. On the loop goroutine, before any
 // plugin code.
 func installEngine(vm *goja.Runtime) error {
 	v, err := vm.RunProgram(engineProgram.Get())
@@ -57,7 +66,36 @@ func installEngine(vm *goja.Runtime) error {
 	if _, err := fn(goja.Undefined(), g, native); err != nil {
 		return err
 	}
-	return DefineLazy(vm, g, []LazyProp{{Name: "Intl"}}, func() error {
+	if err := DefineLazy(vm, g, []LazyProp{{Name: "Intl"}}, func() error {
 		return g.DefineDataProperty("Intl", intlOnce(), goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
-	})
+	}); err != nil {
+		return err
+	}
+	for _, l := range []struct {
+		prg   *Program
+		props []LazyProp
+		args  []goja.Value
+	}{
+		{weakProgram, []LazyProp{{Name: "WeakRef"}, {Name: "FinalizationRegistry"}}, []goja.Value{g}},
+		{regexpProgram, []LazyProp{{Name: "RegExp"}}, []goja.Value{g, g.Get("RegExp")}},
+	} {
+		if err := DefineLazy(vm, g, l.props, func() error { return runWith(vm, l.prg, l.args...) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runWith runs prg, which evaluates to a function, with args.
+func runWith(vm *goja.Runtime, prg *Program, args ...goja.Value) error {
+	v, err := vm.RunProgram(prg.Get())
+	if err != nil {
+		return err
+	}
+	fn, ok := goja.AssertFunction(v)
+	if !ok {
+		return fmt.Errorf("%s is not a function", prg.name)
+	}
+	_, err = fn(goja.Undefined(), args...)
+	return err
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	_ "time/tzdata" // IANA zones for Intl's timeZone wherever host runs
 
 	"github.com/dop251/goja"
 	"golang.org/x/text/collate"

@@ -108,34 +108,6 @@
       Object.defineProperty(obj, 'stack', { value: [head, ...frames].join('\n'), writable: true, configurable: true });
     },
   });
-  // No garbage collector hooks in goja: a WeakRef holds its target and a
-  // FinalizationRegistry never calls back, both of which the standard allows.
-  if (typeof g.WeakRef !== 'function') {
-    const targets = new WeakMap();
-    class WeakRef {
-      constructor(target) {
-        if (Object(target) !== target) throw new TypeError('WeakRef: the target must be an object');
-        targets.set(this, target);
-      }
-      deref() { return targets.get(this); }
-    }
-    Object.defineProperty(WeakRef.prototype, Symbol.toStringTag, { value: 'WeakRef', configurable: true });
-    define(g, { WeakRef });
-  }
-  if (typeof g.FinalizationRegistry !== 'function') {
-    class FinalizationRegistry {
-      constructor(cb) {
-        if (typeof cb !== 'function') throw new TypeError('FinalizationRegistry: the cleanup callback is not a function');
-      }
-      register(target) {
-        if (Object(target) !== target) throw new TypeError('FinalizationRegistry.register: the target must be an object');
-      }
-      unregister() { return false; }
-    }
-    Object.defineProperty(FinalizationRegistry.prototype, Symbol.toStringTag, { value: 'FinalizationRegistry', configurable: true });
-    define(g, { FinalizationRegistry });
-  }
-
   // toLocaleString and friends format through Intl (goja's own ignore the
   // locale, and Number's throws when given one).
   const method = (o, name, fn) => Object.defineProperty(o, name, { value: fn, writable: true, configurable: true, enumerable: false });
@@ -155,30 +127,4 @@
   dateMethod('toLocaleDateString', 'date', 'date');
   dateMethod('toLocaleTimeString', 'time', 'time');
 
-  // Unicode property escapes (\p{L}) with the u flag: goja's fast regexp
-  // path reads \p as p, its regexp2 path gets them right. An empty lookahead
-  // in front sends such a pattern to regexp2 (esbuild turns literals with
-  // them into new RegExp calls, so every one comes through here).
-  const NativeRegExp = RegExp;
-  const property = /(^|[^\\])(\\\\)*\\[pP]\{/;
-  // regexp2 names scripts and categories bare: \p{Greek}, not \p{sc=Greek}.
-  const names = /\\([pP])\{(?:Script|sc|Script_Extensions|scx|General_Category|gc)=([A-Za-z_]+)\}/g;
-  const route = (pattern, flags) => {
-    if (pattern instanceof NativeRegExp) {
-      if (flags === undefined) return [pattern];
-      pattern = pattern.source;
-    }
-    if (typeof pattern === 'string' && typeof flags === 'string' && /[uv]/.test(flags) && property.test(pattern) && !pattern.startsWith('(?=)')) {
-      return ['(?=)' + pattern.replace(names, '\\$1{$2}'), flags];
-    }
-    return flags === undefined ? [pattern] : [pattern, flags];
-  };
-  const HostRegExp = function RegExp(pattern, flags) {
-    if (new.target === undefined) return NativeRegExp(...route(pattern, flags));
-    return Reflect.construct(NativeRegExp, route(pattern, flags), new.target === HostRegExp ? NativeRegExp : new.target);
-  };
-  Object.setPrototypeOf(HostRegExp, NativeRegExp);
-  Object.defineProperty(HostRegExp, 'prototype', { value: NativeRegExp.prototype, writable: false });
-  Object.defineProperty(NativeRegExp.prototype, 'constructor', { value: HostRegExp, writable: true, configurable: true });
-  Object.defineProperty(g, 'RegExp', { value: HostRegExp, writable: true, configurable: true, enumerable: false });
 })
