@@ -183,6 +183,9 @@ func (e *exporter) schema(s *Schema) ordered {
 			add("anyOf", vs)
 		}
 	}
+	if s.readonly {
+		o = append(ordered{{"readOnly", true}}, o...)
+	}
 	if s.nullable && s.kind != KindAny && s.kind != KindNull {
 		o = ordered{{"anyOf", []any{o, ordered{{"type", "null"}}}}}
 	}

@@ -115,6 +115,7 @@ type Schema struct {
 	fields   []Property // KindObject, in declaration order
 	unknown  UnknownKeys
 	catchall *Schema   // KindObject: undeclared keys' schema (with Passthrough)
+	readonly bool      // the output is frozen (zod's .readonly())
 	elem     *Schema   // KindArray; KindRecord's values; KindTuple's rest (nil: none)
 	key      *Schema   // KindRecord's keys
 	items    []*Schema // KindTuple's positions
@@ -324,6 +325,13 @@ func (s *Schema) Catchall(rest *Schema) *Schema {
 	c.unknown, c.catchall = Passthrough, rest
 	return c.measured()
 }
+
+// Readonly returns a copy whose output a binding freezes (zod's
+// .readonly(): Object.freeze on the parsed object or array, not deep).
+func (s *Schema) Readonly() *Schema { c := s.clone(); c.readonly = true; return c }
+
+// IsReadonly reports whether Readonly was set.
+func (s *Schema) IsReadonly() bool { return s.readonly }
 
 // CatchallSchema returns the schema of an object's undeclared keys (nil
 // when Catchall was not used).

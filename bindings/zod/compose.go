@@ -374,7 +374,6 @@ func (b *binding) unsupported(what, hint string) func(goja.FunctionCall) goja.Va
 var unsupportedMethods = map[schema.Kind]map[string]string{
 	"": {
 		"and":             "combine the fields in one z.object() (.extend()) instead of an intersection",
-		"readonly":        "the parsed value is a fresh copy; freeze it yourself if needed",
 		"nonoptional":     "leave out .optional()",
 		"check":           "use .refine() or .superRefine()",
 		"overwrite":       "use .transform()",

@@ -159,6 +159,19 @@ func toGo(s *schema.Schema, v goja.Value) any {
 // default filled in), whose key order records keep. Call on the loop
 // goroutine.
 func toJS(vm *goja.Runtime, s *schema.Schema, out any, orig goja.Value) goja.Value {
+	v := toJSValue(vm, s, out, orig)
+	if s.IsReadonly() {
+		if o, ok := v.(*goja.Object); ok {
+			freeze, _ := goja.AssertFunction(vm.Get("Object").ToObject(vm).Get("freeze"))
+			if _, err := freeze(nil, o); err != nil {
+				panic(err)
+			}
+		}
+	}
+	return v
+}
+
+func toJSValue(vm *goja.Runtime, s *schema.Schema, out any, orig goja.Value) goja.Value {
 	if j, ok := out.(jsValue); ok {
 		return j.v
 	}

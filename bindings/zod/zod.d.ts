@@ -142,6 +142,8 @@ declare namespace z {
     catch(value: Output | ((ctx: { input: unknown; error: ZodError }) => Output)): this;
     pipe<T extends ZodTypeAny>(next: T): ZodPipe<this, T["_output"]>;
     or<T extends ZodTypeAny>(other: T): ZodUnion<[this, T]>;
+    /** The parsed object or array is frozen (Object.freeze, not deep). */
+    readonly(): this;
     /** Type-level only. */
     brand<B extends string | number | symbol = never>(brand?: B): this;
     meta(data: { title?: string; description?: string }): this;

@@ -293,6 +293,7 @@ func (b *binding) baseMethods() map[string]func(goja.FunctionCall) goja.Value {
 		"nullable":    b.modifier("nullable", (*schema.Schema).Nullable),
 		"nullish":     b.modifier("nullish", func(s *schema.Schema) *schema.Schema { return s.Optional().Nullable() }),
 		"secret":      b.modifier("secret", (*schema.Schema).Secret),
+		"readonly":    b.modifier("readonly", (*schema.Schema).Readonly),
 		"default":     b.defaultMethod("default", (*schema.Schema).Default),
 		"prefault":    b.defaultMethod("prefault", (*schema.Schema).Prefault),
 		"describe":    b.textModifier("describe", (*schema.Schema).Describe),

@@ -169,6 +169,10 @@ func TestZod(t *testing.T) {
 			return [z.parse(s, 3), z.safeParse(s, 1.5).success, s.toJSONSchema().type, s.apply((x) => x.min(5)).safeParse(3).success,
 				s.clone().parse(4), z.toJSONSchema(z.object({ a: z.number().default(1) }), { io: 'input' }).required === undefined];`,
 			`[3,false,"integer",false,4,true]`},
+		{"readonly freezes the output", `
+			const out = z.object({ o: z.object({ b: z.string() }) }).readonly().parse({ o: { b: 'x' } });
+			return [Object.isFrozen(out), Object.isFrozen(out.o)];`,
+			`[true,false]`},
 		{"catch", `
 			return [z.number().catch(7).parse('x'), z.string().catch(ctx => typeof ctx.input + ':' + ctx.error.issues[0].code).parse(5)];`,
 			`[7,"number:invalid_type"]`},
@@ -255,7 +259,7 @@ func TestZodErrors(t *testing.T) {
 		{"default undefined", `z.string().default(undefined)`, `TypeError: .default(value): value is undefined`},
 		{"unsupported method", `z.string().ip()`, `TypeError: z.string().ip() is not supported by host; zod 4 has .ipv4() and .ipv6() instead`},
 		{"unsupported on modified", `z.string().optional().jwt()`, `TypeError: z.string().jwt() is not supported by host; check the text with .regex()`},
-		{"unsupported base method", `z.number().readonly()`, `TypeError: z.number().readonly() is not supported by host`},
+		{"unsupported base method", `z.number().exactOptional()`, `TypeError: z.number().exactOptional() is not supported by host; use .optional()`},
 		{"unsupported object method", `z.object({}).deepPartial()`, `TypeError: z.object().deepPartial() is not supported by host; make nested objects .partial() one by one`},
 		{"unsupported function", `z.lazy(() => z.string())`, `TypeError: z.lazy() is not supported by host; recursive schemas are not supported`},
 		{"unsupported coerce", `z.coerce.date()`, `TypeError: z.coerce.date() is not supported by host`},

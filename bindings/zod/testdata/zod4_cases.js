@@ -83,6 +83,8 @@ function cases(z) {
     { name: "catch fn", schema: z.string().catch(() => "fallback"), inputs: [1, "ok"] },
     { name: "describe", schema: z.string().describe("A name"), inputs: ["x"] },
     { name: "meta", schema: z.string().meta({ title: "Name", description: "Who" }), inputs: ["x"] },
+    { name: "readonly", schema: z.object({ a: z.string() }).readonly(), inputs: [{ a: "x" }, {}] },
+    { name: "readonly array", schema: z.array(z.number()).readonly(), inputs: [[1]] },
     { name: "brand", schema: z.string().brand(), inputs: ["x", 1] },
     // objects
     { name: "object", schema: obj, inputs: [{ a: "x" }, { a: "x", n: 1, d: true, extra: 1 }, { n: "1" }, [], null] },
