@@ -21,7 +21,7 @@ type Source string
 
 // The sources, strongest first.
 const (
-	FromFlag    Source = "--set"
+	FromFlag    Source = "flag" // Inputs.Set (the CLI's --set)
 	FromEnv     Source = "environment"
 	FromPrompt  Source = "prompt"
 	FromSaved   Source = "saved"
@@ -64,9 +64,25 @@ type Setup struct {
 	p      *Plugin
 }
 
-// InputError is bad input in --set or the environment: usage (exit 2).
+// InputError is bad input from the caller (Inputs.Set, the environment,
+// a tool's JSON): usage (exit 2). Problems say what is wrong in plain
+// words; Fields, for config input, say which field and from where, so the
+// CLI can name its own flag.
 type InputError struct {
 	Problems []string
+	Fields   []InputProblem
+}
+
+// InputProblem is one unusable config input.
+type InputProblem struct {
+	Key  string
+	From Source // FromFlag or FromEnv
+	// Err is what is wrong with the value; nil with Unknown.
+	Err error
+	// Unknown: Inputs.Set names a field the plugin does not have; Known
+	// lists the fields it has.
+	Unknown bool
+	Known   []string
 }
 
 func (e *InputError) Error() string { return strings.Join(e.Problems, "\n") }
@@ -88,6 +104,7 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 		return nil, err
 	}
 	var problems []string
+	var fieldProblems []InputProblem
 	var toRead []*Field
 	known := map[string]bool{}
 	for _, sf := range p.configFields() {
@@ -113,6 +130,7 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 			v, err := sf.Schema.CoerceString(text)
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("%s: %s: %v", how, sf.Key, err))
+				fieldProblems = append(fieldProblems, InputProblem{Key: sf.Key, From: src, Err: err})
 				return false
 			}
 			if sf.Secret {
@@ -123,7 +141,7 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 		}
 		switch {
 		case hasKey(in.Set, sf.Key):
-			supply(in.Set[sf.Key], FromFlag, "--set "+sf.Key)
+			supply(in.Set[sf.Key], FromFlag, "the value given for "+sf.Key)
 		case lookup(in.LookupEnv, EnvName(sf.Key)):
 			v, _ := in.LookupEnv(EnvName(sf.Key))
 			supply(v, FromEnv, EnvName(sf.Key))
@@ -187,10 +205,11 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 	}
 	sort.Strings(unknown)
 	for _, k := range unknown {
-		problems = append(problems, fmt.Sprintf("--set %s: plugin %s has no config field %q (fields: %s)", k, p.ID, k, strings.Join(s.keys(), ", ")))
+		problems = append(problems, fmt.Sprintf("plugin %s has no config field %q (fields: %s)", p.ID, k, strings.Join(s.keys(), ", ")))
+		fieldProblems = append(fieldProblems, InputProblem{Key: k, From: FromFlag, Unknown: true, Known: s.keys()})
 	}
 	if len(problems) > 0 {
-		return nil, &InputError{Problems: problems}
+		return nil, &InputError{Problems: problems, Fields: fieldProblems}
 	}
 	return s, nil
 }

@@ -264,7 +264,7 @@ func TestSetupSourcesAndSave(t *testing.T) {
 	// Bad input is an InputError naming the field and where it came from.
 	_, err = p2.Setup(ctx, Inputs{Set: map[string]string{"port": "eighty", "nope": "1"}})
 	var ie *InputError
-	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "--set port: port:") || !strings.Contains(err.Error(), `no config field "nope"`) {
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "the value given for port: port:") || len(ie.Fields) != 2 || ie.Fields[0].From != FromFlag || !strings.Contains(err.Error(), `no config field "nope"`) {
 		t.Errorf("bad input: %v", err)
 	}
 }

@@ -60,7 +60,7 @@ func configCmd(ctx context.Context, args []string, io *IO) error {
 	}
 	var rows []row
 	for _, f := range s.Fields {
-		r := row{Key: f.Key, Label: f.Label, Section: f.Section, Secret: f.Secret, Set: f.Source != plugin.Unset, Source: string(f.Source)}
+		r := row{Key: f.Key, Label: f.Label, Section: f.Section, Secret: f.Secret, Set: f.Source != plugin.Unset, Source: sourceName(f.Source)}
 		if !f.Secret && r.Set {
 			r.Value = f.Value
 		}

@@ -303,7 +303,9 @@ func (o *runOptions) wordFailure(err error) error {
 			return &exitError{code: ExitUsage, err: fmt.Errorf("plugin %s: invalid configuration:\n%s", f.Plugin.ID, indent(schema.FormatIssues(ve.Issues)))}
 		}
 		return &exitError{code: ExitUsage, err: f.Err}
-	case setup.BadInput, setup.Cancelled:
+	case setup.BadInput:
+		return setupError(f.Err)
+	case setup.Cancelled:
 		return &exitError{code: ExitUsage, err: f.Err}
 	case setup.Claimed:
 		return claimError(f.Err)
@@ -376,9 +378,38 @@ func missingError(me *setup.MissingError) error {
 func setupError(err error) error {
 	var ie *plugin.InputError
 	if errors.As(err, &ie) {
-		return &exitError{code: ExitUsage, err: err}
+		return &exitError{code: ExitUsage, err: inputError(ie)}
 	}
 	return err
+}
+
+// inputError words bad config input with where it came from: --set KEY or
+// HOST_CONFIG_KEY.
+func inputError(ie *plugin.InputError) error {
+	if len(ie.Fields) == 0 {
+		return ie
+	}
+	lines := make([]string, 0, len(ie.Fields))
+	for _, f := range ie.Fields {
+		from := "--set " + f.Key
+		if f.From == plugin.FromEnv {
+			from = plugin.EnvName(f.Key)
+		}
+		if f.Unknown {
+			lines = append(lines, fmt.Sprintf("%s: no config field %q (fields: %s)", from, f.Key, strings.Join(f.Known, ", ")))
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s: %v", from, f.Key, f.Err))
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+// sourceName is how the CLI names where a value came from.
+func sourceName(s plugin.Source) string {
+	if s == plugin.FromFlag {
+		return "--set"
+	}
+	return string(s)
 }
 
 func indent(s string) string {
