@@ -147,6 +147,11 @@ return r.join(' | ')`,
 			want: `TypeError | ctx.secrets.has: invalid secret key "": must not be empty | ERR_SECRET_INVALID_KEY`,
 		},
 		{
+			name: "a long key is cut between characters",
+			src:  `try { await ctx.secrets.get('a' + 'é'.repeat(100)) } catch (e) { return e.message }`,
+			want: `ctx.secrets.get: invalid secret key "a` + strings.Repeat("é", 19) + `...": longer than 128 bytes`,
+		},
+		{
 			name: "control characters in a key",
 			src:  `try { await ctx.secrets.delete('a\nb') } catch (e) { return e.name + ': ' + e.message }`,
 			want: `TypeError: ctx.secrets.delete: invalid secret key "a\nb": contains a control character`,

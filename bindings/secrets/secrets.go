@@ -117,7 +117,11 @@ type InvalidKeyError struct {
 func (e *InvalidKeyError) Error() string {
 	k := e.Key
 	if len(k) > 40 {
-		k = k[:40] + "..."
+		cut := 40
+		for cut > 0 && !utf8.RuneStart(k[cut]) {
+			cut-- // not inside a character
+		}
+		k = k[:cut] + "..."
 	}
 	return fmt.Sprintf("invalid secret key %q: %s", k, e.Reason)
 }
