@@ -96,13 +96,6 @@ func (n *netBody) whole(b *binding, h *body) error {
 	return nil
 }
 
-// arrayBufferOf makes an ArrayBuffer of data on the loop.
-func arrayBufferOf(data []byte) jsrt.ToJS {
-	return func(vm *goja.Runtime) (goja.Value, error) {
-		return vm.ToValue(vm.NewArrayBuffer(data)), nil
-	}
-}
-
 // close ends a streamed body: closes it and releases its request.
 func (n *netBody) close() {
 	n.resp.Body.Close()
