@@ -3,12 +3,10 @@ package setuppage
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -72,12 +70,11 @@ func (r *recorder) contains(s string) bool {
 // harness is a page over a Local backend of plugin files, served on a
 // loopback port.
 type harness struct {
-	t      *testing.T
-	host   *plugin.Host
-	local  *Local
-	srv    *Server
-	rec    *recorder
-	closed bool
+	t     *testing.T
+	host  *plugin.Host
+	local *Local
+	srv   *Server
+	rec   *recorder
 }
 
 type harnessOptions struct {
@@ -122,23 +119,6 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		local.Close(context.Background())
 	})
 	return hr
-}
-
-// client is an HTTP client with a cookie jar that has exchanged a
-// one-time token for a session.
-func (h *harness) client() *http.Client {
-	h.t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.Get(h.srv.Link("/"))
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		h.t.Fatalf("token exchange: %s", res.Status)
-	}
-	return c
 }
 
 func repoFile(t *testing.T, rel string) string {
@@ -276,31 +256,6 @@ func (h *harness) csrfOf(cookie string) string {
 		h.t.Fatal("no browser session")
 	}
 	return b.csrf
-}
-
-// waitSSE reads the page's event stream until an update satisfies ok.
-func waitSSE(t testing.TB, c *http.Client, base string, ok func([]live) bool) time.Duration {
-	t.Helper()
-	res, err := c.Get(base + "/events")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	start := time.Now()
-	dec := newSSEReader(res.Body)
-	for {
-		data, err := dec.next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ls []live
-		if err := json.Unmarshal([]byte(data), &ls); err != nil {
-			t.Fatal(err)
-		}
-		if ok(ls) {
-			return time.Since(start)
-		}
-	}
 }
 
 type sseReader struct {
