@@ -201,7 +201,8 @@ func TestSDKLoopStopsAtOnce(t *testing.T) {
 	if err := p.Deactivate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	// The loop sleeps a minute; a loaded machine still stops far sooner.
+	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("deactivating took %s; ctx.sleep should end at once", d)
 	}
 	if strings.Contains(l.String(), "error") {
