@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -429,9 +430,11 @@ func chromium(t *testing.T, rules string) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("no-first-run", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("host-resolver-rules", rules),
 		// The stand-in provider's certificate is self-signed.
 		chromedp.Flag("ignore-certificate-errors", true),
+	}
+	if rules != "" {
+		opts = append(opts, chromedp.Flag("host-resolver-rules", rules))
 	}
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
@@ -452,4 +455,87 @@ func openInChromium(t *testing.T, browser context.Context, u string) (string, er
 		return "", err
 	}
 	return chromedp.Run(ctx, chromedp.Location())
+}
+
+// TestMCPSetupPageThroughClient: a token plugin that needs setup, behind
+// `host serve --http`. Its tool answers with a URL elicitation to the
+// serve's setup page for the plugin; the user (headless Chromium) types
+// the token there (never into the client); the page saves it and restarts
+// the plugin's worker; host sends notifications/elicitation/complete and
+// the call succeeds.
+func TestMCPSetupPageThroughClient(t *testing.T) {
+	_, _, env := hostBinary(t, nil)
+	env = append(env, "HOST_DATA_DIR="+t.TempDir())
+	dir, _ := filepath.Abs("../../testdata/plugins/mcp-setup")
+	url, _ := mcpHTTP(t, env, "serve", "--http", "127.0.0.1:0", "--no-auth", dir)
+	waitTools(t, url, "", "tokened_whoami")
+	browser := chromium(t, "")
+	const token = "fake-good-token-0123"
+	var mu sync.Mutex
+	var elicited []*mcp.ElicitParams
+	var browsed sync.WaitGroup
+	completed := make(chan string, 1)
+	ctx := context.Background()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, &mcp.ClientOptions{
+		Capabilities: &mcp.ClientCapabilities{Elicitation: &mcp.ElicitationCapabilities{URL: &mcp.URLElicitationCapabilities{}}},
+		ElicitationHandler: func(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+			mu.Lock()
+			elicited = append(elicited, req.Params)
+			mu.Unlock()
+			browsed.Add(1)
+			go func() {
+				defer browsed.Done()
+				bctx, cancel := context.WithTimeout(browser, 60*time.Second)
+				defer cancel()
+				err := chromedp.Do(bctx,
+					chromedp.Navigate(req.Params.URL),
+					chromedp.WaitVisible(chromedp.CSS("#f-token")),
+					chromedp.SendKeys(chromedp.CSS("#f-token"), token),
+					chromedp.Click(chromedp.CSS("#setup-form button.primary")))
+				if err != nil {
+					t.Errorf("the setup page in Chromium: %v", err)
+				}
+			}()
+			return &mcp.ElicitResult{Action: "accept"}, nil
+		},
+		ElicitationCompleteHandler: func(_ context.Context, req *mcp.ElicitationCompleteNotificationRequest) {
+			completed <- req.Params.ElicitationID
+		},
+	}).Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url, DisableStandaloneSSE: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	cctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	res, err := cs.CallTool(cctx, &mcp.CallToolParams{Name: "tokened_whoami", Arguments: map[string]any{}})
+	browsed.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := ""
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			text += tc.Text
+		}
+	}
+	if res.IsError || text != "the token works" {
+		t.Fatalf("after the setup: %q (isError %v)", text, res.IsError)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(elicited) != 1 || elicited[0].Mode != "url" || !strings.Contains(elicited[0].URL, "/setup/tokened?token=") {
+		t.Fatalf("elicitations: %+v", elicited)
+	}
+	if strings.Contains(fmt.Sprint(elicited), token) {
+		t.Error("the token went through the client")
+	}
+	select {
+	case id := <-completed:
+		if id != elicited[0].ElicitationID {
+			t.Errorf("completed %q, elicited %q", id, elicited[0].ElicitationID)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("no notifications/elicitation/complete")
+	}
 }

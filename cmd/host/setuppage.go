@@ -166,6 +166,8 @@ func servePage(ctx context.Context, sup *serve.Supervisor, o *runOptions, addr s
 		return err
 	}
 	defer ps.close()
+	// MCP clients are sent here to set a plugin up (mcp_serve.go).
+	defer registerPage(sup, ps.srv)()
 	fmt.Fprintf(o.IO.Err, "setup page: %s\n", ps.srv.Link("/"))
 	<-ctx.Done()
 	return nil
