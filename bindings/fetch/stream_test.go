@@ -119,12 +119,13 @@ func TestServerSentEventsStream(t *testing.T) {
 		if e.Data != fmt.Sprintf(`{"n":%d}`, i) {
 			t.Errorf("event %d: data %q", i, e.Data)
 		}
-		// Each event reaches JS after the server flushed it and before the
-		// server sends the next one, 100 ms later: not when the response
-		// ends. (The lag itself is BenchmarkFirstSSEEvent's business.)
+		// Each event reaches JS about when the server flushed it, not when
+		// the response ends (300 ms after the first): within 150 ms, which
+		// leaves room for a loaded machine. (The lag itself is
+		// BenchmarkFirstSSEEvent's business.)
 		t.Logf("event %d: %d ms after it was sent", i, e.At-sent[i])
-		if i+1 < len(sent) && e.At > sent[i+1] {
-			t.Errorf("event %d reached JS %d ms after it was sent, after the next one was", i, e.At-sent[i])
+		if lag := e.At - sent[i]; lag > 150 {
+			t.Errorf("event %d reached JS %d ms after it was sent", i, lag)
 		}
 	}
 	// (The first event also waits for the streams' JS to compile.)
