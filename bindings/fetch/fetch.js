@@ -826,7 +826,8 @@
     get url() { return this.#url; }
     get redirected() { return this.#redirected; }
     get type() { return this.#type; }
-    get body() { return this.#body.stream; }
+    // A null body status (204, 304, ...) has no body to stream.
+    get body() { return NULL_BODY.includes(this.#status) ? null : this.#body.stream; }
     get bodyUsed() { return this.#body.used; }
     get [Symbol.toStringTag]() { return "Response"; }
 

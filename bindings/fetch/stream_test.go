@@ -165,6 +165,9 @@ func newStreamAPI(t testing.TB) *streamAPI {
 		}
 	})
 	// /flood: writes up to 256 MiB as fast as the client takes it.
+	mux.HandleFunc("/empty", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("/flood", func(w http.ResponseWriter, r *http.Request) {
 		buf := make([]byte, 64<<10)
 		for s.written.Load() < 256<<20 {
@@ -225,6 +228,7 @@ func TestResponseBodyStream(t *testing.T) {
 		{"stream chunks must be bytes", `const rs = new ReadableStream({ start(c) { c.enqueue("text"); c.close(); } });
 			try { await new Response(rs).text(); } catch (e) { return e.message; }`, `"Body: a body stream must give Uint8Array chunks, not string."`},
 		{"null body", `return [new Response(null).body, new Response(null, { status: 204 }).body]`, `[null,null]`},
+		{"204 from the network", `const res = await fetch(base + "/empty"); return [res.status, res.body, await res.text()]`, `[204,null,""]`},
 		{"blob stream", `const r = new Blob(["ab", "c"]).stream().getReader(); return new TextDecoder().decode((await r.read()).value)`, `"abc"`},
 	})
 }
