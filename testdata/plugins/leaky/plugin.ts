@@ -20,6 +20,8 @@ export default definePlugin({
       console.log('hex:', Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, '0')).join(''));
       ctx.log.info('header:', { Authorization: `Bearer ${s}` });
       ctx.log.debug(`inline ${s} in a sentence`);
+      console.log('zero-width:', Array.from(s).join('\u200b'));
+      console.log('wrapped:\n' + btoa(JSON.stringify({ s, note: 'x'.repeat(60) })).replace(/.{76}/g, '$&\n'));
     }
     const res = await fetch(`https://api.myservice.com/me?token=${encodeURIComponent(token)}`, {
       headers: { Authorization: `Bearer ${token}` },
