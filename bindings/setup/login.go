@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"host/bindings/oauth"
@@ -20,6 +21,14 @@ type loginRun struct {
 	results  chan loginResult
 	cancel   context.CancelFunc
 	deadline time.Time
+	finished chan struct{} // closed with the first result
+	once     sync.Once
+}
+
+// deliver hands a result to the waiting Next and closes finished.
+func (lr *loginRun) deliver(r loginResult) {
+	lr.results <- r
+	lr.once.Do(func() { close(lr.finished) })
 }
 
 type loginResult struct {
@@ -68,8 +77,8 @@ func (s *Session) startLogin(ctx context.Context) (Step, error) {
 	}
 	deadline := time.Now().Add(s.o.Login.Timeout)
 	lctx, cancel := context.WithDeadline(context.Background(), deadline)
-	lr := &loginRun{results: make(chan loginResult, 2), cancel: cancel, deadline: deadline}
-	step := &Login{Plugin: s.info, Deadline: deadline, Reason: reason}
+	lr := &loginRun{results: make(chan loginResult, 2), cancel: cancel, deadline: deadline, finished: make(chan struct{})}
+	step := &Login{Plugin: s.info, Deadline: deadline, Reason: reason, Finished: lr.finished}
 	if s.o.Login.Device {
 		if cfg.DeviceAuthorizationURL == "" {
 			cancel()
@@ -83,7 +92,7 @@ func (s *Session) startLogin(ctx context.Context) (Step, error) {
 				},
 				Retrying: s.o.Login.OnDeviceRetry,
 			})
-			lr.results <- loginResult{t, err}
+			lr.deliver(loginResult{t, err})
 		}()
 		select {
 		case dc := <-codes:
@@ -113,7 +122,7 @@ func (s *Session) startLogin(ctx context.Context) (Step, error) {
 			if errors.Is(err, oauth.ErrFlowUsed) {
 				return // a pasted address took the login; its result follows
 			}
-			lr.results <- loginResult{t, err}
+			lr.deliver(loginResult{t, err})
 		}()
 	}
 	s.mu.Lock()
@@ -142,7 +151,7 @@ func (s *Session) Paste(ctx context.Context, pasted string) error {
 	if errors.Is(err, oauth.ErrStateMismatch) || errors.Is(err, oauth.ErrFlowUsed) {
 		return err
 	}
-	lr.results <- loginResult{t, err}
+	lr.deliver(loginResult{t, err})
 	return err
 }
 

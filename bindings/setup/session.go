@@ -26,8 +26,7 @@
 // A surface that answers one request per step (a web page, an MCP
 // elicitation) keeps the Session between requests: Next returns at once
 // for Ask and Login; the Next after a Login blocks until the login ends
-// (run it on its own goroutine, or call it when the page learns the login
-// finished). Answer may be called once or several times for one Ask (one
+// (run it on its own goroutine, or call it once Login.Finished is closed). Answer may be called once or several times for one Ask (one
 // field at a time, as the terminal does); Next returns the same Ask with the
 // fields still unanswered or rejected.
 //

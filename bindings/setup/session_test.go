@@ -15,6 +15,7 @@ import (
 
 	"host/bindings/console"
 	"host/bindings/mask"
+	"host/bindings/oauth/oauthtest"
 	"host/bindings/plugin"
 	"host/bindings/secrets"
 	"host/bindings/store"
@@ -439,5 +440,64 @@ func TestNestedSecrets(t *testing.T) {
 	}
 	if len(logged) != 2 {
 		t.Errorf("logged %q, want two lines", logged)
+	}
+}
+
+// TestOAuthLoginStep: an oauth2 plugin's session yields a Login with the
+// authorization URL; the browser's visit closes Finished; the next Next
+// saves the tokens and activates (Done.LoggedIn). A second session asks
+// nothing and logs in with nothing.
+func TestOAuthLoginStep(t *testing.T) {
+	e := newEnv(t)
+	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
+	defer prov.Close()
+	e.h.HTTP = prov.Client()
+	path := filepath.Join(e.h.WorkDir, "oauth2", "plugin.ts")
+	src, err := os.ReadFile("../../plugins/oauth2/plugin.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s := New(Options{Host: e.h, Path: path})
+	defer s.Close()
+	st, err := s.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	login, ok := st.(*Login)
+	if !ok || !strings.HasPrefix(login.URL, "https://myservice.com/oauth/authorize?") || login.Device != nil {
+		t.Fatalf("step %+v, want a browser Login", st)
+	}
+	select {
+	case <-login.Finished:
+		t.Fatal("finished before the browser came back")
+	default:
+	}
+	go func() { _ = prov.Browser(login.URL) }()
+	select {
+	case <-login.Finished:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the login did not finish")
+	}
+	st, err = s.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, ok := st.(*Done)
+	if !ok || done.LoggedIn == nil || strings.Join(done.LoggedIn.Scopes, " ") != "read write" {
+		t.Fatalf("step %+v, want Done with the token", st)
+	}
+	_ = done.Plugin.Deactivate(ctx)
+	if _, d2, fail := drive(t, Options{Host: e.h, Path: path}); fail != nil || d2.LoggedIn != nil {
+		t.Fatalf("second session: %v, logged in again: %v", fail, d2 != nil && d2.LoggedIn != nil)
+	}
+	if prov.ExchangeCount() != 1 {
+		t.Errorf("%d code exchanges, want 1", prov.ExchangeCount())
 	}
 }

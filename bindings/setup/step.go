@@ -70,6 +70,10 @@ type Login struct {
 	// Reason is why a login is needed although one was stored: the
 	// provider refused the refresh ("" for a first login).
 	Reason string `json:"reason,omitempty"`
+	// Finished is closed when the login has its result (the browser came
+	// back, a Paste, the device approved, it failed): a surface that must
+	// not block (a web page) calls Next once it is closed.
+	Finished <-chan struct{} `json:"-"`
 }
 
 // DeviceCode is what the user enters on another device (RFC 8628).
