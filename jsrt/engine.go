@@ -2,7 +2,6 @@ package jsrt
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"time"
 
@@ -36,17 +35,9 @@ var (
 
 // installEngine defines the standard built-ins goja lacks (see
 // js/engine.js); Intl, WeakRef and FinalizationRegistry, and the RegExp
-// that sends \p{...} patterns to regexp2, are made on first use. On the loop goroutine, before any
-// plugin code.
+// that sends \p{...} patterns to regexp2, are made on first use. On the
+// loop goroutine, before any plugin code.
 func installEngine(vm *goja.Runtime) error {
-	v, err := vm.RunProgram(engineProgram.Get())
-	if err != nil {
-		return err
-	}
-	fn, ok := goja.AssertFunction(v)
-	if !ok {
-		return errors.New("engine.js is not a function")
-	}
 	var intl goja.Value
 	intlOnce := func() goja.Value {
 		if intl == nil {
@@ -63,7 +54,7 @@ func installEngine(vm *goja.Runtime) error {
 		return err
 	}
 	g := vm.GlobalObject()
-	if _, err := fn(goja.Undefined(), g, native); err != nil {
+	if _, err := engineProgram.Call(vm, g, native); err != nil {
 		return err
 	}
 	if err := DefineLazy(vm, g, []LazyProp{{Name: "Intl"}}, func() error {
@@ -79,23 +70,9 @@ func installEngine(vm *goja.Runtime) error {
 		{weakProgram, []LazyProp{{Name: "WeakRef"}, {Name: "FinalizationRegistry"}}, []goja.Value{g}},
 		{regexpProgram, []LazyProp{{Name: "RegExp"}}, []goja.Value{g, g.Get("RegExp")}},
 	} {
-		if err := DefineLazy(vm, g, l.props, func() error { return runWith(vm, l.prg, l.args...) }); err != nil {
+		if err := DefineLazy(vm, g, l.props, func() error { _, err := l.prg.Call(vm, l.args...); return err }); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// runWith runs prg, which evaluates to a function, with args.
-func runWith(vm *goja.Runtime, prg *Program, args ...goja.Value) error {
-	v, err := vm.RunProgram(prg.Get())
-	if err != nil {
-		return err
-	}
-	fn, ok := goja.AssertFunction(v)
-	if !ok {
-		return fmt.Errorf("%s is not a function", prg.name)
-	}
-	_, err = fn(goja.Undefined(), args...)
-	return err
 }

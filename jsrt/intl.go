@@ -2,7 +2,6 @@ package jsrt
 
 import (
 	_ "embed"
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -212,13 +211,5 @@ func installIntl(vm *goja.Runtime) (goja.Value, error) {
 			return nil, err
 		}
 	}
-	v, err := vm.RunProgram(intlProgram.Get())
-	if err != nil {
-		return nil, err
-	}
-	fn, ok := goja.AssertFunction(v)
-	if !ok {
-		return nil, errors.New("intl.js is not a function")
-	}
-	return fn(goja.Undefined(), nat)
+	return intlProgram.Call(vm, nat)
 }

@@ -1,6 +1,7 @@
 package jsrt
 
 import (
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -42,6 +43,21 @@ func NewLazyProgram(name, src string) *Program {
 
 // Get returns the compiled program, compiling it now if needed.
 func (p *Program) Get() *goja.Program { return p.get() }
+
+// Call runs the program on vm, where it must evaluate to a function (the
+// form of the bindings' built-in JS: `(function (g, native) {...})`), and
+// calls that function with args. On vm's loop goroutine.
+func (p *Program) Call(vm *goja.Runtime, args ...goja.Value) (goja.Value, error) {
+	v, err := vm.RunProgram(p.Get())
+	if err != nil {
+		return nil, err
+	}
+	fn, ok := goja.AssertFunction(v)
+	if !ok {
+		return nil, fmt.Errorf("%s does not evaluate to a function", p.name)
+	}
+	return fn(goja.Undefined(), args...)
+}
 
 // PrecompileAll compiles every registered program. The CLI runs it on a
 // goroutine at start-up, so the compiling happens beside its other work

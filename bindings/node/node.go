@@ -364,15 +364,7 @@ func (n *natives) process(goja.FunctionCall) goja.Value {
 
 // call runs prg, which evaluates to a function, with args.
 func (n *natives) call(prg *jsrt.Program, args ...goja.Value) goja.Value {
-	v, err := n.vm.RunProgram(prg.Get())
-	if err != nil {
-		panic(err)
-	}
-	fn, ok := goja.AssertFunction(v)
-	if !ok {
-		panic(n.vm.NewTypeError("internal error in host: a node program is not a function"))
-	}
-	res, err := fn(goja.Undefined(), args...)
+	res, err := prg.Call(n.vm, args...)
 	if err != nil {
 		panic(err)
 	}
@@ -392,13 +384,8 @@ var immediateProgram = jsrt.NewLazyProgram("host:node/immediate.js", immediateJS
 
 // immediate defines setImmediate and clearImmediate over the timers.
 func (n *natives) immediate() error {
-	v, err := n.vm.RunProgram(immediateProgram.Get())
-	if err != nil {
-		return err
-	}
-	fn, _ := goja.AssertFunction(v)
 	g := n.vm.GlobalObject()
-	_, err = fn(goja.Undefined(), g, g.Get("setTimeout"), g.Get("clearTimeout"))
+	_, err := immediateProgram.Call(n.vm, g, g.Get("setTimeout"), g.Get("clearTimeout"))
 	return err
 }
 
