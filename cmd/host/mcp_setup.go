@@ -6,9 +6,9 @@ package main
 // needs fields or a login waits, its tools listed; a call to one of them
 // starts a new session: an OAuth2 plugin's login becomes a URL elicitation
 // to the provider's authorization page (host's loopback redirect takes the
-// code); a plugin set up in a terminal meanwhile just activates. Token
-// plugins are set up on host's local setup page, which the setup-page
-// issue builds; until then the client is told what to run.
+// code); a plugin set up in a terminal meanwhile just activates; one that
+// needs fields typed in is sent to host's local setup page (started on
+// first need), where a session activates it in this process.
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"host/bindings/plugin"
 	"host/bindings/setup"
 	"host/cmd/host/internal/mcpserver"
+	"host/cmd/host/internal/setuppage"
 )
 
 // mcpPlugins is host mcp's set of plugins: it keeps each one's current
@@ -33,6 +34,59 @@ type mcpPlugins struct {
 	mu      sync.Mutex
 	entries map[string]*mcpEntry // by plugin id
 	busy    map[string]bool      // a session of the plugin is running
+	page    *pageServer          // the setup page, started on first need
+	pageB   *mcpPageBackend
+}
+
+// mcpPageBackend is the setup page's backend in host mcp: sessions run on
+// the page's Local over the plugins' files; a plugin the page activated
+// stays active in this process, serving its tools.
+type mcpPageBackend struct {
+	*setuppage.Local
+	m *mcpPlugins
+}
+
+// Activated implements setuppage.Backend: the page's plugin instance
+// becomes the one host mcp serves.
+func (b *mcpPageBackend) Activated(ctx context.Context, id string, done *setup.Done) error {
+	if done.Plugin != nil {
+		b.m.mu.Lock()
+		e := b.m.entries[id]
+		b.m.mu.Unlock()
+		if e != nil {
+			b.m.put(e.path, done.Plugin, mcpserver.Active, "", nil)
+			b.m.say("%s is set up and active.", done.Plugin.Name)
+		}
+	}
+	d := *done
+	d.Plugin = nil // ours now: the page's Local must not deactivate it
+	return b.Local.Activated(ctx, id, &d)
+}
+
+// setupPage starts the setup page the first time a plugin needs it (not
+// at start: host mcp answers tools/list first).
+func (m *mcpPlugins) setupPage(ctx context.Context) (*pageServer, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.page != nil {
+		return m.page, nil
+	}
+	var files, ids []string
+	for id, e := range m.entries {
+		files, ids = append(files, m.o.session.resolve(e.path)), append(ids, id)
+	}
+	local, err := setuppage.NewLocal(ctx, localOptions(m.o.session, m.o, files, ids))
+	if err != nil {
+		return nil, err
+	}
+	b := &mcpPageBackend{Local: local, m: m}
+	ps, err := startPage("127.0.0.1:0", b, m.o)
+	if err != nil {
+		local.Close(ctx)
+		return nil, err
+	}
+	m.page, m.pageB = ps, b
+	return ps, nil
 }
 
 type mcpEntry struct {
@@ -159,8 +213,16 @@ func (m *mcpPlugins) put(path string, p *plugin.Plugin, st mcpserver.State, reas
 	m.local.Put(p, st, reason, need)
 }
 
-// stopAll deactivates the active plugins and closes the others.
+// stopAll deactivates the active plugins and closes the others (and the
+// setup page).
 func (m *mcpPlugins) stopAll() {
+	m.mu.Lock()
+	page, pageB := m.page, m.pageB
+	m.mu.Unlock()
+	if page != nil {
+		page.close()
+		pageB.Local.Close(context.Background())
+	}
 	m.mu.Lock()
 	var es []*mcpEntry
 	for _, e := range m.entries {
@@ -254,7 +316,13 @@ func (m *mcpPlugins) StartSetup(ctx context.Context, id string) (*mcpserver.Setu
 		stt, reason, need := failureState(err)
 		m.put(e.path, p, stt, reason, need)
 		if stt == mcpserver.NeedsSetup {
-			return nil, mcpserver.ErrNoPage
+			ps, err := m.setupPage(ctx)
+			if err != nil {
+				m.say("host: the setup page: %v", err)
+				return nil, mcpserver.ErrNoPage
+			}
+			link, done, release := ps.srv.SetupLink(id)
+			return &mcpserver.SetupFlow{URL: link, Done: done, Close: release}, nil
 		}
 	}
 	return nil, errors.New(m.o.IO.Masker.Mask(errText(err)))

@@ -255,13 +255,13 @@ func TestMCPHTTPSecurity(t *testing.T) {
 // TypeScript SDK's client (testdata/mcp-client/stdio.mjs), as an AI client
 // would: the tools of the spec's plugins and of an SDK-style plugin, a
 // call, a cancelled slow call (the tool's signal is aborted), a tool error
-// with its position, a secret masked in a result, and an OAuth2 plugin that
-// is not logged in: its tool answers with a URL elicitation to the
-// authorization page, the user (this test, as the browser) approves there,
-// host takes the redirect, sends notifications/elicitation/complete and the
-// call succeeds. The user's browser is a headless Chromium (the setup page
-// of the setup-page issue does not exist yet, so the setup through a page
-// is tested with the SetupPages interface in package mcpserver).
+// with its position, a secret masked in a result, plugin messages as a
+// resource; an unconfigured token plugin: its tool answers with a URL
+// elicitation to host's setup page, the user types the token there, the
+// call succeeds; and an OAuth2 plugin that is not logged in: a URL
+// elicitation to the authorization page, the user approves there, host
+// takes the redirect, sends notifications/elicitation/complete and the
+// call succeeds. The user's browser is a headless Chromium.
 func TestMCPStdioTSClient(t *testing.T) {
 	node, dir := nodeHarness(t)
 	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
@@ -274,12 +274,13 @@ func TestMCPStdioTSClient(t *testing.T) {
 	env = append(env, "HOST_DATA_DIR="+t.TempDir(), "HOST_CONFIG_APIKEY="+apiKey)
 	plugins, _ := filepath.Abs("../../plugins")
 	calls, _ := filepath.Abs("../../testdata/plugins/mcp-stdio/calls")
+	tokened, _ := filepath.Abs("../../testdata/plugins/mcp-setup/tokened")
 	connect := "--connect-to=myservice.com:443:" + prov.Addr()
 	apiConnect := "--connect-to=api.myservice.com:443:" + prov.Addr()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "stdio.mjs"), bin, "mcp", connect, apiConnect,
-		filepath.Join(plugins, "token-auth"), filepath.Join(plugins, "oauth2"), filepath.Join(plugins, "oauth2-refresh"), calls)
+		filepath.Join(plugins, "token-auth"), filepath.Join(plugins, "oauth2"), filepath.Join(plugins, "oauth2-refresh"), calls, tokened)
 	cmd.Dir = dir
 	cmd.Env = env
 	var stderr bytes.Buffer
@@ -307,6 +308,18 @@ func TestMCPStdioTSClient(t *testing.T) {
 			// authorization page, which redirects to host's callback.
 			p, _ := m["params"].(map[string]any)
 			u, _ := p["url"].(string)
+			if p["mode"] == "url" && strings.Contains(u, "/setup/tokened?token=") {
+				// host's setup page: the user types the token there.
+				bctx, cancel := context.WithTimeout(browser, 60*time.Second)
+				err := chromedp.Do(bctx, chromedp.Navigate(u), chromedp.WaitVisible(chromedp.CSS("#f-token")),
+					chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-good-token-0123"),
+					chromedp.Click(chromedp.CSS("#setup-form button.primary")))
+				cancel()
+				if err != nil {
+					t.Errorf("the setup page in Chromium: %v", err)
+				}
+				continue
+			}
 			if p["mode"] != "url" || !strings.HasPrefix(u, "https://myservice.com/oauth/authorize?") {
 				t.Errorf("elicitation = %v", p)
 				continue
@@ -387,6 +400,13 @@ func TestMCPStdioTSClient(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(m["resources"]), "host://calls/messages") || !strings.Contains(fmt.Sprint(m["updated"]), "host://calls/messages") ||
 		!strings.Contains(fmt.Sprint(m["read"]), `"content":"remember the milk"`) {
 		t.Errorf("messages: %v", m)
+	}
+	ts := steps["tokensetup"]
+	if text, isErr := resultText("tokensetup"); isErr || text != "the token works" {
+		t.Errorf("tokened_whoami after the setup on the page = %q (isError %v); step: %v", text, isErr, ts)
+	}
+	if els, _ := ts["elicitations"].([]any); len(els) != 1 || !strings.Contains(fmt.Sprint(els), "/setup/tokened?token=") || len(ts["completed"].([]any)) != 1 {
+		t.Errorf("token setup: %v", ts)
 	}
 	s := steps["setup"]
 	if text, isErr := resultText("setup"); isErr || !strings.Contains(text, `"name":"Demo User"`) {
