@@ -168,6 +168,12 @@ func TestMCPConformance(t *testing.T) {
 	}
 	t.Log(summary)
 	if err != nil {
+		matches, _ := filepath.Glob(filepath.Join(out, "*", "checks.json"))
+		for _, m := range matches {
+			if b, _ := os.ReadFile(m); bytes.Contains(b, []byte(`"FAILURE"`)) {
+				t.Logf("%s:\n%s", filepath.Base(filepath.Dir(m)), b)
+			}
+		}
 		t.Fatalf("the conformance suite failed (%v):\n%s", err, buf.String())
 	}
 	if !strings.Contains(summary, "tools-call-with-progress: 1 passed") || !strings.Contains(summary, "dns-rebinding-protection: 2 passed") {

@@ -269,13 +269,17 @@ func (s *Server) handler(plugin, tool string) mcp.ToolHandler {
 			call.Progress = prog.send
 		}
 		if formElicitation(req.Session) {
-			call.Elicit = func(ctx context.Context, p *mcp.ElicitParams) (*mcp.ElicitResult, error) {
-				return req.Session.Elicit(ctx, p)
+			call.Elicit = func(inner context.Context, p *mcp.ElicitParams) (*mcp.ElicitResult, error) {
+				rctx, cancel := related(ctx, inner)
+				defer cancel()
+				return req.Session.Elicit(rctx, p)
 			}
 		}
 		if sampling(req.Session) {
-			call.Sample = func(ctx context.Context, p *mcp.CreateMessageParams) (*mcp.CreateMessageResult, error) {
-				return req.Session.CreateMessage(ctx, p)
+			call.Sample = func(inner context.Context, p *mcp.CreateMessageParams) (*mcp.CreateMessageResult, error) {
+				rctx, cancel := related(ctx, inner)
+				defer cancel()
+				return req.Session.CreateMessage(rctx, p)
 			}
 		}
 		res, err := s.b.CallTool(ctx, call)
@@ -299,6 +303,16 @@ func (s *Server) handler(plugin, tool string) mcp.ToolHandler {
 		}
 		return s.answer(plugin, tool, res, err)
 	}
+}
+
+// related is the context for a request to the client made on behalf of a
+// tool call: the call's own (so over HTTP it travels on the call's response
+// stream, which the client reads), ended too when inner (the backend's,
+// e.g. a worker's request) ends.
+func related(call, inner context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(call)
+	stop := context.AfterFunc(inner, cancel)
+	return ctx, func() { stop(); cancel() }
 }
 
 // answer turns a backend's reply into what the client gets: an unknown
