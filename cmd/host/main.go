@@ -52,9 +52,10 @@ func mainExit() ExitCode {
 	// two-core machine) prepares what the plugin needs soon: the bindings'
 	// built-in JS, needed at load, then crypto/x509's system roots, needed
 	// by the first HTTPS handshake.
-	// A serve's workers compile only what their plugin uses: twenty of
-	// them start at once and compete for the same cores.
-	if firstArg(os.Args[1:]) != "worker" {
+	// A serve runs no plugin code itself, and its workers compile only
+	// what their plugin uses: twenty of them start at once and compete
+	// for the same cores.
+	if cmd := firstArg(os.Args[1:]); cmd != "worker" && cmd != "serve" {
 		go func() {
 			jsrt.PrecompileAll()
 			fetch.PrewarmSystemRoots()
