@@ -246,7 +246,14 @@ func TestServeIsolation(t *testing.T) {
 	}
 	defer syscall.Kill(stopped, syscall.SIGCONT)
 	t0 := time.Now()
-	res, err = c.Call(ctx, "victim", "ping", nil)
+	for try := 0; try < 3; try++ {
+		// (Rarely the first call after SIGSTOP was still answered; the
+		// next ones cannot be.)
+		if res, err = c.Call(ctx, "victim", "ping", nil); err != nil {
+			break
+		}
+		t.Logf("call %d after SIGSTOP answered: %+v", try, res)
+	}
 	if err == nil || !strings.Contains(err.Error(), "plugin victim, tool ping: the tool did not finish within 3s") {
 		t.Logf("after %s: %+v %v", time.Since(t0), res, res != nil && len(res.Content) > 0 && resultText(res) != "")
 		if res != nil {
