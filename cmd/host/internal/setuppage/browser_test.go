@@ -211,7 +211,12 @@ func TestOAuthConnectInChromium(t *testing.T) {
 	}
 
 	// Log out deletes the tokens: login needed again.
+	// The result of the login goes, so the wait below sees the logout's.
+	eval[bool](t, ctx, `document.getElementById('result').remove() || true`)
 	run(t, ctx, click(`button[formaction$="/logout"]`), visible("#result"))
+	if got := text(t, ctx, "#result"); !strings.Contains(got, "Logged out") {
+		t.Errorf("after Log out the page shows %q", got)
+	}
 	if _, err := h.host.Secrets.Get(context.Background(), "host:oauth2", "oauth_access_token"); err == nil {
 		t.Error("the access token is still saved after Log out")
 	}
