@@ -21,6 +21,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/oauth/oauthtest"
+	"host/cmd/host/internal/browsertest"
 )
 
 // nodeHarness is testdata/mcp-client: Node 22, the official MCP
@@ -434,42 +435,15 @@ func TestMCPStdioTSClient(t *testing.T) {
 	}
 }
 
-// chromium starts Debian's headless Chromium (a fresh profile) with the
-// given --host-resolver-rules and returns a browser context.
+// chromium is Debian's headless Chromium with the given
+// --host-resolver-rules (none when empty).
 func chromium(t *testing.T, rules string) context.Context {
 	t.Helper()
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") != "true" {
-			t.Skip("chromium is not installed (apt-get install chromium)")
-		}
-		t.Fatal("chromium is not installed (.ci/run installs it):", err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		// The stand-in provider's certificate is self-signed.
-		chromedp.Flag("ignore-certificate-errors", true),
-	}
+	o := browsertest.Options{}
 	if rules != "" {
-		opts = append(opts, chromedp.Flag("host-resolver-rules", rules))
+		o.HostRules = []string{rules}
 	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	bctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatal("starting chromium:", err)
-	}
-	return bctx
+	return browsertest.Start(t, o)
 }
 
 // openInChromium opens u as the user would and returns where the browser
