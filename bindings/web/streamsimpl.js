@@ -569,6 +569,7 @@
       token: INTERNAL, kind: 'default', stream: s, queue: [], queueTotalSize: 0,
       started: false, closeRequested: false, pullAgain: false, pulling: false,
       strategySizeAlgorithm: size, strategyHWM: hwm, pullAlgorithm: pull, cancelAlgorithm: cancel,
+      shouldPull: defaultControllerShouldCallPull, fail: defaultControllerError,
     };
     c.pub = new ReadableStreamDefaultController(c);
     c.cancelSteps = (reason) => {
@@ -594,18 +595,14 @@
     };
     c.releaseSteps = noop;
     s.controller = c;
-    const startResult = start(c);
-    resolved(startResult).then(
-      () => {
-        c.started = true;
-        defaultControllerCallPullIfNeeded(c);
-      },
-      (r) => defaultControllerError(c, r),
-    );
+    startController(c, start);
   }
 
-  function defaultControllerCallPullIfNeeded(c) {
-    if (!defaultControllerShouldCallPull(c)) return;
+  // callPullIfNeeded is ReadableStreamDefaultControllerCallPullIfNeeded
+  // and ReadableByteStreamControllerCallPullIfNeeded, which differ only in
+  // their ShouldCallPull and Error (shouldPull and fail on c).
+  function callPullIfNeeded(c) {
+    if (!c.shouldPull(c)) return;
     if (c.pulling) {
       c.pullAgain = true;
       return;
@@ -616,10 +613,24 @@
         c.pulling = false;
         if (c.pullAgain) {
           c.pullAgain = false;
-          defaultControllerCallPullIfNeeded(c);
+          callPullIfNeeded(c);
         }
       },
-      (e) => defaultControllerError(c, e),
+      (e) => c.fail(c, e),
+    );
+  }
+  const defaultControllerCallPullIfNeeded = callPullIfNeeded;
+
+  // startController runs a controller's start algorithm and pulls once it
+  // settles (both controllers' set-up steps).
+  function startController(c, start) {
+    const startResult = start(c);
+    resolved(startResult).then(
+      () => {
+        c.started = true;
+        callPullIfNeeded(c);
+      },
+      (r) => c.fail(c, r),
     );
   }
 
@@ -777,6 +788,7 @@
       token: INTERNAL, kind: 'bytes', stream: s, queue: [], queueTotalSize: 0, byobRequest: null,
       pendingPullIntos: [], started: false, closeRequested: false, pullAgain: false, pulling: false,
       strategyHWM: hwm, pullAlgorithm: pull, cancelAlgorithm: cancel, autoAllocateChunkSize: auto,
+      shouldPull: byteControllerShouldCallPull, fail: byteControllerError,
     };
     c.pub = new ReadableByteStreamController(c);
     c.cancelSteps = (reason) => {
@@ -815,34 +827,10 @@
       }
     };
     s.controller = c;
-    const startResult = start(c);
-    resolved(startResult).then(
-      () => {
-        c.started = true;
-        byteControllerCallPullIfNeeded(c);
-      },
-      (r) => byteControllerError(c, r),
-    );
+    startController(c, start);
   }
 
-  function byteControllerCallPullIfNeeded(c) {
-    if (!byteControllerShouldCallPull(c)) return;
-    if (c.pulling) {
-      c.pullAgain = true;
-      return;
-    }
-    c.pulling = true;
-    c.pullAlgorithm(c).then(
-      () => {
-        c.pulling = false;
-        if (c.pullAgain) {
-          c.pullAgain = false;
-          byteControllerCallPullIfNeeded(c);
-        }
-      },
-      (e) => byteControllerError(c, e),
-    );
-  }
+  const byteControllerCallPullIfNeeded = callPullIfNeeded;
 
   function byteControllerShouldCallPull(c) {
     const s = c.stream;

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -12,43 +10,13 @@ import (
 
 	"host/bindings/oauth"
 	"host/bindings/oauth/oauthtest"
+	"host/cmd/host/internal/browsertest"
 )
 
-// chromium starts Debian's headless Chromium (a fresh profile, no network
-// but what the test serves) and returns a browser context.
+// chromium starts Debian's headless Chromium (browsertest).
 func chromium(t *testing.T) context.Context {
 	t.Helper()
-	bin, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") != "true" {
-			t.Skip("chromium is not installed (apt-get install chromium)")
-		}
-		t.Fatal("chromium is not installed (.ci/run installs it):", err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		// The stand-in provider's certificate is self-signed.
-		chromedp.Flag("ignore-certificate-errors", true),
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	bctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(bctx, 60*time.Second)
-	t.Cleanup(cancel3)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal("starting chromium:", err)
-	}
-	return ctx
+	return browsertest.Start(t, browsertest.Options{Timeout: 60 * time.Second})
 }
 
 // login runs a browser login against the stand-in provider in Chromium
