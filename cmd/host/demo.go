@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"host/bindings/fetch"
-	"host/bindings/oauth/oauthtest"
 	"host/bindings/plugin"
 	"host/bindings/secrets"
 	"host/plugins"
@@ -63,7 +62,10 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 		return err
 	}
 
-	srv := demo.NewAPI(demoToken)
+	srv, err := demo.StartAPI(demoToken)
+	if err != nil {
+		return err
+	}
 	defer srv.Close()
 	client := fetch.NewClient(fetch.ClientOptions{
 		ConnectTo: []fetch.ConnectTo{{Host: "api.myservice.com", Port: "443", ToHost: "127.0.0.1", ToPort: portOf(srv.Addr())}},
@@ -108,7 +110,10 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 
 	// The OAuth2 plugin against the stand-in provider; the "browser"
 	// approves on its own.
-	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
+	prov, err := demo.StartProvider("my-app") // the plugin's clientId
+	if err != nil {
+		return err
+	}
 	defer prov.Close()
 	oauthPath := filepath.Join(work, "oauth2", "plugin.ts")
 	osrc, err := plugins.FS.ReadFile("oauth2/plugin.ts")
@@ -125,7 +130,7 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 		fmt.Fprintf(io.Out, "== %s\n", title)
 		dio := &IO{In: io.In, Out: io.Out, Err: io.Out, Getwd: func() (string, error) { return work, nil },
 			LookupEnv:   func(string) (string, bool) { return "", false },
-			OpenBrowser: func(u string) error { go func() { _ = prov.Browser(u) }(); return nil }}
+			OpenBrowser: func(u string) error { go func() { _ = prov.Approve(u) }(); return nil }}
 		o := &runOptions{IO: dio, Path: oauthPath, Once: true, DataDir: dataDir, Secrets: backend, HTTP: prov.Client(), secretsNS: ns}
 		code := report(dio, runPlugin(ctx, o))
 		fmt.Fprintf(io.Out, "-> exit code %d\n\n", code)
@@ -133,7 +138,7 @@ func demoCmd(ctx context.Context, args []string, io *IO) error {
 	fmt.Fprintf(io.Out, "Stand-in OAuth2 provider for https://myservice.com listening on %s\n\n", prov.Addr())
 	oauthStep("4. The documents' OAuth2 plugin, first run: browser login (auto-approved), PKCE, tokens saved")
 	oauthStep("5. Second run: no browser, the saved token is used")
-	fmt.Fprintf(io.Out, "The provider exchanged %d code(s) and verified the PKCE verifier.\n", prov.ExchangeCount())
+	fmt.Fprintf(io.Out, "The provider exchanged %d code(s) and verified the PKCE verifier.\n", prov.Exchanges())
 
 	for _, id := range []string{"token-auth", "oauth2"} {
 		sc, err := secrets.NewScoped(backend, id)

@@ -1,21 +1,16 @@
 // Package demo holds the stand-ins `host demo` runs the documents' plugins
-// against, offline: an HTTPS stand-in for their API (the tests use it
-// too). They are product code of the demo, not test doubles of a package.
+// against, offline: an HTTPS stand-in for their API (API, which the tests
+// use too) and an OAuth2 provider for their OAuth2 plugin (Provider). They
+// are product code of the demo, not test doubles: the tests' own provider
+// is bindings/oauth/oauthtest, which the binary does not link.
 package demo
 
 import (
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
-	"io"
-	"log"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
-
-	"host/bindings/oauth/oauthtest"
 )
 
 // API is a local HTTPS stand-in for the documents' myservice.com API,
@@ -23,24 +18,31 @@ import (
 // bearer token and 401 otherwise. Its certificate is self-signed for
 // myservice.com and its subdomains; trust it with Pool or CertPEM.
 type API struct {
-	srv        *httptest.Server
+	srv        *tlsServer
 	validToken string
 	meCalls    atomic.Int64
 }
 
-// NewAPI starts the stand-in on 127.0.0.1. Close it.
-func NewAPI(validToken string) *API {
+// StartAPI starts the stand-in on 127.0.0.1. Close it.
+func StartAPI(validToken string) (*API, error) {
 	s := &API{validToken: validToken}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /me", s.me)
-	s.srv = httptest.NewUnstartedServer(mux)
-	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	cert, err := oauthtest.SelfSigned("myservice.com", "*.myservice.com", "localhost")
+	srv, err := startTLS(mux, "myservice.com", "*.myservice.com", "localhost")
 	if err != nil {
-		panic(err) // only with a broken crypto/rand
+		return nil, err
 	}
-	s.srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
-	s.srv.StartTLS()
+	s.srv = srv
+	return s, nil
+}
+
+// NewAPI is StartAPI for tests and benchmarks: it panics when the
+// stand-in cannot start (no port on 127.0.0.1, a broken crypto/rand).
+func NewAPI(validToken string) *API {
+	s, err := StartAPI(validToken)
+	if err != nil {
+		panic(err)
+	}
 	return s
 }
 
@@ -57,19 +59,13 @@ func (s *API) me(w http.ResponseWriter, r *http.Request) {
 }
 
 // Addr is the stand-in's 127.0.0.1:port.
-func (s *API) Addr() string { return s.srv.Listener.Addr().String() }
+func (s *API) Addr() string { return s.srv.addr }
 
 // Pool trusts the stand-in's certificate.
-func (s *API) Pool() *x509.CertPool {
-	p := x509.NewCertPool()
-	p.AddCert(s.srv.TLS.Certificates[0].Leaf)
-	return p
-}
+func (s *API) Pool() *x509.CertPool { return s.srv.Pool() }
 
 // CertPEM is the stand-in's certificate, for SSL_CERT_FILE.
-func (s *API) CertPEM() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.TLS.Certificates[0].Leaf.Raw})
-}
+func (s *API) CertPEM() []byte { return s.srv.CertPEM() }
 
 // Close stops the stand-in.
 func (s *API) Close() { s.srv.Close() }
