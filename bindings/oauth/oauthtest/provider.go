@@ -1,5 +1,6 @@
-// Package oauthtest is a stand-in OAuth2 provider for tests and for
-// `host demo`: an HTTPS server (a fresh self-signed certificate for
+// Package oauthtest is a stand-in OAuth2 provider for tests (`host demo`
+// has its own, cmd/host/internal/demo; the binary never links this
+// package): an HTTPS server (a fresh self-signed certificate for
 // myservice.com, *.myservice.com, localhost and 127.0.0.1) with the
 // authorization endpoint, the token endpoint (authorization_code with PKCE
 // verification, rotating refresh tokens, the device_code grant), the
