@@ -159,6 +159,9 @@ func (p *Plugin) callTool(ctx context.Context, name string, input json.RawMessag
 	}
 	err = p.rt.Do(ctx, func(vm *goja.Runtime) error {
 		s, err := stringifyJSON(vm, v)
+		if errors.Is(err, errTooDeep) {
+			return fmt.Errorf("it returned %w", err)
+		}
 		if err != nil {
 			return fmt.Errorf("tool %s returned a value that is not JSON: %w", name, err)
 		}
@@ -323,13 +326,25 @@ func parseJSON(vm *goja.Runtime, s string) (goja.Value, error) {
 	return parse(js, vm.ToValue(s))
 }
 
+// errTooDeep is stringifyJSON's error for a value nested deeper than
+// jsrt.MaxJSONDepth.
+var errTooDeep = jsrt.WithCode(fmt.Errorf("a value nested more than %d levels deep (arrays and objects); send flatter data", jsrt.MaxJSONDepth), "ERR_VALUE_TOO_DEEP")
+
+// stringifyJSON turns a plugin's value into JSON text with JSON.stringify,
+// refusing at once (errTooDeep) a value nested deeper than
+// jsrt.MaxJSONDepth, which stringify would take seconds to minutes on.
+// undefined becomes null. On the loop.
 func stringifyJSON(vm *goja.Runtime, v goja.Value) (string, error) {
 	if v == nil || goja.IsUndefined(v) {
 		return "null", nil
 	}
 	js := vm.Get("JSON").ToObject(vm)
 	stringify, _ := goja.AssertFunction(js.Get("stringify"))
-	r, err := stringify(js, v)
+	guard, tooDeep := jsrt.DepthGuard(vm, jsrt.MaxJSONDepth)
+	r, err := stringify(js, v, guard)
+	if *tooDeep {
+		return "", errTooDeep
+	}
 	if err != nil {
 		return "", err
 	}

@@ -13,10 +13,8 @@ import (
 )
 
 // MaxDepth is how deeply ctx.store.set lets a value nest arrays and
-// objects. Deeper values are refused before goja's JSON.stringify, whose
-// cycle check makes a deep value cost the square of its depth (a
-// 100000-deep array took 33 s), could hold the loop past any timeout.
-const MaxDepth = 1000
+// objects (see jsrt.MaxJSONDepth).
+const MaxDepth = jsrt.MaxJSONDepth
 
 // Install captures vm's own JSON.stringify and JSON.parse for the
 // ctx.store objects NewObject makes later on vm, so that plugin code that
@@ -122,7 +120,7 @@ func (b *binding) set(call goja.FunctionCall) goja.Value {
 		return jsrt.Rejected(b.vm, err)
 	}
 	value := call.Argument(1)
-	guard, tooDeep := b.depthGuard()
+	guard, tooDeep := jsrt.DepthGuard(b.vm, MaxDepth)
 	text, err := b.stringify(b.json, value, guard)
 	if *tooDeep {
 		return jsrt.Rejected(b.vm, jsrt.WithCode(jsrt.TypeErrorf("ctx.store.set(%s): the value nests arrays and objects more than %d levels deep; store a flatter value", quote(key), MaxDepth), codeTooDeep))
@@ -193,33 +191,6 @@ func (b *binding) key(method string, call goja.FunctionCall) (string, error) {
 		return "", jsrt.TypeErrorf("ctx.store.%s(%s): %w", method, quote(key), err)
 	}
 	return key, nil
-}
-
-// depthGuard returns a JSON.stringify replacer that leaves every value as
-// it is but throws once the value nests deeper than MaxDepth, and the flag
-// it sets then. stringify calls a replacer on each member with the member's
-// holder as this, depth first, so a holder's depth is known when its
-// members come.
-func (b *binding) depthGuard() (goja.Value, *bool) {
-	depth := map[*goja.Object]int{}
-	tooDeep := new(bool)
-	return b.vm.ToValue(func(call goja.FunctionCall) goja.Value {
-		v := call.Argument(1)
-		o, ok := v.(*goja.Object)
-		if !ok {
-			return v
-		}
-		d := 1
-		if h, ok := call.This.(*goja.Object); ok {
-			d = depth[h] + 1
-		}
-		if d > MaxDepth {
-			*tooDeep = true
-			panic(b.vm.NewTypeError("nested too deep"))
-		}
-		depth[o] = d
-		return v
-	}), tooDeep
 }
 
 // codeTooDeep is the code of a value nested deeper than MaxDepth.

@@ -430,7 +430,7 @@ func BenchmarkStringifyDepthGuard(b *testing.B) {
 				for b.Loop() {
 					args := []goja.Value{v}
 					if guarded {
-						g, _ := bd.depthGuard()
+						g, _ := jsrt.DepthGuard(vm, MaxDepth)
 						args = append(args, g)
 					}
 					if _, err := bd.stringify(bd.json, args...); err != nil {
