@@ -24,10 +24,15 @@ type intlNatives struct{ vm *goja.Runtime }
 
 func (n intlNatives) table() map[string]func(goja.FunctionCall) goja.Value {
 	return map[string]func(goja.FunctionCall) goja.Value{
-		"canonicalLocale":  n.canonicalLocale,
-		"formatNumber":     n.formatNumber,
-		"formatDate":       n.formatDate,
-		"dateLocale":       n.dateLocale,
+		"canonicalLocale": n.canonicalLocale,
+		"formatNumber":    n.formatNumber,
+		"formatDate":      n.formatDate,
+		"dateLocale":      n.dateLocale,
+		"dateSupported":   func(c goja.FunctionCall) goja.Value { return n.vm.ToValue(dateSupported(c.Argument(0).String())) },
+		"dateHour12": func(c goja.FunctionCall) goja.Value {
+			return n.vm.ToValue(dateLocaleFor(c.Argument(0).String()).defaultHour12())
+		},
+		"dateCheck":        n.dateCheck,
 		"timeZone":         n.timeZone,
 		"localTimeZone":    func(goja.FunctionCall) goja.Value { return n.vm.ToValue(localTimeZone()) },
 		"currencyDigits":   func(c goja.FunctionCall) goja.Value { return n.vm.ToValue(currencyDigits(c.Argument(0).String())) },
@@ -66,10 +71,30 @@ func (n intlNatives) formatNumber(c goja.FunctionCall) goja.Value {
 // dateLocale is the locale host formats dates in for a requested one.
 func (n intlNatives) dateLocale(c goja.FunctionCall) goja.Value {
 	dl := dateLocaleFor(c.Argument(0).String())
+	if dl.pat != nil {
+		return n.vm.ToValue(dl.id)
+	}
 	if dl.id == "de" || dl.id == "fr" || dl.id == "en-GB" && strings.HasPrefix(c.Argument(0).String(), "en-") {
 		return c.Argument(0)
 	}
 	return n.vm.ToValue(dl.id)
+}
+
+// dateCheck throws the RangeError naming the first option the locale's
+// patterns do not cover.
+func (n intlNatives) dateCheck(c goja.FunctionCall) goja.Value {
+	dl := dateLocaleFor(c.Argument(0).String())
+	if dl.pat == nil {
+		return goja.Undefined()
+	}
+	var o DateOptions
+	if err := n.vm.ExportTo(c.Argument(1), &o); err != nil {
+		panic(NewError(n.vm, err))
+	}
+	if _, _, bad := dl.pat.keys(o); bad != "" {
+		panic(NewError(n.vm, RangeErrorf("Intl.DateTimeFormat: %s is not supported by host for locale %s", bad, dl.id)))
+	}
+	return goja.Undefined()
 }
 
 func (n intlNatives) formatDate(c goja.FunctionCall) goja.Value {

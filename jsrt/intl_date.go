@@ -9,10 +9,12 @@ import (
 
 // dateLocale is what host knows of a locale's dates: names and the order
 // and punctuation of the common patterns (CLDR's, as Node's ICU shows
-// them). Other locales format as en-US, as Intl does for a locale it has
-// no data for (resolvedOptions().locale says so).
+// them). Locales with a pat format by pattern (intl_pattern.go). Other
+// locales format as en-US, as Intl does for a locale it has no data for
+// (resolvedOptions().locale says so).
 type dateLocale struct {
 	id                  string
+	pat                 *datePatterns
 	months, monthsShort []string
 	days, daysShort     []string
 	am, pm              string
@@ -61,9 +63,13 @@ var dateLocales = map[string]*dateLocale{
 		at: " à ", join: " ", shortPad: true},
 }
 
-// dateLocaleFor picks the data for a locale: en-GB's for the English of
-// the Commonwealth, de's and fr's for those languages, else en-US's.
+// dateLocaleFor picks the data for a locale: a pattern locale's, en-GB's
+// for the English of the Commonwealth, de's and fr's for those languages,
+// else en-US's.
 func dateLocaleFor(tag string) *dateLocale {
+	if id, p := patternLocaleFor(tag); p != nil {
+		return &dateLocale{id: id, pat: p}
+	}
 	lang, region, _ := strings.Cut(tag, "-")
 	region, _, _ = strings.Cut(region, "-")
 	switch lang {
@@ -104,10 +110,21 @@ type datePart struct {
 type partList []datePart
 
 func (p *partList) add(typ, v string) { *p = append(*p, datePart{typ, v}) }
-func (p *partList) lit(v string)      { p.add("literal", v) }
+
+// lit adds literal text, to the literal before it if any (as ICU does).
+func (p *partList) lit(v string) {
+	if n := len(*p); n > 0 && (*p)[n-1].Type == "literal" {
+		(*p)[n-1].Value += v
+		return
+	}
+	p.add("literal", v)
+}
 
 // formatDate lays t out for the locale and options.
 func formatDate(dl *dateLocale, t time.Time, o DateOptions) partList {
+	if dl.pat != nil {
+		return dl.pat.format(t, o)
+	}
 	if o.DateStyle != "" || o.TimeStyle != "" {
 		return formatStyles(dl, t, o)
 	}
@@ -119,7 +136,14 @@ func formatDate(dl *dateLocale, t time.Time, o DateOptions) partList {
 	}
 	if hasTime {
 		if hasDate {
-			parts.lit(dl.join)
+			switch glueIndex(o) {
+			case 0, 1:
+				parts.lit(dl.at)
+			case 2:
+				parts.lit(", ")
+			default:
+				parts.lit(dl.join)
+			}
 		}
 		timePattern(dl, t, o, &parts)
 	}
@@ -227,7 +251,7 @@ func datePattern(dl *dateLocale, t time.Time, o DateOptions, parts *partList) {
 		switch {
 		case dl.id == "fr":
 			parts.lit(" ")
-		case o.Weekday == "long" && dl.weekdayComma, o.Weekday != "long" && dl.shortWeekdayComma:
+		case o.Weekday == "long" && dl.weekdayComma && (o.Year != "" || dl.shortWeekdayComma), o.Weekday != "long" && dl.shortWeekdayComma:
 			parts.lit(", ")
 		case o.Year != "" && dl.weekdayComma:
 			parts.lit(", ")
@@ -309,7 +333,7 @@ func timePattern(dl *dateLocale, t time.Time, o DateOptions, parts *partList) {
 			if h == 0 {
 				h = 12
 			}
-		} else if o.Minute != "" || dl.id != "en-US" {
+		} else if (o.Minute != "" || dl.id != "en-US") && !(o.Hour == "numeric" && o.Minute == "2-digit") {
 			w = "2-digit"
 		}
 		parts.add("hour", num(h, w))

@@ -150,13 +150,14 @@
       }
       for (const f of dateFields) if (go[f]) r[f] = go[f];
       if (go.hour || timeStyle) {
-        const h12 = go.hour12 === null ? r.locale === 'en-US' || !/^(en-GB|de|fr)/.test(r.locale) : go.hour12;
+        const h12 = go.hour12 === null ? native.dateHour12(r.locale) : go.hour12;
         r.hourCycle = h12 ? 'h12' : 'h23';
         r.hour12 = h12;
       }
       if (go.timeZoneName) r.timeZoneName = 'short';
       if (dateStyle) r.dateStyle = dateStyle;
       if (timeStyle) r.timeStyle = timeStyle;
+      native.dateCheck(r.locale, { ...go, hour12: go.hour12 === null ? undefined : go.hour12 });
       slot.set(this, { ctor: 'DateTimeFormat', r, go });
     }
     formatToParts(date) {
@@ -169,14 +170,14 @@
     }
     get format() {
       const s = internal(this, 'DateTimeFormat');
-      if (!s.bound) s.bound = (date) => this.formatToParts(date).map((p) => (p.type === 'literal' ? p.value.replace(/\u202f/g, ' ') : p.value)).join('');
+      if (!s.bound) s.bound = (date) => this.formatToParts(date).map((p) => (p.value.replace(/\u202f/g, ' '))).join('');
       return s.bound;
     }
     formatRange(a, b) { return this.format(a) + ' – ' + this.format(b); }
     resolvedOptions() { return { ...internal(this, 'DateTimeFormat').r }; }
   }
   Object.defineProperty(DateTimeFormat.prototype, Symbol.toStringTag, { value: 'Intl.DateTimeFormat', configurable: true });
-  staticLocales(DateTimeFormat);
+  Object.defineProperty(DateTimeFormat, 'supportedLocalesOf', { value: function supportedLocalesOf(locales) { return canonical(locales).filter((l) => native.dateSupported(l)); }, writable: true, configurable: true });
 
   class Collator {
     constructor(locales, opts) {

@@ -23,7 +23,7 @@ for (const l of ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES', 'ja-JP', 'en-IN', 
   ];
 }
 const dt = (l, o) => new Intl.DateTimeFormat(l, o).format(d);
-for (const l of ['en-US', 'en-GB', 'de-DE', 'fr-FR']) {
+for (const l of ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES', 'it-IT', 'pt-BR', 'pt-PT', 'nl-NL', 'sv-SE', 'pl-PL', 'ru-RU', 'ja-JP', 'zh-CN', 'ko-KR']) {
   cases['date ' + l] = [
     dt(l, { timeZone: 'UTC' }),
     dt(l, { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }),
@@ -50,6 +50,14 @@ for (const l of ['en-US', 'en-GB', 'de-DE', 'fr-FR']) {
     new Date(d).toLocaleString(l, { timeZone: 'UTC' }),
     new Date(d).toLocaleDateString(l, { timeZone: 'UTC' }),
     new Date(d).toLocaleTimeString(l, { timeZone: 'UTC' }),
+    dt(l, { timeZone: 'UTC', year: '2-digit', month: 'short', day: '2-digit' }),
+    dt(l, { timeZone: 'UTC', weekday: 'long', month: 'long', day: 'numeric' }),
+    dt(l, { timeZone: 'UTC', hour: '2-digit', minute: '2-digit' }),
+    dt(l, { timeZone: 'UTC', hour: 'numeric', hourCycle: 'h12' }),
+    dt(l, { timeZone: 'UTC', dateStyle: 'full', timeStyle: 'medium' }),
+    dt(l, { timeZone: 'UTC', dateStyle: 'short', timeStyle: 'short' }),
+    new Intl.DateTimeFormat(l, { timeZone: 'UTC', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit' }).formatToParts(Date.UTC(2024, 4, 3, 0, 30)).map((p) => p.type + '=' + p.value),
+    new Intl.DateTimeFormat(l, { timeZone: 'UTC', hour: 'numeric' }).resolvedOptions().hourCycle,
   ];
 }
 cases['formatToParts'] = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: '2-digit', hour: 'numeric', minute: '2-digit' }).formatToParts(d);
