@@ -136,7 +136,15 @@ func (p *Plugin) callContext(vm *goja.Runtime, ctx context.Context, opts *CallOp
 	})
 	return c, func() {
 		stop()
-		p.rt.Post(func(*goja.Runtime) { delete(cp.calls, c) })
+		p.rt.Post(func(vm *goja.Runtime) {
+			// A cancelled call's signal is aborted before its ctx is let
+			// go, so its abort listeners still see the call's ctx.signal
+			// (the AfterFunc above may not have run yet).
+			if ctx.Err() != nil && st.ctrl != nil {
+				st.ctrl.Abort(vm, "the call was cancelled")
+			}
+			delete(cp.calls, c)
+		})
 	}, nil
 }
 
