@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -166,6 +167,10 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 	}
 	now := time.Now()
 	texts := make([]string, len(msgs))
+	// One encoder and buffer for the batch: json.Marshal would copy each
+	// text out of its own buffer before string() copies it again.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	for i := range msgs {
 		m := &msgs[i]
 		if m.Source == "" {
@@ -173,10 +178,11 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 		}
 		c := *m
 		c.Seq, c.Received = 0, time.Time{}
-		b, err := json.Marshal(c) // checks Metadata is JSON too
-		if err != nil {
+		buf.Reset()
+		if err := enc.Encode(c); err != nil { // checks Metadata is JSON too
 			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d: %v", ErrInvalidValue, i, err))
 		}
+		b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 		if len(b) > MaxMessageSize {
 			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d is %s of JSON; the limit is %s", ErrValueTooLarge, i, size(len(b)), size(MaxMessageSize)))
 		}
@@ -193,7 +199,7 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 			bySource[msgs[i].Source] = i
 		}
 	}
-	var added []Message
+	added := make([]Message, 0, len(msgs))
 	ms := now.UnixMilli()
 	v, _ := s.db.inboxInit()
 	batch := tx.StmtContext(ctx, v.batch)
@@ -234,6 +240,9 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, s.fail("add messages", "", err)
+	}
+	if len(added) == 0 {
+		return nil, nil
 	}
 	// RETURNING gives no order guarantee; arrival order is Seq's.
 	sortBySeq(added)
