@@ -94,6 +94,15 @@ func (p *datePatterns) keys(o DateOptions) (date, tm, bad string) {
 	if o.Day != "" {
 		date += "d"
 	}
+	// ICU pads and orders mixed widths in ways these patterns do not
+	// show, and puts a lone weekday around a time differently by locale.
+	numericMonth := o.Month == "numeric" || o.Month == "2-digit"
+	if numericMonth && (o.Month == "2-digit" || o.Day == "2-digit") && (o.Month != o.Day || o.Year == "") {
+		return "", "", "the combination of " + describeDate(o, false)
+	}
+	if (date == "E" || date == "EEEE") && (o.Hour != "" || o.Minute != "" || o.Second != "") {
+		return "", "", "weekday: " + o.Weekday + " with a time"
+	}
 	if date != "" && p.date[date] == "" {
 		return "", "", "the combination of " + describeDate(o, false)
 	}
@@ -124,6 +133,9 @@ func (p *datePatterns) keys(o DateOptions) (date, tm, bad string) {
 	}
 	if o.TimeStyle == "long" || o.TimeStyle == "full" {
 		return "", "", "timeStyle: " + o.TimeStyle
+	}
+	if o.TimeStyle != "" && o.Hour12 != nil && *o.Hour12 != p.hour12 {
+		return "", "", fmt.Sprintf("hour12: %v with timeStyle", *o.Hour12)
 	}
 	return date, tm, ""
 }
@@ -189,6 +201,9 @@ func (p *datePatterns) format(t time.Time, o DateOptions) partList {
 			}
 			if o.TimeStyle == "medium" {
 				key += "s"
+			}
+			if p.time[key+"2"] != "" {
+				key += "2"
 			}
 			p.render(&parts, p.time[key], t, DateOptions{})
 		}

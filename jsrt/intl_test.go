@@ -14,31 +14,28 @@ import (
 
 var updateIntl = flag.Bool("update", false, "rewrite testdata/intl.golden with Node 22 (HOST_NODE22, default node)")
 
-// TestIntlAsNode runs testdata/intl.js (NumberFormat, DateTimeFormat,
-// Collator, PluralRules, toLocaleString in common locales and options) on
-// host and compares every result with Node 22's (testdata/intl.golden).
-func TestIntlAsNode(t *testing.T) {
-	golden := filepath.Join("testdata", "intl.golden")
-	if *updateIntl {
-		node := os.Getenv("HOST_NODE22")
-		if node == "" {
-			node = "node"
-		}
-		cmd := exec.Command(node, "-e", "const c=require('./intl.js'); for (const [k,v] of Object.entries(c)) console.log(k+': '+JSON.stringify(v))")
-		cmd.Dir = "testdata"
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, out, 0o644); err != nil {
-			t.Fatal(err)
-		}
+// runNode22 writes what Node 22 gives for each case of a testdata/*.js
+// file to its golden file, one "name: JSON" a line.
+func runNode22(t *testing.T, cases, golden string) {
+	node := os.Getenv("HOST_NODE22")
+	if node == "" {
+		node = "node"
 	}
-	data, err := os.ReadFile(golden)
+	cmd := exec.Command(node, "-e", "const c=require('./"+cases+"'); for (const [k,v] of Object.entries(c)) console.log(k+': '+JSON.stringify(v))")
+	cmd.Dir = "testdata"
+	out, err := cmd.Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.ReadFile(filepath.Join("testdata", "intl.js"))
+	if err := os.WriteFile(golden, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runCases runs a testdata/*.js file of cases on host: each case's result
+// as JSON.
+func runCases(t *testing.T, name string) map[string]string {
+	src, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +45,7 @@ func TestIntlAsNode(t *testing.T) {
 	err = rt.Do(t.Context(), func(vm *goja.Runtime) error {
 		module := vm.NewObject()
 		_ = vm.Set("module", module)
-		if _, err := vm.RunScript("intl.js", string(src)); err != nil {
+		if _, err := vm.RunScript(name, string(src)); err != nil {
 			return err
 		}
 		cases := module.Get("exports").ToObject(vm)
@@ -64,6 +61,53 @@ func TestIntlAsNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return got
+}
+
+// TestIntlMatrix: over every field combination in the pattern locales,
+// host gives Node 22's result or a RangeError, never another result.
+func TestIntlMatrix(t *testing.T) {
+	golden := filepath.Join("testdata", "intl_matrix.golden")
+	if *updateIntl {
+		runNode22(t, "intl_matrix.js", golden)
+	}
+	data, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := runCases(t, "intl_matrix.js")
+	same := 0
+	for line := range strings.Lines(string(data)) {
+		name, want, ok := strings.Cut(strings.TrimSuffix(line, "\n"), ": ")
+		if !ok {
+			continue
+		}
+		switch got[name] {
+		case want:
+			same++
+		case `"RangeError"`:
+		default:
+			t.Errorf("%s: host %s, node %s", name, got[name], want)
+		}
+	}
+	if same < len(got)/3 {
+		t.Errorf("host formats only %d of %d cases as Node does", same, len(got))
+	}
+}
+
+// TestIntlAsNode runs testdata/intl.js (NumberFormat, DateTimeFormat,
+// Collator, PluralRules, toLocaleString in common locales and options) on
+// host and compares every result with Node 22's (testdata/intl.golden).
+func TestIntlAsNode(t *testing.T) {
+	golden := filepath.Join("testdata", "intl.golden")
+	if *updateIntl {
+		runNode22(t, "intl.js", golden)
+	}
+	data, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := runCases(t, "intl.js")
 	for line := range strings.Lines(string(data)) {
 		name, want, ok := strings.Cut(strings.TrimSuffix(line, "\n"), ": ")
 		if !ok {
