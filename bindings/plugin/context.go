@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -233,11 +234,13 @@ func (p *Plugin) readMessages(vm *goja.Runtime, list []goja.Value, many bool) ([
 					err = jsrt.TypeErrorf("%s.metadata must be an object, got %s", at, jsrt.TypeNameWithArticle(x))
 					break
 				}
-				var text string
-				if tooDeep(x, 0) {
+				// The guard bounds the depth while stringify walks (one
+				// walk; it sees what toJSON and getters give, too).
+				text, serr := stringifyJSONDepth(vm, x, MaxDataDepth)
+				if errors.Is(serr, errTooDeep) || serr != nil && tooDeep(x, 0) { // tooDeep: a cycle
 					err = jsrt.TypeErrorf("%s.metadata nests more than %d levels deep (or refers to itself); send flatter data", at, MaxDataDepth)
-				} else if text, err = stringifyJSON(vm, x); err != nil {
-					err = jsrt.TypeErrorf("%s.metadata cannot be turned into JSON: %v", at, err)
+				} else if serr != nil {
+					err = jsrt.TypeErrorf("%s.metadata cannot be turned into JSON: %v", at, serr)
 				} else {
 					m.Metadata = json.RawMessage(mask(text))
 				}

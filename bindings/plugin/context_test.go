@@ -261,6 +261,8 @@ func TestContextLimits(t *testing.T) {
     for (const [name, f] of [
       ['deep metadata', () => ctx.emitMessage({ source: 's', channel: 'c', content: 'x', metadata: deep })],
       ['cyclic payload', () => ctx.emitEvent('e', self)],
+      ['deep toJSON metadata', () => ctx.emitMessage({ source: 's', channel: 'c', content: 'x', metadata: { toJSON: () => deep } })],
+      ['cyclic metadata', () => ctx.emitMessage({ source: 's', channel: 'c', content: 'x', metadata: self })],
       ['too many', () => ctx.emitMessages(new Array(100001).fill({ source: 's', channel: 'c', content: 'x' }))],
       ['long status', () => ctx.updateStatus({ state: 'error', message: 'x'.repeat(5000) })],
     ]) {
@@ -279,6 +281,8 @@ func TestContextLimits(t *testing.T) {
 	for _, want := range []string{
 		"deep metadata: ctx.emitMessage: msg.metadata nests more than 64 levels deep",
 		"cyclic payload: ctx.emitEvent(\"e\", payload): payload nests more than 64 levels deep (or refers to itself)",
+		"deep toJSON metadata: ctx.emitMessage: msg.metadata nests more than 64 levels deep",
+		"cyclic metadata: ctx.emitMessage: msg.metadata nests more than 64 levels deep (or refers to itself)",
 		"too many: ctx.emitMessages: 100001 messages in one call; the limit is 100000",
 		"long status: ctx.updateStatus: message must be a string of at most 4096 bytes",
 	} {

@@ -335,12 +335,18 @@ var errTooDeep = jsrt.WithCode(fmt.Errorf("a value nested more than %d levels de
 // jsrt.MaxJSONDepth, which stringify would take seconds to minutes on.
 // undefined becomes null. On the loop.
 func stringifyJSON(vm *goja.Runtime, v goja.Value) (string, error) {
+	return stringifyJSONDepth(vm, v, jsrt.MaxJSONDepth)
+}
+
+// stringifyJSONDepth is stringifyJSON refusing (errTooDeep) a value nested
+// more than max levels deep.
+func stringifyJSONDepth(vm *goja.Runtime, v goja.Value, max int) (string, error) {
 	if v == nil || goja.IsUndefined(v) {
 		return "null", nil
 	}
 	js := vm.Get("JSON").ToObject(vm)
 	stringify, _ := goja.AssertFunction(js.Get("stringify"))
-	guard, tooDeep := jsrt.DepthGuard(vm, jsrt.MaxJSONDepth)
+	guard, tooDeep := jsrt.DepthGuard(vm, max)
 	r, err := stringify(js, v, guard)
 	if *tooDeep {
 		return "", errTooDeep
