@@ -70,23 +70,13 @@ func (n intlNatives) formatNumber(c goja.FunctionCall) goja.Value {
 
 // dateLocale is the locale host formats dates in for a requested one.
 func (n intlNatives) dateLocale(c goja.FunctionCall) goja.Value {
-	dl := dateLocaleFor(c.Argument(0).String())
-	if dl.pat != nil {
-		return n.vm.ToValue(dl.id)
-	}
-	if dl.id == "de" || dl.id == "fr" || dl.id == "en-GB" && strings.HasPrefix(c.Argument(0).String(), "en-") {
-		return c.Argument(0)
-	}
-	return n.vm.ToValue(dl.id)
+	return n.vm.ToValue(dateLocaleFor(c.Argument(0).String()).id)
 }
 
 // dateCheck throws the RangeError naming the first option the locale's
 // patterns do not cover.
 func (n intlNatives) dateCheck(c goja.FunctionCall) goja.Value {
 	dl := dateLocaleFor(c.Argument(0).String())
-	if dl.pat == nil {
-		return goja.Undefined()
-	}
 	var o DateOptions
 	if err := n.vm.ExportTo(c.Argument(1), &o); err != nil {
 		panic(NewError(n.vm, err))

@@ -16,6 +16,9 @@ type datePatterns struct {
 	monthsShort         []string
 	monthsShortStand    []string
 	days, daysShort     []string
+	daysShortStand      []string // a short weekday alone (ccc), when not daysShort
+	decimal             string   // before fractional seconds
+	zones               bool     // zoneName's English names are the locale's (timeZoneName: "short")
 	date, time          map[string]string
 	styles              [4]string // dateStyle full, long, medium, short
 	glues               [4]string // between date and time, by dateStyle (or month width)
@@ -59,10 +62,7 @@ func dateSupported(tag string) bool {
 
 // defaultHour12 is the locale's clock when no option says.
 func (dl *dateLocale) defaultHour12() bool {
-	if dl.pat != nil {
-		return dl.pat.hour12
-	}
-	return dl.hour12
+	return dl.pat.hour12
 }
 
 // patternKeys are the date and time skeletons of options, or the first
@@ -125,10 +125,10 @@ func (p *datePatterns) keys(o DateOptions) (date, tm, bad string) {
 	if tm != "" && p.time[tm] == "" {
 		return "", "", "the combination of " + describeDate(o, true)
 	}
-	if o.FracDigits > 0 {
+	if o.FracDigits > 0 && (p.decimal == "" || o.Second == "") {
 		return "", "", fmt.Sprintf("fractionalSecondDigits: %d", o.FracDigits)
 	}
-	if o.TimeZoneName != "" {
+	if o.TimeZoneName != "" && (!p.zones || o.TimeZoneName != "short" || o.Hour == "") {
 		return "", "", "timeZoneName: " + o.TimeZoneName
 	}
 	if o.TimeStyle == "long" || o.TimeStyle == "full" {
@@ -219,6 +219,10 @@ func (p *datePatterns) format(t time.Time, o DateOptions) partList {
 		}
 		p.render(&parts, p.time[tm], t, o)
 	}
+	if o.TimeZoneName != "" {
+		parts.lit(" ")
+		parts.add("timeZoneName", zoneName(t))
+	}
 	return parts
 }
 
@@ -268,6 +272,8 @@ func (p *datePatterns) render(parts *partList, pattern string, t time.Time, o Da
 			parts.add("day", pad(t.Day(), field == "dd" || o.Day == "2-digit"))
 		case "E":
 			parts.add("weekday", p.daysShort[t.Weekday()])
+		case "ccc":
+			parts.add("weekday", p.daysShortStand[t.Weekday()])
 		case "EEEE":
 			parts.add("weekday", p.days[t.Weekday()])
 		case "H", "HH":
@@ -284,6 +290,11 @@ func (p *datePatterns) render(parts *partList, pattern string, t time.Time, o Da
 			parts.add("minute", pad(t.Minute(), true))
 		case "ss":
 			parts.add("second", pad(t.Second(), true))
+			if o.FracDigits > 0 {
+				parts.lit(p.decimal)
+				ms := fmt.Sprintf("%03d", t.Nanosecond()/1e6)
+				parts.add("fractionalSecond", ms[:o.FracDigits])
+			}
 		case "a":
 			if t.Hour() < 12 {
 				parts.add("dayPeriod", p.am)
