@@ -103,6 +103,9 @@ func (p *datePatterns) keys(o DateOptions) (date, tm, bad string) {
 	if (date == "E" || date == "EEEE") && (o.Hour != "" || o.Minute != "" || o.Second != "") {
 		return "", "", "weekday: " + o.Weekday + " with a time"
 	}
+	if o.Year == "2-digit" && o.Day != "2-digit" && p.date[date+"yy"] != "" {
+		date += "yy" // ICU orders some fields otherwise with a 2-digit year
+	}
 	if date != "" && p.date[date] == "" {
 		return "", "", "the combination of " + describeDate(o, false)
 	}
@@ -125,7 +128,7 @@ func (p *datePatterns) keys(o DateOptions) (date, tm, bad string) {
 	if tm != "" && p.time[tm] == "" {
 		return "", "", "the combination of " + describeDate(o, true)
 	}
-	if o.FracDigits > 0 && (p.decimal == "" || o.Second == "") {
+	if o.FracDigits > 0 && (p.decimal == "" || o.Minute == "" || o.Second == "") {
 		return "", "", fmt.Sprintf("fractionalSecondDigits: %d", o.FracDigits)
 	}
 	if o.TimeZoneName != "" && (!p.zones || o.TimeZoneName != "short" || o.Hour == "") {
@@ -286,6 +289,10 @@ func (p *datePatterns) render(parts *partList, pattern string, t time.Time, o Da
 			parts.add("hour", pad(h, hourPad(field == "hh")))
 		case "K":
 			parts.add("hour", pad(t.Hour()%12, o.Hour == "2-digit"))
+		case "m":
+			parts.add("minute", pad(t.Minute(), o.Minute == "2-digit"))
+		case "s":
+			parts.add("second", pad(t.Second(), o.Second == "2-digit"))
 		case "mm":
 			parts.add("minute", pad(t.Minute(), true))
 		case "ss":
