@@ -15,21 +15,25 @@ type dateLocale struct {
 	pat *datePatterns
 }
 
-// dateLocaleFor picks the data for a locale: a pattern locale's by the
-// spec's lookup, en-GB's for the English of the Commonwealth, de's and
-// fr's for their regional variants (shown as asked), else en-US's.
+// dateLocaleFor picks the data for a locale: en-GB's for the English of
+// the Commonwealth, de's and fr's for those languages, a pattern locale's
+// by the spec's lookup, else en-US's. The id is the tag asked for only
+// where Node formats it as the data does (de-AT, fr-FR...); en-AU, de-CH,
+// fr-CA and the like show the locale they are formatted in.
 func dateLocaleFor(tag string) *dateLocale {
 	lang, region, _ := strings.Cut(tag, "-")
 	region, _, _ = strings.Cut(region, "-")
-	if lang == "en" {
-		switch region {
-		case "GB", "AU", "NZ", "IE", "IN", "ZA":
-			return &dateLocale{id: tag, pat: patternLocales["en-GB"]}
-		}
+	switch {
+	case lang == "en" && region == "GB":
+		return &dateLocale{id: tag, pat: patternLocales["en-GB"]}
+	case lang == "en" && (region == "AU" || region == "NZ" || region == "IE" || region == "IN" || region == "ZA"):
+		return &dateLocale{id: "en-GB", pat: patternLocales["en-GB"]}
+	case lang == "en":
 		return &dateLocale{id: "en-US", pat: patternLocales["en-US"]}
-	}
-	if lang == "de" || lang == "fr" {
+	case lang == "de" && (region == "DE" || region == "AT"), lang == "fr" && region == "FR":
 		return &dateLocale{id: tag, pat: patternLocales[lang]}
+	case lang == "de" || lang == "fr":
+		return &dateLocale{id: lang, pat: patternLocales[lang]}
 	}
 	if id, p := patternLocaleFor(tag); p != nil {
 		return &dateLocale{id: id, pat: p}

@@ -133,25 +133,32 @@ func TestIntlAsNode(t *testing.T) {
 
 // TestIntlDateFallback: a locale host has no date data for formats as
 // en-US and says so, a regional variant falls back to its language's data
-// (the spec's lookup), supportedLocalesOf lists only locales with data, and
+// (the spec's lookup; the English of the Commonwealth to en-GB's) and says
+// so, supportedLocalesOf lists only locales with data, and
 // an option a pattern locale does not cover is a RangeError naming it.
 func TestIntlDateFallback(t *testing.T) {
 	rt := New(Options{})
 	t.Cleanup(rt.Close)
 	cases := map[string]string{
-		`new Intl.DateTimeFormat('tr-TR').resolvedOptions().locale`:                                                "en-US",
-		`new Intl.DateTimeFormat('sw', { timeZone: 'UTC', dateStyle: 'long' }).format(0)`:                          "January 1, 1970",
-		`new Intl.DateTimeFormat('es-MX').resolvedOptions().locale`:                                                "es",
-		`new Intl.DateTimeFormat('es-MX', { timeZone: 'UTC', dateStyle: 'long' }).format(0)`:                       "1 de enero de 1970",
-		`new Intl.DateTimeFormat('pt-AO').resolvedOptions().locale`:                                                "pt",
-		`new Intl.DateTimeFormat('ja-JP').resolvedOptions().locale`:                                                "ja-JP",
-		`new Intl.DateTimeFormat('ko', { hour: 'numeric' }).resolvedOptions().hourCycle`:                           "h12",
-		`new Intl.DateTimeFormat('sv', { hour: 'numeric' }).resolvedOptions().hourCycle`:                           "h23",
-		`Intl.DateTimeFormat.supportedLocalesOf(['es-ES', 'tr', 'ja', 'de-AT', 'he', 'zh-CN']).join()`:             "es-ES,ja,de-AT,zh-CN",
-		`new Date(0).toLocaleDateString('ru-RU', { timeZone: 'UTC', year: 'numeric', month: 'long' })`:             "январь 1970 г.",
-		`try { new Intl.DateTimeFormat('ja', { timeZoneName: 'short' }) } catch (e) { e.name + ': ' + e.message }`: "RangeError: Intl.DateTimeFormat: timeZoneName: short is not supported by host for locale ja",
-		`try { new Intl.DateTimeFormat('ko', { minute: 'numeric' }) } catch (e) { e.name + ': ' + e.message }`:     "RangeError: Intl.DateTimeFormat: the combination of minute: numeric is not supported by host for locale ko",
-		`try { new Intl.DateTimeFormat('it', { month: 'narrow' }) } catch (e) { e.name + ': ' + e.message }`:       "RangeError: Intl.DateTimeFormat: month: narrow is not supported by host for locale it",
+		`new Intl.DateTimeFormat('tr-TR').resolvedOptions().locale`:                                                              "en-US",
+		`new Intl.DateTimeFormat('sw', { timeZone: 'UTC', dateStyle: 'long' }).format(0)`:                                        "January 1, 1970",
+		`new Intl.DateTimeFormat('es-MX').resolvedOptions().locale`:                                                              "es",
+		`new Intl.DateTimeFormat('es-MX', { timeZone: 'UTC', dateStyle: 'long' }).format(0)`:                                     "1 de enero de 1970",
+		`new Intl.DateTimeFormat('en-AU').resolvedOptions().locale`:                                                              "en-GB",
+		`new Intl.DateTimeFormat('fr-CA').resolvedOptions().locale`:                                                              "fr",
+		`new Intl.DateTimeFormat('de-AT').resolvedOptions().locale`:                                                              "de-AT",
+		`new Intl.DateTimeFormat('de', { timeZone: 'UTC', hour: 'numeric' }).format(Date.UTC(2024, 0, 1, 14))`:                   "14 Uhr",
+		`new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', day: 'numeric' }).format(Date.UTC(2024, 0, 15))`:   "2024 (day: 15)",
+		`try { new Intl.DateTimeFormat('en-US', { month: '2-digit', day: 'numeric' }) } catch (e) { e.name + ': ' + e.message }`: "RangeError: Intl.DateTimeFormat: the combination of month: 2-digit, day: numeric is not supported by host for locale en-US",
+		`new Intl.DateTimeFormat('pt-AO').resolvedOptions().locale`:                                                              "pt",
+		`new Intl.DateTimeFormat('ja-JP').resolvedOptions().locale`:                                                              "ja-JP",
+		`new Intl.DateTimeFormat('ko', { hour: 'numeric' }).resolvedOptions().hourCycle`:                                         "h12",
+		`new Intl.DateTimeFormat('sv', { hour: 'numeric' }).resolvedOptions().hourCycle`:                                         "h23",
+		`Intl.DateTimeFormat.supportedLocalesOf(['es-ES', 'tr', 'ja', 'de-AT', 'he', 'zh-CN']).join()`:                           "es-ES,ja,de-AT,zh-CN",
+		`new Date(0).toLocaleDateString('ru-RU', { timeZone: 'UTC', year: 'numeric', month: 'long' })`:                           "январь 1970 г.",
+		`try { new Intl.DateTimeFormat('ja', { timeZoneName: 'short' }) } catch (e) { e.name + ': ' + e.message }`:               "RangeError: Intl.DateTimeFormat: timeZoneName: short is not supported by host for locale ja",
+		`try { new Intl.DateTimeFormat('ko', { minute: 'numeric' }) } catch (e) { e.name + ': ' + e.message }`:                   "RangeError: Intl.DateTimeFormat: the combination of minute: numeric is not supported by host for locale ko",
+		`try { new Intl.DateTimeFormat('it', { month: 'narrow' }) } catch (e) { e.name + ': ' + e.message }`:                     "RangeError: Intl.DateTimeFormat: month: narrow is not supported by host for locale it",
 	}
 	err := rt.Do(t.Context(), func(vm *goja.Runtime) error {
 		for src, want := range cases {
