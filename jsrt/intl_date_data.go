@@ -474,7 +474,8 @@ var patternLocales = map[string]*datePatterns{
 		glues:  [4]string{" ", " ", " ", " "},
 	},
 	"en-US": {
-		zones: true, decimal: ".",
+		widths: true,
+		zones:  true, decimal: ".",
 		hour12: true, am: "AM", pm: "PM",
 		months:           []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 		monthsStand:      []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},

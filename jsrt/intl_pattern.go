@@ -19,6 +19,7 @@ type datePatterns struct {
 	daysShortStand      []string // a short weekday alone (ccc), when not daysShort
 	decimal             string   // before fractional seconds
 	zones               bool     // zoneName's English names are the locale's (timeZoneName: "short")
+	widths              bool     // numeric day and month in the widths asked, also mixed (the patterns show them unpadded)
 	date, time          map[string]string
 	styles              [4]string // dateStyle full, long, medium, short
 	glues               [4]string // between date and time, by dateStyle (or month width)
@@ -97,7 +98,10 @@ func (p *datePatterns) keys(o DateOptions) (date, tm, bad string) {
 	// ICU pads and orders mixed widths in ways these patterns do not
 	// show, and puts a lone weekday around a time differently by locale.
 	numericMonth := o.Month == "numeric" || o.Month == "2-digit"
-	if numericMonth && (o.Month == "2-digit" || o.Day == "2-digit") && (o.Month != o.Day || o.Year == "") {
+	if !p.widths && numericMonth && (o.Month == "2-digit" || o.Day == "2-digit") && (o.Month != o.Day || o.Year == "") {
+		return "", "", "the combination of " + describeDate(o, false)
+	}
+	if date == "EM" && o.Month == "2-digit" { // "Fri (month: 11)" in en-US
 		return "", "", "the combination of " + describeDate(o, false)
 	}
 	if (date == "E" || date == "EEEE") && (o.Hour != "" || o.Minute != "" || o.Second != "") {
