@@ -55,26 +55,17 @@ type Bundle struct {
 	compiled *compiledBundle // nil for a Bundle made outside this package
 }
 
-// compiledBundle is a bundle's goja program, compiled once.
+// compiledBundle is a bundle's goja program, compiled once (on the first
+// RunBundle) for every runtime that runs the bundle.
 type compiledBundle struct {
 	once sync.Once
-	done chan struct{}
 	prg  *goja.Program
 	err  error
 }
 
 func newBundle(code, file string, inputs []string, warnings []Message) *Bundle {
 	return &Bundle{Code: code, File: file, Inputs: inputs, Warnings: warnings,
-		compiled: &compiledBundle{done: make(chan struct{})}}
-}
-
-// Precompile starts compiling the bundle on another goroutine, so that the
-// compiling overlaps the caller's other work (a new runtime installing its
-// bindings) on a machine with more than one core. RunBundle uses the result.
-func (b *Bundle) Precompile() {
-	if b.compiled != nil {
-		go b.program()
-	}
+		compiled: &compiledBundle{}}
 }
 
 // program compiles the bundle, once.
@@ -83,11 +74,7 @@ func (b *Bundle) program() (*goja.Program, error) {
 	if c == nil {
 		return compileBundle(b)
 	}
-	c.once.Do(func() {
-		c.prg, c.err = compileBundle(b)
-		close(c.done)
-	})
-	<-c.done
+	c.once.Do(func() { c.prg, c.err = compileBundle(b) })
 	return c.prg, c.err
 }
 

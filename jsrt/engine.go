@@ -29,8 +29,8 @@ var (
 	regexpJS string
 
 	engineProgram = NewProgram("host:engine", engineJS)
-	weakProgram   = NewLazyProgram("host:weak", weakJS)
-	regexpProgram = NewLazyProgram("host:regexp", regexpJS)
+	weakProgram   = NewProgram("host:weak", weakJS)
+	regexpProgram = NewProgram("host:regexp", regexpJS)
 )
 
 // installEngine defines the standard built-ins goja lacks (see

@@ -17,7 +17,7 @@ import (
 //go:embed js/intl.js
 var intlJS string
 
-var intlProgram = NewLazyProgram("host:intl", intlJS)
+var intlProgram = NewProgram("host:intl", intlJS)
 
 // intlNatives are the Go side of js/intl.js, for one runtime.
 type intlNatives struct{ vm *goja.Runtime }

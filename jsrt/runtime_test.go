@@ -637,16 +637,14 @@ func TestSafeTurnsPanicsIntoJSErrors(t *testing.T) {
 	}
 }
 
-// A bundle compiled in the background (Precompile) runs like one compiled
-// by RunBundle itself, in as many runtimes at once as want it, and a
-// program goja cannot compile fails RunBundle with a positioned error.
-func TestPrecompiledBundle(t *testing.T) {
+// A bundle, compiled once, runs in as many runtimes at once as want it,
+// and a program goja cannot compile fails RunBundle with a positioned error.
+func TestBundleCompiledOnceRunsEverywhere(t *testing.T) {
 	dir := writeTree(t, map[string]string{"main.ts": "export const value: string = ['pre', 'compiled'].join('-');\n"})
 	b, err := Build(BuildOptions{Entry: filepath.Join(dir, "main.ts"), WorkDir: dir, GlobalName: "__m"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Precompile()
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
@@ -667,7 +665,6 @@ func TestPrecompiledBundle(t *testing.T) {
 	wg.Wait()
 
 	bad := newBundle("let x = ;\n", "bad.js", nil, nil)
-	bad.Precompile()
 	rt := New(Options{})
 	defer rt.Close()
 	if err := rt.RunBundle(context.Background(), bad); err == nil || !strings.Contains(err.Error(), "bad.js") {

@@ -17,7 +17,7 @@ import (
 //go:embed websocket.js
 var websocketJS string
 
-var websocketProgram = jsrt.NewLazyProgram("host:fetch/websocket.js", websocketJS)
+var websocketProgram = jsrt.NewProgram("host:fetch/websocket.js", websocketJS)
 
 // websocketGlobals are the names websocket.js defines, on first use.
 var websocketGlobals = []jsrt.LazyProp{{Name: "WebSocket"}, {Name: "MessageEvent"}, {Name: "CloseEvent"}}

@@ -127,7 +127,7 @@ func mustRead(file string) string {
 var modulePrograms = sync.OnceValue(func() map[string]*jsrt.Program {
 	out := map[string]*jsrt.Program{}
 	wrap := func(name, src string) *jsrt.Program {
-		return jsrt.NewLazyProgram("host:node/"+name, "(function (module, exports, require, native) { 'use strict';\n"+src+"\n})")
+		return jsrt.NewProgram("host:node/"+name, "(function (module, exports, require, native) { 'use strict';\n"+src+"\n})")
 	}
 	for name, file := range real {
 		if src, ok := aliases[name]; ok {
@@ -150,8 +150,8 @@ var stubShapes = sync.OnceValue(func() map[string]json.RawMessage {
 })
 
 var (
-	processJS      = jsrt.NewLazyProgram("host:node/process.js", mustRead("process.js"))
-	bufferGlobalJS = jsrt.NewLazyProgram("host:node/buffer_global.js", mustRead("buffer_global.js"))
+	processJS      = jsrt.NewProgram("host:node/process.js", mustRead("process.js"))
+	bufferGlobalJS = jsrt.NewProgram("host:node/buffer_global.js", mustRead("buffer_global.js"))
 )
 
 // UserAgent is navigator.userAgent: not a browser's and not Node's, so
@@ -380,7 +380,7 @@ const immediateJS = `(function (g, setTimeout, clearTimeout) {
   define('clearImmediate', function clearImmediate(id) { clearTimeout(id); });
 })`
 
-var immediateProgram = jsrt.NewLazyProgram("host:node/immediate.js", immediateJS)
+var immediateProgram = jsrt.NewProgram("host:node/immediate.js", immediateJS)
 
 // immediate defines setImmediate and clearImmediate over the timers.
 func (n *natives) immediate() error {

@@ -166,10 +166,7 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				v, ok, err := p.prefetch.get(ctx, p.ID, f.Key)
-				if !ok {
-					v, err = sec.GetConfig(ctx, f.Key)
-				}
+				v, err := sec.GetConfig(ctx, f.Key)
 				switch {
 				case err == nil && f.Kind == schema.KindString:
 					f.Value, f.Source = v, FromSaved

@@ -28,7 +28,7 @@ import (
 //go:embed context.js
 var contextJS string
 
-var contextProgram = jsrt.NewLazyProgram("host:plugin/context.js", contextJS)
+var contextProgram = jsrt.NewProgram("host:plugin/context.js", contextJS)
 
 // helpers is context.js's object, made once per runtime. On the loop.
 func (p *Plugin) helpers(vm *goja.Runtime) (*goja.Object, error) {

@@ -131,7 +131,6 @@ type Plugin struct {
 	loopEvery  time.Duration
 	loop       *loopRunner
 	oauth      *oauthState
-	prefetch   *prefetched
 	tracer     tracer // what onActivate did on the network (see Trace)
 	jsHelpers  *goja.Object
 	loopFn     goja.Callable // the SDK's loop(ctx); host's { every, run } normalised
@@ -281,8 +280,6 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		return nil, err
 	}
 	p.Manifest = m
-	p.prefetch = startPrefetch(h, path)
-	b.Precompile() // beside installing the bindings below
 	p.rt = jsrt.New(jsrt.Options{
 		Timeout:     h.Timeout,
 		CallTimeout: h.CallTimeout,
@@ -365,7 +362,6 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 	}
 	*p.idHolder = p.ID
 	p.data = &dataDir{path: p.DataDir()}
-	p.rememberSecrets(path)
 	return p, nil
 }
 

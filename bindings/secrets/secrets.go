@@ -4,7 +4,7 @@
 //
 //   - secrets.go: Backend, the errors every part returns, ValidateKey;
 //   - backends: keyring*.go (the OS keyring through go-keyring, Chunked
-//     for platforms that limit an item's size, Prewarm), file*.go (the
+//     for platforms that limit an item's size), file*.go (the
 //     opt-in encrypted file, its inter-process LockFile), memory.go (for
 //     unit tests), probe.go (Probe, a check that any backend works),
 //     deleteall.go (ServiceDeleter, logout);

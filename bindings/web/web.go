@@ -69,15 +69,15 @@ type program struct {
 // crypto never compiles or runs their JS.
 var programs = []program{
 	{"host:web/dom.js", jsrt.NewProgram("host:web/dom.js", domJS), nil},
-	{"host:web/encoding.js", jsrt.NewLazyProgram("host:web/encoding.js", encodingJS),
+	{"host:web/encoding.js", jsrt.NewProgram("host:web/encoding.js", encodingJS),
 		[]jsrt.LazyProp{{Name: "TextEncoder"}, {Name: "TextDecoder"}}},
-	{"host:web/url.js", jsrt.NewLazyProgram("host:web/url.js", urlJS),
+	{"host:web/url.js", jsrt.NewProgram("host:web/url.js", urlJS),
 		[]jsrt.LazyProp{{Name: "URL"}, {Name: "URLSearchParams"}}},
-	{"host:web/crypto.js", jsrt.NewLazyProgram("host:web/crypto.js", cryptoJS),
+	{"host:web/crypto.js", jsrt.NewProgram("host:web/crypto.js", cryptoJS),
 		[]jsrt.LazyProp{{Name: "crypto", Enumerable: true}, {Name: "Crypto"}, {Name: "SubtleCrypto"}, {Name: "CryptoKey"}}},
-	{"host:web/clone.js", jsrt.NewLazyProgram("host:web/clone.js", cloneJS),
+	{"host:web/clone.js", jsrt.NewProgram("host:web/clone.js", cloneJS),
 		[]jsrt.LazyProp{{Name: "structuredClone", Enumerable: true}}},
-	{"host:web/streams.js", jsrt.NewLazyProgram("host:web/streams.js", streamsSource), lazyProps(
+	{"host:web/streams.js", jsrt.NewProgram("host:web/streams.js", streamsSource), lazyProps(
 		"ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamBYOBReader", "ReadableStreamBYOBRequest",
 		"ReadableStreamDefaultController", "ReadableByteStreamController",
 		"WritableStream", "WritableStreamDefaultWriter", "WritableStreamDefaultController",

@@ -89,6 +89,9 @@ func openSession(o *runOptions) (*session, error) {
 		Version:  Version,
 		Notify:   plugin.DesktopNotify,
 	}
+	if startupOff["cache"] {
+		h.CacheDir = "" // see startup.go
+	}
 	if h.Secrets == nil {
 		b, err := secretBackend(o, dataDir)
 		if err != nil {
