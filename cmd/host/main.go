@@ -27,6 +27,7 @@ func mainExit() ExitCode {
 			}
 		}
 	}
+	startupGC()
 	// Signals first: starting the helpers below first can leave this
 	// goroutine waiting for a P behind them.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -34,7 +35,7 @@ func mainExit() ExitCode {
 	io := Std(ctx.Done())
 	go guardMemory()
 	go guardSignal(ctx)
-	startup(os.Args[1:])
+	startupHelpers(os.Args[1:])
 	trace("pre-run")
 	code := Run(ctx, os.Args[1:], io)
 	if code != ExitOK && ctx.Err() != nil {

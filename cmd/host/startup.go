@@ -45,8 +45,9 @@ func parseStartupOff(s string) map[string]bool {
 	return off
 }
 
-// startup makes the process-level start-up choices for the command in args.
-func startup(args []string) {
+// startupGC sets the collector's pace. First thing in main: guardMemory
+// lowers the memory limit afterwards when --memory asks for less.
+func startupGC() {
 	// A host process is short-lived or idles between plugin calls; collect
 	// garbage less eagerly (goja allocates a lot per promise), bounded by a
 	// soft memory limit. GOGC and GOMEMLIMIT in the environment still win.
@@ -58,6 +59,10 @@ func startup(args []string) {
 			debug.SetMemoryLimit(1 << 30)
 		}
 	}
+}
+
+// startupHelpers starts what prepares the command in args on the side.
+func startupHelpers(args []string) {
 	// A serve makes no HTTPS calls itself, and twenty workers starting at
 	// once would compete for the same cores.
 	if cmd := firstArg(args); cmd != "worker" && cmd != "serve" && !startupOff["roots"] {
