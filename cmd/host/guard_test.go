@@ -31,7 +31,10 @@ func TestRunSignalWhileNative(t *testing.T) {
 	bin, _, env := hostBinary(t, nil)
 	plugin, _ := filepath.Abs("../../testdata/serve/run/stuck/plugin.ts")
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
-		cmd := exec.Command(bin, "run", "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
+		// A cap far above what the stuck stringify reaches in the grace
+		// period: this test is about the signal, not the memory guard
+		// (which would otherwise end the process first, see TestRunMemoryCap).
+		cmd := exec.Command(bin, "run", "--memory", "8GiB", "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
 		cmd.Env = env
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {
