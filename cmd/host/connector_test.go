@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"os/exec"
 	"path/filepath"
@@ -32,50 +31,18 @@ func TestConnectorStopsAtOnce(t *testing.T) {
 		var stdout bytes.Buffer
 		var mu sync.Mutex
 		cmd.Stdout = &syncWriter{w: &stdout, mu: &mu}
-		stderr, err := cmd.StderrPipe()
+		h := startHost(t, cmd)
+		if !h.waitFor("[github-issues] status: connected") {
+			t.Fatalf("run %d never connected:\n%s", run, h.output())
+		}
+		took, errText, err := h.stop(syscall.SIGINT, 20*time.Second)
 		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		var lines []string
-		sc := bufio.NewScanner(stderr)
-		connected := false
-		for sc.Scan() {
-			lines = append(lines, sc.Text())
-			if strings.Contains(sc.Text(), "[github-issues] status: connected") {
-				connected = true
-				break
-			}
-		}
-		if !connected {
-			_ = cmd.Wait()
-			t.Fatalf("run %d never connected:\n%s", run, strings.Join(lines, "\n"))
-		}
-		start := time.Now()
-		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-			t.Fatal(err)
-		}
-		for sc.Scan() {
-			lines = append(lines, sc.Text())
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("run %d: exit %v\n%s", run, err, strings.Join(lines, "\n"))
-			}
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Fatalf("run %d: host did not stop after Ctrl-C", run)
+			t.Fatalf("run %d: exit %v\n%s", run, err, errText)
 		}
 		// The loop sleeps for an hour: only an aborted sleep ends it this soon.
-		if d := time.Since(start); d > 10*time.Second {
-			t.Errorf("run %d: stopping took %s", run, d)
+		if took > 10*time.Second {
+			t.Errorf("run %d: stopping took %s", run, took)
 		}
-		errText := strings.Join(lines, "\n")
 		if strings.Contains(errText, "did not return") || strings.Contains(errText, "loop failed") {
 			t.Errorf("run %d: the loop did not stop cleanly:\n%s", run, errText)
 		}

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bufio"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -36,34 +35,10 @@ func TestRunSignalWhileNative(t *testing.T) {
 		// (which would otherwise end the process first, see TestRunMemoryCap).
 		cmd := exec.Command(bin, "run", "--memory", "8GiB", "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
 		cmd.Env = env
-		stderr, _ := cmd.StderrPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(stderr)
-		var lines []string
-		for sc.Scan() {
-			lines = append(lines, sc.Text())
-			if strings.Contains(sc.Text(), "is active") {
-				break
-			}
-		}
+		h := startHost(t, cmd)
+		h.waitFor("is active")
 		time.Sleep(500 * time.Millisecond) // inside JSON.stringify by now
-		start := time.Now()
-		_ = cmd.Process.Signal(sig)
-		for sc.Scan() {
-			lines = append(lines, sc.Text())
-		}
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Fatalf("%v: host run did not end:\n%s", sig, strings.Join(lines, "\n"))
-		}
-		took := time.Since(start)
-		out := strings.Join(lines, "\n")
+		took, out, _ := h.stop(sig, 15*time.Second)
 		if took > 8*time.Second || !strings.Contains(out, "did not stop within 5s of the signal") {
 			t.Errorf("%v: ended after %s:\n%s", sig, took, out)
 		}
