@@ -127,25 +127,25 @@ func (p *Plugin) callContext(vm *goja.Runtime, ctx context.Context, opts *CallOp
 	st := &callState{ctx: ctx, opts: opts}
 	cp.calls[c] = st
 	// Cancellation aborts the call's signal (when the tool has read it).
-	stop := context.AfterFunc(ctx, func() {
-		p.rt.Post(func(vm *goja.Runtime) {
-			if st.ctrl != nil {
-				st.ctrl.Abort(vm, "the call was cancelled")
-			}
-		})
-	})
+	stop := context.AfterFunc(ctx, func() { p.rt.Post(st.abortIfCancelled) })
 	return c, func() {
 		stop()
 		p.rt.Post(func(vm *goja.Runtime) {
 			// A cancelled call's signal is aborted before its ctx is let
 			// go, so its abort listeners still see the call's ctx.signal
 			// (the AfterFunc above may not have run yet).
-			if ctx.Err() != nil && st.ctrl != nil {
-				st.ctrl.Abort(vm, "the call was cancelled")
-			}
+			st.abortIfCancelled(vm)
 			delete(cp.calls, c)
 		})
 	}, nil
+}
+
+// abortIfCancelled aborts the call's signal (if the tool made one) once
+// the call's ctx has ended; aborting again does nothing. Loop goroutine.
+func (st *callState) abortIfCancelled(vm *goja.Runtime) {
+	if st.ctx.Err() != nil && st.ctrl != nil {
+		st.ctrl.Abort(vm, "the call was cancelled")
+	}
 }
 
 func (p *Plugin) newCallProto(vm *goja.Runtime) (*callProto, error) {
@@ -177,9 +177,7 @@ func (p *Plugin) newCallProto(vm *goja.Runtime) (*callProto, error) {
 			jsrt.Throw(vm, err)
 		}
 		st.ctrl = ctrl
-		if st.ctx.Err() != nil {
-			ctrl.Abort(vm, "the call was cancelled")
-		}
+		st.abortIfCancelled(vm)
 		anyFn, _ := goja.AssertFunction(vm.Get("AbortSignal").ToObject(vm).Get("any"))
 		sig, err := anyFn(nil, vm.NewArray(p.ctxObj.Get("signal"), ctrl.Signal()))
 		if err != nil {
