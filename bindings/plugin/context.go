@@ -592,6 +592,6 @@ func (p *Plugin) wakeSleepers(reason goja.Value) {
 // permissionDenied returns a function rejecting with a PermissionError.
 func (p *Plugin) permissionDenied(vm *goja.Runtime, what, need string) func(goja.FunctionCall) goja.Value {
 	return func(goja.FunctionCall) goja.Value {
-		return jsrt.Rejected(vm, &PermissionError{Plugin: p.ID, What: what, Need: need})
+		return jsrt.Rejected(vm, p.denied(what, need))
 	}
 }

@@ -158,7 +158,7 @@ func (p *Plugin) newDataDir(vm *goja.Runtime) *goja.Object {
 				return vm.NewArray(items...), nil
 			}), nil
 		}},
-		{"exists", false, false, func(_ context.Context, root *os.Root, path string, _ goja.FunctionCall) (any, error) {
+		{"exists", false, true, func(_ context.Context, root *os.Root, path string, _ goja.FunctionCall) (any, error) {
 			_, err := root.Stat(path)
 			if errors.Is(err, fs.ErrNotExist) {
 				return false, nil
@@ -186,7 +186,7 @@ func (p *Plugin) newDataDir(vm *goja.Runtime) *goja.Object {
 				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.dataDir.%s: the path must be a string, got %s", op.name, jsrt.TypeNameWithArticle(c.Argument(0))))
 			}
 			if !p.perms.Allows(need) {
-				return jsrt.Rejected(vm, &PermissionError{Plugin: p.ID, What: "ctx.dataDir." + op.name, Need: need})
+				return jsrt.Rejected(vm, p.denied("ctx.dataDir."+op.name, need))
 			}
 			path, err := local(op.name, raw, op.emptyOK)
 			if err != nil {

@@ -63,7 +63,11 @@ func (p *Plugin) readLoop(vm *goja.Runtime, v goja.Value, bad func(string, ...an
 		return
 	}
 	if !p.perms.Allows("loop:background") {
-		bad("the plugin has a loop but its permissions do not include \"loop:background\"; add it to permissions")
+		if p.perms.Strict && !p.perms.declares(catLoop) {
+			bad("the plugin has a loop, and strict mode denies what a plugin does not declare; add \"loop:background\" to its permissions, or take it out of strict mode (%s in the data dir)", StrictFile)
+		} else {
+			bad("the plugin has a loop but its permissions do not include \"loop:background\"; add it to permissions")
+		}
 	}
 }
 

@@ -84,12 +84,33 @@ func ReadManifest(dir string) (*Manifest, error) {
 	return m, nil
 }
 
-// ID is the plugin id the package name gives: the name lower-cased, a
-// scope's "@" dropped and its "/" made a ".": "@acme/github" is
-// "acme.github".
-func (m *Manifest) ID() string {
-	n := strings.ToLower(strings.TrimPrefix(m.Name, "@"))
-	return strings.ReplaceAll(n, "/", ".")
+// ID is the plugin id the package name gives, derived as the SDK's host
+// derives it (a leading "@" dropped, "/" made ".", " " made "-":
+// "@acme/github" is "acme.github"), lower-cased, and with any other
+// character a plugin id may not have made "-" (runs of them one, none at
+// either end, at most 64 characters): "{{name}}" is "name". Empty when
+// the name has nothing usable.
+func (m *Manifest) ID() string { return idFromName(m.Name) }
+
+func idFromName(name string) string {
+	n := strings.TrimLeft(name, "@")
+	n = strings.ReplaceAll(strings.ReplaceAll(n, "/", "."), " ", "-")
+	var b strings.Builder
+	for _, r := range strings.ToLower(n) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_':
+			b.WriteRune(r)
+		default:
+			if s := b.String(); s != "" && !strings.HasSuffix(s, "-") {
+				b.WriteByte('-')
+			}
+		}
+	}
+	id := strings.TrimLeft(b.String(), "._-")
+	if len(id) > 64 {
+		id = id[:64]
+	}
+	return strings.TrimRight(id, "-")
 }
 
 // entryNames are the files a plugin directory's entry may be, in order.
@@ -167,20 +188,53 @@ func dedupe(list []string) []string {
 }
 
 // findManifest returns the package.json of the plugin package entry
-// belongs to: in entry's directory, or above it for an entry under src/
-// (src/index.ts). Nil when there is none. A package.json further up (a
-// repository's own) is not the plugin's.
+// belongs to: the nearest one at or above entry's directory (below the
+// user's home and the file system root), when entry is that package's
+// entry: in its directory, under its src/, its "main" (a published
+// package's dist/index.js), or what Entry finds for it. Nil when there is
+// none. A package.json further up (a repository's own) is not the
+// plugin's.
 func findManifest(entry string) (*Manifest, error) {
 	abs, err := filepath.Abs(entry)
 	if err != nil {
 		return nil, nil
 	}
-	dir := filepath.Dir(abs)
-	m, err := ReadManifest(dir)
-	if m != nil || err != nil || filepath.Base(dir) != "src" {
-		return m, err
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
 	}
-	return ReadManifest(filepath.Dir(dir))
+	home, _ := os.UserHomeDir()
+	for dir := filepath.Dir(abs); dir != filepath.Dir(dir) && dir != home; dir = filepath.Dir(dir) {
+		m, err := ReadManifest(dir)
+		if err != nil || m == nil {
+			if err != nil || fileExists(filepath.Join(dir, "package.json")) {
+				return m, err
+			}
+			continue
+		}
+		if filepath.Dir(abs) == dir || filepath.Dir(abs) == filepath.Join(dir, "src") || isEntryOf(dir, m, abs) {
+			return m, nil
+		}
+		return nil, nil
+	}
+	return nil, nil
+}
+
+// isEntryOf reports whether file is the entry of the package in dir with
+// manifest m: its "main", or what Entry picks.
+func isEntryOf(dir string, m *Manifest, file string) bool {
+	same := func(p string) bool {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
+		return p == file
+	}
+	if m.Main != "" {
+		if rel := filepath.Clean(filepath.FromSlash(m.Main)); filepath.IsLocal(rel) && same(filepath.Join(dir, rel)) {
+			return true
+		}
+	}
+	e, err := Entry(dir)
+	return err == nil && same(e)
 }
 
 // versionLess reports whether version a is below b, comparing dotted

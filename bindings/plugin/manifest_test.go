@@ -89,3 +89,66 @@ export default definePlugin({ configSchema: z.object({}), tools: [] });`)
 		t.Errorf("minHostVersion: %v", err)
 	}
 }
+
+// TestIDFromName: ids come from any package name as the SDK's host derives
+// them ("@" dropped, "/" to ".", " " to "-"), made usable as a host id.
+func TestIDFromName(t *testing.T) {
+	for name, want := range map[string]string{
+		"@hivemind-os/test-plugin": "hivemind-os.test-plugin",
+		"@acme/GitHub":             "acme.github",
+		"{{name}}":                 "name",
+		"My Plugin":                "my-plugin",
+		"my plugin (beta)!":        "my-plugin-beta",
+		"café+crème":               "caf-cr-me",
+		"@@@":                      "",
+		"plain":                    "plain",
+		strings.Repeat("a", 70):    strings.Repeat("a", 64),
+	} {
+		if got := idFromName(name); got != want {
+			t.Errorf("idFromName(%q) = %q, want %q", name, got, want)
+		}
+		if got := idFromName(name); got != "" && !idRE().MatchString(got) {
+			t.Errorf("idFromName(%q) = %q is not a usable id", name, got)
+		}
+	}
+}
+
+// TestPublishedLayout: a package as npm publishes it (main dist/index.js,
+// no src/) finds its manifest from the built file: its id is the package
+// name's, not "dist"; a package.json further up that does not name the
+// file is not the plugin's.
+func TestPublishedLayout(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, text string) {
+		t.Helper()
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("pkg/package.json", `{"name": "@acme/published", "main": "dist/index.js", "hivemind": {"permissions": ["network:api.acme.test"]}}`)
+	write("pkg/dist/index.js", `export default definePlugin({});`)
+	write("pkg/dist/helpers/other.js", `export default definePlugin({});`)
+	entry, err := Entry(filepath.Join(dir, "pkg"))
+	if err != nil || entry != filepath.Join(dir, "pkg/dist/index.js") {
+		t.Fatalf("Entry = %q, %v", entry, err)
+	}
+	if got := DefaultID(entry); got != "acme.published" {
+		t.Errorf("DefaultID = %q, want acme.published", got)
+	}
+	if got := DefaultID(filepath.Join(dir, "pkg/dist/helpers/other.js")); got != "other" {
+		t.Errorf("a file of the package that is not its entry: DefaultID = %q, want other", got)
+	}
+	h, _ := newHost(t)
+	p, err := Load(context.Background(), h, entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if p.ID != "acme.published" || p.Manifest == nil || !p.Permissions().declares(catNetwork) || p.Permissions().allowsURL("https", "evil.test", "443") {
+		t.Errorf("published: id %q, manifest %v, permissions %+v", p.ID, p.Manifest, p.Permissions())
+	}
+}

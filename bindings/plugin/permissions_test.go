@@ -3,10 +3,12 @@ package plugin
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -103,11 +105,16 @@ func TestNetworkPermissions(t *testing.T) {
 	}
 }
 
+// TestPermissionChecks: a declared category is enforced, an undeclared
+// one allowed (the SDK's meaning) unless the data dir's permissions.json
+// turns on strict mode; odd permissions are warnings, not refusals.
 func TestPermissionChecks(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
 	h, _ := newHost(t)
 	ctx := context.Background()
-	// Declared permissions gate secrets, the loop and the data dir.
-	p := loadActive(t, h, writePlugin(t, h, "gated/plugin.ts", `export default definePlugin({
+	src := `export default definePlugin({
   permissions: ['secrets:read', 'filesystem:read'],
   tools: [{ name: 'try', description: '', parameters: z.object({}), execute: async (_p, ctx) => {
     const out = [];
@@ -117,14 +124,16 @@ func TestPermissionChecks(t *testing.T) {
       ['write', () => ctx.dataDir.writeFile('x', 'y')],
       ['exists', () => ctx.dataDir.exists('x')],
       ['schedule', () => ctx.schedule({ id: 'x', intervalSeconds: 1, handler: async () => {} })],
+      ['fetch', () => ctx.http.fetch('` + srv.URL + `/')],
     ]) {
       try { await f(); out.push(name + ': ok'); } catch (e) { out.push(name + ': ' + e.code + ' ' + e.message); }
     }
     return { content: out.join('\n') };
   } }],
-});`))
-	defer p.Deactivate(ctx)
+});`
+	p := loadActive(t, h, writePlugin(t, h, "gated/plugin.ts", src))
 	r, err := p.CallTool(ctx, "try", nil)
+	p.Deactivate(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,34 +142,102 @@ func TestPermissionChecks(t *testing.T) {
 		`set: ERR_PERMISSION permission denied: ctx.secrets.set is not in the permissions of plugin gated; add "secrets:write"`,
 		`write: ERR_PERMISSION permission denied: ctx.dataDir.writeFile is not in the permissions of plugin gated; add "filesystem:write"`,
 		"exists: ok",
-		`schedule: ERR_PERMISSION permission denied: ctx.schedule (background work) is not in the permissions of plugin gated; add "loop:background"`,
+		"schedule: ok", // loop: not declared, so allowed
+		"fetch: ok",    // network: not declared, so allowed
 	} {
 		if !strings.Contains(r.Text(), want) {
 			t.Errorf("lacks %q:\n%s", want, r.Text())
 		}
 	}
-	if ps := p.Permissions(); !ps.Declared || len(ps.List) != 2 {
-		t.Errorf("Permissions = %+v", ps)
+	if hits.Load() != 1 {
+		t.Errorf("the server got %d requests, want 1", hits.Load())
+	}
+	if got, want := strings.Join(p.Permissions().Summary(), "; "), "network: any host (not declared); secrets: read; loop: background work allowed (not declared); files: its data directory, read only"; got != want {
+		t.Errorf("Summary = %q, want %q", got, want)
 	}
 
-	// A loop without loop:background, and a misspelt permission, are load errors.
-	for src, want := range map[string]string{
-		`permissions: ['network:x.test'], loop: async (ctx) => {}`: `the plugin has a loop but its permissions do not include "loop:background"`,
-		`permissions: ['secret:read']`:                             `permissions[0]: "secret:read" is not a known permission`,
-		`permissions: ['network:https://x.test/']`:                 `write network:HOST, e.g. network:api.github.com`,
+	// Strict mode for this plugin: the undeclared categories are denied.
+	if err := os.WriteFile(filepath.Join(h.DataDir, StrictFile), []byte(`{"strictPlugins": ["gated"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p = loadActive(t, h, writePlugin(t, h, "gated/plugin.ts", src))
+	r, err = p.CallTool(ctx, "try", nil)
+	p.Deactivate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"get: ok",
+		`set: ERR_PERMISSION permission denied: ctx.secrets.set is not in the permissions of plugin gated; add "secrets:write"`,
+		`schedule: ERR_PERMISSION permission denied: ctx.schedule (background work) is not in the permissions of plugin gated, and strict mode denies what a plugin does not declare; add "loop:background" to its permissions`,
+		`fetch: ERR_FETCH_FAILED fetch failed: permission denied: a request to http://127.0.0.1:`,
 	} {
-		_, err := Load(ctx, h, writePlugin(t, h, "bad/plugin.ts", "export default definePlugin({ "+src+" });"))
-		var de *DefinitionError
-		if !errors.As(err, &de) || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: %v, want %q", src, err, want)
+		if !strings.Contains(r.Text(), want) {
+			t.Errorf("strict: lacks %q:\n%s", want, r.Text())
 		}
 	}
+	if hits.Load() != 1 {
+		t.Errorf("strict: the server got %d requests, want 1", hits.Load())
+	}
+	if got := strings.Join(p.Permissions().Summary(), "; "); !strings.Contains(got, "network: none (not declared; strict mode)") {
+		t.Errorf("strict Summary = %q", got)
+	}
+	// ...and another plugin of the data dir is not strict.
+	free := loadActive(t, h, writePlugin(t, h, "free/plugin.ts", `export default definePlugin({});`))
+	free.Deactivate(ctx)
+	if ps := free.Permissions(); ps.Declared || ps.Strict || !ps.Allows("secrets:write") {
+		t.Errorf("a plugin that declares nothing and is not listed is restricted: %+v", ps)
+	}
+	// Strict for the whole data dir, and a loop it does not declare.
+	if err := os.WriteFile(filepath.Join(h.DataDir, StrictFile), []byte(`{"strict": true}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(ctx, h, writePlugin(t, h, "looper/plugin.ts", `export default definePlugin({ loop: async (ctx) => {} });`))
+	if err == nil || !strings.Contains(err.Error(), `the plugin has a loop, and strict mode denies what a plugin does not declare; add "loop:background"`) {
+		t.Errorf("strict loop: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(h.DataDir, StrictFile), []byte(`{"strict": "yes"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(ctx, h, writePlugin(t, h, "free/plugin.ts", `export default definePlugin({});`))
+	if err == nil || !strings.Contains(err.Error(), `permissions.json is not {"strict": true} or {"strictPlugins": ["plugin-id", ...]}`) {
+		t.Errorf("a bad permissions.json: %v", err)
+	}
+	if err := os.Remove(filepath.Join(h.DataDir, StrictFile)); err != nil {
+		t.Fatal(err)
+	}
 
-	// Nothing declared: unrestricted.
-	p2 := loadActive(t, h, writePlugin(t, h, "free/plugin.ts", `export default definePlugin({});`))
-	defer p2.Deactivate(ctx)
-	if p2.Permissions().Declared || !p2.Permissions().Allows("secrets:write") {
-		t.Errorf("a plugin that declares nothing is restricted: %+v", p2.Permissions())
+	// A declared loop category without loop:background is a load error;
+	// odd permissions are warnings with their position.
+	_, err = Load(ctx, h, writePlugin(t, h, "bad/plugin.ts", `export default definePlugin({ permissions: ['loop:foreground'], loop: async (ctx) => {} });`))
+	if err == nil || !strings.Contains(err.Error(), `the plugin has a loop but its permissions do not include "loop:background"`) {
+		t.Errorf("loop:foreground: %v", err)
+	}
+	for src, want := range map[string]string{
+		`permissions: ['secret:read']`:             `bad/plugin.ts:1:29: permissions[0]: "secret:read" is not a known permission and is ignored`,
+		`permissions: ['network:https://x.test/']`: `bad/plugin.ts:1:29: permissions[0]: "network:https://x.test/" is read as "network:x.test"; write network:HOST`,
+	} {
+		p, err := Load(ctx, h, writePlugin(t, h, "bad/plugin.ts", "export default definePlugin({ "+src+" });"))
+		if err != nil {
+			t.Errorf("%s: %v", src, err)
+			continue
+		}
+		p.Close()
+		var ws []string
+		for _, w := range p.Warnings {
+			ws = append(ws, w.String())
+		}
+		if !slices.ContainsFunc(ws, func(w string) bool { return strings.HasPrefix(w, want) }) {
+			t.Errorf("%s: warnings %q, want %q", src, ws, want)
+		}
+	}
+	p, err = Load(ctx, h, writePlugin(t, h, "bad/plugin.ts", "export default definePlugin({ permissions: ['network:https://x.test/', 'filesystem:~/.config/x'] });"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	if ps := p.Permissions(); !ps.Allows("filesystem:write") || !ps.allowsURL("https", "x.test", "443") || ps.allowsURL("https", "y.test", "443") {
+		t.Errorf("filesystem:<path> and a network URL: %+v", ps)
 	}
 }
 
@@ -184,5 +261,46 @@ export default definePlugin({
 	}
 	if !strings.Contains(r.Text(), "permission denied") || hits.Load() != 0 {
 		t.Errorf("early fetch = %q (server hits %d)\n%s", r.Text(), hits.Load(), l)
+	}
+}
+
+// TestOAuthOriginsExact: a plugin's OAuth URLs are allowed by exactly
+// their scheme, host and port. An authorizationUrl on 127.0.0.1:1 does not
+// open the other ports of 127.0.0.1 (issue 25 item 7), and the origins are
+// shown with the permissions.
+func TestOAuthOriginsExact(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	h, _ := newHost(t)
+	ctx := context.Background()
+	p := loadActive(t, h, writePlugin(t, h, "oauthy/plugin.ts", `export default definePlugin({
+  permissions: ['network:api.github.com'],
+  auth: { type: 'oauth2', clientId: 'fake-client', authorizationUrl: 'http://127.0.0.1:1/authorize', tokenUrl: 'https://127.0.0.1/token' },
+  tools: [{ name: 'get', description: '', parameters: z.object({ url: z.string() }), execute: async ({ url }, ctx) => {
+    try { const r = await ctx.http.fetch(url); return { content: 'reached ' + r.status }; }
+    catch (e) { return { content: e.message, isError: true }; }
+  } }],
+});`))
+	defer p.Deactivate(ctx)
+	for _, u := range []string{srv.URL + "/", "https://" + strings.TrimPrefix(srv.URL, "http://") + "/", "http://127.0.0.1/"} {
+		in, _ := json.Marshal(map[string]string{"url": u})
+		r, err := p.CallTool(ctx, "get", in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.IsError || !strings.Contains(r.Text(), `add "network:127.0.0.1" to permissions`) {
+			t.Errorf("%s: %q, want a refusal", u, r.Text())
+		}
+	}
+	if hits.Load() != 0 {
+		t.Errorf("another local port got %d requests", hits.Load())
+	}
+	ps := p.Permissions()
+	if !ps.allowsURL("http", "127.0.0.1", "1") || !ps.allowsURL("HTTPS", "127.0.0.1", "443") || ps.allowsURL("https", "127.0.0.1", "1") || ps.allowsURL("http", "127.0.0.1", "443") {
+		t.Errorf("the OAuth origins are not exact: %+v", ps)
+	}
+	if got, want := strings.Join(ps.Summary(), "; "), "network: api.github.com; secrets: read and write (not declared); loop: background work allowed (not declared); files: its data directory, read and write (not declared); OAuth: http://127.0.0.1:1, https://127.0.0.1:443"; got != want {
+		t.Errorf("Summary = %q\nwant      %q", got, want)
 	}
 }

@@ -74,6 +74,10 @@ type Host struct {
 	// CacheDir, when set, keeps built bundles so an unchanged plugin starts
 	// without running esbuild (see jsrt.BuildCached).
 	CacheDir string
+	// StrictPermissions puts every plugin in strict mode: a permission
+	// category a plugin does not declare is denied (see StrictFile for the
+	// data dir's own setting).
+	StrictPermissions bool
 	// Version is ctx.host.version and what a manifest's minHostVersion is
 	// compared with (no check when empty).
 	Version string
@@ -138,12 +142,11 @@ type Plugin struct {
 	sleepSeq   int64
 	onceMode   bool // RunLoopOnce: the first ctx.sleep ends the run
 
-	perms         Permissions
-	permsReady    chan struct{} // closed once perms are known
-	permsOnce     sync.Once
-	implicitHosts []string
-	data          *dataDir
-	slept         atomic.Bool // a ctx.sleep since the loop (re)started
+	perms      Permissions
+	permsReady chan struct{} // closed once perms are known
+	permsOnce  sync.Once
+	data       *dataDir
+	slept      atomic.Bool // a ctx.sleep since the loop (re)started
 
 	mu        sync.Mutex
 	active    bool
@@ -231,11 +234,12 @@ export default { definePlugin, z };
 var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`) })
 
 // DefaultID is the id of a plugin file that declares none: its package's
-// name (package.json beside it, or above src/; see Manifest.ID), else the
-// directory name for plugin.ts/index.ts (and .js), else the file name
-// without its extension, lower-cased.
+// name (the package.json of the package whose entry it is; see
+// findManifest and Manifest.ID), else the directory name for
+// plugin.ts/index.ts (and .js), else the file name without its extension,
+// made an id as Manifest.ID makes a package name one.
 func DefaultID(path string) string {
-	if m, _ := findManifest(path); m != nil && m.Name != "" {
+	if m, _ := findManifest(path); m != nil && m.ID() != "" {
 		return m.ID()
 	}
 	abs, err := filepath.Abs(path)
@@ -246,6 +250,9 @@ func DefaultID(path string) string {
 	stem := strings.TrimSuffix(base, filepath.Ext(base))
 	if stem == "plugin" || stem == "index" {
 		stem = filepath.Base(filepath.Dir(abs))
+	}
+	if id := idFromName(stem); id != "" {
+		return id
 	}
 	return strings.ToLower(stem)
 }

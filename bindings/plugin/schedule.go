@@ -85,7 +85,7 @@ func (p *Plugin) schedule(vm *goja.Runtime) func(goja.FunctionCall) goja.Value {
 			return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.schedule(%q): handler must be a function", id))
 		}
 		if !p.perms.Allows("loop:background") {
-			return jsrt.Rejected(vm, &PermissionError{Plugin: p.ID, What: "ctx.schedule (background work)", Need: "loop:background"})
+			return jsrt.Rejected(vm, p.denied("ctx.schedule (background work)", "loop:background"))
 		}
 		s := &scheduled{p: p, id: id, interval: time.Duration(secs * float64(time.Second)), handler: handler,
 			stopc: make(chan struct{}), done: make(chan struct{})}
