@@ -261,7 +261,7 @@ func errorFromValue(vm *goja.Runtime, v goja.Value, frames []goja.StackFrame) *J
 		// A thrown non-Error value: show it the way JSON would, strings bare.
 		if s, ok := v.Export().(string); ok {
 			je.Message = s
-		} else if b, err := jsonStringify(vm, v); err == nil && b != "" {
+		} else if b, err := stringifyBounded(vm, v, thrownLimits); err == nil && b != "" {
 			je.Message = b
 		} else {
 			je.Message = v.String()
@@ -351,18 +351,9 @@ func hostFrame(file string) bool {
 // whatever the plugin did to the global Error.
 func isErrorObject(o *goja.Object) bool { return o.ClassName() == "Error" }
 
-func jsonStringify(vm *goja.Runtime, v goja.Value) (string, error) {
-	js := vm.Get("JSON").ToObject(vm)
-	fn, ok := goja.AssertFunction(js.Get("stringify"))
-	if !ok {
-		return "", errors.New("no JSON.stringify")
-	}
-	r, err := fn(js, v)
-	if err != nil || r == nil || goja.IsUndefined(r) {
-		return "", err
-	}
-	return r.String(), nil
-}
+// thrownLimits bound the JSON of a thrown non-Error value, which becomes
+// an error message.
+var thrownLimits = JSONLimits{Depth: 64, Nodes: 10_000, Bytes: 1 << 20}
 
 // fromGojaError converts an error returned by goja (an exception, an
 // interrupt, a stack overflow) into a *JSError. Other errors pass through.

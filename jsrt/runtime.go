@@ -72,6 +72,12 @@ type Runtime struct {
 	rejected    map[*goja.Promise]bool
 	depth       int
 	interrupted atomic.Bool
+	json        *builtins
+
+	// stopping holds the error of an interrupt in effect (nil between
+	// entries): host's own walks of plugin values (StringifyJSON), which
+	// goja's interrupt does not reach, stop on it.
+	stopping atomic.Pointer[error]
 
 	// gate orders interrupts against the start and end of entries, so an
 	// interrupt only ever stops the entry it was meant for: the watchdog's
@@ -137,6 +143,8 @@ func New(opts Options) *Runtime {
 		if err := installEngine(vm); err != nil {
 			panic("jsrt: the engine built-ins do not run: " + err.Error())
 		}
+		r.json = captureBuiltins(vm)
+		runtimes.Store(vm, r)
 		close(ready)
 	})
 	<-ready
@@ -202,7 +210,7 @@ func (r *Runtime) Do(ctx context.Context, fn func(vm *goja.Runtime) error) error
 	case <-ctx.Done():
 		r.gate.Lock()
 		if r.current == job {
-			r.vm.Interrupt(fmt.Errorf("interrupted: %w", context.Cause(ctx)))
+			r.interrupt(fmt.Errorf("interrupted: %w", context.Cause(ctx)))
 		} else {
 			job.cancelled = true
 		}
@@ -299,7 +307,8 @@ func (r *Runtime) Close() {
 	r.closeOnce.Do(func() {
 		r.closed.Store(true)
 		r.cancel()
-		r.vm.Interrupt(ErrClosed)
+		r.interrupt(ErrClosed)
+		runtimes.Delete(r.vm)
 		r.loop.RunOnLoop(func(*goja.Runtime) {
 			for id, t := range r.timers {
 				t.t.Stop()
@@ -395,6 +404,24 @@ func safeWork(ctx context.Context, work func(ctx context.Context) (any, error)) 
 	return work(ctx)
 }
 
+// interrupt stops the script running (goja's Interrupt) and host's walks
+// of plugin values (stopping) with err.
+func (r *Runtime) interrupt(err error) {
+	if r.closed.Load() && err != ErrClosed {
+		return // Close's interrupt stays
+	}
+	r.stopping.Store(&err)
+	r.vm.Interrupt(err)
+}
+
+// clearInterrupt undoes interrupt. With r.gate held.
+func (r *Runtime) clearInterrupt() {
+	if !r.closed.Load() {
+		r.stopping.Store(nil)
+	}
+	r.vm.ClearInterrupt()
+}
+
 // enter runs fn as one entry into JS on the loop: bounded by Options.Timeout,
 // panics and exceptions turned into errors, and unhandled rejections
 // reported afterwards.
@@ -408,7 +435,7 @@ func (r *Runtime) enter(fn func() error) (err error) {
 	var watchdog *time.Timer
 	if outer {
 		r.gate.Lock()
-		vm.ClearInterrupt() // one that arrived after its own entry ended
+		r.clearInterrupt() // one that arrived after its own entry ended
 		r.seqNext++
 		seq := r.seqNext
 		r.seq = seq
@@ -420,7 +447,7 @@ func (r *Runtime) enter(fn func() error) (err error) {
 				return // that entry has ended
 			}
 			r.interrupted.Store(true)
-			vm.Interrupt(fmt.Errorf("script ran longer than %s and was stopped (an infinite loop?)", r.opts.Timeout))
+			r.interrupt(fmt.Errorf("script ran longer than %s and was stopped (an infinite loop?)", r.opts.Timeout))
 		})
 	}
 	defer func() {
@@ -441,7 +468,7 @@ func (r *Runtime) enter(fn func() error) (err error) {
 			watchdog.Stop()
 			r.gate.Lock()
 			r.seq = 0
-			vm.ClearInterrupt()
+			r.clearInterrupt()
 			r.gate.Unlock()
 			if r.interrupted.Swap(false) {
 				if je, ok := AsJSError(err); ok && je.Interrupted() && r.awaiting.Load() > 0 {

@@ -78,22 +78,10 @@ const (
 	maxText = 4096
 )
 
-// tooDeep reports whether v nests objects or arrays more than MaxDataDepth
-// levels deep (a value that refers to itself does). On the loop.
-func tooDeep(v goja.Value, depth int) bool {
-	o, ok := v.(*goja.Object)
-	if !ok {
-		return false
-	}
-	if depth >= MaxDataDepth {
-		return true
-	}
-	for _, k := range o.Keys() {
-		if tooDeep(o.Get(k), depth+1) {
-			return true
-		}
-	}
-	return false
+// isCircular reports whether err is JSON.stringify's refusal of a value
+// that refers to itself.
+func isCircular(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "Converting circular structure to JSON")
 }
 
 // Capabilities are ctx.host.capabilities: what this host gives plugins.
@@ -236,9 +224,11 @@ func (p *Plugin) readMessages(vm *goja.Runtime, list []goja.Value, many bool) ([
 				}
 				// The guard bounds the depth while stringify walks (one
 				// walk; it sees what toJSON and getters give, too).
-				text, serr := stringifyJSONDepth(vm, x, MaxDataDepth)
-				if errors.Is(serr, errTooDeep) || serr != nil && tooDeep(x, 0) { // tooDeep: a cycle
+				text, serr := stringifyJSONDepth(p.rt, x, MaxDataDepth)
+				if errors.Is(serr, jsrt.ErrTooDeep) || isCircular(serr) {
 					err = jsrt.TypeErrorf("%s.metadata nests more than %d levels deep (or refers to itself); send flatter data", at, MaxDataDepth)
+				} else if errors.Is(serr, jsrt.ErrTooLarge) {
+					err = jsrt.WithCode(jsrt.TypeErrorf("%s.metadata: %v", at, serr), "ERR_VALUE_TOO_LARGE")
 				} else if serr != nil {
 					err = jsrt.TypeErrorf("%s.metadata cannot be turned into JSON: %v", at, serr)
 				} else {
@@ -381,10 +371,13 @@ func (p *Plugin) emitEvent(vm *goja.Runtime, st *store.Store) func(goja.Function
 			if !ok || goja.IsNull(payload) || po.ClassName() == "Array" {
 				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.emitEvent(%q, payload): payload must be an object, got %s", typ, jsrt.TypeNameWithArticle(payload)))
 			}
-			if tooDeep(payload, 0) {
+			s, err := stringifyJSONDepth(p.rt, payload, MaxDataDepth)
+			if errors.Is(err, jsrt.ErrTooDeep) || isCircular(err) {
 				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.emitEvent(%q, payload): payload nests more than %d levels deep (or refers to itself); send flatter data", typ, MaxDataDepth))
 			}
-			s, err := stringifyJSON(vm, payload)
+			if errors.Is(err, jsrt.ErrTooLarge) {
+				return jsrt.Rejected(vm, jsrt.WithCode(jsrt.TypeErrorf("ctx.emitEvent(%q, payload): %v", typ, err), "ERR_VALUE_TOO_LARGE"))
+			}
 			if err != nil {
 				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.emitEvent(%q, payload): payload cannot be turned into JSON: %v", typ, err))
 			}

@@ -237,7 +237,7 @@ func (e *storeSecretError) Code() string { return "ERR_STORE_SECRET" }
 // *schema.ValidationError. On the loop.
 func (p *Plugin) configJS(vm *goja.Runtime, cfg map[string]any) (goja.Value, error) {
 	if p.Config == nil || !p.Config.HasEffects() {
-		return toFrozenJS(vm, cfg)
+		return toFrozenJS(p.rt, vm, cfg)
 	}
 	v, issues := zod.Apply(vm, p.Config, cfg)
 	if len(issues) > 0 {
@@ -250,18 +250,15 @@ func (p *Plugin) configJS(vm *goja.Runtime, cfg map[string]any) (goja.Value, err
 	return v, nil
 }
 
-// toFrozenJS turns config into a frozen plain JS object (via JSON, so the
-// plugin sees ordinary objects and arrays).
-func toFrozenJS(vm *goja.Runtime, v map[string]any) (goja.Value, error) {
-	o := vm.ToValue(v)
-	js := vm.Get("JSON").ToObject(vm)
-	stringify, _ := goja.AssertFunction(js.Get("stringify"))
-	parse, _ := goja.AssertFunction(js.Get("parse"))
-	s, err := stringify(js, o)
+// toFrozenJS turns config into a frozen plain JS object (via JSON, with
+// the runtime's own JSON functions and size bounds, so the plugin sees
+// ordinary objects and arrays).
+func toFrozenJS(rt *jsrt.Runtime, vm *goja.Runtime, v map[string]any) (goja.Value, error) {
+	s, _, err := rt.StringifyJSON(vm.ToValue(v), jsrt.JSONLimits{})
 	if err != nil {
 		return nil, err
 	}
-	out, err := parse(js, s)
+	out, err := rt.ParseJSON(s)
 	if err != nil {
 		return nil, err
 	}

@@ -304,7 +304,6 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		if err := abort.Install(vm); err != nil {
 			return err
 		}
-		store.Install(p.rt, vm) // before plugin code can replace JSON
 		if err := zod.Install(vm); err != nil {
 			return err
 		}

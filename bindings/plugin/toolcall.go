@@ -224,7 +224,7 @@ func (p *Plugin) newCallProto(vm *goja.Runtime) (*callProto, error) {
 	}
 	err = member("elicit", func(st *callState) func(goja.FunctionCall) goja.Value {
 		return func(call goja.FunctionCall) goja.Value {
-			q, err := readQuestion(vm, call.Argument(0))
+			q, err := readQuestion(p.rt, vm, call.Argument(0))
 			if err != nil {
 				return jsrt.Rejected(vm, err)
 			}
@@ -254,7 +254,7 @@ func (p *Plugin) newCallProto(vm *goja.Runtime) (*callProto, error) {
 	}
 	err = member("sample", func(st *callState) func(goja.FunctionCall) goja.Value {
 		return func(call goja.FunctionCall) goja.Value {
-			r, err := readSample(vm, call.Argument(0))
+			r, err := readSample(p.rt, call.Argument(0))
 			if err != nil {
 				return jsrt.Rejected(vm, err)
 			}
@@ -285,12 +285,12 @@ func (p *Plugin) newCallProto(vm *goja.Runtime) (*callProto, error) {
 // readSample reads ctx.sample's argument: { prompt } or { messages: [{
 // role, content }] }, with maxTokens and systemPrompt optional. What the
 // tool sends is masked: a prompt never carries a secret to the model.
-func readSample(vm *goja.Runtime, v goja.Value) (SampleRequest, error) {
+func readSample(rt *jsrt.Runtime, v goja.Value) (SampleRequest, error) {
 	o, ok := v.(*goja.Object)
 	if !ok {
 		return SampleRequest{}, jsrt.TypeErrorf("ctx.sample expects { prompt } or { messages: [{ role, content }] }, got %s", jsrt.TypeNameWithArticle(v))
 	}
-	text, err := stringifyJSON(vm, o)
+	text, err := stringifyJSON(rt, o)
 	if err != nil {
 		return SampleRequest{}, jsrt.TypeErrorf("ctx.sample: %v", err)
 	}
@@ -367,7 +367,7 @@ func readProgress(vm *goja.Runtime, v goja.Value) (Progress, error) {
 
 // readQuestion reads ctx.elicit's argument: { message, schema: z.object({...}) }
 // whose fields are strings, numbers, booleans or enums, none secret.
-func readQuestion(vm *goja.Runtime, v goja.Value) (Question, error) {
+func readQuestion(rt *jsrt.Runtime, vm *goja.Runtime, v goja.Value) (Question, error) {
 	o, ok := v.(*goja.Object)
 	if !ok {
 		return Question{}, jsrt.TypeErrorf("ctx.elicit expects { message, schema: z.object({...}) }, got %s", jsrt.TypeNameWithArticle(v))
@@ -387,7 +387,7 @@ func readQuestion(vm *goja.Runtime, v goja.Value) (Question, error) {
 	s, ok := zod.SchemaOf(sv)
 	if !ok {
 		if so, isObj := sv.(*goja.Object); isObj && so.ClassName() == "Object" && so.Get("type") != nil && so.Get("type").String() == "object" {
-			text, err := stringifyJSON(vm, so)
+			text, err := stringifyJSON(rt, so)
 			if err != nil {
 				return q, jsrt.TypeErrorf("ctx.elicit: schema is not JSON: %v", err)
 			}

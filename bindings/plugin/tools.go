@@ -123,7 +123,7 @@ func (p *Plugin) callTool(ctx context.Context, name string, input json.RawMessag
 		}
 	}()
 	v, err := p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
-		in, err := parseJSON(vm, string(input))
+		in, err := p.rt.ParseJSON(string(input))
 		if err != nil {
 			return nil, &InputError{Problems: []string{fmt.Sprintf("tool %s: the input is not valid JSON: %v", name, err)}}
 		}
@@ -158,8 +158,9 @@ func (p *Plugin) callTool(ctx context.Context, name string, input json.RawMessag
 		return nil, err
 	}
 	err = p.rt.Do(ctx, func(vm *goja.Runtime) error {
-		s, err := stringifyJSON(vm, v)
-		if errors.Is(err, errTooDeep) {
+		s, err := stringifyJSON(p.rt, v)
+		var le *jsrt.LimitError
+		if errors.As(err, &le) {
 			return fmt.Errorf("it returned %w", err)
 		}
 		if err != nil {
@@ -320,42 +321,24 @@ func exportString(v goja.Value) (string, bool) {
 	return s, ok
 }
 
-func parseJSON(vm *goja.Runtime, s string) (goja.Value, error) {
-	js := vm.Get("JSON").ToObject(vm)
-	parse, _ := goja.AssertFunction(js.Get("parse"))
-	return parse(js, vm.ToValue(s))
+// stringifyJSON turns a plugin's value into JSON text with the runtime's
+// own JSON.stringify, refusing at once (a *jsrt.LimitError) a value nested
+// deeper than jsrt.MaxJSONDepth or larger than its size bounds (one that
+// repeats a shared object, too), which stringify would take seconds to
+// forever on. undefined becomes null. On the loop.
+func stringifyJSON(rt *jsrt.Runtime, v goja.Value) (string, error) {
+	return stringifyJSONDepth(rt, v, jsrt.MaxJSONDepth)
 }
 
-// errTooDeep is stringifyJSON's error for a value nested deeper than
-// jsrt.MaxJSONDepth.
-var errTooDeep = jsrt.WithCode(fmt.Errorf("a value nested more than %d levels deep (arrays and objects); send flatter data", jsrt.MaxJSONDepth), "ERR_VALUE_TOO_DEEP")
-
-// stringifyJSON turns a plugin's value into JSON text with JSON.stringify,
-// refusing at once (errTooDeep) a value nested deeper than
-// jsrt.MaxJSONDepth, which stringify would take seconds to minutes on.
-// undefined becomes null. On the loop.
-func stringifyJSON(vm *goja.Runtime, v goja.Value) (string, error) {
-	return stringifyJSONDepth(vm, v, jsrt.MaxJSONDepth)
-}
-
-// stringifyJSONDepth is stringifyJSON refusing (errTooDeep) a value nested
-// more than max levels deep.
-func stringifyJSONDepth(vm *goja.Runtime, v goja.Value, max int) (string, error) {
-	if v == nil || goja.IsUndefined(v) {
-		return "null", nil
-	}
-	js := vm.Get("JSON").ToObject(vm)
-	stringify, _ := goja.AssertFunction(js.Get("stringify"))
-	guard, tooDeep := jsrt.DepthGuard(vm, max)
-	r, err := stringify(js, v, guard)
-	if *tooDeep {
-		return "", errTooDeep
-	}
+// stringifyJSONDepth is stringifyJSON refusing a value nested more than
+// max levels deep.
+func stringifyJSONDepth(rt *jsrt.Runtime, v goja.Value, max int) (string, error) {
+	s, ok, err := rt.StringifyJSON(v, jsrt.JSONLimits{Depth: max})
 	if err != nil {
 		return "", err
 	}
-	if r == nil || goja.IsUndefined(r) {
+	if !ok {
 		return "null", nil
 	}
-	return r.String(), nil
+	return s, nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/dop251/goja"
 
@@ -16,45 +15,13 @@ import (
 // objects (see jsrt.MaxJSONDepth).
 const MaxDepth = jsrt.MaxJSONDepth
 
-// Install captures vm's own JSON.stringify and JSON.parse for the
-// ctx.store objects NewObject makes later on vm, so that plugin code that
-// replaces JSON, or its methods, changes nothing. Call it on rt's loop
-// goroutine before any plugin code runs. The capture lives until rt
-// closes.
-func Install(rt *jsrt.Runtime, vm *goja.Runtime) {
-	if _, ok := captured.Load(vm); ok {
-		return
-	}
-	captured.Store(vm, captureJSON(vm))
-	context.AfterFunc(rt.Context(), func() { captured.Delete(vm) })
-}
-
-// captured maps a *goja.Runtime to its *jsonFuncs (see Install).
-var captured sync.Map
-
-type jsonFuncs struct {
-	json      *goja.Object
-	stringify goja.Callable
-	parse     goja.Callable
-	typeError goja.Value // TypeError.prototype
-}
-
-func captureJSON(vm *goja.Runtime) *jsonFuncs {
-	js := vm.Get("JSON").ToObject(vm)
-	f := &jsonFuncs{json: js}
-	f.stringify, _ = goja.AssertFunction(js.Get("stringify"))
-	f.parse, _ = goja.AssertFunction(js.Get("parse"))
-	f.typeError = vm.Get("TypeError").ToObject(vm).Get("prototype")
-	return f
-}
-
 // NewObject returns the `ctx.store` object for one plugin. Each method
 // returns a Promise; values cross as JSON text, converted on the loop with
-// the runtime's own JSON.stringify / JSON.parse (those Install captured, so
-// a plugin replacing the global JSON changes nothing; without Install, the
-// ones the global JSON has now), so they round-trip exactly as they would
-// through JSON in a browser (a Date comes back as a string, undefined
-// object members vanish). A value nested deeper than MaxDepth is refused.
+// the runtime's own JSON.stringify / JSON.parse (captured before plugin
+// code ran, so a plugin replacing the global JSON changes nothing), so
+// they round-trip exactly as they would through JSON in a browser (a Date
+// comes back as a string, undefined object members vanish). A value nested
+// deeper than MaxDepth, or past jsrt's size bounds, is refused.
 // Database work runs off the loop through rt.Go. Bad arguments reject with
 // a TypeError. Call on rt's loop goroutine; vm must be rt's runtime.
 //
@@ -63,11 +30,7 @@ func captureJSON(vm *goja.Runtime) *jsonFuncs {
 //	delete(key)      Promise<void>                 no error when not stored
 //	keys()           Promise<string[]>             sorted
 func NewObject(rt *jsrt.Runtime, vm *goja.Runtime, s *Store) *goja.Object {
-	f, ok := captured.Load(vm)
-	if !ok {
-		f = captureJSON(vm)
-	}
-	b := &binding{rt: rt, vm: vm, s: s, jsonFuncs: f.(*jsonFuncs)}
+	b := &binding{rt: rt, vm: vm, s: s}
 
 	obj := vm.NewObject()
 	for _, m := range []struct {
@@ -88,7 +51,6 @@ type binding struct {
 	rt *jsrt.Runtime
 	vm *goja.Runtime
 	s  *Store
-	*jsonFuncs
 }
 
 func (b *binding) get(call goja.FunctionCall) goja.Value {
@@ -105,7 +67,7 @@ func (b *binding) get(call goja.FunctionCall) goja.Value {
 			return jsrt.Undefined, nil
 		}
 		return jsrt.ToJS(func(vm *goja.Runtime) (goja.Value, error) {
-			v, err := b.parse(b.json, vm.ToValue(string(raw)))
+			v, err := b.rt.ParseJSON(string(raw))
 			if err != nil {
 				return nil, fmt.Errorf("ctx.store.get(%q): the stored value is not readable JSON: %w", key, err)
 			}
@@ -120,14 +82,19 @@ func (b *binding) set(call goja.FunctionCall) goja.Value {
 		return jsrt.Rejected(b.vm, err)
 	}
 	value := call.Argument(1)
-	guard, tooDeep := jsrt.DepthGuard(b.vm, MaxDepth)
-	text, err := b.stringify(b.json, value, guard)
-	if *tooDeep {
+	text, ok, err := b.rt.StringifyJSON(value, jsrt.JSONLimits{Depth: MaxDepth})
+	if errors.Is(err, jsrt.ErrTooDeep) {
 		return jsrt.Rejected(b.vm, jsrt.WithCode(jsrt.TypeErrorf("ctx.store.set(%s): the value nests arrays and objects more than %d levels deep; store a flatter value", quote(key), MaxDepth), codeTooDeep))
+	}
+	if errors.Is(err, jsrt.ErrTooLarge) {
+		return jsrt.Rejected(b.vm, jsrt.WithCode(jsrt.TypeErrorf("ctx.store.set(%s): %v", quote(key), err), codeTooLarge))
+	}
+	if je, interrupted := jsrt.AsJSError(err); interrupted && je.Interrupted() {
+		return jsrt.Rejected(b.vm, err)
 	}
 	if err != nil {
 		var ex *goja.Exception
-		if errors.As(err, &ex) && !b.isTypeError(ex.Value()) {
+		if errors.As(err, &ex) && !b.rt.IsTypeError(ex.Value()) {
 			// Thrown by the value's own toJSON: pass it on unchanged.
 			p, _, reject := b.vm.NewPromise()
 			_ = reject(ex.Value())
@@ -135,10 +102,10 @@ func (b *binding) set(call goja.FunctionCall) goja.Value {
 		}
 		return jsrt.Rejected(b.vm, invalidValue("ctx.store.set(%s): the value cannot be stored as JSON: %s", quote(key), exceptionMessage(err)))
 	}
-	if text == nil || goja.IsUndefined(text) {
+	if !ok {
 		return jsrt.Rejected(b.vm, invalidValue("ctx.store.set(%s): the value is %s, which JSON cannot store; store null instead, or call ctx.store.delete(%s)", quote(key), jsrt.TypeNameWithArticle(value), quote(key)))
 	}
-	raw := json.RawMessage(text.String())
+	raw := json.RawMessage(text)
 	return b.rt.Go(func(ctx context.Context) (any, error) {
 		if err := b.s.Set(ctx, key, raw); err != nil {
 			return nil, jsError(err)
@@ -196,6 +163,10 @@ func (b *binding) key(method string, call goja.FunctionCall) (string, error) {
 // codeTooDeep is the code of a value nested deeper than MaxDepth.
 const codeTooDeep = "ERR_STORE_VALUE_TOO_DEEP"
 
+// codeTooLarge is the code of a value past jsrt's size bounds (one that
+// repeats a shared object, too).
+const codeTooLarge = "ERR_STORE_VALUE_TOO_LARGE"
+
 // invalidValue is the TypeError of a value JSON cannot store.
 func invalidValue(format string, args ...any) error {
 	return jsrt.WithCode(jsrt.TypeErrorf(format, args...), ErrInvalidValue.(jsrt.Coder).Code())
@@ -212,19 +183,6 @@ func jsError(err error) error {
 		return fmt.Errorf("ctx.store.keys(): %w", oe.Err)
 	}
 	return fmt.Errorf("ctx.store.%s(%s): %w", oe.Op, quote(oe.Key), oe.Err)
-}
-
-func (f *jsonFuncs) isTypeError(v goja.Value) bool {
-	o, ok := v.(*goja.Object)
-	if !ok {
-		return false
-	}
-	for p := o.Prototype(); p != nil; p = p.Prototype() {
-		if p.SameAs(f.typeError) {
-			return true
-		}
-	}
-	return false
 }
 
 func exceptionMessage(err error) string {

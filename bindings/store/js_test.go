@@ -374,14 +374,14 @@ func BenchmarkJSSetGet(b *testing.B) {
 }
 
 // TestJSONReplacedBeforeCtx is a plugin whose top-level code, which runs
-// before ctx.store exists, replaces JSON and its methods: with Install
-// called before that code, ctx.store still stores and reads real JSON.
+// before ctx.store exists, replaces JSON and its methods: the runtime
+// captured its own before that code, so ctx.store still stores and reads
+// real JSON.
 func TestJSONReplacedBeforeCtx(t *testing.T) {
 	s := openTemp(t).Plugin("demo")
 	rt := jsrt.New(jsrt.Options{})
 	t.Cleanup(rt.Close)
 	err := rt.Do(t.Context(), func(vm *goja.Runtime) error {
-		Install(rt, vm)
 		// The plugin's top-level code.
 		_, err := vm.RunString(`JSON.stringify = () => '"hijacked"'; JSON.parse = () => 'hijacked';
 globalThis.JSON = { stringify() { return '"hijacked"' }, parse() { return 'hijacked' } };`)
@@ -405,40 +405,4 @@ globalThis.JSON = { stringify() { return '"hijacked"' }, parse() { return 'hijac
 	if raw, _, _ := s.Get(t.Context(), "k"); string(raw) != `{"a":[1]}` {
 		t.Errorf("stored %s, want {\"a\":[1]}", raw)
 	}
-}
-
-// BenchmarkStringifyDepthGuard: what set's depth guard (a replacer called
-// for every member) costs over a bare JSON.stringify, on a realistic API
-// response (200 items, about 60 KB of JSON).
-func BenchmarkStringifyDepthGuard(b *testing.B) {
-	rt := jsrt.New(jsrt.Options{})
-	defer rt.Close()
-	ctx := context.Background()
-	_ = rt.Do(ctx, func(vm *goja.Runtime) error {
-		bd := &binding{rt: rt, vm: vm, jsonFuncs: captureJSON(vm)}
-		v, err := vm.RunString(`({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, title: 'Item ' + i, tags: ['a', 'b'],
-  owner: { login: 'user' + i, url: 'https://api.example.test/users/' + i }, created_at: '2025-01-01T00:00:00Z', score: i * 1.5 })), total: 200 })`)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, guarded := range []bool{false, true, false, true} {
-			name := "bare"
-			if guarded {
-				name = "guarded"
-			}
-			b.Run(name, func(b *testing.B) {
-				for b.Loop() {
-					args := []goja.Value{v}
-					if guarded {
-						g, _ := jsrt.DepthGuard(vm, MaxDepth)
-						args = append(args, g)
-					}
-					if _, err := bd.stringify(bd.json, args...); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-		}
-		return nil
-	})
 }

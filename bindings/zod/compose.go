@@ -246,7 +246,11 @@ func (b *binding) effectMethods() map[string]func(goja.FunctionCall) goja.Value 
 			if goja.IsUndefined(arg) {
 				jsrt.Throw(b.vm, jsrt.TypeErrorf(".catch(value): value is undefined"))
 			}
-			return b.rewrap(h.s.Catch(arg.Export()), h)
+			x, err := jsrt.ExportJSON(b.vm, arg)
+			if err != nil {
+				jsrt.Throw(b.vm, fmt.Errorf(".catch(value): %w", err))
+			}
+			return b.rewrap(h.s.Catch(x), h)
 		},
 		"pipe": func(c goja.FunctionCall) goja.Value {
 			h := b.this(c, "pipe")

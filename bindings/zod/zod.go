@@ -590,7 +590,11 @@ func (b *binding) defaultMethod(name string, f func(*schema.Schema, any) *schema
 		if goja.IsUndefined(v) {
 			jsrt.Throw(b.vm, jsrt.TypeErrorf(".%s(value): value is undefined; use .optional() for a field that may be absent", name))
 		}
-		return b.rewrap(f(h.s, v.Export()), h)
+		x, err := jsrt.ExportJSON(b.vm, v)
+		if err != nil {
+			jsrt.Throw(b.vm, fmt.Errorf(".%s(value): %w", name, err))
+		}
+		return b.rewrap(f(h.s, x), h)
 	}
 }
 
