@@ -236,8 +236,8 @@ func (s *Schema) HasEffects() bool {
 	if s == nil {
 		return false
 	}
-	if len(s.effects) > 0 || s.catchFn != nil {
-		return true
+	if len(s.effects) > 0 || s.catchFn != nil || s.pre != nil || s.kind == KindLazy {
+		return true // a lazy schema may refer to itself: assume it has
 	}
 	for _, c := range s.children() {
 		if c.HasEffects() {

@@ -30,6 +30,8 @@ var formatPatterns = map[string]string{
 	"lowercase": `^[^A-Z]*$`,
 	"uppercase": `^[^a-z]*$`,
 	"date":      `^` + dateSource + `$`,
+	"duration":  `^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$`,
+	"emoji":     `^(?=[\s\S]*[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3])[\p{Extended_Pictographic}\p{Emoji_Component}]+$`,
 	"uuidv4":    uuidVersion("4"),
 	"uuidv6":    uuidVersion("6"),
 	"uuidv7":    uuidVersion("7"),
@@ -49,7 +51,11 @@ func formatPattern(name string) *Pattern {
 	if p, ok := compiledFormats.Load(name); ok {
 		return p.(*Pattern)
 	}
-	p := MustPattern(formatPatterns[name], "")
+	flags := ""
+	if name == "emoji" {
+		flags = "u"
+	}
+	p := MustPattern(formatPatterns[name], flags)
 	compiledFormats.Store(name, p)
 	return p
 }

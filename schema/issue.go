@@ -16,6 +16,9 @@ type Issue struct {
 	// keys; validation for invalid_string; multipleOf. They never hold the
 	// value that was checked. nil when there are none.
 	Params map[string]any
+	// Custom is set when Message is the schema author's (a check's message
+	// argument), not zod's default: an error map leaves it as it is.
+	Custom bool
 }
 
 // String returns "path: message", or the message alone at the root.

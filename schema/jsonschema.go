@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 )
 
 // JSONSchemaDraft is the $schema URI JSONSchema declares.
@@ -34,12 +35,15 @@ func (s *Schema) JSONSchema() (json.RawMessage, error) { return s.document(false
 func (s *Schema) InputJSONSchema() (json.RawMessage, error) { return s.document(true) }
 
 func (s *Schema) document(input bool) (json.RawMessage, error) {
-	e := exporter{input: input}
+	e := exporter{input: input, root: s}
 	doc := e.schema(s)
 	if e.err != nil {
 		return nil, e.err
 	}
 	doc = append(ordered{{"$schema", JSONSchemaDraft}}, doc...)
+	if len(e.defs) > 0 {
+		doc = append(doc, kv{"$defs", e.defs})
+	}
 	return json.Marshal(doc)
 }
 
@@ -74,12 +78,58 @@ func (o ordered) MarshalJSON() ([]byte, error) {
 type exporter struct {
 	input bool
 	err   error
+	root  *Schema
+	stack []*Schema       // the schemas being exported: one met again is recursive (z.lazy)
+	refs  map[*Schema]int // recursive schemas other than the root: their index in defs
+	defs  ordered         // $defs: __schema0, __schema1...
+}
+
+// unrepresentable are the kinds zod 4's toJSONSchema refuses, with its
+// message.
+var unrepresentable = map[Kind]string{
+	KindDate: "Date cannot be represented in JSON Schema", KindBigInt: "BigInt cannot be represented in JSON Schema",
+	KindMap: "Map cannot be represented in JSON Schema", KindSet: "Set cannot be represented in JSON Schema",
+	KindCustom: "Custom types cannot be represented in JSON Schema", KindFunction: "Function types cannot be represented in JSON Schema",
 }
 
 // errTransform is zod's refusal to describe a transform's output.
 var errTransform = errors.New("transforms cannot be represented in JSON Schema (export the input form instead)")
 
+// schema exports s, or a $ref when s is being exported already (a
+// recursive schema: "#" for the root, else a $defs entry).
 func (e *exporter) schema(s *Schema) ordered {
+	if slices.Contains(e.stack, s) {
+		if s == e.root || s == e.root.Target() {
+			return ordered{{"$ref", "#"}}
+		}
+		if e.refs == nil {
+			e.refs = map[*Schema]int{}
+		}
+		i, ok := e.refs[s]
+		if !ok {
+			i = len(e.refs)
+			e.refs[s] = i
+		}
+		return ordered{{"$ref", "#/$defs/__schema" + strconv.Itoa(i)}}
+	}
+	if e.err != nil {
+		return ordered{}
+	}
+	e.stack = append(e.stack, s)
+	o := e.body(s)
+	e.stack = e.stack[:len(e.stack)-1]
+	if i, ok := e.refs[s]; ok {
+		e.defs = append(e.defs, kv{"__schema" + strconv.Itoa(i), o})
+		return ordered{{"$ref", "#/$defs/__schema" + strconv.Itoa(i)}}
+	}
+	return o
+}
+
+func (e *exporter) body(s *Schema) ordered {
+	if msg, ok := unrepresentable[s.kind]; ok {
+		e.err = errors.New(msg)
+		return ordered{}
+	}
 	if s.pipe != nil && !e.input {
 		return e.schema(s.pipe)
 	}
@@ -171,6 +221,30 @@ func (e *exporter) schema(s *Schema) ordered {
 				}
 			}
 			add("required", names)
+		}
+	case KindLazy:
+		t := s.Target()
+		if t == nil {
+			e.err = errors.New("z.lazy(): the function returned no schema")
+			return ordered{}
+		}
+		o = slices.Clone(e.schema(t))
+	case KindPromise:
+		o = slices.Clone(e.schema(s.elem))
+	case KindIntersection:
+		var all []any
+		for _, v := range s.variants {
+			m := e.schema(v)
+			if len(m) == 1 && m[0].k == "allOf" {
+				all = append(all, m[0].v.([]any)...)
+			} else {
+				all = append(all, m)
+			}
+		}
+		if f := foldObjects(all); f != nil {
+			o = f
+		} else {
+			add("allOf", all)
 		}
 	case KindUnion:
 		vs := make([]any, len(s.variants))
@@ -467,3 +541,115 @@ func literalKeywords(vals []any) ordered {
 }
 
 var _ json.Marshaler = ordered(nil)
+
+// get returns key's value in o.
+func (o ordered) get(key string) (any, bool) {
+	for _, e := range o {
+		if e.k == key {
+			return e.v, true
+		}
+	}
+	return nil, false
+}
+
+// foldable are the keywords foldObjects combines.
+var foldable = map[string]bool{"type": true, "properties": true, "required": true, "additionalProperties": true}
+
+// foldObjects combines the object members of an intersection into the one
+// object they describe together, as zod 4's toJSONSchema does; nil when a
+// member is not an object or has another keyword.
+func foldObjects(members []any) ordered {
+	var objs []ordered
+	for _, m := range members {
+		o, ok := m.(ordered)
+		if !ok {
+			return nil
+		}
+		if t, _ := o.get("type"); t != "object" {
+			return nil
+		}
+		for _, e := range o {
+			if !foldable[e.k] {
+				return nil
+			}
+		}
+		objs = append(objs, o)
+	}
+	constraint := func(o ordered) any {
+		if ap, ok := o.get("additionalProperties"); ok {
+			if m, ok := ap.(ordered); ok && len(m) > 0 {
+				return m
+			}
+		}
+		return nil
+	}
+	same := func(list []any, x any) bool {
+		xj := jsonText(x)
+		for _, y := range list {
+			if jsonText(y) == xj {
+				return true
+			}
+		}
+		return false
+	}
+	var props ordered
+	var required []string
+	for _, o := range objs {
+		p, _ := o.get("properties")
+		for _, kvp := range p.(ordered) {
+			if _, done := props.get(kvp.k); done {
+				continue
+			}
+			var parts []any
+			for _, other := range objs {
+				op, _ := other.get("properties")
+				part, ok := op.(ordered).get(kvp.k)
+				if !ok {
+					part = constraint(other)
+				}
+				if part != nil && !same(parts, part) {
+					parts = append(parts, part)
+				}
+			}
+			var merged any = parts[0]
+			if len(parts) > 1 {
+				if f := foldObjects(parts); f != nil {
+					merged = f
+				} else {
+					merged = ordered{{"allOf", parts}}
+				}
+			}
+			props = append(props, kv{kvp.k, merged})
+		}
+		if r, ok := o.get("required"); ok {
+			for _, k := range r.([]string) {
+				if !slices.Contains(required, k) {
+					required = append(required, k)
+				}
+			}
+		}
+	}
+	out := ordered{{"type", "object"}, {"properties", props}}
+	if len(required) > 0 {
+		out = append(out, kv{"required", required})
+	}
+	closed := true
+	var constraints []any
+	for _, o := range objs {
+		if ap, _ := o.get("additionalProperties"); ap != false {
+			closed = false
+		}
+		if c := constraint(o); c != nil && !same(constraints, c) {
+			constraints = append(constraints, c)
+		}
+	}
+	switch {
+	case closed:
+		out = append(out, kv{"additionalProperties", false})
+	case len(constraints) == 1:
+		out = append(out, kv{"additionalProperties", constraints[0]})
+	case len(constraints) > 1:
+		out = append(out, kv{"additionalProperties", ordered{{"allOf", constraints}}})
+	}
+	return out
+}

@@ -19,6 +19,7 @@ package schema
 
 import (
 	"fmt"
+	"math/big"
 	"slices"
 )
 
@@ -92,6 +93,7 @@ const (
 	opTrim                      // string: trims white space (changes the value)
 	opLower                     // string: to lower case (changes the value)
 	opUpper                     // string: to upper case (changes the value)
+	opIP                        // string is an IP address (zod 3's .ip()): version in str
 )
 
 // check is one refinement on a string, number or array.
@@ -99,6 +101,7 @@ type check struct {
 	op      checkOp
 	n       float64
 	re      *Pattern
+	big     *big.Int          // a bigint schema's bound or step (nil on other kinds)
 	str     string            // opStartsWith, opEndsWith, opIncludes; format name for opFormat
 	isURL   func(string) bool // opURL: the URL parser; nil means the built-in approximation
 	lax     bool              // opFormat datetime: accepts more than JSON Schema's date-time
@@ -125,6 +128,9 @@ type Schema struct {
 	literals []any     // KindLiteral: strings, float64s, bools or nil
 	coerce   bool      // convert the input to the kind first, as z.coerce
 	pipe     *Schema   // validates the output again (.pipe)
+	lazy     *lazyRef  // KindLazy's target
+	pre      Effect    // runs on the input first (z.preprocess)
+	zod3     bool      // validate as zod 3 where zod 3 and 4 differ (see Zod3)
 
 	effects    []effect // refine, superRefine, transform: run by ValidateWith{Effects}
 	hasCatch   bool
@@ -589,12 +595,16 @@ func (s *Schema) Fields() []Field {
 			label = p.Key
 		}
 		def, has := fs.DefaultValue()
+		desc := fs.description
+		if desc == fs.label {
+			desc = "" // the SDK's .label() sets the description too: saying it twice tells nothing
+		}
 		out[i] = Field{
 			Key:         p.Key,
 			Kind:        fs.kind,
 			Label:       label,
 			Section:     fs.section,
-			Description: fs.description,
+			Description: desc,
 			HelpText:    fs.helpText,
 			Placeholder: fs.placeholder,
 			Radio:       fs.radio,

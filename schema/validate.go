@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -30,6 +31,9 @@ const (
 	CodeInvalidDiscrim  = "invalid_union_discriminator"
 	CodeInvalidKey      = "invalid_key"
 	CodeCustom          = "custom"
+	CodeInvalidDate     = "invalid_date"
+	// CodeInvalidIntersection is zod 3's invalid_intersection_types.
+	CodeInvalidIntersection = "invalid_intersection_types"
 )
 
 // Opaque is a value validation cannot look into by itself, e.g. a
@@ -107,6 +111,9 @@ func (v *validator) match(re *Pattern, s string) (bool, error) {
 // issue as name, value pairs (expected, minimum...).
 func (v *validator) add(code, msg string, kv ...any) {
 	is := Issue{Path: append([]any(nil), v.path...), Code: code, Message: msg}
+	if m, ok := strings.CutPrefix(msg, customMark); ok {
+		is.Message, is.Custom = m, true
+	}
 	if len(kv) > 0 {
 		is.Params = make(map[string]any, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -143,16 +150,7 @@ func (v *validator) walk(s *Schema, value any) any {
 func (v *validator) runEffects(s *Schema, out any, from, start int) any {
 	if v.effects && from < len(s.effects) {
 		for _, e := range s.effects[from:] {
-			out = e.fn(out, func(is Issue) {
-				is.Path = append(slices.Clone(v.path), is.Path...)
-				if is.Code == "" {
-					is.Code = CodeCustom
-				}
-				if is.Message == "" {
-					is.Message = "Invalid input"
-				}
-				v.issues = append(v.issues, is)
-			})
+			out = e.fn(out, v.report)
 			if len(v.issues) > start {
 				return out
 			}
@@ -164,6 +162,21 @@ func (v *validator) runEffects(s *Schema, out any, from, start int) any {
 	return out
 }
 
+// report records an issue an Effect found, its path relative to v.path.
+func (v *validator) report(is Issue) {
+	is.Path = append(slices.Clone(v.path), is.Path...)
+	if is.Code == "" {
+		is.Code = CodeCustom
+	}
+	if is.Message == "" {
+		is.Message = "Invalid input"
+	}
+	v.issues = append(v.issues, is)
+}
+
+// keepsOpaque are the kinds that validate an Opaque value as it is.
+var keepsOpaque = map[Kind]bool{KindAny: true, KindCustom: true, KindPromise: true, KindFunction: true, KindIntersection: true, KindLazy: true}
+
 // noEffects is walkKind's "run no effect".
 const noEffects = 1 << 30
 
@@ -172,8 +185,15 @@ const noEffects = 1 << 30
 // absent value, null or a default (see Optional), noEffects after an issue
 // about absence.
 func (v *validator) walkKind(s *Schema, value any) (out any, from int) {
-	if o, ok := value.(Opaque); ok && s.kind != KindAny {
-		value = o.Plain()
+	if v.effects && s.pre != nil {
+		value = s.pre(value, v.report)
+	}
+	if o, ok := value.(Opaque); ok && !keepsOpaque[s.kind] {
+		if c, ok := o.(Convertible); ok {
+			value = c.As(s)
+		} else {
+			value = o.Plain()
+		}
 	}
 	if s.coerce && (value != Undefined || !s.optional && !s.hasDefault && !s.nonoptional) {
 		value = coerceValue(s.kind, value) // String(undefined) is "undefined", as zod does
@@ -214,7 +234,7 @@ func (v *validator) walkKind(s *Schema, value any) (out any, from int) {
 		return v.stringChecks(s, str), 0
 	case KindNumber:
 		f, ok := toFloat(value)
-		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+		if !ok || math.IsNaN(f) || math.IsInf(f, 0) && !s.zod3 {
 			v.typeIssue(s, "number", value)
 			return value, 0
 		}
@@ -272,8 +292,22 @@ func (v *validator) walkKind(s *Schema, value any) (out any, from int) {
 		return v.record(s, value), 0
 	case KindUnion:
 		return v.union(s, value), 0
+	case KindDate:
+		return v.date(s, value), 0
+	case KindBigInt:
+		return v.bigint(s, value), 0
+	case KindMap:
+		return v.mapValue(s, value), 0
+	case KindSet:
+		return v.setValue(s, value), 0
+	case KindPromise, KindFunction:
+		return v.opaqueKind(s, value), 0
+	case KindIntersection:
+		return v.intersection(s, value), 0
+	case KindLazy:
+		return v.lazyWalk(s, value), 0
 	}
-	return value, 0 // KindAny
+	return value, 0 // KindAny, KindCustom
 }
 
 // elem validates array element i.
@@ -353,7 +387,7 @@ func (v *validator) record(s *Schema, value any) any {
 		return value
 	}
 	out := make(map[string]any, len(m))
-	if keys := s.key.discriminatorValues(); keys != nil {
+	if keys := s.key.discriminatorValues(); keys != nil && !s.zod3 {
 		// An enum or literal key: every key listed must be there.
 		listed := make(map[string]bool, len(keys))
 		for _, k := range keys {
@@ -384,6 +418,10 @@ func (v *validator) record(s *Schema, value any) any {
 	for _, k := range keys {
 		kv := validator{path: append(slices.Clone(v.path), k), matched: v.matched}
 		kout := kv.walk(s.key, k)
+		if len(kv.issues) > 0 && s.zod3 {
+			v.issues = append(v.issues, kv.issues...) // zod 3 reports the key's own issues
+			continue
+		}
 		if len(kv.issues) > 0 {
 			v.path = append(v.path, k)
 			v.add(CodeInvalidKey, "Invalid key in record")
@@ -406,7 +444,7 @@ func (v *validator) tuple(s *Schema, value any) any {
 		return value
 	}
 	need := len(s.items)
-	for need > 0 && (s.items[need-1].optional || s.items[need-1].hasDefault) {
+	for need > 0 && !s.zod3 && (s.items[need-1].optional || s.items[need-1].hasDefault) {
 		need--
 	}
 	switch {
@@ -511,6 +549,9 @@ func (v *validator) stringChecks(s *Schema, str string) string {
 	length := func() float64 {
 		if n < 0 {
 			n = float64(jsLength(str))
+			if s.zod3 {
+				n = float64(len(utf16.Encode([]rune(str)))) // zod 3 counts UTF-16 units
+			}
 		}
 		return n
 	}
@@ -529,7 +570,11 @@ func (v *validator) stringChecks(s *Schema, str string) string {
 			if valid == nil {
 				valid = isURL
 			}
-			if t := trimJS(str); valid(t) {
+			if s.zod3 {
+				if !valid(str) { // zod 3: new URL(text), untrimmed
+					v.add(CodeInvalidString, msgOr(c.message, "Invalid url"), "validation", "url")
+				}
+			} else if t := trimJS(str); valid(t) {
 				str, n = t, -1 // zod's output is the trimmed text
 			} else {
 				v.add(CodeInvalidString, msgOr(c.message, "Invalid url"), "validation", "url")
@@ -538,6 +583,11 @@ func (v *validator) stringChecks(s *Schema, str string) string {
 			re, name := c.re, c.str
 			if c.op == opEmail {
 				re, name = emailPattern(), "email"
+			}
+			if s.zod3 {
+				if p := zod3Pattern(name); p != nil && c.op != opRegex {
+					re = p
+				}
 			}
 			ok, err := v.match(re, str)
 			switch {
@@ -551,6 +601,17 @@ func (v *validator) stringChecks(s *Schema, str string) string {
 				v.add(CodeInvalidString, msgOr(c.message, "Invalid"), "validation", "regex")
 			case !ok:
 				v.add(CodeInvalidString, msgOr(c.message, formatMessage(name)), "validation", name)
+			}
+		case opIP:
+			ok := false
+			for _, ver := range []string{"v4", "v6"} {
+				if c.str == "" || c.str == ver {
+					m, _ := v.match(zod3Pattern("ip"+ver), str)
+					ok = ok || m
+				}
+			}
+			if !ok {
+				v.add(CodeInvalidString, msgOr(c.message, "Invalid ip"), "validation", "ip")
 			}
 		case opStartsWith:
 			if !strings.HasPrefix(str, c.str) {
@@ -624,6 +685,7 @@ func (v *validator) numberChecks(s *Schema, f float64) {
 			switch {
 			case f != math.Trunc(f):
 				v.add(CodeInvalidType, msgOr(c.message, "Expected integer, received float"), "expected", "integer", "received", "float")
+			case s.zod3: // zod 3: Number.isInteger, no safe range
 			case f > maxSafeInt:
 				v.add(CodeTooBig, msgOr(c.message, "Number must be less than or equal to "+num(maxSafeInt)), numParams("maximum", maxSafeInt, true)...)
 			case f < -maxSafeInt:
@@ -708,8 +770,14 @@ func ReceivedType(value any) string {
 		return "object"
 	case *big.Int:
 		return "bigint"
-	case time.Time:
+	case time.Time, InvalidDate:
 		return "date"
+	case MapValue:
+		return "map"
+	case SetValue:
+		return "set"
+	case Typed:
+		return x.JSType()
 	case float64:
 		if math.IsNaN(x) {
 			return "nan"
@@ -797,9 +865,13 @@ func num(f float64) string {
 	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
+// customMark prefixes a message msgOr took from the schema's author; add
+// strips it and sets Issue.Custom.
+const customMark = "\x00custom:"
+
 func msgOr(custom, def string) string {
 	if custom != "" {
-		return custom
+		return customMark + custom
 	}
 	return def
 }

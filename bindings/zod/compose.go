@@ -147,9 +147,8 @@ func (b *binding) coerceNamespace() map[string]func(goja.FunctionCall) goja.Valu
 		"number":  b.leaf(co(schema.Number)),
 		"boolean": b.leaf(co(schema.Boolean)),
 	}
-	for _, name := range []string{"bigint", "date"} {
-		m[name] = b.unsupported("z.coerce."+name+"()", "host's schemas hold JSON values; use z.coerce.number() or z.string()")
-	}
+	m["bigint"] = b.leaf(co(schema.BigInt))
+	m["date"] = b.leaf(co(schema.Date))
 	return m
 }
 
@@ -165,7 +164,9 @@ func (b *binding) isoNamespace() map[string]func(goja.FunctionCall) goja.Value {
 		"date": func(c goja.FunctionCall) goja.Value {
 			return b.wrap(withMessage(schema.String().Format("date"), c.Argument(0)))
 		},
-		"duration": b.unsupported("z.iso.duration()", "check the text with .regex()"),
+		"duration": func(c goja.FunctionCall) goja.Value {
+			return b.wrap(withMessage(schema.String().Format("duration"), c.Argument(0)))
+		},
 	}
 }
 
@@ -377,7 +378,6 @@ func (b *binding) unsupported(what, hint string) func(goja.FunctionCall) goja.Va
 // what to do instead.
 var unsupportedMethods = map[schema.Kind]map[string]string{
 	"": {
-		"and":             "combine the fields in one z.object() (.extend()) instead of an intersection",
 		"nonoptional":     "leave out .optional()",
 		"check":           "use .refine() or .superRefine()",
 		"overwrite":       "use .transform()",
@@ -397,14 +397,11 @@ var unsupportedMethods = map[schema.Kind]map[string]string{
 		"validateAsync":   "use .safeParseAsync()",
 	},
 	schema.KindString: {
-		"ip":         "zod 4 has .ipv4() and .ipv6() instead",
 		"cidr":       "use .cidrv4() or .cidrv6()",
-		"emoji":      "check the text with .regex()",
 		"jwt":        "check the text with .regex()",
 		"xid":        "check the text with .regex()",
 		"ksuid":      "check the text with .regex()",
 		"hostname":   "check the text with .regex()",
-		"duration":   "check the text with .regex()",
 		"normalize":  "normalize the text with .transform()",
 		"hex":        "check the text with .regex()",
 		"hash":       "check the text with .regex()",
@@ -415,7 +412,6 @@ var unsupportedMethods = map[schema.Kind]map[string]string{
 		"stringbool": "use z.enum(['true', 'false']).transform(v => v === 'true')",
 	},
 	schema.KindObject: {
-		"deepPartial":  "make nested objects .partial() one by one",
 		"setKey":       "use .extend({ key: schema })",
 		"exactPartial": "use .partial()",
 	},
@@ -429,22 +425,11 @@ var unsupportedMethods = map[schema.Kind]map[string]string{
 
 // unsupportedNamespace lists z functions host lacks.
 var unsupportedNamespace = map[string]string{
-	"bigint":                 "use z.number().int() or z.string().regex(/^\\d+$/)",
-	"date":                   "use z.string().datetime() (or z.iso.datetime())",
 	"symbol":                 "plugin schemas hold JSON values",
 	"undefined":              "use .optional()",
 	"void":                   "use .optional()",
 	"never":                  "use .strict() on the object",
 	"nan":                    "use z.number()",
-	"map":                    "use z.record()",
-	"set":                    "use z.array()",
-	"promise":                "validate the awaited value",
-	"function":               "plugin schemas hold JSON values",
-	"lazy":                   "recursive schemas are not supported; use z.unknown() for the nested part",
-	"intersection":           "combine the fields in one z.object() (.extend())",
-	"instanceof":             "plugin schemas hold JSON values",
-	"custom":                 "use z.unknown().refine(...)",
-	"preprocess":             "use .transform() and .pipe()",
 	"templateLiteral":        "use z.string().regex()",
 	"file":                   "plugin schemas hold JSON values",
 	"partialRecord":          "use z.record(z.string(), value) and check the keys with .refine()",
@@ -453,7 +438,6 @@ var unsupportedNamespace = map[string]string{
 	"json":                   "use z.unknown()",
 	"stringbool":             "use z.enum(['true', 'false']).transform(v => v === 'true')",
 	"jwt":                    "use z.string().regex()",
-	"emoji":                  "use z.string().regex()",
 	"hostname":               "use z.string().regex()",
 	"ksuid":                  "use z.string().regex()",
 	"xid":                    "use z.string().regex()",
@@ -496,8 +480,6 @@ var unsupportedNamespace = map[string]string{
 	"withParser":             "not supported",
 	"deepPartial":            "make nested objects .partial() one by one",
 	"getDiscriminatedOption": "not supported",
-	"getErrorMap":            "error maps are not supported; pass a message to each check",
-	"setErrorMap":            "error maps are not supported; pass a message to each check",
 	"formatError":            "use error.flatten() or error.issues",
 	"input":                  "use the z.input<T> type",
 	"output":                 "use the z.output<T> type",

@@ -1,8 +1,12 @@
 package zod
 
 import (
+	"math"
+	"math/big"
+	"reflect"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/dop251/goja"
 
@@ -16,6 +20,12 @@ import (
 type jsValue struct{ v goja.Value }
 
 func (j jsValue) Plain() any { return exportPlain(j.v, 0) }
+
+// JSType names the value's JavaScript type (schema.Typed).
+func (j jsValue) JSType() string { return jsType(j.v) }
+
+// As converts the value as s needs (schema.Convertible).
+func (j jsValue) As(s *schema.Schema) any { return toGo(s, j.v) }
 
 // maxDepth bounds the generic conversion (cyclic objects end there as
 // opaque values).
@@ -38,7 +48,7 @@ func exportPlain(v goja.Value, depth int) any {
 	if depth >= maxDepth {
 		return jsValue{v}
 	}
-	switch o.ClassName() {
+	switch classOf(o) {
 	case "Array":
 		n := int(o.Get("length").ToInteger())
 		out := make([]any, n)
@@ -46,8 +56,12 @@ func exportPlain(v goja.Value, depth int) any {
 			out[i] = exportPlain(o.Get(strconv.Itoa(i)), depth+1)
 		}
 		return out
-	case "Function", "Date":
+	case "Function":
 		return o.Export()
+	case "Date":
+		return dateOf(o)
+	case "Map", "Set":
+		return jsValue{v}
 	}
 	keys := o.Keys()
 	m := make(map[string]any, len(keys))
@@ -77,12 +91,25 @@ func toGo(s *schema.Schema, v goja.Value) any {
 			return v.ToBoolean()
 		}
 	}
+	if s.IsPreprocessed() {
+		return jsValue{v} // the preprocess function gets the input as it is
+	}
+	if s.IsCoerced() {
+		switch s.Kind() {
+		case schema.KindDate:
+			return coerceDate(v)
+		case schema.KindBigInt:
+			return coerceBigInt(v)
+		}
+	}
 	if goja.IsNull(v) {
 		return nil
 	}
 	switch s.Kind() {
-	case schema.KindAny:
+	case schema.KindAny, schema.KindCustom, schema.KindPromise, schema.KindFunction, schema.KindIntersection:
 		return jsValue{v}
+	case schema.KindLazy:
+		return jsValue{v} // converted level by level as validation reaches it
 	case schema.KindUnion:
 		return exportPlain(v, 0)
 	}
@@ -90,7 +117,17 @@ func toGo(s *schema.Schema, v goja.Value) any {
 	if !ok {
 		return v.Export() // string, bool, int64, float64, *big.Int
 	}
-	switch o.ClassName() {
+	switch classOf(o) {
+	case "Map":
+		if s.Kind() == schema.KindMap {
+			return mapOf(o, s)
+		}
+		return jsValue{v}
+	case "Set":
+		if s.Kind() == schema.KindSet {
+			return setOf(o, s)
+		}
+		return jsValue{v}
 	case "Array":
 		var at func(i int) *schema.Schema
 		switch s.Kind() {
@@ -116,8 +153,10 @@ func toGo(s *schema.Schema, v goja.Value) any {
 			out[i] = toGo(at(i), o.Get(strconv.Itoa(i)))
 		}
 		return out
-	case "Function", "Date":
-		return o.Export() // a func or a time.Time: "received function/date"
+	case "Function":
+		return jsValue{v} // "received function"
+	case "Date":
+		return dateOf(o)
 	}
 	switch s.Kind() {
 	case schema.KindRecord:
@@ -250,6 +289,24 @@ func toJSValue(vm *goja.Runtime, s *schema.Schema, out any, orig goja.Value) goj
 		return vm.NewArray(items...)
 	case schema.KindUnion:
 		return toJS(vm, variantFor(s, out), out, orig)
+	case schema.KindLazy:
+		if t := s.Target(); t != nil {
+			return toJS(vm, t, out, orig)
+		}
+	case schema.KindIntersection:
+		return intersectionToJS(vm, s, out, orig)
+	case schema.KindMap:
+		if m, ok := out.(schema.MapValue); ok {
+			return newCollection(vm, "Map", len(m), func(i int) []goja.Value {
+				return []goja.Value{toJS(vm, s.KeySchema(), m[i].Key, nil), toJS(vm, s.Elem(), m[i].Value, nil)}
+			})
+		}
+	case schema.KindSet:
+		if set, ok := out.(schema.SetValue); ok {
+			return newCollection(vm, "Set", len(set), func(i int) []goja.Value {
+				return []goja.Value{toJS(vm, s.Elem(), set[i], nil)}
+			})
+		}
 	}
 	return plainToJS(vm, out)
 }
@@ -334,6 +391,24 @@ func plainToJS(vm *goja.Runtime, v any) goja.Value {
 		return vm.NewArray(items...)
 	case jsValue:
 		return x.v
+	case time.Time:
+		d, err := vm.New(vm.Get("Date"), vm.ToValue(x.UnixMilli()))
+		if err != nil {
+			panic(err)
+		}
+		return d
+	case schema.InvalidDate:
+		d, err := vm.New(vm.Get("Date"), vm.ToValue(math.NaN()))
+		if err != nil {
+			panic(err)
+		}
+		return d
+	case schema.MapValue:
+		return newCollection(vm, "Map", len(x), func(i int) []goja.Value {
+			return []goja.Value{plainToJS(vm, x[i].Key), plainToJS(vm, x[i].Value)}
+		})
+	case schema.SetValue:
+		return newCollection(vm, "Set", len(x), func(i int) []goja.Value { return []goja.Value{plainToJS(vm, x[i])} })
 	}
 	if v == schema.Undefined {
 		return goja.Undefined()
@@ -370,4 +445,203 @@ func Apply(vm *goja.Runtime, s *schema.Schema, out any) (goja.Value, []schema.Is
 		return toJS(vm, s, out, nil), nil
 	}
 	return Validate(vm, s, toJS(vm, s, out, nil))
+}
+
+// dateOf reads a JS Date: a time.Time, or schema.InvalidDate.
+func dateOf(o *goja.Object) any {
+	getTime, _ := goja.AssertFunction(o.Get("getTime"))
+	if getTime == nil {
+		return map[string]any{}
+	}
+	ms, err := getTime(o)
+	if err != nil {
+		panic(err)
+	}
+	f := ms.ToFloat()
+	if math.IsNaN(f) {
+		return schema.InvalidDate{}
+	}
+	return time.UnixMilli(int64(f)).UTC()
+}
+
+// coerceDate is z.coerce.date(): new Date(value) for a Date, a number of
+// milliseconds, or an ISO text (date, date-time); other text is an invalid
+// date, as JavaScript's parser mostly says.
+func coerceDate(v goja.Value) any {
+	if o, ok := v.(*goja.Object); ok && o.ClassName() == "Date" {
+		return dateOf(o)
+	}
+	switch x := v.Export().(type) {
+	case int64:
+		return time.UnixMilli(x).UTC()
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return schema.InvalidDate{}
+		}
+		return time.UnixMilli(int64(x)).UTC()
+	case string:
+		if t, err := schema.ParseDate(x); err == nil {
+			return t
+		}
+		return schema.InvalidDate{}
+	case nil:
+		if goja.IsNull(v) {
+			return time.UnixMilli(0).UTC()
+		}
+	}
+	return schema.InvalidDate{}
+}
+
+// coerceBigInt is z.coerce.bigint(): BigInt(value); a value BigInt
+// refuses stays as it is (an issue).
+func coerceBigInt(v goja.Value) any {
+	switch x := v.Export().(type) {
+	case *big.Int:
+		return x
+	case int64:
+		return big.NewInt(x)
+	case float64:
+		if x == math.Trunc(x) && !math.IsInf(x, 0) {
+			n, _ := big.NewFloat(x).Int(nil)
+			return n
+		}
+	case string:
+		if n, ok := new(big.Int).SetString(x, 0); ok {
+			return n
+		}
+	case bool:
+		if x {
+			return big.NewInt(1)
+		}
+		return big.NewInt(0)
+	}
+	return v.Export()
+}
+
+// mapOf reads a JS Map as s (a map schema) needs.
+func mapOf(o *goja.Object, s *schema.Schema) any {
+	var out schema.MapValue
+	eachEntry(o, func(k, v goja.Value) {
+		out = append(out, schema.MapEntry{Key: toGo(s.KeySchema(), k), Value: toGo(s.Elem(), v)})
+	})
+	if out == nil {
+		out = schema.MapValue{}
+	}
+	return out
+}
+
+// setOf reads a JS Set as s (a set schema) needs.
+func setOf(o *goja.Object, s *schema.Schema) any {
+	out := schema.SetValue{}
+	eachEntry(o, func(_, v goja.Value) { out = append(out, toGo(s.Elem(), v)) })
+	return out
+}
+
+// eachEntry calls fn with each entry of a Map or Set (key and value; a
+// Set's key is its value), through its entries() iterator.
+func eachEntry(o *goja.Object, fn func(k, v goja.Value)) {
+	entries, ok := goja.AssertFunction(o.Get("entries"))
+	if !ok {
+		return
+	}
+	it, err := entries(o)
+	if err != nil {
+		panic(err)
+	}
+	ito, _ := it.(*goja.Object)
+	if ito == nil {
+		return
+	}
+	next, ok := goja.AssertFunction(ito.Get("next"))
+	if !ok {
+		return
+	}
+	for range 1 << 24 {
+		r, err := next(ito)
+		if err != nil {
+			panic(err)
+		}
+		ro, _ := r.(*goja.Object)
+		if ro == nil || ro.Get("done").ToBoolean() {
+			return
+		}
+		pair, _ := ro.Get("value").(*goja.Object)
+		if pair == nil {
+			return
+		}
+		fn(pair.Get("0"), pair.Get("1"))
+	}
+}
+
+// newCollection makes a JS Map or Set of n entries.
+func newCollection(vm *goja.Runtime, class string, n int, entry func(i int) []goja.Value) goja.Value {
+	c, err := vm.New(vm.Get(class))
+	if err != nil {
+		panic(err)
+	}
+	method := "set"
+	if class == "Set" {
+		method = "add"
+	}
+	add, _ := goja.AssertFunction(c.Get(method))
+	for i := range n {
+		if _, err := add(c, entry(i)...); err != nil {
+			panic(err)
+		}
+	}
+	return c
+}
+
+// intersectionToJS converts an intersection's merged output: object keys
+// in the order of the left schema's fields, then the right's, then the rest.
+func intersectionToJS(vm *goja.Runtime, s *schema.Schema, out any, orig goja.Value) goja.Value {
+	m, ok := out.(map[string]any)
+	if !ok {
+		return plainToJS(vm, out)
+	}
+	o := vm.NewObject()
+	done := map[string]bool{}
+	for _, side := range s.Variants() {
+		side = side.Target()
+		if side == nil {
+			continue
+		}
+		for _, p := range side.Properties() {
+			if v, ok := m[p.Key]; ok && !done[p.Key] {
+				done[p.Key] = true
+				_ = o.Set(p.Key, toJS(vm, p.Schema, v, nil))
+			}
+		}
+	}
+	var rest []string
+	for k := range m {
+		if !done[k] {
+			rest = append(rest, k)
+		}
+	}
+	origObj, _ := orig.(*goja.Object)
+	for _, k := range keyOrder(origObj, rest) {
+		_ = o.Set(k, plainToJS(vm, m[k]))
+	}
+	return o
+}
+
+var (
+	mapExport = reflect.TypeOf([][2]any{})
+	setExport = reflect.TypeOf([]any{})
+)
+
+// classOf is o's class name, telling Maps and Sets (which goja names
+// "Object") apart by the Go type they export to.
+func classOf(o *goja.Object) string {
+	c := o.ClassName()
+	if c == "Object" {
+		switch o.ExportType() {
+		case mapExport:
+			return "Map"
+		case setExport:
+			return "Set"
+		}
+	}
+	return c
 }

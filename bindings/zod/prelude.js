@@ -26,6 +26,31 @@
       }
       return { formErrors, fieldErrors };
     }
+    // format is zod 3's nested form: { _errors: [...], key: { _errors } }.
+    format(mapIssue) {
+      const map = mapIssue || ((i) => i.message);
+      const root = { _errors: [] };
+      const add = (err) => {
+        for (const issue of err.issues) {
+          if (issue.code === "invalid_union" && Array.isArray(issue.unionErrors)) issue.unionErrors.forEach(add);
+          else if (issue.code === "invalid_return_type" && issue.returnTypeError) add(issue.returnTypeError);
+          else if (issue.code === "invalid_arguments" && issue.argumentsError) add(issue.argumentsError);
+          else {
+            let node = root;
+            for (const key of issue.path) node = node[key] = node[key] || { _errors: [] };
+            node._errors.push(map(issue));
+          }
+        }
+      };
+      add(this);
+      return root;
+    }
+    get isEmpty() {
+      return this.issues.length === 0;
+    }
+    addIssue(issue) {
+      this.issues = [...this.issues, issue];
+    }
   }
   Object.defineProperty(ZodError.prototype, "name", { value: "ZodError", writable: true, configurable: true });
   return ZodError;

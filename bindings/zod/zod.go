@@ -47,8 +47,13 @@ type binding struct {
 	vm            *goja.Runtime
 	base          *goja.Object
 	protos        map[schema.Kind]*goja.Object
-	zodError      goja.Value   // the ZodError class
-	zodErrorProto *goja.Object // its prototype
+	zodError      goja.Value    // the ZodError class
+	zodErrorProto *goja.Object  // its prototype
+	errorMap      goja.Callable // z.setErrorMap's map (nil: zod's messages)
+	errorMapValue goja.Value
+	instanceOfFn  goja.Callable
+	classTable    map[string]goja.Value // z.ZodString... (see classes)
+	zod3          *goja.Object          // the zod 3 namespace, made on first use
 }
 
 // Install defines the global `z` on vm. Call on the loop goroutine, once per
@@ -78,6 +83,7 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 	b.stubs("", base)
 	b.base = b.proto(nil, base, map[string]func(*handle) goja.Value{
 		"description": func(h *handle) goja.Value { return b.optString(h.s.Description()) },
+		"_def":        b.def,
 	})
 	kind := func(k schema.Kind, methods map[string]func(goja.FunctionCall) goja.Value, getters map[string]func(*handle) goja.Value) {
 		if methods == nil {
@@ -121,6 +127,7 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 		"valueSchema": func(h *handle) goja.Value { return b.wrap(h.s.Elem()) },
 		"valueType":   func(h *handle) goja.Value { return b.wrap(h.s.Elem()) },
 	})
+	b.jsKinds(kind)
 	kind(schema.KindTuple, map[string]func(goja.FunctionCall) goja.Value{
 		"rest": func(c goja.FunctionCall) goja.Value {
 			h := b.this(c, "rest")
@@ -132,6 +139,7 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 
 	z := vm.NewObject()
 	ns := b.namespace()
+	b.jsNamespace(ns)
 	for name, hint := range unsupportedNamespace {
 		if _, ok := ns[name]; !ok {
 			ns[name] = b.unsupported("z."+name+"()", hint)
@@ -151,6 +159,20 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 	sub("iso", b.isoNamespace())
 	_ = z.Set("ZodError", zodError)
 	_ = z.Set("NEVER", vm.NewObject())
+	b.defineClasses(z, ns)
+	zod3 := vm.ToValue(func(goja.FunctionCall) goja.Value {
+		if b.zod3 == nil {
+			b.zod3 = b.zod3Namespace(ns)
+		}
+		return b.zod3
+	})
+	sym := vm.Get("Symbol").ToObject(vm).Get("for")
+	forFn, _ := goja.AssertFunction(sym)
+	key, err := forFn(goja.Undefined(), vm.ToValue(zod3Key))
+	if err != nil {
+		return nil, err
+	}
+	_ = z.DefineAccessorPropertySymbol(key.(*goja.Symbol), zod3, nil, goja.FLAG_FALSE, goja.FLAG_FALSE)
 	return z, nil
 }
 
@@ -289,15 +311,20 @@ func (b *binding) schemaValues(vs []any) goja.Value {
 // baseMethods are the methods every z value has.
 func (b *binding) baseMethods() map[string]func(goja.FunctionCall) goja.Value {
 	return map[string]func(goja.FunctionCall) goja.Value{
-		"optional":    b.modifier("optional", (*schema.Schema).Optional),
-		"nullable":    b.modifier("nullable", (*schema.Schema).Nullable),
-		"nullish":     b.modifier("nullish", func(s *schema.Schema) *schema.Schema { return s.Optional().Nullable() }),
-		"secret":      b.modifier("secret", (*schema.Schema).Secret),
-		"readonly":    b.modifier("readonly", (*schema.Schema).Readonly),
-		"default":     b.defaultMethod("default", (*schema.Schema).Default),
+		"optional": b.modifier("optional", (*schema.Schema).Optional),
+		"nullable": b.modifier("nullable", (*schema.Schema).Nullable),
+		"nullish":  b.modifier("nullish", func(s *schema.Schema) *schema.Schema { return s.Optional().Nullable() }),
+		"secret":   b.modifier("secret", (*schema.Schema).Secret),
+		"readonly": b.modifier("readonly", (*schema.Schema).Readonly),
+		"default": b.defaultMethod("default", func(s *schema.Schema, v any) *schema.Schema {
+			if s.IsZod3() {
+				return s.Prefault(v) // zod 3 parses the default
+			}
+			return s.Default(v)
+		}),
 		"prefault":    b.defaultMethod("prefault", (*schema.Schema).Prefault),
 		"describe":    b.textModifier("describe", (*schema.Schema).Describe),
-		"label":       b.textModifier("label", (*schema.Schema).Label),
+		"label":       b.textModifier("label", labelMethod),
 		"section":     b.textModifier("section", (*schema.Schema).Section),
 		"helpText":    b.textModifier("helpText", (*schema.Schema).HelpText),
 		"placeholder": b.textModifier("placeholder", (*schema.Schema).Placeholder),
@@ -354,8 +381,15 @@ func (b *binding) baseMethods() map[string]func(goja.FunctionCall) goja.Value {
 			h := b.this(c, "unwrap")
 			return b.rewrap(h.s.Unwrap(), h)
 		},
+		"and": func(c goja.FunctionCall) goja.Value {
+			return b.wrap(schema.Intersection(b.this(c, "and").s, b.arg(c, 0, ".and")))
+		},
 	}
 }
+
+// labelMethod is .label(text): the field's title, and its description too,
+// as the SDK's .label() (its withMeta) sets both.
+func labelMethod(s *schema.Schema, text string) *schema.Schema { return s.Label(text).Describe(text) }
 
 func (b *binding) stringMethods() map[string]func(goja.FunctionCall) goja.Value {
 	m := map[string]func(goja.FunctionCall) goja.Value{
@@ -382,6 +416,18 @@ func (b *binding) stringMethods() map[string]func(goja.FunctionCall) goja.Value 
 		"time": func(c goja.FunctionCall) goja.Value {
 			h := b.this(c, "time")
 			return b.rewrap(withMessage(h.s.Time(b.timeOptions(c.Argument(0))), c.Argument(0)), h)
+		},
+		"duration": b.check("duration", b.format("duration")),
+		"emoji":    b.check("emoji", b.format("emoji")),
+		"ip": func(c goja.FunctionCall) goja.Value {
+			h := b.this(c, "ip")
+			version := ""
+			if o, ok := c.Argument(0).(*goja.Object); ok {
+				if v := o.Get("version"); v != nil && !goja.IsUndefined(v) {
+					version = v.String()
+				}
+			}
+			return b.rewrap(withMessage(h.s.IP(version), c.Argument(0)), h)
 		},
 	}
 	for _, f := range stringFormats {
@@ -472,6 +518,9 @@ func (b *binding) objectMethods() map[string]func(goja.FunctionCall) goja.Value 
 			}
 			return b.wrap(h.s.Required(keys...))
 		},
+		"deepPartial": func(c goja.FunctionCall) goja.Value {
+			return b.wrap(b.this(c, "deepPartial").s.DeepPartial())
+		},
 		"keyof": func(c goja.FunctionCall) goja.Value {
 			h := b.this(c, "keyof")
 			var keys []string
@@ -519,13 +568,27 @@ func (b *binding) proto(parent *goja.Object, methods map[string]func(goja.Functi
 		_ = p.SetPrototype(parent)
 	}
 	for name, fn := range methods {
-		_ = p.DefineDataProperty(name, b.vm.ToValue(jsrt.Safe(b.vm, "z."+name, fn)), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		_ = p.DefineDataProperty(name, b.vm.ToValue(jsrt.Safe(b.vm, "z."+name, inheritZod3(fn))), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	}
 	for name, get := range getters {
 		getter := b.vm.ToValue(func(c goja.FunctionCall) goja.Value { return get(b.this(c, name)) })
 		_ = p.DefineAccessorProperty(name, getter, nil, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	}
 	return p
+}
+
+// inheritZod3 makes a method of a zod 3 value return zod 3 values (e.g.
+// .array(), .or(), .keyof() make new schemas).
+func inheritZod3(fn func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value {
+	return func(c goja.FunctionCall) goja.Value {
+		r := fn(c)
+		if this := handleOf(c.This); this != nil && this.s.IsZod3() {
+			if h := handleOf(r); h != nil && !h.s.IsZod3() {
+				h.s = h.s.Zod3()
+			}
+		}
+		return r
+	}
 }
 
 // wrap makes a new z value for s. A schema nested deeper than
@@ -890,8 +953,11 @@ func (b *binding) safeParse(h *handle, v goja.Value) goja.Value {
 // zodErrorOf builds a ZodError whose message lists the issues one per line.
 func (b *binding) zodErrorOf(issues []schema.Issue) goja.Value {
 	arr := make([]any, len(issues))
+	objs := make([]*goja.Object, len(issues))
+	issues = slices.Clone(issues)
 	for i, is := range issues {
 		o := b.vm.NewObject()
+		objs[i] = o
 		_ = o.Set("code", is.Code)
 		path := make([]any, len(is.Path))
 		copy(path, is.Path)
@@ -909,6 +975,7 @@ func (b *binding) zodErrorOf(issues []schema.Issue) goja.Value {
 		}
 		arr[i] = o
 	}
+	b.applyErrorMap(issues, objs)
 	// An Error made from Go records the stack of the JS caller, so the
 	// error points at the plugin line that called parse.
 	e, err := b.vm.New(b.vm.Get("Error"), b.vm.ToValue(schema.FormatIssues(issues)))

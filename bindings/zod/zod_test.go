@@ -179,10 +179,10 @@ func TestZod(t *testing.T) {
 		{"SDK UI metadata", `
 			const r = z.object({ region: z.enum(['eu', 'us']).radio().helpText('Where data lives').placeholder('eu').label('Region') });
 			return [r.jsonSchema().properties.region, r.shape.region.parse('us')];`,
-			`[{"type":"string","enum":["eu","us"],"title":"Region","x-help-text":"Where data lives","x-placeholder":"eu","x-radio":true},"us"]`},
+			`[{"type":"string","enum":["eu","us"],"title":"Region","description":"Region","x-help-text":"Where data lives","x-placeholder":"eu","x-radio":true},"us"]`},
 		{"jsonSchema", `
 			return z.object({ t: z.string().secret().label('API Token').section('Auth'), r: z.string().regex(/^a+$/i) }).jsonSchema().properties;`,
-			`{"t":{"type":"string","title":"API Token","x-section":"Auth","writeOnly":true,"x-secret":true},"r":{"type":"string","pattern":"^a+$"}}`},
+			`{"t":{"type":"string","title":"API Token","description":"API Token","x-section":"Auth","writeOnly":true,"x-secret":true},"r":{"type":"string","pattern":"^a+$"}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -257,12 +257,11 @@ func TestZodErrors(t *testing.T) {
 		{"bad pattern", `z.string().regex('(a')`, `TypeError: .regex(/(a/): `},
 		{"not a RegExp", `z.string().regex({})`, `TypeError: .regex(re): re must be a RegExp, got object`},
 		{"default undefined", `z.string().default(undefined)`, `TypeError: .default(value): value is undefined`},
-		{"unsupported method", `z.string().ip()`, `TypeError: z.string().ip() is not supported by host; zod 4 has .ipv4() and .ipv6() instead`},
+		{"unsupported method", `z.string().hostname()`, `TypeError: z.string().hostname() is not supported by host; check the text with .regex()`},
 		{"unsupported on modified", `z.string().optional().jwt()`, `TypeError: z.string().jwt() is not supported by host; check the text with .regex()`},
 		{"unsupported base method", `z.number().exactOptional()`, `TypeError: z.number().exactOptional() is not supported by host; use .optional()`},
-		{"unsupported object method", `z.object({}).deepPartial()`, `TypeError: z.object().deepPartial() is not supported by host; make nested objects .partial() one by one`},
-		{"unsupported function", `z.lazy(() => z.string())`, `TypeError: z.lazy() is not supported by host; recursive schemas are not supported`},
-		{"unsupported coerce", `z.coerce.date()`, `TypeError: z.coerce.date() is not supported by host`},
+		{"unsupported object method", `z.object({}).setKey('a', z.string())`, `TypeError: z.object().setKey() is not supported by host; use .extend({ key: schema })`},
+		{"unsupported function", `z.symbol()`, `TypeError: z.symbol() is not supported by host; plugin schemas hold JSON values`},
 		{"string method on number", `z.number().email()`, `TypeError: Object has no member 'email'`},
 		{"async refine", `z.string().refine(async () => true).parse('x')`, `TypeError: .refine() returned a Promise: host runs refinements and transforms synchronously`},
 		{"refine throws", `z.string().refine(() => { throw new Error('boom') }).parse('x')`, `Error: boom`},
@@ -307,14 +306,14 @@ func TestZodErrorPosition(t *testing.T) {
 // An unsupported zod method fails where the plugin called it.
 func TestZodUnsupportedPosition(t *testing.T) {
 	vm := newVM(t)
-	prog := goja.MustCompile("plugin.ts", "const s = z.object({\n  ip: z.string().ip(),\n});\n", false)
+	prog := goja.MustCompile("plugin.ts", "const s = z.object({\n  ip: z.string().hostname(),\n});\n", false)
 	_, err := vm.RunProgram(prog)
 	var ex *goja.Exception
 	if !errors.As(err, &ex) {
 		t.Fatalf("err = %v", err)
 	}
 	stack := ex.Value().ToObject(vm).Get("stack").String()
-	if !strings.Contains(stack, "z.string().ip() is not supported by host") || !strings.Contains(stack, "plugin.ts:2:") {
+	if !strings.Contains(stack, "z.string().hostname() is not supported by host") || !strings.Contains(stack, "plugin.ts:2:") {
 		t.Fatalf("stack:\n%s", stack)
 	}
 }
