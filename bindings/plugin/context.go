@@ -85,7 +85,7 @@ func isCircular(err error) bool {
 }
 
 // Capabilities are ctx.host.capabilities: what this host gives plugins.
-var Capabilities = []string{"tools", "loop", "messages", "events", "status", "notifications", "schedule", "dataDir", "secrets", "store", "oauth2", "permissions"}
+var Capabilities = []string{"tools", "loop", "lifecycle", "messages", "events", "status", "notifications", "schedule", "dataDir", "secrets", "store", "oauth2", "permissions"}
 
 // fieldsText renders a logger's data argument as " key=value" pairs, keys
 // sorted, strings bare unless they hold spaces or quotes, everything else
@@ -588,3 +588,12 @@ func (p *Plugin) permissionDenied(vm *goja.Runtime, what, need string) func(goja
 		return jsrt.Rejected(vm, p.denied(what, need))
 	}
 }
+
+// APIVersion is the level of the plugin SDK's host API that host
+// implements: ctx.host.version, and what a package's
+// "hivemind".minHostVersion is compared with. 0.2.0 is the level of the
+// SDK's publishing guide (its example asks for "minHostVersion": "0.2.0"):
+// definePlugin with tools, loop and lifecycle hooks, the whole
+// PluginContext, token and OAuth2 auth, the schema utilities and the
+// testing harness. Raise it when host implements a later level.
+const APIVersion = "0.2.0"

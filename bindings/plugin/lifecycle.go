@@ -1,7 +1,6 @@
 package plugin
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -149,7 +148,7 @@ func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.S
 		caps[i] = s
 	}
 	capsArr := vm.NewArray(caps...)
-	hostInfo, err := frozen(map[string]any{"version": cmp.Or(p.host.Version, "dev"), "platform": Platform(), "capabilities": capsArr})
+	hostInfo, err := frozen(map[string]any{"version": APIVersion, "platform": Platform(), "capabilities": capsArr})
 	if err != nil {
 		return nil, err
 	}

@@ -59,11 +59,11 @@ func TestEntry(t *testing.T) {
 
 func TestManifest(t *testing.T) {
 	h, _ := newHost(t)
-	h.Version = "0.1.0"
+	h.Version = "0.1.0-dev" // host's own version: not what minHostVersion is compared with
 	ctx := context.Background()
 	writePlugin(t, h, "pkg/package.json", `{
   "name": "@acme/Issues", "version": "2.0.0", "description": "from npm",
-  "hivemind": { "type": "connector", "displayName": "Acme Issues", "description": "Issues of Acme", "permissions": ["network:api.acme.test"], "minHostVersion": "0.1.0" }
+  "hivemind": { "type": "connector", "displayName": "Acme Issues", "description": "Issues of Acme", "permissions": ["network:api.acme.test"], "minHostVersion": "0.2.0" }
 }`)
 	path := writePlugin(t, h, "pkg/src/index.ts", `import { definePlugin, z } from '@hivemind-os/plugin-sdk';
 export default definePlugin({ configSchema: z.object({}), tools: [] });`)
@@ -85,7 +85,7 @@ export default definePlugin({ configSchema: z.object({}), tools: [] });`)
 	writePlugin(t, h, "pkg/package.json", `{"name": "acme", "hivemind": {"minHostVersion": "9.0.0"}}`)
 	_, err = Load(ctx, h, path)
 	var de *DefinitionError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "pkg/package.json: hivemind.minHostVersion is 9.0.0; this host is 0.1.0: upgrade host") {
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "pkg/package.json: hivemind.minHostVersion is 9.0.0; this host implements the SDK's host API 0.2.0: upgrade host") {
 		t.Errorf("minHostVersion: %v", err)
 	}
 }

@@ -291,18 +291,39 @@ interface ToolAnnotations {
   readOnly?: boolean;
 }
 
-/** The params a tool's execute receives: what its parameters schema parses to. */
-type ToolParamsOf<Params> = Params extends z.ZodType<any, any> ? z.infer<Params> : any;
+/**
+ * The params a tool's execute receives: what its parameters schema parses
+ * to when Params is a z type, else Params itself (the SDK's
+ * `ToolDefinition<{ id: string }>`).
+ */
+type ToolParamsOf<Params> = Params extends z.ZodType<any, any> ? z.infer<Params> : Params;
 
-/** A tool callers can run (`host call`, MCP clients): params validated against `parameters`. */
+/** The schema of a ToolDefinition's parameters: Params when it is a z type, else a z type parsing to Params. */
+type ToolSchemaOf<Params> = [Params] extends [z.ZodType<any, any>] ? Params : z.ZodType<Params, any>;
+
+/**
+ * A tool callers can run (`host call`, MCP clients): params validated
+ * against `parameters`. Generic as the SDK's: `ToolDefinition<{ id: string
+ * }>` is a tool whose parameters parse to `{ id: string }`;
+ * `ToolDefinition<typeof schema>` names the schema instead.
+ */
 interface ToolDefinition<Params = any, Config = any> {
   /** Unique within the plugin: 1-128 of a-z, A-Z, 0-9, '_', '-', '.'. */
   name: string;
   description: string;
-  /** A z.object({...}) the params must match; its parsed value is what execute receives. */
-  parameters: Params & z.ZodObject<any, any>;
+  /** Any z type (usually a z.object({...}); z.record(...) and the like too); its parsed value is what execute receives. Its JSON Schema is the tool's input schema. */
+  parameters: ToolSchemaOf<Params>;
   annotations?: ToolAnnotations;
   execute(params: ToolParamsOf<Params>, ctx: ToolCallContext<Config>): ToolResult | Promise<ToolResult>;
+}
+
+/** A tool as definePlugin reads it, Schema being the type of its parameters (so each tool's params follow its own schema). */
+interface PluginToolDefinition<Schema = any, Config = any> {
+  name: string;
+  description: string;
+  parameters: Schema & z.ZodType<any, any>;
+  annotations?: ToolAnnotations;
+  execute(params: ToolParamsOf<Schema>, ctx: ToolCallContext<Config>): ToolResult | Promise<ToolResult>;
 }
 
 /** The JSON a tool in host's older form receives when it declares no input schema. */
@@ -375,7 +396,7 @@ interface PluginDefinition<
   onDeactivate?(ctx: PluginContext<PluginConfigOf<Schema>>): void | Promise<void>;
   /** The SDK's tools array (host's older object form is still read). */
   tools?:
-    | { [I in keyof Tools]: ToolDefinition<Tools[I], PluginConfigOf<Schema>> }
+    | { [I in keyof Tools]: PluginToolDefinition<Tools[I], PluginConfigOf<Schema>> }
     | { [Name in keyof Legacy]: PluginTool<Legacy[Name], PluginConfigOf<Schema>> };
   loop?: PluginLoopFunction<PluginConfigOf<Schema>> | PluginLoop<PluginConfigOf<Schema>>;
   permissions?: PluginPermission[];
@@ -408,7 +429,8 @@ declare module "@hivemind-os/plugin-sdk" {
   const sdkDefinePlugin: typeof definePlugin;
   import sdkZ = z;
   export { sdkDefinePlugin as definePlugin, sdkZ as z };
-  export type PluginDefinition = globalThis.PluginDefinition<any, any, any>;
+  /** The SDK's PluginDefinition<TShape>: TShape is the configSchema's shape. */
+  export type PluginDefinition<TShape extends z.ZodRawShape = any> = globalThis.PluginDefinition<z.ZodObject<TShape>, any, any>;
   export type PluginContext<Config = any> = globalThis.PluginContext<Config>;
   export type ToolDefinition<Params = any, Config = any> = globalThis.ToolDefinition<Params, Config>;
   export type ToolResult = globalThis.ToolResult;
@@ -441,6 +463,11 @@ declare module "@hivemind-os/plugin-sdk" {
     constructor(...args: unknown[]);
   }
   export class JsonRpcTransportError extends Error {}
-  const sdkModule: { definePlugin: typeof definePlugin; z: typeof z };
+  const sdkModule: {
+    definePlugin: typeof definePlugin;
+    z: typeof z;
+    serializeConfigSchema: typeof serializeConfigSchema;
+    getFieldMeta: typeof getFieldMeta;
+  };
   export default sdkModule;
 }

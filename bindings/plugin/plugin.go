@@ -29,6 +29,7 @@ import (
 	"host/bindings/mask"
 	"host/bindings/node"
 	"host/bindings/oauth"
+	"host/bindings/sdk"
 	"host/bindings/secrets"
 	"host/bindings/store"
 	"host/bindings/web"
@@ -78,8 +79,9 @@ type Host struct {
 	// category a plugin does not declare is denied (see StrictFile for the
 	// data dir's own setting).
 	StrictPermissions bool
-	// Version is ctx.host.version and what a manifest's minHostVersion is
-	// compared with (no check when empty).
+	// Version is host's own version (`host version`). Plugins see
+	// APIVersion instead, as ctx.host.version and in the minHostVersion
+	// check.
 	Version string
 
 	// OnMessages sees the messages a plugin emitted that were new to its
@@ -220,13 +222,13 @@ const SDKModule = "@hivemind-os/plugin-sdk"
 // have no place in host and say so when used.
 const sdkModule = `export const definePlugin = globalThis.definePlugin;
 export const z = globalThis.z;
-const notInHost = (name) => function () {
+` + sdk.Module + `const notInHost = (name) => function () {
   throw new Error(name + ' is part of the SDK\'s own Node runtime; host runs the plugin itself, so remove the call');
 };
 export const startPluginRuntime = notInHost('startPluginRuntime');
 export const JsonRpcTransport = notInHost('JsonRpcTransport');
 export const JsonRpcTransportError = notInHost('JsonRpcTransportError');
-export default { definePlugin, z };
+export default { definePlugin, z, serializeConfigSchema, getFieldMeta };
 `
 
 // idRE is what a plugin id may be. Like the other regexps of the host it is
@@ -305,6 +307,9 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 			return err
 		}
 		if err := zod.Install(vm); err != nil {
+			return err
+		}
+		if err := sdk.Install(vm); err != nil {
 			return err
 		}
 		if err := web.Install(p.rt, vm); err != nil {
@@ -422,9 +427,9 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 		p.Name = cmp.Or(p.Name, m.DisplayName)
 		p.Version = cmp.Or(p.Version, m.Version)
 		p.Description = cmp.Or(p.Description, m.HMDescription, m.Description)
-		if m.MinHostVersion != "" && p.host.Version != "" {
-			if less, ok := versionLess(p.host.Version, m.MinHostVersion); ok && less {
-				bad("%s: hivemind.minHostVersion is %s; this host is %s: upgrade host", rel(p.host.WorkDir, m.Path), m.MinHostVersion, p.host.Version)
+		if m.MinHostVersion != "" {
+			if less, ok := versionLess(APIVersion, m.MinHostVersion); ok && less {
+				bad("%s: hivemind.minHostVersion is %s; this host implements the SDK's host API %s: upgrade host", rel(p.host.WorkDir, m.Path), m.MinHostVersion, APIVersion)
 			} else if !ok {
 				bad("%s: hivemind.minHostVersion %q is not a version like \"0.1.0\"", rel(p.host.WorkDir, m.Path), m.MinHostVersion)
 			}

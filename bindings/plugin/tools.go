@@ -40,7 +40,36 @@ func (t Tool) InputSchema() (json.RawMessage, error) {
 	if t.Input == nil {
 		return json.RawMessage(`{"type":"object","properties":{}}`), nil
 	}
-	return t.Input.InputJSONSchema()
+	js, err := t.Input.InputJSONSchema()
+	if err != nil || t.Input.Kind() == schema.KindObject {
+		return js, err
+	}
+	// A record, a union of objects or z.any(): MCP wants an object schema.
+	var m map[string]any
+	if err := json.Unmarshal(js, &m); err != nil {
+		return nil, err
+	}
+	if _, ok := m["type"]; !ok {
+		m["type"] = "object"
+	}
+	return json.Marshal(m)
+}
+
+// objectLike reports whether a tool's parameters schema accepts objects
+// only (or anything): any z type whose input can be a tool's arguments.
+func objectLike(s *schema.Schema) bool {
+	switch s.Kind() {
+	case schema.KindObject, schema.KindRecord, schema.KindAny:
+		return true
+	case schema.KindUnion:
+		for _, v := range s.Variants() {
+			if !objectLike(v) {
+				return false
+			}
+		}
+		return len(s.Variants()) > 0
+	}
+	return false
 }
 
 // Tools lists the plugin's tools sorted by name. It is read at load, so it
@@ -257,8 +286,10 @@ func (p *Plugin) readTools(vm *goja.Runtime, v goja.Value, bad func(string, ...a
 			bad("%s.%s must be a function", e.path, fnKey)
 		}
 		if in := t.Get(inKey); in != nil && !goja.IsUndefined(in) {
-			if s, ok := zod.SchemaOf(in); !ok || s.Kind() != schema.KindObject {
-				bad("%s.%s must be a z.object({...})", e.path, inKey)
+			if s, ok := zod.SchemaOf(in); !ok {
+				bad("%s.%s must be a z schema, usually z.object({...})", e.path, inKey)
+			} else if !objectLike(s) {
+				bad("%s.%s must describe an object (z.object, z.record, a union of objects): a tool's arguments are one JSON object", e.path, inKey)
 			} else {
 				tool.Input = s
 			}

@@ -11,8 +11,10 @@ import (
 	"host/bindings/fetch"
 	"host/bindings/oauth"
 	"host/bindings/plugin"
+	"host/bindings/sdk"
 	"host/bindings/secrets"
 	"host/bindings/store"
+	"host/bindings/testing"
 	"host/bindings/web"
 	"host/bindings/zod"
 )
@@ -36,6 +38,8 @@ func parts() []part {
 		{name: "bindings/secrets/secrets.d.ts", dts: secrets.DTS},
 		{name: "bindings/store/store.d.ts", dts: store.DTS},
 		{name: "bindings/plugin/plugin.d.ts", dts: plugin.DTS},
+		{name: "bindings/sdk/sdk.d.ts", dts: sdk.DTS},
+		{name: "bindings/testing/harness.d.ts", dts: testing.DTS},
 		{name: "bindings/oauth/oauth.d.ts", dts: oauth.DTS},
 		{name: "bindings/types/standalone.d.ts", dts: standaloneDTS, dom: true},
 		{name: "bindings/abort/abort.d.ts", dts: abort.DTS, dom: true},
