@@ -143,9 +143,11 @@ func (b *bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 // TestMCPConformance runs the official MCP conformance suite's server
 // scenarios against `host serve --http --no-auth` (every plugin in its own
 // worker, the supervisor behind the MCP surface) serving the conformance
-// plugins. Every scenario passes except those listed, with
-// their reason, in testdata/plugins/mcp-conformance/expected-failures.yaml
-// (the suite fails on any other failure and on a listed one that passes).
+// plugins: the scenarios 2025-11-25 requires, and those 2026-07-28
+// requires (sessionless requests, multi-round-trip results, caching
+// hints). Every scenario passes except those listed, with their reason, in
+// testdata/plugins/mcp-conformance/expected-failures.yaml (the suite fails
+// on any other failure and on a listed one that passes).
 func TestMCPConformance(t *testing.T) {
 	node, dir := nodeHarness(t)
 	_, _, env := hostBinary(t, nil)
@@ -154,31 +156,38 @@ func TestMCPConformance(t *testing.T) {
 	url, _ := mcpHTTP(t, env, "serve", "--http", "127.0.0.1:0", "--no-auth", plugins)
 	waitTools(t, url, "", "test_simple_text")
 	waitTools(t, url, "", "json_schema_2020_12_tool")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	out := t.TempDir()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "node_modules/@modelcontextprotocol/conformance/dist/index.js"),
-		"server", "--url", url, "--expected-failures", filepath.Join(plugins, "expected-failures.yaml"), "-o", out)
-	cmd.Dir = dir
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	err := cmd.Run()
-	summary := buf.String()
-	if i := strings.Index(summary, "=== SUMMARY ==="); i >= 0 {
-		summary = summary[i:]
-	}
-	t.Log(summary)
-	if err != nil {
-		matches, _ := filepath.Glob(filepath.Join(out, "*", "checks.json"))
-		for _, m := range matches {
-			if b, _ := os.ReadFile(m); bytes.Contains(b, []byte(`"FAILURE"`)) {
-				t.Logf("%s:\n%s", filepath.Base(filepath.Dir(m)), b)
+	for _, rev := range []struct{ version, mustPass string }{
+		{"2025-11-25", "✓ tools-call-with-progress"},
+		{"2026-07-28", "✓ tools-call-with-progress"},
+	} {
+		t.Run(rev.version, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			out := t.TempDir()
+			cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "node_modules/@modelcontextprotocol/conformance/dist/index.js"),
+				"server", "--url", url, "--requirements", rev.version, "--expected-failures", filepath.Join(plugins, "expected-failures.yaml"), "-o", out)
+			cmd.Dir = dir
+			var buf bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &buf, &buf
+			err := cmd.Run()
+			summary := buf.String()
+			if i := strings.Index(summary, "=== SUMMARY ==="); i >= 0 {
+				summary = summary[i:]
 			}
-		}
-		t.Fatalf("the conformance suite failed (%v):\n%s", err, buf.String())
-	}
-	if !strings.Contains(summary, "tools-call-with-progress: 1 passed") || !strings.Contains(summary, "dns-rebinding-protection: 2 passed") {
-		t.Fatalf("the summary lacks scenarios that must pass:\n%s", summary)
+			t.Log(summary)
+			if err != nil {
+				matches, _ := filepath.Glob(filepath.Join(out, "*", "checks.json"))
+				for _, m := range matches {
+					if b, _ := os.ReadFile(m); bytes.Contains(b, []byte(`"FAILURE"`)) {
+						t.Logf("%s:\n%s", filepath.Base(filepath.Dir(m)), b)
+					}
+				}
+				t.Fatalf("the conformance suite failed (%v):\n%s", err, buf.String())
+			}
+			if !strings.Contains(summary, rev.mustPass) || !strings.Contains(summary, "✓ dns-rebinding-protection") {
+				t.Fatalf("the summary lacks scenarios that must pass:\n%s", summary)
+			}
+		})
 	}
 }
 

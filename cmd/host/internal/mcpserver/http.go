@@ -1,11 +1,13 @@
 package mcpserver
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -34,21 +36,29 @@ type HTTPOptions struct {
 	SessionTimeout time.Duration
 }
 
-// HTTPHandler serves MCP's Streamable HTTP transport at Path (sessions
-// with Mcp-Session-Id, as the SDK implements the spec). Before MCP sees a
-// request: a foreign Host (unless AllowRemote) or an Origin other than the
-// server's own is 403; a missing or wrong bearer token is 401.
+// HTTPHandler serves MCP's Streamable HTTP transport at Path. A request
+// in 2026-07-28 (an MCP-Protocol-Version header of that revision or later,
+// or, on a POST without a session, a body whose _meta names one) is served
+// sessionless, each request on its own; any other on the sessions of
+// 2025-11-25 and earlier (Mcp-Session-Id, as the SDK implements them).
+// Before MCP sees a request: a foreign Host (unless AllowRemote) or an
+// Origin other than the server's own is 403; a missing or wrong bearer
+// token is 401.
 func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 	if o.SessionTimeout == 0 {
 		o.SessionTimeout = 30 * time.Minute
 	}
-	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
+	get := func(*http.Request) *mcp.Server { return s.mcp }
+	sessions := mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{
 		SessionTimeout: o.SessionTimeout,
 		// Host is checked below, with the same rule for every listener.
 		DisableLocalhostProtection: true,
 	})
-	mux := http.NewServeMux()
-	mux.Handle(Path, h)
+	sessionless := mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{
+		Stateless:                    true,
+		DisableLocalhostProtection:   true,
+		PropagateRequestCancellation: true, // the client closing a call's request cancels it
+	})
 	token := []byte(o.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !o.AllowRemote && !loopbackHost(r.Host) {
@@ -67,8 +77,45 @@ func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 				return
 			}
 		}
-		mux.ServeHTTP(w, r)
+		if r.URL.Path != Path {
+			http.NotFound(w, r)
+			return
+		}
+		if sessionlessRequest(r) {
+			sessionless.ServeHTTP(w, r)
+			return
+		}
+		sessions.ServeHTTP(w, r)
 	})
+}
+
+// sessionlessRequest reports whether r speaks 2026-07-28 or later. A POST
+// without a session whose header says nothing is read ahead (at most
+// maxPeek bytes; the body is put back) for the _meta key that marks the
+// revision.
+func sessionlessRequest(r *http.Request) bool {
+	if v := r.Header.Get("Mcp-Protocol-Version"); v != "" {
+		return v >= "2026-07-28"
+	}
+	if r.Method != http.MethodPost || r.Header.Get("Mcp-Session-Id") != "" || r.Body == nil {
+		return false
+	}
+	head := make([]byte, maxPeek)
+	n, err := io.ReadFull(r.Body, head)
+	head = head[:n]
+	r.Body = readCloser{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return false
+	}
+	return bytes.Contains(head, []byte(`"io.modelcontextprotocol/protocolVersion"`))
+}
+
+// maxPeek bounds what sessionlessRequest reads ahead.
+const maxPeek = 64 << 10
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // loopbackHost reports whether a Host header names this machine's

@@ -42,7 +42,23 @@ type Options struct {
 	OnProblem func(error)
 	// Logger logs the SDK's own activity; nil logs nothing.
 	Logger *slog.Logger
+	// TaskAfter is how long a tools/call from a client that declares the
+	// Tasks extension runs before it becomes a task the client polls
+	// (default 1s; negative: never).
+	TaskAfter time.Duration
+	// JobIdleTimeout is how long a call waiting for the client (input
+	// requests on 2026-07-28, a task nobody polls) is kept (default
+	// JobIdleTimeout).
+	JobIdleTimeout time.Duration
+	// ListTTL is the ttlMs clients get with tools/list and the other
+	// lists (default ListTTL).
+	ListTTL time.Duration
 }
+
+// ListTTL is how long a client may keep a list before it asks again: short,
+// as a client that does not listen for list changes would miss a plugin
+// reloaded meanwhile.
+const ListTTL = 10 * time.Second
 
 // Server is the MCP server over a Backend. It lists the tools of the
 // backend's plugins and keeps the list current (tools/list_changed when a
@@ -60,6 +76,7 @@ type Server struct {
 	calls    map[*activeCall]struct{}
 	resource map[string]bool // plugin ids with a messages resource
 	logs     map[*mcp.ServerSession]*logQueue
+	jobs     map[string]*job // by id: calls waiting for the client, tasks
 	unsub    func()
 }
 
@@ -84,31 +101,73 @@ func New(b Backend, o Options) *Server {
 	if o.SetupTimeout == 0 {
 		o.SetupTimeout = 15 * time.Minute
 	}
-	s := &Server{b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}, logs: map[*mcp.ServerSession]*logQueue{}}
+	if o.TaskAfter == 0 {
+		o.TaskAfter = time.Second
+	}
+	if o.JobIdleTimeout == 0 {
+		o.JobIdleTimeout = JobIdleTimeout
+	}
+	if o.ListTTL == 0 {
+		o.ListTTL = ListTTL
+	}
+	s := &Server{b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}, logs: map[*mcp.ServerSession]*logQueue{}, jobs: map[string]*job{}}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "host plugins", Version: o.Version}, &mcp.ServerOptions{
 		Instructions:              o.Instructions,
 		SupportedProtocolVersions: ProtocolVersions(),
 		Logger:                    o.Logger,
 		Capabilities: &mcp.ServerCapabilities{
-			Logging:   &mcp.LoggingCapabilities{},
-			Tools:     &mcp.ToolCapabilities{ListChanged: true},
-			Resources: &mcp.ResourceCapabilities{ListChanged: true, Subscribe: true},
+			Logging:    &mcp.LoggingCapabilities{},
+			Tools:      &mcp.ToolCapabilities{ListChanged: true},
+			Resources:  &mcp.ResourceCapabilities{ListChanged: true, Subscribe: true},
+			Extensions: map[string]any{TasksExtension: map[string]any{}},
 		},
 		// What a user's plugins list and hold is theirs: no shared caches.
-		SetCacheable:       func(_ context.Context, _ mcp.Request, c *mcp.Cacheable) { c.CacheScope = "private" },
+		// Lists keep for ListTTL (list changes are announced, to clients
+		// that listen); a resource (a plugin's messages) never.
+		SetCacheable: func(_ context.Context, req mcp.Request, c *mcp.Cacheable) {
+			c.CacheScope = "private"
+			if _, ok := req.GetParams().(*mcp.ReadResourceParams); !ok {
+				c.TTLMs = int(o.ListTTL.Milliseconds())
+			}
+		},
 		SubscribeHandler:   func(context.Context, *mcp.SubscribeRequest) error { return nil },
 		UnsubscribeHandler: func(context.Context, *mcp.UnsubscribeRequest) error { return nil },
 	})
+	s.mcp.AddReceivingMiddleware(undeclared)
+	if o.TaskAfter > 0 {
+		s.registerTasks()
+	}
 	s.unsub = b.Subscribe(s.event)
 	s.sync()
 	return s
 }
 
-// MaxProtocolVersion is the newest MCP revision served. The SDK also has
-// the 2026-07-28 draft (sessionless, server requests as multi-round-trip
-// results); host's elicitation, progress and log routing follow 2025-11-25,
-// where a tool call may send requests and notifications on its own stream.
-const MaxProtocolVersion = "2025-11-25"
+// MaxProtocolVersion is the newest MCP revision served. Each request is
+// served in the revision it speaks: a request carrying
+// io.modelcontextprotocol/protocolVersion in its _meta (2026-07-28:
+// sessionless, server/discover, the client's capabilities on each
+// request) in that one; anything else in the revision its session's
+// initialize negotiated (2025-11-25 and earlier).
+const MaxProtocolVersion = "2026-07-28"
+
+// undeclared answers the methods of capabilities host does not declare
+// (plugins have no prompts, resource templates or completions) as unknown
+// methods, -32601, as the specification asks, instead of the SDK's empty
+// answers.
+func undeclared(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		switch method {
+		case "prompts/list", "prompts/get", "resources/templates/list", "completion/complete":
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeMethodNotFound, Message: fmt.Sprintf("method %q not found: host serves no prompts, resource templates or completions (plugins declare tools)", method)}
+		}
+		return next(ctx, method, req)
+	}
+}
+
+// newProtocol reports whether req speaks 2026-07-28 or later, where a
+// server sends the client no requests: they travel as input requests in
+// the call's result (job.go).
+func newProtocol(req *mcp.CallToolRequest) bool { return req.ProtocolVersion() >= "2026-07-28" }
 
 // ProtocolVersions are the revisions served: the SDK's up to
 // MaxProtocolVersion.
@@ -250,59 +309,71 @@ func describe(r toolRef) string {
 	return r.info.Description
 }
 
-// handler is the tools/call handler of one plugin's tool.
+// handler is the tools/call handler of one plugin's tool: on 2026-07-28
+// a job that may ask the client through input requests (callDetached);
+// before, the call itself, asking the client on its own stream.
 func (s *Server) handler(plugin, tool string) mcp.ToolHandler {
 	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		ac := &activeCall{ss: req.Session, plugin: plugin, ctx: ctx}
-		s.mu.Lock()
-		s.calls[ac] = struct{}{}
-		s.mu.Unlock()
-		defer func() {
-			s.mu.Lock()
-			delete(s.calls, ac)
-			s.mu.Unlock()
-		}()
-		call := &Call{Plugin: plugin, Tool: tool, Input: req.Params.Arguments}
-		var prog *progressSender
+		if newProtocol(req) {
+			return s.callDetached(ctx, req, plugin, tool)
+		}
+		ac := s.track(req.Session, plugin, ctx)
+		defer s.untrack(ac)
+		c := &streamCaller{ctx: ctx, ss: req.Session, c: req.ClientCapabilities()}
 		if tok := req.Params.GetProgressToken(); tok != nil {
-			prog = newProgressSender(ctx, req.Session, tok, s.opts.Masker)
-			call.Progress = prog.send
+			c.prog = newProgressSender(ctx, req.Session, tok, s.opts.Masker)
 		}
-		if formElicitation(req.Session) {
-			call.Elicit = func(inner context.Context, p *mcp.ElicitParams) (*mcp.ElicitResult, error) {
-				rctx, cancel := related(ctx, inner)
-				defer cancel()
-				return req.Session.Elicit(rctx, p)
-			}
-		}
-		if sampling(req.Session) {
-			call.Sample = func(inner context.Context, p *mcp.CreateMessageParams) (*mcp.CreateMessageResult, error) {
-				rctx, cancel := related(ctx, inner)
-				defer cancel()
-				return req.Session.CreateMessage(rctx, p)
-			}
-		}
-		res, err := s.b.CallTool(ctx, call)
-		var se *SetupRequiredError
-		if errors.As(err, &se) {
-			var retry bool
-			res, retry = s.setupThroughClient(ctx, req, se)
-			if retry {
-				res, err = s.b.CallTool(ctx, call)
-			} else {
-				err = nil
-			}
-		}
-		if prog != nil {
-			prog.settle(10*time.Millisecond, 100*time.Millisecond)
-			prog.close()
+		res, err := s.runCall(ctx, plugin, tool, req.Params.Arguments, c)
+		if c.prog != nil {
+			c.prog.settle(10*time.Millisecond, 100*time.Millisecond)
+			c.prog.close()
 		}
 		// What the plugin logged during the call goes before the result.
 		if ac.logged.Load() {
 			s.logQueue(req.Session).flush(2 * time.Second)
 		}
-		return s.answer(plugin, tool, res, err)
+		return res, err
 	}
+}
+
+// track records a call in progress on ss, so its plugin's logs go to it.
+func (s *Server) track(ss *mcp.ServerSession, plugin string, ctx context.Context) *activeCall {
+	ac := &activeCall{ss: ss, plugin: plugin, ctx: ctx}
+	s.mu.Lock()
+	s.calls[ac] = struct{}{}
+	s.mu.Unlock()
+	return ac
+}
+
+func (s *Server) untrack(ac *activeCall) {
+	s.mu.Lock()
+	delete(s.calls, ac)
+	s.mu.Unlock()
+}
+
+// runCall runs plugin's tool for a client reached through c, starting the
+// plugin's setup through the client first when it needs one.
+func (s *Server) runCall(ctx context.Context, plugin, tool string, input json.RawMessage, c caller) (*mcp.CallToolResult, error) {
+	call := &Call{Plugin: plugin, Tool: tool, Input: input, Progress: c.progress}
+	caps := c.caps()
+	if formElicitation(caps) {
+		call.Elicit = c.elicit
+	}
+	if sampling(caps) {
+		call.Sample = c.sample
+	}
+	res, err := s.b.CallTool(ctx, call)
+	var se *SetupRequiredError
+	if errors.As(err, &se) {
+		var retry bool
+		res, retry = s.setupThroughClient(ctx, c, se)
+		if retry {
+			res, err = s.b.CallTool(ctx, call)
+		} else {
+			err = nil
+		}
+	}
+	return s.answer(plugin, tool, res, err)
 }
 
 // related is the context for a request to the client made on behalf of a
@@ -498,25 +569,19 @@ func (p *progressSender) close() {
 }
 
 // formElicitation reports whether the client takes form elicitations.
-func formElicitation(ss *mcp.ServerSession) bool {
-	ip := ss.InitializeParams()
-	if ip == nil || ip.Capabilities == nil || ip.Capabilities.Elicitation == nil {
+func formElicitation(c *mcp.ClientCapabilities) bool {
+	if c == nil || c.Elicitation == nil {
 		return false
 	}
-	el := ip.Capabilities.Elicitation
-	return el.Form != nil || el.URL == nil
+	return c.Elicitation.Form != nil || c.Elicitation.URL == nil
 }
 
 // sampling reports whether the client runs prompts on its model.
-func sampling(ss *mcp.ServerSession) bool {
-	ip := ss.InitializeParams()
-	return ip != nil && ip.Capabilities != nil && ip.Capabilities.Sampling != nil
-}
+func sampling(c *mcp.ClientCapabilities) bool { return c != nil && c.Sampling != nil }
 
 // urlElicitation reports whether the client takes URL elicitations.
-func urlElicitation(ss *mcp.ServerSession) bool {
-	ip := ss.InitializeParams()
-	return ip != nil && ip.Capabilities != nil && ip.Capabilities.Elicitation != nil && ip.Capabilities.Elicitation.URL != nil
+func urlElicitation(c *mcp.ClientCapabilities) bool {
+	return c != nil && c.Elicitation != nil && c.Elicitation.URL != nil
 }
 
 func newElicitationID() string {
@@ -551,7 +616,7 @@ func (s *Server) setupText(e *SetupRequiredError, pageURL string) string {
 // elicitation and waits until the setup completes; retry reports that the
 // plugin is ready and the call should run again. Otherwise res is the tool
 // error the client gets.
-func (s *Server) setupThroughClient(ctx context.Context, req *mcp.CallToolRequest, e *SetupRequiredError) (res *mcp.CallToolResult, retry bool) {
+func (s *Server) setupThroughClient(ctx context.Context, c caller, e *SetupRequiredError) (res *mcp.CallToolResult, retry bool) {
 	if s.opts.Setup == nil {
 		return ErrorResult(s.setupText(e, ""), s.opts.Masker), false
 	}
@@ -565,7 +630,7 @@ func (s *Server) setupThroughClient(ctx context.Context, req *mcp.CallToolReques
 	if err != nil {
 		return ErrorResult(s.setupText(e, "")+" (The setup page could not be started: "+err.Error()+")", s.opts.Masker), false
 	}
-	if !urlElicitation(req.Session) {
+	if !urlElicitation(c.caps()) {
 		// The page stays open for the user; the flow ends by itself.
 		go func() {
 			select {
@@ -582,7 +647,7 @@ func (s *Server) setupThroughClient(ctx context.Context, req *mcp.CallToolReques
 	if e.Setup.Login {
 		msg = fmt.Sprintf("Plugin %s needs you to log in. Open the page to sign in; the tokens stay on this computer and never pass through this chat.", e.Plugin)
 	}
-	er, err := req.Session.Elicit(ctx, &mcp.ElicitParams{Mode: "url", Message: msg, URL: flow.URL, ElicitationID: id})
+	er, err := c.elicit(ctx, &mcp.ElicitParams{Mode: "url", Message: msg, URL: flow.URL, ElicitationID: id})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, false
@@ -594,22 +659,38 @@ func (s *Server) setupThroughClient(ctx context.Context, req *mcp.CallToolReques
 	}
 	timer := time.NewTimer(s.opts.SetupTimeout)
 	defer timer.Stop()
-	select {
-	case err := <-flow.Done:
-		if err != nil {
-			return ErrorResult(fmt.Sprintf("The setup of plugin %s did not complete: %v", e.Plugin, err), s.opts.Masker), false
+	// While the user is on the page, progress keeps the client's request
+	// timeout from ending the call (clients reset it on progress).
+	tick := time.NewTicker(SetupProgressEvery)
+	defer tick.Stop()
+	waited := 0
+wait:
+	for {
+		select {
+		case err := <-flow.Done:
+			if err != nil {
+				return ErrorResult(fmt.Sprintf("The setup of plugin %s did not complete: %v", e.Plugin, err), s.opts.Masker), false
+			}
+			break wait
+		case <-tick.C:
+			waited++
+			c.progress(Progress{Progress: float64(waited), Message: fmt.Sprintf("waiting for the setup of plugin %s on the page (%s so far)", e.Plugin, time.Duration(waited)*SetupProgressEvery)})
+		case <-timer.C:
+			return ErrorResult(fmt.Sprintf("The setup of plugin %s did not complete within %s. %s", e.Plugin, s.opts.SetupTimeout, s.setupText(e, flow.URL)), s.opts.Masker), false
+		case <-ctx.Done():
+			return nil, false
 		}
-	case <-timer.C:
-		return ErrorResult(fmt.Sprintf("The setup of plugin %s did not complete within %s. %s", e.Plugin, s.opts.SetupTimeout, s.setupText(e, flow.URL)), s.opts.Masker), false
-	case <-ctx.Done():
-		return nil, false
 	}
-	_ = req.Session.NotifyElicitationComplete(ctx, &mcp.ElicitationCompleteParams{ElicitationID: id})
+	c.elicitationComplete(id)
 	if !s.waitActive(ctx, e.Plugin, 30*time.Second) {
 		return ErrorResult(fmt.Sprintf("Plugin %s was set up but has not become active yet; call the tool again in a moment.", e.Plugin), s.opts.Masker), false
 	}
 	return nil, true
 }
+
+// SetupProgressEvery is how often a call waiting for the user to finish a
+// setup on the page reports progress.
+const SetupProgressEvery = 5 * time.Second
 
 func actionWord(a string) string {
 	if a == "decline" {
