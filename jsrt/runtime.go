@@ -349,7 +349,10 @@ func (r *Runtime) GoTimeout(d time.Duration, work func(ctx context.Context) (any
 			err = &timeoutError{d: d, err: err}
 		}
 		posted := r.loop.RunOnLoop(func(vm *goja.Runtime) {
-			defer r.pending.Add(-1)
+			// The work owes the loop nothing once its callback runs (as
+			// with timers): count it done before the promise settles, so
+			// whoever the settlement wakes sees Pending without it.
+			r.pending.Add(-1)
 			// Microtasks run inside this entry: an error here (an
 			// interrupted async function) has nobody else to go to.
 			defer func() {
