@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"host/cmd/host/internal/serve"
+	"host/internal/hosttest"
 )
 
 // serveProc is a running `host serve` driven by a test.
@@ -287,8 +288,9 @@ func TestServeIsolation(t *testing.T) {
 	if st := s.state("crasher"); st.Phase != serve.Disabled {
 		t.Errorf("crasher: %+v, want disabled", st)
 	}
-	// Let the stream run a little after the last restart.
-	time.Sleep(300 * time.Millisecond)
+	// The stream keeps answering after the last restart: ten more calls.
+	after := calls.Load() + 10
+	hosttest.WaitFor(t, 20*time.Second, "ten more steady calls", func() bool { return calls.Load() >= after })
 	close(stop)
 	<-streamDone
 	if f := failures.Load(); f != 0 || calls.Load() < 50 {
