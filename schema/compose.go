@@ -172,6 +172,7 @@ type effectKind int
 const (
 	effectRefine    effectKind = iota // keeps the type: the schema stays what it was
 	effectTransform                   // changes the output: no JSON Schema for the output
+	effectOwn                         // part of the kind (see KindEffect)
 )
 
 type effect struct {
@@ -186,6 +187,12 @@ func (s *Schema) Refine(fn Effect) *Schema { return s.withEffect(effectRefine, f
 // Transform returns a copy whose output is what fn returns, run after the
 // value passed every check and refinement before it (zod's .transform()).
 func (s *Schema) Transform(fn Effect) *Schema { return s.withEffect(effectTransform, fn) }
+
+// KindEffect returns a copy that runs fn as part of what its kind means,
+// e.g. a binding that checks a promise's awaited value or wraps a
+// function: it runs like a refinement, whose result replaces the value,
+// but zod 3's view (Peel) does not show it as a refinement.
+func (s *Schema) KindEffect(fn Effect) *Schema { return s.withEffect(effectOwn, fn) }
 
 // CatchFunc is Catch with a function computing the replacement from the
 // original input and the issues (zod's .catch(ctx => ...)). Like an Effect

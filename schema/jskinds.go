@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 	"math/big"
 	"sync"
 	"time"
@@ -207,8 +208,8 @@ type Wrapper struct {
 func (s *Schema) Peel() Wrapper {
 	c := s.clone()
 	switch {
-	case len(s.effects) > 0 || s.pre != nil:
-		c.effects, c.pre = nil, nil
+	case slices.ContainsFunc(s.effects, func(e effect) bool { return e.kind != effectOwn }) || s.pre != nil:
+		c.effects, c.pre = slices.DeleteFunc(slices.Clone(s.effects), func(e effect) bool { return e.kind != effectOwn }), nil
 		c.optAt, c.nullAt, c.defAt = 0, 0, 0
 		return Wrapper{"ZodEffects", c}
 	case s.hasCatch || s.catchFn != nil:
@@ -357,8 +358,8 @@ func (v *validator) bigint(s *Schema, value any) any {
 	return n
 }
 
-// mapValue validates a KindMap value: each key at path [i, "key"], each
-// value at [i, "value"], as zod does.
+// mapValue validates a KindMap value: each key and value at the key's path
+// (zod 4), or at [i, "key"] and [i, "value"] (zod 3).
 func (v *validator) mapValue(s *Schema, value any) any {
 	m, ok := value.(MapValue)
 	if !ok {
@@ -367,6 +368,14 @@ func (v *validator) mapValue(s *Schema, value any) any {
 	}
 	out := make(MapValue, len(m))
 	for i, e := range m {
+		if !s.zod3 { // zod 4: the key is the path (also of a key's issues)
+			v.path = append(v.path, pathKey(e.Key))
+			k := v.walk(s.key, e.Key)
+			val := v.walk(s.elem, e.Value)
+			v.path = v.path[:len(v.path)-1]
+			out[i] = MapEntry{k, val}
+			continue
+		}
 		v.path = append(v.path, i, "key")
 		k := v.walk(s.key, e.Key)
 		v.path[len(v.path)-1] = "value"
@@ -377,7 +386,24 @@ func (v *validator) mapValue(s *Schema, value any) any {
 	return out
 }
 
-// setValue validates a KindSet value: each value at path [i].
+// pathKey is a map key as a path element: a string or an index, else its
+// text.
+func pathKey(k any) any {
+	switch x := k.(type) {
+	case string:
+		return x
+	case float64:
+		if x == float64(int(x)) {
+			return int(x)
+		}
+	case int64:
+		return int(x)
+	}
+	return fmt.Sprint(k)
+}
+
+// setValue validates a KindSet value: each value at path [i] (zod 3) or
+// at the set's own path (zod 4).
 func (v *validator) setValue(s *Schema, value any) any {
 	set, ok := value.(SetValue)
 	if !ok {
@@ -395,7 +421,11 @@ func (v *validator) setValue(s *Schema, value any) any {
 	}
 	out := make(SetValue, len(set))
 	for i, e := range set {
-		out[i] = v.elem(s.elem, i, e)
+		if s.zod3 {
+			out[i] = v.elem(s.elem, i, e)
+		} else {
+			out[i] = v.walk(s.elem, e) // zod 4: a set's issues have the set's path
+		}
 	}
 	return out
 }

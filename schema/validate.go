@@ -203,6 +203,8 @@ func (v *validator) walkKind(s *Schema, value any) (out any, from int) {
 		case s.nonoptional:
 			v.add(CodeInvalidType, "Required", "expected", s.typeName(), "received", "undefined")
 			return Undefined, noEffects
+		case s.zod3 && s.optOuter:
+			return Undefined, s.optAt // zod 3: ZodOptional around ZodDefault
 		case s.hasDefault && !s.prefault:
 			return deepCopy(s.def), s.defAt
 		case s.hasDefault:

@@ -601,16 +601,25 @@ func intersectionToJS(vm *goja.Runtime, s *schema.Schema, out any, orig goja.Val
 	}
 	o := vm.NewObject()
 	done := map[string]bool{}
-	for _, side := range s.Variants() {
+	vs := s.Variants()
+	for i, side := range vs {
 		side = side.Target()
 		if side == nil {
 			continue
 		}
 		for _, p := range side.Properties() {
-			if v, ok := m[p.Key]; ok && !done[p.Key] {
-				done[p.Key] = true
-				_ = o.Set(p.Key, toJS(vm, p.Schema, v, nil))
+			v, ok := m[p.Key]
+			if !ok || done[p.Key] {
+				continue
 			}
+			done[p.Key] = true
+			fs := p.Schema
+			if other := vs[1-i].Target(); other != nil {
+				if os, both := other.Field(p.Key); both {
+					fs = schema.Intersection(fs, os) // both sides' keys, merged
+				}
+			}
+			_ = o.Set(p.Key, toJS(vm, fs, v, nil))
 		}
 	}
 	var rest []string

@@ -122,7 +122,7 @@ func (b *binding) jsNamespace(ns map[string]func(goja.FunctionCall) goja.Value) 
 	}
 	ns["promise"] = func(c goja.FunctionCall) goja.Value {
 		inner := b.arg(c, 0, "z.promise")
-		return b.wrap(b.params(schema.Promise(inner), c.Argument(1)).Refine(func(v any, _ func(schema.Issue)) any {
+		return b.wrap(b.params(schema.Promise(inner), c.Argument(1)).KindEffect(func(v any, _ func(schema.Issue)) any {
 			return jsValue{b.awaitParsed(toJS(b.vm, schema.Any(), v, nil), inner)}
 		}))
 	}
@@ -271,7 +271,7 @@ func (b *binding) argsTuple(v goja.Value, fn string) *schema.Schema {
 // functionSchema makes a function schema whose parsed value is the
 // function wrapped so its arguments and result are checked.
 func (b *binding) functionSchema(args, returns *schema.Schema) *goja.Object {
-	s := schema.Function(args, returns).Refine(func(v any, _ func(schema.Issue)) any {
+	s := schema.Function(args, returns).KindEffect(func(v any, _ func(schema.Issue)) any {
 		fn, _ := goja.AssertFunction(toJS(b.vm, schema.Any(), v, nil))
 		return jsValue{b.implement(fn, args, returns)}
 	})
@@ -323,7 +323,7 @@ func (b *binding) functionMethods() map[string]func(goja.FunctionCall) goja.Valu
 		for i := range c.Arguments {
 			items = append(items, b.arg(c, i, ".args"))
 		}
-		return b.functionSchema(schema.Tuple(items, schema.Any()), h.s.Elem())
+		return b.functionSchema(like(h.s, schema.Tuple(items, schema.Any())), h.s.Elem())
 	}
 	returns := func(c goja.FunctionCall) goja.Value {
 		h := b.this(c, "returns")
@@ -346,6 +346,7 @@ func (b *binding) functionMethods() map[string]func(goja.FunctionCall) goja.Valu
 				}
 				t = schema.Tuple(items, nil)
 			}
+			t = like(h.s, t)
 			return b.functionSchema(t, h.s.Elem())
 		},
 		"output": func(c goja.FunctionCall) goja.Value {
@@ -445,4 +446,13 @@ func jsType(v goja.Value) string {
 		}
 	}
 	return "object"
+}
+
+// like marks s as zod 3's when from is (a schema a method makes for its
+// receiver).
+func like(from, s *schema.Schema) *schema.Schema {
+	if from.IsZod3() && !s.IsZod3() {
+		return s.Zod3()
+	}
+	return s
 }

@@ -186,7 +186,7 @@ func (b *binding) def(h *handle) goja.Value {
 		default:
 			_ = o.Set("value", v)
 		}
-		if c.Kind == "min" || c.Kind == "max" {
+		if (c.Kind == "min" || c.Kind == "max") && (s.Kind() == schema.KindNumber || s.Kind() == schema.KindBigInt) {
 			_ = o.Set("inclusive", c.Inclusive)
 		}
 		if c.Message != "" {

@@ -17,6 +17,7 @@ import (
 // Schemas.
 var zod4Differences = map[string]string{
 	"catch fn": "JSON Schema: zod calls a .catch() function to export its result as the default; host's export is Go and does not call plugin code",
+	"promise":  "zod 4's z.promise() (deprecated) refuses a synchronous parse even of a value that is no promise; host keeps zod 3's check (not a promise: invalid_type)",
 }
 
 type zodResult struct {

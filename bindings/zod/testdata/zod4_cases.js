@@ -3,6 +3,9 @@
 // data, the issue paths and both JSON Schemas (output and input).
 // Plain JS, no imports: `cases(z)` returns the list.
 function cases(z) {
+  const Category = z.lazy(() => z.object({ name: z.string(), subcategories: z.array(Category) }));
+  const Node = z.object({ value: z.number(), next: z.lazy(() => Node).optional() });
+  class Thing {}
   const obj = z.object({ a: z.string(), n: z.number().optional(), d: z.boolean().default(false) });
   return [
     // primitives
@@ -173,5 +176,30 @@ function cases(z) {
     { name: "refine in object", schema: z.object({ port: z.number().refine((n) => n !== 22, "not ssh") }), inputs: [{ port: 80 }, { port: 22 }] },
     { name: "optional refine", schema: z.object({ x: z.string().refine((s) => s.startsWith("a")).optional() }), inputs: [{}, { x: "ab" }, { x: "b" }] },
     { name: "transform in array", schema: z.array(z.string().transform((s) => s + "!")), inputs: [["a", "b"]] },
+    // zod 3's API that zod 4 keeps (JSON Schema: zod 4 refuses what it cannot represent)
+    { name: "date", schema: z.date(), inputs: [new Date(0), "2024-05-01", new Date("nope"), null] },
+    { name: "date min", schema: z.date().min(new Date(1000)), inputs: [new Date(2000), new Date(0)] },
+    { name: "coerce date", schema: z.coerce.date(), inputs: ["2024-05-01T10:00:00Z", 0, "nope"] },
+    { name: "bigint", schema: z.bigint().positive(), inputs: [1, "1", 0n, -1n] },
+    { name: "map", schema: z.map(z.string(), z.number()), inputs: [new Map([["a", "x"]]), {}] },
+    { name: "set", schema: z.set(z.string()), inputs: [new Set([1]), ["a"]] },
+    { name: "lazy", schema: Category, inputs: [{ name: "a", subcategories: [{ name: "b", subcategories: [] }] }, { name: "a", subcategories: [{ name: 1, subcategories: [] }] }] },
+    { name: "lazy inner", schema: Node, inputs: [{ value: 1, next: { value: 2 } }, { value: 1, next: { value: "x" } }] },
+    { name: "lazy in object", schema: z.object({ root: Category, n: z.number() }), inputs: [{ root: { name: "a", subcategories: [] }, n: 1 }] },
+    { name: "lazy plain", schema: z.lazy(() => z.string().min(2)), inputs: ["ab", "a"] },
+    { name: "intersection", schema: z.intersection(z.object({ a: z.string() }), z.object({ b: z.number() })), inputs: [{ a: "x", b: 1, c: 2 }, { a: "x" }, "x"] },
+    { name: "intersection overlap", schema: z.intersection(z.object({ a: z.string(), o: z.object({ x: z.number() }) }), z.object({ a: z.string().min(2), o: z.object({ y: z.number() }) })), inputs: [{ a: "xy", o: { x: 1, y: 2 } }, { a: "x", o: { x: 1 } }] },
+    { name: "intersection primitives", schema: z.intersection(z.string().min(2), z.string().max(3)), inputs: ["ab", "a", "abcd"] },
+    { name: "and", schema: z.object({ a: z.string() }).and(z.object({ b: z.boolean().default(true) })), inputs: [{ a: "x" }, { a: "x", b: false }] },
+    { name: "intersection union", schema: z.intersection(z.string(), z.union([z.literal("a"), z.literal("b")])), inputs: ["a", "c"] },
+    { name: "preprocess", schema: z.preprocess((v) => (typeof v === "string" ? v.trim() : v), z.string().min(2)), inputs: [" ab ", " a ", 5] },
+    { name: "preprocess object", schema: z.object({ n: z.preprocess((v) => Number(v), z.number().int()) }), inputs: [{ n: "5" }, { n: "5.5" }] },
+    { name: "custom", schema: z.custom((v) => typeof v === "string"), inputs: ["x", 1] },
+    { name: "instanceof", schema: z.instanceof(Thing), inputs: [new Thing(), {}] },
+    { name: "promise", schema: z.promise(z.string()), inputs: [1] },
+    { name: "function", schema: z.function(), inputs: [1, null] },
+    { name: "emoji", schema: z.string().emoji(), inputs: ["😀", "a"] },
+    { name: "duration", schema: z.iso.duration(), inputs: ["P1D", "PT1H30M", "1D", "P", "-P1D", "P1.5D"] },
+    { name: "string duration", schema: z.string().duration(), inputs: ["P1W", "P1W1D"] },
   ];
 }

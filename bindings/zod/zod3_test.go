@@ -1,0 +1,100 @@
+package zod_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// zod3Differences are the cases of testdata/zod3_cases.js where host's
+// zod 3 namespace knowingly differs from zod 3.23, with the reason.
+// Everything else must match exactly: success, parsed data, each issue's
+// code, path and message, each probe's result.
+var zod3Differences = map[string]string{}
+
+type zod3Result struct {
+	Name    string            `json:"name"`
+	Results []json.RawMessage `json:"results"`
+}
+
+// TestAgainstZod3 runs the same schemas and inputs on zod 3.23 itself
+// (node, the npm package in $HOST_ZOD3_DIR/node_modules/zod, as .ci/run
+// installs it) and on the z a plugin imports from "@hivemind-os/plugin-sdk"
+// (host's zod 3 namespace), and compares what a plugin would see.
+func TestAgainstZod3(t *testing.T) {
+	dir := zodDir(t, "HOST_ZOD3_DIR", "host-zod3", "zod@3.23.8")
+	cmd := exec.Command("node", "testdata/zod3_node.cjs", dir)
+	cmd.Env = append(os.Environ(), "TZ=UTC")
+	ref, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if ok := asExit(err, &ee); ok {
+			t.Fatalf("node: %v\n%s", err, ee.Stderr)
+		}
+		t.Fatalf("node: %v", err)
+	}
+	var src strings.Builder
+	for _, f := range []string{"testdata/zod3_cases.js", "testdata/zod3_run.js"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.Write(b)
+		src.WriteByte('\n')
+	}
+	vm := newVM(t)
+	v, err := vm.RunString(src.String() + `runCases3(z[Symbol.for("host.zod3")])`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got []zod3Result
+	if err := json.Unmarshal(ref, &want); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(v.String()), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d cases, zod 3 ran %d", len(got), len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		var diffs []string
+		for j := range w.Results {
+			if !jsonEqual(g.Results[j], w.Results[j]) {
+				diffs = append(diffs, fmt.Sprintf("input %d:\n  got   %s\n  zod 3 %s", j, g.Results[j], w.Results[j]))
+			}
+		}
+		reason, known := zod3Differences[w.Name]
+		switch {
+		case len(diffs) > 0 && !known:
+			t.Errorf("%s:\n%s", w.Name, strings.Join(diffs, "\n"))
+		case len(diffs) == 0 && known:
+			t.Errorf("%s: now matches zod 3; drop it from zod3Differences (%s)", w.Name, reason)
+		}
+	}
+}
+
+// zodDir is where a zod release is installed with npm: $env, else name in
+// the user's cache directory, where .ci/run installs it. Without it the
+// test fails under CI and is skipped elsewhere.
+func zodDir(t *testing.T, env, name, pkg string) string {
+	t.Helper()
+	dir := os.Getenv(env)
+	if dir == "" {
+		if c, err := os.UserCacheDir(); err == nil {
+			dir = filepath.Join(c, name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "zod", "package.json")); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not installed in %q: run .ci/run, or npm install --prefix DIR %s and set %s=DIR", pkg, dir, pkg, env)
+		}
+		t.Skipf("%s not installed (npm install --prefix DIR %s; %s=DIR)", pkg, pkg, env)
+	}
+	return dir
+}
