@@ -2,8 +2,8 @@ package schema
 
 import (
 	"fmt"
-	"slices"
 	"math/big"
+	"slices"
 	"sync"
 	"time"
 )
@@ -645,5 +645,55 @@ func (s *Schema) Checks() []CheckInfo {
 		}
 		out = append(out, ci)
 	}
+	return out
+}
+
+// At returns a copy that records where it was made (file.ts:line:col), for
+// the errors that name it.
+func (s *Schema) At(pos string) *Schema { c := s.clone(); c.origin = pos; return c }
+
+// Origin returns the position given to At ("" when none).
+func (s *Schema) Origin() string { return s.origin }
+
+// FormProblem is a field a setup form cannot show nor a config file hold.
+type FormProblem struct {
+	Path   []any  // the field's path in the config
+	Kind   Kind   // its kind: function, promise, map, set, custom, bigint
+	Origin string // where its schema was made ("" when unknown)
+}
+
+// notInForms are the kinds a config field may not have: a form cannot
+// show them and JSON cannot hold them.
+var notInForms = map[Kind]bool{KindFunction: true, KindPromise: true, KindMap: true, KindSet: true, KindCustom: true, KindBigInt: true}
+
+// FormProblems returns the values of a config schema that a setup form
+// cannot show: functions, promises, maps, sets, custom checks and bigints,
+// at any depth (objects, arrays, tuples, records, unions, intersections,
+// lazy schemas).
+func (s *Schema) FormProblems() []FormProblem {
+	var out []FormProblem
+	seen := map[*Schema]bool{}
+	var walk func(s *Schema, path []any)
+	walk = func(s *Schema, path []any) {
+		if s == nil || seen[s] {
+			return
+		}
+		seen[s] = true
+		if notInForms[s.kind] {
+			out = append(out, FormProblem{Path: slices.Clone(path), Kind: s.kind, Origin: s.origin})
+			return
+		}
+		if s.kind == KindLazy {
+			walk(s.Target(), path)
+			return
+		}
+		for _, p := range s.fields {
+			walk(p.Schema, append(path, p.Key))
+		}
+		for _, c := range append(append([]*Schema{s.elem, s.catchall, s.pipe}, s.items...), s.variants...) {
+			walk(c, path)
+		}
+	}
+	walk(s, nil)
 	return out
 }

@@ -131,6 +131,7 @@ type Schema struct {
 	lazy     *lazyRef  // KindLazy's target
 	pre      Effect    // runs on the input first (z.preprocess)
 	zod3     bool      // validate as zod 3 where zod 3 and 4 differ (see Zod3)
+	origin   string    // where the schema was made (file:line:col), for errors
 
 	effects    []effect // refine, superRefine, transform: run by ValidateWith{Effects}
 	hasCatch   bool

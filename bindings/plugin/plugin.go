@@ -219,9 +219,11 @@ const SDKModule = "@hivemind-os/plugin-sdk"
 
 // sdkModule is host's `@hivemind-os/plugin-sdk`: definePlugin and z (the
 // types are declarations only); the SDK's process runtime and transport
-// have no place in host and say so when used.
+// have no place in host and say so when used. Its z is zod 3's (the SDK
+// pins zod ^3.23 and re-exports it): where zod 3 and 4 differ, schemas made
+// with it validate as zod 3 does (see package zod).
 const sdkModule = `export const definePlugin = globalThis.definePlugin;
-export const z = globalThis.z;
+export const z = globalThis.z[Symbol.for('` + zod.Zod3Key + `')];
 ` + sdk.Module + `const notInHost = (name) => function () {
   throw new Error(name + ' is part of the SDK\'s own Node runtime; host runs the plugin itself, so remove the call');
 };
@@ -450,6 +452,13 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 			bad("configSchema must be a z.object({...}), got z.%s()", s.Kind())
 		default:
 			p.Config = s
+			for _, fp := range s.FormProblems() {
+				at := ""
+				if fp.Origin != "" {
+					at = " (" + fp.Origin + ")"
+				}
+				bad("configSchema field %s%s is a %s, which a setup form cannot show and a config file cannot hold; take it as a tool parameter, or make the field a string and convert it in onActivate", schema.FormatPath(fp.Path), at, fp.Kind)
+			}
 		}
 	}
 	for _, fn := range []string{"onActivate", "onDeactivate"} {

@@ -111,3 +111,61 @@ func TestToolZod4Parameters(t *testing.T) {
 		t.Errorf("bad call: %v", err)
 	}
 }
+
+// A config field of a type a setup form cannot show (a function, a
+// promise, a map...) is refused at load, naming the field and where its
+// schema was made.
+func TestConfigFieldFormCannotShow(t *testing.T) {
+	h, _ := newHost(t)
+	path := writePlugin(t, h, "fn/plugin.ts", `export default definePlugin({
+  configSchema: z.object({
+    name: z.string(),
+    nested: z.object({
+      cb: z.function(),
+    }),
+    tags: z.set(z.string()),
+  }),
+});`)
+	_, err := Load(context.Background(), h, path)
+	if err == nil {
+		t.Fatal("loaded")
+	}
+	for _, want := range []string{"configSchema field nested.cb (fn/plugin.ts:5:", "is a function, which a setup form cannot show",
+		"configSchema field tags (fn/plugin.ts:7:", "is a set,"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v\nwant it to contain %q", err, want)
+		}
+	}
+}
+
+// The z of "@hivemind-os/plugin-sdk" is zod 3's (the SDK pins zod ^3.23):
+// its .default() value is parsed, as zod 3 does; the global z keeps zod 4's
+// unparsed default.
+func TestSDKZodIsZod3(t *testing.T) {
+	h, _ := newHost(t)
+	path := writePlugin(t, h, "z3/plugin.ts", `import { definePlugin, z as z3 } from '@hivemind-os/plugin-sdk';
+export default definePlugin({
+  tools: [{
+    name: 'check',
+    description: 'zod 3 and zod 4 side by side',
+    parameters: z3.object({}),
+    execute: async () => ({ content: [{ type: 'text', text: JSON.stringify([
+      z3.number().min(5).default(3).safeParse(undefined).success,
+      z.number().min(5).default(3).safeParse(undefined).success,
+      z3.number().safeParse(Infinity).success,
+      z.number().safeParse(Infinity).success,
+      z3.string() instanceof z3.ZodString,
+      z3.date()._def.typeName,
+    ]) }] }),
+  }],
+});`)
+	p := loadActive(t, h, path)
+	t.Cleanup(func() { _ = p.Deactivate(context.Background()) })
+	res, err := p.CallTool(context.Background(), "check", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(res.Content); !strings.Contains(got, `[false,true,true,false,true,\"ZodDate\"]`) {
+		t.Fatalf("result = %s", got)
+	}
+}

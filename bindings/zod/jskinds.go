@@ -127,6 +127,9 @@ func (b *binding) jsNamespace(ns map[string]func(goja.FunctionCall) goja.Value) 
 		}))
 	}
 	ns["function"] = b.zFunction
+	for _, name := range []string{"bigint", "map", "set", "custom", "instanceof", "promise", "function"} {
+		ns[name] = b.located(ns[name])
+	}
 	ns["emoji"] = b.topFormat(b.format("emoji"))
 	ns["setErrorMap"] = func(c goja.FunctionCall) goja.Value {
 		fn, ok := goja.AssertFunction(c.Argument(0))
@@ -455,4 +458,18 @@ func like(from, s *schema.Schema) *schema.Schema {
 		return s.Zod3()
 	}
 	return s
+}
+
+// located records where the z value fn makes was made, for the load error
+// of a config field a form cannot show (see schema.FormProblems).
+func (b *binding) located(fn func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value {
+	return func(c goja.FunctionCall) goja.Value {
+		r := fn(c)
+		if h := handleOf(r); h != nil {
+			if pos := jsrt.CallerPosition(b.vm); pos != "" {
+				h.s = h.s.At(pos)
+			}
+		}
+		return r
+	}
 }

@@ -168,7 +168,7 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 	})
 	sym := vm.Get("Symbol").ToObject(vm).Get("for")
 	forFn, _ := goja.AssertFunction(sym)
-	key, err := forFn(goja.Undefined(), vm.ToValue(zod3Key))
+	key, err := forFn(goja.Undefined(), vm.ToValue(Zod3Key))
 	if err != nil {
 		return nil, err
 	}

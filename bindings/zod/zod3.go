@@ -14,10 +14,10 @@ import (
 // the same functions, whose schemas validate as zod 3 where zod 3 and 4
 // differ (schema.Zod3).
 
-// zod3Key keys the zod 3 namespace on a z namespace object
-// (Symbol.for("host.zod3")): `import { z } from "@hivemind-os/plugin-sdk"`
+// Zod3Key keys the zod 3 namespace on a z namespace object
+// (Symbol.for(Zod3Key)): `import { z } from "@hivemind-os/plugin-sdk"`
 // reads it there.
-const zod3Key = "host.zod3"
+const Zod3Key = "host.zod3"
 
 // typeNames are zod 3's type names (z.ZodFirstPartyTypeKind).
 var typeNames = []string{"ZodString", "ZodNumber", "ZodNaN", "ZodBigInt", "ZodBoolean", "ZodDate", "ZodSymbol",
