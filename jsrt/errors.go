@@ -268,6 +268,9 @@ func errorFromValue(vm *goja.Runtime, v goja.Value, frames []goja.StackFrame) *J
 		}
 		je.Name = ""
 	}
+	// Plugin text: no terminal controls in what host prints of it.
+	je.Name, je.Message, je.Code = CleanControls(je.Name), CleanControls(je.Message), CleanControls(je.Code)
+	je.Hint, je.Stack = CleanControls(je.Hint), CleanControls(je.Stack)
 	if je.Stack != "" {
 		je.Stack = fixStack(je.Stack)
 		if m := frameRE().FindStringSubmatch(je.Stack); m != nil {

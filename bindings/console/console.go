@@ -61,14 +61,14 @@ func Install(vm *goja.Runtime, plugin string, sink Sink) {
 }
 
 // NewObject returns an object with debug/info/warn/error methods (and log
-// and trace when withLog), as `ctx.log` and `console` use. Call on the loop
-// goroutine.
+// and trace when withLog), as `ctx.log` and `console` use; their lines
+// go through jsrt.CleanControls. Call on the loop goroutine.
 func NewObject(vm *goja.Runtime, plugin string, sink Sink, withLog bool) *goja.Object {
 	o := vm.NewObject()
 	mk := func(l Level) func(goja.FunctionCall) goja.Value {
 		return jsrt.Safe(vm, "console."+l.String(), func(c goja.FunctionCall) goja.Value {
 			if sink != nil {
-				sink(Entry{Plugin: plugin, Level: l, Message: Format(vm, c.Arguments)})
+				sink(Entry{Plugin: plugin, Level: l, Message: jsrt.CleanControls(Format(vm, c.Arguments))})
 			}
 			return goja.Undefined()
 		})

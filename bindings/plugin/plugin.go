@@ -97,12 +97,13 @@ type Host struct {
 	Notify func(ctx context.Context, n Notification) error
 }
 
-// log hands e to Log with the known secrets masked.
+// log hands e to Log with the known secrets masked and terminal controls
+// written out (jsrt.CleanControls).
 func (h *Host) log(e console.Entry) {
 	if h.Log == nil {
 		return
 	}
-	e.Message = h.Masker.Mask(e.Message)
+	e.Message = jsrt.CleanControls(h.Masker.Mask(e.Message))
 	h.Log(e)
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"host/bindings/console"
 	"host/cmd/host/internal/mcpserver"
 )
 
@@ -230,7 +231,9 @@ func (sl *slot) start() (*worker, error) {
 	cmd := o.Command(sl.path)
 	w := &worker{cmd: cmd, exited: make(chan struct{}), states: make(chan State, 16), tail: &tail{}}
 	if cmd.Stderr != nil {
-		cmd.Stderr = io.MultiWriter(cmd.Stderr, w.tail)
+		// A worker's lines carry its plugin's text: no terminal controls
+		// reach the serve's terminal from them.
+		cmd.Stderr = io.MultiWriter(&console.CleanWriter{W: cmd.Stderr}, w.tail)
 	} else {
 		cmd.Stderr = w.tail
 	}
