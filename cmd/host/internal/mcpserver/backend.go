@@ -50,6 +50,14 @@ type Backend interface {
 	Subscribe(fn func(Event)) (cancel func())
 }
 
+// Loader is a Backend whose plugins load in the background (the serve's
+// workers). The server's first lists wait for them (see FirstLoadWait).
+type Loader interface {
+	// WaitLoaded returns once every plugin has finished its first load
+	// (whatever its state then), or when ctx ends.
+	WaitLoaded(ctx context.Context)
+}
+
 // State is a plugin's state as the serve reports it.
 type State string
 

@@ -78,6 +78,7 @@ type job struct {
 	plugin, tool string
 	c            *mcp.ClientCapabilities
 	cancel       context.CancelFunc
+	start        func() // runs the call; once
 
 	mu      sync.Mutex
 	changed chan struct{} // closed (and replaced) on every change
@@ -110,17 +111,19 @@ type attachment struct {
 // cancelled.
 const JobIdleTimeout = 15 * time.Minute
 
-// startJob starts running plugin's tool with input in a new job.
-func (s *Server) startJob(plugin, tool string, input json.RawMessage, c *mcp.ClientCapabilities) *job {
+// newJob makes a job for plugin's tool with input; start runs it.
+func (s *Server) newJob(plugin, tool string, input json.RawMessage, c *mcp.ClientCapabilities) *job {
 	ctx, cancel := context.WithCancel(context.Background())
 	j := &job{s: s, id: newElicitationID(), plugin: plugin, tool: tool, c: c, cancel: cancel, changed: make(chan struct{}), asks: map[string]*ask{}}
 	s.mu.Lock()
 	s.jobs[j.id] = j
 	s.mu.Unlock()
-	go func() {
-		res, err := s.runCall(ctx, plugin, tool, input, j)
-		j.finish(res, err)
-	}()
+	j.start = func() {
+		go func() {
+			res, err := s.runCall(ctx, plugin, tool, input, j)
+			j.finish(res, err)
+		}()
+	}
 	return j
 }
 
@@ -279,7 +282,9 @@ func (j *job) detach(att *attachment) {
 	if j.att == att {
 		j.att = nil
 	}
-	j.startIdle()
+	if !j.done || j.task != nil {
+		j.startIdle()
+	}
 }
 
 // startIdle (re)starts the timer that forgets a job nobody comes back for;
@@ -326,32 +331,37 @@ func errBadState(tool string) error {
 // callDetached serves a tools/call on 2026-07-28: a new job, or the job a
 // retry's requestState names, resumed with the retry's input responses.
 func (s *Server) callDetached(ctx context.Context, req *mcp.CallToolRequest, plugin, tool string) (*mcp.CallToolResult, error) {
-	var j *job
-	if st := req.Params.RequestState; st != "" {
-		j = s.job(st)
-		if j == nil || j.plugin != plugin || j.tool != tool || j.task != nil {
-			return nil, errBadState(req.Params.Name)
-		}
-		j.answer(req.Params.InputResponses)
-	} else {
-		j = s.startJob(plugin, tool, req.Params.Arguments, req.ClientCapabilities())
-	}
-	if s.wantsTask(req) {
-		return s.taskAfter(ctx, req, j)
-	}
 	att := &attachment{ctx: ctx, ss: req.Session}
 	if tok := req.Params.GetProgressToken(); tok != nil {
 		att.prog = newProgressSender(ctx, req.Session, tok, s.opts.Masker)
 	}
 	ac := s.track(req.Session, plugin, ctx)
 	defer s.untrack(ac)
-	j.attach(att)
+	// Attached before the call starts or resumes, so its first progress
+	// and logs reach this request.
+	var j *job
+	if st := req.Params.RequestState; st != "" {
+		j = s.job(st)
+		if j == nil || j.plugin != plugin || j.tool != tool || j.task != nil {
+			closeProgress(att)
+			return nil, errBadState(req.Params.Name)
+		}
+		j.attach(att)
+		j.answer(req.Params.InputResponses)
+	} else {
+		j = s.newJob(plugin, tool, req.Params.Arguments, req.ClientCapabilities())
+		j.attach(att)
+		j.start()
+	}
+	if s.wantsTask(req) {
+		res, err := s.taskAfter(ctx, j)
+		j.detach(att)
+		closeProgress(att)
+		return res, err
+	}
 	res, err := j.wait(ctx)
 	j.detach(att)
-	if att.prog != nil {
-		att.prog.settle(10*time.Millisecond, 100*time.Millisecond)
-		att.prog.close()
-	}
+	closeProgress(att)
 	if ac.logged.Load() {
 		s.logQueue(req.Session).flush(2 * time.Second)
 	}
@@ -359,4 +369,12 @@ func (s *Server) callDetached(ctx context.Context, req *mcp.CallToolRequest, plu
 		err = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "the call was cancelled"}
 	}
 	return res, err
+}
+
+// closeProgress sends what progress att's call reported before its answer.
+func closeProgress(att *attachment) {
+	if att.prog != nil {
+		att.prog.settle(10*time.Millisecond, 100*time.Millisecond)
+		att.prog.close()
+	}
 }

@@ -78,6 +78,32 @@ type Server struct {
 	logs     map[*mcp.ServerSession]*logQueue
 	jobs     map[string]*job // by id: calls waiting for the client, tasks
 	unsub    func()
+	started  time.Time
+	loaded   atomic.Bool // the backend's plugins finished their first load
+}
+
+// FirstLoadWait bounds how long a list asked for right after start waits
+// for a Loader's plugins to finish their first load, so a client that
+// lists once when it connects sees every plugin's tools.
+const FirstLoadWait = 10 * time.Second
+
+// firstLoad makes tools/list and resources/list wait, until FirstLoadWait
+// after the server started, for the backend's plugins to load.
+func (s *Server) firstLoad(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		if (method == "tools/list" || method == "resources/list") && !s.loaded.Load() {
+			if l, ok := s.b.(Loader); ok {
+				wctx, cancel := context.WithDeadline(ctx, s.started.Add(FirstLoadWait))
+				l.WaitLoaded(wctx)
+				if wctx.Err() == nil || time.Now().After(s.started.Add(FirstLoadWait)) {
+					s.loaded.Store(true)
+				}
+				cancel()
+				s.sync()
+			}
+		}
+		return next(ctx, method, req)
+	}
 }
 
 // activeCall is a tool call in progress: logs of its plugin go to its
@@ -110,7 +136,7 @@ func New(b Backend, o Options) *Server {
 	if o.ListTTL == 0 {
 		o.ListTTL = ListTTL
 	}
-	s := &Server{b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}, logs: map[*mcp.ServerSession]*logQueue{}, jobs: map[string]*job{}}
+	s := &Server{started: time.Now(), b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}, logs: map[*mcp.ServerSession]*logQueue{}, jobs: map[string]*job{}}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "host plugins", Version: o.Version}, &mcp.ServerOptions{
 		Instructions:              o.Instructions,
 		SupportedProtocolVersions: ProtocolVersions(),
@@ -133,7 +159,7 @@ func New(b Backend, o Options) *Server {
 		SubscribeHandler:   func(context.Context, *mcp.SubscribeRequest) error { return nil },
 		UnsubscribeHandler: func(context.Context, *mcp.UnsubscribeRequest) error { return nil },
 	})
-	s.mcp.AddReceivingMiddleware(undeclared)
+	s.mcp.AddReceivingMiddleware(undeclared, s.firstLoad)
 	if o.TaskAfter > 0 {
 		s.registerTasks()
 	}

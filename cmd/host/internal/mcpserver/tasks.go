@@ -78,10 +78,7 @@ const taskMarker = "host/task"
 // taskAfter waits up to TaskAfter for j: its result or its questions (those
 // are asked synchronously, before any task exists, as the extension says);
 // past that the call becomes a task and the client gets its id.
-func (s *Server) taskAfter(ctx context.Context, req *mcp.CallToolRequest, j *job) (*mcp.CallToolResult, error) {
-	att := &attachment{ctx: ctx, ss: req.Session}
-	j.attach(att)
-	defer j.detach(att)
+func (s *Server) taskAfter(ctx context.Context, j *job) (*mcp.CallToolResult, error) {
 	timer := time.NewTimer(s.opts.TaskAfter)
 	defer timer.Stop()
 	for {

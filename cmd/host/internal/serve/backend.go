@@ -50,6 +50,41 @@ func (s *Supervisor) Plugins() []mcpserver.PluginInfo {
 	return out
 }
 
+// WaitLoaded implements mcpserver.Loader: it returns once no plugin is
+// starting (each has finished its first load: active, waiting for setup,
+// or failed), or when ctx ends.
+func (s *Supervisor) WaitLoaded(ctx context.Context) {
+	changed := make(chan struct{}, 1)
+	cancel := s.Subscribe(func(e mcpserver.Event) {
+		if e.Kind == mcpserver.PluginChanged {
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		}
+	})
+	defer cancel()
+	for {
+		starting := false
+		for _, st := range s.States() {
+			if st.Phase == Starting {
+				starting = true
+				break
+			}
+		}
+		if !starting {
+			return
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+var _ mcpserver.Loader = (*Supervisor)(nil)
+
 // tools are the serving worker's tools under the plugin's own names.
 func (sl *slot) tools(st State) []mcpserver.Tool {
 	sl.mu.Lock()
