@@ -20,6 +20,8 @@ import (
 	"host/bindings/secrets"
 	"host/bindings/store"
 
+	"host/cmd/host/internal/cmd/run"
+	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/demo"
 )
 
@@ -141,14 +143,14 @@ func BenchmarkReload(b *testing.B) {
 	_ = os.WriteFile(src, []byte(version(0)), 0o644)
 	activated := make(chan string, 16)
 	ctx, cancel := context.WithCancel(context.Background())
-	o := &runOptions{
-		IO: &IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard, Getwd: func() (string, error) { return dir, nil },
-			LookupEnv: func(string) (string, bool) { return "", false }},
-		Path: src, DataDir: filepath.Join(dir, "data"), Watch: true, Secrets: secrets.NewMemory(),
+	rio := &IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard, Getwd: func() (string, error) { return dir, nil },
+		LookupEnv: func(string) (string, bool) { return "", false }}
+	o := &run.RunOptions{
+		Path: src, Plugin: cmdutil.PluginFlags{DataDir: filepath.Join(dir, "data")}, Watch: true,
 		Activated: func(p *plugin.Plugin) { activated <- p.ID },
 	}
 	done := make(chan error, 1)
-	go func() { done <- watchPlugin(ctx, o) }()
+	go func() { done <- runWith(ctx, rio, secrets.NewMemory(), nil, o) }()
 	<-activated
 	var times []time.Duration
 	b.ResetTimer()
@@ -203,11 +205,10 @@ func BenchmarkOAuthCallbackToActive(b *testing.B) {
 				}()
 				return nil
 			}}
-		o := &runOptions{IO: io, Path: path, Once: true, DataDir: filepath.Join(dir, strconv.Itoa(i)),
-			Secrets: secrets.NewMemory(), HTTP: prov.Client(),
+		o := &run.RunOptions{Path: path, Once: true, Plugin: cmdutil.PluginFlags{DataDir: filepath.Join(dir, strconv.Itoa(i))},
 			Activated: func(*plugin.Plugin) { activeAt <- time.Now() }}
 		before := prov.TokenTime()
-		if err := runPlugin(context.Background(), o); err != nil {
+		if err := runWith(context.Background(), io, secrets.NewMemory(), prov.Client(), o); err != nil {
 			b.Fatal(err)
 		}
 		total += (<-activeAt).Sub(start) - (prov.TokenTime() - before)

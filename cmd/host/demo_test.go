@@ -1,6 +1,7 @@
 package main
 
 import (
+	democmd "host/cmd/host/internal/cmd/demo"
 	"os/exec"
 	"strings"
 	"testing"
@@ -44,7 +45,7 @@ func TestDemo(t *testing.T) {
 	if n := strings.Count(got, "-> exit code 0"); n != 4 {
 		t.Errorf("%d steps exited 0, want 4:\n%s", n, got)
 	}
-	if strings.Contains(got, demoToken) {
+	if strings.Contains(got, democmd.Token) {
 		t.Errorf("the demo printed its token")
 	}
 	if v, err := sess.Lookup("host:token-auth", "config.token"); err != nil || v != userToken {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"host/cmd/host/internal/terminal"
 	"strings"
 	"sync"
 	"testing"
@@ -48,7 +49,7 @@ func TestWaitIndicator(t *testing.T) {
 				return "", false
 			}}
 			deadline := time.Now().Add(5 * time.Minute)
-			stop := waitIndicator(io, "the browser", deadline)
+			stop := terminal.WaitIndicator(io, "the browser", deadline)
 			time.Sleep(450 * time.Millisecond)
 			stop()
 			got := out.String()

@@ -1,7 +1,8 @@
 // Command host runs TypeScript plugins and guides their users through auth
-// setup. This package is the only one that prints, reads a terminal,
-// handles signals or exits; everything it does for a plugin goes through
-// the bindings.
+// setup. Package main is the process: signals, the factory, the guards,
+// the root command and the exit code. The commands live in
+// internal/cmd/<name> (each an options struct, a NewCmdX constructor and
+// a run function), the factory and flag parser in internal/cmdutil.
 package main
 
 import (
@@ -10,14 +11,20 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
+
+	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/root"
+	"host/cmd/host/internal/terminal"
 )
+
+// Version is set at build time with -ldflags "-X main.Version=...".
+var Version = "0.1.0-dev"
 
 func main() {
 	os.Exit(int(mainExit()))
 }
 
-func mainExit() ExitCode {
-	trace("main")
+func mainExit() cmdutil.ExitCode {
 	// HOST_CPUPROFILE=file writes a CPU profile of this run (a development
 	// aid for the start-up and reload numbers).
 	if path := os.Getenv("HOST_CPUPROFILE"); path != "" {
@@ -27,19 +34,27 @@ func mainExit() ExitCode {
 			}
 		}
 	}
-	startupGC()
 	// Signals first: starting the helpers below first can leave this
 	// goroutine waiting for a P behind them.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	io := Std(ctx.Done())
-	go guardMemory()
-	go guardSignal(ctx)
-	startupHelpers(os.Args[1:])
-	trace("pre-run")
-	code := Run(ctx, os.Args[1:], io)
-	if code != ExitOK && ctx.Err() != nil {
-		return ExitInterrupted // Ctrl-C (or SIGTERM) ended the command
+	f := cmdutil.New(terminal.Std(ctx.Done()), Version)
+	f.Trace("main")
+	// The collector's pace before the memory guard, which lowers the
+	// limit when --memory asks for less.
+	f.Startup.GC()
+	go f.Guard.WatchMemory()
+	go f.Guard.WatchSignal(ctx)
+	args := os.Args[1:]
+	first := ""
+	if len(args) > 0 {
+		first = args[0]
+	}
+	f.Startup.Helpers(first)
+	f.Trace("pre-run")
+	code := root.Run(ctx, f, args)
+	if code != cmdutil.ExitOK && ctx.Err() != nil {
+		return cmdutil.ExitInterrupted // Ctrl-C (or SIGTERM) ended the command
 	}
 	return code
 }

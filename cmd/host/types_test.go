@@ -134,7 +134,7 @@ func starterDir(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "starter")
 	var out, errb bytes.Buffer
-	if code := report(&IO{Out: &out, Err: &errb}, initCmd(context.Background(), []string{dir}, &IO{Out: &out, Err: &errb})); code != ExitOK {
+	if code := Run(context.Background(), []string{"init", dir}, &IO{Out: &out, Err: &errb}); code != ExitOK {
 		t.Fatalf("host init: exit %d: %s", code, errb.String())
 	}
 	return dir
@@ -393,7 +393,7 @@ func TestTypesCommand(t *testing.T) {
 	run := func(args ...string) (string, string, ExitCode) {
 		var out, errb bytes.Buffer
 		io := &IO{Out: &out, Err: &errb}
-		code := report(io, typesCmd(context.Background(), args, io))
+		code := Run(context.Background(), append([]string{"types"}, args...), io)
 		return out.String(), errb.String(), code
 	}
 	dom, _, code := run()
@@ -442,7 +442,7 @@ func TestInitCommand(t *testing.T) {
 	run := func(args ...string) (string, string, ExitCode) {
 		var out, errb bytes.Buffer
 		io := &IO{Out: &out, Err: &errb}
-		code := report(io, initCmd(context.Background(), args, io))
+		code := Run(context.Background(), append([]string{"init"}, args...), io)
 		return out.String(), errb.String(), code
 	}
 	dir := filepath.Join(t.TempDir(), "Weather Station")

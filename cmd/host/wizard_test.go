@@ -13,6 +13,8 @@ import (
 	"host/bindings/fetch"
 	"host/bindings/secrets"
 
+	"host/cmd/host/internal/cmd/run"
+	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/demo"
 )
 
@@ -67,8 +69,8 @@ func (w *wizardEnv) run(path string, pr Prompter, env map[string]string) (ExitCo
 		ConnectTo: []fetch.ConnectTo{{Host: "api.myservice.com", Port: "443", ToHost: "127.0.0.1", ToPort: portOf(w.srv.Addr())}},
 		RootCAs:   w.srv.Pool(),
 	})
-	o := &runOptions{IO: io, Path: path, Once: true, DataDir: filepath.Join(w.dir, "data"), Secrets: w.backend, HTTP: client}
-	code := report(io, runPlugin(context.Background(), o))
+	o := &run.RunOptions{Path: path, Once: true, Plugin: cmdutil.PluginFlags{DataDir: filepath.Join(w.dir, "data")}}
+	code := cmdutil.Report(io, runWith(context.Background(), io, w.backend, client, o))
 	return code, errb.String()
 }
 

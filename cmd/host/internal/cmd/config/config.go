@@ -1,0 +1,134 @@
+// Package config is `host config show`: a plugin's configuration, each
+// field with its value and where it comes from (secret fields only as set
+// or not set).
+package config
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"host/bindings/plugin"
+	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/session"
+)
+
+const configUsage = `Usage: host config show [--json] [flags] PLUGIN.ts
+
+Shows the plugin's configuration: each field with its value and where it
+comes from (saved, default, environment, --set); secret fields only as set or
+not set.
+`
+
+// NewCmdConfig is the `host config` family.
+func NewCmdConfig(f *cmdutil.Factory) *cmdutil.Command {
+	cmd := cmdutil.NewCommand(f, "config", configUsage)
+	cmd.Subcommands = map[string]*cmdutil.Command{"show": NewCmdShow(f, nil)}
+	cmd.Run = func(ctx context.Context, args []string) error {
+		return cmdutil.Usagef("config: usage: host config show [--json] PLUGIN.ts")
+	}
+	return cmd
+}
+
+// ShowOptions are `host config show`'s flags and arguments.
+type ShowOptions struct {
+	Factory *cmdutil.Factory
+
+	Path   string // the PLUGIN argument
+	JSON   bool
+	Plugin cmdutil.PluginFlags
+}
+
+// NewCmdShow is `host config show`; runF, when set, runs instead of
+// showRun.
+func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cmdutil.Command {
+	opts := &ShowOptions{Factory: f}
+	cmd := cmdutil.NewCommand(f, "config show", configUsage)
+	opts.Plugin.Register(cmd.Flags, cmdutil.FlagDataDir|cmdutil.FlagSecrets|cmdutil.FlagAdopt|cmdutil.FlagSet|cmdutil.FlagTimeout)
+	cmd.Flags.Var(f.Guard.MemoryFlag(), "memory", "")
+	cmd.Flags.BoolVar(&opts.JSON, "json", false, "")
+	cmd.Run = func(ctx context.Context, args []string) error {
+		if err := opts.Plugin.Apply(); err != nil {
+			return err
+		}
+		if len(args) != 1 {
+			return cmdutil.Usagef("config show: usage: host config show [--json] PLUGIN.ts")
+		}
+		opts.Path = args[0]
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return showRun(ctx, opts)
+	}
+	return cmd
+}
+
+func showRun(ctx context.Context, opts *ShowOptions) error {
+	io := opts.Factory.IO
+	sess, p, done, err := session.OpenOwned(ctx, opts.Factory, &opts.Plugin, opts.Path)
+	if err != nil {
+		return err
+	}
+	defer done()
+	s, err := p.Setup(ctx, plugin.Inputs{Set: opts.Plugin.Set, LookupEnv: io.LookupEnv})
+	if err != nil {
+		return session.SetupError(err)
+	}
+	type row struct {
+		Key     string `json:"key"`
+		Label   string `json:"label"`
+		Section string `json:"section,omitempty"`
+		Secret  bool   `json:"secret"`
+		Set     bool   `json:"set"`
+		Value   any    `json:"value,omitempty"`
+		Source  string `json:"source,omitempty"`
+	}
+	var rows []row
+	for _, f := range s.Fields {
+		r := row{Key: f.Key, Label: f.Label, Section: f.Section, Secret: f.Secret, Set: f.Source != plugin.Unset, Source: sourceName(f.Source)}
+		if !f.Secret && r.Set {
+			r.Value = f.Value
+		}
+		rows = append(rows, r)
+	}
+	if opts.JSON {
+		b, _ := json.MarshalIndent(map[string]any{"plugin": p.ID, "file": p.ConfigPath(), "fields": rows}, "", "  ")
+		fmt.Fprintf(io.Out, "%s\n", b)
+		return nil
+	}
+	fmt.Fprintf(io.Out, "%s (id %s), saved in %s\n", p.Name, p.ID, p.ConfigPath())
+	if len(rows) == 0 {
+		fmt.Fprintln(io.Out, "  no config fields")
+	}
+	for _, r := range rows {
+		var shown string
+		switch {
+		case r.Secret && r.Set:
+			shown = "set (secret, in the " + sess.Host.Secrets.Name() + ")"
+		case r.Secret:
+			shown = "not set (secret)"
+		case r.Set:
+			b, _ := json.Marshal(r.Value)
+			shown = string(b)
+		default:
+			shown = "not set"
+		}
+		if r.Set && r.Source != "" {
+			shown += "  [" + r.Source + "]"
+		}
+		label := r.Key
+		if r.Label != r.Key {
+			label += " (" + r.Label + ")"
+		}
+		fmt.Fprintf(io.Out, "  %-28s %s\n", label, io.Masker.Mask(shown))
+	}
+	return nil
+}
+
+// sourceName is how the CLI names where a value came from.
+func sourceName(s plugin.Source) string {
+	if s == plugin.FromFlag {
+		return "--set"
+	}
+	return string(s)
+}

@@ -1,0 +1,199 @@
+// Package mcp is `host mcp`: the plugins' tools for an AI client, over
+// MCP on stdio (or Streamable HTTP with --http), each plugin set up
+// without asking and, when it needs more, through the client.
+package mcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/bindings/console"
+	"host/bindings/store"
+	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/mcpserver"
+	"host/cmd/host/internal/session"
+	"host/cmd/host/internal/surface"
+)
+
+const mcpUsage = `Usage: host mcp [flags] PLUGIN|DIR...
+
+Serves the tools of every named plugin (a DIR: each plugin directly inside
+it) to an AI client over the Model Context Protocol on stdin/stdout: the
+command line an MCP client's config names. Stdout carries only the protocol;
+what plugins print goes to stderr and to the client as log notifications.
+
+A tool is named <plugin id>_<tool>. A plugin that still needs setup or a
+login lists its tools; calling one says what to open or run to set it up
+(secrets are never typed into the AI client).
+
+Flags: as for 'host run' (--data-dir, --connect-to, --timeout, --secrets,
+--set KEY=VALUE for every plugin), and:
+  --http HOST:PORT       serve MCP's Streamable HTTP at http://HOST:PORT/mcp
+                         instead of stdio (loopback only unless --allow-remote);
+                         requests carry 'Authorization: Bearer TOKEN', the
+                         token kept in the data dir (printed at start)
+  --allow-remote         allow a --http address that is not loopback
+  --no-auth              no token (loopback only), for local test clients
+
+Example (Claude Desktop, Claude Code, Cursor):
+  {"mcpServers": {"host": {"command": "host", "args": ["mcp", "/path/to/plugins"]}}}
+`
+
+// MCPOptions are `host mcp`'s flags and arguments.
+type MCPOptions struct {
+	Factory *cmdutil.Factory
+
+	Args   []string // PLUGIN|DIR...
+	HTTP   surface.HTTPFlags
+	Plugin cmdutil.PluginFlags
+}
+
+// NewCmdMCP is `host mcp`; runF, when set, runs instead of mcpRun.
+func NewCmdMCP(f *cmdutil.Factory, runF func(context.Context, *MCPOptions) error) *cmdutil.Command {
+	opts := &MCPOptions{Factory: f}
+	cmd := cmdutil.NewCommand(f, "mcp", mcpUsage)
+	opts.Plugin.Register(cmd.Flags, cmdutil.FlagsRun)
+	cmd.Flags.Var(f.Guard.MemoryFlag(), "memory", "")
+	opts.HTTP.Register(cmd.Flags)
+	cmd.Run = func(ctx context.Context, args []string) error {
+		if err := opts.Plugin.Apply(); err != nil {
+			return err
+		}
+		if err := opts.HTTP.Check(); err != nil {
+			return err
+		}
+		if len(args) == 0 {
+			return cmdutil.Usagef("mcp: which plugins? usage: host mcp [flags] PLUGIN|DIR...")
+		}
+		opts.Args = args
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return mcpRun(ctx, opts)
+	}
+	return cmd
+}
+
+// mcpRun is `host mcp`.
+//
+// It serves the plugins of this process through mcpserver.Local (`host
+// serve --http` serves the supervisor's workers instead). Kept in process
+// on purpose for now: start to tools/list stays well under 100 ms, and an
+// OAuth2 plugin's login runs through the client's URL elicitation
+// (mcpPlugins.StartSetup), which the supervisor cannot start in a worker
+// yet. Moving it onto the supervisor (isolation per plugin) is
+// serve.Start plus a SetupPages that asks the worker to log in.
+func mcpRun(ctx context.Context, opts *MCPOptions) error {
+	paths, err := pluginPaths(opts.Args)
+	if err != nil {
+		return err
+	}
+	// Stdout is the protocol: nothing may be asked or printed there.
+	stdout := opts.Factory.IO.Out
+	pio := *opts.Factory.IO
+	pio.Out, pio.Prompter = pio.Err, nil
+	f := opts.Factory.WithIO(&pio)
+	io := f.IO
+	sess, err := session.Open(f, &opts.Plugin)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	local := mcpserver.NewLocal(io.Masker)
+	printLog := sess.Host.Log
+	sess.Host.Log = func(e console.Entry) {
+		printLog(e)
+		local.Log(e)
+	}
+	local.UseStore(sess.Store)
+	prevMsgs := sess.Host.OnMessages
+	sess.Host.OnMessages = func(id string, msgs []store.Message) {
+		if prevMsgs != nil {
+			prevMsgs(id, msgs)
+		}
+		local.NotifyMessages(id)
+	}
+
+	plugins := newMCPPlugins(sess, session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt}, local)
+	plugins.startAll(ctx, paths)
+	defer plugins.stopAll()
+	if errs := mcpserver.CheckNames(local.Plugins()); len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	srv := mcpserver.New(local, mcpserver.Options{
+		Version:      f.Version,
+		Setup:        plugins,
+		Masker:       io.Masker,
+		Instructions: "Tools of host's plugins, named <plugin id>_<tool>. A plugin that needs setup says what to open or run; never ask the user for a secret in the chat.",
+		SetupCommand: func(id string) string { return "host run --once " + cmdutil.ShellQuote(plugins.file(id)) },
+		OnProblem:    func(err error) { fmt.Fprintf(io.Err, "host: %s\n", io.Masker.Mask(err.Error())) },
+	})
+	defer srv.Close()
+	if opts.HTTP.Addr != "" {
+		return surface.ServeMCP(ctx, srv, opts.HTTP, sess.Host.DataDir, io)
+	}
+	f.Trace("mcp serving")
+	err = srv.Run(ctx, &gomcp.IOTransport{Reader: nopReadCloser{io.In}, Writer: nopWriteCloser{stdout}})
+	if err != nil && (ctx.Err() != nil || errors.Is(err, gomcp.ErrConnectionClosed) || errors.Is(err, context.Canceled)) {
+		return nil
+	}
+	return err
+}
+
+// pluginPaths expands the command's arguments: a file or a plugin
+// directory as it is, a directory of plugins into each plugin directly
+// inside it, a known plugin id as its file.
+func pluginPaths(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil || !fi.IsDir() || isPluginDir(a) {
+			out = append(out, a)
+			continue
+		}
+		entries, err := os.ReadDir(a)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, e := range entries {
+			p := filepath.Join(a, e.Name())
+			switch {
+			case e.IsDir() && isPluginDir(p):
+			case !e.IsDir() && (strings.HasSuffix(e.Name(), ".ts") && !strings.HasSuffix(e.Name(), ".d.ts")):
+			default:
+				continue
+			}
+			out = append(out, p)
+			n++
+		}
+		if n == 0 {
+			return nil, cmdutil.Usagef("mcp: %s holds no plugin (a plugin.ts, index.ts or package.json, directly or in a directory directly inside it)", a)
+		}
+	}
+	return out, nil
+}
+
+func isPluginDir(dir string) bool {
+	for _, name := range []string{"plugin.ts", "index.ts", "plugin.js", "index.js", "package.json"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+type nopReadCloser struct{ io.Reader }
+
+func (nopReadCloser) Close() error { return nil }
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }

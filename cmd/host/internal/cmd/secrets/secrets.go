@@ -1,0 +1,126 @@
+// Package secrets is `host secrets passphrase`: change the encrypted
+// secrets file's passphrase.
+package secrets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"host/bindings/secrets"
+	"host/cmd/host/internal/cmdutil"
+)
+
+// newPassphraseEnv supplies `host secrets passphrase` its new passphrase
+// without a terminal.
+const newPassphraseEnv = "HOST_SECRETS_NEW_PASSPHRASE"
+
+const secretsUsage = `Usage: host secrets passphrase [--data-dir DIR]
+
+Changes the passphrase of the encrypted secrets file (--secrets file) in
+the data dir. Every secret in it is kept. The file is replaced atomically:
+an interruption leaves it as it was, opened by the old passphrase. Other
+host processes still using the old passphrase get a "wrong passphrase"
+error on their next access and must be restarted with the new one.
+
+The current passphrase comes from HOST_SECRETS_PASSPHRASE or a prompt, the
+new one from HOST_SECRETS_NEW_PASSPHRASE or a prompt (asked twice).
+`
+
+// NewCmdSecrets is the `host secrets` family.
+func NewCmdSecrets(f *cmdutil.Factory) *cmdutil.Command {
+	cmd := cmdutil.NewCommand(f, "secrets", secretsUsage)
+	cmd.Subcommands = map[string]*cmdutil.Command{"passphrase": NewCmdPassphrase(f, nil)}
+	cmd.Run = func(ctx context.Context, args []string) error {
+		return cmdutil.Usagef("secrets: usage: host secrets passphrase [--data-dir DIR] (see 'host help secrets')")
+	}
+	return cmd
+}
+
+// PassphraseOptions are `host secrets passphrase`'s flags.
+type PassphraseOptions struct {
+	Factory *cmdutil.Factory
+
+	DataDir string
+}
+
+// NewCmdPassphrase is `host secrets passphrase`; runF, when set, runs
+// instead of passphraseRun.
+func NewCmdPassphrase(f *cmdutil.Factory, runF func(context.Context, *PassphraseOptions) error) *cmdutil.Command {
+	opts := &PassphraseOptions{Factory: f}
+	cmd := cmdutil.NewCommand(f, "secrets passphrase", secretsUsage)
+	cmd.Flags.StringVar(&opts.DataDir, "data-dir", "", "")
+	cmd.Run = func(ctx context.Context, args []string) error {
+		if len(args) != 0 {
+			return cmdutil.Usagef("secrets passphrase takes no arguments")
+		}
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return passphraseRun(ctx, opts)
+	}
+	return cmd
+}
+
+func passphraseRun(ctx context.Context, opts *PassphraseOptions) error {
+	io := opts.Factory.IO
+	dataDir, err := opts.Factory.DataDir(opts.DataDir)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dataDir, secrets.FileName)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return cmdutil.WithExit(cmdutil.ExitUsage, fmt.Errorf("there is no encrypted secrets file at %s: host makes one when run with --secrets file (pass --data-dir if it is elsewhere)", path))
+	}
+	b, err := opts.Factory.SecretBackend("file", dataDir)
+	if err != nil {
+		return err
+	}
+	f, ok := b.(*secrets.File)
+	if !ok {
+		return fmt.Errorf("the secret backend is %s, not the encrypted file", b.Name())
+	}
+	defer f.Close()
+	newPass, err := askNewPassphrase(io, path)
+	if err != nil {
+		return err
+	}
+	io.Masker.Add(newPass)
+	if err := f.ChangePassphrase(ctx, []byte(newPass)); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Err, "Changed the passphrase of %s; every secret in it is kept.\n", path)
+	return nil
+}
+
+// askNewPassphrase reads the new passphrase from the environment or, in a
+// terminal, asks for it twice.
+func askNewPassphrase(io *cmdutil.IO, path string) (string, error) {
+	if v, ok := io.LookupEnv(newPassphraseEnv); ok {
+		return v, nil
+	}
+	if io.Prompter == nil {
+		return "", cmdutil.WithExit(cmdutil.ExitUsage, fmt.Errorf("no new passphrase: set %s or run in a terminal to be asked", newPassphraseEnv))
+	}
+	q := cmdutil.Question{Title: "New passphrase for the encrypted secrets file", Key: "new_passphrase", Secret: true,
+		HelpText: "From now on it opens " + path + "."}
+	first, err := io.Prompter.Ask(q)
+	if err != nil {
+		return "", err
+	}
+	if first == "" {
+		return "", cmdutil.WithExit(cmdutil.ExitUsage, errors.New("the new passphrase is empty; nothing changed"))
+	}
+	q.Title, q.HelpText = "The new passphrase again", ""
+	again, err := io.Prompter.Ask(q)
+	if err != nil {
+		return "", err
+	}
+	if again != first {
+		return "", cmdutil.WithExit(cmdutil.ExitUsage, errors.New("the two new passphrases differ; nothing changed"))
+	}
+	return first, nil
+}

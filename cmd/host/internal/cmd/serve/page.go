@@ -1,0 +1,192 @@
+package serve
+
+// Beside the serve's supervisor: the setup page of its plugins (--page)
+// and the MCP surface over its workers (--http), which sends a client's
+// user to that page to set a plugin up.
+//
+// Sessions the page runs load the plugin in the serve's process only to
+// set it up; the serve then restarts the plugin's worker with what was
+// saved, so the running plugin stays in its worker.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"host/bindings/setup"
+	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/mcpserver"
+	supervisor "host/cmd/host/internal/serve"
+	"host/cmd/host/internal/session"
+	"host/cmd/host/internal/setuppage"
+	"host/cmd/host/internal/surface"
+)
+
+// serveMCP serves every plugin's tools over MCP's Streamable HTTP until
+// ctx ends.
+func serveMCP(ctx context.Context, sup *supervisor.Supervisor, pages *servePages, hf surface.HTTPFlags, dataDir string, f *cmdutil.Factory) error {
+	io := f.IO
+	srv := mcpserver.New(sup, mcpserver.Options{
+		Version: f.Version,
+		Masker:  io.Masker,
+		Instructions: "Tools of host's plugins, named <plugin id>_<tool>. A plugin that needs setup says what to open or run; " +
+			"never ask the user for a secret in the chat.",
+		Setup:        pages,
+		SetupCommand: func(id string) string { return "host setup " + id },
+		OnProblem:    func(err error) { fmt.Fprintf(io.Err, "host: %s\n", io.Masker.Mask(err.Error())) },
+	})
+	defer srv.Close()
+	return surface.ServeMCP(ctx, srv, hf, dataDir, io)
+}
+
+// servePages is the serve's mcpserver.SetupPages: the plugin's page on the
+// serve's setup page (with a one-time token), done when a session there set
+// the plugin up (the page then restarts its worker).
+type servePages struct {
+	mu  sync.Mutex
+	srv *setuppage.Server // nil: no page (yet, or --page off)
+}
+
+func (p *servePages) set(srv *setuppage.Server) {
+	p.mu.Lock()
+	p.srv = srv
+	p.mu.Unlock()
+}
+
+func (p *servePages) StartSetup(_ context.Context, id string) (*mcpserver.SetupFlow, error) {
+	p.mu.Lock()
+	srv := p.srv
+	p.mu.Unlock()
+	if srv == nil {
+		return nil, mcpserver.ErrNoPage // --page off
+	}
+	link, done, release := srv.SetupLink(id)
+	return &mcpserver.SetupFlow{URL: link, Done: done, Close: release}, nil
+}
+
+var _ mcpserver.SetupPages = (*servePages)(nil)
+
+// servePage runs the setup page of a serve on opts.Page until ctx ends.
+func servePage(ctx context.Context, sup *supervisor.Supervisor, pages *servePages, opts *ServeOptions) error {
+	f := opts.Factory
+	sess, err := session.Open(f, &opts.Plugin)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	var files, ids []string
+	for _, st := range sup.States() {
+		files, ids = append(files, st.File), append(ids, st.ID)
+	}
+	a := session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt}
+	local, err := setuppage.NewLocal(ctx, surface.LocalOptions(sess, a, files, ids))
+	if err != nil {
+		return err
+	}
+	b := &servePageBackend{Local: local, sup: sup, logs: map[string][]string{}}
+	ps, err := surface.StartPage(opts.Page, b, f.IO)
+	if err != nil {
+		return err
+	}
+	defer ps.Close()
+	pages.set(ps.Srv)
+	defer pages.set(nil)
+	fmt.Fprintf(f.IO.Err, "setup page: %s\n", ps.Srv.Link("/"))
+	<-ctx.Done()
+	return nil
+}
+
+// servePageBackend is the page's backend in a serve: the plugins and their
+// states are the supervisor's; sessions run on the Local over the same
+// files, and a plugin the page set up is restarted in its worker.
+type servePageBackend struct {
+	*setuppage.Local
+	sup *supervisor.Supervisor
+
+	mu   sync.Mutex
+	logs map[string][]string // the last lines each plugin logged
+}
+
+// pageLogTail is how many lines of each plugin's log the serve's page keeps.
+const pageLogTail = 40
+
+func (b *servePageBackend) Plugins() []setuppage.Plugin {
+	known := map[string]setuppage.Plugin{}
+	for _, p := range b.Local.Plugins() {
+		known[p.ID] = p
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []setuppage.Plugin
+	for _, st := range b.sup.States() {
+		if st.Phase == supervisor.Stopped {
+			continue
+		}
+		lp := known[st.ID]
+		p := setuppage.Plugin{ID: st.ID, Name: st.Name, Description: lp.Description, Auth: lp.Auth,
+			State: string(st.Phase), Reason: st.Reason, Logs: append([]string(nil), b.logs[st.ID]...)}
+		if p.Name == "" {
+			p.Name = st.ID
+		}
+		if st.Status != nil {
+			var s setuppage.Status
+			if raw, err := json.Marshal(st.Status); err == nil && json.Unmarshal(raw, &s) == nil && s.State != "" {
+				p.Status = &s
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// Activated restarts the plugin's worker with what the page saved.
+func (b *servePageBackend) Activated(ctx context.Context, id string, done *setup.Done) error {
+	if done.Plugin != nil {
+		_ = done.Plugin.Deactivate(ctx)
+	}
+	return b.reload(ctx, id)
+}
+
+func (b *servePageBackend) reload(ctx context.Context, id string) error {
+	st, _, err := b.sup.Reload(ctx, id)
+	if err != nil {
+		return err
+	}
+	if st.Phase != supervisor.Active && st.Phase != supervisor.NeedsSetup && st.Phase != supervisor.LoginNeeded {
+		return errors.New(st.Line())
+	}
+	return nil
+}
+
+func (b *servePageBackend) RemoveSecret(ctx context.Context, id, key string) error {
+	if err := b.Local.RemoveSecret(ctx, id, key); err != nil {
+		return err
+	}
+	return b.reload(ctx, id)
+}
+
+func (b *servePageBackend) Logout(ctx context.Context, id string) error {
+	if err := b.Local.Logout(ctx, id); err != nil {
+		return err
+	}
+	return b.reload(ctx, id)
+}
+
+func (b *servePageBackend) Subscribe(fn func()) (cancel func()) {
+	return b.sup.Subscribe(func(e mcpserver.Event) {
+		if e.Kind == mcpserver.Log && e.Log != nil {
+			b.mu.Lock()
+			l := append(b.logs[e.Plugin], fmt.Sprintf("%-5s %s", e.Log.Level, e.Log.Message))
+			if len(l) > pageLogTail {
+				l = append([]string(nil), l[len(l)-pageLogTail:]...)
+			}
+			b.logs[e.Plugin] = l
+			b.mu.Unlock()
+		}
+		fn()
+	})
+}
+
+var _ setuppage.Backend = (*servePageBackend)(nil)

@@ -1,0 +1,317 @@
+// Package serve is `host serve`: run many plugins, each in its own worker
+// process under the supervisor (package serve, imported here as
+// supervisor), with the setup page beside them (--page) and, with --http,
+// their tools over MCP's Streamable HTTP.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/guard"
+	supervisor "host/cmd/host/internal/serve"
+	"host/cmd/host/internal/session"
+	"host/cmd/host/internal/surface"
+	"host/jsrt"
+)
+
+const serveUsage = `Usage: host serve [flags] PLUGIN|DIR...
+
+Runs every named plugin (a DIR: each plugin directly inside it) until
+Ctrl-C or SIGTERM, each in its own worker process, and prints one line per
+plugin whenever its state changes: starting, needs setup, login needed,
+active, error, restarting, disabled. Nothing is asked here: a plugin that
+needs setup waits (complete it with 'host setup PLUGIN'); the others run.
+
+While it runs, 'host status', 'host call PLUGIN TOOL' and 'host setup
+PLUGIN' for the same data dir talk to it.
+
+A worker that crashes, goes above its memory cap or does not stop at its
+timeout (plugin code stuck in a native call) is restarted after 2s,
+doubling up to 5m; after 5 crashes in a row the plugin is disabled (the
+count starts again after 10 minutes without one).
+
+Flags:
+  --memory SIZE          each plugin's memory cap (default 512MiB)
+  --watch                reload a plugin whenever a file it imports is saved
+                         (the new version starts before the old one stops;
+                         a broken version leaves the old one running)
+  --page ADDR            serve the setup page at ADDR (default 127.0.0.1:0, a
+                         free port; "off" for none); its address is printed
+                         with a one-time token
+  --data-dir, --connect-to, --timeout, --secrets, --set, --adopt: as for
+  'host run' (a --set applies to every plugin that has the field)
+  --http HOST:PORT       also serve every plugin's tools over MCP's Streamable
+                         HTTP at http://HOST:PORT/mcp (loopback only unless
+                         --allow-remote); requests carry 'Authorization:
+                         Bearer TOKEN', the token kept in the data dir and
+                         printed at start; --no-auth (loopback only) turns it
+                         off for local test clients
+`
+
+// serveStopGrace bounds the whole shutdown after Ctrl-C or SIGTERM.
+const serveStopGrace = 12 * time.Second
+
+// ServeOptions are `host serve`'s flags and arguments.
+type ServeOptions struct {
+	Factory *cmdutil.Factory
+
+	Args   []string // PLUGIN|DIR...
+	Watch  bool
+	Page   string // the setup page's address; "off": none
+	HTTP   surface.HTTPFlags
+	Plugin cmdutil.PluginFlags
+
+	// Debounce is the quiet period after a change under --watch
+	// (jsrt.DefaultDebounce when zero); not a flag.
+	Debounce time.Duration
+}
+
+// NewCmdServe is `host serve`; runF, when set, runs instead of serveRun.
+func NewCmdServe(f *cmdutil.Factory, runF func(context.Context, *ServeOptions) error) *cmdutil.Command {
+	opts := &ServeOptions{Factory: f}
+	cmd := cmdutil.NewCommand(f, "serve", serveUsage)
+	opts.Plugin.Register(cmd.Flags, cmdutil.FlagsRun)
+	cmd.Flags.Var(f.Guard.MemoryFlag(), "memory", "")
+	cmd.Flags.BoolVar(&opts.Watch, "watch", false, "")
+	cmd.Flags.StringVar(&opts.Page, "page", "127.0.0.1:0", "")
+	opts.HTTP.Register(cmd.Flags)
+	cmd.Run = func(ctx context.Context, args []string) error {
+		if err := opts.Plugin.Apply(); err != nil {
+			return err
+		}
+		if len(args) == 0 {
+			return cmdutil.Usagef("serve: which plugins? usage: host serve [flags] PLUGIN|DIR...")
+		}
+		if err := opts.HTTP.Check(); err != nil {
+			return err
+		}
+		opts.Args = args
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return serveRun(ctx, opts)
+	}
+	return cmd
+}
+
+func serveRun(ctx context.Context, opts *ServeOptions) error {
+	f := opts.Factory
+	io := f.IO
+	f.Guard.SetGrace(serveStopGrace)
+	sess, err := session.Open(f, &opts.Plugin)
+	if err != nil {
+		return err
+	}
+	dataDir := sess.Host.DataDir
+	paths, err := servePaths(sess, opts.Args)
+	sess.Close()
+	if err != nil {
+		return err
+	}
+	ln, err := supervisor.Listen(dataDir)
+	if errors.Is(err, supervisor.ErrRunning) {
+		return jsrt.WithHint(fmt.Errorf("serve: %w (%s)", err, dataDir), "stop it first, or pass another --data-dir")
+	}
+	if err != nil {
+		fmt.Fprintf(io.Err, "host: serve: %s; 'host status' and 'host call' will not reach this serve\n", io.Masker.Mask(err.Error()))
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("serve: cannot find the host binary to run workers: %w", err)
+	}
+	wargs := workerArgs(opts, dataDir, f.Guard.Memory())
+	var lineMu sync.Mutex
+	sup := supervisor.Start(ctx, paths, supervisor.Options{
+		Command: func(path string) *exec.Cmd {
+			cmd := exec.Command(self, append(append([]string{"worker"}, wargs...), path)...)
+			cmd.Stderr = io.Err
+			return cmd
+		},
+		Memory:  f.Guard.Memory(),
+		Timeout: opts.Plugin.Timeout,
+		OnState: func(st supervisor.State) {
+			lineMu.Lock()
+			defer lineMu.Unlock()
+			fmt.Fprintln(io.Err, io.Masker.Mask(st.Line()))
+		},
+		MinBackoff: testBackoff(io),
+	})
+	if ln != nil {
+		sup.ServeControl(ctx, ln)
+	}
+	// Beside the supervisor: MCP over HTTP (--http) and the setup page
+	// (--page), which the MCP surface sends a client's user to.
+	pages := &servePages{}
+	errc := make(chan error, 2)
+	if opts.HTTP.Addr != "" {
+		go func() { errc <- serveMCP(ctx, sup, pages, opts.HTTP, dataDir, f) }()
+	}
+	if opts.Page != "off" && opts.Page != "" {
+		go func() { errc <- servePage(ctx, sup, pages, opts) }()
+	}
+	if opts.Watch {
+		go watchServe(ctx, sup, paths, opts.Debounce, io)
+	}
+	fmt.Fprintf(io.Err, "serving %d plugin(s); Ctrl-C to stop.\n", len(paths))
+	var extErr error
+	select {
+	case <-ctx.Done():
+	case extErr = <-errc:
+	}
+	fmt.Fprintf(io.Err, "stopping %d plugin(s)\n", len(paths))
+	sup.Wait()
+	return extErr
+}
+
+// testBackoff is HOST_SERVE_BACKOFF, the first restart delay, for tests
+// (zero: the default 2s).
+func testBackoff(io *cmdutil.IO) time.Duration {
+	if v, ok := io.LookupEnv("HOST_SERVE_BACKOFF"); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return 0
+}
+
+// workerArgs are the flags a worker gets: the serve's own, with the data
+// dir made explicit.
+func workerArgs(opts *ServeOptions, dataDir string, memory int64) []string {
+	args := []string{"--data-dir", dataDir, "--timeout", opts.Plugin.Timeout.String(), "--memory", guard.FormatMiB(memory)}
+	if opts.Plugin.SecretsMode != "" {
+		args = append(args, "--secrets", opts.Plugin.SecretsMode)
+	}
+	if opts.Plugin.Adopt {
+		args = append(args, "--adopt")
+	}
+	for _, ct := range opts.Plugin.Connects {
+		args = append(args, "--connect-to", ct)
+	}
+	for _, s := range opts.Plugin.Sets {
+		args = append(args, "--set", s)
+	}
+	return args
+}
+
+// servePaths expands the PLUGIN|DIR arguments into plugin entry files: a
+// plugin as host run finds it, else each plugin directly inside a
+// directory (a subdirectory with plugin.ts, index.ts, plugin.js or
+// index.js, or a .ts/.js file).
+func servePaths(sess *session.Session, args []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		abs, err := filepath.Abs(p)
+		if err == nil && !seen[abs] {
+			seen[abs] = true
+			out = append(out, abs)
+		}
+	}
+	for _, a := range args {
+		r := sess.Resolve(a)
+		fi, err := os.Stat(r)
+		if err != nil {
+			return nil, cmdutil.Usagef("serve: %s: no such plugin file, directory or known plugin id", a)
+		}
+		if !fi.IsDir() {
+			add(r)
+			continue
+		}
+		entries, err := os.ReadDir(r)
+		if err != nil {
+			return nil, err
+		}
+		n := len(out)
+		for _, e := range entries {
+			p := filepath.Join(r, e.Name())
+			if e.IsDir() {
+				if rp := sess.Resolve(p); rp != p {
+					add(rp)
+				}
+				continue
+			}
+			name := e.Name()
+			if (strings.HasSuffix(name, ".ts") && !strings.HasSuffix(name, ".d.ts")) || strings.HasSuffix(name, ".js") {
+				add(p)
+			}
+		}
+		if len(out) == n {
+			return nil, cmdutil.Usagef("serve: %s holds no plugin (a directory with plugin.ts, or .ts files)", a)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// watchServe reloads a plugin whenever one of its files is saved; the
+// other plugins are not touched.
+func watchServe(ctx context.Context, sup *supervisor.Supervisor, paths []string, debounce time.Duration, io *cmdutil.IO) {
+	for _, p := range paths {
+		go watchOne(ctx, sup, p, debounce, io)
+	}
+}
+
+func watchOne(ctx context.Context, sup *supervisor.Supervisor, path string, debounce time.Duration, io *cmdutil.IO) {
+	w, err := jsrt.NewWatcher(debounce)
+	if err != nil {
+		fmt.Fprintf(io.Err, "host: watching %s: %s\n", path, io.Masker.Mask(err.Error()))
+		return
+	}
+	defer w.Close()
+	files := func() []string {
+		for _, st := range sup.States() {
+			if st.File == path || samePath(st.File, path) {
+				if len(st.Files) > 0 {
+					return append(st.Files, path)
+				}
+			}
+		}
+		return []string{path}
+	}
+	// Wait for the first start so its files are known.
+	for range 100 {
+		if len(files()) > 1 || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_ = w.Set(files())
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case err := <-w.Errors():
+			fmt.Fprintf(io.Err, "host: file watcher: %s\n", io.Masker.Mask(err.Error()))
+		case changed := <-w.Changes():
+			st, replaced, err := sup.Reload(ctx, path)
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil:
+				fmt.Fprintf(io.Err, "host: %s: reload: %s\n", path, io.Masker.Mask(err.Error()))
+			case replaced:
+				fmt.Fprintf(io.Err, "%s: reloaded (%s changed)\n", st.ID, cmdutil.DescribeChanges(changed))
+			default:
+				fmt.Fprintf(io.Err, "%s: %s changed, but the new version is not active: %s\n%s: still running the previous version; fix the error and save\n",
+					st.ID, cmdutil.DescribeChanges(changed), io.Masker.Mask(st.Reason), st.ID)
+			}
+			_ = w.Set(files())
+		}
+	}
+}
+
+func samePath(a, b string) bool {
+	ea, _ := filepath.EvalSymlinks(a)
+	eb, _ := filepath.EvalSymlinks(b)
+	return ea != "" && ea == eb
+}

@@ -1,0 +1,182 @@
+// Package setup is `host setup`: complete a plugin's setup in the
+// terminal (or on the local setup page with --browser), then start it in
+// the running serve, if one runs.
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/serve"
+	"host/cmd/host/internal/session"
+	"host/cmd/host/internal/setuppage"
+	"host/cmd/host/internal/surface"
+	"host/cmd/host/internal/terminal"
+)
+
+const setupUsage = `Usage: host setup [flags] PLUGIN
+
+Completes a plugin's setup in the terminal: asks for the missing config and
+token fields (or runs the OAuth2 login), checks them by activating the
+plugin once, and saves them. When a serve runs for the data dir, the serve
+then starts the plugin with the new setup (the other plugins untouched).
+
+PLUGIN is the plugin's id as 'host status' shows it, or its file.
+With --browser the setup happens on host's local setup page instead: a
+loopback page for this plugin (the form of its settings, "Save and test",
+"Connect" for OAuth2) opens in the browser, and host waits until it is
+done (at most --auth-timeout).
+
+Flags: as for 'host run' (--set, --data-dir, --connect-to, --no-browser,
+--device, --paste, ...), and --browser.
+`
+
+// SetupOptions are `host setup`'s flags and arguments.
+type SetupOptions struct {
+	Factory *cmdutil.Factory
+
+	Path    string // the PLUGIN argument: an id or a file
+	Browser bool   // on the setup page
+	Plugin  cmdutil.PluginFlags
+	Login   cmdutil.LoginFlags
+}
+
+// NewCmdSetup is `host setup`; runF, when set, runs instead of setupRun.
+func NewCmdSetup(f *cmdutil.Factory, runF func(context.Context, *SetupOptions) error) *cmdutil.Command {
+	opts := &SetupOptions{Factory: f}
+	cmd := cmdutil.NewCommand(f, "setup", setupUsage)
+	opts.Plugin.Register(cmd.Flags, cmdutil.FlagsRun)
+	cmd.Flags.Var(f.Guard.MemoryFlag(), "memory", "")
+	opts.Login.Register(cmd.Flags)
+	cmd.Flags.BoolVar(&opts.Browser, "browser", false, "")
+	cmd.Run = func(ctx context.Context, args []string) error {
+		if err := opts.Plugin.Apply(); err != nil {
+			return err
+		}
+		if len(args) != 1 {
+			return cmdutil.Usagef("setup: usage: host setup [flags] PLUGIN")
+		}
+		opts.Path = args[0]
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return setupRun(ctx, opts)
+	}
+	return cmd
+}
+
+func (opts *SetupOptions) setupArgs() session.SetupArgs {
+	return session.SetupArgs{Path: opts.Path, Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Login: opts.Login}
+}
+
+func setupRun(ctx context.Context, opts *SetupOptions) error {
+	io := opts.Factory.IO
+	c, _, err := session.DialServe(opts.Factory, opts.Plugin.DataDir)
+	if err != nil {
+		return err
+	}
+	var id string
+	if c != nil {
+		defer c.Close()
+		// The serve knows the plugin by id; set up its file.
+		states, err := c.Status(ctx)
+		if err != nil {
+			return err
+		}
+		name := session.ServeName(opts.Path)
+		for _, st := range states {
+			if st.ID == name || st.File == name {
+				id, opts.Path = st.ID, st.File
+			}
+		}
+	}
+	if opts.Browser {
+		return setupInBrowser(ctx, opts, c, id)
+	}
+	sess, err := session.Open(opts.Factory, &opts.Plugin)
+	if err != nil {
+		return err
+	}
+	p, err := terminal.Activate(ctx, sess, opts.setupArgs())
+	if err != nil {
+		sess.Close()
+		return err
+	}
+	derr := session.Deactivate(p)
+	sess.Close()
+	if derr != nil {
+		return derr
+	}
+	return started(ctx, io, p.Name, c, id)
+}
+
+// started says the plugin is set up and, with a running serve (c), starts
+// it there.
+func started(ctx context.Context, io *cmdutil.IO, name string, c *serve.Client, id string) error {
+	if c == nil || id == "" {
+		fmt.Fprintf(io.Err, "%s is set up.\n", name)
+		return nil
+	}
+	fmt.Fprintf(io.Err, "%s is set up; starting it in the running serve...\n", name)
+	st, _, err := c.Reload(ctx, id)
+	if err != nil {
+		return err
+	}
+	if st.Phase != serve.Active {
+		return errors.New(io.Masker.Mask(st.Line()))
+	}
+	fmt.Fprintln(io.Err, io.Masker.Mask(st.Line()))
+	return nil
+}
+
+// setupInBrowser is `host setup PLUGIN --browser`: the page for the plugin
+// at opts.Path until it is set up (or Ctrl-C, or --auth-timeout). With a
+// running serve (c), the serve then restarts the plugin with it.
+func setupInBrowser(ctx context.Context, opts *SetupOptions, c *serve.Client, id string) error {
+	f := opts.Factory
+	io := f.IO
+	sess, err := session.Open(f, &opts.Plugin)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	path := sess.Resolve(opts.Path)
+	local, err := setuppage.NewLocal(ctx, surface.LocalOptions(sess, opts.setupArgs(), []string{path}, nil))
+	if err != nil {
+		return err
+	}
+	defer local.Close(context.Background())
+	ps, err := surface.StartPage("127.0.0.1:0", local, io)
+	if err != nil {
+		return err
+	}
+	defer ps.Close()
+	p := local.Plugins()[0]
+	link, done, release := ps.Srv.SetupLink(p.ID)
+	defer release()
+	fmt.Fprintf(io.Err, "Set up %s in the browser:\n  %s\n(the link works once; Ctrl-C to stop)\n", p.Name, link)
+	if !opts.Login.NoBrowser {
+		if err := f.Browser(link); err != nil {
+			fmt.Fprintf(io.Err, "Could not open a browser (%s); open the link above.\n", io.Masker.Mask(err.Error()))
+		}
+	}
+	timeout := opts.Login.AuthTimeout
+	if timeout <= 0 {
+		timeout = cmdutil.DefaultAuthTimeout
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return err
+		}
+		ps.Srv.WaitShown(p.ID, 5*time.Second)
+	case <-ctx.Done():
+		return cmdutil.WithExit(cmdutil.ExitUsage, fmt.Errorf("setup of %s cancelled; nothing more was saved", p.Name))
+	case <-time.After(timeout):
+		return cmdutil.WithExit(cmdutil.ExitUsage, fmt.Errorf("setup of %s: the page was not completed within %s (--auth-timeout)", p.Name, timeout))
+	}
+	return started(ctx, io, p.Name, c, id)
+}

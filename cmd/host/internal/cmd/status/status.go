@@ -1,0 +1,191 @@
+// Package status is `host status`: a running serve's plugins (state,
+// tools, memory), else each known plugin's last status and permissions.
+package status
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"host/bindings/plugin"
+	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/serve"
+	"host/cmd/host/internal/session"
+	"host/jsrt"
+)
+
+const statusUsage = `Usage: host status [--json] [PLUGIN]
+
+While a serve runs for the data dir: every plugin's (or one plugin's)
+state with its reason, last updateStatus, tools and worker memory; --json
+prints the same as a JSON array. Otherwise:
+
+Shows each known plugin's (or one plugin's) last status, as it set it with
+ctx.updateStatus, and its permissions: what it declared, or that it is
+unrestricted because it declares none. PLUGIN is a plugin file, its
+directory, or its id.
+
+Flags:
+  --data-dir DIR   where the store database is (as for 'host run')
+`
+
+// StatusOptions are `host status`' flags and arguments.
+type StatusOptions struct {
+	Factory *cmdutil.Factory
+
+	Plugin string // the PLUGIN argument; "": every plugin
+	JSON   bool
+	Flags  cmdutil.PluginFlags // --data-dir
+}
+
+// NewCmdStatus is `host status`; runF, when set, runs instead of
+// statusRun.
+func NewCmdStatus(f *cmdutil.Factory, runF func(context.Context, *StatusOptions) error) *cmdutil.Command {
+	opts := &StatusOptions{Factory: f}
+	cmd := cmdutil.NewCommand(f, "status", statusUsage)
+	opts.Flags.Register(cmd.Flags, cmdutil.FlagDataDir)
+	cmd.Flags.BoolVar(&opts.JSON, "json", false, "")
+	cmd.Run = func(ctx context.Context, args []string) error {
+		if len(args) > 1 {
+			return cmdutil.Usagef("status: usage: host status [--json] [PLUGIN]")
+		}
+		if len(args) == 1 {
+			opts.Plugin = args[0]
+		}
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return statusRun(ctx, opts)
+	}
+	return cmd
+}
+
+func statusRun(ctx context.Context, opts *StatusOptions) error {
+	io := opts.Factory.IO
+	if handled, err := serveStatus(ctx, opts); handled {
+		return err
+	}
+	sess, err := session.Open(opts.Factory, &opts.Flags)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	type row struct {
+		id   string
+		file string
+		p    *plugin.Plugin
+	}
+	var rows []row
+	if opts.Plugin != "" {
+		id, p, err := sess.PluginID(ctx, opts.Plugin)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row{id: id, p: p})
+	} else {
+		owners, err := plugin.KnownPlugins(sess.Host.DataDir)
+		if err != nil {
+			return err
+		}
+		if len(owners) == 0 {
+			fmt.Fprintln(io.Out, "No plugin has run with this data dir yet.")
+			return nil
+		}
+		for _, ow := range owners {
+			rows = append(rows, row{id: ow.ID, file: ow.File})
+		}
+	}
+	for i, r := range rows {
+		if i > 0 {
+			fmt.Fprintln(io.Out)
+		}
+		p := r.p
+		if p == nil && r.file != "" {
+			if _, err := os.Stat(r.file); err == nil {
+				p, _ = plugin.Load(ctx, sess.Host, r.file)
+			}
+		}
+		fmt.Fprintf(io.Out, "%s\n", r.id)
+		st, ok, err := sess.Store.Plugin(r.id).Status(ctx)
+		switch {
+		case err != nil:
+			fmt.Fprintf(io.Out, "  status:       unknown (%s)\n", io.Masker.Mask(err.Error()))
+		case !ok:
+			fmt.Fprintf(io.Out, "  status:       none reported\n")
+		default:
+			fmt.Fprintf(io.Out, "  status:       %s (%s)\n", io.Masker.Mask(session.StatusText(st)), st.Updated.Local().Format(time.RFC3339))
+		}
+		if p == nil {
+			fmt.Fprintf(io.Out, "  permissions:  unknown (the plugin's file is not there)\n")
+			continue
+		}
+		fmt.Fprintf(io.Out, "  permissions:  %s\n", session.PermissionsText(p.Permissions()))
+		p.Close()
+	}
+	return nil
+}
+
+// serveStatus is `host status` while a serve runs for the data dir: the
+// serve's view of its plugins (all, or the one named). handled is false
+// when no serve runs (and --json was not asked).
+func serveStatus(ctx context.Context, opts *StatusOptions) (handled bool, err error) {
+	io := opts.Factory.IO
+	asJSON := opts.JSON
+	c, dataDir, err := session.DialServe(opts.Factory, opts.Flags.DataDir)
+	if err != nil {
+		return true, err
+	}
+	if c == nil {
+		if asJSON {
+			return true, jsrt.WithHint(fmt.Errorf("status --json: no serve is running for %s", dataDir), "start one with 'host serve PLUGIN|DIR...' (or pass its --data-dir)")
+		}
+		return false, nil
+	}
+	defer c.Close()
+	states, err := c.Status(ctx)
+	if err != nil {
+		return true, err
+	}
+	if opts.Plugin != "" {
+		name := session.ServeName(opts.Plugin)
+		var one []serve.State
+		for _, st := range states {
+			if st.ID == name || st.File == name || filepath.Dir(st.File) == name {
+				one = append(one, st)
+			}
+		}
+		if len(one) == 0 {
+			return true, fmt.Errorf("the running serve has no plugin %s", opts.Plugin)
+		}
+		states = one
+	}
+	if asJSON {
+		if states == nil {
+			states = []serve.State{}
+		}
+		b, _ := json.MarshalIndent(states, "", "  ")
+		fmt.Fprintf(io.Out, "%s\n", io.Masker.Mask(string(b)))
+		return true, nil
+	}
+	for _, st := range states {
+		fmt.Fprintln(io.Out, io.Masker.Mask(st.Line()))
+		if _, rest, ok := strings.Cut(st.Reason, "\n"); ok && st.Phase != serve.Active {
+			fmt.Fprintln(io.Out, io.Masker.Mask(cmdutil.Indent(rest)))
+		}
+		if st.Status != nil {
+			b, _ := json.Marshal(st.Status)
+			fmt.Fprintf(io.Out, "  status: %s\n", io.Masker.Mask(string(b)))
+		}
+		if len(st.Tools) > 0 {
+			fmt.Fprintf(io.Out, "  tools: %s\n", strings.Join(st.Tools, ", "))
+		}
+		if st.MemoryBytes > 0 {
+			fmt.Fprintf(io.Out, "  memory: %.1f MiB (pid %d)\n", float64(st.MemoryBytes)/(1<<20), st.PID)
+		}
+	}
+	return true, nil
+}

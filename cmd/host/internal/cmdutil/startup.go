@@ -1,0 +1,77 @@
+package cmdutil
+
+import (
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"host/bindings/fetch"
+)
+
+// The start-up budget: `host run --once` of plugins/token-auth (the path of
+// BenchmarkProcessRunOnce: the real binary, the real Secret Service, the
+// loopback TLS stand-in) has 40 ms wall; measured on a shared 2-core
+// machine at about 28 ms wall and 33 ms CPU (BenchmarkStartupBudget,
+// medians of 40 alternating runs; a second all-on run differs by about
+// 0.5 ms wall and 1-2 ms CPU). Every process-level start-up choice lives or
+// is switched here; what each saves on that path, all on against it alone
+// off, as wall / CPU:
+//
+//   - gogc: GOGC 400 with a 1 GiB soft memory limit: 6 / 10 ms.
+//   - roots: fetch.PrewarmSystemRoots on a helper goroutine, so the first
+//     HTTPS handshake finds crypto/x509's system pool loaded: 3 / 0 ms.
+//   - cache: the content-hashed bundle cache (Host.CacheDir, set in
+//     package session; jsrt.BuildCached), which skips esbuild: 1 / 3-4 ms.
+//
+// Dropped because they measured below the noise (under 1 ms CPU, no wall
+// gain): precompiling the bindings' built-in JS at start-up
+// (jsrt.PrecompileAll) and a plugin's bundle beside installing the
+// bindings (Bundle.Precompile), prefetching remembered secret fields from
+// the keyring during Load, and connecting to the D-Bus session bus early
+// (secrets.Prewarm). The lazy web/node globals (jsrt.DefineLazy) are part of
+// the runtime and have no switch.
+//
+// HOST_STARTUP_OFF=gogc,roots,cache turns the named ones off. It is for
+// benchmarks only, to keep these numbers honest; users have no use for it.
+
+// Startup are the start-up choices switched off (HOST_STARTUP_OFF).
+type Startup map[string]bool
+
+// ParseStartup reads HOST_STARTUP_OFF's value.
+func ParseStartup(s string) Startup {
+	off := Startup{}
+	for name := range strings.SplitSeq(s, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			off[name] = true
+		}
+	}
+	return off
+}
+
+// Off reports whether the start-up choice name is switched off.
+func (s Startup) Off(name string) bool { return s[name] }
+
+// GC sets the collector's pace. First thing in main: the memory guard
+// lowers the memory limit afterwards when --memory asks for less.
+func (s Startup) GC() {
+	// A host process is short-lived or idles between plugin calls; collect
+	// garbage less eagerly (goja allocates a lot per promise), bounded by a
+	// soft memory limit. GOGC and GOMEMLIMIT in the environment still win.
+	if !s.Off("gogc") {
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(400)
+		}
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(1 << 30)
+		}
+	}
+}
+
+// Helpers starts what prepares the command cmd on the side.
+func (s Startup) Helpers(cmd string) {
+	// A serve makes no HTTPS calls itself, and twenty workers starting at
+	// once would compete for the same cores.
+	if cmd != "worker" && cmd != "serve" && !s.Off("roots") {
+		go fetch.PrewarmSystemRoots()
+	}
+}

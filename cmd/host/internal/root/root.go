@@ -1,0 +1,170 @@
+// Package root is the `host` command line: the table of commands, the
+// main help, `host help` and `host version`, and the dispatch of one
+// command line to its command with the exit code it ends with.
+package root
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"host/cmd/host/internal/cmd/auth"
+	"host/cmd/host/internal/cmd/call"
+	"host/cmd/host/internal/cmd/config"
+	"host/cmd/host/internal/cmd/demo"
+	"host/cmd/host/internal/cmd/doctor"
+	"host/cmd/host/internal/cmd/events"
+	"host/cmd/host/internal/cmd/initcmd"
+	"host/cmd/host/internal/cmd/mcp"
+	"host/cmd/host/internal/cmd/messages"
+	"host/cmd/host/internal/cmd/run"
+	"host/cmd/host/internal/cmd/secrets"
+	"host/cmd/host/internal/cmd/serve"
+	"host/cmd/host/internal/cmd/setup"
+	"host/cmd/host/internal/cmd/status"
+	"host/cmd/host/internal/cmd/tools"
+	"host/cmd/host/internal/cmd/types"
+	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/worker"
+)
+
+const mainUsage = `host runs TypeScript plugins and guides you through their auth setup.
+
+Usage:
+  host run [flags] PLUGIN.ts    set up (asking for what is missing), activate and run a plugin
+  host call PLUGIN.ts TOOL [JSON]
+                                run one of the plugin's tools and print its result as JSON
+  host tools PLUGIN.ts          list the plugin's tools and their input schemas
+  host serve [flags] PLUGIN|DIR...
+                                run many plugins, each in its own process, until Ctrl-C
+  host setup PLUGIN             complete a waiting plugin's setup (a running serve then starts it)
+  host auth login|status|logout PLUGIN.ts
+                                log in again, show what is set (never values), or forget the secrets
+  host config show PLUGIN.ts    show the configuration (secret fields only as set/unset)
+  host messages [--follow] PLUGIN
+                                show the messages the plugin emitted (its inbox)
+  host events PLUGIN            show the events the plugin emitted
+  host status [--json] [PLUGIN] a running serve's plugins (state, tools, memory), else
+                                the plugins' last status and their permissions
+  host doctor                   check the secret backend, the data dir and the known plugins
+  host secrets passphrase       change the encrypted secrets file's passphrase
+  host init [DIR]               start a plugin: plugin.ts, host.d.ts, tsconfig.json
+  host types [-o FILE] [--no-dom]
+                                print the TypeScript declarations plugins see
+  host mcp [flags] PLUGIN|DIR...
+                                serve the plugins' tools to an AI client (MCP on stdio)
+  host demo                     run the documents' plugins offline against built-in stand-ins
+  host version                  print the version
+  host help [command]           show help
+
+PLUGIN.ts may also be a directory holding plugin.ts (or a package.json
+whose TypeScript source entry is run), or the id of a plugin that ran
+before. Run 'host help COMMAND' for a command's flags.
+`
+
+// Commands is the CLI's whole command table, each command built by its
+// constructor for f. A new command is one line here.
+func Commands(f *cmdutil.Factory) map[string]*cmdutil.Command {
+	return map[string]*cmdutil.Command{
+		"run":      run.NewCmdRun(f, nil),
+		"call":     call.NewCmdCall(f, nil),
+		"tools":    tools.NewCmdTools(f, nil),
+		"auth":     auth.NewCmdAuth(f),
+		"config":   config.NewCmdConfig(f),
+		"doctor":   doctor.NewCmdDoctor(f, nil),
+		"secrets":  secrets.NewCmdSecrets(f),
+		"types":    types.NewCmdTypes(f, nil),
+		"init":     initcmd.NewCmdInit(f, nil),
+		"demo":     demo.NewCmdDemo(f, nil),
+		"mcp":      mcp.NewCmdMCP(f, nil),
+		"messages": messages.NewCmdMessages(f, nil),
+		"events":   events.NewCmdEvents(f, nil),
+		"status":   status.NewCmdStatus(f, nil),
+		"serve":    serve.NewCmdServe(f, nil),
+		"setup":    setup.NewCmdSetup(f, nil),
+		"worker":   worker.NewCmdWorker(f, nil), // internal: one plugin for host serve
+	}
+}
+
+// Run runs one command line (args without the program name) and returns
+// the exit code. It prints only to f's streams.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) cmdutil.ExitCode {
+	io := f.IO
+	if len(args) == 0 {
+		fmt.Fprint(io.Err, mainUsage)
+		return cmdutil.ExitUsage
+	}
+	commands := Commands(f)
+	name, rest := args[0], args[1:]
+	if c, ok := commands[name]; ok {
+		return cmdutil.Report(io, c.Execute(ctx, rest))
+	}
+	var err error
+	switch {
+	case name == "version" || name == "--version" || name == "-version":
+		fmt.Fprintf(io.Out, "host %s\n", f.Version)
+	case name == "help" || cmdutil.IsHelp(name):
+		topic := ""
+		if len(rest) > 0 {
+			topic = rest[0]
+		}
+		if c, ok := commands[topic]; ok {
+			fmt.Fprint(io.Out, c.Usage)
+		} else if topic != "" && !cmdutil.IsHelp(topic) {
+			err = unknownCommand(commands, topic)
+		} else {
+			fmt.Fprint(io.Out, mainUsage)
+		}
+	default:
+		err = unknownCommand(commands, name)
+	}
+	return cmdutil.Report(io, err)
+}
+
+// unknownCommand names the closest command, if one is close.
+func unknownCommand(commands map[string]*cmdutil.Command, name string) error {
+	names := []string{"help", "version"}
+	for n, c := range commands {
+		if !c.Hidden {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	best, bestD := "", 3
+	for _, c := range names {
+		if d := editDistance(name, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	msg := fmt.Sprintf("unknown command %q", name)
+	if best != "" {
+		msg += fmt.Sprintf("; did you mean %q?", best)
+	}
+	return cmdutil.Usagef("%s\nRun 'host help' for the commands.", msg)
+}
+
+// editDistance is the Damerau-Levenshtein distance (a swap of two
+// neighbours counts one: "rnu" is one from "run").
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}

@@ -1,0 +1,132 @@
+// Package surface starts the network surfaces `host` commands offer beside
+// their plugins: MCP over Streamable HTTP (host mcp --http, host serve
+// --http, with those flags) and the local setup page on a loopback port.
+package surface
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	goio "io"
+	"log"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/mcpserver"
+	"host/cmd/host/internal/session"
+	"host/cmd/host/internal/setuppage"
+)
+
+// HTTPFlags are the flags of MCP over HTTP (host mcp --http, host serve
+// --http).
+type HTTPFlags struct {
+	Addr                string
+	AllowRemote, NoAuth bool
+}
+
+// Register defines --http, --allow-remote and --no-auth on fs.
+func (f *HTTPFlags) Register(fs *flag.FlagSet) {
+	fs.StringVar(&f.Addr, "http", "", "")
+	fs.BoolVar(&f.AllowRemote, "allow-remote", false, "")
+	fs.BoolVar(&f.NoAuth, "no-auth", false, "")
+}
+
+// Check validates the parsed flags (a usage error).
+func (f *HTTPFlags) Check() error {
+	if f.Addr == "" {
+		if f.AllowRemote || f.NoAuth {
+			return cmdutil.Usagef("--allow-remote and --no-auth go with --http HOST:PORT")
+		}
+		return nil
+	}
+	if err := mcpserver.CheckListen(f.Addr, f.AllowRemote, f.NoAuth); err != nil {
+		return cmdutil.Usagef("%v", err)
+	}
+	return nil
+}
+
+// ServeMCP serves srv's Streamable HTTP endpoint on f.Addr until ctx
+// ends, and prints where (with the token) on io.Err.
+func ServeMCP(ctx context.Context, srv *mcpserver.Server, f HTTPFlags, dataDir string, io *cmdutil.IO) error {
+	token := ""
+	if !f.NoAuth {
+		var err error
+		if token, err = mcpserver.LoadToken(dataDir); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", f.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.HTTPHandler(mcpserver.HTTPOptions{Token: token, AllowRemote: f.AllowRemote}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	url := "http://" + ln.Addr().String() + mcpserver.Path
+	if token != "" {
+		fmt.Fprintf(io.Err, "MCP: %s\n  header: Authorization: Bearer %s\n  (the token is kept in %s)\n", url, token, filepath.Join(dataDir, mcpserver.TokenFile))
+	} else {
+		fmt.Fprintf(io.Err, "MCP: %s (no authentication: --no-auth)\n", url)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(sctx)
+	return nil
+}
+
+// Page is a setup page on its own loopback listener.
+type Page struct {
+	Srv *setuppage.Server
+	hs  *http.Server
+}
+
+// StartPage serves the setup page of backend b on addr (loopback only;
+// the flag is --page).
+func StartPage(addr string, b setuppage.Backend, io *cmdutil.IO) (*Page, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, cmdutil.Usagef("--page %s: want HOST:PORT, e.g. 127.0.0.1:7332", addr)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, cmdutil.Usagef("--page %s: the setup page listens on a loopback address only (127.0.0.1)", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("the setup page: %w", err)
+	}
+	srv, err := setuppage.New(setuppage.Options{Backend: b, Addr: ln.Addr().String(), Masker: io.Masker})
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(goio.Discard, "", 0)}
+	go hs.Serve(ln)
+	return &Page{Srv: srv, hs: hs}, nil
+}
+
+// Close stops the page.
+func (p *Page) Close() {
+	p.Srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = p.hs.Shutdown(ctx)
+	p.hs.Close()
+}
+
+// LocalOptions are the page's Local backend options for files, set up as
+// a says (its Set, Adopt and Login; its Path is ignored).
+func LocalOptions(sess *session.Session, a session.SetupArgs, files, ids []string) setuppage.LocalOptions {
+	so := sess.SetupOptions(a)
+	return setuppage.LocalOptions{Host: sess.Host, Files: files, IDs: ids, Inputs: so.Inputs, Adopt: a.Adopt, Login: so.Login}
+}

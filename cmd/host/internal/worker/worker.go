@@ -1,0 +1,263 @@
+// Package worker is `host worker`, the hidden command `host serve` runs
+// once per plugin. It is an MCP server over stdio for exactly one plugin,
+// and serves the plugin's state as the resource of the state protocol
+// (see package serve). It never asks: a plugin that needs setup or a
+// login waits in that state until the serve starts a new worker after
+// `host setup`.
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/bindings/console"
+	"host/bindings/plugin"
+	"host/bindings/store"
+	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/mcpserver"
+	"host/cmd/host/internal/serve"
+	"host/cmd/host/internal/session"
+	"host/schema"
+)
+
+const workerUsage = `Usage: host worker [flags] PLUGIN.ts
+
+Internal: runs one plugin as an MCP server on stdin/stdout for 'host serve'.
+Flags as for 'host run'.
+`
+
+// workerStopWait bounds the plugin's deactivation when the serve stops the
+// worker (the serve kills it a little later).
+const workerStopWait = 4 * time.Second
+
+// WorkerOptions are `host worker`'s flags and argument (the serve passes
+// its own: see serve's workerArgs).
+type WorkerOptions struct {
+	Factory *cmdutil.Factory
+
+	Path   string // the plugin file
+	Plugin cmdutil.PluginFlags
+}
+
+// NewCmdWorker is `host worker`; runF, when set, runs instead of
+// workerRun.
+func NewCmdWorker(f *cmdutil.Factory, runF func(context.Context, *WorkerOptions) error) *cmdutil.Command {
+	opts := &WorkerOptions{Factory: f}
+	cmd := cmdutil.NewCommand(f, "worker", workerUsage)
+	cmd.Hidden = true
+	opts.Plugin.Register(cmd.Flags, cmdutil.FlagsRun)
+	cmd.Flags.Var(f.Guard.MemoryFlag(), "memory", "")
+	cmd.Run = func(ctx context.Context, args []string) error {
+		if err := opts.Plugin.Apply(); err != nil {
+			return err
+		}
+		if len(args) != 1 {
+			return cmdutil.Usagef("worker: one plugin, got %d", len(args))
+		}
+		opts.Path = args[0]
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return workerRun(ctx, opts)
+	}
+	return cmd
+}
+
+func workerRun(ctx context.Context, opts *WorkerOptions) error {
+	// stdout carries MCP: nothing else may write there, and nobody asks.
+	wio := *opts.Factory.IO
+	wio.Out, wio.Prompter = wio.Err, nil
+	f := opts.Factory.WithIO(&wio)
+	io := f.IO
+	f.Guard.SetMemoryExit(serve.ExitMemory)
+	sess, err := session.Open(f, &opts.Plugin)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	path := sess.Resolve(opts.Path)
+	// The worker is the MCP surface (package mcpserver) over one plugin of
+	// this process, plus the state resource of the serve's protocol.
+	local := mcpserver.NewLocal(io.Masker)
+	local.UseStore(sess.Store)
+	printLog := sess.Host.Log
+	sess.Host.Log = func(e console.Entry) {
+		printLog(e)
+		local.Log(e)
+	}
+	prevMsgs := sess.Host.OnMessages
+	sess.Host.OnMessages = func(id string, msgs []store.Message) {
+		if prevMsgs != nil {
+			prevMsgs(id, msgs)
+		}
+		local.NotifyMessages(id)
+	}
+	pub := &workerPub{local: local}
+	prevStatus := sess.Host.OnStatus
+	sess.Host.OnStatus = func(id string, st store.Status) {
+		if prevStatus != nil {
+			prevStatus(id, st)
+		}
+		pub.pub.Update(func(s *serve.State) { s.Status = st })
+	}
+	srv := mcpserver.New(local, mcpserver.Options{Name: "host-worker", Version: f.Version, Masker: io.Masker,
+		SetupCommand: func(id string) string { return "host setup " + id }})
+	defer srv.Close()
+	pub.pub = serve.Publish(srv.MCP(), serve.State{ID: plugin.DefaultID(path), File: path, Phase: serve.Starting})
+	started := make(chan *plugin.Plugin, 1)
+	go func() { started <- start(ctx, sess, opts, path, pub) }()
+	f.Trace("worker serving")
+	runErr := srv.Run(ctx, &mcp.StdioTransport{})
+	// The serve closed stdin (or a signal came): deactivate, bounded.
+	var p *plugin.Plugin
+	select {
+	case p = <-started:
+	case <-time.After(workerStopWait):
+	}
+	if p != nil {
+		dctx, cancel := context.WithTimeout(context.Background(), workerStopWait)
+		defer cancel()
+		if err := p.Deactivate(dctx); err != nil {
+			return err
+		}
+	}
+	if runErr != nil && !errors.Is(runErr, context.Canceled) && !errors.Is(runErr, mcp.ErrConnectionClosed) {
+		return runErr
+	}
+	return nil
+}
+
+// start loads, sets up (without asking) and activates the plugin,
+// publishing each step; it returns the plugin when it is active.
+func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path string, pub *workerPub) *plugin.Plugin {
+	f := sess.Factory()
+	io := f.IO
+	var p *plugin.Plugin
+	fail := func(phase serve.Phase, err error, fields []serve.Field) *plugin.Plugin {
+		reason := ""
+		if err != nil {
+			reason = io.Masker.Mask(session.ErrorText(err))
+		}
+		pub.set(p, phase, reason, fields)
+		return nil
+	}
+	p, err := sess.LoadOwned(ctx, path, opts.Plugin.Adopt)
+	if err != nil {
+		return fail(serve.Error, err, nil)
+	}
+	f.Trace("worker loaded")
+	pub.pub.Update(func(s *serve.State) {
+		s.ID, s.Name, s.Files = p.ID, p.Name, p.Inputs
+		for _, t := range p.Tools() {
+			s.Tools = append(s.Tools, t.Name)
+		}
+	})
+	in := plugin.Inputs{Set: opts.Plugin.Set, LookupEnv: io.LookupEnv}
+	setup, err := p.Setup(ctx, in)
+	if err != nil {
+		p.Close()
+		return fail(serve.Error, err, nil)
+	}
+	if missing := setup.Missing(); len(missing) > 0 {
+		p.Close()
+		var fields []serve.Field
+		for _, f := range missing {
+			fields = append(fields, serve.Field{Key: f.Key, Label: f.Label, Secret: f.Secret, Env: plugin.EnvName(f.Key)})
+		}
+		return fail(serve.NeedsSetup, fmt.Errorf("run 'host setup %s' to complete its setup", p.ID), fields)
+	}
+	switch state, _, err := p.OAuthStatus(ctx, setup); state {
+	case plugin.OAuthNone:
+		if err != nil {
+			p.Close()
+			return fail(serve.Error, err, nil)
+		}
+	case plugin.OAuthNotLoggedIn:
+		p.Close()
+		return fail(serve.LoginNeeded, fmt.Errorf("not logged in; run 'host setup %s'", p.ID), nil)
+	case plugin.OAuthLoginNeeded:
+		p.Close()
+		return fail(serve.LoginNeeded, fmt.Errorf("%v; run 'host setup %s'", err, p.ID), nil)
+	}
+	if err := p.Activate(ctx, setup); err != nil {
+		p.Close()
+		var ve *schema.ValidationError
+		if errors.As(err, &ve) {
+			err = fmt.Errorf("invalid configuration: %s", strings.ReplaceAll(schema.FormatIssues(ve.Issues), "\n", "; "))
+		}
+		return fail(serve.Error, err, nil)
+	}
+	if err := setup.Save(ctx); err != nil {
+		fmt.Fprintf(io.Err, "host: %s: %s\n", p.ID, io.Masker.Mask(err.Error()))
+	}
+	p.StartLoop()
+	go watchStuck(ctx, p, opts.Plugin.Timeout, io)
+	pub.set(p, serve.Active, "", nil)
+	f.Trace("worker active")
+	// Idle from here on, most likely: keep the worker small.
+	time.AfterFunc(500*time.Millisecond, trimMemory)
+	return p
+}
+
+// workerPub tells both the MCP surface (mcpserver.Local) and the serve
+// (the state resource) where the plugin stands.
+type workerPub struct {
+	local *mcpserver.Local
+	pub   *serve.Publisher
+}
+
+func (w *workerPub) set(p *plugin.Plugin, phase serve.Phase, reason string, fields []serve.Field) {
+	switch {
+	case p == nil:
+		st := w.pub.State()
+		w.local.PutFailed(st.ID, "", reason)
+	case phase == serve.NeedsSetup || phase == serve.LoginNeeded:
+		need := &mcpserver.SetupNeeded{Login: phase == serve.LoginNeeded}
+		for _, f := range fields {
+			need.Fields = append(need.Fields, f.Key)
+		}
+		w.local.Put(p, mcpserver.State(phase), reason, need)
+	default:
+		w.local.Put(p, mcpserver.State(phase), reason, nil)
+	}
+	w.pub.Update(func(s *serve.State) { s.Phase, s.Reason, s.Fields = phase, reason, fields })
+}
+
+// stuckGrace is how long past its timeout plugin code may keep the
+// runtime before the worker gives up on it.
+const stuckGrace = 5 * time.Second
+
+// watchStuck ends the worker when plugin code keeps the runtime past its
+// timeout: jsrt interrupts a script at the timeout, but not one inside a
+// native call (JSON.stringify of a deep object...), and goja has no other
+// way out. The serve restarts the worker.
+func watchStuck(ctx context.Context, p *plugin.Plugin, timeout time.Duration, io *cmdutil.IO) {
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+		dctx, cancel := context.WithTimeout(ctx, timeout+stuckGrace)
+		err := p.Runtime().Do(dctx, func(*goja.Runtime) error { return nil })
+		stuck := dctx.Err() == context.DeadlineExceeded && ctx.Err() == nil
+		cancel()
+		if stuck {
+			fmt.Fprintf(io.Err, "host: plugin %s did not stop at its %s timeout (stuck in a native call); stopped\n", p.ID, timeout)
+			os.Exit(serve.ExitStuck)
+		}
+		if err != nil && !p.Active() {
+			return
+		}
+	}
+}
