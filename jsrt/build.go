@@ -35,8 +35,12 @@ type BuildOptions struct {
 	// error naming the import.
 	Virtual map[string]string
 	// Root is the directory imports must stay inside (with the node_modules
-	// Node's lookup finds from it); default DefaultRoot(Entry). An import
-	// of any other file is a build error, and so is a source file that is
+	// Node's lookup finds from it); default DefaultRoot(Entry). A root
+	// TooBroadRoot refuses (the user's home, an ancestor, /) is not taken:
+	// the build then reads only Entry and node_modules. An import of any
+	// other file is a build error, and so are a dot-file or a file in a
+	// hidden directory below the root (node_modules aside), an import
+	// attribute that changes how a file is read, and a source file that is
 	// not a regular file or is larger than MaxSourceSize.
 	Root string
 	// GlobalName, when set, is the global variable the IIFE assigns the
@@ -206,7 +210,11 @@ func build(opts BuildOptions) (*Bundle, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	plugins := []api.Plugin{confinePlugin(root, wd)}
+	realEntry := entry
+	if r, err := filepath.EvalSymlinks(entry); err == nil {
+		realEntry = r
+	}
+	plugins := []api.Plugin{confinePlugin(root, realEntry, wd)}
 	if len(opts.Virtual) > 0 {
 		plugins = append(plugins, virtualPlugin(opts.Virtual))
 	}

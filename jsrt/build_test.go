@@ -179,3 +179,76 @@ func TestHelperErrorPointsAtLibrary(t *testing.T) {
 		t.Errorf("err = %v\nstack:\n%s\nwant node_modules/lib/index.js:3:27", err, je.Stack)
 	}
 }
+
+// TestBuildInHome: a plugin file sitting in the user's home directory
+// (issue 25 item 3) may not import the dot-files there, with or without an
+// import attribute that reads them as text, nor any other file of the home
+// directory; $HOME is never a root, hidden files below any root are
+// refused, and the bundle cache keeps no copy of what was refused.
+func TestBuildInHome(t *testing.T) {
+	const secret = "fake-credential-9c2e"
+	home := writeTree(t, map[string]string{
+		".docker/config.json":                `{"auths":{"registry":{"auth":"` + secret + `"}}}`,
+		".aws/credentials":                   "[default]\naws_secret_access_key = " + secret + "\n",
+		"notes.json":                         `{"note":"` + secret + `"}`,
+		"package.json":                       `{"name":"home-is-not-a-package"}`,
+		"node_modules/dep/package.json":      `{"name":"dep","main":"index.js"}`,
+		"node_modules/dep/index.js":          `exports.d = 'dep';`,
+		"proj/.env.json":                     `{"token":"` + secret + `"}`,
+		"proj/.hidden/x.ts":                  `export const x = '` + secret + `';`,
+		"proj/data.json":                     `{"ok":true}`,
+		"proj/prompt.txt":                    "hello",
+		"proj/sub/helper.ts":                 `export const helper = 'helper';`,
+		"proj/node_modules/.pnpm/p/index.js": `exports.p = 'pnpm';`,
+	})
+	t.Setenv("HOME", home)
+	cache := t.TempDir()
+	tests := []struct{ name, file, src, want string }{
+		{"docker config", "plugin.ts", "import c from './.docker/config.json';\nexport default c;\n", `.docker/config.json is outside the plugin's file: plugin.ts sits in ` + home + `, which holds your other files`},
+		{"aws credentials as text", "plugin.ts", "import t from './.aws/credentials' with { type: 'text' };\nexport default t;\n", `.aws/credentials is outside the plugin's file`},
+		{"another file of home", "plugin.ts", "import n from './notes.json';\nexport default n;\n", `notes.json is outside the plugin's file`},
+		{"node_modules from home", "plugin.ts", "import { d } from 'dep';\nexport default d;\n", ""},
+		{"hidden file", "proj/plugin.ts", "import e from './.env.json';\nexport default e;\n", `.env.json is hidden (.env.json): a plugin may not import dot-files`},
+		{"hidden dir", "proj/plugin.ts", "import { x } from './.hidden/x';\nexport default x;\n", `.hidden/x.ts is hidden (.hidden)`},
+		{"text attribute", "proj/plugin.ts", "import t from './prompt.txt' with { type: 'text' };\nexport default t;\n", `import attribute { type: 'text' } on prompt.txt is refused`},
+		{"json attribute on code", "proj/plugin.ts", "import t from './sub/helper.ts' with { type: 'json' };\nexport default t;\n", `import attribute { type: 'json' } on helper.ts is refused`},
+		{"inside", "proj/plugin.ts", "import d from './data.json' with { type: 'json' };\nimport { helper } from './sub/helper';\nimport { p } from './node_modules/.pnpm/p/index.js';\nexport default [d.ok, helper, p].join();\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			entry := filepath.Join(home, tt.file)
+			if err := os.WriteFile(entry, []byte(tt.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			b, err := BuildCached(BuildOptions{Entry: entry, WorkDir: filepath.Dir(entry)}, cache)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), secret) || b != nil {
+				t.Errorf("the refused file's content shows: %v", err)
+			}
+		})
+	}
+	// An explicit root of $HOME is not taken either.
+	entry := filepath.Join(home, "proj", "plugin.ts")
+	if err := os.WriteFile(entry, []byte("import n from '../notes.json';\nexport default n;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(BuildOptions{Entry: entry, WorkDir: home, Root: home}); err == nil || !strings.Contains(err.Error(), "is outside the plugin's file") {
+		t.Errorf("Root $HOME: err = %v", err)
+	}
+	_ = filepath.Walk(cache, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			if data, _ := os.ReadFile(p); strings.Contains(string(data), secret) {
+				t.Errorf("the bundle cache keeps a copy of a refused file in %s", p)
+			}
+		}
+		return nil
+	})
+}

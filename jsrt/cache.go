@@ -16,7 +16,7 @@ import (
 
 // cacheFormat changes whenever the cache entry's layout or the build
 // options change meaning.
-const cacheFormat = "host-bundle-cache-3"
+const cacheFormat = "host-bundle-cache-4"
 
 // cachedBundle is one cache entry: the bundle and the content hash of every
 // file it was built from (node_modules included), so any edit misses.

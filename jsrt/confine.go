@@ -19,28 +19,52 @@ const MaxSourceSize = 32 << 20
 // BuildOptions.Root is empty: the nearest directory at or above the entry's
 // (after symlinks) that holds a package.json, so a package's src/index.ts
 // may import from the whole package, else the entry's own directory. The
-// user's home directory and the file system root never count as a
-// package root.
+// user's home directory, its ancestors and the file system root never
+// count as a package root (see TooBroadRoot).
 func DefaultRoot(entry string) string {
+	if abs, err := filepath.Abs(entry); err == nil {
+		entry = abs
+	}
 	real, err := filepath.EvalSymlinks(entry)
 	if err != nil {
 		real = entry
 	}
 	dir := filepath.Dir(real)
-	home, _ := os.UserHomeDir()
-	for d := dir; ; {
-		if d == home || d == filepath.Dir(d) {
-			break
-		}
+	for d := dir; !TooBroadRoot(d); d = filepath.Dir(d) {
 		if fi, err := os.Stat(filepath.Join(d, "package.json")); err == nil && fi.Mode().IsRegular() {
 			return d
 		}
-		d = filepath.Dir(d)
 	}
 	return dir
 }
 
-// buildRoot is the absolute, symlink-free root of a build.
+// TooBroadRoot reports whether dir (absolute) is the file system root, the
+// user's home directory or one of its ancestors: a directory that holds
+// the user's other files, which a build never takes as a root.
+func TooBroadRoot(dir string) bool {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	if dir == filepath.Dir(dir) {
+		return true
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return false
+	}
+	home, _ = filepath.Abs(home)
+	if h, err := filepath.EvalSymlinks(home); err == nil {
+		home = h
+	}
+	if d, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = d
+	}
+	return within(dir, home)
+}
+
+// buildRoot is the absolute, symlink-free root of a build. It is "" when
+// the root would be too broad (TooBroadRoot): the build then reads only
+// the entry itself and node_modules.
 func buildRoot(root, entry string) (string, error) {
 	if root == "" {
 		root = DefaultRoot(entry)
@@ -51,6 +75,9 @@ func buildRoot(root, entry string) (string, error) {
 	}
 	if r, err := filepath.EvalSymlinks(root); err == nil {
 		root = r
+	}
+	if TooBroadRoot(root) {
+		return "", nil
 	}
 	return root, nil
 }
@@ -73,10 +100,15 @@ func checkSource(path string) error {
 
 // confinePlugin refuses to load any file outside root and outside the
 // node_modules directories Node's lookup would search from root (root's
-// own and its ancestors'), after following symlinks, and any file that is
-// not a regular file of at most MaxSourceSize bytes. It runs before
-// esbuild reads a file, so a refused file's content is never read.
-func confinePlugin(root, wd string) api.Plugin {
+// own and its ancestors'), after following symlinks; any file below root
+// with a hidden (dot) name or under a hidden directory, outside
+// node_modules; an import attribute that changes how a file is read (with
+// { type: 'text' } or 'bytes', 'json' on a file that is not .json); and
+// any file that is not a regular file of at most MaxSourceSize bytes.
+// With root "" (too broad a directory, see buildRoot) only entry and
+// node_modules may be read. It runs before esbuild reads a file, so a
+// refused file's content is never read.
+func confinePlugin(root, entry, wd string) api.Plugin {
 	return api.Plugin{
 		Name: "host-confine",
 		Setup: func(b api.PluginBuild) {
@@ -88,12 +120,11 @@ func confinePlugin(root, wd string) api.Plugin {
 				if err != nil {
 					return api.OnLoadResult{}, err
 				}
-				if !insideRoot(root, real) { // esbuild has followed the links
-					where := "the plugin's root " + shownPath(wd, root)
-					if root == wd {
-						where = "the plugin's directory"
-					}
-					return api.OnLoadResult{}, fmt.Errorf("%s is outside %s: a plugin may import only files inside its root and its node_modules", shownPath(wd, real), where)
+				if err := confined(root, entry, wd, real); err != nil {
+					return api.OnLoadResult{}, err
+				}
+				if err := checkAttributes(real, a.With); err != nil {
+					return api.OnLoadResult{}, err
 				}
 				if err := checkSource(real); err != nil {
 					return api.OnLoadResult{}, err
@@ -102,6 +133,66 @@ func confinePlugin(root, wd string) api.Plugin {
 			})
 		},
 	}
+}
+
+// confined reports why a build may not read real (absolute, symlinks
+// resolved), or nil.
+func confined(root, entry, wd, real string) error {
+	const rule = "a plugin may import only files inside its root and its node_modules"
+	if root == "" {
+		if real == entry || inNodeModules(filepath.Dir(entry), real) {
+			return nil
+		}
+		return fmt.Errorf("%s is outside the plugin's file: %s sits in %s, which holds your other files, so it may import only node_modules; move the plugin into a directory of its own", shownPath(wd, real), filepath.Base(entry), filepath.Dir(entry))
+	}
+	if !insideRoot(root, real) { // esbuild has followed the links
+		where := "the plugin's root " + shownPath(wd, root)
+		if root == wd {
+			where = "the plugin's directory"
+		}
+		return fmt.Errorf("%s is outside %s: %s", shownPath(wd, real), where, rule)
+	}
+	if within(root, real) {
+		r, _ := filepath.Rel(root, real)
+		for _, part := range strings.Split(r, string(filepath.Separator)) {
+			if part == "node_modules" {
+				break
+			}
+			if strings.HasPrefix(part, ".") && part != "." && part != ".." {
+				return fmt.Errorf("%s is hidden (%s): a plugin may not import dot-files or files in hidden directories, which hold settings and credentials", shownPath(wd, real), part)
+			}
+		}
+	}
+	return nil
+}
+
+// checkAttributes refuses import attributes that change how esbuild reads
+// a file: with { type: 'text' } or { type: 'bytes' } would read any file
+// as data (a plugin has no need: text it ships can be a .ts module), and
+// { type: 'json' } is kept only on a .json file, where it changes nothing.
+func checkAttributes(path string, with map[string]string) error {
+	for k, v := range with {
+		if k == "type" && v == "json" && strings.EqualFold(filepath.Ext(path), ".json") {
+			continue
+		}
+		return fmt.Errorf("import attribute { %s: '%s' } on %s is refused: it changes how the file is read, and a plugin imports only code and .json; ship text as a module (export default `...`)", k, v, filepath.Base(path))
+	}
+	return nil
+}
+
+// inNodeModules reports whether path is inside a node_modules directory
+// of dir or one of its ancestors.
+func inNodeModules(dir, path string) bool {
+	const nm = string(filepath.Separator) + "node_modules" + string(filepath.Separator)
+	i := strings.Index(path, nm)
+	if i < 0 {
+		return false
+	}
+	parent := path[:i]
+	if parent == "" {
+		parent = string(filepath.Separator)
+	}
+	return within(parent, dir)
 }
 
 // shownPath is p relative to wd when that is at most two levels up, else p.
@@ -117,19 +208,7 @@ func shownPath(wd, p string) string {
 // root, or inside a node_modules directory of root or of one of its
 // ancestors.
 func insideRoot(root, path string) bool {
-	if within(root, path) {
-		return true
-	}
-	const nm = string(filepath.Separator) + "node_modules" + string(filepath.Separator)
-	i := strings.Index(path, nm)
-	if i < 0 {
-		return false
-	}
-	parent := path[:i]
-	if parent == "" {
-		parent = string(filepath.Separator)
-	}
-	return within(parent, root)
+	return within(root, path) || inNodeModules(root, path)
 }
 
 // within reports whether path is dir or inside it.

@@ -5,7 +5,8 @@
 const { builtinModules } = require('module');
 const real = new Set(['assert', 'assert/strict', 'buffer', 'console', 'events', 'os', 'path', 'path/posix',
   'process', 'querystring', 'string_decoder', 'sys', 'timers', 'timers/promises', 'url', 'util', 'util/types',
-  'diagnostics_channel', 'perf_hooks']); // crypto is partly real: its shape is kept (js/crypto.js)
+  'diagnostics_channel', 'perf_hooks', 'stream', 'stream/promises', '_stream_duplex', '_stream_passthrough',
+  '_stream_readable', '_stream_transform', '_stream_writable']); // stream is readable-stream (gen_stream.go) // crypto is partly real: its shape is kept (js/crypto.js)
 const shape = (v, depth) => {
   if (typeof v === 'function') return /^[A-Z]/.test(v.name) ? 'class' : 'function';
   if (typeof v === 'string') return v.length <= 64 ? v : null;

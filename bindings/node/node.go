@@ -1,8 +1,10 @@
 // Package node gives plugins the Node.js built-in modules that libraries
 // import: `node:path` or `path` and the rest resolve to host's own modules
 // (Modules, for jsrt.BuildOptions.Virtual). path, url, querystring, util,
-// events, buffer, string_decoder, os, assert, timers, diagnostics_channel
-// and perf_hooks are real, and crypto's hashes, HMACs and random values;
+// events, buffer, string_decoder, os, assert, timers, diagnostics_channel,
+// perf_hooks and stream (Node's streams from the npm package
+// readable-stream: js/stream.js, written by gen_stream.go) are real, and
+// crypto's hashes, HMACs and random values;
 // every other built-in is a stub with Node's shape whose functions throw,
 // saying what a plugin uses instead. Install
 // defines the Node globals libraries expect: process (empty env, no Node
@@ -15,6 +17,8 @@
 // modules follow Node's API, which @types/node declares, and a second
 // declaration of the same modules would conflict with it in the editor.
 package node
+
+//go:generate go run gen_stream.go
 
 import (
 	"crypto/hmac"
@@ -59,6 +63,13 @@ var real = map[string]string{
 	"perf_hooks":              "perf_hooks.js",
 	"process":                 "",
 	"querystring":             "querystring.js",
+	"stream":                  "stream.js",
+	"stream/promises":         "",
+	"_stream_duplex":          "",
+	"_stream_passthrough":     "",
+	"_stream_readable":        "",
+	"_stream_transform":       "",
+	"_stream_writable":        "",
 	"string_decoder":          "string_decoder.js",
 	"sys":                     "",
 	"timers":                  "timers.js",
@@ -71,22 +82,27 @@ var real = map[string]string{
 
 // aliases are real modules that are another's export.
 var aliases = map[string]string{
-	"assert/strict": "module.exports = require('assert').strict;",
-	"path/posix":    "module.exports = require('path');",
-	"process":       "module.exports = native.process();",
-	"sys":           "module.exports = require('util');",
-	"util/types":    "module.exports = require('util').types;",
+	"assert/strict":       "module.exports = require('assert').strict;",
+	"path/posix":          "module.exports = require('path');",
+	"process":             "module.exports = native.process();",
+	"sys":                 "module.exports = require('util');",
+	"stream/promises":     "module.exports = require('stream').promises;",
+	"_stream_duplex":      "module.exports = require('stream').Duplex;",
+	"_stream_passthrough": "module.exports = require('stream').PassThrough;",
+	"_stream_readable":    "module.exports = require('stream').Readable;",
+	"_stream_transform":   "module.exports = require('stream').Transform;",
+	"_stream_writable":    "module.exports = require('stream').Writable;",
+	"util/types":          "module.exports = require('util').types;",
 }
 
 // stubNames are the built-ins with no real version (the keys of
 // stubs.json, which gen_stubs.js writes from Node 22).
 var stubNames = []string{
 	"_http_agent", "_http_client", "_http_common", "_http_incoming", "_http_outgoing", "_http_server",
-	"_stream_duplex", "_stream_passthrough", "_stream_readable", "_stream_transform", "_stream_wrap",
-	"_stream_writable", "_tls_common", "_tls_wrap", "async_hooks", "child_process", "cluster", "constants",
+	"_stream_wrap", "_tls_common", "_tls_wrap", "async_hooks", "child_process", "cluster", "constants",
 	"dgram", "dns", "dns/promises", "domain", "fs", "fs/promises", "http", "http2", "https",
 	"inspector", "inspector/promises", "module", "net", "path/win32", "punycode", "readline",
-	"readline/promises", "repl", "stream", "stream/consumers", "stream/promises", "stream/web", "tls",
+	"readline/promises", "repl", "stream/consumers", "stream/web", "tls",
 	"trace_events", "tty", "v8", "vm", "wasi", "worker_threads", "zlib",
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/abort"
 	"host/bindings/web"
 	"host/jsrt"
 )
@@ -64,6 +65,9 @@ func runOnHost(t *testing.T, entry string) map[string]string {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := rt.Do(ctx, func(vm *goja.Runtime) error {
+		if err := abort.Install(vm); err != nil {
+			return err
+		}
 		if err := web.Install(rt, vm); err != nil {
 			return err
 		}

@@ -135,7 +135,7 @@ func toolText(t *testing.T, res *ToolResult) string {
 }
 
 // newCorpusStandIn serves what each corpus case calls: GitHub, OpenAI,
-// Anthropic, Stripe, Slack, Linear, Notion and PostgREST stand-ins, JSON
+// Anthropic, Stripe, Slack, Linear, Notion, Google Drive and PostgREST stand-ins, JSON
 // endpoints, and a JWKS with a token signed by its key.
 func newCorpusStandIn(t *testing.T) http.Handler {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -295,6 +295,27 @@ func newCorpusStandIn(t *testing.T) http.Handler {
 	})
 	mux.HandleFunc("GET /json/missing", func(w http.ResponseWriter, r *http.Request) {
 		js(w, 404, `{"error":"not found"}`)
+	})
+
+	// Google Drive (googleapis), with the OAuth access token the case sets
+	mux.HandleFunc("GET /drive/v3/files", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer fake-google-access-token" {
+			js(w, 401, `{"error":{"code":401,"message":"Request is missing required authentication credential.","status":"UNAUTHENTICATED"}}`)
+			return
+		}
+		q := r.URL.Query()
+		if q.Get("q") != "trashed = false" || q.Get("pageSize") != "2" || q.Get("fields") == "" {
+			js(w, 400, `{"error":{"code":400,"message":"unexpected query `+r.URL.RawQuery+`"}}`)
+			return
+		}
+		if q.Get("pageToken") == "" {
+			js(w, 200, `{"nextPageToken":"page-2","files":[{"id":"f1","name":"Plan.docx","mimeType":"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},{"id":"f2","name":"Budget","mimeType":"application/vnd.google-apps.spreadsheet"}]}`)
+			return
+		}
+		js(w, 200, `{"files":[{"id":"f3","name":"Photos","mimeType":"application/vnd.google-apps.folder"}]}`)
+	})
+	mux.HandleFunc("GET /drive/v3/files/missing", func(w http.ResponseWriter, r *http.Request) {
+		js(w, 404, `{"error":{"code":404,"message":"File not found: missing.","errors":[{"domain":"global","reason":"notFound","message":"File not found: missing."}]}}`)
 	})
 
 	// JWKS and a token signed by its key

@@ -267,11 +267,12 @@ func DefaultID(path string) string {
 // *jsrt.JSError; a bad definition a *DefinitionError. On error nothing is
 // left running.
 func Load(ctx context.Context, h *Host, path string) (*Plugin, error) {
-	virtual := map[string]string{"host:plugin": hostModule, SDKModule: sdkModule}
+	virtual := map[string]string{"host:plugin": hostModule, SDKModule: sdkModule, "node-fetch": fetch.NodeFetchModule}
 	maps.Copy(virtual, node.Modules())
 	b, err := jsrt.BuildCached(jsrt.BuildOptions{
 		Entry:      path,
 		WorkDir:    h.WorkDir,
+		Root:       Root(path),
 		Virtual:    virtual,
 		GlobalName: globalName,
 	}, h.CacheDir)

@@ -459,8 +459,8 @@ func TestInitCommand(t *testing.T) {
 	if err != nil || !strings.Contains(string(src), "id: 'weather-station'") {
 		t.Errorf("plugin.ts does not declare the directory's id (err %v)", err)
 	}
-	if plugin.DefaultID(filepath.Join(dir, "plugin.ts")) != "weather station" {
-		t.Errorf("test assumption: the default id would be unusable here")
+	if got := plugin.DefaultID(filepath.Join(dir, "plugin.ts")); got != "weather-station" {
+		t.Errorf("the directory's default id is %q, not the declared weather-station", got)
 	}
 	var tsconfig struct {
 		CompilerOptions map[string]any `json:"compilerOptions"`

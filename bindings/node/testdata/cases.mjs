@@ -15,6 +15,9 @@ import { setTimeout as sleep } from 'timers/promises';
 import * as fs from 'fs';
 import { createServer } from 'node:http';
 import crypto, { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import Stream, { Readable, Writable, Duplex, Transform, PassThrough, pipeline, finished } from 'stream';
+import { pipeline as pipelineP } from 'node:stream/promises';
+import ReadableLegacy from '_stream_readable';
 
 const cases = {
   'path.join': () => [path.join('/a', 'b', '../c', './d'), path.join('a', '', 'b/'), path.join(), path.join('..', 'x')],
@@ -122,6 +125,41 @@ const cases = {
       crypto.randomInt(5, 6), createHash('sha512').update('').digest('hex').slice(0, 16)];
     try { crypto.createCipheriv('aes-128-gcm', Buf.alloc(16), Buf.alloc(12)); out.push('made'); } catch (e) { out.push(e.code === 'ERR_HOST_NO_NODE_API' ? 'host refused' : 'node made it'); }
     return out;
+  },
+  'stream classes': () => [typeof Stream, Stream.Readable === Readable, Stream.Stream === Stream, ReadableLegacy === Readable,
+    new Readable() instanceof Stream, new Writable() instanceof Stream, new Duplex() instanceof Readable, new Transform() instanceof Duplex,
+    new PassThrough() instanceof Transform, typeof pipeline, typeof finished, typeof Stream.promises.pipeline, Object.getPrototypeOf(Stream.prototype) === EventEmitter.prototype],
+  'stream inherits': () => {
+    // the legacy constructor, as jws does: util.inherits(DataStream, Stream)
+    function DataStream(data) { Stream.call(this); this.buffer = data; this.readable = true; }
+    util.inherits(DataStream, Stream);
+    const d = new DataStream('x');
+    const got = [];
+    d.on('data', (c) => got.push(c));
+    d.emit('data', 'chunk');
+    return [d instanceof Stream, d instanceof EventEmitter, typeof d.pipe, got, DataStream.super_ === Stream];
+  },
+  'stream pipeline': async () => {
+    const chunks = [];
+    const upper = new Transform({ transform(chunk, enc, cb) { cb(null, chunk.toString().toUpperCase()); } });
+    const sink = new Writable({ write(chunk, enc, cb) { chunks.push(chunk.toString()); cb(); } });
+    await pipelineP(Readable.from(['a', 'b', 'c']), upper, new PassThrough(), sink);
+    const r = new Readable({ read() {} });
+    r.push('x'); r.push(null);
+    const ended = await new Promise((resolve) => finished(r.resume(), (err) => resolve(err ? err.message : 'finished')));
+    const failed = await new Promise((resolve) => pipeline(new Readable({ read() { this.destroy(new Error('broken source')); } }), new PassThrough(), (err) => resolve(err && err.message)));
+    return [chunks, ended, failed];
+  },
+  'stream objectMode and backpressure': async () => {
+    const seen = [];
+    const w = new Writable({ objectMode: true, highWaterMark: 2, write(o, enc, cb) { seen.push(o.n); setTimeout(cb, 0); } });
+    const writes = [1, 2, 3].map((n) => w.write({ n }));
+    await new Promise((resolve) => w.end(resolve));
+    const d = new Duplex({ read() { this.push('pong'); this.push(null); }, write(c, e, cb) { seen.push(c.toString()); cb(); } });
+    d.write('ping'); d.end();
+    let out = '';
+    for await (const c of d) out += c;
+    return [seen, writes, out, w.writableFinished];
   },
   'stubs import and throw on use': () => {
     const out = [typeof fs.readFile, typeof createServer];

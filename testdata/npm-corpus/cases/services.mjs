@@ -7,6 +7,10 @@ import Stripe from 'stripe';
 import { WebClient } from '@slack/web-api';
 import { LinearClient } from '@linear/sdk';
 import { Client as Notion } from '@notionhq/client';
+// googleapis' Drive client from its own per-API entry: the package's main
+// entry loads all ~300 APIs (a 58 MB bundle), which host does not load in
+// the corpus's time (see the report in issue 22).
+import { drive as googleDrive, auth as googleAuth } from 'googleapis/build/src/apis/drive/index.js';
 
 export async function octokit(base) {
   const gh = new Octokit({ baseUrl: base + '/github', auth: 'fake-github-token' });
@@ -86,4 +90,33 @@ export async function notion(base) {
   const me = await client.users.me({});
   const found = await client.search({ query: 'Plans' });
   return { me: me.name, type: me.type, results: found.results.map((r) => r.id) };
+}
+
+export async function googleapis(base) {
+  const oauth2 = new googleAuth.OAuth2('fake-client-id.apps.googleusercontent.com', 'fake-client-secret');
+  oauth2.setCredentials({ access_token: 'fake-google-access-token' });
+  const drive = googleDrive({ version: 'v3', auth: oauth2, rootUrl: base + '/' });
+  const names = [];
+  let pageToken;
+  let pages = 0;
+  do {
+    const res = await drive.files.list({ pageSize: 2, pageToken, q: 'trashed = false', fields: 'nextPageToken, files(id, name, mimeType)' });
+    pages++;
+    for (const f of res.data.files) names.push(f.name + ' (' + f.mimeType + ')');
+    pageToken = res.data.nextPageToken;
+  } while (pageToken);
+  let missing;
+  try {
+    await drive.files.get({ fileId: 'missing' });
+  } catch (e) {
+    missing = [e.name, e.status, e.message];
+  }
+  const anonymous = googleDrive({ version: 'v3', rootUrl: base + '/' });
+  let denied;
+  try {
+    await anonymous.files.list({ pageSize: 1 });
+  } catch (e) {
+    denied = [e.status, e.message];
+  }
+  return { names, pages, missing, denied };
 }
