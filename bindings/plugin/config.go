@@ -477,6 +477,33 @@ func secretInside(s *schema.Schema) bool {
 	return false
 }
 
+// maskSecretDefaults teaches the masker every default inside a secret
+// config field (a `.secret().default('...')` value is a secret like any
+// other, as is the default of a field holding a secret inside). On load.
+func (p *Plugin) maskSecretDefaults() {
+	var walk func(s *schema.Schema, secret bool)
+	walk = func(s *schema.Schema, secret bool) {
+		if s == nil {
+			return
+		}
+		secret = secret || s.IsSecret()
+		if secret {
+			if d, ok := s.DefaultValue(); ok {
+				p.maskLeaves(d)
+			}
+		}
+		for _, f := range s.Fields() {
+			walk(f.Schema, secret)
+		}
+		for _, c := range append(append(s.Variants(), s.Items()...), s.Elem(), s.KeySchema(), s.CatchallSchema()) {
+			walk(c, secret)
+		}
+	}
+	for _, f := range p.configFields() {
+		walk(f.Schema, f.Secret)
+	}
+}
+
 // maskLeaves teaches the masker every string inside a secret value (the
 // parts of an object or array kept as one secret).
 func (p *Plugin) maskLeaves(v any) {

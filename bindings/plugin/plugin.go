@@ -454,6 +454,7 @@ func (p *Plugin) readDefinition(vm *goja.Runtime) error {
 			bad("configSchema must be a z.object({...}), got z.%s()", s.Kind())
 		default:
 			p.Config = s
+			p.maskSecretDefaults()
 			for _, fp := range s.FormProblems() {
 				at := ""
 				if fp.Origin != "" {
