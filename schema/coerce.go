@@ -139,12 +139,22 @@ func (s *Schema) CoerceString(text string) (any, error) {
 			return nil, &CoerceError{s.kind, "expected a JSON object"}
 		}
 		return m, nil
-	case KindAny:
+	case KindAny, KindIntersection:
 		var v any
 		if json.Unmarshal([]byte(t), &v) == nil {
 			return v, nil
 		}
 		return text, nil
+	case KindDate:
+		d, err := ParseDate(t)
+		if err != nil {
+			return nil, &CoerceError{KindDate, "expected a date like 2024-05-01 or 2024-05-01T10:00:00Z"}
+		}
+		return d, nil
+	case KindLazy:
+		if target := s.Target(); target != nil {
+			return target.CoerceString(text)
+		}
 	}
 	return nil, &CoerceError{s.kind, "cannot read this type from text"}
 }

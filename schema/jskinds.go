@@ -591,6 +591,63 @@ func ParseDate(text string) (time.Time, error) {
 // FormatDate writes t as ISO text (JavaScript's toISOString).
 func FormatDate(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
+// Text writes a config value as a prompt shows it: a date as ISO text
+// (FormatDate), anything else as fmt.Sprint does.
+func Text(v any) string {
+	if t, ok := v.(time.Time); ok {
+		return FormatDate(t)
+	}
+	return fmt.Sprint(v)
+}
+
+// FromJSON converts a value read from JSON (a saved config) to what s
+// validates: the ISO text of a date field becomes a time.Time, in objects,
+// arrays, records and optional or nullable values too. Other values are
+// returned as they are.
+func (s *Schema) FromJSON(v any) any {
+	if s == nil {
+		return v
+	}
+	switch s.kind {
+	case KindLazy:
+		return s.Target().FromJSON(v)
+	case KindDate:
+		if str, ok := v.(string); ok {
+			if t, err := ParseDate(str); err == nil {
+				return t
+			}
+		}
+	case KindObject:
+		if m, ok := v.(map[string]any); ok {
+			out := make(map[string]any, len(m))
+			for k, e := range m {
+				if f, ok := s.Field(k); ok {
+					e = f.FromJSON(e)
+				}
+				out[k] = e
+			}
+			return out
+		}
+	case KindRecord:
+		if m, ok := v.(map[string]any); ok {
+			out := make(map[string]any, len(m))
+			for k, e := range m {
+				out[k] = s.elem.FromJSON(e)
+			}
+			return out
+		}
+	case KindArray:
+		if a, ok := v.([]any); ok {
+			out := make([]any, len(a))
+			for i, e := range a {
+				out[i] = s.elem.FromJSON(e)
+			}
+			return out
+		}
+	}
+	return v
+}
+
 // CheckInfo is one check as zod 3's _def.checks lists it: kind ("min",
 // "max", "length", "int", "email", "regex", "uuid"...), the value it
 // compares with (a number, a *big.Int, a *Pattern's source, text), and
@@ -696,4 +753,25 @@ func (s *Schema) FormProblems() []FormProblem {
 	}
 	walk(s, nil)
 	return out
+}
+
+// Holds reports whether a value of kind k may occur in s's output, at any
+// depth (e.g. a Date in a config that JSON cannot carry).
+func (s *Schema) Holds(k Kind) bool {
+	seen := map[*Schema]bool{}
+	var walk func(s *Schema) bool
+	walk = func(s *Schema) bool {
+		if s == nil || seen[s] {
+			return false
+		}
+		seen[s] = true
+		if s.kind == k {
+			return true
+		}
+		if s.kind == KindLazy {
+			return walk(s.Target())
+		}
+		return slices.ContainsFunc(s.children(), walk)
+	}
+	return walk(s)
 }

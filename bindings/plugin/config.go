@@ -149,7 +149,7 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 			toRead = append(toRead, f) // read below, all at once
 		default:
 			if v, ok := saved[sf.Key]; ok {
-				f.Value, f.Source = v, FromSaved
+				f.Value, f.Source = sf.Schema.FromJSON(v), FromSaved // a date is saved as ISO text
 			}
 		}
 		s.Fields = append(s.Fields, f)

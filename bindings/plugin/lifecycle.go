@@ -233,10 +233,11 @@ func (e *storeSecretError) Code() string { return "ERR_STORE_SECRET" }
 // configJS is ctx.config: the validated config as a frozen JS object, after
 // the configSchema's refinements and transforms, which run here, on the
 // loop (Go-side validation skips them). A refinement's refusal is a
-// *schema.ValidationError. On the loop.
+// *schema.ValidationError. A config holding dates is converted the same
+// way, so they reach the plugin as Dates. On the loop.
 func (p *Plugin) configJS(vm *goja.Runtime, cfg map[string]any) (goja.Value, error) {
-	if p.Config == nil || !p.Config.HasEffects() {
-		return toFrozenJS(p.rt, vm, cfg)
+	if p.Config == nil || !p.Config.HasEffects() && !p.Config.Holds(schema.KindDate) {
+		return toFrozenJS(p.rt, vm, cfg) // JSON carries no Date
 	}
 	v, issues := zod.Apply(vm, p.Config, cfg)
 	if len(issues) > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -167,5 +168,72 @@ export default definePlugin({
 	}
 	if got := string(res.Content); !strings.Contains(got, `[false,true,true,false,true,\"ZodDate\"]`) {
 		t.Fatalf("result = %s", got)
+	}
+}
+
+// A z.date() config field takes ISO text (a date or a date-time), is saved
+// as ISO text, and reaches ctx.config as a Date, after a reload too.
+func TestConfigDateField(t *testing.T) {
+	h, _ := newHost(t)
+	path := writePlugin(t, h, "dates/plugin.ts", `export default definePlugin({
+  configSchema: z.object({
+    since: z.date().min(new Date('2020-01-01T00:00:00Z')),
+    until: z.date().default(new Date('2030-06-01T12:00:00Z')),
+  }),
+  onActivate: async (ctx) => {
+    const { since, until } = ctx.config;
+    if (!(since instanceof Date) || !(until instanceof Date)) throw new Error('not dates: ' + typeof since + ' ' + typeof until);
+    console.log('since=' + since.toISOString() + ' until=' + until.toISOString());
+  },
+});`)
+	ctx := context.Background()
+	p, err := Load(ctx, h, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	s, err := p.Setup(ctx, Inputs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Supply("since", "May 1st"); err == nil || !strings.Contains(err.Error(), "expected a date like 2024-05-01") {
+		t.Fatalf("Supply(May 1st) = %v", err)
+	}
+	if err := s.Supply("since", "2019-12-31"); err == nil || !strings.Contains(err.Error(), "Date must be greater than or equal to 2020-01-01T00:00:00.000Z") {
+		t.Fatalf("Supply(2019-12-31) = %v", err)
+	}
+	if err := s.Supply("since", "2024-05-01"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Activate(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	_ = p.Deactivate(ctx)
+	data, err := os.ReadFile(p.ConfigPath())
+	if err != nil || !strings.Contains(string(data), `"since": "2024-05-01T00:00:00Z"`) {
+		t.Fatalf("saved config: %s (%v)", data, err)
+	}
+	// The next load reads the saved ISO text back as a date.
+	p2, err := Load(ctx, h, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p2.Close()
+	s, err = p2.Setup(ctx, Inputs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p2.Activate(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	_ = p2.Deactivate(ctx)
+	if f, _ := s.Field("since"); schema.Text(f.Value) != "2024-05-01T00:00:00.000Z" {
+		t.Fatalf("since = %#v", f.Value)
+	}
+	if f, _ := s.Field("until"); schema.Text(f.Value) != "2030-06-01T12:00:00.000Z" {
+		t.Fatalf("until = %#v", f.Value)
 	}
 }

@@ -380,7 +380,7 @@ func (s *Session) pendingAsk() *Ask {
 	for _, f := range s.s.Fields {
 		if sections[f.Section] && f.Source == plugin.FromDefault && !f.Secret {
 			q := s.question(f)
-			q.Default = fmt.Sprint(f.Value)
+			q.Default = schema.Text(f.Value)
 			ask.Defaulted = append(ask.Defaulted, q)
 		}
 	}
@@ -496,7 +496,7 @@ func (s *Session) question(f *plugin.Field) Question {
 		Issues: s.issues[f.Key],
 	}
 	if f.HasDefault {
-		q.Default = fmt.Sprint(f.Default)
+		q.Default = schema.Text(f.Default)
 	}
 	if f.Auth {
 		q.Refusal = s.refusal

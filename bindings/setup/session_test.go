@@ -501,3 +501,55 @@ func TestOAuthLoginStep(t *testing.T) {
 		t.Errorf("%d code exchanges, want 1", prov.ExchangeCount())
 	}
 }
+
+// TestDateQuestion: a z.date() field is asked as ISO text (its default
+// shown so), an answer that is no date is refused with the form to type,
+// and a date answer activates the plugin with a Date.
+func TestDateQuestion(t *testing.T) {
+	e := newEnv(t)
+	path := filepath.Join(e.h.WorkDir, "d", "plugin.ts")
+	src := `export default definePlugin({
+  configSchema: z.object({
+    since: z.date(),
+    until: z.date().default(new Date('2030-06-01T12:00:00Z')),
+  }),
+  onActivate: async (ctx) => {
+    if (!(ctx.config.since instanceof Date) || ctx.config.since.toISOString() !== '2024-05-01T10:30:00.000Z') throw new Error('since is ' + ctx.config.since);
+  },
+});
+`
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{Host: e.h, Path: path, Interactive: true})
+	defer s.Close()
+	st, err := s.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask, ok := st.(*Ask)
+	if !ok || len(ask.Questions) != 1 || ask.Questions[0].Key != "since" {
+		t.Fatalf("step %+v, want an Ask for since", st)
+	}
+	if len(ask.Defaulted) != 1 || ask.Defaulted[0].Default != "2030-06-01T12:00:00.000Z" {
+		t.Fatalf("defaulted %+v, want until shown as 2030-06-01T12:00:00.000Z", ask.Defaulted)
+	}
+	if err := s.Answer(map[string]string{"since": "next tuesday"}); err == nil || !strings.Contains(err.Error(), "2024-05-01T10:00:00Z") {
+		t.Fatalf("Answer(next tuesday) = %v, want the form to type", err)
+	}
+	if err := s.Answer(map[string]string{"since": "2024-05-01T12:30:00+02:00"}); err != nil {
+		t.Fatal(err)
+	}
+	st, err = s.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := st.(*Done)
+	if !ok {
+		t.Fatalf("step %T, want Done", st)
+	}
+	_ = d.Plugin.Deactivate(context.Background())
+}

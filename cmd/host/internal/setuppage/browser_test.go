@@ -365,3 +365,38 @@ func TestLiveUpdateInChromium(t *testing.T) {
 		t.Errorf("state %q", got)
 	}
 }
+
+const dateField = `export default definePlugin({
+  configSchema: z.object({
+    since: z.date().label('Since'),
+    until: z.date().default(new Date('2030-06-01T00:00:00Z')).label('Until'),
+  }),
+  onActivate: async (ctx) => {
+    if (!(ctx.config.since instanceof Date)) throw new Error('since is not a Date');
+  },
+});
+`
+
+// TestDateFieldInChromium: a z.date() field is a date input (its default
+// shown as the date), and the date picked lands in the config file as ISO
+// text and reaches the plugin as a Date.
+func TestDateFieldInChromium(t *testing.T) {
+	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "dates", dateField)}})
+	ctx := browsertest.Start(t, browsertest.Options{})
+	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/dates")), visible("#setup-form"))
+	if typ := attr(t, ctx, "#f-since", "type"); typ != "date" {
+		t.Fatalf("since input type %q, want date", typ)
+	}
+	run(t, ctx, chromedp.SetValue(chromedp.CSS("#f-since"), "2024-05-01"), click("#setup-form button.primary"), visible("#result.ok"))
+	b, err := os.ReadFile(filepath.Join(h.host.DataDir, "plugins", "dates", "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"since": "2024-05-01T00:00:00Z"`) {
+		t.Errorf("config.json %s", b)
+	}
+	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/dates")), visible("#setup-form"))
+	if v := eval[string](t, ctx, `document.getElementById('f-until').value`); v != "2030-06-01" {
+		t.Errorf("until shows %q, want its default 2030-06-01", v)
+	}
+}

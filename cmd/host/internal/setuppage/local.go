@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"host/bindings/console"
 	"host/bindings/oauth"
 	"host/bindings/plugin"
 	"host/bindings/setup"
+	"host/schema"
 )
 
 // logTail is how many lines of each plugin's output the page shows.
@@ -193,6 +195,8 @@ func textOf(v any) string {
 		return x
 	case bool, float64, int, int64:
 		return fmt.Sprint(x)
+	case time.Time:
+		return schema.FormatDate(x)
 	}
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -523,6 +523,11 @@ func view(f Field) fieldView {
 		v.Input, v.Checked = "checkbox", v.Value == "true"
 	case f.Kind == schema.KindNumber:
 		v.Input = "number"
+	case f.Kind == schema.KindDate:
+		v.Input = "date"
+		if t, err := schema.ParseDate(v.Value); err == nil {
+			v.Value = t.Format("2006-01-02") // what <input type=date> shows
+		}
 	case f.Kind == schema.KindArray:
 		v.Input = "list"
 		if len(v.Values) == 0 && v.Value != "" {
