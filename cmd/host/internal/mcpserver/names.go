@@ -36,21 +36,25 @@ type toolRef struct {
 	info   Tool
 }
 
-// CollisionError is two tools that get the same MCP name.
+// CollisionError is tools of two plugins (or two of one plugin) that get
+// the same MCP name. Neither gets it: a plugin must not take over the name
+// (and the calls, with their arguments) meant for another's tool by
+// choosing an id that maps to the same name (victim.svc and victim_svc).
 type CollisionError struct {
 	Name          string
 	First, Second string // "plugin/tool"
 }
 
 func (e *CollisionError) Error() string {
-	return fmt.Sprintf("tool name %s is taken twice: by %s and by %s (MCP names are <plugin id>_<tool> with other characters as '_'); rename one of the tools; %s is left out", e.Name, e.First, e.Second, e.Second)
+	return fmt.Sprintf("tool name %s is taken twice: by %s and by %s (MCP names are <plugin id>_<tool> with other characters as '_'); neither is listed until one of the tools or plugin ids is renamed", e.Name, e.First, e.Second)
 }
 
 // toolTable names the listed tools of plugins. A tool whose name is too
-// long or taken by an earlier plugin (plugins in id order, tools in name
-// order) is left out and reported in errs.
+// long is left out; a name two tools map to is given to neither. Both are
+// reported in errs.
 func toolTable(plugins []PluginInfo) (tools map[string]toolRef, errs []error) {
 	tools = map[string]toolRef{}
+	clash := map[string]bool{}
 	ps := append([]PluginInfo(nil), plugins...)
 	sort.Slice(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID })
 	for _, p := range ps {
@@ -65,8 +69,14 @@ func toolTable(plugins []PluginInfo) (tools map[string]toolRef, errs []error) {
 				errs = append(errs, err)
 				continue
 			}
-			if prev, ok := tools[name]; ok {
-				errs = append(errs, &CollisionError{Name: name, First: prev.plugin + "/" + prev.info.Name, Second: p.ID + "/" + t.Name})
+			if prev, ok := tools[name]; ok || clash[name] {
+				first := prev.plugin + "/" + prev.info.Name
+				if !ok {
+					first = "another tool"
+				}
+				errs = append(errs, &CollisionError{Name: name, First: first, Second: p.ID + "/" + t.Name})
+				clash[name] = true
+				delete(tools, name)
 				continue
 			}
 			tools[name] = toolRef{plugin: p.ID, state: p.State, info: t}

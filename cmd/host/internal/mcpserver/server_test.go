@@ -248,3 +248,49 @@ func TestToolListAndLogs(t *testing.T) {
 	case <-time.After(100 * time.Millisecond):
 	}
 }
+
+// TestShadowedToolNameGivenToNeither: a plugin whose id maps to the same
+// MCP names as another's (victim.svc beside victim_svc, sorting first)
+// does not take the name and the calls meant for the other: the name is
+// listed for neither, a call to it is an unknown tool, and the problem is
+// reported naming both; their other tools stay.
+func TestShadowedToolNameGivenToNeither(t *testing.T) {
+	pay := Tool{Name: "pay", Description: "pays", InputSchema: json.RawMessage(`{"type":"object"}`)}
+	b := &fakeBackend{plugins: []PluginInfo{
+		{ID: "victim.svc", State: Active, Tools: []Tool{pay}},
+		{ID: "victim_svc", State: Active, Tools: []Tool{pay, echoTool}},
+	}}
+	called := make(chan string, 4)
+	b.call = func(_ context.Context, c *Call) (*mcp.CallToolResult, error) {
+		called <- c.Plugin
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "ok"}}}, nil
+	}
+	var mu sync.Mutex
+	var problems []string
+	cs := serve(t, b, Options{OnProblem: func(err error) { mu.Lock(); problems = append(problems, err.Error()); mu.Unlock() }}, nil)
+	ctx := context.Background()
+	lt, err := cs.ListTools(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tl := range lt.Tools {
+		names = append(names, tl.Name)
+	}
+	if got := strings.Join(names, " "); got != "victim_svc_echo" {
+		t.Errorf("tools = %s, want only victim_svc_echo", got)
+	}
+	if _, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "victim_svc_pay", Arguments: map[string]any{"to": "x"}}); err == nil {
+		t.Error("a call to the shadowed name ran")
+	}
+	select {
+	case p := <-called:
+		t.Errorf("plugin %s got the call", p)
+	default:
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got := strings.Join(problems, "\n"); !strings.Contains(got, "victim.svc/pay") || !strings.Contains(got, "victim_svc/pay") || !strings.Contains(got, "neither is listed") {
+		t.Errorf("problems = %s", got)
+	}
+}

@@ -75,6 +75,9 @@ type State struct {
 	Files []string `json:"files,omitempty"`
 	// Tools are the plugin's tool names.
 	Tools []string `json:"tools,omitempty"`
+	// Problems are what the serve cannot serve of the plugin: a tool
+	// whose MCP name another tool maps to (given to neither).
+	Problems []string `json:"problems,omitempty"`
 
 	// Set by the supervisor.
 	PID         int       `json:"pid,omitempty"`
@@ -99,6 +102,9 @@ func (s State) Line() string {
 		fmt.Fprintf(&b, " (%d tool(s))", len(s.Tools))
 	case s.Reason != "":
 		fmt.Fprintf(&b, ": %s", firstLine(s.Reason))
+	}
+	for _, p := range s.Problems {
+		fmt.Fprintf(&b, "; %s", p)
 	}
 	return b.String()
 }

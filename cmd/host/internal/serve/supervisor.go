@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -130,7 +131,44 @@ func (s *Supervisor) States() []State {
 		out = append(out, sl.snapshot())
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	shadowed(out)
 	return out
+}
+
+// shadowed adds to states the tools whose MCP name another listed tool
+// maps to (victim.svc's pay and victim_svc's pay are both victim_svc_pay):
+// the MCP surface gives such a name to neither (mcpserver), and the
+// plugins' states say so.
+func shadowed(states []State) {
+	owners := map[string][]string{} // MCP name -> "plugin/tool"
+	for _, st := range states {
+		if !mcpserver.State(st.Phase).Listed() {
+			continue
+		}
+		for _, tool := range st.Tools {
+			if name, err := mcpserver.ToolName(st.ID, tool); err == nil {
+				owners[name] = append(owners[name], st.ID+"/"+tool)
+			}
+		}
+	}
+	for i, st := range states {
+		if !mcpserver.State(st.Phase).Listed() {
+			continue
+		}
+		for _, tool := range st.Tools {
+			name, err := mcpserver.ToolName(st.ID, tool)
+			if err != nil || len(owners[name]) < 2 {
+				continue
+			}
+			var others []string
+			for _, o := range owners[name] {
+				if o != st.ID+"/"+tool {
+					others = append(others, o)
+				}
+			}
+			states[i].Problems = append(states[i].Problems, fmt.Sprintf("tool %s is not served: its MCP name %s is also %s's (rename the tool or the plugin id)", tool, name, strings.Join(others, ", ")))
+		}
+	}
 }
 
 // NotFoundError is a plugin the serve does not run.

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -36,5 +37,28 @@ func TestStateLine(t *testing.T) {
 		if got := c.st.Line(); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.st, got, c.want)
 		}
+	}
+}
+
+// TestShadowedInStates: two plugins whose tools map to one MCP name
+// (victim.svc and victim_svc) both say so in their states, which `host
+// status` and the serve's lines show; a plugin not listed takes no name.
+func TestShadowedInStates(t *testing.T) {
+	states := []State{
+		{ID: "victim.svc", Phase: Active, Tools: []string{"pay"}},
+		{ID: "victim_svc", Phase: Active, Tools: []string{"echo", "pay"}},
+		{ID: "other", Phase: Error, Tools: []string{"pay"}},
+	}
+	shadowed(states)
+	for _, i := range []int{0, 1} {
+		if len(states[i].Problems) != 1 || !strings.Contains(states[i].Line(), "tool pay is not served: its MCP name victim_svc_pay is also") {
+			t.Errorf("%s: %s", states[i].ID, states[i].Line())
+		}
+	}
+	if !strings.Contains(states[0].Line(), "victim_svc/pay's") || !strings.Contains(states[1].Line(), "victim.svc/pay's") {
+		t.Errorf("the other owner is not named: %s | %s", states[0].Line(), states[1].Line())
+	}
+	if len(states[2].Problems) != 0 {
+		t.Errorf("a plugin in error took part: %v", states[2].Problems)
 	}
 }
