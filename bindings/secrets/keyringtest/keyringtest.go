@@ -27,6 +27,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"host/internal/hosttest"
 )
 
 // ErrMissing reports that a required program is not installed. Start and
@@ -109,16 +111,16 @@ func setup(tb testing.TB, opts Options) *Session {
 	return s
 }
 
-// Need checks the result of a New done earlier (typically in TestMain): it
-// skips tb when err is ErrMissing and CI is not "true", fails tb on any
+// Need checks the result of a New done earlier: when err is ErrMissing it
+// skips tb, or fails it under CI (hosttest.Require); it fails tb on any
 // other error, and returns s.
 func Need(tb testing.TB, s *Session, err error) *Session {
 	tb.Helper()
 	if err == nil {
 		return s
 	}
-	if errors.Is(err, ErrMissing) && os.Getenv("CI") != "true" {
-		tb.Skipf("%v (set CI=true to make this a failure)", err)
+	if errors.Is(err, ErrMissing) {
+		hosttest.Require(tb, err.Error())
 	}
 	tb.Fatalf("%v", err)
 	return nil

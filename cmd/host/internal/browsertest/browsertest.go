@@ -15,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"host/internal/hosttest"
 )
 
 // Options change the browser a test gets.
@@ -35,10 +37,7 @@ func Start(t testing.TB, o Options) context.Context {
 	t.Helper()
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
-		if os.Getenv("CI") != "true" {
-			t.Skip("chromium is not installed (apt-get install chromium)")
-		}
-		t.Fatal("chromium is not installed (.ci/run installs it):", err)
+		hosttest.Require(t, "chromium is not installed (apt-get install chromium; .ci/run does)")
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),

@@ -20,10 +20,11 @@ import (
 	"host/bindings/secrets"
 	"host/bindings/secrets/keyringtest"
 	"host/bindings/store"
+	"host/internal/hosttest"
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := hosttest.Main(m) // says which tests a missing prerequisite skipped
 	keyringtest.CloseShared()
 	os.Exit(code)
 }

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"host/internal/hosttest"
 )
 
 // Registry is a running Verdaccio. Packages under the @hostfix scope need
@@ -59,12 +61,10 @@ func moduleRoot(t testing.TB) string {
 	}
 }
 
+// missing skips t, or fails it under CI (hosttest.Require).
 func missing(t testing.TB, format string, args ...any) {
 	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format+" (.ci/run installs it)", args...)
-	}
-	t.Skipf(format, args...)
+	hosttest.Require(t, fmt.Sprintf(format, args...)+" (.ci/run installs it)")
 }
 
 // Tools are the programs the harness runs.

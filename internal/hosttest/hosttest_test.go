@@ -1,0 +1,85 @@
+package hosttest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCI(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "0": false, "false": false, "FALSE": false,
+		"true": true, "1": true, "yes": true, "woodpecker": true} {
+		t.Setenv("CI", v)
+		if got := CI(); got != want {
+			t.Errorf("CI=%q: CI() = %v, want %v", v, got, want)
+		}
+	}
+}
+
+func TestSummary(t *testing.T) {
+	saved := skips.n
+	t.Cleanup(func() { skips.n = saved })
+	skips.n = map[string]int{}
+	if got := summary("host/x"); got != "" {
+		t.Errorf("no skips: %q", got)
+	}
+	skips.add("no tsc (npm install -g typescript@7)")
+	if got, want := summary("host/x"), "host/x: 1 test skipped, a prerequisite is missing: no tsc (npm install -g typescript@7) (CI=true makes them fail)"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	skips.add("no tsc (npm install -g typescript@7)")
+	skips.add("chromium is not installed")
+	if got, want := summary("host/x"), "host/x: 3 tests skipped, a prerequisite is missing: chromium is not installed; no tsc (npm install -g typescript@7) (CI=true makes them fail)"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+func TestPackagePath(t *testing.T) {
+	if got := packagePath(); got != "host/internal/hosttest" {
+		t.Errorf("packagePath() = %q", got)
+	}
+}
+
+// TestEveryPackageReports: a package whose tests can skip for a missing
+// prerequisite (they import hosttest or a helper that calls Require) has
+// a TestMain through hosttest.Main or Wrap, or its skips would go unsaid.
+func TestEveryPackageReports(t *testing.T) {
+	helpers := []string{"host/internal/hosttest", "host/bindings/secrets/keyringtest",
+		"host/cmd/host/internal/browsertest", "host/cmd/host/internal/pkgstore/registrytest"}
+	cmd := exec.Command("go", "list", "-f", "{{.ImportPath}}\t{{.Dir}}\t{{join .TestImports \" \"}} {{join .XTestImports \" \"}}", "host/...")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	checked := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		parts := strings.SplitN(line, "\t", 3)
+		if len(parts) != 3 || parts[0] == "host/internal/hosttest" {
+			continue
+		}
+		imports := " " + parts[2] + " "
+		uses := false
+		for _, h := range helpers {
+			uses = uses || strings.Contains(imports, " "+h+" ")
+		}
+		if !uses {
+			continue
+		}
+		checked++
+		files, _ := filepath.Glob(filepath.Join(parts[1], "*_test.go"))
+		found := false
+		for _, f := range files {
+			src, _ := os.ReadFile(f)
+			s := string(src)
+			found = found || strings.Contains(s, "func TestMain(") && (strings.Contains(s, "hosttest.Main(") || strings.Contains(s, "hosttest.Wrap("))
+		}
+		if !found {
+			t.Errorf("%s: its tests may skip for a missing prerequisite but no TestMain calls hosttest.Main or hosttest.Wrap", parts[0])
+		}
+	}
+	if checked < 5 {
+		t.Errorf("only %d packages checked; go list said:\n%s", checked, out)
+	}
+}
