@@ -62,27 +62,28 @@ whose TypeScript source entry is run), or the id of a plugin that ran
 before. Run 'host help COMMAND' for a command's flags.
 `
 
-// Commands is the CLI's whole command table, each command built by its
-// constructor for f. A new command is one line here.
-func Commands(f *cmdutil.Factory) map[string]*cmdutil.Command {
-	return map[string]*cmdutil.Command{
-		"run":      run.NewCmdRun(f, nil),
-		"call":     call.NewCmdCall(f, nil),
-		"tools":    tools.NewCmdTools(f, nil),
-		"auth":     auth.NewCmdAuth(f),
-		"config":   config.NewCmdConfig(f),
-		"doctor":   doctor.NewCmdDoctor(f, nil),
-		"secrets":  secrets.NewCmdSecrets(f),
-		"types":    types.NewCmdTypes(f, nil),
-		"init":     initcmd.NewCmdInit(f, nil),
-		"demo":     demo.NewCmdDemo(f, nil),
-		"mcp":      mcp.NewCmdMCP(f, nil),
-		"messages": messages.NewCmdMessages(f, nil),
-		"events":   events.NewCmdEvents(f, nil),
-		"status":   status.NewCmdStatus(f, nil),
-		"serve":    serve.NewCmdServe(f, nil),
-		"setup":    setup.NewCmdSetup(f, nil),
-		"worker":   worker.NewCmdWorker(f, nil), // internal: one plugin for host serve
+// Commands is the CLI's whole command table: each command's
+// constructor, called for the one command a line names. A new command is
+// one line here.
+func Commands() map[string]func(*cmdutil.Factory) *cmdutil.Command {
+	return map[string]func(*cmdutil.Factory) *cmdutil.Command{
+		"run":      func(f *cmdutil.Factory) *cmdutil.Command { return run.NewCmdRun(f, nil) },
+		"call":     func(f *cmdutil.Factory) *cmdutil.Command { return call.NewCmdCall(f, nil) },
+		"tools":    func(f *cmdutil.Factory) *cmdutil.Command { return tools.NewCmdTools(f, nil) },
+		"auth":     auth.NewCmdAuth,
+		"config":   config.NewCmdConfig,
+		"doctor":   func(f *cmdutil.Factory) *cmdutil.Command { return doctor.NewCmdDoctor(f, nil) },
+		"secrets":  secrets.NewCmdSecrets,
+		"types":    func(f *cmdutil.Factory) *cmdutil.Command { return types.NewCmdTypes(f, nil) },
+		"init":     func(f *cmdutil.Factory) *cmdutil.Command { return initcmd.NewCmdInit(f, nil) },
+		"demo":     func(f *cmdutil.Factory) *cmdutil.Command { return demo.NewCmdDemo(f, nil) },
+		"mcp":      func(f *cmdutil.Factory) *cmdutil.Command { return mcp.NewCmdMCP(f, nil) },
+		"messages": func(f *cmdutil.Factory) *cmdutil.Command { return messages.NewCmdMessages(f, nil) },
+		"events":   func(f *cmdutil.Factory) *cmdutil.Command { return events.NewCmdEvents(f, nil) },
+		"status":   func(f *cmdutil.Factory) *cmdutil.Command { return status.NewCmdStatus(f, nil) },
+		"serve":    func(f *cmdutil.Factory) *cmdutil.Command { return serve.NewCmdServe(f, nil) },
+		"setup":    func(f *cmdutil.Factory) *cmdutil.Command { return setup.NewCmdSetup(f, nil) },
+		"worker":   func(f *cmdutil.Factory) *cmdutil.Command { return worker.NewCmdWorker(f, nil) }, // internal: one plugin for host serve
 	}
 }
 
@@ -94,10 +95,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) cmdutil.ExitCod
 		fmt.Fprint(io.Err, mainUsage)
 		return cmdutil.ExitUsage
 	}
-	commands := Commands(f)
+	commands := Commands()
 	name, rest := args[0], args[1:]
-	if c, ok := commands[name]; ok {
-		return cmdutil.Report(io, c.Execute(ctx, rest))
+	if newCmd, ok := commands[name]; ok {
+		return cmdutil.Report(io, newCmd(f).Execute(ctx, rest))
 	}
 	var err error
 	switch {
@@ -108,24 +109,24 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) cmdutil.ExitCod
 		if len(rest) > 0 {
 			topic = rest[0]
 		}
-		if c, ok := commands[topic]; ok {
-			fmt.Fprint(io.Out, c.Usage)
+		if newCmd, ok := commands[topic]; ok {
+			fmt.Fprint(io.Out, newCmd(f).Usage)
 		} else if topic != "" && !cmdutil.IsHelp(topic) {
-			err = unknownCommand(commands, topic)
+			err = unknownCommand(f, topic)
 		} else {
 			fmt.Fprint(io.Out, mainUsage)
 		}
 	default:
-		err = unknownCommand(commands, name)
+		err = unknownCommand(f, name)
 	}
 	return cmdutil.Report(io, err)
 }
 
 // unknownCommand names the closest command, if one is close.
-func unknownCommand(commands map[string]*cmdutil.Command, name string) error {
+func unknownCommand(f *cmdutil.Factory, name string) error {
 	names := []string{"help", "version"}
-	for n, c := range commands {
-		if !c.Hidden {
+	for n, newCmd := range Commands() {
+		if !newCmd(f).Hidden {
 			names = append(names, n)
 		}
 	}

@@ -20,7 +20,8 @@ func newFactory() (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
 func every(t *testing.T) [][]string {
 	f, _, _ := newFactory()
 	var lines [][]string
-	for name, c := range Commands(f) {
+	for name, newCmd := range Commands() {
+		c := newCmd(f)
 		if len(c.Subcommands) == 0 {
 			lines = append(lines, []string{name})
 		}
