@@ -38,28 +38,41 @@ func DefaultRoot(entry string) string {
 	return dir
 }
 
-// TooBroadRoot reports whether dir (absolute) is the file system root, the
-// user's home directory or one of its ancestors: a directory that holds
-// the user's other files, which a build never takes as a root.
+// TooBroadRoot reports whether dir is a directory that holds the user's
+// other files, which a build never takes as a root: the file system root,
+// the user's home directory or one of its ancestors, the folders where
+// files land from elsewhere ($HOME/Downloads, Desktop and Documents) and
+// the system's temporary directory.
 func TooBroadRoot(dir string) bool {
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
-	if dir == filepath.Dir(dir) {
+	dir = realAbs(dir)
+	if dir == filepath.Dir(dir) || dir == realAbs(os.TempDir()) {
 		return true
 	}
 	home, err := os.UserHomeDir()
 	if err != nil || home == "" {
 		return false
 	}
-	home, _ = filepath.Abs(home)
-	if h, err := filepath.EvalSymlinks(home); err == nil {
-		home = h
+	home = realAbs(home)
+	if within(dir, home) {
+		return true
 	}
-	if d, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = d
+	for _, shared := range []string{"Downloads", "Desktop", "Documents"} {
+		if dir == realAbs(filepath.Join(home, shared)) {
+			return true
+		}
 	}
-	return within(dir, home)
+	return false
+}
+
+// realAbs is p absolute, with symbolic links resolved where it exists.
+func realAbs(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	}
+	return p
 }
 
 // buildRoot is the absolute, symlink-free root of a build. It is "" when
