@@ -1,6 +1,8 @@
 // Package schema is the schema model behind the plugin `z` API, in pure Go:
 // types (object with ordered fields, string, number, boolean, null, enum,
-// array, tuple, record, union and discriminated union, literal, any),
+// array, tuple, record, union and discriminated union, literal, any, and
+// zod 3's date, bigint, map, set, lazy, intersection, promise, function,
+// custom), zod 3 or zod 4 results where they differ (Zod3),
 // modifiers (optional, nullable, default/prefault, catch, coerce, pipe,
 // describe), checks (min/max/length, url, email and zod 4's other string
 // formats, JavaScript regular expressions with a match timeout, int, gt/lt,

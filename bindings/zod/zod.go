@@ -1,11 +1,17 @@
-// Package zod is the Go side of the plugin global `z`: zod 4's API (issue
-// codes and messages as zod 3 words them) whose every value is backed by an
-// immutable *schema.Schema, so validation, defaults, JSON Schema and the
-// setup metadata (.secret(), .label(), .section(), .helpText(),
-// .placeholder(), .radio()) have one implementation, in package schema.
-// Refinements and transforms are plugin functions the schema calls back
-// during parse. A zod 4 function host lacks throws, naming it (the tables in
-// compose.go); TestZod4Methods keeps them complete.
+// Package zod is the Go side of the plugin global `z`: zod 4's API and zod
+// 3's (issue codes and messages as zod 3 words them) whose every value is
+// backed by an immutable *schema.Schema, so validation, defaults, JSON
+// Schema and the setup metadata (.secret(), .label(), .section(),
+// .helpText(), .placeholder(), .radio()) have one implementation, in
+// package schema. Refinements, transforms, preprocess, promise and function
+// checks are plugin functions the schema calls back during parse. A zod
+// function host lacks throws, naming it (the tables in compose.go);
+// TestZod4Methods keeps them complete.
+//
+// Two namespaces share one implementation: `z` (zod 4 where zod 3 and 4
+// differ) and the zod 3 namespace (Symbol.for(Zod3Key) on it, the z of
+// "@hivemind-os/plugin-sdk"), whose schemas are marked schema.Zod3;
+// TestAgainstZod4 and TestAgainstZod3 compare each with the real release.
 //
 // Each z value is a plain JS object whose prototype holds the methods for its
 // kind; the Go schema sits under a private symbol. Methods never change their
