@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"host/internal/hosttest"
 )
 
 const callPlugin = `export default definePlugin({
@@ -14,6 +16,7 @@ const callPlugin = `export default definePlugin({
   tools: {
     wait: { description: 'waits until cancelled', run: (input, ctx) => new Promise((resolve, reject) => {
       ctx.signal.addEventListener('abort', () => { ctx.log.info('aborted: ' + ctx.signal.reason.message); reject(ctx.signal.reason) });
+      ctx.log.info('waiting for the signal');
     }) },
     count: { description: 'reports progress', run: async (input, { progress }) => {
       for (let i = 1; i <= 3; i++) progress({ progress: i, total: 3, message: 'step ' + i });
@@ -40,7 +43,7 @@ func TestCallToolWithCancelAbortsSignal(t *testing.T) {
 		_, err := p.CallToolWith(ctx, "wait", nil, CallOptions{})
 		done <- err
 	}()
-	time.Sleep(50 * time.Millisecond)
+	hosttest.WaitFor(t, time.Minute, "the tool to run", func() bool { return strings.Contains(logs.String(), "waiting for the signal") })
 	cancel()
 	select {
 	case err := <-done:

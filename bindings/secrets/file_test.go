@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"host/bindings/secrets"
+	"host/internal/hosttest"
 	"host/jsrt"
 )
 
@@ -399,7 +401,11 @@ func TestLockFile(t *testing.T) {
 		}
 		got <- err
 	}()
-	time.Sleep(20 * time.Millisecond)
+	// Release once it waits: its goroutine is in waitLock's polling loop.
+	hosttest.WaitFor(t, time.Minute, "the second LockFile to wait", func() bool {
+		buf := make([]byte, 1<<20)
+		return strings.Contains(string(buf[:runtime.Stack(buf, true)]), "host/bindings/secrets.waitLock(")
+	})
 	release()
 	select {
 	case err := <-got:

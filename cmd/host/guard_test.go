@@ -36,8 +36,9 @@ func TestRunSignalWhileNative(t *testing.T) {
 		cmd := exec.Command(bin, "run", "--memory", "8GiB", "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
 		cmd.Env = env
 		h := startHost(t, cmd)
-		h.waitFor("is active")
-		time.Sleep(500 * time.Millisecond) // inside JSON.stringify by now
+		if !h.waitFor("calling JSON.stringify") {
+			t.Fatalf("%v: the plugin never reached JSON.stringify:\n%s", sig, h.output())
+		}
 		took, out, _ := h.stop(sig, 15*time.Second)
 		if took > 8*time.Second || !strings.Contains(out, "did not stop within 5s of the signal") {
 			t.Errorf("%v: ended after %s:\n%s", sig, took, out)

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
-	"host/cmd/host/internal/terminal"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"host/cmd/host/internal/terminal"
+	"host/internal/hosttest"
 )
 
 type syncBuffer struct {
@@ -50,15 +52,17 @@ func TestWaitIndicator(t *testing.T) {
 			}}
 			deadline := time.Now().Add(5 * time.Minute)
 			stop := terminal.WaitIndicator(io, "the browser", deadline)
-			time.Sleep(450 * time.Millisecond)
-			stop()
-			got := out.String()
 			if !tc.want {
-				if got != "" {
+				// It decides at once: nothing runs to print later.
+				stop()
+				if got := out.String(); got != "" {
 					t.Errorf("printed %q", got)
 				}
 				return
 			}
+			hosttest.WaitFor(t, time.Minute, "two frames of the live line", func() bool { return strings.Count(out.String(), "\r") >= 2 })
+			stop()
+			got := out.String()
 			if !strings.Contains(got, "Waiting for the browser: 0s elapsed, 5m0s left (until "+deadline.Format("15:04:05")+")") {
 				t.Errorf("no live line: %q", got)
 			}

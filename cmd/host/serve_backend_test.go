@@ -15,6 +15,7 @@ import (
 
 	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/serve"
+	"host/internal/hosttest"
 )
 
 // TestServeBackend: the supervisor as mcpserver's Backend (what `host mcp`
@@ -114,7 +115,13 @@ func TestServeBackend(t *testing.T) {
 	if err != nil || res.IsError || !strings.Contains(text(res), "ann") {
 		t.Errorf("elicitation: %v %s", err, text(res))
 	}
-	time.Sleep(200 * time.Millisecond)
+	// Notifications are handled on the client's own goroutine: they may
+	// come after the call's result.
+	hosttest.WaitFor(t, time.Minute, "three progress notifications and the log", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(progress) >= 3 && strings.Contains(strings.Join(logs, "\n"), "Tool execution completed")
+	})
 	mu.Lock()
 	defer mu.Unlock()
 	if len(progress) != 3 || progress[2] != 100 {

@@ -389,7 +389,7 @@ func TestServeSIGTERMDuringCall(t *testing.T) {
 		_, err := c.Call(context.Background(), "fine", "slow", nil)
 		callErr <- err
 	}()
-	time.Sleep(500 * time.Millisecond)
+	s.waitLines("[fine] slow started", 1, 20*time.Second)
 	took := s.stop(syscall.SIGTERM, 15*time.Second)
 	if s.count("[fine] fine deactivated") != 1 {
 		t.Errorf("onDeactivate did not run")
@@ -419,10 +419,21 @@ func TestServeWatch(t *testing.T) {
 	write("b", version("b", 1))
 	s := startServe(t, nil, "--watch", dir)
 	s.waitLines(": active", 2, 30*time.Second)
-	time.Sleep(300 * time.Millisecond) // the watchers are set
 	c := s.client()
-	write("a", version("a", 2))
-	s.waitLines("a: reloaded (plugin.ts changed)", 1, 10*time.Second)
+	// The serve sets its watchers after the first start and does not say
+	// when; a save before that goes unseen. Save again every half second
+	// until the reload shows.
+	var saved time.Time
+	hosttest.WaitFor(t, 30*time.Second, "a reload after saving a", func() bool {
+		if s.count("a: reloaded (plugin.ts changed)") > 0 {
+			return true
+		}
+		if time.Since(saved) > 500*time.Millisecond {
+			write("a", version("a", 2))
+			saved = time.Now()
+		}
+		return false
+	})
 	if res, err := c.Call(context.Background(), "a", "v", nil); err != nil || resultText(res) != "2" {
 		t.Errorf("a after the save: %v %+v", err, res)
 	}

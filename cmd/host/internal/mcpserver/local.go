@@ -304,9 +304,6 @@ func elicitParams(q plugin.Question) (*mcp.ElicitParams, error) {
 		if _, ok := p["title"]; !ok && f.Label != f.Key {
 			p["title"] = f.Label
 		}
-		if _, ok := p["default"]; !ok && f.HasDefault {
-			p["default"] = f.Default // the form's initial value (SEP-1034)
-		}
 		if f.Required {
 			required = append(required, f.Key)
 		}

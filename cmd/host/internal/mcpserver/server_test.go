@@ -81,6 +81,13 @@ func (p *fakePages) StartSetup(ctx context.Context, plugin string) (*SetupFlow, 
 
 func serve(t *testing.T, b Backend, o Options, co *mcp.ClientOptions) *mcp.ClientSession {
 	t.Helper()
+	_, cs := serveWith(t, b, o, co)
+	return cs
+}
+
+// serveWith is serve that also returns the Server.
+func serveWith(t *testing.T, b Backend, o Options, co *mcp.ClientOptions) (*Server, *mcp.ClientSession) {
+	t.Helper()
 	s := New(b, o)
 	t.Cleanup(s.Close)
 	st, ct := mcp.NewInMemoryTransports()
@@ -95,7 +102,21 @@ func serve(t *testing.T, b Backend, o Options, co *mcp.ClientOptions) *mcp.Clien
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cs.Close() })
-	return cs
+	return s, cs
+}
+
+// flushLogs waits until the log notifications queued for every session
+// were sent (or dropped).
+func flushLogs(s *Server) {
+	s.mu.Lock()
+	var qs []*logQueue
+	for _, q := range s.logs {
+		qs = append(qs, q)
+	}
+	s.mu.Unlock()
+	for _, q := range qs {
+		q.flush(time.Minute)
+	}
 }
 
 var echoTool = Tool{Name: "echo", Description: "echoes", InputSchema: json.RawMessage(`{"type":"object"}`)}
@@ -208,7 +229,7 @@ func TestToolListAndLogs(t *testing.T) {
 	logs := make(chan *mcp.LoggingMessageParams, 4)
 	m := mask.New()
 	m.Add("sk-fake-secret-value")
-	cs := serve(t, b, Options{Masker: m}, &mcp.ClientOptions{
+	srv, cs := serveWith(t, b, Options{Masker: m}, &mcp.ClientOptions{
 		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) { changed <- struct{}{} },
 		LoggingMessageHandler:  func(_ context.Context, r *mcp.LoggingMessageRequest) { logs <- r.Params },
 	})
@@ -228,7 +249,7 @@ func TestToolListAndLogs(t *testing.T) {
 	}
 	// Before setLevel nothing is sent; after it, warnings and above.
 	b.publish(Event{Kind: Log, Plugin: "a", Log: &LogEntry{Level: "error", Message: "early"}})
-	time.Sleep(100 * time.Millisecond) // sent (or not) on its own goroutine
+	flushLogs(srv) // sent (or not) on its own goroutine
 	if err := cs.SetLoggingLevel(ctx, &mcp.SetLoggingLevelParams{Level: "warning"}); err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"host/bindings/secrets/keyringtest"
 	"host/cmd/host/internal/browsertest"
 	"host/cmd/host/internal/demo"
+	"host/internal/hosttest"
 )
 
 // text is the visible text of the element sel (CSS).
@@ -351,7 +352,11 @@ func TestLiveUpdateInChromium(t *testing.T) {
 	ctx := browsertest.Start(t, browsertest.Options{})
 	run(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
 	eval[int](t, ctx, `window.marker = 1`)
-	time.Sleep(200 * time.Millisecond) // the event stream is open
+	hosttest.WaitFor(t, time.Minute, "the page's event stream", func() bool {
+		h.srv.mu.Lock()
+		defer h.srv.mu.Unlock()
+		return len(h.srv.subs) > 0
+	})
 	h.local.mu.Lock()
 	h.local.plugins["simple"].info.State = "error"
 	h.local.plugins["simple"].info.Reason = "plugin.ts:3:9: a changed state"
