@@ -275,9 +275,52 @@ func (r *Runtime) Await(ctx context.Context, fn func(vm *goja.Runtime) (goja.Val
 		r.intrMu.Unlock()
 		return nil, err
 	case <-ctx.Done():
+		if err := r.runningInterrupt(intr); err != nil {
+			return nil, err
+		}
 		return nil, context.Cause(ctx)
 	case <-r.ctx.Done():
 		return nil, ErrClosed
+	}
+}
+
+// interruptMargin is how long after the script timeout runningInterrupt
+// still waits for the interrupted script to unwind.
+const interruptMargin = 5 * time.Second
+
+// runningInterrupt is for an Await whose ctx ended: when a script is
+// running on the loop right then (an infinite loop, say), Options.Timeout
+// bounds it, and its interruption, with the script's position, is the
+// cause to report rather than ctx's end, which only came first. It waits
+// until that entry ends (at most Timeout and a margin more: a native call
+// may never end) and returns the interruption broadcast meanwhile, else nil. No
+// caller then depends on which of the two deadlines fires first.
+func (r *Runtime) runningInterrupt(intr <-chan struct{}) error {
+	r.gate.Lock()
+	running := r.seq != 0
+	r.gate.Unlock()
+	if running {
+		ended := make(chan struct{})
+		if r.loop.RunOnLoop(func(*goja.Runtime) { close(ended) }) {
+			// The watchdog fires within Timeout; the margin is for a
+			// loaded machine to let the interrupted script unwind.
+			bound := time.NewTimer(r.opts.Timeout + interruptMargin)
+			select {
+			case <-ended:
+			case <-intr:
+			case <-bound.C:
+			case <-r.ctx.Done():
+			}
+			bound.Stop()
+		}
+	}
+	select {
+	case <-intr:
+		r.intrMu.Lock()
+		defer r.intrMu.Unlock()
+		return r.intrErr
+	default:
+		return nil
 	}
 }
 

@@ -545,6 +545,49 @@ export function ok() { return 'ok'; }
 	}
 }
 
+// TestAwaitEndedWhileScriptRuns: an Await whose ctx ends while a script
+// runs away (as onActivate's deadline may, before the script timeout)
+// reports the script's interruption with its position, not the ctx's end:
+// which of the two comes first must not decide what the user is told.
+func TestAwaitEndedWhileScriptRuns(t *testing.T) {
+	dir := writeTree(t, map[string]string{"main.ts": `
+export async function spinLater() {
+  await new Promise((r) => setTimeout(r, 1));
+  spinning();
+  for (;;) {}
+}
+`})
+	rt := run(t, dir, Options{Timeout: 300 * time.Millisecond})
+	spinning := make(chan struct{})
+	if err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
+		return vm.Set("spinning", func() { close(spinning) })
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	go func() {
+		<-spinning
+		cancel(errors.New("the hook's deadline"))
+	}()
+	_, err := rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
+		f, _ := goja.AssertFunction(vm.Get("__m").ToObject(vm).Get("spinLater"))
+		return f(goja.Undefined())
+	})
+	je, ok := AsJSError(err)
+	if !ok || !je.Interrupted() || !strings.HasPrefix(je.Position(), "main.ts:") {
+		t.Errorf("got %v, want the interrupt with a position", err)
+	}
+	// Ended while nothing runs: the ctx's cause, at once.
+	ctx, cancel = context.WithCancelCause(context.Background())
+	cancel(errors.New("the hook's deadline"))
+	_, err = rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
+		return vm.RunString("new Promise(() => {})")
+	})
+	if err == nil || err.Error() != "the hook's deadline" {
+		t.Errorf("idle: got %v, want the ctx's cause", err)
+	}
+}
+
 // TestBindingPanicDoesNotCrash: a Go panic in a native function ends that
 // entry with an error naming the panic; the runtime keeps working.
 func TestBindingPanicDoesNotCrash(t *testing.T) {
