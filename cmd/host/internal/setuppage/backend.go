@@ -98,6 +98,9 @@ type Plugin struct {
 	Auth string
 	// Logs are the last lines the plugin printed, masked, oldest first.
 	Logs []string
+	// Permissions are what the plugin may do, one category a line, an
+	// undeclared category said plainly (plugin.Permissions.Summary).
+	Permissions []string
 }
 
 // Status is a plugin's ctx.updateStatus.

@@ -184,6 +184,11 @@ func TestOAuthConnectInChromium(t *testing.T) {
 	ctx := browsertest.Start(t, browsertest.Options{HostRules: []string{"MAP myservice.com " + prov.Addr()}})
 
 	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/oauth2")), visible("#setup-form"))
+	// Its permissions, an undeclared category said plainly, and its OAuth
+	// URLs by exact origin.
+	if got := text(t, ctx, "#permissions"); !strings.Contains(got, "network: any host (not declared)") || !strings.Contains(got, "OAuth: https://myservice.com:443") {
+		t.Errorf("the permissions shown: %q", got)
+	}
 	if got := text(t, ctx, `.plugin [data-field="state"]`); got != "login needed" {
 		t.Errorf("state %q before the login", got)
 	}

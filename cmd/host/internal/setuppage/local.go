@@ -111,7 +111,7 @@ func (l *Local) inspect(ctx context.Context, lp *localPlugin) error {
 	if err := p.Claim(ctx, lp.file, l.o.Adopt); err != nil {
 		return err
 	}
-	info := Plugin{ID: p.ID, Name: p.Name, Description: p.Description, State: "ready"}
+	info := Plugin{ID: p.ID, Name: p.Name, Description: p.Description, State: "ready", Permissions: p.Permissions().Summary()}
 	if p.Auth != nil {
 		info.Auth = p.Auth.Type
 	}

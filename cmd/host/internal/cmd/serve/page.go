@@ -125,7 +125,7 @@ func (b *servePageBackend) Plugins() []setuppage.Plugin {
 			continue
 		}
 		lp := known[st.ID]
-		p := setuppage.Plugin{ID: st.ID, Name: st.Name, Description: lp.Description, Auth: lp.Auth,
+		p := setuppage.Plugin{ID: st.ID, Name: st.Name, Description: lp.Description, Auth: lp.Auth, Permissions: lp.Permissions,
 			State: string(st.Phase), Reason: st.Reason, Logs: append([]string(nil), b.logs[st.ID]...)}
 		if p.Name == "" {
 			p.Name = st.ID
