@@ -3,16 +3,26 @@ package store
 import "context"
 
 // DeleteAll removes every row of the plugin in one transaction: its
-// key/value data, inbox, events and status (`host remove`). Sequence
-// numbers of the inbox and events may be given out again afterwards, to
-// the next messages of any plugin; a plugin installed anew under the same
-// id starts its inbox empty. It may block up to BusyTimeout or until ctx
-// ends.
+// key/value data, inbox, events and status (`host remove`). The freed
+// space is overwritten (SQLite's secure_delete) and the write-ahead log
+// checkpointed and truncated, so the database file keeps no copy of what
+// was removed. Sequence numbers of the inbox and events may be given out
+// again afterwards; a plugin installed anew under the same id starts with
+// an empty inbox. It may block up to BusyTimeout or until ctx ends.
 func (s *Store) DeleteAll(ctx context.Context) error {
 	if err := s.inbox("delete all"); err != nil {
 		return err
 	}
-	tx, err := s.db.db.BeginTx(ctx, nil)
+	conn, err := s.db.db.Conn(ctx)
+	if err != nil {
+		return s.fail("delete all", "", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+		return s.fail("delete all", "", err)
+	}
+	defer func() { _, _ = conn.ExecContext(context.Background(), `PRAGMA secure_delete = OFF`) }()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return s.fail("delete all", "", err)
 	}
@@ -25,5 +35,8 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 	if err := tx.Commit(); err != nil {
 		return s.fail("delete all", "", err)
 	}
+	// Another process reading the database can keep the log from being
+	// truncated; its frames are then overwritten by later writes.
+	_, _ = conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	return nil
 }

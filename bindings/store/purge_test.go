@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -52,5 +54,36 @@ func TestDeleteAll(t *testing.T) {
 	}
 	if n := count(kept); n != 4 {
 		t.Errorf("the other plugin has %d rows, want 4", n)
+	}
+}
+
+// Nothing of the removed rows stays in the database's files.
+func TestDeleteAllLeavesNoCopy(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(filepath.Join(dir, "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := db.Plugin("gone")
+	if err := s.Set(ctx, "k", json.RawMessage(`"unique-marker-value"`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddMessages(ctx, []Message{{Source: "a", Channel: "c", Content: "unique-marker-message"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Plugin("kept").Set(ctx, "k", json.RawMessage(`1`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		if bytes.Contains(b, []byte("unique-marker")) {
+			t.Errorf("%s still holds removed data", e.Name())
+		}
 	}
 }

@@ -56,7 +56,7 @@ func (s *Store) Remove(ctx context.Context, id string, opts RemoveOptions) (*Rec
 }
 
 // PurgeData deletes what plugin id kept in the data dir and the secret
-// backend (see Remove).
+// backend (see Remove), and the data dir's bundle cache.
 func PurgeData(ctx context.Context, dataDir, id string, opts RemoveOptions) error {
 	if opts.Secrets != nil {
 		if err := opts.Secrets.DeleteAll(ctx); err != nil {
@@ -71,5 +71,9 @@ func PurgeData(ctx context.Context, dataDir, id string, opts RemoveOptions) erro
 	if err := os.RemoveAll(filepath.Join(dataDir, "plugins", id)); err != nil {
 		return fmt.Errorf("removing the config of %s: %w", id, err)
 	}
+	// The bundle cache holds built copies of the plugin's code among
+	// others'; it is only a cache (rebuilt on the next start), so it goes
+	// whole rather than be searched.
+	_ = os.RemoveAll(filepath.Join(dataDir, "cache", "bundles"))
 	return nil
 }

@@ -640,3 +640,43 @@ func changelogLine(dir, version string) string {
 	}
 	return ""
 }
+
+// Served is what `host serve` and `host mcp` without arguments run: the
+// entry files of the enabled plugins, and which of them are linked (a
+// serve reloads those on save).
+func (s *Store) Served() (entries []string, linked map[string]bool, err error) {
+	list, err := s.List()
+	if err != nil {
+		return nil, nil, err
+	}
+	linked = map[string]bool{}
+	for _, r := range list {
+		if !r.Enabled {
+			continue
+		}
+		p := s.EntryPath(r)
+		entries = append(entries, p)
+		if r.Link != "" {
+			linked[p] = true
+		}
+	}
+	return entries, linked, nil
+}
+
+// NothingServedError is `host serve` or `host mcp` without arguments when
+// no plugin is installed and enabled.
+type NothingServedError struct{ DataDir string }
+
+func (e *NothingServedError) Error() string {
+	return fmt.Sprintf("no plugin is installed and enabled in %s: install one (host install SPEC, host link DIR, host enable ID) or name plugins (host serve DIR)", e.DataDir)
+}
+
+// ServedIn is Served for the store of dataDir; nothing enabled is a
+// *NothingServedError.
+func ServedIn(dataDir string) (entries []string, linked map[string]bool, err error) {
+	entries, linked, err = (&Store{DataDir: dataDir}).Served()
+	if err == nil && len(entries) == 0 {
+		err = &NothingServedError{DataDir: dataDir}
+	}
+	return entries, linked, err
+}

@@ -14,6 +14,8 @@ type PluginOpts struct {
 	Scripts       map[string]string // package.json scripts (install scripts that must never run)
 	Loop          bool              // the plugin has a loop
 	Files         map[string]string // more files
+	// Source replaces dist/index.js (then Deps are only installed).
+	Source string
 }
 
 // PluginPackage is a plugin package as its author publishes it:
@@ -52,6 +54,9 @@ export default definePlugin({
   ],%s
 });
 `, strings.Join(imports, "\n"), strings.Join(calls, ", "), o.Name, o.Version, loop)
+	if o.Source != "" {
+		src = o.Source
+	}
 	pj := map[string]any{
 		"name": o.Name, "version": o.Version, "description": "Fixture plugin " + o.Name,
 		"main": "dist/index.js", "license": "MIT", "author": "Host Tests <tests@example.invalid>",
@@ -112,3 +117,26 @@ func orEmpty(s []string) []string {
 	}
 	return s
 }
+
+// KeeperSource is a plugin that keeps something everywhere a plugin can:
+// a secret config field (token) and a plain one (region) in its config,
+// a ctx.secrets item, a store row, an inbox message, an event and a
+// status. Its values are fake; "keeper-marker" is in each of them so a
+// test can look for leftovers.
+const KeeperSource = `import { definePlugin, z } from '@hivemind-os/plugin-sdk';
+export default definePlugin({
+  configSchema: z.object({
+    token: z.string().secret().label('API Token'),
+    region: z.string().default('eu'),
+  }),
+  onActivate: async (ctx) => {
+    await ctx.secrets.set('session', 'fake-session-keeper-marker');
+    await ctx.store.set('cursor', 'keeper-marker-cursor');
+    await ctx.emitMessage({ source: 'keeper#1', channel: 'keeper', content: 'keeper-marker message' });
+    await ctx.emitEvent('keeper.event', { note: 'keeper-marker event' });
+    await ctx.updateStatus({ state: 'connected', message: 'keeper-marker status' });
+  },
+  tools: [{ name: 'ping', description: 'Pong', parameters: z.object({}), annotations: { readOnly: true },
+    execute: async () => ({ content: 'pong' }) }],
+});
+`
