@@ -4,9 +4,10 @@ import "context"
 
 // DeleteAll removes every row of the plugin in one transaction: its
 // key/value data, inbox, events and status (`host remove`). The freed
-// space is overwritten (SQLite's secure_delete) and the write-ahead log
-// checkpointed and truncated, so the database file keeps no copy of what
-// was removed. Sequence numbers of the inbox and events may be given out
+// space is overwritten (SQLite's secure_delete), the file rewritten
+// (VACUUM) and the write-ahead log checkpointed and truncated, so the
+// database files keep no copy of what was removed; this takes time in
+// proportion to the whole database. Sequence numbers of the inbox and events may be given out
 // again afterwards; a plugin installed anew under the same id starts with
 // an empty inbox. It may block up to BusyTimeout or until ctx ends.
 func (s *Store) DeleteAll(ctx context.Context) error {
@@ -35,8 +36,14 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 	if err := tx.Commit(); err != nil {
 		return s.fail("delete all", "", err)
 	}
-	// Another process reading the database can keep the log from being
-	// truncated; its frames are then overwritten by later writes.
+	// Earlier updates leave old copies of rows in free space that
+	// secure_delete never saw: VACUUM rewrites the file without them. Then
+	// the log is checkpointed and truncated. (Another process reading the
+	// database at that moment can keep the log from being truncated; its
+	// frames are overwritten by later writes.)
+	if _, err := conn.ExecContext(ctx, `VACUUM`); err != nil {
+		return s.fail("delete all", "", err)
+	}
 	_, _ = conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	return nil
 }

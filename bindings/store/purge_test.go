@@ -73,6 +73,14 @@ func TestDeleteAllLeavesNoCopy(t *testing.T) {
 	if _, err := s.AddMessages(ctx, []Message{{Source: "a", Channel: "c", Content: "unique-marker-message"}}); err != nil {
 		t.Fatal(err)
 	}
+	for _, m := range []string{"unique-marker-status-1", "unique-marker-status-2"} {
+		if err := s.SetStatus(ctx, Status{State: "connected", Message: m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Set(ctx, "k", json.RawMessage(`"unique-marker-value-2"`)); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.Plugin("kept").Set(ctx, "k", json.RawMessage(`1`)); err != nil {
 		t.Fatal(err)
 	}
