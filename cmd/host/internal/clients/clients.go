@@ -488,3 +488,10 @@ func StdioEntry(exe, dataDir string, e Env, uid int) Entry {
 	}
 	return en
 }
+
+// Accepts reports why the client cannot take entry e (an HTTP entry for
+// Claude Desktop), or nil.
+func (c *Client) Accepts(e Entry) error {
+	_, err := c.entry(e)
+	return err
+}

@@ -230,17 +230,28 @@ func (r *Registry) Close() {
 // among them).
 type Package map[string]string
 
+// TB is what Publish needs of a test (a testing.TB, or a script's
+// stand-in).
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	TempDir() string
+}
+
 // Publish publishes pkg with `npm publish` (scripts off).
-func (r *Registry) Publish(t testing.TB, pkg Package) {
+func (r *Registry) Publish(t TB, pkg Package) {
 	t.Helper()
 	r.PublishAll(t, []Package{pkg})
 }
 
 // PublishAll publishes packages with `npm publish` (scripts off), a few
 // at a time.
-func (r *Registry) PublishAll(t testing.TB, pkgs []Package) {
+func (r *Registry) PublishAll(t TB, pkgs []Package) {
 	t.Helper()
-	npm := Find(t).NPM
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Fatal("registrytest: npm is not on PATH")
+	}
 	var g errgroup.Group
 	g.SetLimit(4)
 	for _, pkg := range pkgs {
