@@ -221,10 +221,9 @@ func TestRegistryInstall(t *testing.T) {
 		if plan, err := s.PrepareUpdate(context.Background(), r.ID, false); err != nil || plan != nil {
 			t.Fatalf("up to date: %v %v", plan, err)
 		}
-		reg.PublishAll(t, []registrytest.Package{
-			registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-grows", Version: "1.1.0", Permissions: []string{"network:api.github.com", "network:*"}}),
-			registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-grows", Version: "2.0.0"}),
-		})
+		// One after the other: the last published is "latest".
+		reg.Publish(t, registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-grows", Version: "1.1.0", Permissions: []string{"network:api.github.com", "network:*"}}))
+		reg.Publish(t, registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-grows", Version: "2.0.0"}))
 		s.Registry = newStore(t, reg, reg.NPMRC()).Registry // a new command sees the new versions
 		plan, err := s.PrepareUpdate(context.Background(), r.ID, false)
 		if err != nil || plan == nil {

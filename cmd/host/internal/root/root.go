@@ -10,6 +10,7 @@ import (
 
 	"host/cmd/host/internal/cmd/auth"
 	"host/cmd/host/internal/cmd/call"
+	"host/cmd/host/internal/cmd/client"
 	"host/cmd/host/internal/cmd/config"
 	"host/cmd/host/internal/cmd/demo"
 	"host/cmd/host/internal/cmd/doctor"
@@ -17,6 +18,7 @@ import (
 	"host/cmd/host/internal/cmd/initcmd"
 	"host/cmd/host/internal/cmd/mcp"
 	"host/cmd/host/internal/cmd/messages"
+	"host/cmd/host/internal/cmd/plugins"
 	"host/cmd/host/internal/cmd/run"
 	"host/cmd/host/internal/cmd/secrets"
 	"host/cmd/host/internal/cmd/serve"
@@ -35,8 +37,9 @@ Usage:
   host call PLUGIN.ts TOOL [JSON]
                                 run one of the plugin's tools and print its result as JSON
   host tools PLUGIN.ts          list the plugin's tools and their input schemas
-  host serve [flags] PLUGIN|DIR...
-                                run many plugins, each in its own process, until Ctrl-C
+  host serve [flags] [PLUGIN|DIR...]
+                                run many plugins (none named: the installed, enabled ones),
+                                each in its own process, until Ctrl-C
   host setup PLUGIN             complete a waiting plugin's setup (a running serve then starts it)
   host auth login|status|logout PLUGIN.ts
                                 log in again, show what is set (never values), or forget the secrets
@@ -51,15 +54,25 @@ Usage:
   host init [DIR]               start a plugin: plugin.ts, host.d.ts, tsconfig.json
   host types [-o FILE] [--no-dom]
                                 print the TypeScript declarations plugins see
-  host mcp [flags] PLUGIN|DIR...
-                                serve the plugins' tools to an AI client (MCP on stdio)
+  host mcp [flags] [PLUGIN|DIR...]
+                                serve the plugins' tools (none named: the installed, enabled
+                                ones) to an AI client (MCP on stdio)
+  host install [--yes] SPEC     install a plugin from npm (name@range), a .tgz or a directory,
+                                after showing its permissions and tools
+  host link DIR                 serve a plugin from its directory, reloading on save (authors)
+  host list [--json]            the installed and linked plugins
+  host update [--major] [ID]    update installed plugins within their range
+  host remove [--keep-data] ID  remove a plugin with its config, store, inbox and secrets
+  host enable|disable ID        serve an installed plugin or not
+  host client connect|list|disconnect [CLIENT]
+                                wire host into Claude Desktop, Claude Code, Cursor or VS Code
   host demo                     run the documents' plugins offline against built-in stand-ins
   host version                  print the version
   host help [command]           show help
 
 PLUGIN.ts may also be a directory holding plugin.ts (or a package.json
-whose TypeScript source entry is run), or the id of a plugin that ran
-before. Run 'host help COMMAND' for a command's flags.
+whose TypeScript source entry is run), or the id of an installed plugin or
+of one that ran before. Run 'host help COMMAND' for a command's flags.
 `
 
 // Commands is the CLI's whole command table: each command's
@@ -84,6 +97,15 @@ func Commands() map[string]func(*cmdutil.Factory) *cmdutil.Command {
 		"serve":    func(f *cmdutil.Factory) *cmdutil.Command { return serve.NewCmdServe(f, nil) },
 		"setup":    func(f *cmdutil.Factory) *cmdutil.Command { return setup.NewCmdSetup(f, nil) },
 		"worker":   func(f *cmdutil.Factory) *cmdutil.Command { return worker.NewCmdWorker(f, nil) }, // internal: one plugin for host serve
+		"install":  func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdInstall(f, nil) },
+		"link":     func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdLink(f, nil) },
+		"list":     func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdList(f, nil) },
+		"update":   func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdUpdate(f, nil) },
+		"remove":   func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdRemove(f, nil) },
+		"enable":   func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdEnable(f, true, nil) },
+		"disable":  func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdEnable(f, false, nil) },
+		"describe": func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdDescribe(f, nil) }, // internal: loads a plugin for install's consent
+		"client":   func(f *cmdutil.Factory) *cmdutil.Command { return client.NewCmdClient(f, nil) },
 	}
 }
 

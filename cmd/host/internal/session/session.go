@@ -21,6 +21,7 @@ import (
 	"host/bindings/setup"
 	"host/bindings/store"
 	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/pkgstore"
 	"host/cmd/host/internal/ui"
 	"host/jsrt"
 )
@@ -96,6 +97,14 @@ func (s *Session) Resolve(arg string) string {
 		}
 		if entry, err := plugin.Entry(arg); err == nil {
 			return entry
+		}
+	}
+	if !strings.ContainsAny(arg, `/\`) {
+		// An installed or linked plugin (host install, host link); its
+		// id may have dots (@acme/github is acme.github).
+		st := &pkgstore.Store{DataDir: s.Host.DataDir}
+		if r, err := st.Get(arg); err == nil {
+			return st.EntryPath(r)
 		}
 	}
 	if !strings.ContainsAny(arg, `/\`) && filepath.Ext(arg) == "" {

@@ -18,11 +18,15 @@ import (
 	"host/bindings/store"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/mcpserver"
+	"host/cmd/host/internal/pkgstore"
 	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/surface"
 )
 
-const mcpUsage = `Usage: host mcp [flags] PLUGIN|DIR...
+const mcpUsage = `Usage: host mcp [flags] [PLUGIN|DIR...]
+
+Without PLUGIN|DIR: the installed, enabled plugins (host install, host
+link).
 
 Serves the tools of every named plugin (a DIR: each plugin directly inside
 it) to an AI client over the Model Context Protocol on stdin/stdout: the
@@ -69,10 +73,7 @@ func NewCmdMCP(f *cmdutil.Factory, runF func(context.Context, *MCPOptions) error
 		if err := opts.HTTP.Check(); err != nil {
 			return err
 		}
-		if len(args) == 0 {
-			return cmdutil.Usagef("mcp: which plugins? usage: host mcp [flags] PLUGIN|DIR...")
-		}
-		opts.Args = args
+		opts.Args = args // none: the installed, enabled plugins
 		if runF != nil {
 			return runF(ctx, opts)
 		}
@@ -94,6 +95,15 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	paths, err := pluginPaths(opts.Args)
 	if err != nil {
 		return err
+	}
+	if len(opts.Args) == 0 { // the installed, enabled plugins (host install, host link)
+		dataDir, err := opts.Factory.DataDir(opts.Plugin.DataDir)
+		if err != nil {
+			return err
+		}
+		if paths, _, err = pkgstore.ServedIn(dataDir); err != nil {
+			return err
+		}
 	}
 	// Stdout is the protocol: nothing may be asked or printed there.
 	stdout := opts.Factory.IO.Out

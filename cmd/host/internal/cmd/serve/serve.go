@@ -18,13 +18,17 @@ import (
 
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/guard"
+	"host/cmd/host/internal/pkgstore"
 	supervisor "host/cmd/host/internal/serve"
 	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/surface"
 	"host/jsrt"
 )
 
-const serveUsage = `Usage: host serve [flags] PLUGIN|DIR...
+const serveUsage = `Usage: host serve [flags] [PLUGIN|DIR...]
+
+Without PLUGIN|DIR: the installed, enabled plugins (host install, host
+link; linked ones reload when one of their files is saved).
 
 Runs every named plugin (a DIR: each plugin directly inside it) until
 Ctrl-C or SIGTERM, each in its own worker process, and prints one line per
@@ -89,9 +93,6 @@ func NewCmdServe(f *cmdutil.Factory, runF func(context.Context, *ServeOptions) e
 		if err := opts.Plugin.Apply(); err != nil {
 			return err
 		}
-		if len(args) == 0 {
-			return cmdutil.Usagef("serve: which plugins? usage: host serve [flags] PLUGIN|DIR...")
-		}
 		if err := opts.HTTP.Check(); err != nil {
 			return err
 		}
@@ -117,6 +118,12 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	sess.Close()
 	if err != nil {
 		return err
+	}
+	var linked map[string]bool
+	if len(opts.Args) == 0 { // the installed, enabled plugins (host install, host link)
+		if paths, linked, err = pkgstore.ServedIn(dataDir); err != nil {
+			return err
+		}
 	}
 	ln, err := supervisor.Listen(dataDir)
 	if errors.Is(err, supervisor.ErrRunning) {
@@ -161,6 +168,13 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	if opts.Watch {
 		go watchServe(ctx, sup, paths, opts.Debounce, io)
+	} else {
+		// Linked plugins (host link) reload on save without --watch.
+		for _, p := range paths {
+			if linked[p] {
+				go watchOne(ctx, sup, p, opts.Debounce, io)
+			}
+		}
 	}
 	fmt.Fprintf(io.Err, "serving %d plugin(s); Ctrl-C to stop.\n", len(paths))
 	var extErr error
