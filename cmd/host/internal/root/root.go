@@ -1,6 +1,24 @@
 // Package root is the `host` command line: the table of commands, the
 // main help, `host help` and `host version`, and the dispatch of one
 // command line to its command with the exit code it ends with.
+//
+// Adding a command `host foo`:
+//   - a package cmd/host/internal/cmd/foo (a family such as auth holds
+//     one constructor per subcommand plus NewCmdAuth listing them in
+//     Command.Subcommands);
+//   - FooOptions holding the *cmdutil.Factory and only foo's flags and
+//     arguments; shared flag groups are cmdutil.PluginFlags (Register with
+//     the FlagXxx bits foo uses, Apply after parsing), cmdutil.LoginFlags,
+//     f.Guard.MemoryFlag();
+//   - NewCmdFoo(f, runF) builds the command with cmdutil.NewCommand, binds
+//     the flags to the options, and in Run checks the positional
+//     arguments, then calls runF (tests) or fooRun(ctx, opts);
+//   - fooRun gets everything from opts.Factory: IO (streams, prompter,
+//     masker), DataDir, SecretBackend, HTTPClient, Browser, Trace; a
+//     command that runs plugins opens a session.Open(f, &opts.Plugin);
+//     errors are returned (cmdutil.Usagef for exit 2, cmdutil.WithExit
+//     for another code), never printed and never os.Exit;
+//   - one line in Commands below, and a line in mainUsage.
 package root
 
 import (
