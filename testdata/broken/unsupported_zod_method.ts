@@ -1,5 +1,5 @@
 export default definePlugin({
   configSchema: z.object({
-    addr: z.string().ip(),
+    addr: z.string().jwt(),
   }),
 });
