@@ -25,13 +25,16 @@ type Progress struct {
 }
 
 // Question is what a tool asks the user through `ctx.elicit({ message,
-// schema })`: a message and a flat object schema of non-secret fields,
-// either a z.object (Schema) or MCP's own requestedSchema as a plain JSON
-// Schema object (JSONSchema), for what z cannot say (titled choices).
+// schema })`: the plugin's message and MCP's requestedSchema, a flat object
+// of non-secret primitive fields, made from a z.object or taken from a
+// plain JSON Schema object (for what z cannot say: titled choices), both
+// checked alike. The plugin's text in both is masked; the message has its
+// terminal controls written out. A surface showing Message must attribute
+// it to Plugin: it is the plugin's text, not host's.
 type Question struct {
-	Message    string         // masked
-	Schema     *schema.Schema // a z.object of strings, numbers, booleans and enums; nil when JSONSchema is set
-	JSONSchema json.RawMessage
+	Plugin  string          // the asking plugin's id
+	Message string          // masked, controls written out
+	Schema  json.RawMessage // {"type":"object","properties":{...},"required"?:[...]}, masked
 }
 
 // Answer is the user's reply to a Question: Action is "accept", "decline"
@@ -224,7 +227,7 @@ func (p *Plugin) newCallProto(vm *goja.Runtime) (*callProto, error) {
 	}
 	err = member("elicit", func(st *callState) func(goja.FunctionCall) goja.Value {
 		return func(call goja.FunctionCall) goja.Value {
-			q, err := readQuestion(p.rt, vm, call.Argument(0))
+			q, err := readQuestion(p.rt, p.host.Masker.Mask, call.Argument(0))
 			if err != nil {
 				return jsrt.Rejected(vm, err)
 			}
@@ -232,7 +235,7 @@ func (p *Plugin) newCallProto(vm *goja.Runtime) (*callProto, error) {
 			if ask == nil {
 				return jsrt.Rejected(vm, jsrt.WithCode(ErrElicitUnsupported, "ERR_ELICIT_UNSUPPORTED"))
 			}
-			q.Message = p.host.Masker.Mask(q.Message)
+			q.Plugin = p.ID
 			ctx := st.ctx
 			// The user may take minutes to answer: bounded by the call, not
 			// by the per-call timeout of Go work.
@@ -365,9 +368,12 @@ func readProgress(vm *goja.Runtime, v goja.Value) (Progress, error) {
 	return Progress{}, jsrt.TypeErrorf("ctx.progress expects { progress, total?, message? } or a number, got %s", jsrt.TypeNameWithArticle(v))
 }
 
-// readQuestion reads ctx.elicit's argument: { message, schema: z.object({...}) }
-// whose fields are strings, numbers, booleans or enums, none secret.
-func readQuestion(rt *jsrt.Runtime, vm *goja.Runtime, v goja.Value) (Question, error) {
+// readQuestion reads ctx.elicit's argument: { message, schema } with
+// schema a z.object({...}) or a plain JSON Schema { type: 'object',
+// properties } whose fields are strings, numbers, booleans or enums (and
+// arrays of enums, MCP's multi-select), none secret; mask hides the known
+// secrets in both. On the loop.
+func readQuestion(rt *jsrt.Runtime, mask func(string) string, v goja.Value) (Question, error) {
 	o, ok := v.(*goja.Object)
 	if !ok {
 		return Question{}, jsrt.TypeErrorf("ctx.elicit expects { message, schema: z.object({...}) }, got %s", jsrt.TypeNameWithArticle(v))
@@ -379,35 +385,156 @@ func readQuestion(rt *jsrt.Runtime, vm *goja.Runtime, v goja.Value) (Question, e
 	if q.Message == "" {
 		return q, jsrt.TypeErrorf("ctx.elicit: message is required: what to ask the user")
 	}
+	q.Message = jsrt.CleanControls(mask(q.Message))
+	var text string
 	sv := o.Get("schema")
-	if sv == nil || goja.IsUndefined(sv) {
-		q.Schema = schema.Object()
-		return q, nil
-	}
-	s, ok := zod.SchemaOf(sv)
-	if !ok {
-		if so, isObj := sv.(*goja.Object); isObj && so.ClassName() == "Object" && so.Get("type") != nil && so.Get("type").String() == "object" {
-			text, err := stringifyJSON(rt, so)
-			if err != nil {
-				return q, jsrt.TypeErrorf("ctx.elicit: schema is not JSON: %v", err)
-			}
-			q.JSONSchema = json.RawMessage(text)
-			return q, nil
+	switch s, isZod := zod.SchemaOf(sv); {
+	case sv == nil || goja.IsUndefined(sv):
+		text = `{"type":"object","properties":{}}`
+	case isZod:
+		if s.Kind() != schema.KindObject {
+			return q, errElicitSchema
 		}
+		js, err := zodQuestionSchema(s)
+		if err != nil {
+			return q, err
+		}
+		text = string(js)
+	default:
+		so, isObj := sv.(*goja.Object)
+		if !isObj || so.ClassName() != "Object" || so.Get("type") == nil || so.Get("type").String() != "object" {
+			return q, errElicitSchema
+		}
+		js, err := stringifyJSON(rt, so)
+		if err != nil {
+			return q, jsrt.TypeErrorf("ctx.elicit: schema is not JSON: %v", err)
+		}
+		text = js
 	}
-	if !ok || s.Kind() != schema.KindObject {
-		return q, jsrt.TypeErrorf("ctx.elicit: schema must be a z.object({...}) of strings, numbers, booleans and enums, or a JSON Schema { type: 'object', properties }")
+	if err := checkQuestionSchema(text); err != nil {
+		return q, err
 	}
+	masked := mask(text)
+	if !json.Valid([]byte(masked)) {
+		return q, jsrt.TypeErrorf("ctx.elicit: the schema holds one of the plugin's secrets where it cannot be hidden; leave secrets out of the question")
+	}
+	q.Schema = json.RawMessage(masked)
+	return q, nil
+}
+
+var errElicitSchema = jsrt.TypeErrorf("ctx.elicit: schema must be a z.object({...}) of strings, numbers, booleans and enums, or a JSON Schema { type: 'object', properties }")
+
+// zodQuestionSchema is a z.object question as MCP's requestedSchema: each
+// field's own JSON Schema, with its label as title.
+func zodQuestionSchema(s *schema.Schema) (json.RawMessage, error) {
+	props := map[string]any{}
+	var required []string
 	for _, f := range s.Fields() {
 		if f.Secret {
-			return q, jsrt.TypeErrorf("ctx.elicit: field %q is .secret(): secrets are never asked through the client; declare it in configSchema so host asks for it on its own setup page", f.Key)
+			return nil, secretQuestion(f.Key, ".secret()")
 		}
 		switch f.Kind {
 		case schema.KindString, schema.KindNumber, schema.KindBoolean, schema.KindEnum:
 		default:
-			return q, jsrt.TypeErrorf("ctx.elicit: field %q is z.%s(); a question may only have strings, numbers, booleans and enums", f.Key, f.Kind)
+			return nil, jsrt.TypeErrorf("ctx.elicit: field %q is z.%s(); a question may only have strings, numbers, booleans and enums", f.Key, f.Kind)
+		}
+		js, err := f.Schema.JSONSchema()
+		if err != nil {
+			return nil, err
+		}
+		var p map[string]any
+		if err := json.Unmarshal(js, &p); err != nil {
+			return nil, err
+		}
+		delete(p, "$schema")
+		if _, ok := p["title"]; !ok && f.Label != f.Key {
+			p["title"] = f.Label
+		}
+		if _, ok := p["default"]; !ok && f.HasDefault {
+			p["default"] = f.Default // the form's initial value (SEP-1034)
+		}
+		if f.Required {
+			required = append(required, f.Key)
+		}
+		props[f.Key] = p
+	}
+	out := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		out["required"] = required
+	}
+	return json.Marshal(out)
+}
+
+// secretQuestion is ctx.elicit's refusal of a secret field, in both schema
+// forms; how names what made it secret.
+func secretQuestion(key, how string) error {
+	return jsrt.TypeErrorf("ctx.elicit: field %q is %s: secrets are never asked through the client; declare it in configSchema so host asks for it on its own setup page", key, how)
+}
+
+// checkQuestionSchema applies to a question's JSON Schema, however it was
+// made, the checks a z.object gets: a flat object of strings, numbers,
+// booleans and enums (arrays of enums too), no field secret (x-secret,
+// writeOnly, format: password), no terminal controls in its text.
+func checkQuestionSchema(text string) error {
+	var s struct {
+		Type       string                     `json:"type"`
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal([]byte(text), &s); err != nil || s.Type != "object" {
+		return errElicitSchema
+	}
+	for key, raw := range s.Properties {
+		var f map[string]any
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return jsrt.TypeErrorf("ctx.elicit: field %q must be a JSON Schema object", key)
+		}
+		switch {
+		case f["x-secret"] == true:
+			return secretQuestion(key, "secret (x-secret)")
+		case f["writeOnly"] == true:
+			return secretQuestion(key, "writeOnly")
+		case f["format"] == "password":
+			return secretQuestion(key, `a password (format: "password")`)
+		}
+		typ, _ := f["type"].(string)
+		switch typ {
+		case "string", "number", "integer", "boolean":
+		case "array":
+			items, _ := f["items"].(map[string]any)
+			if it, _ := items["type"].(string); items == nil || it == "object" || it == "array" {
+				return jsrt.TypeErrorf("ctx.elicit: field %q is an array of other than enum values; a question may only have strings, numbers, booleans and enums", key)
+			}
+		default:
+			return jsrt.TypeErrorf("ctx.elicit: field %q has type %q; a question may only have strings, numbers, booleans and enums", key, f["type"])
+		}
+		if where, ok := controlIn(f); ok {
+			return jsrt.TypeErrorf("ctx.elicit: field %q has terminal control characters in its %s; send plain text", key, where)
 		}
 	}
-	q.Schema = s
-	return q, nil
+	return nil
+}
+
+// controlIn reports whether a string in v (a decoded JSON value) holds a
+// terminal control character other than newline and tab, and where.
+func controlIn(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return "text", jsrt.CleanControls(x) != x
+	case []any:
+		for _, e := range x {
+			if w, ok := controlIn(e); ok {
+				return w, true
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if _, ok := controlIn(k); ok {
+				return "keys", true
+			}
+			if _, ok := controlIn(e); ok {
+				return k, true
+			}
+		}
+	}
+	return "", false
 }

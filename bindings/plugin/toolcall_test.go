@@ -83,7 +83,7 @@ func TestCallToolWithProgressAndElicit(t *testing.T) {
 	if err != nil || string(out.Content) != `"accept:Ada"` {
 		t.Fatalf("ask = %+v, %v", out, err)
 	}
-	if asked.Message != "Your name?" || len(asked.Schema.Fields()) != 1 {
+	if asked.Message != "Your name?" || asked.Plugin != "calls" || string(asked.Schema) != `{"properties":{"name":{"type":"string"}},"required":["name"],"type":"object"}` {
 		t.Fatalf("question = %+v", asked)
 	}
 	// Without a way to ask, ctx.elicit rejects and says why.

@@ -282,38 +282,12 @@ func (l *Local) callError(ctx context.Context, c *Call, err error) (*mcp.CallToo
 	return ErrorResult(err.Error(), l.masker), nil
 }
 
-// elicitParams is a tool's question as a form elicitation: the message and
-// the question's schema as the flat JSON Schema MCP asks for (each field's
-// own JSON Schema with its label as title).
+// elicitParams is a tool's question as a form elicitation: the message,
+// attributed to the plugin so that it never reads as host's own, and the
+// question's requestedSchema.
 func elicitParams(q plugin.Question) (*mcp.ElicitParams, error) {
-	if q.JSONSchema != nil {
-		return &mcp.ElicitParams{Mode: "form", Message: q.Message, RequestedSchema: q.JSONSchema}, nil
-	}
-	props := map[string]any{}
-	var required []string
-	for _, f := range q.Schema.Fields() {
-		js, err := f.Schema.JSONSchema()
-		if err != nil {
-			return nil, err
-		}
-		var p map[string]any
-		if err := json.Unmarshal(js, &p); err != nil {
-			return nil, err
-		}
-		delete(p, "$schema")
-		if _, ok := p["title"]; !ok && f.Label != f.Key {
-			p["title"] = f.Label
-		}
-		if f.Required {
-			required = append(required, f.Key)
-		}
-		props[f.Key] = p
-	}
-	s := map[string]any{"type": "object", "properties": props}
-	if len(required) > 0 {
-		s["required"] = required
-	}
-	return &mcp.ElicitParams{Mode: "form", Message: q.Message, RequestedSchema: s}, nil
+	msg := fmt.Sprintf("Plugin %q asks (its own words, not host's):\n%s", q.Plugin, q.Message)
+	return &mcp.ElicitParams{Mode: "form", Message: msg, RequestedSchema: q.Schema}, nil
 }
 
 // annotationsOf maps a tool's SDK annotations to MCP's hints: readOnly (or
