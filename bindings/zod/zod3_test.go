@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"host/internal/hosttest"
 )
 
 // zod3Differences are the cases of testdata/zod3_cases.js where host's
@@ -26,7 +28,7 @@ type zod3Result struct {
 // installs it) and on the z a plugin imports from "@hivemind-os/plugin-sdk"
 // (host's zod 3 namespace), and compares what a plugin would see.
 func TestAgainstZod3(t *testing.T) {
-	dir := zodDir(t, "HOST_ZOD3_DIR", "host-zod3", "zod@3.23.8")
+	dir := zodDir(t, "HOST_ZOD3_DIR", "host-zod3", "zod 3", "zod@3.23.8")
 	cmd := exec.Command("node", "testdata/zod3_node.cjs", dir)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	ref, err := cmd.Output()
@@ -81,8 +83,8 @@ func TestAgainstZod3(t *testing.T) {
 
 // zodDir is where a zod release is installed with npm: $env, else name in
 // the user's cache directory, where .ci/run installs it. Without it the
-// test fails under CI and is skipped elsewhere.
-func zodDir(t *testing.T, env, name, pkg string) string {
+// test fails under CI and is skipped elsewhere (hosttest.Require).
+func zodDir(t *testing.T, env, name, what, pkg string) string {
 	t.Helper()
 	dir := os.Getenv(env)
 	if dir == "" {
@@ -91,10 +93,7 @@ func zodDir(t *testing.T, env, name, pkg string) string {
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "zod", "package.json")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not installed in %q: run .ci/run, or npm install --prefix DIR %s and set %s=DIR", pkg, dir, pkg, env)
-		}
-		t.Skipf("%s not installed (npm install --prefix DIR %s; %s=DIR)", pkg, pkg, env)
+		hosttest.Require(t, fmt.Sprintf("%s is not installed in %q (npm install --prefix DIR %s, then %s=DIR; .ci/run does)", what, dir, pkg, env))
 	}
 	return dir
 }

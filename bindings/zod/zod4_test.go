@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-
-	"host/internal/hosttest"
 )
 
 // zod4Differences are the cases of testdata/zod4_cases.js where host's z
@@ -94,21 +91,9 @@ func TestAgainstZod4(t *testing.T) {
 	}
 }
 
-// zod4Dir is where zod 4 is installed with npm: $HOST_ZOD4_DIR, else
-// host-zod4 in the user's cache directory, where .ci/run installs it.
-// Without it the test fails under CI and is skipped elsewhere.
+// zod4Dir is where zod 4 is installed with npm (see zodDir).
 func zod4Dir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("HOST_ZOD4_DIR")
-	if dir == "" {
-		if c, err := os.UserCacheDir(); err == nil {
-			dir = filepath.Join(c, "host-zod4")
-		}
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "zod", "package.json")); err != nil {
-		hosttest.Require(t, fmt.Sprintf("zod 4 is not installed in %q (npm install --prefix DIR zod@4.6.7, then HOST_ZOD4_DIR=DIR; .ci/run does)", dir))
-	}
-	return dir
+	return zodDir(t, "HOST_ZOD4_DIR", "host-zod4", "zod 4", "zod@4.6.7")
 }
 
 func asExit(err error, ee **exec.ExitError) bool {
