@@ -65,7 +65,7 @@ func PermissionWords(declared []string, loop bool) []string {
 			secretsWrite, declSecrets = true, true
 		case p == "filesystem:read":
 			fsRead, declFS = true, true
-		case p == "filesystem:write":
+		case p == "filesystem:write", strings.HasPrefix(p, "filesystem:") && p != "filesystem:": // the SDK's filesystem:<path> is filesystem:write
 			fsRead, fsWrite, declFS = true, true, true
 		case p == "loop:background":
 			background, declLoop = true, true

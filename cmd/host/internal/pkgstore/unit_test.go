@@ -188,6 +188,7 @@ func TestPermissionWords(t *testing.T) {
 		{nil, true, []string{"network: any host", "reads and writes its secrets", "reads and writes files in its own data folder", "runs in the background"}},
 		{[]string{"network:api.github.com", "secrets:read"}, true, []string{"network: api.github.com", "reads its secrets", "reads and writes files in its own data folder", "runs in the background"}},
 		{[]string{"network:api.github.com", "network:*", "secrets:write", "filesystem:read", "loop:background"}, false, []string{"network: any host", "writes its secrets", "reads files in its own data folder", "runs in the background"}},
+		{[]string{"filesystem:~/notes", "secrets:read"}, false, []string{"network: any host", "reads its secrets", "reads and writes files in its own data folder"}},
 	} {
 		if got := PermissionWords(tc.declared, tc.loop); !slices.Equal(got, tc.want) {
 			t.Errorf("PermissionWords(%v, %v) = %q, want %q", tc.declared, tc.loop, got, tc.want)
