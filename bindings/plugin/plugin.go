@@ -267,19 +267,26 @@ func DefaultID(path string) string {
 // *jsrt.JSError; a bad definition a *DefinitionError. On error nothing is
 // left running.
 func Load(ctx context.Context, h *Host, path string) (*Plugin, error) {
-	virtual := map[string]string{"host:plugin": hostModule, SDKModule: sdkModule, "node-fetch": fetch.NodeFetchModule}
-	maps.Copy(virtual, node.Modules())
 	b, err := jsrt.BuildCached(jsrt.BuildOptions{
 		Entry:      path,
 		WorkDir:    h.WorkDir,
 		Root:       Root(path),
-		Virtual:    virtual,
+		Virtual:    Modules(),
 		GlobalName: globalName,
 	}, h.CacheDir)
 	if err != nil {
 		return nil, err
 	}
 	return LoadBundle(ctx, h, b, path)
+}
+
+// Modules returns the modules host provides to plugin code, for
+// jsrt.BuildOptions.Virtual: the SDK's, "host:plugin", node-fetch (host's
+// fetch) and Node's built-ins. The map is the caller's to extend.
+func Modules() map[string]string {
+	virtual := map[string]string{"host:plugin": hostModule, SDKModule: sdkModule, "node-fetch": fetch.NodeFetchModule}
+	maps.Copy(virtual, node.Modules())
+	return virtual
 }
 
 // LoadBundle is Load for a bundle already built.

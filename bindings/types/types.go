@@ -40,6 +40,7 @@ func parts() []part {
 		{name: "bindings/plugin/plugin.d.ts", dts: plugin.DTS},
 		{name: "bindings/sdk/sdk.d.ts", dts: sdk.DTS},
 		{name: "bindings/testing/harness.d.ts", dts: testing.DTS},
+		{name: "bindings/testing/vitest.d.ts", dts: testing.VitestDTS},
 		{name: "bindings/oauth/oauth.d.ts", dts: oauth.DTS},
 		{name: "bindings/types/standalone.d.ts", dts: standaloneDTS, dom: true},
 		{name: "bindings/abort/abort.d.ts", dts: abort.DTS, dom: true},

@@ -88,8 +88,9 @@ export async function run(): Promise<number> {
 `
 
 // TestTypesSDKGenerics type-checks plugins that use the SDK's generic
-// types, its schema exports and its testing harness, and the SDK's own
-// samples (testdata/sdk-samples, unchanged), in both forms of host.d.ts.
+// types, its schema exports and its testing harness, the SDK's own samples
+// (testdata/sdk-samples, unchanged), and tests written for `host test`
+// against host's "vitest" declarations, in both forms of host.d.ts.
 func TestTypesSDKGenerics(t *testing.T) {
 	cmd := findTSC(t)
 	for _, dom := range []bool{true, false} {
@@ -106,8 +107,10 @@ func TestTypesSDKGenerics(t *testing.T) {
 			if !dom {
 				args = append(args, "--lib", "es2022")
 			}
+			copyPlugin(t, "../../testdata/hosttest", filepath.Join(dir, "hosttest"))
 			args = append(args, "host.d.ts", "generic/src/index.ts", "generic/test/harness.ts",
-				"github-issues/src/index.ts", "test-plugin/src/index.ts")
+				"github-issues/src/index.ts", "test-plugin/src/index.ts",
+				"hosttest/mixed/test/mixed.test.ts", "hosttest/matchers/matchers.test.ts")
 			if out, ok := tsc(t, cmd, dir, args...); !ok {
 				t.Errorf("tsc %s failed:\n%s", strings.Join(args, " "), out)
 			}
@@ -125,6 +128,11 @@ export const t: ToolDefinition<{ id: string }> = { name: "t", description: "d", 
 		{"parameters not matching T", `import { z, type ToolDefinition } from "@hivemind-os/plugin-sdk";
 export const t: ToolDefinition<{ id: string }> = { name: "t", description: "d", parameters: z.object({ id: z.number() }),
   execute: async (params) => ({ content: params.id }) };`, "not assignable"},
+		{"a matcher vitest lacks", `import { expect } from "vitest";
+expect(1).toBeSeven();`, "Property 'toBeSeven' does not exist"},
+		{"a spy's arguments", `import { vi } from "vitest";
+const f = vi.fn((a: number) => a + 1);
+f("one");`, "not assignable to parameter of type 'number'"},
 		{"serialized field type", `import { z, serializeConfigSchema } from "@hivemind-os/plugin-sdk";
 export const n: number = serializeConfigSchema(z.object({ a: z.string() })).properties.a.type;`, "not assignable to type 'number'"},
 	}
