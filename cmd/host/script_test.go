@@ -44,6 +44,7 @@ func TestMain(m *testing.M) {
 //	STANDIN_PORT  the stand-in's port on 127.0.0.1
 //	CONNECT       the --connect-to value that sends api.myservice.com:443 there
 //	VALID_TOKEN   the one token the stand-in accepts (a fake value)
+//	HTTPBIN_CONNECT  the --connect-to flag sending httpbin.org:443 to a stand-in
 func TestScripts(t *testing.T) {
 	plugins, err := filepath.Abs("../../plugins")
 	if err != nil {
@@ -74,8 +75,11 @@ func TestScripts(t *testing.T) {
 			e.Defer(gh.Close)
 			e.Setenv("GH_CONNECT", "--connect-to=api.github.com:443:"+gh.Addr())
 			e.Setenv("GH_TOKEN", githubToken)
+			hb := newHTTPBinStandin()
+			e.Defer(hb.Close)
+			e.Setenv("HTTPBIN_CONNECT", "--connect-to=httpbin.org:443:"+hb.Addr())
 			certFile := filepath.Join(e.WorkDir, "standin-cert.pem")
-			pems := append(append(srv.CertPEM(), prov.CertPEM()...), gh.CertPEM()...)
+			pems := append(append(append(srv.CertPEM(), prov.CertPEM()...), gh.CertPEM()...), hb.CertPEM()...)
 			if err := os.WriteFile(certFile, pems, 0o600); err != nil {
 				return err
 			}
@@ -107,6 +111,7 @@ func TestScripts(t *testing.T) {
 			"oauthexpired":  cmdOAuthExpired,
 			"busonly":       cmdBusOnly,
 			"keyns":         cmdKeyNS,
+			"waitfor":       cmdWaitFor,
 		},
 	})
 }

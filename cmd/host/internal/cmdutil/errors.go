@@ -47,11 +47,21 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // WithExit is err with exit code code.
 func WithExit(code ExitCode, err error) error { return &ExitError{Code: code, Err: err} }
 
+// Reported is a failure the command has shown the user already (host
+// test's summary): Report prints nothing more and exits with Code.
+type Reported struct{ Code ExitCode }
+
+func (e *Reported) Error() string { return fmt.Sprintf("exit %d (reported)", e.Code) }
+
 // Report prints err (one clear message, a hint when there is one) on
 // io.Err and maps it to an exit code. Help asked for is not an error.
 func Report(io *IO, err error) ExitCode {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return ExitOK
+	}
+	var rep *Reported
+	if errors.As(err, &rep) {
+		return rep.Code
 	}
 	code := ExitFailure
 	var ue *UsageError

@@ -42,6 +42,7 @@ import (
 	"host/cmd/host/internal/cmd/serve"
 	"host/cmd/host/internal/cmd/setup"
 	"host/cmd/host/internal/cmd/status"
+	"host/cmd/host/internal/cmd/testcmd"
 	"host/cmd/host/internal/cmd/tools"
 	"host/cmd/host/internal/cmd/types"
 	"host/cmd/host/internal/cmdutil"
@@ -69,7 +70,8 @@ Usage:
                                 the plugins' last status and their permissions
   host doctor                   check the secret backend, the data dir and the known plugins
   host secrets passphrase       change the encrypted secrets file's passphrase
-  host init [DIR]               start a plugin: plugin.ts, host.d.ts, tsconfig.json
+  host init [DIR]               start a plugin: plugin.ts, plugin.test.ts, host.d.ts, tsconfig.json
+  host test [--watch] [FILE...] run the plugin's vitest tests inside host's runtime
   host types [-o FILE] [--no-dom]
                                 print the TypeScript declarations plugins see
   host mcp [flags] [PLUGIN|DIR...]
@@ -114,6 +116,7 @@ func Commands() map[string]func(*cmdutil.Factory) *cmdutil.Command {
 		"status":   func(f *cmdutil.Factory) *cmdutil.Command { return status.NewCmdStatus(f, nil) },
 		"serve":    func(f *cmdutil.Factory) *cmdutil.Command { return serve.NewCmdServe(f, nil) },
 		"setup":    func(f *cmdutil.Factory) *cmdutil.Command { return setup.NewCmdSetup(f, nil) },
+		"test":     func(f *cmdutil.Factory) *cmdutil.Command { return testcmd.NewCmdTest(f, nil) },
 		"worker":   func(f *cmdutil.Factory) *cmdutil.Command { return worker.NewCmdWorker(f, nil) }, // internal: one plugin for host serve
 		"install":  func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdInstall(f, nil) },
 		"link":     func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdLink(f, nil) },

@@ -19,7 +19,8 @@ const initUsage = `Usage: host init [DIR]
 
 Starts a plugin in DIR (default: the current directory; created when
 missing): plugin.ts, a token-auth plugin with tools and a loop in the shape
-of the plugin SDK (@hivemind-os/plugin-sdk, which host provides); host.d.ts,
+of the plugin SDK (@hivemind-os/plugin-sdk, which host provides);
+plugin.test.ts, its first tests (run them with host test); host.d.ts,
 the types for your editor and tsc (see 'host help types'); and tsconfig.json
 for strict checking. Existing files are never overwritten.
 
@@ -32,6 +33,8 @@ var (
 	starterPlugin string
 	//go:embed starter/tsconfig.json
 	starterTSConfig string
+	//go:embed starter/plugin.test.ts
+	starterTest string
 )
 
 // starterID is the id the embedded starter declares; init replaces it with
@@ -75,6 +78,7 @@ func initRun(_ context.Context, opts *InitOptions) error {
 	id := pluginIDFor(abs)
 	files := []struct{ name, text string }{
 		{"plugin.ts", strings.Replace(starterPlugin, "id: '"+starterID+"'", "id: '"+id+"'", 1)},
+		{"plugin.test.ts", starterTest},
 		{"host.d.ts", types.Declarations(true)},
 		{"tsconfig.json", starterTSConfig},
 	}
@@ -112,6 +116,7 @@ func initRun(_ context.Context, opts *InitOptions) error {
 	w := opts.Factory.IO.Out
 	fmt.Fprintf(w, "Created plugin %q in %s:\n", id, dir)
 	fmt.Fprintf(w, "  %-14s a token-auth plugin in the SDK's shape: tools and a loop\n", "plugin.ts")
+	fmt.Fprintf(w, "  %-14s its first tests (host test runs them)\n", "plugin.test.ts")
 	fmt.Fprintf(w, "  %-14s types for your editor and tsc (refresh: host types -o host.d.ts)\n", "host.d.ts")
 	fmt.Fprintf(w, "  %-14s strict TypeScript settings\n", "tsconfig.json")
 	fmt.Fprintf(w, "\nNext steps:\n")
@@ -120,6 +125,7 @@ func initRun(_ context.Context, opts *InitOptions) error {
 	}
 	fmt.Fprintf(w, "  host run --watch plugin.ts                 run it; saving a file reloads it\n")
 	fmt.Fprintf(w, "  host call plugin.ts greet '{\"name\":\"Ada\"}'  run its tool\n")
+	fmt.Fprintf(w, "  host test                                  run its tests (--watch: on every save)\n")
 	fmt.Fprintf(w, "  tsc                                        type-check it (npm install -g typescript)\n")
 	return nil
 }
