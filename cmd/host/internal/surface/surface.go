@@ -1,6 +1,7 @@
 // Package surface starts the network surfaces `host` commands offer beside
 // their plugins: MCP over Streamable HTTP (host mcp --http, host serve
-// --http, with those flags) and the local setup page on a loopback port.
+// --http, with those flags), the local setup page on a loopback port, and
+// the MCP surface over the plugins of this process (Local).
 package surface
 
 import (
@@ -14,6 +15,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"host/bindings/console"
+	"host/bindings/store"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/session"
@@ -129,4 +132,26 @@ func (p *Page) Close() {
 func LocalOptions(sess *session.Session, a session.SetupArgs, files, ids []string) setuppage.LocalOptions {
 	so := sess.SetupOptions(a)
 	return setuppage.LocalOptions{Host: sess.Host, Files: files, IDs: ids, Inputs: so.Inputs, Adopt: a.Adopt, Login: so.Login}
+}
+
+// Local is the MCP surface over this process's plugins (host mcp, the
+// worker): it reads their messages from the session's store, and gets
+// every line they log and every message they emit, besides what the
+// session already does with them.
+func Local(sess *session.Session) *mcpserver.Local {
+	local := mcpserver.NewLocal(sess.Factory().IO.Masker)
+	local.UseStore(sess.Store)
+	printLog := sess.Host.Log
+	sess.Host.Log = func(e console.Entry) {
+		printLog(e)
+		local.Log(e)
+	}
+	prevMsgs := sess.Host.OnMessages
+	sess.Host.OnMessages = func(id string, msgs []store.Message) {
+		if prevMsgs != nil {
+			prevMsgs(id, msgs)
+		}
+		local.NotifyMessages(id)
+	}
+	return local
 }

@@ -17,13 +17,13 @@ import (
 	"github.com/dop251/goja"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"host/bindings/console"
 	"host/bindings/plugin"
 	"host/bindings/store"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/serve"
 	"host/cmd/host/internal/session"
+	"host/cmd/host/internal/surface"
 	"host/schema"
 )
 
@@ -85,20 +85,7 @@ func workerRun(ctx context.Context, opts *WorkerOptions) error {
 	path := sess.Resolve(opts.Path)
 	// The worker is the MCP surface (package mcpserver) over one plugin of
 	// this process, plus the state resource of the serve's protocol.
-	local := mcpserver.NewLocal(io.Masker)
-	local.UseStore(sess.Store)
-	printLog := sess.Host.Log
-	sess.Host.Log = func(e console.Entry) {
-		printLog(e)
-		local.Log(e)
-	}
-	prevMsgs := sess.Host.OnMessages
-	sess.Host.OnMessages = func(id string, msgs []store.Message) {
-		if prevMsgs != nil {
-			prevMsgs(id, msgs)
-		}
-		local.NotifyMessages(id)
-	}
+	local := surface.Local(sess)
 	pub := &workerPub{local: local}
 	prevStatus := sess.Host.OnStatus
 	sess.Host.OnStatus = func(id string, st store.Status) {

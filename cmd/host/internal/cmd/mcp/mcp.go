@@ -14,8 +14,6 @@ import (
 
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"host/bindings/console"
-	"host/bindings/store"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/pkgstore"
@@ -116,20 +114,7 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 		return err
 	}
 	defer sess.Close()
-	local := mcpserver.NewLocal(io.Masker)
-	printLog := sess.Host.Log
-	sess.Host.Log = func(e console.Entry) {
-		printLog(e)
-		local.Log(e)
-	}
-	local.UseStore(sess.Store)
-	prevMsgs := sess.Host.OnMessages
-	sess.Host.OnMessages = func(id string, msgs []store.Message) {
-		if prevMsgs != nil {
-			prevMsgs(id, msgs)
-		}
-		local.NotifyMessages(id)
-	}
+	local := surface.Local(sess)
 
 	plugins := newMCPPlugins(sess, session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt}, local)
 	plugins.startAll(ctx, paths)
