@@ -366,6 +366,7 @@ func (v *validator) mapValue(s *Schema, value any) any {
 		v.typeIssue(s, "map", value)
 		return value
 	}
+	v.sizeChecks(s, float64(len(m)), "map")
 	out := make(MapValue, len(m))
 	for i, e := range m {
 		if !s.zod3 { // zod 4: the key is the path (also of a key's issues)
@@ -384,6 +385,19 @@ func (v *validator) mapValue(s *Schema, value any) any {
 		out[i] = MapEntry{k, val}
 	}
 	return out
+}
+
+// sizeChecks runs a set's or map's size checks (zod 3's English map has
+// no message for them: "Invalid input").
+func (v *validator) sizeChecks(s *Schema, n float64, what string) {
+	for _, c := range s.checks {
+		switch {
+		case (c.op == opMin || c.op == opLength) && n < c.n:
+			v.add(CodeTooSmall, msgOr(c.message, "Invalid input"), "minimum", c.n, "inclusive", true, "exact", c.op == opLength, "type", what)
+		case (c.op == opMax || c.op == opLength) && n > c.n:
+			v.add(CodeTooBig, msgOr(c.message, "Invalid input"), "maximum", c.n, "inclusive", true, "exact", c.op == opLength, "type", what)
+		}
+	}
 }
 
 // pathKey is a map key as a path element: a string or an index, else its
@@ -410,15 +424,7 @@ func (v *validator) setValue(s *Schema, value any) any {
 		v.typeIssue(s, "set", value)
 		return value
 	}
-	n := float64(len(set))
-	for _, c := range s.checks {
-		switch {
-		case (c.op == opMin || c.op == opLength) && n < c.n:
-			v.add(CodeTooSmall, msgOr(c.message, "Invalid input"), "minimum", c.n, "inclusive", true, "exact", c.op == opLength, "type", "set")
-		case (c.op == opMax || c.op == opLength) && n > c.n:
-			v.add(CodeTooBig, msgOr(c.message, "Invalid input"), "maximum", c.n, "inclusive", true, "exact", c.op == opLength, "type", "set")
-		}
-	}
+	v.sizeChecks(s, float64(len(set)), "set")
 	out := make(SetValue, len(set))
 	for i, e := range set {
 		if s.zod3 {

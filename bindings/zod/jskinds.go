@@ -24,7 +24,12 @@ func (b *binding) jsKinds(kind func(schema.Kind, map[string]func(goja.FunctionCa
 		"max": b.dateCheck("max", (*schema.Schema).DateMax),
 	}, nil)
 	kind(schema.KindBigInt, b.bigintMethods(), nil)
-	kind(schema.KindMap, nil, map[string]func(*handle) goja.Value{
+	kind(schema.KindMap, map[string]func(goja.FunctionCall) goja.Value{
+		"min":      b.numCheck("min", (*schema.Schema).Min),
+		"max":      b.numCheck("max", (*schema.Schema).Max),
+		"size":     b.numCheck("size", (*schema.Schema).Length),
+		"nonempty": b.check("nonempty", func(s *schema.Schema) *schema.Schema { return s.Min(1) }),
+	}, map[string]func(*handle) goja.Value{
 		"keySchema":   func(h *handle) goja.Value { return b.wrap(h.s.KeySchema()) },
 		"valueSchema": func(h *handle) goja.Value { return b.wrap(h.s.Elem()) },
 	})

@@ -28,6 +28,9 @@ func TestZod4Methods(t *testing.T) {
 		"union": "z.union([z.string(), z.number()])", "record": "z.record(z.string(), z.string())",
 		"tuple": "z.tuple([z.string()])", "null": "z.null()", "any": "z.any()",
 		"z": "z", "z.coerce": "z.coerce", "z.iso": "z.iso",
+		"date": "z.date()", "bigint": "z.bigint()", "map": "z.map(z.string(), z.number())", "set": "z.set(z.string())",
+		"lazy": "z.lazy(() => z.string())", "intersection": "z.intersection(z.string(), z.string())", "promise": "z.promise(z.string())",
+		"custom": "z.custom()", "function": "z.function()",
 	}
 	vm := newVM(t)
 	var missing []string

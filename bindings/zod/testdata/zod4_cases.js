@@ -183,6 +183,8 @@ function cases(z) {
     { name: "bigint", schema: z.bigint().positive(), inputs: [1, "1", 0n, -1n] },
     { name: "map", schema: z.map(z.string(), z.number()), inputs: [new Map([["a", "x"]]), {}] },
     { name: "set", schema: z.set(z.string()), inputs: [new Set([1]), ["a"]] },
+    { name: "set size", schema: z.set(z.number()).min(1).max(2), inputs: [new Set(), new Set([1, 2, 3])] },
+    { name: "map size", schema: z.map(z.string(), z.number()).nonempty().max(1), inputs: [new Map(), new Map([["a", 1], ["b", 2]])] },
     { name: "lazy", schema: Category, inputs: [{ name: "a", subcategories: [{ name: "b", subcategories: [] }] }, { name: "a", subcategories: [{ name: 1, subcategories: [] }] }] },
     { name: "lazy inner", schema: Node, inputs: [{ value: 1, next: { value: 2 } }, { value: 1, next: { value: "x" } }] },
     { name: "lazy in object", schema: z.object({ root: Category, n: z.number() }), inputs: [{ root: { name: "a", subcategories: [] }, n: 1 }] },

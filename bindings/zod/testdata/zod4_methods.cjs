@@ -6,6 +6,9 @@ const kinds = {
   string: z.string(), number: z.number(), boolean: z.boolean(), object: z.object({ a: z.string() }),
   array: z.array(z.string()), enum: z.enum(["a"]), literal: z.literal("a"), union: z.union([z.string(), z.number()]),
   record: z.record(z.string(), z.string()), tuple: z.tuple([z.string()]), null: z.null(), any: z.any(),
+  date: z.date(), bigint: z.bigint(), map: z.map(z.string(), z.number()), set: z.set(z.string()),
+  lazy: z.lazy(() => z.string()), intersection: z.intersection(z.string(), z.string()), promise: z.promise(z.string()),
+  custom: z.custom(), function: z.function(),
 };
 const names = (o) => {
   const s = new Set();
