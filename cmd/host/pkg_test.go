@@ -59,7 +59,7 @@ func (r registryT) TempDir() string {
 //	tarball altered after publishing), hostfix-grows 1.0.0
 //	(network:api.github.com), hostfix-keeper 1.0.0 (keeps config, secrets,
 //	store rows, messages).
-func fixtureRegistry(t *testing.T) (*registrytest.Registry, string) {
+func fixtureRegistry(t testing.TB) (*registrytest.Registry, string) {
 	t.Helper()
 	registrytest.Find(t) // skips (or fails under CI) without the tools
 	pkgRegistry.once.Do(func() {
@@ -109,9 +109,16 @@ func TestPackages(t *testing.T) {
 	t.Run("scripts", testPackageScripts)
 	t.Run("serve", testServeInstalled)
 	t.Run("mcp", testMCPInstalled)
+	closeFixtureRegistry()
+}
+
+// closeFixtureRegistry stops the fixture registry; the next test that
+// needs one starts it again.
+func closeFixtureRegistry() {
 	if pkgRegistry.reg != nil {
 		pkgRegistry.reg.Close()
 	}
+	pkgRegistry.once, pkgRegistry.reg = sync.Once{}, nil
 }
 
 func testPackageScripts(t *testing.T) {

@@ -16,6 +16,9 @@ type PluginOpts struct {
 	Files         map[string]string // more files
 	// Source replaces dist/index.js (then Deps are only installed).
 	Source string
+	// NoSDK leaves out the dependency on @hivemind-os/plugin-sdk (host
+	// provides it; npm, as a peer, would look for it in the registry).
+	NoSDK bool
 }
 
 // PluginPackage is a plugin package as its author publishes it:
@@ -64,6 +67,10 @@ export default definePlugin({
 		"peerDependencies": map[string]string{"@hivemind-os/plugin-sdk": "*"},
 	}
 	deps := map[string]string{"@hivemind-os/plugin-sdk": "^1.0.0"} // provided by host, never fetched
+	if o.NoSDK {
+		delete(deps, "@hivemind-os/plugin-sdk")
+		delete(pj, "peerDependencies")
+	}
 	for k, v := range o.Deps {
 		deps[k] = v
 	}

@@ -95,11 +95,22 @@ func Find(t testing.TB) Tools {
 	return tl
 }
 
+// config: tokens are JWTs and the test user's password a fast hash, so a
+// request's credentials cost Verdaccio no bcrypt round (which made each
+// request take 100-400 ms and the registry, not the client, the thing
+// measured).
 const config = `storage: %s
 auth:
   htpasswd:
     file: %s
     max_users: 100
+    algorithm: sha1
+security:
+  api:
+    legacy: false
+    jwt:
+      sign:
+        expiresIn: 7d
 uplinks: {}
 packages:
   '@hostfix/*':
