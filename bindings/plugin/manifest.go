@@ -189,7 +189,9 @@ func dedupe(list []string) []string {
 
 // findManifest returns the package.json of the plugin package entry
 // belongs to: the nearest one at or above entry's directory (below the
-// user's home and the file system root), when entry is that package's
+// user's home and the file system root; one with no name, main or
+// permissions, such as a build's dist/package.json {"type": "module"},
+// does not count), when entry is that package's
 // entry: in its directory, under its src/, its "main" (a published
 // package's dist/index.js), or what Entry finds for it. Nil when there is
 // none. A package.json further up (a repository's own) is not the
@@ -205,11 +207,11 @@ func findManifest(entry string) (*Manifest, error) {
 	home, _ := os.UserHomeDir()
 	for dir := filepath.Dir(abs); dir != filepath.Dir(dir) && dir != home; dir = filepath.Dir(dir) {
 		m, err := ReadManifest(dir)
-		if err != nil || m == nil {
-			if err != nil || fileExists(filepath.Join(dir, "package.json")) {
-				return m, err
-			}
-			continue
+		if err != nil {
+			return nil, err
+		}
+		if m == nil || m.Name == "" && m.Permissions == nil && m.Main == "" {
+			continue // none, or a build's {"type": "module"} marker (dist/package.json)
 		}
 		if filepath.Dir(abs) == dir || filepath.Dir(abs) == filepath.Join(dir, "src") || isEntryOf(dir, m, abs) {
 			return m, nil

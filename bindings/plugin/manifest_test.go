@@ -132,6 +132,7 @@ func TestPublishedLayout(t *testing.T) {
 	write("pkg/package.json", `{"name": "@acme/published", "main": "dist/index.js", "hivemind": {"permissions": ["network:api.acme.test"]}}`)
 	write("pkg/dist/index.js", `export default definePlugin({});`)
 	write("pkg/dist/helpers/other.js", `export default definePlugin({});`)
+	write("pkg/dist/package.json", `{"type": "module"}`) // a build's marker, not the package
 	entry, err := Entry(filepath.Join(dir, "pkg"))
 	if err != nil || entry != filepath.Join(dir, "pkg/dist/index.js") {
 		t.Fatalf("Entry = %q, %v", entry, err)
@@ -148,6 +149,10 @@ func TestPublishedLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
+	real, _ := filepath.EvalSymlinks(filepath.Join(dir, "pkg"))
+	if got := Root(entry); got != real {
+		t.Errorf("Root = %s, want the package %s", got, real)
+	}
 	if p.ID != "acme.published" || p.Manifest == nil || !p.Permissions().declares(catNetwork) || p.Permissions().allowsURL("https", "evil.test", "443") {
 		t.Errorf("published: id %q, manifest %v, permissions %+v", p.ID, p.Manifest, p.Permissions())
 	}

@@ -21,6 +21,9 @@ import (
 // user's home, an ancestor of it or / (jsrt.TooBroadRoot).
 func Root(entry string) string {
 	pkg := jsrt.DefaultRoot(entry)
+	if m, _ := findManifest(entry); m != nil {
+		pkg = filepath.Dir(m.Path) // above a build's dist/package.json
+	}
 	if !fileExists(filepath.Join(pkg, "package.json")) {
 		return pkg
 	}
