@@ -127,6 +127,9 @@ func (e *exporter) schema(s *Schema) ordered {
 
 func (e *exporter) body(s *Schema) ordered {
 	if msg, ok := unrepresentable[s.kind]; ok {
+		if s.origin != "" {
+			msg += " (" + s.origin + ")"
+		}
 		e.err = errors.New(msg)
 		return ordered{}
 	}

@@ -54,7 +54,7 @@ const Masked = "***"
 // characters a terminal does not show (zero-width spaces and joiners, bidi
 // marks, variation selectors, the soft hyphen: Unicode's default-ignorable
 // code points), so a secret with them between its letters is masked, and
-// with the line breaks of base64 wrapped at 40 columns or more joined
+// with the line breaks of base64 wrapped at any width joined
 // (within the text of one Mask call; a Writer masks the lines of one write
 // together). Values shorter than MinLen bytes are ignored. A match inside a
 // longer word is masked too (over-masking is the safe side); an encoding
@@ -317,8 +317,9 @@ func merge(iv, more [][2]int) [][2]int {
 	return merged
 }
 
-// minWrap is the shortest line of base64 whose line break view joins:
-// encoders wrap at 76 (MIME) or 64 (PEM) columns.
+// minWrap is the shortest run of base64 whose line break view joins when
+// the line has other text before it: encoders wrap at 76 (MIME) or 64
+// (PEM) columns. A line of base64 alone is joined at any width.
 const minWrap = 40
 
 // view returns s without the characters a terminal does not show
@@ -329,7 +330,8 @@ const minWrap = 40
 // when s has neither.
 //
 // A line break is inside wrapped base64 when the line before it ends in a
-// run of at least minWrap base64 characters and the line after it is all
+// run of at least minWrap base64 characters, or is all base64 and not
+// shorter than a line of all base64 before it, and the line after it is all
 // base64 up to its end or to "=" padding, and is either as long as the
 // run before (a full line) or shorter and the last line of an encoding
 // whose length, with its padding, is a multiple of 4.
@@ -411,8 +413,8 @@ func needsView(s string) bool {
 			for n < minWrap && end-n > 0 && isB64(s[end-n-1]) {
 				n++
 			}
-			if n == minWrap {
-				return true
+			if n == minWrap || n > 0 && (end-n == 0 || s[end-n-1] == '\n') && i+1 < len(s) && isB64(s[i+1]) {
+				return true // a long run, or a line of base64 before more
 			}
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRuneInString(s[i:])
@@ -430,12 +432,25 @@ func needsView(s string) bool {
 // joinsBase64 reports whether the line break s[i:j] is inside wrapped
 // base64 (see view); run is the length of the base64 run before it.
 func joinsBase64(s string, i, j, run int) bool {
-	line := 0 // the run's part on the line before the break
-	for k := i - 1; k >= 0 && isB64(s[k]); k-- {
-		line++
-	}
-	if line < minWrap || line > run {
+	line := b64Before(s, i) // the run's part on the line before the break
+	if line == 0 || line > run {
 		return false
+	}
+	if line < minWrap {
+		// A narrow wrap: the line before is all base64, and not the
+		// shorter last line of a block (which the next line would go on).
+		if i-line > 0 && s[i-line-1] != '\n' {
+			return false
+		}
+		if i-line > 0 {
+			end := i - line - 1
+			if end > 0 && s[end-1] == '\r' {
+				end--
+			}
+			if prev := b64Before(s, end); prev > line && (end-prev == 0 || s[end-prev-1] == '\n') {
+				return false
+			}
+		}
 	}
 	next := 0
 	for j+next < len(s) && isB64(s[j+next]) {
@@ -450,6 +465,15 @@ func joinsBase64(s string, i, j, run int) bool {
 		return false // the next line goes on with other text
 	}
 	return next == line || 0 < next && next < line && (run+next+pad)%4 == 0
+}
+
+// b64Before is the length of the run of base64 characters ending at s[i].
+func b64Before(s string, i int) int {
+	n := 0
+	for i-n > 0 && isB64(s[i-n-1]) {
+		n++
+	}
+	return n
 }
 
 // invisible reports whether r is a default-ignorable code point (Unicode's

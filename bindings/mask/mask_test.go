@@ -521,8 +521,8 @@ func TestMaskZeroWidth(t *testing.T) {
 	}
 }
 
-// Base64 wrapped at 76 (MIME) or 64 (PEM) columns is matched across its
-// line breaks; the whole wrapped token is masked.
+// Base64 wrapped at any width (76 for MIME, 64 for PEM, or any other) is
+// matched across its line breaks; the whole wrapped token is masked.
 func TestMaskWrappedBase64(t *testing.T) {
 	m := newMasker(fakePass)
 	for _, pre := range []string{"", "a", "ab", "abc", strings.Repeat("x", 70)} {
@@ -530,7 +530,7 @@ func TestMaskWrappedBase64(t *testing.T) {
 		for _, c := range []struct {
 			width int
 			nl    string
-		}{{76, "\n"}, {76, "\r\n"}, {64, "\n"}} {
+		}{{76, "\n"}, {76, "\r\n"}, {64, "\n"}, {40, "\n"}, {39, "\n"}, {33, "\r\n"}, {16, "\n"}, {10, "\n"}, {4, "\n"}} {
 			in := "payload:\n" + wrap(doc, c.width, c.nl) + c.nl + "end" + c.nl
 			want := "payload:\n***" + c.nl + "end" + c.nl
 			if got := m.Mask(in); got != want {
@@ -539,6 +539,22 @@ func TestMaskWrappedBase64(t *testing.T) {
 			if !m.Contains(in) {
 				t.Errorf("prefix %q, %d columns: Contains = false", pre, c.width)
 			}
+		}
+	}
+	// At one to three columns, padding on lines of its own and a short
+	// word after the block may stay or go with it; the secret goes.
+	for _, w := range []int{1, 2, 3} {
+		doc := b64(base64.StdEncoding, "a"+fakePass)
+		in := "payload:\n" + wrap(doc, w, "\n") + "\nend\n"
+		if got := m.Mask(in); !strings.HasPrefix(got, "payload:\n***\n") || !m.Contains(in) {
+			t.Errorf("%d columns: %q", w, got)
+		}
+	}
+	// The secret alone, wrapped in two lines.
+	for _, w := range []int{5, 8, 12} {
+		in := "key:\n" + wrap(b64(base64.StdEncoding, fakePass), w, "\n") + "\nok\n"
+		if got, want := m.Mask(in), "key:\n***\nok\n"; got != want {
+			t.Errorf("%d columns: got %q, want %q", w, got, want)
 		}
 	}
 	// Short lines of prose are not joined: nothing but the secret goes.

@@ -290,6 +290,10 @@ func (p *Plugin) readTools(vm *goja.Runtime, v goja.Value, bad func(string, ...a
 				bad("%s.%s must be a z schema, usually z.object({...})", e.path, inKey)
 			} else if !objectLike(s) {
 				bad("%s.%s must describe an object (z.object, z.record, a union of objects): a tool's arguments are one JSON object", e.path, inKey)
+			} else if _, err := s.InputJSONSchema(); err != nil {
+				// A tool's input is a JSON Schema its callers read: a type
+				// JSON cannot carry (a Date, a Map...) cannot be one.
+				bad("%s.%s cannot be a tool's input schema: %v; take the value as text (e.g. z.string().datetime() for a date) and convert it in the tool", e.path, inKey, err)
 			} else {
 				tool.Input = s
 			}

@@ -237,3 +237,24 @@ func TestConfigDateField(t *testing.T) {
 		t.Fatalf("until = %#v", f.Value)
 	}
 }
+
+// A tool parameter of a type JSON Schema cannot describe (a Date, a Map)
+// is refused at load, saying where it was made and what to use instead.
+func TestToolParameterNotJSON(t *testing.T) {
+	h, _ := newHost(t)
+	path := writePlugin(t, h, "tooldate/plugin.ts", `export default definePlugin({
+  tools: [{
+    name: 'when',
+    description: 'x',
+    parameters: z.object({
+      at: z.date(),
+    }),
+    execute: async () => ({ content: 'ok' }),
+  }],
+});`)
+	_, err := Load(context.Background(), h, path)
+	if err == nil || !strings.Contains(err.Error(), "tools[0].parameters cannot be a tool's input schema: Date cannot be represented in JSON Schema (tooldate/plugin.ts:6:") ||
+		!strings.Contains(err.Error(), "z.string().datetime()") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -132,7 +132,7 @@ func (b *binding) jsNamespace(ns map[string]func(goja.FunctionCall) goja.Value) 
 		}))
 	}
 	ns["function"] = b.zFunction
-	for _, name := range []string{"bigint", "map", "set", "custom", "instanceof", "promise", "function"} {
+	for _, name := range []string{"date", "bigint", "map", "set", "custom", "instanceof", "promise", "function"} {
 		ns[name] = b.located(ns[name])
 	}
 	ns["emoji"] = b.topFormat(b.format("emoji"))

@@ -1,7 +1,12 @@
 // Types for the host's global `z`: the part of zod 4 the host implements
-// (issue codes and messages as zod 3 words them), plus the setup metadata
-// methods .secret(), .label(), .section(), .helpText(), .placeholder() and
-// .radio(). A method zod has and host lacks throws a TypeError naming it.
+// (issue codes and messages as zod 3 words them), zod 3's API (z.date,
+// z.bigint, z.map, z.set, z.lazy, z.intersection, z.preprocess, z.custom,
+// z.instanceof, z.promise, z.function, .deepPartial(), .ip(), .emoji(),
+// .duration(), z.setErrorMap, error.format(), the classes, _def), plus the
+// setup metadata methods .secret(), .label(), .section(), .helpText(),
+// .placeholder() and .radio(). A method zod has and host lacks throws a
+// TypeError naming it. The z of "@hivemind-os/plugin-sdk" has these types
+// too; it validates as zod 3 where zod 3 and 4 differ.
 // A global script: `z` and `z.infer<typeof schema>` need no import. Kept in
 // step with bindings/zod/zod.go.
 
@@ -23,6 +28,10 @@ declare namespace z {
       | "invalid_union"
       | "invalid_union_discriminator"
       | "invalid_key"
+      | "invalid_date"
+      | "invalid_intersection_types"
+      | "invalid_arguments"
+      | "invalid_return_type"
       | "custom";
     /** Object keys and array indexes from the root, e.g. ["items", 2, "name"]. */
     path: (string | number)[];
@@ -32,11 +41,11 @@ declare namespace z {
     expected?: string;
     received?: string;
     /** too_small / too_big. */
-    minimum?: number;
-    maximum?: number;
+    minimum?: number | bigint;
+    maximum?: number | bigint;
     inclusive?: boolean;
     exact?: boolean;
-    type?: "string" | "number" | "array";
+    type?: "string" | "number" | "array" | "bigint" | "date" | "set";
     /** invalid_enum_value, invalid_union_discriminator. */
     options?: unknown[];
     /** unrecognized_keys. */
@@ -56,6 +65,28 @@ declare namespace z {
     readonly errors: ZodIssue[];
     flatten(): { formErrors: string[]; fieldErrors: { [key: string]: string[] } };
     flatten<U>(mapIssue: (issue: ZodIssue) => U): { formErrors: U[]; fieldErrors: { [key: string]: U[] } };
+    /** zod 3's nested form: { _errors: [...], field: { _errors: [...] } }. */
+    format(): ZodFormattedError<string>;
+    format<U>(mapIssue: (issue: ZodIssue) => U): ZodFormattedError<U>;
+    readonly isEmpty: boolean;
+    addIssue(issue: ZodIssue): void;
+  }
+  type ZodFormattedError<U> = { _errors: U[] } & { [key: string]: ZodFormattedError<U> | U[] };
+  /** z.setErrorMap's map: the message for an issue whose message is zod's own. */
+  type ZodErrorMap = (issue: ZodIssue, ctx: { defaultError: string; data?: unknown }) => { message: string };
+
+  /** zod 3's type names, as _def.typeName. */
+  type ZodFirstPartyTypeKind =
+    | "ZodString" | "ZodNumber" | "ZodNaN" | "ZodBigInt" | "ZodBoolean" | "ZodDate" | "ZodSymbol" | "ZodUndefined"
+    | "ZodNull" | "ZodAny" | "ZodUnknown" | "ZodNever" | "ZodVoid" | "ZodArray" | "ZodObject" | "ZodUnion"
+    | "ZodDiscriminatedUnion" | "ZodIntersection" | "ZodTuple" | "ZodRecord" | "ZodMap" | "ZodSet" | "ZodFunction"
+    | "ZodLazy" | "ZodLiteral" | "ZodEnum" | "ZodEffects" | "ZodNativeEnum" | "ZodOptional" | "ZodNullable"
+    | "ZodDefault" | "ZodCatch" | "ZodPromise" | "ZodBranded" | "ZodPipeline" | "ZodReadonly";
+  /** What zod 3 code reads from schema._def: typeName, and per type innerType, defaultValue(), checks, shape()... */
+  interface ZodTypeDef {
+    typeName: ZodFirstPartyTypeKind;
+    description?: string;
+    [key: string]: any;
   }
 
   type SafeParseSuccess<Output> = { success: true; data: Output; error?: never };
@@ -102,8 +133,10 @@ declare namespace z {
     readonly _output: Output;
     /** Type-level only: the accepted input type. Use z.input<typeof schema>. */
     readonly _input: Input;
-    /** The text given to .describe(), if any. */
+    /** The text given to .describe() (or .label()), if any. */
     readonly description: string | undefined;
+    /** zod 3's definition of the schema (typeName, innerType, checks, shape()...), built on read. */
+    readonly _def: ZodTypeDef;
 
     /** Validates data and returns the parsed copy (defaults filled, unknown keys stripped); throws ZodError. */
     parse(data: unknown): Output;
@@ -142,6 +175,8 @@ declare namespace z {
     catch(value: Output | ((ctx: { input: unknown; error: ZodError }) => Output)): this;
     pipe<T extends ZodTypeAny>(next: T): ZodPipe<this, T["_output"]>;
     or<T extends ZodTypeAny>(other: T): ZodUnion<[this, T]>;
+    /** z.intersection(this, other). */
+    and<T extends ZodTypeAny>(other: T): ZodIntersection<this, T>;
     /** The parsed object or array is frozen (Object.freeze, not deep). */
     readonly(): this;
     /** Type-level only. */
@@ -201,6 +236,76 @@ declare namespace z {
     trim(): ZodString;
     toLowerCase(): ZodString;
     toUpperCase(): ZodString;
+    /** zod 3: an IPv4 or IPv6 address (or only one version). */
+    ip(options?: { version?: "v4" | "v6"; message?: string } | string): ZodString;
+    emoji(message?: ErrorMessage): ZodString;
+    /** An ISO 8601 duration such as P1DT2H. */
+    duration(message?: ErrorMessage): ZodString;
+  }
+
+  interface ZodDate extends ZodType<Date> {
+    min(minDate: Date, message?: ErrorMessage): ZodDate;
+    max(maxDate: Date, message?: ErrorMessage): ZodDate;
+  }
+  interface ZodBigInt extends ZodType<bigint> {
+    min(value: bigint, message?: ErrorMessage): ZodBigInt;
+    gte(value: bigint, message?: ErrorMessage): ZodBigInt;
+    max(value: bigint, message?: ErrorMessage): ZodBigInt;
+    lte(value: bigint, message?: ErrorMessage): ZodBigInt;
+    gt(value: bigint, message?: ErrorMessage): ZodBigInt;
+    lt(value: bigint, message?: ErrorMessage): ZodBigInt;
+    positive(message?: ErrorMessage): ZodBigInt;
+    nonnegative(message?: ErrorMessage): ZodBigInt;
+    negative(message?: ErrorMessage): ZodBigInt;
+    nonpositive(message?: ErrorMessage): ZodBigInt;
+    multipleOf(value: bigint, message?: ErrorMessage): ZodBigInt;
+  }
+  interface ZodMap<K extends ZodTypeAny, V extends ZodTypeAny> extends ZodType<Map<K["_output"], V["_output"]>, Map<K["_input"], V["_input"]>> {
+    readonly keySchema: K;
+    readonly valueSchema: V;
+  }
+  interface ZodSet<V extends ZodTypeAny> extends ZodType<Set<V["_output"]>, Set<V["_input"]>> {
+    min(minSize: number, message?: ErrorMessage): ZodSet<V>;
+    max(maxSize: number, message?: ErrorMessage): ZodSet<V>;
+    size(size: number, message?: ErrorMessage): ZodSet<V>;
+    nonempty(message?: ErrorMessage): ZodSet<V>;
+  }
+  /** A schema made on first use: recursive schemas (annotate the variable, as with zod). */
+  interface ZodLazy<T extends ZodTypeAny> extends ZodType<T["_output"], T["_input"]> {
+    readonly schema: T;
+  }
+  interface ZodIntersection<A extends ZodTypeAny, B extends ZodTypeAny> extends ZodType<A["_output"] & B["_output"], A["_input"] & B["_input"]> {}
+  /** z.preprocess and z.custom: a schema with a plugin function in it. */
+  interface ZodEffects<T extends ZodTypeAny, Output = T["_output"], Input = unknown> extends ZodType<Output, Input> {}
+  /** Parses to a promise of the awaited value parsed by T. */
+  interface ZodPromise<T extends ZodTypeAny> extends ZodType<Promise<T["_output"]>, Promise<T["_input"]>> {}
+  /** zod 3's z.function(): parse() and implement() wrap a function so its arguments and result are checked. */
+  interface ZodFunction<Args extends ZodTuple<any, any>, Returns extends ZodTypeAny> extends ZodType<
+    (...args: Args["_input"]) => Returns["_output"],
+    (...args: Args["_output"]) => Returns["_input"]
+  > {
+    args<const Items extends readonly ZodTypeAny[]>(...items: Items): ZodFunction<ZodTuple<Items, ZodUnknown>, Returns>;
+    returns<R extends ZodTypeAny>(returnType: R): ZodFunction<Args, R>;
+    /** zod 4's names for args and returns. */
+    input<const Items extends readonly ZodTypeAny[]>(items: Items): ZodFunction<ZodTuple<Items>, Returns>;
+    output<R extends ZodTypeAny>(returnType: R): ZodFunction<Args, R>;
+    parameters(): Args;
+    returnType(): Returns;
+    implement<F extends (...args: Args["_output"]) => Returns["_input"]>(fn: F): (...args: Args["_input"]) => Returns["_output"];
+    strictImplement(fn: (...args: Args["_output"]) => Returns["_input"]): (...args: Args["_input"]) => Returns["_output"];
+  }
+  type DeepPartial<T> = T extends Date | Map<any, any> | Set<any> | ((...a: any[]) => any)
+    ? T
+    : T extends (infer E)[]
+      ? DeepPartial<E>[]
+      : T extends object
+        ? { [K in keyof T]?: DeepPartial<T[K]> }
+        : T;
+  /** A class of z values, for instanceof (zod 3's classes). */
+  interface ZodClass<T> {
+    readonly prototype: T;
+    [Symbol.hasInstance](value: unknown): value is T;
+    create?: (...args: any[]) => T;
   }
 
   interface ZodNumber extends ZodType<number> {
@@ -331,6 +436,8 @@ declare namespace z {
       mask: M,
     ): ZodObject<{ [K in keyof Shape]: K extends keyof M ? ZodNonOptional<Shape[K]> : Shape[K] }, UnknownKeys>;
     keyof(): ZodEnum<[Extract<keyof Shape, string>, ...Extract<keyof Shape, string>[]]>;
+    /** zod 3: every field optional, at every depth. */
+    deepPartial(): ZodObject<any, UnknownKeys> & ZodType<DeepPartial<objectOutputType<Shape, UnknownKeys>>>;
   }
 
   interface ZodOptional<T extends ZodTypeAny> extends ZodType<T["_output"] | undefined, T["_input"] | undefined> {}
@@ -396,13 +503,78 @@ declare namespace z {
       datetime(options?: DatetimeOptions | string): ZodString;
       date(params?: ErrorMessage): ZodString;
       time(options?: DatetimeOptions | string): ZodString;
+      duration(params?: ErrorMessage): ZodString;
     };
-    /** Converts the input first, as String(v), Number(v), Boolean(v). */
+    /** Converts the input first, as String(v), Number(v), Boolean(v), new Date(v), BigInt(v). */
     coerce: {
       string(params?: RawCreateParams): ZodString;
       number(params?: RawCreateParams): ZodNumber;
       boolean(params?: RawCreateParams): ZodBoolean;
+      date(params?: RawCreateParams): ZodDate;
+      bigint(params?: RawCreateParams): ZodBigInt;
     };
+    emoji(params?: ErrorMessage): ZodString;
+    /** A Date (a config field: a date input on the setup page, ISO text in the terminal and the config file). */
+    date(params?: RawCreateParams): ZodDate;
+    bigint(params?: RawCreateParams): ZodBigInt;
+    map<K extends ZodTypeAny, V extends ZodTypeAny>(key: K, value: V, params?: RawCreateParams): ZodMap<K, V>;
+    set<V extends ZodTypeAny>(value: V, params?: RawCreateParams): ZodSet<V>;
+    lazy<T extends ZodTypeAny>(getter: () => T, params?: RawCreateParams): ZodLazy<T>;
+    intersection<A extends ZodTypeAny, B extends ZodTypeAny>(left: A, right: B, params?: RawCreateParams): ZodIntersection<A, B>;
+    /** Runs fn on the input, then parses its result with schema. */
+    preprocess<T extends ZodTypeAny>(fn: (value: unknown, ctx: RefinementCtx<unknown>) => unknown, schema: T): ZodEffects<T>;
+    custom<T = unknown>(check?: (value: unknown) => unknown, params?: RefineParams | ((value: unknown) => RefineParams)): ZodType<T>;
+    instanceof<T extends abstract new (...args: any[]) => any>(cls: T, params?: RefineParams): ZodType<InstanceType<T>>;
+    promise<T extends ZodTypeAny>(schema: T, params?: RawCreateParams): ZodPromise<T>;
+    function(): ZodFunction<ZodTuple<[], ZodUnknown>, ZodUnknown>;
+    function<Args extends ZodTuple<any, any>>(args: Args): ZodFunction<Args, ZodUnknown>;
+    function<Args extends ZodTuple<any, any>, R extends ZodTypeAny>(args: Args, returns: R): ZodFunction<Args, R>;
+    function<const In extends readonly ZodTypeAny[], R extends ZodTypeAny = ZodUnknown>(def: { input?: In; output?: R }): ZodFunction<ZodTuple<In>, R>;
+    /** zod 3's global error map (for this plugin): messages for issues that have no message of the plugin's own. */
+    setErrorMap(map: ZodErrorMap): void;
+    getErrorMap(): ZodErrorMap;
+    /** zod 3's type names, for _def.typeName. */
+    readonly ZodFirstPartyTypeKind: { readonly [K in ZodFirstPartyTypeKind]: K };
+    readonly ZodIssueCode: { readonly [K in ZodIssue["code"]]: K };
+    readonly ZodType: ZodClass<ZodTypeAny>;
+    readonly ZodSchema: ZodClass<ZodTypeAny>;
+    readonly Schema: ZodClass<ZodTypeAny>;
+    readonly ZodString: ZodClass<ZodString>;
+    readonly ZodNumber: ZodClass<ZodNumber>;
+    readonly ZodBigInt: ZodClass<ZodBigInt>;
+    readonly ZodBoolean: ZodClass<ZodBoolean>;
+    readonly ZodDate: ZodClass<ZodDate>;
+    readonly ZodNull: ZodClass<ZodNull>;
+    readonly ZodAny: ZodClass<ZodAny>;
+    readonly ZodUnknown: ZodClass<ZodUnknown>;
+    readonly ZodArray: ZodClass<ZodArray<ZodTypeAny>>;
+    readonly ZodObject: ZodClass<ZodObject<ZodRawShape, UnknownKeysParam>>;
+    readonly ZodUnion: ZodClass<ZodUnion<ZodTypeAny[]>>;
+    readonly ZodDiscriminatedUnion: ZodClass<ZodUnion<ZodTypeAny[]>>;
+    readonly ZodIntersection: ZodClass<ZodIntersection<ZodTypeAny, ZodTypeAny>>;
+    readonly ZodTuple: ZodClass<ZodTuple<ZodTypeAny[], any>>;
+    readonly ZodRecord: ZodClass<ZodRecord<ZodType<string | number, any>, ZodTypeAny>>;
+    readonly ZodMap: ZodClass<ZodMap<ZodTypeAny, ZodTypeAny>>;
+    readonly ZodSet: ZodClass<ZodSet<ZodTypeAny>>;
+    readonly ZodFunction: ZodClass<ZodFunction<any, any>>;
+    readonly ZodLazy: ZodClass<ZodLazy<ZodTypeAny>>;
+    readonly ZodLiteral: ZodClass<ZodLiteral<Primitive>>;
+    readonly ZodEnum: ZodClass<ZodEnum<EnumValues>>;
+    readonly ZodNativeEnum: ZodClass<ZodNativeEnum<{ [k: string]: string | number }>>;
+    readonly ZodEffects: ZodClass<ZodEffects<ZodTypeAny>>;
+    readonly ZodOptional: ZodClass<ZodOptional<ZodTypeAny>>;
+    readonly ZodNullable: ZodClass<ZodNullable<ZodTypeAny>>;
+    readonly ZodDefault: ZodClass<ZodDefault<ZodTypeAny>>;
+    readonly ZodCatch: ZodClass<ZodTypeAny>;
+    readonly ZodPromise: ZodClass<ZodPromise<ZodTypeAny>>;
+    readonly ZodPipeline: ZodClass<ZodTypeAny>;
+    readonly ZodReadonly: ZodClass<ZodTypeAny>;
+    readonly ZodBranded: ZodClass<ZodTypeAny>;
+    readonly ZodNaN: ZodClass<ZodTypeAny>;
+    readonly ZodSymbol: ZodClass<ZodTypeAny>;
+    readonly ZodUndefined: ZodClass<ZodTypeAny>;
+    readonly ZodNever: ZodClass<ZodTypeAny>;
+    readonly ZodVoid: ZodClass<ZodTypeAny>;
     parse<T extends ZodTypeAny>(schema: T, data: unknown): T["_output"];
     safeParse<T extends ZodTypeAny>(schema: T, data: unknown): SafeParseReturnType<T["_output"]>;
     parseAsync<T extends ZodTypeAny>(schema: T, data: unknown): Promise<T["_output"]>;

@@ -127,3 +127,50 @@ const apiLoose = z.looseObject({ a: z.string() }).partial({ a: true }).required(
 void apiLoose;
 const apiJSON: { [key: string]: unknown } = z.toJSONSchema(apiSchema, { io: "input" });
 void apiJSON;
+
+// zod 3's API.
+const z3Schema = z.object({
+  when: z.date().min(new Date(0)),
+  big: z.bigint().positive(),
+  counts: z.map(z.string(), z.number()),
+  tags: z.set(z.string()).nonempty(),
+  both: z.intersection(z.object({ a: z.string() }), z.object({ b: z.number() })),
+  also: z.object({ a: z.string() }).and(z.object({ c: z.boolean() })),
+  trimmed: z.preprocess((v) => String(v).trim(), z.string()),
+  odd: z.custom<number>((v) => typeof v === 'number' && v % 2 === 1),
+  stamp: z.instanceof(Date),
+  later: z.promise(z.string()),
+  ip: z.string().ip({ version: 'v4' }).emoji().duration(),
+});
+type Z3 = z.infer<typeof z3Schema>;
+type _z3 = Expect<Equal<Z3['when'], Date>>;
+type _z3b = Expect<Equal<Z3['big'], bigint>>;
+type _z3m = Expect<Equal<Z3['counts'], Map<string, number>>>;
+type _z3s = Expect<Equal<Z3['tags'], Set<string>>>;
+type _z3i = Expect<Equal<Z3['both'], { a: string } & { b: number }>>;
+type _z3o = Expect<Equal<Z3['odd'], number>>;
+type _z3d = Expect<Equal<Z3['stamp'], Date>>;
+type _z3p = Expect<Equal<Z3['later'], Promise<string>>>;
+interface Tree {
+  name: string;
+  kids: Tree[];
+}
+const tree: z.ZodType<Tree> = z.lazy(() => z.object({ name: z.string(), kids: z.array(tree) }));
+tree.parse({ name: 'a', kids: [] });
+const add = z.function().args(z.number(), z.number()).returns(z.number()).implement((a, b) => a + b);
+const three: number = add(1, 2);
+const deep = z.object({ a: z.object({ b: z.string() }) }).deepPartial();
+const dp: { a?: { b?: string } } = deep.parse({});
+const err = z.object({ a: z.string() }).safeParse({}).error;
+if (err) {
+  const f = err.format();
+  const msgs: string[] = f._errors;
+}
+z.setErrorMap((issue, ctx) => ({ message: issue.code === 'invalid_type' ? 'bad type' : ctx.defaultError }));
+z.setErrorMap((_issue, ctx) => ({ message: ctx.defaultError }));
+const someSchema: object = z.string();
+if (someSchema instanceof z.ZodString) {
+  someSchema.min(1);
+}
+const tn: z.ZodFirstPartyTypeKind = z.string()._def.typeName;
+if (tn !== z.ZodFirstPartyTypeKind.ZodString || three !== 3 || dp.a !== undefined) throw new Error('zod 3 API');

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -53,6 +54,10 @@ func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 		SessionTimeout: o.SessionTimeout,
 		// Host is checked below, with the same rule for every listener.
 		DisableLocalhostProtection: true,
+		// Streams start with a priming event (an id to resume from,
+		// 2025-11-25); the store keeps a bounded tail of each session's
+		// events.
+		EventStore: mcp.NewMemoryEventStore(nil),
 	})
 	sessionless := mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{
 		Stateless:                    true,
@@ -85,9 +90,88 @@ func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 			sessionless.ServeHTTP(w, r)
 			return
 		}
-		sessions.ServeHTTP(w, r)
+		serveSession(sessions, w, r)
 	})
 }
+
+// SSERetry is the reconnection delay host's event streams suggest (the SSE
+// retry field) on 2025-11-25 sessions.
+const SSERetry = 3 * time.Second
+
+// serveSession serves r on the sessions of 2025-11-25 and earlier, with two
+// things the SDK's handler does not do: an event stream starts with a retry
+// field (how long a client waits before it resumes), and a request for a
+// method the server does not know is answered as JSON-RPC says, error
+// -32601 with the request's id, not a plain-text HTTP 400.
+func serveSession(h http.Handler, w http.ResponseWriter, r *http.Request) {
+	var body []byte
+	if r.Method == http.MethodPost && r.Body != nil {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(r.Body, mcp.DefaultMaxRequestBodyBytes+1))
+		r.Body = readCloser{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+		if err != nil {
+			body = nil
+		}
+	}
+	sw := &sessionWriter{ResponseWriter: w}
+	h.ServeHTTP(sw, r)
+	if !sw.intercepted {
+		return
+	}
+	var req struct {
+		ID     json.RawMessage `json:"id"`
+		Method string          `json:"method"`
+	}
+	if bytes.HasPrefix(sw.buf.Bytes(), []byte("JSON RPC not handled")) && json.Unmarshal(body, &req) == nil && len(req.ID) > 0 {
+		w.Header().Del("X-Content-Type-Options")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		out, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": req.ID, "error": map[string]any{"code": -32601, "message": fmt.Sprintf("method %q not found", req.Method)}})
+		_, _ = w.Write(out)
+		return
+	}
+	w.WriteHeader(http.StatusBadRequest)
+	_, _ = w.Write(sw.buf.Bytes())
+}
+
+// sessionWriter is serveSession's view of the SDK handler's response.
+type sessionWriter struct {
+	http.ResponseWriter
+	intercepted bool // a plain-text 400, held in buf
+	buf         bytes.Buffer
+	started     bool
+}
+
+func (w *sessionWriter) WriteHeader(code int) {
+	if code == http.StatusBadRequest && strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
+		w.intercepted = true
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *sessionWriter) Write(b []byte) (int, error) {
+	if w.intercepted {
+		return w.buf.Write(b)
+	}
+	if !w.started {
+		w.started = true
+		if strings.HasPrefix(w.Header().Get("Content-Type"), "text/event-stream") {
+			if _, err := fmt.Fprintf(w.ResponseWriter, "retry: %d\n\n", SSERetry.Milliseconds()); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *sessionWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok && !w.intercepted {
+		f.Flush()
+	}
+}
+
+func (w *sessionWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // sessionlessRequest reports whether r speaks 2026-07-28 or later. A POST
 // without a session whose header says nothing is read ahead (at most

@@ -159,7 +159,7 @@ func New(b Backend, o Options) *Server {
 		SubscribeHandler:   func(context.Context, *mcp.SubscribeRequest) error { return nil },
 		UnsubscribeHandler: func(context.Context, *mcp.UnsubscribeRequest) error { return nil },
 	})
-	s.mcp.AddReceivingMiddleware(undeclared, s.firstLoad)
+	s.mcp.AddReceivingMiddleware(undeclared, s.firstLoad, resourceNotFound)
 	if o.TaskAfter > 0 {
 		s.registerTasks()
 	}
@@ -188,6 +188,36 @@ func undeclared(next mcp.MethodHandler) mcp.MethodHandler {
 		}
 		return next(ctx, method, req)
 	}
+}
+
+// resourceNotFound answers resources/read of an unknown resource with the
+// code of the request's revision: -32002 before 2026-07-28, -32602 (the
+// SDK's) from it on.
+func resourceNotFound(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		res, err := next(ctx, method, req)
+		var je *jsonrpc.Error
+		if method == "resources/read" && errors.As(err, &je) && je.Code == mcp.CodeResourceNotFound && je.Code != legacyResourceNotFound && !requestIsNew(req) {
+			cp := *je
+			cp.Code = legacyResourceNotFound
+			return res, &cp
+		}
+		return res, err
+	}
+}
+
+// legacyResourceNotFound is "resource not found" before 2026-07-28.
+const legacyResourceNotFound = -32002
+
+// requestIsNew reports whether a resources/read speaks 2026-07-28 or later
+// (its _meta names the revision).
+func requestIsNew(req mcp.Request) bool {
+	p, ok := req.GetParams().(*mcp.ReadResourceParams)
+	if !ok || p == nil {
+		return false
+	}
+	v, _ := p.Meta[mcp.MetaKeyProtocolVersion].(string)
+	return v >= "2026-07-28"
 }
 
 // newProtocol reports whether req speaks 2026-07-28 or later, where a

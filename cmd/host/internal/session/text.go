@@ -21,13 +21,9 @@ func StatusText(st store.Status) string {
 	return s
 }
 
-// PermissionsText is a plugin's permissions for a person.
+// PermissionsText is a plugin's permissions for a person, one category
+// after another, saying plainly what an undeclared category allows
+// ("network: any host (not declared); secrets: read; ...").
 func PermissionsText(ps plugin.Permissions) string {
-	if !ps.Declared {
-		return "unrestricted (it declares none)"
-	}
-	if len(ps.List) == 0 {
-		return "none (it declares an empty list: no network, secrets, loop or files)"
-	}
-	return strings.Join(ps.List, ", ")
+	return strings.Join(ps.Summary(), "; ")
 }
