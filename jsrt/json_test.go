@@ -165,3 +165,48 @@ func BenchmarkStringifyJSON(b *testing.B) {
 		return nil
 	})
 }
+
+// TestOnStuck: a script stuck in a native call past its timeout (goja's
+// JSON.stringify of a deeply nested value, which its interrupt does not
+// reach) is reported through OnStuck.
+func TestOnStuck(t *testing.T) {
+	stuck := make(chan error, 1)
+	rt := New(Options{Timeout: time.Second, StuckGrace: 200 * time.Millisecond, OnStuck: func(err error) { stuck <- err }})
+	defer func() { go rt.Close() }() // Close waits for the loop, which stringify holds for seconds more
+	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
+		_, err := vm.RunString(`globalThis.deep = {}; for (let i = 0; i < 40000; i++) deep = {a: deep}`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		_ = rt.Do(context.Background(), func(vm *goja.Runtime) error {
+			_, err := vm.RunString(`JSON.stringify(deep)`)
+			return err
+		})
+	}()
+	select {
+	case err := <-stuck:
+		if !strings.Contains(err.Error(), "did not stop at its 1s timeout") {
+			t.Errorf("OnStuck(%v)", err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("OnStuck was not called")
+	}
+	// A script that stops at its timeout is not stuck.
+	rt2 := New(Options{Timeout: 100 * time.Millisecond, StuckGrace: 200 * time.Millisecond, OnStuck: func(err error) { stuck <- err }})
+	defer rt2.Close()
+	err = rt2.Do(context.Background(), func(vm *goja.Runtime) error {
+		_, err := vm.RunString(`for (;;) {}`)
+		return err
+	})
+	if je, ok := AsJSError(err); !ok || !je.Interrupted() {
+		t.Fatalf("loop: %v", err)
+	}
+	select {
+	case err := <-stuck:
+		t.Errorf("OnStuck(%v) for a script that stopped", err)
+	case <-time.After(500 * time.Millisecond):
+	}
+}

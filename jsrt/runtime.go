@@ -45,7 +45,19 @@ type Options struct {
 	OnError func(err error)
 	// MaxCallStack bounds JS recursion depth (a RangeError past it).
 	MaxCallStack int
+	// OnStuck, when set, is called (once per entry, on a goroutine of its
+	// own) when a script interrupted at its Timeout has still not stopped
+	// StuckGrace later: it is inside a native call goja cannot interrupt
+	// (JSON.stringify of a deeply nested value...), and only ending the
+	// process frees the runtime. err says so.
+	OnStuck func(err error)
+	// StuckGrace is how long past its Timeout an entry may take to stop
+	// before OnStuck. Default DefaultStuckGrace.
+	StuckGrace time.Duration
 }
+
+// DefaultStuckGrace is Options.StuckGrace's default.
+const DefaultStuckGrace = 2 * time.Second
 
 // ToJS builds a JS value on the loop goroutine. Work passed to Go may return
 // one to build values that need the runtime (objects, arrays, classes).
@@ -115,6 +127,9 @@ func New(opts Options) *Runtime {
 	}
 	if opts.MaxCallStack <= 0 {
 		opts.MaxCallStack = DefaultMaxCallStack
+	}
+	if opts.StuckGrace <= 0 {
+		opts.StuckGrace = DefaultStuckGrace
 	}
 	r := &Runtime{
 		opts:     opts,
@@ -494,6 +509,16 @@ func (r *Runtime) enter(fn func() error) (err error) {
 			}
 			r.interrupted.Store(true)
 			r.interrupt(fmt.Errorf("script ran longer than %s and was stopped (an infinite loop?)", r.opts.Timeout))
+			if r.opts.OnStuck != nil {
+				time.AfterFunc(r.opts.StuckGrace, func() {
+					r.gate.Lock()
+					stuck := r.seq == seq && !r.closed.Load()
+					r.gate.Unlock()
+					if stuck {
+						r.opts.OnStuck(fmt.Errorf("plugin code did not stop at its %s timeout: it is inside a native call that cannot be interrupted (JSON.stringify of a deeply nested value, or the like)", r.opts.Timeout))
+					}
+				})
+			}
 		})
 	}
 	defer func() {

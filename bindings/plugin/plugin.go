@@ -64,6 +64,11 @@ type Host struct {
 	// Timeout bounds one entry into plugin code (default jsrt's 30 s);
 	// CallTimeout bounds each Go call a plugin makes (default 30 s).
 	Timeout, CallTimeout time.Duration
+	// OnStuck, when set, hears of plugin code still running a
+	// jsrt.DefaultStuckGrace past Timeout, inside a native call nothing
+	// but the end of the process stops (see jsrt.Options.OnStuck). It is
+	// called on a goroutine of its own.
+	OnStuck func(plugin string, err error)
 	// WorkDir is where positions in errors are relative to (default cwd).
 	WorkDir string
 	// LoopMinBackoff is the first retry delay after a failed loop run
@@ -95,6 +100,14 @@ type Host struct {
 	// the desktop); nil or an error makes it a log line instead. Called on
 	// a goroutine of its own, bounded by CallTimeout.
 	Notify func(ctx context.Context, n Notification) error
+}
+
+// onStuck is the jsrt.Options.OnStuck of the plugin whose id id holds.
+func (h *Host) onStuck(id *string) func(error) {
+	if h.OnStuck == nil {
+		return nil
+	}
+	return func(err error) { h.OnStuck(*id, err) }
 }
 
 // log hands e to Log with the known secrets masked and terminal controls
@@ -306,6 +319,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		OnError: func(err error) {
 			h.log(console.Entry{Plugin: *p.idHolder, Level: console.Error, Message: err.Error()})
 		},
+		OnStuck: h.onStuck(p.idHolder),
 	})
 	var defs []*goja.Object
 	var defPos []string

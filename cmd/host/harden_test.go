@@ -119,3 +119,22 @@ func TestMCPElicitChecks(t *testing.T) {
 		t.Errorf("a refused question reached the client (%d questions)", len(asked))
 	}
 }
+
+// TestRunTimeoutStopsNativeCall: with --timeout 2s, `host run` whose plugin
+// sits in a 3e5-deep JSON.stringify (a native call goja's interrupt does
+// not reach; minutes) ends soon after the timeout with a message naming
+// it, not at the memory cap or never. The deadline is only there to end a
+// regression; the test waits for the exit.
+func TestRunTimeoutStopsNativeCall(t *testing.T) {
+	bin, _, env := hostBinary(t, nil)
+	plugin, _ := filepath.Abs("../../testdata/harden/deep-stringify/plugin.ts")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "run", "--once", "--timeout", "2s", "--memory", "8GiB", "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
+	cmd.Env = env
+	out, _ := cmd.CombinedOutput()
+	if ctx.Err() != nil || cmd.ProcessState.ExitCode() != 1 ||
+		!strings.Contains(string(out), "host: plugin deep-stringify: plugin code did not stop at its 2s timeout: it is inside a native call") {
+		t.Errorf("exit %d (%v):\n%s", cmd.ProcessState.ExitCode(), ctx.Err(), out)
+	}
+}

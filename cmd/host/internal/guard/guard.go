@@ -1,9 +1,10 @@
 // Package guard keeps a process that runs plugin code in bounds: a memory
 // cap on the Go heap and a watchdog that ends the process a few seconds
 // after Ctrl-C or SIGTERM even when plugin code is stuck in a native call
-// (goja cannot interrupt one, and cannot cap a runtime's memory). Its
-// state is one Guard per process, made by main and handed to commands
-// through the factory.
+// (goja cannot interrupt one, and cannot cap a runtime's memory), and
+// soon after such code overruns its timeout (Stuck). Its state is one
+// Guard per process, made by main and handed to commands through the
+// factory.
 package guard
 
 import (
@@ -148,5 +149,14 @@ func (g *Guard) WatchSignal(ctx context.Context) {
 	grace := time.Duration(g.grace.Load())
 	time.Sleep(grace)
 	fmt.Fprintf(os.Stderr, "host: plugin %s did not stop within %s of the signal; exiting\n", g.pluginName(), grace)
+	os.Exit(g.failExit)
+}
+
+// Stuck ends the process for plugin code still running past its timeout
+// inside a native call (jsrt.Options.OnStuck): goja cannot interrupt it,
+// and nothing else would (a 3e5-deep JSON.stringify runs for minutes). It
+// prints "host: plugin X: why; stopped" and exits with the failure code.
+func (g *Guard) Stuck(plugin string, err error) {
+	fmt.Fprintf(os.Stderr, "host: plugin %s: %v; stopped\n", plugin, err)
 	os.Exit(g.failExit)
 }

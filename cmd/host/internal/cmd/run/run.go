@@ -130,6 +130,7 @@ func Run(ctx context.Context, opts *RunOptions) error {
 	defer sess.Close()
 	f.Trace("session")
 	showActivity(sess.Host, io)
+	sess.Host.OnStuck = opts.Factory.Guard.Stuck
 	p, err := terminal.Activate(ctx, sess, opts.setupArgs())
 	if err != nil {
 		return err

@@ -27,6 +27,7 @@ func watchRun(ctx context.Context, opts *RunOptions) error {
 	}
 	defer sess.Close()
 	showActivity(sess.Host, io)
+	sess.Host.OnStuck = opts.Factory.Guard.Stuck
 	path := sess.Resolve(opts.Path)
 	w, err := jsrt.NewWatcher(opts.Debounce)
 	if err != nil {
