@@ -257,7 +257,12 @@ func build(opts BuildOptions) (*Bundle, []string, error) {
 	}
 	b := newBundle(string(res.OutputFiles[0].Contents), rel(wd, entry), nil, messages(res.Warnings, wd))
 	var meta struct {
-		Inputs map[string]json.RawMessage `json:"inputs"`
+		Inputs  map[string]json.RawMessage `json:"inputs"`
+		Outputs map[string]struct {
+			Inputs map[string]struct {
+				BytesInOutput int `json:"bytesInOutput"`
+			} `json:"inputs"`
+		} `json:"outputs"`
 	}
 	var all []string
 	if err := json.Unmarshal([]byte(res.Metafile), &meta); err == nil {
@@ -276,8 +281,60 @@ func build(opts BuildOptions) (*Bundle, []string, error) {
 			b.Inputs = append(b.Inputs, p)
 		}
 		sort.Strings(b.Inputs)
+		for _, out := range meta.Outputs {
+			sizes := map[string]int{}
+			for in, x := range out.Inputs {
+				sizes[packageOf(in)] += x.BytesInOutput
+			}
+			if w, ok := bigBundleWarning(sizes); ok {
+				b.Warnings = append(b.Warnings, w)
+			}
+		}
 	}
 	return b, all, nil
+}
+
+// bigBundle is the code size above which a build warns, naming the
+// package that makes up most of it: goja compiles and runs every byte at
+// each start, so a library that pulls in far more than a plugin uses
+// (googleapis' main entry is 58 MB for some 300 APIs) is slow and can
+// reach the memory cap.
+var bigBundle = 16 << 20
+
+// bigBundleWarning is the warning for a bundle of the given code sizes
+// per package ("" for the plugin's own files), if it is over bigBundle.
+func bigBundleWarning(sizes map[string]int) (Message, bool) {
+	total, top, topSize := 0, "", 0
+	for pkg, n := range sizes {
+		total += n
+		if pkg != "" && n > topSize {
+			top, topSize = pkg, n
+		}
+	}
+	if total <= bigBundle {
+		return Message{}, false
+	}
+	mb := func(n int) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
+	text := fmt.Sprintf("the plugin's code is %s once bundled, which makes it slow to start", mb(total))
+	if top != "" {
+		text += fmt.Sprintf("; %s of it is %s: import only the part you use (a per-module entry, or a smaller package of it, such as @googleapis/drive for googleapis)", mb(topSize), top)
+	}
+	return Message{Text: text}, true
+}
+
+// packageOf is the npm package a bundle input belongs to ("" for the
+// plugin's own files): the part after its last node_modules.
+func packageOf(path string) string {
+	path = filepath.ToSlash(path)
+	i := strings.LastIndex(path, "node_modules/")
+	if i < 0 {
+		return ""
+	}
+	parts := strings.SplitN(path[i+len("node_modules/"):], "/", 3)
+	if strings.HasPrefix(parts[0], "@") && len(parts) > 1 {
+		return parts[0] + "/" + parts[1]
+	}
+	return parts[0]
 }
 
 // virtualPlugin resolves the imports named in virtual to their source.

@@ -218,3 +218,31 @@ func TestBuildInHome(t *testing.T) {
 		return nil
 	})
 }
+
+// A bundle far larger than a plugin needs is a warning naming the package
+// that makes up most of it.
+func TestBigBundleWarning(t *testing.T) {
+	defer func(n int) { bigBundle = n }(bigBundle)
+	bigBundle = 64 << 10
+	big := "export const apis = [" + strings.Repeat("'"+strings.Repeat("x", 1000)+"',", 100) + "];\n"
+	dir := writeTree(t, map[string]string{
+		"main.ts":                             "import { apis } from '@huge/sdk';\nexport default apis.length;\n",
+		"node_modules/@huge/sdk/package.json": `{"name":"@huge/sdk","main":"index.js"}`,
+		"node_modules/@huge/sdk/index.js":     big,
+	})
+	b, err := Build(BuildOptions{Entry: filepath.Join(dir, "main.ts"), WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range b.Warnings {
+		got = append(got, w.String())
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "the plugin's code is 0.1 MB once bundled") || !strings.Contains(got[0], "0.1 MB of it is @huge/sdk: import only the part you use") {
+		t.Errorf("warnings %q", got)
+	}
+	bigBundle = 16 << 20
+	if b, _ := Build(BuildOptions{Entry: filepath.Join(dir, "main.ts"), WorkDir: dir}); len(b.Warnings) != 0 {
+		t.Errorf("a small bundle warns: %v", b.Warnings)
+	}
+}

@@ -7,9 +7,10 @@ import Stripe from 'stripe';
 import { WebClient } from '@slack/web-api';
 import { LinearClient } from '@linear/sdk';
 import { Client as Notion } from '@notionhq/client';
-// googleapis' Drive client from its own per-API entry: the package's main
-// entry loads all ~300 APIs (a 58 MB bundle), which host does not load in
-// the corpus's time (see the report in issue 22).
+// googleapis' Drive client from its own per-API entry (the code
+// @googleapis/drive publishes): the package's main entry loads all ~300
+// APIs, a 58 MB bundle that takes host tens of seconds and more than its
+// 512 MiB default memory cap to start (host run warns about such a bundle).
 import { drive as googleDrive, auth as googleAuth } from 'googleapis/build/src/apis/drive/index.js';
 
 export async function octokit(base) {
