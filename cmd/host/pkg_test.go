@@ -109,8 +109,15 @@ func TestPackages(t *testing.T) {
 	t.Run("scripts", testPackageScripts)
 	t.Run("serve", testServeInstalled)
 	t.Run("mcp", testMCPInstalled)
+	if consentInTerminal != nil {
+		t.Run("terminal", consentInTerminal)
+	}
 	closeFixtureRegistry()
 }
+
+// consentInTerminal is the consent asked in a terminal (a pty; Linux:
+// pkg_tty_test.go).
+var consentInTerminal func(*testing.T)
 
 // closeFixtureRegistry stops the fixture registry; the next test that
 // needs one starts it again.
