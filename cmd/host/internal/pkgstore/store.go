@@ -388,6 +388,9 @@ func (s *Store) prepare(ctx context.Context, meta *VersionMeta, tarball []byte, 
 	if err := validID(d.ID); err != nil {
 		return nil, fmt.Errorf("%s@%s: %w", meta.Name, meta.Version, err)
 	}
+	if err := s.checkOwner(d.ID, filepath.Join(s.root(), d.ID)); err != nil {
+		return nil, err
+	}
 	r := &Record{ID: d.ID, Package: meta.Name, Version: meta.Version, Range: rng, Source: source,
 		Resolved: meta.Dist.Tarball, Integrity: meta.Dist.Integrity, Entry: filepath.ToSlash(relEntry),
 		Enabled: true, Publisher: publisher(meta), DisplayName: man.DisplayName, Description: firstNonEmpty(man.HMDescription, man.Description),
@@ -466,6 +469,9 @@ func (s *Store) prepareLink(ctx context.Context, dir string) (*Plan, error) {
 		return nil, err
 	}
 	if err := validID(d.ID); err != nil {
+		return nil, err
+	}
+	if err := s.checkOwner(d.ID, dir); err != nil {
 		return nil, err
 	}
 	relEntry, _ := filepath.Rel(dir, entry)
@@ -679,4 +685,32 @@ func ServedIn(dataDir string) (entries []string, linked map[string]bool, err err
 		err = &NothingServedError{DataDir: dataDir}
 	}
 	return entries, linked, err
+}
+
+// IDOwnedError is a plugin whose id already belongs to another file in
+// the data dir: its secrets, config and store are that file's, so the
+// installed plugin could not run (host refuses a second file an id).
+type IDOwnedError struct{ ID, Owner string }
+
+func (e *IDOwnedError) Error() string {
+	return fmt.Sprintf("plugin id %s already belongs to %s (it ran from there): the installed plugin would not be allowed its secrets, config and store; nothing was installed", e.ID, e.Owner)
+}
+
+// checkOwner refuses id when the data dir records an owning file outside
+// dir (the folder the plugin will run from).
+func (s *Store) checkOwner(id, dir string) error {
+	owners, err := plugin.KnownPlugins(s.DataDir)
+	if err != nil {
+		return nil // an unreadable record is refused when the plugin runs
+	}
+	for _, o := range owners {
+		if o.ID != id || o.File == "" {
+			continue
+		}
+		if rel, err := filepath.Rel(dir, o.File); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil
+		}
+		return jsrt.WithHint(&IDOwnedError{ID: id, Owner: o.File}, "run that file with --adopt to keep using the id there, or remove its data first (host auth logout, and the data dir's plugins/"+id+" folder)")
+	}
+	return nil
 }
