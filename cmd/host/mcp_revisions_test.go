@@ -403,7 +403,7 @@ func httpRPC(t *testing.T, url string) func(string, map[string]any) (map[string]
 		} else if n, ok := params["taskId"].(string); ok {
 			req.Header.Set("Mcp-Name", n)
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := (&http.Client{Timeout: 2 * time.Minute}).Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -434,8 +434,20 @@ func stdioRPC(t *testing.T, bin string, args, env []string) func(string, map[str
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { in.Close(); _ = cmd.Wait() })
-	sc := bufio.NewScanner(out)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	// One reader hands every answer over; a call waits for its own with
+	// a bound a loaded machine cannot reach.
+	answers := make(chan rpcResponse, 16)
+	go func() {
+		defer close(answers)
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			var r rpcResponse
+			if json.Unmarshal(sc.Bytes(), &r) == nil && r.ID != nil {
+				answers <- r
+			}
+		}
+	}()
 	var id int64
 	return func(method string, params map[string]any) (map[string]any, error) {
 		id++
@@ -443,16 +455,24 @@ func stdioRPC(t *testing.T, bin string, args, env []string) func(string, map[str
 		if _, err := in.Write(append(body, '\n')); err != nil {
 			t.Fatal(err)
 		}
-		for sc.Scan() {
-			var r rpcResponse
-			if json.Unmarshal(sc.Bytes(), &r) == nil && r.ID != nil && *r.ID == id {
+		timeout := time.After(2 * time.Minute)
+		for {
+			select {
+			case r, ok := <-answers:
+				if !ok {
+					return nil, fmt.Errorf("%s: host's stdout ended", method)
+				}
+				if *r.ID != id {
+					continue
+				}
 				if r.Error != nil {
 					return nil, r.Error
 				}
 				return r.Result, nil
+			case <-timeout:
+				t.Fatalf("%s: no answer from host mcp within 2 minutes", method)
 			}
 		}
-		return nil, fmt.Errorf("%s: host's stdout ended: %v", method, sc.Err())
 	}
 }
 

@@ -3,8 +3,10 @@ package mcpserver
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -35,7 +38,19 @@ type HTTPOptions struct {
 	AllowRemote bool
 	// SessionTimeout closes sessions idle this long (default 30 minutes).
 	SessionTimeout time.Duration
+	// MaxSessions caps the sessions (2025-11-25 and earlier) open at once
+	// (default MaxSessions); MaxSessionsPerToken those of one bearer token
+	// (default MaxSessionsPerToken). A client past either gets 429 and a
+	// JSON-RPC error saying which cap and what to do.
+	MaxSessions, MaxSessionsPerToken int
 }
+
+// The session caps' defaults: far above what AI clients open (one or a few
+// each), far below what exhausts the serve's memory.
+const (
+	MaxSessions         = 256
+	MaxSessionsPerToken = 64
+)
 
 // HTTPHandler serves MCP's Streamable HTTP transport at Path. A request
 // in 2026-07-28 (an MCP-Protocol-Version header of that revision or later,
@@ -49,6 +64,13 @@ func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 	if o.SessionTimeout == 0 {
 		o.SessionTimeout = 30 * time.Minute
 	}
+	if o.MaxSessions == 0 {
+		o.MaxSessions = MaxSessions
+	}
+	if o.MaxSessionsPerToken == 0 {
+		o.MaxSessionsPerToken = MaxSessionsPerToken
+	}
+	caps := &sessionCaps{s: s, o: o, owner: map[string]string{}, pending: map[string]int{}}
 	get := func(*http.Request) *mcp.Server { return s.mcp }
 	sessions := mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{
 		SessionTimeout: o.SessionTimeout,
@@ -90,8 +112,84 @@ func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 			sessionless.ServeHTTP(w, r)
 			return
 		}
-		serveSession(sessions, w, r)
+		caps.serve(sessions, w, r)
 	})
+}
+
+// sessionCaps counts the sessions of each bearer token and in total, and
+// refuses a new one past the caps.
+type sessionCaps struct {
+	s *Server
+	o HTTPOptions
+
+	mu       sync.Mutex
+	owner    map[string]string // session id -> the token's hash
+	pending  map[string]int    // token hash -> new sessions being opened
+	reported bool
+}
+
+// serve serves r on the sessions, refusing a new session past the caps.
+func (c *sessionCaps) serve(h http.Handler, w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.Header.Get("Mcp-Session-Id") != "" {
+		serveSession(h, w, r)
+		return
+	}
+	sum := sha256.Sum256([]byte(r.Header.Get("Authorization")))
+	key := hex.EncodeToString(sum[:8])
+	c.mu.Lock()
+	live := map[string]bool{}
+	for ss := range c.s.mcp.Sessions() {
+		if id := ss.ID(); id != "" {
+			live[id] = true
+		}
+	}
+	mine, total := c.pending[key], 0
+	for _, n := range c.pending {
+		total += n
+	}
+	for id, k := range c.owner {
+		if !live[id] {
+			delete(c.owner, id)
+		} else if k == key {
+			mine++
+		}
+	}
+	total += len(c.owner)
+	var problem string
+	switch {
+	case total >= c.o.MaxSessions:
+		problem = fmt.Sprintf("too many MCP sessions: %d are open, the most host keeps; close sessions you no longer use (DELETE), or wait: sessions idle for %s are closed", total, c.o.SessionTimeout)
+	case mine >= c.o.MaxSessionsPerToken:
+		problem = fmt.Sprintf("too many MCP sessions for this token: %d are open, the most host keeps for one token; close sessions you no longer use (DELETE), or wait: sessions idle for %s are closed", mine, c.o.SessionTimeout)
+	}
+	report := problem != "" && !c.reported
+	if report {
+		c.reported = true
+	}
+	if problem == "" {
+		c.pending[key]++
+	}
+	c.mu.Unlock()
+	if problem != "" {
+		if report && c.s.opts.OnProblem != nil {
+			c.s.opts.OnProblem(fmt.Errorf("refusing new MCP sessions: %s (told once)", problem))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Retry-After", "60")
+		w.WriteHeader(http.StatusTooManyRequests)
+		out, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": nil, "error": map[string]any{"code": -32000, "message": problem}})
+		_, _ = w.Write(out)
+		return
+	}
+	serveSession(h, w, r)
+	c.mu.Lock()
+	if c.pending[key]--; c.pending[key] == 0 {
+		delete(c.pending, key)
+	}
+	if id := w.Header().Get("Mcp-Session-Id"); id != "" {
+		c.owner[id] = key
+	}
+	c.mu.Unlock()
 }
 
 // SSERetry is the reconnection delay host's event streams suggest (the SSE

@@ -349,6 +349,13 @@ func (s *Server) callDetached(ctx context.Context, req *mcp.CallToolRequest, plu
 		j.attach(att)
 		j.answer(req.Params.InputResponses)
 	} else {
+		s.mu.Lock()
+		n := len(s.jobs)
+		s.mu.Unlock()
+		if n >= s.opts.MaxJobs {
+			closeProgress(att)
+			return nil, &jsonrpc.Error{Code: -32000, Message: fmt.Sprintf("host is keeping %d calls that wait for their clients (answers to their questions, tasks not yet fetched), the most it keeps: fetch or cancel tasks, or answer the calls' questions; unanswered ones end after %s", n, s.opts.JobIdleTimeout)}
+		}
 		j = s.newJob(plugin, tool, req.Params.Arguments, req.ClientCapabilities())
 		j.attach(att)
 		j.start()

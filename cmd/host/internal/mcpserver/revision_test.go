@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -195,4 +196,67 @@ func TestMultiRoundTrip(t *testing.T) {
 func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
+}
+
+// TestSessionCaps: sessions are capped per bearer token and in total: past
+// a cap a new session gets 429 with a JSON-RPC error naming the cap and
+// what to do, reported once through OnProblem; a closed session frees its
+// place; requests of open sessions and sessionless 2026-07-28 requests
+// are not refused.
+func TestSessionCaps(t *testing.T) {
+	b := &fakeBackend{plugins: []PluginInfo{{ID: "a", State: Active, Tools: []Tool{echoTool}}}}
+	var problems []string
+	var mu sync.Mutex
+	s := New(b, Options{OnProblem: func(err error) { mu.Lock(); problems = append(problems, err.Error()); mu.Unlock() }})
+	t.Cleanup(s.Close)
+	srv := httptest.NewServer(s.HTTPHandler(HTTPOptions{Token: "fake-token-1", MaxSessions: 3, MaxSessionsPerToken: 2}))
+	t.Cleanup(srv.Close)
+	url := srv.URL + Path
+	auth := map[string]string{"Authorization": "Bearer fake-token-1"}
+	initialize := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}`
+	open := func() (int, string, string) {
+		code, hdr, body := post(t, url, auth, initialize)
+		return code, hdr.Get("Mcp-Session-Id"), body
+	}
+	_, first, _ := open()
+	_, second, _ := open()
+	code, _, body := open()
+	if code != http.StatusTooManyRequests || !strings.Contains(body, "too many MCP sessions for this token: 2 are open") || !strings.Contains(body, "DELETE") {
+		t.Fatalf("third session of one token: %d %s", code, body)
+	}
+	// An open session still works.
+	sess := map[string]string{"Authorization": auth["Authorization"], "Mcp-Session-Id": first, "MCP-Protocol-Version": "2025-11-25"}
+	post(t, url, sess, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	if code, _, body := post(t, url, sess, `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`); code != 200 || !strings.Contains(body, "a_echo") {
+		t.Errorf("an open session: %d %s", code, body)
+	}
+	// Closing one frees its place.
+	req, _ := http.NewRequest("DELETE", url, nil)
+	req.Header.Set("Authorization", auth["Authorization"])
+	req.Header.Set("Mcp-Session-Id", second)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("DELETE: %v %v", resp, err)
+	}
+	if code, id, body := open(); code != 200 || id == "" {
+		t.Errorf("after a DELETE: %d %s", code, body)
+	}
+	// Sessionless requests are not sessions.
+	modern := map[string]string{"Authorization": auth["Authorization"], "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/list"}
+	if code, _, body := post(t, url, modern, `{"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}`); code != 200 || !strings.Contains(body, "a_echo") {
+		t.Errorf("sessionless at the cap: %d %s", code, body)
+	}
+	mu.Lock()
+	if len(problems) != 1 || !strings.Contains(problems[0], "refusing new MCP sessions") {
+		t.Errorf("problems = %q", problems)
+	}
+	mu.Unlock()
+	// The total cap.
+	total := httptest.NewServer(s.HTTPHandler(HTTPOptions{MaxSessions: 1, MaxSessionsPerToken: 5}))
+	t.Cleanup(total.Close)
+	if code, _, body := post(t, total.URL+Path, nil, initialize); code != 200 {
+		t.Fatalf("first session: %d %s", code, body)
+	}
+	if code, _, body := post(t, total.URL+Path, nil, initialize); code != http.StatusTooManyRequests || !strings.Contains(body, "too many MCP sessions: ") {
+		t.Errorf("past the total cap: %d %s", code, body)
+	}
 }

@@ -53,7 +53,13 @@ type Options struct {
 	// ListTTL is the ttlMs clients get with tools/list and the other
 	// lists (default ListTTL).
 	ListTTL time.Duration
+	// MaxJobs caps the 2026-07-28 calls kept for their clients at once
+	// (waiting for answers, tasks); default MaxJobs.
+	MaxJobs int
 }
+
+// MaxJobs is the default of Options.MaxJobs.
+const MaxJobs = 256
 
 // ListTTL is how long a client may keep a list before it asks again: short,
 // as a client that does not listen for list changes would miss a plugin
@@ -135,6 +141,9 @@ func New(b Backend, o Options) *Server {
 	}
 	if o.ListTTL == 0 {
 		o.ListTTL = ListTTL
+	}
+	if o.MaxJobs == 0 {
+		o.MaxJobs = MaxJobs
 	}
 	s := &Server{started: time.Now(), b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}, logs: map[*mcp.ServerSession]*logQueue{}, jobs: map[string]*job{}}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "host plugins", Version: o.Version}, &mcp.ServerOptions{
