@@ -263,6 +263,10 @@ declare namespace z {
   interface ZodMap<K extends ZodTypeAny, V extends ZodTypeAny> extends ZodType<Map<K["_output"], V["_output"]>, Map<K["_input"], V["_input"]>> {
     readonly keySchema: K;
     readonly valueSchema: V;
+    min(minSize: number, message?: ErrorMessage): ZodMap<K, V>;
+    max(maxSize: number, message?: ErrorMessage): ZodMap<K, V>;
+    size(size: number, message?: ErrorMessage): ZodMap<K, V>;
+    nonempty(message?: ErrorMessage): ZodMap<K, V>;
   }
   interface ZodSet<V extends ZodTypeAny> extends ZodType<Set<V["_output"]>, Set<V["_input"]>> {
     min(minSize: number, message?: ErrorMessage): ZodSet<V>;
