@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -49,7 +50,19 @@ type Keyring struct {
 
 	once  sync.Once
 	slots chan struct{}
+	// mute is the last finding that the session bus accepts connections
+	// but never answers: calls within muteFor of it fail at once with it
+	// instead of waiting out their timeout again.
+	mute atomic.Pointer[muteBus]
 }
+
+type muteBus struct {
+	reason string
+	at     time.Time
+}
+
+// muteFor is how long a bus found mute stays so for this Keyring.
+const muteFor = 30 * time.Second
 
 // NewKeyring returns a Keyring backend with the default timeout.
 func NewKeyring() *Keyring { return &Keyring{} }
@@ -108,6 +121,9 @@ func (k *Keyring) do(ctx context.Context, op string, fn func() (string, error)) 
 	if err := ctx.Err(); err != nil {
 		return "", k.ctxErr(op, err, 0)
 	}
+	if m := k.mute.Load(); m != nil && time.Since(m.at) < muteFor {
+		return "", k.unavailable(op, ErrNoSessionBus, m.reason, "", context.DeadlineExceeded)
+	}
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, k.timeout())
 	defer cancel()
@@ -156,7 +172,9 @@ func (k *Keyring) ctxErr(op string, err error, waited time.Duration) error {
 			reason = fmt.Sprintf("no answer within %s", waited.Round(100*time.Millisecond))
 		}
 		if addr, silent := busSilent(500 * time.Millisecond); silent {
-			return k.unavailable(op, ErrNoSessionBus, reason+": the D-Bus session bus at "+addr+" accepts connections but never answers", "", err)
+			reason += ": the D-Bus session bus at " + addr + " accepts connections but never answers"
+			k.mute.Store(&muteBus{reason: reason, at: time.Now()})
+			return k.unavailable(op, ErrNoSessionBus, reason, "", err)
 		}
 		return k.unavailable(op, ErrTimeout, reason+"; the keyring is probably locked and waiting for an unlock prompt nobody answered", "", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,12 +27,14 @@ import (
 // TestHelperKeyringGet) so its session-bus setting is not shadowed by the
 // connection go-keyring already holds in this process.
 func TestKeyringUnavailable(t *testing.T) {
+	var muteDials atomic.Int64 // connections the mute bus accepted
 	tests := []struct {
 		name     string
 		env      func(t *testing.T) []string
 		kind     error
 		code     string
 		contains []string
+		after    func(t *testing.T)
 	}{
 		{
 			name: "no session bus",
@@ -77,6 +80,7 @@ func TestKeyringUnavailable(t *testing.T) {
 							return
 						}
 						held = append(held, c)
+						muteDials.Add(1)
 					}
 				}()
 				return []string{"DBUS_SESSION_BUS_ADDRESS=unix:path=" + sock, "SECRETS_HELPER_TIMEOUT=1s"}
@@ -84,6 +88,14 @@ func TestKeyringUnavailable(t *testing.T) {
 			kind:     secrets.ErrNoSessionBus,
 			code:     "ERR_SECRET_NO_SESSION_BUS",
 			contains: []string{"no answer within 1s", "accepts connections but never answers", "mute-bus"},
+			// The helper's Set, after its Get found the bus mute, fails at
+			// once with the same finding: it never dials the bus (the Get
+			// dialled it for the call and once more to check it).
+			after: func(t *testing.T) {
+				if n := muteDials.Load(); n > 2 {
+					t.Errorf("the mute bus was dialled %d times, at most 2 (the Set after the Get dialled it again)", n)
+				}
+			},
 		},
 		{
 			name: "bus without Secret Service",
@@ -165,6 +177,9 @@ func TestKeyringUnavailable(t *testing.T) {
 			}
 			if res["setunavailable"] != "true" || res["setis"] != fmt.Sprint(tt.kind) || strings.Contains(res["seterror"], helperValue) {
 				t.Errorf("Set error = %q, want the same kind of error, without the value", res["seterror"])
+			}
+			if tt.after != nil {
+				tt.after(t)
 			}
 		})
 	}
