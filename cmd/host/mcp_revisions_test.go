@@ -598,3 +598,56 @@ func TestMCPShadowedName(t *testing.T) {
 		t.Errorf("host status:\n%s", out)
 	}
 }
+
+// TestMCPNoKeyring: an AI client that starts `host mcp` with a minimal
+// environment (env -i: no DBUS_SESSION_BUS_ADDRESS, so no keyring) sees
+// every plugin's tools, also those of a plugin whose saved token it cannot
+// read; calling one is a tool error that names the cause and the fix; and
+// stderr says it once.
+func TestMCPNoKeyring(t *testing.T) {
+	bin, _, _ := hostBinary(t, nil)
+	rev, _ := filepath.Abs("../../testdata/plugins/mcp-revisions")
+	setup, _ := filepath.Abs("../../testdata/plugins/mcp-setup")
+	home := t.TempDir()
+	cmd := exec.Command(bin, "mcp", setup, rev)
+	cmd.Env = []string{"HOME=" + home} // what env -i leaves, and a home
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lt, err := cs.ListTools(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tl := range lt.Tools {
+		names = append(names, tl.Name)
+	}
+	if got := strings.Join(names, " "); !strings.Contains(got, "tokened_whoami") || !strings.Contains(got, "rev_echo") {
+		t.Errorf("tools = %s", got)
+	}
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "tokened_whoami", Arguments: map[string]any{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := ""
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			text += tc.Text
+		}
+	}
+	if !res.IsError || !strings.Contains(text, "DBUS_SESSION_BUS_ADDRESS is not set") || !strings.Contains(text, "--secrets file") {
+		t.Errorf("tokened_whoami without a keyring = %q (isError %v)", text, res.IsError)
+	}
+	if res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "rev_echo", Arguments: map[string]any{"text": "hi"}}); err != nil || res.IsError {
+		t.Errorf("a plugin without secrets: %v %v", res, err)
+	}
+	cs.Close()
+	if n := strings.Count(stderr.String(), "DBUS_SESSION_BUS_ADDRESS is not set"); n != 1 {
+		t.Errorf("stderr tells the cause %d times, want once:\n%s", n, stderr.String())
+	}
+}

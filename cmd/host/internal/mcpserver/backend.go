@@ -70,10 +70,17 @@ const (
 	Error       State = "error"
 	Restarting  State = "restarting"
 	Disabled    State = "disabled"
+	// SecretsUnavailable: the plugin's saved secrets cannot be read (no
+	// keyring reachable, e.g. an AI client started host without the
+	// desktop's D-Bus session). Its tools are listed; a call is a tool
+	// error with Reason, which says the cause and the fix.
+	SecretsUnavailable State = "secrets unavailable"
 )
 
 // Listed reports whether a plugin in state s has its tools listed.
-func (s State) Listed() bool { return s == Active || s == NeedsSetup || s == LoginNeeded }
+func (s State) Listed() bool {
+	return s == Active || s == NeedsSetup || s == LoginNeeded || s == SecretsUnavailable
+}
 
 // PluginInfo is one plugin as the backend knows it.
 type PluginInfo struct {

@@ -370,6 +370,8 @@ func describe(r toolRef) string {
 		return r.info.Description + " (Plugin " + r.plugin + " needs setup first: calling this tool shows the user where to do it.)"
 	case LoginNeeded:
 		return r.info.Description + " (Plugin " + r.plugin + " needs a login first: calling this tool shows the user where to sign in.)"
+	case SecretsUnavailable:
+		return r.info.Description + " (Plugin " + r.plugin + " cannot read its saved secrets now: calling this tool says why and what to do.)"
 	}
 	return r.info.Description
 }
@@ -464,6 +466,8 @@ func (s *Server) answer(plugin, tool string, res *mcp.CallToolResult, err error)
 	switch {
 	case errors.As(err, &ue):
 		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: s.opts.Masker.Mask(ue.Error())}
+	case errors.As(err, &ua) && ua.State == SecretsUnavailable:
+		return ErrorResult(fmt.Sprintf("%s_%s did not run: plugin %s cannot read its saved secrets: %s", plugin, tool, plugin, ua.Reason), s.opts.Masker), nil
 	case errors.As(err, &ua):
 		return ErrorResult(ua.Error(), s.opts.Masker), nil
 	case errors.As(err, &se):

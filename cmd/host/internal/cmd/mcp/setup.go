@@ -19,21 +19,24 @@ import (
 	"time"
 
 	"host/bindings/plugin"
+	"host/bindings/secrets"
 	"host/bindings/setup"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/setuppage"
 	"host/cmd/host/internal/surface"
+	"host/jsrt"
 )
 
 // mcpPlugins is host mcp's set of plugins: it keeps each one's current
 // instance and state in local, and is its mcpserver.SetupPages.
 type mcpPlugins struct {
-	sess    *session.Session
-	args    session.SetupArgs // --set, --adopt
-	local   *mcpserver.Local
-	timeout time.Duration // how long a login through the client may take
+	secretsOnce sync.Once // the keyring's absence is told once
+	sess        *session.Session
+	args        session.SetupArgs // --set, --adopt
+	local       *mcpserver.Local
+	timeout     time.Duration // how long a login through the client may take
 
 	mu      sync.Mutex
 	entries map[string]*mcpEntry // by plugin id
@@ -152,16 +155,40 @@ func (m *mcpPlugins) start(ctx context.Context, path string) {
 		m.put(path, p, mcpserver.LoginNeeded, reason, &mcpserver.SetupNeeded{Login: true})
 	case nil:
 		state, reason, need := failureState(err)
+		if errors.Is(err, secrets.ErrUnavailable) {
+			state, reason, need = mcpserver.SecretsUnavailable, secretsUnavailable(err), nil
+		}
 		m.put(path, p, state, reason, need)
 	default:
 		s.Close()
 		m.put(path, p, mcpserver.Error, fmt.Sprintf("unexpected setup step %T", step), nil)
 	}
 	for _, e := range m.local.Plugins() {
-		if e.ID == p.ID && e.State != mcpserver.Active {
+		if e.ID == p.ID && e.State == mcpserver.SecretsUnavailable {
+			m.secretsOnce.Do(func() { m.say("host: %s", e.Reason) })
+		} else if e.ID == p.ID && e.State != mcpserver.Active {
 			m.say("host: %s: %s%s", p.ID, e.State, cmdutil.Prefixed(": ", e.Reason))
 		}
 	}
+}
+
+// secretsUnavailable is why a plugin's saved secrets cannot be read, with
+// what to do, in the terms of an AI client's MCP configuration.
+func secretsUnavailable(err error) string {
+	var ue *secrets.UnavailableError
+	errors.As(err, &ue)
+	if errors.Is(err, secrets.ErrNoSessionBus) {
+		return "the OS keyring cannot be reached: host was started without the desktop's D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set; AI clients often start MCP servers with a minimal environment). " +
+			"Add it to host's entry in the client's MCP configuration (\"env\": {\"DBUS_SESSION_BUS_ADDRESS\": \"...\"}, the value `echo $DBUS_SESSION_BUS_ADDRESS` prints in your desktop's terminal), " +
+			"or start host with --secrets file and HOST_SECRETS_PASSPHRASE in its env (an encrypted file in the data dir instead of the keyring)"
+	}
+	msg := "the OS keyring cannot be used: " + errText(err)
+	if ue != nil && ue.Hint != "" {
+		msg += "; " + ue.Hint
+	} else if h := jsrt.Hint(err); h != "" {
+		msg += "; " + h
+	}
+	return msg + " (or start host with --secrets file and HOST_SECRETS_PASSPHRASE in its env)"
 }
 
 // failureState is the state a failed session leaves its plugin in.
