@@ -137,14 +137,14 @@ func clientRun(_ context.Context, o *ClientOptions) error {
 		for _, c := range clients.All {
 			path, err := c.Path(env)
 			if err != nil {
-				fmt.Fprintf(tw, "%s\t%s\t-\n", c.Name, err)
+				fmt.Fprintf(tw, "%s\t%s\t-\n", c.Name, o.Factory.IO.Masker.Mask(err.Error()))
 				continue
 			}
 			st := c.Status(path)
 			state := "not connected"
 			switch {
 			case st.Err != nil:
-				state = "unreadable: " + st.Err.Error()
+				state = "unreadable: " + o.Factory.IO.Masker.Mask(st.Err.Error())
 			case !st.Exists:
 				state = "not connected (no config file)"
 			case st.Connected:
