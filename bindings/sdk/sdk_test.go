@@ -63,14 +63,20 @@ func TestSerializeTestPlugin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := eval(t, vm, `serializeConfigSchema(z.object({
+	for _, ns := range []string{"z", "z[Symbol.for('" + zod.Zod3Key + "')]"} { // host's z and the SDK module's (zod 3)
+		t.Run(ns, func(t *testing.T) { serializeTestPlugin(t, vm, ns, string(want)) })
+	}
+}
+
+func serializeTestPlugin(t *testing.T, vm *goja.Runtime, z, want string) {
+	got := eval(t, vm, `((z) => serializeConfigSchema(z.object({
     apiKey: z.string().secret().label("API Key").helpText("Test API key (any value accepted)").section("Authentication"),
     endpoint: z.string().default("https://httpbin.org").label("API Endpoint").section("Connection"),
     pollInterval: z.number().min(1).max(3600).default(30).label("Poll Interval (seconds)").section("Sync"),
     failOnActivate: z.boolean().default(false).label("Simulate activation failure")
       .helpText("When true, onActivate will throw an error").section("Testing"),
-  }))`)
-	if !sameJSON(t, got, string(want)) {
+  })))(`+z+`)`)
+	if !sameJSON(t, got, want) {
 		t.Errorf("got\n%s\nwant (the SDK's)\n%s", got, want)
 	}
 }
