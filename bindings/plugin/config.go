@@ -36,10 +36,28 @@ type Inputs struct {
 	// LookupEnv reads the environment (os.LookupEnv in the CLI); nil reads
 	// nothing.
 	LookupEnv func(string) (string, bool)
+	// Shared: these inputs are given to several plugins at once (host
+	// serve DIR, host mcp DIR). Only values that name the plugin apply
+	// (ScopedEnvName, ScopedSetKey); a value that names none is an
+	// *InputError for each plugin with the field, never given to it: a
+	// plugin must not receive a secret meant for another because it
+	// declares a field of the same name.
+	Shared bool
 }
 
 // EnvName is the environment variable that supplies config field key.
 func EnvName(key string) string { return "HOST_CONFIG_" + strings.ToUpper(key) }
+
+// ScopedEnvName is the environment variable that supplies config field key
+// of plugin id only: HOST_CONFIG_<ID>_<KEY>, the id upper-cased with '.'
+// and '-' made '_'.
+func ScopedEnvName(id, key string) string {
+	return "HOST_CONFIG_" + strings.NewReplacer(".", "_", "-", "_").Replace(strings.ToUpper(id)) + "_" + strings.ToUpper(key)
+}
+
+// ScopedSetKey is the Inputs.Set key (--set ID:KEY=VALUE) that supplies
+// config field key of plugin id only.
+func ScopedSetKey(id, key string) string { return id + ":" + key }
 
 // Field is one config field with what the host knows about it.
 type Field struct {
@@ -77,6 +95,9 @@ type InputError struct {
 type InputProblem struct {
 	Key  string
 	From Source // FromFlag or FromEnv
+	// Name is the environment variable or the Inputs.Set key the value
+	// came from (empty: EnvName(Key) or Key).
+	Name string
 	// Err is what is wrong with the value; nil with Unknown.
 	Err error
 	// Unknown: Inputs.Set names a field the plugin does not have; Known
@@ -123,14 +144,14 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 		if f.Description != "" && f.HelpText == "" {
 			f.HelpText = f.Description
 		}
-		supply := func(text string, src Source, how string) bool {
+		supply := func(text string, src Source, how, name string) bool {
 			if sf.Secret {
 				p.host.Masker.Add(text)
 			}
 			v, err := sf.Schema.CoerceString(text)
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("%s: %s: %v", how, sf.Key, err))
-				fieldProblems = append(fieldProblems, InputProblem{Key: sf.Key, From: src, Err: err})
+				fieldProblems = append(fieldProblems, InputProblem{Key: sf.Key, From: src, Name: name, Err: err})
 				return false
 			}
 			if sf.Secret {
@@ -139,12 +160,32 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 			f.Value, f.Source = v, src
 			return true
 		}
+		scopedSet, scopedEnv := ScopedSetKey(p.ID, sf.Key), ScopedEnvName(p.ID, sf.Key)
 		switch {
+		case hasKey(in.Set, scopedSet):
+			supply(in.Set[scopedSet], FromFlag, "the value given for "+scopedSet, scopedSet)
+		case lookup(in.LookupEnv, scopedEnv):
+			v, _ := in.LookupEnv(scopedEnv)
+			supply(v, FromEnv, scopedEnv, scopedEnv)
+		case in.Shared && (hasKey(in.Set, sf.Key) || lookup(in.LookupEnv, EnvName(sf.Key))):
+			// Several plugins are served: a value naming none is refused,
+			// not given to every plugin that declares the key.
+			src, name, how := FromEnv, EnvName(sf.Key), scopedEnv+"=..."
+			if hasKey(in.Set, sf.Key) {
+				src, name, how = FromFlag, sf.Key, "--set "+scopedSet+"=..."
+			}
+			err := fmt.Errorf("names no plugin, and several plugins are served, so it is given to none; name the plugin: %s", how)
+			shown := name
+			if src == FromFlag {
+				shown = "--set " + name
+			}
+			problems = append(problems, fmt.Sprintf("%s %v", shown, err))
+			fieldProblems = append(fieldProblems, InputProblem{Key: sf.Key, From: src, Name: name, Err: err})
 		case hasKey(in.Set, sf.Key):
-			supply(in.Set[sf.Key], FromFlag, "the value given for "+sf.Key)
+			supply(in.Set[sf.Key], FromFlag, "the value given for "+sf.Key, sf.Key)
 		case lookup(in.LookupEnv, EnvName(sf.Key)):
 			v, _ := in.LookupEnv(EnvName(sf.Key))
-			supply(v, FromEnv, EnvName(sf.Key))
+			supply(v, FromEnv, EnvName(sf.Key), EnvName(sf.Key))
 		case sf.Secret:
 			toRead = append(toRead, f) // read below, all at once
 		default:
@@ -196,7 +237,16 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 	}
 	var unknown []string
 	for k := range in.Set {
-		if !known[k] {
+		key := k
+		if id, rest, scoped := strings.Cut(k, ":"); scoped {
+			if id != p.ID {
+				continue // another plugin's value
+			}
+			key = rest
+		} else if in.Shared {
+			continue // refused above where the plugin has the field
+		}
+		if !known[key] {
 			unknown = append(unknown, k)
 		}
 	}

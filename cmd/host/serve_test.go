@@ -312,7 +312,7 @@ func TestServeStates(t *testing.T) {
 	s.waitLines("login: login needed: not logged in; run 'host setup login'", 1, 30*time.Second)
 	s.waitLines("broken: error: ", 1, 30*time.Second)
 
-	if st := s.state("needsetup"); st.Phase != serve.NeedsSetup || len(st.Fields) != 2 || st.Fields[0].Key != "token" || !st.Fields[0].Secret || st.Fields[0].Env != "HOST_CONFIG_TOKEN" {
+	if st := s.state("needsetup"); st.Phase != serve.NeedsSetup || len(st.Fields) != 2 || st.Fields[0].Key != "token" || !st.Fields[0].Secret || st.Fields[0].Env != "HOST_CONFIG_NEEDSETUP_TOKEN" {
 		t.Errorf("needsetup: %+v", st)
 	}
 	if st := s.state("login"); st.Phase != serve.LoginNeeded {

@@ -127,8 +127,13 @@ func inputError(ie *plugin.InputError) error {
 	lines := make([]string, 0, len(ie.Fields))
 	for _, f := range ie.Fields {
 		from := "--set " + f.Key
-		if f.From == plugin.FromEnv {
+		switch {
+		case f.From == plugin.FromEnv && f.Name != "":
+			from = f.Name
+		case f.From == plugin.FromEnv:
 			from = plugin.EnvName(f.Key)
+		case f.Name != "":
+			from = "--set " + f.Name
 		}
 		if f.Unknown {
 			lines = append(lines, fmt.Sprintf("%s: no config field %q (fields: %s)", from, f.Key, strings.Join(f.Known, ", ")))

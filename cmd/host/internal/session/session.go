@@ -257,7 +257,10 @@ type SetupArgs struct {
 	Path  string
 	Set   map[string]string
 	Adopt bool
-	Login cmdutil.LoginFlags
+	// Shared: Set and the environment are for several plugins
+	// (plugin.Inputs.Shared).
+	Shared bool
+	Login  cmdutil.LoginFlags
 	// ForceLogin logs in again even when credentials are stored (host
 	// auth login).
 	ForceLogin bool
@@ -275,7 +278,7 @@ func (s *Session) SetupOptions(a SetupArgs) setup.Options {
 		Host:        s.Host,
 		Path:        a.Path,
 		Adopt:       a.Adopt,
-		Inputs:      plugin.Inputs{Set: a.Set, LookupEnv: io.LookupEnv},
+		Inputs:      plugin.Inputs{Set: a.Set, LookupEnv: io.LookupEnv, Shared: a.Shared},
 		Interactive: io.Prompter != nil && !a.Reload,
 		ForceLogin:  a.ForceLogin,
 		ExpectID:    a.ExpectID,

@@ -44,6 +44,9 @@ type WorkerOptions struct {
 
 	Path   string // the plugin file
 	Plugin cmdutil.PluginFlags
+	// Shared: the serve runs several plugins, so config values from the
+	// environment or --set must name this plugin (plugin.Inputs.Shared).
+	Shared bool
 }
 
 // NewCmdWorker is `host worker`; runF, when set, runs instead of
@@ -54,6 +57,7 @@ func NewCmdWorker(f *cmdutil.Factory, runF func(context.Context, *WorkerOptions)
 	cmd.Hidden = true
 	opts.Plugin.Register(cmd.Flags, cmdutil.FlagsRun)
 	cmd.Flags.Var(f.Guard.MemoryFlag(), "memory", "")
+	cmd.Flags.BoolVar(&opts.Shared, "shared", false, "")
 	cmd.Run = func(ctx context.Context, args []string) error {
 		if err := opts.Plugin.Apply(); err != nil {
 			return err
@@ -146,7 +150,7 @@ func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path
 			s.Tools = append(s.Tools, t.Name)
 		}
 	})
-	in := plugin.Inputs{Set: opts.Plugin.Set, LookupEnv: io.LookupEnv}
+	in := plugin.Inputs{Set: opts.Plugin.Set, LookupEnv: io.LookupEnv, Shared: opts.Shared}
 	setup, err := p.Setup(ctx, in)
 	if err != nil {
 		p.Close()
@@ -156,7 +160,7 @@ func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path
 		p.Close()
 		var fields []serve.Field
 		for _, f := range missing {
-			fields = append(fields, serve.Field{Key: f.Key, Label: f.Label, Secret: f.Secret, Env: plugin.EnvName(f.Key)})
+			fields = append(fields, serve.Field{Key: f.Key, Label: f.Label, Secret: f.Secret, Env: envName(opts.Shared, p.ID, f.Key)})
 		}
 		return fail(serve.NeedsSetup, fmt.Errorf("run 'host setup %s' to complete its setup", p.ID), fields)
 	}
@@ -247,4 +251,13 @@ func watchStuck(ctx context.Context, p *plugin.Plugin, timeout time.Duration, io
 			return
 		}
 	}
+}
+
+// envName is the variable that supplies field key of plugin id: named for
+// the plugin when the serve runs several.
+func envName(shared bool, id, key string) string {
+	if shared {
+		return plugin.ScopedEnvName(id, key)
+	}
+	return plugin.EnvName(key)
 }

@@ -116,7 +116,7 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	defer sess.Close()
 	local := surface.Local(sess)
 
-	plugins := newMCPPlugins(sess, session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt}, local)
+	plugins := newMCPPlugins(sess, session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Shared: len(paths) > 1}, local)
 	plugins.startAll(ctx, paths)
 	defer plugins.stopAll()
 	if errs := mcpserver.CheckNames(local.Plugins()); len(errs) > 0 {

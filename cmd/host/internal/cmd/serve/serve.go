@@ -53,7 +53,11 @@ Flags:
                          free port; "off" for none); its address is printed
                          with a one-time token
   --data-dir, --connect-to, --timeout, --secrets, --set, --adopt: as for
-  'host run' (a --set applies to every plugin that has the field)
+  'host run'. With more than one plugin a value must name its
+                         plugin: --set ID:KEY=VALUE, HOST_CONFIG_<ID>_<KEY>
+                         (ID upper-cased, '.' and '-' as '_'); one that
+                         names none is refused, never given to every plugin
+                         that has the field
   --http HOST:PORT       also serve every plugin's tools over MCP's Streamable
                          HTTP at http://HOST:PORT/mcp (loopback only unless
                          --allow-remote); requests carry 'Authorization:
@@ -137,6 +141,9 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		return fmt.Errorf("serve: cannot find the host binary to run workers: %w", err)
 	}
 	wargs := workerArgs(opts, dataDir, f.Guard.Memory())
+	if len(paths) > 1 {
+		wargs = append(wargs, "--shared") // config values must name their plugin
+	}
 	var lineMu sync.Mutex
 	sup := supervisor.Start(ctx, paths, supervisor.Options{
 		Command: func(path string) *exec.Cmd {
