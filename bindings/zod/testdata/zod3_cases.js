@@ -70,6 +70,8 @@ function cases3(z) {
     // zod 3's API that host adds
     { name: "date", schema: z.date(), inputs: [new Date(0), new Date("2024-05-01T10:00:00Z"), "2024-05-01", new Date("nope"), 0, null] },
     { name: "date min max", schema: z.object({ d: z.date().min(new Date("2024-01-01T00:00:00Z"), "too early").max(new Date("2025-01-01T00:00:00Z"), "too late") }), inputs: [{ d: new Date("2024-06-01T00:00:00Z") }, { d: new Date("2023-01-01T00:00:00Z") }, { d: new Date("2026-01-01T00:00:00Z") }] },
+    { name: "coerce date text", schema: z.coerce.date(), inputs: ["May 1, 2024 10:00 UTC"] },
+    { name: "date messages", schema: z.date().min(new Date("2024-01-01T00:00:00Z")), inputs: [new Date("2023-01-01T00:00:00Z")] },
     { name: "coerce date", schema: z.coerce.date(), inputs: ["2024-05-01", "2024-05-01T10:00:00Z", 0, "nope", new Date(5)] },
     { name: "bigint", schema: z.bigint(), inputs: [1n, 1, "1", null] },
     { name: "bigint checks", schema: z.bigint().gte(2n).lt(10n).multipleOf(2n), inputs: [4n, 1n, 10n, 5n] },
