@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/dop251/goja"
+
+	"host/bindings/abort"
 )
 
 // BenchmarkInstall is what the Node globals add to every plugin start
@@ -21,5 +23,23 @@ func BenchmarkInstall(b *testing.B) {
 func BenchmarkModules(b *testing.B) {
 	for b.Loop() {
 		_ = Modules()
+	}
+}
+
+// BenchmarkRequireStream is what the first require('stream') costs a
+// plugin's runtime: running readable-stream's bundled module (compiled
+// once per process) and its buffer, events and string_decoder.
+func BenchmarkRequireStream(b *testing.B) {
+	for b.Loop() {
+		vm := goja.New()
+		if err := abort.Install(vm); err != nil {
+			b.Fatal(err)
+		}
+		if err := Install(vm); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := vm.RunString(`globalThis[Symbol.for('host.node')].require('stream').Readable`); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
