@@ -670,7 +670,8 @@ func (s *Store) Served() (entries []string, linked map[string]bool, err error) {
 }
 
 // NothingServedError is `host serve` or `host mcp` without arguments when
-// no plugin is installed and enabled.
+// no plugin is installed and enabled (cmd/host exits 2, as for a missing
+// argument).
 type NothingServedError struct{ DataDir string }
 
 func (e *NothingServedError) Error() string {

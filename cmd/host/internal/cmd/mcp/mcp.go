@@ -100,7 +100,7 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 			return err
 		}
 		if paths, _, err = pkgstore.ServedIn(dataDir); err != nil {
-			return err
+			return cmdutil.WithExit(cmdutil.ExitUsage, err)
 		}
 	}
 	// Stdout is the protocol: nothing may be asked or printed there.

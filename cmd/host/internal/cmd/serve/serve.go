@@ -126,7 +126,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	var linked map[string]bool
 	if len(opts.Args) == 0 { // the installed, enabled plugins (host install, host link)
 		if paths, linked, err = pkgstore.ServedIn(dataDir); err != nil {
-			return err
+			return cmdutil.WithExit(cmdutil.ExitUsage, err)
 		}
 	}
 	ln, err := supervisor.Listen(dataDir)
