@@ -23,6 +23,7 @@ package root
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 
@@ -87,7 +88,7 @@ Usage:
   host client connect|list|disconnect [CLIENT]
                                 wire host into Claude Desktop, Claude Code, Cursor or VS Code
   host demo                     run the documents' plugins offline against built-in stand-ins
-  host version                  print the version
+  host version [--json]         print the version
   host help [command]           show help
 
 PLUGIN.ts may also be a directory holding plugin.ts (or a package.json
@@ -146,7 +147,17 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) cmdutil.ExitCod
 	var err error
 	switch {
 	case name == "version" || name == "--version" || name == "-version":
-		fmt.Fprintf(io.Out, "host %s\n", f.Version)
+		switch {
+		case len(rest) == 1 && (rest[0] == "--json" || rest[0] == "-json"):
+			b, _ := json.Marshal(map[string]string{"version": f.Version})
+			fmt.Fprintf(io.Out, "%s\n", b)
+		case len(rest) == 1 && cmdutil.IsHelp(rest[0]):
+			fmt.Fprint(io.Out, versionUsage)
+		case len(rest) > 0:
+			err = cmdutil.Usagef("version: unexpected %q\nRun 'host help version' for its flags.", rest[0])
+		default:
+			fmt.Fprintf(io.Out, "host %s\n", f.Version)
+		}
 	case name == "help" || cmdutil.IsHelp(name):
 		topic := ""
 		if len(rest) > 0 {
@@ -154,6 +165,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) cmdutil.ExitCod
 		}
 		if newCmd, ok := commands[topic]; ok {
 			fmt.Fprint(io.Out, newCmd(f).Usage)
+		} else if topic == "version" {
+			fmt.Fprint(io.Out, versionUsage)
+		} else if topic == "help" {
+			fmt.Fprint(io.Out, helpUsage)
 		} else if topic != "" && !cmdutil.IsHelp(topic) {
 			err = unknownCommand(f, topic)
 		} else {
@@ -164,6 +179,17 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) cmdutil.ExitCod
 	}
 	return cmdutil.Report(io, err)
 }
+
+const versionUsage = `Usage: host version [--json]
+
+Prints host's version ("host v1.2.3"); with --json, {"version": "v1.2.3"}.
+`
+
+const helpUsage = `Usage: host help [COMMAND]
+
+Without COMMAND: the commands. With one: its usage and flags (as
+'host COMMAND --help').
+`
 
 // unknownCommand names the closest command, if one is close.
 func unknownCommand(f *cmdutil.Factory, name string) error {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	goio "io"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -150,7 +151,13 @@ func callThroughServe(ctx context.Context, opts *CallOptions) (handled bool, err
 		return false, nil
 	}
 	defer c.Close()
-	res, err := c.Call(ctx, session.ServeName(opts.Path), tool, opts.Input)
+	name := session.ServeName(opts.Path)
+	res, err := c.Call(ctx, name, tool, opts.Input)
+	if err != nil {
+		if ue := unknownTool(ctx, c, name, tool); ue != nil {
+			return true, cmdutil.WithExit(cmdutil.ExitUsage, ue) // as without a serve
+		}
+	}
 	var re *serve.RemoteError
 	if errors.As(err, &re) {
 		switch re.Kind {
@@ -188,6 +195,25 @@ func callThroughServe(ctx context.Context, opts *CallOptions) (handled bool, err
 	}
 	fmt.Fprintf(io.Out, "%s\n", io.Masker.Mask(text))
 	return true, nil
+}
+
+// unknownTool is the error for a call of a tool the serve's plugin name
+// does not have (by the serve's state), else nil.
+func unknownTool(ctx context.Context, c *serve.Client, name, tool string) error {
+	states, err := c.Status(ctx)
+	if err != nil {
+		return nil
+	}
+	for _, st := range states {
+		if st.ID != name && st.File != name {
+			continue
+		}
+		if st.Phase != serve.Active || slices.Contains(st.Tools, tool) {
+			return nil
+		}
+		return &plugin.UnknownToolError{Plugin: st.ID, Tool: tool, Known: st.Tools}
+	}
+	return nil
 }
 
 // ResultText is what `host call` prints for a worker's result, as it

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"host/bindings/store"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,8 +178,17 @@ func serveStatus(ctx context.Context, opts *StatusOptions) (handled bool, err er
 			fmt.Fprintln(io.Out, io.Masker.Mask(cmdutil.Indent(rest)))
 		}
 		if st.Status != nil {
+			// A store.Status over the wire: worded as without a serve.
 			b, _ := json.Marshal(st.Status)
-			fmt.Fprintf(io.Out, "  status: %s\n", io.Masker.Mask(string(b)))
+			text := string(b)
+			var ss store.Status
+			if json.Unmarshal(b, &ss) == nil && ss.State != "" {
+				text = session.StatusText(ss)
+				if !ss.Updated.IsZero() {
+					text += " (" + ss.Updated.Local().Format(time.RFC3339) + ")"
+				}
+			}
+			fmt.Fprintf(io.Out, "  status: %s\n", io.Masker.Mask(text))
 		}
 		if len(st.Tools) > 0 {
 			fmt.Fprintf(io.Out, "  tools: %s\n", strings.Join(st.Tools, ", "))
