@@ -20,6 +20,28 @@ import (
 // MaxDataFile bounds what ctx.dataDir.readFile reads and writeFile writes.
 const MaxDataFile = 32 << 20
 
+// DefaultDataQuota is Host.DataQuota's default: what one plugin may keep
+// in its ctx.dataDir.
+const DefaultDataQuota = 1 << 30
+
+// DataBlock is the least a file or directory counts for against the
+// quota (a file system's block): a plugin cannot fill the disk's inodes
+// with empty files either.
+const DataBlock = 4096
+
+func (h *Host) dataQuota() int64 {
+	if h.DataQuota > 0 {
+		return h.DataQuota
+	}
+	return DefaultDataQuota
+}
+
+// entryCost is what a file of size bytes (or a directory, size 0) counts
+// for against the quota.
+func entryCost(size int64) int64 {
+	return max((size+DataBlock-1)/DataBlock*DataBlock, DataBlock)
+}
+
 // DataDirError is a ctx.dataDir call refused or failed. Path is as the
 // plugin gave it.
 type DataDirError struct {
@@ -34,7 +56,8 @@ func (e *DataDirError) Error() string {
 func (e *DataDirError) Unwrap() error { return e.Err }
 
 // Code is the error's code in JS: ERR_DATADIR_ESCAPE for a path that
-// leaves the directory, ERR_DATADIR_NOT_FOUND, else ERR_DATADIR.
+// leaves the directory, ERR_DATADIR_NOT_FOUND, ERR_DATADIR_QUOTA for a
+// write past the plugin's quota, else ERR_DATADIR.
 func (e *DataDirError) Code() string {
 	if e.code != "" {
 		return e.code
@@ -46,10 +69,88 @@ func (e *DataDirError) Code() string {
 // created on first use. Every access goes through an os.Root, so neither
 // "..", an absolute path nor a symbolic link can leave it.
 type dataDir struct {
-	path string
-	once sync.Once
-	root *os.Root
-	err  error
+	path  string
+	quota int64
+	once  sync.Once
+	root  *os.Root
+	err   error
+
+	// mu serialises the calls that add or remove entries, and used: the
+	// bytes the directory holds as the quota counts them (-1: not
+	// counted yet, or unknown after a removal or a failed write).
+	mu   sync.Mutex
+	used int64
+}
+
+// usage returns what the directory holds, counting it when unknown. With
+// d.mu held.
+func (d *dataDir) usage(root *os.Root) (int64, error) {
+	if d.used >= 0 {
+		return d.used, nil
+	}
+	var n int64
+	err := fs.WalkDir(root.FS(), ".", func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if path == "." {
+			return nil
+		}
+		var size int64
+		if e.Type().IsRegular() {
+			info, err := e.Info()
+			if err != nil {
+				return err
+			}
+			size = info.Size()
+		}
+		n += entryCost(size)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	d.used = n
+	return n, nil
+}
+
+// reserve checks that the directory can take add more bytes (add may be
+// negative) and counts them; the caller resets d.used to -1 when the write
+// then fails. With d.mu held.
+func (d *dataDir) reserve(root *os.Root, op, p string, add int64) error {
+	used, err := d.usage(root)
+	if err != nil {
+		return err
+	}
+	if add > 0 && used+add > d.quota {
+		return &DataDirError{Op: op, Path: p, code: "ERR_DATADIR_QUOTA",
+			Err: fmt.Errorf("refused: the plugin's data directory would hold %s, over its quota of %s; remove what the plugin no longer needs (ctx.dataDir.remove), or ask the user to raise its data quota", mib(used+add), mib(d.quota))}
+	}
+	d.used = used + add
+	return nil
+}
+
+// newDirs is what creating the directories of path (those missing) adds.
+func newDirs(root *os.Root, path string) int64 {
+	var n int64
+	for dir := path; dir != "." && dir != string(filepath.Separator); dir = filepath.Dir(dir) {
+		if _, err := root.Lstat(dir); err != nil {
+			n += DataBlock
+		}
+	}
+	return n
+}
+
+// mib shows a size in KiB under a MiB, else in MiB, with one decimal
+// under 10.
+func mib(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	if n < 10<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d MiB", n>>20)
 }
 
 // DataDir is the directory behind the plugin's ctx.dataDir.
@@ -166,12 +267,24 @@ func (p *Plugin) newDataDir(vm *goja.Runtime) *goja.Object {
 			return err == nil, err
 		}},
 		{"mkdir", true, false, func(_ context.Context, root *os.Root, path string, _ goja.FunctionCall) (any, error) {
-			return jsrt.Undefined, root.MkdirAll(path, 0o700)
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			if err := d.reserve(root, "mkdir", path, newDirs(root, path)); err != nil {
+				return nil, err
+			}
+			if err := root.MkdirAll(path, 0o700); err != nil {
+				d.used = -1
+				return nil, err
+			}
+			return jsrt.Undefined, nil
 		}},
 		{"remove", true, false, func(_ context.Context, root *os.Root, path string, _ goja.FunctionCall) (any, error) {
 			if _, err := root.Lstat(path); err != nil {
 				return nil, err
 			}
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			d.used = -1
 			return jsrt.Undefined, root.RemoveAll(path)
 		}},
 	}
@@ -199,12 +312,26 @@ func (p *Plugin) newDataDir(vm *goja.Runtime) *goja.Object {
 					return jsrt.Rejected(vm, &DataDirError{Op: op.name, Path: raw, Err: err})
 				}
 				run = func(_ context.Context, root *os.Root, path string, _ goja.FunctionCall) (any, error) {
+					d.mu.Lock()
+					defer d.mu.Unlock()
+					add := entryCost(int64(len(data))) + newDirs(root, filepath.Dir(path))
+					if fi, err := root.Lstat(path); err == nil {
+						add -= entryCost(fi.Size())
+					}
+					if err := d.reserve(root, "writeFile", raw, add); err != nil {
+						return nil, err
+					}
 					if dir := filepath.Dir(path); dir != "." {
 						if err := root.MkdirAll(dir, 0o700); err != nil {
+							d.used = -1
 							return nil, err
 						}
 					}
-					return jsrt.Undefined, root.WriteFile(path, data, 0o600)
+					if err := root.WriteFile(path, data, 0o600); err != nil {
+						d.used = -1
+						return nil, err
+					}
+					return jsrt.Undefined, nil
 				}
 			}
 			return p.rt.Go(func(ctx context.Context) (any, error) {

@@ -64,6 +64,10 @@ type Host struct {
 	// Timeout bounds one entry into plugin code (default jsrt's 30 s);
 	// CallTimeout bounds each Go call a plugin makes (default 30 s).
 	Timeout, CallTimeout time.Duration
+	// DataQuota bounds what each plugin keeps in its ctx.dataDir (files
+	// and directories, each counted as at least DataBlock bytes); 0 means
+	// DefaultDataQuota. A write past it is refused to that plugin alone.
+	DataQuota int64
 	// OnStuck, when set, hears of plugin code still running a
 	// jsrt.DefaultStuckGrace past Timeout, inside a native call nothing
 	// but the end of the process stops (see jsrt.Options.OnStuck). It is
@@ -397,7 +401,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		return nil, err
 	}
 	*p.idHolder = p.ID
-	p.data = &dataDir{path: p.DataDir()}
+	p.data = &dataDir{path: p.DataDir(), quota: h.dataQuota(), used: -1}
 	return p, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"host/bindings/fetch"
+	"host/cmd/host/internal/guard"
 	"host/jsrt"
 )
 
@@ -67,9 +68,10 @@ const (
 	FlagSet                              // --set KEY=VALUE (repeatable)
 	FlagConnectTo                        // --connect-to H:P:TH:TP (repeatable)
 	FlagTimeout                          // --timeout DURATION
+	FlagDataQuota                        // --data-quota SIZE
 
 	// FlagsRun are the flags of every command that runs a plugin.
-	FlagsRun = FlagDataDir | FlagSecrets | FlagAdopt | FlagSet | FlagConnectTo | FlagTimeout
+	FlagsRun = FlagDataDir | FlagSecrets | FlagAdopt | FlagSet | FlagConnectTo | FlagTimeout | FlagDataQuota
 )
 
 // PluginFlags are the values of the flags a command that runs plugins
@@ -79,6 +81,9 @@ type PluginFlags struct {
 	SecretsMode string // "keyring" (default) or "file"; also HOST_SECRETS
 	Adopt       bool
 	Timeout     time.Duration
+	// DataQuota is what each plugin may keep in its ctx.dataDir (0: the
+	// default, plugin.DefaultDataQuota).
+	DataQuota int64
 	// Sets and Connects are the raw --set and --connect-to values, Set
 	// and ConnectTo the parsed ones (after Apply).
 	Sets, Connects MultiFlag
@@ -107,6 +112,28 @@ func (p *PluginFlags) Register(fs *flag.FlagSet, which PluginFlag) {
 	if which&FlagTimeout != 0 {
 		fs.DurationVar(&p.Timeout, "timeout", jsrt.DefaultTimeout, "")
 	}
+	if which&FlagDataQuota != 0 {
+		fs.Var(quotaFlag{&p.DataQuota}, "data-quota", "")
+	}
+}
+
+// quotaFlag is --data-quota SIZE (guard.ParseBytes: 64MiB, 1GiB...).
+type quotaFlag struct{ n *int64 }
+
+func (q quotaFlag) String() string {
+	if q.n == nil || *q.n == 0 {
+		return ""
+	}
+	return guard.FormatMiB(*q.n)
+}
+
+func (q quotaFlag) Set(v string) error {
+	n, err := guard.ParseBytes(v)
+	if err != nil {
+		return err
+	}
+	*q.n = n
+	return nil
 }
 
 // Apply parses the collected --set and --connect-to values (a usage error

@@ -95,8 +95,20 @@ func (m memoryFlag) Set(v string) error {
 // FormatMiB is n bytes as "512MiB".
 func FormatMiB(n int64) string { return strconv.FormatInt(n>>20, 10) + "MiB" }
 
-// ParseSize reads 512MiB, 512M, 1GiB, 1G, 64KiB or a number of bytes.
+// ParseSize reads a memory cap: ParseBytes, at least 32 MiB.
 func ParseSize(v string) (int64, error) {
+	n, err := ParseBytes(v)
+	if err != nil {
+		return 0, err
+	}
+	if n < 32<<20 {
+		return 0, fmt.Errorf("%q is below the 32 MiB a plugin needs", v)
+	}
+	return n, nil
+}
+
+// ParseBytes reads 512MiB, 512M, 1GiB, 1G, 64KiB or a number of bytes.
+func ParseBytes(v string) (int64, error) {
 	s := strings.TrimSpace(v)
 	mult := int64(1)
 	for _, u := range []struct {
@@ -109,11 +121,8 @@ func ParseSize(v string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil || n <= 0 {
+	if err != nil || n <= 0 || n > (1<<62)/mult {
 		return 0, fmt.Errorf("%q is not a size (e.g. 512MiB, 1GiB)", v)
-	}
-	if n*mult < 32<<20 {
-		return 0, fmt.Errorf("%q is below the 32 MiB a plugin needs", v)
 	}
 	return n * mult, nil
 }

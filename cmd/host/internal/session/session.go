@@ -52,15 +52,16 @@ func Open(f *cmdutil.Factory, flags *cmdutil.PluginFlags) (*Session, error) {
 		timeout = jsrt.DefaultTimeout
 	}
 	h := &plugin.Host{
-		DataDir:  dataDir,
-		Store:    db,
-		Log:      LogSink(f.IO.Err, logLevel(f.IO)),
-		Masker:   f.IO.Masker,
-		Timeout:  timeout,
-		WorkDir:  wd,
-		CacheDir: filepath.Join(dataDir, "cache", "bundles"),
-		Version:  f.Version,
-		Notify:   plugin.DesktopNotify,
+		DataDir:   dataDir,
+		Store:     db,
+		Log:       LogSink(f.IO.Err, logLevel(f.IO)),
+		Masker:    f.IO.Masker,
+		Timeout:   timeout,
+		DataQuota: flags.DataQuota,
+		WorkDir:   wd,
+		CacheDir:  filepath.Join(dataDir, "cache", "bundles"),
+		Version:   f.Version,
+		Notify:    plugin.DesktopNotify,
 	}
 	if f.Startup.Off("cache") {
 		h.CacheDir = "" // see cmdutil's startup.go

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -52,12 +53,12 @@ Flags:
   --page ADDR            serve the setup page at ADDR (default 127.0.0.1:0, a
                          free port; "off" for none); its address is printed
                          with a one-time token
-  --data-dir, --connect-to, --timeout, --secrets, --set, --adopt: as for
-  'host run'. With more than one plugin a value must name its
-                         plugin: --set ID:KEY=VALUE, HOST_CONFIG_<ID>_<KEY>
-                         (ID upper-cased, '.' and '-' as '_'); one that
-                         names none is refused, never given to every plugin
-                         that has the field
+  --data-dir, --connect-to, --timeout, --data-quota (each plugin's own),
+  --secrets, --set, --adopt: as for 'host run'. With more than one plugin a
+                         value must name its plugin: --set ID:KEY=VALUE,
+                         HOST_CONFIG_<ID>_<KEY> (ID upper-cased, '.' and '-'
+                         as '_'); one that names none is refused, never given
+                         to every plugin that has the field
   --http HOST:PORT       also serve every plugin's tools over MCP's Streamable
                          HTTP at http://HOST:PORT/mcp (loopback only unless
                          --allow-remote); requests carry 'Authorization:
@@ -214,6 +215,9 @@ func workerArgs(opts *ServeOptions, dataDir string, memory int64) []string {
 	}
 	if opts.Plugin.Adopt {
 		args = append(args, "--adopt")
+	}
+	if opts.Plugin.DataQuota > 0 {
+		args = append(args, "--data-quota", strconv.FormatInt(opts.Plugin.DataQuota, 10))
 	}
 	for _, ct := range opts.Plugin.Connects {
 		args = append(args, "--connect-to", ct)
