@@ -37,6 +37,7 @@ var runaway = map[string]bool{
 // each other until a 300 ms timeout fired before a plugin reached its
 // loop (the position was lost).
 func TestBrokenPlugins(t *testing.T) {
+	t.Parallel()
 	dir, err := filepath.Abs("../../testdata/broken")
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 // second run, from the same data dir, emits nothing again: the cursor is
 // in the store and the inbox drops what it has.
 func TestConnectorStopsAtOnce(t *testing.T) {
+	t.Parallel()
 	gh := newGithubStandin()
 	defer gh.Close()
 	bin, _, env := hostBinary(t, gh.CertPEM())

@@ -13,6 +13,7 @@ import (
 // one, a second run without questions, the OAuth2 login and a second run
 // without a browser) and that the user's items are unchanged after it.
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	bin, sess, env := hostBinary(t, nil)
 	const userToken, userAccess = "fake-users-own-token", "fake-users-own-access"
 	if err := sess.Store("host:token-auth", "config.token", userToken); err != nil {

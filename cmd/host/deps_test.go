@@ -12,6 +12,7 @@ import (
 // standard library's testing and net/http/httptest: those belong to
 // tests; the demo's stand-ins are cmd/host/internal/demo.
 func TestProductDoesNotLinkTestDoubles(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{.Standard}}", ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list -deps: %v\n%s", err, out)

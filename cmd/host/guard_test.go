@@ -14,6 +14,7 @@ import (
 // TestRunMemoryCap: a single `host run` whose plugin goes above the cap is
 // stopped with the serve's message and exit 1, not a Go out-of-memory dump.
 func TestRunMemoryCap(t *testing.T) {
+	t.Parallel()
 	bin, _, env := hostBinary(t, nil)
 	plugin, _ := filepath.Abs("../../testdata/serve/run/hog/plugin.ts")
 	cmd := exec.Command(bin, "run", "--once", "--memory", "256MiB", "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
@@ -27,6 +28,7 @@ func TestRunMemoryCap(t *testing.T) {
 // TestRunSignalWhileNative: Ctrl-C or SIGTERM end `host run` within a few
 // seconds even while plugin code is stuck in a native call.
 func TestRunSignalWhileNative(t *testing.T) {
+	t.Parallel()
 	bin, _, env := hostBinary(t, nil)
 	plugin, _ := filepath.Abs("../../testdata/serve/run/stuck/plugin.ts")
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {

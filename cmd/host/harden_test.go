@@ -32,6 +32,7 @@ func mcpStdio(t *testing.T, args ...string) *mcp.ClientSession {
 // TestMCPSecretDefaultMasked: through `host mcp`, a tool result and a tool
 // error carrying a .secret() field's default value show it masked.
 func TestMCPSecretDefaultMasked(t *testing.T) {
+	t.Parallel()
 	plugin, _ := filepath.Abs("../../testdata/harden/secret-default/plugin.ts")
 	cs := mcpStdio(t, "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
 	ctx := context.Background()

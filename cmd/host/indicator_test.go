@@ -32,6 +32,7 @@ func (s *syncBuffer) String() string {
 // the deadline) and is cleared at the end; not on a pipe, not with
 // TERM=dumb; never a colour.
 func TestWaitIndicator(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		tty  bool

@@ -23,6 +23,7 @@ var errorTextFuncs = map[string]bool{"Error": true, "errorText": true, "hintText
 // masker: an error can hold a secret (a plugin's message, a provider's
 // description, a value echoed by a library).
 func TestErrorsPrintedMasked(t *testing.T) {
+	t.Parallel()
 	// package main and the packages the CLI's commands live in (split out
 	// of package main: they print to the user too).
 	var files []string

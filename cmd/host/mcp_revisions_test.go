@@ -68,6 +68,7 @@ func setUpInChromium(t *testing.T, browser context.Context, u string) {
 // setup page (URL elicitation), the user types the token there in headless
 // Chromium, and the call succeeds.
 func TestMCPRevisions(t *testing.T) {
+	t.Parallel()
 	node, dir := nodeHarness(t)
 	bin, _, env := hostBinary(t, nil)
 	browser := chromium(t, "")
@@ -283,6 +284,7 @@ func goClientSuite(t *testing.T, browser context.Context, version, bin string, a
 // tool's signal is aborted; an unknown task id is -32602. A client that
 // does not declare the extension gets the plain result.
 func TestMCPTasks(t *testing.T) {
+	t.Parallel()
 	bin, _, env := hostBinary(t, nil)
 	for _, transport := range mcpTransports {
 		t.Run(transport, func(t *testing.T) {
@@ -482,6 +484,7 @@ func stdioRPC(t *testing.T, bin string, args, env []string) func(string, map[str
 // first load (bounded, mcpserver.FirstLoadWait) instead of answering with
 // the plugins loaded so far.
 func TestMCPFirstList(t *testing.T) {
+	t.Parallel()
 	node, dir := nodeHarness(t)
 	bin, _, env := hostBinary(t, nil)
 	conformance, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
@@ -551,6 +554,7 @@ func TestMCPFirstList(t *testing.T) {
 // name is listed for neither plugin, and `host status` says which tool of
 // which plugin is not served and why.
 func TestMCPShadowedName(t *testing.T) {
+	t.Parallel()
 	bin, _, env := hostBinary(t, nil)
 	dir := t.TempDir()
 	write := func(name, src string) {

@@ -147,6 +147,7 @@ func (b *bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 // testdata/plugins/mcp-conformance/expected-failures.yaml (the suite fails
 // on any other failure and on a listed one that passes).
 func TestMCPConformance(t *testing.T) {
+	t.Parallel()
 	node, dir := nodeHarness(t)
 	_, _, env := hostBinary(t, nil)
 	env = append(env, "HOST_DATA_DIR="+t.TempDir())
@@ -194,6 +195,7 @@ func TestMCPConformance(t *testing.T) {
 // a foreign Host 403, with the token the MCP handshake; and a non-loopback
 // address refused without --allow-remote (serve and mcp).
 func TestMCPHTTPSecurity(t *testing.T) {
+	t.Parallel()
 	_, _, env := hostBinary(t, nil)
 	data := t.TempDir()
 	env = append(env, "HOST_DATA_DIR="+data)
@@ -277,6 +279,7 @@ func TestMCPHTTPSecurity(t *testing.T) {
 // takes the redirect, sends notifications/elicitation/complete and the
 // call succeeds. The user's browser is a headless Chromium.
 func TestMCPStdioTSClient(t *testing.T) {
+	t.Parallel()
 	node, dir := nodeHarness(t)
 	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
 	defer prov.Close()
@@ -471,6 +474,7 @@ func openInChromium(t *testing.T, browser context.Context, u string) (string, er
 // the plugin's worker; host sends notifications/elicitation/complete and
 // the call succeeds.
 func TestMCPSetupPageThroughClient(t *testing.T) {
+	t.Parallel()
 	_, _, env := hostBinary(t, nil)
 	env = append(env, "HOST_DATA_DIR="+t.TempDir())
 	dir, _ := filepath.Abs("../../testdata/plugins/mcp-setup")

@@ -16,6 +16,7 @@ import (
 // it "elsewhere" (the provider's redirect is not followed), paste the
 // address the browser ends up on, and expect the login to finish.
 func TestLoginPaste(t *testing.T) {
+	t.Parallel()
 	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
 	defer prov.Close()
 	bin, sess, env := hostBinary(t, prov.CertPEM())

@@ -46,6 +46,7 @@ func TestMain(m *testing.M) {
 //	VALID_TOKEN   the one token the stand-in accepts (a fake value)
 //	HTTPBIN_CONNECT  the --connect-to flag sending httpbin.org:443 to a stand-in
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	plugins, err := filepath.Abs("../../plugins")
 	if err != nil {
 		t.Fatal(err)

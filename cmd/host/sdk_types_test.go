@@ -92,6 +92,7 @@ export async function run(): Promise<number> {
 // (testdata/sdk-samples, unchanged), and tests written for `host test`
 // against host's "vitest" declarations, in both forms of host.d.ts.
 func TestTypesSDKGenerics(t *testing.T) {
+	t.Parallel()
 	cmd := findTSC(t)
 	for _, dom := range []bool{true, false} {
 		t.Run(map[bool]string{true: "dom", false: "no-dom"}[dom], func(t *testing.T) {
@@ -120,6 +121,7 @@ func TestTypesSDKGenerics(t *testing.T) {
 
 // TestTypesSDKGenericsBite: the generic types still catch mistakes.
 func TestTypesSDKGenericsBite(t *testing.T) {
+	t.Parallel()
 	cmd := findTSC(t)
 	tests := []struct{ name, src, want string }{
 		{"params of ToolDefinition<T>", `import { z, type ToolDefinition } from "@hivemind-os/plugin-sdk";

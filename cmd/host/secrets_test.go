@@ -14,6 +14,7 @@ import (
 // In a terminal, `host secrets passphrase` asks the current passphrase,
 // then the new one twice; two different answers change nothing.
 func TestSecretsPassphrasePrompts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, secrets.FileName)
 	f, err := secrets.OpenFile(path, []byte("fake-pass-old"))

@@ -23,6 +23,7 @@ import (
 // the worker's tools under mcpserver's names and calls them; results,
 // tool errors, progress, logs and elicitation pass through the worker.
 func TestServeBackend(t *testing.T) {
+	t.Parallel()
 	bin, _, env := hostBinary(t, nil)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	path, _ := filepath.Abs("../../testdata/plugins/mcp-conformance/test/plugin.ts")

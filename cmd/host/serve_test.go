@@ -183,6 +183,7 @@ func (s *serveProc) stop(sig syscall.Signal, within time.Duration) time.Duration
 // come back. A fifth goes above the cap in every activation and ends
 // disabled after five crashes.
 func TestServeIsolation(t *testing.T) {
+	t.Parallel()
 	dir, _ := filepath.Abs("../../testdata/serve/four")
 	s := startServe(t, []string{"HOST_SERVE_BACKOFF=200ms"}, "--timeout", "3s", dir)
 	s.waitLines(": active", 4, 30*time.Second)
@@ -305,6 +306,7 @@ func TestServeIsolation(t *testing.T) {
 // show them; `host setup` then activates the waiting plugin without
 // restarting the serve.
 func TestServeStates(t *testing.T) {
+	t.Parallel()
 	dir, _ := filepath.Abs("../../testdata/serve/states")
 	s := startServe(t, nil, dir)
 	s.waitLines("fine: active (2 tool(s))", 1, 30*time.Second)
@@ -357,6 +359,7 @@ func TestServeStates(t *testing.T) {
 // TestServeCall: `host call` through a running serve is answered by the
 // serve's instance: one activation in total, seen in the plugin's log.
 func TestServeCall(t *testing.T) {
+	t.Parallel()
 	dir, _ := filepath.Abs("../../testdata/serve/states/fine")
 	s := startServe(t, nil, dir)
 	s.waitLines("fine: active", 1, 30*time.Second)
@@ -379,6 +382,7 @@ func TestServeCall(t *testing.T) {
 // TestServeSIGTERMDuringCall: SIGTERM while a tool call runs: the serve
 // stops within its bound, every onDeactivate runs, exit 0.
 func TestServeSIGTERMDuringCall(t *testing.T) {
+	t.Parallel()
 	dir, _ := filepath.Abs("../../testdata/serve/states/fine")
 	victim, _ := filepath.Abs("../../testdata/serve/four/victim")
 	s := startServe(t, nil, dir, victim)
@@ -403,6 +407,7 @@ func TestServeSIGTERMDuringCall(t *testing.T) {
 // TestServeWatch: under --watch a save to one plugin reloads only that
 // plugin; a broken save leaves the old version running.
 func TestServeWatch(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, body string) {
 		t.Helper()

@@ -24,6 +24,7 @@ var pageLink = regexp.MustCompile(`http://127\.0\.0\.1:\d+/\S*\?token=\S+`)
 // its token and region on the page (a wrong token first: the plugin's own
 // message, nothing saved), and the serve starts it without restarting.
 func TestServeSetupPage(t *testing.T) {
+	t.Parallel()
 	dir, _ := filepath.Abs("../../testdata/serve/states")
 	s := startServe(t, nil, dir)
 	s.waitLines("setup page: http://127.0.0.1:", 1, 30*time.Second)
@@ -85,6 +86,7 @@ func TestServeSetupPage(t *testing.T) {
 // serves the page for that plugin on a short-lived port, prints the link,
 // and exits 0 once the page set the plugin up.
 func TestSetupBrowserCommand(t *testing.T) {
+	t.Parallel()
 	bin, _, env := hostBinary(t, nil)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	plugin, _ := filepath.Abs("../../testdata/serve/states/needsetup/plugin.ts")

@@ -16,6 +16,7 @@ import (
 // the plugin is active, sends SIGTERM (and SIGINT, as Ctrl-C does) and
 // expects onDeactivate to run and exit code 0.
 func TestRunStopsOnSignal(t *testing.T) {
+	t.Parallel()
 	srv := demo.NewAPI(scriptToken)
 	defer srv.Close()
 	bin, _, env := hostBinary(t, srv.CertPEM())

@@ -141,6 +141,7 @@ func starterDir(t *testing.T) string {
 // plugin with the DOM-compatible host.d.ts (the default `host types`), and
 // with the standalone one (`host types --no-dom`) under --lib es2022.
 func TestTypesCheckPlugins(t *testing.T) {
+	t.Parallel()
 	cmd := findTSC(t)
 	if out, ok := tsc(t, cmd, t.TempDir(), "--version"); ok {
 		t.Logf("tsc: %s", strings.TrimSpace(out))
@@ -173,6 +174,7 @@ func TestTypesCheckPlugins(t *testing.T) {
 // TestTypesStarter checks the plugin `host init` writes, with the issue's
 // command line, with its own tsconfig.json, and in the standalone form.
 func TestTypesStarter(t *testing.T) {
+	t.Parallel()
 	cmd := findTSC(t)
 	t.Run("command line", func(t *testing.T) {
 		t.Parallel()
@@ -285,6 +287,7 @@ export const same: typeof definePlugin = host.definePlugin;
 
 // TestTypesAcceptAPI type-checks apiPlugin in both forms.
 func TestTypesAcceptAPI(t *testing.T) {
+	t.Parallel()
 	cmd := findTSC(t)
 	for _, dom := range []bool{true, false} {
 		t.Run(map[bool]string{true: "dom", false: "no-dom"}[dom], func(t *testing.T) {
@@ -307,6 +310,7 @@ func TestTypesAcceptAPI(t *testing.T) {
 // TestTypesCatchMistakes proves the check bites: each plugin has one
 // mistake the declarations must turn into a tsc error.
 func TestTypesCatchMistakes(t *testing.T) {
+	t.Parallel()
 	cmd := findTSC(t)
 	tests := []struct {
 		name, src, want string
@@ -387,6 +391,7 @@ export default definePlugin({ onActivate: async (ctx) => { await f(ctx); } });`,
 
 // TestTypesCommand checks `host types` output and -o.
 func TestTypesCommand(t *testing.T) {
+	t.Parallel()
 	run := func(args ...string) (string, string, ExitCode) {
 		var out, errb bytes.Buffer
 		io := &IO{Out: &out, Err: &errb}
@@ -436,6 +441,7 @@ func TestTypesCommand(t *testing.T) {
 // TestInitCommand checks `host init`: files, next steps, and never
 // overwriting.
 func TestInitCommand(t *testing.T) {
+	t.Parallel()
 	run := func(args ...string) (string, string, ExitCode) {
 		var out, errb bytes.Buffer
 		io := &IO{Out: &out, Err: &errb}
@@ -498,6 +504,7 @@ func TestInitCommand(t *testing.T) {
 // memory secret backend stands in for the keyring), calls its tool and
 // runs its loop once.
 func TestInitStarterRuns(t *testing.T) {
+	t.Parallel()
 	dir := starterDir(t)
 	ctx := context.Background()
 	db, err := store.Open(filepath.Join(t.TempDir(), "store.db"))

@@ -17,6 +17,7 @@ import (
 // completes, the first version becomes active, and only then the change is
 // picked up, without a second login.
 func TestWatchLoginNotBrokenByReload(t *testing.T) {
+	t.Parallel()
 	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
 	defer prov.Close()
 	bin, _, env := hostBinary(t, prov.CertPEM())

@@ -92,6 +92,7 @@ export default definePlugin({
 // position shown), a fix (v3, reading what v1 stored), an edit to an
 // imported file (v4).
 func TestWatchReloads(t *testing.T) {
+	t.Parallel()
 	bin, err := exec.LookPath("host")
 	if err != nil {
 		t.Fatal(err)

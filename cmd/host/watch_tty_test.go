@@ -49,6 +49,7 @@ func openPTY(t *testing.T) (controller, tty *os.File) {
 // into a prompt: the broken version is reported and the old one keeps
 // running.
 func TestWatchBugInTerminal(t *testing.T) {
+	t.Parallel()
 	bin, err := exec.LookPath("host")
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +128,7 @@ func TestWatchBugInTerminal(t *testing.T) {
 // TestWatchMasksPreviousVersionError: the old version's onDeactivate
 // failing with a secret in its message is reported masked.
 func TestWatchMasksPreviousVersionError(t *testing.T) {
+	t.Parallel()
 	bin, _, env := hostBinary(t, nil)
 	dir := t.TempDir()
 	src := filepath.Join(dir, "live", "plugin.ts")
@@ -181,6 +183,7 @@ func TestWatchMasksPreviousVersionError(t *testing.T) {
 // setup, restores the terminal and exits 130 (as shells expect of SIGINT);
 // nothing is saved.
 func TestCtrlCAtPromptExits130(t *testing.T) {
+	t.Parallel()
 	bin, sess, env := hostBinary(t, nil)
 	dir := t.TempDir()
 	plugin, err := filepath.Abs("../../plugins/token-auth/plugin.ts")

@@ -90,6 +90,7 @@ func tokenPlugin(t *testing.T) string {
 }
 
 func TestWizardAsksForTokenWithHelp(t *testing.T) {
+	t.Parallel()
 	w := newWizardEnv(t)
 	pr := &fakePrompter{answers: []string{scriptToken}}
 	code, stderr := w.run(tokenPlugin(t), pr, nil)
@@ -124,6 +125,7 @@ func TestWizardAsksForTokenWithHelp(t *testing.T) {
 }
 
 func TestWizardRetriesRefusedTokenThreeTimes(t *testing.T) {
+	t.Parallel()
 	w := newWizardEnv(t)
 	pr := &fakePrompter{answers: []string{"fake-wrong-1", "fake-wrong-2", scriptToken}}
 	code, stderr := w.run(tokenPlugin(t), pr, nil)
@@ -165,6 +167,7 @@ func TestWizardRetriesRefusedTokenThreeTimes(t *testing.T) {
 }
 
 func TestWizardGroupsBySectionWithDefaults(t *testing.T) {
+	t.Parallel()
 	w := newWizardEnv(t)
 	path := filepath.Join(w.dir, "sections", "plugin.ts")
 	writeFile(t, path, `
@@ -228,6 +231,7 @@ var _ Prompter = (*fakePrompter)(nil)
 // TestWizardDoesNotReaskOnNetworkErrors: when onActivate fails because the
 // service cannot be reached, asking for the token again would not help.
 func TestWizardDoesNotReaskOnNetworkErrors(t *testing.T) {
+	t.Parallel()
 	w := newWizardEnv(t)
 	w.srv.Close() // the service is down
 	pr := &fakePrompter{answers: []string{scriptToken, scriptToken}}
