@@ -1,14 +1,19 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"os/signal"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -78,13 +83,80 @@ func cmdOAuthExpired(ts *testscript.TestScript, neg bool, args []string) {
 	time.Sleep(time.Until(exp) + 20*time.Millisecond)
 }
 
-// cmdSleep waits: `sleep 1500ms`.
-func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
-	d, err := time.ParseDuration(args[0])
-	if err != nil {
-		ts.Fatalf("sleep: %v", err)
+// teeLog is the scripts' teelog command: it runs a command, passing its
+// stdout and stderr through and appending both to FILE as they come, and
+// forwards Ctrl-C and SIGTERM to it. A script waits for a line of a
+// background command with it instead of sleeping:
+// `exec teelog $WORK/watch.log host run --watch ... &`, then
+// `waitlog $WORK/watch.log 'is active'`.
+func teeLog() {
+	if len(os.Args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: teelog FILE command [args...]")
+		os.Exit(2)
 	}
-	time.Sleep(d)
+	f, err := os.OpenFile(os.Args[1], os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "teelog:", err)
+		os.Exit(2)
+	}
+	defer f.Close()
+	cmd := exec.Command(os.Args[2], os.Args[3:]...)
+	cmd.Stdin = os.Stdin
+	cmd.Stdout = io.MultiWriter(os.Stdout, f)
+	cmd.Stderr = io.MultiWriter(os.Stderr, f)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "teelog:", err)
+		os.Exit(2)
+	}
+	go func() {
+		for s := range sigs {
+			_ = cmd.Process.Signal(s)
+		}
+	}()
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		os.Exit(0)
+	case errors.As(err, &ee) && ee.ExitCode() >= 0:
+		os.Exit(ee.ExitCode())
+	default:
+		fmt.Fprintln(os.Stderr, "teelog:", err)
+		os.Exit(1)
+	}
+}
+
+// cmdWaitLog waits until FILE (written by teelog) has COUNT lines (default
+// 1) matching REGEXP: `waitlog $WORK/watch.log 'still running' 2`. It
+// fails after a minute, a bound for a hang, not an expectation of speed.
+func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: waitlog FILE REGEXP [COUNT]")
+	}
+	re, err := regexp.Compile("(?m)" + args[1])
+	if err != nil {
+		ts.Fatalf("waitlog: %v", err)
+	}
+	want := 1
+	if len(args) == 3 {
+		if want, err = strconv.Atoi(args[2]); err != nil {
+			ts.Fatalf("waitlog: bad count %q", args[2])
+		}
+	}
+	path := ts.MkAbs(args[0])
+	deadline := time.Now().Add(time.Minute)
+	for {
+		data, _ := os.ReadFile(path)
+		if len(re.FindAllIndex(data, -1)) >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("waitlog: no %d line(s) matching %q in %s within a minute:\n%s", want, args[1], args[0], data)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // fakeBrowser is the BROWSER the scripts give host: it plays the user who

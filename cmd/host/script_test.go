@@ -32,6 +32,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(hosttest.Wrap(m), map[string]func(){
 		"host":        func() { os.Exit(int(mainExit())) },
 		"fakebrowser": fakeBrowser,
+		"teelog":      teeLog,
 	})
 }
 
@@ -108,7 +109,7 @@ func TestScripts(t *testing.T) {
 			"noleak":        cmdNoLeak,
 			"oauthprovider": cmdOAuthProvider,
 			"oauthcount":    cmdOAuthCount,
-			"sleep":         cmdSleep,
+			"waitlog":       cmdWaitLog,
 			"oauthexpired":  cmdOAuthExpired,
 			"busonly":       cmdBusOnly,
 			"keyns":         cmdKeyNS,
