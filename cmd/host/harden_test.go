@@ -55,6 +55,7 @@ func TestMCPSecretDefaultMasked(t *testing.T) {
 // in both schema forms, and secret fields are refused alike in both forms
 // (before anything reaches the client).
 func TestMCPElicitChecks(t *testing.T) {
+	t.Parallel()
 	bin, _, env := hostBinary(t, nil)
 	plugin, _ := filepath.Abs("../../testdata/harden/elicit/plugin.ts")
 	cmd := exec.Command(bin, "mcp", "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
@@ -127,6 +128,7 @@ func TestMCPElicitChecks(t *testing.T) {
 // it, not at the memory cap or never. The deadline is only there to end a
 // regression; the test waits for the exit.
 func TestRunTimeoutStopsNativeCall(t *testing.T) {
+	t.Parallel()
 	bin, _, env := hostBinary(t, nil)
 	plugin, _ := filepath.Abs("../../testdata/harden/deep-stringify/plugin.ts")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

@@ -609,6 +609,7 @@ func TestMCPShadowedName(t *testing.T) {
 // read; calling one is a tool error that names the cause and the fix; and
 // stderr says it once.
 func TestMCPNoKeyring(t *testing.T) {
+	t.Parallel()
 	bin, _, _ := hostBinary(t, nil)
 	rev, _ := filepath.Abs("../../testdata/plugins/mcp-revisions")
 	setup, _ := filepath.Abs("../../testdata/plugins/mcp-setup")

@@ -106,6 +106,7 @@ func fixtureRegistry(t testing.TB) (*registrytest.Registry, string) {
 // its own Secret Service, HOME=$WORK/home, HOST_DATA_DIR=$WORK/data (NS
 // its keyring namespace) and MARKER, the file install scripts would write.
 func TestPackages(t *testing.T) {
+	t.Parallel()
 	t.Run("scripts", testPackageScripts)
 	t.Run("serve", testServeInstalled)
 	t.Run("mcp", testMCPInstalled)
