@@ -164,8 +164,9 @@ func (g *Guard) WatchSignal(ctx context.Context) {
 // Stuck ends the process for plugin code still running past its timeout
 // inside a native call (jsrt.Options.OnStuck): goja cannot interrupt it,
 // and nothing else would (a 3e5-deep JSON.stringify runs for minutes). It
-// prints "host: plugin X: why; stopped" and exits with the failure code.
-func (g *Guard) Stuck(plugin string, err error) {
-	fmt.Fprintf(os.Stderr, "host: plugin %s: %v; stopped\n", plugin, err)
+// prints "host: plugin X: why; stopped" and exits with the failure code;
+// maskedText is the error's text, masked by the caller.
+func (g *Guard) Stuck(plugin, maskedText string) {
+	fmt.Fprintf(os.Stderr, "host: plugin %s: %s; stopped\n", plugin, maskedText)
 	os.Exit(g.failExit)
 }

@@ -132,7 +132,7 @@ func Run(ctx context.Context, opts *RunOptions) error {
 	defer sess.Close()
 	f.Trace("session")
 	showActivity(sess.Host, io)
-	sess.Host.OnStuck = opts.Factory.Guard.Stuck
+	sess.Host.OnStuck = func(id string, err error) { opts.Factory.Guard.Stuck(id, io.Masker.Mask(err.Error())) }
 	p, err := terminal.Activate(ctx, sess, opts.setupArgs())
 	if err != nil {
 		return err

@@ -27,7 +27,7 @@ func watchRun(ctx context.Context, opts *RunOptions) error {
 	}
 	defer sess.Close()
 	showActivity(sess.Host, io)
-	sess.Host.OnStuck = opts.Factory.Guard.Stuck
+	sess.Host.OnStuck = func(id string, err error) { opts.Factory.Guard.Stuck(id, io.Masker.Mask(err.Error())) }
 	path := sess.Resolve(opts.Path)
 	w, err := jsrt.NewWatcher(opts.Debounce)
 	if err != nil {

@@ -179,7 +179,7 @@ func watch(ctx context.Context, opts *TestOptions, files []string, sum *hosttest
 		}
 		slices.Sort(all)
 		if err := w.Set(slices.Compact(all)); err != nil {
-			fmt.Fprintf(io.Err, "host: watching files: %s\n", err)
+			fmt.Fprintf(io.Err, "host: watching files: %s\n", io.Masker.Mask(err.Error()))
 		}
 		fmt.Fprintf(io.Err, "host: watching %d file(s) for changes (Ctrl-C to stop)\n", len(slices.Compact(all)))
 	}
@@ -189,7 +189,7 @@ func watch(ctx context.Context, opts *TestOptions, files []string, sum *hosttest
 		case <-ctx.Done():
 			return nil
 		case err := <-w.Errors():
-			fmt.Fprintf(io.Err, "host: file watcher: %s\n", err)
+			fmt.Fprintf(io.Err, "host: file watcher: %s\n", io.Masker.Mask(err.Error()))
 		case changed := <-w.Changes():
 			again := affected(files, inputs, changed)
 			fmt.Fprintf(io.Err, "host: %s changed, running %d test file(s) again\n", cmdutil.DescribeChanges(changed), len(again))
@@ -311,11 +311,11 @@ func (r *reporter) summary(sum *hosttest.Summary) {
 	for _, f := range sum.Files {
 		if f.Err != nil {
 			fmt.Fprintf(w, "FAIL %s: the file did not load\n", r.clean(f.File))
-			fmt.Fprintln(w, cmdutil.Indent(r.clean(f.Err.Error())))
+			fmt.Fprintln(w, cmdutil.Indent(jsrt.CleanControls(r.io.Masker.Mask(f.Err.Error()))))
 		}
 		for _, e := range f.Errors {
 			fmt.Fprintf(w, "ERROR %s: outside any test\n", r.clean(f.File))
-			fmt.Fprintln(w, cmdutil.Indent(r.clean(e.Error())))
+			fmt.Fprintln(w, cmdutil.Indent(jsrt.CleanControls(r.io.Masker.Mask(e.Error()))))
 		}
 	}
 	line := fmt.Sprintf("%d passed, %d failed", sum.Passed, sum.Failed+sum.Errors)
