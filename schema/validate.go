@@ -504,15 +504,29 @@ func (v *validator) union(s *Schema, value any) any {
 		return value
 	}
 	var typed [][]Issue // the issues of variants that accepted the type
+	var dirty []Issue   // zod 3: the first variant with only check failures
 	for _, variant := range s.variants {
 		sub := validator{path: slices.Clone(v.path), effects: v.effects, matched: v.matched}
 		out := sub.walk(variant, value)
 		if len(sub.issues) == 0 {
 			return out
 		}
+		if dirty == nil && !slices.ContainsFunc(sub.issues, aborts) {
+			dirty = sub.issues
+		}
 		if !typeMismatch(sub.issues, len(v.path)) {
 			typed = append(typed, sub.issues)
 		}
+	}
+	if s.zod3 {
+		// zod 3 reports the first variant whose value had the right shape
+		// and failed only checks; else the union itself.
+		if dirty != nil {
+			v.issues = append(v.issues, dirty...)
+		} else {
+			v.add(CodeInvalidUnion, msgOr(s.typeMessage, "Invalid input"))
+		}
+		return value
 	}
 	if len(typed) == 1 {
 		v.issues = append(v.issues, typed[0]...)
@@ -520,6 +534,16 @@ func (v *validator) union(s *Schema, value any) any {
 		v.add(CodeInvalidUnion, msgOr(s.typeMessage, "Invalid input"))
 	}
 	return value
+}
+
+// aborts reports whether zod 3 stops at an issue (a value of the wrong
+// type or form) rather than going on with a failed check.
+func aborts(is Issue) bool {
+	switch is.Code {
+	case CodeInvalidType, CodeInvalidLiteral, CodeInvalidEnum, CodeInvalidUnion, CodeInvalidDiscrim, CodeInvalidDate, CodeInvalidIntersection:
+		return true
+	}
+	return false
 }
 
 // typeMismatch reports whether issues say the value itself (at depth) has
