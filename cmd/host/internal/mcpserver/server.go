@@ -56,6 +56,10 @@ type Options struct {
 	// MaxJobs caps the 2026-07-28 calls kept for their clients at once
 	// (waiting for answers, tasks); default MaxJobs.
 	MaxJobs int
+	// SetupProgressEvery is how often a call waiting for the user to
+	// finish a setup on the page reports progress (default
+	// SetupProgressEvery).
+	SetupProgressEvery time.Duration
 }
 
 // MaxJobs is the default of Options.MaxJobs.
@@ -144,6 +148,9 @@ func New(b Backend, o Options) *Server {
 	}
 	if o.MaxJobs == 0 {
 		o.MaxJobs = MaxJobs
+	}
+	if o.SetupProgressEvery == 0 {
+		o.SetupProgressEvery = SetupProgressEvery
 	}
 	s := &Server{started: time.Now(), b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}, logs: map[*mcp.ServerSession]*logQueue{}, jobs: map[string]*job{}}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "host plugins", Version: o.Version}, &mcp.ServerOptions{
@@ -730,7 +737,7 @@ func (s *Server) setupThroughClient(ctx context.Context, c caller, e *SetupRequi
 	defer timer.Stop()
 	// While the user is on the page, progress keeps the client's request
 	// timeout from ending the call (clients reset it on progress).
-	tick := time.NewTicker(SetupProgressEvery)
+	tick := time.NewTicker(s.opts.SetupProgressEvery)
 	defer tick.Stop()
 	waited := 0
 wait:
@@ -743,7 +750,7 @@ wait:
 			break wait
 		case <-tick.C:
 			waited++
-			c.progress(Progress{Progress: float64(waited), Message: fmt.Sprintf("waiting for the setup of plugin %s on the page (%s so far)", e.Plugin, time.Duration(waited)*SetupProgressEvery)})
+			c.progress(Progress{Progress: float64(waited), Message: fmt.Sprintf("waiting for the setup of plugin %s on the page (%s so far)", e.Plugin, (time.Duration(waited) * s.opts.SetupProgressEvery).Round(time.Second))})
 		case <-timer.C:
 			return ErrorResult(fmt.Sprintf("The setup of plugin %s did not complete within %s. %s", e.Plugin, s.opts.SetupTimeout, s.setupText(e, flow.URL)), s.opts.Masker), false
 		case <-ctx.Done():
@@ -758,7 +765,8 @@ wait:
 }
 
 // SetupProgressEvery is how often a call waiting for the user to finish a
-// setup on the page reports progress.
+// setup on the page reports progress: well inside the 60 s request timeout
+// of common clients, which progress resets.
 const SetupProgressEvery = 5 * time.Second
 
 func actionWord(a string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -313,5 +314,62 @@ func TestShadowedToolNameGivenToNeither(t *testing.T) {
 	defer mu.Unlock()
 	if got := strings.Join(problems, "\n"); !strings.Contains(got, "victim.svc/pay") || !strings.Contains(got, "victim_svc/pay") || !strings.Contains(got, "neither is listed") {
 		t.Errorf("problems = %s", got)
+	}
+}
+
+// TestSetupWaitReportsProgress: while a call waits for the user to finish
+// the setup on the page, a client that gave a progress token gets progress
+// (so a 60 s request timeout that progress resets does not end the call),
+// on 2025-11-25 and on 2026-07-28 (there on the retry that answered the
+// URL elicitation).
+func TestSetupWaitReportsProgress(t *testing.T) {
+	for _, version := range []string{"2025-11-25", "2026-07-28"} {
+		t.Run(version, func(t *testing.T) {
+			b := &fakeBackend{plugins: []PluginInfo{{ID: "tok", State: NeedsSetup, Tools: []Tool{echoTool}, Setup: &SetupNeeded{Fields: []string{"token"}}}}}
+			b.call = func(ctx context.Context, c *Call) (*mcp.CallToolResult, error) {
+				for _, p := range b.Plugins() {
+					if p.State != Active {
+						return nil, &SetupRequiredError{Plugin: c.Plugin, Setup: *p.Setup}
+					}
+				}
+				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "ran"}}}, nil
+			}
+			pages := &fakePages{b: b, started: make(chan string, 1)}
+			progress := make(chan string, 64)
+			s := New(b, Options{Setup: pages, Masker: mask.New(), SetupProgressEvery: 20 * time.Millisecond})
+			t.Cleanup(s.Close)
+			srv := httptest.NewServer(s.HTTPHandler(HTTPOptions{}))
+			t.Cleanup(srv.Close)
+			cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, &mcp.ClientOptions{
+				Capabilities: &mcp.ClientCapabilities{Elicitation: &mcp.ElicitationCapabilities{URL: &mcp.URLElicitationCapabilities{}}},
+				ElicitationHandler: func(ctx context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+					// The user finishes on the page once two reports came.
+					go func() {
+						<-pages.started
+						for i := 0; i < 2; i++ {
+							<-progress
+						}
+						b.set(PluginInfo{ID: "tok", State: Active, Tools: []Tool{echoTool}})
+						pages.done <- nil
+					}()
+					return &mcp.ElicitResult{Action: "accept"}, nil
+				},
+				ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
+					progress <- req.Params.Message
+				},
+			}).Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: srv.URL + Path, DisableStandaloneSSE: true}, &mcp.ClientSessionOptions{ProtocolVersion: version})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cs.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			p := &mcp.CallToolParams{Name: "tok_echo", Arguments: map[string]any{}}
+			p.SetProgressToken("setup-1")
+			res, err := cs.CallTool(ctx, p)
+			if err != nil || firstText(res) != "ran" {
+				t.Fatalf("call = %v, %v", res, err)
+			}
+		})
 	}
 }
