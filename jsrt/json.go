@@ -109,6 +109,17 @@ func (r *Runtime) ParseJSON(text string) (goja.Value, error) {
 	return r.json.parse(r.json.json, r.vm.ToValue(text))
 }
 
+// ParseJSONIn is Runtime.ParseJSON for code that has only the vm: the
+// runtime's captured JSON.parse when vm belongs to one, else vm's JSON's.
+// On the loop.
+func ParseJSONIn(vm *goja.Runtime, text string) (goja.Value, error) {
+	if r, ok := runtimes.Load(vm); ok {
+		return r.(*Runtime).ParseJSON(text)
+	}
+	b := captureBuiltins(vm)
+	return b.parse(b.json, vm.ToValue(text))
+}
+
 // IsTypeError reports whether v is an instance of the runtime's own
 // TypeError (captured before plugin code ran). On the loop.
 func (r *Runtime) IsTypeError(v goja.Value) bool {

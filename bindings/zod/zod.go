@@ -292,8 +292,7 @@ func (b *binding) jsonSchema(s *schema.Schema, input bool) goja.Value {
 	if err != nil {
 		jsrt.Throw(b.vm, err)
 	}
-	parse, _ := goja.AssertFunction(b.vm.Get("JSON").ToObject(b.vm).Get("parse"))
-	v, err := parse(goja.Undefined(), b.vm.ToValue(string(raw)))
+	v, err := jsrt.ParseJSONIn(b.vm, string(raw))
 	if err != nil {
 		panic(err)
 	}

@@ -141,3 +141,25 @@ func TestRunTimeoutStopsNativeCall(t *testing.T) {
 		t.Errorf("exit %d (%v):\n%s", cmd.ProcessState.ExitCode(), ctx.Err(), out)
 	}
 }
+
+// TestMCPSharedValues: through `host mcp`, a tool handing host a value
+// that repeats a shared object sixty times (ctx.emitEvent, message
+// metadata, its result) gets an error saying it is too large, and the
+// plugin's runtime goes on answering. The deadline only ends a
+// regression; the test waits on the answers.
+func TestMCPSharedValues(t *testing.T) {
+	plugin, _ := filepath.Abs("../../testdata/harden/shared/plugin.ts")
+	cs := mcpStdio(t, "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for _, tool := range []string{"shared_event", "shared_metadata", "shared_result"} {
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: tool, Arguments: map[string]any{}})
+		if err != nil || !res.IsError || !strings.Contains(resultText(res), "a value too large") {
+			t.Errorf("%s: %v %s", tool, err, resultText(res))
+		}
+		res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: "shared_ping", Arguments: map[string]any{}})
+		if err != nil || resultText(res) != "pong" {
+			t.Fatalf("ping after %s: %v %+v", tool, err, res)
+		}
+	}
+}
