@@ -21,10 +21,14 @@ func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// RoundDuration shows seconds for long waits, milliseconds for short ones.
+// RoundDuration rounds d for a person: whole seconds from 10s, hundredths
+// from 1s ("4.98s", never "4.9797s"), milliseconds below.
 func RoundDuration(d time.Duration) time.Duration {
-	if d >= 10*time.Second {
+	switch {
+	case d >= 10*time.Second:
 		return d.Round(time.Second)
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond)
 	}
 	return d.Round(time.Millisecond)
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,8 +180,15 @@ func LogSink(w io.Writer, min console.Level) console.Sink {
 // Load loads the plugin at path (not activated); a build error shows the
 // source line with a caret. The guard blames this plugin from now on.
 func (s *Session) Load(ctx context.Context, path string) (*plugin.Plugin, error) {
+	fi, serr := os.Stat(path)
+	if serr == nil && fi.IsDir() {
+		return nil, dirError(path)
+	}
 	p, err := plugin.Load(ctx, s.Host, path)
 	if err != nil {
+		if errors.Is(serr, fs.ErrNotExist) {
+			return nil, cmdutil.WithExit(cmdutil.ExitUsage, err) // a wrong path is bad input
+		}
 		var be *jsrt.BuildError
 		if errors.As(err, &be) {
 			return nil, &BuildFailure{be}
@@ -189,6 +197,33 @@ func (s *Session) Load(ctx context.Context, path string) (*plugin.Plugin, error)
 	}
 	s.f.Guard.SetPlugin(p.ID)
 	return p, nil
+}
+
+// dirError is the usage error for a directory given where one plugin is
+// expected: with several plugins in it, 'host serve DIR' runs them all.
+func dirError(dir string) error {
+	var names []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case e.IsDir():
+			if _, err := plugin.Entry(filepath.Join(dir, name)); err == nil {
+				names = append(names, name)
+			}
+		case (strings.HasSuffix(name, ".ts") && !strings.HasSuffix(name, ".d.ts")) || strings.HasSuffix(name, ".js"):
+			names = append(names, name)
+		}
+	}
+	q := cmdutil.ShellQuote(dir)
+	switch len(names) {
+	case 0:
+		return cmdutil.Usagef("%s is a directory with no plugin in it (no plugin.ts, index.ts or package.json entry)", dir)
+	case 1:
+		return cmdutil.Usagef("%s is a directory; name its plugin: %s", dir, cmdutil.ShellQuote(filepath.Join(dir, names[0])))
+	}
+	return cmdutil.Usagef("%s holds %d plugins (%s); this command takes one (e.g. %s); to run them all, use 'host serve %s'",
+		dir, len(names), strings.Join(names, ", "), cmdutil.ShellQuote(filepath.Join(dir, names[0])), q)
 }
 
 // LoadOwned resolves a PLUGIN argument, loads it and checks that the file

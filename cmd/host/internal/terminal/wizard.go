@@ -84,6 +84,10 @@ func Setup(ctx context.Context, sess *session.Session, s *setup.Session, login c
 			}
 			where := backendName(sess.Host.Secrets)
 			for _, q := range st.Saved {
+				if sess.Host.Secrets.Name() == "memory" { // nothing is saved
+					fmt.Fprintf(errOut, "Kept %s in memory for this run only (not saved).\n", q.Label)
+					continue
+				}
 				fmt.Fprintf(errOut, "Saved %s in the %s.\n", q.Label, where)
 			}
 			if len(st.NotSaved) > 0 {

@@ -4,9 +4,12 @@
 package config
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"text/tabwriter"
 
 	"host/bindings/plugin"
 	"host/cmd/host/internal/cmdutil"
@@ -100,6 +103,17 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	if len(rows) == 0 {
 		fmt.Fprintln(io.Out, "  no config fields")
 	}
+	// Three aligned columns: field, value, where it came from.
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+	defer func() {
+		tw.Flush()
+		for _, line := range strings.SplitAfter(table.String(), "\n") {
+			if line != "" {
+				fmt.Fprintln(io.Out, strings.TrimRight(line, " \n"))
+			}
+		}
+	}()
 	for _, r := range rows {
 		var shown string
 		switch {
@@ -113,14 +127,15 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		default:
 			shown = "not set"
 		}
+		source := ""
 		if r.Set && r.Source != "" {
-			shown += "  [" + r.Source + "]"
+			source = "[" + r.Source + "]"
 		}
 		label := r.Key
 		if r.Label != r.Key {
 			label += " (" + r.Label + ")"
 		}
-		fmt.Fprintf(io.Out, "  %-28s %s\n", label, io.Masker.Mask(shown))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", label, io.Masker.Mask(shown), source)
 	}
 	return nil
 }

@@ -86,7 +86,7 @@ func watchRun(ctx context.Context, opts *RunOptions) error {
 			fmt.Fprintf(errOut, "host: watching files: %s\n", io.Masker.Mask(err.Error()))
 		}
 		fmt.Fprintf(errOut, "%s %s (version %d, %s). Watching %d file(s); Ctrl-C to stop.\n",
-			p.Name, reason, version, time.Since(t0).Round(100*time.Microsecond), len(watchFiles))
+			p.Name, reason, version, cmdutil.RoundDuration(time.Since(t0)), len(watchFiles))
 		if opts.Activated != nil {
 			opts.Activated(p)
 		}
