@@ -161,7 +161,10 @@ func (s *Schema) IsPreprocessed() bool { return s.pre != nil }
 // does: Infinity is a number and .int() has no safe-integer bound, string
 // lengths count UTF-16 units, the formats use zod 3's patterns and .url()
 // does not trim, a record keyed by an enum need not have every key, a
-// tuple's optional items still count towards its length. Children keep
+// tuple's optional items still count towards its length, a union reports
+// the first variant that failed only checks, a map's and a set's issues
+// are at their index, and a ZodOptional around a default leaves an absent
+// value absent. Children keep
 // their own setting: a schema behaves as the z that made it.
 func (s *Schema) Zod3() *Schema { c := s.clone(); c.zod3 = true; return c }
 
