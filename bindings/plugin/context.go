@@ -343,6 +343,9 @@ func (p *Plugin) emit(vm *goja.Runtime, st *store.Store, many bool) func(goja.Fu
 		if err != nil {
 			return jsrt.Rejected(vm, jsrt.TypeErrorf("%s: %w", name, err))
 		}
+		if err := p.host.rates.allow(name, p.ID, false, len(msgs)); err != nil {
+			return jsrt.Rejected(vm, err)
+		}
 		return p.rt.Go(func(ctx context.Context) (any, error) {
 			added, err := st.AddMessages(ctx, msgs)
 			if err != nil {
@@ -382,6 +385,9 @@ func (p *Plugin) emitEvent(vm *goja.Runtime, st *store.Store) func(goja.Function
 				return jsrt.Rejected(vm, jsrt.TypeErrorf("ctx.emitEvent(%q, payload): payload cannot be turned into JSON: %v", typ, err))
 			}
 			text = s
+		}
+		if err := p.host.rates.allow("ctx.emitEvent", p.ID, true, 1); err != nil {
+			return jsrt.Rejected(vm, err)
 		}
 		return p.rt.Go(func(ctx context.Context) (any, error) {
 			ev, err := st.AddEvent(ctx, p.host.Masker.Mask(typ), json.RawMessage(p.host.Masker.Mask(text)))

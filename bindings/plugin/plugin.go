@@ -104,6 +104,8 @@ type Host struct {
 	// the desktop); nil or an error makes it a log line instead. Called on
 	// a goroutine of its own, bounded by CallTimeout.
 	Notify func(ctx context.Context, n Notification) error
+
+	rates rateTable // MessagesPerMinute, EventsPerMinute per plugin
 }
 
 // onStuck is the jsrt.Options.OnStuck of the plugin whose id id holds.

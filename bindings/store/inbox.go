@@ -98,9 +98,13 @@ type Status struct {
 	Updated  time.Time `json:"updated"`
 }
 
-// MaxMessageSize bounds one message's JSON text, like MaxValueSize a
-// value's.
-const MaxMessageSize = MaxValueSize
+// MaxPayloadSize bounds what one emit call carries, as the SDK's host
+// bounds a plugin's payload: an event's payload, or all the messages of one
+// AddMessages, in bytes of JSON text (10 MiB).
+const MaxPayloadSize = 10 << 20
+
+// MaxMessageSize bounds one message's JSON text: a call's payload.
+const MaxMessageSize = MaxPayloadSize
 
 var inboxReady sync.Map // *DB -> *inboxInit
 
@@ -171,6 +175,7 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 	// text out of its own buffer before string() copies it again.
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
+	total := 0
 	for i := range msgs {
 		m := &msgs[i]
 		if m.Source == "" {
@@ -185,6 +190,9 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 		b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 		if len(b) > MaxMessageSize {
 			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d is %s of JSON; the limit is %s", ErrValueTooLarge, i, size(len(b)), size(MaxMessageSize)))
+		}
+		if total += len(b); total > MaxPayloadSize {
+			return nil, s.wrap("add messages", "", fmt.Errorf("%w: the %d messages of this call are over %s of JSON, the limit of one call; emit them in smaller batches", ErrValueTooLarge, len(msgs), size(MaxPayloadSize)))
 		}
 		texts[i] = string(b)
 	}
@@ -361,8 +369,8 @@ func (s *Store) AddEvent(ctx context.Context, typ string, payload json.RawMessag
 	if !json.Valid(payload) {
 		return Event{}, s.wrap("add event", "", ErrInvalidValue)
 	}
-	if len(payload) > MaxValueSize {
-		return Event{}, s.wrap("add event", "", fmt.Errorf("%w: %s of JSON; the limit is %s", ErrValueTooLarge, size(len(payload)), size(MaxValueSize)))
+	if len(payload) > MaxPayloadSize {
+		return Event{}, s.wrap("add event", "", fmt.Errorf("%w: %s of JSON; the limit is %s", ErrValueTooLarge, size(len(payload)), size(MaxPayloadSize)))
 	}
 	now := time.Now()
 	var seq int64

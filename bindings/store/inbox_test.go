@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -155,5 +156,34 @@ func BenchmarkAddMessages10k(b *testing.B) {
 		if added, err := s.AddMessages(ctx, msgs); err != nil || len(added) != 10000 {
 			b.Fatal(len(added), err)
 		}
+	}
+}
+
+// TestAddMessagesPayloadLimit: one message may be up to MaxPayloadSize of
+// JSON (over a value's MaxValueSize); a call whose messages together are
+// over it is refused whole, and what was stored before stays.
+func TestAddMessagesPayloadLimit(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := db.Plugin("p")
+	ctx := context.Background()
+	big := strings.Repeat("x", 3<<20)
+	if _, err := s.AddMessages(ctx, []Message{{Source: "a", Channel: "c", Content: big}}); err != nil {
+		t.Fatalf("a 3 MiB message: %v", err)
+	}
+	var batch []Message
+	for i := range 4 {
+		batch = append(batch, Message{Source: fmt.Sprint("b", i), Channel: "c", Content: big})
+	}
+	_, err = s.AddMessages(ctx, batch)
+	if !errors.Is(err, ErrValueTooLarge) || !strings.Contains(err.Error(), "the 4 messages of this call are over 10 MiB of JSON, the limit of one call; emit them in smaller batches") {
+		t.Fatalf("a 12 MiB batch: %v", err)
+	}
+	ms, err := s.Messages(ctx, 0, 0)
+	if err != nil || len(ms) != 1 || ms[0].Source != "a" {
+		t.Fatalf("after the refused batch: %d messages, %v", len(ms), err)
 	}
 }
