@@ -57,7 +57,7 @@ func TestServeSetupPage(t *testing.T) {
 	if got := textOf(`[data-plugin="fine"] [data-field="state"]`); got != "active" {
 		t.Errorf("the list shows fine as %q", got)
 	}
-	do(chromedp.Click(chromedp.CSS(`a[href="/setup/needsetup"]`)), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
+	do(chromedp.Click(chromedp.CSS(`a[href$="/setup/needsetup"]`)), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
 	do(chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-refused"), chromedp.SendKeys(chromedp.CSS("#f-region"), "eu-2"),
 		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS(".refusal")))
 	if got := textOf(".refusal"); !strings.Contains(got, "that token was refused") {

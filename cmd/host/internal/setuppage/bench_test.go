@@ -95,12 +95,12 @@ func BenchmarkIndex20(b *testing.B) {
 	}
 	defer srv.Close()
 	h := srv.Handler()
-	tok := srv.sess.newToken()
-	cookie := srv.sess.exchange(tok)
+	tok := srv.sess.newToken("")
+	cookie := srv.sess.exchange(tok, nil)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		req := httptest.NewRequest("GET", "/", nil)
+		req := httptest.NewRequest("GET", srv.base+"/", nil)
 		req.Host = srv.addr
 		req.AddCookie(&http.Cookie{Name: cookieName, Value: cookie})
 		w := httptest.NewRecorder()
@@ -116,7 +116,7 @@ func BenchmarkIndex20(b *testing.B) {
 func BenchmarkStatusToPage(b *testing.B) {
 	be := newStatic(20)
 	srv, _, cookie := benchServer(b, be)
-	req, _ := http.NewRequest("GET", srv.Origin()+"/events", nil)
+	req, _ := http.NewRequest("GET", srv.URL("/events"), nil)
 	req.AddCookie(&http.Cookie{Name: cookieName, Value: cookie})
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

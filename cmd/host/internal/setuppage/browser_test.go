@@ -3,12 +3,14 @@ package setuppage
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -165,8 +167,8 @@ func TestTokenPluginInChromium(t *testing.T) {
 		}
 	}
 
-	// The index lists the plugin as set up.
-	run(t, ctx, chromedp.Navigate(h.srv.Origin()+"/"), visible(".plugins"))
+	// The index (a link to all plugins) lists the plugin as set up.
+	run(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
 	if got := text(t, ctx, `[data-plugin="token-auth"] [data-field="state"]`); got != "ready" {
 		t.Errorf("the list shows %q", got)
 	}
@@ -328,7 +330,7 @@ func TestEveryFieldKindInChromium(t *testing.T) {
 // Origin), and the page refuses a foreign Host name that resolves to it.
 func TestCrossSiteAndRebindingInChromium(t *testing.T) {
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", simplePlugin)}})
-	target := h.srv.Origin() + "/setup/simple"
+	target := h.srv.URL("/setup/simple")
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte(`<!doctype html><form id=f method=post action="` + target + `"><input name=token value="` + goodToken + `"><input name=csrf value=guess></form><script>document.getElementById('f').submit()</script>`))
@@ -408,5 +410,58 @@ func TestDateFieldInChromium(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/dates")), visible("#setup-form"))
 	if v := eval[string](t, ctx, `document.getElementById('f-until').value`); v != "2030-06-01" {
 		t.Errorf("until shows %q, want its default 2030-06-01", v)
+	}
+}
+
+// TestSessionStaysOffOtherPortsInChromium: browsers send a host's cookies
+// to every port of it, so a server on another port of 127.0.0.1 that the
+// user's browser visits would receive the page's session (and with it the
+// CSRF token) if the cookie covered every path. The session cookie is
+// scoped to the page's random base path: the other server, at every path
+// it tries and with every request its page makes, never receives it, and
+// the page's own answers to requests without a session never name the
+// base.
+func TestSessionStaysOffOtherPortsInChromium(t *testing.T) {
+	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", simplePlugin)}})
+	var mu sync.Mutex
+	var got []string // the Cookie headers the other server received
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.URL.Path+": "+r.Header.Get("Cookie"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/html")
+		// The page probes the paths a guesser would, and asks the setup
+		// page itself (a cross-origin request: no answer to read).
+		w.Write([]byte(`<!doctype html><h1>other</h1><script>
+for (const p of ['/', '/setup/simple', '/s/', '/events', '/assets/page.css']) fetch(p, {credentials: 'include'});
+fetch('` + h.srv.Origin() + `/', {credentials: 'include', mode: 'no-cors'});
+</script>`))
+	}))
+	defer other.Close()
+	ctx := browsertest.Start(t, browsertest.Options{})
+	run(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
+	run(t, ctx, chromedp.Navigate(other.URL+"/setup/simple"), visible("h1"))
+	hosttest.WaitFor(t, time.Minute, "the other page's requests", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got) >= 6
+	})
+	// The session still works on the page itself.
+	run(t, ctx, chromedp.Navigate(h.srv.URL("/setup/simple")), visible("#setup-form"))
+	mu.Lock()
+	defer mu.Unlock()
+	for _, g := range got {
+		if strings.Contains(g, cookieName) {
+			t.Errorf("the server on another port received the session: %s", g)
+		}
+	}
+	res, err := http.Get(h.srv.Origin() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if strings.Contains(string(b), h.srv.base) {
+		t.Error("the page without a session names its base")
 	}
 }

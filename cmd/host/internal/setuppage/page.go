@@ -25,10 +25,17 @@ import (
 //go:embed assets
 var assets embed.FS
 
-var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"stateClass": stateClass,
-	"fieldData":  func(plugin string, f fieldView) fieldData { return fieldData{f, plugin} },
-}).ParseFS(assets, "assets/*.html"))
+// newTemplates parses the pages for a server whose pages are below base.
+func newTemplates(base string) *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
+		"stateClass": stateClass,
+		"fieldData":  func(plugin string, f fieldView) fieldData { return fieldData{f, plugin} },
+		"base":       func() string { return base },
+	}).ParseFS(assets, "assets/*.html"))
+}
+
+// rootTemplates render the pages that must not name a server's base.
+var rootTemplates = newTemplates("")
 
 // fieldData is one field's template data: the field and its plugin's id.
 type fieldData struct {
@@ -60,7 +67,14 @@ type Server struct {
 	addr   string // host:port of the listener
 	port   string
 	origin string // "http://" + addr
-	sess   *sessions
+	// base is the path every page is served under: "/s/" and a random
+	// token. The session cookie is scoped to it, so a server on another
+	// port of 127.0.0.1 (browsers send cookies to every port of a host)
+	// never receives it: the browser sends it there only for a path no
+	// other page knows.
+	base string
+	tmpl *template.Template
+	sess *sessions
 
 	mu     sync.Mutex
 	flows  map[string]*flow
@@ -111,8 +125,10 @@ func New(o Options) (*Server, error) {
 		o.SessionTimeout = 2 * time.Minute
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	base := "/s/" + randomToken()
+	tmpl := newTemplates(base)
 	s := &Server{
-		o: o, addr: o.Addr, port: port, origin: "http://" + o.Addr, sess: newSessions(o.Now),
+		o: o, addr: o.Addr, port: port, origin: "http://" + o.Addr, base: base, tmpl: tmpl, sess: newSessions(o.Now),
 		flows: map[string]*flow{}, subs: map[chan struct{}]struct{}{}, ctx: ctx, cancel: cancel,
 	}
 	s.unsub = o.Backend.Subscribe(s.changed)
@@ -122,12 +138,21 @@ func New(o Options) (*Server, error) {
 // Origin is the page's origin, "http://127.0.0.1:PORT".
 func (s *Server) Origin() string { return s.origin }
 
+// URL is the address of page path ("/" for the list, PluginPath(id) for
+// one plugin), without a token.
+func (s *Server) URL(path string) string { return s.origin + s.base + path }
+
 // Link is the address of the page (path "/" for the list, or
-// "/setup/<id>" for one plugin) with a fresh one-time token that the
+// PluginPath(id) for one plugin) with a fresh one-time token that the
 // browser exchanges for its session cookie. A token is good once, for 15
-// minutes.
+// minutes. The session of a link to one plugin's page opens that page
+// only (see SetupLink).
 func (s *Server) Link(path string) string {
-	return s.origin + path + "?token=" + url.QueryEscape(s.sess.newToken())
+	plugin := ""
+	if rest, ok := strings.CutPrefix(path, "/setup/"); ok {
+		plugin, _ = url.PathUnescape(strings.SplitN(rest, "/", 2)[0])
+	}
+	return s.URL(path) + "?token=" + url.QueryEscape(s.sess.newToken(plugin))
 }
 
 // PluginPath is the page of one plugin.
@@ -248,20 +273,49 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/assets/") {
+			// The style sheet and script of the pages that have no
+			// session: they must not name the base.
+			next.ServeHTTP(w, r)
+			return
+		}
+		rest, ok := strings.CutPrefix(r.URL.Path, s.base)
+		if !ok || (rest != "" && rest[0] != '/') {
+			s.problem(w, http.StatusNotFound, "Open the link host printed",
+				"This page needs the one-time link that `host serve` or `host setup PLUGIN --browser` printed.")
+			return
+		}
+		if rest == "" {
+			http.Redirect(w, r, s.base+"/", http.StatusSeeOther)
+			return
+		}
+		r2 := new(http.Request)
+		*r2 = *r
+		u := *r.URL
+		u.Path, u.RawPath = rest, ""
+		r2.URL = &u
+		r = r2
+		if strings.HasPrefix(r.URL.Path, "/assets/") {
 			next.ServeHTTP(w, r)
 			return
 		}
 		if tok := r.URL.Query().Get("token"); tok != "" && r.Method == http.MethodGet {
-			id := s.sess.exchange(tok)
+			var have *browser
+			if c, err := r.Cookie(cookieName); err == nil {
+				have = s.sess.lookup(c.Value)
+			}
+			id := s.sess.exchange(tok, have)
 			if id == "" {
 				s.problem(w, http.StatusForbidden, "This link was used already",
 					"A setup link works once. Run `host setup PLUGIN --browser` (or look at what `host serve` printed) for a new one.")
 				return
 			}
-			http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
+			if id != keepSession {
+				http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: s.base + "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
+			}
 			q := r.URL.Query()
 			q.Del("token")
 			u := *r.URL
+			u.Path = s.base + u.Path
 			u.RawQuery = q.Encode()
 			http.Redirect(w, r, u.RequestURI(), http.StatusSeeOther)
 			return
@@ -273,6 +327,15 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		if b == nil {
 			s.problem(w, http.StatusUnauthorized, "Open the link host printed",
 				"This page needs the one-time link that `host serve` or `host setup PLUGIN --browser` printed.")
+			return
+		}
+		if !b.allows(r.URL.Path) {
+			if r.URL.Path == "/" {
+				http.Redirect(w, r, s.base+PluginPath(b.plugin), http.StatusSeeOther)
+				return
+			}
+			s.problem(w, http.StatusForbidden, "This link is for another plugin",
+				fmt.Sprintf("The link you opened sets up %s only. Open the link host printed for the plugin you want.", b.plugin))
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -319,14 +382,19 @@ func (s *Server) asset(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(b)
 }
 
-// problem renders an error page.
+// problem renders an error page. It never names the base: it is what a
+// request without a session gets.
 func (s *Server) problem(w http.ResponseWriter, status int, title, msg string) {
-	s.render(w, status, "problem", map[string]any{"Title": title, "Message": msg})
+	s.renderWith(rootTemplates, w, status, "problem", map[string]any{"Title": title, "Message": msg})
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
+	s.renderWith(s.tmpl, w, status, name, data)
+}
+
+func (s *Server) renderWith(t *template.Template, w http.ResponseWriter, status int, name string, data any) {
 	var buf strings.Builder
-	if err := templates.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		http.Error(w, "the setup page failed to render: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
@@ -749,7 +817,7 @@ func (s *Server) save(w http.ResponseWriter, r *http.Request) {
 			s.advanceAndFollow(w, r, id, sess)
 			return
 		}
-		http.Redirect(w, r, back, http.StatusSeeOther)
+		http.Redirect(w, r, s.base+back, http.StatusSeeOther)
 		return
 	}
 	keys := make([]string, 0, len(fields))
@@ -764,7 +832,7 @@ func (s *Server) save(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(changed) == 0 {
-		http.Redirect(w, r, back+"?saved=none", http.StatusSeeOther)
+		http.Redirect(w, r, s.base+back+"?saved=none", http.StatusSeeOther)
 		return
 	}
 	st, err := s.begin(r.Context(), id, SessionOptions{Set: changed})
@@ -798,10 +866,10 @@ func (s *Server) advanceAndFollow(w http.ResponseWriter, r *http.Request, id str
 func (s *Server) follow(w http.ResponseWriter, r *http.Request, id string, st setup.Step, err error) {
 	if _, ok := st.(*setup.Login); ok && err == nil {
 		s.waitLogin(id)
-		http.Redirect(w, r, PluginPath(id)+"?go=1", http.StatusSeeOther)
+		http.Redirect(w, r, s.base+PluginPath(id)+"?go=1", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, PluginPath(id), http.StatusSeeOther)
+	http.Redirect(w, r, s.base+PluginPath(id), http.StatusSeeOther)
 }
 
 // waitLogin runs the Next that waits for the login, on its own goroutine.
@@ -840,7 +908,7 @@ func (s *Server) connect(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if ok && lg.URL != "" {
 		s.waitLogin(id)
-		http.Redirect(w, r, PluginPath(id)+"?go=1", http.StatusSeeOther)
+		http.Redirect(w, r, s.base+PluginPath(id)+"?go=1", http.StatusSeeOther)
 		return
 	}
 	st, err := s.begin(r.Context(), id, SessionOptions{ForceLogin: true})
@@ -867,7 +935,7 @@ func (s *Server) remove(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	s.changed()
-	http.Redirect(w, r, PluginPath(id), http.StatusSeeOther)
+	http.Redirect(w, r, s.base+PluginPath(id), http.StatusSeeOther)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
@@ -882,7 +950,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	s.changed()
-	http.Redirect(w, r, PluginPath(id), http.StatusSeeOther)
+	http.Redirect(w, r, s.base+PluginPath(id), http.StatusSeeOther)
 }
 
 func (s *Server) cancelFlow(w http.ResponseWriter, r *http.Request) {
@@ -897,7 +965,7 @@ func (s *Server) cancelFlow(w http.ResponseWriter, r *http.Request) {
 		sess.Close()
 	}
 	s.changed()
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, s.base+"/", http.StatusSeeOther)
 }
 
 // ------------------------------------------------------------ live updates
@@ -1012,5 +1080,5 @@ func stateClass(state string) string {
 // sent it back to host's loopback redirect: host's callback page (package
 // ui) with the way back to this page, which shows the plugin set up.
 func (s *Server) callbackPage(id string) func(http.ResponseWriter, oauth.CallbackResult) {
-	return ui.CallbackPageBack(s.origin + PluginPath(id))
+	return ui.CallbackPageBack(s.URL(PluginPath(id)))
 }

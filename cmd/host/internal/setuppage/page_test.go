@@ -158,7 +158,7 @@ func TestRequestsAreChecked(t *testing.T) {
 		t.Errorf("a non-loopback address: %v", err)
 	}
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", simplePlugin)}})
-	base := h.srv.Origin()
+	base := h.srv.URL("")
 	plain := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 	get := func(c *http.Client, u string, hdr map[string]string) *http.Response {
@@ -187,7 +187,7 @@ func TestRequestsAreChecked(t *testing.T) {
 	}
 	link := h.srv.Link("/setup/simple")
 	res := get(plain, link, nil)
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/setup/simple" {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != h.srv.base+"/setup/simple" {
 		t.Fatalf("token exchange: %s to %q", res.Status, res.Header.Get("Location"))
 	}
 	var cookie *http.Cookie
@@ -196,14 +196,26 @@ func TestRequestsAreChecked(t *testing.T) {
 			cookie = c
 		}
 	}
-	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode {
-		t.Fatalf("session cookie %+v, want HttpOnly SameSite=Strict", cookie)
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || cookie.Path != h.srv.base+"/" {
+		t.Fatalf("session cookie %+v, want HttpOnly SameSite=Strict Path=%s/", cookie, h.srv.base)
 	}
 	if res := get(plain, link, nil); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a token used twice: %s", res.Status)
 	}
 	withCookie := map[string]string{"Cookie": cookie.Name + "=" + cookie.Value}
-	if res := get(plain, base+"/", withCookie); res.StatusCode != http.StatusOK {
+	// The page is only below its random base; without it, even the
+	// session cookie opens nothing, and nothing names the base.
+	if res := get(plain, h.srv.Origin()+"/setup/simple", withCookie); res.StatusCode != http.StatusNotFound {
+		t.Errorf("outside the base: %s", res.Status)
+	}
+	// A link to one plugin's page opens that page only.
+	if res := get(plain, base+"/", withCookie); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != h.srv.base+"/setup/simple" {
+		t.Errorf("the list with a plugin's link: %s to %q", res.Status, res.Header.Get("Location"))
+	}
+	if res := get(plain, base+"/setup/other", withCookie); res.StatusCode != http.StatusForbidden {
+		t.Errorf("another plugin's page with a plugin's link: %s", res.Status)
+	}
+	if res := get(plain, base+"/setup/simple", withCookie); res.StatusCode != http.StatusOK {
 		t.Errorf("with the cookie: %s", res.Status)
 	} else if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") {
 		t.Errorf("CSP %q", csp)

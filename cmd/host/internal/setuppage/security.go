@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -31,47 +32,73 @@ func randomToken() string {
 // sessions they became.
 type sessions struct {
 	mu       sync.Mutex
-	tokens   map[string]time.Time // token -> expiry
-	browsers map[string]*browser  // cookie value -> session
+	tokens   map[string]oneTime  // token -> its expiry and scope
+	browsers map[string]*browser // cookie value -> session
 	now      func() time.Time
 }
 
 type browser struct {
 	csrf    string
 	expires time.Time
+	// plugin is the one plugin whose page the session opens; "" opens
+	// every page (the link host serve prints).
+	plugin string
+}
+
+type oneTime struct {
+	expires time.Time
+	plugin  string
+}
+
+// keepSession is what exchange returns when the browser's session stays.
+const keepSession = "\x00keep"
+
+// allows reports whether the session may open path (below the page's
+// base): a session scoped to one plugin opens that plugin's page, its
+// actions and the live updates only.
+func (b *browser) allows(path string) bool {
+	if b.plugin == "" {
+		return true
+	}
+	p := PluginPath(b.plugin)
+	return path == p || strings.HasPrefix(path, p+"/") || path == "/events"
 }
 
 func newSessions(now func() time.Time) *sessions {
-	return &sessions{tokens: map[string]time.Time{}, browsers: map[string]*browser{}, now: now}
+	return &sessions{tokens: map[string]oneTime{}, browsers: map[string]*browser{}, now: now}
 }
 
-// newToken makes a one-time token.
-func (s *sessions) newToken() string {
+// newToken makes a one-time token for the pages of plugin ("" for all).
+func (s *sessions) newToken(plugin string) string {
 	t := randomToken()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	for k, exp := range s.tokens {
-		if now.After(exp) {
+	for k, ot := range s.tokens {
+		if now.After(ot.expires) {
 			delete(s.tokens, k)
 		}
 	}
-	s.tokens[t] = now.Add(tokenTTL)
+	s.tokens[t] = oneTime{expires: now.Add(tokenTTL), plugin: plugin}
 	return t
 }
 
 // exchange spends a one-time token for a new browser session: its cookie
-// value, "" when the token is unknown, spent or expired.
-func (s *sessions) exchange(token string) string {
+// value, "" when the token is unknown, spent or expired. A browser whose
+// session (have) opens every page keeps it (keepSession).
+func (s *sessions) exchange(token string, have *browser) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	exp, ok := s.tokens[token]
+	ot, ok := s.tokens[token]
 	delete(s.tokens, token)
-	if !ok || s.now().After(exp) {
+	if !ok || s.now().After(ot.expires) {
 		return ""
 	}
+	if have != nil && (have.plugin == "" || have.plugin == ot.plugin) {
+		return keepSession
+	}
 	id := randomToken()
-	s.browsers[id] = &browser{csrf: randomToken(), expires: s.now().Add(sessionTTL)}
+	s.browsers[id] = &browser{csrf: randomToken(), expires: s.now().Add(sessionTTL), plugin: ot.plugin}
 	return id
 }
 

@@ -4,6 +4,9 @@
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
+  // The page's base path: everything is served below it.
+  var self = document.currentScript && document.currentScript.src;
+  var events = self ? self.replace(/assets\/page\.js(\?.*)?$/, 'events') : 'events';
 
   function text(el, value) {
     if (!el) return;
@@ -58,7 +61,7 @@
   }
 
   if (window.EventSource) {
-    var es = new EventSource('/events');
+    var es = new EventSource(events);
     es.onmessage = function (e) {
       try { apply(JSON.parse(e.data)); } catch (err) { /* a partial message: the next one repairs it */ }
     };
