@@ -230,9 +230,12 @@ const optInHint = "or opt in to the encrypted file backend"
 func keyringHint(kind error) string {
 	switch kind {
 	case ErrNoSessionBus:
-		return "log in to a desktop session, or start one with `dbus-run-session -- sh` and run `gnome-keyring-daemon --unlock --components=secrets` inside it; " + optInHint
+		// No command line to start a keyring by hand: the ones that exist
+		// wait silently for a password, echo it, or leave a keyring file
+		// behind; a desktop session starts it properly.
+		return "run host in a desktop session (its login unlocks the keyring), " + optInHint
 	case ErrNoSecretService:
-		return "start a Secret Service provider (gnome-keyring-daemon --start --components=secrets, or KeePassXC with Secret Service integration); " + optInHint
+		return "enable your desktop's keyring (GNOME Keyring, KDE Wallet, or KeePassXC with Secret Service integration), " + optInHint
 	case ErrTimeout:
 		return "unlock your login keyring (e.g. in Passwords and Keys / seahorse) and try again; " + optInHint
 	case ErrLocked:

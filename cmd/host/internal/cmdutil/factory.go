@@ -8,6 +8,7 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -81,37 +82,103 @@ func (f *Factory) DataDir(flagValue string) (string, error) {
 	return filepath.Join(dir, "host"), nil
 }
 
+// SecretsMode is the secret backend the flag's mode, HOST_SECRETS and the
+// data dir choose: the mode when given, else HOST_SECRETS, else "file"
+// when the data dir has an encrypted secrets file (the user opted in to it
+// once), else "" (the OS keyring). fromFile says the last case.
+func (f *Factory) SecretsMode(mode, dataDir string) (m string, fromFile bool) {
+	if mode == "" {
+		mode, _ = f.IO.LookupEnv("HOST_SECRETS")
+	}
+	if mode == "" && dataDir != "" {
+		if fi, err := os.Stat(filepath.Join(dataDir, secrets.FileName)); err == nil && fi.Mode().IsRegular() {
+			return "file", true
+		}
+	}
+	return mode, false
+}
+
 // SecretBackend picks where secrets live: f.Secrets when set, else the OS
-// keyring unless the user explicitly opted in to the encrypted file (mode
-// "file" from --secrets, or HOST_SECRETS=file). There is no silent
-// fallback to anything else.
+// keyring unless the user opted in to the encrypted file (mode "file"
+// from --secrets, HOST_SECRETS=file, or a data dir that has one: see
+// SecretsMode). There is no silent fallback to anything else.
 func (f *Factory) SecretBackend(mode, dataDir string) (secrets.Backend, error) {
 	if f.Secrets != nil {
 		return f.Secrets, nil
 	}
-	if mode == "" {
-		mode, _ = f.IO.LookupEnv("HOST_SECRETS")
-	}
+	mode, _ = f.SecretsMode(mode, dataDir)
 	switch strings.ToLower(mode) {
 	case "", "keyring":
 		return secrets.NewOSKeyring(), nil
 	case "file":
+		path := filepath.Join(dataDir, secrets.FileName)
+		_, statErr := os.Stat(path)
+		isNew := errors.Is(statErr, fs.ErrNotExist)
 		pass, ok := f.IO.LookupEnv(secrets.PassphraseEnv)
-		if !ok || pass == "" {
-			if f.IO.Prompter == nil {
-				return nil, WithExit(ExitUsage, fmt.Errorf("the encrypted secrets file needs a passphrase: set %s or run in a terminal to be asked", secrets.PassphraseEnv))
+		if ok && pass != "" {
+			f.IO.Masker.Add(pass)
+			if isNew && len(pass) < MinPassphrase {
+				return nil, WithExit(ExitUsage, fmt.Errorf("%s is too short for a new secrets file: use at least %d characters", secrets.PassphraseEnv, MinPassphrase))
 			}
+			return secrets.OpenFile(path, []byte(pass))
+		}
+		if f.IO.Prompter == nil {
+			return nil, WithExit(ExitUsage, fmt.Errorf("the encrypted secrets file needs a passphrase: set %s or run in a terminal to be asked", secrets.PassphraseEnv))
+		}
+		if isNew {
+			return f.newPassphraseFile(path)
+		}
+		for try := 1; ; try++ {
 			answer, err := f.IO.Prompter.Ask(Question{Title: "Passphrase for the encrypted secrets file", Key: "passphrase", Secret: true,
-				HelpText: "It protects " + filepath.Join(dataDir, secrets.FileName) + "; the same passphrase opens it next time."})
+				HelpText: "It opens " + path + "."})
 			if err != nil {
 				return nil, err
 			}
-			pass = answer
+			f.IO.Masker.Add(answer)
+			b, err := secrets.OpenFile(path, []byte(answer))
+			if !errors.Is(err, secrets.ErrWrongPassphrase) || try == passphraseTries {
+				return b, err
+			}
+			fmt.Fprintf(f.IO.Err, "host: wrong passphrase (try %d of %d)\n", try, passphraseTries)
 		}
-		f.IO.Masker.Add(pass)
-		return secrets.OpenFile(filepath.Join(dataDir, secrets.FileName), []byte(pass))
 	default:
 		return nil, Usagef("--secrets %q: use keyring (the OS keyring, the default) or file (an encrypted file in the data dir)", mode)
+	}
+}
+
+// MinPassphrase is the shortest passphrase a new secrets file takes.
+const MinPassphrase = 8
+
+// passphraseTries is how often a passphrase is asked before giving up.
+const passphraseTries = 3
+
+// newPassphraseFile asks for the passphrase of a new secrets file twice,
+// refusing a short one, and creates the file.
+func (f *Factory) newPassphraseFile(path string) (secrets.Backend, error) {
+	for try := 1; ; try++ {
+		answer, err := f.IO.Prompter.Ask(Question{Title: "New passphrase for the encrypted secrets file", Key: "passphrase", Secret: true,
+			HelpText: fmt.Sprintf("It will protect %s (at least %d characters); the same passphrase opens it next time.", path, MinPassphrase)})
+		if err != nil {
+			return nil, err
+		}
+		f.IO.Masker.Add(answer)
+		var problem string
+		if len(answer) < MinPassphrase {
+			problem = fmt.Sprintf("too short: use at least %d characters", MinPassphrase)
+		} else {
+			again, err := f.IO.Prompter.Ask(Question{Title: "The same passphrase again", Key: "passphrase", Secret: true})
+			if err != nil {
+				return nil, err
+			}
+			if again == answer {
+				return secrets.OpenFile(path, []byte(answer))
+			}
+			problem = "the two passphrases differ"
+		}
+		if try == passphraseTries {
+			return nil, WithExit(ExitUsage, fmt.Errorf("no secrets file made: %s", problem))
+		}
+		fmt.Fprintf(f.IO.Err, "host: %s (try %d of %d)\n", problem, try, passphraseTries)
 	}
 }
 

@@ -69,6 +69,9 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	} else {
 		fmt.Fprintf(out, "secret backend:  %s — works (wrote, read and deleted a test item)\n", b.Name())
 	}
+	if _, fromFile := opts.Factory.SecretsMode(opts.Plugin.SecretsMode, sess.Host.DataDir); fromFile && opts.Factory.Secrets == nil {
+		fmt.Fprintf(out, "                 (the data dir has an encrypted secrets file, %s: it is used without --secrets file)\n", secrets.FileName)
+	}
 	owners, err := plugin.KnownPlugins(sess.Host.DataDir)
 	if err != nil {
 		return err
