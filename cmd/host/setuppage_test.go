@@ -4,10 +4,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +18,7 @@ import (
 
 	"host/cmd/host/internal/browsertest"
 	"host/cmd/host/internal/serve"
+	"host/internal/hosttest"
 )
 
 var pageLink = regexp.MustCompile(`http://127\.0\.0\.1:\d+/\S*\?token=\S+`)
@@ -147,5 +151,114 @@ func TestSetupBrowserCommand(t *testing.T) {
 	b, _ := show.CombinedOutput()
 	if !strings.Contains(string(b), "us-1") || strings.Contains(string(b), "fake-token-for-tests") {
 		t.Errorf("config show:\n%s", b)
+	}
+}
+
+// TestSetupBrowserLinkNotInArgv: `host setup PLUGIN --browser` opens the
+// browser without the one-time link on any command line (every local user
+// reads /proc/PID/cmdline, and a poller could spend the link first): the
+// browser gets a file only the user can read, which leads on to the page;
+// the user completes the setup through it, and at no point does any
+// process's command line hold the link's token.
+func TestSetupBrowserLinkNotInArgv(t *testing.T) {
+	t.Parallel()
+	bin, _, env := hostBinary(t, nil)
+	dir := t.TempDir()
+	dataDir := filepath.Join(dir, "data")
+	args := filepath.Join(dir, "browser-args")
+	browser := filepath.Join(dir, "browser.sh")
+	if err := os.WriteFile(browser, []byte("#!/bin/sh\nprintf '%s\\n' \"$@\" > "+args+".tmp && mv "+args+".tmp "+args+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	plugin, _ := filepath.Abs("../../testdata/serve/states/needsetup/plugin.ts")
+	cmd := exec.Command(bin, "setup", plugin, "--browser", "--data-dir", dataDir)
+	cmd.Env = append(env, "BROWSER="+browser)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	links := make(chan string, 1)
+	var mu sync.Mutex
+	var out strings.Builder
+	done := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			mu.Lock()
+			out.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if l := pageLink.FindString(sc.Text()); l != "" {
+				links <- l
+			}
+		}
+		close(done)
+	}()
+	var link string
+	select {
+	case link = <-links:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no link printed")
+	}
+	token := link[strings.Index(link, "token=")+len("token="):]
+	// inArgv names the processes whose command line holds the token.
+	inArgv := func() []string {
+		var found []string
+		ps, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, p := range ps {
+			b, err := os.ReadFile(p)
+			if err == nil && bytes.Contains(b, []byte(token)) {
+				found = append(found, p+": "+string(bytes.ReplaceAll(b, []byte{0}, []byte{' '})))
+			}
+		}
+		return found
+	}
+	var opened []byte
+	hosttest.WaitFor(t, time.Minute, "the browser command", func() bool {
+		opened, err = os.ReadFile(args)
+		return err == nil
+	})
+	if p := inArgv(); len(p) > 0 {
+		t.Errorf("the token is on a command line: %v", p)
+	}
+	fileURL := strings.TrimSpace(string(opened))
+	if strings.Contains(fileURL, token) || !strings.HasPrefix(fileURL, "file:///") {
+		t.Fatalf("the browser was given %q", fileURL)
+	}
+	fi, err := os.Stat(strings.TrimPrefix(fileURL, "file://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("the file the browser opens has mode %v, want 0600", fi.Mode().Perm())
+	}
+	ctx := browsertest.Start(t, browsertest.Options{})
+	if err := chromedp.Do(ctx, chromedp.Navigate(fileURL), chromedp.WaitVisible(chromedp.CSS("#setup-form"))); err != nil {
+		t.Fatal(err)
+	}
+	if p := inArgv(); len(p) > 0 {
+		t.Errorf("the token is on a command line: %v", p)
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-for-tests"), chromedp.SendKeys(chromedp.CSS("#f-region"), "us-1"),
+		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok"))); err != nil {
+		t.Fatal(err)
+	}
+	werr := make(chan error, 1)
+	go func() { <-done; werr <- cmd.Wait() }()
+	select {
+	case err := <-werr:
+		if err != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			t.Fatalf("host setup --browser: %v\n%s", err, out.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("host setup --browser did not exit after the setup")
+	}
+	if _, err := os.Stat(strings.TrimPrefix(fileURL, "file://")); err == nil {
+		t.Error("the file holding the link is left behind")
 	}
 }

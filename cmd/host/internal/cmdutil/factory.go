@@ -8,8 +8,10 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"html"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -242,6 +244,36 @@ func (f *Factory) Browser(url string) error {
 
 // startDetached starts a program without waiting for it (a browser may
 // run for hours); its exit is reaped in the background.
+// BrowserPrivate opens link, which holds a secret (a one-time token),
+// without putting it on any command line, where every local user can read
+// it (/proc/PID/cmdline): the browser is given a local file, readable by
+// the user only, that sends it on to the link (as Jupyter does). remove
+// deletes the file; call it once the link is spent or no longer wanted.
+func (f *Factory) BrowserPrivate(link string) (remove func(), err error) {
+	dir, err := os.MkdirTemp("", "host-open-") // 0700
+	if err != nil {
+		return func() {}, err
+	}
+	remove = func() { _ = os.RemoveAll(dir) }
+	p := filepath.Join(dir, "setup.html")
+	l := html.EscapeString(link)
+	page := `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=` + l +
+		`"><title>host setup</title></head><body><p>Opening the setup page: <a href="` + l + `">continue</a>.</p></body></html>`
+	if err := os.WriteFile(p, []byte(page), 0o600); err != nil {
+		remove()
+		return func() {}, err
+	}
+	fp := filepath.ToSlash(p)
+	if !strings.HasPrefix(fp, "/") {
+		fp = "/" + fp // C:/... on Windows
+	}
+	if err := f.Browser((&url.URL{Scheme: "file", Path: fp}).String()); err != nil {
+		remove()
+		return func() {}, err
+	}
+	return remove, nil
+}
+
 func startDetached(name string, args ...string) error {
 	cmd := exec.Command(name, args...)
 	cmd.Stdout, cmd.Stderr = nil, nil

@@ -317,7 +317,11 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			u := *r.URL
 			u.Path = s.base + u.Path
 			u.RawQuery = q.Encode()
-			http.Redirect(w, r, u.RequestURI(), http.StatusSeeOther)
+			// On by the page itself, not by a redirect: a browser that
+			// came from elsewhere (the file host setup --browser opens, a
+			// link in another app) sends the new SameSite=Strict cookie
+			// only on a request this page starts.
+			s.render(w, http.StatusOK, "onward", map[string]any{"URL": u.RequestURI()})
 			return
 		}
 		var b *browser

@@ -159,7 +159,10 @@ func setupInBrowser(ctx context.Context, opts *SetupOptions, c *serve.Client, id
 	defer release()
 	fmt.Fprintf(io.Err, "Set up %s in the browser:\n  %s\n(the link works once; Ctrl-C to stop)\n", p.Name, link)
 	if !opts.Login.NoBrowser {
-		if err := f.Browser(link); err != nil {
+		// Never on the browser's command line: any local user reads that.
+		remove, err := f.BrowserPrivate(link)
+		defer remove()
+		if err != nil {
 			fmt.Fprintf(io.Err, "Could not open a browser (%s); open the link above.\n", io.Masker.Mask(err.Error()))
 		}
 	}
