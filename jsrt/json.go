@@ -224,7 +224,10 @@ func (g *walkGuard) replace(call goja.FunctionCall) goja.Value {
 	}
 	v := call.Argument(1)
 	g.nodes++
-	g.bytes += int64(len(call.Argument(0).String())) + 4
+	g.bytes += 4 // quotes, colon, comma
+	if k, ok := call.Argument(0).(goja.String); ok {
+		g.bytes += int64(k.Length())
+	}
 	if s, ok := v.(goja.String); ok {
 		g.bytes += int64(s.Length())
 		if s.Length() >= bigString {
