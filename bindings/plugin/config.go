@@ -324,6 +324,30 @@ func (s *Setup) Supply(key, text string) error {
 	return nil
 }
 
+// Unset forgets field key's value: a secret field's saved value is deleted
+// from the secret backend at once, any other field's is left out of
+// config.json by the next Save. A default applies again.
+func (s *Setup) Unset(ctx context.Context, key string) error {
+	f, ok := s.Field(key)
+	if !ok {
+		return fmt.Errorf("no config field %q", key)
+	}
+	if f.Secret {
+		sec, err := s.p.secrets()
+		if err != nil {
+			return err
+		}
+		if err := sec.DeleteConfig(ctx, key); err != nil && !errors.Is(err, secrets.ErrNotFound) {
+			return fmt.Errorf("removing the saved %s of plugin %s: %w", f.Label, s.p.ID, err)
+		}
+	}
+	f.Value, f.Source = nil, Unset
+	if f.HasDefault {
+		f.Value, f.Source = f.Default, FromDefault
+	}
+	return nil
+}
+
 // Values is the config as a map: every field with a value.
 func (s *Setup) Values() map[string]any {
 	out := make(map[string]any, len(s.Fields))

@@ -64,6 +64,9 @@ Usage:
   host auth login|status|logout PLUGIN.ts
                                 log in again, show what is set (never values), or forget the secrets
   host config show PLUGIN.ts    show the configuration (secret fields only as set/unset)
+  host config set|unset PLUGIN KEY [VALUE]
+                                change one saved setting (not a secret)
+  host secrets set PLUGIN KEY   save one secret (hidden prompt, or stdin)
   host messages [--follow] PLUGIN
                                 show the messages the plugin emitted (its inbox)
   host events PLUGIN            show the events the plugin emitted

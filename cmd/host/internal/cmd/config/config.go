@@ -1,6 +1,6 @@
-// Package config is `host config show`: a plugin's configuration, each
+// Package config is `host config`: show a plugin's configuration, each
 // field with its value and where it comes from (secret fields only as set
-// or not set).
+// or not set), and set or unset one field.
 package config
 
 import (
@@ -16,19 +16,66 @@ import (
 	"host/cmd/host/internal/session"
 )
 
-const configUsage = `Usage: host config show [--json] [flags] PLUGIN.ts
+const configUsage = `Usage: host config show [--json] [flags] PLUGIN
+       host config set [flags] PLUGIN KEY VALUE
+       host config unset [flags] PLUGIN KEY
 
-Shows the plugin's configuration: each field with its value and where it
-comes from (saved, default, environment, --set); secret fields only as set or
-not set.
+show: the plugin's configuration, each field with its value and where it
+comes from (saved, default, environment, --set); secret fields only as set
+or not set.
+set: saves one field (not a secret: 'host secrets set PLUGIN KEY' takes
+those from a hidden prompt or stdin); the others stay as they are.
+unset: forgets one field's saved value (its default applies again), a
+secret's too.
 `
 
 // NewCmdConfig is the `host config` family.
 func NewCmdConfig(f *cmdutil.Factory) *cmdutil.Command {
 	cmd := cmdutil.NewCommand(f, "config", configUsage)
-	cmd.Subcommands = map[string]*cmdutil.Command{"show": NewCmdShow(f, nil)}
+	cmd.Subcommands = map[string]*cmdutil.Command{"show": NewCmdShow(f, nil), "set": NewCmdSet(f, false), "unset": NewCmdSet(f, true)}
 	cmd.Run = func(ctx context.Context, args []string) error {
-		return cmdutil.Usagef("config: usage: host config show [--json] PLUGIN.ts")
+		return cmdutil.Usagef("config: usage: host config show|set|unset ... (host help config)")
+	}
+	return cmd
+}
+
+// NewCmdSet is `host config set PLUGIN KEY VALUE`, or with unset `host
+// config unset PLUGIN KEY`.
+func NewCmdSet(f *cmdutil.Factory, unset bool) *cmdutil.Command {
+	name, want := "config set", 3
+	if unset {
+		name, want = "config unset", 2
+	}
+	var flags cmdutil.PluginFlags
+	cmd := cmdutil.NewCommand(f, name, configUsage)
+	flags.Register(cmd.Flags, cmdutil.FlagDataDir|cmdutil.FlagSecrets|cmdutil.FlagAdopt)
+	cmd.Run = func(ctx context.Context, args []string) error {
+		if len(args) != want {
+			usage := "host config set [flags] PLUGIN KEY VALUE"
+			if unset {
+				usage = "host config unset [flags] PLUGIN KEY"
+			}
+			return cmdutil.Usagef("%s: usage: %s", name, usage)
+		}
+		_, p, done, err := session.OpenOwned(ctx, f, &flags, args[0])
+		if err != nil {
+			return err
+		}
+		defer done()
+		value := ""
+		if !unset {
+			value = args[2]
+		}
+		field, err := session.ChangeSetting(ctx, p, args[1], func() (string, error) { return value, nil }, unset, false)
+		if err != nil {
+			return err
+		}
+		if unset {
+			fmt.Fprintf(f.IO.Err, "Unset %s of plugin %s.\n", field.Label, p.ID)
+		} else {
+			fmt.Fprintf(f.IO.Err, "Saved %s of plugin %s.\n", field.Label, p.ID)
+		}
+		return nil
 	}
 	return cmd
 }

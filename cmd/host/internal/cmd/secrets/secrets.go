@@ -1,11 +1,16 @@
-// Package secrets is `host secrets passphrase`: change the encrypted
-// secrets file's passphrase.
+// Package secrets is `host secrets`: set one secret field of a plugin
+// (from a hidden prompt or stdin), and change the encrypted secrets file's
+// passphrase.
 package secrets
 
 import (
 	"context"
+	goio "io"
+	"strings"
+
 	"errors"
 	"fmt"
+	"host/cmd/host/internal/session"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,7 +23,15 @@ import (
 // without a terminal.
 const newPassphraseEnv = "HOST_SECRETS_NEW_PASSPHRASE"
 
-const secretsUsage = `Usage: host secrets passphrase [--data-dir DIR]
+const secretsUsage = `Usage: host secrets set [--data-dir DIR] [--secrets keyring|file] PLUGIN KEY
+       host secrets passphrase [--data-dir DIR]
+
+set: saves secret field KEY of the plugin in the secret backend, the value
+from a hidden prompt in a terminal, else from stdin (one line; the newline
+is dropped): never on a command line. Unset it with 'host config unset
+PLUGIN KEY'.
+
+passphrase:
 
 Changes the passphrase of the encrypted secrets file (--secrets file) in
 the data dir. Every secret in it is kept. The file is replaced atomically:
@@ -33,9 +46,9 @@ new one from HOST_SECRETS_NEW_PASSPHRASE or a prompt (asked twice).
 // NewCmdSecrets is the `host secrets` family.
 func NewCmdSecrets(f *cmdutil.Factory) *cmdutil.Command {
 	cmd := cmdutil.NewCommand(f, "secrets", secretsUsage)
-	cmd.Subcommands = map[string]*cmdutil.Command{"passphrase": NewCmdPassphrase(f, nil)}
+	cmd.Subcommands = map[string]*cmdutil.Command{"passphrase": NewCmdPassphrase(f, nil), "set": NewCmdSet(f)}
 	cmd.Run = func(ctx context.Context, args []string) error {
-		return cmdutil.Usagef("secrets: usage: host secrets passphrase [--data-dir DIR] (see 'host help secrets')")
+		return cmdutil.Usagef("secrets: usage: host secrets set|passphrase ... (see 'host help secrets')")
 	}
 	return cmd
 }
@@ -45,6 +58,50 @@ type PassphraseOptions struct {
 	Factory *cmdutil.Factory
 
 	DataDir string
+}
+
+// NewCmdSet is `host secrets set PLUGIN KEY`.
+func NewCmdSet(f *cmdutil.Factory) *cmdutil.Command {
+	var flags cmdutil.PluginFlags
+	cmd := cmdutil.NewCommand(f, "secrets set", secretsUsage)
+	flags.Register(cmd.Flags, cmdutil.FlagDataDir|cmdutil.FlagSecrets|cmdutil.FlagAdopt)
+	cmd.Run = func(ctx context.Context, args []string) error {
+		if len(args) != 2 {
+			return cmdutil.Usagef("secrets set: usage: host secrets set [flags] PLUGIN KEY (the value from a hidden prompt or stdin)")
+		}
+		sess, p, done, err := session.OpenOwned(ctx, f, &flags, args[0])
+		if err != nil {
+			return err
+		}
+		defer done()
+		io := f.IO
+		read := func() (string, error) {
+			if io.Prompter != nil {
+				return io.Prompter.Ask(cmdutil.Question{Title: args[1] + " of plugin " + p.ID, Key: args[1], Secret: true})
+			}
+			b, err := goio.ReadAll(goio.LimitReader(io.In, 1<<20))
+			if err != nil {
+				return "", fmt.Errorf("secrets set: reading the value from stdin: %w", err)
+			}
+			value := strings.TrimRight(string(b), "\r\n")
+			io.Masker.Add(value)
+			if value == "" {
+				return "", cmdutil.Usagef("secrets set: no value (type it at the prompt, or pipe it on stdin)")
+			}
+			return value, nil
+		}
+		field, err := session.ChangeSetting(ctx, p, args[1], read, false, true)
+		if err != nil {
+			return err
+		}
+		where := map[string]string{"keyring": "OS keyring", "file": "encrypted secrets file"}[sess.Host.Secrets.Name()]
+		if where == "" {
+			where = sess.Host.Secrets.Name()
+		}
+		fmt.Fprintf(io.Err, "Saved %s of plugin %s in the %s.\n", field.Label, p.ID, where)
+		return nil
+	}
+	return cmd
 }
 
 // NewCmdPassphrase is `host secrets passphrase`; runF, when set, runs
