@@ -75,6 +75,10 @@ type CallOptions struct {
 	// Sample asks the caller's model (MCP sampling); without it
 	// ctx.sample rejects with ERR_SAMPLE_UNSUPPORTED.
 	Sample func(ctx context.Context, r SampleRequest) (SampleReply, error)
+	// Approve asks the user before a tool marked approval: 'always' runs
+	// (see ApprovalRequest); without it such a tool is refused with an
+	// *ApprovalError unless the user always allows it.
+	Approve func(ctx context.Context, r ApprovalRequest) (Approval, error)
 }
 
 // ErrSampleUnsupported is ctx.sample when the caller has no model to ask.

@@ -143,6 +143,9 @@ func (p *Plugin) callTool(ctx context.Context, name string, input json.RawMessag
 	if !json.Valid(input) {
 		return nil, &InputError{Problems: []string{fmt.Sprintf("tool %s: the input is not valid JSON", name)}}
 	}
+	if err := p.gate(ctx, tool, input, opts); err != nil {
+		return nil, err
+	}
 	var out string
 	var runErr error
 	var end atomic.Pointer[func()] // ends the call's ctx; set on the loop

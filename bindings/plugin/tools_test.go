@@ -262,7 +262,9 @@ func TestSDKTools(t *testing.T) {
 	if err != nil || r.Text() != "Hello, Ada!" || r.IsError {
 		t.Errorf("hello = %+v, %v", r, err)
 	}
-	r, err = p.CallTool(ctx, "report", nil)
+	// report is marked approval: 'always': the user allows it once.
+	allow := CallOptions{Approve: func(context.Context, ApprovalRequest) (Approval, error) { return AllowOnce, nil }}
+	r, err = p.CallToolWith(ctx, "report", nil, allow)
 	if err != nil || string(r.Content) != `{"rows":2}` || len(r.Artifacts) != 1 || r.Artifacts[0] != (Artifact{Name: "a.txt", MimeType: "text/plain", Content: "aGk="}) {
 		t.Errorf("report = %+v, %v", r, err)
 	}

@@ -62,7 +62,12 @@ const MaxMessages = 500
 // hear PluginChanged.
 func (l *Local) Put(p *plugin.Plugin, st State, reason string, setup *SetupNeeded) {
 	info := PluginInfo{ID: p.ID, Name: p.Name, State: st, Reason: l.masker.Mask(reason), Setup: setup}
-	for _, t := range p.Tools() {
+	tools, err := p.ListedTools() // without the tools the user disabled
+	if err != nil {
+		reason = l.masker.Mask(err.Error())
+		info.Reason = reason
+	}
+	for _, t := range tools {
 		js, err := t.InputSchema()
 		if err != nil {
 			js = json.RawMessage(`{"type":"object"}`)
@@ -228,6 +233,7 @@ func (l *Local) CallTool(ctx context.Context, c *Call) (*mcp.CallToolResult, err
 			}
 			return plugin.Answer{Action: r.Action, Content: r.Content}, nil
 		}
+		opts.Approve = l.approver(c.Elicit)
 	}
 	if c.Sample != nil {
 		opts.Sample = func(ctx context.Context, r plugin.SampleRequest) (plugin.SampleReply, error) {

@@ -103,13 +103,16 @@ func callRun(ctx context.Context, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
-	out, callErr := p.CallTool(ctx, tool, opts.Input)
+	out, callErr := p.CallToolWith(ctx, tool, opts.Input, plugin.CallOptions{Approve: approver(f)})
 	derr := session.Deactivate(p)
 	if callErr != nil {
 		var ve *schema.ValidationError
 		var ie *plugin.InputError
 		var ue *plugin.UnknownToolError
+		var ae *plugin.ApprovalError
 		switch {
+		case errors.As(callErr, &ae) && !ae.Denied:
+			return cmdutil.WithExit(cmdutil.ExitUsage, callErr)
 		case errors.As(callErr, &ve):
 			return cmdutil.WithExit(cmdutil.ExitUsage, fmt.Errorf("tool %s: invalid input:\n%s", tool, cmdutil.Indent(schema.FormatIssues(ve.Issues))))
 		case errors.As(callErr, &ie), errors.As(callErr, &ue):

@@ -1,5 +1,6 @@
 // Package tools is `host tools`: list a plugin's tools with their input
-// schemas.
+// schemas and the user's marks, and set those marks (disabled, always
+// allowed) in the plugin's tool policy.
 package tools
 
 import (
@@ -13,9 +14,21 @@ import (
 	"host/cmd/host/internal/session"
 )
 
-const toolsUsage = `Usage: host tools [--json] PLUGIN.ts
+const toolsUsage = `Usage: host tools [--json] PLUGIN
+       host tools PLUGIN --disable TOOL | --enable TOOL | --always-allow TOOL | --ask TOOL
 
-Lists the plugin's tools with their descriptions and input JSON Schema.
+Lists the plugin's tools with their descriptions, input JSON Schema and
+marks: [disabled] (not listed to AI clients, not callable), [asks first]
+(approval: 'always': host asks the user before each run), [always allowed]
+(asks no more). PLUGIN is an installed plugin's id or a plugin file.
+
+  --disable TOOL       hide TOOL from clients and refuse its calls
+  --enable TOOL        undo --disable
+  --always-allow TOOL  run TOOL without asking, also when marked approval: 'always'
+  --ask TOOL           undo --always-allow
+
+The marks are kept in <data dir>/plugins/<id>/tools.json. A running serve
+lists the change when it next loads the plugin.
 `
 
 // ToolsOptions are `host tools`' flags and arguments.
@@ -25,6 +38,9 @@ type ToolsOptions struct {
 	Path   string // the PLUGIN argument
 	JSON   bool
 	Plugin cmdutil.PluginFlags
+	// Mark and Tool: set Tool's mark (plugin.MarkDisabled, ...) instead
+	// of listing.
+	Mark, Tool string
 }
 
 // NewCmdTools is `host tools`; runF, when set, runs instead of toolsRun.
@@ -34,9 +50,26 @@ func NewCmdTools(f *cmdutil.Factory, runF func(context.Context, *ToolsOptions) e
 	opts.Plugin.Register(cmd.Flags, cmdutil.FlagDataDir|cmdutil.FlagSecrets|cmdutil.FlagTimeout)
 	cmd.Flags.Var(f.Guard.MemoryFlag(), "memory", "")
 	cmd.Flags.BoolVar(&opts.JSON, "json", false, "")
+	marks := map[string]*string{}
+	for _, m := range []struct{ flag, mark string }{
+		{"disable", plugin.MarkDisabled}, {"enable", plugin.MarkEnabled},
+		{"always-allow", plugin.MarkAlwaysAllow}, {"ask", plugin.MarkAsk},
+	} {
+		marks[m.mark] = new(string)
+		cmd.Flags.StringVar(marks[m.mark], m.flag, "", "")
+	}
 	cmd.Run = func(ctx context.Context, args []string) error {
 		if len(args) != 1 {
-			return cmdutil.Usagef("tools: usage: host tools [--json] PLUGIN.ts")
+			return cmdutil.Usagef("tools: usage: host tools [--json] PLUGIN, or host tools PLUGIN --disable|--enable|--always-allow|--ask TOOL")
+		}
+		for mark, tool := range marks {
+			if *tool == "" {
+				continue
+			}
+			if opts.Mark != "" {
+				return cmdutil.Usagef("tools: give one of --disable, --enable, --always-allow, --ask at a time")
+			}
+			opts.Mark, opts.Tool = mark, *tool
 		}
 		opts.Path = args[0]
 		if runF != nil {
@@ -59,11 +92,21 @@ func toolsRun(ctx context.Context, opts *ToolsOptions) error {
 		return err
 	}
 	defer p.Close()
+	if opts.Mark != "" {
+		return setMark(opts, p)
+	}
+	pol, err := p.ToolPolicy()
+	if err != nil {
+		return err
+	}
 	type entry struct {
 		Name        string                  `json:"name"`
 		Description string                  `json:"description"`
 		InputSchema json.RawMessage         `json:"inputSchema"`
 		Annotations *plugin.ToolAnnotations `json:"annotations,omitempty"`
+		Disabled    bool                    `json:"disabled,omitempty"`
+		AlwaysAllow bool                    `json:"alwaysAllow,omitempty"`
+		marks       string
 	}
 	var list []entry
 	for _, t := range p.Tools() {
@@ -71,10 +114,12 @@ func toolsRun(ctx context.Context, opts *ToolsOptions) error {
 		if err != nil {
 			return err
 		}
-		e := entry{Name: t.Name, Description: t.Description, InputSchema: js}
+		e := entry{Name: t.Name, Description: t.Description, InputSchema: js,
+			Disabled: pol.IsDisabled(t.Name), AlwaysAllow: pol.IsAlwaysAllowed(t.Name)}
 		if t.Annotations != (plugin.ToolAnnotations{}) {
 			e.Annotations = &t.Annotations
 		}
+		e.marks = marksOf(t, pol)
 		list = append(list, e)
 	}
 	if opts.JSON {
@@ -97,7 +142,7 @@ func toolsRun(ctx context.Context, opts *ToolsOptions) error {
 		if desc == "" {
 			desc = "(no description)"
 		}
-		fmt.Fprintf(io.Out, "%s — %s\n", e.Name, desc)
+		fmt.Fprintf(io.Out, "%s%s — %s\n", e.Name, e.marks, desc)
 		var pretty strings.Builder
 		var v any
 		_ = json.Unmarshal(e.InputSchema, &v)
@@ -105,5 +150,48 @@ func toolsRun(ctx context.Context, opts *ToolsOptions) error {
 		pretty.Write(b)
 		fmt.Fprintf(io.Out, "  input: %s\n", pretty.String())
 	}
+	return nil
+}
+
+// marksOf is how `host tools` shows t's marks: " [disabled]", " [asks
+// first]", " [always allowed]", or nothing.
+func marksOf(t plugin.Tool, pol plugin.ToolPolicy) string {
+	var m []string
+	if pol.IsDisabled(t.Name) {
+		m = append(m, "disabled")
+	}
+	switch {
+	case pol.IsAlwaysAllowed(t.Name):
+		m = append(m, "always allowed")
+	case t.Annotations.Approval == "always":
+		m = append(m, "asks first")
+	}
+	if len(m) == 0 {
+		return ""
+	}
+	return " [" + strings.Join(m, ", ") + "]"
+}
+
+// setMark records opts.Mark for opts.Tool of p, which must have the tool.
+func setMark(opts *ToolsOptions, p *plugin.Plugin) error {
+	var known []string
+	found := false
+	for _, t := range p.Tools() {
+		known = append(known, t.Name)
+		found = found || t.Name == opts.Tool
+	}
+	if !found {
+		return cmdutil.WithExit(cmdutil.ExitUsage, &plugin.UnknownToolError{Plugin: p.ID, Tool: opts.Tool, Known: known})
+	}
+	if err := p.SetToolMark(opts.Tool, opts.Mark); err != nil {
+		return err
+	}
+	what := map[string]string{
+		plugin.MarkDisabled:    "disabled: AI clients no longer see it, and calls are refused",
+		plugin.MarkEnabled:     "enabled",
+		plugin.MarkAlwaysAllow: "always allowed: it runs without asking",
+		plugin.MarkAsk:         "no longer always allowed",
+	}[opts.Mark]
+	fmt.Fprintf(opts.Factory.IO.Out, "Tool %s of plugin %s: %s.\n", opts.Tool, p.ID, what)
 	return nil
 }
