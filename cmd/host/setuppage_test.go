@@ -62,6 +62,14 @@ func TestServeSetupPage(t *testing.T) {
 		t.Errorf("the list shows fine as %q", got)
 	}
 	do(chromedp.Click(chromedp.CSS(`a[href$="/setup/needsetup"]`)), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
+	// "Save and test" with the required fields empty: each says so at the
+	// field.
+	do(chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#f-region-issues")))
+	for _, sel := range []string{"#f-token-issues", "#f-region-issues"} {
+		if got := textOf(sel); !strings.Contains(got, "Required") {
+			t.Errorf("%s says %q", sel, got)
+		}
+	}
 	do(chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-refused"), chromedp.SendKeys(chromedp.CSS("#f-region"), "eu-2"),
 		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS(".refusal")))
 	if got := textOf(".refusal"); !strings.Contains(got, "that token was refused") {
@@ -84,6 +92,33 @@ func TestServeSetupPage(t *testing.T) {
 	}
 	// The page's state follows the serve (live update).
 	do(chromedp.WaitVisible(chromedp.Search(`//span[@data-field="state"][.="active"]`)))
+	// The form shows what was saved at once, and after a reload: the
+	// region, the token as saved (never its value).
+	shows := func(when string) {
+		t.Helper()
+		region, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#f-region').value`))
+		if err != nil || region != "eu-2" {
+			t.Errorf("%s: the Region field shows %q (%v), want eu-2", when, region, err)
+		}
+		if got := textOf(".saved .badge"); got != "saved" {
+			t.Errorf("%s: the token shows as %q, want saved", when, got)
+		}
+	}
+	shows("after Save and test")
+	do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
+	shows("after a reload")
+	// A required field emptied on the settings form says so; nothing changes.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector('#f-region').value = '') === ''`)); err != nil {
+		t.Fatal(err)
+	}
+	do(chromedp.Click(chromedp.CSS("#setup-form button.primary")),
+		chromedp.WaitVisible(chromedp.CSS("#f-region-issues")))
+	if got := textOf("#f-region-issues"); !strings.Contains(got, "Required") {
+		t.Errorf("the emptied Region says %q", got)
+	}
+	if out, err := s.host("call", "needsetup", "where"); err != nil || strings.TrimSpace(out) != "eu-2" {
+		t.Errorf("after the refused change, host call needsetup where: %v %s", err, out)
+	}
 }
 
 // TestSetupBrowserCommand: `host setup PLUGIN --browser` without a serve

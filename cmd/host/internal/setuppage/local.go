@@ -321,6 +321,17 @@ func (l *Local) Activated(ctx context.Context, id string, done *setup.Done) erro
 	return derr
 }
 
+// Forget drops what Local knows of plugin id's fields: they are read
+// again on next use. A backend wrapping Local that handles Activated
+// itself calls it (what is saved changed).
+func (l *Local) Forget(id string) {
+	l.mu.Lock()
+	if lp, ok := l.plugins[id]; ok {
+		lp.fields = nil
+	}
+	l.mu.Unlock()
+}
+
 // RemoveSecret implements Backend.
 func (l *Local) RemoveSecret(ctx context.Context, id, key string) error {
 	return l.withPlugin(ctx, id, func(p *plugin.Plugin) error {

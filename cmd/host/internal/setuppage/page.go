@@ -95,6 +95,8 @@ type flow struct {
 	waiting, busy bool
 	// result is how the last session ended, shown once.
 	result *outcome
+	// issues are the settings form's problems by field key, shown once.
+	issues map[string][]string
 	// done are told when the plugin is set up (SetupLink).
 	done []chan error
 }
@@ -473,8 +475,8 @@ func (s *Server) pluginPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	f := s.flowLocked(id)
-	step, waiting, result := f.step, f.waiting || f.busy, f.result
-	f.result = nil
+	step, waiting, result, issues := f.step, f.waiting || f.busy, f.result, f.issues
+	f.result, f.issues = nil, nil
 	s.mu.Unlock()
 
 	if step == nil && !waiting && p.State == "needs setup" {
@@ -524,6 +526,9 @@ func (s *Server) pluginPage(w http.ResponseWriter, r *http.Request) {
 			all = append(all, fl)
 		}
 		sort.SliceStable(all, func(i, j int) bool { return all[i].order < all[j].order })
+		for i := range all {
+			all[i].Issues = issues[all[i].Key]
+		}
 		v.Sections = sections(all)
 	}
 	if r.URL.Query().Get("saved") == "none" {
@@ -577,6 +582,12 @@ func view(f Field) fieldView {
 	}
 	if v.Label == "" {
 		v.Label = f.Key
+	}
+	for i, is := range v.Issues {
+		if is == "required" {
+			v.Issues = append([]string(nil), v.Issues...)
+			v.Issues[i] = requiredIssue
+		}
 	}
 	if v.HelpText == v.Description {
 		v.HelpText = "" // the session falls back to the description
@@ -814,8 +825,14 @@ func (s *Server) save(w http.ResponseWriter, r *http.Request) {
 		for _, q := range ask.Questions {
 			keys = append(keys, q.Key)
 		}
+		ans := answers(r.PostForm, fields, keys)
+		for _, k := range keys {
+			if _, ok := ans[k]; !ok {
+				ans[k] = "" // the session says so when the field is required
+			}
+		}
 		var ae *setup.AnswerError
-		if err := sess.Answer(answers(r.PostForm, fields, keys)); err != nil && !errors.As(err, &ae) {
+		if err := sess.Answer(ans); err != nil && !errors.As(err, &ae) {
 			s.record(id, sess, nil, err)
 		} else {
 			s.advanceAndFollow(w, r, id, sess)
@@ -827,6 +844,22 @@ func (s *Server) save(w http.ResponseWriter, r *http.Request) {
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
 		keys = append(keys, k)
+	}
+	// A required field emptied on the settings form says so at the field
+	// (an empty secret input keeps the saved secret).
+	empty := map[string][]string{}
+	for _, k := range keys {
+		fl := fields[k]
+		if _, sent := r.PostForm[k]; sent && fl.Required && !fl.Secret && !fl.HasDefault && strings.TrimSpace(r.PostForm.Get(k)) == "" {
+			empty[k] = []string{requiredIssue}
+		}
+	}
+	if len(empty) > 0 {
+		s.mu.Lock()
+		f.issues = empty
+		s.mu.Unlock()
+		http.Redirect(w, r, s.base+back, http.StatusSeeOther)
+		return
 	}
 	changed := map[string]string{}
 	for k, v := range answers(r.PostForm, fields, keys) {
@@ -842,6 +875,9 @@ func (s *Server) save(w http.ResponseWriter, r *http.Request) {
 	st, err := s.begin(r.Context(), id, SessionOptions{Set: changed})
 	s.follow(w, r, id, st, err)
 }
+
+// requiredIssue is what an empty required field says.
+const requiredIssue = "Required: enter a value."
 
 // currentText is a field's current value as the form shows it.
 func currentText(f Field) string {

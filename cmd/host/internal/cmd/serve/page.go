@@ -146,6 +146,7 @@ func (b *servePageBackend) Activated(ctx context.Context, id string, done *setup
 	if done.Plugin != nil {
 		_ = done.Plugin.Deactivate(ctx)
 	}
+	b.Local.Forget(id) // the page shows what was saved, at once
 	return b.reload(ctx, id)
 }
 
