@@ -4,6 +4,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -19,6 +20,7 @@ import (
 )
 
 const authUsage = `Usage: host auth login|status|logout [flags] PLUGIN.ts
+       host auth status --json PLUGIN.ts
 
   login    run the plugin's login: the OAuth2 flow in the browser, or for
            token plugins ask for the token fields again; then save
@@ -121,6 +123,7 @@ type StatusOptions struct {
 
 	Path   string // the PLUGIN argument
 	Plugin cmdutil.PluginFlags
+	JSON   bool
 }
 
 // ownerFlags are the flags of the auth commands that load a plugin
@@ -133,6 +136,7 @@ func NewCmdStatus(f *cmdutil.Factory, runF func(context.Context, *StatusOptions)
 	opts := &StatusOptions{Factory: f}
 	cmd := cmdutil.NewCommand(f, "auth status", authUsage)
 	opts.Plugin.Register(cmd.Flags, ownerFlags)
+	cmd.Flags.BoolVar(&opts.JSON, "json", false, "")
 	cmd.Flags.Var(f.Guard.MemoryFlag(), "memory", "")
 	cmd.Run = func(ctx context.Context, args []string) error {
 		if err := onePlugin("status", args, &opts.Path); err != nil {
@@ -156,32 +160,30 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return session.SetupError(err)
 	}
-	out := opts.Factory.IO.Out
-	fmt.Fprintf(out, "%s (id %s)\n", p.Name, p.ID)
-	var rows []string
+	type fieldState struct {
+		Key    string `json:"key"`
+		Secret bool   `json:"secret"`
+		State  string `json:"state"` // set, default, not set
+	}
+	type oauthState struct {
+		LoggedIn     bool      `json:"loggedIn"`
+		RefreshToken bool      `json:"refreshToken"`
+		Expires      time.Time `json:"expires,omitzero"`
+		Scopes       []string  `json:"scopes,omitempty"`
+	}
+	var fields []fieldState
 	for _, f := range s.Fields {
 		state := "not set"
-		switch {
-		case f.Source == plugin.FromSaved && f.Secret:
-			state = "set (in the " + sess.Host.Secrets.Name() + ")"
-		case f.Source == plugin.FromSaved:
+		switch f.Source {
+		case plugin.FromSaved:
 			state = "set"
-		case f.Source == plugin.FromDefault:
+		case plugin.FromDefault:
 			state = "default"
 		}
-		kind := ""
-		if f.Secret {
-			kind = " [secret]"
-		}
-		rows = append(rows, fmt.Sprintf("  %-24s %s", f.Key+kind, state))
+		fields = append(fields, fieldState{Key: f.Key, Secret: f.Secret, State: state})
 	}
-	sort.Strings(rows)
-	if len(rows) > 0 {
-		fmt.Fprintln(out, "config:")
-		for _, r := range rows {
-			fmt.Fprintln(out, r)
-		}
-	}
+	sort.Slice(fields, func(i, j int) bool { return fields[i].Key < fields[j].Key })
+	var oa *oauthState
 	if p.Auth != nil && p.Auth.OAuth2 != nil {
 		sc, err := p.SecretScope()
 		if err != nil {
@@ -190,26 +192,53 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		t, err := oauth.Load(ctx, sc)
 		switch {
 		case errors.Is(err, secrets.ErrNotFound):
-			fmt.Fprintf(out, "oauth2: not logged in (run `host auth login %s`)\n", opts.Path)
+			oa = &oauthState{}
 		case err != nil:
 			return err
 		default:
-			fmt.Fprintln(out, "oauth2: logged in")
-			fmt.Fprintf(out, "  %-24s set\n", oauth.AccessTokenKey)
-			if t.RefreshToken != "" {
-				fmt.Fprintf(out, "  %-24s set\n", oauth.RefreshTokenKey)
-			} else {
-				fmt.Fprintf(out, "  %-24s not set\n", oauth.RefreshTokenKey)
-			}
-			if t.Expiry.IsZero() {
-				fmt.Fprintf(out, "  %-24s never\n", "expires")
-			} else if d := time.Until(t.Expiry); d > 0 {
-				fmt.Fprintf(out, "  %-24s %s (in %s)\n", "expires", t.Expiry.Local().Format(time.RFC3339), d.Round(time.Second))
-			} else {
-				fmt.Fprintf(out, "  %-24s %s (expired; refreshed on next use)\n", "expires", t.Expiry.Local().Format(time.RFC3339))
-			}
-			fmt.Fprintf(out, "  %-24s %s\n", "scopes", strings.Join(t.Scopes, " "))
+			oa = &oauthState{LoggedIn: true, RefreshToken: t.RefreshToken != "", Expires: t.Expiry, Scopes: t.Scopes}
 		}
+	}
+	out := opts.Factory.IO.Out
+	if opts.JSON {
+		b, _ := json.MarshalIndent(map[string]any{"plugin": p.ID, "name": p.Name, "secretBackend": sess.Host.Secrets.Name(), "config": fields, "oauth2": oa}, "", "  ")
+		fmt.Fprintf(out, "%s\n", b)
+		return nil
+	}
+	fmt.Fprintf(out, "%s (id %s)\n", p.Name, p.ID)
+	if len(fields) > 0 {
+		fmt.Fprintln(out, "config:")
+	}
+	for _, f := range fields {
+		state, kind := f.State, ""
+		if f.Secret {
+			kind = " [secret]"
+			if state == "set" {
+				state = "set (in the " + sess.Host.Secrets.Name() + ")"
+			}
+		}
+		fmt.Fprintf(out, "  %-24s %s\n", f.Key+kind, state)
+	}
+	switch {
+	case oa == nil:
+	case !oa.LoggedIn:
+		fmt.Fprintf(out, "oauth2: not logged in (run `host auth login %s`)\n", opts.Path)
+	default:
+		fmt.Fprintln(out, "oauth2: logged in")
+		fmt.Fprintf(out, "  %-24s set\n", oauth.AccessTokenKey)
+		if oa.RefreshToken {
+			fmt.Fprintf(out, "  %-24s set\n", oauth.RefreshTokenKey)
+		} else {
+			fmt.Fprintf(out, "  %-24s not set\n", oauth.RefreshTokenKey)
+		}
+		if oa.Expires.IsZero() {
+			fmt.Fprintf(out, "  %-24s never\n", "expires")
+		} else if d := time.Until(oa.Expires); d > 0 {
+			fmt.Fprintf(out, "  %-24s %s (in %s)\n", "expires", oa.Expires.Local().Format(time.RFC3339), d.Round(time.Second))
+		} else {
+			fmt.Fprintf(out, "  %-24s %s (expired; refreshed on next use)\n", "expires", oa.Expires.Local().Format(time.RFC3339))
+		}
+		fmt.Fprintf(out, "  %-24s %s\n", "scopes", strings.Join(oa.Scopes, " "))
 	}
 	return nil
 }

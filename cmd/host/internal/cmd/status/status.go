@@ -16,7 +16,6 @@ import (
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/serve"
 	"host/cmd/host/internal/session"
-	"host/jsrt"
 )
 
 const statusUsage = `Usage: host status [--json] [PLUGIN]
@@ -27,8 +26,9 @@ prints the same as a JSON array. Otherwise:
 
 Shows each known plugin's (or one plugin's) last status, as it set it with
 ctx.updateStatus, and its permissions: what it declared, or that it is
-unrestricted because it declares none. PLUGIN is a plugin file, its
-directory, or its id.
+unrestricted because it declares none; --json prints a JSON array of
+{id, file, running: false, status, permissions}. PLUGIN is a plugin file,
+its directory, or its id.
 
 Flags:
   --data-dir DIR   where the store database is (as for 'host run')
@@ -92,7 +92,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		if err != nil {
 			return err
 		}
-		if len(owners) == 0 {
+		if len(owners) == 0 && !opts.JSON {
 			fmt.Fprintln(io.Out, "No plugin has run with this data dir yet.")
 			return nil
 		}
@@ -100,15 +100,45 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			rows = append(rows, row{id: ow.ID, file: ow.File})
 		}
 	}
+	// --json without a serve: one object per plugin, "running": false.
+	type jsonRow struct {
+		ID          string        `json:"id"`
+		File        string        `json:"file,omitempty"`
+		Running     bool          `json:"running"`
+		Status      *store.Status `json:"status,omitempty"`
+		StatusError string        `json:"statusError,omitempty"`
+		Permissions []string      `json:"permissions,omitempty"`
+	}
+	jsonRows := []jsonRow{}
 	for i, r := range rows {
-		if i > 0 {
-			fmt.Fprintln(io.Out)
-		}
 		p := r.p
 		if p == nil && r.file != "" {
 			if _, err := os.Stat(r.file); err == nil {
 				p, _ = plugin.Load(ctx, sess.Host, r.file)
 			}
+		}
+		if opts.JSON {
+			jr := jsonRow{ID: r.id, File: r.file}
+			st, ok, err := sess.Store.Plugin(r.id).Status(ctx)
+			switch {
+			case err != nil:
+				jr.StatusError = io.Masker.Mask(err.Error())
+			case ok:
+				st.Message = io.Masker.Mask(st.Message)
+				jr.Status = &st
+			}
+			if p != nil {
+				jr.Permissions = p.Permissions().Summary()
+				if jr.File == "" {
+					jr.File = p.File
+				}
+				p.Close()
+			}
+			jsonRows = append(jsonRows, jr)
+			continue
+		}
+		if i > 0 {
+			fmt.Fprintln(io.Out)
 		}
 		fmt.Fprintf(io.Out, "%s\n", r.id)
 		st, ok, err := sess.Store.Plugin(r.id).Status(ctx)
@@ -127,6 +157,10 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		fmt.Fprintf(io.Out, "  permissions:  %s\n", session.PermissionsText(p.Permissions()))
 		p.Close()
 	}
+	if opts.JSON {
+		b, _ := json.MarshalIndent(jsonRows, "", "  ")
+		fmt.Fprintf(io.Out, "%s\n", b)
+	}
 	return nil
 }
 
@@ -136,15 +170,12 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 func serveStatus(ctx context.Context, opts *StatusOptions) (handled bool, err error) {
 	io := opts.Factory.IO
 	asJSON := opts.JSON
-	c, dataDir, err := session.DialServe(opts.Factory, opts.Flags.DataDir)
+	c, _, err := session.DialServe(opts.Factory, opts.Flags.DataDir)
 	if err != nil {
 		return true, err
 	}
 	if c == nil {
-		if asJSON {
-			return true, jsrt.WithHint(fmt.Errorf("status --json: no serve is running for %s", dataDir), "start one with 'host serve PLUGIN|DIR...' (or pass its --data-dir)")
-		}
-		return false, nil
+		return false, nil // statusRun answers, --json too
 	}
 	defer c.Close()
 	states, err := c.Status(ctx)
