@@ -299,11 +299,14 @@ func elicitParams(q plugin.Question) (*mcp.ElicitParams, error) {
 // annotationsOf maps a tool's SDK annotations to MCP's hints: readOnly (or
 // sideEffects: false) is readOnlyHint; sideEffects: true is
 // destructiveHint (MCP's default for a tool that is not read-only), false
-// is destructiveHint: false and idempotentHint. approval has no MCP hint.
-// Nil when the tool declares neither.
+// is destructiveHint: false and idempotentHint; approval 'always' or
+// 'suggest' on a tool that is not read-only is destructiveHint (so the
+// client asks too; 'always' is also asked by host itself, see approver).
+// Nil when the tool declares none of them.
 func annotationsOf(t plugin.Tool) *mcp.ToolAnnotations {
 	ro, ok := t.Annotations.IsReadOnly()
-	if !ok {
+	ask := t.Annotations.Approval == "always" || t.Annotations.Approval == "suggest"
+	if !ok && !ask {
 		return nil
 	}
 	a := &mcp.ToolAnnotations{ReadOnlyHint: ro}
@@ -311,6 +314,10 @@ func annotationsOf(t plugin.Tool) *mcp.ToolAnnotations {
 		d := *se
 		a.DestructiveHint = &d
 		a.IdempotentHint = !d
+	}
+	if ask && !ro { // approval asked for: the client should ask too
+		d := true
+		a.DestructiveHint, a.IdempotentHint = &d, false
 	}
 	return a
 }
