@@ -180,6 +180,27 @@ func TestSetupBrowserCommand(t *testing.T) {
 	if !strings.Contains(out.String(), "is set up") {
 		t.Errorf("output:\n%s", out.String())
 	}
+	// The last page is complete without the server that is gone: styled
+	// (inline), no link or form leading back to it, and it says the window
+	// can be closed.
+	final, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`({
+		radius: getComputedStyle(document.querySelector('#result')).borderTopLeftRadius,
+		external: document.querySelectorAll('link[rel=stylesheet], script[src]').length,
+		back: [...document.querySelectorAll('a[href], form, button')].map(e => e.outerHTML),
+		close: document.querySelector('#close') ? document.querySelector('#close').textContent : '',
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final["radius"] != "12px" || final["external"] != float64(0) {
+		t.Errorf("the last page is not styled by itself: %v", final)
+	}
+	if back, _ := final["back"].([]any); len(back) > 0 {
+		t.Errorf("the last page leads back to the stopped server: %v", back)
+	}
+	if c, _ := final["close"].(string); !strings.Contains(c, "you can close this window") {
+		t.Errorf("the last page says %q", c)
+	}
 	// Saved: a second setup has nothing to ask.
 	show := exec.Command(bin, "config", "show", plugin, "--data-dir", dataDir)
 	show.Env = env

@@ -80,9 +80,11 @@ type Server struct {
 	flows  map[string]*flow
 	subs   map[chan struct{}]struct{}
 	closed bool
-	unsub  func()
-	ctx    context.Context // ends at Close: background logins
-	cancel context.CancelFunc
+	// oneShot: the process ends once a plugin is set up (EndsWhenSetUp).
+	oneShot bool
+	unsub   func()
+	ctx     context.Context // ends at Close: background logins
+	cancel  context.CancelFunc
 }
 
 // flow is the page's setup session of one plugin, between requests.
@@ -182,6 +184,16 @@ func (s *Server) SetupLink(id string) (link string, done <-chan error, release f
 		}
 	}
 	return s.Link(PluginPath(id)), ch, release
+}
+
+// EndsWhenSetUp tells the server that its process ends once a plugin is
+// set up: the page of that success is then complete in itself (its style
+// inline, no links back to a server that is gone) and says the window can
+// be closed.
+func (s *Server) EndsWhenSetUp() {
+	s.mu.Lock()
+	s.oneShot = true
+	s.mu.Unlock()
 }
 
 // WaitShown waits, at most d, until the page has shown plugin id's last
@@ -476,8 +488,22 @@ func (s *Server) pluginPage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	f := s.flowLocked(id)
 	step, waiting, result, issues := f.step, f.waiting || f.busy, f.result, f.issues
-	f.result, f.issues = nil, nil
+	oneShot := s.oneShot
+	f.issues = nil
+	if !(oneShot && result != nil && result.OK) {
+		f.result = nil
+	}
 	s.mu.Unlock()
+	if oneShot && result != nil && result.OK {
+		s.final(w, p, result)
+		// Shown (WaitShown returns) only once the page is written.
+		s.mu.Lock()
+		if f.result == result {
+			f.result = nil
+		}
+		s.mu.Unlock()
+		return
+	}
 
 	if step == nil && !waiting && p.State == "needs setup" {
 		// Start the setup: the session says what to ask.
@@ -536,6 +562,20 @@ func (s *Server) pluginPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Go = v.Login != nil && v.Login.URL != "" && r.URL.Query().Get("go") == "1"
 	s.render(w, http.StatusOK, "plugin", v)
+}
+
+// final renders the last page of a process that ends once the plugin is
+// set up: its style sheet inline (allowed by a nonce), no script, no link
+// to the server about to stop.
+func (s *Server) final(w http.ResponseWriter, p Plugin, result *outcome) {
+	css, err := assets.ReadFile("assets/page.css")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	nonce := randomToken()
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+nonce+"'; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+	s.render(w, http.StatusOK, "final", map[string]any{"Plugin": p, "Result": result, "Nonce": nonce, "CSS": template.CSS(css)})
 }
 
 // fields are the plugin's fields by key, each with its position.

@@ -154,6 +154,7 @@ func setupInBrowser(ctx context.Context, opts *SetupOptions, c *serve.Client, id
 		return err
 	}
 	defer ps.Close()
+	ps.Srv.EndsWhenSetUp()
 	p := local.Plugins()[0]
 	link, done, release := ps.Srv.SetupLink(p.ID)
 	defer release()
