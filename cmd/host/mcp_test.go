@@ -288,7 +288,7 @@ func TestMCPStdioTSClient(t *testing.T) {
 	// sent to the stand-in provider.
 	browser := chromium(t, "MAP myservice.com:443 "+prov.Addr())
 	const apiKey = "fake-mcp-key-0123456789"
-	env = append(env, "HOST_DATA_DIR="+t.TempDir(), "HOST_CONFIG_APIKEY="+apiKey)
+	env = append(env, "HOST_DATA_DIR="+t.TempDir(), "HOST_CONFIG_CALLS_APIKEY="+apiKey)
 	plugins, _ := filepath.Abs("../../plugins")
 	calls, _ := filepath.Abs("../../testdata/plugins/mcp-stdio/calls")
 	tokened, _ := filepath.Abs("../../testdata/plugins/mcp-setup/tokened")
@@ -386,7 +386,8 @@ func TestMCPStdioTSClient(t *testing.T) {
 	resultText := func(step string) (string, bool) {
 		r, _ := steps[step]["result"].(map[string]any)
 		var b strings.Builder
-		for _, c := range r["content"].([]any) {
+		content, _ := r["content"].([]any)
+		for _, c := range content {
 			if tc, ok := c.(map[string]any); ok && tc["type"] == "text" {
 				b.WriteString(tc["text"].(string))
 			}

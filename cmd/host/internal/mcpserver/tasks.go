@@ -203,7 +203,7 @@ func taskMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
 		if method != "tools/call" || err != nil {
 			return res, err
 		}
-		if ctr, ok := res.(*mcp.CallToolResult); ok {
+		if ctr, ok := res.(*mcp.CallToolResult); ok && ctr != nil {
 			if t, ok := ctr.Meta[taskMarker].(*taskJSON); ok {
 				delete(ctr.Meta, taskMarker)
 				out := &createTaskResult{task: t}
