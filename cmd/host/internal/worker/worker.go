@@ -144,9 +144,10 @@ func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path
 		return fail(serve.Error, err, nil)
 	}
 	f.Trace("worker loaded")
+	listed, _ := p.ListedTools() // without the tools the user disabled
 	pub.pub.Update(func(s *serve.State) {
 		s.ID, s.Name, s.Files = p.ID, p.Name, p.Inputs
-		for _, t := range p.Tools() {
+		for _, t := range listed {
 			s.Tools = append(s.Tools, t.Name)
 		}
 	})

@@ -27,8 +27,8 @@ marks: [disabled] (not listed to AI clients, not callable), [asks first]
   --always-allow TOOL  run TOOL without asking, also when marked approval: 'always'
   --ask TOOL           undo --always-allow
 
-The marks are kept in <data dir>/plugins/<id>/tools.json. A running serve
-lists the change when it next loads the plugin.
+The marks are kept in <data dir>/plugins/<id>/tools.json; a running serve
+of the data dir reloads the plugin so its clients see the change.
 `
 
 // ToolsOptions are `host tools`' flags and arguments.
@@ -93,7 +93,7 @@ func toolsRun(ctx context.Context, opts *ToolsOptions) error {
 	}
 	defer p.Close()
 	if opts.Mark != "" {
-		return setMark(opts, p)
+		return setMark(ctx, opts, p)
 	}
 	pol, err := p.ToolPolicy()
 	if err != nil {
@@ -173,7 +173,7 @@ func marksOf(t plugin.Tool, pol plugin.ToolPolicy) string {
 }
 
 // setMark records opts.Mark for opts.Tool of p, which must have the tool.
-func setMark(opts *ToolsOptions, p *plugin.Plugin) error {
+func setMark(ctx context.Context, opts *ToolsOptions, p *plugin.Plugin) error {
 	var known []string
 	found := false
 	for _, t := range p.Tools() {
@@ -193,5 +193,18 @@ func setMark(opts *ToolsOptions, p *plugin.Plugin) error {
 		plugin.MarkAsk:         "no longer always allowed",
 	}[opts.Mark]
 	fmt.Fprintf(opts.Factory.IO.Out, "Tool %s of plugin %s: %s.\n", opts.Tool, p.ID, what)
+	// A running serve lists the plugin's tools as they were when it
+	// loaded it (calls are checked against the file each time): reload it
+	// there so its clients see the change.
+	c, _, err := session.DialServe(opts.Factory, opts.Plugin.DataDir)
+	if err != nil || c == nil {
+		return nil
+	}
+	defer c.Close()
+	st, _, err := c.Reload(ctx, p.ID)
+	if err != nil {
+		return fmt.Errorf("the mark is saved, but the running serve did not reload plugin %s (its clients see the change when it next starts): %w", p.ID, err)
+	}
+	fmt.Fprintf(opts.Factory.IO.Err, "Reloaded in the running serve: %s\n", opts.Factory.IO.Masker.Mask(st.Line()))
 	return nil
 }
