@@ -250,12 +250,12 @@ func build(opts BuildOptions) (*Bundle, []string, error) {
 		Plugins:        plugins,
 	})
 	if len(res.Errors) > 0 {
-		return nil, nil, &BuildError{Errors: messages(res.Errors, wd)}
+		return nil, nil, &BuildError{Errors: messages(res.Errors, wd, opts.Virtual)}
 	}
 	if len(res.OutputFiles) != 1 {
 		return nil, nil, fmt.Errorf("esbuild produced %d output files, want 1", len(res.OutputFiles))
 	}
-	b := newBundle(string(res.OutputFiles[0].Contents), rel(wd, entry), nil, messages(res.Warnings, wd))
+	b := newBundle(string(res.OutputFiles[0].Contents), rel(wd, entry), nil, messages(res.Warnings, wd, opts.Virtual))
 	var meta struct {
 		Inputs  map[string]json.RawMessage `json:"inputs"`
 		Outputs map[string]struct {
@@ -375,12 +375,16 @@ func unknownModule(virtual map[string]string, path, prefix string) error {
 	return fmt.Errorf("unknown host module %q; available: %s", path, strings.Join(names, ", "))
 }
 
-func messages(ms []api.Message, wd string) []Message {
+func messages(ms []api.Message, wd string, virtual map[string]string) []Message {
 	out := make([]Message, 0, len(ms))
 	for _, m := range ms {
 		msg := Message{Text: m.Text}
 		if pkg, ok := missingPackage(m.Text); ok {
-			msg.Text += "; install it in the plugin's directory: npm install " + pkg
+			if near := nearModule(virtual, pkg); near != "" {
+				msg.Text += fmt.Sprintf("; did you mean %q? (host provides it: nothing to install)", near)
+			} else {
+				msg.Text += "; install it in the plugin's directory: npm install " + pkg
+			}
 		}
 		if m.Location != nil {
 			msg.File = rel(wd, m.Location.File)
@@ -391,6 +395,42 @@ func messages(ms []api.Message, wd string) []Message {
 		out = append(out, msg)
 	}
 	return out
+}
+
+// nearModule is the module host provides whose name is a likely typo of
+// pkg ("@hivemind/plugin-sdk" for "@hivemind-os/plugin-sdk"), else "".
+func nearModule(virtual map[string]string, pkg string) string {
+	best, bestD := "", 4
+	for name := range virtual {
+		if strings.HasPrefix(name, "node:") || !strings.HasPrefix(name, "@") {
+			continue // node's modules and bare ones are real npm names too
+		}
+		if d := EditDistance(strings.ToLower(pkg), strings.ToLower(name)); d < bestD || (d == bestD && name < best) {
+			best, bestD = name, d
+		}
+	}
+	return best
+}
+
+// EditDistance is the Levenshtein distance of a and b (bytes).
+func EditDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // missingPackage reports the package name of esbuild's `Could not resolve

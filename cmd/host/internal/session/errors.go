@@ -3,6 +3,8 @@ package session
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"host/bindings/plugin"
@@ -34,6 +36,47 @@ func writeBuildMessage(sb *strings.Builder, m jsrt.Message) {
 		num := fmt.Sprint(m.Line)
 		fmt.Fprintf(sb, "\n    %s | %s\n    %s | %s^", num, m.LineText, strings.Repeat(" ", len(num)), caretPad(m.LineText, m.Column-1))
 	}
+}
+
+// FramedError is a JS error at load with the source line it points at and
+// a caret under the column, as build errors show them.
+type FramedError struct {
+	err   error
+	frame string
+}
+
+func (e *FramedError) Error() string { return e.err.Error() + e.frame }
+func (e *FramedError) Unwrap() error { return e.err }
+
+// withCodeFrame adds the source line of je's position (its file read
+// relative to workDir) to err; err as it is when the line cannot be read.
+func withCodeFrame(err error, je *jsrt.JSError, workDir string) error {
+	path := je.File
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(workDir, path)
+	}
+	b, rerr := os.ReadFile(path)
+	if rerr != nil {
+		return err
+	}
+	lines := strings.Split(string(b), "\n")
+	if je.Line > len(lines) {
+		return err
+	}
+	text := strings.TrimRight(lines[je.Line-1], "\r")
+	if len(text) > 300 { // a minified line: no frame
+		return err
+	}
+	col := je.Column
+	// goja points at the call; the caret goes under the missing member.
+	if _, rest, ok := strings.Cut(je.Message, "has no member '"); ok {
+		member, _, _ := strings.Cut(rest, "'")
+		if i := strings.LastIndex(text[:min(len(text), max(col, 0))], "."+member); i >= 0 {
+			col = i + 2
+		}
+	}
+	num := fmt.Sprint(je.Line)
+	return &FramedError{err: err, frame: fmt.Sprintf("\n    %s | %s\n    %s | %s^", num, text, strings.Repeat(" ", len(num)), caretPad(text, col-1))}
 }
 
 func caretPad(line string, col int) string {

@@ -189,6 +189,9 @@ func (s *Session) Load(ctx context.Context, path string) (*plugin.Plugin, error)
 		if errors.Is(serr, fs.ErrNotExist) {
 			return nil, cmdutil.WithExit(cmdutil.ExitUsage, err) // a wrong path is bad input
 		}
+		if je, ok := jsrt.AsJSError(err); ok && je.Line > 0 {
+			return nil, withCodeFrame(err, je, s.Host.WorkDir)
+		}
 		var be *jsrt.BuildError
 		if errors.As(err, &be) {
 			return nil, &BuildFailure{be}
