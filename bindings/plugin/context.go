@@ -343,7 +343,7 @@ func (p *Plugin) emit(vm *goja.Runtime, st *store.Store, many bool) func(goja.Fu
 		if err != nil {
 			return jsrt.Rejected(vm, jsrt.TypeErrorf("%s: %w", name, err))
 		}
-		if err := p.host.rates.allow(name, p.ID, false, len(msgs)); err != nil {
+		if err := p.host.rates.allow(name, p.ID, false, 1); err != nil { // a call is one, as in the SDK's host
 			return jsrt.Rejected(vm, err)
 		}
 		return p.rt.Go(func(ctx context.Context) (any, error) {

@@ -11,8 +11,10 @@ import (
 // ERR_RATE_LIMIT and nothing of it is kept; what was accepted before
 // stays.
 const (
-	// MessagesPerMinute bounds the messages (ctx.emitMessage, each message
-	// of ctx.emitMessages) one plugin emits in any 60 seconds.
+	// MessagesPerMinute bounds the calls of ctx.emitMessage and
+	// ctx.emitMessages one plugin makes in any 60 seconds. A batch is one
+	// call (the SDK's host limits host/emitMessage calls and bounds a
+	// batch by its payload size only, store.MaxPayloadSize here).
 	MessagesPerMinute = 600
 	// EventsPerMinute bounds ctx.emitEvent calls in any 60 seconds.
 	EventsPerMinute = 300
@@ -25,18 +27,17 @@ const (
 type RateLimitError struct {
 	Call  string        // "ctx.emitMessage", "ctx.emitEvent", ...
 	What  string        // "messages", "events"
-	N     int           // what this call asked for
 	Limit int           // per RateWindow
 	Retry time.Duration // when enough of the window has passed
 }
 
 func (e *RateLimitError) Error() string {
-	asked := ""
-	if e.N > 1 {
-		asked = fmt.Sprintf(" (%d %s in this call)", e.N, e.What)
+	batch := "fewer " + e.What
+	if e.What == "messages" {
+		batch = "batches: one ctx.emitMessages call counts once"
 	}
-	return fmt.Sprintf("%s: refused%s: a plugin may emit %d %s a minute, and this one has; nothing of this call was kept, what was emitted before is; retry in %s, or emit fewer (batch the data into fewer %s)",
-		e.Call, asked, e.Limit, e.What, e.Retry.Round(time.Second), e.What)
+	return fmt.Sprintf("%s: refused: a plugin may emit %d %s a minute, and this one has; nothing of this call was kept, what was emitted before is; retry in %s, or emit less often (%s)",
+		e.Call, e.Limit, e.What, e.Retry.Round(time.Second), batch)
 }
 
 // Code is the error's code in JS.
@@ -98,7 +99,7 @@ func (t *rateTable) allow(call, plugin string, events bool, n int) error {
 		now = t.now()
 	}
 	if ok, retry := w.take(now, n, limit); !ok {
-		return &RateLimitError{Call: call, What: what, N: n, Limit: limit, Retry: retry}
+		return &RateLimitError{Call: call, What: what, Limit: limit, Retry: retry}
 	}
 	return nil
 }

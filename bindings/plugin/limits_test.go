@@ -22,6 +22,11 @@ const ratePlugin = `export default definePlugin({
           } catch (e) { return { content: (i - from) + ' ' + e.code + ' ' + e.message } }
         }
       } },
+    { name: 'batch', description: 'emits n messages in one call', parameters: z.object({ from: z.number(), n: z.number() }),
+      execute: async ({ from, n }, ctx) => {
+        await ctx.emitMessages(Array.from({ length: n }, (_, j) => ({ source: 's' + (from + j), channel: 'c', content: 'm' })));
+        return { content: 'ok' };
+      } },
     { name: 'events', description: 'emits events until refused', parameters: z.object({}),
       execute: async (_p, ctx) => {
         for (let i = 0; ; i++) {
@@ -80,35 +85,39 @@ func TestEmitRateLimits(t *testing.T) {
 		}
 		return len(ms)
 	}
-	want := "600 ERR_RATE_LIMIT ctx.emitMessage: refused: a plugin may emit 600 messages a minute, and this one has; nothing of this call was kept, what was emitted before is; retry in 1m0s, or emit fewer (batch the data into fewer messages)"
+	want := "600 ERR_RATE_LIMIT ctx.emitMessage: refused: a plugin may emit 600 messages a minute, and this one has; nothing of this call was kept, what was emitted before is; retry in 1m0s, or emit less often (batches: one ctx.emitMessages call counts once)"
 	if got := call(hog, "messages", map[string]any{"from": 0, "batch": 1}); got != want {
 		t.Errorf("messages:\n got %s\nwant %s", got, want)
 	}
 	if n := inbox("hog"); n != 600 {
 		t.Errorf("hog's inbox holds %d messages, want the 600 accepted", n)
 	}
-	// 30 s on, a batch still does not fit, and is refused whole.
+	// 30 s on, a batch is refused whole, saying when there is room.
 	clock.add(30 * time.Second)
-	want = "0 ERR_RATE_LIMIT ctx.emitMessages: refused (10 messages in this call): a plugin may emit 600 messages a minute, and this one has; nothing of this call was kept, what was emitted before is; retry in 30s, or emit fewer (batch the data into fewer messages)"
+	want = "0 ERR_RATE_LIMIT ctx.emitMessages: refused: a plugin may emit 600 messages a minute, and this one has; nothing of this call was kept, what was emitted before is; retry in 30s, or emit less often (batches: one ctx.emitMessages call counts once)"
 	if got := call(hog, "messages", map[string]any{"from": 1000, "batch": 10}); got != want {
 		t.Errorf("batch:\n got %s\nwant %s", got, want)
 	}
 	if n := inbox("hog"); n != 600 {
 		t.Errorf("after the refused batch hog's inbox holds %d, want 600", n)
 	}
-	// Another plugin has its own budget.
-	if got := call(other, "messages", map[string]any{"from": 0, "batch": 100}); !strings.HasPrefix(got, "600 ERR_RATE_LIMIT ctx.emitMessages:") {
+	// Another plugin has its own budget: 600 calls of 2 messages.
+	if got := call(other, "messages", map[string]any{"from": 0, "batch": 2}); !strings.HasPrefix(got, "1200 ERR_RATE_LIMIT ctx.emitMessages:") {
 		t.Errorf("other plugin: %s", got)
 	}
-	// A minute after the first ones, the window has room again.
+	// A minute after the first ones, the window has room again; a batch
+	// of 5,000 is one call of the 600.
 	clock.add(31 * time.Second)
-	if got := call(hog, "messages", map[string]any{"from": 2000, "batch": 200}); !strings.HasPrefix(got, "600 ERR_RATE_LIMIT") {
+	if got := call(hog, "batch", map[string]any{"from": 2000, "n": 5000}); got != "ok" {
+		t.Errorf("a batch of 5000: %s", got)
+	}
+	if got := call(hog, "messages", map[string]any{"from": 10000, "batch": 1}); !strings.HasPrefix(got, "599 ERR_RATE_LIMIT") {
 		t.Errorf("a minute later: %s", got)
 	}
-	if n := inbox("hog"); n != 1200 {
-		t.Errorf("hog's inbox holds %d messages, want 1200", n)
+	if n := inbox("hog"); n != 600+5000+599 {
+		t.Errorf("hog's inbox holds %d messages, want %d", n, 600+5000+599)
 	}
-	want = "300 ERR_RATE_LIMIT ctx.emitEvent: refused: a plugin may emit 300 events a minute, and this one has; nothing of this call was kept, what was emitted before is; retry in 1m0s, or emit fewer (batch the data into fewer events)"
+	want = "300 ERR_RATE_LIMIT ctx.emitEvent: refused: a plugin may emit 300 events a minute, and this one has; nothing of this call was kept, what was emitted before is; retry in 1m0s, or emit less often (fewer events)"
 	if got := call(hog, "events", map[string]any{}); got != want {
 		t.Errorf("events:\n got %s\nwant %s", got, want)
 	}
