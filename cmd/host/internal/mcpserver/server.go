@@ -715,7 +715,7 @@ func (s *Server) setupThroughClient(ctx context.Context, c caller, e *SetupRequi
 			}
 			flow.Close()
 		}()
-		return ErrorResult(s.setupText(e, flow.URL), s.opts.Masker), false
+		return ErrorResult(s.setupText(e, flow.textURL()), s.opts.Masker), false
 	}
 	defer flow.Close()
 	id := newElicitationID()
@@ -728,7 +728,7 @@ func (s *Server) setupThroughClient(ctx context.Context, c caller, e *SetupRequi
 		if ctx.Err() != nil {
 			return nil, false
 		}
-		return ErrorResult(s.setupText(e, flow.URL), s.opts.Masker), false
+		return ErrorResult(s.setupText(e, flow.textURL()), s.opts.Masker), false
 	}
 	if er.Action != "accept" {
 		return ErrorResult(fmt.Sprintf("The setup of plugin %s was %s, so its tool did not run. %s", e.Plugin, actionWord(er.Action), s.setupText(e, "")), s.opts.Masker), false
@@ -752,7 +752,7 @@ wait:
 			waited++
 			c.progress(Progress{Progress: float64(waited), Message: fmt.Sprintf("waiting for the setup of plugin %s on the page (%s so far)", e.Plugin, (time.Duration(waited) * s.opts.SetupProgressEvery).Round(time.Second))})
 		case <-timer.C:
-			return ErrorResult(fmt.Sprintf("The setup of plugin %s did not complete within %s. %s", e.Plugin, s.opts.SetupTimeout, s.setupText(e, flow.URL)), s.opts.Masker), false
+			return ErrorResult(fmt.Sprintf("The setup of plugin %s did not complete within %s. %s", e.Plugin, s.opts.SetupTimeout, s.setupText(e, flow.textURL())), s.opts.Masker), false
 		case <-ctx.Done():
 			return nil, false
 		}

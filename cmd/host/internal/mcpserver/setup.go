@@ -39,6 +39,18 @@ type SetupFlow struct {
 	// Close releases the flow (the user declined, the call ended or the
 	// setup completed); safe to call more than once.
 	Close func()
+	// ForText, when set, is the link for a tool result, which the model
+	// and transcripts read: one that is useless without the user (it asks
+	// for a code shown only to the user). Nil: URL.
+	ForText func() string
+}
+
+// textURL is the flow's link for a tool result.
+func (f *SetupFlow) textURL() string {
+	if f.ForText != nil {
+		return f.ForText()
+	}
+	return f.URL
 }
 
 // SetupPath is the setup page's path for one plugin: /setup/<plugin id>.

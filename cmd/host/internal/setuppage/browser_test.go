@@ -3,10 +3,13 @@ package setuppage
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -463,5 +466,82 @@ fetch('` + h.srv.Origin() + `/', {credentials: 'include', mode: 'no-cors'});
 	res.Body.Close()
 	if strings.Contains(string(b), h.srv.base) {
 		t.Error("the page without a session names its base")
+	}
+}
+
+// TestCodeLinkInChromium: the link an AI client gets in a tool result
+// (the model and transcripts read it) opens nothing by itself: the page
+// asks for the code host showed the user (on the terminal, and on the list
+// page of the user's own session); a wrong code is refused, five spend the
+// link; the right one opens that plugin's page only.
+func TestCodeLinkInChromium(t *testing.T) {
+	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", simplePlugin)}})
+	link, code := h.srv.CodeLink("simple")
+	if strings.Contains(link, code) {
+		t.Fatal("the link holds its code")
+	}
+	// The user's own session lists the code.
+	jar, _ := cookiejar.New(nil)
+	user := &http.Client{Jar: jar}
+	res, err := user.Get(h.srv.Link("/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res, err = user.Get(h.srv.URL("/")); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), `data-code-for="simple">`+code+`<`) {
+		t.Errorf("the list page does not show the code:\n%s", body)
+	}
+	// Whoever holds only the link: no session, however often they try.
+	plain := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	other, otherCode := h.srv.CodeLink("simple")
+	try := func(code string) *http.Response {
+		t.Helper()
+		form := url.Values{"token": {strings.SplitN(other, "token=", 2)[1]}, "code": {code}}
+		req, _ := http.NewRequest("POST", h.srv.URL("/code"), strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", h.srv.Origin())
+		res, err := plain.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	for i := 0; i < codeTries; i++ {
+		wrong := fmt.Sprintf("%06d", i)
+		if wrong == otherCode {
+			wrong = "x" + wrong
+		}
+		if res := try(wrong); res.StatusCode != http.StatusForbidden || len(res.Cookies()) > 0 {
+			t.Errorf("wrong code %d: %s %v", i, res.Status, res.Cookies())
+		}
+	}
+	if res := try(otherCode); res.StatusCode != http.StatusForbidden || len(res.Cookies()) > 0 {
+		t.Errorf("the right code after %d wrong ones: %s %v", codeTries, res.Status, res.Cookies())
+	}
+
+	ctx := browsertest.Start(t, browsertest.Options{})
+	run(t, ctx, chromedp.Navigate(link), visible("#code-form"))
+	run(t, ctx, chromedp.Navigate(h.srv.URL("/setup/simple")), visible("main h1"))
+	if got := text(t, ctx, "main h1"); got != "Open the link host printed" {
+		t.Errorf("the plugin's page without the code: %q", got)
+	}
+	run(t, ctx, chromedp.Navigate(link), visible("#code-form"), keys("#code", "999999x"), click("#code-form button.primary"), visible("#code-wrong"))
+	if got := text(t, ctx, "#code-wrong"); !strings.Contains(got, "Wrong code") {
+		t.Errorf("a wrong code says %q", got)
+	}
+	run(t, ctx, keys("#code", code), click("#code-form button.primary"), visible("#setup-form"))
+	if got := text(t, ctx, "h1"); !strings.Contains(got, "simple") {
+		t.Errorf("the right code opened %q", got)
+	}
+	// The link is spent; its session opens this plugin's page only.
+	run(t, ctx, chromedp.Navigate(link), visible("main h1"))
+	if got := text(t, ctx, "main h1"); got != "This link was used already" {
+		t.Errorf("the spent link: %q", got)
 	}
 }

@@ -2,11 +2,13 @@ package setuppage
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
+	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -196,6 +198,20 @@ func (s *Server) EndsWhenSetUp() {
 	s.mu.Unlock()
 }
 
+// CodeLink is SetupLink for a link that people other than the user may
+// read (an AI client's tool result, which the model and transcripts
+// see): it opens the page only after code is typed there, and code is
+// shown only where the user looks (the caller's terminal, the list page).
+// SetupLink's done channel tells when a session of either set the
+// plugin up.
+func (s *Server) CodeLink(id string) (link, code string) {
+	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	code = fmt.Sprintf("%06d", n.Int64())
+	link = s.URL(PluginPath(id)) + "?token=" + url.QueryEscape(s.sess.newCodeToken(id, code))
+	s.changed() // the list page shows the code
+	return link, code
+}
+
 // WaitShown waits, at most d, until the page has shown plugin id's last
 // setup result to the browser (a command that ends once the setup is done
 // waits so for the page to tell the user).
@@ -312,6 +328,14 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if r.URL.Path == "/code" && r.Method == http.MethodPost {
+			s.code(w, r)
+			return
+		}
+		if tok := r.URL.Query().Get("token"); tok != "" && r.Method == http.MethodGet && s.sess.needsCode(tok) {
+			s.render(w, http.StatusOK, "code", map[string]any{"Token": tok})
+			return
+		}
 		if tok := r.URL.Query().Get("token"); tok != "" && r.Method == http.MethodGet {
 			var have *browser
 			if c, err := r.Cookie(cookieName); err == nil {
@@ -369,6 +393,45 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), browserKey{}, b)))
 	})
+}
+
+// code takes the code a code link asks for (CodeLink).
+func (s *Server) code(w http.ResponseWriter, r *http.Request) {
+	if !s.sameOrigin(r) {
+		s.problem(w, http.StatusForbidden, "Request refused", "The request did not come from this page.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
+	if err := r.ParseForm(); err != nil {
+		s.problem(w, http.StatusBadRequest, "Request refused", "The form could not be read.")
+		return
+	}
+	tok := r.PostForm.Get("token")
+	var have *browser
+	if c, err := r.Cookie(cookieName); err == nil {
+		have = s.sess.lookup(c.Value)
+	}
+	id, left := s.sess.exchangeCode(tok, r.PostForm.Get("code"), have)
+	if id == "" {
+		if left > 0 {
+			s.render(w, http.StatusForbidden, "code", map[string]any{"Token": tok, "Wrong": fmt.Sprintf("Wrong code (%d more tries).", left)})
+			return
+		}
+		s.problem(w, http.StatusForbidden, "This link was used already",
+			"A setup link works once (and a link that asks for a code, for five tries). Run `host setup PLUGIN --browser` for a new one, or open the setup page host serve printed.")
+		return
+	}
+	if id != keepSession {
+		http.SetCookie(w, &http.Cookie{Name: cookieName, Value: id, Path: s.base + "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
+	}
+	b := s.sess.lookup(id)
+	next := s.base + "/"
+	if b != nil && b.plugin != "" {
+		next = s.base + PluginPath(b.plugin)
+	} else if have != nil && have.plugin != "" {
+		next = s.base + PluginPath(have.plugin)
+	}
+	s.render(w, http.StatusOK, "onward", map[string]any{"URL": next})
 }
 
 type browserKey struct{}
@@ -441,7 +504,7 @@ func (s *Server) plugin(id string) (Plugin, bool) {
 
 func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 	ps := s.o.Backend.Plugins()
-	s.render(w, http.StatusOK, "index", map[string]any{"Plugins": ps, "CSRF": browserOf(r).csrf})
+	s.render(w, http.StatusOK, "index", map[string]any{"Plugins": ps, "CSRF": browserOf(r).csrf, "Codes": s.sess.codes()})
 }
 
 // pluginView is what the plugin template shows.

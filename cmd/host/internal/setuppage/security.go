@@ -48,7 +48,19 @@ type browser struct {
 type oneTime struct {
 	expires time.Time
 	plugin  string
+	// code, when set, must be typed on the page before the token becomes
+	// a session: the link alone (e.g. in an AI client's transcript) opens
+	// nothing. tries counts the wrong codes.
+	code  string
+	tries int
 }
+
+// codeTries is how many wrong codes spend a code link.
+const codeTries = 5
+
+// pendingCode is a code link not yet used: its plugin and code, shown
+// to the user on the terminal and the list page.
+type pendingCode struct{ Plugin, Code string }
 
 // keepSession is what exchange returns when the browser's session stays.
 const keepSession = "\x00keep"
@@ -83,6 +95,67 @@ func (s *sessions) newToken(plugin string) string {
 	return t
 }
 
+// newCodeToken makes a one-time token for plugin's page that opens it
+// only with code.
+func (s *sessions) newCodeToken(plugin, code string) string {
+	t := s.newToken(plugin)
+	s.mu.Lock()
+	ot := s.tokens[t]
+	ot.code = code
+	s.tokens[t] = ot
+	s.mu.Unlock()
+	return t
+}
+
+// needsCode reports whether token is a live code link.
+func (s *sessions) needsCode(token string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ot, ok := s.tokens[token]
+	return ok && ot.code != "" && !s.now().After(ot.expires)
+}
+
+// exchangeCode spends a code link whose code is right for a session, as
+// exchange does. left is how many tries remain after a wrong code (0: the
+// link is spent).
+func (s *sessions) exchangeCode(token, code string, have *browser) (id string, left int) {
+	s.mu.Lock()
+	ot, ok := s.tokens[token]
+	if !ok || ot.code == "" || s.now().After(ot.expires) {
+		delete(s.tokens, token)
+		s.mu.Unlock()
+		return "", 0
+	}
+	if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(code)), []byte(ot.code)) != 1 {
+		ot.tries++
+		left = codeTries - ot.tries
+		if left <= 0 {
+			delete(s.tokens, token)
+		} else {
+			s.tokens[token] = ot
+		}
+		s.mu.Unlock()
+		return "", left
+	}
+	ot.code = ""
+	s.tokens[token] = ot
+	s.mu.Unlock()
+	return s.exchange(token, have), 0
+}
+
+// codes are the code links not yet used.
+func (s *sessions) codes() []pendingCode {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []pendingCode
+	for _, ot := range s.tokens {
+		if ot.code != "" && !s.now().After(ot.expires) {
+			out = append(out, pendingCode{ot.plugin, ot.code})
+		}
+	}
+	return out
+}
+
 // exchange spends a one-time token for a new browser session: its cookie
 // value, "" when the token is unknown, spent or expired. A browser whose
 // session (have) opens every page keeps it (keepSession).
@@ -90,6 +163,9 @@ func (s *sessions) exchange(token string, have *browser) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ot, ok := s.tokens[token]
+	if ok && ot.code != "" {
+		return "" // only with its code (exchangeCode)
+	}
 	delete(s.tokens, token)
 	if !ok || s.now().After(ot.expires) {
 		return ""

@@ -47,6 +47,8 @@ func serveMCP(ctx context.Context, sup *supervisor.Supervisor, pages *servePages
 type servePages struct {
 	mu  sync.Mutex
 	srv *setuppage.Server // nil: no page (yet, or --page off)
+	// say prints a line for the user (the serve's terminal).
+	say func(format string, a ...any)
 }
 
 func (p *servePages) set(srv *setuppage.Server) {
@@ -63,7 +65,15 @@ func (p *servePages) StartSetup(_ context.Context, id string) (*mcpserver.SetupF
 		return nil, mcpserver.ErrNoPage // --page off
 	}
 	link, done, release := srv.SetupLink(id)
-	return &mcpserver.SetupFlow{URL: link, Done: done, Close: release}, nil
+	return &mcpserver.SetupFlow{URL: link, Done: done, Close: release, ForText: func() string {
+		// The model reads a tool result: its link asks for a code that
+		// only the user sees.
+		link, code := srv.CodeLink(id)
+		if p.say != nil {
+			p.say("host: the setup link for plugin %s that the AI client got asks for the code %s", id, code)
+		}
+		return link
+	}}, nil
 }
 
 var _ mcpserver.SetupPages = (*servePages)(nil)

@@ -166,7 +166,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	// Beside the supervisor: MCP over HTTP (--http) and the setup page
 	// (--page), which the MCP surface sends a client's user to.
-	pages := &servePages{}
+	pages := &servePages{say: func(format string, a ...any) { fmt.Fprintf(f.IO.Err, format+"\n", a...) }}
 	errc := make(chan error, 2)
 	if opts.HTTP.Addr != "" {
 		go func() { errc <- serveMCP(ctx, sup, pages, opts.HTTP, dataDir, f) }()
