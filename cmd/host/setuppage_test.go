@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/cmd/host/internal/browsertest"
 	"host/cmd/host/internal/serve"
@@ -316,5 +318,69 @@ func TestSetupBrowserLinkNotInArgv(t *testing.T) {
 	}
 	if _, err := os.Stat(strings.TrimPrefix(fileURL, "file://")); err == nil {
 		t.Error("the file holding the link is left behind")
+	}
+}
+
+// TestServeHTTPCodeLink: an MCP client without URL elicitation calls a
+// tool of a plugin that needs setup on `host serve --http`: the tool
+// result (which the model reads) holds a link that opens nothing without
+// the code the serve shows only on its terminal; with it, the user sets
+// the plugin up in Chromium and the call then works.
+func TestServeHTTPCodeLink(t *testing.T) {
+	t.Parallel()
+	plugin, _ := filepath.Abs("../../testdata/plugins/mcp-setup/tokened")
+	s := startServe(t, nil, "--http", "127.0.0.1:0", "--no-auth", plugin)
+	s.waitLines("MCP: http://", 1, 30*time.Second)
+	mcpURL := regexp.MustCompile(`MCP: (http://\S+/mcp)`).FindStringSubmatch(s.output())[1]
+	waitTools(t, mcpURL, "", "tokened_whoami")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, &mcp.StreamableClientTransport{Endpoint: mcpURL, DisableStandaloneSSE: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	call := func() string {
+		t.Helper()
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "tokened_whoami"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, c := range res.Content {
+			if tc, ok := c.(*mcp.TextContent); ok {
+				b.WriteString(tc.Text)
+			}
+		}
+		return b.String()
+	}
+	text := call()
+	link := pageLink.FindString(text)
+	if link == "" {
+		t.Fatalf("the tool result has no setup link: %q", text)
+	}
+	s.waitLines("asks for the code", 1, 30*time.Second)
+	code := regexp.MustCompile(`plugin tokened that the AI client got asks for the code (\d{6})`).FindStringSubmatch(s.output())
+	if code == nil {
+		t.Fatal("the serve did not show the code")
+	}
+	if strings.Contains(text, code[1]) {
+		t.Error("the tool result holds the code")
+	}
+	browser := browsertest.Start(t, browsertest.Options{})
+	if err := chromedp.Do(browser, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#code-form"))); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := chromedp.Run(browser, chromedp.Evaluate[int](`document.querySelectorAll('#setup-form, #f-token').length`)); err != nil || n != 0 {
+		t.Errorf("the link alone shows the setup form (%d, %v)", n, err)
+	}
+	if err := chromedp.Do(browser, chromedp.SendKeys(chromedp.CSS("#code"), code[1]), chromedp.Click(chromedp.CSS("#code-form button.primary")),
+		chromedp.WaitVisible(chromedp.CSS("#f-token")), chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-good-token-0123"),
+		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok"))); err != nil {
+		t.Fatal(err)
+	}
+	s.waitLines("tokened: active", 1, 30*time.Second)
+	if got := call(); pageLink.MatchString(got) || strings.Contains(got, "needs setup") {
+		t.Errorf("after the setup the call says %q", got)
 	}
 }
