@@ -165,8 +165,8 @@ func TestWatchReloads(t *testing.T) {
 	// A version that needs a new required field, with no terminal to ask
 	// in: the message says how to supply it; the old version keeps running.
 	write(src, "export default definePlugin({\n  configSchema: z.object({ region: z.string() }),\n  onActivate: async () => {},\n});\n")
-	out.expect(`^host: plugin live needs configuration that was not supplied`)
-	out.expect(`region \(region\): set HOST_CONFIG_REGION=`)
+	out.expect(`^host: the new version of live adds required configuration: region$`)
+	out.expect(`region \(region\): stop \(Ctrl-C\) and run again to be asked, or set HOST_CONFIG_REGION=`)
 	out.expect(`still running the previous version`)
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {

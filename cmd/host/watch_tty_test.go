@@ -103,8 +103,11 @@ func TestWatchBugInTerminal(t *testing.T) {
 	out.expect(`still running the previous version`)
 
 	write("export default definePlugin({\n  configSchema: z.object({ region: z.string(), workspace: z.string().label('Workspace') }),\n  onActivate: async () => {},\n});\n")
-	out.expect(`^host: plugin live needs configuration that was not supplied`)
-	out.expect(`still running the previous version`)
+	// It says which field is new and how to supply it (issue 19 §6), not
+	// "no terminal to ask in" nor "fix the error" (there is none).
+	out.expect(`^host: the new version of live adds required configuration: workspace$`)
+	out.expect(`^  workspace \(Workspace\): stop \(Ctrl-C\) and run again to be asked, or set HOST_CONFIG_WORKSPACE=\.\.\. in the environment`)
+	out.expect(`^host: still running the previous version$`)
 
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -119,6 +122,9 @@ func TestWatchBugInTerminal(t *testing.T) {
 		t.Errorf("the terminal showed a prompt:\n%s", s)
 	}
 	for _, ln := range out.all {
+		if strings.Contains(ln, "no terminal to ask in") {
+			t.Errorf("misleading line: %s", ln)
+		}
 		if strings.Contains(ln, "version 2") {
 			t.Errorf("a broken version went live: %s", ln)
 		}

@@ -336,6 +336,16 @@ func missingError(me *setup.MissingError) error {
 			fmt.Fprintf(&b, "\n    get it at %s", f.HelpURL)
 		}
 	}
-	return cmdutil.WithExit(cmdutil.ExitUsage, jsrt.WithHint(errors.New(b.String()),
+	return cmdutil.WithExit(cmdutil.ExitUsage, jsrt.WithHint(&wordedMissing{text: b.String(), me: me},
 		"run host in a terminal to be asked; secrets are best passed in the environment, not on the command line"))
 }
+
+// wordedMissing is a *setup.MissingError worded for this CLI; errors.As
+// still finds the fields.
+type wordedMissing struct {
+	text string
+	me   *setup.MissingError
+}
+
+func (e *wordedMissing) Error() string { return e.text }
+func (e *wordedMissing) Unwrap() error { return e.me }

@@ -2,11 +2,14 @@ package run
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"host/bindings/plugin"
+	"host/bindings/setup"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/terminal"
@@ -54,6 +57,23 @@ func watchRun(ctx context.Context, opts *RunOptions) error {
 		p, err := terminal.Activate(ctx, sess, a)
 		if err != nil {
 			if ctx.Err() != nil {
+				return
+			}
+			var me *setup.MissingError
+			missing := errors.As(err, &me)
+			if missing && cur != nil {
+				// Not an error in the code: the new version needs a value
+				// nobody supplied, and a reload never asks.
+				var keys []string
+				for _, f := range me.Fields {
+					keys = append(keys, f.Key)
+				}
+				fmt.Fprintf(errOut, "host: the new version of %s adds required configuration: %s\n", cur.ID, strings.Join(keys, ", "))
+				for _, f := range me.Fields {
+					fmt.Fprintf(errOut, "  %s (%s): stop (Ctrl-C) and run again to be asked, or set %s=... in the environment (or --set %s=...) when you start it\n",
+						f.Key, f.Label, plugin.EnvName(f.Key), f.Key)
+				}
+				fmt.Fprintf(errOut, "host: still running the previous version\n")
 				return
 			}
 			fmt.Fprintf(errOut, "host: %s\n", io.Masker.Mask(session.ErrorText(err)))
