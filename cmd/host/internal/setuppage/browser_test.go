@@ -111,6 +111,9 @@ func TestTokenPluginInChromium(t *testing.T) {
 	if href := attr(t, ctx, "#f-token-help a", "href"); href != "https://myservice.com/settings/tokens" {
 		t.Errorf("Get a token links to %q", href)
 	}
+	if got := text(t, ctx, "#secret-note"); !strings.Contains(got, "never shown again") {
+		t.Errorf("the secrets note %q", got)
+	}
 	if typ := attr(t, ctx, "#f-token", "type"); typ != "password" {
 		t.Errorf("the secret field is a %q input", typ)
 	}
@@ -175,6 +178,9 @@ func TestTokenPluginInChromium(t *testing.T) {
 	if got := text(t, ctx, `[data-plugin="token-auth"] [data-field="state"]`); got != "ready" {
 		t.Errorf("the list shows %q", got)
 	}
+	if got := text(t, ctx, `[data-plugin="token-auth"] .cli`); !strings.Contains(got, "host setup token-auth") {
+		t.Errorf("the card's terminal way %q", got)
+	}
 }
 
 // TestOAuthConnectInChromium: "Connect" on the documents' OAuth2 plugin
@@ -196,6 +202,11 @@ func TestOAuthConnectInChromium(t *testing.T) {
 	}
 	if got := text(t, ctx, `.plugin [data-field="state"]`); got != "login needed" {
 		t.Errorf("state %q before the login", got)
+	}
+	// Not logged in: no "Log out"; no secret field, so no word on where
+	// secrets go.
+	if n := eval[int](t, ctx, `document.querySelectorAll('button[formaction$="/logout"], #secret-note').length`); n != 0 {
+		t.Errorf("the page before the login shows Log out or the secrets note (%d)", n)
 	}
 	run(t, ctx,
 		click(`button[formaction$="/connect"]`),
@@ -543,5 +554,9 @@ func TestCodeLinkInChromium(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(link), visible("main h1"))
 	if got := text(t, ctx, "main h1"); got != "This link was used already" {
 		t.Errorf("the spent link: %q", got)
+	}
+	// Commands show as code, not with literal backticks.
+	if got := text(t, ctx, "main p"); strings.Contains(got, "`") || eval[int](t, ctx, `document.querySelectorAll('main p code').length`) == 0 {
+		t.Errorf("the spent link's page says %q", got)
 	}
 }

@@ -33,7 +33,21 @@ func newTemplates(base string) *template.Template {
 		"stateClass": stateClass,
 		"fieldData":  func(plugin string, f fieldView) fieldData { return fieldData{f, plugin} },
 		"base":       func() string { return base },
+		"codeText":   codeText,
 	}).ParseFS(assets, "assets/*.html"))
+}
+
+// codeText renders text with its `backticked` parts as code.
+func codeText(text string) template.HTML {
+	var b strings.Builder
+	for i, part := range strings.Split(text, "`") {
+		if i%2 == 1 {
+			b.WriteString("<code>" + template.HTMLEscapeString(part) + "</code>")
+		} else {
+			b.WriteString(template.HTMLEscapeString(part))
+		}
+	}
+	return template.HTML(b.String())
 }
 
 // rootTemplates render the pages that must not name a server's base.
@@ -523,6 +537,9 @@ type pluginView struct {
 	Flow     string // the flow's state for the live updates: "ask", "login", "wait", ""
 	Notice   string
 	Go       bool // go to Login.URL at once (the user just pressed Connect)
+	// HasSecret: the form has a secret field (the note on where secrets
+	// go is shown).
+	HasSecret bool
 }
 
 type sectionView struct {
@@ -619,6 +636,11 @@ func (s *Server) pluginPage(w http.ResponseWriter, r *http.Request) {
 			all[i].Issues = issues[all[i].Key]
 		}
 		v.Sections = sections(all)
+	}
+	for _, sec := range v.Sections {
+		for _, fl := range sec.Fields {
+			v.HasSecret = v.HasSecret || fl.Secret
+		}
 	}
 	if r.URL.Query().Get("saved") == "none" {
 		v.Notice = "Nothing changed."
