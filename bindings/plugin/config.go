@@ -221,7 +221,7 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 					p.maskLeaves(cv)
 					f.Value, f.Source = cv, FromSaved
 				case !errors.Is(err, secrets.ErrNotFound):
-					errs[i] = fmt.Errorf("reading the saved %s of plugin %s: %w", f.Label, p.ID, err)
+					errs[i] = fmt.Errorf("looking up %s of plugin %s in the %s: %w", f.Label, p.ID, p.host.Secrets.Name(), err)
 				}
 			}()
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"host/bindings/plugin"
+	"host/bindings/secrets"
 	"host/bindings/setup"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/session"
@@ -77,13 +78,18 @@ func watchRun(ctx context.Context, opts *RunOptions) error {
 				return
 			}
 			fmt.Fprintf(errOut, "host: %s\n", io.Masker.Mask(session.ErrorText(err)))
-			if cur != nil {
-				fmt.Fprintf(errOut, "host: still running the previous version; fix the error and save\n")
-			} else {
-				fmt.Fprintf(errOut, "host: waiting for a change to %s\n", path)
+			// The hint as the CLI words it (with the flag), once.
+			if h := cmdutil.HintText(err); h != "" {
+				fmt.Fprintf(errOut, "  hint: %s\n", io.Masker.Mask(h))
 			}
-			if h := jsrt.Hint(err); h != "" {
-				fmt.Fprintf(errOut, "  hint: %s\n", h)
+			switch {
+			case errors.Is(err, secrets.ErrUnavailable):
+				// Not the code: saving a file does not help.
+				fmt.Fprintf(errOut, "host: still watching; the secret backend is checked again on the next change\n")
+			case cur != nil:
+				fmt.Fprintf(errOut, "host: still running the previous version; fix the error and save\n")
+			default:
+				fmt.Fprintf(errOut, "host: waiting for a change to %s\n", path)
 			}
 			return
 		}
