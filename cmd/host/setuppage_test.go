@@ -63,6 +63,10 @@ func TestServeSetupPage(t *testing.T) {
 	if got := textOf(`[data-plugin="fine"] [data-field="state"]`); got != "active" {
 		t.Errorf("the list shows fine as %q", got)
 	}
+	// The cards' way to set up is their button, not a terminal command.
+	if got := textOf("main"); strings.Contains(got, "run 'host setup") {
+		t.Errorf("a card tells to run a command: %q", got)
+	}
 	do(chromedp.Click(chromedp.CSS(`a[href$="/setup/needsetup"]`)), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
 	// "Save and test" with the required fields empty: each says so at the
 	// field.

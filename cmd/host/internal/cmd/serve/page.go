@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"host/bindings/setup"
@@ -136,7 +137,7 @@ func (b *servePageBackend) Plugins() []setuppage.Plugin {
 		}
 		lp := known[st.ID]
 		p := setuppage.Plugin{ID: st.ID, Name: st.Name, Description: lp.Description, Auth: lp.Auth, Permissions: lp.Permissions,
-			State: string(st.Phase), Reason: st.Reason, Logs: append([]string(nil), b.logs[st.ID]...)}
+			State: string(st.Phase), Reason: pageReason(st.Reason, st.ID), Logs: append([]string(nil), b.logs[st.ID]...)}
 		if p.Name == "" {
 			p.Name = st.ID
 		}
@@ -149,6 +150,15 @@ func (b *servePageBackend) Plugins() []setuppage.Plugin {
 		out = append(out, p)
 	}
 	return out
+}
+
+// pageReason is a state's reason for the page, whose buttons are the way
+// to set up: without the terminal's "run 'host setup ID'".
+func pageReason(reason, id string) string {
+	run := "run 'host setup " + id + "'"
+	reason = strings.Replace(reason, run+" to complete its setup", "its setup is not complete", 1)
+	reason = strings.Replace(reason, "; "+run, "", 1)
+	return reason
 }
 
 // Activated restarts the plugin's worker with what the page saved.
