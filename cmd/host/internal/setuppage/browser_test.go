@@ -557,3 +557,17 @@ func TestCodeLinkInChromium(t *testing.T) {
 		t.Errorf("the spent link's page says %q", got)
 	}
 }
+
+// TestFreshFormShowsOptionalInChromium: a fresh setup form shows the
+// optional settings beside what it needs, and what the user sets there is
+// saved with the rest.
+func TestFreshFormShowsOptionalInChromium(t *testing.T) {
+	src := strings.Replace(simplePlugin, `name: z.string().default('x')`, `name: z.string().default('x'), note: z.string().optional().label('Note')`, 1)
+	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", src)}})
+	ctx := browsertest.Start(t, browsertest.Options{})
+	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/simple")), visible("#f-token"), visible("#f-note"))
+	run(t, ctx, keys("#f-note", "hello"), keys("#f-token", goodToken), click("#setup-form button.primary"), visible("#result.ok"))
+	if got := eval[string](t, ctx, `document.querySelector('#f-note').value`); got != "hello" {
+		t.Errorf("the saved Note shows %q", got)
+	}
+}

@@ -619,7 +619,20 @@ func (s *Server) pluginPage(w http.ResponseWriter, r *http.Request) {
 			fl.Saved = fl.Saved && !q.Secret // a secret asked again is not kept
 			qs = append(qs, fl)
 		}
-		v.Sections = sections(qs)
+		// A fresh form shows the optional settings too (not secrets),
+		// after what it asks, so they can be set in the same step.
+		asked := map[string]bool{}
+		for _, q := range st.Questions {
+			asked[q.Key] = true
+		}
+		var extra []Field
+		for _, fl := range fields {
+			if !asked[fl.Key] && !fl.Required && !fl.Secret {
+				extra = append(extra, fl)
+			}
+		}
+		sort.SliceStable(extra, func(i, j int) bool { return extra[i].order < extra[j].order })
+		v.Sections = sections(append(qs, extra...))
 	case *setup.Login:
 		v.Mode, v.Login, v.Flow = "login", st, "login"
 	default:
@@ -949,6 +962,34 @@ func (s *Server) save(w http.ResponseWriter, r *http.Request) {
 		keys := make([]string, 0, len(ask.Questions))
 		for _, q := range ask.Questions {
 			keys = append(keys, q.Key)
+		}
+		// Optional settings the form showed beside the questions: a
+		// changed one restarts the session with it set.
+		asked := map[string]bool{}
+		for _, k := range keys {
+			asked[k] = true
+		}
+		var extraKeys []string
+		for k, fl := range fields {
+			if !asked[k] && !fl.Required && !fl.Secret {
+				extraKeys = append(extraKeys, k)
+			}
+		}
+		set := map[string]string{}
+		for k, v := range answers(r.PostForm, fields, extraKeys) {
+			if v != currentText(fields[k]) {
+				set[k] = v
+			}
+		}
+		if len(set) > 0 {
+			st, err := s.begin(r.Context(), id, SessionOptions{Set: set})
+			if _, again := st.(*setup.Ask); !again || err != nil {
+				s.follow(w, r, id, st, err)
+				return
+			}
+			s.mu.Lock()
+			sess = f.sess
+			s.mu.Unlock()
 		}
 		ans := answers(r.PostForm, fields, keys)
 		for _, k := range keys {
