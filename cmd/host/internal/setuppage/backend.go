@@ -20,6 +20,7 @@ package setuppage
 
 import (
 	"context"
+	"time"
 
 	"host/bindings/oauth"
 	"host/bindings/setup"
@@ -101,6 +102,19 @@ type Plugin struct {
 	// Permissions are what the plugin may do, one category a line, an
 	// undeclared category said plainly (plugin.Permissions.Summary).
 	Permissions []string
+	// Login is an OAuth2 plugin's login, nil when it is not logged in (or
+	// not known yet).
+	Login *Login
+}
+
+// Login is what the page shows of an OAuth2 plugin's login: never a
+// token.
+type Login struct {
+	Scopes []string
+	// Expiry is when the access token expires (zero: unknown); Renews: a
+	// refresh token renews it without the user.
+	Expiry time.Time
+	Renews bool
 }
 
 // Status is a plugin's ctx.updateStatus.

@@ -217,6 +217,9 @@ func TestOAuthConnectInChromium(t *testing.T) {
 	if got := text(t, ctx, "#result"); !strings.Contains(got, "Saved and tested") {
 		t.Errorf("the setup page after the login shows %q", got)
 	}
+	if got := text(t, ctx, "#login-info"); !strings.Contains(got, "Logged in") || !strings.Contains(got, "read") || !strings.Contains(got, "valid until") {
+		t.Errorf("the login shown: %q", got)
+	}
 	browsertest.Screenshot(t, ctx, "setup-oauth-result")
 	if prov.ExchangeCount() != 1 {
 		t.Errorf("%d code exchanges, want 1", prov.ExchangeCount())
@@ -241,6 +244,9 @@ func TestOAuthConnectInChromium(t *testing.T) {
 	}
 	if got := text(t, ctx, `.plugin [data-field="state"]`); got != "login needed" {
 		t.Errorf("state %q after Log out", got)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#login-info, button[formaction$="/logout"]').length`); n != 0 {
+		t.Errorf("after Log out the page still shows the login or Log out (%d)", n)
 	}
 }
 

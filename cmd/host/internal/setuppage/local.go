@@ -124,7 +124,9 @@ func (l *Local) inspect(ctx context.Context, lp *localPlugin) error {
 			info.State = "needs setup"
 			info.Reason = "missing: " + labels(missing)
 		} else if p.Auth != nil && p.Auth.OAuth2 != nil {
-			switch os, _, err := p.OAuthStatus(ctx, st); {
+			switch os, tok, err := p.OAuthStatus(ctx, st); {
+			case err == nil && os == plugin.OAuthReady && tok != nil:
+				info.Login = &Login{Scopes: tok.Scopes, Expiry: tok.Expiry, Renews: tok.RefreshToken != ""}
 			case err != nil:
 				info.State, info.Reason = "login needed", err.Error()
 			case os == plugin.OAuthNotLoggedIn:

@@ -136,7 +136,7 @@ func (b *servePageBackend) Plugins() []setuppage.Plugin {
 			continue
 		}
 		lp := known[st.ID]
-		p := setuppage.Plugin{ID: st.ID, Name: st.Name, Description: lp.Description, Auth: lp.Auth, Permissions: lp.Permissions,
+		p := setuppage.Plugin{ID: st.ID, Name: st.Name, Description: lp.Description, Auth: lp.Auth, Permissions: lp.Permissions, Login: lp.Login,
 			State: string(st.Phase), Reason: pageReason(st.Reason, st.ID), Logs: append([]string(nil), b.logs[st.ID]...)}
 		if p.Name == "" {
 			p.Name = st.ID
