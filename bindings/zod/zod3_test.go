@@ -42,25 +42,12 @@ func TestAgainstZod3(t *testing.T) {
 		}
 		t.Fatalf("node: %v", err)
 	}
-	var src strings.Builder
-	for _, f := range []string{"testdata/zod3_cases.js", "testdata/zod3_run.js"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src.Write(b)
-		src.WriteByte('\n')
-	}
-	vm := newVM(t)
-	v, err := vm.RunString(src.String() + `runCases3(z[Symbol.for("host.zod3")])`)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := runFilesOnHost(t, `runCases3(z[Symbol.for("host.zod3")])`, "testdata/zod3_cases.js", "testdata/zod3_run.js")
 	var want, got []zod3Result
 	if err := json.Unmarshal(ref, &want); err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal([]byte(v.String()), &got); err != nil {
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != len(want) {

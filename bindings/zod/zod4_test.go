@@ -39,25 +39,12 @@ func TestAgainstZod4(t *testing.T) {
 		}
 		t.Fatalf("node: %v", err)
 	}
-	var src strings.Builder
-	for _, f := range []string{"testdata/zod4_cases.js", "testdata/zod4_run.js"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src.Write(b)
-		src.WriteByte('\n')
-	}
-	vm := newVM(t)
-	v, err := vm.RunString(src.String() + "runCases(z)")
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := runFilesOnHost(t, "runCases(z)", "testdata/zod4_cases.js", "testdata/zod4_run.js")
 	var want, got []zodResult
 	if err := json.Unmarshal(ref, &want); err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal([]byte(v.String()), &got); err != nil {
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != len(want) {
@@ -128,4 +115,24 @@ func stripHost(v any) any {
 		return out
 	}
 	return v
+}
+
+// runFilesOnHost runs the JS files, then call, on a runtime with host's z
+// and returns call's value as a string: the host side of a parity test.
+func runFilesOnHost(t *testing.T, call string, files ...string) string {
+	t.Helper()
+	var src strings.Builder
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.Write(b)
+		src.WriteByte('\n')
+	}
+	v, err := newVM(t).RunString(src.String() + call)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.String()
 }
