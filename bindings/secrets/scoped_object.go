@@ -7,6 +7,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/internal/arg"
 	"host/jsrt"
 )
 
@@ -62,10 +63,9 @@ func (b *binding) set(call goja.FunctionCall) goja.Value {
 	if err != nil {
 		return jsrt.Rejected(b.vm, err)
 	}
-	arg := call.Argument(1)
-	value, ok := arg.Export().(string)
-	if !ok || !goja.IsString(arg) { // a Symbol exports as its description
-		return jsrt.Rejected(b.vm, argTypeError("ctx.secrets.set: value must be a string, got %s", jsrt.TypeName(arg)))
+	value, err := arg.String(call.Argument(1), "ctx.secrets.set: the value")
+	if err != nil {
+		return jsrt.Rejected(b.vm, err)
 	}
 	return b.rt.Go(func(ctx context.Context) (any, error) {
 		if err := b.s.Set(ctx, key, value); err != nil {
@@ -102,16 +102,18 @@ func (b *binding) delete(call goja.FunctionCall) goja.Value {
 	})
 }
 
-// key checks the first argument on the loop: a string that ValidateKey
-// accepts.
+// key checks the first argument on the loop: a well-formed string (see
+// arg.Key) that ValidateKey accepts.
 func (b *binding) key(method string, call goja.FunctionCall) (string, error) {
-	arg := call.Argument(0)
-	key, ok := arg.Export().(string)
-	if !ok || !goja.IsString(arg) { // a Symbol exports as its description
-
-		return "", argTypeError("ctx.secrets.%s: key must be a string, got %s", method, jsrt.TypeName(arg))
+	key, err := arg.Key(b.vm, call.Argument(0), "ctx.secrets."+method+": the key")
+	if errors.Is(err, arg.ErrLoneSurrogate) {
+		err = &InvalidKeyError{Key: key, Reason: err.Error()}
+	} else if err == nil {
+		err = ValidateKey(key)
+	} else {
+		return "", err
 	}
-	if err := ValidateKey(key); err != nil {
+	if err != nil {
 		return "", jsrt.TypeErrorf("ctx.secrets.%s: %w", method, err)
 	}
 	return key, nil
@@ -121,10 +123,4 @@ func (b *binding) key(method string, call goja.FunctionCall) (string, error) {
 // value never appears.
 func opError(method, key string, err error) error {
 	return fmt.Errorf("ctx.secrets.%s(%q): %w", method, key, err)
-}
-
-// argTypeError is a TypeError for an argument of the wrong type, with
-// Node's code for it.
-func argTypeError(format string, args ...any) error {
-	return jsrt.WithCode(jsrt.TypeErrorf(format, args...), "ERR_INVALID_ARG_TYPE")
 }

@@ -104,22 +104,22 @@ return kinds.join(',')`,
 		{
 			name: "non-string value is a TypeError",
 			src:  `try { await ctx.secrets.set('k', 123) } catch (e) { return [e instanceof TypeError, e.message, e.code].join(' | ') }`,
-			want: "true | ctx.secrets.set: value must be a string, got number | ERR_INVALID_ARG_TYPE",
+			want: "true | ctx.secrets.set: the value must be a string, got a number | ERR_INVALID_ARG_TYPE",
 		},
 		{
 			name: "object value is a TypeError",
 			src:  `try { await ctx.secrets.set('k', {token: 'x'}) } catch (e) { return e.name + ': ' + e.message }`,
-			want: "TypeError: ctx.secrets.set: value must be a string, got object",
+			want: "TypeError: ctx.secrets.set: the value must be a string, got an object",
 		},
 		{
 			name: "missing value is a TypeError",
 			src:  `try { await ctx.secrets.set('k') } catch (e) { return e.name + ': ' + e.message }`,
-			want: "TypeError: ctx.secrets.set: value must be a string, got undefined",
+			want: "TypeError: ctx.secrets.set: the value must be a string, got undefined",
 		},
 		{
 			name: "non-string key is a TypeError",
 			src:  `try { await ctx.secrets.get(42) } catch (e) { return e.name + ': ' + e.message }`,
-			want: "TypeError: ctx.secrets.get: key must be a string, got number",
+			want: "TypeError: ctx.secrets.get: the key must be a string, got a number",
 		},
 		{
 			name: "symbol key is a TypeError, not its description",
@@ -128,18 +128,18 @@ for (const call of [() => ctx.secrets.set(Symbol('k'), 'fake-v'), () => ctx.secr
   try { await call(); r.push('resolved') } catch (e) { r.push(e.name + ': ' + e.message) }
 }
 return r.join(' | ')`,
-			want: "TypeError: ctx.secrets.set: key must be a string, got symbol | TypeError: ctx.secrets.get: key must be a string, got symbol | " +
-				"TypeError: ctx.secrets.has: key must be a string, got symbol | TypeError: ctx.secrets.delete: key must be a string, got symbol",
+			want: "TypeError: ctx.secrets.set: the key must be a string, got a symbol | TypeError: ctx.secrets.get: the key must be a string, got a symbol | " +
+				"TypeError: ctx.secrets.has: the key must be a string, got a symbol | TypeError: ctx.secrets.delete: the key must be a string, got a symbol",
 		},
 		{
 			name: "symbol value is a TypeError",
 			src:  `try { await ctx.secrets.set('k', Symbol('fake-v')) } catch (e) { return e.name + ': ' + e.message + ' | ' + String(await ctx.secrets.has('k')) }`,
-			want: "TypeError: ctx.secrets.set: value must be a string, got symbol | false",
+			want: "TypeError: ctx.secrets.set: the value must be a string, got a symbol | false",
 		},
 		{
 			name: "String object key is a TypeError",
 			src:  `try { await ctx.secrets.get(new String('k')) } catch (e) { return e.name + ': ' + e.message }`,
-			want: "TypeError: ctx.secrets.get: key must be a string, got object",
+			want: "TypeError: ctx.secrets.get: the key must be a string, got an object",
 		},
 		{
 			name: "empty key is a TypeError with a code",
@@ -150,6 +150,27 @@ return r.join(' | ')`,
 			name: "a long key is cut between characters",
 			src:  `try { await ctx.secrets.get('a' + 'é'.repeat(100)) } catch (e) { return e.message }`,
 			want: `ctx.secrets.get: invalid secret key "a` + strings.Repeat("é", 19) + `...": longer than 128 bytes`,
+		},
+		{
+			name: "a key with a lone surrogate is refused, not read as U+FFFD",
+			src: `const r = [];
+for (const call of [() => ctx.secrets.set('k\uD800', 'fake-v'), () => ctx.secrets.get('k\uDC00'), () => ctx.secrets.has('\uD800k'), () => ctx.secrets.delete('k\uD800')]) {
+  try { await call(); r.push('resolved') } catch (e) { r.push(e.name + ' ' + e.code) }
+}
+r.push(String(await ctx.secrets.get('k\uFFFD')));
+return r.join(' | ')`,
+			seed: map[string]string{"k\uFFFD": "fake-other"},
+			want: "TypeError ERR_SECRET_INVALID_KEY | TypeError ERR_SECRET_INVALID_KEY | TypeError ERR_SECRET_INVALID_KEY | TypeError ERR_SECRET_INVALID_KEY | fake-other",
+		},
+		{
+			name: "the lone surrogate error says what is wrong",
+			src:  `try { await ctx.secrets.set('k\uD800', 'fake-v') } catch (e) { return e.message }`,
+			want: "ctx.secrets.set: invalid secret key \"k\uFFFD\": not well-formed Unicode (it has a lone surrogate)",
+		},
+		{
+			name: "a well-formed U+FFFD and astral characters are fine",
+			src:  `await ctx.secrets.set('k\uFFFD\u{1F511}', 'fake-v'); return await ctx.secrets.get('k\uFFFD\u{1F511}')`,
+			want: "fake-v",
 		},
 		{
 			name: "control characters in a key",

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/internal/arg"
 	"host/jsrt"
 )
 
@@ -143,16 +144,16 @@ func (b *binding) keys(goja.FunctionCall) goja.Value {
 	})
 }
 
-// key checks the first argument on the loop: a string ValidKey accepts.
+// key checks the first argument on the loop: a well-formed string (see
+// arg.Key) that ValidKey accepts.
 func (b *binding) key(method string, call goja.FunctionCall) (string, error) {
-	arg := call.Argument(0)
-	key, ok := arg.Export().(string)
-	if !ok || !goja.IsString(arg) { // a Symbol exports as its description
-		return "", jsrt.WithCode(jsrt.TypeErrorf("ctx.store.%s: the key must be a string, got %s", method, jsrt.TypeNameWithArticle(arg)), "ERR_INVALID_ARG_TYPE")
-	}
-	if !b.vm.ToValue(key).StrictEquals(arg) { // a lone surrogate would become U+FFFD
-		err := fmt.Errorf("%w: the key is not well-formed Unicode (it has a lone surrogate)", ErrInvalidKey)
+	key, err := arg.Key(b.vm, call.Argument(0), "ctx.store."+method+": the key")
+	if errors.Is(err, arg.ErrLoneSurrogate) {
+		err = fmt.Errorf("%w: the key is %w", ErrInvalidKey, err)
 		return "", jsrt.TypeErrorf("ctx.store.%s(%s): %w", method, quote(key), err)
+	}
+	if err != nil {
+		return "", err
 	}
 	if err := ValidKey(key); err != nil {
 		return "", jsrt.TypeErrorf("ctx.store.%s(%s): %w", method, quote(key), err)
