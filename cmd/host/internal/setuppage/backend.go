@@ -16,6 +16,14 @@
 // carries a CSRF token and a same-origin Origin; the Host header must name
 // the listener (no DNS rebinding); responses carry a strict
 // Content-Security-Policy and load nothing from elsewhere.
+//
+// Files by job: server.go (the Server, its options and links), guard.go
+// (the checks every request passes), security.go (sessions, one-time
+// tokens, CSRF), page.go (the list and a plugin's page), form.go (fields
+// as form inputs, reading a submitted form), flow.go (a plugin's setup
+// session between requests), actions.go (the POST handlers), events.go
+// (live updates as server-sent events), render.go (templates and assets),
+// backend.go and local.go (where the plugins live).
 package setuppage
 
 import (
