@@ -100,8 +100,8 @@ type Host struct {
 	OnMessages func(plugin string, msgs []store.Message)
 	OnEvent    func(plugin string, ev store.Event)
 	OnStatus   func(plugin string, st store.Status)
-	// Notify shows ctx.notify's notification (DesktopNotify does it on
-	// the desktop); nil or an error makes it a log line instead. Called on
+	// Notify shows ctx.notify's notification (the CLI's notify.Desktop
+	// does it on the desktop); nil or an error makes it a log line instead. Called on
 	// a goroutine of its own, bounded by CallTimeout.
 	Notify func(ctx context.Context, n Notification) error
 

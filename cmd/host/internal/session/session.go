@@ -22,6 +22,7 @@ import (
 	"host/bindings/setup"
 	"host/bindings/store"
 	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/notify"
 	"host/cmd/host/internal/pkgstore"
 	"host/cmd/host/internal/ui"
 	"host/jsrt"
@@ -62,7 +63,7 @@ func Open(f *cmdutil.Factory, flags *cmdutil.PluginFlags) (*Session, error) {
 		WorkDir:   wd,
 		CacheDir:  filepath.Join(dataDir, "cache", "bundles"),
 		Version:   f.Version,
-		Notify:    plugin.DesktopNotify,
+		Notify:    notify.Desktop,
 	}
 	if f.Startup.Off("cache") {
 		h.CacheDir = "" // see cmdutil's startup.go

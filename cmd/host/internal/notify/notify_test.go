@@ -1,7 +1,9 @@
-package plugin
+package notify_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -9,9 +11,32 @@ import (
 
 	"github.com/godbus/dbus/v5"
 
+	"host/bindings/console"
 	"host/bindings/mask"
+	"host/bindings/plugin"
+	"host/bindings/secrets"
 	"host/bindings/secrets/keyringtest"
+	"host/bindings/store"
+	"host/cmd/host/internal/notify"
 )
+
+// logs keeps the lines a plugin host logs.
+type logs struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logs) sink(e console.Entry) {
+	l.mu.Lock()
+	l.lines = append(l.lines, e.Plugin+" "+e.Level.String()+" "+e.Message)
+	l.mu.Unlock()
+}
+
+func (l *logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
 
 // notifications stands in for a desktop's notification daemon: it owns
 // org.freedesktop.Notifications on a real (private) session bus and keeps
@@ -30,15 +55,21 @@ func (n *notifications) Notify(app string, replaces uint32, icon, summary, body 
 	return 1, nil
 }
 
-// TestNotifyDesktop sends ctx.notify through DesktopNotify to a
+// TestNotifyDesktop sends ctx.notify through Desktop to a
 // notification service on a private D-Bus session: the notification
 // arrives there, masked, and no fallback line is printed. Without the
 // service, the same call prints the line.
 func TestNotifyDesktop(t *testing.T) {
 	keyringtest.StartBusOnly(t)
-	h, l := newHost(t)
-	h.Notify = DesktopNotify
-	h.Masker = mask.New()
+	dir := t.TempDir()
+	db, err := store.Open(filepath.Join(dir, "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	l := &logs{}
+	h := &plugin.Host{DataDir: dir, Secrets: secrets.NewMemory(), Store: db, Log: l.sink, WorkDir: dir,
+		Notify: notify.Desktop, Masker: mask.New()}
 	h.Masker.Add("fake-secret-in-body")
 	src := `export default definePlugin({
   tools: [{ name: 'ping', description: '', parameters: z.object({}), execute: async (_p, ctx) => {
@@ -46,8 +77,26 @@ func TestNotifyDesktop(t *testing.T) {
     return { content: 'ok' };
   } }],
 });`
-	p := loadActive(t, h, writePlugin(t, h, "notifier/plugin.ts", src))
-	defer p.Deactivate(context.Background())
+	path := filepath.Join(dir, "notifier", "plugin.ts")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	p, err := plugin.Load(ctx, h, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.Setup(ctx, plugin.Inputs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Activate(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	defer p.Deactivate(ctx)
 
 	// No service on the bus yet: a line instead.
 	if _, err := p.CallTool(context.Background(), "ping", nil); err != nil {

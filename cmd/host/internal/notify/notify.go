@@ -1,4 +1,8 @@
-package plugin
+// Package notify shows a plugin's ctx.notify on the user's desktop: the
+// freedesktop Notifications service on the D-Bus session bus. It is the
+// default plugin.Host.Notify of the CLI; below cmd/host nothing reaches
+// the desktop.
+package notify
 
 import (
 	"context"
@@ -8,24 +12,26 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"host/bindings/plugin"
 )
 
 // notifyTimeout bounds one desktop notification: a bus that does not
 // answer makes it a printed line soon.
 const notifyTimeout = 3 * time.Second
 
-// ErrNoNotifier is DesktopNotify on a machine without a notification
+// ErrNoService is Desktop's error on a machine without a notification
 // service it can reach.
-var ErrNoNotifier = errors.New("no desktop notification service")
+var ErrNoService = errors.New("no desktop notification service")
 
-// DesktopNotify shows n as a desktop notification: on Linux (and other
+// Desktop shows n as a desktop notification: on Linux (and other
 // systems with a D-Bus session bus) through the freedesktop Notifications
 // service. Elsewhere, and when no session bus or service answers within
 // ctx, it returns an error (then ctx.notify prints a line instead). Safe
 // for concurrent use; it never starts a bus or a daemon.
-func DesktopNotify(ctx context.Context, n Notification) error {
+func Desktop(ctx context.Context, n plugin.Notification) error {
 	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		return ErrNoNotifier
+		return ErrNoService
 	}
 	ctx, cancel := context.WithTimeout(ctx, notifyTimeout)
 	defer cancel()
