@@ -114,6 +114,7 @@ func TestScripts(t *testing.T) {
 			"busonly":       cmdBusOnly,
 			"keyns":         cmdKeyNS,
 			"waitfor":       cmdWaitFor,
+			"listen":        cmdListen,
 		},
 	})
 }
@@ -126,6 +127,19 @@ func cmdKeyNS(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: keyns VAR DIR")
 	}
 	ts.Setenv(args[0], plugin.DataDirNamespace(ts.MkAbs(args[1])))
+}
+
+// cmdListen takes a free loopback port for the rest of the script and
+// sets VAR to its address (127.0.0.1:PORT): `listen TAKEN`, then
+// `host serve --page $TAKEN` meets an address in use.
+func cmdListen(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: listen VAR")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	ts.Defer(func() { ln.Close() })
+	ts.Setenv(args[0], ln.Addr().String())
 }
 
 // leakToken is a fake secret whose encodings differ from it (/, +, space,

@@ -21,6 +21,7 @@ import (
 	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/setuppage"
+	"host/jsrt"
 )
 
 // HTTPFlags are the flags of MCP over HTTP (host mcp --http, host serve
@@ -54,16 +55,32 @@ func (f *HTTPFlags) Check() error {
 // ServeMCP serves srv's Streamable HTTP endpoint on f.Addr until ctx
 // ends, and prints where (with the token) on io.Err.
 func ServeMCP(ctx context.Context, srv *mcpserver.Server, f HTTPFlags, dataDir string, io *cmdutil.IO) error {
+	ln, err := ListenMCP(f)
+	if err != nil {
+		return err
+	}
+	return ServeMCPOn(ctx, ln, srv, f, dataDir, io)
+}
+
+// ListenMCP takes f.Addr for ServeMCPOn, so that a command can refuse an
+// address in use before it starts anything else.
+func ListenMCP(f HTTPFlags) (net.Listener, error) {
+	ln, err := net.Listen("tcp", f.Addr)
+	if err != nil {
+		return nil, jsrt.WithHint(fmt.Errorf("--http %s: %w", f.Addr, err), "pick another port, or stop what listens there")
+	}
+	return ln, nil
+}
+
+// ServeMCPOn is ServeMCP on a listener from ListenMCP, which it closes.
+func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f HTTPFlags, dataDir string, io *cmdutil.IO) error {
 	token := ""
 	if !f.NoAuth {
 		var err error
 		if token, err = mcpserver.LoadToken(dataDir); err != nil {
+			ln.Close()
 			return err
 		}
-	}
-	ln, err := net.Listen("tcp", f.Addr)
-	if err != nil {
-		return err
 	}
 	hs := &http.Server{
 		Handler:           srv.HTTPHandler(mcpserver.HTTPOptions{Token: token, AllowRemote: f.AllowRemote}),
@@ -97,6 +114,16 @@ type Page struct {
 // StartPage serves the setup page of backend b on addr (loopback only;
 // the flag is --page).
 func StartPage(addr string, b setuppage.Backend, io *cmdutil.IO) (*Page, error) {
+	ln, err := ListenPage(addr)
+	if err != nil {
+		return nil, err
+	}
+	return StartPageOn(ln, b, io)
+}
+
+// ListenPage takes addr (loopback only) for StartPageOn, so that a command
+// can refuse an address in use before it starts anything else.
+func ListenPage(addr string) (net.Listener, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, cmdutil.Usagef("--page %s: want HOST:PORT, e.g. 127.0.0.1:7332", addr)
@@ -106,8 +133,14 @@ func StartPage(addr string, b setuppage.Backend, io *cmdutil.IO) (*Page, error) 
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("the setup page: %w", err)
+		return nil, jsrt.WithHint(fmt.Errorf("the setup page: %w", err), "pick another --page address, or stop what listens there")
 	}
+	return ln, nil
+}
+
+// StartPageOn is StartPage on a listener from ListenPage; the Page owns
+// it (Close closes it).
+func StartPageOn(ln net.Listener, b setuppage.Backend, io *cmdutil.IO) (*Page, error) {
 	srv, err := setuppage.New(setuppage.Options{Backend: b, Addr: ln.Addr().String(), Masker: io.Masker})
 	if err != nil {
 		ln.Close()

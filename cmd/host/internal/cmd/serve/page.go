@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 
@@ -25,9 +26,9 @@ import (
 	"host/cmd/host/internal/surface"
 )
 
-// serveMCP serves every plugin's tools over MCP's Streamable HTTP until
-// ctx ends.
-func serveMCP(ctx context.Context, sup *supervisor.Supervisor, pages *servePages, hf surface.HTTPFlags, dataDir string, f *cmdutil.Factory) error {
+// serveMCP serves every plugin's tools over MCP's Streamable HTTP on ln
+// until ctx ends; it closes ln.
+func serveMCP(ctx context.Context, ln net.Listener, sup *supervisor.Supervisor, pages *servePages, hf surface.HTTPFlags, dataDir string, f *cmdutil.Factory) error {
 	io := f.IO
 	srv := mcpserver.New(sup, mcpserver.Options{
 		Version: f.Version,
@@ -39,7 +40,7 @@ func serveMCP(ctx context.Context, sup *supervisor.Supervisor, pages *servePages
 		OnProblem:    func(err error) { fmt.Fprintf(io.Err, "host: %s\n", io.Masker.Mask(err.Error())) },
 	})
 	defer srv.Close()
-	return surface.ServeMCP(ctx, srv, hf, dataDir, io)
+	return surface.ServeMCPOn(ctx, ln, srv, hf, dataDir, io)
 }
 
 // servePages is the serve's mcpserver.SetupPages: the plugin's page on the
@@ -79,11 +80,13 @@ func (p *servePages) StartSetup(_ context.Context, id string) (*mcpserver.SetupF
 
 var _ mcpserver.SetupPages = (*servePages)(nil)
 
-// servePage runs the setup page of a serve on opts.Page until ctx ends.
-func servePage(ctx context.Context, sup *supervisor.Supervisor, pages *servePages, opts *ServeOptions) error {
+// servePage runs the setup page of a serve on ln (from opts.Page) until
+// ctx ends; it closes ln.
+func servePage(ctx context.Context, ln net.Listener, sup *supervisor.Supervisor, pages *servePages, opts *ServeOptions) error {
 	f := opts.Factory
 	sess, err := session.Open(f, &opts.Plugin)
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	defer sess.Close()
@@ -94,10 +97,11 @@ func servePage(ctx context.Context, sup *supervisor.Supervisor, pages *servePage
 	a := session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt}
 	local, err := setuppage.NewLocal(ctx, surface.LocalOptions(sess, a, files, ids))
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	b := &servePageBackend{Local: local, sup: sup, logs: map[string][]string{}}
-	ps, err := surface.StartPage(opts.Page, b, f.IO)
+	ps, err := surface.StartPageOn(ln, b, f.IO)
 	if err != nil {
 		return err
 	}

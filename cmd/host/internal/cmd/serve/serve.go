@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -141,10 +142,22 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if err != nil {
 		return fmt.Errorf("serve: cannot find the host binary to run workers: %w", err)
 	}
+	// The surfaces' addresses are taken before any worker starts: one in
+	// use is one error and exit 1, not a serve that starts and stops.
+	pageLn, httpLn, err := listenSurfaces(opts)
+	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
+		return err
+	}
 	wargs := workerArgs(opts, dataDir, f.Guard.Memory())
 	if len(paths) > 1 {
 		wargs = append(wargs, "--shared") // config values must name their plugin
 	}
+	// A surface's failure stops the workers too (through stop).
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	var lineMu sync.Mutex
 	sup := supervisor.Start(ctx, paths, supervisor.Options{
 		Command: func(path string) *exec.Cmd {
@@ -168,11 +181,11 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	// (--page), which the MCP surface sends a client's user to.
 	pages := &servePages{say: func(format string, a ...any) { fmt.Fprintf(f.IO.Err, format+"\n", a...) }}
 	errc := make(chan error, 2)
-	if opts.HTTP.Addr != "" {
-		go func() { errc <- serveMCP(ctx, sup, pages, opts.HTTP, dataDir, f) }()
+	if httpLn != nil {
+		go func() { errc <- serveMCP(ctx, httpLn, sup, pages, opts.HTTP, dataDir, f) }()
 	}
-	if opts.Page != "off" && opts.Page != "" {
-		go func() { errc <- servePage(ctx, sup, pages, opts) }()
+	if pageLn != nil {
+		go func() { errc <- servePage(ctx, pageLn, sup, pages, opts) }()
 	}
 	if opts.Watch {
 		go watchServe(ctx, sup, paths, opts.Debounce, io)
@@ -185,14 +198,47 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		}
 	}
 	fmt.Fprintf(io.Err, "serving %d plugin(s); Ctrl-C to stop.\n", len(paths))
+	// Only Ctrl-C, SIGTERM or a surface's failure stop the serve: a
+	// surface that ends without an error (one with nothing to serve) is
+	// no reason to stop. (A nil from such a surface used to print
+	// "stopping N plugin(s)" right after the start.)
 	var extErr error
-	select {
-	case <-ctx.Done():
-	case extErr = <-errc:
+	for extErr == nil && ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
+		case extErr = <-errc:
+		}
+	}
+	if extErr != nil {
+		// The reason first, then the stop (which can take seconds).
+		code := cmdutil.Report(io, extErr)
+		fmt.Fprintf(io.Err, "stopping %d plugin(s)\n", len(paths))
+		stop()
+		sup.Wait()
+		return &cmdutil.Reported{Code: code}
 	}
 	fmt.Fprintf(io.Err, "stopping %d plugin(s)\n", len(paths))
 	sup.Wait()
-	return extErr
+	return nil
+}
+
+// listenSurfaces takes the addresses of the setup page (--page) and of MCP
+// over HTTP (--http); a nil listener is a surface not asked for.
+func listenSurfaces(opts *ServeOptions) (page, http net.Listener, err error) {
+	if opts.Page != "off" && opts.Page != "" {
+		if page, err = surface.ListenPage(opts.Page); err != nil {
+			return nil, nil, err
+		}
+	}
+	if opts.HTTP.Addr != "" {
+		if http, err = surface.ListenMCP(opts.HTTP); err != nil {
+			if page != nil {
+				page.Close()
+			}
+			return nil, nil, err
+		}
+	}
+	return page, http, nil
 }
 
 // testBackoff is HOST_SERVE_BACKOFF, the first restart delay, for tests
