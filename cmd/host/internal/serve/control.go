@@ -21,6 +21,7 @@ import (
 //	GET  /status                         -> []State
 //	POST /call   {plugin, tool, args}    -> CallToolResult, or {error}
 //	POST /reload {plugin}                -> {state, replaced}
+//	GET  /page, POST /page-link ...      -> the setup page's links (pagelink.go)
 //
 // Errors are {"error": {"kind", "message"}} with a non-2xx status.
 
@@ -82,6 +83,7 @@ func (s *Supervisor) Handler() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, reloadResp{st, replaced})
 	})
+	s.pageRoutes(mux)
 	return mux
 }
 
@@ -111,7 +113,7 @@ func writeErr(w http.ResponseWriter, e *RemoteError) {
 	switch e.Kind {
 	case "not found":
 		code = http.StatusNotFound
-	case "not active":
+	case "not active", "no page":
 		code = http.StatusConflict
 	}
 	writeJSON(w, code, map[string]*RemoteError{"error": e})

@@ -94,6 +94,8 @@ type Supervisor struct {
 
 	subsMu sync.Mutex
 	subs   map[*subscriber]bool // mcpserver.Backend subscribers
+
+	page pageLinks // the serve's setup page, for the control channel
 }
 
 // Start starts a worker for each plugin path and returns at once; states

@@ -555,7 +555,7 @@ func TestCodeLinkInChromium(t *testing.T) {
 	}
 	// The link is spent; its session opens this plugin's page only.
 	run(t, ctx, chromedp.Navigate(link), visible("main h1"))
-	if got := text(t, ctx, "main h1"); got != "This link was used already" {
+	if got := text(t, ctx, "main h1"); got != usedLinkTitle {
 		t.Errorf("the spent link: %q", got)
 	}
 	// Commands show as code, not with literal backticks.

@@ -59,8 +59,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			}
 			id := s.sess.exchange(tok, have)
 			if id == "" {
-				s.problem(w, http.StatusForbidden, "This link was used already",
-					"A setup link works once. Run `host setup PLUGIN --browser` (or look at what `host serve` printed) for a new one.")
+				s.problem(w, http.StatusForbidden, usedLinkTitle, usedLinkText)
 				return
 			}
 			if id != keepSession {
@@ -133,8 +132,7 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) {
 			s.render(w, http.StatusForbidden, "code", map[string]any{"Token": tok, "Wrong": fmt.Sprintf("Wrong code (%d more tries).", left)})
 			return
 		}
-		s.problem(w, http.StatusForbidden, "This link was used already",
-			"A setup link works once (and a link that asks for a code, for five tries). Run `host setup PLUGIN --browser` for a new one, or open the setup page host serve printed.")
+		s.problem(w, http.StatusForbidden, usedLinkTitle, usedLinkText)
 		return
 	}
 	if id != keepSession {

@@ -35,6 +35,8 @@ type sessions struct {
 	tokens   map[string]oneTime  // token -> its expiry and scope
 	browsers map[string]*browser // cookie value -> session
 	now      func() time.Time
+	// spent are told when their token is exchanged (WaitSpent).
+	spent map[string][]chan struct{}
 }
 
 type browser struct {
@@ -167,6 +169,7 @@ func (s *sessions) exchange(token string, have *browser) string {
 		return "" // only with its code (exchangeCode)
 	}
 	delete(s.tokens, token)
+	s.tellSpentLocked(token)
 	if !ok || s.now().After(ot.expires) {
 		return ""
 	}

@@ -108,6 +108,8 @@ func servePage(ctx context.Context, ln net.Listener, sup *supervisor.Supervisor,
 	defer ps.Close()
 	pages.set(ps.Srv)
 	defer pages.set(nil)
+	sup.SetPage(pageLinks{ps.Srv})
+	defer sup.SetPage(nil)
 	fmt.Fprintf(f.IO.Err, "setup page: %s\n", ps.Srv.Link("/"))
 	<-ctx.Done()
 	return nil
@@ -215,3 +217,13 @@ func (b *servePageBackend) Subscribe(fn func()) (cancel func()) {
 }
 
 var _ setuppage.Backend = (*servePageBackend)(nil)
+
+// pageLinks gives the control channel fresh links to the page's list
+// (host setup --browser without a plugin).
+type pageLinks struct{ srv *setuppage.Server }
+
+func (p pageLinks) Link() string { return p.srv.Link("/") }
+
+func (p pageLinks) WaitSpent(ctx context.Context, link string) { p.srv.WaitSpent(ctx, link) }
+
+var _ supervisor.PageLinks = pageLinks{}

@@ -15,6 +15,7 @@ import (
 	"host/cmd/host/internal/setuppage"
 	"host/cmd/host/internal/surface"
 	"host/cmd/host/internal/terminal"
+	"host/jsrt"
 )
 
 const setupUsage = `Usage: host setup [flags] PLUGIN
@@ -25,6 +26,9 @@ plugin once, and saves them. When a serve runs for the data dir, the serve
 then starts the plugin with the new setup (the other plugins untouched).
 
 PLUGIN is the plugin's id as 'host status' shows it, or its file.
+'host setup --browser' without PLUGIN, while 'host serve' runs for the
+data dir, prints a fresh one-time link to the serve's setup page (every
+plugin) and opens it.
 With --browser the setup happens on host's local setup page instead: a
 loopback page for this plugin (the form of its settings, "Save and test",
 "Connect" for OAuth2) opens in the browser, and host waits until it is
@@ -56,10 +60,14 @@ func NewCmdSetup(f *cmdutil.Factory, runF func(context.Context, *SetupOptions) e
 		if err := opts.Plugin.Apply(); err != nil {
 			return err
 		}
-		if len(args) != 1 {
-			return cmdutil.Usagef("setup: usage: host setup [flags] PLUGIN")
+		switch {
+		case len(args) == 0 && opts.Browser:
+			// The running serve's page of every plugin.
+		case len(args) != 1:
+			return cmdutil.Usagef("setup: usage: host setup [flags] PLUGIN (or host setup --browser: the running serve's setup page)")
+		default:
+			opts.Path = args[0]
 		}
-		opts.Path = args[0]
 		if runF != nil {
 			return runF(ctx, opts)
 		}
@@ -77,6 +85,9 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 	c, _, err := session.DialServe(opts.Factory, opts.Plugin.DataDir)
 	if err != nil {
 		return err
+	}
+	if opts.Path == "" {
+		return servePageLink(ctx, opts, c)
 	}
 	var id string
 	if c != nil {
@@ -129,6 +140,40 @@ func started(ctx context.Context, io *cmdutil.IO, name string, c *serve.Client, 
 		return errors.New(io.Masker.Mask(st.Line()))
 	}
 	fmt.Fprintln(io.Err, io.Masker.Mask(st.Line()))
+	return nil
+}
+
+// servePageLink is `host setup --browser` without a plugin: a fresh
+// one-time link to the running serve's setup page (c), opened in the
+// browser unless --no-browser.
+func servePageLink(ctx context.Context, opts *SetupOptions, c *serve.Client) error {
+	f := opts.Factory
+	io := f.IO
+	if c == nil {
+		dataDir, _ := f.DataDir(opts.Plugin.DataDir)
+		return cmdutil.WithExit(cmdutil.ExitUsage, jsrt.WithHint(
+			fmt.Errorf("setup: no serve is running for %s, so there is no setup page of every plugin to link to", dataDir),
+			"start one (host serve), or name the plugin: host setup PLUGIN --browser"))
+	}
+	link, err := c.PageLink(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Err, "The running serve's setup page:\n  %s\n(the link works once, within 15 minutes)\n", link)
+	if opts.Login.NoBrowser {
+		return nil
+	}
+	remove, err := f.BrowserPrivate(link)
+	defer remove()
+	if err != nil {
+		fmt.Fprintf(io.Err, "Could not open a browser (%s); open the link above.\n", io.Masker.Mask(err.Error()))
+		return nil
+	}
+	// The browser reads the link from a file: keep it until the link is
+	// spent (or a while; the link still works then).
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	_ = c.WaitPageLinkSpent(wctx, link)
 	return nil
 }
 

@@ -228,5 +228,8 @@ func serveStatus(ctx context.Context, opts *StatusOptions) (handled bool, err er
 			fmt.Fprintf(io.Out, "  memory: %.1f MiB (pid %d)\n", float64(st.MemoryBytes)/(1<<20), st.PID)
 		}
 	}
+	if page, err := c.HasPage(ctx); err == nil && page && opts.Plugin == "" {
+		fmt.Fprintln(io.Out, "setup page: 'host setup --browser' prints a fresh link to it and opens it")
+	}
 	return true, nil
 }
