@@ -124,6 +124,9 @@ const (
 	HintLoginTimeout jsrt.HintKind = "oauth-login-timeout"
 	// HintNoDeviceLogin: the plugin has no device login; use the browser.
 	HintNoDeviceLogin jsrt.HintKind = "oauth-no-device-login"
+	// HintCheckEndpoint: an auth endpoint did not answer; check the
+	// network, the plugin's auth URLs and where connections are sent.
+	HintCheckEndpoint jsrt.HintKind = "oauth-check-endpoint"
 )
 
 // ErrTimeout reports that no callback arrived before Wait's context
@@ -204,8 +207,8 @@ func mapErr(stage, endpoint string, err error) error {
 		// x/oauth2's own parse errors; they can quote the body, so say less.
 		cause = errors.New("the answer is not a valid OAuth token response")
 	}
-	return withHint(&EndpointError{Stage: stage, URL: stripQuery(endpoint), Err: cause},
-		"check the network connection and the plugin's auth URLs (with --connect-to, that the target is up)")
+	return withHintKind(&EndpointError{Stage: stage, URL: stripQuery(endpoint), Err: cause}, HintCheckEndpoint,
+		"check the network connection and the plugin's auth URLs (where connections to them are redirected, that the target is up)")
 }
 
 func stripQuery(u string) string {

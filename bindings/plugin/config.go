@@ -215,7 +215,8 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 					// Kept as JSON (a number, an object holding a secret...).
 					cv, cerr := f.Schema.CoerceString(v)
 					if cerr != nil {
-						errs[i] = fmt.Errorf("the saved %s of plugin %s no longer fits its schema (%v); run `host auth login` or supply it again", f.Label, p.ID, cerr)
+						errs[i] = jsrt.WithHintKind(&SavedValueError{Plugin: p.ID, Key: f.Key, Label: f.Label, Err: cerr},
+							HintSupplyAgain, "set the plugin up again, or supply the value again")
 						return
 					}
 					p.maskLeaves(cv)
@@ -441,6 +442,23 @@ func (e *NotSavedError) Error() string {
 	return fmt.Sprintf("not saved (%s): %v", strings.Join(e.Keys, ", "), e.Err)
 }
 func (e *NotSavedError) Unwrap() error { return e.Err }
+
+// HintSupplyAgain is the hint kind of a SavedValueError: the CLI says how
+// to set the plugin up again or supply the field.
+const HintSupplyAgain jsrt.HintKind = "supply-again"
+
+// SavedValueError is a value saved for a config field that no longer fits
+// the plugin's schema (it changed since the value was saved). It comes
+// wrapped in a hint of kind HintSupplyAgain.
+type SavedValueError struct {
+	Plugin, Key, Label string
+	Err                error // the schema's complaint
+}
+
+func (e *SavedValueError) Error() string {
+	return fmt.Sprintf("the saved %s of plugin %s no longer fits its schema (%v)", e.Label, e.Plugin, e.Err)
+}
+func (e *SavedValueError) Unwrap() error { return e.Err }
 
 func equalJSON(a, b map[string]any) bool {
 	x, _ := json.Marshal(a)

@@ -6,10 +6,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
 
+	"host/bindings/oauth"
+	"host/bindings/plugin"
 	"host/jsrt"
 )
 
@@ -117,5 +121,43 @@ func TestCommandExecute(t *testing.T) {
 	}
 	if errb.Len() != 0 {
 		t.Errorf("Execute printed on stderr: %q", errb.String())
+	}
+}
+
+// TestHintTextWordsLibraryHints: libraries below cmd/host give a hint a
+// kind and plain words; the CLI words it with its commands and flags.
+func TestHintTextWordsLibraryHints(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing answers there now
+	cfg := oauth.Config{AuthorizationURL: "http://" + addr + "/authorize", TokenURL: "http://" + addr + "/token", ClientID: "fake-client"}
+	_, endpointErr := oauth.Refresh(t.Context(), cfg, http.DefaultClient, "fake-refresh")
+	saved := errors.Join(errors.New("another field failed"), jsrt.WithHintKind(
+		&plugin.SavedValueError{Plugin: "acme", Key: "region", Label: "Region", Err: errors.New("expected one of eu, us")},
+		plugin.HintSupplyAgain, "set the plugin up again, or supply the value again"))
+	for _, tc := range []struct {
+		name       string
+		err        error
+		plain, cli string
+	}{
+		{"unreachable token endpoint", endpointErr,
+			"check the network connection and the plugin's auth URLs (where connections to them are redirected, that the target is up)",
+			"check the network connection and the plugin's auth URLs (with --connect-to, that the target is up)"},
+		{"saved value no longer fits", saved,
+			"set the plugin up again, or supply the value again",
+			"run `host auth login acme` or supply it again (--set region=... or HOST_CONFIG_REGION)"},
+	} {
+		if got := jsrt.Hint(tc.err); got != tc.plain {
+			t.Errorf("%s: the library's hint is %q, want %q (err %v)", tc.name, got, tc.plain, tc.err)
+		}
+		if strings.Contains(tc.err.Error(), "host ") || strings.Contains(tc.err.Error(), "--") {
+			t.Errorf("%s: the library's error names a CLI part: %q", tc.name, tc.err)
+		}
+		if got := HintText(tc.err); got != tc.cli {
+			t.Errorf("%s: HintText = %q, want %q", tc.name, got, tc.cli)
+		}
 	}
 }

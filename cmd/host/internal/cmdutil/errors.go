@@ -96,6 +96,13 @@ func HintText(err error) string {
 		return "run the login again and finish it in the browser in time (or raise --auth-timeout); on a machine without a browser use --paste or --device"
 	case oauth.HintNoDeviceLogin:
 		return "log in with the browser instead (drop --device), or use --paste on a machine without a browser"
+	case oauth.HintCheckEndpoint:
+		return "check the network connection and the plugin's auth URLs (with --connect-to, that the target is up)"
+	case plugin.HintSupplyAgain:
+		var se *plugin.SavedValueError
+		if errors.As(err, &se) {
+			return fmt.Sprintf("run `host auth login %s` or supply it again (--set %s=... or %s)", se.Plugin, se.Key, plugin.EnvName(se.Key))
+		}
 	case plugin.HintSupplyClientID:
 		return fmt.Sprintf("supply it with --set clientId=... or %s", plugin.EnvName("clientId"))
 	}
