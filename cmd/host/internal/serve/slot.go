@@ -228,6 +228,9 @@ func (sl *slot) reload(cur *worker, r reloadReq) *worker {
 // could not start.
 func (sl *slot) start() (*worker, error) {
 	o := &sl.sup.opts
+	// A start that ends before its plugin said an id counts with the id
+	// the slot has (configValues waits for every plugin's).
+	defer func() { sl.sup.noteID(sl, sl.snapshot().ID) }()
 	cmd := o.Command(sl.path)
 	w := &worker{cmd: cmd, exited: make(chan struct{}), states: make(chan State, 16), tail: &tail{}}
 	if cmd.Stderr != nil {
@@ -238,6 +241,16 @@ func (sl *slot) start() (*worker, error) {
 		cmd.Stderr = w.tail
 	}
 	setProcAttr(cmd)
+	shared := sl.sup.shared()
+	cmd.Env = WorkerEnv(o.Environ, shared)
+	var cfg *configPipe
+	if shared {
+		var err error
+		if cfg, err = sl.configPipe(cmd); err != nil {
+			return nil, fmt.Errorf("the worker did not start: %w", err)
+		}
+		defer cfg.close()
+	}
 	client := mcp.NewClient(&mcp.Implementation{Name: "host-serve", Version: "1"}, sl.clientOptions(w))
 	sl.mu.Lock()
 	sl.next = w
@@ -258,6 +271,7 @@ func (sl *slot) start() (*worker, error) {
 	if cmd.Process != nil {
 		w.pid = cmd.Process.Pid
 	}
+	cfg.started()
 	if err != nil {
 		if cmd.Process != nil {
 			_ = cmd.Process.Kill()
@@ -289,6 +303,10 @@ func (sl *slot) start() (*worker, error) {
 			return nil, fmt.Errorf("%s", w.endReason())
 		case st := <-w.states:
 			w.last = st
+			if st.Loaded {
+				sl.sup.noteID(sl, st.ID)
+				cfg.send(sl.sup, st.ID)
+			}
 			if st.Phase == Starting {
 				continue
 			}
@@ -297,6 +315,7 @@ func (sl *slot) start() (*worker, error) {
 					w.tools = res.Tools
 				}
 			}
+			sl.sup.noteID(sl, st.ID)
 			// Its logs, for the Backend's subscribers.
 			_ = sess.SetLoggingLevel(ctx, &mcp.SetLoggingLevelParams{Level: "debug"})
 			return w, nil

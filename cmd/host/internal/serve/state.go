@@ -75,6 +75,9 @@ type State struct {
 	Files []string `json:"files,omitempty"`
 	// Tools are the plugin's tool names.
 	Tools []string `json:"tools,omitempty"`
+	// Loaded: the worker has loaded the plugin, and ID is the one it
+	// declares (before that, its file's default id).
+	Loaded bool `json:"loaded,omitempty"`
 	// Problems are what the serve cannot serve of the plugin: a tool
 	// whose MCP name another tool maps to (given to neither).
 	Problems []string `json:"problems,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -53,6 +54,14 @@ type Options struct {
 	// OnState is called with a plugin's state whenever its phase or
 	// reason changes, one call at a time, in order.
 	OnState func(State)
+	// Environ is the serve's environment (os.Environ() when nil): a
+	// worker gets only part of it (WorkerEnv), and with several plugins
+	// its config values (HOST_CONFIG_*) through ConfigFDFlag.
+	Environ []string
+	// Set are the serve's --set values (KEY or ID:KEY): with several
+	// plugins each worker gets its own through ConfigFDFlag; Command must
+	// not pass them then.
+	Set map[string]string
 }
 
 func (o *Options) defaults() {
@@ -80,6 +89,9 @@ func (o *Options) defaults() {
 	if o.StopWait <= 0 {
 		o.StopWait = DefaultStopWait
 	}
+	if o.Environ == nil {
+		o.Environ = os.Environ()
+	}
 }
 
 // Supervisor runs a set of plugins, one worker process each. Its methods
@@ -96,6 +108,10 @@ type Supervisor struct {
 	subs   map[*subscriber]bool // mcpserver.Backend subscribers
 
 	page pageLinks // the serve's setup page, for the control channel
+
+	idsMu    sync.Mutex
+	ids      map[*slot]string // the id each plugin said on its first load
+	idsKnown chan struct{}    // closed once every slot is in ids
 }
 
 // Start starts a worker for each plugin path and returns at once; states
@@ -103,7 +119,7 @@ type Supervisor struct {
 // returns once every worker has stopped.
 func Start(ctx context.Context, paths []string, opts Options) *Supervisor {
 	opts.defaults()
-	s := &Supervisor{opts: opts, ctx: ctx}
+	s := &Supervisor{opts: opts, ctx: ctx, ids: map[*slot]string{}, idsKnown: make(chan struct{})}
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
 		if err != nil {
@@ -112,6 +128,9 @@ func Start(ctx context.Context, paths []string, opts Options) *Supervisor {
 		sl := &slot{sup: s, path: abs, reloads: make(chan reloadReq, 1)}
 		sl.state = State{ID: plugin.DefaultID(abs), File: abs, Phase: Starting}
 		s.slots = append(s.slots, sl)
+	}
+	if len(s.slots) == 0 {
+		close(s.idsKnown)
 	}
 	for _, sl := range s.slots {
 		s.wg.Add(1)
@@ -384,3 +403,51 @@ func memoryReason(id string, limit int64) string {
 
 // errStopped is a worker the supervisor stopped on purpose.
 var errStopped = errors.New("stopped")
+
+// shared reports whether the serve runs several plugins: config values
+// must then name their plugin, and each worker gets only its own.
+func (s *Supervisor) shared() bool { return len(s.slots) > 1 }
+
+// noteID records the id plugin sl said on its first load (or the id it
+// has when its first start ended without one).
+func (s *Supervisor) noteID(sl *slot, id string) {
+	s.idsMu.Lock()
+	defer s.idsMu.Unlock()
+	if _, ok := s.ids[sl]; ok {
+		return
+	}
+	s.ids[sl] = id
+	if len(s.ids) == len(s.slots) {
+		close(s.idsKnown)
+	}
+}
+
+// servedIDs are the ids of every plugin: the one it said, else its
+// current (at first its file's default) id.
+func (s *Supervisor) servedIDs() []string {
+	out := make([]string, 0, len(s.slots))
+	for _, sl := range s.slots {
+		id := sl.snapshot().ID
+		s.idsMu.Lock()
+		if known, ok := s.ids[sl]; ok && id == plugin.DefaultID(sl.path) {
+			id = known
+		}
+		s.idsMu.Unlock()
+		out = append(out, id)
+	}
+	return out
+}
+
+// configValues are plugin id's config values, once every served plugin
+// has said its id (or a load's time has passed: a plugin stuck loading
+// counts with its file's default id).
+func (s *Supervisor) configValues(id string) ConfigValues {
+	t := time.NewTimer(s.opts.Timeout + s.opts.Grace)
+	defer t.Stop()
+	select {
+	case <-s.idsKnown:
+	case <-t.C:
+	case <-s.ctx.Done():
+	}
+	return configFor(id, s.servedIDs(), s.opts.Environ, s.opts.Set)
+}

@@ -47,6 +47,10 @@ type WorkerOptions struct {
 	// Shared: the serve runs several plugins, so config values from the
 	// environment or --set must name this plugin (plugin.Inputs.Shared).
 	Shared bool
+	// ConfigFD, when not 0, is the file descriptor the serve writes this
+	// plugin's config values to once the worker has said its id
+	// (serve.ConfigFDFlag).
+	ConfigFD int
 }
 
 // NewCmdWorker is `host worker`; runF, when set, runs instead of
@@ -58,6 +62,7 @@ func NewCmdWorker(f *cmdutil.Factory, runF func(context.Context, *WorkerOptions)
 	opts.Plugin.Register(cmd.Flags, cmdutil.FlagsRun)
 	cmd.Flags.Var(f.Guard.MemoryFlag(), "memory", "")
 	cmd.Flags.BoolVar(&opts.Shared, "shared", false, "")
+	cmd.Flags.IntVar(&opts.ConfigFD, serve.ConfigFDFlag, 0, "")
 	cmd.Run = func(ctx context.Context, args []string) error {
 		if err := opts.Plugin.Apply(); err != nil {
 			return err
@@ -146,12 +151,18 @@ func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path
 	f.Trace("worker loaded")
 	listed, _ := p.ListedTools() // without the tools the user disabled
 	pub.pub.Update(func(s *serve.State) {
-		s.ID, s.Name, s.Files = p.ID, p.Name, p.Inputs
+		s.ID, s.Name, s.Files, s.Loaded = p.ID, p.Name, p.Inputs, true
 		for _, t := range listed {
 			s.Tools = append(s.Tools, t.Name)
 		}
 	})
 	in := plugin.Inputs{Set: opts.Plugin.Set, LookupEnv: io.LookupEnv, Shared: opts.Shared}
+	if opts.ConfigFD != 0 {
+		if in, err = configInputs(opts, in); err != nil {
+			p.Close()
+			return fail(serve.Error, err, nil)
+		}
+	}
 	setup, err := p.Setup(ctx, in)
 	if err != nil {
 		p.Close()
@@ -261,4 +272,37 @@ func envName(shared bool, id, key string) string {
 		return plugin.ScopedEnvName(id, key)
 	}
 	return plugin.EnvName(key)
+}
+
+// configInputs adds the config values the serve writes to opts.ConfigFD
+// (this plugin's only; it has none in the environment) to in.
+func configInputs(opts *WorkerOptions, in plugin.Inputs) (plugin.Inputs, error) {
+	f := os.NewFile(uintptr(opts.ConfigFD), "config")
+	if f == nil {
+		return in, fmt.Errorf("worker: no file descriptor %d for its config values", opts.ConfigFD)
+	}
+	defer f.Close()
+	cv, err := serve.ReadConfig(f)
+	if err != nil {
+		return in, fmt.Errorf("worker: reading its config values from the serve: %w", err)
+	}
+	set := map[string]string{}
+	for k, v := range in.Set {
+		set[k] = v
+	}
+	for k, v := range cv.Set {
+		set[k] = v
+	}
+	env := in.LookupEnv
+	in.Set = set
+	in.LookupEnv = func(name string) (string, bool) {
+		if v, ok := cv.Env[name]; ok {
+			return v, true
+		}
+		if env == nil {
+			return "", false
+		}
+		return env(name)
+	}
+	return in, nil
 }

@@ -151,8 +151,9 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		}
 		return err
 	}
-	wargs := workerArgs(opts, dataDir, f.Guard.Memory())
-	if len(paths) > 1 {
+	shared := len(paths) > 1
+	wargs := workerArgs(opts, dataDir, f.Guard.Memory(), shared)
+	if shared {
 		wargs = append(wargs, "--shared") // config values must name their plugin
 	}
 	// A surface's failure stops the workers too (through stop).
@@ -173,6 +174,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 			fmt.Fprintln(io.Err, io.Masker.Mask(st.Line()))
 		},
 		MinBackoff: testBackoff(io),
+		Set:        opts.Plugin.Set, // shared: each worker gets its own
 	})
 	if ln != nil {
 		sup.ServeControl(ctx, ln)
@@ -253,8 +255,9 @@ func testBackoff(io *cmdutil.IO) time.Duration {
 }
 
 // workerArgs are the flags a worker gets: the serve's own, with the data
-// dir made explicit.
-func workerArgs(opts *ServeOptions, dataDir string, memory int64) []string {
+// dir made explicit; --set values only when one plugin is served (else the
+// supervisor hands each worker its own).
+func workerArgs(opts *ServeOptions, dataDir string, memory int64, shared bool) []string {
 	args := []string{"--data-dir", dataDir, "--timeout", opts.Plugin.Timeout.String(), "--memory", guard.FormatMiB(memory)}
 	if opts.Plugin.SecretsMode != "" {
 		args = append(args, "--secrets", opts.Plugin.SecretsMode)
@@ -268,8 +271,10 @@ func workerArgs(opts *ServeOptions, dataDir string, memory int64) []string {
 	for _, ct := range opts.Plugin.Connects {
 		args = append(args, "--connect-to", ct)
 	}
-	for _, s := range opts.Plugin.Sets {
-		args = append(args, "--set", s)
+	if !shared {
+		for _, s := range opts.Plugin.Sets {
+			args = append(args, "--set", s)
+		}
 	}
 	return args
 }
