@@ -163,14 +163,15 @@ func (a atMessage) String() string {
 
 var incomingKeys = []string{"source", "channel", "content", "sender", "metadata", "classification", "threadId", "timestamp", "attachments"}
 
-// readMessages reads IncomingMessage objects off the JS values, checking
-// each field, so an error can name the message and the field. Strings are
-// masked. On the loop.
-func (p *Plugin) readMessages(vm *goja.Runtime, list []goja.Value, many bool) ([]store.Message, error) {
+// readMessages reads IncomingMessage objects off the JS values, list[0]
+// being message number first, checking each field, so an error can name
+// the message and the field. Strings are masked. On the loop.
+func (p *Plugin) readMessages(vm *goja.Runtime, list []goja.Value, first int, many bool) ([]store.Message, error) {
 	mask := p.host.Masker.Mask
 	out := make([]store.Message, len(list))
+	var meta metadataBatch
 	for i, v := range list {
-		at := atMessageOf(i, many)
+		at := atMessageOf(first+i, many)
 		o, ok := v.(*goja.Object)
 		if !ok || goja.IsNull(v) || o.ClassName() == "Array" {
 			return nil, jsrt.TypeErrorf("%s must be an object { source, channel, content, ... }, got %s", at, jsrt.TypeNameWithArticle(v))
@@ -222,18 +223,7 @@ func (p *Plugin) readMessages(vm *goja.Runtime, list []goja.Value, many bool) ([
 					err = jsrt.TypeErrorf("%s.metadata must be an object, got %s", at, jsrt.TypeNameWithArticle(x))
 					break
 				}
-				// The guard bounds the depth while stringify walks (one
-				// walk; it sees what toJSON and getters give, too).
-				text, serr := stringifyJSONDepth(p.rt, x, MaxDataDepth)
-				if errors.Is(serr, jsrt.ErrTooDeep) || isCircular(serr) {
-					err = jsrt.TypeErrorf("%s.metadata nests more than %d levels deep (or refers to itself); send flatter data", at, MaxDataDepth)
-				} else if errors.Is(serr, jsrt.ErrTooLarge) {
-					err = jsrt.WithCode(jsrt.TypeErrorf("%s.metadata: %v", at, serr), "ERR_VALUE_TOO_LARGE")
-				} else if serr != nil {
-					err = jsrt.TypeErrorf("%s.metadata cannot be turned into JSON: %v", at, serr)
-				} else {
-					m.Metadata = json.RawMessage(mask(text))
-				}
+				meta.add(i, at, mo) // turned into JSON with the others below
 			case "sender":
 				so, ok := x.(*goja.Object)
 				if !ok {
@@ -283,20 +273,94 @@ func (p *Plugin) readMessages(vm *goja.Runtime, list []goja.Value, many bool) ([
 				err = jsrt.TypeErrorf("%s has an unknown key %q; an IncomingMessage has %s", at, k, strings.Join(incomingKeys, ", "))
 			}
 			if err != nil {
-				return nil, err
+				return nil, meta.firstError(p, vm, err)
 			}
 		}
 		for j, key := range []string{"source", "channel", "content"} {
 			if !have[j] {
-				return nil, jsrt.TypeErrorf("%s.%s is required (a string)", at, key)
+				return nil, meta.firstError(p, vm, jsrt.TypeErrorf("%s.%s is required (a string)", at, key))
 			}
 		}
 		if m.Source == "" {
-			return nil, jsrt.TypeErrorf("%s.source is empty; it is the message's dedup key, e.g. 'github:issue:owner/repo#12'", at)
+			return nil, meta.firstError(p, vm, jsrt.TypeErrorf("%s.source is empty; it is the message's dedup key, e.g. 'github:issue:owner/repo#12'", at))
 		}
 		m.Source, m.Channel, m.Content, m.ThreadID = mask(m.Source), mask(m.Channel), mask(m.Content), mask(m.ThreadID)
 	}
+	texts, err := meta.stringify(p, vm)
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range meta.index {
+		out[i].Metadata = json.RawMessage(mask(texts[j]))
+	}
 	return out, nil
+}
+
+// metadataBatch is the metadata objects of the messages readMessages
+// reads, turned into JSON in one JSON.stringify of them all (one walk
+// guard instead of one per message: most of the cost for small objects).
+// When that one refuses, each is turned into JSON alone to find the first
+// that fails, so the error is the same as one walk per message gives.
+type metadataBatch struct {
+	index []int       // the message each object belongs to (in readMessages' list)
+	at    []atMessage // its name in errors
+	objs  []any       // the objects (goja values)
+}
+
+func (b *metadataBatch) add(i int, at atMessage, o *goja.Object) {
+	b.index = append(b.index, i)
+	b.at = append(b.at, at)
+	b.objs = append(b.objs, o)
+}
+
+// stringify returns each object's JSON text, or the error of the first
+// that has none. On the loop.
+func (b *metadataBatch) stringify(p *Plugin, vm *goja.Runtime) ([]string, error) {
+	if len(b.objs) == 0 {
+		return nil, nil
+	}
+	// The array adds a level: the bound on each object stays MaxDataDepth.
+	text, err := stringifyJSONDepth(p.rt, vm.NewArray(b.objs...), MaxDataDepth+1)
+	var parts []json.RawMessage
+	if err == nil && json.Unmarshal([]byte(text), &parts) == nil && len(parts) == len(b.objs) {
+		texts := make([]string, len(parts))
+		for j, t := range parts {
+			texts[j] = string(t)
+		}
+		return texts, nil
+	}
+	texts := make([]string, len(b.objs))
+	for j, o := range b.objs {
+		if texts[j], err = metadataJSON(p, b.at[j], o.(goja.Value)); err != nil {
+			return nil, err
+		}
+	}
+	return texts, nil
+}
+
+// firstError is err, unless a metadata object read before it has no JSON
+// form: then that one's error, as one walk per message in order gives.
+func (b *metadataBatch) firstError(p *Plugin, vm *goja.Runtime, err error) error {
+	if _, merr := b.stringify(p, vm); merr != nil {
+		return merr
+	}
+	return err
+}
+
+// metadataJSON is one message's metadata as JSON text. The guard bounds
+// the depth while stringify walks (one walk; it sees what toJSON and
+// getters give, too). On the loop.
+func metadataJSON(p *Plugin, at atMessage, x goja.Value) (string, error) {
+	text, serr := stringifyJSONDepth(p.rt, x, MaxDataDepth)
+	switch {
+	case errors.Is(serr, jsrt.ErrTooDeep) || isCircular(serr):
+		return "", jsrt.TypeErrorf("%s.metadata nests more than %d levels deep (or refers to itself); send flatter data", at, MaxDataDepth)
+	case errors.Is(serr, jsrt.ErrTooLarge):
+		return "", jsrt.WithCode(jsrt.TypeErrorf("%s.metadata: %v", at, serr), "ERR_VALUE_TOO_LARGE")
+	case serr != nil:
+		return "", jsrt.TypeErrorf("%s.metadata cannot be turned into JSON: %v", at, serr)
+	}
+	return text, nil
 }
 
 func containsString(list []string, s string) bool {
@@ -307,6 +371,10 @@ func containsString(list []string, s string) bool {
 	}
 	return false
 }
+
+// emitPart is how many messages the loop reads before handing them to
+// the store.
+const emitPart = 500
 
 // emit is ctx.emitMessage (one) and ctx.emitMessages (many): the messages
 // are checked, masked, and stored in the plugin's inbox, dropping any whose
@@ -339,15 +407,32 @@ func (p *Plugin) emit(vm *goja.Runtime, st *store.Store, many bool) func(goja.Fu
 		} else {
 			list = []goja.Value{o}
 		}
-		msgs, err := p.readMessages(vm, list, many)
+		// The store encodes and inserts each part on a goroutine of its
+		// own while the loop reads the next (BenchmarkEmitMessages10k).
+		w, err := st.WriteMessages(p.rt.Context())
 		if err != nil {
-			return jsrt.Rejected(vm, jsrt.TypeErrorf("%s: %w", name, err))
+			return jsrt.Rejected(vm, err)
+		}
+		handed := false
+		defer func() {
+			if !handed { // refused, or a getter threw
+				w.Abort()
+			}
+		}()
+		for start := 0; start < len(list); start += emitPart {
+			end := min(start+emitPart, len(list))
+			msgs, err := p.readMessages(vm, list[start:end], start, many)
+			if err != nil {
+				return jsrt.Rejected(vm, jsrt.TypeErrorf("%s: %w", name, err))
+			}
+			w.Write(msgs)
 		}
 		if err := p.host.rates.allow(name, p.ID, false, 1); err != nil { // a call is one, as in the SDK's host
 			return jsrt.Rejected(vm, err)
 		}
+		handed = true
 		return p.rt.Go(func(ctx context.Context) (any, error) {
-			added, err := st.AddMessages(ctx, msgs)
+			added, err := w.Close(ctx)
 			if err != nil {
 				return nil, err
 			}

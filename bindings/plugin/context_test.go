@@ -294,3 +294,50 @@ func TestContextLimits(t *testing.T) {
 		t.Errorf("took %s", d)
 	}
 }
+
+// TestEmitMessagesInParts: a batch larger than the part the loop hands to
+// the store at a time (emitPart) fails or stores as one: the error names
+// the first bad message in order (a metadata error before a later missing
+// field), a getter that throws stores nothing, and a source repeated in
+// another part is stored once.
+func TestEmitMessagesInParts(t *testing.T) {
+	h, _ := newHost(t)
+	p := loadActive(t, h, writePlugin(t, h, "parts/plugin.ts", `const many = (n, f) => Array.from({ length: n }, (_, i) => f(i, { source: 's' + i, channel: 'c', content: 'x' + i, metadata: { i } }));
+export default definePlugin({
+  tools: [{ name: 'try', description: '', parameters: z.object({}), execute: async (_p, ctx) => {
+    const self = {}; self.self = self;
+    const out = [];
+    for (const [name, msgs] of [
+      ['metadata first', many(1200, (i, m) => (i === 700 ? { ...m, metadata: self } : i === 900 ? { source: m.source, channel: 'c' } : m))],
+      ['field', many(1200, (i, m) => (i === 1100 ? { source: m.source, channel: 'c' } : m))],
+      ['getter', many(1200, (i, m) => (i === 600 ? { ...m, get content() { throw new Error('no content'); } } : m))],
+      ['good', many(1200, (i, m) => (i === 1050 ? { ...m, source: 's0' } : m))],
+    ]) {
+      try { await ctx.emitMessages(msgs); out.push(name + ': stored'); } catch (e) { out.push(name + ': ' + e.message); }
+    }
+    return { content: out.join('\n') };
+  } }],
+});`))
+	defer p.Deactivate(context.Background())
+	r, err := p.CallTool(context.Background(), "try", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"metadata first: ctx.emitMessages: msgs[700].metadata nests more than 64 levels deep (or refers to itself)",
+		"field: ctx.emitMessages: msgs[1100].content is required (a string)",
+		"getter: no content",
+		"good: stored",
+	} {
+		if !strings.Contains(r.Text(), want) {
+			t.Errorf("lacks %q:\n%s", want, r.Text())
+		}
+	}
+	msgs, err := h.Store.Plugin(p.ID).Messages(context.Background(), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 1199 || msgs[0].Source != "s0" || msgs[0].Content != "x0" || string(msgs[1198].Metadata) != `{"i":1199}` {
+		t.Fatalf("inbox: %d messages, first %+v", len(msgs), msgs[0])
+	}
+}
