@@ -91,6 +91,7 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 		"description": func(h *handle) goja.Value { return b.optString(h.s.Description()) },
 		"_def":        b.def,
 	})
+	b.schemaNearMiss()
 	kind := func(k schema.Kind, methods map[string]func(goja.FunctionCall) goja.Value, getters map[string]func(*handle) goja.Value) {
 		if methods == nil {
 			methods = map[string]func(goja.FunctionCall) goja.Value{}
@@ -159,6 +160,7 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 		for k, fn := range fns {
 			_ = o.Set(k, jsrt.Safe(vm, "z."+name+"."+k, fn))
 		}
+		b.namespaceNearMiss(o, "z."+name)
 		_ = z.Set(name, o)
 	}
 	sub("coerce", b.coerceNamespace())
@@ -166,6 +168,7 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 	_ = z.Set("ZodError", zodError)
 	_ = z.Set("NEVER", vm.NewObject())
 	b.defineClasses(z, ns)
+	b.namespaceNearMiss(z, "z")
 	zod3 := vm.ToValue(func(goja.FunctionCall) goja.Value {
 		if b.zod3 == nil {
 			b.zod3 = b.zod3Namespace(ns)

@@ -272,6 +272,7 @@ func (b *binding) zod3Namespace(ns map[string]func(goja.FunctionCall) goja.Value
 		for k, fn := range fns {
 			_ = o.Set(k, jsrt.Safe(vm, "z."+name+"."+k, b.zod3Fn(fn)))
 		}
+		b.namespaceNearMiss(o, "z."+name)
 		_ = z.Set(name, o)
 	}
 	sub("coerce", b.coerceNamespace())
@@ -279,6 +280,7 @@ func (b *binding) zod3Namespace(ns map[string]func(goja.FunctionCall) goja.Value
 	_ = z.Set("ZodError", b.zodError)
 	_ = z.Set("NEVER", vm.NewObject())
 	b.defineClasses(z, ns)
+	b.namespaceNearMiss(z, "z")
 	return z
 }
 
