@@ -6,7 +6,19 @@ import (
 	"testing"
 
 	"github.com/dop251/goja"
+
+	"host/bindings/node"
 )
+
+// newVM is a runtime with node's built-ins, whose util.format console uses.
+func newVM(t *testing.T) *goja.Runtime {
+	t.Helper()
+	vm := goja.New()
+	if err := node.Install(vm); err != nil {
+		t.Fatal(err)
+	}
+	return vm
+}
 
 // args evaluates src, a JS array expression, to console arguments.
 func args(t *testing.T, vm *goja.Runtime, src string) []goja.Value {
@@ -66,13 +78,13 @@ func TestFormat(t *testing.T) {
 		{`[/re/g]`, "/re/g"},
 		{`[Promise.resolve(1)]`, "Promise { 1 }"},
 		{`[new Promise(() => {})]`, "Promise { <pending> }"},
-		// Node writes "<ref *1> { name: 'loop', self: [Circular *1] }".
-		{`(() => { const c = {name: 'loop'}; c.self = c; return [c] })()`, "{ name: 'loop', self: [Circular] }"},
+		{`(() => { const c = {name: 'loop'}; c.self = c; return [c] })()`, "<ref *1> { name: 'loop', self: [Circular *1] }"},
 		{`(() => { const c = {name: 'loop'}; c.self = c; return ['%j', c] })()`, "[Circular]"},
-		// Node breaks a long array over lines; host keeps one line.
-		{`[Array.from({length: 102}, (_, i) => i)]`, "[ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, ... 2 more items ]"},
+		// Node breaks a long array over lines, in columns.
+		{`[Array.from({length: 102}, (_, i) => i)]`, "[\n   0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11,\n  12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,\n  24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,\n  36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,\n  48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,\n  60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71,\n  72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83,\n  84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,\n  96, 97, 98, 99,\n  ... 2 more items\n]"},
+		{`[['a', 'bb', 'ccc', 'dddd', 'e', 'f', 'g', 'h']]`, "[\n  'a',   'bb',\n  'ccc', 'dddd',\n  'e',   'f',\n  'g',   'h'\n]"},
 	}
-	vm := goja.New()
+	vm := newVM(t)
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
 			if got := Format(vm, args(t, vm, tt.args)); got != tt.want {
@@ -83,7 +95,7 @@ func TestFormat(t *testing.T) {
 }
 
 func TestFormatErrorsAndLimits(t *testing.T) {
-	vm := goja.New()
+	vm := newVM(t)
 	tests := []struct {
 		name, args string
 		check      func(string) bool
@@ -91,10 +103,10 @@ func TestFormatErrorsAndLimits(t *testing.T) {
 	}{
 		{"an error shows its stack, without a trailing newline", `[new Error('boom')]`,
 			func(s string) bool { return strings.HasPrefix(s, "Error: boom\n\tat ") && !strings.HasSuffix(s, "\n") }, "Error: boom, then its stack"},
-		{"an error inside an object", `[{e: new TypeError('bad')}]`,
+		{"an error inside an object, its stack indented as Node does", `[{e: new TypeError('bad')}]`,
 			func(s string) bool {
-				return strings.HasPrefix(s, "{ e: TypeError: bad\n\tat ") && strings.HasSuffix(s, " }")
-			}, "{ e: TypeError: bad ... }"},
+				return strings.HasPrefix(s, "{\n  e: TypeError: bad\n  \tat ") && strings.HasSuffix(s, ")\n}")
+			}, "{\n  e: TypeError: bad\n  \tat ...\n}"},
 		{"a long line is cut with a note", `['x'.repeat(MaxLine + 808)]`,
 			func(s string) bool { return s == strings.Repeat("x", MaxLine)+"… (808 more bytes cut)" }, "MaxLine bytes and a note"},
 		{"a huge object stops expanding", `[Array.from({length: 100}, () => ({k: 'v'.repeat(200)}))]`,
@@ -114,7 +126,7 @@ func TestFormatErrorsAndLimits(t *testing.T) {
 // the sink.
 func TestConsoleLevels(t *testing.T) {
 	var got []Entry
-	vm := goja.New()
+	vm := newVM(t)
 	Install(vm, "demo", func(e Entry) { got = append(got, e) })
 	_ = vm.Set("log", NewObject(vm, "demo", func(e Entry) { got = append(got, e) }, false))
 	if _, err := vm.RunString(`console.log('a', 1); console.info('b'); console.warn('c'); console.error('d'); console.debug('e'); console.trace('f');
@@ -140,9 +152,48 @@ console.log(missing);`); err != nil {
 
 // A nil sink drops output.
 func TestConsoleNilSink(t *testing.T) {
-	vm := goja.New()
+	vm := newVM(t)
 	Install(vm, "demo", nil)
 	if _, err := vm.RunString(`console.log('dropped')`); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLogIsUtilInspect: console.log(value) prints what node:util's
+// inspect(value) returns (one implementation), across the shapes whose
+// layout depends on it: nesting, long arrays in columns, long objects over
+// lines, cycles, promises.
+func TestLogIsUtilInspect(t *testing.T) {
+	vm := newVM(t)
+	var got []string
+	Install(vm, "demo", func(e Entry) { got = append(got, e.Message) })
+	v, err := vm.RunString(`const values = [
+  { a: 1, b: 'x', c: [1, 2, { d: null }] },
+  Array.from({ length: 40 }, (_, i) => i * 7),
+  { id: 'user-0001', name: 'A long enough name', email: 'someone@example.com', roles: ['admin', 'editor', 'viewer'], active: true },
+  (() => { const c = { n: 1 }; c.self = c; return c })(),
+  Promise.resolve([1, 2]),
+  new Map([['k', { deep: { deeper: { deepest: 1 } } }]]),
+];
+const util = globalThis[Symbol.for('host.node')].require('util');
+for (const v of values) console.log(v);
+values.map((v) => util.inspect(v))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	if err := vm.ExportTo(v, &want); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d lines logged, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("value %d: console.log printed\n%s\nutil.inspect returned\n%s", i, got[i], want[i])
+		}
+	}
+	if !strings.Contains(got[2], "\n") {
+		t.Errorf("a long object is one line, Node breaks it: %q", got[2])
 	}
 }

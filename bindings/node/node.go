@@ -30,6 +30,7 @@ import (
 	"encoding/json"
 	"errors"
 	"hash"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -193,7 +194,8 @@ func Install(vm *goja.Runtime) error {
 			_ = json.Unmarshal(stubShapes()[c.Argument(0).String()], &sh)
 			return vm.ToValue(sh)
 		},
-		"digest": n.digest,
+		"digest":       n.digest,
+		"promiseState": n.promiseState,
 	} {
 		if err := nat.Set(name, jsrt.Safe(vm, name, fn)); err != nil {
 			return err
@@ -312,6 +314,25 @@ func (n *natives) digest(c goja.FunctionCall) goja.Value {
 	h.Write(data)
 	return n.vm.ToValue(n.vm.NewArrayBuffer(h.Sum(nil)))
 }
+
+// promiseState(p) -> ["pending"] or ["fulfilled" | "rejected", result],
+// for util.inspect (JS cannot read a promise's state).
+func (n *natives) promiseState(c goja.FunctionCall) goja.Value {
+	o, ok := c.Argument(0).(*goja.Object)
+	if !ok || o.ExportType() != promiseType { // Export would call an object's getters
+		return n.vm.NewArray("pending")
+	}
+	p := o.Export().(*goja.Promise)
+	switch p.State() {
+	case goja.PromiseStateFulfilled:
+		return n.vm.NewArray("fulfilled", p.Result())
+	case goja.PromiseStateRejected:
+		return n.vm.NewArray("rejected", p.Result())
+	}
+	return n.vm.NewArray("pending")
+}
+
+var promiseType = reflect.TypeFor[*goja.Promise]()
 
 // symbolFor is Symbol.for(key).
 func symbolFor(vm *goja.Runtime, key string) (*goja.Symbol, error) {

@@ -17,6 +17,7 @@ import (
 
 	"host/bindings/abort"
 	"host/bindings/console"
+	"host/bindings/node"
 	"host/bindings/store"
 	"host/jsrt"
 )
@@ -96,7 +97,7 @@ func fieldsText(vm *goja.Runtime, data goja.Value) string {
 		if data == nil || goja.IsUndefined(data) || goja.IsNull(data) {
 			return ""
 		}
-		return " " + console.Inspect(vm, data)
+		return " " + inspectLine(vm, data)
 	}
 	keys := o.Keys()
 	sort.Strings(keys)
@@ -120,9 +121,28 @@ func fieldsText(vm *goja.Runtime, data goja.Value) string {
 			continue
 		}
 		// Inspect, not JSON.stringify: it is bounded in depth and length.
-		b.WriteString(console.Inspect(vm, v))
+		b.WriteString(inspectLine(vm, v))
 	}
 	return b.String()
+}
+
+// inspectLine is util.inspect(v) on one line, cut at console.MaxLine. An
+// exception of plugin code (a custom inspect function) is thrown on. On the
+// loop.
+func inspectLine(vm *goja.Runtime, v goja.Value) string {
+	s, err := node.InspectLine(vm, v)
+	if err != nil {
+		var ex *goja.Exception
+		var in *goja.InterruptedError
+		if errors.As(err, &ex) || errors.As(err, &in) {
+			panic(err)
+		}
+		s = v.String()
+	}
+	if len(s) > console.MaxLine {
+		s = s[:console.MaxLine] + "…"
+	}
+	return s
 }
 
 // newLogger is ctx.logger: debug/info/warn/error(msg, data?), data shown

@@ -77,13 +77,80 @@ function isBelowBreakLength(ctx, output, start, base) {
   return base === '' || !base.includes('\n');
 }
 
-function reduce(ctx, output, base, braces, level) {
+// groupArrayElements lines up the entries of an array of more than six in
+// columns, as Node's util.inspect does (its algorithm and constants).
+function groupArrayElements(ctx, output, value) {
+  let totalLength = 0;
+  let maxLength = 0;
+  let outputLength = output.length;
+  if (ctx.maxArrayLength < output.length) outputLength--; // not the "... n more items"
+  const separatorSpace = 2;
+  const dataLen = new Array(outputLength);
+  for (let i = 0; i < outputLength; i++) {
+    const len = output[i].length;
+    dataLen[i] = len;
+    totalLength += len + separatorSpace;
+    if (maxLength < len) maxLength = len;
+  }
+  const actualMax = maxLength + separatorSpace;
+  if (actualMax * 3 + ctx.indentationLvl < ctx.breakLength && (totalLength / actualMax > 5 || maxLength <= 6)) {
+    const averageBias = Math.sqrt(actualMax - totalLength / output.length);
+    const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
+    const columns = Math.min(
+      Math.round(Math.sqrt(2.5 * biasedMax * outputLength) / biasedMax),
+      Math.floor((ctx.breakLength - ctx.indentationLvl) / actualMax),
+      ctx.compact * 4,
+      15,
+    );
+    if (columns <= 1) return output;
+    const tmp = [];
+    const maxLineLength = [];
+    for (let i = 0; i < columns; i++) {
+      let lineLength = 0;
+      for (let j = i; j < output.length; j += columns) {
+        if (dataLen[j] > lineLength) lineLength = dataLen[j];
+      }
+      maxLineLength.push(lineLength + separatorSpace);
+    }
+    let padStart = true;
+    if (value !== undefined) {
+      for (let i = 0; i < output.length; i++) {
+        if (typeof value[i] !== 'number' && typeof value[i] !== 'bigint') {
+          padStart = false;
+          break;
+        }
+      }
+    }
+    for (let i = 0; i < outputLength; i += columns) {
+      const max = Math.min(i + columns, outputLength);
+      let str = '';
+      let j = i;
+      for (; j < max - 1; j++) {
+        const cell = output[j] + ', ';
+        str += padStart ? cell.padStart(maxLineLength[j - i], ' ') : cell.padEnd(maxLineLength[j - i], ' ');
+      }
+      str += padStart ? output[j].padStart(maxLineLength[j - i] - separatorSpace, ' ') : output[j];
+      tmp.push(str);
+    }
+    if (ctx.maxArrayLength < output.length) tmp.push(output[outputLength]);
+    output = tmp;
+  }
+  return output;
+}
+
+// reduce joins the formatted entries on one line when they fit in
+// breakLength, else one entry (or one group of array entries) a line.
+function reduce(ctx, output, base, braces, level, arrayValue, isArrayLike) {
   if (ctx.compact !== true) {
-    if (typeof ctx.compact === 'number' && ctx.compact >= 1 && ctx.currentDepth - level < ctx.compact) {
-      const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
-      if (isBelowBreakLength(ctx, output, start, base)) {
-        const joined = output.join(', ');
-        if (!joined.includes('\n')) return (base ? base + ' ' : '') + braces[0] + ' ' + joined + ' ' + braces[1];
+    if (typeof ctx.compact === 'number' && ctx.compact >= 1) {
+      const entries = output.length;
+      if (isArrayLike && entries > 6) output = groupArrayElements(ctx, output, arrayValue);
+      if (ctx.currentDepth - level < ctx.compact && entries === output.length) {
+        const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
+        if (isBelowBreakLength(ctx, output, start, base)) {
+          const joined = output.join(', ');
+          if (!joined.includes('\n')) return (base ? base + ' ' : '') + braces[0] + ' ' + joined + ' ' + braces[1];
+        }
       }
     }
     const ind = '\n' + ' '.repeat(ctx.indentationLvl);
@@ -133,10 +200,12 @@ function formatRaw(ctx, v, level) {
   let braces = ['{', '}'];
   let base = '';
   let items = null; // formatted entries before the keys
+  let arrayLike = false; // entries that group in columns (arrays, typed arrays, arguments)
   let prefix = name && name !== 'Object' ? name + ' ' : name === null ? '[Object: null prototype] ' : '';
   if (Array.isArray(v)) {
     prefix = name !== 'Array' ? (name || '[Array: null prototype]') + '(' + v.length + ') ' : '';
     braces = [prefix + '[', ']'];
+    arrayLike = true;
     keys = keys.filter((k) => !(typeof k === 'string' && /^(0|[1-9]\d*)$/.test(k) && Number(k) < v.length));
     if (ctx.showHidden) keys = keys.filter((k) => k !== 'length');
     items = () => {
@@ -164,7 +233,8 @@ function formatRaw(ctx, v, level) {
     base = Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
     if (keys.length === 0) return base;
   } else if (v instanceof Error) {
-    base = typeof v.stack === 'string' && v.stack ? v.stack : Error.prototype.toString.call(v);
+    base = (typeof v.stack === 'string' && v.stack ? v.stack : Error.prototype.toString.call(v)).replace(/\n+$/, '');
+    if (ctx.indentationLvl !== 0) base = base.replace(/\n/g, '\n' + ' '.repeat(ctx.indentationLvl));
     keys = keys.filter((k) => k !== 'stack' && k !== 'message');
     if (keys.length === 0) return base;
   } else if (v instanceof Map) {
@@ -191,6 +261,7 @@ function formatRaw(ctx, v, level) {
       return '<Buffer' + (hex ? ' ' + hex : '') + (v.length > 50 ? ' ... ' + (v.length - 50) + ' more bytes' : '') + '>';
     }
     braces = [(name || t) + '(' + v.length + ') [', ']'];
+    arrayLike = true;
     keys = keys.filter((k) => !(typeof k === 'string' && /^\d+$/.test(k)));
     items = () => Array.from(v.subarray(0, ctx.maxArrayLength), (x) => formatPrimitive(x)).concat(v.length > ctx.maxArrayLength ? ['... ' + (v.length - ctx.maxArrayLength) + ' more items'] : []);
   } else if (t === 'ArrayBuffer') {
@@ -198,7 +269,14 @@ function formatRaw(ctx, v, level) {
     return 'ArrayBuffer { [Uint8Contents]: <' + hex + (v.byteLength > 50 ? ' ... ' + (v.byteLength - 50) + ' more bytes' : '') + '>, byteLength: ' + v.byteLength + ' }';
   } else if (t === 'Promise') {
     braces = ['Promise {', '}'];
-    items = () => ['<unknown>'];
+    items = () => {
+      const [state, result] = native.promiseState(v);
+      if (state === 'pending') return ['<pending>'];
+      ctx.indentationLvl += 2;
+      const out = formatValue(ctx, result, level + 1);
+      ctx.indentationLvl -= 2;
+      return [(state === 'rejected' ? '<rejected> ' : '') + out];
+    };
   } else if (t === 'WeakMap' || t === 'WeakSet') {
     return t + ' { <items unknown> }';
   } else if (t === 'Number' || t === 'String' || t === 'Boolean' || t === 'BigInt' || t === 'Symbol') {
@@ -207,6 +285,7 @@ function formatRaw(ctx, v, level) {
     if (keys.length === 0) return base;
   } else if (t === 'Arguments') {
     braces = ['[Arguments] [', ']'];
+    arrayLike = true;
     keys = keys.filter((k) => !(typeof k === 'string' && /^\d+$/.test(k)));
     items = () => Array.from(v, (x) => formatValue(ctx, x, level + 1));
   } else {
@@ -231,7 +310,7 @@ function formatRaw(ctx, v, level) {
   if (ctx.sorted) output.sort(typeof ctx.sorted === 'function' ? ctx.sorted : undefined);
   if (output.length === 0 && base) return base;
   if (output.length === 0) return braces[0] + braces[1];
-  let res = reduce(ctx, output, base, braces, level);
+  let res = reduce(ctx, output, base, braces, level, arrayLike ? v : undefined, arrayLike);
   const ref = ctx.circular.get(v);
   if (ref !== undefined) res = '<ref *' + ref + '> ' + res;
   return res;

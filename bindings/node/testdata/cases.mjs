@@ -72,6 +72,9 @@ const cases = {
     (() => { const o = { name: 'o' }; o.self = o; return inspect(o); })(),
     inspect({ a: [{ b: { c: 1 } }] }, { depth: 0 }),
     inspect({ nested: { deep: { deeper: { deepest: 1 } } } }, { depth: null }),
+    inspect([1, 2, 3, 4, 5, 6, 7]), inspect(['a', 'bb', 'ccc', 'dddd', 'e', 'f', 'g', 'h']),
+    inspect(Array.from({ length: 102 }, (_, i) => i)), inspect({ rows: Array.from({ length: 30 }, (_, i) => 'row' + i) }),
+    (() => { const p = Promise.reject(3); p.catch(() => {}); return inspect([Promise.resolve({ a: 1 }), new Promise(() => {}), p]); })(),
   ],
   'util.promisify': async () => {
     const cb = (a, done) => setTimeout(() => done(a < 0 ? new Error('neg') : null, a * 2), 1);
