@@ -46,16 +46,46 @@ func revisionsServer(t *testing.T, transport string, env []string) (args []strin
 }
 
 // setUpInChromium plays the user on host's setup page for the token plugin:
-// types the token and saves.
-func setUpInChromium(t *testing.T, browser context.Context, u string) {
-	bctx, cancel := context.WithTimeout(browser, 60*time.Second)
+// types the token, saves, and waits for the page to say the plugin is
+// ready (or the host is gone: it ends with its client, whose result then
+// tells). It reports false (after t.Errorf with what the page says) when it
+// is not, so the caller ends the session instead of waiting for a setup
+// that will never complete.
+func setUpInChromium(t *testing.T, browser context.Context, u string) bool {
+	tab, closeTab := chromedp.NewContext(browser) // a tab of its own
+	defer closeTab()
+	bctx, cancel := context.WithTimeout(tab, 90*time.Second)
 	defer cancel()
 	err := chromedp.Do(bctx, chromedp.Navigate(u), chromedp.WaitVisible(chromedp.CSS("#f-token")),
 		chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-good-token-0123"),
 		chromedp.Click(chromedp.CSS("#setup-form button.primary")))
-	if err != nil {
-		t.Errorf("the setup page in Chromium: %v", err)
+	// The click posts the form and the page navigates (303 to the plugin's
+	// page): a poll cut short by that navigation is polled again. The host
+	// may end (its client done) as soon as the setup completed, so the
+	// verdict is read with the poll.
+	const verdict = `(() => {
+		const st = (document.querySelector('.plugin [data-field="state"]') || {}).textContent;
+		if (document.querySelector('#result.ok') || st === "ready" || st === "active") return "ok";
+		// Gone: the host ended as its client finished (after the setup
+		// completed: the client's own result says whether it did).
+		if (location.href.startsWith("chrome-error:")) return "ok";
+		const bad = document.querySelector('#result.bad, [role="alert"]');
+		return bad ? "bad: " + document.body.innerText : "";
+	})()`
+	var got string
+	for try := 0; err == nil && try < 5; try++ {
+		got, err = chromedp.Run(bctx, chromedp.Poll[string](verdict, chromedp.WithPollingTimeout(80*time.Second)))
+		if err == nil || !(strings.Contains(err.Error(), "navigated") || strings.Contains(err.Error(), "Cannot find context")) {
+			break
+		}
+		err = nil
 	}
+	if err != nil || got != "ok" {
+		page, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+		t.Errorf("the setup page in Chromium: %v; %s\nthe page says:\n%s", err, got, page)
+		return false
+	}
+	return true
 }
 
 // TestMCPRevisions drives host with the official TypeScript SDK v2 client
@@ -68,12 +98,6 @@ func setUpInChromium(t *testing.T, browser context.Context, u string) {
 // setup page (URL elicitation), the user types the token there in headless
 // Chromium, and the call succeeds.
 func TestMCPRevisions(t *testing.T) {
-	// Known failure since the session's merges: the stdio cases' setup
-	// through URL elicitation never sends its elicitation and the test hangs
-	// until go test's own limit (see TestMCPStdioTSClient). Skipped, said
-	// here, until fixed.
-	t.Skip("known hang: URL-elicitation setup under host mcp (stdio) never sends its elicitation")
-
 	t.Parallel()
 	node, dir := nodeHarness(t)
 	bin, _, env := hostBinary(t, nil)
@@ -119,7 +143,9 @@ func TestMCPRevisions(t *testing.T) {
 							t.Errorf("URL elicitation to %q", u)
 							continue
 						}
-						setUpInChromium(t, browser, u)
+						if !setUpInChromium(t, browser, u) {
+							cancel() // the setup cannot complete: end the client
+						}
 						continue
 					}
 					if s, ok := m["step"].(string); ok {
@@ -164,7 +190,11 @@ func TestMCPRevisions(t *testing.T) {
 
 // goClientSuite is TestMCPRevisions' steps with the Go SDK's client.
 func goClientSuite(t *testing.T, browser context.Context, version, bin string, args []string, url string, env []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
 	var forms, urls atomic.Int32
+	var pages sync.WaitGroup // the user's visits to the setup page
+	defer pages.Wait()
 	var progress []string
 	var mu sync.Mutex
 	client := mcp.NewClient(&mcp.Implementation{Name: "go-revisions", Version: "1"}, &mcp.ClientOptions{
@@ -172,7 +202,13 @@ func goClientSuite(t *testing.T, browser context.Context, version, bin string, a
 		ElicitationHandler: func(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
 			if req.Params.Mode == "url" {
 				urls.Add(1)
-				go setUpInChromium(t, browser, req.Params.URL)
+				pages.Add(1)
+				go func() {
+					defer pages.Done()
+					if !setUpInChromium(t, browser, req.Params.URL) {
+						cancel() // the setup cannot complete: end the session
+					}
+				}()
 				return &mcp.ElicitResult{Action: "accept"}, nil
 			}
 			forms.Add(1)
@@ -184,8 +220,6 @@ func goClientSuite(t *testing.T, browser context.Context, version, bin string, a
 			mu.Unlock()
 		},
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	var transport mcp.Transport
 	if url != "" {
 		transport = &mcp.StreamableClientTransport{Endpoint: url, DisableStandaloneSSE: true}

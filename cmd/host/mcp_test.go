@@ -327,13 +327,8 @@ func TestMCPStdioTSClient(t *testing.T) {
 			u, _ := p["url"].(string)
 			if p["mode"] == "url" && strings.Contains(u, "/setup/tokened?token=") {
 				// host's setup page: the user types the token there.
-				bctx, cancel := context.WithTimeout(browser, 60*time.Second)
-				err := chromedp.Do(bctx, chromedp.Navigate(u), chromedp.WaitVisible(chromedp.CSS("#f-token")),
-					chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-good-token-0123"),
-					chromedp.Click(chromedp.CSS("#setup-form button.primary")))
-				cancel()
-				if err != nil {
-					t.Errorf("the setup page in Chromium: %v", err)
+				if !setUpInChromium(t, browser, u) {
+					cancel() // the setup cannot complete: end the client
 				}
 				continue
 			}
@@ -419,11 +414,13 @@ func TestMCPStdioTSClient(t *testing.T) {
 		!strings.Contains(fmt.Sprint(m["read"]), `"content":"remember the milk"`) {
 		t.Errorf("messages: %v", m)
 	}
-	// The token plugin's setup through URL elicitation on host mcp's own
-	// page (the "tokensetup" step) hangs on main since the session's
-	// merges: the call never sends its elicitation. Left out of this test
-	// until fixed; TestMCPSetupPageThroughClient covers the page through
-	// serve --http.
+	ts := steps["tokensetup"]
+	if text, isErr := resultText("tokensetup"); isErr || text != "the token works" {
+		t.Errorf("tokened_whoami after the setup on the page = %q (isError %v); step: %v", text, isErr, ts)
+	}
+	if els, _ := ts["elicitations"].([]any); len(els) != 1 || !strings.Contains(fmt.Sprint(els), "/setup/tokened?token=") || len(ts["completed"].([]any)) != 1 {
+		t.Errorf("token setup: %v", ts)
+	}
 	s := steps["setup"]
 	if text, isErr := resultText("setup"); isErr || !strings.Contains(text, `"name":"Demo User"`) {
 		t.Errorf("oauth2-refresh_whoami after the login = %q (isError %v); step: %v", text, isErr, s)

@@ -75,6 +75,13 @@ await step('messages', async () => {
   const read = await client.readResource({ uri: 'host://calls/messages' });
   return { resources, updated, read };
 });
+await step('tokensetup', async () => {
+  const result = await client.callTool({ name: 'tokened_whoami', arguments: {} }, undefined, { timeout: 60000 });
+  await sleep(100);
+  return { result, elicitations: [...elicitations], completed: [...completed] };
+});
+elicitations.length = 0;
+completed.length = 0;
 await step('setup', async () => {
   const result = await client.callTool({ name: 'oauth2-refresh_whoami', arguments: {} }, undefined, { timeout: 60000 });
   await sleep(100);

@@ -278,8 +278,11 @@ func (l *Local) Session(ctx context.Context, id string, o SessionOptions) (Sessi
 		for k, v := range in.Set {
 			set[k] = v
 		}
+		// What the page sends is this plugin's own: scoped to it, so a
+		// host of several plugins (plugin.Inputs.Shared, which refuses an
+		// unscoped value) takes it.
 		for k, v := range o.Set {
-			set[k] = v
+			set[plugin.ScopedSetKey(id, k)] = v
 		}
 		in.Set = set
 	}
