@@ -62,9 +62,12 @@ var vitestSrc string
 //go:embed expect_gen.js
 var expectSrc string
 
-// The built-in JS, compiled once per process.
+// The built-in JS, compiled once per process; the expect library's text
+// is wrapped on first use, not at every start of the binary.
 var (
-	expectProgram = jsrt.NewProgram("host:vitest/expect.js", "(function () {\n"+expectSrc+"\nreturn hostVitestExpect;\n})")
+	expectProgram = sync.OnceValue(func() *jsrt.Program {
+		return jsrt.NewProgram("host:vitest/expect.js", "(function () {\n"+expectSrc+"\nreturn hostVitestExpect;\n})")
+	})
 	runnerProgram = jsrt.NewProgram("host:vitest/runner.js", vitestSrc)
 )
 
@@ -326,7 +329,7 @@ func install(rt *jsrt.Runtime, vm *goja.Runtime, opts Options, fr *FileResult, m
 	if err := vm.Set("definePlugin", func(c goja.FunctionCall) goja.Value { return c.Argument(0) }); err != nil {
 		return nil, err
 	}
-	lib, err := expectProgram.Call(vm)
+	lib, err := expectProgram().Call(vm)
 	if err != nil {
 		return nil, fmt.Errorf("vitest's expect: %w", err)
 	}

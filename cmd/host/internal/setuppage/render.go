@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 
 	"host/bindings/oauth"
 	"host/cmd/host/internal/ui"
@@ -36,8 +37,9 @@ func codeText(text string) template.HTML {
 	return template.HTML(b.String())
 }
 
-// rootTemplates render the pages that must not name a server's base.
-var rootTemplates = newTemplates("")
+// rootTemplates render the pages that must not name a server's base,
+// parsed on first use: not at every start of the binary (issue 23 §1).
+var rootTemplates = sync.OnceValue(func() *template.Template { return newTemplates("") })
 
 func (s *Server) asset(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
@@ -64,7 +66,7 @@ func (s *Server) asset(w http.ResponseWriter, r *http.Request) {
 // problem renders an error page. It never names the base: it is what a
 // request without a session gets.
 func (s *Server) problem(w http.ResponseWriter, status int, title, msg string) {
-	s.renderWith(rootTemplates, w, status, "problem", map[string]any{"Title": title, "Message": msg})
+	s.renderWith(rootTemplates(), w, status, "problem", map[string]any{"Title": title, "Message": msg})
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
