@@ -2,7 +2,6 @@ package jsrt
 
 import (
 	_ "embed"
-	"fmt"
 	"time"
 
 	"github.com/dlclark/regexp2/v2"
@@ -34,32 +33,13 @@ var (
 )
 
 // installEngine defines the standard built-ins goja lacks (see
-// js/engine.js); Intl, WeakRef and FinalizationRegistry, and the RegExp
-// that sends \p{...} patterns to regexp2, are made on first use. On the
-// loop goroutine, before any plugin code.
+// js/engine.js); WeakRef and FinalizationRegistry, and the RegExp that
+// sends \p{...} patterns to regexp2, are made on first use. (Intl is not
+// the engine's: bindings/intl.) On the loop goroutine, before any plugin
+// code.
 func installEngine(vm *goja.Runtime) error {
-	var intl goja.Value
-	intlOnce := func() goja.Value {
-		if intl == nil {
-			v, err := installIntl(vm)
-			if err != nil {
-				panic(NewError(vm, fmt.Errorf("internal error in host: Intl: %w", err)))
-			}
-			intl = v
-		}
-		return intl
-	}
-	native := vm.NewObject()
-	if err := native.Set("intl", func(goja.FunctionCall) goja.Value { return intlOnce() }); err != nil {
-		return err
-	}
 	g := vm.GlobalObject()
-	if _, err := engineProgram.Call(vm, g, native); err != nil {
-		return err
-	}
-	if err := DefineLazy(vm, g, []LazyProp{{Name: "Intl"}}, func() error {
-		return g.DefineDataProperty("Intl", intlOnce(), goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
-	}); err != nil {
+	if _, err := engineProgram.Call(vm, g); err != nil {
 		return err
 	}
 	for _, l := range []struct {

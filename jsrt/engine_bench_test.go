@@ -16,7 +16,7 @@ func touchBuiltins(b *testing.B, vm *goja.Runtime) {
 }
 
 // BenchmarkInstallEngine is a runtime's start with the engine built-ins
-// (js/engine.js; Intl is made on first use); BenchmarkInstallEngineNone
+// (js/engine.js); BenchmarkInstallEngineNone
 // the same start without them. The difference is what every plugin start
 // pays for them.
 func BenchmarkInstallEngine(b *testing.B) {

@@ -26,6 +26,7 @@ import (
 	"host/bindings/abort"
 	"host/bindings/console"
 	"host/bindings/fetch"
+	"host/bindings/intl"
 	"host/bindings/mask"
 	"host/bindings/node"
 	"host/bindings/oauth"
@@ -335,6 +336,9 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 			h.log(e)
 		})
 		if err := abort.Install(vm); err != nil {
+			return err
+		}
+		if err := intl.Install(vm); err != nil {
 			return err
 		}
 		if err := zod.Install(vm); err != nil {

@@ -33,6 +33,7 @@ import (
 	"host/bindings/abort"
 	"host/bindings/console"
 	"host/bindings/fetch"
+	"host/bindings/intl"
 	"host/bindings/node"
 	"host/bindings/plugin"
 	"host/bindings/sdk"
@@ -308,6 +309,9 @@ func install(rt *jsrt.Runtime, vm *goja.Runtime, opts Options, fr *FileResult, m
 		}
 	})
 	if err := abort.Install(vm); err != nil {
+		return nil, err
+	}
+	if err := intl.Install(vm); err != nil {
 		return nil, err
 	}
 	if err := zod.Install(vm); err != nil {

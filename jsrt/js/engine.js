@@ -1,9 +1,9 @@
 // The language built-ins goja lacks and esbuild does not lower, defined once
 // per runtime before any plugin code runs (jsrt/engine.go). Each is what
 // the standard says, as small as it can be; none is enumerable. Evaluates
-// to function(globalThis, native); native.intl() is the Intl object (made
-// on first use).
-(function (g, native) {
+// to function(globalThis). Intl and the toLocaleString methods that use it
+// are bindings/intl's.
+(function (g) {
   'use strict';
   const define = (o, props) => {
     for (const k of Reflect.ownKeys(props)) {
@@ -108,23 +108,5 @@
       Object.defineProperty(obj, 'stack', { value: [head, ...frames].join('\n'), writable: true, configurable: true });
     },
   });
-  // toLocaleString and friends format through Intl (goja's own ignore the
-  // locale, and Number's throws when given one).
-  const method = (o, name, fn) => Object.defineProperty(o, name, { value: fn, writable: true, configurable: true, enumerable: false });
-  const thisNumber = Number.prototype.valueOf;
-  const thisTime = Date.prototype.getTime;
-  method(Number.prototype, 'toLocaleString', function toLocaleString(locales, options) {
-    return new (native.intl().NumberFormat)(locales, options).format(thisNumber.call(this));
-  });
-  const dateMethod = (name, required, defaults) => method(Date.prototype, name, {
-    [name](locales, options) {
-      const t = thisTime.call(this);
-      if (Number.isNaN(t)) return 'Invalid Date';
-      return new (native.intl().DateTimeFormat)(locales, options, required, defaults).format(t);
-    },
-  }[name]);
-  dateMethod('toLocaleString', 'any', 'all');
-  dateMethod('toLocaleDateString', 'date', 'date');
-  dateMethod('toLocaleTimeString', 'time', 'time');
 
 })

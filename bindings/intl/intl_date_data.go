@@ -1,4 +1,4 @@
-package jsrt
+package intl
 
 // Date data of the locales host formats by pattern (intl_pattern.go): the
 // names and patterns CLDR gives them, as Node 22's ICU shows them (written

@@ -1,4 +1,4 @@
-package jsrt
+package intl
 
 import (
 	"encoding/json"
@@ -10,9 +10,22 @@ import (
 	"testing"
 
 	"github.com/dop251/goja"
+
+	"host/jsrt"
 )
 
 var updateIntl = flag.Bool("update", false, "rewrite testdata/intl.golden with Node 22 (HOST_NODE22, default node)")
+
+// newRuntime is a runtime with Intl installed.
+func newRuntime(t *testing.T) *jsrt.Runtime {
+	t.Helper()
+	rt := jsrt.New(jsrt.Options{})
+	t.Cleanup(rt.Close)
+	if err := rt.Do(t.Context(), func(vm *goja.Runtime) error { return Install(vm) }); err != nil {
+		t.Fatal(err)
+	}
+	return rt
+}
 
 // runNode22 writes what Node 22 gives for each case of a testdata/*.js
 // file to its golden file, one "name: JSON" a line.
@@ -39,8 +52,7 @@ func runCases(t *testing.T, name string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt := New(Options{})
-	t.Cleanup(rt.Close)
+	rt := newRuntime(t)
 	got := map[string]string{}
 	err = rt.Do(t.Context(), func(vm *goja.Runtime) error {
 		module := vm.NewObject()
@@ -137,8 +149,7 @@ func TestIntlAsNode(t *testing.T) {
 // so, supportedLocalesOf lists only locales with data, and
 // an option a pattern locale does not cover is a RangeError naming it.
 func TestIntlDateFallback(t *testing.T) {
-	rt := New(Options{})
-	t.Cleanup(rt.Close)
+	rt := newRuntime(t)
 	cases := map[string]string{
 		`new Intl.DateTimeFormat('tr-TR').resolvedOptions().locale`:                                                            "en-US",
 		`new Intl.DateTimeFormat('sw', { timeZone: 'UTC', dateStyle: 'long' }).format(0)`:                                      "January 1, 1970",
@@ -170,6 +181,38 @@ func TestIntlDateFallback(t *testing.T) {
 			}
 			if got := v.String(); got != want {
 				t.Errorf("%s\n got %q\nwant %q", src, got, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLocaleMethods: Number's and Date's toLocaleString format through
+// Intl, which is made on first use; options host does not cover are a
+// RangeError naming them. The results are Node 22's.
+func TestLocaleMethods(t *testing.T) {
+	rt := newRuntime(t)
+	cases := []struct{ name, expr, want string }{
+		{"toLocaleString with a locale", `[(1234.5).toLocaleString('de-DE'), (1234.5).toLocaleString('tlh'), (0.5).toLocaleString('en-US', { style: 'percent' }), new Date(0).toLocaleDateString('en-US', { timeZone: 'UTC' }), typeof Intl, Intl.NumberFormat.name]`, `["1.234,5","1,234.5","50%","1/1/1970","object","NumberFormat"]`},
+		{"Intl options host does not cover are a RangeError naming them", `[
+		() => new Intl.NumberFormat('en', { notation: 'compact' }),
+		() => new Intl.NumberFormat('en', { style: 'unit', unit: 'meter' }),
+		() => new Intl.DateTimeFormat('en', { era: 'long' }),
+		() => new Intl.Collator('en', { caseFirst: 'upper' }),
+	].map((f) => { try { f(); return 'no error'; } catch (e) { return e.name + ': ' + e.message; } })`, `["RangeError: Intl.NumberFormat: the option notation: \"compact\" is not supported by host","RangeError: Intl.NumberFormat: the option style: \"unit\" is not supported by host","RangeError: Intl.DateTimeFormat: the option era: \"long\" is not supported by host","RangeError: Intl.Collator: the option caseFirst: \"upper\" is not supported by host"]`},
+	}
+	err := rt.Do(t.Context(), func(vm *goja.Runtime) error {
+		for _, c := range cases {
+			v, err := vm.RunString("JSON.stringify(" + c.expr + ")")
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+				continue
+			}
+			if got := v.String(); got != c.want {
+				t.Errorf("%s\n got %s\nwant %s", c.name, got, c.want)
 			}
 		}
 		return nil

@@ -1,7 +1,15 @@
-package jsrt
+// Package intl is the Go side of the ECMA-402 `Intl` global goja lacks
+// (NumberFormat, DateTimeFormat, Collator, PluralRules) and of the
+// toLocaleString methods of Number and Date that format through it.
+// intl.js holds the JS surface; the formatting is Go: golang.org/x/text for
+// numbers, collation and plural rules, the CLDR date patterns of
+// intl_date_data.go for dates. A locale or option host does not cover is a
+// RangeError naming it, never another result than Node's.
+package intl
 
 import (
 	_ "embed"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -12,14 +20,47 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
+
+	"host/jsrt"
 )
 
-//go:embed js/intl.js
-var intlJS string
+var (
+	//go:embed intl.js
+	intlJS string
+	//go:embed locale.js
+	localeJS string
 
-var intlProgram = NewProgram("host:intl", intlJS)
+	intlProgram   = jsrt.NewProgram("host:intl", intlJS)
+	localeProgram = jsrt.NewProgram("host:intl/locale.js", localeJS)
+)
 
-// intlNatives are the Go side of js/intl.js, for one runtime.
+// Install defines the global Intl, made the first time a plugin touches
+// it, and Number.prototype.toLocaleString, Date.prototype.toLocaleString,
+// toLocaleDateString and toLocaleTimeString formatting through it (goja's
+// own ignore the locale). Call once per runtime on its loop goroutine,
+// before plugin code runs.
+func Install(vm *goja.Runtime) error {
+	var intl goja.Value
+	intlOnce := func() goja.Value {
+		if intl == nil {
+			v, err := makeIntl(vm)
+			if err != nil {
+				panic(jsrt.NewError(vm, fmt.Errorf("internal error in host: Intl: %w", err)))
+			}
+			intl = v
+		}
+		return intl
+	}
+	g := vm.GlobalObject()
+	if _, err := localeProgram.Call(vm, vm.ToValue(func(goja.FunctionCall) goja.Value { return intlOnce() })); err != nil {
+		return fmt.Errorf("intl: %w", err)
+	}
+	return jsrt.DefineLazy(vm, g, []jsrt.LazyProp{{Name: "Intl"}}, func() error {
+		return g.DefineDataProperty("Intl", intlOnce(), goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	})
+}
+
+// intlNatives are the Go side of intl.js, for one runtime.
 type intlNatives struct{ vm *goja.Runtime }
 
 func (n intlNatives) table() map[string]func(goja.FunctionCall) goja.Value {
@@ -47,7 +88,7 @@ func (n intlNatives) canonicalLocale(c goja.FunctionCall) goja.Value {
 	s := c.Argument(0).String()
 	tag, err := language.Parse(s)
 	if err != nil || s == "" || strings.ContainsAny(s, " _!") {
-		panic(NewError(n.vm, RangeErrorf("Incorrect locale information provided: %q", s)))
+		panic(jsrt.NewError(n.vm, jsrt.RangeErrorf("Incorrect locale information provided: %q", s)))
 	}
 	return n.vm.ToValue(tag.String())
 }
@@ -63,7 +104,7 @@ func (n intlNatives) tag(v goja.Value) language.Tag {
 func (n intlNatives) formatNumber(c goja.FunctionCall) goja.Value {
 	var o NumberOptions
 	if err := n.vm.ExportTo(c.Argument(2), &o); err != nil {
-		panic(NewError(n.vm, err))
+		panic(jsrt.NewError(n.vm, err))
 	}
 	return n.vm.ToValue(formatNumber(n.tag(c.Argument(0)), c.Argument(1).ToFloat(), o))
 }
@@ -79,10 +120,10 @@ func (n intlNatives) dateCheck(c goja.FunctionCall) goja.Value {
 	dl := dateLocaleFor(c.Argument(0).String())
 	var o DateOptions
 	if err := n.vm.ExportTo(c.Argument(1), &o); err != nil {
-		panic(NewError(n.vm, err))
+		panic(jsrt.NewError(n.vm, err))
 	}
 	if _, _, bad := dl.pat.keys(o); bad != "" {
-		panic(NewError(n.vm, RangeErrorf("Intl.DateTimeFormat: %s is not supported by host for locale %s", bad, dl.id)))
+		panic(jsrt.NewError(n.vm, jsrt.RangeErrorf("Intl.DateTimeFormat: %s is not supported by host for locale %s", bad, dl.id)))
 	}
 	return goja.Undefined()
 }
@@ -90,11 +131,11 @@ func (n intlNatives) dateCheck(c goja.FunctionCall) goja.Value {
 func (n intlNatives) formatDate(c goja.FunctionCall) goja.Value {
 	var o DateOptions
 	if err := n.vm.ExportTo(c.Argument(3), &o); err != nil {
-		panic(NewError(n.vm, err))
+		panic(jsrt.NewError(n.vm, err))
 	}
 	ms := c.Argument(1).ToFloat()
 	if math.IsNaN(ms) || math.Abs(ms) > 8.64e15 {
-		panic(NewError(n.vm, RangeErrorf("Invalid time value")))
+		panic(jsrt.NewError(n.vm, jsrt.RangeErrorf("Invalid time value")))
 	}
 	loc, err := time.LoadLocation(c.Argument(2).String())
 	if err != nil {
@@ -116,7 +157,7 @@ func (n intlNatives) timeZone(c goja.FunctionCall) goja.Value {
 		return n.vm.ToValue("UTC")
 	}
 	if _, err := time.LoadLocation(name); err != nil || name == "" || name == "Local" {
-		panic(NewError(n.vm, RangeErrorf("Invalid time zone specified: %s", name)))
+		panic(jsrt.NewError(n.vm, jsrt.RangeErrorf("Invalid time zone specified: %s", name)))
 	}
 	return n.vm.ToValue(name)
 }
@@ -149,7 +190,7 @@ func (n intlNatives) collator(c goja.FunctionCall) goja.Value {
 		Ignore      bool   `json:"ignorePunctuation"`
 	}
 	if err := n.vm.ExportTo(c.Argument(1), &o); err != nil {
-		panic(NewError(n.vm, err))
+		panic(jsrt.NewError(n.vm, err))
 	}
 	var opts []collate.Option
 	switch o.Sensitivity {
@@ -218,11 +259,11 @@ func (n intlNatives) pluralCategories(c goja.FunctionCall) goja.Value {
 	return n.vm.ToValue(out)
 }
 
-// installIntl makes the Intl object, on first use (see installEngine).
-func installIntl(vm *goja.Runtime) (goja.Value, error) {
+// makeIntl makes the Intl object, on first use (see Install).
+func makeIntl(vm *goja.Runtime) (goja.Value, error) {
 	nat := vm.NewObject()
 	for name, fn := range (intlNatives{vm}).table() {
-		if err := nat.Set(name, Safe(vm, name, fn)); err != nil {
+		if err := nat.Set(name, jsrt.Safe(vm, name, fn)); err != nil {
 			return nil, err
 		}
 	}
