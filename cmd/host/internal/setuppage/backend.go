@@ -88,6 +88,9 @@ type SessionOptions struct {
 	// Flow is what the OAuth2 login's callback page needs (the plugin's
 	// name and the page that returns the browser here).
 	Flow oauth.FlowOptions
+	// Back is the address of the plugin's page, where Flow.Page sends
+	// the browser back (for a session run in another process).
+	Back string
 }
 
 // Plugin is one plugin as the page lists it. Its text is shown escaped;

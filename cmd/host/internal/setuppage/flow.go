@@ -50,6 +50,7 @@ func (s *Server) begin(ctx context.Context, id string, o SessionOptions) (setup.
 	p, _ := s.plugin(id)
 	o.Flow.Name = p.Name
 	o.Flow.Page = s.callbackPage(id)
+	o.Back = s.URL(PluginPath(id))
 	sess, err := s.o.Backend.Session(ctx, id, o)
 	if err != nil {
 		return nil, err

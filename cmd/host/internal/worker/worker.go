@@ -51,6 +51,10 @@ type WorkerOptions struct {
 	// plugin's config values to once the worker has said its id
 	// (serve.ConfigFDFlag).
 	ConfigFD int
+	// Page, when set, makes this a page worker for the plugin with this
+	// id (serve.PageFlag): the setup page's work instead of running the
+	// plugin.
+	Page string
 }
 
 // NewCmdWorker is `host worker`; runF, when set, runs instead of
@@ -63,6 +67,7 @@ func NewCmdWorker(f *cmdutil.Factory, runF func(context.Context, *WorkerOptions)
 	cmd.Flags.Var(f.Guard.MemoryFlag(), "memory", "")
 	cmd.Flags.BoolVar(&opts.Shared, "shared", false, "")
 	cmd.Flags.IntVar(&opts.ConfigFD, serve.ConfigFDFlag, 0, "")
+	cmd.Flags.StringVar(&opts.Page, serve.PageFlag, "", "")
 	cmd.Run = func(ctx context.Context, args []string) error {
 		if err := opts.Plugin.Apply(); err != nil {
 			return err
@@ -80,6 +85,9 @@ func NewCmdWorker(f *cmdutil.Factory, runF func(context.Context, *WorkerOptions)
 }
 
 func workerRun(ctx context.Context, opts *WorkerOptions) error {
+	if opts.Page != "" {
+		return pageRun(ctx, opts)
+	}
 	// stdout carries MCP: nothing else may write there, and nobody asks.
 	wio := *opts.Factory.IO
 	wio.Out, wio.Prompter = wio.Err, nil

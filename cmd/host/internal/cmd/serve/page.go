@@ -4,9 +4,10 @@ package serve
 // and the MCP surface over its workers (--http), which sends a client's
 // user to that page to set a plugin up.
 //
-// Sessions the page runs load the plugin in the serve's process only to
-// set it up; the serve then restarts the plugin's worker with what was
-// saved, so the running plugin stays in its worker.
+// What the page does with a plugin's code (its fields, a setup session,
+// removing a secret, logging out) runs in a short-lived page worker
+// (supervisor.PageSessions), never in the serve; the serve then restarts
+// the plugin's worker with what was saved.
 
 import (
 	"context"
@@ -21,7 +22,6 @@ import (
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/mcpserver"
 	supervisor "host/cmd/host/internal/serve"
-	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/setuppage"
 	"host/cmd/host/internal/surface"
 )
@@ -84,23 +84,7 @@ var _ mcpserver.SetupPages = (*servePages)(nil)
 // ctx ends; it closes ln.
 func servePage(ctx context.Context, ln net.Listener, sup *supervisor.Supervisor, pages *servePages, opts *ServeOptions) error {
 	f := opts.Factory
-	sess, err := session.Open(f, &opts.Plugin)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	defer sess.Close()
-	var files, ids []string
-	for _, st := range sup.States() {
-		files, ids = append(files, st.File), append(ids, st.ID)
-	}
-	a := session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt}
-	local, err := setuppage.NewLocal(ctx, surface.LocalOptions(sess, a, files, ids))
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	b := &servePageBackend{Local: local, sup: sup, logs: map[string][]string{}}
+	b := &servePageBackend{PageSessions: sup.PageSessions(), sup: sup, logs: map[string][]string{}}
 	ps, err := surface.StartPageOn(ln, b, f.IO)
 	if err != nil {
 		return err
@@ -116,10 +100,10 @@ func servePage(ctx context.Context, ln net.Listener, sup *supervisor.Supervisor,
 }
 
 // servePageBackend is the page's backend in a serve: the plugins and their
-// states are the supervisor's; sessions run on the Local over the same
-// files, and a plugin the page set up is restarted in its worker.
+// states are the supervisor's; sessions run in page workers, and a plugin
+// the page set up is restarted in its worker.
 type servePageBackend struct {
-	*setuppage.Local
+	*supervisor.PageSessions
 	sup *supervisor.Supervisor
 
 	mu   sync.Mutex
@@ -130,10 +114,6 @@ type servePageBackend struct {
 const pageLogTail = 40
 
 func (b *servePageBackend) Plugins() []setuppage.Plugin {
-	known := map[string]setuppage.Plugin{}
-	for _, p := range b.Local.Plugins() {
-		known[p.ID] = p
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var out []setuppage.Plugin
@@ -141,7 +121,7 @@ func (b *servePageBackend) Plugins() []setuppage.Plugin {
 		if st.Phase == supervisor.Stopped {
 			continue
 		}
-		lp := known[st.ID]
+		lp, _ := b.Info(st.ID)
 		p := setuppage.Plugin{ID: st.ID, Name: st.Name, Description: lp.Description, Auth: lp.Auth, Permissions: lp.Permissions, Login: lp.Login,
 			State: string(st.Phase), Reason: pageReason(st.Reason, st.ID), Logs: append([]string(nil), b.logs[st.ID]...)}
 		if p.Name == "" {
@@ -169,10 +149,10 @@ func pageReason(reason, id string) string {
 
 // Activated restarts the plugin's worker with what the page saved.
 func (b *servePageBackend) Activated(ctx context.Context, id string, done *setup.Done) error {
-	if done.Plugin != nil {
+	if done.Plugin != nil { // not from a page worker (it deactivates its own)
 		_ = done.Plugin.Deactivate(ctx)
 	}
-	b.Local.Forget(id) // the page shows what was saved, at once
+	b.Forget(id) // the page shows what was saved, at once
 	return b.reload(ctx, id)
 }
 
@@ -188,14 +168,14 @@ func (b *servePageBackend) reload(ctx context.Context, id string) error {
 }
 
 func (b *servePageBackend) RemoveSecret(ctx context.Context, id, key string) error {
-	if err := b.Local.RemoveSecret(ctx, id, key); err != nil {
+	if err := b.PageSessions.RemoveSecret(ctx, id, key); err != nil {
 		return err
 	}
 	return b.reload(ctx, id)
 }
 
 func (b *servePageBackend) Logout(ctx context.Context, id string) error {
-	if err := b.Local.Logout(ctx, id); err != nil {
+	if err := b.PageSessions.Logout(ctx, id); err != nil {
 		return err
 	}
 	return b.reload(ctx, id)

@@ -1,0 +1,156 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"host/cmd/host/internal/browsertest"
+	"host/cmd/host/internal/serve"
+)
+
+// TestServePageWorker (issue 25 item 5): the setup page's sessions run in
+// a short-lived worker, never in the serve. On the page of a hostile
+// plugin, "Save and test" runs setup code that tries to read another
+// plugin's token from the serve's environment, allocates about 900 MiB,
+// and spins until its worker is killed with SIGKILL: the page says what
+// happened each time, nothing of the other plugin's token shows, and the
+// serve (the same process) and its other plugin answer throughout.
+func TestServePageWorker(t *testing.T) {
+	t.Parallel()
+	dir, _ := filepath.Abs("../../testdata/serve/pagework")
+	const steadyToken = "fake-steady-token-7777"
+	s := startServe(t, []string{"HOST_CONFIG_STEADY_TOKEN=" + steadyToken}, "--memory", "256MiB", dir)
+	s.waitLines("setup page: http://127.0.0.1:", 1, 30*time.Second)
+	s.waitLines("steady: active", 1, 30*time.Second)
+	s.waitLines("hog: needs setup", 1, 30*time.Second)
+	link := pageLink.FindString(s.output())
+	if link == "" {
+		t.Fatalf("no setup page link in:\n%s", s.output())
+	}
+	servePID := s.cmd.Process.Pid
+	steadyAnswers := func(when string) {
+		t.Helper()
+		if out, err := s.host("call", "steady", "ping"); err != nil || strings.TrimSpace(out) != "pong 7777" {
+			t.Fatalf("%s: host call steady ping: %v\n%s", when, err, out)
+		}
+		if s.cmd.Process.Pid != servePID || s.count("serving 2 plugin(s)") != 1 {
+			t.Fatalf("%s: the serve restarted", when)
+		}
+		select {
+		case <-s.done:
+			t.Fatalf("%s: the serve ended: %v", when, s.err)
+		default:
+		}
+	}
+
+	ctx := browsertest.Start(t, browsertest.Options{})
+	do := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	textOf := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="hog"]`)),
+		chromedp.Click(chromedp.CSS(`a[href$="/setup/hog"]`)), chromedp.WaitVisible(chromedp.CSS("#f-mode")))
+	hogPage, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveWith := func(mode string) {
+		t.Helper()
+		do(chromedp.Navigate(hogPage), chromedp.WaitVisible(chromedp.CSS("#f-mode")),
+			chromedp.SetValue(chromedp.CSS("#f-mode"), mode), chromedp.Click(chromedp.CSS("#setup-form button.primary")))
+	}
+
+	// The other plugin's token, by a field named for the variable: not
+	// given (the page worker has only hog's own values).
+	saveWith("steal")
+	do(chromedp.WaitVisible(chromedp.CSS(".refusal, #result.bad")))
+	if got := textOf("main"); !strings.Contains(got, "got nothing") {
+		t.Errorf("the steal attempt shows %q, want got nothing", got)
+	}
+	if got := textOf("main"); strings.Contains(got, reverse(steadyToken)) || strings.Contains(got, steadyToken) {
+		t.Errorf("the page shows steady's token: %q", got)
+	}
+	steadyAnswers("after the steal attempt")
+
+	// About 900 MiB: the page worker is stopped at the cap, not the serve.
+	saveWith("hog")
+	do(chromedp.WaitVisible(chromedp.CSS("#result.bad")))
+	if got := textOf("#result"); !strings.Contains(got, "plugin hog used more than 256 MiB") || !strings.Contains(got, "worker of its own") {
+		t.Errorf("after the allocation the page shows %q", got)
+	}
+	steadyAnswers("after the allocation")
+
+	// A loop: the serve answers while it spins; a SIGKILL of its worker
+	// (a crash) is reported on the page.
+	saveWith("loop")
+	pid := waitPageWorker(t, servePID, "hog")
+	steadyAnswers("while hog's setup spins")
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	do(chromedp.WaitVisible(chromedp.CSS("#result.bad")))
+	if got := textOf("#result"); !strings.Contains(got, "the worker was killed") {
+		t.Errorf("after the crash the page shows %q", got)
+	}
+	steadyAnswers("after the crash")
+	if st := s.state("hog"); st.Phase != serve.NeedsSetup {
+		t.Errorf("hog: %+v, want needs setup", st)
+	}
+	if strings.Contains(s.output(), reverse(steadyToken)) {
+		t.Error("steady's token (reversed) is in the serve's output")
+	}
+	s.stop(syscall.SIGTERM, 15*time.Second)
+}
+
+// waitPageWorker waits for the page worker of plugin id, a child of the
+// serve, and returns its pid.
+func waitPageWorker(t *testing.T, servePID int, id string) int {
+	t.Helper()
+	want := []byte("\x00--" + serve.PageFlag + "\x00" + id + "\x00")
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil {
+				continue
+			}
+			stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+			if err != nil {
+				continue
+			}
+			// pid (comm) state ppid ...: comm may hold spaces; ppid follows the last ')'.
+			fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+			if len(fields) < 2 || fields[1] != strconv.Itoa(servePID) {
+				continue
+			}
+			cmdline, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+			if bytes.Contains(append(cmdline, 0), want) {
+				return pid
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no page worker of %s", id)
+	return 0
+}
