@@ -36,6 +36,7 @@ type streamCaller struct {
 	ss   *mcp.ServerSession
 	c    *mcp.ClientCapabilities
 	prog *progressSender // nil: no progress token
+	tag  any             // the call's name for its client (Options.TagCalls); nil: none
 }
 
 func (c *streamCaller) caps() *mcp.ClientCapabilities { return c.c }
@@ -43,12 +44,32 @@ func (c *streamCaller) caps() *mcp.ClientCapabilities { return c.c }
 func (c *streamCaller) elicit(inner context.Context, p *mcp.ElicitParams) (*mcp.ElicitResult, error) {
 	rctx, cancel := related(c.ctx, inner)
 	defer cancel()
+	if c.tag != nil {
+		q := *p
+		q.Meta = tagged(p.Meta, c.tag)
+		p = &q
+	}
 	return c.ss.Elicit(rctx, p)
+}
+
+// tagged is meta with MetaCall set to tag (a copy: meta is the caller's).
+func tagged(meta mcp.Meta, tag any) mcp.Meta {
+	m := make(mcp.Meta, len(meta)+1)
+	for k, v := range meta {
+		m[k] = v
+	}
+	m[MetaCall] = tag
+	return m
 }
 
 func (c *streamCaller) sample(inner context.Context, p *mcp.CreateMessageParams) (*mcp.CreateMessageResult, error) {
 	rctx, cancel := related(c.ctx, inner)
 	defer cancel()
+	if c.tag != nil {
+		q := *p
+		q.Meta = tagged(p.Meta, c.tag)
+		p = &q
+	}
 	return c.ss.CreateMessage(rctx, p)
 }
 

@@ -60,7 +60,16 @@ type Options struct {
 	// finish a setup on the page reports progress (default
 	// SetupProgressEvery).
 	SetupProgressEvery time.Duration
+	// TagCalls: the requests a call sends its client (ctx.elicit,
+	// ctx.sample) name the call: its progress token in _meta[MetaCall].
+	// For a worker, whose supervisor has several calls in flight and must
+	// hand each question to the client of the call that asked it.
+	TagCalls bool
 }
+
+// MetaCall is the _meta key of a request a call sends its client that names
+// the call (Options.TagCalls): the call's progress token.
+const MetaCall = "host.dev/call"
 
 // MaxJobs is the default of Options.MaxJobs.
 const MaxJobs = 256
@@ -396,6 +405,9 @@ func (s *Server) handler(plugin, tool string) mcp.ToolHandler {
 		c := &streamCaller{ctx: ctx, ss: req.Session, c: req.ClientCapabilities()}
 		if tok := req.Params.GetProgressToken(); tok != nil {
 			c.prog = newProgressSender(ctx, req.Session, tok, s.opts.Masker)
+			if s.opts.TagCalls {
+				c.tag = tok
+			}
 		}
 		res, err := s.runCall(ctx, plugin, tool, req.Params.Arguments, c)
 		if c.prog != nil {

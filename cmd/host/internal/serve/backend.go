@@ -232,15 +232,22 @@ func (cs *calls) get(token any) *mcpserver.Call {
 	return cs.byID[t]
 }
 
-// eliciting is the one call in progress that can ask the user; nil when
-// none or several could (a worker's elicitation does not say which call
-// it belongs to).
-func (cs *calls) eliciting() *mcpserver.Call {
+// asking is the call in progress a worker's request (an elicitation, a
+// sampling) belongs to: the one its _meta names (mcpserver.MetaCall, the
+// call's progress token), else, from a worker that names none, the one call
+// that can ask (can); nil when none, or several could.
+func (cs *calls) asking(meta mcp.Meta, can func(*mcpserver.Call) bool) *mcpserver.Call {
+	if tok, ok := meta[mcpserver.MetaCall]; ok {
+		if c := cs.get(tok); c != nil && can(c) {
+			return c
+		}
+		return nil
+	}
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	var found *mcpserver.Call
 	for _, c := range cs.byID {
-		if c.Elicit != nil {
+		if can(c) {
 			if found != nil {
 				return nil
 			}
@@ -250,21 +257,22 @@ func (cs *calls) eliciting() *mcpserver.Call {
 	return found
 }
 
-// sampling is the one call in progress that can run a prompt on the
-// client's model; nil when none or several could.
-func (cs *calls) sampling() *mcpserver.Call {
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
-	var found *mcpserver.Call
-	for _, c := range cs.byID {
-		if c.Sample != nil {
-			if found != nil {
-				return nil
-			}
-			found = c
+// untagged is meta without mcpserver.MetaCall, which names a call to the
+// supervisor only (nil when nothing else is left).
+func untagged(meta mcp.Meta) mcp.Meta {
+	if _, ok := meta[mcpserver.MetaCall]; !ok {
+		return meta
+	}
+	m := make(mcp.Meta, len(meta))
+	for k, v := range meta {
+		if k != mcpserver.MetaCall {
+			m[k] = v
 		}
 	}
-	return found
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // clientOptions are the MCP client options of w's session: state updates,
@@ -312,18 +320,22 @@ func (sl *slot) clientOptions(w *worker) *mcp.ClientOptions {
 			}
 		},
 		ElicitationHandler: func(ctx context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
-			c := w.calls.eliciting()
+			c := w.calls.asking(req.Params.Meta, func(c *mcpserver.Call) bool { return c.Elicit != nil })
 			if c == nil {
 				return &mcp.ElicitResult{Action: "decline"}, nil
 			}
-			return c.Elicit(ctx, req.Params)
+			p := *req.Params
+			p.Meta = untagged(p.Meta)
+			return c.Elicit(ctx, &p)
 		},
 		CreateMessageHandler: func(ctx context.Context, req *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
-			c := w.calls.sampling()
+			c := w.calls.asking(req.Params.Meta, func(c *mcpserver.Call) bool { return c.Sample != nil })
 			if c == nil {
-				return nil, errors.New("the client cannot run this prompt (no sampling, or more than one call could)")
+				return nil, errors.New("the client cannot run this prompt (no sampling, or the call that asked has ended)")
 			}
-			return c.Sample(ctx, req.Params)
+			p := *req.Params
+			p.Meta = untagged(p.Meta)
+			return c.Sample(ctx, &p)
 		},
 	}
 }

@@ -292,11 +292,11 @@ func (s *Supervisor) call(ctx context.Context, id, tool string, args json.RawMes
 	}
 	params := &mcp.CallToolParams{Name: mcpName, Arguments: args}
 	if c != nil {
+		// The token names the call: the worker's progress and its
+		// questions to the user (mcpserver.MetaCall) come back with it.
 		token, done := w.calls.add(c)
 		defer done()
-		if c.Progress != nil {
-			params.SetProgressToken(token)
-		}
+		params.SetProgressToken(token)
 	}
 	cctx, cancel := context.WithTimeout(ctx, s.opts.Timeout+s.opts.Grace)
 	defer cancel()

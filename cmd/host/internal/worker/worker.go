@@ -112,7 +112,7 @@ func workerRun(ctx context.Context, opts *WorkerOptions) error {
 		pub.pub.Update(func(s *serve.State) { s.Status = st })
 	}
 	srv := mcpserver.New(local, mcpserver.Options{Name: "host-worker", Version: f.Version, Masker: io.Masker,
-		SetupCommand: func(id string) string { return "host setup " + id }})
+		SetupCommand: func(id string) string { return "host setup " + id }, TagCalls: true})
 	defer srv.Close()
 	pub.pub = serve.Publish(srv.MCP(), serve.State{ID: plugin.DefaultID(path), File: path, Phase: serve.Starting})
 	started := make(chan *plugin.Plugin, 1)
