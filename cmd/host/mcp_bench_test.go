@@ -17,14 +17,18 @@ import (
 )
 
 // BenchmarkMCPHTTPToolCall measures tools/call of a trivial tool over
-// Streamable HTTP, side by side in one run with the official TypeScript
-// SDK's server on Node 22 serving the same tool
-// (testdata/mcp-client/bench-server.mjs): 16 concurrent clients (one
-// session and connection each, the same lean HTTP client for both) for
-// calls/s, and one client for the median round trip. Rounds alternate
-// between the two servers. Run with -benchtime=1x. Targets: host >= 2x the
-// peer's calls/s; host's p50 <= 1 ms. MCP_BENCH_PROFILE=file writes host's
-// CPU profile.
+// Streamable HTTP (`host mcp --http`: the serve side and the plugin's
+// worker, two MCP hops), side by side in one run with the official
+// TypeScript SDK's server on Node 22 serving the same tool
+// (testdata/mcp-client/bench-server.mjs), and with host on both revisions:
+// "host" is a 2025-11-25 client (a session), "host-2026" a 2026-07-28 one
+// (sessionless: each request carries its revision). Each round runs 16
+// concurrent clients (one connection each, the same lean HTTP client for
+// all) and then one, for calls/s and the median round trip; rounds
+// alternate between the servers. Run with -benchtime=1x. Targets (issue
+// 23 §2): host >= 2x node's calls/s at 16 and at 1 client, host's p50 at
+// 1 client <= half of node's; issue 24: host-2026 at least host's calls/s.
+// MCP_BENCH_PROFILE=file writes host's CPU profile.
 func BenchmarkMCPHTTPToolCall(b *testing.B) {
 	node, dir := nodeHarness(b)
 	bin := builtHost(b)
@@ -32,27 +36,35 @@ func BenchmarkMCPHTTPToolCall(b *testing.B) {
 	plugin, _ := filepath.Abs("../../testdata/plugins/mcp-bench")
 	hostURL, _ := mcpHTTPProc(b, env, bin, "mcp", "--http", "127.0.0.1:0", "--no-auth", plugin)
 	nodeURL, _ := mcpHTTPProc(b, env, node, filepath.Join(dir, "bench-server.mjs"))
-	servers := []struct{ name, url string }{{"host", hostURL}, {"node", nodeURL}}
-	const rounds, clients = 3, 16
+	servers := []struct{ name, url, version string }{
+		{"host", hostURL, "2025-11-25"}, {"node", nodeURL, "2025-11-25"}, {"host-2026", hostURL, "2026-07-28"},
+	}
+	const rounds = 3
 	round := 2 * time.Second
-	calls := map[string]float64{}
-	var p50s = map[string][]time.Duration{}
+	calls16, calls1 := map[string]float64{}, map[string]float64{}
+	p50s := map[string][]time.Duration{}
 	for i := 0; i < b.N; i++ {
 		for r := 0; r < rounds; r++ {
 			for _, s := range servers {
-				n := hammer(b, s.url, clients, round, nil)
-				calls[s.name] += float64(n) / round.Seconds() / rounds
+				n := hammer(b, s.url, s.version, 16, round, nil)
+				calls16[s.name] += float64(n) / round.Seconds() / rounds
 				var lat []time.Duration
-				hammer(b, s.url, 1, round/2, &lat)
+				n = hammer(b, s.url, s.version, 1, round, &lat)
+				calls1[s.name] += float64(n) / round.Seconds() / rounds
 				p50s[s.name] = append(p50s[s.name], median(lat))
 			}
 		}
 	}
-	b.ReportMetric(calls["host"], "host-calls/s")
-	b.ReportMetric(calls["node"], "node-calls/s")
-	b.ReportMetric(calls["host"]/calls["node"], "host/node")
-	b.ReportMetric(float64(median(p50s["host"]).Microseconds()), "host-p50-µs")
-	b.ReportMetric(float64(median(p50s["node"]).Microseconds()), "node-p50-µs")
+	for _, s := range servers {
+		b.ReportMetric(calls16[s.name]/float64(b.N), s.name+"-calls/s-16")
+		b.ReportMetric(calls1[s.name]/float64(b.N), s.name+"-calls/s-1")
+		b.ReportMetric(float64(median(p50s[s.name]).Microseconds()), s.name+"-p50-µs")
+	}
+	b.ReportMetric(calls16["host"]/calls16["node"], "host/node-16")
+	b.ReportMetric(calls1["host"]/calls1["node"], "host/node-1")
+	b.ReportMetric(float64(median(p50s["host"]))/float64(median(p50s["node"])), "host/node-p50")
+	b.ReportMetric(calls16["host-2026"]/calls16["host"], "2026/2025-16")
+	b.ReportMetric(calls1["host-2026"]/calls1["host"], "2026/2025-1")
 }
 
 // hammer runs n clients, each with its own session and connection,
@@ -60,14 +72,14 @@ func BenchmarkMCPHTTPToolCall(b *testing.B) {
 // records each round trip (one client). The clients are plain HTTP
 // (initialize, then one POST per tools/call, reading the whole answer),
 // as lean as a load generator should be: what is measured is the server.
-func hammer(b *testing.B, url string, n int, d time.Duration, lat *[]time.Duration) int64 {
+func hammer(b *testing.B, url, version string, n int, d time.Duration, lat *[]time.Duration) int64 {
 	b.Helper()
 	var total atomic.Int64
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	clients := make([]*rawClient, n)
 	for i := range clients {
-		c, err := newRawClient(url)
+		c, err := newRawClient(url, version)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -81,7 +93,7 @@ func hammer(b *testing.B, url string, n int, d time.Duration, lat *[]time.Durati
 			var mine []time.Duration
 			for id := 2; time.Now().Before(deadline); id++ {
 				t0 := time.Now()
-				body, err := c.post(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"bench_noop","arguments":{}}}`, id))
+				body, err := c.call(id)
 				if err != nil || !strings.Contains(body, `"text":"ok"`) || strings.Contains(body, `"isError":true`) {
 					b.Errorf("call: %v %s", err, body)
 					return
@@ -105,14 +117,18 @@ func hammer(b *testing.B, url string, n int, d time.Duration, lat *[]time.Durati
 	return total.Load()
 }
 
-// rawClient is one MCP session over Streamable HTTP, by hand.
+// rawClient is one MCP client over Streamable HTTP, by hand: a session
+// on 2025-11-25, sessionless requests on 2026-07-28.
 type rawClient struct {
-	url, session string
-	hc           *http.Client
+	url, session, version string
+	hc                    *http.Client
 }
 
-func newRawClient(url string) (*rawClient, error) {
-	c := &rawClient{url: url, hc: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}}
+func newRawClient(url, version string) (*rawClient, error) {
+	c := &rawClient{url: url, version: version, hc: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}}
+	if version >= "2026-07-28" {
+		return c, nil // no handshake: each request says what it speaks
+	}
 	body, err := c.post(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}`)
 	if err != nil {
 		return nil, err
@@ -124,16 +140,29 @@ func newRawClient(url string) (*rawClient, error) {
 	return c, err
 }
 
-// post sends one JSON-RPC message and returns the whole answer (a JSON
-// body or the SSE stream of the request, read to its end).
-func (c *rawClient) post(msg string) (string, error) {
+// call is one tools/call of bench_noop.
+func (c *rawClient) call(id int) (string, error) {
+	if c.version >= "2026-07-28" {
+		return c.post(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"bench_noop","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":%q,"io.modelcontextprotocol/clientCapabilities":{}}}}`, id, c.version),
+			"Mcp-Method", "tools/call", "Mcp-Name", "bench_noop")
+	}
+	return c.post(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"bench_noop","arguments":{}}}`, id))
+}
+
+// post sends one JSON-RPC message (with extra headers, name and value in
+// turn) and returns the whole answer (a JSON body or the SSE stream of the
+// request, read to its end).
+func (c *rawClient) post(msg string, hdr ...string) (string, error) {
 	req, err := http.NewRequest("POST", c.url, strings.NewReader(msg))
 	if err != nil {
 		return "", err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+	req.Header.Set("Mcp-Protocol-Version", c.version)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
 	if c.session != "" {
 		req.Header.Set("Mcp-Session-Id", c.session)
 	}
@@ -153,6 +182,10 @@ func (c *rawClient) post(msg string) (string, error) {
 }
 
 func (c *rawClient) close() {
+	if c.session == "" {
+		c.hc.CloseIdleConnections()
+		return
+	}
 	req, _ := http.NewRequest("DELETE", c.url, nil)
 	req.Header.Set("Mcp-Session-Id", c.session)
 	if resp, err := c.hc.Do(req); err == nil {
