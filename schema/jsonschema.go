@@ -26,20 +26,43 @@ const JSONSchemaDraft = "https://json-schema.org/draft/2020-12/schema"
 // exported. Refinements are not represented. The error is a transform,
 // whose output JSON Schema cannot describe (as zod throws), or a default
 // value that is not JSON.
-func (s *Schema) JSONSchema() (json.RawMessage, error) { return s.document(false) }
+//
+// A schema given an id with .meta({ id }) is written once under "$defs"
+// by that name and referenced with "$ref" wherever it occurs, as zod
+// does; so is a recursive one (z.lazy), as "__schemaN".
+func (s *Schema) JSONSchema() (json.RawMessage, error) {
+	return s.ExportJSONSchema(ExportOptions{})
+}
 
 // InputJSONSchema is JSONSchema for the input (zod's io: "input"), the form
 // for a tool's inputSchema: defaulted fields are optional, a plain object
 // does not refuse undeclared keys (it strips them), and a transform is
 // described by the schema before it.
-func (s *Schema) InputJSONSchema() (json.RawMessage, error) { return s.document(true) }
+func (s *Schema) InputJSONSchema() (json.RawMessage, error) {
+	return s.ExportJSONSchema(ExportOptions{Input: true})
+}
 
-func (s *Schema) document(input bool) (json.RawMessage, error) {
-	e := exporter{input: input, root: s}
+// ExportOptions choose the form of a JSON Schema export.
+type ExportOptions struct {
+	// Input describes what may be given (InputJSONSchema) instead of the
+	// output (JSONSchema).
+	Input bool
+	// Share writes an object schema that occurs more than once (the same
+	// z.object() used for two fields, or two alike) once under "$defs" as
+	// "__schemaN" and references it with "$ref" at each place, as zod's
+	// toJSONSchema with reused: "ref" does for every repeated schema. A
+	// tool's inputSchema is exported so; plain scalars stay inline.
+	Share bool
+}
+
+// ExportJSONSchema is JSONSchema or InputJSONSchema as o chooses.
+func (s *Schema) ExportJSONSchema(o ExportOptions) (json.RawMessage, error) {
+	e := exporter{input: o.Input, root: s}
 	doc := e.schema(s)
 	if e.err != nil {
 		return nil, e.err
 	}
+	doc = e.extractDefs(doc, o.Share)
 	doc = append(ordered{{"$schema", JSONSchemaDraft}}, doc...)
 	if len(e.defs) > 0 {
 		doc = append(doc, kv{"$defs", e.defs})
@@ -114,6 +137,9 @@ func (e *exporter) schema(s *Schema) ordered {
 	}
 	if e.err != nil {
 		return ordered{}
+	}
+	if i, ok := e.refs[s]; ok && e.hasDef("__schema"+strconv.Itoa(i)) {
+		return ordered{{"$ref", "#/$defs/__schema" + strconv.Itoa(i)}} // written already
 	}
 	e.stack = append(e.stack, s)
 	o := e.body(s)
@@ -259,6 +285,15 @@ func (e *exporter) body(s *Schema) ordered {
 		} else {
 			add("anyOf", vs)
 		}
+	}
+	// .meta(): its keywords and its id (a mark extractDefs turns into a
+	// $defs entry) belong to the schema inside a nullable's anyOf, as
+	// zod's s.meta({ id }).nullable() has them.
+	for _, m := range s.metaExtra {
+		o = o.set(m.Key, m.Value)
+	}
+	if s.metaID != "" {
+		o = append(o, kv{idMark, s.metaID})
 	}
 	if s.readonly {
 		o = append(ordered{{"readOnly", true}}, o...)

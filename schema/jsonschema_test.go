@@ -95,3 +95,88 @@ func TestJSONSchemaUIMetadata(t *testing.T) {
 		t.Fatalf("Field = %+v", f)
 	}
 }
+
+// TestJSONSchemaDefs: repeated object schemas once under $defs (Share, a
+// tool's inputSchema), .meta({ id }) by its name in every form, z.lazy
+// recursion, and .meta() keywords copied as given.
+func TestJSONSchemaDefs(t *testing.T) {
+	address := schema.Object(
+		schema.Property{Key: "street", Schema: schema.String()},
+		schema.Property{Key: "city", Schema: schema.String()},
+	)
+	addressJSON := `{"type": "object", "properties": {"street": {"type": "string"}, "city": {"type": "string"}}, "required": ["street", "city"]}`
+	const draft = `"$schema": "https://json-schema.org/draft/2020-12/schema", `
+	name := schema.String().Min(1)
+	var node *schema.Schema
+	node = schema.Lazy(func() *schema.Schema {
+		return schema.Object(
+			schema.Property{Key: "name", Schema: schema.String()},
+			schema.Property{Key: "kids", Schema: schema.Array(node)},
+		)
+	})
+	ident := schema.String().Meta("ident", []schema.Keyword{{Key: "examples", Value: json.RawMessage(`["a1"]`)}})
+	anchored := address.Meta("address", []schema.Keyword{{Key: "$anchor", Value: json.RawMessage(`"addressDef"`)}})
+	for _, tt := range []struct {
+		name string
+		s    *schema.Schema
+		o    schema.ExportOptions
+		want string
+	}{
+		{"repeated object shared", schema.Object(
+			schema.Property{Key: "home", Schema: address},
+			schema.Property{Key: "work", Schema: address.Optional()},
+			schema.Property{Key: "alt", Schema: address.Nullable()},
+			schema.Property{Key: "first", Schema: name},
+			schema.Property{Key: "last", Schema: name},
+		), schema.ExportOptions{Input: true, Share: true},
+			`{` + draft + `"type": "object", "properties": {"home": {"$ref": "#/$defs/__schema0"}, "work": {"$ref": "#/$defs/__schema0"},
+			  "alt": {"anyOf": [{"$ref": "#/$defs/__schema0"}, {"type": "null"}]},
+			  "first": {"type": "string", "minLength": 1}, "last": {"type": "string", "minLength": 1}},
+			  "required": ["home", "alt", "first", "last"], "$defs": {"__schema0": ` + addressJSON + `}}`},
+		{"repeated object inline without Share", schema.Object(
+			schema.Property{Key: "home", Schema: address},
+			schema.Property{Key: "work", Schema: address},
+		), schema.ExportOptions{Input: true},
+			`{` + draft + `"type": "object", "properties": {"home": ` + addressJSON + `, "work": ` + addressJSON + `}, "required": ["home", "work"]}`},
+		{"nested repeats: the outer once, the inner inside it", schema.Object(
+			schema.Property{Key: "a", Schema: schema.Object(schema.Property{Key: "at", Schema: address})},
+			schema.Property{Key: "b", Schema: schema.Object(schema.Property{Key: "at", Schema: address})},
+		), schema.ExportOptions{Input: true, Share: true},
+			`{` + draft + `"type": "object", "properties": {"a": {"$ref": "#/$defs/__schema0"}, "b": {"$ref": "#/$defs/__schema0"}},
+			  "required": ["a", "b"], "$defs": {"__schema0": {"type": "object", "properties": {"at": ` + addressJSON + `}, "required": ["at"]}}}`},
+		{"recursion and a repeat", schema.Object(
+			schema.Property{Key: "x", Schema: node},
+			schema.Property{Key: "y", Schema: node},
+		), schema.ExportOptions{Input: true, Share: true},
+			`{` + draft + `"type": "object", "properties": {"x": {"$ref": "#/$defs/__schema0"}, "y": {"$ref": "#/$defs/__schema0"}},
+			  "required": ["x", "y"], "$defs": {"__schema0": {"type": "object", "properties": {"name": {"type": "string"},
+			  "kids": {"type": "array", "items": {"$ref": "#/$defs/__schema0"}}}, "required": ["name", "kids"]}}}`},
+		{"meta id and keywords, used once, in the output form", schema.Object(
+			schema.Property{Key: "a", Schema: anchored},
+			schema.Property{Key: "id", Schema: ident},
+		), schema.ExportOptions{},
+			`{` + draft + `"type": "object", "properties": {"a": {"$ref": "#/$defs/address"}, "id": {"$ref": "#/$defs/ident"}},
+			  "required": ["a", "id"], "additionalProperties": false, "$defs": {
+			  "address": {"type": "object", "properties": {"street": {"type": "string"}, "city": {"type": "string"}}, "required": ["street", "city"], "additionalProperties": false, "$anchor": "addressDef"},
+			  "ident": {"type": "string", "examples": ["a1"]}}}`},
+		{"meta id nullable: the id is the inner schema's", schema.Object(
+			schema.Property{Key: "a", Schema: ident},
+			schema.Property{Key: "b", Schema: ident.Nullable()},
+		), schema.ExportOptions{Input: true},
+			`{` + draft + `"type": "object", "properties": {"a": {"$ref": "#/$defs/ident"}, "b": {"anyOf": [{"$ref": "#/$defs/ident"}, {"type": "null"}]}},
+			  "required": ["a", "b"], "$defs": {"ident": {"type": "string", "examples": ["a1"]}}}`},
+		{"meta keywords replace and add; a tool's root keeps no id", schema.Object(
+			schema.Property{Key: "a", Schema: schema.String()},
+		).Meta("root", []schema.Keyword{{Key: "type", Value: json.RawMessage(`"object"`)}, {Key: "if", Value: json.RawMessage(`{"required":["a"]}`)}}),
+			schema.ExportOptions{Input: true, Share: true},
+			`{` + draft + `"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"], "if": {"required": ["a"]}}`},
+	} {
+		got, err := tt.s.ExportJSONSchema(tt.o)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if want := compact(t, tt.want); string(got) != want {
+			t.Errorf("%s: got\n%s\nwant\n%s", tt.name, got, want)
+		}
+	}
+}

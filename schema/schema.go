@@ -20,6 +20,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"slices"
@@ -163,6 +164,35 @@ type Schema struct {
 	placeholder string
 	radio       bool
 	secret      bool
+
+	// metaID and metaExtra are zod 4's .meta({ id, ...keywords }): the id
+	// names the schema's $defs entry in a JSON Schema export; the
+	// keywords are copied into its JSON Schema.
+	metaID    string
+	metaExtra []Keyword
+}
+
+// Keyword is a JSON Schema keyword with its JSON value, given by the plugin
+// (zod 4's .meta({ examples: [...] })).
+type Keyword struct {
+	Key   string
+	Value json.RawMessage
+}
+
+// Meta returns a copy with zod 4's .meta() data besides title and
+// description: id names the schema's entry under $defs when it is exported
+// as JSON Schema ("" keeps the one it has); extra keywords are set on its
+// JSON Schema as given, replacing those of the same name (as zod's
+// toJSONSchema does), after any given before.
+func (s *Schema) Meta(id string, extra []Keyword) *Schema {
+	c := s.clone()
+	if id != "" {
+		c.metaID = id
+	}
+	if len(extra) > 0 {
+		c.metaExtra = append(slices.Clip(c.metaExtra), extra...)
+	}
+	return c
 }
 
 // String returns a schema accepting strings.

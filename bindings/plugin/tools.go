@@ -40,7 +40,9 @@ func (t Tool) InputSchema() (json.RawMessage, error) {
 	if t.Input == nil {
 		return json.RawMessage(`{"type":"object","properties":{}}`), nil
 	}
-	js, err := t.Input.InputJSONSchema()
+	// Repeated object schemas once under $defs: smaller, and what the
+	// conformance suite's json-schema-2020-12 scenario looks for.
+	js, err := t.Input.ExportJSONSchema(schema.ExportOptions{Input: true, Share: true})
 	if err != nil || t.Input.Kind() == schema.KindObject {
 		return js, err
 	}

@@ -1,6 +1,8 @@
 package zod
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/dop251/goja"
@@ -266,21 +268,34 @@ func (b *binding) effectMethods() map[string]func(goja.FunctionCall) goja.Value 
 			h := b.this(c, "meta")
 			o, ok := c.Argument(0).(*goja.Object)
 			if !ok {
-				jsrt.Throw(b.vm, jsrt.TypeErrorf(".meta(data): host supports .meta({ title, description }); reading metadata back is not supported"))
+				jsrt.Throw(b.vm, jsrt.TypeErrorf(".meta(data): host supports .meta({ id, title, description, ...JSON Schema keywords }); reading metadata back is not supported"))
 			}
-			s := h.s
+			// zod 4: title and description as .describe() and the label;
+			// id names the schema's $defs entry in its JSON Schema; every
+			// other key is copied into its JSON Schema as given.
+			s, id := h.s, ""
+			var extra []schema.Keyword
 			for _, k := range o.Keys() {
-				v := o.Get(k).String()
+				v := o.Get(k)
 				switch k {
 				case "title":
-					s = s.Label(v)
+					s = s.Label(v.String())
 				case "description":
-					s = s.Describe(v)
+					s = s.Describe(v.String())
+				case "id":
+					if _, ok := v.Export().(string); !ok || v.String() == "" {
+						jsrt.Throw(b.vm, jsrt.TypeErrorf(".meta({ id }): the id must be a non-empty string, got %s", jsrt.TypeName(v)))
+					}
+					id = v.String()
 				default:
-					jsrt.Throw(b.vm, jsrt.TypeErrorf(".meta({ %s }): host supports only title and description in .meta()", k))
+					text, err := b.jsonText(v)
+					if err != nil {
+						jsrt.Throw(b.vm, jsrt.TypeErrorf(".meta({ %s }): %v", k, err))
+					}
+					extra = append(extra, schema.Keyword{Key: k, Value: text})
 				}
 			}
-			return b.rewrap(s, h)
+			return b.rewrap(s.Meta(id, extra), h)
 		},
 	}
 }
@@ -536,4 +551,21 @@ func (b *binding) stubs(k schema.Kind, methods map[string]func(goja.FunctionCall
 			return nil
 		}
 	}
+}
+
+// jsonText is v as JSON text (JSON.stringify's), or an error for a value
+// JSON cannot hold (a function, undefined). On the loop.
+func (b *binding) jsonText(v goja.Value) (json.RawMessage, error) {
+	stringify, _ := goja.AssertFunction(b.vm.Get("JSON").ToObject(b.vm).Get("stringify"))
+	if stringify == nil {
+		return nil, errors.New("JSON.stringify is not a function")
+	}
+	r, err := stringify(goja.Undefined(), v)
+	if err != nil {
+		return nil, err
+	}
+	if goja.IsUndefined(r) {
+		return nil, fmt.Errorf("the value must be JSON (a string, number, boolean, null, array or plain object), got %s", jsrt.TypeName(v))
+	}
+	return json.RawMessage(r.String()), nil
 }

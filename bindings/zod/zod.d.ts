@@ -181,7 +181,8 @@ declare namespace z {
     readonly(): this;
     /** Type-level only. */
     brand<B extends string | number | symbol = never>(brand?: B): this;
-    meta(data: { title?: string; description?: string }): this;
+    /** zod 4: title and description; id names this schema's $defs entry in its JSON Schema; other keys (JSON values) are copied into its JSON Schema. */
+    meta(data: { id?: string; title?: string; description?: string; [keyword: string]: unknown }): this;
     /** Host: this schema as a JSON Schema (draft 2020-12) document, as z.toJSONSchema(schema, options). */
     toJSONSchema(options?: { io?: "input" | "output" }): { [key: string]: unknown };
     /** Values are immutable; a clone is the same schema. */

@@ -276,7 +276,8 @@ func TestZodErrors(t *testing.T) {
 		{"record key", `z.record(z.number(), z.string())`, `TypeError: z.record(key, value): key must be z.string(), z.enum() or z.literal(), got a number schema`},
 		{"too deep", `let s = z.string(); for (let i = 0; i < 300; i++) s = z.array(s);`, `TypeError: schemas may nest at most 256 levels deep (this one: 257)`},
 		{"too deep object", `let s = z.string(); for (let i = 0; i < 300; i++) s = z.object({ a: s });`, `TypeError: schemas may nest at most 256 levels deep`},
-		{"meta key", `z.string().meta({ examples: ['x'] })`, `TypeError: .meta({ examples }): host supports only title and description in .meta()`},
+		{"meta value not JSON", `z.string().meta({ examples: () => 1 })`, `TypeError: .meta({ examples }): the value must be JSON (a string, number, boolean, null, array or plain object), got function`},
+		{"meta id not a string", `z.string().meta({ id: 3 })`, `TypeError: .meta({ id }): the id must be a non-empty string, got number`},
 		{"transform output JSON Schema", `z.toJSONSchema(z.string().transform(s => s))`, `transforms cannot be represented in JSON Schema`},
 	}
 	for _, tt := range tests {

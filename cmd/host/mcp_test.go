@@ -187,6 +187,21 @@ func TestMCPConformance(t *testing.T) {
 				t.Fatalf("the summary lacks scenarios that must pass:\n%s", summary)
 			}
 		})
+		// The unscored (pending) json-schema-2020-12 scenario, run on its
+		// own: every check passes ($defs with the address and its
+		// $anchor, allOf/anyOf, if/then/else, additionalProperties).
+		t.Run(rev.version+"/json-schema-2020-12", func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "node_modules/@modelcontextprotocol/conformance/dist/index.js"),
+				"server", "--url", url, "--scenario", "json-schema-2020-12", "--spec-version", rev.version)
+			cmd.Dir = dir
+			out, err := cmd.CombinedOutput()
+			passed := regexp.MustCompile(`Passed: (\d+)/(\d+), 0 failed, 0 warnings`).FindSubmatch(out)
+			if err != nil || passed == nil || string(passed[1]) != string(passed[2]) {
+				t.Fatalf("json-schema-2020-12 (%v):\n%s", err, out)
+			}
+		})
 	}
 }
 

@@ -86,6 +86,11 @@ function cases(z) {
     { name: "catch fn", schema: z.string().catch(() => "fallback"), inputs: [1, "ok"] },
     { name: "describe", schema: z.string().describe("A name"), inputs: ["x"] },
     { name: "meta", schema: z.string().meta({ title: "Name", description: "Who" }), inputs: ["x"] },
+    // .meta({ id }) writes the schema once under $defs by that name, also
+    // inside a nullable; other keys are copied into the JSON Schema
+    { name: "meta id", schema: ((a) => z.object({ home: a, alt: a.nullable() }))(z.object({ street: z.string() }).meta({ id: "address", $anchor: "addressDef", examples: [{ street: "x" }] })), inputs: [{ home: { street: "a" }, alt: null }, { home: {} }] },
+    { name: "meta keywords", schema: z.object({ phone: z.string().optional(), email: z.string().optional() }).meta({ allOf: [{ anyOf: [{ required: ["phone"] }, { required: ["email"] }] }], if: { required: ["phone"] }, then: {}, else: {} }), inputs: [{ phone: "1" }] },
+    { name: "meta id root", schema: z.number().meta({ id: "count", deprecated: true }), inputs: [1] },
     { name: "readonly", schema: z.object({ a: z.string() }).readonly(), inputs: [{ a: "x" }, {}] },
     { name: "readonly array", schema: z.array(z.number()).readonly(), inputs: [[1]] },
     { name: "brand", schema: z.string().brand(), inputs: ["x", 1] },
