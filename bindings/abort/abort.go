@@ -10,6 +10,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/jsapi"
 	"host/jsrt"
 )
 
@@ -33,7 +34,8 @@ var programs = []*jsrt.Program{
 
 // Install defines Event, CustomEvent, EventTarget, AbortController and
 // AbortSignal. Call on the loop goroutine.
-func Install(vm *goja.Runtime) error {
+func Install(env jsapi.Env) error {
+	vm := env.VM()
 	for _, p := range programs {
 		if _, err := vm.RunProgram(p.Get()); err != nil {
 			return err

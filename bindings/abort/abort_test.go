@@ -10,6 +10,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/jsapi"
 	"host/jsrt"
 )
 
@@ -38,7 +39,7 @@ func TestEventsAndAbort(t *testing.T) {
 		mu.Unlock()
 	}})
 	t.Cleanup(rt.Close)
-	if err := rt.Do(context.Background(), func(vm *goja.Runtime) error { return Install(vm) }); err != nil {
+	if err := rt.Do(context.Background(), func(vm *goja.Runtime) error { return Install(jsapi.NewEnv(nil, vm)) }); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct{ name, src, want, err string }{
@@ -128,7 +129,7 @@ func TestGoController(t *testing.T) {
 	t.Cleanup(rt.Close)
 	var fired []string
 	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
-		if err := Install(vm); err != nil {
+		if err := Install(jsapi.NewEnv(nil, vm)); err != nil {
 			return err
 		}
 		c, err := NewController(vm)

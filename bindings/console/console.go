@@ -12,6 +12,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/jsapi"
 	"host/bindings/node"
 	"host/jsrt"
 )
@@ -54,9 +55,20 @@ type Sink func(Entry)
 const MaxLine = 8 << 10
 
 // Install defines the global `console` (log, info, warn, error, debug,
-// trace) sending to sink under plugin id. Call on the loop goroutine.
-func Install(vm *goja.Runtime, plugin string, sink Sink) {
-	_ = vm.Set("console", NewObject(vm, plugin, sink, true))
+// trace) sending to the sink of env when it implements Printer (else lines
+// are dropped). Call on the loop goroutine.
+func Install(env jsapi.Env) error {
+	plugin, sink := "", Sink(nil)
+	if p, ok := env.(Printer); ok {
+		plugin, sink = p.ConsoleSink()
+	}
+	return env.VM().Set("console", NewObject(env.VM(), plugin, sink, true))
+}
+
+// Printer is the optional interface of a jsapi.Env whose console lines
+// go somewhere: to sink, as printed by plugin (an id, or a test file).
+type Printer interface {
+	ConsoleSink() (plugin string, sink Sink)
 }
 
 // NewObject returns an object with debug/info/warn/error methods (and log

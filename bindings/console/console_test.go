@@ -7,6 +7,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/jsapi"
 	"host/bindings/node"
 )
 
@@ -14,11 +15,20 @@ import (
 func newVM(t *testing.T) *goja.Runtime {
 	t.Helper()
 	vm := goja.New()
-	if err := node.Install(vm); err != nil {
+	if err := node.Install(jsapi.NewEnv(nil, vm)); err != nil {
 		t.Fatal(err)
 	}
 	return vm
 }
+
+// printer is an Env whose console lines go to sink.
+type printer struct {
+	jsapi.Env
+	plugin string
+	sink   Sink
+}
+
+func (p printer) ConsoleSink() (string, Sink) { return p.plugin, p.sink }
 
 // args evaluates src, a JS array expression, to console arguments.
 func args(t *testing.T, vm *goja.Runtime, src string) []goja.Value {
@@ -127,7 +137,7 @@ func TestFormatErrorsAndLimits(t *testing.T) {
 func TestConsoleLevels(t *testing.T) {
 	var got []Entry
 	vm := newVM(t)
-	Install(vm, "demo", func(e Entry) { got = append(got, e) })
+	_ = Install(printer{jsapi.NewEnv(nil, vm), "demo", func(e Entry) { got = append(got, e) }})
 	_ = vm.Set("log", NewObject(vm, "demo", func(e Entry) { got = append(got, e) }, false))
 	if _, err := vm.RunString(`console.log('a', 1); console.info('b'); console.warn('c'); console.error('d'); console.debug('e'); console.trace('f');
 log.info('g', { n: 1 }); log.warn('h'); log.error('i'); log.debug('j');
@@ -153,7 +163,7 @@ console.log(missing);`); err != nil {
 // A nil sink drops output.
 func TestConsoleNilSink(t *testing.T) {
 	vm := newVM(t)
-	Install(vm, "demo", nil)
+	_ = Install(printer{jsapi.NewEnv(nil, vm), "demo", nil})
 	if _, err := vm.RunString(`console.log('dropped')`); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +176,7 @@ func TestConsoleNilSink(t *testing.T) {
 func TestLogIsUtilInspect(t *testing.T) {
 	vm := newVM(t)
 	var got []string
-	Install(vm, "demo", func(e Entry) { got = append(got, e.Message) })
+	_ = Install(printer{jsapi.NewEnv(nil, vm), "demo", func(e Entry) { got = append(got, e.Message) }})
 	v, err := vm.RunString(`const values = [
   { a: 1, b: 'x', c: [1, 2, { d: null }] },
   Array.from({ length: 40 }, (_, i) => i * 7),

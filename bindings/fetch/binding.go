@@ -34,6 +34,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/jsapi"
 	"host/jsrt"
 )
 
@@ -73,8 +74,21 @@ type Options struct {
 // closes or the request's AbortSignal aborts. A response body is read into
 // memory, up to 32 MiB: before fetch resolves when its Content-Length is at
 // most 64 KiB, else by a goroutine while JS already has the headers.
-func Install(rt *jsrt.Runtime, vm *goja.Runtime, c *http.Client) error {
-	return InstallOptions(rt, vm, Options{Client: c})
+//
+// The client is the Env's when it implements Client.
+func Install(env jsapi.Env) error {
+	var c *http.Client
+	if e, ok := env.(Client); ok {
+		c = e.HTTPClient()
+	}
+	return InstallOptions(env.Runtime(), env.VM(), Options{Client: c})
+}
+
+// Client is the optional interface of a jsapi.Env that gives fetch the
+// HTTP client of its runtime (a plugin's, with its permissions and
+// redirected connections).
+type Client interface {
+	HTTPClient() *http.Client
 }
 
 // InstallOptions is Install with all options. Call it on rt's loop.

@@ -15,6 +15,7 @@ import (
 	"github.com/dop251/goja"
 
 	"host/bindings/abort"
+	"host/bindings/jsapi"
 	"host/bindings/web"
 	"host/jsrt"
 )
@@ -27,10 +28,10 @@ func newRuntime(t testing.TB, rtOpts jsrt.Options, opts Options) *jsrt.Runtime {
 	if err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
 		// As the plugin binding does: AbortController and the web globals
 		// (URL, URLSearchParams, ...) first, then fetch.
-		if err := abort.Install(vm); err != nil {
+		if err := abort.Install(jsapi.NewEnv(nil, vm)); err != nil {
 			return err
 		}
-		if err := web.Install(rt, vm); err != nil {
+		if err := web.Install(jsapi.NewEnv(rt, vm)); err != nil {
 			return err
 		}
 		return InstallOptions(rt, vm, opts)
@@ -399,7 +400,7 @@ func TestCloseCancelsFetch(t *testing.T) {
 	rt := jsrt.New(jsrt.Options{})
 	defer rt.Close()
 	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
-		if err := Install(rt, vm, NewClient(ClientOptions{})); err != nil {
+		if err := InstallOptions(rt, vm, Options{Client: NewClient(ClientOptions{})}); err != nil {
 			return err
 		}
 		_, err := vm.RunString(fmt.Sprintf("fetch(%q)", srv.URL))

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 
+	"host/bindings/jsapi"
 	"host/jsrt"
 )
 
@@ -39,7 +40,8 @@ var (
 // toLocaleDateString and toLocaleTimeString formatting through it (goja's
 // own ignore the locale). Call once per runtime on its loop goroutine,
 // before plugin code runs.
-func Install(vm *goja.Runtime) error {
+func Install(env jsapi.Env) error {
+	vm := env.VM()
 	var intl goja.Value
 	intlOnce := func() goja.Value {
 		if intl == nil {

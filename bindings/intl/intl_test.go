@@ -11,6 +11,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/jsapi"
 	"host/jsrt"
 )
 
@@ -21,7 +22,7 @@ func newRuntime(t *testing.T) *jsrt.Runtime {
 	t.Helper()
 	rt := jsrt.New(jsrt.Options{})
 	t.Cleanup(rt.Close)
-	if err := rt.Do(t.Context(), func(vm *goja.Runtime) error { return Install(vm) }); err != nil {
+	if err := rt.Do(t.Context(), func(vm *goja.Runtime) error { return Install(jsapi.NewEnv(nil, vm)) }); err != nil {
 		t.Fatal(err)
 	}
 	return rt

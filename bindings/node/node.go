@@ -40,6 +40,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/dop251/goja_nodejs/buffer"
 
+	"host/bindings/jsapi"
 	"host/jsrt"
 )
 
@@ -179,7 +180,8 @@ const UserAgent = "host"
 // clearImmediate, performance, navigator), each made the first time a
 // plugin touches it, and the hidden natives the modules use. Call once per
 // runtime on its loop goroutine, before plugin code runs.
-func Install(vm *goja.Runtime) error {
+func Install(env jsapi.Env) error {
+	vm := env.VM()
 	n := &natives{vm: vm, start: time.Now()}
 	g := vm.GlobalObject()
 	nat := vm.NewObject()

@@ -6,13 +6,14 @@ import (
 	"github.com/dop251/goja"
 
 	"host/bindings/abort"
+	"host/bindings/jsapi"
 )
 
 // BenchmarkInstall is what the Node globals add to every plugin start
 // (each is made on first use, so this is only their accessors).
 func BenchmarkInstall(b *testing.B) {
 	for b.Loop() {
-		if err := Install(goja.New()); err != nil {
+		if err := Install(jsapi.NewEnv(nil, goja.New())); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -32,10 +33,10 @@ func BenchmarkModules(b *testing.B) {
 func BenchmarkRequireStream(b *testing.B) {
 	for b.Loop() {
 		vm := goja.New()
-		if err := abort.Install(vm); err != nil {
+		if err := abort.Install(jsapi.NewEnv(nil, vm)); err != nil {
 			b.Fatal(err)
 		}
-		if err := Install(vm); err != nil {
+		if err := Install(jsapi.NewEnv(nil, vm)); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := vm.RunString(`globalThis[Symbol.for('host.node')].require('stream').Readable`); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/dop251/goja"
 
 	"host/bindings/abort"
+	"host/bindings/jsapi"
 	"host/bindings/web"
 	"host/jsrt"
 )
@@ -65,13 +66,13 @@ func runOnHost(t *testing.T, entry string) map[string]string {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := rt.Do(ctx, func(vm *goja.Runtime) error {
-		if err := abort.Install(vm); err != nil {
+		if err := abort.Install(jsapi.NewEnv(nil, vm)); err != nil {
 			return err
 		}
-		if err := web.Install(rt, vm); err != nil {
+		if err := web.Install(jsapi.NewEnv(rt, vm)); err != nil {
 			return err
 		}
-		return Install(vm)
+		return Install(jsapi.NewEnv(nil, vm))
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -26,14 +26,13 @@ import (
 	"host/bindings/abort"
 	"host/bindings/console"
 	"host/bindings/fetch"
-	"host/bindings/intl"
+	"host/bindings/globals"
 	"host/bindings/mask"
 	"host/bindings/node"
 	"host/bindings/oauth"
 	"host/bindings/sdk"
 	"host/bindings/secrets"
 	"host/bindings/store"
-	"host/bindings/web"
 	"host/bindings/zod"
 	"host/jsrt"
 	"host/schema"
@@ -331,29 +330,14 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 	var defs []*goja.Object
 	var defPos []string
 	err = p.rt.Do(ctx, func(vm *goja.Runtime) error {
-		console.Install(vm, "", func(e console.Entry) {
-			e.Plugin = *p.idHolder
-			h.log(e)
+		err := globals.Install(p.rt, vm, globals.Options{
+			Log: func(e console.Entry) {
+				e.Plugin = *p.idHolder
+				h.log(e)
+			},
+			HTTP: p.httpClient(tracedClient(h.HTTP, &p.tracer)),
 		})
-		if err := abort.Install(vm); err != nil {
-			return err
-		}
-		if err := intl.Install(vm); err != nil {
-			return err
-		}
-		if err := zod.Install(vm); err != nil {
-			return err
-		}
-		if err := sdk.Install(vm); err != nil {
-			return err
-		}
-		if err := web.Install(p.rt, vm); err != nil {
-			return err
-		}
-		if err := node.Install(vm); err != nil {
-			return err
-		}
-		if err := fetch.Install(p.rt, vm, p.httpClient(tracedClient(h.HTTP, &p.tracer))); err != nil {
+		if err != nil {
 			return err
 		}
 		if err := vm.Set("refreshOAuthToken", refreshStub(vm)); err != nil {

@@ -33,6 +33,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/jsapi"
 	"host/bindings/zod"
 	"host/jsrt"
 	"host/schema"
@@ -50,7 +51,8 @@ export const getFieldMeta = hostSDK.getFieldMeta;
 
 // Install defines serializeConfigSchema and getFieldMeta for Module. Call
 // on the loop goroutine, before plugin code runs.
-func Install(vm *goja.Runtime) error {
+func Install(env jsapi.Env) error {
+	vm := env.VM()
 	o := vm.NewObject()
 	if err := o.Set("serializeConfigSchema", jsrt.Safe(vm, "serializeConfigSchema", func(c goja.FunctionCall) goja.Value {
 		return serializeConfig(vm, c.Argument(0))

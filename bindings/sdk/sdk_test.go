@@ -8,6 +8,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/jsapi"
 	"host/bindings/sdk"
 	"host/bindings/zod"
 )
@@ -15,10 +16,10 @@ import (
 func newVM(t *testing.T) *goja.Runtime {
 	t.Helper()
 	vm := goja.New()
-	if err := zod.Install(vm); err != nil {
+	if err := zod.Install(jsapi.NewEnv(nil, vm)); err != nil {
 		t.Fatal(err)
 	}
-	if err := sdk.Install(vm); err != nil {
+	if err := sdk.Install(jsapi.NewEnv(nil, vm)); err != nil {
 		t.Fatal(err)
 	}
 	_, err := vm.RunString(`var { serializeConfigSchema, getFieldMeta } = globalThis[Symbol.for('host.sdk')];`)

@@ -30,15 +30,9 @@ import (
 
 	"github.com/dop251/goja"
 
-	"host/bindings/abort"
 	"host/bindings/console"
-	"host/bindings/fetch"
-	"host/bindings/intl"
-	"host/bindings/node"
+	"host/bindings/globals"
 	"host/bindings/plugin"
-	"host/bindings/sdk"
-	"host/bindings/web"
-	"host/bindings/zod"
 	"host/jsrt"
 )
 
@@ -303,30 +297,16 @@ func runFile(ctx context.Context, opts Options, file string) FileResult {
 // run function. On the loop.
 func install(rt *jsrt.Runtime, vm *goja.Runtime, opts Options, fr *FileResult, mu *sync.Mutex) (goja.Value, error) {
 	file := fr.File
-	console.Install(vm, file, func(e console.Entry) {
-		if opts.OnLog != nil {
-			opts.OnLog(e)
-		}
+	err := globals.Install(rt, vm, globals.Options{
+		Plugin: file,
+		Log: func(e console.Entry) {
+			if opts.OnLog != nil {
+				opts.OnLog(e)
+			}
+		},
+		HTTP: opts.HTTP,
 	})
-	if err := abort.Install(vm); err != nil {
-		return nil, err
-	}
-	if err := intl.Install(vm); err != nil {
-		return nil, err
-	}
-	if err := zod.Install(vm); err != nil {
-		return nil, err
-	}
-	if err := sdk.Install(vm); err != nil {
-		return nil, err
-	}
-	if err := web.Install(rt, vm); err != nil {
-		return nil, err
-	}
-	if err := node.Install(vm); err != nil {
-		return nil, err
-	}
-	if err := fetch.Install(rt, vm, opts.HTTP); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	// The SDK's definePlugin returns the definition as it is.

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/dop251/goja"
+
+	"host/bindings/jsapi"
 )
 
 // benchJS runs setup once, then calls the async function `bench(n)` it
@@ -80,7 +82,7 @@ func BenchmarkInstall(b *testing.B) {
 	b.ResetTimer()
 	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
 		for i := 0; i < b.N; i++ {
-			if err := Install(rt, goja.New()); err != nil {
+			if err := Install(jsapi.NewEnv(rt, goja.New())); err != nil {
 				return err
 			}
 		}

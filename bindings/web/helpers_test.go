@@ -9,6 +9,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/jsapi"
 	"host/jsrt"
 )
 
@@ -18,7 +19,7 @@ func newRuntime(t testing.TB) *jsrt.Runtime {
 	rt := jsrt.New(jsrt.Options{})
 	t.Cleanup(rt.Close)
 	if err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
-		return Install(rt, vm)
+		return Install(jsapi.NewEnv(rt, vm))
 	}); err != nil {
 		t.Fatal(err)
 	}

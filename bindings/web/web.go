@@ -25,6 +25,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/jsapi"
 	"host/jsrt"
 )
 
@@ -103,7 +104,8 @@ const asyncThreshold = 1 << 20
 // runtime on rt's loop goroutine (inside rt.Do), before plugin code runs.
 // It has no side effects outside vm; large digests and HMACs run through
 // rt.Go.
-func Install(rt *jsrt.Runtime, vm *goja.Runtime) error {
+func Install(env jsapi.Env) error {
+	rt, vm := env.Runtime(), env.VM()
 	b := &binding{rt: rt, vm: vm}
 	native := vm.NewObject()
 	for name, fn := range b.natives() {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/jsapi"
 	"host/bindings/web"
 	"host/jsrt"
 	"host/schema"
@@ -64,7 +65,8 @@ type binding struct {
 
 // Install defines the global `z` on vm. Call on the loop goroutine, once per
 // runtime, before plugin code runs.
-func Install(vm *goja.Runtime) error {
+func Install(env jsapi.Env) error {
+	vm := env.VM()
 	z, err := New(vm)
 	if err != nil {
 		return err

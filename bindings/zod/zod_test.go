@@ -12,6 +12,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/evanw/esbuild/pkg/api"
 
+	"host/bindings/jsapi"
 	"host/bindings/zod"
 	"host/internal/hosttest"
 	"host/schema"
@@ -20,7 +21,7 @@ import (
 func newVM(t testing.TB) *goja.Runtime {
 	t.Helper()
 	vm := goja.New()
-	if err := zod.Install(vm); err != nil {
+	if err := zod.Install(jsapi.NewEnv(nil, vm)); err != nil {
 		t.Fatal(err)
 	}
 	return vm
