@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/cmd/host/internal/mcpauth"
 )
 
 // Path is where the Streamable HTTP endpoint is served.
@@ -32,6 +34,11 @@ type HTTPOptions struct {
 	// (Authorization: Bearer TOKEN); empty turns authentication off, which
 	// CheckListen allows only on loopback.
 	Token string
+	// Authorize, when set, decides instead of Token whether a request
+	// may reach MCP; when it returns false it has answered the request
+	// (401 with an OAuth challenge, 403). Called after the Host and
+	// Origin checks, before routing.
+	Authorize func(http.ResponseWriter, *http.Request) bool
 	// AllowRemote accepts any Host header (the listener is not loopback).
 	// Without it only loopback names and addresses are accepted, so a DNS
 	// rebinding page cannot reach the server through a name of its own.
@@ -96,7 +103,11 @@ func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 			http.Error(w, "forbidden: requests from another origin are refused", http.StatusForbidden)
 			return
 		}
-		if len(token) > 0 {
+		if o.Authorize != nil {
+			if !o.Authorize(w, r) {
+				return
+			}
+		} else if len(token) > 0 {
 			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), token) != 1 {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="host"`)
@@ -302,18 +313,7 @@ type readCloser struct {
 
 // loopbackHost reports whether a Host header names this machine's
 // loopback: localhost, 127.0.0.0/8 or ::1, with any port.
-func loopbackHost(host string) bool {
-	h := host
-	if hh, _, err := net.SplitHostPort(host); err == nil {
-		h = hh
-	}
-	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
-	if strings.EqualFold(h, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
-}
+func loopbackHost(host string) bool { return mcpauth.Loopback(host) }
 
 // sameOrigin reports whether a browser Origin may call: a loopback origin
 // when the server is local, else exactly the server's own host.

@@ -30,6 +30,7 @@ import (
 	"host/cmd/host/internal/cmd/auth"
 	"host/cmd/host/internal/cmd/call"
 	"host/cmd/host/internal/cmd/client"
+	"host/cmd/host/internal/cmd/clients"
 	"host/cmd/host/internal/cmd/config"
 	"host/cmd/host/internal/cmd/demo"
 	"host/cmd/host/internal/cmd/doctor"
@@ -90,6 +91,7 @@ Usage:
   host enable|disable ID        serve an installed plugin or not
   host client connect|list|disconnect [CLIENT]
                                 wire host into Claude Desktop, Claude Code, Cursor or VS Code
+  host clients [revoke ID]      the MCP clients approved to use 'host serve --http' (OAuth); revoke one
   host demo                     run the documents' plugins offline against built-in stand-ins
   host version [--json]         print the version
   host help [command]           show help
@@ -131,6 +133,7 @@ func Commands() map[string]func(*cmdutil.Factory) *cmdutil.Command {
 		"disable":  func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdEnable(f, false, nil) },
 		"describe": func(f *cmdutil.Factory) *cmdutil.Command { return plugins.NewCmdDescribe(f, nil) }, // internal: loads a plugin for install's consent
 		"client":   func(f *cmdutil.Factory) *cmdutil.Command { return client.NewCmdClient(f, nil) },
+		"clients":  func(f *cmdutil.Factory) *cmdutil.Command { return clients.NewCmdClients(f, nil) },
 	}
 }
 

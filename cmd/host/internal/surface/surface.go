@@ -13,11 +13,14 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"host/bindings/console"
 	"host/bindings/store"
+	"host/cmd/host/internal/authserver"
 	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/mcpauth"
 	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/setuppage"
@@ -29,31 +32,48 @@ import (
 type HTTPFlags struct {
 	Addr                string
 	AllowRemote, NoAuth bool
+	// TrustProxy: host sits behind a TLS-terminating reverse proxy whose
+	// X-Forwarded-Proto and X-Forwarded-Host give the public origin.
+	TrustProxy bool
+	// Scope is the scope every access token must carry.
+	Scope string
 }
 
-// Register defines --http, --allow-remote and --no-auth on fs.
+// Register defines --http, --allow-remote, --no-auth, --trust-proxy and
+// --oauth-scope on fs.
 func (f *HTTPFlags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Addr, "http", "", "")
 	fs.BoolVar(&f.AllowRemote, "allow-remote", false, "")
 	fs.BoolVar(&f.NoAuth, "no-auth", false, "")
+	fs.BoolVar(&f.TrustProxy, "trust-proxy", false, "")
+	fs.StringVar(&f.Scope, "oauth-scope", mcpauth.DefaultScope, "")
 }
 
 // Check validates the parsed flags (a usage error).
 func (f *HTTPFlags) Check() error {
 	if f.Addr == "" {
-		if f.AllowRemote || f.NoAuth {
-			return cmdutil.Usagef("--allow-remote and --no-auth go with --http HOST:PORT")
+		if f.AllowRemote || f.NoAuth || f.TrustProxy {
+			return cmdutil.Usagef("--allow-remote, --no-auth and --trust-proxy go with --http HOST:PORT")
 		}
 		return nil
 	}
 	if err := mcpserver.CheckListen(f.Addr, f.AllowRemote, f.NoAuth); err != nil {
 		return cmdutil.Usagef("%v", err)
 	}
+	if f.TrustProxy && f.NoAuth {
+		return cmdutil.Usagef("--no-auth cannot go with --trust-proxy: clients behind a proxy are not local")
+	}
+	if host, _, _ := net.SplitHostPort(f.Addr); f.AllowRemote && !f.TrustProxy && !mcpauth.Loopback(host) {
+		return cmdutil.Usagef("cannot serve MCP on %s: host speaks plain HTTP, and tokens must not cross the network in clear text; serve on 127.0.0.1 behind a TLS-terminating reverse proxy and pass --trust-proxy", f.Addr)
+	}
 	return nil
 }
 
 // ServeMCP serves srv's Streamable HTTP endpoint on f.Addr until ctx
-// ends, and prints where (with the token) on io.Err.
+// ends, and prints where (with the token) on io.Err. Unless --no-auth,
+// the endpoint is an OAuth resource server (package mcpauth) in front of
+// host's own authorization server (package authserver); the static token
+// stays accepted from loopback origins.
 func ServeMCP(ctx context.Context, srv *mcpserver.Server, f HTTPFlags, dataDir string, io *cmdutil.IO) error {
 	ln, err := ListenMCP(f)
 	if err != nil {
@@ -82,13 +102,45 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 			return err
 		}
 	}
+	mux := http.NewServeMux()
+	opts := mcpserver.HTTPOptions{Token: token, AllowRemote: f.AllowRemote || f.TrustProxy}
+	ro := mcpauth.Options{Path: mcpserver.Path, StaticToken: token, Scope: f.Scope, TrustProxy: f.TrustProxy}
+	var rs *mcpauth.Resource
+	if f.NoAuth {
+		rs = mcpauth.New(ro)
+	} else {
+		store, err := authserver.OpenStore(dataDir)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer store.Close()
+		var sayMu sync.Mutex
+		as := authserver.New(authserver.Options{Store: store, ResourcePath: mcpserver.Path, Scope: f.Scope, StaticToken: token,
+			Say: func(line string) {
+				sayMu.Lock()
+				defer sayMu.Unlock()
+				fmt.Fprintln(io.Err, line)
+			}})
+		ro.Verifier = as
+		rs = mcpauth.New(ro)
+		opts.Authorize = rs.Check
+		guard := hostGuard(opts.AllowRemote)
+		mux.Handle(mcpauth.MetadataPath+"/", guard(http.HandlerFunc(rs.Metadata)))
+		mux.Handle(mcpauth.MetadataPath, guard(http.HandlerFunc(rs.Metadata)))
+		ah := guard(as.Handler())
+		mux.Handle(authserver.MetadataPath, ah)
+		mux.Handle("/oauth/", ah)
+	}
+	mux.Handle("/", srv.HTTPHandler(opts))
 	hs := &http.Server{
-		Handler:           srv.HTTPHandler(mcpserver.HTTPOptions{Token: token, AllowRemote: f.AllowRemote}),
+		Handler:           rs.Forwarded(mux),
 		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.New(goio.Discard, "", 0),
 	}
 	url := "http://" + ln.Addr().String() + mcpserver.Path
 	if token != "" {
-		fmt.Fprintf(io.Err, "MCP: %s\n  header: Authorization: Bearer %s\n  (the token is kept in %s)\n", url, token, filepath.Join(dataDir, mcpserver.TokenFile))
+		fmt.Fprintf(io.Err, "MCP: %s\n  header: Authorization: Bearer %s\n  (the token is kept in %s; clients without it sign in with OAuth, approved on a page with a code host prints here)\n", url, token, filepath.Join(dataDir, mcpserver.TokenFile))
 	} else {
 		fmt.Fprintf(io.Err, "MCP: %s (no authentication: --no-auth)\n", url)
 	}
@@ -103,6 +155,21 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 	defer cancel()
 	_ = hs.Shutdown(sctx)
 	return nil
+}
+
+// hostGuard refuses a request whose Host is not loopback unless remote
+// clients are allowed (DNS rebinding: a page of another site reaching the
+// authorization server through a name of its own).
+func hostGuard(remote bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !remote && !mcpauth.Loopback(r.Host) {
+				http.Error(w, "forbidden: the Host header is not a loopback address (DNS rebinding protection)", http.StatusForbidden)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // Page is a setup page on its own loopback listener.

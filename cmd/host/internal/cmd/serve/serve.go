@@ -65,7 +65,13 @@ Flags:
                          --allow-remote); requests carry 'Authorization:
                          Bearer TOKEN', the token kept in the data dir and
                          printed at start; --no-auth (loopback only) turns it
-                         off for local test clients
+                         off for local test clients. A client without it
+                         signs in with OAuth (host's own authorization server;
+                         you approve it on a page with a code printed here;
+                         'host clients' lists and revokes)
+  --oauth-scope SCOPE    the scope access tokens must carry (default mcp)
+  --trust-proxy          behind a TLS-terminating reverse proxy: take the
+                         public origin from X-Forwarded-Proto/-Host
 `
 
 // serveStopGrace bounds the whole shutdown after Ctrl-C or SIGTERM.

@@ -1,0 +1,453 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"golang.org/x/oauth2"
+
+	"host/cmd/host/internal/browsertest"
+)
+
+// serveLog is a running `host serve`'s stderr, line by line, for a test to
+// wait on.
+type serveLog struct {
+	mu    sync.Mutex
+	lines []string
+	more  chan struct{}
+}
+
+// wait returns the first match of re in a line after the first skip lines,
+// waiting up to d for it.
+func (l *serveLog) wait(t testing.TB, re *regexp.Regexp, skip int, d time.Duration) (m []string, at int) {
+	t.Helper()
+	deadline := time.After(d)
+	for {
+		l.mu.Lock()
+		for i := skip; i < len(l.lines); i++ {
+			if m := re.FindStringSubmatch(l.lines[i]); m != nil {
+				l.mu.Unlock()
+				return m, i + 1
+			}
+		}
+		more := l.more
+		l.mu.Unlock()
+		select {
+		case <-more:
+		case <-deadline:
+			t.Fatalf("host serve printed no line matching %s within %s", re, d)
+		}
+	}
+}
+
+// count is how many lines were printed so far.
+func (l *serveLog) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.lines)
+}
+
+func (l *serveLog) all() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
+
+// startOAuthServe starts `host serve ARGS` and returns its MCP URL, the token
+// it printed and its stderr.
+func startOAuthServe(t testing.TB, env []string, args ...string) (mcpURL, token string, log *serveLog) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, "host", args...)
+	cmd.Env = env
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	log = &serveLog{more: make(chan struct{})}
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			log.mu.Lock()
+			log.lines = append(log.lines, sc.Text())
+			close(log.more)
+			log.more = make(chan struct{})
+			log.mu.Unlock()
+		}
+	}()
+	m, _ := log.wait(t, regexp.MustCompile(`MCP: (http://\S+/mcp)`), 0, 60*time.Second)
+	mcpURL = m[1]
+	if m, _ := log.wait(t, regexp.MustCompile(`Authorization: Bearer (\S+)|no authentication`), 0, 10*time.Second); m[1] != "" {
+		token = m[1]
+	}
+	return mcpURL, token, log
+}
+
+// proofRE is the line host serve prints when a client asks for consent.
+var proofRE = regexp.MustCompile(`MCP client "([^"]*)" asks .* enter ([A-Z0-9]{4}-[A-Z0-9]{4}) on its page`)
+
+// TestMCPOAuthOwnServer: an AI client without a token (the official
+// TypeScript SDK v2 client) connects to `host serve --http`: the bare 401
+// names the protected resource metadata, the client discovers host's own
+// authorization server, registers itself, sends the user to the consent
+// page (Chromium: the page names the client, the user types the code the
+// serve printed and approves), gets tokens, lists and calls tools; an
+// expired access token is refreshed (the refresh token rotates). A second
+// client (Go, x/oauth2, scripted consent) shows the rest: its token works,
+// the same token sent to another audience (localhost instead of
+// 127.0.0.1) is refused, a wrong consent code is refused, `host clients`
+// lists the client and `host clients revoke` ends it at once, and no
+// token or code appears on the serve's output.
+func TestMCPOAuthOwnServer(t *testing.T) {
+	t.Parallel()
+	node, dir := nodeHarness(t)
+	_, _, env := hostBinary(t, nil)
+	data := t.TempDir()
+	env = append(env, "HOST_DATA_DIR="+data)
+	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
+	mcpURL, token, log := startOAuthServe(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", plugins)
+	waitTools(t, mcpURL, token, "test_simple_text")
+	origin := strings.TrimSuffix(mcpURL, "/mcp")
+
+	// Discovery from a bare 401.
+	resp, err := http.Post(mcpURL, "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	wantChallenge := fmt.Sprintf(`Bearer resource_metadata="%s/.well-known/oauth-protected-resource/mcp"`, origin)
+	if resp.StatusCode != 401 || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), wantChallenge) {
+		t.Fatalf("bare request: %d %q, want 401 with %s", resp.StatusCode, resp.Header.Get("WWW-Authenticate"), wantChallenge)
+	}
+	var prm struct {
+		Resource             string   `json:"resource"`
+		AuthorizationServers []string `json:"authorization_servers"`
+		Scopes               []string `json:"scopes_supported"`
+	}
+	getJSON(t, origin+"/.well-known/oauth-protected-resource/mcp", &prm)
+	if prm.Resource != mcpURL || len(prm.AuthorizationServers) != 1 || prm.AuthorizationServers[0] != origin {
+		t.Fatalf("protected resource metadata: %+v", prm)
+	}
+
+	t.Run("TypeScriptClientInChromium", func(t *testing.T) {
+		bctx := browsertest.Start(t, browsertest.Options{Timeout: 3 * time.Minute})
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, node, "oauth.mjs", "2026-07-28", mcpURL)
+		cmd.Dir = dir
+		cmd.Stderr = &testWriter{t: t, prefix: "oauth.mjs: "}
+		stdin, _ := cmd.StdinPipe()
+		stdout, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { stdin.Close(); _ = cmd.Wait() }()
+		events := make(chan map[string]any, 32)
+		go func() {
+			sc := bufio.NewScanner(stdout)
+			sc.Buffer(nil, 1<<20)
+			for sc.Scan() {
+				var m map[string]any
+				if json.Unmarshal(sc.Bytes(), &m) == nil {
+					t.Logf("oauth.mjs: %s", sc.Text())
+					events <- m
+				}
+			}
+			close(events)
+		}()
+		next := func(key, value string) map[string]any {
+			t.Helper()
+			for {
+				select {
+				case m, ok := <-events:
+					if !ok {
+						t.Fatalf("oauth.mjs ended before %s=%s", key, value)
+					}
+					if m[key] == value {
+						return m
+					}
+				case <-ctx.Done():
+					t.Fatalf("no %s=%s from oauth.mjs", key, value)
+				}
+			}
+		}
+		skip := log.count()
+		auth := next("event", "authorize")
+		authURL, _ := auth["url"].(string)
+		if !strings.HasPrefix(authURL, origin+"/oauth/authorize?") || !strings.Contains(authURL, "code_challenge_method=S256") {
+			t.Fatalf("authorization URL %q", authURL)
+		}
+		if err := chromedp.Do(bctx, chromedp.Navigate(authURL), chromedp.WaitVisible(chromedp.ID("consent"))); err != nil {
+			t.Fatal(err)
+		}
+		clientName, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("client")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if clientName != "host OAuth test client" {
+			t.Errorf("the consent page names %q", clientName)
+		}
+		m, _ := log.wait(t, proofRE, skip, 30*time.Second)
+		if m[1] != "host OAuth test client" {
+			t.Errorf("the serve's line names %q", m[1])
+		}
+		browsertest.Screenshot(t, bctx, "oauth-consent")
+		// Typed as a person might: lower case.
+		if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.ID("code"), strings.ToLower(m[2])), chromedp.Click(chromedp.ID("approve"))); err != nil {
+			t.Fatal(err)
+		}
+		cb := next("event", "callback")
+		if cb["iss"] != origin || cb["hasCode"] != true {
+			t.Errorf("callback: %v", cb)
+		}
+		if st := next("step", "connect"); st["thrown"] != nil {
+			t.Fatalf("connect: %v", st)
+		}
+		if st := next("step", "tools"); !strings.Contains(fmt.Sprint(st["tools"]), "test_simple_text") {
+			t.Errorf("tools: %v", st)
+		}
+		if st := next("step", "call"); st["text"] != "This is a simple text response for testing." {
+			t.Errorf("call: %v", st)
+		}
+		fmt.Fprintln(stdin, "expire")
+		next("step", "expire")
+		fmt.Fprintln(stdin, "call")
+		if tok := next("event", "tokens"); tok["refresh"] != true {
+			t.Errorf("refresh: %v", tok)
+		}
+		if st := next("step", "call"); st["text"] != "This is a simple text response for testing." {
+			t.Errorf("call after refresh: %v", st)
+		}
+		fmt.Fprintln(stdin, "exit")
+	})
+
+	t.Run("GoClientScriptedConsent", func(t *testing.T) {
+		skip := log.count()
+		cb, codes := callbackServer(t)
+		reg := registerClient(t, origin, cb)
+		cfg := &oauth2.Config{ClientID: reg, RedirectURL: cb, Scopes: []string{"mcp"},
+			Endpoint: oauth2.Endpoint{AuthURL: origin + "/oauth/authorize", TokenURL: origin + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
+		verifier := oauth2.GenerateVerifier()
+		authURL := cfg.AuthCodeURL("st-1", oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("resource", mcpURL))
+		page, jar := consentPage(t, authURL)
+		m, skip := log.wait(t, proofRE, skip, 30*time.Second)
+		// A wrong code is refused and the page asks again.
+		if got := answer(t, jar, origin, page, "WRNG-CODE", "approve"); !strings.Contains(got, "That is not the code host printed") {
+			t.Fatalf("wrong code: %s", got)
+		}
+		answer(t, jar, origin, page, m[2], "approve")
+		q := <-codes
+		if q.Get("state") != "st-1" || q.Get("iss") != origin {
+			t.Fatalf("callback %v", q.Encode())
+		}
+		tok, err := cfg.Exchange(context.Background(), q.Get("code"), oauth2.VerifierOption(verifier), oauth2.SetAuthURLParam("resource", mcpURL))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, _ := mcpStatus(t, mcpURL, tok.AccessToken); code != 200 {
+			t.Fatalf("the token: %d", code)
+		}
+		if _, err := cfg.Exchange(context.Background(), q.Get("code"), oauth2.VerifierOption(verifier)); err == nil {
+			t.Error("a code was accepted twice")
+		}
+		if code, _ := mcpStatus(t, mcpURL, tok.AccessToken); code != 401 {
+			t.Errorf("the token of a code used twice: %d, want 401", code)
+		}
+		// The code's second use revoked what it gave: authorize again.
+		authURL = cfg.AuthCodeURL("st-2", oauth2.S256ChallengeOption(verifier))
+		page, jar = consentPage(t, authURL)
+		m, _ = log.wait(t, proofRE, skip, 30*time.Second)
+		answer(t, jar, origin, page, m[2], "approve")
+		q = <-codes
+		tok, err = cfg.Exchange(context.Background(), q.Get("code"), oauth2.VerifierOption(verifier))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, _ := mcpStatus(t, mcpURL, tok.AccessToken); code != 200 {
+			t.Fatalf("the token: %d", code)
+		}
+		// The same token for another audience: localhost is another origin.
+		other := strings.Replace(mcpURL, "127.0.0.1", "localhost", 1)
+		if code, hdr := mcpStatus(t, other, tok.AccessToken); code != 401 || !strings.Contains(hdr, `error="invalid_token"`) || !strings.Contains(hdr, "resource_metadata=") {
+			t.Errorf("token for another audience: %d %q", code, hdr)
+		}
+		// Refresh rotates: the old refresh token is spent.
+		old := tok.RefreshToken
+		ts := cfg.TokenSource(context.Background(), &oauth2.Token{RefreshToken: old})
+		fresh, err := ts.Token()
+		if err != nil || fresh.RefreshToken == old || fresh.RefreshToken == "" {
+			t.Fatalf("refresh: %v (rotated: %v)", err, fresh != nil && fresh.RefreshToken != old)
+		}
+		if code, _ := mcpStatus(t, mcpURL, fresh.AccessToken); code != 200 {
+			t.Fatalf("the refreshed token: %d", code)
+		}
+		out, err := exec.Command("host", "clients", "--data-dir", data).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), reg) || !strings.Contains(string(out), "Go test client") {
+			t.Fatalf("host clients: %v\n%s", err, out)
+		}
+		if out, err := exec.Command("host", "clients", "revoke", "--data-dir", data, reg).CombinedOutput(); err != nil {
+			t.Fatalf("host clients revoke: %v\n%s", err, out)
+		}
+		if code, hdr := mcpStatus(t, mcpURL, fresh.AccessToken); code != 401 || !strings.Contains(hdr, "resource_metadata=") {
+			t.Errorf("a revoked client's token: %d %q", code, hdr)
+		}
+		if _, err := cfg.TokenSource(context.Background(), &oauth2.Token{RefreshToken: fresh.RefreshToken}).Token(); err == nil {
+			t.Error("a revoked client's refresh token still works")
+		}
+		// The serve printed no token or code.
+		all := log.all()
+		for _, s := range []string{tok.AccessToken, tok.RefreshToken, fresh.AccessToken, fresh.RefreshToken, q.Get("code")} {
+			if strings.Contains(all, s) {
+				t.Error("the serve printed a token or code")
+			}
+		}
+	})
+}
+
+// getJSON GETs u into v.
+func getJSON(t testing.TB, u string, v any) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %s", u, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mcpStatus POSTs a tools/list with token and returns the status and the
+// WWW-Authenticate header.
+func mcpStatus(t testing.TB, u, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("MCP-Protocol-Version", "2026-07-28")
+	req.Header.Set("Mcp-Method", "tools/list")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("WWW-Authenticate")
+}
+
+// callbackServer is a client's loopback redirect: it returns its URL and
+// the query of each request it gets.
+func callbackServer(t testing.TB) (string, chan url.Values) {
+	t.Helper()
+	codes := make(chan url.Values, 4)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		codes <- r.URL.Query()
+		fmt.Fprintln(w, "ok")
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String() + "/callback", codes
+}
+
+// registerClient registers a client dynamically and returns its id.
+func registerClient(t testing.TB, origin, redirect string) string {
+	t.Helper()
+	body := fmt.Sprintf(`{"client_name":"Go test client","redirect_uris":[%q],"token_endpoint_auth_method":"none"}`, redirect)
+	resp, err := http.Post(origin+"/oauth/register", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var reg struct {
+		ClientID string `json:"client_id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&reg); err != nil || resp.StatusCode != 201 || reg.ClientID == "" {
+		t.Fatalf("register: %d %v", resp.StatusCode, err)
+	}
+	return reg.ClientID
+}
+
+// consentForm is what a consent page's form carries.
+type consentForm struct{ request, csrf string }
+
+var (
+	requestRE = regexp.MustCompile(`name="request" value="([^"]+)"`)
+	csrfRE    = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+)
+
+// consentPage opens the consent page as a browser would (with a cookie
+// jar) and returns its form.
+func consentPage(t testing.TB, authURL string) (consentForm, http.CookieJar) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar}
+	resp, err := hc.Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	r, c := requestRE.FindSubmatch(b), csrfRE.FindSubmatch(b)
+	if resp.StatusCode != 200 || r == nil || c == nil {
+		t.Fatalf("consent page: %d\n%s", resp.StatusCode, b)
+	}
+	return consentForm{string(r[1]), string(c[1])}, jar
+}
+
+// answer posts the user's answer to a consent page; a redirect is followed
+// to the client's callback. It returns the page shown (when not
+// redirected).
+func answer(t testing.TB, jar http.CookieJar, origin string, f consentForm, code, action string) string {
+	t.Helper()
+	hc := &http.Client{Jar: jar}
+	resp, err := hc.PostForm(origin+"/oauth/authorize", url.Values{"request": {f.request}, "csrf": {f.csrf}, "code": {code}, "action": {action}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// testWriter logs what a child process prints.
+type testWriter struct {
+	t      testing.TB
+	prefix string
+}
+
+func (w *testWriter) Write(b []byte) (int, error) {
+	for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		w.t.Log(w.prefix + l)
+	}
+	return len(b), nil
+}
