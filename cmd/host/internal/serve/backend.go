@@ -320,13 +320,7 @@ func (sl *slot) clientOptions(w *worker) *mcp.ClientOptions {
 			}
 		},
 		ElicitationHandler: func(ctx context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
-			c := w.calls.asking(req.Params.Meta, func(c *mcpserver.Call) bool { return c.Elicit != nil })
-			if c == nil {
-				return &mcp.ElicitResult{Action: "decline"}, nil
-			}
-			p := *req.Params
-			p.Meta = untagged(p.Meta)
-			return c.Elicit(ctx, &p)
+			return w.calls.elicit(ctx, req.Params)
 		},
 		CreateMessageHandler: func(ctx context.Context, req *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
 			c := w.calls.asking(req.Params.Meta, func(c *mcpserver.Call) bool { return c.Sample != nil })

@@ -20,6 +20,7 @@ import (
 //
 //	GET  /status                         -> []State
 //	POST /call   {plugin, tool, args}    -> CallToolResult, or {error}
+//	             (with approve: true, a stream asking approvals: approval.go)
 //	POST /reload {plugin}                -> {state, replaced}
 //	GET  /page, POST /page-link ...      -> the setup page's links (pagelink.go)
 //
@@ -44,6 +45,9 @@ type callReq struct {
 	Plugin string          `json:"plugin"`
 	Tool   string          `json:"tool"`
 	Args   json.RawMessage `json:"args,omitempty"`
+	// Approve: the caller can ask the user (approval.go); the answer is
+	// then a stream of lines.
+	Approve bool `json:"approve,omitempty"`
 }
 
 type reloadResp struct {
@@ -61,6 +65,10 @@ func (s *Supervisor) Handler() http.Handler {
 		var req callReq
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 			writeErr(w, &RemoteError{Kind: "call", Message: "bad request: " + err.Error()})
+			return
+		}
+		if req.Approve {
+			s.callAsking(w, r, req)
 			return
 		}
 		res, err := s.Call(r.Context(), req.Plugin, req.Tool, req.Args)
@@ -84,6 +92,7 @@ func (s *Supervisor) Handler() http.Handler {
 		writeJSON(w, http.StatusOK, reloadResp{st, replaced})
 	})
 	s.pageRoutes(mux)
+	s.approvalRoutes(mux)
 	return mux
 }
 
@@ -197,7 +206,7 @@ func (c *Client) Status(ctx context.Context) ([]State, error) {
 // Call calls a tool on the serve's instance of plugin.
 func (c *Client) Call(ctx context.Context, plugin, tool string, args json.RawMessage) (*mcp.CallToolResult, error) {
 	var raw json.RawMessage
-	if err := c.do(ctx, "POST", "/call", callReq{plugin, tool, args}, &raw); err != nil {
+	if err := c.do(ctx, "POST", "/call", callReq{Plugin: plugin, Tool: tool, Args: args}, &raw); err != nil {
 		return nil, err
 	}
 	var res mcp.CallToolResult

@@ -107,7 +107,8 @@ type Supervisor struct {
 	subsMu sync.Mutex
 	subs   map[*subscriber]bool // mcpserver.Backend subscribers
 
-	page pageLinks // the serve's setup page, for the control channel
+	page      pageLinks // the serve's setup page, for the control channel
+	approvals approvals // approvals the control channel's callers owe
 
 	idsMu    sync.Mutex
 	ids      map[*slot]string // the id each plugin said on its first load
@@ -291,15 +292,20 @@ func (s *Supervisor) call(ctx context.Context, id, tool string, args json.RawMes
 		return nil, err
 	}
 	params := &mcp.CallToolParams{Name: mcpName, Arguments: args}
+	// The call's time limit stops while the user is asked (an approval,
+	// a tool's question): a person answers in their own time.
+	cctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	dl := newDeadline(s.opts.Timeout+s.opts.Grace, func() { cancel(errCallTimeout) })
+	defer dl.stop()
 	if c != nil {
 		// The token names the call: the worker's progress and its
 		// questions to the user (mcpserver.MetaCall) come back with it.
+		c = dl.pausing(c)
 		token, done := w.calls.add(c)
 		defer done()
 		params.SetProgressToken(token)
 	}
-	cctx, cancel := context.WithTimeout(ctx, s.opts.Timeout+s.opts.Grace)
-	defer cancel()
 	res, err := w.sess.CallTool(cctx, params)
 	if err == nil {
 		return res, nil
@@ -307,7 +313,7 @@ func (s *Supervisor) call(ctx context.Context, id, tool string, args json.RawMes
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	if cctx.Err() != nil {
+	if errors.Is(context.Cause(cctx), errCallTimeout) {
 		reason := fmt.Sprintf("the tool did not finish within %s (plugin code that cannot be interrupted, e.g. a long native call)", s.opts.Timeout)
 		w.kill(reason)
 		return nil, &WorkerError{Plugin: st.ID, Tool: tool, Reason: reason}

@@ -155,7 +155,14 @@ func callThroughServe(ctx context.Context, opts *CallOptions) (handled bool, err
 	}
 	defer c.Close()
 	name := session.ServeName(opts.Path)
-	res, err := c.Call(ctx, name, tool, opts.Input)
+	// A tool marked approval: 'always' is asked about here, in this
+	// terminal, as without a serve.
+	ask, unasked := approver(opts.Factory), false
+	res, err := c.CallAsking(ctx, name, tool, opts.Input, func(ctx context.Context, r plugin.ApprovalRequest) (plugin.Approval, error) {
+		a, err := ask(ctx, r)
+		unasked = unasked || err != nil
+		return a, err
+	})
 	if err != nil {
 		if ue := unknownTool(ctx, c, name, tool); ue != nil {
 			return true, cmdutil.WithExit(cmdutil.ExitUsage, ue) // as without a serve
@@ -191,7 +198,7 @@ func callThroughServe(ctx context.Context, opts *CallOptions) (handled bool, err
 	}
 	if res.IsError {
 		code := cmdutil.ExitFailure
-		if strings.HasPrefix(text, "invalid input for ") {
+		if strings.HasPrefix(text, "invalid input for ") || unasked {
 			code = cmdutil.ExitUsage
 		}
 		return true, cmdutil.WithExit(code, fmt.Errorf("tool %s: %s", tool, io.Masker.Mask(text)))

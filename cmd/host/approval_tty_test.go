@@ -1,0 +1,131 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"host/cmd/host/internal/serve"
+)
+
+// TestServeCallApproval: `host call` through a running serve of a tool
+// marked approval: 'always' asks in the caller's terminal, as without a
+// serve (the serve's worker asks; the serve relays the question over its
+// control channel to host call): "n" denies (the tool does not run, exit
+// 1), "y" runs it once, "always" runs it and records the choice (the next
+// call without a terminal runs). Without a terminal the call is refused
+// with why (exit 2), never reported as denied. The serve keeps the call's
+// time limit stopped while the user thinks: the answer comes after the
+// serve's --timeout has passed and the tool still runs.
+func TestServeCallApproval(t *testing.T) {
+	t.Parallel()
+	pdir := filepath.Join(t.TempDir(), "gate")
+	if err := os.MkdirAll(pdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(pdir, "plugin.ts"), []byte(approvalPluginTS), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const timeout = 2 * time.Second
+	s := startServe(t, nil, "--page", "off", "--timeout", timeout.String(), pdir)
+	s.waitLines("gate: active", 1, 60*time.Second)
+
+	exitCode := func(err error) int {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			return -1
+		}
+		return 0
+	}
+	// Without a terminal: refused, saying why; the tool did not run.
+	out, err := s.host("call", "gate", "wipe", `{"confirm":"fake-confirm-word"}`)
+	if exitCode(err) != 2 || !strings.Contains(out, "no terminal to ask in") || strings.Contains(out, "denied") || !strings.Contains(out, "host tools gate --always-allow wipe") {
+		t.Errorf("without a terminal: exit %d\n%s", exitCode(err), out)
+	}
+
+	// In a terminal: the question, then the answer.
+	call := func(answer string, wait time.Duration) (stdout, stderr string, code int) {
+		t.Helper()
+		controller, tty := openPTY(t)
+		cmd := exec.Command(s.bin, "call", "gate", "wipe", `{"confirm":"fake-confirm-word"}`, "--data-dir", s.dataDir)
+		cmd.Env = s.env
+		cmd.Stdin = tty
+		var so, se bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &so, &se
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		var shown bytes.Buffer
+		go func() {
+			b := make([]byte, 4096)
+			for {
+				n, err := controller.Read(b)
+				mu.Lock()
+				shown.Write(b[:n])
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}()
+		deadline := time.Now().Add(time.Minute)
+		for {
+			mu.Lock()
+			asked := strings.Contains(shown.String(), "Run it? [y/N/always]")
+			mu.Unlock()
+			if asked {
+				break
+			}
+			if time.Now().After(deadline) {
+				_ = cmd.Process.Kill()
+				t.Fatalf("never asked; the terminal showed %q, stderr %q", shown.String(), se.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		time.Sleep(wait) // the user thinks (past the serve's --timeout and its grace)
+		if _, err := controller.Write([]byte(answer + "\n")); err != nil {
+			t.Fatal(err)
+		}
+		// Bounded: a call that never ends fails the test, not go test's limit.
+		stuck := time.AfterFunc(2*time.Minute, func() { _ = cmd.Process.Kill() })
+		err := cmd.Wait()
+		stuck.Stop()
+		tty.Close()
+		return so.String(), se.String(), exitCode(err)
+	}
+	so, se, code := call("n", 0)
+	if code != 1 || !strings.Contains(se, "did not run: the user denied it") {
+		t.Errorf("answer n: exit %d\nstdout %s\nstderr %s", code, so, se)
+	}
+	for _, want := range []string{"Tool wipe of plugin gate asks for your approval", `"confirm":"fake-confirm-word"`} {
+		if !strings.Contains(se, want) {
+			t.Errorf("the question lacks %q:\n%s", want, se)
+		}
+	}
+	if so, se, code := call("y", timeout+serve.DefaultGrace+2*time.Second); code != 0 || so != "wiped 1\n" {
+		t.Errorf("answer y after the serve's timeout: exit %d\nstdout %q\nstderr %s", code, so, se)
+	}
+	if so, se, code := call("always", 0); code != 0 || so != "wiped 2\n" {
+		t.Errorf("answer always: exit %d\nstdout %q\nstderr %s", code, so, se)
+	}
+	if out, err := s.host("call", "gate", "wipe", `{"confirm":"x"}`); err != nil || out != "wiped 3\n" {
+		t.Errorf("after always, without a terminal: %v %q", err, out)
+	}
+	if strings.Contains(s.output(), "restart") || s.count("gate: active") != 1 {
+		t.Errorf("the worker restarted:\n%s", s.output())
+	}
+}
