@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"host/bindings/oauth/oauthtest"
 	"host/cmd/host/internal/browsertest"
 	"host/cmd/host/internal/serve"
 )
@@ -153,4 +154,77 @@ func waitPageWorker(t *testing.T, servePID int, id string) int {
 	}
 	t.Fatalf("no page worker of %s", id)
 	return 0
+}
+
+// TestServePageWorkerOAuth: an OAuth2 plugin's "Connect" on the serve's
+// setup page runs its login in a page worker (the loopback redirect
+// listens there): the browser logs in at the provider, comes back at
+// once (the page waits for the end of the session), the tokens are saved
+// and the serve starts the plugin; "Log out" (in a page worker too)
+// deletes them.
+func TestServePageWorkerOAuth(t *testing.T) {
+	t.Parallel()
+	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
+	defer prov.Close()
+	cert := filepath.Join(t.TempDir(), "prov.pem")
+	if err := os.WriteFile(cert, prov.CertPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plugin, _ := filepath.Abs("../../plugins/oauth2/plugin.ts")
+	steady, _ := filepath.Abs("../../testdata/serve/pagework/steady")
+	s := startServe(t, []string{"SSL_CERT_FILE=" + cert, "HOST_CONFIG_STEADY_TOKEN=fake-steady-token-7777"},
+		"--connect-to", "myservice.com:443:"+prov.Addr(), plugin, steady)
+	s.waitLines("setup page: http://127.0.0.1:", 1, 30*time.Second)
+	s.waitLines("oauth2: login needed", 1, 30*time.Second)
+	link := pageLink.FindString(s.output())
+
+	ctx := browsertest.Start(t, browsertest.Options{HostRules: []string{"MAP myservice.com " + prov.Addr()}})
+	do := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	textOf := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="oauth2"]`)),
+		chromedp.Click(chromedp.CSS(`a[href$="/setup/oauth2"]`)), chromedp.WaitVisible(chromedp.CSS(`button[formaction$="/connect"]`)))
+	if got := textOf("#permissions"); !strings.Contains(got, "OAuth: https://myservice.com:443") {
+		t.Errorf("the permissions shown: %q", got)
+	}
+	do(chromedp.Click(chromedp.CSS(`button[formaction$="/connect"]`)), chromedp.WaitVisible(chromedp.CSS("#outcome")))
+	if got := textOf("main"); !strings.Contains(got, "Signed in") {
+		t.Errorf("the callback page shows %q", got)
+	}
+	// Back at once: the page waits for the session's end (the plugin's
+	// worker restarting) and then shows it.
+	do(chromedp.Click(chromedp.CSS("#back")), chromedp.WaitVisible(chromedp.CSS("#result")))
+	if got := textOf("#result"); !strings.Contains(got, "Saved and tested") {
+		t.Fatalf("the page after the login shows %q", got)
+	}
+	s.waitLines("oauth2: active", 1, 30*time.Second)
+	if prov.ExchangeCount() != 1 {
+		t.Errorf("%d code exchanges, want 1", prov.ExchangeCount())
+	}
+	if got := textOf("#login-info"); !strings.Contains(got, "Logged in") {
+		t.Errorf("the login shown: %q", got)
+	}
+	// The login's result goes, so the wait below sees the logout's.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('result').remove() || true`)); err != nil {
+		t.Fatal(err)
+	}
+	do(chromedp.Click(chromedp.CSS(`button[formaction$="/logout"]`)), chromedp.WaitVisible(chromedp.CSS("#result")))
+	if got := textOf("#result"); !strings.Contains(got, "Logged out") {
+		t.Errorf("after Log out the page shows %q", got)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#login-info').length`)); err != nil || n != 0 {
+		t.Errorf("after Log out the page still shows a login (%d, %v)", n, err)
+	}
+	s.stop(syscall.SIGTERM, 15*time.Second)
 }

@@ -100,6 +100,7 @@ func (s *Server) record(id string, sess Session, st setup.Step, err error) (setu
 	case *setup.Done:
 		done = v
 		f.sess, f.step = nil, nil
+		f.busy = true // until Activated returns: a page shown meanwhile waits for the result
 	}
 	if err != nil {
 		f.sess, f.step = nil, nil
@@ -124,7 +125,7 @@ func (s *Server) record(id string, sess Session, st setup.Step, err error) (setu
 			res = &outcome{Title: "Saved, but the plugin did not start", Message: s.mask(aerr.Error())}
 		}
 		s.mu.Lock()
-		f.result = res
+		f.result, f.busy = res, false
 		waiters := f.done
 		f.done = nil
 		s.mu.Unlock()
