@@ -67,6 +67,12 @@ func (s *Session) startLogin(ctx context.Context) (Step, error) {
 			reason = s.mask(err.Error())
 		}
 	}
+	if s.o.NoLogin {
+		if reason == "" {
+			return nil, &Failure{Kind: LoginNeeded, Plugin: s.info, Err: ErrNotLoggedIn}
+		}
+		return nil, &Failure{Kind: LoginNeeded, Plugin: s.info, Err: errors.New(reason)}
+	}
 	cfg, err := p.OAuthConfig(s.s)
 	if err != nil {
 		return nil, &Failure{Kind: Missing, Plugin: s.info, Err: err}

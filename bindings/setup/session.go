@@ -87,6 +87,11 @@ type Options struct {
 	// plugins run the login, token plugins' saved auth fields are asked
 	// again (values from Inputs count as the new answer).
 	ForceLogin bool
+	// NoLogin: a login that is needed ends the session with a LoginNeeded
+	// Failure (ErrNotLoggedIn, or why the stored login was refused)
+	// instead of starting one, for a surface that cannot show a login
+	// (the serve's workers).
+	NoLogin bool
 	// ExpectID, when set, is the id the plugin must have (a reload under
 	// --watch keeps the running version's id).
 	ExpectID string
@@ -96,6 +101,11 @@ type Options struct {
 	// Load loads the plugin file; nil means plugin.Load. (The CLI wraps
 	// build errors for display.)
 	Load func(ctx context.Context, h *plugin.Host, path string) (*plugin.Plugin, error)
+	// OnClaimed, when set, is called on the first load once the plugin
+	// owns its id, before its config is gathered from Inputs (the serve's
+	// worker says its id there and then receives its config values). An
+	// error ends the session (HostFailed).
+	OnClaimed func(ctx context.Context, p *plugin.Plugin) error
 	// Trace, when set, is told each step of the work as it ends ("loaded",
 	// "claimed", "setup", "activated", "saved"): a development aid for the
 	// start-up numbers.
@@ -308,6 +318,11 @@ func (s *Session) load(ctx context.Context, old *plugin.Setup) error {
 	s.o.Trace("claimed")
 	s.id = p.ID
 	s.info = Info{ID: p.ID, Name: p.Name}
+	if old == nil && s.o.OnClaimed != nil {
+		if err := s.o.OnClaimed(ctx, p); err != nil {
+			return &Failure{Kind: HostFailed, Plugin: s.info, Err: err}
+		}
+	}
 	ns, err := p.Setup(ctx, s.o.Inputs)
 	if err != nil {
 		var ie *plugin.InputError

@@ -19,6 +19,8 @@ import (
 	"fmt"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/bindings/setup"
 )
 
 // Backend is what the server serves. Every method is safe to call from many
@@ -58,29 +60,25 @@ type Loader interface {
 	WaitLoaded(ctx context.Context)
 }
 
-// State is a plugin's state as the serve reports it.
-type State string
+// State is a plugin's state: setup.Phase, the vocabulary every surface
+// shares.
+type State = setup.Phase
 
-// The states.
+// The states (setup's phases).
 const (
-	Starting    State = "starting"
-	NeedsSetup  State = "needs setup"
-	LoginNeeded State = "login needed"
-	Active      State = "active"
-	Error       State = "error"
-	Restarting  State = "restarting"
-	Disabled    State = "disabled"
+	Starting    = setup.Starting
+	NeedsSetup  = setup.NeedsSetup
+	LoginNeeded = setup.NeedsLogin
+	Active      = setup.Active
+	Error       = setup.Error
+	Restarting  = setup.Restarting
+	Disabled    = setup.Disabled
 	// SecretsUnavailable: the plugin's saved secrets cannot be read (no
 	// keyring reachable, e.g. an AI client started host without the
 	// desktop's D-Bus session). Its tools are listed; a call is a tool
 	// error with Reason, which says the cause and the fix.
-	SecretsUnavailable State = "secrets unavailable"
+	SecretsUnavailable = setup.SecretsUnavailable
 )
-
-// Listed reports whether a plugin in state s has its tools listed.
-func (s State) Listed() bool {
-	return s == Active || s == NeedsSetup || s == LoginNeeded || s == SecretsUnavailable
-}
 
 // PluginInfo is one plugin as the backend knows it.
 type PluginInfo struct {

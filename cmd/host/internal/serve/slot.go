@@ -55,9 +55,9 @@ func (sl *slot) snapshot() State {
 	st := sl.state
 	st.Crashes = sl.crashes
 	if w := sl.cur; w != nil {
-		st.PID = w.pid
+		st.PID = int(w.pid.Load())
 		st.MemoryBytes = w.rss.Load()
-		if rss, ok := residentBytes(w.pid); ok {
+		if rss, ok := residentBytes(st.PID); ok {
 			st.MemoryBytes = rss
 		}
 	}
@@ -269,7 +269,7 @@ func (sl *slot) start() (*worker, error) {
 	sess, err := client.Connect(ctx, &mcp.CommandTransport{Command: cmd, TerminateDuration: o.StopWait},
 		&mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
 	if cmd.Process != nil {
-		w.pid = cmd.Process.Pid
+		w.pid.Store(int64(cmd.Process.Pid))
 	}
 	cfg.started()
 	if err != nil {
@@ -326,7 +326,7 @@ func (sl *slot) start() (*worker, error) {
 // mergeWorkerState takes what a worker reports into the slot's state.
 func mergeWorkerState(s *State, st State) {
 	s.ID, s.Name, s.Files = st.ID, st.Name, st.Files
-	s.Phase, s.Reason, s.Fields, s.Status, s.Tools = st.Phase, st.Reason, st.Fields, st.Status, st.Tools
+	s.Phase, s.Kind, s.Reason, s.Fields, s.Status, s.Tools = st.Phase, st.Kind, st.Reason, st.Fields, st.Status, st.Tools
 	s.NextTry = time.Time{}
 }
 
@@ -343,7 +343,7 @@ func decodeState(v any) (State, bool) {
 type worker struct {
 	cmd    *exec.Cmd
 	sess   *mcp.ClientSession
-	pid    int
+	pid    atomic.Int64 // set once the process started; the memory watch reads it meanwhile
 	tools  []*mcp.Tool
 	last   State      // the state at settle (start's goroutine only)
 	states chan State // state updates, in order

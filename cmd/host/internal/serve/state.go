@@ -24,6 +24,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"host/bindings/setup"
 )
 
 // StateURI is the resource every worker serves with its State.
@@ -33,20 +35,23 @@ const StateURI = "host://worker/state"
 // StateURI that carries the new State.
 const MetaState = "host/state"
 
-// Phase is where a plugin stands.
-type Phase string
+// Phase is where a plugin stands: setup.Phase, the vocabulary every
+// surface shares.
+type Phase = setup.Phase
 
-// The phases. Starting, NeedsSetup, LoginNeeded, Active and Error come
-// from the worker; Restarting, Disabled and Stopped are the supervisor's.
+// The phases (setup's). Starting, NeedsSetup, LoginNeeded, Active,
+// SecretsUnavailable and Error come from the worker (setup.StateOf of its
+// session); Restarting, Disabled and Stopped are the supervisor's.
 const (
-	Starting    Phase = "starting"
-	NeedsSetup  Phase = "needs setup"
-	LoginNeeded Phase = "login needed"
-	Active      Phase = "active"
-	Error       Phase = "error"
-	Restarting  Phase = "restarting"
-	Disabled    Phase = "disabled"
-	Stopped     Phase = "stopped"
+	Starting           = setup.Starting
+	NeedsSetup         = setup.NeedsSetup
+	LoginNeeded        = setup.NeedsLogin
+	Active             = setup.Active
+	Error              = setup.Error
+	Restarting         = setup.Restarting
+	Disabled           = setup.Disabled
+	Stopped            = setup.Stopped
+	SecretsUnavailable = setup.SecretsUnavailable
 )
 
 // Field is a config field a plugin that needs setup is missing.
@@ -64,6 +69,10 @@ type State struct {
 	Name  string `json:"name,omitempty"`
 	File  string `json:"file"`
 	Phase Phase  `json:"state"`
+	// Kind is why the worker's setup session ended without activating
+	// the plugin (setup.Kind: "refused", "bug", "host", "missing"...), ""
+	// when it did not fail.
+	Kind setup.Kind `json:"kind,omitempty"`
 	// Reason says why, for every phase but Active: the error with its
 	// position, the login refusal, the crash and the next try.
 	Reason string `json:"reason,omitempty"`
@@ -95,7 +104,7 @@ func (s State) Line() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s", s.ID, s.Phase)
 	switch {
-	case s.Phase == NeedsSetup && len(s.Fields) > 0:
+	case s.Phase == NeedsSetup && len(s.Fields) > 0 && (s.Kind == setup.Missing || s.Kind == ""):
 		keys := make([]string, len(s.Fields))
 		for i, f := range s.Fields {
 			keys[i] = f.Key
@@ -105,6 +114,9 @@ func (s State) Line() string {
 		fmt.Fprintf(&b, " (%d tool(s))", len(s.Tools))
 	case s.Reason != "":
 		fmt.Fprintf(&b, ": %s", firstLine(s.Reason))
+	}
+	if s.Phase == NeedsSetup && s.Kind != "" && s.Kind != setup.Missing || s.Phase == LoginNeeded {
+		fmt.Fprintf(&b, "; run 'host setup %s'", s.ID)
 	}
 	for _, p := range s.Problems {
 		fmt.Fprintf(&b, "; %s", p)

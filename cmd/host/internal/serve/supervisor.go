@@ -389,7 +389,7 @@ func (s *Supervisor) watchMemory() {
 				if w == nil {
 					continue
 				}
-				rss, ok := residentBytes(w.pid)
+				rss, ok := residentBytes(int(w.pid.Load()))
 				if !ok {
 					continue
 				}

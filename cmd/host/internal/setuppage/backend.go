@@ -99,10 +99,9 @@ type Plugin struct {
 	ID          string
 	Name        string
 	Description string
-	// State is the plugin's state as its runner words it: "active",
-	// "needs setup", "login needed", "error", "starting", "restarting",
-	// "disabled", "stopped", or "ready" (set up, not running here).
-	State  string
+	// State is the plugin's state (setup.StateOf of its session where it
+	// runs; setup.Ready: set up, not running here).
+	State  setup.Phase
 	Reason string // why, for every state but active
 	// Status is the plugin's last ctx.updateStatus, nil when none.
 	Status *Status

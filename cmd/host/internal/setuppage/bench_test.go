@@ -49,7 +49,7 @@ func (b *staticBackend) Subscribe(fn func()) func() {
 	b.mu.Unlock()
 	return func() {}
 }
-func (b *staticBackend) set(i int, state string) {
+func (b *staticBackend) set(i int, state setup.Phase) {
 	b.mu.Lock()
 	b.plugins[i].State = state
 	subs := append([]func(){}, b.subs...)
@@ -127,7 +127,7 @@ func BenchmarkStatusToPage(b *testing.B) {
 	if _, err := sse.next(); err != nil { // the first snapshot
 		b.Fatal(err)
 	}
-	states := []string{"error", "active"}
+	states := []setup.Phase{setup.Error, setup.Active}
 	b.ResetTimer()
 	var total time.Duration
 	for i := 0; b.Loop(); i++ {

@@ -23,13 +23,13 @@ func (s *Server) changed() {
 
 // live is one plugin in an update the page receives.
 type live struct {
-	ID     string   `json:"id"`
-	State  string   `json:"state"`
-	Class  string   `json:"class"`
-	Reason string   `json:"reason,omitempty"`
-	Status *Status  `json:"status,omitempty"`
-	Logs   []string `json:"logs,omitempty"`
-	Flow   string   `json:"flow,omitempty"` // "ask", "login", "wait" or ""
+	ID     string      `json:"id"`
+	State  setup.Phase `json:"state"`
+	Class  string      `json:"class"`
+	Reason string      `json:"reason,omitempty"`
+	Status *Status     `json:"status,omitempty"`
+	Logs   []string    `json:"logs,omitempty"`
+	Flow   string      `json:"flow,omitempty"` // "ask", "login", "wait" or ""
 }
 
 func (s *Server) snapshot() []byte {

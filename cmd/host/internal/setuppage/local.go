@@ -84,7 +84,7 @@ func NewLocal(ctx context.Context, o LocalOptions) (*Local, error) {
 			return nil, errors.New("setuppage: IDs and Files differ in length")
 		}
 		for i, f := range o.Files {
-			l.plugins[o.IDs[i]] = &localPlugin{file: f, info: Plugin{ID: o.IDs[i], Name: o.IDs[i], State: "starting"}}
+			l.plugins[o.IDs[i]] = &localPlugin{file: f, info: Plugin{ID: o.IDs[i], Name: o.IDs[i], State: setup.Starting}}
 		}
 		return l, nil
 	}
@@ -111,29 +111,21 @@ func (l *Local) inspect(ctx context.Context, lp *localPlugin) error {
 	if err := p.Claim(ctx, lp.file, l.o.Adopt); err != nil {
 		return err
 	}
-	info := Plugin{ID: p.ID, Name: p.Name, Description: p.Description, State: "ready", Permissions: p.Permissions().Summary()}
+	info := Plugin{ID: p.ID, Name: p.Name, Description: p.Description, State: setup.Ready, Permissions: p.Permissions().Summary()}
 	if p.Auth != nil {
 		info.Auth = p.Auth.Type
 	}
 	st, err := p.Setup(ctx, l.o.Inputs)
-	if err != nil {
-		info.State, info.Reason = "error", err.Error()
-	} else {
+	if err == nil {
 		lp.fields = fieldsOf(st)
-		if missing := st.Missing(); len(missing) > 0 {
-			info.State = "needs setup"
-			info.Reason = "missing: " + labels(missing)
-		} else if p.Auth != nil && p.Auth.OAuth2 != nil {
-			switch os, tok, err := p.OAuthStatus(ctx, st); {
-			case err == nil && os == plugin.OAuthReady && tok != nil:
-				info.Login = &Login{Scopes: tok.Scopes, Expiry: tok.Expiry, Renews: tok.RefreshToken != ""}
-			case err != nil:
-				info.State, info.Reason = "login needed", err.Error()
-			case os == plugin.OAuthNotLoggedIn:
-				info.State, info.Reason = "login needed", "not logged in yet"
-			case os == plugin.OAuthLoginNeeded:
-				info.State, info.Reason = "login needed", "the provider refused the stored login"
-			}
+		err = setup.Check(ctx, p, st)
+	}
+	if err != nil {
+		state := setup.StateOf(nil, err, nil)
+		info.State, info.Reason = state.Phase, state.Reason
+	} else if p.Auth != nil && p.Auth.OAuth2 != nil {
+		if os, tok, err := p.OAuthStatus(ctx, st); err == nil && os == plugin.OAuthReady && tok != nil {
+			info.Login = &Login{Scopes: tok.Scopes, Expiry: tok.Expiry, Renews: tok.RefreshToken != ""}
 		}
 	}
 	if l.o.Host.Masker != nil {
@@ -142,22 +134,11 @@ func (l *Local) inspect(ctx context.Context, lp *localPlugin) error {
 	l.mu.Lock()
 	info.Logs = lp.info.Logs
 	if lp.active != nil {
-		info.State, info.Reason = "active", ""
+		info.State, info.Reason = setup.Active, ""
 	}
 	lp.info = info
 	l.mu.Unlock()
 	return nil
-}
-
-func labels(fs []*plugin.Field) string {
-	s := ""
-	for i, f := range fs {
-		if i > 0 {
-			s += ", "
-		}
-		s += f.Label
-	}
-	return s
 }
 
 // fieldsOf describes a setup's fields for the settings form.
@@ -317,9 +298,9 @@ func (l *Local) Activated(ctx context.Context, id string, done *setup.Done) erro
 	l.mu.Lock()
 	lp.fields = nil
 	if l.o.Keep {
-		lp.info.State, lp.info.Reason = "active", ""
+		lp.info.State, lp.info.Reason = setup.Active, ""
 	} else {
-		lp.info.State, lp.info.Reason = "ready", "set up; start it with host run or host serve"
+		lp.info.State, lp.info.Reason = setup.Ready, "set up; start it with host run or host serve"
 	}
 	l.mu.Unlock()
 	l.notify()

@@ -61,7 +61,7 @@ func (s *Server) pluginPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if step == nil && !waiting && p.State == "needs setup" {
+	if step == nil && !waiting && p.State == setup.NeedsSetup {
 		// Start the setup: the session says what to ask.
 		var err error
 		if step, err = s.begin(r.Context(), id, SessionOptions{}); err != nil {

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"host/bindings/oauth"
+	"host/bindings/setup"
 	"host/cmd/host/internal/ui"
 )
 
@@ -99,13 +100,13 @@ func (s *Server) final(w http.ResponseWriter, p Plugin, result *outcome) {
 }
 
 // stateClass is the CSS class of a state's badge.
-func stateClass(state string) string {
+func stateClass(state setup.Phase) string {
 	switch state {
-	case "active", "ready":
+	case setup.Active, setup.Ready:
 		return "ok"
-	case "needs setup", "login needed":
+	case setup.NeedsSetup, setup.NeedsLogin:
 		return "todo"
-	case "error", "disabled":
+	case setup.Error, setup.Disabled, setup.SecretsUnavailable:
 		return "bad"
 	default:
 		return "busy"

@@ -11,20 +11,19 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/dop251/goja"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/plugin"
+	"host/bindings/setup"
 	"host/bindings/store"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/serve"
 	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/surface"
-	"host/schema"
 )
 
 const workerUsage = `Usage: host worker [flags] PLUGIN.ts
@@ -138,79 +137,64 @@ func workerRun(ctx context.Context, opts *WorkerOptions) error {
 	return nil
 }
 
-// start loads, sets up (without asking) and activates the plugin,
-// publishing each step; it returns the plugin when it is active.
+// start drives the plugin's setup session without asking (as `host mcp`
+// does): it loads the plugin, gathers its config (saved, secrets, the
+// environment, --set, the values the serve sends), activates it and saves
+// what worked. Where the session ends is the plugin's state
+// (setup.StateOf), published; it returns the plugin when it is active.
 func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path string, pub *workerPub) *plugin.Plugin {
 	f := sess.Factory()
 	io := f.IO
-	var p *plugin.Plugin
-	fail := func(phase serve.Phase, err error, fields []serve.Field) *plugin.Plugin {
-		reason := ""
-		if err != nil {
-			reason = io.Masker.Mask(session.ErrorText(err))
+	// The serve's values arrive once the worker has said its id
+	// (OnClaimed): the session reads its inputs through these.
+	set := map[string]string{}
+	for k, v := range opts.Plugin.Set {
+		set[k] = v
+	}
+	lookup := io.LookupEnv
+	so := sess.SetupOptions(session.SetupArgs{Path: path, Adopt: opts.Plugin.Adopt, Shared: opts.Shared})
+	so.Inputs.Set = set
+	so.Inputs.LookupEnv = func(name string) (string, bool) { return lookup(name) }
+	so.Interactive, so.NoLogin = false, true
+	so.OnClaimed = func(ctx context.Context, p *plugin.Plugin) error {
+		f.Trace("worker loaded")
+		listed, _ := p.ListedTools() // without the tools the user disabled
+		pub.pub.Update(func(s *serve.State) {
+			s.ID, s.Name, s.Files, s.Loaded, s.Tools = p.ID, p.Name, p.Inputs, true, nil
+			for _, t := range listed {
+				s.Tools = append(s.Tools, t.Name)
+			}
+		})
+		if opts.ConfigFD == 0 {
+			return nil
 		}
-		pub.set(p, phase, reason, fields)
+		in, err := configInputs(opts, plugin.Inputs{Set: set, LookupEnv: lookup})
+		if err != nil {
+			return err
+		}
+		for k, v := range in.Set {
+			set[k] = v
+		}
+		lookup = in.LookupEnv
 		return nil
 	}
-	p, err := sess.LoadOwned(ctx, path, opts.Plugin.Adopt)
-	if err != nil {
-		return fail(serve.Error, err, nil)
+	s := setup.New(so)
+	defer s.Close()
+	step, err := s.Next(ctx)
+	state := setup.StateOf(step, err, io.Masker)
+	p := s.Plugin()
+	done, ok := step.(*setup.Done)
+	if !ok || err != nil {
+		pub.set(p, state, opts.Shared)
+		return nil
 	}
-	f.Trace("worker loaded")
-	listed, _ := p.ListedTools() // without the tools the user disabled
-	pub.pub.Update(func(s *serve.State) {
-		s.ID, s.Name, s.Files, s.Loaded = p.ID, p.Name, p.Inputs, true
-		for _, t := range listed {
-			s.Tools = append(s.Tools, t.Name)
-		}
-	})
-	in := plugin.Inputs{Set: opts.Plugin.Set, LookupEnv: io.LookupEnv, Shared: opts.Shared}
-	if opts.ConfigFD != 0 {
-		if in, err = configInputs(opts, in); err != nil {
-			p.Close()
-			return fail(serve.Error, err, nil)
-		}
-	}
-	setup, err := p.Setup(ctx, in)
-	if err != nil {
-		p.Close()
-		return fail(serve.Error, err, nil)
-	}
-	if missing := setup.Missing(); len(missing) > 0 {
-		p.Close()
-		var fields []serve.Field
-		for _, f := range missing {
-			fields = append(fields, serve.Field{Key: f.Key, Label: f.Label, Secret: f.Secret, Env: envName(opts.Shared, p.ID, f.Key)})
-		}
-		return fail(serve.NeedsSetup, fmt.Errorf("run 'host setup %s' to complete its setup", p.ID), fields)
-	}
-	switch state, _, err := p.OAuthStatus(ctx, setup); state {
-	case plugin.OAuthNone:
-		if err != nil {
-			p.Close()
-			return fail(serve.Error, err, nil)
-		}
-	case plugin.OAuthNotLoggedIn:
-		p.Close()
-		return fail(serve.LoginNeeded, fmt.Errorf("not logged in; run 'host setup %s'", p.ID), nil)
-	case plugin.OAuthLoginNeeded:
-		p.Close()
-		return fail(serve.LoginNeeded, fmt.Errorf("%v; run 'host setup %s'", err, p.ID), nil)
-	}
-	if err := p.Activate(ctx, setup); err != nil {
-		p.Close()
-		var ve *schema.ValidationError
-		if errors.As(err, &ve) {
-			err = fmt.Errorf("invalid configuration: %s", strings.ReplaceAll(schema.FormatIssues(ve.Issues), "\n", "; "))
-		}
-		return fail(serve.Error, err, nil)
-	}
-	if err := setup.Save(ctx); err != nil {
-		fmt.Fprintf(io.Err, "host: %s: %s\n", p.ID, io.Masker.Mask(err.Error()))
+	p = done.Plugin
+	if done.Why != nil {
+		fmt.Fprintf(io.Err, "host: %s: not saved: %s\n", p.ID, io.Masker.Mask(done.Why.Error()))
 	}
 	p.StartLoop()
 	go watchStuck(ctx, p, opts.Plugin.Timeout, io)
-	pub.set(p, serve.Active, "", nil)
+	pub.set(p, state, opts.Shared)
 	f.Trace("worker active")
 	// Idle from here on, most likely: keep the worker small.
 	time.AfterFunc(500*time.Millisecond, trimMemory)
@@ -224,21 +208,26 @@ type workerPub struct {
 	pub   *serve.Publisher
 }
 
-func (w *workerPub) set(p *plugin.Plugin, phase serve.Phase, reason string, fields []serve.Field) {
+func (w *workerPub) set(p *plugin.Plugin, st setup.State, shared bool) {
+	var fields []serve.Field
+	need := &mcpserver.SetupNeeded{Login: st.Phase == setup.NeedsLogin}
+	for _, q := range st.Fields {
+		id := w.pub.State().ID
+		if p != nil {
+			id = p.ID
+		}
+		fields = append(fields, serve.Field{Key: q.Key, Label: q.Label, Secret: q.Secret, Env: envName(shared, id, q.Key)})
+		need.Fields = append(need.Fields, q.Key)
+	}
 	switch {
 	case p == nil:
-		st := w.pub.State()
-		w.local.PutFailed(st.ID, "", reason)
-	case phase == serve.NeedsSetup || phase == serve.LoginNeeded:
-		need := &mcpserver.SetupNeeded{Login: phase == serve.LoginNeeded}
-		for _, f := range fields {
-			need.Fields = append(need.Fields, f.Key)
-		}
-		w.local.Put(p, mcpserver.State(phase), reason, need)
+		w.local.PutFailed(w.pub.State().ID, "", st.Reason)
+	case st.Phase == setup.NeedsSetup || st.Phase == setup.NeedsLogin:
+		w.local.Put(p, st.Phase, st.Reason, need)
 	default:
-		w.local.Put(p, mcpserver.State(phase), reason, nil)
+		w.local.Put(p, st.Phase, st.Reason, nil)
 	}
-	w.pub.Update(func(s *serve.State) { s.Phase, s.Reason, s.Fields = phase, reason, fields })
+	w.pub.Update(func(s *serve.State) { s.Phase, s.Kind, s.Reason, s.Fields = st.Phase, st.Kind, st.Reason, fields })
 }
 
 // stuckGrace is how long past its timeout plugin code may keep the

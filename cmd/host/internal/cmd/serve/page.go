@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strings"
 	"sync"
 
 	"host/bindings/setup"
@@ -123,7 +122,7 @@ func (b *servePageBackend) Plugins() []setuppage.Plugin {
 		}
 		lp, _ := b.Info(st.ID)
 		p := setuppage.Plugin{ID: st.ID, Name: st.Name, Description: lp.Description, Auth: lp.Auth, Permissions: lp.Permissions, Login: lp.Login,
-			State: string(st.Phase), Reason: pageReason(st.Reason, st.ID), Logs: append([]string(nil), b.logs[st.ID]...)}
+			State: st.Phase, Reason: st.Reason, Logs: append([]string(nil), b.logs[st.ID]...)}
 		if p.Name == "" {
 			p.Name = st.ID
 		}
@@ -136,15 +135,6 @@ func (b *servePageBackend) Plugins() []setuppage.Plugin {
 		out = append(out, p)
 	}
 	return out
-}
-
-// pageReason is a state's reason for the page, whose buttons are the way
-// to set up: without the terminal's "run 'host setup ID'".
-func pageReason(reason, id string) string {
-	run := "run 'host setup " + id + "'"
-	reason = strings.Replace(reason, run+" to complete its setup", "its setup is not complete", 1)
-	reason = strings.Replace(reason, "; "+run, "", 1)
-	return reason
 }
 
 // Activated restarts the plugin's worker with what the page saved.
