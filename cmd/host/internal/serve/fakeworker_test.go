@@ -19,10 +19,11 @@ import (
 	"host/cmd/host/internal/mcpserver"
 )
 
-// The fake worker: this test binary, started by the supervisor with
-// HOST_FAKE_WORKER set, speaks the worker's side of the protocol (MCP over
+// The fake worker: this test binary, started by the supervisor as
+// "fake-worker MODEFILE" (an argument: a worker gets little of the
+// environment, see WorkerEnv), speaks the worker's side of the protocol (MCP over
 // stdio, the state resource) for one plugin "fake", doing what the mode
-// file (HOST_FAKE_WORKER) says at its start:
+// file says at its start:
 //
 //	active       active, tools echo and hang (hang never returns)
 //	needs        needs setup: token missing (kind missing)
@@ -30,11 +31,9 @@ import (
 //	crash        writes "host: boom" to stderr and exits 1 at once
 //	memory       active, holding 96 MiB
 //	exitmemory   exits with ExitMemory after saying it went above its cap
-const fakeWorkerEnv = "HOST_FAKE_WORKER"
-
 func TestMain(m *testing.M) {
-	if file := os.Getenv(fakeWorkerEnv); file != "" {
-		os.Exit(fakeWorker(file))
+	if len(os.Args) == 3 && os.Args[1] == "fake-worker" {
+		os.Exit(fakeWorker(os.Args[2]))
 	}
 	os.Exit(m.Run())
 }
@@ -105,9 +104,7 @@ func startFake(t *testing.T, mode string, o Options) *fake {
 	f := &fake{t: t, mode: filepath.Join(t.TempDir(), "mode"), change: make(chan struct{}, 1)}
 	f.setMode(mode)
 	o.Command = func(string) *exec.Cmd {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), fakeWorkerEnv+"="+f.mode)
-		return cmd
+		return exec.Command(os.Args[0], "fake-worker", f.mode)
 	}
 	if o.StopWait == 0 {
 		o.StopWait = 5 * time.Second
