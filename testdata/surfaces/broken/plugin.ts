@@ -1,0 +1,4 @@
+// Does not build.
+export default definePlugin({
+  tools: [ }
+});
