@@ -221,7 +221,7 @@ func (s *Supervisor) startPageWorker(ctx context.Context, id string) (*pageWorke
 	client := mcp.NewClient(&mcp.Implementation{Name: "host-serve-page", Version: "1"}, nil)
 	sess, err := client.Connect(s.ctx, &mcp.CommandTransport{Command: cmd, TerminateDuration: o.StopWait}, nil)
 	if cmd.Process != nil {
-		w.pid = cmd.Process.Pid
+		w.pid.Store(int64(cmd.Process.Pid))
 	}
 	cfg.started()
 	if err != nil {
@@ -252,7 +252,7 @@ func (pw *pageWorker) watchMemory() {
 			return
 		case <-t.C:
 		}
-		if rss, ok := residentBytes(pw.w.pid); ok && rss > pw.sup.opts.Memory {
+		if rss, ok := residentBytes(int(pw.w.pid.Load())); ok && rss > pw.sup.opts.Memory {
 			pw.w.kill(memoryReason(pw.id, pw.sup.opts.Memory))
 		}
 	}
