@@ -23,6 +23,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"host/cmd/host/internal/browsertest"
+	"host/internal/hosttest"
 )
 
 // serveLog is a running `host serve`'s stderr, line by line, for a test to
@@ -450,4 +451,238 @@ func (w *testWriter) Write(b []byte) (int, error) {
 		w.t.Log(w.prefix + l)
 	}
 	return len(b), nil
+}
+
+// oidcProvider starts testdata/oidc-provider (oidc-provider from npm, on
+// Node 22) and returns its issuer URL.
+func oidcProvider(t testing.TB) string {
+	t.Helper()
+	node, _ := nodeHarness(t)
+	dir, _ := filepath.Abs("../../testdata/oidc-provider")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "oidc-provider")); err != nil {
+		hosttest.Require(t, fmt.Sprintf("oidc-provider is not installed in %s (run `npm ci` there; .ci/run does)", dir))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, node, "provider.mjs")
+	cmd.Dir = dir
+	cmd.Stderr = &testWriter{t: t, prefix: "oidc-provider: "}
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			line <- sc.Text()
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case l := <-line:
+		var v struct{ Issuer string }
+		if err := json.Unmarshal([]byte(l), &v); err != nil || v.Issuer == "" {
+			t.Fatalf("oidc-provider printed %q", l)
+		}
+		return v.Issuer
+	case <-time.After(60 * time.Second):
+		t.Fatal("oidc-provider did not start within 60s")
+	}
+	return ""
+}
+
+// issuerToken gets an access token for resource from the test issuer
+// with one of its pre-registered clients (client_credentials).
+func issuerToken(t testing.TB, issuer, client, resource, scope string) string {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}, "resource": {resource}}
+	if scope != "" {
+		form.Set("scope", scope)
+	}
+	req, _ := http.NewRequest("POST", issuer+"/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(client, "fake-secret-for-"+client+"-0000")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		Error       string `json:"error_description"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("token from %s for %s: %d %v %s", client, resource, resp.StatusCode, err, tok.Error)
+	}
+	return tok.AccessToken
+}
+
+// TestMCPOAuthExternalIssuer: `host serve --http --oauth-issuer` with a
+// real OpenID Connect issuer started by the test (oidc-provider on Node
+// 22). The bare 401 leads the official TypeScript SDK v2 client to that
+// issuer: it registers there, the user logs in and consents on the
+// issuer's pages in Chromium, and the client's calls succeed with the
+// issuer's JWT. Tokens the test gets from the issuer directly show the
+// checks: the right audience and scope pass (JWT against the JWKS; an
+// opaque token by introspection), another audience is refused, a token
+// without the scope is 403, an expired one is 401 with the metadata, a
+// tampered one is refused, and an opaque token revoked at the issuer is
+// refused at once.
+func TestMCPOAuthExternalIssuer(t *testing.T) {
+	t.Parallel()
+	node, dir := nodeHarness(t)
+	issuer := oidcProvider(t)
+	_, _, env := hostBinary(t, nil)
+	env = append(env, "HOST_DATA_DIR="+t.TempDir(), "HOST_OAUTH_CLIENT_SECRET=fake-secret-for-host-introspect-0000")
+	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
+	mcpURL, token, log := startOAuthServe(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0",
+		"--oauth-issuer", issuer, "--oauth-client-id", "host-introspect", plugins)
+	waitTools(t, mcpURL, token, "test_simple_text")
+	origin := strings.TrimSuffix(mcpURL, "/mcp")
+	var prm struct {
+		Resource             string   `json:"resource"`
+		AuthorizationServers []string `json:"authorization_servers"`
+	}
+	getJSON(t, origin+"/.well-known/oauth-protected-resource/mcp", &prm)
+	if prm.Resource != mcpURL || len(prm.AuthorizationServers) != 1 || prm.AuthorizationServers[0] != issuer {
+		t.Fatalf("protected resource metadata: %+v", prm)
+	}
+	if resp, err := http.Get(origin + "/.well-known/oauth-authorization-server"); err != nil || resp.StatusCode == 200 {
+		t.Errorf("host's own authorization server answers beside an external issuer: %v", err)
+	}
+
+	t.Run("TypeScriptClientInChromium", func(t *testing.T) {
+		bctx := browsertest.Start(t, browsertest.Options{Timeout: 3 * time.Minute})
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, node, "oauth.mjs", "2025-11-25", mcpURL)
+		cmd.Dir = dir
+		cmd.Stderr = &testWriter{t: t, prefix: "oauth.mjs: "}
+		stdin, _ := cmd.StdinPipe()
+		stdout, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { stdin.Close(); _ = cmd.Wait() }()
+		events := make(chan map[string]any, 32)
+		go func() {
+			sc := bufio.NewScanner(stdout)
+			sc.Buffer(nil, 1<<20)
+			for sc.Scan() {
+				var m map[string]any
+				if json.Unmarshal(sc.Bytes(), &m) == nil {
+					t.Logf("oauth.mjs: %s", sc.Text())
+					events <- m
+				}
+			}
+			close(events)
+		}()
+		next := func(key, value string) map[string]any {
+			t.Helper()
+			for {
+				select {
+				case m, ok := <-events:
+					if !ok {
+						t.Fatalf("oauth.mjs ended before %s=%s", key, value)
+					}
+					if m[key] == value {
+						return m
+					}
+				case <-ctx.Done():
+					t.Fatalf("no %s=%s from oauth.mjs", key, value)
+				}
+			}
+		}
+		auth := next("event", "authorize")
+		authURL, _ := auth["url"].(string)
+		if !strings.HasPrefix(authURL, issuer+"/") || !strings.Contains(authURL, "resource="+url.QueryEscape(mcpURL)) {
+			t.Fatalf("authorization URL %q", authURL)
+		}
+		// The issuer's own login and consent pages (oidc-provider's
+		// development interactions: any login and password).
+		if err := chromedp.Do(bctx, chromedp.Navigate(authURL), chromedp.WaitVisible(chromedp.CSS(`input[name="login"]`)),
+			chromedp.SendKeys(chromedp.CSS(`input[name="login"]`), "ada"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "fake-password"),
+			chromedp.Click(chromedp.CSS(`button.login-submit`)),
+			chromedp.WaitVisible(chromedp.CSS(`input[name="prompt"][value="consent"] ~ button, form button.login-submit`))); err != nil {
+			t.Fatal(err)
+		}
+		browsertest.Screenshot(t, bctx, "oauth-issuer-consent")
+		if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`button.login-submit`))); err != nil {
+			t.Fatal(err)
+		}
+		if cb := next("event", "callback"); cb["hasCode"] != true || cb["iss"] != issuer {
+			t.Fatalf("callback: %v", cb)
+		}
+		if st := next("step", "connect"); st["thrown"] != nil {
+			t.Fatalf("connect: %v", st)
+		}
+		if st := next("step", "tools"); !strings.Contains(fmt.Sprint(st["tools"]), "test_simple_text") {
+			t.Errorf("tools: %v", st)
+		}
+		if st := next("step", "call"); st["text"] != "This is a simple text response for testing." {
+			t.Errorf("call: %v", st)
+		}
+		fmt.Fprintln(stdin, "exit")
+	})
+
+	t.Run("Checks", func(t *testing.T) {
+		ok := issuerToken(t, issuer, "host-test-jwt", mcpURL, "mcp")
+		if code, _ := mcpStatus(t, mcpURL, ok); code != 200 {
+			t.Errorf("a JWT for this resource: %d", code)
+		}
+		other := issuerToken(t, issuer, "host-test-jwt", "https://other.example/mcp", "mcp")
+		if code, hdr := mcpStatus(t, mcpURL, other); code != 401 || !strings.Contains(hdr, `error="invalid_token"`) {
+			t.Errorf("a JWT for another audience: %d %q", code, hdr)
+		}
+		if noScope := issuerToken(t, issuer, "host-test-jwt", mcpURL, ""); !strings.Contains(noScope, ".") {
+			t.Errorf("no JWT without scope")
+		} else if code, hdr := mcpStatus(t, mcpURL, noScope); code != 403 || !strings.Contains(hdr, `error="insufficient_scope"`) {
+			t.Errorf("a JWT without the scope mcp: %d %q", code, hdr)
+		}
+		parts := strings.Split(ok, ".")
+		tampered := parts[0] + "." + parts[1] + "A." + parts[2]
+		if code, _ := mcpStatus(t, mcpURL, tampered); code != 401 {
+			t.Errorf("a tampered JWT: %d", code)
+		}
+		// Expired: a token living 2 s is refused once it has expired.
+		short := issuerToken(t, issuer, "host-test-short", mcpURL, "mcp")
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			code, hdr := mcpStatus(t, mcpURL, short)
+			if code == 401 {
+				if !strings.Contains(hdr, `resource_metadata="`+origin+`/.well-known/oauth-protected-resource/mcp"`) || !strings.Contains(hdr, `error="invalid_token"`) {
+					t.Errorf("an expired token's challenge: %q", hdr)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("a 2-second token still works after 60s: %d", code)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		// Opaque: introspected; revoked at the issuer, refused.
+		opaque := issuerToken(t, issuer, "host-test-opaque", mcpURL, "mcp")
+		if code, _ := mcpStatus(t, mcpURL, opaque); code != 200 {
+			t.Errorf("an opaque token (introspection): %d", code)
+		}
+		req, _ := http.NewRequest("POST", issuer+"/token/revocation", strings.NewReader(url.Values{"token": {opaque}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth("host-test-opaque", "fake-secret-for-host-test-opaque-0000")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("revoking at the issuer: %v %v", err, resp)
+		}
+		resp.Body.Close()
+		if code, _ := mcpStatus(t, mcpURL, opaque); code != 401 {
+			t.Errorf("a token revoked at the issuer: %d", code)
+		}
+		all := log.all()
+		for _, s := range []string{ok, other, opaque, short, "fake-secret-for-host-introspect-0000"} {
+			if strings.Contains(all, s) {
+				t.Error("the serve printed a token or the client secret")
+			}
+		}
+	})
 }

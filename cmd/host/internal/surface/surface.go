@@ -37,7 +37,15 @@ type HTTPFlags struct {
 	TrustProxy bool
 	// Scope is the scope every access token must carry.
 	Scope string
+	// Issuer is an external OpenID Connect issuer whose access tokens
+	// are accepted instead of host's own authorization server's;
+	// IntrospectClient the client host introspects its opaque tokens
+	// with (the secret comes from HOST_OAUTH_CLIENT_SECRET).
+	Issuer, IntrospectClient string
 }
+
+// ClientSecretEnv holds the secret of --oauth-client-id (never a flag).
+const ClientSecretEnv = "HOST_OAUTH_CLIENT_SECRET"
 
 // Register defines --http, --allow-remote, --no-auth, --trust-proxy and
 // --oauth-scope on fs.
@@ -47,18 +55,26 @@ func (f *HTTPFlags) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.NoAuth, "no-auth", false, "")
 	fs.BoolVar(&f.TrustProxy, "trust-proxy", false, "")
 	fs.StringVar(&f.Scope, "oauth-scope", mcpauth.DefaultScope, "")
+	fs.StringVar(&f.Issuer, "oauth-issuer", "", "")
+	fs.StringVar(&f.IntrospectClient, "oauth-client-id", "", "")
 }
 
 // Check validates the parsed flags (a usage error).
 func (f *HTTPFlags) Check() error {
 	if f.Addr == "" {
-		if f.AllowRemote || f.NoAuth || f.TrustProxy {
-			return cmdutil.Usagef("--allow-remote, --no-auth and --trust-proxy go with --http HOST:PORT")
+		if f.AllowRemote || f.NoAuth || f.TrustProxy || f.Issuer != "" || f.IntrospectClient != "" {
+			return cmdutil.Usagef("--allow-remote, --no-auth, --trust-proxy, --oauth-issuer and --oauth-client-id go with --http HOST:PORT")
 		}
 		return nil
 	}
 	if err := mcpserver.CheckListen(f.Addr, f.AllowRemote, f.NoAuth); err != nil {
 		return cmdutil.Usagef("%v", err)
+	}
+	if f.NoAuth && f.Issuer != "" {
+		return cmdutil.Usagef("--no-auth and --oauth-issuer contradict each other: pick one")
+	}
+	if f.IntrospectClient != "" && f.Issuer == "" {
+		return cmdutil.Usagef("--oauth-client-id goes with --oauth-issuer (it introspects that issuer's tokens)")
 	}
 	if f.TrustProxy && f.NoAuth {
 		return cmdutil.Usagef("--no-auth cannot go with --trust-proxy: clients behind a proxy are not local")
@@ -106,9 +122,26 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 	opts := mcpserver.HTTPOptions{Token: token, AllowRemote: f.AllowRemote || f.TrustProxy}
 	ro := mcpauth.Options{Path: mcpserver.Path, StaticToken: token, Scope: f.Scope, TrustProxy: f.TrustProxy}
 	var rs *mcpauth.Resource
-	if f.NoAuth {
+	switch {
+	case f.NoAuth:
 		rs = mcpauth.New(ro)
-	} else {
+	case f.Issuer != "":
+		secret, _ := io.LookupEnv(ClientSecretEnv)
+		if f.IntrospectClient != "" {
+			io.Masker.Add(secret)
+		}
+		is, err := mcpauth.NewIssuer(ctx, mcpauth.IssuerOptions{Issuer: f.Issuer, ClientID: f.IntrospectClient, ClientSecret: secret})
+		if err != nil {
+			ln.Close()
+			return jsrt.WithHint(err, "check --oauth-issuer (the issuer URL your OpenID Connect provider publishes) and that host can reach it")
+		}
+		ro.Issuer, ro.Verifier = f.Issuer, is
+		rs = mcpauth.New(ro)
+		opts.Authorize = rs.Check
+		guard := hostGuard(opts.AllowRemote)
+		mux.Handle(mcpauth.MetadataPath+"/", guard(http.HandlerFunc(rs.Metadata)))
+		mux.Handle(mcpauth.MetadataPath, guard(http.HandlerFunc(rs.Metadata)))
+	default:
 		store, err := authserver.OpenStore(dataDir)
 		if err != nil {
 			ln.Close()
@@ -140,7 +173,11 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 	}
 	url := "http://" + ln.Addr().String() + mcpserver.Path
 	if token != "" {
-		fmt.Fprintf(io.Err, "MCP: %s\n  header: Authorization: Bearer %s\n  (the token is kept in %s; clients without it sign in with OAuth, approved on a page with a code host prints here)\n", url, token, filepath.Join(dataDir, mcpserver.TokenFile))
+		how := "clients without it sign in with OAuth, approved on a page with a code host prints here"
+		if f.Issuer != "" {
+			how = "clients without it sign in with OAuth at " + f.Issuer
+		}
+		fmt.Fprintf(io.Err, "MCP: %s\n  header: Authorization: Bearer %s\n  (the token is kept in %s; %s)\n", url, token, filepath.Join(dataDir, mcpserver.TokenFile), how)
 	} else {
 		fmt.Fprintf(io.Err, "MCP: %s (no authentication: --no-auth)\n", url)
 	}

@@ -43,6 +43,8 @@ Flags: as for 'host run' (--data-dir, --connect-to, --timeout, --secrets,
                          token kept in the data dir (printed at start)
   --allow-remote         allow a --http address that is not loopback
   --no-auth              no token (loopback only), for local test clients
+  --oauth-issuer, --oauth-client-id, --oauth-scope, --trust-proxy:
+                         as for 'host serve' (OAuth for clients without the token)
 
 Example (Claude Desktop, Claude Code, Cursor):
   {"mcpServers": {"host": {"command": "host", "args": ["mcp", "/path/to/plugins"]}}}

@@ -70,6 +70,11 @@ Flags:
                          you approve it on a page with a code printed here;
                          'host clients' lists and revokes)
   --oauth-scope SCOPE    the scope access tokens must carry (default mcp)
+  --oauth-issuer URL     accept the access tokens of this OpenID Connect issuer
+                         instead (JWTs checked against its JWKS for issuer,
+                         audience = this server's /mcp URL, expiry, scope)
+  --oauth-client-id ID   introspect the issuer's opaque tokens as client ID
+                         (its secret in HOST_OAUTH_CLIENT_SECRET)
   --trust-proxy          behind a TLS-terminating reverse proxy: take the
                          public origin from X-Forwarded-Proto/-Host
 `
