@@ -26,6 +26,9 @@ func NewProgram(name, src string) *Program {
 // Get returns the compiled program, compiling it now if needed.
 func (p *Program) Get() *goja.Program { return p.get() }
 
+// Name is the name the program was made with (its file, in stack traces).
+func (p *Program) Name() string { return p.name }
+
 // Call runs the program on vm, where it must evaluate to a function (the
 // form of the bindings' built-in JS: `(function (g, native) {...})`), and
 // calls that function with args. On vm's loop goroutine.

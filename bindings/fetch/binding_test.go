@@ -15,7 +15,9 @@ import (
 	"github.com/dop251/goja"
 
 	"host/bindings/abort"
+	"host/bindings/encoding"
 	"host/bindings/jsapi"
+	"host/bindings/url"
 	"host/bindings/web"
 	"host/jsrt"
 )
@@ -32,6 +34,12 @@ func newRuntime(t testing.TB, rtOpts jsrt.Options, opts Options) *jsrt.Runtime {
 			return err
 		}
 		if err := web.Install(jsapi.NewEnv(rt, vm)); err != nil {
+			return err
+		}
+		if err := url.Install(jsapi.NewEnv(rt, vm)); err != nil {
+			return err
+		}
+		if err := encoding.Install(jsapi.NewEnv(rt, vm)); err != nil {
 			return err
 		}
 		return InstallOptions(rt, vm, opts)

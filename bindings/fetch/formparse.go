@@ -12,7 +12,7 @@ import (
 
 	"github.com/dop251/goja"
 
-	"host/bindings/web"
+	"host/bindings/url"
 	"host/jsrt"
 )
 
@@ -61,7 +61,7 @@ func parseFormBody(data []byte, contentType string) ([]formEntry, error) {
 	switch mediaType {
 	case "application/x-www-form-urlencoded":
 		var out []formEntry
-		for _, kv := range web.ParseForm(string(data)) {
+		for _, kv := range url.ParseForm(string(data)) {
 			out = append(out, formEntry{name: kv[0], value: kv[1]})
 		}
 		return out, nil

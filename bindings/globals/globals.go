@@ -11,11 +11,13 @@ import (
 
 	"host/bindings/abort"
 	"host/bindings/console"
+	"host/bindings/encoding"
 	"host/bindings/fetch"
 	"host/bindings/intl"
 	"host/bindings/jsapi"
 	"host/bindings/node"
 	"host/bindings/sdk"
+	"host/bindings/url"
 	"host/bindings/web"
 	"host/bindings/zod"
 	"host/jsrt"
@@ -31,7 +33,9 @@ var Table = []jsapi.Entry{
 	{Name: "intl", Install: intl.Install},
 	{Name: "zod", Install: zod.Install},
 	{Name: "sdk", Install: sdk.Install},
-	{Name: "web", Install: web.Install},
+	{Name: "web", Install: web.Install}, // DOMException and the hub of the web API packages: first of them
+	{Name: "url", Install: url.Install},
+	{Name: "encoding", Install: encoding.Install},
 	{Name: "node", Install: node.Install},
 	{Name: "fetch", Install: fetch.Install},
 }

@@ -14,7 +14,9 @@ import (
 	"github.com/dop251/goja"
 
 	"host/bindings/abort"
+	"host/bindings/encoding"
 	"host/bindings/jsapi"
+	"host/bindings/url"
 	"host/bindings/web"
 	"host/jsrt"
 )
@@ -70,6 +72,12 @@ func runOnHost(t *testing.T, entry string) map[string]string {
 			return err
 		}
 		if err := web.Install(jsapi.NewEnv(rt, vm)); err != nil {
+			return err
+		}
+		if err := url.Install(jsapi.NewEnv(rt, vm)); err != nil {
+			return err
+		}
+		if err := encoding.Install(jsapi.NewEnv(rt, vm)); err != nil {
 			return err
 		}
 		return Install(jsapi.NewEnv(nil, vm))

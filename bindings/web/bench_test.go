@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"github.com/dop251/goja"
 
 	"host/bindings/jsapi"
+	"host/bindings/web"
 )
 
 // benchJS runs setup once, then calls the async function `bench(n)` it
@@ -82,7 +83,7 @@ func BenchmarkInstall(b *testing.B) {
 	b.ResetTimer()
 	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
 		for i := 0; i < b.N; i++ {
-			if err := Install(jsapi.NewEnv(rt, goja.New())); err != nil {
+			if err := web.Install(jsapi.NewEnv(rt, goja.New())); err != nil {
 				return err
 			}
 		}

@@ -28,7 +28,7 @@ import (
 	"github.com/dop251/goja"
 
 	"host/bindings/jsapi"
-	"host/bindings/web"
+	"host/bindings/url"
 	"host/jsrt"
 	"host/schema"
 )
@@ -274,7 +274,7 @@ var stringFormats = []string{"uuid", "uuidv4", "uuidv6", "uuidv7", "guid", "cuid
 
 // urlCheck is .url() with the WHATWG URL parser web uses, so z agrees
 // with new URL().
-func (b *binding) urlCheck(s *schema.Schema) *schema.Schema { return s.URLWith(web.IsURL) }
+func (b *binding) urlCheck(s *schema.Schema) *schema.Schema { return s.URLWith(url.IsURL) }
 
 // ioInput reads toJSONSchema's options: { io: "input" } asks for the input
 // form.

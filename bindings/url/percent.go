@@ -1,8 +1,10 @@
-package web
+package url
 
 import (
 	"strings"
 	"unicode/utf8"
+
+	"host/bindings/encoding"
 )
 
 // encodeSet is a percent-encode set of the URL standard: the ASCII bytes
@@ -132,13 +134,13 @@ func formDecode(s string) string {
 		if utf8.ValidString(s) {
 			return s
 		}
-		return decodeUTF8Replacing([]byte(s))
+		return encoding.DecodeUTF8([]byte(s))
 	}
 	b := percentDecode(strings.ReplaceAll(s, "+", " "))
 	if utf8.Valid(b) {
 		return string(b)
 	}
-	return decodeUTF8Replacing(b)
+	return encoding.DecodeUTF8(b)
 }
 
 // ParseForm is the URL standard's application/x-www-form-urlencoded

@@ -1,4 +1,4 @@
-package web
+package url
 
 import (
 	"strconv"
@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"host/bindings/encoding"
 )
 
 // parseHost is the URL standard's host parser. It returns the serialized
@@ -32,7 +34,7 @@ func parseHost(input string, isOpaque bool) (string, error) {
 	}
 	domain := string(percentDecode(input))
 	if !utf8.ValidString(domain) {
-		domain = decodeUTF8Replacing([]byte(domain))
+		domain = encoding.DecodeUTF8([]byte(domain))
 	}
 	ascii, ok := domainToASCII(domain)
 	if !ok {

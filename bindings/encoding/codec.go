@@ -1,4 +1,4 @@
-package web
+package encoding
 
 import (
 	"encoding/base64"
@@ -13,9 +13,9 @@ import (
 //lint:ignore ST1005 the message browsers give, which plugin code sees as is
 var errDecode = errors.New("The encoded data was not valid.")
 
-// decodeUTF8Replacing decodes b as the Encoding standard's UTF-8 decoder
+// DecodeUTF8 decodes b as the Encoding standard's UTF-8 decoder
 // does: each maximal invalid subpart becomes one U+FFFD.
-func decodeUTF8Replacing(b []byte) string {
+func DecodeUTF8(b []byte) string {
 	s, _ := decodeUTF8(b, false, false)
 	return s
 }
