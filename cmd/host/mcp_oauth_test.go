@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -433,7 +434,12 @@ func answer(t testing.TB, jar http.CookieJar, origin string, f consentForm, code
 	hc := &http.Client{Jar: jar}
 	resp, err := hc.PostForm(origin+"/oauth/authorize", url.Values{"request": {f.request}, "csrf": {f.csrf}, "code": {code}, "action": {action}})
 	if err != nil {
-		t.Fatal(err)
+		// The error names the redirect's URL, which holds the code.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		t.Fatal("answering the consent page:", err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
@@ -685,4 +691,95 @@ func TestMCPOAuthExternalIssuer(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMCPConformanceAuthorization runs the official MCP conformance
+// suite's authorization server scenarios (the ones that apply to host's
+// own authorization server: its metadata, and the authorization code grant
+// with PKCE and a resource indicator) against `host serve --http`. The
+// suite registers nothing itself: the test registers its client (dynamic
+// registration) with the suite's loopback redirect, and plays the user on
+// the consent page the suite prints (scripted: the code from the serve's
+// output).
+func TestMCPConformanceAuthorization(t *testing.T) {
+	t.Parallel()
+	node, dir := nodeHarness(t)
+	_, _, env := hostBinary(t, nil)
+	env = append(env, "HOST_DATA_DIR="+t.TempDir())
+	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
+	mcpURL, _, log := startOAuthServe(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", plugins)
+	origin := strings.TrimSuffix(mcpURL, "/mcp")
+	// A free port for the suite's callback server.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	clientID := registerClient(t, origin, fmt.Sprintf("http://127.0.0.1:%d/callback", port))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out := t.TempDir()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "node_modules/@modelcontextprotocol/conformance/dist/index.js"),
+		"authorization", "--url", origin, "--client-id", clientID, "--resource", mcpURL, "--port", fmt.Sprint(port), "-o", out)
+	cmd.Dir = dir
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var transcript strings.Builder
+	authURL := make(chan string, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(stdout)
+		var u string
+		for sc.Scan() {
+			line := sc.Text()
+			transcript.WriteString(line + "\n")
+			if strings.HasPrefix(line, origin+"/oauth/authorize?") {
+				u = line
+			}
+			// The user goes there once the suite listens for the answer.
+			if strings.HasPrefix(line, "Callback server started") && u != "" {
+				authURL <- u
+			}
+		}
+	}()
+	skip := log.count()
+	var u string
+	select {
+	case u = <-authURL:
+	case <-done:
+		t.Fatalf("the suite printed no authorization URL:\n%s", transcript.String())
+	}
+	page, jar := consentPage(t, u)
+	m, _ := log.wait(t, proofRE, skip, 30*time.Second)
+	answer(t, jar, origin, page, m[2], "approve")
+	<-done
+	err = cmd.Wait()
+	t.Log(transcript.String())
+	checks, _ := filepath.Glob(filepath.Join(out, "*", "checks.json"))
+	if len(checks) != 2 {
+		t.Fatalf("%d scenario results, want 2 (%v)", len(checks), err)
+	}
+	for _, c := range checks {
+		b, _ := os.ReadFile(c)
+		var list []struct {
+			ID, Status, ErrorMessage string
+		}
+		if err := json.Unmarshal(b, &list); err != nil || len(list) == 0 {
+			t.Fatalf("%s: %v\n%s", c, err, b)
+		}
+		for _, ch := range list {
+			if ch.Status != "SUCCESS" {
+				t.Errorf("%s: %s %s", ch.ID, ch.Status, ch.ErrorMessage)
+			}
+		}
+	}
+	if err != nil {
+		t.Errorf("the suite failed: %v", err)
+	}
 }
