@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"host/cmd/host/internal/serve"
+	"host/internal/hosttest"
 )
 
 // trivialPlugin is the idle plugin of the serve benchmarks: one tool.
@@ -26,22 +27,27 @@ const trivialPlugin = `export default definePlugin({
 });
 `
 
-// trivialNodePlugin is the same plugin in plain JS for Node 22, with the
-// few lines of an SDK-like shim the upstream host's model needs: one
-// process per plugin answering JSON-RPC tool calls on stdin.
+// trivialNodePlugin is the same plugin in plain JS for Node 22, one
+// process per plugin answering JSON-RPC tool calls on stdin, as the SDK's
+// own host runs plugins (its runtime.ts: a process per plugin, JSON-RPC on
+// stdio). With HOST_BENCH_ZOD set (a path to zod 3, which the SDK pins and
+// its definePlugin and tool calls use) it has the SDK's shape: the tool's
+// parameters a zod object, parsed on each call; without, a bare shim.
 const trivialNodePlugin = `'use strict';
+const z = process.env.HOST_BENCH_ZOD ? require(process.env.HOST_BENCH_ZOD) : null;
 const definePlugin = (def) => def;
 const plugin = definePlugin({
   id: 'trivial',
   onActivate: async (ctx) => ctx.logger.debug('up'),
-  tools: [{ name: 'ping', description: 'Answers pong', execute: async () => ({ content: 'pong' }) }],
+  tools: [{ name: 'ping', description: 'Answers pong', parameters: z ? z.object({}) : null, execute: async () => ({ content: 'pong' }) }],
 });
 const ctx = { pluginId: plugin.id, logger: { debug() {}, info: console.error, warn: console.error, error: console.error } };
 const rl = require('readline').createInterface({ input: process.stdin });
 rl.on('line', async (line) => {
   const req = JSON.parse(line);
   const tool = plugin.tools.find((t) => t.name === req.params.name);
-  const result = await tool.execute(req.params.arguments || {}, ctx);
+  const args = tool.parameters ? tool.parameters.parse(req.params.arguments || {}) : req.params.arguments || {};
+  const result = await tool.execute(args, ctx);
   process.stdout.write(JSON.stringify({ jsonrpc: '2.0', id: req.id, result }) + '\n');
 });
 plugin.onActivate(ctx).then(() => process.stderr.write('active\n'));
@@ -165,13 +171,17 @@ func memOf(pid int) (rss, pss int64) {
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
 // BenchmarkServeMemory runs `host serve` of 20 idle trivial plugins and,
-// side by side, 20 Node 22 processes each running the same plugin (the
-// upstream host's model), and reports after both settled: one idle
-// worker's RSS (worker-rss-MiB, target <= 25), the whole serve's total
-// RSS (serve-rss-MiB: supervisor + 20 workers), the Node processes' total
-// (node-rss-MiB) and the ratio (rss-ratio, target <= 0.5); the same with
-// PSS (shared pages counted once in total). Node comes from
-// testdata/mcp-client (npm ci there; .ci/run does) or HOST_BENCH_NODE.
+// side by side, 20 Node 22 processes each running the same plugin in the
+// SDK's shape (its zod 3 loaded, the SDK host's model: "node"), and 20
+// running it as a bare shim without zod ("node-bare"), and reports after
+// all settled: one idle worker's RSS (worker-rss-MiB), each side's total
+// RSS and PSS (PSS counts shared pages once in total: what the machine
+// pays; serve is the supervisor and its 20 workers), and the ratios
+// pss-ratio (host/node, issue 23 §3's target <= 0.5), pss-ratio-bare and
+// rss-ratio. Node comes from testdata/mcp-client (npm ci there; .ci/run
+// does) or HOST_BENCH_NODE, zod 3 from $HOST_ZOD3_DIR as .ci/run installs
+// it. HOST_BENCH_SMAPS=file writes the smaps of the serve, a worker and a
+// Node process there.
 func BenchmarkServeMemory(b *testing.B) {
 	node := os.Getenv("HOST_BENCH_NODE")
 	if node == "" {
@@ -180,20 +190,31 @@ func BenchmarkServeMemory(b *testing.B) {
 	if _, err := os.Stat(node); err != nil {
 		b.Fatalf("Node 22 is not installed (run npm ci in testdata/mcp-client, or set HOST_BENCH_NODE): %v", err)
 	}
+	zodDir := os.Getenv("HOST_ZOD3_DIR")
+	if zodDir == "" {
+		if c, err := os.UserCacheDir(); err == nil {
+			zodDir = filepath.Join(c, "host-zod3")
+		}
+	}
+	zod := filepath.Join(zodDir, "node_modules", "zod")
+	if _, err := os.Stat(filepath.Join(zod, "package.json")); err != nil {
+		hosttest.Require(b, "zod 3 is not installed in "+zodDir+" (npm install --prefix DIR zod@3.23.8, then HOST_ZOD3_DIR=DIR; .ci/run does)")
+	}
 	_, _, env := hostBinary(b, nil)
 	bin := builtHost(b)
 	dir := pluginsDir(b, 20)
 	dataDir := filepath.Join(b.TempDir(), "data")
 	nodeFile := filepath.Join(b.TempDir(), "plugin.js")
 	_ = os.WriteFile(nodeFile, []byte(trivialNodePlugin), 0o644)
-	for i := 0; i < b.N; i++ {
-		s := startBenchServe(b, bin, env, dataDir, dir)
-		s.waitActive(b, 20)
+	startNodes := func(withZod bool) []*exec.Cmd {
 		var nodes []*exec.Cmd
 		for range 20 {
 			cmd := exec.Command(node, nodeFile)
+			if withZod {
+				cmd.Env = append(os.Environ(), "HOST_BENCH_ZOD="+zod)
+			}
 			in, _ := cmd.StdinPipe()
-			defer in.Close()
+			b.Cleanup(func() { in.Close() })
 			errp, _ := cmd.StderrPipe()
 			if err := cmd.Start(); err != nil {
 				b.Fatal(err)
@@ -204,7 +225,26 @@ func BenchmarkServeMemory(b *testing.B) {
 			go func() { _, _ = io.Copy(io.Discard, errp) }()
 			nodes = append(nodes, cmd)
 		}
-		time.Sleep(2 * time.Second) // both idle
+		return nodes
+	}
+	stopNodes := func(nodes []*exec.Cmd) {
+		for _, n := range nodes {
+			_ = n.Process.Kill()
+			_ = n.Wait()
+		}
+	}
+	total := func(nodes []*exec.Cmd) (rss, pss int64) {
+		for _, n := range nodes {
+			r, p := memOf(n.Process.Pid)
+			rss += r
+			pss += p
+		}
+		return rss, pss
+	}
+	for i := 0; i < b.N; i++ {
+		s := startBenchServe(b, bin, env, dataDir, dir)
+		s.waitActive(b, 20)
+		time.Sleep(2 * time.Second) // all idle; the serve and its workers have trimmed
 		c, err := serve.Dial(dataDir)
 		if err != nil {
 			b.Fatal(err)
@@ -222,11 +262,24 @@ func BenchmarkServeMemory(b *testing.B) {
 			serveRSS += rss
 			servePSS += pss
 		}
-		var nodeRSS, nodePSS int64
-		for _, n := range nodes {
-			rss, pss := memOf(n.Process.Pid)
-			nodeRSS += rss
-			nodePSS += pss
+		// Each set of Node processes alone: PSS splits the node binary's
+		// pages among all processes mapping it.
+		idle := func(withZod bool) (rss, pss int64, nodes []*exec.Cmd) {
+			nodes = startNodes(withZod)
+			time.Sleep(2 * time.Second)
+			rss, pss = total(nodes)
+			return rss, pss, nodes
+		}
+		bareRSS, barePSS, bare := idle(false)
+		stopNodes(bare)
+		nodeRSS, nodePSS, nodes := idle(true)
+		if f := os.Getenv("HOST_BENCH_SMAPS"); f != "" { // where the memory is: serve, a worker, a Node process
+			var all []byte
+			for _, pid := range []int{s.cmd.Process.Pid, states[0].PID, nodes[0].Process.Pid} {
+				text, _ := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+				all = append(all, fmt.Sprintf("=== pid %d\n%s", pid, text)...)
+			}
+			_ = os.WriteFile(f, all, 0o644)
 		}
 		sort.Slice(workers, func(i, j int) bool { return workers[i] < workers[j] })
 		b.ReportMetric(mib(workers[len(workers)/2]), "worker-rss-MiB")
@@ -235,11 +288,11 @@ func BenchmarkServeMemory(b *testing.B) {
 		b.ReportMetric(float64(serveRSS)/float64(nodeRSS), "rss-ratio")
 		b.ReportMetric(mib(servePSS), "serve-pss-MiB")
 		b.ReportMetric(mib(nodePSS), "node-pss-MiB")
+		b.ReportMetric(mib(barePSS), "node-bare-pss-MiB")
+		b.ReportMetric(mib(bareRSS), "node-bare-rss-MiB")
 		b.ReportMetric(float64(servePSS)/float64(nodePSS), "pss-ratio")
-		for _, n := range nodes {
-			_ = n.Process.Kill()
-			_ = n.Wait()
-		}
+		b.ReportMetric(float64(servePSS)/float64(barePSS), "pss-ratio-bare")
+		stopNodes(nodes)
 		s.stop(b)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"host/bindings/plugin"
 	"host/cmd/host/internal/mcpserver"
+	"host/cmd/host/internal/trim"
 )
 
 // Defaults of Options.
@@ -139,7 +140,24 @@ func Start(ctx context.Context, paths []string, opts Options) *Supervisor {
 	}
 	s.wg.Add(1)
 	go func() { defer s.wg.Done(); s.watchMemory() }()
+	go s.trimWhenStarted()
 	return s
+}
+
+// trimWhenStarted gives back, once every plugin has loaded and the serve
+// has been quiet for a moment, what starting took: the supervisor builds
+// nothing more and idles, like its workers (issue 23 §3).
+func (s *Supervisor) trimWhenStarted() {
+	select {
+	case <-s.idsKnown:
+	case <-s.ctx.Done():
+		return
+	}
+	select {
+	case <-time.After(time.Second):
+		trim.Idle()
+	case <-s.ctx.Done():
+	}
 }
 
 // Wait waits until every worker has stopped (after ctx ended).

@@ -24,6 +24,7 @@ import (
 	"host/cmd/host/internal/serve"
 	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/surface"
+	"host/cmd/host/internal/trim"
 )
 
 const workerUsage = `Usage: host worker [flags] PLUGIN.ts
@@ -197,7 +198,7 @@ func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path
 	pub.set(p, state, opts.Shared)
 	f.Trace("worker active")
 	// Idle from here on, most likely: keep the worker small.
-	time.AfterFunc(500*time.Millisecond, trimMemory)
+	time.AfterFunc(500*time.Millisecond, trim.Idle)
 	return p
 }
 

@@ -1,4 +1,6 @@
-package worker
+// Package trim gives back the memory an idle host process does not need:
+// a worker once its plugin is active, the serve once its workers are.
+package trim
 
 import (
 	"bufio"
@@ -9,13 +11,13 @@ import (
 	"syscall"
 )
 
-// trimMemory gives back what an idle worker does not need: the heap's
+// Idle gives back what an idle process does not need: the heap's
 // free pages, and the executable's read-only pages it mapped while it
 // started (the kernel maps a file's cached pages in chunks around each
 // fault; dropping the mapping keeps them in the page cache, shared, and
 // maps back on use what the plugin touches). Writable mappings are left
 // alone. Best effort.
-func trimMemory() {
+func Idle() {
 	debug.FreeOSMemory()
 	exe, err := os.Executable()
 	if err != nil {
