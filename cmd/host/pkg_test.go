@@ -110,11 +110,18 @@ func TestPackages(t *testing.T) {
 	t.Run("scripts", testPackageScripts)
 	t.Run("serve", testServeInstalled)
 	t.Run("mcp", testMCPInstalled)
+	if packagesPage != nil {
+		t.Run("page", packagesPage)
+	}
 	if consentInTerminal != nil {
 		t.Run("terminal", consentInTerminal)
 	}
 	closeFixtureRegistry()
 }
+
+// packagesPage is the installed plugins on the setup page in Chromium
+// (Linux: pkg_page_test.go).
+var packagesPage func(*testing.T)
 
 // consentInTerminal is the consent asked in a terminal (a pty; Linux:
 // pkg_tty_test.go).

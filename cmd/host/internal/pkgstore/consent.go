@@ -173,3 +173,8 @@ func summaryOf(r *Record, deps int) *Summary {
 	}
 	return s
 }
+
+// SummaryOf is what the user consented to for installed plugin r: the
+// consent `host install` showed, shown again by the setup page before the
+// plugin's first setup.
+func SummaryOf(r *Record) *Summary { return summaryOf(r, r.Dependencies) }

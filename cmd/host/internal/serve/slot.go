@@ -41,7 +41,12 @@ type slot struct {
 	last    time.Time // the last crash
 }
 
-type reloadReq struct{ done chan reloadResult }
+type reloadReq struct {
+	done chan reloadResult
+	// stop: stop the plugin until the next reload (Supervisor.Stop), its
+	// state Stopped with this reason.
+	stop string
+}
 
 type reloadResult struct {
 	state    State
@@ -113,6 +118,12 @@ func (sl *slot) run() {
 		if ctx.Err() != nil {
 			break
 		}
+		if why == userStopped {
+			if r := sl.stopped(); r != nil {
+				pending = append(pending, *r)
+			}
+			continue
+		}
 		// w crashed.
 		sl.mu.Lock()
 		sl.cur = nil
@@ -133,6 +144,14 @@ func (sl *slot) run() {
 			select {
 			case <-ctx.Done():
 			case r := <-sl.reloads:
+				if r.stop != "" {
+					sl.stopFor(r)
+					r2 := sl.stopped()
+					if r2 == nil {
+						continue
+					}
+					r = *r2
+				}
 				pending = append(pending, r)
 				sl.mu.Lock()
 				sl.crashes = 0
@@ -152,6 +171,13 @@ func (sl *slot) run() {
 		case <-ctx.Done():
 		case <-t.C:
 		case r := <-sl.reloads:
+			if r.stop != "" {
+				sl.stopFor(r)
+				if r2 := sl.stopped(); r2 != nil {
+					pending = append(pending, *r2)
+				}
+				break
+			}
 			pending = append(pending, r)
 		}
 		t.Stop()
@@ -177,6 +203,11 @@ func (sl *slot) serve(w *worker) string {
 		case st := <-w.states:
 			sl.set(func(s *State) { mergeWorkerState(s, st) })
 		case r := <-sl.reloads:
+			if r.stop != "" {
+				sl.stopWorkers(w)
+				sl.stopFor(r)
+				return userStopped
+			}
 			w = sl.reload(w, r)
 		}
 	}

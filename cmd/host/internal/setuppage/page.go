@@ -10,7 +10,7 @@ import (
 
 func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 	ps := s.o.Backend.Plugins()
-	s.render(w, http.StatusOK, "index", map[string]any{"Plugins": ps, "CSRF": browserOf(r).csrf, "Codes": s.sess.codes()})
+	s.render(w, http.StatusOK, "index", map[string]any{"Plugins": ps, "CSRF": browserOf(r).csrf, "Codes": s.sess.codes(), "Packages": s.packagesOf(r)})
 }
 
 // pluginView is what the plugin template shows.
@@ -61,6 +61,13 @@ func (s *Server) pluginPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if step == nil && !waiting && (p.State == setup.NeedsSetup || p.State == setup.NeedsLogin) {
+		// An installed plugin's first setup: what it asks for first.
+		if sum := s.consentFor(r.Context(), id); sum != nil {
+			s.render(w, http.StatusOK, "consent", map[string]any{"Plugin": p, "Summary": sum, "CSRF": browserOf(r).csrf})
+			return
+		}
+	}
 	if step == nil && !waiting && p.State == setup.NeedsSetup {
 		// Start the setup: the session says what to ask.
 		var err error

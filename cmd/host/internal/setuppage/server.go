@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"host/bindings/mask"
+	"host/cmd/host/internal/pkgstore"
 )
 
 // Options configure a Server.
@@ -58,7 +59,15 @@ type Server struct {
 	oneShot bool
 	unsub   func()
 	ctx     context.Context // ends at Close: background logins
-	cancel  context.CancelFunc
+
+	// The installed plugins (packages.go): the manager, the last
+	// action's result, updates waiting for consent, plugins whose consent
+	// the user has seen here.
+	pkgs       Packages
+	pkgResult  *outcome
+	pkgUpdates map[string]*pkgstore.Plan
+	consented  map[string]bool
+	cancel     context.CancelFunc
 }
 
 // New makes the page's server. It refuses a non-loopback Addr.
@@ -214,6 +223,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /setup/{id}/logout", s.logout)
 	mux.HandleFunc("POST /setup/{id}/cancel", s.cancelFlow)
 	mux.HandleFunc("GET /events", s.events)
+	s.packageRoutes(mux)
 	return s.guard(mux)
 }
 

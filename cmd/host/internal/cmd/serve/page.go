@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"host/bindings/setup"
+	"host/cmd/host/internal/cmd/plugins"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/mcpserver"
 	supervisor "host/cmd/host/internal/serve"
@@ -93,6 +94,32 @@ func servePage(ctx context.Context, ln net.Listener, sup *supervisor.Supervisor,
 	defer pages.set(nil)
 	sup.SetPage(pageLinks{ps.Srv})
 	defer sup.SetPage(nil)
+	// The data dir's installed plugins, with Update / Disable / Remove:
+	// the serve restarts or stops the ones it runs.
+	if pk, err := plugins.NewPagePackages(f, &opts.Plugin); err == nil {
+		pk.Restart = func(ctx context.Context, id string) (string, error) {
+			st, _, err := sup.Reload(ctx, id)
+			var nf *supervisor.NotFoundError
+			if errors.As(err, &nf) {
+				return "This serve did not start it; the next 'host serve' (without plugin arguments) does.", nil
+			}
+			if err != nil {
+				return "", err
+			}
+			return st.Line(), nil
+		}
+		pk.Stop = func(ctx context.Context, id, reason string) error {
+			_, err := sup.Stop(ctx, id, reason)
+			var nf *supervisor.NotFoundError
+			if errors.As(err, &nf) {
+				return nil // not running here
+			}
+			return err
+		}
+		ps.Srv.SetPackages(pk)
+	} else {
+		fmt.Fprintf(f.IO.Err, "host: the setup page cannot manage installed plugins: %s\n", f.IO.Masker.Mask(err.Error()))
+	}
 	fmt.Fprintf(f.IO.Err, "setup page: %s\n", ps.Srv.Link("/"))
 	<-ctx.Done()
 	return nil

@@ -1,0 +1,226 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"host/cmd/host/internal/browsertest"
+	"host/cmd/host/internal/pkgstore/registrytest"
+)
+
+func init() { packagesPage = testPackagesPage }
+
+// pageTokenSource is an installed plugin that needs a token before it
+// activates.
+const pageTokenSource = `import { definePlugin, z } from '@hivemind-os/plugin-sdk';
+export default definePlugin({
+  configSchema: z.object({ token: z.string().secret().label('API token') }),
+  tools: [
+    { name: 'whoami', description: 'Says who you are', parameters: z.object({}), annotations: { readOnly: true },
+      execute: async () => ({ content: 'you' }) },
+    { name: 'wipe', description: 'Deletes everything', parameters: z.object({}),
+      annotations: { sideEffects: true, approval: 'always' }, execute: async () => ({ content: 'wiped' }) },
+  ],
+  onActivate: async (ctx) => { if (ctx.config.token !== 'fake-token-page') throw new Error('that token was refused'); },
+});
+`
+
+// testPackagesPage: the serve's setup page, in a real Chromium, lists the
+// plugins installed from a real registry (Verdaccio) with Update, Disable
+// and Remove, each a POST of the page's own form (CSRF token, same
+// origin), each doing what `host update/disable/remove` do, in the running
+// serve too: an update that asks for more shows the new permissions and
+// needs consent; Disable stops the plugin; Remove asks, then removes it
+// with its data. An installed plugin's first setup shows its install
+// consent (permissions, tools and their marks) before the form. A forged
+// POST (no CSRF token) changes nothing.
+func testPackagesPage(t *testing.T) {
+	reg, _ := fixtureRegistry(t)
+	reg.PublishAll(registryT{t}, []registrytest.Package{
+		registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-pagetoken", Version: "1.0.0", Source: pageTokenSource,
+			Permissions: []string{"network:api.example.com", "secrets:read"}}),
+		registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-pagegrow", Version: "1.0.0", Permissions: []string{"network:api.github.com"}}),
+	})
+	bin, _, env := hostBinary(t, nil)
+	data := filepath.Join(t.TempDir(), "data")
+	env = append(env, "NPM_CONFIG_USERCONFIG="+reg.NPMRC(), "HOST_DATA_DIR="+data, "HOME="+t.TempDir())
+	for _, spec := range []string{"@hostfix/greeter", "hostfix-pagegrow", "hostfix-pagetoken"} {
+		hostRun(t, bin, env, "install", "--yes", spec)
+	}
+	reg.Publish(registryT{t}, registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-pagegrow", Version: "1.1.0", Permissions: []string{"network:*"}}))
+
+	s := &serveProc{t: t, dataDir: data, env: env, bin: bin, seen: make(chan struct{}, 1), done: make(chan struct{})}
+	s.cmd = exec.Command(bin, "serve")
+	s.cmd.Env = env
+	stderr, err := s.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			s.mu.Lock()
+			s.lines = append(s.lines, sc.Text())
+			s.mu.Unlock()
+			select {
+			case s.seen <- struct{}{}:
+			default:
+			}
+		}
+		s.err = s.cmd.Wait()
+		close(s.done)
+	}()
+	t.Cleanup(func() {
+		_ = s.cmd.Process.Kill()
+		<-s.done
+		if t.Failed() {
+			t.Logf("serve output:\n%s", s.output())
+		}
+	})
+	s.waitLines("hostfix.greeter: active", 1, time.Minute)
+	s.waitLines("hostfix-pagegrow: active", 1, time.Minute)
+	s.waitLines("hostfix-pagetoken: needs setup", 1, time.Minute)
+	link := pageLink.FindString(s.output())
+	if link == "" {
+		t.Fatalf("no setup page link:\n%s", s.output())
+	}
+	installed := func() map[string]map[string]any {
+		t.Helper()
+		out, err := s.host("list", "--json")
+		if err != nil {
+			t.Fatalf("host list --json: %v\n%s", err, out)
+		}
+		var list []map[string]any
+		if err := json.Unmarshal([]byte(out), &list); err != nil {
+			t.Fatalf("host list --json: %v\n%s", err, out)
+		}
+		m := map[string]map[string]any{}
+		for _, r := range list {
+			m[r["id"].(string)] = r
+		}
+		return m
+	}
+
+	ctx := browsertest.Start(t, browsertest.Options{Timeout: 3 * time.Minute})
+	do := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	textOf := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		return v
+	}
+	row := func(id string) string { return `[data-installed="` + id + `"]` }
+	do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#installed")))
+	for _, id := range []string{"hostfix.greeter", "hostfix-pagegrow", "hostfix-pagetoken"} {
+		got := textOf(row(id))
+		for _, want := range []string{"enabled", "Update", "Disable", "Remove"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("the row of %s lacks %q: %q", id, want, got)
+			}
+		}
+	}
+	if got := textOf(row("hostfix.greeter")); !strings.Contains(got, "network: api.github.com") || !strings.Contains(got, "@hostfix/greeter 1.0.0") {
+		t.Errorf("greeter's row: %q", got)
+	}
+
+	// A forged POST (no CSRF token) is refused and changes nothing.
+	status, err := chromedp.Run(ctx, chromedp.Evaluate[int](`fetch(location.pathname.replace(/\/$/, '') + '/packages/hostfix.greeter/remove', {method: 'POST', body: new URLSearchParams({answer: 'yes'})}).then(r => r.status)`, chromedp.EvalAwaitPromise))
+	if err != nil || status != 403 {
+		t.Errorf("a POST without the CSRF token: %d %v", status, err)
+	}
+	if _, ok := installed()["hostfix.greeter"]; !ok {
+		t.Fatal("the forged POST removed greeter")
+	}
+
+	// Update: 1.1.0 asks for any host: consent with the diff first.
+	do(chromedp.Click(chromedp.CSS(row("hostfix-pagegrow")+` [data-action="update"]`)), chromedp.WaitVisible(chromedp.CSS(`#consent[data-update="hostfix-pagegrow"]`)))
+	browsertest.Screenshot(t, ctx, "packages-update-consent")
+	if got := textOf("#consent [data-field=added]"); !strings.Contains(got, "+ network: any host") {
+		t.Errorf("the update's new permissions: %q", got)
+	}
+	if v := installed()["hostfix-pagegrow"]["version"]; v != "1.0.0" {
+		t.Errorf("updated before the consent: %v", v)
+	}
+	do(chromedp.Click(chromedp.CSS("#update-yes")), chromedp.WaitVisible(chromedp.CSS("#pkg-result")))
+	if got := textOf("#pkg-result"); !strings.Contains(got, "Updated hostfix-pagegrow from 1.0.0 to 1.1.0") {
+		t.Errorf("the update's result: %q", got)
+	}
+	if v := installed()["hostfix-pagegrow"]["version"]; v != "1.1.0" {
+		t.Errorf("host list after the update: %v", v)
+	}
+	if out, err := s.host("call", "hostfix-pagegrow", "greet", `{"name":"Ada"}`); err != nil || !strings.Contains(out, "hello Ada from hostfix-pagegrow@1.1.0") {
+		t.Errorf("the serve runs the old version: %v %s", err, out)
+	}
+
+	// Disable: the store says so and the serve stops it.
+	do(chromedp.Click(chromedp.CSS(row("hostfix.greeter")+` [data-action="disable"]`)), chromedp.WaitVisible(chromedp.CSS("#pkg-result")))
+	if got := textOf(row("hostfix.greeter") + " [data-field=enabled]"); got != "disabled" {
+		t.Errorf("greeter shows %q after Disable", got)
+	}
+	if en := installed()["hostfix.greeter"]["enabled"]; en != false {
+		t.Errorf("host list: greeter enabled = %v", en)
+	}
+	s.waitLines("hostfix.greeter: stopped", 1, 30*time.Second)
+	if out, err := s.host("call", "hostfix.greeter", "greet", `{"name":"Ada"}`); err == nil {
+		t.Errorf("a disabled plugin answered: %s", out)
+	}
+
+	// Remove: asked first, then gone with its folder.
+	do(chromedp.Click(chromedp.CSS(row("hostfix.greeter")+` [data-action="remove"]`)), chromedp.WaitVisible(chromedp.CSS(`#confirm[data-remove="hostfix.greeter"]`)))
+	if _, ok := installed()["hostfix.greeter"]; !ok {
+		t.Fatal("removed before the confirmation")
+	}
+	do(chromedp.Click(chromedp.CSS("#remove-yes")), chromedp.WaitVisible(chromedp.CSS("#pkg-result")))
+	if got := textOf("#pkg-result"); !strings.Contains(got, "Removed hostfix.greeter") {
+		t.Errorf("the removal's result: %q", got)
+	}
+	browsertest.Screenshot(t, ctx, "packages-after-remove")
+	if _, ok := installed()["hostfix.greeter"]; ok {
+		t.Error("host list still has greeter")
+	}
+	if _, err := os.Stat(filepath.Join(data, "packages", "hostfix.greeter")); !os.IsNotExist(err) {
+		t.Errorf("greeter's folder: %v", err)
+	}
+
+	// The first setup of an installed plugin: its consent first.
+	do(chromedp.Navigate(strings.SplitN(link, "?", 2)[0]+"setup/hostfix-pagetoken"), chromedp.WaitVisible(chromedp.CSS(`#consent[data-consent="hostfix-pagetoken"]`)))
+	browsertest.Screenshot(t, ctx, "packages-first-setup-consent")
+	got := textOf("#consent")
+	for _, want := range []string{"hostfix-pagetoken 1.0.0", "network: api.example.com", "reads its secrets", "wipe: Deletes everything (changes things, asks you before each run)", "whoami: Says who you are (read-only)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the consent lacks %q:\n%s", want, got)
+		}
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#setup-form').length`)); n != 0 {
+		t.Error("the setup form shows beside the consent")
+	}
+	do(chromedp.Click(chromedp.CSS("#consent-yes")), chromedp.WaitVisible(chromedp.CSS("#setup-form")),
+		chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-page"), chromedp.Click(chromedp.CSS("#setup-form button.primary")),
+		chromedp.WaitVisible(chromedp.CSS("#result.ok")))
+	s.waitLines("hostfix-pagetoken: active", 1, 30*time.Second)
+	// Set up: its page no longer shows the consent.
+	do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
+	if strings.Contains(s.output(), "fake-token-page") {
+		t.Error("the token is in the serve's output")
+	}
+}
