@@ -14,6 +14,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"host/bindings/store"
 	"host/jsrt"
 )
 
@@ -21,7 +22,7 @@ import (
 const MaxDataFile = 32 << 20
 
 // DefaultDataQuota is Host.DataQuota's default: what one plugin may keep
-// in its ctx.dataDir.
+// in its ctx.dataDir and its ctx.store together.
 const DefaultDataQuota = 1 << 30
 
 // DataBlock is the least a file or directory counts for against the
@@ -80,6 +81,61 @@ type dataDir struct {
 	// counted yet, or unknown after a removal or a failed write).
 	mu   sync.Mutex
 	used int64
+	// store is the plugin's ctx.store, whose rows count against the same
+	// quota (nil before the plugin is activated).
+	store *store.Store
+}
+
+// setStore makes st's rows count against the quota: their writes are
+// refused past it (store.Store.Reserve), and they count for the
+// directory's writes.
+func (d *dataDir) setStore(st *store.Store) {
+	d.mu.Lock()
+	d.store = st
+	d.mu.Unlock()
+	st.Reserve = d.reserveStore
+}
+
+// storeUsage is what the plugin's ctx.store rows hold. With d.mu held.
+func (d *dataDir) storeUsage(ctx context.Context) (int64, error) {
+	if d.store == nil {
+		return 0, nil
+	}
+	return d.store.Usage(ctx)
+}
+
+// reserveStore checks that the plugin's data can take add more bytes of
+// ctx.store rows (store.Store.Reserve).
+func (d *dataDir) reserveStore(ctx context.Context, add int64) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if add <= 0 {
+		return nil
+	}
+	var files int64
+	if _, err := os.Lstat(d.path); err == nil { // a directory never used is not created here
+		root, err := d.open()
+		if err != nil {
+			return err
+		}
+		if files, err = d.usage(root); err != nil {
+			return err
+		}
+	}
+	rows, err := d.store.Usage(ctx)
+	if err != nil {
+		return err
+	}
+	if files+rows+add > d.quota {
+		return jsrt.WithCode(overQuota(files+rows+add, d.quota), "ERR_STORE_QUOTA")
+	}
+	return nil
+}
+
+// overQuota is the refusal of a write that would take the plugin's data
+// to total bytes.
+func overQuota(total, quota int64) error {
+	return fmt.Errorf("refused: the plugin's data (its ctx.dataDir files and ctx.store values) would hold %s, over its quota of %s; remove what the plugin no longer needs (ctx.dataDir.remove, ctx.store.delete), or ask the user to raise its data quota", mib(total), mib(quota))
 }
 
 // usage returns what the directory holds, counting it when unknown. With
@@ -117,14 +173,21 @@ func (d *dataDir) usage(root *os.Root) (int64, error) {
 // reserve checks that the directory can take add more bytes (add may be
 // negative) and counts them; the caller resets d.used to -1 when the write
 // then fails. With d.mu held.
-func (d *dataDir) reserve(root *os.Root, op, p string, add int64) error {
+func (d *dataDir) reserve(ctx context.Context, root *os.Root, op, p string, add int64) error {
 	used, err := d.usage(root)
 	if err != nil {
 		return err
 	}
-	if add > 0 && used+add > d.quota {
-		return &DataDirError{Op: op, Path: p, code: "ERR_DATADIR_QUOTA",
-			Err: fmt.Errorf("refused: the plugin's data directory would hold %s, over its quota of %s; remove what the plugin no longer needs (ctx.dataDir.remove), or ask the user to raise its data quota", mib(used+add), mib(d.quota))}
+	if add <= 0 {
+		d.used = used + add
+		return nil
+	}
+	rows, err := d.storeUsage(ctx)
+	if err != nil {
+		return err
+	}
+	if used+rows+add > d.quota {
+		return &DataDirError{Op: op, Path: p, code: "ERR_DATADIR_QUOTA", Err: overQuota(used+rows+add, d.quota)}
 	}
 	d.used = used + add
 	return nil
@@ -266,10 +329,10 @@ func (p *Plugin) newDataDir(vm *goja.Runtime) *goja.Object {
 			}
 			return err == nil, err
 		}},
-		{"mkdir", true, false, func(_ context.Context, root *os.Root, path string, _ goja.FunctionCall) (any, error) {
+		{"mkdir", true, false, func(ctx context.Context, root *os.Root, path string, _ goja.FunctionCall) (any, error) {
 			d.mu.Lock()
 			defer d.mu.Unlock()
-			if err := d.reserve(root, "mkdir", path, newDirs(root, path)); err != nil {
+			if err := d.reserve(ctx, root, "mkdir", path, newDirs(root, path)); err != nil {
 				return nil, err
 			}
 			if err := root.MkdirAll(path, 0o700); err != nil {
@@ -311,14 +374,14 @@ func (p *Plugin) newDataDir(vm *goja.Runtime) *goja.Object {
 				if err != nil {
 					return jsrt.Rejected(vm, &DataDirError{Op: op.name, Path: raw, Err: err})
 				}
-				run = func(_ context.Context, root *os.Root, path string, _ goja.FunctionCall) (any, error) {
+				run = func(ctx context.Context, root *os.Root, path string, _ goja.FunctionCall) (any, error) {
 					d.mu.Lock()
 					defer d.mu.Unlock()
 					add := entryCost(int64(len(data))) + newDirs(root, filepath.Dir(path))
 					if fi, err := root.Lstat(path); err == nil {
 						add -= entryCost(fi.Size())
 					}
-					if err := d.reserve(root, "writeFile", raw, add); err != nil {
+					if err := d.reserve(ctx, root, "writeFile", raw, add); err != nil {
 						return nil, err
 					}
 					if dir := filepath.Dir(path); dir != "." {

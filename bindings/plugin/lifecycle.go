@@ -59,6 +59,7 @@ func (p *Plugin) Activate(ctx context.Context, s *Setup) error {
 			return nil
 		}
 	}
+	p.data.setStore(st) // its rows count against the plugin's data quota
 	p.mu.Lock()
 	p.activated = cfg
 	p.mu.Unlock()

@@ -65,8 +65,10 @@ type Host struct {
 	// CallTimeout bounds each Go call a plugin makes (default 30 s).
 	Timeout, CallTimeout time.Duration
 	// DataQuota bounds what each plugin keeps in its ctx.dataDir (files
-	// and directories, each counted as at least DataBlock bytes); 0 means
-	// DefaultDataQuota. A write past it is refused to that plugin alone.
+	// and directories, each counted as at least DataBlock bytes) and its
+	// ctx.store (each key and value, plus store.RowOverhead) together; 0
+	// means DefaultDataQuota. A write past it is refused to that plugin
+	// alone (ERR_DATADIR_QUOTA, ERR_STORE_QUOTA).
 	DataQuota int64
 	// OnStuck, when set, hears of plugin code still running a
 	// jsrt.DefaultStuckGrace past Timeout, inside a native call nothing

@@ -67,6 +67,8 @@ var migrations = []string{
 }
 
 const (
+	qUsage  = `SELECT COUNT(*), COALESCE(SUM(length(CAST(key AS BLOB)) + length(CAST(value AS BLOB))), 0) FROM kv WHERE plugin = ?`
+	qSize   = `SELECT length(CAST(value AS BLOB)) FROM kv WHERE plugin = ? AND key = ?`
 	qGet    = `SELECT value FROM kv WHERE plugin = ? AND key = ?`
 	qSet    = `INSERT INTO kv (plugin, key, value, updated) VALUES (?, ?, ?, ?) ON CONFLICT (plugin, key) DO UPDATE SET value = excluded.value, updated = excluded.updated`
 	qDelete = `DELETE FROM kv WHERE plugin = ? AND key = ?`
@@ -289,6 +291,36 @@ type Store struct {
 	// and nothing is stored. The host uses it to refuse values that must
 	// not be kept here (secrets).
 	Check func(key string, value json.RawMessage) error
+	// Reserve, when set, is called by Set after Check with the bytes the
+	// write adds to the plugin's rows as Usage counts them (negative when
+	// it shrinks them); an error it returns is returned by Set (wrapped)
+	// and nothing is stored. Sets of one Store run one at a time then. The
+	// host bounds a plugin's data with it (its quota).
+	Reserve func(ctx context.Context, add int64) error
+
+	mu sync.Mutex // serialises Set when Reserve is set
+}
+
+// RowOverhead is what each stored key counts for in Usage beyond the
+// bytes of its key and its value (the database's own bookkeeping), so that
+// a plugin cannot fill the disk with empty values either.
+const RowOverhead = 64
+
+// rowCost is what one row counts for in Usage.
+func rowCost(key string, valueLen int64) int64 { return int64(len(key)) + valueLen + RowOverhead }
+
+// Usage is what the plugin's rows hold as a quota counts them: the bytes
+// of each key and value, plus RowOverhead a row. It may block up to
+// BusyTimeout or until ctx ends.
+func (s *Store) Usage(ctx context.Context) (int64, error) {
+	if err := s.ready("usage", "", false); err != nil {
+		return 0, err
+	}
+	var rows, bytes int64
+	if err := s.db.db.QueryRowContext(ctx, qUsage, s.plugin).Scan(&rows, &bytes); err != nil {
+		return 0, s.fail("usage", "", err)
+	}
+	return bytes + rows*RowOverhead, nil
 }
 
 // PluginID is the plugin id the Store is scoped to.
@@ -358,6 +390,21 @@ func (s *Store) Set(ctx context.Context, key string, value json.RawMessage) erro
 	}
 	if s.Check != nil {
 		if err := s.Check(key, value); err != nil {
+			return s.wrap("set", key, err)
+		}
+	}
+	if s.Reserve != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		add := rowCost(key, int64(len(value)))
+		var old int64
+		switch err := s.db.db.QueryRowContext(ctx, qSize, s.plugin, key).Scan(&old); {
+		case err == nil:
+			add -= rowCost(key, old)
+		case !errors.Is(err, sql.ErrNoRows):
+			return s.fail("set", key, err)
+		}
+		if err := s.Reserve(ctx, add); err != nil {
 			return s.wrap("set", key, err)
 		}
 	}
