@@ -11,6 +11,7 @@ import (
 
 	"host/bindings/abort"
 	"host/bindings/console"
+	"host/bindings/crypto"
 	"host/bindings/encoding"
 	"host/bindings/fetch"
 	"host/bindings/intl"
@@ -36,6 +37,7 @@ var Table = []jsapi.Entry{
 	{Name: "web", Install: web.Install}, // DOMException and the hub of the web API packages: first of them
 	{Name: "url", Install: url.Install},
 	{Name: "encoding", Install: encoding.Install},
+	{Name: "crypto", Install: crypto.Install},
 	{Name: "node", Install: node.Install},
 	{Name: "fetch", Install: fetch.Install},
 }

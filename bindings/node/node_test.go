@@ -14,6 +14,7 @@ import (
 	"github.com/dop251/goja"
 
 	"host/bindings/abort"
+	"host/bindings/crypto"
 	"host/bindings/encoding"
 	"host/bindings/jsapi"
 	"host/bindings/url"
@@ -78,6 +79,9 @@ func runOnHost(t *testing.T, entry string) map[string]string {
 			return err
 		}
 		if err := encoding.Install(jsapi.NewEnv(rt, vm)); err != nil {
+			return err
+		}
+		if err := crypto.Install(jsapi.NewEnv(rt, vm)); err != nil {
 			return err
 		}
 		return Install(jsapi.NewEnv(nil, vm))

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"host/bindings/crypto"
 	"host/bindings/encoding"
 	"host/bindings/url"
 	"host/bindings/web/webtest"
@@ -13,7 +14,7 @@ import (
 // newRuntime starts a runtime with every web API package installed (the
 // tests here use TextEncoder and URL beside crypto, clone and streams).
 func newRuntime(t testing.TB) *jsrt.Runtime {
-	return webtest.NewRuntime(t, url.Install, encoding.Install)
+	return webtest.NewRuntime(t, url.Install, encoding.Install, crypto.Install)
 }
 
 func run(t testing.TB, rt *jsrt.Runtime, src string) (string, error) {
@@ -30,10 +31,7 @@ func runCases(t *testing.T, cases []jsCase) {
 	for i, c := range cases {
 		cs[i] = webtest.Case{Name: c.name, Src: c.src, Want: c.want, Err: c.err}
 	}
-	webtest.RunCases(t, cs, url.Install, encoding.Install)
+	webtest.RunCases(t, cs, url.Install, encoding.Install, crypto.Install)
 }
-
-// testPrelude is webtest.Prelude.
-const testPrelude = webtest.Prelude
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }

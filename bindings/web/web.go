@@ -17,9 +17,6 @@
 package web
 
 import (
-	"context"
-	"crypto/hmac"
-	"crypto/rand"
 	_ "embed"
 
 	"github.com/dop251/goja"
@@ -38,8 +35,6 @@ var DTS string
 var (
 	//go:embed dom.js
 	domJS string
-	//go:embed crypto.js
-	cryptoJS string
 	//go:embed clone.js
 	cloneJS string
 	//go:embed streams.js
@@ -56,14 +51,9 @@ var streamsSource = "(function (g, native) { var exports = {}; var wire = " +
 
 var (
 	domProgram     = jsrt.NewProgram("host:web/dom.js", domJS)
-	cryptoProgram  = jsrt.NewProgram("host:web/crypto.js", cryptoJS)
 	cloneProgram   = jsrt.NewProgram("host:web/clone.js", cloneJS)
 	streamsProgram = jsrt.NewProgram("host:web/streams.js", streamsSource)
 )
-
-// asyncThreshold is the input size from which digests and HMACs run off
-// the loop through rt.Go; smaller ones finish faster than a goroutine hop.
-const asyncThreshold = 1 << 20
 
 // Install defines DOMException (unless one exists), crypto (with Crypto,
 // SubtleCrypto, CryptoKey), structuredClone and the stream classes. Call
@@ -76,28 +66,7 @@ func Install(env jsapi.Env) error {
 	if err := Define(vm, domProgram, nil, nil); err != nil {
 		return err
 	}
-	err := Define(vm, cryptoProgram, []jsrt.LazyProp{{Name: "crypto", Enumerable: true}, {Name: "Crypto"}, {Name: "SubtleCrypto"}, {Name: "CryptoKey"}},
-		map[string]func(goja.FunctionCall) goja.Value{
-			"randomUUID":  b.randomUUID,
-			"fillRandom":  b.fillRandom,
-			"digest":      b.digest,
-			"hmacImport":  b.hmacImport,
-			"hmacBits":    b.hmacBits,
-			"hmacSign":    b.hmacSign,
-			"hmacVerify":  b.hmacVerify,
-			"keyImport":   b.keyImport,
-			"keyGenerate": b.keyGenerate,
-			"keyExport":   b.keyExport,
-			"keySign":     b.keySign,
-			"keyVerify":   b.keyVerify,
-			"aesGCM":      b.aesGCM,
-			"rsaOAEP":     b.rsaOAEP,
-			"keyDerive":   b.keyDerive,
-		})
-	if err != nil {
-		return err
-	}
-	err = Define(vm, cloneProgram, []jsrt.LazyProp{{Name: "structuredClone", Enumerable: true}},
+	err := Define(vm, cloneProgram, []jsrt.LazyProp{{Name: "structuredClone", Enumerable: true}},
 		map[string]func(goja.FunctionCall) goja.Value{
 			"detach":   b.detach,
 			"detached": b.detached,
@@ -118,96 +87,6 @@ func Install(env jsapi.Env) error {
 type binding struct {
 	rt *jsrt.Runtime
 	vm *goja.Runtime
-}
-
-// throwDOM throws a DOMException with the given name. It never returns.
-func (b *binding) throwDOM(name, msg string) { ThrowDOM(b.vm, name, msg) }
-
-// bytes returns the bytes a BufferSource views, sharing its memory.
-func (b *binding) bytes(v goja.Value) []byte { return Bytes(b.vm, v) }
-
-func (b *binding) arrayBuffer(data []byte) goja.Value { return ArrayBuffer(b.vm, data) }
-
-// Crypto
-
-func (b *binding) randomUUID(goja.FunctionCall) goja.Value {
-	return b.vm.ToValue(randomUUID())
-}
-
-// fillRandom(integer typed array) fills it in place from crypto/rand.
-func (b *binding) fillRandom(call goja.FunctionCall) goja.Value {
-	_, _ = rand.Read(b.bytes(call.Argument(0)))
-	return goja.Undefined()
-}
-
-// digest(name, BufferSource) -> ArrayBuffer, or a Promise of one for large
-// inputs.
-func (b *binding) digest(call goja.FunctionCall) goja.Value {
-	name := call.Argument(0).String()
-	data := b.bytes(call.Argument(1))
-	if len(data) < asyncThreshold {
-		return b.arrayBuffer(digest(name, data))
-	}
-	data = append([]byte(nil), data...)
-	return b.rt.Go(func(context.Context) (any, error) {
-		return arrayBufferOf(digest(name, data)), nil
-	})
-}
-
-func arrayBufferOf(data []byte) jsrt.ToJS {
-	return func(vm *goja.Runtime) (goja.Value, error) {
-		return vm.ToValue(vm.NewArrayBuffer(data)), nil
-	}
-}
-
-// hmacImport(hash name, BufferSource) -> key handle; copies the key bytes.
-func (b *binding) hmacImport(call goja.FunctionCall) goja.Value {
-	k := &hmacKey{hash: call.Argument(0).String(), key: append([]byte(nil), b.bytes(call.Argument(1))...)}
-	if _, ok := hashes[k.hash]; !ok {
-		jsrt.Throw(b.vm, jsrt.TypeErrorf("unknown hash %q", k.hash))
-	}
-	return b.vm.ToValue(k)
-}
-
-func (b *binding) key(v goja.Value) *hmacKey {
-	k, ok := v.Export().(*hmacKey)
-	if !ok {
-		jsrt.Throw(b.vm, jsrt.TypeErrorf("Illegal invocation"))
-	}
-	return k
-}
-
-// hmacBits(handle) -> the key's length in bits.
-func (b *binding) hmacBits(call goja.FunctionCall) goja.Value {
-	return b.vm.ToValue(len(b.key(call.Argument(0)).key) * 8)
-}
-
-// hmacSign(handle, BufferSource) -> ArrayBuffer (or a Promise of one).
-func (b *binding) hmacSign(call goja.FunctionCall) goja.Value {
-	k := b.key(call.Argument(0))
-	data := b.bytes(call.Argument(1))
-	if len(data) < asyncThreshold {
-		return b.arrayBuffer(k.sum(data, true))
-	}
-	data = append([]byte(nil), data...)
-	return b.rt.Go(func(context.Context) (any, error) {
-		return arrayBufferOf(k.sum(data, false)), nil
-	})
-}
-
-// hmacVerify(handle, signature, data) -> boolean (or a Promise of one),
-// comparing in constant time.
-func (b *binding) hmacVerify(call goja.FunctionCall) goja.Value {
-	k := b.key(call.Argument(0))
-	sig := append([]byte(nil), b.bytes(call.Argument(1))...)
-	data := b.bytes(call.Argument(2))
-	if len(data) < asyncThreshold {
-		return b.vm.ToValue(hmac.Equal(k.sum(data, true), sig))
-	}
-	data = append([]byte(nil), data...)
-	return b.rt.Go(func(context.Context) (any, error) {
-		return hmac.Equal(k.sum(data, false), sig), nil
-	})
 }
 
 // structuredClone

@@ -1,4 +1,4 @@
-package web
+package crypto
 
 import (
 	"crypto/hmac"

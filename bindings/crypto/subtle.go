@@ -1,4 +1,4 @@
-package web
+package crypto
 
 // The asymmetric and AES keys of crypto.subtle, with Go's crypto packages:
 // RSASSA-PKCS1-v1_5, RSA-PSS and RSA-OAEP (crypto/rsa), ECDSA and ECDH on
