@@ -360,6 +360,8 @@ func (s *Server) callDetached(ctx context.Context, req *mcp.CallToolRequest, plu
 	defer s.untrack(ac)
 	// Attached before the call starts or resumes, so its first progress
 	// and logs reach this request.
+	// Decoded once: the SDK decodes the request's _meta on each call.
+	caps := req.ClientCapabilities()
 	var j *job
 	if st := req.Params.RequestState; st != "" {
 		j = s.job(st)
@@ -377,11 +379,11 @@ func (s *Server) callDetached(ctx context.Context, req *mcp.CallToolRequest, plu
 			closeProgress(att)
 			return nil, &jsonrpc.Error{Code: -32000, Message: fmt.Sprintf("host is keeping %d calls that wait for their clients (answers to their questions, tasks not yet fetched), the most it keeps: fetch or cancel tasks, or answer the calls' questions; unanswered ones end after %s", n, s.opts.JobIdleTimeout)}
 		}
-		j = s.newJob(plugin, tool, req.Params.Arguments, req.ClientCapabilities())
+		j = s.newJob(plugin, tool, req.Params.Arguments, caps)
 		j.attach(att)
 		j.start()
 	}
-	if s.wantsTask(req) {
+	if s.wantsTask(caps) {
 		res, err := s.taskAfter(ctx, j)
 		j.detach(att)
 		closeProgress(att)

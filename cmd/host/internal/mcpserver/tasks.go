@@ -57,12 +57,11 @@ func (t *taskState) update(res *mcp.CallToolResult, err error) {
 }
 
 // wantsTask reports whether a call may become a task: the client declared
-// the extension on this request, and tasks are on.
-func (s *Server) wantsTask(req *mcp.CallToolRequest) bool {
+// the extension in the request's capabilities c, and tasks are on.
+func (s *Server) wantsTask(c *mcp.ClientCapabilities) bool {
 	if s.opts.TaskAfter < 0 {
 		return false
 	}
-	c := req.ClientCapabilities()
 	if c == nil || c.Extensions == nil {
 		return false
 	}
