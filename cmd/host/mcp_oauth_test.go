@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -17,6 +20,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -155,46 +159,8 @@ func TestMCPOAuthOwnServer(t *testing.T) {
 
 	t.Run("TypeScriptClientInChromium", func(t *testing.T) {
 		bctx := browsertest.Start(t, browsertest.Options{Timeout: 3 * time.Minute})
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, node, "oauth.mjs", "2026-07-28", mcpURL)
-		cmd.Dir = dir
-		cmd.Stderr = &testWriter{t: t, prefix: "oauth.mjs: "}
-		stdin, _ := cmd.StdinPipe()
-		stdout, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer func() { stdin.Close(); _ = cmd.Wait() }()
-		events := make(chan map[string]any, 32)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			sc.Buffer(nil, 1<<20)
-			for sc.Scan() {
-				var m map[string]any
-				if json.Unmarshal(sc.Bytes(), &m) == nil {
-					t.Logf("oauth.mjs: %s", sc.Text())
-					events <- m
-				}
-			}
-			close(events)
-		}()
-		next := func(key, value string) map[string]any {
-			t.Helper()
-			for {
-				select {
-				case m, ok := <-events:
-					if !ok {
-						t.Fatalf("oauth.mjs ended before %s=%s", key, value)
-					}
-					if m[key] == value {
-						return m
-					}
-				case <-ctx.Done():
-					t.Fatalf("no %s=%s from oauth.mjs", key, value)
-				}
-			}
-		}
+		c := startTSOAuthClient(t, node, dir, "2026-07-28", mcpURL)
+		next := c.next
 		skip := log.count()
 		auth := next("event", "authorize")
 		authURL, _ := auth["url"].(string)
@@ -224,25 +190,17 @@ func TestMCPOAuthOwnServer(t *testing.T) {
 		if cb["iss"] != origin || cb["hasCode"] != true {
 			t.Errorf("callback: %v", cb)
 		}
-		if st := next("step", "connect"); st["thrown"] != nil {
-			t.Fatalf("connect: %v", st)
-		}
-		if st := next("step", "tools"); !strings.Contains(fmt.Sprint(st["tools"]), "test_simple_text") {
-			t.Errorf("tools: %v", st)
-		}
-		if st := next("step", "call"); st["text"] != "This is a simple text response for testing." {
-			t.Errorf("call: %v", st)
-		}
-		fmt.Fprintln(stdin, "expire")
+		c.steps()
+		c.send("expire")
 		next("step", "expire")
-		fmt.Fprintln(stdin, "call")
+		c.send("call")
 		if tok := next("event", "tokens"); tok["refresh"] != true {
 			t.Errorf("refresh: %v", tok)
 		}
 		if st := next("step", "call"); st["text"] != "This is a simple text response for testing." {
 			t.Errorf("call after refresh: %v", st)
 		}
-		fmt.Fprintln(stdin, "exit")
+		c.send("exit")
 	})
 
 	t.Run("GoClientScriptedConsent", func(t *testing.T) {
@@ -326,6 +284,80 @@ func TestMCPOAuthOwnServer(t *testing.T) {
 			}
 		}
 	})
+}
+
+// tsOAuthClient is testdata/mcp-client/oauth.mjs running: the official
+// TypeScript SDK v2 client signing in with OAuth.
+type tsOAuthClient struct {
+	t      testing.TB
+	ctx    context.Context
+	stdin  io.WriteCloser
+	events chan map[string]any
+}
+
+// startTSOAuthClient runs oauth.mjs VERSION URL with env added.
+func startTSOAuthClient(t testing.TB, node, dir, version, u string, env ...string) *tsOAuthClient {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	cmd := exec.CommandContext(ctx, node, "oauth.mjs", version, u)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = &testWriter{t: t, prefix: "oauth.mjs: "}
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); _ = cmd.Wait(); cancel() })
+	c := &tsOAuthClient{t: t, ctx: ctx, stdin: stdin, events: make(chan map[string]any, 32)}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var m map[string]any
+			if json.Unmarshal(sc.Bytes(), &m) == nil {
+				t.Logf("oauth.mjs: %s", sc.Text())
+				c.events <- m
+			}
+		}
+		close(c.events)
+	}()
+	return c
+}
+
+// next waits for the client's next line whose key is value.
+func (c *tsOAuthClient) next(key, value string) map[string]any {
+	c.t.Helper()
+	for {
+		select {
+		case m, ok := <-c.events:
+			if !ok {
+				c.t.Fatalf("oauth.mjs ended before %s=%s", key, value)
+			}
+			if m[key] == value {
+				return m
+			}
+		case <-c.ctx.Done():
+			c.t.Fatalf("no %s=%s from oauth.mjs", key, value)
+		}
+	}
+}
+
+// send gives the client its next step (call, expire, exit).
+func (c *tsOAuthClient) send(step string) { fmt.Fprintln(c.stdin, step) }
+
+// steps checks what every signed-in client does: connect, list, call.
+func (c *tsOAuthClient) steps() {
+	c.t.Helper()
+	if st := c.next("step", "connect"); st["thrown"] != nil {
+		c.t.Fatalf("connect: %v", st)
+	}
+	if st := c.next("step", "tools"); !strings.Contains(fmt.Sprint(st["tools"]), "test_simple_text") {
+		c.t.Errorf("tools: %v", st)
+	}
+	if st := c.next("step", "call"); st["text"] != "This is a simple text response for testing." {
+		c.t.Errorf("call: %v", st)
+	}
 }
 
 // getJSON GETs u into v.
@@ -560,46 +592,8 @@ func TestMCPOAuthExternalIssuer(t *testing.T) {
 
 	t.Run("TypeScriptClientInChromium", func(t *testing.T) {
 		bctx := browsertest.Start(t, browsertest.Options{Timeout: 3 * time.Minute})
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, node, "oauth.mjs", "2025-11-25", mcpURL)
-		cmd.Dir = dir
-		cmd.Stderr = &testWriter{t: t, prefix: "oauth.mjs: "}
-		stdin, _ := cmd.StdinPipe()
-		stdout, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer func() { stdin.Close(); _ = cmd.Wait() }()
-		events := make(chan map[string]any, 32)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			sc.Buffer(nil, 1<<20)
-			for sc.Scan() {
-				var m map[string]any
-				if json.Unmarshal(sc.Bytes(), &m) == nil {
-					t.Logf("oauth.mjs: %s", sc.Text())
-					events <- m
-				}
-			}
-			close(events)
-		}()
-		next := func(key, value string) map[string]any {
-			t.Helper()
-			for {
-				select {
-				case m, ok := <-events:
-					if !ok {
-						t.Fatalf("oauth.mjs ended before %s=%s", key, value)
-					}
-					if m[key] == value {
-						return m
-					}
-				case <-ctx.Done():
-					t.Fatalf("no %s=%s from oauth.mjs", key, value)
-				}
-			}
-		}
+		c := startTSOAuthClient(t, node, dir, "2025-11-25", mcpURL)
+		next := c.next
 		auth := next("event", "authorize")
 		authURL, _ := auth["url"].(string)
 		if !strings.HasPrefix(authURL, issuer+"/") || !strings.Contains(authURL, "resource="+url.QueryEscape(mcpURL)) {
@@ -621,16 +615,8 @@ func TestMCPOAuthExternalIssuer(t *testing.T) {
 		if cb := next("event", "callback"); cb["hasCode"] != true || cb["iss"] != issuer {
 			t.Fatalf("callback: %v", cb)
 		}
-		if st := next("step", "connect"); st["thrown"] != nil {
-			t.Fatalf("connect: %v", st)
-		}
-		if st := next("step", "tools"); !strings.Contains(fmt.Sprint(st["tools"]), "test_simple_text") {
-			t.Errorf("tools: %v", st)
-		}
-		if st := next("step", "call"); st["text"] != "This is a simple text response for testing." {
-			t.Errorf("call: %v", st)
-		}
-		fmt.Fprintln(stdin, "exit")
+		c.steps()
+		c.send("exit")
 	})
 
 	t.Run("Checks", func(t *testing.T) {
@@ -782,4 +768,125 @@ func TestMCPConformanceAuthorization(t *testing.T) {
 	if err != nil {
 		t.Errorf("the suite failed: %v", err)
 	}
+}
+
+// TestMCPOAuthBehindProxy: `host serve --http 127.0.0.1:0 --trust-proxy`
+// behind a TLS-terminating reverse proxy (net/http/httputil on a TLS
+// listener, setting X-Forwarded-Proto/-Host). The TypeScript SDK v2 client
+// connects through the proxy with a Client ID Metadata Document (an https
+// client_id the proxy's site publishes; host fetches it and names the site
+// on the consent page, in Chromium); resource and issuer are the proxy's
+// https origin. Through the proxy under a public name, the metadata names
+// that name, and the static token is refused (it is for loopback); a
+// forwarded origin without TLS is refused.
+func TestMCPOAuthBehindProxy(t *testing.T) {
+	t.Parallel()
+	node, dir := nodeHarness(t)
+	var target atomic.Pointer[url.URL]
+	var doc atomic.Value
+	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(target.Load())
+		r.SetXForwarded()
+	}}
+	site := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/client.json" {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, doc.Load().(string))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer site.Close()
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: site.Certificate().Raw})
+	certFile := filepath.Join(t.TempDir(), "proxy.pem")
+	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cimd := site.URL + "/client.json"
+	doc.Store(fmt.Sprintf(`{"client_id":%q,"client_name":"host CIMD test client","redirect_uris":["http://127.0.0.1/callback"],"grant_types":["authorization_code","refresh_token"],"response_types":["code"],"token_endpoint_auth_method":"none"}`, cimd))
+
+	_, _, env := hostBinary(t, certPEM) // host trusts the site (SSL_CERT_FILE)
+	data := t.TempDir()
+	env = append(env, "HOST_DATA_DIR="+data)
+	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
+	direct, token, log := startOAuthServe(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", "--trust-proxy", plugins)
+	waitTools(t, direct, token, "test_simple_text")
+	u, _ := url.Parse(direct)
+	u.Path = ""
+	target.Store(u)
+	public := site.URL + "/mcp"
+
+	t.Run("TypeScriptClientWithMetadataDocument", func(t *testing.T) {
+		bctx := browsertest.Start(t, browsertest.Options{Timeout: 3 * time.Minute})
+		skip := log.count()
+		c := startTSOAuthClient(t, node, dir, "2026-07-28", public, "CIMD_URL="+cimd, "NODE_EXTRA_CA_CERTS="+certFile)
+		auth := c.next("event", "authorize")
+		authURL, _ := auth["url"].(string)
+		if !strings.HasPrefix(authURL, site.URL+"/oauth/authorize?") || !strings.Contains(authURL, "client_id="+url.QueryEscape(cimd)) ||
+			!strings.Contains(authURL, "resource="+url.QueryEscape(public)) {
+			t.Fatalf("authorization URL %q", authURL)
+		}
+		if err := chromedp.Do(bctx, chromedp.Navigate(authURL), chromedp.WaitVisible(chromedp.ID("consent"))); err != nil {
+			t.Fatal(err)
+		}
+		vouch, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("vouch")))
+		if err != nil || vouch != strings.TrimPrefix(site.URL, "https://") {
+			t.Errorf("the consent page names %q as publishing the client (%v)", vouch, err)
+		}
+		m, _ := log.wait(t, proofRE, skip, 30*time.Second)
+		if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.ID("code"), m[2]), chromedp.Click(chromedp.ID("approve"))); err != nil {
+			t.Fatal(err)
+		}
+		if cb := c.next("event", "callback"); cb["iss"] != site.URL {
+			t.Errorf("callback: %v", cb)
+		}
+		c.steps()
+		c.send("exit")
+		out, err := exec.Command("host", "clients", "--json", "--data-dir", data).Output()
+		if err != nil || !strings.Contains(string(out), `"kind": "metadata"`) || !strings.Contains(string(out), cimd) {
+			t.Errorf("host clients: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("PublicName", func(t *testing.T) {
+		hc := site.Client()
+		get := func(path, host, auth string) (*http.Response, []byte) {
+			req, _ := http.NewRequest("GET", site.URL+path, nil)
+			req.Host = host
+			if auth != "" {
+				req.Header.Set("Authorization", auth)
+			}
+			resp, err := hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp, b
+		}
+		resp, b := get("/.well-known/oauth-protected-resource/mcp", "mcp.example.test", "")
+		var prm struct {
+			Resource string   `json:"resource"`
+			AS       []string `json:"authorization_servers"`
+		}
+		if err := json.Unmarshal(b, &prm); err != nil || resp.StatusCode != 200 || prm.Resource != "https://mcp.example.test/mcp" || prm.AS[0] != "https://mcp.example.test" {
+			t.Errorf("metadata under a public name: %d %s", resp.StatusCode, b)
+		}
+		if resp, _ := get("/mcp", "mcp.example.test", "Bearer "+token); resp.StatusCode != 401 ||
+			!strings.Contains(resp.Header.Get("WWW-Authenticate"), `resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"`) {
+			t.Errorf("the static token from a public name: %d %q", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+		}
+		// Not through TLS: refused.
+		req, _ := http.NewRequest("GET", direct, nil)
+		req.Header.Set("X-Forwarded-Proto", "http")
+		req.Header.Set("X-Forwarded-Host", "mcp.example.test")
+		resp2, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp2.Body.Close()
+		if resp2.StatusCode != 403 {
+			t.Errorf("a forwarded origin without TLS: %d, want 403", resp2.StatusCode)
+		}
+	})
 }

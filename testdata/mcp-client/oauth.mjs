@@ -32,7 +32,7 @@ const callback = http.createServer((req, res) => {
 await new Promise((r) => callback.listen(0, '127.0.0.1', r));
 const redirectUrl = `http://127.0.0.1:${callback.address().port}/callback`;
 
-const store = { client: undefined, tokens: undefined, verifier: '' };
+const store = { client: undefined, tokens: undefined, verifier: '', discovery: undefined };
 const provider = {
   get redirectUrl() {
     return redirectUrl;
@@ -61,6 +61,12 @@ const provider = {
     store.verifier = v;
   },
   codeVerifier: () => store.verifier,
+  // The authorization server the flow started with, checked on the
+  // callback leg (SEP-2352).
+  saveDiscoveryState: (s) => {
+    store.discovery = s;
+  },
+  discoveryState: () => store.discovery,
 };
 
 const newClient = () =>
