@@ -71,13 +71,18 @@ type fakePages struct {
 	started chan string
 	done    chan error
 	closed  bool
+	forText string // the flow's ForText link, when set
 }
 
 func (p *fakePages) StartSetup(ctx context.Context, plugin string) (*SetupFlow, error) {
 	p.done = make(chan error, 1)
 	u := SetupURL("http://127.0.0.1:7331", plugin, "one-time-fake")
 	p.started <- u
-	return &SetupFlow{URL: u, Done: p.done, Close: func() { p.closed = true }}, nil
+	f := &SetupFlow{URL: u, Done: p.done, Close: func() { p.closed = true }}
+	if p.forText != "" {
+		f.ForText = func() string { return p.forText }
+	}
+	return f, nil
 }
 
 func serve(t *testing.T, b Backend, o Options, co *mcp.ClientOptions) *mcp.ClientSession {
@@ -187,8 +192,10 @@ func TestSetupThroughURLElicitation(t *testing.T) {
 	}
 }
 
-// A client without elicitation gets a tool error that says what to open
-// and what to run; one that declines is told the tool did not run.
+// A client without elicitation gets a tool error that says what to run,
+// never the page's one-time link (the model and transcripts read it):
+// only a link the flow says is useless without the user (ForText); one
+// that declines is told the tool did not run.
 func TestSetupWithoutElicitation(t *testing.T) {
 	b := &fakeBackend{plugins: []PluginInfo{{ID: "tok", State: NeedsSetup, Tools: []Tool{echoTool}, Setup: &SetupNeeded{Fields: []string{"token"}}}}}
 	b.call = func(context.Context, *Call) (*mcp.CallToolResult, error) {
@@ -201,9 +208,20 @@ func TestSetupWithoutElicitation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Plugin tok needs setup before its tools can run (missing: token). Open http://127.0.0.1:7331/setup/tok?token=one-time-fake in a browser to set it up (or run `host run --once tok` in a terminal), then call the tool again. Secrets are entered there, never in this chat."
+	want := "Plugin tok needs setup before its tools can run (missing: token). Run `host run --once tok` in a terminal, then call the tool again. Secrets are entered there, never in this chat."
 	if !res.IsError || firstText(res) != want {
 		t.Fatalf("got %q (isError %v)\nwant %q", firstText(res), res.IsError, want)
+	}
+	<-pages.started
+
+	pages.forText = "http://127.0.0.1:7331/setup/tok?token=asks-for-a-code"
+	res, err = serve(t, b, o, nil).CallTool(context.Background(), &mcp.CallToolParams{Name: "tok_echo", Arguments: map[string]any{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = "Plugin tok needs setup before its tools can run (missing: token). Open http://127.0.0.1:7331/setup/tok?token=asks-for-a-code in a browser to set it up (or run `host run --once tok` in a terminal), then call the tool again. Secrets are entered there, never in this chat."
+	if !res.IsError || firstText(res) != want {
+		t.Fatalf("with ForText: got %q\nwant %q", firstText(res), want)
 	}
 
 	<-pages.started

@@ -41,16 +41,19 @@ type SetupFlow struct {
 	Close func()
 	// ForText, when set, is the link for a tool result, which the model
 	// and transcripts read: one that is useless without the user (it asks
-	// for a code shown only to the user). Nil: URL.
+	// for a code shown only to the user). Nil: a tool result carries no
+	// link (URL holds a one-time token: whoever reads it first gets the
+	// page), only the terminal command (Options.SetupCommand).
 	ForText func() string
 }
 
-// textURL is the flow's link for a tool result.
+// textURL is the flow's link for a tool result: "" unless ForText gives
+// one that is useless without the user.
 func (f *SetupFlow) textURL() string {
 	if f.ForText != nil {
 		return f.ForText()
 	}
-	return f.URL
+	return ""
 }
 
 // SetupPath is the setup page's path for one plugin: /setup/<plugin id>.
