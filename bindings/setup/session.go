@@ -92,6 +92,11 @@ type Options struct {
 	// instead of starting one, for a surface that cannot show a login
 	// (the serve's workers).
 	NoLogin bool
+	// Change are keys of fields the user chose to change although they
+	// are set (host setup of a plugin that is set up): each is asked
+	// again, a non-secret one with its current value as the default. What
+	// is not changed keeps its value.
+	Change []string
 	// ExpectID, when set, is the id the plugin must have (a reload under
 	// --watch keeps the running version's id).
 	ExpectID string
@@ -138,6 +143,11 @@ type Session struct {
 	refusal  string
 	issues   map[string][]string
 	pending  []string // keys of the current Ask, in schema order
+	// current are the values of the fields Options.Change asks again
+	// (not secrets), offered as their defaults; kept are their values and
+	// sources, which an empty answer keeps.
+	current map[string]string
+	kept    map[string]keptValue
 	loggedIn bool
 	token    *oauth.Token
 	// fromFlags are the secret fields Inputs.Set supplied (first load).
@@ -344,6 +354,7 @@ func (s *Session) load(ctx context.Context, old *plugin.Setup) error {
 				}
 			}
 		}
+		s.askAgain(ns)
 	} else {
 		carry(ns, old)
 	}
@@ -428,7 +439,11 @@ func (s *Session) Answer(answers map[string]string) error {
 			continue
 		}
 		delete(s.issues, k)
+		kv, isKept := s.kept[k]
 		switch {
+		case text == "" && isKept: // a field asked again keeps its value
+			f.Value, f.Source = kv.value, kv.source
+			s.dropPending(k)
 		case text == "" && f.HasDefault:
 			f.Value, f.Source = f.Default, plugin.FromDefault
 		case text == "" && f.Required:
@@ -458,6 +473,35 @@ func (s *Session) dropPending(key string) {
 		}
 	}
 	s.pending = out
+}
+
+// askAgain forgets the values of the fields Options.Change names, keeping
+// the non-secret ones as the defaults of their questions, and asks them.
+func (s *Session) askAgain(ns *plugin.Setup) {
+	for _, k := range s.o.Change {
+		f, ok := ns.Field(k)
+		if !ok || f.Source == plugin.Unset || f.Source == plugin.FromFlag || f.Source == plugin.FromEnv {
+			continue // asked anyway, or given for this run
+		}
+		if !f.Secret {
+			if s.current == nil {
+				s.current = map[string]string{}
+			}
+			s.current[k] = schema.Text(f.Value)
+		}
+		if s.kept == nil {
+			s.kept = map[string]keptValue{}
+		}
+		s.kept[k] = keptValue{f.Value, f.Source}
+		f.Value, f.Source = nil, plugin.Unset
+		s.pending = append(s.pending, k)
+	}
+}
+
+// keptValue is a field's value before Options.Change asked it again.
+type keptValue struct {
+	value  any
+	source plugin.Source
 }
 
 // save saves what worked and ends the session with Done.
@@ -512,6 +556,9 @@ func (s *Session) question(f *plugin.Field) Question {
 	}
 	if f.HasDefault {
 		q.Default = schema.Text(f.Default)
+	}
+	if cur, ok := s.current[f.Key]; ok {
+		q.Default = cur
 	}
 	if f.Auth {
 		q.Refusal = s.refusal

@@ -308,6 +308,9 @@ type SetupArgs struct {
 	// id the running version has (a reload may not change it).
 	Reload   bool
 	ExpectID string
+	// Change are fields of a plugin that is set up to ask again (host
+	// setup offering changes; setup.Options.Change).
+	Change []string
 }
 
 // SetupOptions is the setup.Session for a's plugin in this session.
@@ -322,6 +325,7 @@ func (s *Session) SetupOptions(a SetupArgs) setup.Options {
 		Interactive: io.Prompter != nil && !a.Reload,
 		ForceLogin:  a.ForceLogin,
 		ExpectID:    a.ExpectID,
+		Change:      a.Change,
 		Login: setup.LoginOptions{
 			Device:  a.Login.Device,
 			Timeout: a.Login.AuthTimeout,

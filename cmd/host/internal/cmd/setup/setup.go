@@ -111,7 +111,21 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 	if err != nil {
 		return err
 	}
-	p, err := terminal.Activate(ctx, sess, opts.setupArgs())
+	args := opts.setupArgs()
+	if io.Prompter != nil {
+		// A plugin that is set up: offer to change its settings.
+		change, unchanged, err := offerChange(ctx, sess, opts)
+		if err != nil {
+			sess.Close()
+			return err
+		}
+		if unchanged {
+			sess.Close()
+			return nil
+		}
+		args.Change = change
+	}
+	p, err := terminal.Activate(ctx, sess, args)
 	if err != nil {
 		sess.Close()
 		return err
