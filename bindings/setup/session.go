@@ -139,15 +139,15 @@ type Session struct {
 	id   string // the id of the first load
 	info Info
 
-	try      int
-	refusal  string
-	issues   map[string][]string
-	pending  []string // keys of the current Ask, in schema order
+	try     int
+	refusal string
+	issues  map[string][]string
+	pending []string // keys of the current Ask, in schema order
 	// current are the values of the fields Options.Change asks again
 	// (not secrets), offered as their defaults; kept are their values and
 	// sources, which an empty answer keeps.
-	current map[string]string
-	kept    map[string]keptValue
+	current  map[string]string
+	kept     map[string]keptValue
 	loggedIn bool
 	token    *oauth.Token
 	// fromFlags are the secret fields Inputs.Set supplied (first load).
