@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"host/bindings/clone"
 	"host/bindings/crypto"
 	"host/bindings/encoding"
 	"host/bindings/url"
@@ -16,9 +17,9 @@ import (
 func TestMain(m *testing.M) { os.Exit(hosttest.Main(m)) }
 
 // newRuntime starts a runtime with crypto and the web globals its tests
-// use beside it (TextEncoder, URL).
+// use beside it (TextEncoder, URL, structuredClone).
 func newRuntime(t testing.TB) *jsrt.Runtime {
-	return webtest.NewRuntime(t, crypto.Install, url.Install, encoding.Install)
+	return webtest.NewRuntime(t, crypto.Install, url.Install, encoding.Install, clone.Install)
 }
 
 func run(t testing.TB, rt *jsrt.Runtime, src string) (string, error) {
@@ -35,7 +36,7 @@ func runCases(t *testing.T, cases []jsCase) {
 	for i, c := range cases {
 		cs[i] = webtest.Case{Name: c.name, Src: c.src, Want: c.want, Err: c.err}
 	}
-	webtest.RunCases(t, cs, crypto.Install, url.Install, encoding.Install)
+	webtest.RunCases(t, cs, crypto.Install, url.Install, encoding.Install, clone.Install)
 }
 
 // testPrelude is webtest.Prelude.

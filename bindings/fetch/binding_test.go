@@ -15,8 +15,11 @@ import (
 	"github.com/dop251/goja"
 
 	"host/bindings/abort"
+	"host/bindings/clone"
+	"host/bindings/crypto"
 	"host/bindings/encoding"
 	"host/bindings/jsapi"
+	"host/bindings/streams"
 	"host/bindings/url"
 	"host/bindings/web"
 	"host/jsrt"
@@ -40,6 +43,15 @@ func newRuntime(t testing.TB, rtOpts jsrt.Options, opts Options) *jsrt.Runtime {
 			return err
 		}
 		if err := encoding.Install(jsapi.NewEnv(rt, vm)); err != nil {
+			return err
+		}
+		if err := crypto.Install(jsapi.NewEnv(rt, vm)); err != nil {
+			return err
+		}
+		if err := clone.Install(jsapi.NewEnv(rt, vm)); err != nil {
+			return err
+		}
+		if err := streams.Install(jsapi.NewEnv(rt, vm)); err != nil {
 			return err
 		}
 		return InstallOptions(rt, vm, opts)

@@ -10,6 +10,7 @@ import (
 	"github.com/dop251/goja"
 
 	"host/bindings/abort"
+	"host/bindings/clone"
 	"host/bindings/console"
 	"host/bindings/crypto"
 	"host/bindings/encoding"
@@ -18,6 +19,7 @@ import (
 	"host/bindings/jsapi"
 	"host/bindings/node"
 	"host/bindings/sdk"
+	"host/bindings/streams"
 	"host/bindings/url"
 	"host/bindings/web"
 	"host/bindings/zod"
@@ -38,6 +40,8 @@ var Table = []jsapi.Entry{
 	{Name: "url", Install: url.Install},
 	{Name: "encoding", Install: encoding.Install},
 	{Name: "crypto", Install: crypto.Install},
+	{Name: "clone", Install: clone.Install},
+	{Name: "streams", Install: streams.Install},
 	{Name: "node", Install: node.Install},
 	{Name: "fetch", Install: fetch.Install},
 }

@@ -14,9 +14,11 @@ import (
 	"github.com/dop251/goja"
 
 	"host/bindings/abort"
+	"host/bindings/clone"
 	"host/bindings/crypto"
 	"host/bindings/encoding"
 	"host/bindings/jsapi"
+	"host/bindings/streams"
 	"host/bindings/url"
 	"host/bindings/web"
 	"host/jsrt"
@@ -82,6 +84,12 @@ func runOnHost(t *testing.T, entry string) map[string]string {
 			return err
 		}
 		if err := crypto.Install(jsapi.NewEnv(rt, vm)); err != nil {
+			return err
+		}
+		if err := clone.Install(jsapi.NewEnv(rt, vm)); err != nil {
+			return err
+		}
+		if err := streams.Install(jsapi.NewEnv(rt, vm)); err != nil {
 			return err
 		}
 		return Install(jsapi.NewEnv(nil, vm))

@@ -2,31 +2,17 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/dop251/goja"
 
 	"host/bindings/jsapi"
 	"host/bindings/web"
+	"host/bindings/web/webtest"
 )
 
-// benchJS runs setup once, then calls the async function `bench(n)` it
-// defines with b.N and waits for it.
-func benchJS(b *testing.B, setup string) {
-	rt := newRuntime(b)
-	if _, err := run(b, rt, setup); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	_, err := rt.Await(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
-		return vm.RunString(fmt.Sprintf("globalThis.bench(%d)", b.N))
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-}
+// benchJS is webtest.Bench on a runtime with every web API package.
+func benchJS(b *testing.B, setup string) { webtest.Bench(b, newRuntime(b), setup) }
 
 // BenchmarkHMACSign1KB is crypto.subtle.sign('HMAC', key, 1 KiB) awaited in
 // a loop, as a plugin signing requests does.

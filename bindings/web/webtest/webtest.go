@@ -109,3 +109,20 @@ func RunCases(t *testing.T, cases []Case, installs ...jsapi.Func) {
 		})
 	}
 }
+
+// Bench runs setup once on rt, then calls the async function `bench(n)` it
+// defines with b.N and waits for it.
+func Bench(b *testing.B, rt *jsrt.Runtime, setup string) {
+	b.Helper()
+	if _, err := Run(b, rt, setup); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	_, err := rt.Await(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
+		return vm.RunString(fmt.Sprintf("globalThis.bench(%d)", b.N))
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}

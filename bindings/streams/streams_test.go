@@ -1,4 +1,4 @@
-package web_test
+package streams_test
 
 import "testing"
 

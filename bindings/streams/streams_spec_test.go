@@ -1,6 +1,10 @@
-package web_test
+package streams_test
 
-import "testing"
+import (
+	"testing"
+
+	"host/bindings/web/webtest"
+)
 
 // TestStreamsStandard checks host's Streams implementation (streamsimpl.js)
 // against behaviour the Streams standard defines and browsers show: the
@@ -175,7 +179,7 @@ func TestStreamsStandard(t *testing.T) {
 // through a TransformStream and read by a reader: the per-chunk cost a
 // streamed fetch body or an SSE parser pays.
 func BenchmarkStreamChunks(b *testing.B) {
-	benchJS(b, `globalThis.bench = async (n) => {
+	webtest.Bench(b, newRuntime(b), `globalThis.bench = async (n) => {
 		const chunk = new Uint8Array(16384); let i = 0;
 		const rs = new ReadableStream({ pull(c) { i++ < n ? c.enqueue(chunk) : c.close(); } }, { highWaterMark: 0 });
 		const r = rs.pipeThrough(new TransformStream()).getReader();
