@@ -268,6 +268,7 @@ func TestMCPHTTPSecurity(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--http", "0.0.0.0:0", plugins},
 		{"serve", "--http", "0.0.0.0:0", "--allow-remote", "--no-auth", plugins},
+		{"serve", "--http", "0.0.0.0:0", "--allow-remote", plugins}, // plain HTTP to other machines: only behind a TLS proxy (--trust-proxy)
 		{"mcp", "--http", "0.0.0.0:0", plugins},
 	} {
 		cmd := exec.Command(bin, args...)

@@ -393,6 +393,10 @@ func TestRegister(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d with %q", c.body, code, body, c.code, c.want)
 		}
 	}
+	// A form a page of another site can post without a preflight.
+	if code, body := h.post(RegisterPath, "text/plain", `{"redirect_uris":["http://127.0.0.1:5/cb"]}`); code != 400 || !strings.Contains(body, "application/json") {
+		t.Errorf("text/plain registration: %d %s", code, body)
+	}
 }
 
 // TestClientMetadataDocument: an https client_id is fetched (a real TLS

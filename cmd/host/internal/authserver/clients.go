@@ -83,6 +83,12 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "the registration endpoint takes POST")
 		return
 	}
+	// JSON only: a page of another site cannot send it without a CORS
+	// preflight, which host does not answer.
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		oauthError(w, http.StatusBadRequest, "invalid_client_metadata", "the body must be application/json")
+		return
+	}
 	var m clientMetadata
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(&m); err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_client_metadata", "the body is not JSON client metadata")
