@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -66,9 +67,15 @@ func pageRun(ctx context.Context, opts *WorkerOptions) error {
 		local.Close(context.Background())
 	}()
 	srv := mcp.NewServer(&mcp.Implementation{Name: "host-page-worker", Version: f.Version}, nil)
+	// A session the user left (the page open at a form, never saved) does
+	// not keep its worker: it ends after pageIdle without a call.
+	ctx, stopIdle := context.WithCancel(ctx)
+	defer stopIdle()
+	idle := newIdle(pageIdle, stopIdle)
 	add := func(name string, fn func(ctx context.Context, args json.RawMessage) (any, error)) {
 		srv.AddTool(&mcp.Tool{Name: name, InputSchema: map[string]any{"type": "object"}},
 			func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+				defer idle.busy()()
 				out, err := fn(ctx, req.Params.Arguments)
 				if err != nil {
 					return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: pw.mask(err.Error())}}}, nil
@@ -187,4 +194,35 @@ func (pw *pageWorker) answer(_ context.Context, args json.RawMessage) (any, erro
 		return nil, err
 	}
 	return serve.PageAnswered{}, nil
+}
+
+// pageIdle is how long a page worker waits for its next job.
+const pageIdle = 15 * time.Minute
+
+// idle calls stop once d passes with no call in progress.
+type idle struct {
+	mu      sync.Mutex
+	d       time.Duration
+	t       *time.Timer
+	running int
+}
+
+func newIdle(d time.Duration, stop func()) *idle {
+	return &idle{d: d, t: time.AfterFunc(d, stop)}
+}
+
+// busy marks a call in progress until the returned func is called.
+func (i *idle) busy() (done func()) {
+	i.mu.Lock()
+	i.running++
+	i.t.Stop()
+	i.mu.Unlock()
+	return func() {
+		i.mu.Lock()
+		i.running--
+		if i.running == 0 {
+			i.t.Reset(i.d)
+		}
+		i.mu.Unlock()
+	}
 }

@@ -200,6 +200,9 @@ func (b *servePageBackend) Logout(ctx context.Context, id string) error {
 
 func (b *servePageBackend) Subscribe(fn func()) (cancel func()) {
 	return b.sup.Subscribe(func(e mcpserver.Event) {
+		if e.Kind == mcpserver.PluginChanged {
+			b.Forget(e.Plugin) // a reload may have changed its fields
+		}
 		if e.Kind == mcpserver.Log && e.Log != nil {
 			b.mu.Lock()
 			l := append(b.logs[e.Plugin], fmt.Sprintf("%-5s %s", e.Log.Level, e.Log.Message))
