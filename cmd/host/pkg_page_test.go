@@ -59,6 +59,55 @@ func testPackagesPage(t *testing.T) {
 	}
 	reg.Publish(registryT{t}, registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-pagegrow", Version: "1.1.0", Permissions: []string{"network:*"}}))
 
+	ctx := browsertest.Start(t, browsertest.Options{Timeout: 3 * time.Minute})
+	do := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	textOf := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		return v
+	}
+
+	// host setup ID --browser of an installed plugin not yet set up: its
+	// consent first, then its form.
+	one := exec.Command(bin, "setup", "hostfix-pagetoken", "--browser", "--no-browser")
+	one.Env = env
+	oneErr, err := one.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := one.Start(); err != nil {
+		t.Fatal(err)
+	}
+	oneLink := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(oneErr)
+		for sc.Scan() {
+			if l := pageLink.FindString(sc.Text()); l != "" {
+				oneLink <- l
+			}
+		}
+	}()
+	select {
+	case l := <-oneLink:
+		do(chromedp.Navigate(l), chromedp.WaitVisible(chromedp.CSS(`#consent[data-consent="hostfix-pagetoken"]`)))
+		if got := textOf("#consent"); !strings.Contains(got, "network: api.example.com") {
+			t.Errorf("host setup --browser's consent: %q", got)
+		}
+		do(chromedp.Click(chromedp.CSS("#consent-yes")), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
+	case <-time.After(time.Minute):
+		t.Error("host setup hostfix-pagetoken --browser printed no link")
+	}
+	_ = one.Process.Kill()
+	_ = one.Wait()
+
 	s := &serveProc{t: t, dataDir: data, env: env, bin: bin, seen: make(chan struct{}, 1), done: make(chan struct{})}
 	s.cmd = exec.Command(bin, "serve")
 	s.cmd.Env = env
@@ -114,21 +163,6 @@ func testPackagesPage(t *testing.T) {
 		return m
 	}
 
-	ctx := browsertest.Start(t, browsertest.Options{Timeout: 3 * time.Minute})
-	do := func(actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	textOf := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("%s: %v", sel, err)
-		}
-		return v
-	}
 	row := func(id string) string { return `[data-installed="` + id + `"]` }
 	do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#installed")))
 	for _, id := range []string{"hostfix.greeter", "hostfix-pagegrow", "hostfix-pagetoken"} {
@@ -161,7 +195,7 @@ func testPackagesPage(t *testing.T) {
 	if v := installed()["hostfix-pagegrow"]["version"]; v != "1.0.0" {
 		t.Errorf("updated before the consent: %v", v)
 	}
-	do(chromedp.Click(chromedp.CSS("#update-yes")), chromedp.WaitVisible(chromedp.CSS("#pkg-result")))
+	do(chromedp.Click(chromedp.CSS("#update-yes")), chromedp.WaitVisible(chromedp.Search(`//*[@id="pkg-result"][contains(., "Updated")]`)))
 	if got := textOf("#pkg-result"); !strings.Contains(got, "Updated hostfix-pagegrow from 1.0.0 to 1.1.0") {
 		t.Errorf("the update's result: %q", got)
 	}
@@ -173,9 +207,12 @@ func testPackagesPage(t *testing.T) {
 	}
 
 	// Disable: the store says so and the serve stops it.
-	do(chromedp.Click(chromedp.CSS(row("hostfix.greeter")+` [data-action="disable"]`)), chromedp.WaitVisible(chromedp.CSS("#pkg-result")))
-	if got := textOf(row("hostfix.greeter") + " [data-field=enabled]"); got != "disabled" {
-		t.Errorf("greeter shows %q after Disable", got)
+	// (The page after each action is a new one: wait for what it says,
+	// not for an element the previous page had too.)
+	do(chromedp.Click(chromedp.CSS(row("hostfix.greeter")+` [data-action="disable"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//li[@data-installed="hostfix.greeter"]//span[@data-field="enabled"][.="disabled"]`)))
+	if got := textOf("#pkg-result"); !strings.Contains(got, "hostfix.greeter is disabled") {
+		t.Errorf("Disable's result: %q", got)
 	}
 	if en := installed()["hostfix.greeter"]["enabled"]; en != false {
 		t.Errorf("host list: greeter enabled = %v", en)
@@ -190,7 +227,7 @@ func testPackagesPage(t *testing.T) {
 	if _, ok := installed()["hostfix.greeter"]; !ok {
 		t.Fatal("removed before the confirmation")
 	}
-	do(chromedp.Click(chromedp.CSS("#remove-yes")), chromedp.WaitVisible(chromedp.CSS("#pkg-result")))
+	do(chromedp.Click(chromedp.CSS("#remove-yes")), chromedp.WaitVisible(chromedp.Search(`//*[@id="pkg-result"][contains(., "Removed")]`)))
 	if got := textOf("#pkg-result"); !strings.Contains(got, "Removed hostfix.greeter") {
 		t.Errorf("the removal's result: %q", got)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"host/cmd/host/internal/cmd/plugins"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/serve"
 	"host/cmd/host/internal/session"
@@ -214,6 +215,10 @@ func setupInBrowser(ctx context.Context, opts *SetupOptions, c *serve.Client, id
 	}
 	defer ps.Close()
 	ps.Srv.EndsWhenSetUp()
+	// An installed plugin's first setup shows its install consent first.
+	if pk, err := plugins.NewPagePackages(f, &opts.Plugin); err == nil {
+		ps.Srv.SetPackages(pk)
+	}
 	p := local.Plugins()[0]
 	link, done, release := ps.Srv.SetupLink(p.ID)
 	defer release()
