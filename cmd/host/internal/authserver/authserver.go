@@ -128,7 +128,7 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 // Verify checks an access token this server issued: known, not expired,
 // not revoked, for resource. It implements mcpauth.Verifier.
 func (s *Server) Verify(ctx context.Context, token, resource string) (*mcpauth.Grant, error) {
-	row, err := lookup(ctx, s.o.Store.db, "access", token)
+	row, err := s.o.Store.lookupAccess(ctx, token)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func (c *clock) add(d time.Duration) {
 
 // harness is host's authorization server on a real loopback listener.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	ts     *httptest.Server
 	clock  *clock
@@ -44,7 +44,7 @@ type harness struct {
 	proofs []string // the codes the server said
 }
 
-func newHarness(t *testing.T, o Options) *harness {
+func newHarness(t testing.TB, o Options) *harness {
 	t.Helper()
 	store, err := OpenStore(t.TempDir())
 	if err != nil {

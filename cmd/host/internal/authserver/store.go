@@ -28,8 +28,9 @@ const DBFile = "oauth.db"
 // only as SHA-256 hashes. Two processes (a serve and `host clients`) may
 // use it at once. Safe for concurrent use.
 type Store struct {
-	db  *sql.DB
-	now func() time.Time
+	db     *sql.DB
+	now    func() time.Time
+	access *sql.Stmt // lookupAccess, prepared: it runs on every request
 }
 
 const schema = `
@@ -89,8 +90,20 @@ func OpenStore(dataDir string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("oauth database %s: %w", path, err)
 	}
-	return &Store{db: db, now: time.Now}, nil
+	access, err := db.Prepare(lookupQuery)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("oauth database %s: %w", path, err)
+	}
+	return &Store{db: db, now: time.Now, access: access}, nil
 }
+
+// lookupQuery finds a code or token (by hash and kind) with its grant and
+// client.
+const lookupQuery = `
+SELECT g.id, g.client_id, c.name, g.scope, g.resource, s.expires, s.used, s.redirect_uri, s.challenge
+FROM secrets s JOIN grants g ON g.id = s.grant_id JOIN clients c ON c.id = g.client_id
+WHERE s.hash = ? AND s.kind = ?`
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
@@ -241,12 +254,18 @@ type secretRow struct {
 func lookup(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, kind, value string) (*secretRow, error) {
+	return scanSecret(q.QueryRowContext(ctx, lookupQuery, hash(value), kind))
+}
+
+// lookupAccess is lookup of an access token, on the prepared statement.
+func (s *Store) lookupAccess(ctx context.Context, value string) (*secretRow, error) {
+	return scanSecret(s.access.QueryRowContext(ctx, hash(value), "access"))
+}
+
+func scanSecret(row *sql.Row) (*secretRow, error) {
 	var r secretRow
 	var exp int64
-	err := q.QueryRowContext(ctx, `
-SELECT g.id, g.client_id, c.name, g.scope, g.resource, s.expires, s.used, s.redirect_uri, s.challenge
-FROM secrets s JOIN grants g ON g.id = s.grant_id JOIN clients c ON c.id = g.client_id
-WHERE s.hash = ? AND s.kind = ?`, hash(value), kind).Scan(&r.ID, &r.ClientID, &r.ClientName, &r.Scope, &r.Resource, &exp, &r.Used, &r.RedirectURI, &r.Challenge)
+	err := row.Scan(&r.ID, &r.ClientID, &r.ClientName, &r.Scope, &r.Resource, &exp, &r.Used, &r.RedirectURI, &r.Challenge)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
