@@ -141,6 +141,10 @@ var ErrFlowUsed = errors.New("oauth: this login has already received its callbac
 // login.
 var ErrStateMismatch = errors.New("oauth: the URL belongs to a different login (state mismatch)")
 
+// ErrNotRedirect reports pasted text that is not the address the browser
+// ended on (no code or error, or no state); the login goes on waiting.
+var ErrNotRedirect = errors.New("oauth: the pasted text is not the address the browser ended on")
+
 // withHint is jsrt.WithHint.
 func withHint(err error, hint string) error { return jsrt.WithHint(err, hint) }
 

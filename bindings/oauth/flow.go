@@ -167,8 +167,9 @@ func (f *Flow) Wait(ctx context.Context) (*Token, error) {
 // ExchangePasted finishes the login from the URL the browser ended on
 // (http://127.0.0.1:<port>/callback?code=...&state=...), pasted by a user
 // whose browser runs on another machine; a bare query string works too. A
-// URL with another state returns ErrStateMismatch and leaves the Flow
-// waiting; otherwise it is Wait with the code from the URL.
+// URL with another state returns ErrStateMismatch, text that is no such
+// address ErrNotRedirect, both leaving the Flow waiting; otherwise it is
+// Wait with the code from the URL.
 func (f *Flow) ExchangePasted(ctx context.Context, pasted string) (*Token, error) {
 	q, err := parsePasted(pasted)
 	if err != nil {
@@ -295,7 +296,7 @@ func fromQuery(q url.Values) callback {
 
 func parsePasted(s string) (url.Values, error) {
 	s = strings.TrimSpace(s)
-	bad := withHint(errors.New("oauth: the pasted text is not the address the browser ended on"),
+	bad := withHint(ErrNotRedirect,
 		"copy the whole address from the browser's address bar (it starts with http://127.0.0.1 and contains code= and state=)")
 	if s == "" {
 		return nil, bad

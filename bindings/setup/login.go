@@ -143,9 +143,10 @@ var ErrNoDeviceLogin = errors.New("the plugin declares no auth.deviceAuthorizati
 
 // Paste finishes a browser login from the address the browser ended on
 // (for a browser on another machine). A paste from another login returns
-// an error matching oauth.ErrStateMismatch and the login goes on waiting;
-// any other result ends the login and the waiting Next returns it. Safe
-// from any goroutine.
+// an error matching oauth.ErrStateMismatch, text that is not such an
+// address oauth.ErrNotRedirect, and the login goes on waiting (the surface
+// asks again); any other result ends the login and the waiting Next
+// returns it. Safe from any goroutine.
 func (s *Session) Paste(ctx context.Context, pasted string) error {
 	s.mu.Lock()
 	lr := s.login
@@ -154,7 +155,7 @@ func (s *Session) Paste(ctx context.Context, pasted string) error {
 		return errors.New("no browser login is waiting")
 	}
 	t, err := lr.flow.ExchangePasted(ctx, pasted)
-	if errors.Is(err, oauth.ErrStateMismatch) || errors.Is(err, oauth.ErrFlowUsed) {
+	if errors.Is(err, oauth.ErrStateMismatch) || errors.Is(err, oauth.ErrNotRedirect) || errors.Is(err, oauth.ErrFlowUsed) {
 		return err
 	}
 	lr.deliver(loginResult{t, err})

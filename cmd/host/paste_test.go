@@ -14,7 +14,8 @@ import (
 // TestLoginPaste drives `host auth login --paste --no-browser` in the real
 // binary as a user on a remote machine would: read the URL it prints, open
 // it "elsewhere" (the provider's redirect is not followed), paste the
-// address the browser ends up on, and expect the login to finish.
+// address the browser ends up on (after a wrong paste and one from another
+// login, each asked again), and expect the login to finish.
 func TestLoginPaste(t *testing.T) {
 	t.Parallel()
 	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
@@ -41,7 +42,13 @@ func TestLoginPaste(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A pasted address from another login is refused, and host keeps waiting.
+	// Text that is no such address, and an address from another login,
+	// are refused with the reason and asked again; host keeps waiting.
+	if _, err := stdin.Write([]byte("myservice.com/oauth/authorize\n")); err != nil {
+		t.Fatal(err)
+	}
+	out.expect(`^That is not the address the browser ended on: copy the whole address`)
+	out.expect(`^Paste it again and press Enter:$`)
 	if _, err := stdin.Write([]byte("http://127.0.0.1:1/callback?code=x&state=not-this-login\n")); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ package terminal
 // retry, what to save) rendered in the terminal.
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -76,7 +75,11 @@ func Setup(ctx context.Context, sess *session.Session, s *setup.Session, login c
 			if st.Device != nil {
 				what = "the approval"
 			}
-			stopWaiting = WaitIndicator(io, what, st.Deadline)
+			if login.Paste && st.Device == nil {
+				stopWaiting = startPaste(ctx, f, s, st, what) // with its live line
+			} else {
+				stopWaiting = WaitIndicator(io, what, st.Deadline)
+			}
 		case *setup.Done:
 			errOut := io.Err
 			if st.LoggedIn != nil {
@@ -187,7 +190,7 @@ func ask(pr cmdutil.Prompter, s *setup.Session, st *setup.Ask) error {
 }
 
 // showLogin shows a started login: opens the browser (or prints the URL),
-// or shows the device code; with --paste it reads a pasted address.
+// or shows the device code (--paste: see startPaste).
 func showLogin(ctx context.Context, f *cmdutil.Factory, s *setup.Session, st *setup.Login, login cmdutil.LoginFlags) error {
 	errOut := f.IO.Err
 	name := st.Plugin.Name
@@ -216,24 +219,6 @@ func showLogin(ctx context.Context, f *cmdutil.Factory, s *setup.Session, st *se
 		fmt.Fprintf(errOut, "To log in to %s, open this URL in a browser:\n", name)
 	}
 	fmt.Fprintln(errOut, st.URL)
-	if login.Paste {
-		fmt.Fprintf(errOut, "On another machine? Paste the address your browser ends up on (http://127.0.0.1:.../callback?...) here and press Enter:\n")
-		go func() {
-			sc := bufio.NewScanner(f.IO.In)
-			for sc.Scan() {
-				line := strings.TrimSpace(sc.Text())
-				if line == "" {
-					continue
-				}
-				err := s.Paste(ctx, line)
-				if errors.Is(err, oauth.ErrStateMismatch) {
-					fmt.Fprintf(errOut, "That address is not from this login (state does not match); paste the one from this login.\n")
-					continue
-				}
-				return
-			}
-		}()
-	}
 	fmt.Fprintf(errOut, "Waiting for the login to finish (up to %s)...\n", cmdutil.RoundDuration(time.Until(st.Deadline)))
 	return nil
 }
