@@ -45,6 +45,31 @@ func (lr *loginRun) close() {
 	}
 }
 
+// loginNeeded says why p (an OAuth2 plugin) needs a login with setup st:
+// ErrNotLoggedIn, or the provider's refusal of the stored login; nil when
+// it needs none (not an OAuth2 plugin, a fresh or renewable token). err
+// is a *Failure when the check itself failed (the secret backend).
+func loginNeeded(ctx context.Context, p *plugin.Plugin, st *plugin.Setup, info Info) (why, err error) {
+	if p.Auth == nil || p.Auth.OAuth2 == nil {
+		return nil, nil
+	}
+	state, _, serr := p.OAuthStatus(ctx, st)
+	switch state {
+	case plugin.OAuthNone:
+		if serr != nil {
+			return nil, &Failure{Kind: HostFailed, Plugin: info, Err: serr}
+		}
+		return nil, nil
+	case plugin.OAuthReady:
+		return nil, nil
+	case plugin.OAuthLoginNeeded:
+		if serr != nil {
+			return serr, nil
+		}
+	}
+	return ErrNotLoggedIn, nil
+}
+
 // startLogin starts the OAuth2 login when one is needed: nil, nil when
 // not (not an oauth2 plugin, a fresh token stored).
 func (s *Session) startLogin(ctx context.Context) (Step, error) {
@@ -54,17 +79,12 @@ func (s *Session) startLogin(ctx context.Context) (Step, error) {
 	}
 	reason := ""
 	if !s.o.ForceLogin {
-		state, _, err := p.OAuthStatus(ctx, s.s)
-		switch state {
-		case plugin.OAuthNone:
-			if err != nil {
-				return nil, &Failure{Kind: HostFailed, Plugin: s.info, Err: err}
-			}
-			return nil, nil
-		case plugin.OAuthReady:
-			return nil, nil
-		case plugin.OAuthLoginNeeded:
-			reason = s.mask(err.Error())
+		why, err := loginNeeded(ctx, p, s.s, s.info)
+		if err != nil || why == nil {
+			return nil, err
+		}
+		if why != ErrNotLoggedIn {
+			reason = s.mask(why.Error())
 		}
 	}
 	if s.o.NoLogin {

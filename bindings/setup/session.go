@@ -547,21 +547,28 @@ func (s *Session) questions(fs []*plugin.Field) []Question {
 }
 
 func (s *Session) question(f *plugin.Field) Question {
-	q := Question{
-		Key: f.Key, Label: f.Label, Section: f.Section, Description: f.Description,
-		HelpText: f.HelpText, HelpURL: f.HelpURL, Secret: f.Secret, Auth: f.Auth,
-		Required: f.Required, HasDefault: f.HasDefault, Choices: f.Options,
-		Placeholder: f.Placeholder, Radio: f.Radio,
-		Issues: s.issues[f.Key],
-	}
-	if f.HasDefault {
-		q.Default = schema.Text(f.Default)
-	}
+	q := questionOf(f)
+	q.Issues = s.issues[f.Key]
 	if cur, ok := s.current[f.Key]; ok {
 		q.Default = cur
 	}
 	if f.Auth {
 		q.Refusal = s.refusal
+	}
+	return q
+}
+
+// questionOf is field f as a question, without a session's issues,
+// current values and refusal.
+func questionOf(f *plugin.Field) Question {
+	q := Question{
+		Key: f.Key, Label: f.Label, Section: f.Section, Description: f.Description,
+		HelpText: f.HelpText, HelpURL: f.HelpURL, Secret: f.Secret, Auth: f.Auth,
+		Required: f.Required, HasDefault: f.HasDefault, Choices: f.Options,
+		Placeholder: f.Placeholder, Radio: f.Radio,
+	}
+	if f.HasDefault {
+		q.Default = schema.Text(f.Default)
 	}
 	return q
 }

@@ -147,22 +147,16 @@ func Check(ctx context.Context, p *plugin.Plugin, st *plugin.Setup) error {
 	if missing := st.Missing(); len(missing) > 0 {
 		qs := make([]Question, 0, len(missing))
 		for _, f := range missing {
-			qs = append(qs, Question{Key: f.Key, Label: f.Label, Section: f.Section, Secret: f.Secret, Auth: f.Auth, Required: f.Required, HelpURL: f.HelpURL})
+			qs = append(qs, questionOf(f))
 		}
 		return &Failure{Kind: Missing, Plugin: info, Questions: qs, Err: &MissingError{Plugin: info, Fields: qs}}
 	}
-	if p.Auth == nil || p.Auth.OAuth2 == nil {
-		return nil
+	why, err := loginNeeded(ctx, p, st, info)
+	if err != nil {
+		return err
 	}
-	switch state, _, err := p.OAuthStatus(ctx, st); state {
-	case plugin.OAuthNone:
-		if err != nil {
-			return &Failure{Kind: HostFailed, Plugin: info, Err: err}
-		}
-	case plugin.OAuthNotLoggedIn:
-		return &Failure{Kind: LoginNeeded, Plugin: info, Err: ErrNotLoggedIn}
-	case plugin.OAuthLoginNeeded:
-		return &Failure{Kind: LoginNeeded, Plugin: info, Err: err}
+	if why != nil {
+		return &Failure{Kind: LoginNeeded, Plugin: info, Err: why}
 	}
 	return nil
 }
