@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"testing"
 	"time"
 )
@@ -33,9 +35,15 @@ export default definePlugin({
 });`
 
 // BenchmarkEmitMessages10k is one ctx.emitMessages of 10,000 new messages
-// (built in JS before the timer runs), stored in a real database file. The
-// issue asks for <= 200 ms.
+// (built in JS before the timer runs), stored in a real database file,
+// with the collector paced as in host's processes (GOGC 400: cmdutil's
+// Startup.GC; GOGC in the environment wins). Reports wall (ns/op) and the
+// process's CPU time (user + system) per call. The issue asks for <= 200 ms
+// wall.
 func BenchmarkEmitMessages10k(b *testing.B) {
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	h, _ := newHost(b)
 	p := loadActive(b, h, writePlugin(b, h, "bench/plugin.ts", benchSDKPlugin))
 	defer p.Deactivate(context.Background())
