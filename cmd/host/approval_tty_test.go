@@ -56,7 +56,7 @@ func TestServeCallApproval(t *testing.T) {
 	}
 
 	// In a terminal: the question, then the answer.
-	call := func(answer string, wait time.Duration) (stdout, stderr string, code int) {
+	call := func(answer string, wait time.Duration, meanwhile ...func()) (stdout, stderr string, code int) {
 		t.Helper()
 		controller, tty := openPTY(t)
 		cmd := exec.Command(s.bin, "call", "gate", "wipe", `{"confirm":"fake-confirm-word"}`, "--data-dir", s.dataDir)
@@ -97,6 +97,9 @@ func TestServeCallApproval(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		time.Sleep(wait) // the user thinks (past the serve's --timeout and its grace)
+		for _, fn := range meanwhile {
+			fn()
+		}
 		if _, err := controller.Write([]byte(answer + "\n")); err != nil {
 			t.Fatal(err)
 		}
@@ -127,5 +130,19 @@ func TestServeCallApproval(t *testing.T) {
 	}
 	if strings.Contains(s.output(), "restart") || s.count("gate: active") != 1 {
 		t.Errorf("the worker restarted:\n%s", s.output())
+	}
+	// The worker ends while the user is asked (killed, as by a memory
+	// cap): the answer finds no call, host call says why the tool did not
+	// finish, asks nothing more and does not run the tool itself.
+	if out, err := s.host("tools", pdir, "--ask", "wipe"); err != nil {
+		t.Fatalf("host tools --ask: %v\n%s", err, out)
+	}
+	pid := s.state("gate").PID
+	so, se, code = call("y", 0, func() {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+		s.waitLines("gate: restarting", 1, 30*time.Second)
+	})
+	if code != 1 || strings.Count(se, "asks for your approval") != 1 || strings.Contains(so, "wiped") {
+		t.Errorf("the worker ended during the question: exit %d\nstdout %q\nstderr %s", code, so, se)
 	}
 }

@@ -224,7 +224,7 @@ func (s *Supervisor) approvalRoutes(mux *http.ServeMux) {
 			return
 		}
 		if !s.approvals.answer(req.ID, req.approvalAnswer) {
-			writeErr(w, &RemoteError{Kind: "not found", Message: "no approval " + req.ID + " is waiting (the call ended)"})
+			writeErr(w, &RemoteError{Kind: "call", Message: "no approval " + req.ID + " is waiting (the call ended)"})
 			return
 		}
 		writeJSON(w, http.StatusOK, struct{}{})
@@ -275,7 +275,12 @@ func (c *Client) CallAsking(ctx context.Context, id, tool string, args json.RawM
 			}
 			var out struct{}
 			if err := c.do(ctx, "POST", "/approval", approvalReq{ID: l.Approval.ID, approvalAnswer: ans}, &out); err != nil {
-				return nil, err
+				var re *RemoteError
+				if !errors.As(err, &re) {
+					return nil, err
+				}
+				// The call ended meanwhile (its worker did): the stream
+				// says how.
 			}
 		case l.Error != nil:
 			return nil, l.Error
