@@ -43,6 +43,50 @@ type Inputs struct {
 	// plugin must not receive a secret meant for another because it
 	// declares a field of the same name.
 	Shared bool
+	// Owns, when set, is asked before a variable ScopedEnvName(id, key)
+	// found in the environment is given to plugin id: whether it names
+	// that plugin and not another served one whose id it also fits
+	// (HOST_CONFIG_GITHUB_ISSUES_TOKEN fits github's issues_token and
+	// github-issues' token; see EnvOwner). It may wait until the served
+	// plugins' ids are known. A variable it refuses is not given.
+	Owns func(id, envName string) bool
+}
+
+// EnvOwner is the id among ids that the config variable name
+// (HOST_CONFIG_<ID>_<KEY>) names: the one whose <ID> part (ScopedEnvName)
+// is the longest prefix of the name followed by '_' and a key. ok is
+// false when none is, or when two ids have that <ID> part (victim.svc and
+// victim_svc): the variable is then given to neither.
+func EnvOwner(name string, ids []string) (id string, ok bool) {
+	rest, found := strings.CutPrefix(name, "HOST_CONFIG_")
+	if !found {
+		return "", false
+	}
+	best, bestPart, n := "", "", 0
+	seen := map[string]bool{}
+	for _, cand := range ids {
+		if seen[cand] {
+			continue
+		}
+		seen[cand] = true
+		part := envPart(cand)
+		if len(rest) <= len(part)+1 || !strings.HasPrefix(rest, part+"_") {
+			continue
+		}
+		switch {
+		case best == "" || len(part) > len(bestPart):
+			best, bestPart, n = cand, part, 1
+		case part == bestPart:
+			n++
+		}
+	}
+	return best, best != "" && n == 1
+}
+
+// envPart is id as it appears in its variables: upper-cased, '.' and '-'
+// made '_'.
+func envPart(id string) string {
+	return strings.NewReplacer(".", "_", "-", "_").Replace(strings.ToUpper(id))
 }
 
 // EnvName is the environment variable that supplies config field key.
@@ -52,7 +96,7 @@ func EnvName(key string) string { return "HOST_CONFIG_" + strings.ToUpper(key) }
 // of plugin id only: HOST_CONFIG_<ID>_<KEY>, the id upper-cased with '.'
 // and '-' made '_'.
 func ScopedEnvName(id, key string) string {
-	return "HOST_CONFIG_" + strings.NewReplacer(".", "_", "-", "_").Replace(strings.ToUpper(id)) + "_" + strings.ToUpper(key)
+	return "HOST_CONFIG_" + envPart(id) + "_" + strings.ToUpper(key)
 }
 
 // ScopedSetKey is the Inputs.Set key (--set ID:KEY=VALUE) that supplies
@@ -164,7 +208,7 @@ func (p *Plugin) Setup(ctx context.Context, in Inputs) (*Setup, error) {
 		switch {
 		case hasKey(in.Set, scopedSet):
 			supply(in.Set[scopedSet], FromFlag, "the value given for "+scopedSet, scopedSet)
-		case lookup(in.LookupEnv, scopedEnv):
+		case lookup(in.LookupEnv, scopedEnv) && (in.Owns == nil || in.Owns(p.ID, scopedEnv)):
 			v, _ := in.LookupEnv(scopedEnv)
 			supply(v, FromEnv, scopedEnv, scopedEnv)
 		case in.Shared && (hasKey(in.Set, sf.Key) || lookup(in.LookupEnv, EnvName(sf.Key))):

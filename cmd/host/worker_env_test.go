@@ -3,13 +3,17 @@
 package main
 
 import (
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/cmd/host/internal/serve"
 )
@@ -91,4 +95,45 @@ func reverse(s string) string {
 		r[i], r[j] = r[j], r[i]
 	}
 	return string(r)
+}
+
+// TestMCPStdioScopedValues: under host mcp (its plugins in one process) a
+// config variable goes to the plugin it names too: the harvester (id
+// github) does not get HOST_CONFIG_GITHUB_ISSUES_TOKEN as its issues_token,
+// whichever of the two loads first; the victim does.
+func TestMCPStdioScopedValues(t *testing.T) {
+	t.Parallel()
+	bin, _, env := hostBinary(t, nil)
+	dir, _ := filepath.Abs("../../testdata/serve/env")
+	cmd := exec.Command(bin, "mcp", "--data-dir", filepath.Join(t.TempDir(), "data"), "--set", "github-issues:region=fake-region-4444", dir)
+	cmd.Env = append(env, "HOST_CONFIG_GITHUB_ISSUES_TOKEN=fake-victim-token-8888", "HOST_CONFIG_GITHUB_TOKEN=fake-own-value-5555")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	call := func(tool string) string {
+		t.Helper()
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: tool, Arguments: map[string]any{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Content) == 0 {
+			return ""
+		}
+		return res.Content[0].(*mcp.TextContent).Text
+	}
+	if got := call("github-issues_check"); got != "token ends in 8888, region ends in 4444" {
+		t.Errorf("the victim: %q", got)
+	}
+	if got, want := call("github_steal"), "token="+reverse("fake-own-value-5555")+" issues_token=- issues_region=- env={}"; got != want {
+		t.Errorf("the harvester got:\n%s\nwant:\n%s", got, want)
+	}
+	if t.Failed() {
+		t.Logf("stderr:\n%s", stderr.String())
+	}
 }

@@ -21,6 +21,7 @@ import (
 	"runtime"
 	"strings"
 
+	"host/bindings/plugin"
 	"host/bindings/secrets"
 )
 
@@ -102,11 +103,6 @@ func WorkerEnv(environ []string, shared bool) []string {
 	return out
 }
 
-// envIDPart is id as it appears in HOST_CONFIG_<ID>_<KEY>.
-func envIDPart(id string) string {
-	return strings.NewReplacer(".", "_", "-", "_").Replace(strings.ToUpper(id))
-}
-
 // configFor are the config values of plugin id among the served ids (the
 // ids every worker said, or a file's default id where none has yet),
 // from the serve's environ and --set values.
@@ -119,27 +115,16 @@ func envIDPart(id string) string {
 // plugin ID; an unscoped one by name, empty.
 func configFor(id string, served []string, environ []string, set map[string]string) ConfigValues {
 	cv := ConfigValues{Env: map[string]string{}, Set: map[string]string{}}
-	parts := map[string]int{} // <ID> part -> how many served ids have it
-	for _, s := range served {
-		parts[envIDPart(s)]++
-	}
-	own := envIDPart(id)
 	for _, kv := range environ {
 		name, value, ok := strings.Cut(kv, "=")
 		if !ok || !strings.HasPrefix(name, configPrefix) || value == "" {
 			continue // an empty variable is unset (cmdutil.LookupEnvNonEmpty)
 		}
-		rest := name[len(configPrefix):]
-		owner, n := "", 0
-		for part, count := range parts {
-			if len(part) > len(owner) && len(rest) > len(part)+1 && strings.HasPrefix(rest, part+"_") {
-				owner, n = part, count
-			}
-		}
+		owner, owned := plugin.EnvOwner(name, served)
 		switch {
 		case owner == "":
 			cv.Env[name] = ""
-		case owner == own && n == 1:
+		case owned && owner == id:
 			cv.Env[name] = value
 		}
 	}

@@ -33,6 +33,11 @@ type Session struct {
 	Host  *plugin.Host
 	Store *store.DB
 	f     *cmdutil.Factory
+
+	// OnLoad, when set, hears of every Load: the file and the id its
+	// plugin declares (its file's default id when it did not load). It
+	// is called from the loading goroutine.
+	OnLoad func(path, id string)
 }
 
 // Open prepares the data dir, the store, the secret backend, the HTTP
@@ -180,12 +185,21 @@ func LogSink(w io.Writer, min console.Level) console.Sink {
 
 // Load loads the plugin at path (not activated); a build error shows the
 // source line with a caret. The guard blames this plugin from now on.
-func (s *Session) Load(ctx context.Context, path string) (*plugin.Plugin, error) {
+func (s *Session) Load(ctx context.Context, path string) (p *plugin.Plugin, err error) {
+	if s.OnLoad != nil {
+		defer func() {
+			id := plugin.DefaultID(path)
+			if p != nil {
+				id = p.ID
+			}
+			s.OnLoad(path, id)
+		}()
+	}
 	fi, serr := os.Stat(path)
 	if serr == nil && fi.IsDir() {
 		return nil, dirError(path)
 	}
-	p, err := plugin.Load(ctx, s.Host, path)
+	p, err = plugin.Load(ctx, s.Host, path)
 	if err != nil {
 		if errors.Is(serr, fs.ErrNotExist) {
 			return nil, cmdutil.WithExit(cmdutil.ExitUsage, err) // a wrong path is bad input
@@ -298,8 +312,10 @@ type SetupArgs struct {
 	Set   map[string]string
 	Adopt bool
 	// Shared: Set and the environment are for several plugins
-	// (plugin.Inputs.Shared).
+	// (plugin.Inputs.Shared); Owns tells which plugin a scoped variable
+	// names (plugin.Inputs.Owns).
 	Shared bool
+	Owns   func(id, envName string) bool
 	Login  cmdutil.LoginFlags
 	// ForceLogin logs in again even when credentials are stored (host
 	// auth login).
@@ -321,7 +337,7 @@ func (s *Session) SetupOptions(a SetupArgs) setup.Options {
 		Host:        s.Host,
 		Path:        a.Path,
 		Adopt:       a.Adopt,
-		Inputs:      plugin.Inputs{Set: a.Set, LookupEnv: io.LookupEnv, Shared: a.Shared},
+		Inputs:      plugin.Inputs{Set: a.Set, LookupEnv: io.LookupEnv, Shared: a.Shared, Owns: a.Owns},
 		Interactive: io.Prompter != nil && !a.Reload,
 		ForceLogin:  a.ForceLogin,
 		ExpectID:    a.ExpectID,

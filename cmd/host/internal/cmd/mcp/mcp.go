@@ -11,14 +11,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"host/bindings/plugin"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/pkgstore"
 	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/surface"
+	"host/jsrt"
 )
 
 const mcpUsage = `Usage: host mcp [flags] [PLUGIN|DIR...]
@@ -118,7 +122,14 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	defer sess.Close()
 	local := surface.Local(sess)
 
-	plugins := newMCPPlugins(sess, session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Shared: len(paths) > 1}, local)
+	args := session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Shared: len(paths) > 1}
+	if args.Shared {
+		// A variable naming a plugin goes to that plugin alone, once every
+		// file has said which plugin it is.
+		ids := newServedIDs(sess, paths, opts.Plugin.Timeout)
+		sess.OnLoad, args.Owns = ids.loaded, ids.owns
+	}
+	plugins := newMCPPlugins(sess, args, local)
 	plugins.startAll(ctx, paths)
 	defer plugins.stopAll()
 	if errs := mcpserver.CheckNames(local.Plugins()); len(errs) > 0 {
@@ -194,3 +205,68 @@ func (nopReadCloser) Close() error { return nil }
 type nopWriteCloser struct{ io.Writer }
 
 func (nopWriteCloser) Close() error { return nil }
+
+// servedIDs are the ids the served files declare, as they load: which
+// plugin a config variable HOST_CONFIG_<ID>_<KEY> names is decided among
+// them all (plugin.EnvOwner), so that HOST_CONFIG_GITHUB_ISSUES_TOKEN goes
+// to github-issues, never to a plugin github declaring issues_token, even
+// while github-issues is still loading. Its methods are safe for
+// concurrent use.
+type servedIDs struct {
+	wait  time.Duration // at most, for every file's first load
+	known chan struct{} // closed once every file has loaded once
+
+	mu  sync.Mutex
+	ids map[string]string // file -> the id it declares (its default id until it loaded)
+	in  map[string]bool   // files that have loaded once
+}
+
+func newServedIDs(sess *session.Session, paths []string, timeout time.Duration) *servedIDs {
+	if timeout <= 0 {
+		timeout = jsrt.DefaultTimeout
+	}
+	s := &servedIDs{wait: timeout + 2*time.Second, known: make(chan struct{}), ids: map[string]string{}, in: map[string]bool{}}
+	for _, p := range paths {
+		r := sess.Resolve(p)
+		s.ids[r] = plugin.DefaultID(r)
+	}
+	if len(s.ids) == 0 {
+		close(s.known)
+	}
+	return s
+}
+
+// loaded is session.Session.OnLoad.
+func (s *servedIDs) loaded(path, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, served := s.ids[path]; !served {
+		return
+	}
+	s.ids[path] = id
+	if !s.in[path] {
+		s.in[path] = true
+		if len(s.in) == len(s.ids) {
+			close(s.known)
+		}
+	}
+}
+
+// owns is plugin.Inputs.Owns: it waits (at most s.wait) until every file
+// has loaded once.
+func (s *servedIDs) owns(id, envName string) bool {
+	t := time.NewTimer(s.wait)
+	defer t.Stop()
+	select {
+	case <-s.known:
+	case <-t.C:
+	}
+	s.mu.Lock()
+	ids := make([]string, 0, len(s.ids))
+	for _, v := range s.ids {
+		ids = append(ids, v)
+	}
+	s.mu.Unlock()
+	owner, ok := plugin.EnvOwner(envName, ids)
+	return ok && owner == id
+}
