@@ -19,6 +19,12 @@ import (
 	"host/jsrt"
 )
 
+// DTS declares this package's globals for `host types` (left out when the
+// plugin's tsconfig has lib "dom", which declares them).
+//
+//go:embed crypto.d.ts
+var DTS string
+
 //go:embed crypto.js
 var cryptoJS string
 

@@ -14,6 +14,12 @@ import (
 	"host/jsrt"
 )
 
+// DTS declares this package's globals for `host types` (left out when the
+// plugin's tsconfig has lib "dom", which declares them).
+//
+//go:embed streams.d.ts
+var DTS string
+
 var (
 	//go:embed streams.js
 	streamsJS string

@@ -8,13 +8,18 @@ import (
 	"strings"
 
 	"host/bindings/abort"
+	"host/bindings/clone"
+	"host/bindings/crypto"
+	"host/bindings/encoding"
 	"host/bindings/fetch"
 	"host/bindings/oauth"
 	"host/bindings/plugin"
 	"host/bindings/sdk"
 	"host/bindings/secrets"
 	"host/bindings/store"
+	"host/bindings/streams"
 	"host/bindings/testing"
+	"host/bindings/url"
 	"host/bindings/web"
 	"host/bindings/zod"
 )
@@ -47,6 +52,11 @@ func parts() []part {
 		{name: "bindings/fetch/fetch.d.ts", dts: fetch.DTS, dom: true},
 		{name: "bindings/fetch/dom.d.ts", dts: fetch.DOMDTS},
 		{name: "bindings/web/web.d.ts", dts: web.DTS, dom: true},
+		{name: "bindings/url/url.d.ts", dts: url.DTS, dom: true},
+		{name: "bindings/encoding/encoding.d.ts", dts: encoding.DTS, dom: true},
+		{name: "bindings/clone/clone.d.ts", dts: clone.DTS, dom: true},
+		{name: "bindings/crypto/crypto.d.ts", dts: crypto.DTS, dom: true},
+		{name: "bindings/streams/streams.d.ts", dts: streams.DTS, dom: true},
 	}
 }
 

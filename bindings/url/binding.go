@@ -16,6 +16,12 @@ import (
 	"host/jsrt"
 )
 
+// DTS declares this package's globals for `host types` (left out when the
+// plugin's tsconfig has lib "dom", which declares them).
+//
+//go:embed url.d.ts
+var DTS string
+
 //go:embed url.js
 var urlJS string
 
