@@ -263,6 +263,15 @@ func TestMCPOAuthOwnServer(t *testing.T) {
 		if code, _ := mcpStatus(t, mcpURL, fresh.AccessToken); code != 200 {
 			t.Fatalf("the refreshed token: %d", code)
 		}
+		// A session (2025-11-25) belongs to whoever opened it: the
+		// static token's session refuses the OAuth client's token.
+		sid := openSession(t, mcpURL, token)
+		if code := sessionStatus(t, mcpURL, sid, fresh.AccessToken); code != 403 {
+			t.Errorf("another client's token on a session: %d, want 403", code)
+		}
+		if code := sessionStatus(t, mcpURL, sid, token); code != 200 {
+			t.Errorf("the session's own token: %d", code)
+		}
 		out, err := exec.Command("host", "clients", "--data-dir", data).CombinedOutput()
 		if err != nil || !strings.Contains(string(out), reg) || !strings.Contains(string(out), "Go test client") {
 			t.Fatalf("host clients: %v\n%s", err, out)
@@ -393,6 +402,44 @@ func mcpStatus(t testing.TB, u, token string) (int, string) {
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode, resp.Header.Get("WWW-Authenticate")
+}
+
+// openSession opens a 2025-11-25 session with token and returns its id.
+func openSession(t testing.TB, u, token string) string {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	sid := resp.Header.Get("Mcp-Session-Id")
+	if resp.StatusCode != 200 || sid == "" {
+		t.Fatalf("initialize: %d, session %q", resp.StatusCode, sid)
+	}
+	return sid
+}
+
+// sessionStatus sends a ping on session sid with token.
+func sessionStatus(t testing.TB, u, sid, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(`{"jsonrpc":"2.0","id":2,"method":"ping"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Session-Id", sid)
+	req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // callbackServer is a client's loopback redirect: it returns its URL and

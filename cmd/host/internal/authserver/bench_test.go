@@ -24,7 +24,7 @@ func BenchmarkCheck(b *testing.B) {
 			r.Header.Set("Authorization", "Bearer "+c.token)
 			for b.Loop() {
 				w := httptest.NewRecorder()
-				if !rs.Check(w, r) {
+				if _, ok := rs.Check(w, r); !ok {
 					b.Fatal(w.Code)
 				}
 			}

@@ -162,37 +162,54 @@ func (rs *Resource) Metadata(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, md)
 }
 
+// staticGrant is the Grant of the static token.
+func staticGrant() *Grant { return &Grant{Subject: "host-user", ClientID: "host static token"} }
+
+// User is who a grant speaks for: the client and the subject (sessions
+// are bound to it).
+func (g *Grant) User() string { return g.ClientID + "\x00" + g.Subject }
+
 // Check reports whether r carries an acceptable access token for this
-// resource. When it does not, it has answered: 401 with a Bearer challenge
-// naming the metadata (and error="invalid_token" when a token was sent),
-// 403 insufficient_scope, or 503 when the issuer cannot be asked.
-func (rs *Resource) Check(w http.ResponseWriter, r *http.Request) bool {
+// resource, and its grant. When it does not, it has answered: 401 with a
+// Bearer challenge naming the metadata (and error="invalid_token" when a
+// token was sent), 403 insufficient_scope, or 503 when the issuer cannot
+// be asked.
+func (rs *Resource) Check(w http.ResponseWriter, r *http.Request) (*Grant, bool) {
 	raw, hasAuth := bearer(r)
 	if !hasAuth {
 		rs.challenge(w, r, http.StatusUnauthorized, "", "this MCP endpoint needs an access token: connect with an MCP client that supports OAuth (it discovers host's authorization server from this answer), or send the token host printed as 'Authorization: Bearer TOKEN' (loopback only)")
-		return false
+		return nil, false
 	}
 	if st := rs.o.StaticToken; st != "" && Loopback(hostOf(Origin(r))) && subtle.ConstantTimeCompare([]byte(raw), []byte(st)) == 1 {
-		return true
+		return staticGrant(), true
 	}
 	if rs.o.Verifier == nil {
 		rs.challenge(w, r, http.StatusUnauthorized, "invalid_token", "unauthorized: send the token host printed as 'Authorization: Bearer TOKEN'")
-		return false
+		return nil, false
 	}
 	g, err := rs.o.Verifier.Verify(r.Context(), raw, rs.ResourceURI(r))
 	if errors.Is(err, ErrInvalidToken) {
 		rs.challenge(w, r, http.StatusUnauthorized, "invalid_token", "unauthorized: the access token is not accepted ("+err.Error()+"); the client should get a new one")
-		return false
+		return nil, false
 	}
 	if err != nil {
 		http.Error(w, "cannot check the access token now: "+err.Error(), http.StatusServiceUnavailable)
-		return false
+		return nil, false
 	}
 	if rs.o.Scope != "" && !slices.Contains(g.Scopes, rs.o.Scope) {
 		rs.challenge(w, r, http.StatusForbidden, "insufficient_scope", fmt.Sprintf("forbidden: the access token lacks the scope %q", rs.o.Scope))
-		return false
+		return nil, false
 	}
-	return true
+	return g, true
+}
+
+// Authorize is Check in the shape mcpserver.HTTPOptions.Authorize takes.
+func (rs *Resource) Authorize(w http.ResponseWriter, r *http.Request) (string, bool) {
+	g, ok := rs.Check(w, r)
+	if !ok {
+		return "", false
+	}
+	return g.User(), true
 }
 
 func (rs *Resource) challenge(w http.ResponseWriter, r *http.Request, status int, code, msg string) {

@@ -79,7 +79,7 @@ func TestCheck(t *testing.T) {
 	})
 	rs := New(Options{Path: "/mcp", Verifier: v, StaticToken: "static-fake-token", Scope: "mcp", TrustProxy: true})
 	srv := rs.Forwarded(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rs.Check(w, r) {
+		if _, ok := rs.Check(w, r); ok {
 			w.WriteHeader(299)
 		}
 	}))

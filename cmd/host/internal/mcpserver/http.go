@@ -2,6 +2,7 @@ package mcpserver
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -20,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/cmd/host/internal/mcpauth"
@@ -35,10 +37,12 @@ type HTTPOptions struct {
 	// CheckListen allows only on loopback.
 	Token string
 	// Authorize, when set, decides instead of Token whether a request
-	// may reach MCP; when it returns false it has answered the request
-	// (401 with an OAuth challenge, 403). Called after the Host and
-	// Origin checks, before routing.
-	Authorize func(http.ResponseWriter, *http.Request) bool
+	// may reach MCP, and who sends it (user: the same for every request
+	// of one client's grant); when it returns false it has answered the
+	// request (401 with an OAuth challenge, 403). Called after the Host
+	// and Origin checks, before routing. A session (2025-11-25) belongs
+	// to the user who opened it: another user's request for it is 403.
+	Authorize func(http.ResponseWriter, *http.Request) (user string, ok bool)
 	// AllowRemote accepts any Host header (the listener is not loopback).
 	// Without it only loopback names and addresses are accepted, so a DNS
 	// rebinding page cannot reach the server through a name of its own.
@@ -93,6 +97,16 @@ func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 		DisableLocalhostProtection:   true,
 		PropagateRequestCancellation: true, // the client closing a call's request cancels it
 	})
+	// The SDK binds a session to the TokenInfo's UserID in the request's
+	// context, which only its middleware sets: it hands on the user
+	// Authorize established (the token is checked once, by Authorize).
+	var bound http.Handler = sessions
+	if o.Authorize != nil {
+		bound = auth.RequireBearerToken(func(ctx context.Context, _ string, _ *http.Request) (*auth.TokenInfo, error) {
+			user, _ := ctx.Value(userKey{}).(string)
+			return &auth.TokenInfo{UserID: user}, nil
+		}, &auth.RequireBearerTokenOptions{AllowMissingExpiration: true})(sessions)
+	}
 	token := []byte(o.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !o.AllowRemote && !loopbackHost(r.Host) {
@@ -104,9 +118,11 @@ func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 			return
 		}
 		if o.Authorize != nil {
-			if !o.Authorize(w, r) {
+			user, ok := o.Authorize(w, r)
+			if !ok {
 				return
 			}
+			r = r.WithContext(context.WithValue(r.Context(), userKey{}, user))
 		} else if len(token) > 0 {
 			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), token) != 1 {
@@ -123,9 +139,12 @@ func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 			sessionless.ServeHTTP(w, r)
 			return
 		}
-		caps.serve(sessions, w, r)
+		caps.serve(bound, w, r)
 	})
 }
+
+// userKey is the context key of the user Authorize established.
+type userKey struct{}
 
 // sessionCaps counts the sessions of each bearer token and in total, and
 // refuses a new one past the caps.

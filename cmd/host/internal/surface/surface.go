@@ -137,7 +137,7 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 		}
 		ro.Issuer, ro.Verifier = f.Issuer, is
 		rs = mcpauth.New(ro)
-		opts.Authorize = rs.Check
+		opts.Authorize = rs.Authorize
 		guard := hostGuard(opts.AllowRemote)
 		mux.Handle(mcpauth.MetadataPath+"/", guard(http.HandlerFunc(rs.Metadata)))
 		mux.Handle(mcpauth.MetadataPath, guard(http.HandlerFunc(rs.Metadata)))
@@ -157,7 +157,7 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 			}})
 		ro.Verifier = as
 		rs = mcpauth.New(ro)
-		opts.Authorize = rs.Check
+		opts.Authorize = rs.Authorize
 		guard := hostGuard(opts.AllowRemote)
 		mux.Handle(mcpauth.MetadataPath+"/", guard(http.HandlerFunc(rs.Metadata)))
 		mux.Handle(mcpauth.MetadataPath, guard(http.HandlerFunc(rs.Metadata)))
