@@ -97,7 +97,7 @@ type job struct {
 	s            *Server
 	id           string
 	plugin, tool string
-	c            *mcp.ClientCapabilities
+	c            func() *mcp.ClientCapabilities // decoded when first asked
 	cancel       context.CancelFunc
 	start        func() // runs the call; once
 
@@ -133,7 +133,7 @@ type attachment struct {
 const JobIdleTimeout = 15 * time.Minute
 
 // newJob makes a job for plugin's tool with input; start runs it.
-func (s *Server) newJob(plugin, tool string, input json.RawMessage, c *mcp.ClientCapabilities) *job {
+func (s *Server) newJob(plugin, tool string, input json.RawMessage, c func() *mcp.ClientCapabilities) *job {
 	ctx, cancel := context.WithCancel(context.Background())
 	j := &job{s: s, id: newElicitationID(), plugin: plugin, tool: tool, c: c, cancel: cancel, changed: make(chan struct{}), asks: map[string]*ask{}}
 	s.mu.Lock()
@@ -184,7 +184,7 @@ func (j *job) finish(res *mcp.CallToolResult, err error) {
 	j.signal()
 }
 
-func (j *job) caps() *mcp.ClientCapabilities { return j.c }
+func (j *job) caps() *mcp.ClientCapabilities { return j.c() }
 
 // request asks the client: the request waits in the job until a retry (or
 // tasks/update) answers it, or ctx ends.
@@ -360,8 +360,9 @@ func (s *Server) callDetached(ctx context.Context, req *mcp.CallToolRequest, plu
 	defer s.untrack(ac)
 	// Attached before the call starts or resumes, so its first progress
 	// and logs reach this request.
-	// Decoded once: the SDK decodes the request's _meta on each call.
-	caps := req.ClientCapabilities()
+	// Decoded only when the call asks the client something: the SDK
+	// decodes the request's _meta anew on each ClientCapabilities.
+	caps := sync.OnceValue(req.ClientCapabilities)
 	var j *job
 	if st := req.Params.RequestState; st != "" {
 		j = s.job(st)
@@ -383,7 +384,7 @@ func (s *Server) callDetached(ctx context.Context, req *mcp.CallToolRequest, plu
 		j.attach(att)
 		j.start()
 	}
-	if s.wantsTask(caps) {
+	if s.wantsTask(req) {
 		res, err := s.taskAfter(ctx, j)
 		j.detach(att)
 		closeProgress(att)

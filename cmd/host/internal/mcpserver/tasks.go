@@ -57,11 +57,19 @@ func (t *taskState) update(res *mcp.CallToolResult, err error) {
 }
 
 // wantsTask reports whether a call may become a task: the client declared
-// the extension in the request's capabilities c, and tasks are on.
-func (s *Server) wantsTask(c *mcp.ClientCapabilities) bool {
+// the extension on this request, and tasks are on. It looks in the
+// request's _meta as the SDK decoded it (a 2026-07-28 request), not
+// through ClientCapabilities, which decodes it again on each call.
+func (s *Server) wantsTask(req *mcp.CallToolRequest) bool {
 	if s.opts.TaskAfter < 0 {
 		return false
 	}
+	if m, ok := req.Params.GetMeta()[mcp.MetaKeyClientCapabilities].(map[string]any); ok {
+		ext, _ := m["extensions"].(map[string]any)
+		_, ok := ext[TasksExtension]
+		return ok
+	}
+	c := req.ClientCapabilities()
 	if c == nil || c.Extensions == nil {
 		return false
 	}
