@@ -161,7 +161,7 @@ func waitPageWorker(t *testing.T, servePID int, id string) int {
 // listens there): the browser logs in at the provider, comes back at
 // once (the page waits for the end of the session), the tokens are saved
 // and the serve starts the plugin; "Log out" (in a page worker too)
-// deletes them.
+// deletes them, and the serve restarts the plugin without them.
 func TestServePageWorkerOAuth(t *testing.T) {
 	t.Parallel()
 	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
@@ -226,5 +226,7 @@ func TestServePageWorkerOAuth(t *testing.T) {
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#login-info').length`)); err != nil || n != 0 {
 		t.Errorf("after Log out the page still shows a login (%d, %v)", n, err)
 	}
+	// The plugin does not go on with the tokens it had.
+	s.waitLines("oauth2: login needed", 2, 30*time.Second)
 	s.stop(syscall.SIGTERM, 15*time.Second)
 }

@@ -453,3 +453,28 @@ func (s *pageSession) Answer(answers map[string]string) error {
 func (s *pageSession) Close() { s.pw.close() }
 
 var _ setuppage.Session = (*pageSession)(nil)
+
+// Restart starts a new worker for the plugin named name and makes it the
+// serving one even when it does not become active: what it was set up
+// with has gone (the page removed a secret, logged out), so the old
+// worker, which still holds it, must not go on. A new worker that does
+// not start at all leaves the old one. It returns the plugin's state
+// afterwards.
+func (s *Supervisor) Restart(ctx context.Context, name string) (State, error) {
+	sl, err := s.find(name)
+	if err != nil {
+		return State{}, err
+	}
+	req := reloadReq{done: make(chan reloadResult, 1), replace: true}
+	select {
+	case sl.reloads <- req:
+	case <-ctx.Done():
+		return State{}, ctx.Err()
+	}
+	select {
+	case r := <-req.done:
+		return r.state, nil
+	case <-ctx.Done():
+		return State{}, ctx.Err()
+	}
+}

@@ -46,6 +46,9 @@ type reloadReq struct {
 	// stop: stop the plugin until the next reload (Supervisor.Stop), its
 	// state Stopped with this reason.
 	stop string
+	// replace: the new worker serves even when it does not become active
+	// (Supervisor.Restart).
+	replace bool
 }
 
 type reloadResult struct {
@@ -235,7 +238,7 @@ func (sl *slot) reload(cur *worker, r reloadReq) *worker {
 	sl.mu.Lock()
 	curActive := sl.state.Phase == Active
 	sl.mu.Unlock()
-	if err != nil || (w.last.Phase != Active && curActive) {
+	if err != nil || (w.last.Phase != Active && curActive && !r.replace) {
 		why := ""
 		if err != nil {
 			why = err.Error()

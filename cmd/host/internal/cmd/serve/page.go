@@ -184,18 +184,23 @@ func (b *servePageBackend) reload(ctx context.Context, id string) error {
 	return nil
 }
 
+// RemoveSecret deletes the secret and restarts the plugin without it (its
+// running worker still holds it: it does not go on).
 func (b *servePageBackend) RemoveSecret(ctx context.Context, id, key string) error {
 	if err := b.PageSessions.RemoveSecret(ctx, id, key); err != nil {
 		return err
 	}
-	return b.reload(ctx, id)
+	_, err := b.sup.Restart(ctx, id)
+	return err
 }
 
+// Logout deletes the tokens and restarts the plugin without them.
 func (b *servePageBackend) Logout(ctx context.Context, id string) error {
 	if err := b.PageSessions.Logout(ctx, id); err != nil {
 		return err
 	}
-	return b.reload(ctx, id)
+	_, err := b.sup.Restart(ctx, id)
+	return err
 }
 
 func (b *servePageBackend) Subscribe(fn func()) (cancel func()) {
