@@ -389,13 +389,19 @@ func getJSON(t testing.TB, u string, v any) {
 // WWW-Authenticate header.
 func mcpStatus(t testing.TB, u, token string) (int, string) {
 	t.Helper()
+	return mcpStatusWith(t, http.DefaultClient, u, token)
+}
+
+// mcpStatusWith is mcpStatus through hc.
+func mcpStatusWith(t testing.TB, hc *http.Client, u, token string) (int, string) {
+	t.Helper()
 	req, _ := http.NewRequest("POST", u, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	req.Header.Set("MCP-Protocol-Version", "2026-07-28")
 	req.Header.Set("Mcp-Method", "tools/list")
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,8 +469,14 @@ func callbackServer(t testing.TB) (string, chan url.Values) {
 // registerClient registers a client dynamically and returns its id.
 func registerClient(t testing.TB, origin, redirect string) string {
 	t.Helper()
+	return registerClientAt(t, http.DefaultClient, origin, redirect)
+}
+
+// registerClientAt is registerClient through hc.
+func registerClientAt(t testing.TB, hc *http.Client, origin, redirect string) string {
+	t.Helper()
 	body := fmt.Sprintf(`{"client_name":"Go test client","redirect_uris":[%q],"token_endpoint_auth_method":"none"}`, redirect)
-	resp, err := http.Post(origin+"/oauth/register", "application/json", strings.NewReader(body))
+	resp, err := hc.Post(origin+"/oauth/register", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,8 +502,14 @@ var (
 // jar) and returns its form.
 func consentPage(t testing.TB, authURL string) (consentForm, http.CookieJar) {
 	t.Helper()
+	return consentPageWith(t, http.DefaultClient, authURL)
+}
+
+// consentPageWith is consentPage through base's transport.
+func consentPageWith(t testing.TB, base *http.Client, authURL string) (consentForm, http.CookieJar) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar}
+	hc := &http.Client{Jar: jar, Transport: base.Transport}
 	resp, err := hc.Get(authURL)
 	if err != nil {
 		t.Fatal(err)
@@ -510,7 +528,13 @@ func consentPage(t testing.TB, authURL string) (consentForm, http.CookieJar) {
 // redirected).
 func answer(t testing.TB, jar http.CookieJar, origin string, f consentForm, code, action string) string {
 	t.Helper()
-	hc := &http.Client{Jar: jar}
+	return answerWith(t, http.DefaultClient, jar, origin, f, code, action)
+}
+
+// answerWith is answer through base's transport.
+func answerWith(t testing.TB, base *http.Client, jar http.CookieJar, origin string, f consentForm, code, action string) string {
+	t.Helper()
+	hc := &http.Client{Jar: jar, Transport: base.Transport}
 	resp, err := hc.PostForm(origin+"/oauth/authorize", url.Values{"request": {f.request}, "csrf": {f.csrf}, "code": {code}, "action": {action}})
 	if err != nil {
 		// The error names the redirect's URL, which holds the code.
@@ -854,7 +878,9 @@ func TestMCPOAuthBehindProxy(t *testing.T) {
 
 	_, _, env := hostBinary(t, certPEM) // host trusts the site (SSL_CERT_FILE)
 	data := t.TempDir()
-	env = append(env, "HOST_DATA_DIR="+data)
+	// Access tokens live 2 s here: the client refreshes them as it goes,
+	// and an expired one is seen refused.
+	env = append(env, "HOST_DATA_DIR="+data, "HOST_OAUTH_ACCESS_TTL=2s")
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
 	direct, token, log := startOAuthServe(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", "--trust-proxy", plugins)
 	waitTools(t, direct, token, "test_simple_text")
@@ -892,6 +918,47 @@ func TestMCPOAuthBehindProxy(t *testing.T) {
 		out, err := exec.Command("host", "clients", "--json", "--data-dir", data).Output()
 		if err != nil || !strings.Contains(string(out), `"kind": "metadata"`) || !strings.Contains(string(out), cimd) {
 			t.Errorf("host clients: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("Expired", func(t *testing.T) {
+		skip := log.count()
+		cb, codes := callbackServer(t)
+		id := registerClientAt(t, site.Client(), site.URL, cb)
+		cfg := &oauth2.Config{ClientID: id, RedirectURL: cb, Scopes: []string{"mcp"},
+			Endpoint: oauth2.Endpoint{AuthURL: site.URL + "/oauth/authorize", TokenURL: site.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
+		verifier := oauth2.GenerateVerifier()
+		page, jar := consentPageWith(t, site.Client(), cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)))
+		m, _ := log.wait(t, proofRE, skip, 30*time.Second)
+		answerWith(t, site.Client(), jar, site.URL, page, m[2], "approve")
+		q := <-codes
+		ctx := context.WithValue(context.Background(), oauth2.HTTPClient, site.Client())
+		tok, err := cfg.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(verifier))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tok.ExpiresIn != 2 {
+			t.Errorf("expires_in %d, want 2", tok.ExpiresIn)
+		}
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			code, hdr := mcpStatusWith(t, site.Client(), public, tok.AccessToken)
+			if code == 401 {
+				if !strings.Contains(hdr, `resource_metadata="`+site.URL+`/.well-known/oauth-protected-resource/mcp"`) || !strings.Contains(hdr, `error="invalid_token"`) {
+					t.Errorf("an expired token's challenge: %q", hdr)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("a 2-second token still works after 60s: %d", code)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		// The refresh token still gives new tokens (a new refresh token
+		// too).
+		fresh, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+		if err != nil || fresh.AccessToken == tok.AccessToken || fresh.RefreshToken == tok.RefreshToken {
+			t.Fatalf("refresh after expiry: %v", err)
 		}
 	})
 

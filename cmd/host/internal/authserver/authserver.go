@@ -69,6 +69,8 @@ type Options struct {
 	StaticToken string
 	// HTTPClient fetches Client ID Metadata Documents (nil: a default one).
 	HTTPClient *http.Client
+	// AccessTTL is how long an access token lives (0: AccessTTL).
+	AccessTTL time.Duration
 }
 
 // Server is the authorization server. Safe for concurrent use.
@@ -85,6 +87,9 @@ type Server struct {
 func New(o Options) *Server {
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if o.AccessTTL <= 0 {
+		o.AccessTTL = AccessTTL
 	}
 	return &Server{o: o, now: time.Now, pending: map[string]*consent{}, lastUse: map[string]time.Time{}}
 }
@@ -275,7 +280,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_target", "resource is not the one this grant is for")
 		return
 	}
-	access, err := s.o.Store.issue(ctx, tx, "access", row.ID, AccessTTL, "", "")
+	access, err := s.o.Store.issue(ctx, tx, "access", row.ID, s.o.AccessTTL, "", "")
 	if err != nil {
 		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
 		return
@@ -298,7 +303,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	mcpauth.WriteJSON(w, http.StatusOK, map[string]any{
 		"access_token":  access,
 		"token_type":    "Bearer",
-		"expires_in":    int(AccessTTL.Seconds()),
+		"expires_in":    int(s.o.AccessTTL.Seconds()),
 		"refresh_token": refresh,
 		"scope":         row.Scope,
 	})

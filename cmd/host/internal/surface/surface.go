@@ -149,7 +149,7 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 		}
 		defer store.Close()
 		var sayMu sync.Mutex
-		as := authserver.New(authserver.Options{Store: store, ResourcePath: mcpserver.Path, Scope: f.Scope, StaticToken: token,
+		as := authserver.New(authserver.Options{Store: store, ResourcePath: mcpserver.Path, Scope: f.Scope, StaticToken: token, AccessTTL: testAccessTTL(io),
 			Say: func(line string) {
 				sayMu.Lock()
 				defer sayMu.Unlock()
@@ -192,6 +192,17 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 	defer cancel()
 	_ = hs.Shutdown(sctx)
 	return nil
+}
+
+// testAccessTTL is HOST_OAUTH_ACCESS_TTL, how long the access tokens of
+// host's own authorization server live, for tests (zero: an hour).
+func testAccessTTL(io *cmdutil.IO) time.Duration {
+	if v, ok := io.LookupEnv("HOST_OAUTH_ACCESS_TTL"); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return 0
 }
 
 // hostGuard refuses a request whose Host is not loopback unless remote
