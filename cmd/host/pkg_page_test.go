@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -259,5 +260,43 @@ func testPackagesPage(t *testing.T) {
 	do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
 	if strings.Contains(s.output(), "fake-token-page") {
 		t.Error("the token is in the serve's output")
+	}
+
+	// Without a serve, host setup --browser serves a page of the installed
+	// plugins, with the same actions.
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+	all := exec.Command(bin, "setup", "--browser", "--no-browser")
+	all.Env = env
+	allErr, err := all.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := all.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = all.Process.Kill(); _ = all.Wait() }()
+	allLink := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(allErr)
+		for sc.Scan() {
+			if l := pageLink.FindString(sc.Text()); l != "" {
+				allLink <- l
+			}
+		}
+	}()
+	select {
+	case l := <-allLink:
+		do(chromedp.Navigate(l), chromedp.WaitVisible(chromedp.CSS(row("hostfix-pagegrow"))))
+	case <-time.After(time.Minute):
+		t.Fatal("host setup --browser without a serve printed no link")
+	}
+	if got := textOf(`[data-plugin="hostfix-pagetoken"] [data-field="state"]`); got != "ready" {
+		t.Errorf("pagetoken's card without a serve: %q", got)
+	}
+	do(chromedp.Click(chromedp.CSS(row("hostfix-pagegrow")+` [data-action="disable"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//li[@data-installed="hostfix-pagegrow"]//span[@data-field="enabled"][.="disabled"]`)))
+	if en := installed()["hostfix-pagegrow"]["enabled"]; en != false {
+		t.Errorf("host list after Disable without a serve: enabled = %v", en)
 	}
 }

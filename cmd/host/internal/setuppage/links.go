@@ -65,5 +65,5 @@ const (
 	usedLinkTitle = "This link was used already or has expired"
 	usedLinkText  = "A setup link works once, within 15 minutes (a link that asks for a code, for five tries). " +
 		"For a fresh link to this page while `host serve` runs, run `host setup --browser` (no plugin named): it prints one and opens it; `host status` says so too. " +
-		"Without a running serve, `host setup PLUGIN --browser` opens a page for that plugin."
+		"Without a running serve, `host setup --browser` opens a page of the installed plugins, and `host setup PLUGIN --browser` one for that plugin."
 )

@@ -11,6 +11,7 @@ import (
 
 	"host/cmd/host/internal/cmd/plugins"
 	"host/cmd/host/internal/cmdutil"
+	"host/cmd/host/internal/pkgstore"
 	"host/cmd/host/internal/serve"
 	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/setuppage"
@@ -29,7 +30,8 @@ then starts the plugin with the new setup (the other plugins untouched).
 PLUGIN is the plugin's id as 'host status' shows it, or its file.
 'host setup --browser' without PLUGIN, while 'host serve' runs for the
 data dir, prints a fresh one-time link to the serve's setup page (every
-plugin) and opens it.
+plugin) and opens it; without a serve, a page of the installed plugins
+(set up here; Update, Disable and Remove) until Ctrl-C.
 With --browser the setup happens on host's local setup page instead: a
 loopback page for this plugin (the form of its settings, "Save and test",
 "Connect" for OAuth2) opens in the browser, and host waits until it is
@@ -160,15 +162,13 @@ func started(ctx context.Context, io *cmdutil.IO, name string, c *serve.Client, 
 
 // servePageLink is `host setup --browser` without a plugin: a fresh
 // one-time link to the running serve's setup page (c), opened in the
-// browser unless --no-browser.
+// browser unless --no-browser; without a serve, a page of the installed
+// plugins (installedPage).
 func servePageLink(ctx context.Context, opts *SetupOptions, c *serve.Client) error {
 	f := opts.Factory
 	io := f.IO
 	if c == nil {
-		dataDir, _ := f.DataDir(opts.Plugin.DataDir)
-		return cmdutil.WithExit(cmdutil.ExitUsage, jsrt.WithHint(
-			fmt.Errorf("setup: no serve is running for %s, so there is no setup page of every plugin to link to", dataDir),
-			"start one (host serve), or name the plugin: host setup PLUGIN --browser"))
+		return installedPage(ctx, opts)
 	}
 	link, err := c.PageLink(ctx)
 	if err != nil {
@@ -247,4 +247,53 @@ func setupInBrowser(ctx context.Context, opts *SetupOptions, c *serve.Client, id
 		return cmdutil.WithExit(cmdutil.ExitUsage, fmt.Errorf("setup of %s: the page was not completed within %s (--auth-timeout)", p.Name, timeout))
 	}
 	return started(ctx, io, p.Name, c, id)
+}
+
+// installedPage is `host setup --browser` without a plugin and without a
+// running serve: the setup page of the data dir's installed, enabled
+// plugins (set up here, not run) and the list of every installed one with
+// Update, Disable and Remove, until Ctrl-C.
+func installedPage(ctx context.Context, opts *SetupOptions) error {
+	f := opts.Factory
+	io := f.IO
+	sess, err := session.Open(f, &opts.Plugin)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	dataDir := sess.Host.DataDir
+	files, _, err := pkgstore.ServedIn(dataDir)
+	var none *pkgstore.NothingServedError
+	if errors.As(err, &none) {
+		return cmdutil.WithExit(cmdutil.ExitUsage, jsrt.WithHint(
+			fmt.Errorf("setup: no serve is running for %s and no plugin is installed and enabled there, so there is no setup page of every plugin", dataDir),
+			"name the plugin (host setup PLUGIN --browser), start a serve (host serve DIR), or install one (host install SPEC)"))
+	}
+	if err != nil {
+		return err
+	}
+	local, err := setuppage.NewLocal(ctx, surface.LocalOptions(sess, opts.setupArgs(), files, nil))
+	if err != nil {
+		return err
+	}
+	defer local.Close(context.Background())
+	ps, err := surface.StartPage("127.0.0.1:0", local, io)
+	if err != nil {
+		return err
+	}
+	defer ps.Close()
+	if pk, err := plugins.NewPagePackages(f, &opts.Plugin); err == nil {
+		ps.Srv.SetPackages(pk)
+	}
+	link := ps.Srv.Link("/")
+	fmt.Fprintf(io.Err, "The setup page of the installed plugins (no serve runs for this data dir):\n  %s\n(the link works once; Ctrl-C to stop)\n", link)
+	if !opts.Login.NoBrowser {
+		remove, err := f.BrowserPrivate(link)
+		defer remove()
+		if err != nil {
+			fmt.Fprintf(io.Err, "Could not open a browser (%s); open the link above.\n", io.Masker.Mask(err.Error()))
+		}
+	}
+	<-ctx.Done()
+	return nil
 }
