@@ -105,11 +105,12 @@ func (p *Plugin) ListedTools() ([]Tool, error) {
 }
 
 // ToolDisabledError is a call of a tool the user disabled: Code
-// ERR_TOOL_DISABLED.
+// ERR_TOOL_DISABLED. It is also a typed hint: the CLI and the MCP server
+// say which command enables the tool again.
 type ToolDisabledError struct{ Plugin, Tool string }
 
 func (e *ToolDisabledError) Error() string {
-	return fmt.Sprintf("tool %s of plugin %s is disabled by the user; to run it, enable it: host tools %s --enable %s", e.Tool, e.Plugin, e.Plugin, e.Tool)
+	return fmt.Sprintf("tool %s of plugin %s is disabled by the user; it runs again once the user enables it", e.Tool, e.Plugin)
 }
 
 // Code is the error's code.
@@ -135,7 +136,9 @@ type ApprovalRequest struct {
 
 // ApprovalError is a call of a tool marked approval: 'always' that did not
 // run: the user denied it (Denied), or nobody could be asked (Reason says
-// why). Code ERR_APPROVAL_DENIED or ERR_APPROVAL_REQUIRED.
+// why). Code ERR_APPROVAL_DENIED or ERR_APPROVAL_REQUIRED. Not denied, it
+// is also a typed hint: the CLI and the MCP server say how to run or allow
+// the tool.
 type ApprovalError struct {
 	Plugin, Tool string
 	Denied       bool
@@ -150,8 +153,8 @@ func (e *ApprovalError) Error() string {
 	if e.Reason != "" {
 		why = e.Reason
 	}
-	return fmt.Sprintf("tool %s of plugin %s needs the user's approval before each run (approval: 'always'), and %s; it did not run. Call it where the user can answer (a client with form elicitation, or host call in a terminal), or allow it for good: host tools %s --always-allow %s",
-		e.Tool, e.Plugin, why, e.Plugin, e.Tool)
+	return fmt.Sprintf("tool %s of plugin %s needs the user's approval before each run (approval: 'always'), and %s; it did not run. Call it where the user can answer (a client with form elicitation, or a terminal), or have the user allow it for good",
+		e.Tool, e.Plugin, why)
 }
 
 // Code is the error's code.

@@ -106,9 +106,28 @@ func HintText(err error) string {
 	case plugin.HintSupplyClientID:
 		return fmt.Sprintf("supply it with --set clientId=... or %s", plugin.EnvName("clientId"))
 	}
+	if h := ToolPolicyHint(err); h != "" {
+		return h
+	}
 	var ue *secrets.UnavailableError
 	if errors.As(err, &ue) && strings.HasSuffix(h, "encrypted file backend") {
 		h += " (--secrets file, or HOST_SECRETS=file)"
 	}
 	return h
+}
+
+// ToolPolicyHint words the typed hints of a tool call the user's tool
+// policy stopped (plugin.ToolDisabledError, a plugin.ApprovalError nobody
+// could answer) with this CLI's commands; "" for other errors. The MCP
+// server adds it to the tool's error text.
+func ToolPolicyHint(err error) string {
+	var td *plugin.ToolDisabledError
+	if errors.As(err, &td) {
+		return fmt.Sprintf("enable it: host tools %s --enable %s", td.Plugin, td.Tool)
+	}
+	var ae *plugin.ApprovalError
+	if errors.As(err, &ae) && !ae.Denied {
+		return fmt.Sprintf("run it with host call in a terminal, or allow it for good: host tools %s --always-allow %s", ae.Plugin, ae.Tool)
+	}
+	return ""
 }

@@ -15,6 +15,7 @@ import (
 	"host/bindings/mask"
 	"host/bindings/plugin"
 	"host/bindings/store"
+	"host/cmd/host/internal/cmdutil"
 	"host/jsrt"
 	"host/schema"
 )
@@ -285,7 +286,11 @@ func (l *Local) callError(ctx context.Context, c *Call, err error) (*mcp.CallToo
 		}
 		return ErrorResult(msg, l.masker), nil
 	}
-	return ErrorResult(err.Error(), l.masker), nil
+	msg := err.Error()
+	if h := cmdutil.ToolPolicyHint(err); h != "" {
+		msg += " (" + h + ")" // the user's tool policy stopped it: say which command changes that
+	}
+	return ErrorResult(msg, l.masker), nil
 }
 
 // elicitParams is a tool's question as a form elicitation: the message,
