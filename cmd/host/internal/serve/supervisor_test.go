@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"host/bindings/setup"
 )
 
 // TestBackoff: 2 s after the first crash, doubling, at most 5 minutes.
@@ -33,6 +35,11 @@ func TestStateLine(t *testing.T) {
 		{State{ID: "a", Phase: NeedsSetup, Fields: []Field{{Key: "token"}, {Key: "region"}}}, "a: needs setup (missing token, region)"},
 		{State{ID: "a", Phase: Error, Reason: "plugin.ts:1:2: boom\n  at x"}, "a: error: plugin.ts:1:2: boom"},
 		{State{ID: "a", Phase: Starting}, "a: starting"},
+		{State{ID: "a", Phase: NeedsSetup, Kind: setup.Missing, Reason: "missing token", Fields: []Field{{Key: "token"}}}, "a: needs setup (missing token)"},
+		{State{ID: "a", Phase: NeedsSetup, Kind: setup.Refused, Reason: "plugin.ts:6:11: Invalid API token"}, "a: needs setup: plugin.ts:6:11: Invalid API token; run 'host setup a'"},
+		{State{ID: "a", Phase: NeedsSetup, Kind: setup.Invalid, Reason: "invalid value: region: too short", Fields: []Field{{Key: "region"}}}, "a: needs setup: invalid value: region: too short; run 'host setup a'"},
+		{State{ID: "a", Phase: LoginNeeded, Kind: setup.LoginNeeded, Reason: "not logged in"}, "a: login needed: not logged in; run 'host setup a'"},
+		{State{ID: "a", Phase: SecretsUnavailable, Kind: setup.HostFailed, Reason: "secret store unavailable"}, "a: secrets unavailable: secret store unavailable"},
 	} {
 		if got := c.st.Line(); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.st, got, c.want)
