@@ -2,13 +2,13 @@ package main
 
 import (
 	"bufio"
-	"host/bindings/plugin"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"host/bindings/oauth/oauthtest"
+	"host/bindings/plugin"
 )
 
 // TestLoginPaste drives `host auth login --paste --no-browser` in the real
@@ -18,14 +18,7 @@ import (
 // login, each asked again), and expect the login to finish.
 func TestLoginPaste(t *testing.T) {
 	t.Parallel()
-	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
-	defer prov.Close()
-	bin, sess, env := hostBinary(t, prov.CertPEM())
-	dir := t.TempDir()
-	pluginFile, _ := filepath.Abs("../../plugins/oauth2/plugin.ts")
-	cmd := exec.Command(bin, "auth", "login", "--paste", "--no-browser", "--data-dir", filepath.Join(dir, "data"),
-		"--connect-to", "myservice.com:443:"+prov.Addr(), pluginFile)
-	cmd.Env = env
+	prov, cmd, loggedIn := pasteLogin(t)
 	stdin, _ := cmd.StdinPipe()
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
@@ -60,10 +53,30 @@ func TestLoginPaste(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("exit: %v\n%s", err, strings.Join(out.all, "\n"))
 	}
-	if v, err := sess.Lookup("host:oauth2"+plugin.DataDirNamespace(filepath.Join(dir, "data")), "oauth_access_token"); err != nil || v == "" {
-		t.Errorf("no access token in the keyring: %v", err)
-	}
-	if prov.ExchangeCount() != 1 {
-		t.Errorf("%d code exchanges, want 1", prov.ExchangeCount())
+	loggedIn()
+}
+
+// pasteLogin is `host auth login --paste --no-browser` of the oauth2
+// plugin against a provider of its own (the command not started yet), and
+// the check that it logged in: the access token in the keyring, one code
+// exchange.
+func pasteLogin(t *testing.T) (prov *oauthtest.Provider, cmd *exec.Cmd, loggedIn func()) {
+	t.Helper()
+	prov = oauthtest.New(oauthtest.Options{RequirePKCE: true})
+	t.Cleanup(prov.Close)
+	bin, sess, env := hostBinary(t, prov.CertPEM())
+	data := filepath.Join(t.TempDir(), "data")
+	pluginFile, _ := filepath.Abs("../../plugins/oauth2/plugin.ts")
+	cmd = exec.Command(bin, "auth", "login", "--paste", "--no-browser", "--data-dir", data,
+		"--connect-to", "myservice.com:443:"+prov.Addr(), pluginFile)
+	cmd.Env = env
+	return prov, cmd, func() {
+		t.Helper()
+		if v, err := sess.Lookup("host:oauth2"+plugin.DataDirNamespace(data), "oauth_access_token"); err != nil || v == "" {
+			t.Errorf("no access token in the keyring: %v", err)
+		}
+		if prov.ExchangeCount() != 1 {
+			t.Errorf("%d code exchanges, want 1", prov.ExchangeCount())
+		}
 	}
 }

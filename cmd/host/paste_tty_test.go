@@ -4,8 +4,6 @@ package main
 
 import (
 	"net/url"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,9 +12,6 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-
-	"host/bindings/oauth/oauthtest"
-	"host/bindings/plugin"
 )
 
 // TestLoginPasteTerminal: `host auth login --paste --no-browser` in a
@@ -26,19 +21,13 @@ import (
 // why and is asked again; the right one logs in.
 func TestLoginPasteTerminal(t *testing.T) {
 	t.Parallel()
-	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
-	defer prov.Close()
-	bin, sess, env := hostBinary(t, prov.CertPEM())
-	dir := t.TempDir()
-	pluginFile, _ := filepath.Abs("../../plugins/oauth2/plugin.ts")
+	prov, cmd, loggedIn := pasteLogin(t)
 	ctl, tty := openPTY(t)
 	// Wide enough for the live line (80 columns would cut its end).
 	if err := unix.IoctlSetWinsize(int(tty.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 40, Col: 160}); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "auth", "login", "--paste", "--no-browser", "--data-dir", filepath.Join(dir, "data"),
-		"--connect-to", "myservice.com:443:"+prov.Addr(), pluginFile)
-	cmd.Env = append(env, "TERM=xterm")
+	cmd.Env = append(cmd.Env, "TERM=xterm")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	if err := cmd.Start(); err != nil {
@@ -132,10 +121,5 @@ func TestLoginPasteTerminal(t *testing.T) {
 			t.Errorf("the terminal shows %q:\n%q", secret, final)
 		}
 	}
-	if v, err := sess.Lookup("host:oauth2"+plugin.DataDirNamespace(filepath.Join(dir, "data")), "oauth_access_token"); err != nil || v == "" {
-		t.Errorf("no access token in the keyring: %v", err)
-	}
-	if prov.ExchangeCount() != 1 {
-		t.Errorf("%d code exchanges, want 1", prov.ExchangeCount())
-	}
+	loggedIn()
 }
