@@ -400,7 +400,9 @@ func mcpStatusWith(t testing.TB, hc *http.Client, u, token string) (int, string)
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	req.Header.Set("MCP-Protocol-Version", "2026-07-28")
 	req.Header.Set("Mcp-Method", "tools/list")
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -649,6 +651,9 @@ func TestMCPOAuthExternalIssuer(t *testing.T) {
 		"--oauth-issuer", issuer, "--oauth-client-id", "host-introspect", plugins)
 	waitTools(t, mcpURL, token, "test_simple_text")
 	origin := strings.TrimSuffix(mcpURL, "/mcp")
+	if code, hdr := mcpStatus(t, mcpURL, ""); code != 401 || !strings.HasPrefix(hdr, `Bearer resource_metadata="`+origin+`/.well-known/oauth-protected-resource/mcp"`) {
+		t.Fatalf("bare request: %d %q", code, hdr)
+	}
 	var prm struct {
 		Resource             string   `json:"resource"`
 		AuthorizationServers []string `json:"authorization_servers"`
