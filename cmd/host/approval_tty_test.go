@@ -3,13 +3,10 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -39,76 +36,26 @@ func TestServeCallApproval(t *testing.T) {
 	s := startServe(t, nil, "--page", "off", "--timeout", timeout.String(), pdir)
 	s.waitLines("gate: active", 1, 60*time.Second)
 
-	exitCode := func(err error) int {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode()
-		}
-		if err != nil {
-			return -1
-		}
-		return 0
-	}
 	// Without a terminal: refused, saying why; the tool did not run.
 	out, err := s.host("call", "gate", "wipe", `{"confirm":"fake-confirm-word"}`)
-	if exitCode(err) != 2 || !strings.Contains(out, "no terminal to ask in") || strings.Contains(out, "denied") || !strings.Contains(out, "host tools gate --always-allow wipe") {
-		t.Errorf("without a terminal: exit %d\n%s", exitCode(err), out)
+	if exitCodeOf(err) != 2 || !strings.Contains(out, "no terminal to ask in") || strings.Contains(out, "denied") || !strings.Contains(out, "host tools gate --always-allow wipe") {
+		t.Errorf("without a terminal: exit %d\n%s", exitCodeOf(err), out)
 	}
 
 	// In a terminal: the question, then the answer.
 	call := func(answer string, wait time.Duration, meanwhile ...func()) (stdout, stderr string, code int) {
 		t.Helper()
-		controller, tty := openPTY(t)
 		cmd := exec.Command(s.bin, "call", "gate", "wipe", `{"confirm":"fake-confirm-word"}`, "--data-dir", s.dataDir)
 		cmd.Env = s.env
-		cmd.Stdin = tty
-		var so, se bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &so, &se
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		var mu sync.Mutex
-		var shown bytes.Buffer
-		go func() {
-			b := make([]byte, 4096)
-			for {
-				n, err := controller.Read(b)
-				mu.Lock()
-				shown.Write(b[:n])
-				mu.Unlock()
-				if err != nil {
-					return
-				}
-			}
-		}()
-		deadline := time.Now().Add(time.Minute)
-		for {
-			mu.Lock()
-			asked := strings.Contains(shown.String(), "Run it? [y/N/always]")
-			mu.Unlock()
-			if asked {
-				break
-			}
-			if time.Now().After(deadline) {
-				_ = cmd.Process.Kill()
-				t.Fatalf("never asked; the terminal showed %q, stderr %q", shown.String(), se.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		p := startPTY(t, cmd)
+		p.waitShown("Run it? [y/N/always]", 1)
 		time.Sleep(wait) // the user thinks (past the serve's --timeout and its grace)
 		for _, fn := range meanwhile {
 			fn()
 		}
-		if _, err := controller.Write([]byte(answer + "\n")); err != nil {
-			t.Fatal(err)
-		}
-		// Bounded: a call that never ends fails the test, not go test's limit.
-		stuck := time.AfterFunc(2*time.Minute, func() { _ = cmd.Process.Kill() })
-		err := cmd.Wait()
-		stuck.Stop()
-		tty.Close()
-		return so.String(), se.String(), exitCode(err)
+		p.Type(answer)
+		code = p.Wait()
+		return p.Stdout.String(), p.Stderr.String(), code
 	}
 	so, se, code := call("n", 0)
 	if code != 1 || !strings.Contains(se, "did not run: the user denied it") {

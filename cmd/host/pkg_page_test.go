@@ -109,37 +109,7 @@ func testPackagesPage(t *testing.T) {
 	_ = one.Process.Kill()
 	_ = one.Wait()
 
-	s := &serveProc{t: t, dataDir: data, env: env, bin: bin, seen: make(chan struct{}, 1), done: make(chan struct{})}
-	s.cmd = exec.Command(bin, "serve")
-	s.cmd.Env = env
-	stderr, err := s.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			s.mu.Lock()
-			s.lines = append(s.lines, sc.Text())
-			s.mu.Unlock()
-			select {
-			case s.seen <- struct{}{}:
-			default:
-			}
-		}
-		s.err = s.cmd.Wait()
-		close(s.done)
-	}()
-	t.Cleanup(func() {
-		_ = s.cmd.Process.Kill()
-		<-s.done
-		if t.Failed() {
-			t.Logf("serve output:\n%s", s.output())
-		}
-	})
+	s := startServeIn(t, bin, env, data)
 	s.waitLines("hostfix.greeter: active", 1, time.Minute)
 	s.waitLines("hostfix-pagegrow: active", 1, time.Minute)
 	s.waitLines("hostfix-pagetoken: needs setup", 1, time.Minute)

@@ -41,7 +41,14 @@ type serveProc struct {
 func startServe(t testing.TB, extraEnv []string, args ...string) *serveProc {
 	t.Helper()
 	bin, _, env := hostBinary(t, nil)
-	s := &serveProc{t: t, dataDir: filepath.Join(t.TempDir(), "data"), env: append(env, extraEnv...), bin: bin,
+	return startServeIn(t, bin, append(env, extraEnv...), filepath.Join(t.TempDir(), "data"), args...)
+}
+
+// startServeIn is startServe with the binary, environment and data dir
+// given.
+func startServeIn(t testing.TB, bin string, env []string, dataDir string, args ...string) *serveProc {
+	t.Helper()
+	s := &serveProc{t: t, dataDir: dataDir, env: env, bin: bin,
 		seen: make(chan struct{}, 1), done: make(chan struct{})}
 	s.cmd = exec.Command(bin, append([]string{"serve", "--data-dir", s.dataDir}, args...)...)
 	s.cmd.Env = s.env

@@ -7,10 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // TestSetupOffersChange: `host setup PLUGIN` in a terminal, for a plugin
@@ -34,64 +31,23 @@ func TestSetupOffersChange(t *testing.T) {
 		t.Fatalf("first setup: %v\n%s", err, out)
 	}
 	// In a terminal: answers is what the user types at each prompt.
-	setup := func(answers ...string) (shown, stderr string, err error) {
+	setup := func(answers ...string) (shown, output string, code int) {
 		t.Helper()
-		controller, tty := openPTY(t)
 		cmd := exec.Command(bin, "setup", plugin, "--data-dir", data)
 		cmd.Env = env // no HOST_CONFIG_TOKEN: the token comes from the keyring
-		cmd.Stdin = tty
-		var se bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &se, &se
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		p := startPTY(t, cmd)
+		for i, a := range answers {
+			p.waitShown("> ", i+1) // each prompt ends so
+			p.Type(a)
 		}
-		var mu sync.Mutex
-		var screen bytes.Buffer
-		go func() {
-			b := make([]byte, 4096)
-			for {
-				n, err := controller.Read(b)
-				mu.Lock()
-				screen.Write(b[:n])
-				mu.Unlock()
-				if err != nil {
-					return
-				}
-			}
-		}()
-		prompts := 0
-		for _, a := range answers {
-			prompts++
-			deadline := time.Now().Add(time.Minute)
-			for {
-				mu.Lock()
-				n := strings.Count(screen.String(), "> ")
-				mu.Unlock()
-				if n >= prompts {
-					break
-				}
-				if time.Now().After(deadline) {
-					_ = cmd.Process.Kill()
-					t.Fatalf("prompt %d never came; the terminal showed %q, output %q", prompts, screen.String(), se.String())
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
-			if _, err := controller.Write([]byte(a + "\n")); err != nil {
-				t.Fatal(err)
-			}
-		}
-		stuck := time.AfterFunc(2*time.Minute, func() { _ = cmd.Process.Kill() })
-		err = cmd.Wait()
-		stuck.Stop()
-		tty.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		return screen.String(), se.String(), err
+		code = p.Wait()
+		return p.Shown(), out.String(), code
 	}
-	shown, out, err := setup("")
-	if err != nil || !strings.Contains(out, "nothing was changed") {
-		t.Errorf("Enter: %v\n%s\n%s", err, shown, out)
+	shown, out, code := setup("")
+	if code != 0 || !strings.Contains(out, "nothing was changed") {
+		t.Errorf("Enter: exit %d\n%s\n%s", code, shown, out)
 	}
 	for _, want := range []string{"is set up", "1. API Token: saved (hidden)", "2. Region: eu-1", "Change which settings?"} {
 		if !strings.Contains(shown, want) {
@@ -101,9 +57,9 @@ func TestSetupOffersChange(t *testing.T) {
 	if strings.Contains(shown+out, "fake-token-for-tests") {
 		t.Error("the token is shown")
 	}
-	shown, out, err = setup("region", "us-2")
-	if err != nil || !strings.Contains(out, "activated in us-2") {
-		t.Errorf("changing the region: %v\n%s\n%s", err, shown, out)
+	shown, out, code = setup("region", "us-2")
+	if code != 0 || !strings.Contains(out, "activated in us-2") {
+		t.Errorf("changing the region: exit %d\n%s\n%s", code, shown, out)
 	}
 	if !strings.Contains(shown, "[eu-1] > ") {
 		t.Errorf("the region is not asked with its current value:\n%s", shown)
@@ -112,8 +68,8 @@ func TestSetupOffersChange(t *testing.T) {
 		t.Errorf("after the change, where: %v %q", err, out)
 	}
 	// The token kept: a change of it, answered empty, keeps the saved one.
-	shown, out, err = setup("1", "")
-	if err != nil || !strings.Contains(out, "activated in us-2") {
-		t.Errorf("keeping the token: %v\n%s\n%s", err, shown, out)
+	shown, out, code = setup("1", "")
+	if code != 0 || !strings.Contains(out, "activated in us-2") {
+		t.Errorf("keeping the token: exit %d\n%s\n%s", code, shown, out)
 	}
 }
