@@ -392,8 +392,7 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// emitPart is how many messages the loop reads before handing them to
-// the store.
+// emitPart is how many messages' metadata one JSON walk takes.
 const emitPart = 500
 
 // emit is ctx.emitMessage (one) and ctx.emitMessages (many): the messages
@@ -427,32 +426,26 @@ func (p *Plugin) emit(vm *goja.Runtime, st *store.Store, many bool) func(goja.Fu
 		} else {
 			list = []goja.Value{o}
 		}
-		// The store encodes and inserts each part on a goroutine of its
-		// own while the loop reads the next (BenchmarkEmitMessages10k).
-		w, err := st.WriteMessages(p.rt.Context())
-		if err != nil {
-			return jsrt.Rejected(vm, err)
-		}
-		handed := false
-		defer func() {
-			if !handed { // refused, or a getter threw
-				w.Abort()
-			}
-		}()
+		// Read in parts: each part's metadata is turned into JSON in one
+		// walk (metadataBatch), over a bounded array. The store then writes
+		// them on a goroutine of its own. (Storing each part while the loop
+		// read the next was measured slower in wall time on a loaded
+		// 2-core machine, 0.6-1.2 s against 0.4-0.9 s a call, for about
+		// the same CPU time: BenchmarkEmitMessages10k.)
+		msgs := make([]store.Message, 0, len(list))
 		for start := 0; start < len(list); start += emitPart {
 			end := min(start+emitPart, len(list))
-			msgs, err := p.readMessages(vm, list[start:end], start, many)
+			part, err := p.readMessages(vm, list[start:end], start, many)
 			if err != nil {
 				return jsrt.Rejected(vm, jsrt.TypeErrorf("%s: %w", name, err))
 			}
-			w.Write(msgs)
+			msgs = append(msgs, part...)
 		}
 		if err := p.host.rates.allow(name, p.ID, false, 1); err != nil { // a call is one, as in the SDK's host
 			return jsrt.Rejected(vm, err)
 		}
-		handed = true
 		return p.rt.Go(func(ctx context.Context) (any, error) {
-			added, err := w.Close(ctx)
+			added, err := st.AddMessages(ctx, msgs)
 			if err != nil {
 				return nil, err
 			}

@@ -295,8 +295,8 @@ func TestContextLimits(t *testing.T) {
 	}
 }
 
-// TestEmitMessagesInParts: a batch larger than the part the loop hands to
-// the store at a time (emitPart) fails or stores as one: the error names
+// TestEmitMessagesInParts: a batch read in several parts (emitPart, each
+// part's metadata one JSON walk) fails or stores as one: the error names
 // the first bad message in order (a metadata error before a later missing
 // field), a getter that throws stores nothing, and a source repeated in
 // another part is stored once.

@@ -169,232 +169,92 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 	if len(msgs) == 0 {
 		return nil, nil
 	}
-	w := s.newMessageWriter(ctx)
-	w.Write(msgs)
-	return w.Close(ctx)
-}
-
-// MessageWriter is AddMessages with the messages handed over in parts: a
-// goroutine of its own encodes and inserts each part, in one transaction,
-// while the caller prepares the next (a plugin's loop reading the next
-// messages off its JS values), so a large batch costs about the longer of
-// the two rather than their sum. Close commits, Abort rolls back; one of
-// them must be called. Write, Close and Abort are for one goroutine at a
-// time.
-type MessageWriter struct {
-	s      *Store
-	parts  chan []Message
-	abort  chan struct{}
-	done   chan struct{}
-	closed bool
-
-	// Owned by the writer's goroutine until done is closed.
-	tx    *sql.Tx
-	batch *sql.Stmt
-	ms    int64 // when the messages were received (unix milliseconds)
-	next  int   // index of the next message, for errors
-	total int   // bytes of JSON so far
-	buf   bytes.Buffer
-	enc   *json.Encoder
-	args  []any
-	// Encoded, waiting for a full statement: the messages and their JSON.
-	pending []*Message
-	texts   []string
-	added   []Message
-	err     error
-}
-
-// WriteMessages starts a MessageWriter (see AddMessages for what it
-// stores). Nothing is written until the first part; the transaction takes
-// the database's write lock then, for as long as the writer is open.
-func (s *Store) WriteMessages(ctx context.Context) (*MessageWriter, error) {
-	if err := s.inbox("add messages"); err != nil {
-		return nil, err
-	}
-	return s.newMessageWriter(ctx), nil
-}
-
-func (s *Store) newMessageWriter(ctx context.Context) *MessageWriter {
-	// MaxMessagesPerCall/500 parts fit without Write blocking.
-	w := &MessageWriter{s: s, parts: make(chan []Message, 256), abort: make(chan struct{}), done: make(chan struct{}), ms: time.Now().UnixMilli()}
-	w.enc = json.NewEncoder(&w.buf)
-	go w.run(ctx)
-	return w
-}
-
-// Write hands msgs over to be stored; the writer owns them from here. It
-// blocks only when many parts wait to be stored.
-func (w *MessageWriter) Write(msgs []Message) {
-	if len(msgs) > 0 && !w.closed {
-		w.parts <- msgs
-	}
-}
-
-// Abort rolls back what was written and ends the writer; it does not wait.
-// Safe after Close and more than once.
-func (w *MessageWriter) Abort() {
-	if !w.closed {
-		w.closed = true
-		close(w.abort)
-	}
-}
-
-// Close stores what was written, in one transaction, and returns the
-// messages that were new, in order, with Seq and Received set; on any
-// error nothing is stored. When ctx ends first the writer is aborted.
-func (w *MessageWriter) Close(ctx context.Context) ([]Message, error) {
-	if w.closed {
-		return nil, w.s.wrap("add messages", "", errors.New("the message writer was closed"))
-	}
-	w.closed = true
-	close(w.parts)
-	select {
-	case <-w.done:
-	case <-ctx.Done():
-		close(w.abort)
-		<-w.done
-		return nil, w.s.fail("add messages", "", ctx.Err())
-	}
-	if w.err != nil {
-		return nil, w.err
-	}
-	if len(w.added) == 0 {
-		return nil, nil
-	}
-	// RETURNING gives no order guarantee; arrival order is Seq's.
-	sortBySeq(w.added)
-	return w.added, nil
-}
-
-// errPayloadTooLarge is a writer's error until it knows how many messages
-// the call had.
-var errPayloadTooLarge = errors.New("payload too large")
-
-// run is the writer's goroutine: each part in turn, then the commit or
-// the rollback.
-func (w *MessageWriter) run(ctx context.Context) {
-	defer close(w.done)
-	defer func() {
-		if w.tx != nil {
-			_ = w.tx.Rollback() // a no-op after the commit
-		}
-	}()
-	for {
-		select {
-		case <-w.abort:
-			return
-		case part, ok := <-w.parts:
-			if !ok {
-				if w.err == errPayloadTooLarge {
-					w.err = w.s.wrap("add messages", "", fmt.Errorf("%w: the %d messages of this call are over %s of JSON, the limit of one call; emit them in smaller batches", ErrValueTooLarge, w.next, size(MaxPayloadSize)))
-				}
-				if w.err == nil && len(w.pending) > 0 {
-					w.err = w.flush(ctx, len(w.pending))
-				}
-				if w.err == nil && w.tx != nil {
-					if err := w.tx.Commit(); err != nil {
-						w.err = w.s.fail("add messages", "", err)
-					}
-				}
-				return
-			}
-			switch w.err {
-			case nil:
-				w.err = w.insert(ctx, part)
-			case errPayloadTooLarge:
-				w.next += len(part) // counted for the error
-			}
-		}
-	}
-}
-
-// insert encodes one part and inserts what makes full statements of
-// insertBatch messages; the rest waits for the next part or the end
-// (flush). On the writer's goroutine.
-func (w *MessageWriter) insert(ctx context.Context, msgs []Message) error {
-	s := w.s
+	now := time.Now()
+	texts := make([]string, len(msgs))
+	// One encoder and buffer for the batch: json.Marshal would copy each
+	// text out of its own buffer before string() copies it again.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	total := 0
 	for i := range msgs {
 		m := &msgs[i]
-		n := w.next + i
 		if m.Source == "" {
-			return s.wrap("add messages", "", fmt.Errorf("%w: message %d has no source (the dedup key)", ErrInvalidValue, n))
+			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d has no source (the dedup key)", ErrInvalidValue, i))
 		}
 		c := *m
 		c.Seq, c.Received = 0, time.Time{}
-		w.buf.Reset()
-		if err := w.enc.Encode(c); err != nil { // checks Metadata is JSON too
-			return s.wrap("add messages", "", fmt.Errorf("%w: message %d: %v", ErrInvalidValue, n, err))
+		buf.Reset()
+		if err := enc.Encode(c); err != nil { // checks Metadata is JSON too
+			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d: %v", ErrInvalidValue, i, err))
 		}
-		b := bytes.TrimSuffix(w.buf.Bytes(), []byte("\n"))
+		b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 		if len(b) > MaxMessageSize {
-			return s.wrap("add messages", "", fmt.Errorf("%w: message %d is %s of JSON; the limit is %s", ErrValueTooLarge, n, size(len(b)), size(MaxMessageSize)))
+			return nil, s.wrap("add messages", "", fmt.Errorf("%w: message %d is %s of JSON; the limit is %s", ErrValueTooLarge, i, size(len(b)), size(MaxMessageSize)))
 		}
-		if w.total += len(b); w.total > MaxPayloadSize {
-			w.next += len(msgs)
-			return errPayloadTooLarge // worded with the count in run
+		if total += len(b); total > MaxPayloadSize {
+			return nil, s.wrap("add messages", "", fmt.Errorf("%w: the %d messages of this call are over %s of JSON, the limit of one call; emit them in smaller batches", ErrValueTooLarge, len(msgs), size(MaxPayloadSize)))
 		}
-		w.pending = append(w.pending, m)
-		w.texts = append(w.texts, string(b))
+		texts[i] = string(b)
 	}
-	w.next += len(msgs)
-	for len(w.pending) >= insertBatch {
-		if err := w.flush(ctx, insertBatch); err != nil {
-			return err
+	tx, err := s.db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, s.fail("add messages", "", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	bySource := make(map[string]int, len(msgs))
+	for i := range msgs {
+		if _, dup := bySource[msgs[i].Source]; !dup {
+			bySource[msgs[i].Source] = i
 		}
 	}
-	return nil
-}
-
-// flush inserts the first n pending messages in one statement.
-func (w *MessageWriter) flush(ctx context.Context, n int) error {
-	s := w.s
-	if w.tx == nil {
-		tx, err := s.db.db.BeginTx(ctx, nil)
+	added := make([]Message, 0, len(msgs))
+	ms := now.UnixMilli()
+	v, _ := s.db.inboxInit()
+	batch := tx.StmtContext(ctx, v.batch)
+	defer batch.Close()
+	args := make([]any, 0, 4*insertBatch)
+	for start := 0; start < len(msgs); start += insertBatch {
+		end := min(start+insertBatch, len(msgs))
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = append(args, s.plugin, msgs[i].Source, ms, texts[i])
+		}
+		var rows *sql.Rows
+		var err error
+		if end-start == insertBatch {
+			rows, err = batch.QueryContext(ctx, args...)
+		} else {
+			rows, err = tx.QueryContext(ctx, insertQuery(end-start), args...)
+		}
 		if err != nil {
-			return s.fail("add messages", "", err)
+			return nil, s.fail("add messages", "", err)
 		}
-		v, _ := s.db.inboxInit()
-		w.tx, w.batch = tx, tx.StmtContext(ctx, v.batch)
-		w.args = make([]any, 0, 4*insertBatch)
-	}
-	msgs := w.pending[:n]
-	w.args = w.args[:0]
-	bySource := make(map[string]*Message, n)
-	for i, m := range msgs {
-		w.args = append(w.args, s.plugin, m.Source, w.ms, w.texts[i])
-		if _, dup := bySource[m.Source]; !dup {
-			bySource[m.Source] = m
+		for rows.Next() {
+			var seq int64
+			var src string
+			if err := rows.Scan(&seq, &src); err != nil {
+				rows.Close()
+				return nil, s.fail("add messages", "", err)
+			}
+			m := msgs[bySource[src]]
+			m.Seq, m.Received = seq, time.UnixMilli(ms)
+			added = append(added, m)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, s.fail("add messages", "", err)
 		}
 	}
-	var rows *sql.Rows
-	var err error
-	if n == insertBatch {
-		rows, err = w.batch.QueryContext(ctx, w.args...)
-	} else {
-		rows, err = w.tx.QueryContext(ctx, insertQuery(n), w.args...)
+	if err := tx.Commit(); err != nil {
+		return nil, s.fail("add messages", "", err)
 	}
-	if err != nil {
-		return s.fail("add messages", "", err)
+	if len(added) == 0 {
+		return nil, nil
 	}
-	for rows.Next() {
-		var seq int64
-		var src string
-		if err := rows.Scan(&seq, &src); err != nil {
-			rows.Close()
-			return s.fail("add messages", "", err)
-		}
-		m := *bySource[src]
-		m.Seq, m.Received = seq, time.UnixMilli(w.ms)
-		w.added = append(w.added, m)
-	}
-	err = rows.Err()
-	rows.Close()
-	if err != nil {
-		return s.fail("add messages", "", err)
-	}
-	w.pending = w.pending[:copy(w.pending, w.pending[n:])]
-	w.texts = w.texts[:copy(w.texts, w.texts[n:])]
-	return nil
+	// RETURNING gives no order guarantee; arrival order is Seq's.
+	sortBySeq(added)
+	return added, nil
 }
 
 func sortBySeq(ms []Message) {
