@@ -1,8 +1,8 @@
 // The WHATWG Streams globals: ReadableStream, WritableStream,
 // TransformStream, their readers, writers and controllers, and the
-// queuing strategies, from streamsimpl.js (host's implementation of the
-// Streams standard, evaluated just after this function, which receives its
-// exports as S);
+// queuing strategies, from the standard's reference implementation as
+// web-streams-polyfill packages it (third_party/web-streams-polyfill,
+// evaluated just after this function, which receives its exports as S);
 // plus TextEncoderStream and TextDecoderStream (the Encoding standard) on
 // TransformStream. Async iteration (for await over a ReadableStream) uses
 // Symbol.asyncIterator, or Symbol.for('Symbol.asyncIterator') where the

@@ -6,7 +6,7 @@ import (
 	"host/bindings/web/webtest"
 )
 
-// TestStreamsStandard checks host's Streams implementation (streamsimpl.js)
+// TestStreamsStandard checks host's Streams (the reference implementation)
 // against behaviour the Streams standard defines and browsers show: the
 // order of source calls, error and close propagation through pipes, tee,
 // byte streams with BYOB readers, transform hooks and strategies.
@@ -31,26 +31,26 @@ func TestStreamsStandard(t *testing.T) {
 		{name: "close after enqueue delivers the queue first", src: `const rs = new ReadableStream({ start(c) { c.enqueue(1); c.enqueue(2); c.close(); } });
 			const r = rs.getReader(); return [await r.read(), await r.read(), await r.read()]`,
 			want: `[{"value":1,"done":false},{"value":2,"done":false},{"done":true}]`},
-		{name: "enqueue after close is a TypeError", src: `new ReadableStream({ start(c) { c.close(); c.enqueue(1); } })`, err: "closing, closed or errored"},
-		{name: "close twice is a TypeError", src: `new ReadableStream({ start(c) { c.close(); c.close(); } })`, err: "already closing"},
+		{name: "enqueue after close is a TypeError", src: `new ReadableStream({ start(c) { c.close(); c.enqueue(1); } })`, err: "not in a state that permits enqueue"},
+		{name: "close twice is a TypeError", src: `new ReadableStream({ start(c) { c.close(); c.close(); } })`, err: "not in a state that permits close"},
 		{name: "desiredSize follows the queue, 0 once closed", src: `let ctl; const rs = new ReadableStream({ start(c) { ctl = c; } }, { highWaterMark: 3, size: (ch) => ch.length });
 			const a = ctl.desiredSize; ctl.enqueue("ab"); const b = ctl.desiredSize; ctl.close(); const c = ctl.desiredSize;
 			await rs.getReader().read(); return [a, b, c, ctl.desiredSize]`,
 			want: `[3,1,1,0]`},
 		{name: "a bad size errors the stream", src: `const rs = new ReadableStream({ start(c) { try { c.enqueue("x"); } catch (e) {} } }, { size: () => -1 });
-			await rs.getReader().read()`, err: "size"},
+			await rs.getReader().read()`, err: "Size must be a finite"},
 		{name: "negative highWaterMark is a RangeError", src: `new ReadableStream({}, { highWaterMark: -1 })`, err: "highWaterMark"},
-		{name: "a bad type is a TypeError", src: `new ReadableStream({ type: "text" })`, err: `"bytes" or undefined`},
+		{name: "a bad type is a TypeError", src: `new ReadableStream({ type: "text" })`, err: "not a valid enumeration value for ReadableStreamType"},
 		{name: "cancel rejects pending reads as done, then calls the source", src: `let why; const rs = new ReadableStream({ cancel(r) { why = r; } });
 			const r = rs.getReader(); const p = r.read(); await r.cancel("stop"); return [await p, why]`,
 			want: `[{"done":true},"stop"]`},
-		{name: "cancel of a locked stream rejects", src: `const rs = new ReadableStream(); rs.getReader(); await rs.cancel()`, err: "locked"},
+		{name: "cancel of a locked stream rejects", src: `const rs = new ReadableStream(); rs.getReader(); await rs.cancel()`, err: "already has a reader"},
 		{name: "releaseLock rejects pending reads and closed", src: `const rs = new ReadableStream(); const r = rs.getReader();
 			const p = r.read().catch((e) => e.constructor.name); const c = r.closed.catch((e) => "closed: " + e.constructor.name);
 			r.releaseLock(); return [await p, await c, rs.locked]`,
 			want: `["TypeError","closed: TypeError",false]`},
-		{name: "brand checks", src: `ReadableStream.prototype.getReader.call({})`, err: "not a ReadableStream"},
-		{name: "controller cannot be constructed", src: `new ReadableStreamDefaultController()`, err: "cannot be constructed"},
+		{name: "brand checks", src: `ReadableStream.prototype.getReader.call({})`, err: "can only be used on a ReadableStream"},
+		{name: "controller cannot be constructed", src: `new ReadableStreamDefaultController()`, err: "Illegal constructor"},
 		{name: "from a sync iterable of promises", src: asyncIter + `return await collect(ReadableStream.from([Promise.resolve(1), 2]))`, want: `[1,2]`},
 		{name: "from an async generator-like iterable, cancel calls return", src: `let returned = false, i = 0;
 			const src = { [Symbol.asyncIterator ?? Symbol.for("Symbol.asyncIterator")]() { return { next: async () => ({ value: i++, done: false }), return: async () => { returned = true; return {}; } }; } };
@@ -100,8 +100,8 @@ func TestStreamsStandard(t *testing.T) {
 		{name: "bytes: respond(0) after close ends a pending BYOB read", src: `let ctl; const rs = new ReadableStream({ type: "bytes", start(c) { ctl = c; } });
 			const r = rs.getReader({ mode: "byob" }); const p = r.read(new Uint8Array(2)); await new Promise((r) => setTimeout(r, 0));
 			ctl.close(); ctl.byobRequest.respond(0); const x = await p; return [x.done, x.value.byteLength]`, want: `[true,0]`},
-		{name: "bytes: BYOB reader on a default stream is refused", src: `new ReadableStream().getReader({ mode: "byob" })`, err: "not a byte stream"},
-		{name: "bytes: an empty chunk is refused", src: `new ReadableStream({ type: "bytes", start(c) { c.enqueue(new Uint8Array(0)); } })`, err: "empty"},
+		{name: "bytes: BYOB reader on a default stream is refused", src: `new ReadableStream().getReader({ mode: "byob" })`, err: "not constructed with a byte source"},
+		{name: "bytes: an empty chunk is refused", src: `new ReadableStream({ type: "bytes", start(c) { c.enqueue(new Uint8Array(0)); } })`, err: "non-zero byteLength"},
 		{name: "bytes: a size function is refused", src: `new ReadableStream({ type: "bytes" }, { size: () => 1 })`, err: "size"},
 
 		// WritableStream
@@ -119,7 +119,7 @@ func TestStreamsStandard(t *testing.T) {
 			await tick(); const ab = w.abort("cancelled by user"); release(); await ab;
 			return [await first, await second, why]`, want: `[null,"rejected: cancelled by user","cancelled by user"]`},
 		{name: "write after close is refused", src: `const w = new WritableStream().getWriter(); w.close(); await w.write(1)`, err: "closing or closed"},
-		{name: "getWriter on a locked stream", src: `const ws = new WritableStream(); ws.getWriter(); ws.getWriter()`, err: "locked"},
+		{name: "getWriter on a locked stream", src: `const ws = new WritableStream(); ws.getWriter(); ws.getWriter()`, err: "already been locked for exclusive writing"},
 		{name: "releaseLock makes closed and ready reject", src: `const w = new WritableStream().getWriter(); w.releaseLock();
 			return [await w.closed.catch((e) => e.constructor.name), await w.ready.catch((e) => e.constructor.name)]`, want: `["TypeError","TypeError"]`},
 		{name: "the controller's error errors the stream", src: `let ctl; const ws = new WritableStream({ start(c) { ctl = c; } });
@@ -141,8 +141,8 @@ func TestStreamsStandard(t *testing.T) {
 			const rs = new ReadableStream({ pull(c) { c.enqueue(1); }, cancel(r) { why = r.message; } });
 			const err = await rs.pipeTo(new WritableStream({ write() { throw new Error("write failed"); } })).catch((e) => e.message); return [err, why]`,
 			want: `["write failed","write failed"]`},
-		{name: "pipeTo: a locked destination", src: `const ws = new WritableStream(); ws.getWriter(); await new ReadableStream().pipeTo(ws)`, err: "locked"},
-		{name: "pipeTo: not a WritableStream", src: `await new ReadableStream().pipeTo({})`, err: "not a WritableStream"},
+		{name: "pipeTo: a locked destination", src: `const ws = new WritableStream(); ws.getWriter(); await new ReadableStream().pipeTo(ws)`, err: "cannot be used on a locked WritableStream"},
+		{name: "pipeTo: not a WritableStream", src: `await new ReadableStream().pipeTo({})`, err: "must be a WritableStream"},
 		{name: "pipeTo respects the destination's backpressure", src: tick + `let pulls = 0; const gates = [];
 			const rs = new ReadableStream({ pull(c) { pulls++; c.enqueue(pulls); if (pulls === 10) c.close(); } }, { highWaterMark: 0 });
 			const ws = new WritableStream({ write() { return new Promise((r) => gates.push(r)); } }, { highWaterMark: 1 });
