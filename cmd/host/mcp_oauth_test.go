@@ -220,7 +220,7 @@ func TestMCPOAuthOwnServer(t *testing.T) {
 		answer(t, jar, origin, page, m[2], "approve")
 		q := <-codes
 		if q.Get("state") != "st-1" || q.Get("iss") != origin {
-			t.Fatalf("callback %v", q.Encode())
+			t.Fatalf("callback: state %q, iss %q (the code is not shown)", q.Get("state"), q.Get("iss"))
 		}
 		tok, err := cfg.Exchange(context.Background(), q.Get("code"), oauth2.VerifierOption(verifier), oauth2.SetAuthURLParam("resource", mcpURL))
 		if err != nil {
