@@ -6,7 +6,9 @@ import (
 	"context"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,9 +33,10 @@ type surfaceCase struct {
 
 // TestSurfacesAgree: the same plugins, config and secrets give the same
 // state with the same reason on every surface: `host run` in a terminal
-// (its error), `host serve` (its lines and `host status --json`), the
-// serve's setup page (Chromium), and `host mcp` (what it logs, which
-// tools the client sees and what their descriptions say). One plugin for
+// (its error), `host serve` (its lines, `host status --json`, its MCP
+// surface over HTTP: the tools offered and the URL elicitation a call
+// makes), the serve's setup page (Chromium), and `host mcp` (what it
+// logs, which tools the client sees and what their descriptions say). One plugin for
 // each way a setup ends without activating: credentials refused, a bug,
 // the service unreachable, a field missing, a login never made, a file
 // that does not build.
@@ -83,8 +86,9 @@ func TestSurfacesAgree(t *testing.T) {
 	// The serve: its lines, host status --json and its setup page.
 	t.Run("serve", func(t *testing.T) {
 		t.Parallel()
-		s := startServe(t, nil, dir)
+		s := startServe(t, nil, "--http", "127.0.0.1:0", "--no-auth", dir)
 		s.waitLines("setup page: http://127.0.0.1:", 1, 30*time.Second)
+		s.waitLines("MCP: http://", 1, 30*time.Second)
 		for _, c := range cases {
 			s.waitLines(c.id+": "+string(c.phase), 1, time.Minute)
 		}
@@ -105,17 +109,70 @@ func TestSurfacesAgree(t *testing.T) {
 			}
 		}
 
+		// The serve's MCP surface: a tool of a plugin waiting for setup
+		// or a login is offered and a call asks (URL elicitation to the
+		// setup page) for what the state says; an error's tools are not
+		// offered.
+		mcpURL := regexp.MustCompile(`MCP: (http://\S+/mcp)`).FindStringSubmatch(s.output())[1]
+		var mu sync.Mutex
+		var asked []string
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, &mcp.ClientOptions{
+			Capabilities: &mcp.ClientCapabilities{Elicitation: &mcp.ElicitationCapabilities{URL: &mcp.URLElicitationCapabilities{}}},
+			ElicitationHandler: func(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+				mu.Lock()
+				asked = append(asked, req.Params.Message)
+				mu.Unlock()
+				return &mcp.ElicitResult{Action: "decline"}, nil
+			},
+		}).Connect(ctx, &mcp.StreamableClientTransport{Endpoint: mcpURL, DisableStandaloneSSE: true}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cs.Close()
+		tools, err := cs.ListTools(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		offered := map[string]bool{}
+		for _, tl := range tools.Tools {
+			offered[tl.Name] = true
+		}
+		for _, c := range cases {
+			if offered[c.id+"_ping"] != c.phase.Listed() {
+				t.Errorf("serve --http: %s_ping offered: %v, want %v (%s)", c.id, offered[c.id+"_ping"], c.phase.Listed(), c.phase)
+			}
+			if !c.phase.Listed() {
+				continue
+			}
+			mu.Lock()
+			n := len(asked)
+			mu.Unlock()
+			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: c.id + "_ping", Arguments: map[string]any{}})
+			mu.Lock()
+			got := asked[n:]
+			mu.Unlock()
+			want := "Plugin " + c.id + " needs setup."
+			if c.phase == setup.NeedsLogin {
+				want = "Plugin " + c.id + " needs you to log in."
+			}
+			if err != nil || !res.IsError || len(got) != 1 || !strings.HasPrefix(got[0], want) {
+				t.Errorf("serve --http: %s_ping: %v, asked %q; want one question starting %q and no pong", c.id, err, got, want)
+			}
+		}
+
 		link := pageLink.FindString(s.output())
-		ctx := browsertest.Start(t, browsertest.Options{})
-		if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="broken"]`))); err != nil {
+		browser := browsertest.Start(t, browsertest.Options{})
+		if err := chromedp.Do(browser, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="broken"]`))); err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range cases {
-			state, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-plugin="`+c.id+`"] [data-field="state"]`)))
+			state, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS(`[data-plugin="`+c.id+`"] [data-field="state"]`)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			reason, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-plugin="`+c.id+`"] [data-field="reason"]`)))
+			reason, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS(`[data-plugin="`+c.id+`"] [data-field="reason"]`)))
 			if err != nil {
 				t.Fatal(err)
 			}
