@@ -266,7 +266,12 @@ func (pw *pageWorker) call(ctx context.Context, tool string, args, out any) erro
 	if err != nil {
 		select {
 		case <-pw.w.exited:
-			return &PageWorkerError{Plugin: pw.id, Reason: pw.w.endReason()}
+			reason := pw.w.endReason()
+			if pw.w.cmd.ProcessState != nil && pw.w.cmd.ProcessState.ExitCode() == 0 {
+				// It ended by itself: idle for too long (worker.pageIdle).
+				reason = "its worker ended after a long time without a step; open the plugin's page again"
+			}
+			return &PageWorkerError{Plugin: pw.id, Reason: reason}
 		case <-time.After(time.Second):
 		}
 		if ctx.Err() != nil {
