@@ -166,6 +166,12 @@ func testPackagesPage(t *testing.T) {
 	if v := installed()["hostfix-pagegrow"]["version"]; v != "1.0.0" {
 		t.Errorf("updated before the consent: %v", v)
 	}
+	// Declined: nothing changes, nothing stays staged.
+	do(chromedp.Click(chromedp.CSS("#update-no")), chromedp.WaitVisible(chromedp.Search(`//*[@id="pkg-result"][contains(., "you declined")]`)))
+	if staged, _ := filepath.Glob(filepath.Join(data, "packages", ".staging-*")); len(staged) != 0 || installed()["hostfix-pagegrow"]["version"] != "1.0.0" {
+		t.Errorf("after declining: staged %v, version %v", staged, installed()["hostfix-pagegrow"]["version"])
+	}
+	do(chromedp.Click(chromedp.CSS(row("hostfix-pagegrow")+` [data-action="update"]`)), chromedp.WaitVisible(chromedp.CSS(`#consent[data-update="hostfix-pagegrow"]`)))
 	do(chromedp.Click(chromedp.CSS("#update-yes")), chromedp.WaitVisible(chromedp.Search(`//*[@id="pkg-result"][contains(., "Updated")]`)))
 	if got := textOf("#pkg-result"); !strings.Contains(got, "Updated hostfix-pagegrow from 1.0.0 to 1.1.0") {
 		t.Errorf("the update's result: %q", got)

@@ -198,9 +198,14 @@ func (s *Server) Close() {
 		close(ch)
 	}
 	s.subs = map[chan struct{}]struct{}{}
+	updates := s.pkgUpdates
+	s.pkgUpdates = nil
 	s.mu.Unlock()
 	s.cancel()
 	s.unsub()
+	for _, plan := range updates {
+		plan.Discard() // updates that waited for consent leave nothing staged
+	}
 	for _, f := range flows {
 		if f.sess != nil {
 			f.sess.Close()
