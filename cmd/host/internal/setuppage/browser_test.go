@@ -28,14 +28,17 @@ import (
 	"host/internal/hosttest"
 )
 
-// text is the visible text of the element sel (CSS).
+// text is the visible text of the element sel (CSS), once it is there. It
+// is read in one step in the page: the page re-renders parts of itself on
+// live events, so a node looked up first may be gone when its text is read.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
+	q, _ := json.Marshal(sel)
+	s, err := chromedp.Run(ctx, chromedp.Poll[[]string](`(() => { const e = document.querySelector(`+string(q)+`); return e ? [e.innerText] : null; })()`))
+	if err != nil || len(s) != 1 {
 		t.Fatalf("text of %s: %v", sel, err)
 	}
-	return s
+	return s[0]
 }
 
 func run(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {

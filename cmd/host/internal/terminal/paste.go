@@ -52,7 +52,7 @@ func startPaste(ctx context.Context, f *cmdutil.Factory, s *setup.Session, st *s
 				continue
 			}
 			if again, why := pasteOutcome(s.Paste(ctx, line)); again {
-				fmt.Fprintf(io.Err, "%s\nPaste it again and press Enter:\n", why)
+				fmt.Fprintf(io.Err, "%s\nPaste it again and press Enter:\n", io.Masker.Mask(why))
 				continue
 			}
 			return
