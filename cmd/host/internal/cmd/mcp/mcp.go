@@ -148,7 +148,8 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 		return surface.ServeMCP(ctx, srv, opts.HTTP, sess.Host.DataDir, io)
 	}
 	f.Trace("mcp serving")
-	err = srv.Run(ctx, &gomcp.IOTransport{Reader: nopReadCloser{io.In}, Writer: nopWriteCloser{stdout}})
+	dio := newDrainIO(ctx, io.In, stdout) // stdin's end waits for the answers owed
+	err = srv.Run(ctx, &gomcp.IOTransport{Reader: nopReadCloser{dio}, Writer: nopWriteCloser{dio}})
 	if err != nil && (ctx.Err() != nil || errors.Is(err, gomcp.ErrConnectionClosed) || errors.Is(err, context.Canceled)) {
 		return nil
 	}
