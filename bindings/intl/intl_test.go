@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dop251/goja"
 
@@ -17,10 +18,12 @@ import (
 
 var updateIntl = flag.Bool("update", false, "rewrite testdata/intl.golden with Node 22 (HOST_NODE22, default node)")
 
-// newRuntime is a runtime with Intl installed.
+// newRuntime is a runtime with Intl installed. Its timeout leaves room
+// for the matrix, one script of thousands of cases, under -race on a busy
+// machine: the tests check results, not speed.
 func newRuntime(t *testing.T) *jsrt.Runtime {
 	t.Helper()
-	rt := jsrt.New(jsrt.Options{})
+	rt := jsrt.New(jsrt.Options{Timeout: 10 * time.Minute})
 	t.Cleanup(rt.Close)
 	if err := rt.Do(t.Context(), func(vm *goja.Runtime) error { return Install(jsapi.NewEnv(nil, vm)) }); err != nil {
 		t.Fatal(err)
