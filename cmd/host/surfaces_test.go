@@ -199,11 +199,7 @@ func TestSurfacesAgree(t *testing.T) {
 		defer cs.Close()
 		said := func(c surfaceCase) bool {
 			for _, ln := range strings.Split(stderr.String(), "\n") {
-				head := "host: " + c.id + ": " + string(c.phase)
-				if c.kind == setup.LoadFailed {
-					head = "host: " + c.id + ": " // no instance: host mcp says the error alone
-				}
-				if strings.HasPrefix(ln, head) && (c.kind == setup.LoadFailed && strings.Contains(stderr.String(), c.reason[1]) || has(ln, c.reason)) {
+				if strings.HasPrefix(ln, "host: "+c.id+": "+string(c.phase)) && has(ln, c.reason) {
 					return true
 				}
 			}

@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -137,8 +136,9 @@ func (m *mcpPlugins) start(ctx context.Context, path string) {
 	p := s.Plugin()
 	if p == nil {
 		id := plugin.DefaultID(path)
-		m.say("host: %s: %s", id, err)
-		m.local.PutFailed(id, "", errText(err))
+		st := setup.StateOf(nil, err, m.sess.Factory().IO.Masker)
+		m.say("host: %s: %s: %s", id, st.Phase, st.Reason)
+		m.local.PutFailed(id, "", st.Reason)
 		return
 	}
 	switch st := step.(type) {
@@ -191,39 +191,23 @@ func secretsUnavailable(err error) string {
 	return msg + " (or start host with --secrets file and HOST_SECRETS_PASSPHRASE in its env)"
 }
 
-// failureState is the state a failed session leaves its plugin in.
+// failureState is the state a failed session leaves its plugin in
+// (setup.StateOf), as host mcp's surface records it.
 func failureState(err error) (mcpserver.State, string, *mcpserver.SetupNeeded) {
-	var f *setup.Failure
-	if !errors.As(err, &f) {
-		return mcpserver.Error, errText(err), nil
-	}
-	switch f.Kind {
-	case setup.Missing:
-		need := &mcpserver.SetupNeeded{}
-		for _, q := range f.Questions {
+	st := setup.StateOf(nil, err, nil)
+	var need *mcpserver.SetupNeeded
+	switch st.Phase {
+	case setup.NeedsSetup, setup.NeedsLogin:
+		need = &mcpserver.SetupNeeded{Login: st.Phase == setup.NeedsLogin}
+		for _, q := range st.Fields {
 			need.Fields = append(need.Fields, q.Key)
 		}
-		return mcpserver.NeedsSetup, "missing " + strings.Join(need.Fields, ", "), need
-	case setup.Refused, setup.Invalid:
-		need := &mcpserver.SetupNeeded{}
-		for _, q := range f.Questions {
-			need.Fields = append(need.Fields, q.Key)
-		}
-		return mcpserver.NeedsSetup, errText(err), need
-	case setup.LoginNeeded:
-		return mcpserver.LoginNeeded, errText(err), &mcpserver.SetupNeeded{Login: true}
 	}
-	return mcpserver.Error, errText(err), nil
+	return st.Phase, st.Reason, need
 }
 
 // errText is a failure as one line with its position.
-func errText(err error) string {
-	var f *setup.Failure
-	if errors.As(err, &f) && f.Pos != "" && !strings.Contains(f.Error(), f.Pos) {
-		return f.Pos + ": " + f.Error()
-	}
-	return err.Error()
-}
+func errText(err error) string { return setup.Text(err) }
 
 func (m *mcpPlugins) say(format string, args ...any) {
 	fmt.Fprintln(m.sess.Factory().IO.Err, m.sess.Factory().IO.Masker.Mask(fmt.Sprintf(format, args...)))
