@@ -19,7 +19,8 @@ import (
 //
 //   - gogc: GOGC 400 with a 1 GiB soft memory limit: 6 / 10 ms.
 //   - roots: fetch.PrewarmSystemRoots on a helper goroutine, so the first
-//     HTTPS handshake finds crypto/x509's system pool loaded: 3 / 0 ms.
+//     HTTPS handshake finds crypto/x509's system pool loaded: 3 / 0 ms
+//     (only for the commands that make HTTPS requests: fetchesHTTPS).
 //   - cache: the content-hashed bundle cache (Host.CacheDir, set in
 //     package session; jsrt.BuildCached), which skips esbuild: 1 / 3-4 ms.
 //
@@ -69,9 +70,22 @@ func (s Startup) GC() {
 
 // Helpers starts what prepares the command cmd on the side.
 func (s Startup) Helpers(cmd string) {
-	// A serve makes no HTTPS calls itself, and twenty workers starting at
-	// once would compete for the same cores.
-	if cmd != "worker" && cmd != "serve" && !s.Off("roots") {
+	// The roots only for the commands that make HTTPS requests in this
+	// process (a plugin's fetch, an OAuth login, the npm registry): loading
+	// them costs about 5 ms of CPU, all of `host version`'s time after
+	// init. A serve makes no HTTPS calls itself, and twenty workers
+	// starting at once would compete for the same cores.
+	if fetchesHTTPS(cmd) && !s.Off("roots") {
 		go fetch.PrewarmSystemRoots()
 	}
+}
+
+// fetchesHTTPS reports whether the command cmd may make HTTPS requests in
+// its own process, so that it gets the system's roots loaded early.
+func fetchesHTTPS(cmd string) bool {
+	switch cmd {
+	case "run", "call", "setup", "auth", "test", "mcp", "install", "update", "demo":
+		return true
+	}
+	return false
 }
