@@ -30,7 +30,9 @@ func TestServePageWorker(t *testing.T) {
 	t.Parallel()
 	dir, _ := filepath.Abs("../../testdata/serve/pagework")
 	const steadyToken = "fake-steady-token-7777"
-	s := startServe(t, []string{"HOST_CONFIG_STEADY_TOKEN=" + steadyToken}, "--memory", "256MiB", dir)
+	// --timeout 5m: the loop below spins until its worker is killed, not
+	// until the timeout interrupts it, however loaded the machine.
+	s := startServe(t, []string{"HOST_CONFIG_STEADY_TOKEN=" + steadyToken}, "--memory", "256MiB", "--timeout", "5m", dir)
 	s.waitLines("setup page: http://127.0.0.1:", 1, 30*time.Second)
 	s.waitLines("steady: active", 1, 30*time.Second)
 	s.waitLines("hog: needs setup", 1, 30*time.Second)
