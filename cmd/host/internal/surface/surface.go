@@ -137,10 +137,6 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 		}
 		ro.Issuer, ro.Verifier = f.Issuer, is
 		rs = mcpauth.New(ro)
-		opts.Authorize = rs.Authorize
-		guard := hostGuard(opts.AllowRemote)
-		mux.Handle(mcpauth.MetadataPath+"/", guard(http.HandlerFunc(rs.Metadata)))
-		mux.Handle(mcpauth.MetadataPath, guard(http.HandlerFunc(rs.Metadata)))
 	default:
 		store, err := authserver.OpenStore(dataDir)
 		if err != nil {
@@ -157,13 +153,15 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 			}})
 		ro.Verifier = as
 		rs = mcpauth.New(ro)
-		opts.Authorize = rs.Authorize
-		guard := hostGuard(opts.AllowRemote)
-		mux.Handle(mcpauth.MetadataPath+"/", guard(http.HandlerFunc(rs.Metadata)))
-		mux.Handle(mcpauth.MetadataPath, guard(http.HandlerFunc(rs.Metadata)))
-		ah := guard(as.Handler())
+		ah := hostGuard(opts.AllowRemote)(as.Handler())
 		mux.Handle(authserver.MetadataPath, ah)
 		mux.Handle("/oauth/", ah)
+	}
+	if !f.NoAuth {
+		opts.Authorize = rs.Authorize
+		md := hostGuard(opts.AllowRemote)(http.HandlerFunc(rs.Metadata))
+		mux.Handle(mcpauth.MetadataPath+"/", md)
+		mux.Handle(mcpauth.MetadataPath, md)
 	}
 	mux.Handle("/", srv.HTTPHandler(opts))
 	hs := &http.Server{
