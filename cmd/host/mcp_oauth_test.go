@@ -1009,3 +1009,32 @@ func TestMCPOAuthBehindProxy(t *testing.T) {
 		}
 	})
 }
+
+// TestMCPOAuthHostMCP: `host mcp --http` (plugins in one process) is the
+// same resource server with the same authorization server: a client
+// without a token is sent to the metadata, signs in (scripted consent with
+// the code host mcp prints) and calls.
+func TestMCPOAuthHostMCP(t *testing.T) {
+	t.Parallel()
+	_, _, env := hostBinary(t, nil)
+	env = append(env, "HOST_DATA_DIR="+t.TempDir())
+	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
+	mcpURL, _, log := startOAuthServe(t, env, "mcp", "--http", "127.0.0.1:0", plugins)
+	origin := strings.TrimSuffix(mcpURL, "/mcp")
+	if code, hdr := mcpStatus(t, mcpURL, ""); code != 401 || !strings.Contains(hdr, `resource_metadata="`+origin+`/.well-known/oauth-protected-resource/mcp"`) {
+		t.Fatalf("bare request: %d %q", code, hdr)
+	}
+	skip := log.count()
+	cb, codes := callbackServer(t)
+	cfg := &oauth2.Config{ClientID: registerClient(t, origin, cb), RedirectURL: cb, Scopes: []string{"mcp"},
+		Endpoint: oauth2.Endpoint{AuthURL: origin + "/oauth/authorize", TokenURL: origin + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
+	verifier := oauth2.GenerateVerifier()
+	page, jar := consentPage(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("resource", mcpURL)))
+	m, _ := log.wait(t, proofRE, skip, 30*time.Second)
+	answer(t, jar, origin, page, m[2], "approve")
+	tok, err := cfg.Exchange(context.Background(), (<-codes).Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitTools(t, mcpURL, tok.AccessToken, "test_simple_text")
+}
