@@ -116,7 +116,7 @@ func pasteLive(ctx context.Context, f *cmdutil.Factory, s *setup.Session, st *se
 		fmt.Fprintf(io.Err, "\r%s\x1b[K", line)
 	}
 	say := func(text string) { // a line of its own above the live line; with mu held
-		fmt.Fprintf(io.Err, "\r\x1b[K%s\n", text)
+		fmt.Fprintf(io.Err, "\r\x1b[K%s\n", io.Masker.Mask(text))
 		draw()
 	}
 	go func() {
