@@ -124,14 +124,19 @@ func (k *Keyring) do(ctx context.Context, op string, fn func() (string, error)) 
 	if m := k.mute.Load(); m != nil && time.Since(m.at) < muteFor {
 		return "", k.unavailable(op, ErrNoSessionBus, m.reason, "", context.DeadlineExceeded)
 	}
-	start := time.Now()
+	// What an error says it waited: the limit, not the time measured (on
+	// a busy machine that overshoots it).
+	limit := k.timeout()
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < limit {
+		limit = time.Until(dl)
+	}
 	ctx, cancel := context.WithTimeout(ctx, k.timeout())
 	defer cancel()
 	slots := k.slotChan()
 	select {
 	case slots <- struct{}{}:
 	case <-ctx.Done():
-		return "", k.ctxErr(op, ctx.Err(), time.Since(start))
+		return "", k.ctxErr(op, ctx.Err(), limit)
 	}
 
 	type result struct {
@@ -156,7 +161,7 @@ func (k *Keyring) do(ctx context.Context, op string, fn func() (string, error)) 
 		}
 		return r.v, nil
 	case <-ctx.Done():
-		return "", k.ctxErr(op, ctx.Err(), time.Since(start))
+		return "", k.ctxErr(op, ctx.Err(), limit)
 	}
 }
 
@@ -165,7 +170,7 @@ func (k *Keyring) slotChan() chan struct{} {
 	return k.slots
 }
 
-func (k *Keyring) ctxErr(op string, err error, waited time.Duration) error {
+func (k *Keyring) ctxErr(op string, err error, waited time.Duration) error { // waited: the limit that ran out (0: none)
 	if errors.Is(err, context.DeadlineExceeded) {
 		reason := "no answer before the deadline"
 		if waited > 0 {
