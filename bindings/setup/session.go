@@ -311,7 +311,7 @@ func (s *Session) load(ctx context.Context, old *plugin.Setup) error {
 	}
 	p, err := s.o.Load(ctx, s.o.Host, s.o.Path)
 	if err != nil {
-		return &Failure{Kind: LoadFailed, Plugin: s.info, Pos: position(err), Err: err}
+		return LoadFailure(s.info, err)
 	}
 	s.p = p
 	s.o.Trace("loaded")
@@ -335,11 +335,7 @@ func (s *Session) load(ctx context.Context, old *plugin.Setup) error {
 	}
 	ns, err := p.Setup(ctx, s.o.Inputs)
 	if err != nil {
-		var ie *plugin.InputError
-		if errors.As(err, &ie) {
-			return &Failure{Kind: BadInput, Plugin: s.info, Err: err}
-		}
-		return &Failure{Kind: HostFailed, Plugin: s.info, Err: err}
+		return setupFailure(s.info, err)
 	}
 	if old == nil {
 		for _, f := range ns.Fields {

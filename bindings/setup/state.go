@@ -8,6 +8,7 @@ import (
 	"host/bindings/mask"
 	"host/bindings/plugin"
 	"host/bindings/secrets"
+	"host/schema"
 )
 
 // Phase is where a plugin stands. It is the one vocabulary of every
@@ -138,7 +139,8 @@ func Text(err error) string {
 
 // Check is what a plugin still needs before it can activate, without
 // activating it or starting a login: a Missing Failure for required
-// fields without a value, a LoginNeeded Failure for an OAuth2 plugin not
+// fields without a value, an Invalid Failure for values the configSchema
+// refuses (as activating would), a LoginNeeded Failure for an OAuth2 plugin not
 // logged in (ErrNotLoggedIn) or whose stored login the provider refused,
 // nil when nothing is missing. It is the check a Session makes before it
 // activates; StateOf gives the state it means.
@@ -151,6 +153,18 @@ func Check(ctx context.Context, p *plugin.Plugin, st *plugin.Setup) error {
 		}
 		return &Failure{Kind: Missing, Plugin: info, Questions: qs, Err: &MissingError{Plugin: info, Fields: qs}}
 	}
+	if _, err := st.Validate(); err != nil {
+		f := &Failure{Kind: Invalid, Plugin: info, Err: err}
+		var ve *schema.ValidationError
+		if errors.As(err, &ve) {
+			for _, k := range issueKeys(ve.Issues) {
+				if fld, ok := st.Field(k); ok {
+					f.Questions = append(f.Questions, questionOf(fld))
+				}
+			}
+		}
+		return f
+	}
 	why, err := loginNeeded(ctx, p, st, info)
 	if err != nil {
 		return err
@@ -159,4 +173,41 @@ func Check(ctx context.Context, p *plugin.Plugin, st *plugin.Setup) error {
 		return &Failure{Kind: LoginNeeded, Plugin: info, Err: why}
 	}
 	return nil
+}
+
+// Inspect is the state of a loaded plugin without activating it or
+// starting a login, as a session would leave it before onActivate: its
+// claim on its id is checked (and recorded when new, as a session does),
+// its setup gathered from in (the saved config, the keyring) and checked
+// (Check). The error is a Failure of the kind a session gives (Claimed,
+// BadInput, HostFailed, Missing, Invalid, LoginNeeded; a keyring that
+// cannot be reached wraps secrets.ErrUnavailable); nil when the plugin
+// would activate. StateOf gives the state it means.
+func Inspect(ctx context.Context, p *plugin.Plugin, file string, in plugin.Inputs) error {
+	info := Info{ID: p.ID, Name: p.Name}
+	if err := p.Claim(ctx, file, false); err != nil {
+		return &Failure{Kind: Claimed, Plugin: info, Err: err}
+	}
+	st, err := p.Setup(ctx, in)
+	if err != nil {
+		return setupFailure(info, err)
+	}
+	return Check(ctx, p, st)
+}
+
+// LoadFailure is the Failure of a plugin file that does not load (does
+// not build, throws at load, declares no plugin), with its position.
+func LoadFailure(info Info, err error) error {
+	return &Failure{Kind: LoadFailed, Plugin: info, Pos: position(err), Err: err}
+}
+
+// setupFailure is the Failure of gathering a plugin's setup: bad input
+// (an *plugin.InputError) or the host failing (the keyring, the saved
+// config).
+func setupFailure(info Info, err error) error {
+	var ie *plugin.InputError
+	if errors.As(err, &ie) {
+		return &Failure{Kind: BadInput, Plugin: info, Err: err}
+	}
+	return &Failure{Kind: HostFailed, Plugin: info, Err: err}
 }

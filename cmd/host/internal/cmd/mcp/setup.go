@@ -165,6 +165,8 @@ func (m *mcpPlugins) start(ctx context.Context, path string) {
 	}
 	for _, e := range m.local.Plugins() {
 		if e.ID == p.ID && e.State == mcpserver.SecretsUnavailable {
+			// Each plugin's line as on every surface; what to do once.
+			m.say("host: %s: %s: %s", p.ID, e.State, m.sess.Factory().IO.Masker.Mask(errText(err)))
 			m.secretsOnce.Do(func() { m.say("host: %s", e.Reason) })
 		} else if e.ID == p.ID && e.State != mcpserver.Active {
 			m.say("host: %s: %s%s", p.ID, e.State, cmdutil.Prefixed(": ", e.Reason))
@@ -177,7 +179,8 @@ func (m *mcpPlugins) start(ctx context.Context, path string) {
 func secretsUnavailable(err error) string {
 	var ue *secrets.UnavailableError
 	errors.As(err, &ue)
-	if errors.Is(err, secrets.ErrNoSessionBus) {
+	if errors.Is(err, secrets.ErrNoSessionBus) && (ue == nil || ue.Hint == "") {
+		// Unset (a bus that is set but dead has its own hint, below).
 		return "the OS keyring cannot be reached: host was started without the desktop's D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set; AI clients often start MCP servers with a minimal environment). " +
 			"Add it to host's entry in the client's MCP configuration (\"env\": {\"DBUS_SESSION_BUS_ADDRESS\": \"...\"}, the value `echo $DBUS_SESSION_BUS_ADDRESS` prints in your desktop's terminal), " +
 			"or start host with --secrets file and HOST_SECRETS_PASSPHRASE in its env (an encrypted file in the data dir instead of the keyring)"

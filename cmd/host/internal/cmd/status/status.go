@@ -6,13 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"host/bindings/store"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"host/bindings/plugin"
+	"host/bindings/setup"
+	"host/bindings/store"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/serve"
 	"host/cmd/host/internal/session"
@@ -24,11 +25,15 @@ While a serve runs for the data dir: every plugin's (or one plugin's)
 state with its reason, last updateStatus, tools and worker memory; --json
 prints the same as a JSON array. Otherwise:
 
-Shows each known plugin's (or one plugin's) last status, as it set it with
-ctx.updateStatus, and its permissions: what it declared, or that it is
-unrestricted because it declares none; --json prints a JSON array of
-{id, file, running: false, status, permissions}. PLUGIN is a plugin file,
-its directory, or its id.
+Shows each known plugin's (or one plugin's) state as it would start with
+what is saved (its config and keyring secrets, its login; nothing is
+activated and no login starts): ready, needs setup, login needed, secrets
+unavailable or error, with the reason, in the words of a serve's status;
+its last status, as it set it with ctx.updateStatus; and its permissions:
+what it declared, or that it is unrestricted because it declares none.
+--json prints a JSON array of {id, file, running: false, state, kind,
+reason, fields, status, permissions}. PLUGIN is a plugin file, its
+directory, or its id.
 
 Flags:
   --data-dir DIR   where the store database is (as for 'host run')
@@ -76,17 +81,24 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	}
 	defer sess.Close()
 	type row struct {
-		id   string
-		file string
-		p    *plugin.Plugin
+		id      string
+		file    string
+		p       *plugin.Plugin
+		loadErr error // the PLUGIN file did not load
 	}
 	var rows []row
 	if opts.Plugin != "" {
 		id, p, err := sess.PluginID(ctx, opts.Plugin)
 		if err != nil {
-			return err
+			// A file that does not load has a state too (an error).
+			path := sess.Resolve(opts.Plugin)
+			if fi, serr := os.Stat(path); serr != nil || fi.IsDir() {
+				return err
+			}
+			rows = append(rows, row{id: plugin.DefaultID(path), file: path, loadErr: err})
+		} else {
+			rows = append(rows, row{id: id, p: p, file: p.File})
 		}
-		rows = append(rows, row{id: id, p: p})
 	} else {
 		owners, err := plugin.KnownPlugins(sess.Host.DataDir)
 		if err != nil {
@@ -102,23 +114,27 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	}
 	// --json without a serve: one object per plugin, "running": false.
 	type jsonRow struct {
-		ID          string        `json:"id"`
-		File        string        `json:"file,omitempty"`
-		Running     bool          `json:"running"`
+		ID      string `json:"id"`
+		File    string `json:"file,omitempty"`
+		Running bool   `json:"running"`
+		// The state the plugin would start in (setup.Inspect): "state",
+		// "kind", "reason", "fields", as the serve's --json has them.
+		*setup.State
 		Status      *store.Status `json:"status,omitempty"`
 		StatusError string        `json:"statusError,omitempty"`
 		Permissions []string      `json:"permissions,omitempty"`
 	}
 	jsonRows := []jsonRow{}
 	for i, r := range rows {
-		p := r.p
-		if p == nil && r.file != "" {
+		p, loadErr := r.p, r.loadErr
+		if p == nil && loadErr == nil && r.file != "" {
 			if _, err := os.Stat(r.file); err == nil {
-				p, _ = plugin.Load(ctx, sess.Host, r.file)
+				p, loadErr = plugin.Load(ctx, sess.Host, r.file)
 			}
 		}
+		state := stateOf(ctx, sess, r.id, r.file, p, loadErr)
 		if opts.JSON {
-			jr := jsonRow{ID: r.id, File: r.file}
+			jr := jsonRow{ID: r.id, File: r.file, State: state}
 			st, ok, err := sess.Store.Plugin(r.id).Status(ctx)
 			switch {
 			case err != nil:
@@ -140,7 +156,14 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		if i > 0 {
 			fmt.Fprintln(io.Out)
 		}
-		fmt.Fprintf(io.Out, "%s\n", r.id)
+		if state == nil {
+			fmt.Fprintf(io.Out, "%s\n", r.id)
+		} else {
+			fmt.Fprintln(io.Out, io.Masker.Mask(stateLine(r.id, state)))
+			if _, rest, ok := strings.Cut(state.Reason, "\n"); ok && state.Phase != setup.Active {
+				fmt.Fprintln(io.Out, io.Masker.Mask(cmdutil.Indent(rest)))
+			}
+		}
 		st, ok, err := sess.Store.Plugin(r.id).Status(ctx)
 		switch {
 		case err != nil:
@@ -149,6 +172,10 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			fmt.Fprintf(io.Out, "  status:       none reported\n")
 		default:
 			fmt.Fprintf(io.Out, "  status:       %s (%s)\n", io.Masker.Mask(session.StatusText(st)), st.Updated.Local().Format(time.RFC3339))
+		}
+		if p == nil && loadErr != nil {
+			fmt.Fprintf(io.Out, "  permissions:  unknown (the plugin does not load)\n")
+			continue
 		}
 		if p == nil {
 			fmt.Fprintf(io.Out, "  permissions:  unknown (the plugin's file is not there)\n")
@@ -232,4 +259,41 @@ func serveStatus(ctx context.Context, opts *StatusOptions) (handled bool, err er
 		fmt.Fprintln(io.Out, "setup page: 'host setup --browser' prints a fresh link to it and opens it")
 	}
 	return true, nil
+}
+
+// stateOf is the state plugin id (its file, loaded as p, or loadErr) would
+// start in, as a session decides it before onActivate (setup.Inspect: its
+// claim, its saved config and keyring secrets, a login); nil when its file
+// is gone. It activates nothing and starts no login.
+func stateOf(ctx context.Context, sess *session.Session, id, file string, p *plugin.Plugin, loadErr error) *setup.State {
+	var err error
+	switch {
+	case loadErr != nil:
+		err = setup.LoadFailure(setup.Info{ID: id}, loadErr)
+	case p == nil:
+		return nil
+	default:
+		if file == "" {
+			file = p.File
+		}
+		err = setup.Inspect(ctx, p, file, plugin.Inputs{})
+	}
+	var step setup.Step
+	if err == nil {
+		step = &setup.Done{}
+	}
+	st := setup.StateOf(step, err, sess.Factory().IO.Masker)
+	if st.Phase == setup.Active {
+		st.Phase = setup.Ready // set up, not running: no serve runs it
+	}
+	return &st
+}
+
+// stateLine is a state in the words of the serve's status line.
+func stateLine(id string, st *setup.State) string {
+	s := serve.State{ID: id, Phase: st.Phase, Kind: st.Kind, Reason: st.Reason}
+	for _, q := range st.Fields {
+		s.Fields = append(s.Fields, serve.Field{Key: q.Key, Label: q.Label, Secret: q.Secret})
+	}
+	return s.Line()
 }
