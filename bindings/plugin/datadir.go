@@ -135,7 +135,7 @@ func (d *dataDir) reserveStore(ctx context.Context, add int64) error {
 // overQuota is the refusal of a write that would take the plugin's data
 // to total bytes.
 func overQuota(total, quota int64) error {
-	return fmt.Errorf("refused: the plugin's data (its ctx.dataDir files and ctx.store values) would hold %s, over its quota of %s; remove what the plugin no longer needs (ctx.dataDir.remove, ctx.store.delete), or ask the user to raise its data quota", mib(total), mib(quota))
+	return fmt.Errorf("refused: the plugin's data (its ctx.dataDir files, ctx.store values and emitted messages and events) would hold %s, over its quota of %s; remove what the plugin no longer needs (ctx.dataDir.remove, ctx.store.delete), or ask the user to raise its data quota", mib(total), mib(quota))
 }
 
 // usage returns what the directory holds, counting it when unknown. With

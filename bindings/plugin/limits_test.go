@@ -143,7 +143,7 @@ func TestEmitPayloadLimit(t *testing.T) {
 		want string
 	}{
 		{9, "ok"},
-		{11, "ERR_STORE_VALUE_TOO_LARGE store: add event \"\": value too large: 11.0 MiB of JSON; the limit is 10 MiB"},
+		{11, "ERR_STORE_VALUE_TOO_LARGE store: add event: value too large: 11.0 MiB of JSON; the limit is 10 MiB"},
 	} {
 		r, err := p.CallTool(ctx, "big", json.RawMessage(fmt.Sprintf(`{"mib":%d}`, c.mib)))
 		if err != nil {

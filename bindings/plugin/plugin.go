@@ -66,7 +66,8 @@ type Host struct {
 	Timeout, CallTimeout time.Duration
 	// DataQuota bounds what each plugin keeps in its ctx.dataDir (files
 	// and directories, each counted as at least DataBlock bytes) and its
-	// ctx.store (each key and value, plus store.RowOverhead) together; 0
+	// ctx.store and inbox and event log (each key and value, source and
+	// message, type and payload, plus store.RowOverhead) together; 0
 	// means DefaultDataQuota. A write past it is refused to that plugin
 	// alone (ERR_DATADIR_QUOTA, ERR_STORE_QUOTA).
 	DataQuota int64

@@ -160,8 +160,8 @@ func insertQuery(n int) string {
 // message whose Source is already there (or earlier in msgs). It returns
 // the messages that were new, in order, with Seq and Received set. A
 // message without source, channel or with text over MaxMessageSize is an
-// error and nothing is stored. It may block up to BusyTimeout or until ctx
-// ends.
+// error and nothing is stored; so is a call whose new messages Reserve
+// refuses. It may block up to BusyTimeout or until ctx ends.
 func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, error) {
 	if err := s.inbox("add messages"); err != nil {
 		return nil, err
@@ -196,17 +196,26 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 		}
 		texts[i] = string(b)
 	}
+	bySource := make(map[string]int, len(msgs))
+	var upper int64 // the cost of every message new to the call
+	for i := range msgs {
+		if _, dup := bySource[msgs[i].Source]; !dup {
+			bySource[msgs[i].Source] = i
+			upper += rowCost(msgs[i].Source, int64(len(texts[i])))
+		}
+	}
+	if s.Reserve != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if err := s.reserveMessages(ctx, texts, bySource, upper); err != nil {
+			return nil, err
+		}
+	}
 	tx, err := s.db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, s.fail("add messages", "", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	bySource := make(map[string]int, len(msgs))
-	for i := range msgs {
-		if _, dup := bySource[msgs[i].Source]; !dup {
-			bySource[msgs[i].Source] = i
-		}
-	}
 	added := make([]Message, 0, len(msgs))
 	ms := now.UnixMilli()
 	v, _ := s.db.inboxInit()
@@ -254,6 +263,13 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 	}
 	// RETURNING gives no order guarantee; arrival order is Seq's.
 	sortBySeq(added)
+	if s.Reserve != nil {
+		var cost int64
+		for _, m := range added {
+			cost += rowCost(m.Source, int64(len(texts[bySource[m.Source]])))
+		}
+		s.added(ctx, false, added[0].Seq, added[len(added)-1].Seq, cost)
+	}
 	return added, nil
 }
 
@@ -356,6 +372,7 @@ func (s *Store) FollowMessages(ctx context.Context, after int64, fn func([]Messa
 
 // AddEvent appends an event to the plugin's event log and returns it with
 // Seq and Time set. payload must be JSON (an object, by the SDK's type).
+// Past the plugin's quota (Reserve) nothing is stored.
 func (s *Store) AddEvent(ctx context.Context, typ string, payload json.RawMessage) (Event, error) {
 	if err := s.inbox("add event"); err != nil {
 		return Event{}, err
@@ -372,12 +389,23 @@ func (s *Store) AddEvent(ctx context.Context, typ string, payload json.RawMessag
 	if len(payload) > MaxPayloadSize {
 		return Event{}, s.wrap("add event", "", fmt.Errorf("%w: %s of JSON; the limit is %s", ErrValueTooLarge, size(len(payload)), size(MaxPayloadSize)))
 	}
+	cost := rowCost(typ, int64(len(payload)))
+	if s.Reserve != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if err := s.reserve(ctx, cost); err != nil {
+			return Event{}, s.wrap("add event", "", err)
+		}
+	}
 	now := time.Now()
 	var seq int64
 	err := s.db.db.QueryRowContext(ctx, `INSERT INTO events (plugin, type, payload, time) VALUES (?, ?, ?, ?) RETURNING seq`,
 		s.plugin, typ, string(payload), now.UnixMilli()).Scan(&seq)
 	if err != nil {
 		return Event{}, s.fail("add event", "", err)
+	}
+	if s.Reserve != nil {
+		s.added(ctx, true, seq, seq, cost)
 	}
 	return Event{Seq: seq, Type: typ, Payload: payload, Time: time.UnixMilli(now.UnixMilli())}, nil
 }
@@ -455,4 +483,31 @@ func (s *Store) Status(ctx context.Context) (Status, bool, error) {
 	}
 	st.Updated = time.UnixMilli(ms)
 	return st, true, nil
+}
+
+// reserveMessages reserves the quota for the messages of one AddMessages:
+// upper, the cost of all of them, when Reserve allows it (nearly always);
+// otherwise the cost of those whose source is not in the inbox yet, so that
+// a call emitting again what was stored is never refused. With s.mu held.
+func (s *Store) reserveMessages(ctx context.Context, texts []string, bySource map[string]int, upper int64) error {
+	if s.Reserve(ctx, upper) == nil {
+		return nil
+	}
+	var add int64
+	for src, i := range bySource {
+		var one int
+		switch err := s.db.db.QueryRowContext(ctx, `SELECT 1 FROM inbox WHERE plugin = ? AND source = ?`, s.plugin, src).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			add += rowCost(src, int64(len(texts[i])))
+		case err != nil:
+			return s.fail("add messages", "", err)
+		}
+	}
+	if add == 0 {
+		return nil
+	}
+	if err := s.reserve(ctx, add); err != nil {
+		return s.wrap("add messages", "", err)
+	}
+	return nil
 }

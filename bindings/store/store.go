@@ -291,14 +291,16 @@ type Store struct {
 	// and nothing is stored. The host uses it to refuse values that must
 	// not be kept here (secrets).
 	Check func(key string, value json.RawMessage) error
-	// Reserve, when set, is called by Set after Check with the bytes the
-	// write adds to the plugin's rows as Usage counts them (negative when
-	// it shrinks them); an error it returns is returned by Set (wrapped)
-	// and nothing is stored. Sets of one Store run one at a time then. The
-	// host bounds a plugin's data with it (its quota).
+	// Reserve, when set, is called by Set after Check, and by AddMessages
+	// and AddEvent, with the bytes the write adds to the plugin's rows as
+	// Usage counts them (negative when it shrinks them); an error it
+	// returns is returned by the call (wrapped) and nothing of it is
+	// stored. Writes of one Store run one at a time then. The host bounds
+	// a plugin's data with it (its quota).
 	Reserve func(ctx context.Context, add int64) error
 
-	mu sync.Mutex // serialises Set when Reserve is set
+	mu  sync.Mutex // serialises Set, AddMessages and AddEvent when Reserve is set
+	log logQuota   // what the inbox and events rows hold (quota.go)
 }
 
 // RowOverhead is what each stored key counts for in Usage beyond the
@@ -310,7 +312,8 @@ const RowOverhead = 64
 func rowCost(key string, valueLen int64) int64 { return int64(len(key)) + valueLen + RowOverhead }
 
 // Usage is what the plugin's rows hold as a quota counts them: the bytes
-// of each key and value, plus RowOverhead a row. It may block up to
+// of each key and value, of each inbox message and its source, and of each
+// event and its type, plus RowOverhead a row. It may block up to
 // BusyTimeout or until ctx ends.
 func (s *Store) Usage(ctx context.Context) (int64, error) {
 	if err := s.ready("usage", "", false); err != nil {
@@ -320,7 +323,11 @@ func (s *Store) Usage(ctx context.Context) (int64, error) {
 	if err := s.db.db.QueryRowContext(ctx, qUsage, s.plugin).Scan(&rows, &bytes); err != nil {
 		return 0, s.fail("usage", "", err)
 	}
-	return bytes + rows*RowOverhead, nil
+	log, err := s.logUsage(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return bytes + rows*RowOverhead + log, nil
 }
 
 // PluginID is the plugin id the Store is scoped to.
@@ -404,7 +411,7 @@ func (s *Store) Set(ctx context.Context, key string, value json.RawMessage) erro
 		case !errors.Is(err, sql.ErrNoRows):
 			return s.fail("set", key, err)
 		}
-		if err := s.Reserve(ctx, add); err != nil {
+		if err := s.reserve(ctx, add); err != nil {
 			return s.wrap("set", key, err)
 		}
 	}
@@ -470,7 +477,7 @@ type OpError struct {
 }
 
 func (e *OpError) Error() string {
-	if e.Key == "" && e.Op == "keys" {
+	if e.Key == "" && e.Op != "get" && e.Op != "set" && e.Op != "delete" { // calls without a key
 		return fmt.Sprintf("store: %s: %v", e.Op, e.Err)
 	}
 	return fmt.Sprintf("store: %s %s: %v", e.Op, quote(e.Key), e.Err)

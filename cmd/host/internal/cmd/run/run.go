@@ -36,9 +36,10 @@ Flags:
   --connect-to H:P:TH:TP connect to TH:TP whenever the plugin connects to H:P
                          (curl's syntax; repeatable; TLS still checks H)
   --timeout DURATION     stop plugin code running longer than this (default 30s)
-  --data-quota SIZE      what the plugin may keep in its ctx.dataDir and
-                         ctx.store together (default 1GiB; a write past it
-                         is refused to the plugin)
+  --data-quota SIZE      what the plugin may keep in its ctx.dataDir,
+                         ctx.store and emitted messages and events together
+                         (default 1GiB; a write past it is refused to the
+                         plugin)
   --adopt                let this file take over a plugin id another file owns
   --secrets keyring|file where secrets live: the OS keyring (default), or an
                          encrypted file in the data dir (explicit opt-in; the
