@@ -323,7 +323,7 @@ func (s *Session) load(ctx context.Context, old *plugin.Setup) error {
 		return &Failure{Kind: Claimed, Plugin: Info{ID: p.ID, Name: p.Name}, Err: &IDChangedError{File: p.File, Was: want, Now: p.ID}}
 	}
 	if err := p.Claim(ctx, s.o.Path, s.o.Adopt); err != nil {
-		return &Failure{Kind: Claimed, Plugin: Info{ID: p.ID, Name: p.Name}, Err: err}
+		return ClaimFailure(Info{ID: p.ID, Name: p.Name}, err)
 	}
 	s.o.Trace("claimed")
 	s.id = p.ID

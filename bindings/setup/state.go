@@ -175,24 +175,28 @@ func Check(ctx context.Context, p *plugin.Plugin, st *plugin.Setup) error {
 	return nil
 }
 
-// Inspect is the state of a loaded plugin without activating it or
-// starting a login, as a session would leave it before onActivate: its
-// claim on its id is checked (and recorded when new, as a session does),
-// its setup gathered from in (the saved config, the keyring) and checked
-// (Check). The error is a Failure of the kind a session gives (Claimed,
-// BadInput, HostFailed, Missing, Invalid, LoginNeeded; a keyring that
-// cannot be reached wraps secrets.ErrUnavailable); nil when the plugin
-// would activate. StateOf gives the state it means.
-func Inspect(ctx context.Context, p *plugin.Plugin, file string, in plugin.Inputs) error {
-	info := Info{ID: p.ID, Name: p.Name}
-	if err := p.Claim(ctx, file, false); err != nil {
-		return &Failure{Kind: Claimed, Plugin: info, Err: err}
-	}
+// Inspect is what a loaded plugin still needs, without activating it or
+// starting a login, as a session would find it before onActivate: its
+// setup gathered from in (the saved config, the keyring, --set and the
+// environment when in has them), checked (Check). The error is a Failure
+// of the kind a session gives (BadInput, HostFailed, Missing, Invalid,
+// LoginNeeded; a keyring that cannot be reached wraps
+// secrets.ErrUnavailable), nil when the plugin would activate; StateOf
+// gives the state it means. The setup is nil when it could not be
+// gathered. The caller checks p's claim on its id first (plugin.Claim), as
+// a session does.
+func Inspect(ctx context.Context, p *plugin.Plugin, in plugin.Inputs) (*plugin.Setup, error) {
 	st, err := p.Setup(ctx, in)
 	if err != nil {
-		return setupFailure(info, err)
+		return nil, setupFailure(Info{ID: p.ID, Name: p.Name}, err)
 	}
-	return Check(ctx, p, st)
+	return st, Check(ctx, p, st)
+}
+
+// ClaimFailure is the Failure of a plugin whose file does not own its id
+// (plugin.Claim's error).
+func ClaimFailure(info Info, err error) error {
+	return &Failure{Kind: Claimed, Plugin: info, Err: err}
 }
 
 // LoadFailure is the Failure of a plugin file that does not load (does

@@ -178,3 +178,42 @@ func TestListed(t *testing.T) {
 		}
 	}
 }
+
+// TestInspectAgreesWithSession: without activating, Inspect ends where a
+// session that may not ask ends for a value the schema refuses (Invalid,
+// the field named) and for input that is no value of the field's type
+// (BadInput), with the same state and reason.
+func TestInspectAgreesWithSession(t *testing.T) {
+	e := newEnv(t)
+	path := e.plugin("inv", "inv", checkToken)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		set   map[string]string
+		phase Phase
+		kind  Kind
+	}{
+		{map[string]string{"token": "fake-token-for-tests", "workspace": "ab"}, NeedsSetup, Invalid},
+		{map[string]string{"token": "fake-token-for-tests", "nope": "x"}, Error, BadInput},
+	} {
+		in := plugin.Inputs{Set: tc.set}
+		s := New(Options{Host: e.h, Path: path, Inputs: in})
+		step, err := s.Next(ctx)
+		viaSession := StateOf(step, err, nil)
+		s.Close()
+
+		p, err := plugin.Load(ctx, e.h, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Inspect(ctx, p, in)
+		viaInspect := StateOf(nil, err, nil)
+		p.Close()
+		if viaInspect.Phase != tc.phase || viaInspect.Kind != tc.kind || viaInspect.Phase != viaSession.Phase ||
+			viaInspect.Kind != viaSession.Kind || viaInspect.Reason != viaSession.Reason {
+			t.Errorf("%v: Inspect %+v, session %+v: want both %s (%s)", tc.set, viaInspect, viaSession, tc.phase, tc.kind)
+		}
+		if tc.kind == Invalid && (len(viaInspect.Fields) != 1 || viaInspect.Fields[0].Key != "workspace") {
+			t.Errorf("Inspect's fields %+v, want workspace", viaInspect.Fields)
+		}
+	}
+}

@@ -115,10 +115,9 @@ func (l *Local) inspect(ctx context.Context, lp *localPlugin) error {
 	if p.Auth != nil {
 		info.Auth = p.Auth.Type
 	}
-	st, err := p.Setup(ctx, l.o.Inputs)
-	if err == nil {
+	st, err := setup.Inspect(ctx, p, l.o.Inputs)
+	if st != nil {
 		lp.fields = fieldsOf(st)
-		err = setup.Check(ctx, p, st)
 	}
 	if err != nil {
 		state := setup.StateOf(nil, err, nil)

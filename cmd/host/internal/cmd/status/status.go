@@ -276,7 +276,12 @@ func stateOf(ctx context.Context, sess *session.Session, id, file string, p *plu
 		if file == "" {
 			file = p.File
 		}
-		err = setup.Inspect(ctx, p, file, plugin.Inputs{})
+		// Checked (and recorded when new) as a session does.
+		if cerr := p.Claim(ctx, file, false); cerr != nil {
+			err = setup.ClaimFailure(setup.Info{ID: p.ID, Name: p.Name}, cerr)
+		} else {
+			_, err = setup.Inspect(ctx, p, plugin.Inputs{})
+		}
 	}
 	var step setup.Step
 	if err == nil {
