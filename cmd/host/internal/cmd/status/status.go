@@ -1,5 +1,6 @@
 // Package status is `host status`: a running serve's plugins (state,
-// tools, memory), else each known plugin's last status and permissions.
+// tools, memory), else each known plugin's state as it would start
+// (setup.Inspect), last status and permissions.
 package status
 
 import (
