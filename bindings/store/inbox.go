@@ -217,6 +217,7 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 	}
 	defer func() { _ = tx.Rollback() }()
 	added := make([]Message, 0, len(msgs))
+	var cost int64 // of the added messages, for the quota
 	ms := now.UnixMilli()
 	v, _ := s.db.inboxInit()
 	batch := tx.StmtContext(ctx, v.batch)
@@ -245,8 +246,10 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 				rows.Close()
 				return nil, s.fail("add messages", "", err)
 			}
-			m := msgs[bySource[src]]
+			i := bySource[src]
+			m := msgs[i]
 			m.Seq, m.Received = seq, time.UnixMilli(ms)
+			cost += rowCost(src, int64(len(texts[i])))
 			added = append(added, m)
 		}
 		err = rows.Err()
@@ -264,10 +267,6 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 	// RETURNING gives no order guarantee; arrival order is Seq's.
 	sortBySeq(added)
 	if s.Reserve != nil {
-		var cost int64
-		for _, m := range added {
-			cost += rowCost(m.Source, int64(len(texts[bySource[m.Source]])))
-		}
 		s.added(ctx, false, added[0].Seq, added[len(added)-1].Seq, cost)
 	}
 	return added, nil
