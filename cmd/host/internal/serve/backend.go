@@ -286,7 +286,7 @@ func (sl *slot) clientOptions(w *worker) *mcp.ClientOptions {
 			}
 			if req.Params.URI == StateURI {
 				if st, ok := decodeState(req.Params.Meta[MetaState]); ok {
-					w.publish(st)
+					w.offer(req.Params.Meta[MetaSeq], st)
 				}
 				return
 			}

@@ -15,6 +15,7 @@ type Publisher struct {
 	srv   *mcp.Server
 	mu    sync.Mutex
 	state State
+	seq   uint64 // of state (MetaSeq)
 }
 
 // Publish adds the StateURI resource to srv (which must accept resource
@@ -24,8 +25,11 @@ func Publish(srv *mcp.Server, initial State) *Publisher {
 	srv.AddResource(&mcp.Resource{URI: StateURI, Name: "state", MIMEType: "application/json",
 		Description: "the plugin's state (host serve's supervisor reads it)"},
 		func(context.Context, *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
-			b, _ := json.Marshal(p.State())
-			return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: StateURI, MIMEType: "application/json", Text: string(b)}}}, nil
+			p.mu.Lock()
+			st, seq := p.state, p.seq
+			p.mu.Unlock()
+			b, _ := json.Marshal(st)
+			return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: StateURI, MIMEType: "application/json", Text: string(b), Meta: mcp.Meta{MetaSeq: seq}}}}, nil
 		})
 	return p
 }
@@ -41,9 +45,12 @@ func (p *Publisher) State() State {
 func (p *Publisher) Update(fn func(*State)) {
 	p.mu.Lock()
 	fn(&p.state)
-	s := p.state
+	p.seq++
+	s, seq := p.state, p.seq
 	p.mu.Unlock()
+	// Two updates may send in the other order than they were made: the
+	// number says which is newer.
 	_ = p.srv.ResourceUpdated(context.Background(), &mcp.ResourceUpdatedNotificationParams{
-		URI: StateURI, Meta: mcp.Meta{MetaState: s},
+		URI: StateURI, Meta: mcp.Meta{MetaState: s, MetaSeq: seq},
 	})
 }

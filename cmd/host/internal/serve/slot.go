@@ -324,7 +324,7 @@ func (sl *slot) start() (*worker, error) {
 	if res, err := sess.ReadResource(ctx, &mcp.ReadResourceParams{URI: StateURI}); err == nil && len(res.Contents) > 0 {
 		var st State
 		if json.Unmarshal([]byte(res.Contents[0].Text), &st) == nil {
-			w.publish(st)
+			w.offer(res.Contents[0].Meta[MetaSeq], st)
 		}
 	}
 	// Wait until the plugin settles.
@@ -385,6 +385,8 @@ type worker struct {
 	rss    atomic.Int64
 	tail   *tail
 	calls  calls // in progress, for progress and elicitation routing
+	seqMu  sync.Mutex
+	seq    uint64 // MetaSeq of the newest state taken (seqMu)
 
 	mu       sync.Mutex
 	stopping bool
@@ -393,6 +395,30 @@ type worker struct {
 }
 
 func (w *worker) fill(s *State) { mergeWorkerState(s, w.last) }
+
+// offer queues st, numbered v (MetaSeq, as JSON decodes it), when it is
+// newer than every state taken from w so far; an older one, overtaken on
+// the way, is dropped. A state without a number (an older worker) is
+// taken. Check and queue are one step, so the queue keeps the order.
+func (w *worker) offer(v any, st State) {
+	w.seqMu.Lock()
+	defer w.seqMu.Unlock()
+	var n uint64
+	switch x := v.(type) {
+	case float64:
+		n = uint64(x)
+	case uint64:
+		n = x
+	default:
+		w.publish(st)
+		return
+	}
+	if n <= w.seq {
+		return
+	}
+	w.seq = n
+	w.publish(st)
+}
 
 // publish queues a state update (the newest wins when the queue is full).
 func (w *worker) publish(st State) {

@@ -35,6 +35,12 @@ const StateURI = "host://worker/state"
 // StateURI that carries the new State.
 const MetaState = "host/state"
 
+// MetaSeq is the _meta key beside MetaState (and on the StateURI resource's
+// contents) numbering the worker's states in the order they were made: the
+// supervisor takes a state only when it is newer than the last it took, as
+// notifications and a read may reach it in another order.
+const MetaSeq = "host/seq"
+
 // Phase is where a plugin stands: setup.Phase, the vocabulary every
 // surface shares.
 type Phase = setup.Phase
