@@ -165,9 +165,16 @@ func (m *mcpPlugins) start(ctx context.Context, path string) {
 	}
 	for _, e := range m.local.Plugins() {
 		if e.ID == p.ID && e.State == mcpserver.SecretsUnavailable {
-			// Each plugin's line as on every surface; what to do once.
-			m.say("host: %s: %s: %s", p.ID, e.State, m.sess.Factory().IO.Masker.Mask(errText(err)))
-			m.secretsOnce.Do(func() { m.say("host: %s", e.Reason) })
+			// Each plugin's line as on every surface; the cause and what
+			// to do once, on the first.
+			told := false
+			m.secretsOnce.Do(func() {
+				m.say("host: %s: %s: %s", p.ID, e.State, e.Reason)
+				told = true
+			})
+			if !told {
+				m.say("host: %s: %s: the keyring problem above", p.ID, e.State)
+			}
 		} else if e.ID == p.ID && e.State != mcpserver.Active {
 			m.say("host: %s: %s%s", p.ID, e.State, cmdutil.Prefixed(": ", e.Reason))
 		}
