@@ -135,6 +135,7 @@ func TestEmitRateLimits(t *testing.T) {
 // ERR_STORE_VALUE_TOO_LARGE saying the limit.
 func TestEmitPayloadLimit(t *testing.T) {
 	h, _ := newHost(t)
+	h.Timeout = 5 * time.Minute // not about the limit: 9 MiB takes seconds under -race on a busy machine
 	p := loadActive(t, h, writePlugin(t, h, "big.ts", strings.Replace(ratePlugin, "ID", "big", 1)))
 	defer p.Close()
 	ctx := context.Background()

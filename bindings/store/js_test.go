@@ -18,7 +18,9 @@ import (
 // newRuntime returns a runtime whose global `ctx.store` is bound to s.
 func newRuntime(t *testing.T, s *Store) *jsrt.Runtime {
 	t.Helper()
-	rt := jsrt.New(jsrt.Options{})
+	// No test here is about the time limit: one a loaded machine under
+	// -race cannot meet (10 MiB strings take seconds there).
+	rt := jsrt.New(jsrt.Options{Timeout: 5 * time.Minute})
 	t.Cleanup(rt.Close)
 	err := rt.Do(t.Context(), func(vm *goja.Runtime) error {
 		c := vm.NewObject()
