@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"host/bindings/setup"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -116,7 +117,7 @@ func TestServePageWorker(t *testing.T) {
 		t.Errorf("after the crash the page shows %q", got)
 	}
 	steadyAnswers("after the crash")
-	if st := s.state("hog"); st.Phase != serve.NeedsSetup {
+	if st := s.state("hog"); st.Phase != setup.NeedsSetup {
 		t.Errorf("hog: %+v, want needs setup", st)
 	}
 	if strings.Contains(s.output(), reverse(steadyToken)) {

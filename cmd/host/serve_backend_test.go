@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"host/bindings/setup"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -36,7 +37,7 @@ func TestServeBackend(t *testing.T) {
 			return cmd
 		},
 		OnState: func(st serve.State) {
-			if st.Phase == serve.Active || st.Phase == serve.Error {
+			if st.Phase == setup.Active || st.Phase == setup.Error {
 				active <- st
 			}
 		},
@@ -44,7 +45,7 @@ func TestServeBackend(t *testing.T) {
 	defer func() { cancel(); sup.Wait() }()
 	select {
 	case st := <-active:
-		if st.Phase != serve.Active {
+		if st.Phase != setup.Active {
 			t.Fatalf("the plugin did not activate: %s", st.Line())
 		}
 	case <-time.After(30 * time.Second):

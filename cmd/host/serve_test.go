@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"host/bindings/setup"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -293,7 +294,7 @@ func TestServeIsolation(t *testing.T) {
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	if st := s.state("crasher"); st.Phase != serve.Disabled {
+	if st := s.state("crasher"); st.Phase != setup.Disabled {
 		t.Errorf("crasher: %+v, want disabled", st)
 	}
 	// The stream keeps answering after the last restart: ten more calls.
@@ -321,17 +322,17 @@ func TestServeStates(t *testing.T) {
 	s.waitLines("login: login needed: not logged in; run 'host setup login'", 1, 30*time.Second)
 	s.waitLines("broken: error: ", 1, 30*time.Second)
 
-	if st := s.state("needsetup"); st.Phase != serve.NeedsSetup || len(st.Fields) != 2 || st.Fields[0].Key != "token" || !st.Fields[0].Secret || st.Fields[0].Env != "HOST_CONFIG_NEEDSETUP_TOKEN" {
+	if st := s.state("needsetup"); st.Phase != setup.NeedsSetup || len(st.Fields) != 2 || st.Fields[0].Key != "token" || !st.Fields[0].Secret || st.Fields[0].Env != "HOST_CONFIG_NEEDSETUP_TOKEN" {
 		t.Errorf("needsetup: %+v", st)
 	}
-	if st := s.state("login"); st.Phase != serve.LoginNeeded {
+	if st := s.state("login"); st.Phase != setup.NeedsLogin {
 		t.Errorf("login: %+v", st)
 	}
-	if st := s.state("broken"); st.Phase != serve.Error || !strings.Contains(st.Reason, "plugin.ts:5:") || !strings.Contains(st.Reason, "Cannot read property 'missing' of undefined") {
+	if st := s.state("broken"); st.Phase != setup.Error || !strings.Contains(st.Reason, "plugin.ts:5:") || !strings.Contains(st.Reason, "Cannot read property 'missing' of undefined") {
 		t.Errorf("broken: %+v, want the error with its position", st)
 	}
 	st := s.state("fine")
-	if st.Phase != serve.Active || strings.Join(st.Tools, ",") != "hello,slow" || st.MemoryBytes <= 0 || st.PID <= 0 {
+	if st.Phase != setup.Active || strings.Join(st.Tools, ",") != "hello,slow" || st.MemoryBytes <= 0 || st.PID <= 0 {
 		t.Errorf("fine: %+v", st)
 	}
 	out, err := s.host("status")
@@ -349,7 +350,7 @@ func TestServeStates(t *testing.T) {
 		t.Fatalf("host setup: %v\n%s", err, b)
 	}
 	s.waitLines("[needsetup] activated in eu-1", 1, 10*time.Second)
-	if st := s.state("needsetup"); st.Phase != serve.Active {
+	if st := s.state("needsetup"); st.Phase != setup.Active {
 		t.Errorf("needsetup after host setup: %+v", st)
 	}
 	if out, err := s.host("call", "needsetup", "where"); err != nil || strings.TrimSpace(out) != "eu-1" {

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"host/bindings/setup"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +20,6 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/cmd/host/internal/browsertest"
-	"host/cmd/host/internal/serve"
 	"host/internal/hosttest"
 )
 
@@ -84,7 +84,7 @@ func TestServeSetupPage(t *testing.T) {
 	do(chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-for-tests"),
 		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok")))
 	s.waitLines("needsetup: active", 1, 20*time.Second)
-	if st := s.state("needsetup"); st.Phase != serve.Active {
+	if st := s.state("needsetup"); st.Phase != setup.Active {
 		t.Errorf("needsetup after the page: %+v", st)
 	}
 	if out, err := s.host("call", "needsetup", "where"); err != nil || strings.TrimSpace(out) != "eu-2" {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"host/bindings/setup"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,8 +15,6 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
-
-	"host/cmd/host/internal/serve"
 )
 
 // TestServeWorkerEnvironment (issue 25 item 1): a worker gets only what
@@ -60,7 +59,7 @@ func TestServeWorkerEnvironment(t *testing.T) {
 	// What the processes running plugin code were given.
 	for _, id := range []string{"github", "github-issues"} {
 		st := s.state(id)
-		if st.Phase != serve.Active || st.PID <= 0 {
+		if st.Phase != setup.Active || st.PID <= 0 {
 			t.Fatalf("%s: %+v", id, st)
 		}
 		environ, err := os.ReadFile("/proc/" + strconv.Itoa(st.PID) + "/environ")

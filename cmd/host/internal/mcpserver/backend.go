@@ -28,8 +28,8 @@ import (
 // Messages, which are bounded by their ctx.
 type Backend interface {
 	// Plugins lists every plugin the backend knows, in any state, sorted
-	// by id. The server lists the tools of those in Active, NeedsSetup and
-	// LoginNeeded (the last two so a call can start the setup).
+	// by id. The server lists the tools of those in setup.Active,
+	// NeedsSetup and NeedsLogin (the last two so a call can start the setup).
 	Plugins() []PluginInfo
 
 	// CallTool runs one tool. A tool that ran, also one that threw or
@@ -60,36 +60,20 @@ type Loader interface {
 	WaitLoaded(ctx context.Context)
 }
 
-// State is a plugin's state: setup.Phase, the vocabulary every surface
-// shares.
-type State = setup.Phase
-
-// The states (setup's phases).
-const (
-	Starting    = setup.Starting
-	NeedsSetup  = setup.NeedsSetup
-	LoginNeeded = setup.NeedsLogin
-	Active      = setup.Active
-	Error       = setup.Error
-	Restarting  = setup.Restarting
-	Disabled    = setup.Disabled
-	// SecretsUnavailable: the plugin's saved secrets cannot be read (no
-	// keyring reachable, e.g. an AI client started host without the
-	// desktop's D-Bus session). Its tools are listed; a call is a tool
-	// error with Reason, which says the cause and the fix.
-	SecretsUnavailable = setup.SecretsUnavailable
-)
-
 // PluginInfo is one plugin as the backend knows it.
 type PluginInfo struct {
-	ID    string
-	Name  string // display name; the id when the plugin declares none
-	State State
+	ID   string
+	Name string // display name; the id when the plugin declares none
+	// State is where the plugin stands. In setup.SecretsUnavailable (no
+	// keyring reachable, e.g. an AI client started host without the
+	// desktop's D-Bus session) its tools are listed and a call is a tool
+	// error with Reason, which says the cause and the fix.
+	State setup.Phase
 	// Reason says why the plugin is in State (the error with its position,
 	// "restarting in 4s after 2 crashes", ...); masked.
 	Reason string
 	Tools  []Tool
-	// Setup says what is missing when State is NeedsSetup or LoginNeeded.
+	// Setup says what is missing when State is setup.NeedsSetup or NeedsLogin.
 	Setup *SetupNeeded
 }
 
@@ -185,7 +169,7 @@ func (e *SetupRequiredError) Error() string {
 // UnavailableError is a call to a plugin that cannot run tools now.
 type UnavailableError struct {
 	Plugin string
-	State  State
+	State  setup.Phase
 	Reason string
 }
 

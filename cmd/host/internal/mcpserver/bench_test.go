@@ -3,6 +3,7 @@ package mcpserver
 import (
 	"bytes"
 	"context"
+	"host/bindings/setup"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,7 +27,7 @@ func BenchmarkHTTPToolCall(b *testing.B) {
 	p := testPlugin(b, m, "bench.ts", `export default definePlugin({ id: 'bench', tools: [
   { name: 'noop', description: 'ok', parameters: z.object({}), execute: async () => ({ content: 'ok' }) } ] })`)
 	l := NewLocal(m)
-	l.Put(p, Active, "", nil)
+	l.Put(p, setup.Active, "", nil)
 	s := New(l, Options{Masker: m})
 	defer s.Close()
 	srv := httptest.NewServer(s.HTTPHandler(HTTPOptions{}))
@@ -77,7 +78,7 @@ func BenchmarkHTTPToolCallRevisions(b *testing.B) {
 	p := testPlugin(b, m, "bench.ts", `export default definePlugin({ id: 'bench', tools: [
   { name: 'noop', description: 'ok', parameters: z.object({}), execute: async () => ({ content: 'ok' }) } ] })`)
 	l := NewLocal(m)
-	l.Put(p, Active, "", nil)
+	l.Put(p, setup.Active, "", nil)
 	s := New(l, Options{Masker: m})
 	defer s.Close()
 	srv := httptest.NewServer(s.HTTPHandler(HTTPOptions{}))
@@ -111,7 +112,7 @@ func BenchmarkServerToolCallRevisions(b *testing.B) {
 	p := testPlugin(b, m, "bench.ts", `export default definePlugin({ id: 'bench', tools: [
   { name: 'noop', description: 'ok', parameters: z.object({}), execute: async () => ({ content: 'ok' }) } ] })`)
 	l := NewLocal(m)
-	l.Put(p, Active, "", nil)
+	l.Put(p, setup.Active, "", nil)
 	s := New(l, Options{Masker: m})
 	defer s.Close()
 	srv := httptest.NewServer(s.HTTPHandler(HTTPOptions{}))
@@ -163,7 +164,7 @@ func BenchmarkPipeToolCallRevisions(b *testing.B) {
 	p := testPlugin(b, m, "bench.ts", `export default definePlugin({ id: 'bench', tools: [
   { name: 'noop', description: 'ok', parameters: z.object({}), execute: async () => ({ content: 'ok' }) } ] })`)
 	l := NewLocal(m)
-	l.Put(p, Active, "", nil)
+	l.Put(p, setup.Active, "", nil)
 	s := New(l, Options{Masker: m})
 	defer s.Close()
 	ctx := context.Background()

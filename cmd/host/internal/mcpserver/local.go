@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"host/bindings/setup"
 	"sort"
 	"strings"
 	"sync"
@@ -58,10 +59,10 @@ func (l *Local) UseStore(db *store.DB) { l.db = db }
 const MaxMessages = 500
 
 // Put adds or replaces plugin p in state st (reason and setup as in
-// PluginInfo; setup only for NeedsSetup and LoginNeeded). The caller keeps
+// PluginInfo; setup only for setup.NeedsSetup and NeedsLogin). The caller keeps
 // owning p: Local never activates, deactivates or closes it. Subscribers
 // hear PluginChanged.
-func (l *Local) Put(p *plugin.Plugin, st State, reason string, setup *SetupNeeded) {
+func (l *Local) Put(p *plugin.Plugin, st setup.Phase, reason string, setup *SetupNeeded) {
 	info := PluginInfo{ID: p.ID, Name: p.Name, State: st, Reason: l.masker.Mask(reason), Setup: setup}
 	tools, err := p.ListedTools() // without the tools the user disabled
 	if err != nil {
@@ -84,7 +85,7 @@ func (l *Local) PutFailed(id, name, reason string) {
 	if name == "" {
 		name = id
 	}
-	l.put(&localEntry{info: PluginInfo{ID: id, Name: name, State: Error, Reason: l.masker.Mask(reason)}})
+	l.put(&localEntry{info: PluginInfo{ID: id, Name: name, State: setup.Error, Reason: l.masker.Mask(reason)}})
 }
 
 func (l *Local) put(e *localEntry) {
@@ -206,9 +207,9 @@ func (l *Local) CallTool(ctx context.Context, c *Call) (*mcp.CallToolResult, err
 		return nil, &UnknownToolError{Name: c.Plugin + "_" + c.Tool}
 	}
 	switch e.info.State {
-	case Active:
-	case NeedsSetup, LoginNeeded:
-		need := SetupNeeded{Login: e.info.State == LoginNeeded}
+	case setup.Active:
+	case setup.NeedsSetup, setup.NeedsLogin:
+		need := SetupNeeded{Login: e.info.State == setup.NeedsLogin}
 		if e.info.Setup != nil {
 			need = *e.info.Setup
 		}
@@ -274,7 +275,7 @@ func (l *Local) callError(ctx context.Context, c *Call, err error) (*mcp.CallToo
 	case errors.As(err, &ue):
 		return nil, &UnknownToolError{Name: c.Plugin + "_" + c.Tool}
 	case errors.Is(err, plugin.ErrNotActive):
-		return nil, &UnavailableError{Plugin: c.Plugin, State: Starting, Reason: "the plugin is not active yet"}
+		return nil, &UnavailableError{Plugin: c.Plugin, State: setup.Starting, Reason: "the plugin is not active yet"}
 	case errors.As(err, &ve):
 		return ErrorResult(fmt.Sprintf("invalid input for %s_%s:\n%s", c.Plugin, c.Tool, schema.FormatIssues(ve.Issues)), l.masker), nil
 	case errors.As(err, &ie):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"host/bindings/setup"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,7 +80,7 @@ func TestLocalCallTool(t *testing.T) {
 	var events []Event
 	cancel := l.Subscribe(func(e Event) { events = append(events, e) })
 	defer cancel()
-	l.Put(p, Active, "", nil)
+	l.Put(p, setup.Active, "", nil)
 	if len(events) != 1 || events[0].Kind != PluginChanged || events[0].Plugin != "loc" {
 		t.Fatalf("events = %+v", events)
 	}
@@ -118,7 +119,7 @@ func TestLocalCallTool(t *testing.T) {
 	if _, err := l.CallTool(ctx, &Call{Plugin: "loc", Tool: "nope"}); !errors.As(err, &ue) {
 		t.Fatalf("nope: %v", err)
 	}
-	l.Put(p, NeedsSetup, "", &SetupNeeded{Fields: []string{"token"}})
+	l.Put(p, setup.NeedsSetup, "", &SetupNeeded{Fields: []string{"token"}})
 	var se *SetupRequiredError
 	if _, err := l.CallTool(ctx, &Call{Plugin: "loc", Tool: "hello"}); !errors.As(err, &se) || se.Setup.Fields[0] != "token" {
 		t.Fatalf("needs setup: %v", err)

@@ -2,6 +2,7 @@ package mcpserver
 
 import (
 	"fmt"
+	"host/bindings/setup"
 	"sort"
 	"strings"
 )
@@ -32,7 +33,7 @@ func ToolName(plugin, tool string) (string, error) {
 // toolRef is one listed tool: which plugin and which of its tools.
 type toolRef struct {
 	plugin string
-	state  State
+	state  setup.Phase
 	info   Tool
 }
 
@@ -90,7 +91,7 @@ func toolTable(plugins []PluginInfo) (tools map[string]toolRef, errs []error) {
 func CheckNames(plugins []PluginInfo) []error {
 	all := make([]PluginInfo, len(plugins))
 	for i, p := range plugins {
-		p.State = Active
+		p.State = setup.Active
 		all[i] = p
 	}
 	_, errs := toolTable(all)

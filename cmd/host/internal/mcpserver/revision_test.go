@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"host/bindings/setup"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -42,7 +43,7 @@ func post(t *testing.T, url string, hdr map[string]string, msg string) (int, htt
 // resources/templates/list, capabilities host does not declare, are
 // -32601.
 func TestProtocolDetails(t *testing.T) {
-	b := &fakeBackend{plugins: []PluginInfo{{ID: "a", State: Active, Tools: []Tool{echoTool}}}}
+	b := &fakeBackend{plugins: []PluginInfo{{ID: "a", State: setup.Active, Tools: []Tool{echoTool}}}}
 	s := New(b, Options{})
 	t.Cleanup(s.Close)
 	srv := httptest.NewServer(s.HTTPHandler(HTTPOptions{}))
@@ -94,7 +95,7 @@ func TestProtocolDetails(t *testing.T) {
 // the rounds itself; the raw requests check the wire.
 func TestMultiRoundTrip(t *testing.T) {
 	runs := make(chan string, 8)
-	b := &fakeBackend{plugins: []PluginInfo{{ID: "a", State: Active, Tools: []Tool{echoTool}}}}
+	b := &fakeBackend{plugins: []PluginInfo{{ID: "a", State: setup.Active, Tools: []Tool{echoTool}}}}
 	b.call = func(ctx context.Context, c *Call) (*mcp.CallToolResult, error) {
 		runs <- c.Tool
 		if c.Elicit == nil || c.Sample == nil {
@@ -204,7 +205,7 @@ func mustJSON(v any) []byte {
 // place; requests of open sessions and sessionless 2026-07-28 requests
 // are not refused.
 func TestSessionCaps(t *testing.T) {
-	b := &fakeBackend{plugins: []PluginInfo{{ID: "a", State: Active, Tools: []Tool{echoTool}}}}
+	b := &fakeBackend{plugins: []PluginInfo{{ID: "a", State: setup.Active, Tools: []Tool{echoTool}}}}
 	var problems []string
 	var mu sync.Mutex
 	s := New(b, Options{OnProblem: func(err error) { mu.Lock(); problems = append(problems, err.Error()); mu.Unlock() }})

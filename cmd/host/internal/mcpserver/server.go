@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"host/bindings/setup"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -382,11 +383,11 @@ func signature(r toolRef) string {
 // changes when the plugin activates).
 func describe(r toolRef) string {
 	switch r.state {
-	case NeedsSetup:
+	case setup.NeedsSetup:
 		return r.info.Description + " (Plugin " + r.plugin + " needs setup first: calling this tool shows the user where to do it.)"
-	case LoginNeeded:
+	case setup.NeedsLogin:
 		return r.info.Description + " (Plugin " + r.plugin + " needs a login first: calling this tool shows the user where to sign in.)"
-	case SecretsUnavailable:
+	case setup.SecretsUnavailable:
 		return r.info.Description + " (Plugin " + r.plugin + " cannot read its saved secrets now: calling this tool says why and what to do.)"
 	}
 	return r.info.Description
@@ -485,7 +486,7 @@ func (s *Server) answer(plugin, tool string, res *mcp.CallToolResult, err error)
 	switch {
 	case errors.As(err, &ue):
 		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: s.opts.Masker.Mask(ue.Error())}
-	case errors.As(err, &ua) && ua.State == SecretsUnavailable:
+	case errors.As(err, &ua) && ua.State == setup.SecretsUnavailable:
 		return ErrorResult(fmt.Sprintf("%s_%s did not run: plugin %s cannot read its saved secrets: %s", plugin, tool, plugin, ua.Reason), s.opts.Masker), nil
 	case errors.As(err, &ua):
 		return ErrorResult(ua.Error(), s.opts.Masker), nil
@@ -804,7 +805,7 @@ func (s *Server) waitActive(ctx context.Context, plugin string, d time.Duration)
 	defer timer.Stop()
 	for {
 		for _, p := range s.b.Plugins() {
-			if p.ID == plugin && p.State == Active {
+			if p.ID == plugin && p.State == setup.Active {
 				return true
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"host/bindings/setup"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -141,10 +142,10 @@ func firstText(r *mcp.CallToolResult) string {
 // complete, the client hears notifications/elicitation/complete and the
 // call runs.
 func TestSetupThroughURLElicitation(t *testing.T) {
-	b := &fakeBackend{plugins: []PluginInfo{{ID: "tok", State: NeedsSetup, Tools: []Tool{echoTool}, Setup: &SetupNeeded{Fields: []string{"token"}}}}}
+	b := &fakeBackend{plugins: []PluginInfo{{ID: "tok", State: setup.NeedsSetup, Tools: []Tool{echoTool}, Setup: &SetupNeeded{Fields: []string{"token"}}}}}
 	b.call = func(ctx context.Context, c *Call) (*mcp.CallToolResult, error) {
 		for _, p := range b.Plugins() {
-			if p.State != Active {
+			if p.State != setup.Active {
 				return nil, &SetupRequiredError{Plugin: c.Plugin, Setup: *p.Setup}
 			}
 		}
@@ -160,7 +161,7 @@ func TestSetupThroughURLElicitation(t *testing.T) {
 			// The user opens the page and completes the setup there.
 			go func() {
 				<-pages.started
-				b.set(PluginInfo{ID: "tok", State: Active, Tools: []Tool{echoTool}})
+				b.set(PluginInfo{ID: "tok", State: setup.Active, Tools: []Tool{echoTool}})
 				pages.done <- nil
 			}()
 			return &mcp.ElicitResult{Action: "accept"}, nil
@@ -197,7 +198,7 @@ func TestSetupThroughURLElicitation(t *testing.T) {
 // only a link the flow says is useless without the user (ForText); one
 // that declines is told the tool did not run.
 func TestSetupWithoutElicitation(t *testing.T) {
-	b := &fakeBackend{plugins: []PluginInfo{{ID: "tok", State: NeedsSetup, Tools: []Tool{echoTool}, Setup: &SetupNeeded{Fields: []string{"token"}}}}}
+	b := &fakeBackend{plugins: []PluginInfo{{ID: "tok", State: setup.NeedsSetup, Tools: []Tool{echoTool}, Setup: &SetupNeeded{Fields: []string{"token"}}}}}
 	b.call = func(context.Context, *Call) (*mcp.CallToolResult, error) {
 		return nil, &SetupRequiredError{Plugin: "tok", Setup: SetupNeeded{Fields: []string{"token"}}}
 	}
@@ -242,7 +243,7 @@ func TestSetupWithoutElicitation(t *testing.T) {
 // the client hears tools/list_changed; log lines are masked and honour
 // logging/setLevel.
 func TestToolListAndLogs(t *testing.T) {
-	b := &fakeBackend{plugins: []PluginInfo{{ID: "a", State: Active, Tools: []Tool{echoTool}}}}
+	b := &fakeBackend{plugins: []PluginInfo{{ID: "a", State: setup.Active, Tools: []Tool{echoTool}}}}
 	b.call = func(context.Context, *Call) (*mcp.CallToolResult, error) { return nil, errors.New("unused") }
 	changed := make(chan struct{}, 4)
 	logs := make(chan *mcp.LoggingMessageParams, 4)
@@ -257,7 +258,7 @@ func TestToolListAndLogs(t *testing.T) {
 	if err != nil || len(lt.Tools) != 1 || lt.Tools[0].Name != "a_echo" {
 		t.Fatalf("tools = %+v, %v", lt, err)
 	}
-	b.set(PluginInfo{ID: "a", State: Disabled, Tools: []Tool{echoTool}})
+	b.set(PluginInfo{ID: "a", State: setup.Disabled, Tools: []Tool{echoTool}})
 	select {
 	case <-changed:
 	case <-time.After(5 * time.Second):
@@ -297,8 +298,8 @@ func TestToolListAndLogs(t *testing.T) {
 func TestShadowedToolNameGivenToNeither(t *testing.T) {
 	pay := Tool{Name: "pay", Description: "pays", InputSchema: json.RawMessage(`{"type":"object"}`)}
 	b := &fakeBackend{plugins: []PluginInfo{
-		{ID: "victim.svc", State: Active, Tools: []Tool{pay}},
-		{ID: "victim_svc", State: Active, Tools: []Tool{pay, echoTool}},
+		{ID: "victim.svc", State: setup.Active, Tools: []Tool{pay}},
+		{ID: "victim_svc", State: setup.Active, Tools: []Tool{pay, echoTool}},
 	}}
 	called := make(chan string, 4)
 	b.call = func(_ context.Context, c *Call) (*mcp.CallToolResult, error) {
@@ -343,10 +344,10 @@ func TestShadowedToolNameGivenToNeither(t *testing.T) {
 func TestSetupWaitReportsProgress(t *testing.T) {
 	for _, version := range []string{"2025-11-25", "2026-07-28"} {
 		t.Run(version, func(t *testing.T) {
-			b := &fakeBackend{plugins: []PluginInfo{{ID: "tok", State: NeedsSetup, Tools: []Tool{echoTool}, Setup: &SetupNeeded{Fields: []string{"token"}}}}}
+			b := &fakeBackend{plugins: []PluginInfo{{ID: "tok", State: setup.NeedsSetup, Tools: []Tool{echoTool}, Setup: &SetupNeeded{Fields: []string{"token"}}}}}
 			b.call = func(ctx context.Context, c *Call) (*mcp.CallToolResult, error) {
 				for _, p := range b.Plugins() {
-					if p.State != Active {
+					if p.State != setup.Active {
 						return nil, &SetupRequiredError{Plugin: c.Plugin, Setup: *p.Setup}
 					}
 				}
@@ -367,7 +368,7 @@ func TestSetupWaitReportsProgress(t *testing.T) {
 						for i := 0; i < 2; i++ {
 							<-progress
 						}
-						b.set(PluginInfo{ID: "tok", State: Active, Tools: []Tool{echoTool}})
+						b.set(PluginInfo{ID: "tok", State: setup.Active, Tools: []Tool{echoTool}})
 						pages.done <- nil
 					}()
 					return &mcp.ElicitResult{Action: "accept"}, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"host/bindings/setup"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,21 +26,21 @@ var _ mcpserver.Backend = (*Supervisor)(nil)
 func (s *Supervisor) Plugins() []mcpserver.PluginInfo {
 	var out []mcpserver.PluginInfo
 	for _, st := range s.States() {
-		if st.Phase == Stopped {
+		if st.Phase == setup.Stopped {
 			continue
 		}
-		info := mcpserver.PluginInfo{ID: st.ID, Name: st.Name, State: mcpserver.State(st.Phase), Reason: st.Reason}
+		info := mcpserver.PluginInfo{ID: st.ID, Name: st.Name, State: setup.Phase(st.Phase), Reason: st.Reason}
 		if info.Name == "" {
 			info.Name = st.ID
 		}
 		switch st.Phase {
-		case NeedsSetup:
+		case setup.NeedsSetup:
 			need := &mcpserver.SetupNeeded{}
 			for _, f := range st.Fields {
 				need.Fields = append(need.Fields, f.Key)
 			}
 			info.Setup = need
-		case LoginNeeded:
+		case setup.NeedsLogin:
 			info.Setup = &mcpserver.SetupNeeded{Login: true}
 		}
 		if sl, err := s.find(st.ID); err == nil {
@@ -67,7 +68,7 @@ func (s *Supervisor) WaitLoaded(ctx context.Context) {
 	for {
 		starting := false
 		for _, st := range s.States() {
-			if st.Phase == Starting {
+			if st.Phase == setup.Starting {
 				starting = true
 				break
 			}
@@ -122,15 +123,15 @@ func (s *Supervisor) CallTool(ctx context.Context, c *mcpserver.Call) (*mcp.Call
 	}
 	st := sl.snapshot()
 	switch st.Phase {
-	case Active:
-	case NeedsSetup, LoginNeeded:
-		need := mcpserver.SetupNeeded{Login: st.Phase == LoginNeeded}
+	case setup.Active:
+	case setup.NeedsSetup, setup.NeedsLogin:
+		need := mcpserver.SetupNeeded{Login: st.Phase == setup.NeedsLogin}
 		for _, f := range st.Fields {
 			need.Fields = append(need.Fields, f.Key)
 		}
 		return nil, &mcpserver.SetupRequiredError{Plugin: st.ID, Setup: need}
 	default:
-		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: mcpserver.State(st.Phase), Reason: st.Reason}
+		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: setup.Phase(st.Phase), Reason: st.Reason}
 	}
 	res, err := s.call(ctx, st.ID, c.Tool, c.Input, c)
 	var we *WorkerError
@@ -139,7 +140,7 @@ func (s *Supervisor) CallTool(ctx context.Context, c *mcpserver.Call) (*mcp.Call
 	case errors.As(err, &we):
 		return mcpserver.ErrorResult(we.Error(), nil), nil
 	case errors.As(err, &na):
-		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: mcpserver.State(na.State.Phase), Reason: na.State.Reason}
+		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: setup.Phase(na.State.Phase), Reason: na.State.Reason}
 	}
 	return res, err
 }

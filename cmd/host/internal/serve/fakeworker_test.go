@@ -54,13 +54,13 @@ func fakeWorker(file string) int {
 		return ExitMemory
 	}
 	var ballast []byte
-	st := State{ID: "fake", Name: "Fake", File: "fake.ts", Phase: Active, Tools: []string{"echo", "hang"}}
+	st := State{ID: "fake", Name: "Fake", File: "fake.ts", Phase: setup.Active, Tools: []string{"echo", "hang"}}
 	switch mode {
 	case "needs":
-		st.Phase, st.Kind, st.Reason, st.Tools = NeedsSetup, setup.Missing, "missing token", []string{"echo"}
+		st.Phase, st.Kind, st.Reason, st.Tools = setup.NeedsSetup, setup.Missing, "missing token", []string{"echo"}
 		st.Fields = []Field{{Key: "token", Label: "API Token", Secret: true, Env: "HOST_CONFIG_FAKE_TOKEN"}}
 	case "refused":
-		st.Phase, st.Kind, st.Reason, st.Tools = NeedsSetup, setup.Refused, "plugin.ts:9:11: Error: Invalid API token", []string{"echo"}
+		st.Phase, st.Kind, st.Reason, st.Tools = setup.NeedsSetup, setup.Refused, "plugin.ts:9:11: Error: Invalid API token", []string{"echo"}
 	case "memory":
 		ballast = make([]byte, 96<<20)
 		for i := range ballast {
@@ -80,7 +80,7 @@ func fakeWorker(file string) int {
 			select {} // plugin code stuck where nothing interrupts it
 		})
 	}
-	pub := Publish(srv, State{ID: "fake", File: "fake.ts", Phase: Starting})
+	pub := Publish(srv, State{ID: "fake", File: "fake.ts", Phase: setup.Starting})
 	go pub.Update(func(s *State) { *s = st })
 	_ = srv.Run(context.Background(), &mcp.StdioTransport{})
 	_ = ballast[len(ballast)/2:]
@@ -170,7 +170,7 @@ func (f *fake) phases() string {
 	return strings.Join(out, " -> ")
 }
 
-func phase(ph Phase) func(State) bool { return func(st State) bool { return st.Phase == ph } }
+func phase(ph setup.Phase) func(State) bool { return func(st State) bool { return st.Phase == ph } }
 
 // TestSupervisorStates: a worker's state (phase, kind, reason, fields)
 // reaches the supervisor's States, its MCP backend and its calls as the
@@ -179,7 +179,7 @@ func phase(ph Phase) func(State) bool { return func(st State) bool { return st.P
 func TestSupervisorStates(t *testing.T) {
 	t.Parallel()
 	f := startFake(t, "needs", Options{})
-	st := f.waitFor("needs setup", phase(NeedsSetup))
+	st := f.waitFor("needs setup", phase(setup.NeedsSetup))
 	if st.Kind != setup.Missing || st.Reason != "missing token" || len(st.Fields) != 1 || st.Fields[0].Env != "HOST_CONFIG_FAKE_TOKEN" || st.ID != "fake" {
 		t.Errorf("state %+v", st)
 	}
@@ -187,7 +187,7 @@ func TestSupervisorStates(t *testing.T) {
 		t.Errorf("line %q", got)
 	}
 	infos := f.sup.Plugins()
-	if len(infos) != 1 || infos[0].State != mcpserver.NeedsSetup || infos[0].Setup == nil || strings.Join(infos[0].Setup.Fields, ",") != "token" || len(infos[0].Tools) != 1 {
+	if len(infos) != 1 || infos[0].State != setup.NeedsSetup || infos[0].Setup == nil || strings.Join(infos[0].Setup.Fields, ",") != "token" || len(infos[0].Tools) != 1 {
 		t.Errorf("MCP backend: %+v", infos)
 	}
 	_, err := f.sup.CallTool(context.Background(), &mcpserver.Call{Plugin: "fake", Tool: "echo"})
@@ -204,7 +204,7 @@ func TestSupervisorStates(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	st, replaced, err := f.sup.Reload(ctx, "fake")
-	if err != nil || !replaced || st.Phase != Active || st.Kind != "" || st.Reason != "" || strings.Join(st.Tools, ",") != "echo,hang" || st.PID <= 0 {
+	if err != nil || !replaced || st.Phase != setup.Active || st.Kind != "" || st.Reason != "" || strings.Join(st.Tools, ",") != "echo,hang" || st.PID <= 0 {
 		t.Fatalf("reload: %+v replaced %v, %v", st, replaced, err)
 	}
 	res, err := f.sup.Call(ctx, "fake", "echo", json.RawMessage(`{"a":1}`))
@@ -215,7 +215,7 @@ func TestSupervisorStates(t *testing.T) {
 	// A reload whose new worker is not active keeps the active one.
 	f.setMode("refused")
 	st, replaced, err = f.sup.Reload(ctx, "fake")
-	if err != nil || replaced || st.Phase != Active || !strings.Contains(st.Reason, "needs setup: plugin.ts:9:11: Error: Invalid API token; run 'host setup fake'") {
+	if err != nil || replaced || st.Phase != setup.Active || !strings.Contains(st.Reason, "needs setup: plugin.ts:9:11: Error: Invalid API token; run 'host setup fake'") {
 		t.Errorf("reload to a refused worker: %+v replaced %v, %v", st, replaced, err)
 	}
 }
@@ -226,14 +226,14 @@ func TestSupervisorStates(t *testing.T) {
 func TestSupervisorRestartBackoff(t *testing.T) {
 	t.Parallel()
 	f := startFake(t, "crash", Options{MinBackoff: 10 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, MaxCrashes: 3})
-	st := f.waitFor("disabled", phase(Disabled))
+	st := f.waitFor("disabled", phase(setup.Disabled))
 	if st.Reason != "crashed 3 times in a row; last: the worker did not start: the worker crashed (boom)" {
 		t.Errorf("disabled: %q", st.Reason)
 	}
 	var restarts []string
 	f.mu.Lock()
 	for _, s := range f.states {
-		if s.Phase == Restarting {
+		if s.Phase == setup.Restarting {
 			restarts = append(restarts, s.Reason)
 		}
 	}
@@ -245,7 +245,7 @@ func TestSupervisorRestartBackoff(t *testing.T) {
 	if strings.Join(restarts, "\n") != strings.Join(want, "\n") {
 		t.Errorf("restarts:\n%s\nwant:\n%s", strings.Join(restarts, "\n"), strings.Join(want, "\n"))
 	}
-	if got := f.sup.States()[0]; got.Crashes != 3 || got.Phase != Disabled {
+	if got := f.sup.States()[0]; got.Crashes != 3 || got.Phase != setup.Disabled {
 		t.Errorf("state %+v", got)
 	}
 
@@ -253,7 +253,7 @@ func TestSupervisorRestartBackoff(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	st, replaced, err := f.sup.Reload(ctx, "fake")
-	if err != nil || !replaced || st.Phase != Active || st.Crashes != 0 {
+	if err != nil || !replaced || st.Phase != setup.Active || st.Crashes != 0 {
 		t.Errorf("reload of a disabled plugin: %+v replaced %v, %v", st, replaced, err)
 	}
 }
@@ -269,7 +269,7 @@ func TestSupervisorMemoryCap(t *testing.T) {
 			t.Skip("no resident memory on this platform")
 		}
 		f := startFake(t, "memory", Options{Memory: 48 << 20, MaxCrashes: 1})
-		st := f.waitFor("disabled", phase(Disabled))
+		st := f.waitFor("disabled", phase(setup.Disabled))
 		if !strings.Contains(st.Reason, "plugin fake used more than 48 MiB") {
 			t.Errorf("reason %q", st.Reason)
 		}
@@ -277,7 +277,7 @@ func TestSupervisorMemoryCap(t *testing.T) {
 	t.Run("worker", func(t *testing.T) {
 		t.Parallel()
 		f := startFake(t, "exitmemory", Options{MaxCrashes: 1})
-		st := f.waitFor("disabled", phase(Disabled))
+		st := f.waitFor("disabled", phase(setup.Disabled))
 		if st.Reason != "crashed 1 times in a row; last: the worker did not start: plugin fake used more than 7 MiB" {
 			t.Errorf("reason %q", st.Reason)
 		}
@@ -290,18 +290,18 @@ func TestSupervisorMemoryCap(t *testing.T) {
 func TestSupervisorCallTimeout(t *testing.T) {
 	t.Parallel()
 	f := startFake(t, "active", Options{Timeout: 200 * time.Millisecond, Grace: 200 * time.Millisecond, MinBackoff: 10 * time.Millisecond})
-	f.waitFor("active", phase(Active))
+	f.waitFor("active", phase(setup.Active))
 	_, err := f.sup.Call(context.Background(), "fake", "hang", nil)
 	var we *WorkerError
 	if !errors.As(err, &we) || !strings.Contains(err.Error(), "the tool did not finish within 200ms") {
 		t.Fatalf("call: %v, want a WorkerError", err)
 	}
-	st := f.waitFor("restarting", phase(Restarting))
+	st := f.waitFor("restarting", phase(setup.Restarting))
 	if !strings.Contains(st.Reason, "crash 1 of 5 in a row: the tool did not finish within 200ms") {
 		t.Errorf("reason %q", st.Reason)
 	}
 	f.mu.Lock()
 	n := len(f.states)
 	f.mu.Unlock()
-	f.waitAfter(n, "active again", phase(Active))
+	f.waitAfter(n, "active again", phase(setup.Active))
 }

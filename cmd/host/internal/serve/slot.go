@@ -3,6 +3,7 @@ package serve
 import (
 	"encoding/json"
 	"fmt"
+	"host/bindings/setup"
 	"io"
 	"os/exec"
 	"regexp"
@@ -15,7 +16,6 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/console"
-	"host/cmd/host/internal/mcpserver"
 )
 
 // Exit codes of a worker that stopped itself: its plugin went above the
@@ -108,7 +108,7 @@ func (sl *slot) run() {
 		pending = nil
 	}
 	for ctx.Err() == nil {
-		sl.set(func(s *State) { s.Phase, s.Reason, s.NextTry = Starting, "", time.Time{} })
+		sl.set(func(s *State) { s.Phase, s.Reason, s.NextTry = setup.Starting, "", time.Time{} })
 		w, err := sl.start()
 		var why string
 		if err != nil {
@@ -140,7 +140,7 @@ func (sl *slot) run() {
 		sl.mu.Unlock()
 		if n >= sl.sup.opts.MaxCrashes {
 			sl.set(func(s *State) {
-				s.Phase, s.NextTry = Disabled, time.Time{}
+				s.Phase, s.NextTry = setup.Disabled, time.Time{}
 				s.Reason = fmt.Sprintf("crashed %d times in a row; last: %s", n, why)
 			})
 			answer(false)
@@ -165,7 +165,7 @@ func (sl *slot) run() {
 		d := sl.sup.backoff(n)
 		next := now.Add(d)
 		sl.set(func(s *State) {
-			s.Phase, s.NextTry = Restarting, next
+			s.Phase, s.NextTry = setup.Restarting, next
 			s.Reason = fmt.Sprintf("crash %d of %d in a row: %s; next try in %s", n, sl.sup.opts.MaxCrashes, why, d)
 		})
 		answer(false)
@@ -185,7 +185,7 @@ func (sl *slot) run() {
 		}
 		t.Stop()
 	}
-	sl.set(func(s *State) { s.Phase, s.Reason, s.NextTry = Stopped, "", time.Time{} })
+	sl.set(func(s *State) { s.Phase, s.Reason, s.NextTry = setup.Stopped, "", time.Time{} })
 	answer(false)
 }
 
@@ -236,9 +236,9 @@ func (sl *slot) stopWorkers(ws ...*worker) {
 func (sl *slot) reload(cur *worker, r reloadReq) *worker {
 	w, err := sl.start()
 	sl.mu.Lock()
-	curActive := sl.state.Phase == Active
+	curActive := sl.state.Phase == setup.Active
 	sl.mu.Unlock()
-	if err != nil || (w.last.Phase != Active && curActive && !r.replace) {
+	if err != nil || (w.last.Phase != setup.Active && curActive && !r.replace) {
 		why := ""
 		if err != nil {
 			why = err.Error()
@@ -341,10 +341,10 @@ func (sl *slot) start() (*worker, error) {
 				sl.sup.noteID(sl, st.ID)
 				cfg.send(sl.sup, st.ID)
 			}
-			if st.Phase == Starting {
+			if st.Phase == setup.Starting {
 				continue
 			}
-			if mcpserver.State(st.Phase).Listed() {
+			if setup.Phase(st.Phase).Listed() {
 				if res, err := sess.ListTools(ctx, nil); err == nil {
 					w.tools = res.Tools
 				}

@@ -41,25 +41,6 @@ const MetaState = "host/state"
 // notifications and a read may reach it in another order.
 const MetaSeq = "host/seq"
 
-// Phase is where a plugin stands: setup.Phase, the vocabulary every
-// surface shares.
-type Phase = setup.Phase
-
-// The phases (setup's). Starting, NeedsSetup, LoginNeeded, Active,
-// SecretsUnavailable and Error come from the worker (setup.StateOf of its
-// session); Restarting, Disabled and Stopped are the supervisor's.
-const (
-	Starting           = setup.Starting
-	NeedsSetup         = setup.NeedsSetup
-	LoginNeeded        = setup.NeedsLogin
-	Active             = setup.Active
-	Error              = setup.Error
-	Restarting         = setup.Restarting
-	Disabled           = setup.Disabled
-	Stopped            = setup.Stopped
-	SecretsUnavailable = setup.SecretsUnavailable
-)
-
 // Field is a config field a plugin that needs setup is missing.
 type Field struct {
 	Key    string `json:"key"`
@@ -71,10 +52,10 @@ type Field struct {
 // State is one plugin's state with its reason. Workers fill ID to Status;
 // the supervisor adds the rest.
 type State struct {
-	ID    string `json:"id"`
-	Name  string `json:"name,omitempty"`
-	File  string `json:"file"`
-	Phase Phase  `json:"state"`
+	ID    string      `json:"id"`
+	Name  string      `json:"name,omitempty"`
+	File  string      `json:"file"`
+	Phase setup.Phase `json:"state"`
 	// Kind is why the worker's setup session ended without activating
 	// the plugin (setup.Kind: "refused", "bug", "host", "missing"...), ""
 	// when it did not fail.
@@ -110,18 +91,18 @@ func (s State) Line() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s", s.ID, s.Phase)
 	switch {
-	case s.Phase == NeedsSetup && len(s.Fields) > 0 && (s.Kind == setup.Missing || s.Kind == ""):
+	case s.Phase == setup.NeedsSetup && len(s.Fields) > 0 && (s.Kind == setup.Missing || s.Kind == ""):
 		keys := make([]string, len(s.Fields))
 		for i, f := range s.Fields {
 			keys[i] = f.Key
 		}
 		fmt.Fprintf(&b, " (missing %s)", strings.Join(keys, ", "))
-	case s.Phase == Active:
+	case s.Phase == setup.Active:
 		fmt.Fprintf(&b, " (%d tool(s))", len(s.Tools))
 	case s.Reason != "":
 		fmt.Fprintf(&b, ": %s", firstLine(s.Reason))
 	}
-	if s.Phase == NeedsSetup && s.Kind != "" && s.Kind != setup.Missing || s.Phase == LoginNeeded {
+	if s.Phase == setup.NeedsSetup && s.Kind != "" && s.Kind != setup.Missing || s.Phase == setup.NeedsLogin {
 		fmt.Fprintf(&b, "; run 'host setup %s'", s.ID)
 	}
 	for _, p := range s.Problems {

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"host/bindings/setup"
 	"time"
 )
 
@@ -41,7 +42,7 @@ func (sl *slot) stopFor(r reloadReq) {
 	sl.mu.Lock()
 	sl.cur = nil
 	sl.mu.Unlock()
-	sl.set(func(s *State) { s.Phase, s.Reason, s.NextTry = Stopped, r.stop, time.Time{} })
+	sl.set(func(s *State) { s.Phase, s.Reason, s.NextTry = setup.Stopped, r.stop, time.Time{} })
 	r.done <- reloadResult{sl.snapshot(), true}
 }
 

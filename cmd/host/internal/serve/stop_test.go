@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"errors"
+	"host/bindings/setup"
 	"os"
 	"testing"
 	"time"
@@ -15,11 +16,11 @@ import (
 func TestSupervisorStop(t *testing.T) {
 	t.Parallel()
 	f := startFake(t, "active", Options{MinBackoff: time.Hour})
-	f.waitFor("active", phase(Active))
+	f.waitFor("active", phase(setup.Active))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	st, err := f.sup.Stop(ctx, "fake", "disabled by the user")
-	if err != nil || st.Phase != Stopped || st.Reason != "disabled by the user" || st.PID != 0 {
+	if err != nil || st.Phase != setup.Stopped || st.Reason != "disabled by the user" || st.PID != 0 {
 		t.Fatalf("stop: %+v, %v", st, err)
 	}
 	if infos := f.sup.Plugins(); len(infos) != 0 {
@@ -30,11 +31,11 @@ func TestSupervisorStop(t *testing.T) {
 		t.Errorf("a call of a stopped plugin: %v", err)
 	}
 	// Stopping again says so at once.
-	if st, err := f.sup.Stop(ctx, "fake", "removed"); err != nil || st.Phase != Stopped || st.Reason != "removed" {
+	if st, err := f.sup.Stop(ctx, "fake", "removed"); err != nil || st.Phase != setup.Stopped || st.Reason != "removed" {
 		t.Errorf("second stop: %+v, %v", st, err)
 	}
 	st, replaced, err := f.sup.Reload(ctx, "fake")
-	if err != nil || !replaced || st.Phase != Active {
+	if err != nil || !replaced || st.Phase != setup.Active {
 		t.Fatalf("reload after stop: %+v %v %v", st, replaced, err)
 	}
 
@@ -48,11 +49,11 @@ func TestSupervisorStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = proc.Kill()
-	f.waitAfter(seen, "restarting", phase(Restarting))
-	if st, err := f.sup.Stop(ctx, "fake", "disabled"); err != nil || st.Phase != Stopped || st.Reason != "disabled" {
+	f.waitAfter(seen, "restarting", phase(setup.Restarting))
+	if st, err := f.sup.Stop(ctx, "fake", "disabled"); err != nil || st.Phase != setup.Stopped || st.Reason != "disabled" {
 		t.Fatalf("stop while restarting: %+v, %v", st, err)
 	}
-	if st, replaced, err := f.sup.Reload(ctx, "fake"); err != nil || !replaced || st.Phase != Active {
+	if st, replaced, err := f.sup.Reload(ctx, "fake"); err != nil || !replaced || st.Phase != setup.Active {
 		t.Errorf("reload: %+v %v %v", st, replaced, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"host/bindings/setup"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -128,7 +129,7 @@ func Start(ctx context.Context, paths []string, opts Options) *Supervisor {
 			abs = p
 		}
 		sl := &slot{sup: s, path: abs, reloads: make(chan reloadReq, 1)}
-		sl.state = State{ID: plugin.DefaultID(abs), File: abs, Phase: Starting}
+		sl.state = State{ID: plugin.DefaultID(abs), File: abs, Phase: setup.Starting}
 		s.slots = append(s.slots, sl)
 	}
 	if len(s.slots) == 0 {
@@ -182,7 +183,7 @@ func (s *Supervisor) States() []State {
 func shadowed(states []State) {
 	owners := map[string][]string{} // MCP name -> "plugin/tool"
 	for _, st := range states {
-		if !mcpserver.State(st.Phase).Listed() {
+		if !setup.Phase(st.Phase).Listed() {
 			continue
 		}
 		for _, tool := range st.Tools {
@@ -192,7 +193,7 @@ func shadowed(states []State) {
 		}
 	}
 	for i, st := range states {
-		if !mcpserver.State(st.Phase).Listed() {
+		if !setup.Phase(st.Phase).Listed() {
 			continue
 		}
 		for _, tool := range st.Tools {
@@ -266,7 +267,7 @@ func (s *Supervisor) Tools() []Tool {
 	var out []Tool
 	for _, sl := range s.slots {
 		sl.mu.Lock()
-		if w := sl.cur; w != nil && sl.state.Phase == Active {
+		if w := sl.cur; w != nil && sl.state.Phase == setup.Active {
 			for _, t := range w.tools {
 				out = append(out, Tool{Plugin: sl.state.ID, Tool: t})
 			}
@@ -299,7 +300,7 @@ func (s *Supervisor) call(ctx context.Context, id, tool string, args json.RawMes
 	sl.mu.Lock()
 	w, st := sl.cur, sl.state
 	sl.mu.Unlock()
-	if w == nil || st.Phase != Active {
+	if w == nil || st.Phase != setup.Active {
 		return nil, &NotActiveError{State: st}
 	}
 	if len(args) == 0 {

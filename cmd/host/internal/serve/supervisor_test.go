@@ -31,15 +31,15 @@ func TestStateLine(t *testing.T) {
 		st   State
 		want string
 	}{
-		{State{ID: "a", Phase: Active, Tools: []string{"x", "y"}}, "a: active (2 tool(s))"},
-		{State{ID: "a", Phase: NeedsSetup, Fields: []Field{{Key: "token"}, {Key: "region"}}}, "a: needs setup (missing token, region)"},
-		{State{ID: "a", Phase: Error, Reason: "plugin.ts:1:2: boom\n  at x"}, "a: error: plugin.ts:1:2: boom"},
-		{State{ID: "a", Phase: Starting}, "a: starting"},
-		{State{ID: "a", Phase: NeedsSetup, Kind: setup.Missing, Reason: "missing token", Fields: []Field{{Key: "token"}}}, "a: needs setup (missing token)"},
-		{State{ID: "a", Phase: NeedsSetup, Kind: setup.Refused, Reason: "plugin.ts:6:11: Invalid API token"}, "a: needs setup: plugin.ts:6:11: Invalid API token; run 'host setup a'"},
-		{State{ID: "a", Phase: NeedsSetup, Kind: setup.Invalid, Reason: "invalid value: region: too short", Fields: []Field{{Key: "region"}}}, "a: needs setup: invalid value: region: too short; run 'host setup a'"},
-		{State{ID: "a", Phase: LoginNeeded, Kind: setup.LoginNeeded, Reason: "not logged in"}, "a: login needed: not logged in; run 'host setup a'"},
-		{State{ID: "a", Phase: SecretsUnavailable, Kind: setup.HostFailed, Reason: "secret store unavailable"}, "a: secrets unavailable: secret store unavailable"},
+		{State{ID: "a", Phase: setup.Active, Tools: []string{"x", "y"}}, "a: active (2 tool(s))"},
+		{State{ID: "a", Phase: setup.NeedsSetup, Fields: []Field{{Key: "token"}, {Key: "region"}}}, "a: needs setup (missing token, region)"},
+		{State{ID: "a", Phase: setup.Error, Reason: "plugin.ts:1:2: boom\n  at x"}, "a: error: plugin.ts:1:2: boom"},
+		{State{ID: "a", Phase: setup.Starting}, "a: starting"},
+		{State{ID: "a", Phase: setup.NeedsSetup, Kind: setup.Missing, Reason: "missing token", Fields: []Field{{Key: "token"}}}, "a: needs setup (missing token)"},
+		{State{ID: "a", Phase: setup.NeedsSetup, Kind: setup.Refused, Reason: "plugin.ts:6:11: Invalid API token"}, "a: needs setup: plugin.ts:6:11: Invalid API token; run 'host setup a'"},
+		{State{ID: "a", Phase: setup.NeedsSetup, Kind: setup.Invalid, Reason: "invalid value: region: too short", Fields: []Field{{Key: "region"}}}, "a: needs setup: invalid value: region: too short; run 'host setup a'"},
+		{State{ID: "a", Phase: setup.NeedsLogin, Kind: setup.LoginNeeded, Reason: "not logged in"}, "a: login needed: not logged in; run 'host setup a'"},
+		{State{ID: "a", Phase: setup.SecretsUnavailable, Kind: setup.HostFailed, Reason: "secret store unavailable"}, "a: secrets unavailable: secret store unavailable"},
 	} {
 		if got := c.st.Line(); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.st, got, c.want)
@@ -52,9 +52,9 @@ func TestStateLine(t *testing.T) {
 // status` and the serve's lines show; a plugin not listed takes no name.
 func TestShadowedInStates(t *testing.T) {
 	states := []State{
-		{ID: "victim.svc", Phase: Active, Tools: []string{"pay"}},
-		{ID: "victim_svc", Phase: Active, Tools: []string{"echo", "pay"}},
-		{ID: "other", Phase: Error, Tools: []string{"pay"}},
+		{ID: "victim.svc", Phase: setup.Active, Tools: []string{"pay"}},
+		{ID: "victim_svc", Phase: setup.Active, Tools: []string{"echo", "pay"}},
+		{ID: "other", Phase: setup.Error, Tools: []string{"pay"}},
 	}
 	shadowed(states)
 	for _, i := range []int{0, 1} {

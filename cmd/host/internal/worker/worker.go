@@ -114,7 +114,7 @@ func workerRun(ctx context.Context, opts *WorkerOptions) error {
 	srv := mcpserver.New(local, mcpserver.Options{Name: "host-worker", Version: f.Version, Masker: io.Masker,
 		SetupCommand: func(id string) string { return "host setup " + id }, TagCalls: true})
 	defer srv.Close()
-	pub.pub = serve.Publish(srv.MCP(), serve.State{ID: plugin.DefaultID(path), File: path, Phase: serve.Starting})
+	pub.pub = serve.Publish(srv.MCP(), serve.State{ID: plugin.DefaultID(path), File: path, Phase: setup.Starting})
 	started := make(chan *plugin.Plugin, 1)
 	go func() { started <- start(ctx, sess, opts, path, pub) }()
 	f.Trace("worker serving")

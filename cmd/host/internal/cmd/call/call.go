@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"host/bindings/setup"
 	goio "io"
 	"path"
 	"slices"
@@ -218,7 +219,7 @@ func unknownTool(ctx context.Context, c *serve.Client, name, tool string) error 
 		if st.ID != name && st.File != name {
 			continue
 		}
-		if st.Phase != serve.Active || slices.Contains(st.Tools, tool) {
+		if st.Phase != setup.Active || slices.Contains(st.Tools, tool) {
 			return nil
 		}
 		return &plugin.UnknownToolError{Plugin: st.ID, Tool: tool, Known: st.Tools}

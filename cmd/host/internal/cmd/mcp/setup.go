@@ -60,7 +60,7 @@ func (b *mcpPageBackend) Activated(ctx context.Context, id string, done *setup.D
 		e := b.m.entries[id]
 		b.m.mu.Unlock()
 		if e != nil {
-			b.m.put(e.path, done.Plugin, mcpserver.Active, "", nil)
+			b.m.put(e.path, done.Plugin, setup.Active, "", nil)
 			b.m.say("%s is set up and active.", done.Plugin.Name)
 		}
 	}
@@ -143,7 +143,7 @@ func (m *mcpPlugins) start(ctx context.Context, path string) {
 	}
 	switch st := step.(type) {
 	case *setup.Done:
-		m.put(path, st.Plugin, mcpserver.Active, "", nil)
+		m.put(path, st.Plugin, setup.Active, "", nil)
 		return
 	case *setup.Login:
 		// Not now: the login starts when a tool is called.
@@ -152,19 +152,19 @@ func (m *mcpPlugins) start(ctx context.Context, path string) {
 		if st.Reason != "" {
 			reason = st.Reason
 		}
-		m.put(path, p, mcpserver.LoginNeeded, reason, &mcpserver.SetupNeeded{Login: true})
+		m.put(path, p, setup.NeedsLogin, reason, &mcpserver.SetupNeeded{Login: true})
 	case nil:
 		state, reason, need := failureState(err)
 		if errors.Is(err, secrets.ErrUnavailable) {
-			state, reason, need = mcpserver.SecretsUnavailable, secretsUnavailable(err), nil
+			state, reason, need = setup.SecretsUnavailable, secretsUnavailable(err), nil
 		}
 		m.put(path, p, state, reason, need)
 	default:
 		s.Close()
-		m.put(path, p, mcpserver.Error, fmt.Sprintf("unexpected setup step %T", step), nil)
+		m.put(path, p, setup.Error, fmt.Sprintf("unexpected setup step %T", step), nil)
 	}
 	for _, e := range m.local.Plugins() {
-		if e.ID == p.ID && e.State == mcpserver.SecretsUnavailable {
+		if e.ID == p.ID && e.State == setup.SecretsUnavailable {
 			// Each plugin's line as on every surface; the cause and what
 			// to do once, on the first.
 			told := false
@@ -175,7 +175,7 @@ func (m *mcpPlugins) start(ctx context.Context, path string) {
 			if !told {
 				m.say("host: %s: %s: the keyring problem above", p.ID, e.State)
 			}
-		} else if e.ID == p.ID && e.State != mcpserver.Active {
+		} else if e.ID == p.ID && e.State != setup.Active {
 			m.say("host: %s: %s%s", p.ID, e.State, cmdutil.Prefixed(": ", e.Reason))
 		}
 	}
@@ -203,7 +203,7 @@ func secretsUnavailable(err error) string {
 
 // failureState is the state a failed session leaves its plugin in
 // (setup.StateOf), as host mcp's surface records it.
-func failureState(err error) (mcpserver.State, string, *mcpserver.SetupNeeded) {
+func failureState(err error) (setup.Phase, string, *mcpserver.SetupNeeded) {
 	st := setup.StateOf(nil, err, nil)
 	var need *mcpserver.SetupNeeded
 	switch st.Phase {
@@ -224,15 +224,15 @@ func (m *mcpPlugins) say(format string, args ...any) {
 }
 
 // put records p (from path) in state st, starting its loop when active.
-func (m *mcpPlugins) put(path string, p *plugin.Plugin, st mcpserver.State, reason string, need *mcpserver.SetupNeeded) {
+func (m *mcpPlugins) put(path string, p *plugin.Plugin, st setup.Phase, reason string, need *mcpserver.SetupNeeded) {
 	m.mu.Lock()
 	old := m.entries[p.ID]
-	m.entries[p.ID] = &mcpEntry{path: path, p: p, active: st == mcpserver.Active}
+	m.entries[p.ID] = &mcpEntry{path: path, p: p, active: st == setup.Active}
 	m.mu.Unlock()
 	if old != nil && old.p != p && !old.active {
 		old.p.Close()
 	}
-	if st == mcpserver.Active {
+	if st == setup.Active {
 		p.StartLoop()
 	}
 	m.local.Put(p, st, reason, need)
@@ -306,7 +306,7 @@ func (m *mcpPlugins) StartSetup(ctx context.Context, id string) (*mcpserver.Setu
 	switch st := step.(type) {
 	case *setup.Done:
 		release()
-		m.put(e.path, st.Plugin, mcpserver.Active, "", nil)
+		m.put(e.path, st.Plugin, setup.Active, "", nil)
 		m.say("%s is active.", st.Plugin.Name)
 		return nil, mcpserver.ErrReady
 	case *setup.Login:
@@ -317,7 +317,7 @@ func (m *mcpPlugins) StartSetup(ctx context.Context, id string) (*mcpserver.Setu
 			step, err := s.Next(wctx)
 			if d, ok := step.(*setup.Done); ok {
 				m.say("Logged in to %s; it is active.", d.Plugin.Name)
-				m.put(e.path, d.Plugin, mcpserver.Active, "", nil)
+				m.put(e.path, d.Plugin, setup.Active, "", nil)
 				done <- nil
 				return
 			}
@@ -340,7 +340,7 @@ func (m *mcpPlugins) StartSetup(ctx context.Context, id string) (*mcpserver.Setu
 	if p := s.Plugin(); p != nil {
 		stt, reason, need := failureState(err)
 		m.put(e.path, p, stt, reason, need)
-		if stt == mcpserver.NeedsSetup {
+		if stt == setup.NeedsSetup {
 			ps, err := m.setupPage(ctx)
 			if err != nil {
 				m.say("host: the setup page: %v", err)

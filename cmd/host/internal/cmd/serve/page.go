@@ -144,7 +144,7 @@ func (b *servePageBackend) Plugins() []setuppage.Plugin {
 	defer b.mu.Unlock()
 	var out []setuppage.Plugin
 	for _, st := range b.sup.States() {
-		if st.Phase == supervisor.Stopped {
+		if st.Phase == setup.Stopped {
 			continue
 		}
 		lp, _ := b.Info(st.ID)
@@ -178,7 +178,7 @@ func (b *servePageBackend) reload(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if st.Phase != supervisor.Active && st.Phase != supervisor.NeedsSetup && st.Phase != supervisor.LoginNeeded {
+	if st.Phase != setup.Active && st.Phase != setup.NeedsSetup && st.Phase != setup.NeedsLogin {
 		return errors.New(st.Line())
 	}
 	return nil

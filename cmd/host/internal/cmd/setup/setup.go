@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"host/bindings/setup"
 	"time"
 
 	"host/cmd/host/internal/cmd/plugins"
@@ -153,7 +154,7 @@ func started(ctx context.Context, io *cmdutil.IO, name string, c *serve.Client, 
 	if err != nil {
 		return err
 	}
-	if st.Phase != serve.Active {
+	if st.Phase != setup.Active {
 		return errors.New(io.Masker.Mask(st.Line()))
 	}
 	fmt.Fprintln(io.Err, io.Masker.Mask(st.Line()))

@@ -233,7 +233,7 @@ func serveStatus(ctx context.Context, opts *StatusOptions) (handled bool, err er
 	}
 	for _, st := range states {
 		fmt.Fprintln(io.Out, io.Masker.Mask(st.Line()))
-		if _, rest, ok := strings.Cut(st.Reason, "\n"); ok && st.Phase != serve.Active {
+		if _, rest, ok := strings.Cut(st.Reason, "\n"); ok && st.Phase != setup.Active {
 			fmt.Fprintln(io.Out, io.Masker.Mask(cmdutil.Indent(rest)))
 		}
 		if st.Status != nil {
