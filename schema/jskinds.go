@@ -134,6 +134,20 @@ func (s *Schema) Target() *Schema {
 	return nil
 }
 
+// presence returns the schema that decides whether s's value may be
+// absent: a lazy schema without an absence modifier of its own (optional,
+// default, catch, required) stands for its target there, as zod 4's
+// z.lazy and getter fields (`get f() { return X.optional() }`) take their
+// optionality from what they return. It calls the lazy function.
+func (s *Schema) presence() *Schema {
+	if s.kind == KindLazy && !s.optional && !s.hasDefault && !s.hasCatch && !s.nonoptional {
+		if t := s.Target(); t != nil {
+			return t
+		}
+	}
+	return s
+}
+
 // FunctionArgs returns a function schema's arguments tuple (nil: any).
 func (s *Schema) FunctionArgs() *Schema {
 	if len(s.items) == 1 && s.kind == KindFunction {

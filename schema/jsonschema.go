@@ -121,6 +121,15 @@ var errTransform = errors.New("transforms cannot be represented in JSON Schema (
 // schema exports s, or a $ref when s is being exported already (a
 // recursive schema: "#" for the root, else a $defs entry).
 func (e *exporter) schema(s *Schema) ordered {
+	if w := s.wrapped; w != nil && e.recurs(w) {
+		// X.optional() or X.nullable() inside X: zod refers to X and says
+		// null beside it.
+		ref := e.schema(w)
+		if s.nullable && !w.nullable {
+			return ordered{{"anyOf", []any{ref, ordered{{"type", "null"}}}}}
+		}
+		return ref
+	}
 	if slices.Contains(e.stack, s) {
 		if s == e.root || s == e.root.Target() {
 			return ordered{{"$ref", "#"}}
@@ -149,6 +158,17 @@ func (e *exporter) schema(s *Schema) ordered {
 		return ordered{{"$ref", "#/$defs/__schema" + strconv.Itoa(i)}}
 	}
 	return o
+}
+
+// recurs reports whether s, or the schema it wraps (see Schema.wrapped), is
+// being exported already.
+func (e *exporter) recurs(s *Schema) bool {
+	for ; s != nil; s = s.wrapped {
+		if slices.Contains(e.stack, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *exporter) body(s *Schema) ordered {
@@ -386,6 +406,7 @@ func compactTypeUnion(o ordered) ordered {
 // optionalIn reports whether a field may be missing in the described
 // form: optional, or (for the input) defaulted or caught.
 func (e *exporter) optionalIn(s *Schema) bool {
+	s = s.presence()
 	switch {
 	case s.nonoptional:
 		return false

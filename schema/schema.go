@@ -132,6 +132,7 @@ type Schema struct {
 	coerce   bool      // convert the input to the kind first, as z.coerce
 	pipe     *Schema   // validates the output again (.pipe)
 	lazy     *lazyRef  // KindLazy's target
+	wrapped  *Schema   // the schema Optional or Nullable made this one from (nil after any other modifier)
 	pre      Effect    // runs on the input first (z.preprocess)
 	zod3     bool      // validate as zod 3 where zod 3 and 4 differ (see Zod3)
 	origin   string    // where the schema was made (file:line:col), for errors
@@ -268,6 +269,7 @@ func (s *Schema) clone() *Schema {
 	c.checks = slices.Clip(c.checks) // appends copy instead of sharing
 	c.fields = slices.Clip(c.fields)
 	c.effects = slices.Clip(c.effects)
+	c.wrapped = nil
 	return &c
 }
 
@@ -286,6 +288,7 @@ func (s *Schema) Optional() *Schema {
 	c.optional, c.nonoptional = true, false
 	c.optOuter = s.hasDefault || s.hasCatch
 	c.optAt = len(c.effects)
+	c.wrapped = s
 	return c
 }
 
@@ -294,6 +297,7 @@ func (s *Schema) Nullable() *Schema {
 	c := s.clone()
 	c.nullable = true
 	c.nullAt = len(c.effects)
+	c.wrapped = s
 	return c
 }
 

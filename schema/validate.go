@@ -213,6 +213,8 @@ func (v *validator) walkKind(s *Schema, value any) (out any, from int) {
 			return Undefined, s.optAt
 		case s.kind == KindAny:
 			return Undefined, 0
+		case s.kind == KindLazy:
+			return v.lazyWalk(s, value), 0 // the target says whether absent is allowed
 		default:
 			v.add(CodeInvalidType, "Required", "expected", s.typeName(), "received", "undefined")
 			return Undefined, noEffects

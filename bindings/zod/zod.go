@@ -61,6 +61,7 @@ type binding struct {
 	instanceOfFn  goja.Callable
 	classTable    map[string]goja.Value // z.ZodString... (see classes)
 	zod3          *goja.Object          // the zod 3 namespace, made on first use
+	ownProperty   goja.Callable         // Object.getOwnPropertyDescriptor, as it was at install
 }
 
 // Install defines the global `z` on vm. Call on the loop goroutine, once per
@@ -84,6 +85,7 @@ func New(vm *goja.Runtime) (*goja.Object, error) {
 	}
 	b := &binding{vm: vm, protos: map[schema.Kind]*goja.Object{}, zodError: zodError,
 		zodErrorProto: zodError.ToObject(vm).Get("prototype").ToObject(vm)}
+	b.ownProperty, _ = goja.AssertFunction(vm.Get("Object").ToObject(vm).Get("getOwnPropertyDescriptor"))
 	base := b.baseMethods()
 	for name, fn := range b.effectMethods() {
 		base[name] = fn
@@ -798,10 +800,18 @@ func (b *binding) zObject(c goja.FunctionCall) goja.Value {
 }
 
 // shapeProps reads a JS shape into properties, copying its entries to into.
+// A getter (zod 4's recursive `get children() { return z.array(Node) }`)
+// is not called here, where the schema it names may not exist yet: its
+// field is a lazy schema calling it on first use, and into gets the getter.
 func (b *binding) shapeProps(shape *goja.Object, fn string, into *goja.Object) []schema.Property {
 	keys := shape.Keys()
 	props := make([]schema.Property, 0, len(keys))
 	for _, k := range keys {
+		if get := b.getter(shape, k); get != nil {
+			props = append(props, schema.Property{Key: k, Schema: b.getterField(shape, get, fn, k)})
+			_ = into.DefineAccessorProperty(k, get, nil, goja.FLAG_TRUE, goja.FLAG_TRUE)
+			continue
+		}
 		v := shape.Get(k)
 		h := handleOf(v)
 		if h == nil {
@@ -813,6 +823,56 @@ func (b *binding) shapeProps(shape *goja.Object, fn string, into *goja.Object) [
 	return props
 }
 
+// getter returns the getter of o's own property k, nil when k is a data
+// property.
+func (b *binding) getter(o *goja.Object, k string) goja.Value {
+	d, err := b.ownProperty(goja.Undefined(), o, b.vm.ToValue(k))
+	if err != nil {
+		panic(err)
+	}
+	if d, ok := d.(*goja.Object); ok {
+		if g := d.Get("get"); g != nil && !goja.IsUndefined(g) {
+			return g
+		}
+	}
+	return nil
+}
+
+// getterField is the lazy schema of a shape's getter field: the getter is
+// called (with the shape as this) once, when the field is first validated
+// or exported, as zod 4 reads such a shape only then.
+func (b *binding) getterField(shape *goja.Object, get goja.Value, fn, k string) *schema.Schema {
+	call, ok := goja.AssertFunction(get)
+	if !ok {
+		jsrt.Throw(b.vm, jsrt.TypeErrorf("%s(): field %q has a getter that is not a function", fn, k))
+	}
+	where := ""
+	if pos := jsrt.CallerPosition(b.vm); pos != "" {
+		where = " (" + pos + ")"
+	}
+	return schema.Lazy(func() *schema.Schema {
+		r, err := call(shape)
+		if err != nil {
+			panic(err)
+		}
+		if h := handleOf(r); h != nil {
+			return h.s
+		}
+		jsrt.Throw(b.vm, jsrt.TypeErrorf("%s()%s: the getter of field %q must return a z schema, got %s", fn, where, k, jsrt.TypeName(r)))
+		return nil
+	})
+}
+
+// copyField copies from's field k to into as it is: a getter stays a
+// getter and is not called.
+func (b *binding) copyField(from, into *goja.Object, k string) {
+	if get := b.getter(from, k); get != nil {
+		_ = into.DefineAccessorProperty(k, get, nil, goja.FLAG_TRUE, goja.FLAG_TRUE)
+		return
+	}
+	_ = into.Set(k, from.Get(k))
+}
+
 func (b *binding) extend(h *handle, arg goja.Value, fn string) goja.Value {
 	add, ok := arg.(*goja.Object)
 	if !ok {
@@ -821,7 +881,7 @@ func (b *binding) extend(h *handle, arg goja.Value, fn string) goja.Value {
 	shape := b.vm.NewObject()
 	old := b.shapeOf(h)
 	for _, k := range old.Keys() {
-		_ = shape.Set(k, old.Get(k))
+		b.copyField(old, shape, k)
 	}
 	props := b.shapeProps(add, "."+fn, shape)
 	o := b.wrap(h.s.Extend(props...))
@@ -835,7 +895,7 @@ func (b *binding) objectFrom(h *handle, s *schema.Schema) goja.Value {
 	old := b.shapeOf(h)
 	shape := b.vm.NewObject()
 	for _, p := range s.Properties() {
-		_ = shape.Set(p.Key, old.Get(p.Key))
+		b.copyField(old, shape, p.Key)
 	}
 	o := b.wrap(s)
 	handleOf(o).shape = shape

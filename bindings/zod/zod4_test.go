@@ -15,8 +15,9 @@ import (
 // match zod 4 exactly: success, parsed data, issue paths, both JSON
 // Schemas.
 var zod4Differences = map[string]string{
-	"catch fn": "JSON Schema: zod calls a .catch() function to export its result as the default; host's export is Go and does not call plugin code",
-	"promise":  "zod 4's z.promise() (deprecated) refuses a synchronous parse even of a value that is no promise; host keeps zod 3's check (not a promise: invalid_type)",
+	"catch fn":        "JSON Schema: zod calls a .catch() function to export its result as the default; host's export is Go and does not call plugin code",
+	"getter lazy mix": "JSON Schema: z.lazy(() => X) at the root, X recursive: host refers to the root as \"#\", zod 4 writes X under $defs and makes the root a $ref to it; both describe the same values",
+	"promise":         "zod 4's z.promise() (deprecated) refuses a synchronous parse even of a value that is no promise; host keeps zod 3's check (not a promise: invalid_type)",
 }
 
 type zodResult struct {

@@ -58,6 +58,15 @@ func TestZod(t *testing.T) {
 			const r = s.safeParse({ items: [{ name: 'a' }, { name: 'b' }, { name: 3 }] });
 			return [r.success, r.error.issues[0].path, r.error.message];`,
 			`[false,["items",2,"name"],"items[2].name: Expected string, received number"]`},
+		{"getters are lazy", `
+			let calls = 0;
+			const A = z.object({ n: z.number(), get b() { calls++; return B.optional(); } }).extend({ t: z.string() }).pick({ n: true, b: true });
+			const before = calls;
+			const B = z.object({ get a() { return A; } });
+			const r = A.safeParse({ n: 1, b: { a: { n: 'x' } } });
+			return [before, r.success, r.error.issues.map(i => i.path.join('.')), A.safeParse({ n: 2 }).success, calls > 0,
+				typeof Object.getOwnPropertyDescriptor(A.shape, 'b').get];`,
+			`[0,false,["b.a.n"],true,true,"function"]`},
 		{"parse throws ZodError", `
 			try { z.number().int().parse(1.5); return 'no throw'; }
 			catch (e) { return [e instanceof z.ZodError, e instanceof Error, e.name, e.message, e.issues.length, e.errors === e.issues]; }`,

@@ -5,6 +5,12 @@
 function cases(z) {
   const Category = z.lazy(() => z.object({ name: z.string(), subcategories: z.array(Category) }));
   const Node = z.object({ value: z.number(), next: z.lazy(() => Node).optional() });
+  // zod 4's getter-based recursion: the getters run after the consts exist.
+  const Cat = z.object({ name: z.string(), get subcategories() { return z.array(Cat); } });
+  const PersonG = z.object({ name: z.string(), get friend() { return PersonG.optional(); } });
+  const Post = z.object({ title: z.string(), get author() { return User; } });
+  const User = z.object({ email: z.email(), get posts() { return z.array(Post); } });
+  const CatX = Cat.extend({ tag: z.string().optional(), get parent() { return CatX.nullable(); } });
   class Thing {}
   const obj = z.object({ a: z.string(), n: z.number().optional(), d: z.boolean().default(false) });
   return [
@@ -193,6 +199,19 @@ function cases(z) {
     { name: "lazy", schema: Category, inputs: [{ name: "a", subcategories: [{ name: "b", subcategories: [] }] }, { name: "a", subcategories: [{ name: 1, subcategories: [] }] }] },
     { name: "lazy inner", schema: Node, inputs: [{ value: 1, next: { value: 2 } }, { value: 1, next: { value: "x" } }] },
     { name: "lazy in object", schema: z.object({ root: Category, n: z.number() }), inputs: [{ root: { name: "a", subcategories: [] }, n: 1 }] },
+    { name: "getter recursion", schema: Cat, inputs: [{ name: "a", subcategories: [{ name: "b", subcategories: [] }] }, { name: "a", subcategories: [{ name: "b", subcategories: [{ name: 1 }] }] }, { name: "a" }] },
+    { name: "getter optional self", schema: PersonG, inputs: [{ name: "a" }, { name: "a", friend: { name: "b", friend: { name: 3 } } }, { name: "a", friend: null }] },
+    { name: "getter mutual", schema: User, inputs: [{ email: "a@example.com", posts: [{ title: "t", author: { email: "b@example.com", posts: [] } }] }, { email: "a@example.com", posts: [{ title: "t", author: { email: "nope", posts: [{ title: 2 }] } }] }] },
+    { name: "getter mutual other", schema: Post, inputs: [{ title: "t", author: { email: "b@example.com", posts: [] } }, { title: "t" }] },
+    { name: "getter extend", schema: CatX, inputs: [{ name: "a", subcategories: [], parent: null }, { name: "a", subcategories: [], parent: { name: "p", subcategories: [], parent: 1 } }, { name: "a", subcategories: [] }] },
+    { name: "getter pick", schema: Cat.pick({ subcategories: true }), inputs: [{ subcategories: [{ name: "b", subcategories: [] }] }, { subcategories: [{ name: 2, subcategories: [] }] }, {}] },
+    { name: "getter omit", schema: Cat.omit({ name: true }), inputs: [{ subcategories: [] }, { subcategories: [{}] }] },
+    { name: "getter partial", schema: Cat.partial(), inputs: [{}, { subcategories: [{ name: "b" }] }] },
+    { name: "getter required", schema: PersonG.required(), inputs: [{ name: "a" }, { name: "a", friend: { name: "b" } }] },
+    { name: "getter in object", schema: z.object({ root: Cat, other: Cat }), inputs: [{ root: { name: "a", subcategories: [] }, other: { name: "b", subcategories: [{ name: "c", subcategories: [] }] } }] },
+    { name: "getter in array", schema: z.array(Cat), inputs: [[{ name: "a", subcategories: [] }], [{ name: "a", subcategories: [{ name: 1, subcategories: [] }] }]] },
+    { name: "getter meta id", schema: z.object({ c: Cat.meta({ id: "Category" }) }), inputs: [{ c: { name: "a", subcategories: [] } }] },
+    { name: "getter lazy mix", schema: z.lazy(() => Cat), inputs: [{ name: "a", subcategories: [{ name: "b", subcategories: [] }] }, { name: "a", subcategories: [1] }] },
     { name: "lazy plain", schema: z.lazy(() => z.string().min(2)), inputs: ["ab", "a"] },
     { name: "intersection", schema: z.intersection(z.object({ a: z.string() }), z.object({ b: z.number() })), inputs: [{ a: "x", b: 1, c: 2 }, { a: "x" }, "x"] },
     { name: "intersection overlap", schema: z.intersection(z.object({ a: z.string(), o: z.object({ x: z.number() }) }), z.object({ a: z.string().min(2), o: z.object({ y: z.number() }) })), inputs: [{ a: "xy", o: { x: 1, y: 2 } }, { a: "x", o: { x: 1 } }] },
