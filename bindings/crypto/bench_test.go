@@ -3,11 +3,11 @@ package crypto_test
 import (
 	"testing"
 
-	"host/bindings/web/webtest"
+	"host/bindings/internal/jstest"
 )
 
-// benchJS is webtest.Bench on this package's test runtime.
-func benchJS(b *testing.B, setup string) { webtest.Bench(b, newRuntime(b), setup) }
+// benchJS is jstest.Bench on this package's test runtime.
+func benchJS(b *testing.B, setup string) { jstest.Bench(b, newRuntime(b), setup) }
 
 // BenchmarkHMACSign1KB is crypto.subtle.sign('HMAC', key, 1 KiB) awaited in
 // a loop, as a plugin signing requests does.

@@ -29,6 +29,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"host/bindings/internal/jstest"
 )
 
 // The known-answer vectors come from Go's own source tree (the toolchain
@@ -531,33 +533,33 @@ func TestJWTInteropWithGo(t *testing.T) {
 }
 
 func TestSubtleKeys(t *testing.T) {
-	runCases(t, []jsCase{
-		{name: "RSA key pair", src: `const { publicKey, privateKey } = await crypto.subtle.generateKey({ name: "RSA-PSS", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, false, ["sign", "verify"]);
+	jstest.RunCases(t, []jstest.Case{
+		{Name: "RSA key pair", Src: `const { publicKey, privateKey } = await crypto.subtle.generateKey({ name: "RSA-PSS", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, false, ["sign", "verify"]);
 			const a = publicKey.algorithm;
 			return [publicKey.type, publicKey.extractable, publicKey.usages, privateKey.type, privateKey.extractable, privateKey.usages, a.name, a.modulusLength, Array.from(a.publicExponent), a.hash]`,
-			want: `["public",true,["verify"],"private",false,["sign"],"RSA-PSS",2048,[1,0,1],{"name":"SHA-256"}]`},
-		{name: "JWK export of an EC key", src: `const { privateKey } = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, true, ["sign"]);
+			Want: `["public",true,["verify"],"private",false,["sign"],"RSA-PSS",2048,[1,0,1],{"name":"SHA-256"}]`},
+		{Name: "JWK export of an EC key", Src: `const { privateKey } = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, true, ["sign"]);
 			const j = await crypto.subtle.exportKey("jwk", privateKey);
 			return [j.kty, j.crv, j.alg, j.key_ops, j.ext, j.x.length, j.y.length, j.d.length]`,
-			want: `["EC","P-384","ES384",["sign"],true,64,64,64]`},
-		{name: "JWK round trip signs the same", src: `const kp = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
+			Want: `["EC","P-384","ES384",["sign"],true,64,64,64]`},
+		{Name: "JWK round trip signs the same", Src: `const kp = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
 			const again = await crypto.subtle.importKey("jwk", await crypto.subtle.exportKey("jwk", kp.privateKey), { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
 			const sig = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, again, new Uint8Array([1]));
 			return [new Uint8Array(sig).length, await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, kp.publicKey, sig, new Uint8Array([1]))]`,
-			want: `[64,true]`},
-		{name: "pkcs8 and spki round trip", src: `const kp = await crypto.subtle.generateKey("Ed25519", true, ["sign", "verify"]);
+			Want: `[64,true]`},
+		{Name: "pkcs8 and spki round trip", Src: `const kp = await crypto.subtle.generateKey("Ed25519", true, ["sign", "verify"]);
 			const priv = await crypto.subtle.importKey("pkcs8", await crypto.subtle.exportKey("pkcs8", kp.privateKey), "Ed25519", false, ["sign"]);
 			const pub = await crypto.subtle.importKey("spki", await crypto.subtle.exportKey("spki", kp.publicKey), "Ed25519", true, ["verify"]);
 			return await crypto.subtle.verify("Ed25519", pub, await crypto.subtle.sign("Ed25519", priv, new Uint8Array(3)), new Uint8Array(3))`,
-			want: `true`},
-		{name: "AES-GCM generate, export, aad", src: `const k = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"]);
+			Want: `true`},
+		{Name: "AES-GCM generate, export, aad", Src: `const k = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"]);
 			const iv = crypto.getRandomValues(new Uint8Array(12)); const additionalData = new Uint8Array([9]);
 			const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, k, new TextEncoder().encode("secret"));
 			const wrong = await crypto.subtle.decrypt({ name: "AES-GCM", iv }, k, ct).catch((e) => e.name);
 			const j = await crypto.subtle.exportKey("jwk", k);
 			return [k.algorithm, new Uint8Array(await crypto.subtle.exportKey("raw", k)).length, ct.byteLength, wrong, j.alg, j.kty]`,
-			want: `[{"name":"AES-GCM","length":256},32,22,"OperationError","A256GCM","oct"]`},
-		{name: "RSA-OAEP and wrapKey", src: `const kp = await crypto.subtle.generateKey({ name: "RSA-OAEP", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, false, ["encrypt", "decrypt", "wrapKey", "unwrapKey"]);
+			Want: `[{"name":"AES-GCM","length":256},32,22,"OperationError","A256GCM","oct"]`},
+		{Name: "RSA-OAEP and wrapKey", Src: `const kp = await crypto.subtle.generateKey({ name: "RSA-OAEP", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, false, ["encrypt", "decrypt", "wrapKey", "unwrapKey"]);
 			const ct = await crypto.subtle.encrypt({ name: "RSA-OAEP" }, kp.publicKey, new TextEncoder().encode("hi"));
 			const back = new TextDecoder().decode(await crypto.subtle.decrypt({ name: "RSA-OAEP" }, kp.privateKey, ct));
 			const hk = await crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, true, ["sign"]);
@@ -565,11 +567,11 @@ func TestSubtleKeys(t *testing.T) {
 			const un = await crypto.subtle.unwrapKey("jwk", wrapped, kp.privateKey, { name: "RSA-OAEP" }, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 			const same = hex(await crypto.subtle.sign("HMAC", hk, new Uint8Array(1))) === hex(await crypto.subtle.sign("HMAC", un, new Uint8Array(1)));
 			return [back, same, hk.algorithm.length, kp.publicKey.usages]`,
-			want: `["hi",true,512,["encrypt","wrapKey"]]`},
-		{name: "HMAC JWK", src: `const k = await crypto.subtle.importKey("jwk", { kty: "oct", k: "AQID", alg: "HS256" }, { name: "HMAC", hash: "SHA-256" }, true, ["sign"]);
+			Want: `["hi",true,512,["encrypt","wrapKey"]]`},
+		{Name: "HMAC JWK", Src: `const k = await crypto.subtle.importKey("jwk", { kty: "oct", k: "AQID", alg: "HS256" }, { name: "HMAC", hash: "SHA-256" }, true, ["sign"]);
 			const j = await crypto.subtle.exportKey("jwk", k); return [j, k.algorithm.length]`,
-			want: `[{"kty":"oct","k":"AQID","alg":"HS256","key_ops":["sign"],"ext":true},24]`},
-		{name: "errors", src: `const bad = (p) => p.then(() => "ok", (e) => e.name + ": " + e.message);
+			Want: `[{"kty":"oct","k":"AQID","alg":"HS256","key_ops":["sign"],"ext":true},24]`},
+		{Name: "errors", Src: `const bad = (p) => p.then(() => "ok", (e) => e.name + ": " + e.message);
 			const ec = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
 			const pub384 = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, true, ["sign"])).publicKey;
 			return [
@@ -588,7 +590,7 @@ func TestSubtleKeys(t *testing.T) {
 				await bad(crypto.subtle.importKey("raw", new Uint8Array(10), "PBKDF2", false, ["deriveBits"]).then((k) => crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: new Uint8Array(1), iterations: 1e9 }, k, 256))),
 				await bad(crypto.subtle.importKey("jwk", { kty: "RSA", n: "AQAB", e: "AQAB" }, { name: "RSA-PSS", hash: "SHA-256" }, true, ["verify"])),
 			]`,
-			want: `["InvalidAccessError: crypto.subtle.exportKey: the key is not extractable",` +
+			Want: `["InvalidAccessError: crypto.subtle.exportKey: the key is not extractable",` +
 				`"DataError: crypto.subtle.importKey: the key is on curve P-384, not P-256",` +
 				`"DataError: crypto.subtle.importKey: the JWK's x and y must be 32 bytes each on P-256",` +
 				`"DataError: crypto.subtle.importKey: the JWK's alg is 'HS512', not 'HS256'",` +
@@ -602,9 +604,9 @@ func TestSubtleKeys(t *testing.T) {
 				`"OperationError: crypto.subtle.generateKey: modulusLength 16384 is not supported by host (2048 to 4096, a multiple of 8)",` +
 				`"NotSupportedError: crypto.subtle.deriveBits: host runs PBKDF2 with at most 10000000 iterations, not 1000000000",` +
 				`"DataError: crypto.subtle.importKey: an RSA key of 17 bits is not supported by host (1024 to 16384)"]`},
-		{name: "structuredClone keeps a key pair working", src: `const kp = await crypto.subtle.generateKey("Ed25519", false, ["sign", "verify"]);
+		{Name: "structuredClone keeps a key pair working", Src: `const kp = await crypto.subtle.generateKey("Ed25519", false, ["sign", "verify"]);
 			const c = structuredClone(kp.privateKey);
 			return [c !== kp.privateKey, c.type, c.algorithm, await crypto.subtle.verify("Ed25519", kp.publicKey, await crypto.subtle.sign("Ed25519", c, new Uint8Array(1)), new Uint8Array(1))]`,
-			want: `[true,"private",{"name":"Ed25519"},true]`},
-	})
+			Want: `[true,"private",{"name":"Ed25519"},true]`},
+	}, installs...)
 }

@@ -4,21 +4,12 @@ import (
 	"os"
 	"testing"
 
-	"host/bindings/web/webtest"
+	"host/bindings/jsapi"
 	"host/internal/hosttest"
 )
 
 // TestMain says which tests a missing prerequisite skipped (hosttest.Main).
 func TestMain(m *testing.M) { os.Exit(hosttest.Main(m)) }
 
-// jsCase is webtest.Case in the tables of this package's tests.
-type jsCase struct{ name, src, want, err string }
-
-func runCases(t *testing.T, cases []jsCase) {
-	t.Helper()
-	cs := make([]webtest.Case, len(cases))
-	for i, c := range cases {
-		cs[i] = webtest.Case{Name: c.name, Src: c.src, Want: c.want, Err: c.err}
-	}
-	webtest.RunCases(t, cs, Install)
-}
+// installs are the packages a runtime of these tests has (jstest.RunCases).
+var installs = []jsapi.Func{Install}

@@ -18,6 +18,7 @@ import (
 	"host/bindings/clone"
 	"host/bindings/crypto"
 	"host/bindings/encoding"
+	"host/bindings/internal/jstest"
 	"host/bindings/jsapi"
 	"host/bindings/streams"
 	"host/bindings/url"
@@ -123,156 +124,137 @@ func testAPI(t testing.TB) *httptest.Server {
 	return srv
 }
 
-type jsCase struct {
-	name, src, want string
-}
-
-func runCases(t *testing.T, rt *jsrt.Runtime, base string, cases []jsCase) {
-	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := run(t, rt, base, tc.src)
-			if err != nil {
-				got = "ERROR " + err.Error()
-			}
-			if got != tc.want {
-				t.Errorf("\n src: %s\n got: %s\nwant: %s", tc.src, got, tc.want)
-			}
-		})
-	}
-}
-
 func TestFetchResponses(t *testing.T) {
 	srv := testAPI(t)
 	rt := newRuntime(t, jsrt.Options{}, Options{Client: NewClient(ClientOptions{})})
-	runCases(t, rt, srv.URL, []jsCase{
-		{"json", `
+	jstest.RunOn(t, rt, map[string]any{"base": srv.URL}, []jstest.Case{
+		{Name: "json", Src: `
 			const res = await fetch(base + '/json');
 			return [res.ok, res.status, res.statusText, res.url === base + '/json', res.redirected, res.bodyUsed, await res.json(), res.bodyUsed];`,
-			`[true,200,"OK",true,false,false,{"name":"fake-user","n":42},true]`},
-		{"response headers", `
+			Want: `[true,200,"OK",true,false,false,{"name":"fake-user","n":42},true]`},
+		{Name: "response headers", Src: `
 			const res = await fetch(base + '/json');
 			return [res.headers.get('content-type'), res.headers.get('X-MULTI'), res.headers.getSetCookie(), res.headers.has('x-missing'), res.headers.get('x-missing'), res.headers instanceof Headers, res instanceof Response];`,
-			`["application/json","a, b",["s=1","t=2"],false,null,true,true]`},
-		{"text decodes UTF-8", `
+			Want: `["application/json","a, b",["s=1","t=2"],false,null,true,true]`},
+		{Name: "text decodes UTF-8", Src: `
 			const res = await fetch(base + '/text');
 			return await res.text();`,
-			"\"hällo \ufffd\""},
-		{"arrayBuffer", `
+			Want: "\"hällo \ufffd\""},
+		{Name: "arrayBuffer", Src: `
 			const buf = await (await fetch(base + '/text')).arrayBuffer();
 			return [buf instanceof ArrayBuffer, buf.byteLength, new Uint8Array(buf)[0]];`,
-			`[true,11,239]`},
-		{"404 is not an error", `
+			Want: `[true,11,239]`},
+		{Name: "404 is not an error", Src: `
 			const res = await fetch(base + '/status/404');
 			return [res.ok, res.status, res.statusText, await res.text()];`,
-			`[false,404,"Not Found","nope\n"]`},
-		{"redirect followed", `
+			Want: `[false,404,"Not Found","nope\n"]`},
+		{Name: "redirect followed", Src: `
 			const res = await fetch(base + '/redirect');
 			return [res.status, res.redirected, res.url === base + '/json'];`,
-			`[200,true,true]`},
-		{"body read twice", `
+			Want: `[200,true,true]`},
+		{Name: "body read twice", Src: `
 			const res = await fetch(base + '/json');
 			await res.text();
 			try { await res.text(); } catch (e) { return [e instanceof TypeError, e.message]; }`,
-			`[true,"Body is unusable: Body has already been read"]`},
-		{"clone", `
+			Want: `[true,"Body is unusable: Body has already been read"]`},
+		{Name: "clone", Src: `
 			const res = await fetch(base + '/json');
 			const c = res.clone();
 			return [await res.text(), (await c.json()).n];`,
-			`["{\"name\":\"fake-user\",\"n\":42}",42]`},
-		{"bad JSON rejects with SyntaxError", `
+			Want: `["{\"name\":\"fake-user\",\"n\":42}",42]`},
+		{Name: "bad JSON rejects with SyntaxError", Src: `
 			const res = await fetch(base + '/text');
 			try { await res.json(); } catch (e) { return e.name; }`,
-			`"SyntaxError"`},
-		{"Response constructor", `
+			Want: `"SyntaxError"`},
+		{Name: "Response constructor", Src: `
 			const r = new Response('hi', {status: 201, headers: {'X-A': '1'}});
 			const j = Response.json({a: 1});
 			return [r.status, r.ok, r.headers.get('x-a'), r.headers.get('content-type'), await r.text(), j.headers.get('content-type'), await j.json()];`,
-			`[201,true,"1","text/plain;charset=UTF-8","hi","application/json",{"a":1}]`},
+			Want: `[201,true,"1","text/plain;charset=UTF-8","hi","application/json",{"a":1}]`},
 	})
 }
 
 func TestFetchRequests(t *testing.T) {
 	srv := testAPI(t)
 	rt := newRuntime(t, jsrt.Options{}, Options{Client: NewClient(ClientOptions{})})
-	runCases(t, rt, srv.URL, []jsCase{
-		{"defaults", `
+	jstest.RunOn(t, rt, map[string]any{"base": srv.URL}, []jstest.Case{
+		{Name: "defaults", Src: `
 			const e = await (await fetch(base + '/echo')).json();
 			return [e.method, e.body, e.headers['accept'], e.headers['user-agent']];`,
-			`["GET","","*/*","` + DefaultUserAgent() + `"]`},
-		{"POST JSON string", `
+			Want: `["GET","","*/*","` + DefaultUserAgent() + `"]`},
+		{Name: "POST JSON string", Src: `
 			const e = await (await fetch(base + '/echo', {method: 'post', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({a: 1})})).json();
 			return [e.method, e.body, e.headers['content-type']];`,
-			`["POST","{\"a\":1}","application/json"]`},
-		{"string body gets text/plain", `
+			Want: `["POST","{\"a\":1}","application/json"]`},
+		{Name: "string body gets text/plain", Src: `
 			const e = await (await fetch(base + '/echo', {method: 'PUT', body: 'hi'})).json();
 			return [e.method, e.body, e.headers['content-type']];`,
-			`["PUT","hi","text/plain;charset=UTF-8"]`},
-		{"Uint8Array body", `
+			Want: `["PUT","hi","text/plain;charset=UTF-8"]`},
+		{Name: "Uint8Array body", Src: `
 			const e = await (await fetch(base + '/echo', {method: 'POST', body: new Uint8Array([120, 104, 105, 121]).subarray(1, 3)})).json();
 			return [e.body, e.headers['content-type'] ?? null];`,
-			`["hi",null]`},
-		{"headers as pairs and Headers, sent case-insensitively", `
+			Want: `["hi",null]`},
+		{Name: "headers as pairs and Headers, sent case-insensitively", Src: `
 			const h = new Headers([['X-One', '1'], ['x-one', '2']]);
 			h.append('AUTHORIZATION', 'Bearer fake-token-123');
 			const e1 = await (await fetch(base + '/echo', {headers: h})).json();
 			const e2 = await (await fetch(base + '/echo', {headers: [['x-two', 'b']]})).json();
 			return [e1.headers['x-one'], e1.headers['authorization'], e2.headers['x-two']];`,
-			`["1, 2","Bearer fake-token-123","b"]`},
-		{"User-Agent from the plugin wins", `
+			Want: `["1, 2","Bearer fake-token-123","b"]`},
+		{Name: "User-Agent from the plugin wins", Src: `
 			const e = await (await fetch(base + '/echo', {headers: {'user-agent': 'my-plugin/1'}})).json();
 			return e.headers['user-agent'];`,
-			`"my-plugin/1"`},
-		{"Request-like input", `
+			Want: `"my-plugin/1"`},
+		{Name: "Request-like input", Src: `
 			const e = await (await fetch({url: base + '/echo', method: 'DELETE', headers: {'x-r': '1'}})).json();
 			return [e.method, e.headers['x-r']];`,
-			`["DELETE","1"]`},
-		{"the guide's token check", `
+			Want: `["DELETE","1"]`},
+		{Name: "the guide's token check", Src: `
 			const ok = await fetch(base + '/me', { headers: { Authorization: 'Bearer fake-token-123' } });
 			const bad = await fetch(base + '/me', { headers: { Authorization: 'Bearer wrong' } });
 			return [ok.ok, bad.ok, bad.status];`,
-			`[true,false,401]`},
+			Want: `[true,false,401]`},
 	})
 }
 
 func TestHeaders(t *testing.T) {
 	rt := newRuntime(t, jsrt.Options{}, Options{})
-	runCases(t, rt, "", []jsCase{
-		{"case-insensitive", `
+	jstest.RunOn(t, rt, nil, []jstest.Case{
+		{Name: "case-insensitive", Src: `
 			const h = new Headers({'Content-Type': 'text/plain'});
 			h.append('x-a', '1'); h.append('X-A', '2');
 			return [h.get('CONTENT-TYPE'), h.get('x-a'), h.has('X-a'), h.get('nope')];`,
-			`["text/plain","1, 2",true,null]`},
-		{"set and delete", `
+			Want: `["text/plain","1, 2",true,null]`},
+		{Name: "set and delete", Src: `
 			const h = new Headers([['A', '1'], ['a', '2']]);
 			h.set('A', '3'); const afterSet = h.get('a');
 			h.delete('A');
 			return [afterSet, h.has('a')];`,
-			`["3",false]`},
-		{"iteration is sorted and lower-case", `
+			Want: `["3",false]`},
+		{Name: "iteration is sorted and lower-case", Src: `
 			const h = new Headers({'B': '2', 'a': '1', 'Set-Cookie': 'x=1'});
 			h.append('set-cookie', 'y=2');
 			const seen = [];
 			h.forEach((v, k, self) => seen.push(k + '=' + v + (self === h)));
 			return [[...h], [...h.keys()], [...h.values()], Array.from(h.entries()).length, seen];`,
-			`[[["a","1"],["b","2"],["set-cookie","x=1"],["set-cookie","y=2"]],["a","b","set-cookie","set-cookie"],["1","2","x=1","y=2"],4,["a=1true","b=2true","set-cookie=x=1true","set-cookie=y=2true"]]`},
-		{"copy from Headers", `
+			Want: `[[["a","1"],["b","2"],["set-cookie","x=1"],["set-cookie","y=2"]],["a","b","set-cookie","set-cookie"],["1","2","x=1","y=2"],4,["a=1true","b=2true","set-cookie=x=1true","set-cookie=y=2true"]]`},
+		{Name: "copy from Headers", Src: `
 			const a = new Headers({'X-A': '1'});
 			const b = new Headers(a); b.set('x-a', '2');
 			return [a.get('x-a'), b.get('x-a'), Object.prototype.toString.call(b)];`,
-			`["1","2","[object Headers]"]`},
-		{"values are trimmed", `
+			Want: `["1","2","[object Headers]"]`},
+		{Name: "values are trimmed", Src: `
 			return new Headers({'x': '  v \t'}).get('x');`,
-			`"v"`},
-		{"bad name", `
+			Want: `"v"`},
+		{Name: "bad name", Src: `
 			try { new Headers({'bad name': 'x'}); } catch (e) { return [e instanceof TypeError, e.message]; }`,
-			`[true,"Headers.append: \"bad name\" is an invalid header name."]`},
-		{"bad value is not echoed", `
+			Want: `[true,"Headers.append: \"bad name\" is an invalid header name."]`},
+		{Name: "bad value is not echoed", Src: `
 			try { new Headers().set('Authorization', 'Bearer fake-token-123\r\nX-Evil: 1'); } catch (e) { return [e instanceof TypeError, e.message.includes('fake-token-123'), e.message]; }`,
-			`[true,false,"Headers.set: invalid value for header \"Authorization\" (it contains a NUL, CR, LF or a character above U+00FF)."]`},
-		{"bad pair", `
+			Want: `[true,false,"Headers.set: invalid value for header \"Authorization\" (it contains a NUL, CR, LF or a character above U+00FF)."]`},
+		{Name: "bad pair", Src: `
 			try { new Headers([['a', 'b', 'c']]); } catch (e) { return e.message; }`,
-			`"Headers: each header must be a [name, value] pair."`},
+			Want: `"Headers: each header must be a [name, value] pair."`},
 	})
 }
 
@@ -280,37 +262,37 @@ func TestFetchErrors(t *testing.T) {
 	srv := testAPI(t)
 	dead := "http://" + closedPort(t)
 	rt := newRuntime(t, jsrt.Options{}, Options{Client: NewClient(ClientOptions{}), MaxBodyBytes: 10})
-	runCases(t, rt, srv.URL, []jsCase{
-		{"network error is a TypeError", fmt.Sprintf(`
+	jstest.RunOn(t, rt, map[string]any{"base": srv.URL}, []jstest.Case{
+		{Name: "network error is a TypeError", Src: fmt.Sprintf(`
 			try { await fetch(%q + '/me', {headers: {Authorization: 'Bearer fake-token-123'}}); }
 			catch (e) { return [e instanceof TypeError, e.code, e.message.startsWith('fetch failed: dial tcp '), e.message.includes('connection refused'), e.message.includes('fake-token-123')]; }`, dead),
-			`[true,"ERR_FETCH_FAILED",true,true,false]`},
-		{"relative URL", `
+			Want: `[true,"ERR_FETCH_FAILED",true,true,false]`},
+		{Name: "relative URL", Src: `
 			try { await fetch('/me'); } catch (e) { return [e instanceof TypeError, e.message]; }`,
-			`[true,"Failed to parse URL from /me (fetch needs an absolute URL such as https://api.example.com/path)"]`},
-		{"unsupported scheme", `
+			Want: `[true,"Failed to parse URL from /me (fetch needs an absolute URL such as https://api.example.com/path)"]`},
+		{Name: "unsupported scheme", Src: `
 			try { await fetch('ftp://example.com/x'); } catch (e) { return [e instanceof TypeError, e.message]; }`,
-			`[true,"fetch failed: unsupported URL scheme \"ftp:\" (only http: and https:)"]`},
-		{"credentials in URL", `
+			Want: `[true,"fetch failed: unsupported URL scheme \"ftp:\" (only http: and https:)"]`},
+		{Name: "credentials in URL", Src: `
 			try { await fetch('https://user:fake-pass@example.com/'); } catch (e) { return [e instanceof TypeError, e.message.includes('fake-pass')]; }`,
-			`[true,false]`},
-		{"GET with body", `
+			Want: `[true,false]`},
+		{Name: "GET with body", Src: `
 			try { await fetch(base + '/echo', {body: 'x'}); } catch (e) { return [e instanceof TypeError, e.message]; }`,
-			`[true,"Request with GET/HEAD method cannot have body."]`},
-		{"bad method", `
+			Want: `[true,"Request with GET/HEAD method cannot have body."]`},
+		{Name: "bad method", Src: `
 			try { await fetch(base + '/echo', {method: 'TRACE'}); } catch (e) { return [e instanceof TypeError, e.message]; }`,
-			`[true,"'TRACE' HTTP method is unsupported."]`},
-		{"unknown redirect mode", `
+			Want: `[true,"'TRACE' HTTP method is unsupported."]`},
+		{Name: "unknown redirect mode", Src: `
 			try { await fetch(base + '/echo', {redirect: 'nope'}); } catch (e) { return [e instanceof TypeError, e.message]; }`,
-			`[true,"fetch: redirect must be 'follow', 'manual' or 'error', not 'nope'."]`},
-		{"body over the cap", `
+			Want: `[true,"fetch: redirect must be 'follow', 'manual' or 'error', not 'nope'."]`},
+		{Name: "body over the cap", Src: `
 			const res = await fetch(base + '/json');
 			const status = res.status;
 			try { await res.text(); } catch (e) { return [status, e instanceof TypeError, e.code, e.message]; }`,
-			`[200,true,"ERR_FETCH_BODY_TOO_LARGE","response body is larger than 10 bytes, the most the host reads"]`},
-		{"body under the cap", `
+			Want: `[200,true,"ERR_FETCH_BODY_TOO_LARGE","response body is larger than 10 bytes, the most the host reads"]`},
+		{Name: "body under the cap", Src: `
 			return await (await fetch(base + '/status/404')).text();`,
-			`"nope\n"`},
+			Want: `"nope\n"`},
 	})
 }
 
@@ -325,10 +307,10 @@ func TestFetchTimeout(t *testing.T) {
 	}))
 	defer srv.Close()
 	rt := newRuntime(t, jsrt.Options{CallTimeout: 300 * time.Millisecond}, Options{Client: NewClient(ClientOptions{})})
-	runCases(t, rt, srv.URL, []jsCase{
-		{"no response in time", `
+	jstest.RunOn(t, rt, map[string]any{"base": srv.URL}, []jstest.Case{
+		{Name: "no response in time", Src: `
 			try { await fetch(base + '/hang'); } catch (e) { return [e instanceof TypeError, e.code, e.message, typeof e.hint]; }`,
-			`[true,"ERR_TIMEOUT","fetch failed: no response within 300ms","string"]`},
+			Want: `[true,"ERR_TIMEOUT","fetch failed: no response within 300ms","string"]`},
 	})
 }
 
@@ -445,10 +427,10 @@ func TestFetchUntrustedCertificate(t *testing.T) {
 		RootCAs:   other.pool(),
 	})
 	rt := newRuntime(t, jsrt.Options{}, Options{Client: c})
-	runCases(t, rt, "", []jsCase{
-		{"unknown authority", `
+	jstest.RunOn(t, rt, nil, []jstest.Case{
+		{Name: "unknown authority", Src: `
 			try { await fetch('https://api.myservice.com/me'); }
 			catch (e) { return [e instanceof TypeError, e.message.startsWith('fetch failed: tls: failed to verify certificate: x509: certificate signed by unknown authority'), e.hint.includes('SSL_CERT_FILE')]; }`,
-			`[true,true,true]`},
+			Want: `[true,true,true]`},
 	})
 }

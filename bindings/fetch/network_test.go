@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"host/bindings/internal/jstest"
 	"host/jsrt"
 )
 
@@ -63,36 +64,36 @@ func TestFetchBodies(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(echoHandler))
 	defer srv.Close()
 	rt := newRuntime(t, jsrt.Options{}, Options{Client: NewClient(ClientOptions{})})
-	runCases(t, rt, srv.URL, []jsCase{
-		{"string", `
+	jstest.RunOn(t, rt, map[string]any{"base": srv.URL}, []jstest.Case{
+		{Name: "string", Src: `
 			const e = await (await fetch(base, {method: 'POST', body: 'héllo'})).json();
 			return [e.body, e.headers['content-type'], e.headers['content-length']];`,
-			`["héllo","text/plain;charset=UTF-8","6"]`},
-		{"JSON string", `
+			Want: `["héllo","text/plain;charset=UTF-8","6"]`},
+		{Name: "JSON string", Src: `
 			const e = await (await fetch(base, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({a: [1, 2], b: 'ü'})})).json();
 			return [e.body, e.headers['content-type']];`,
-			`["{\"a\":[1,2],\"b\":\"ü\"}","application/json"]`},
-		{"URLSearchParams", `
+			Want: `["{\"a\":[1,2],\"b\":\"ü\"}","application/json"]`},
+		{Name: "URLSearchParams", Src: `
 			const e = await (await fetch(base, {method: 'POST', body: new URLSearchParams({grant_type: 'refresh_token', refresh_token: 'fake-refresh 123&x'})})).json();
 			return [e.body, e.headers['content-type']];`,
-			`["grant_type=refresh_token&refresh_token=fake-refresh+123%26x","application/x-www-form-urlencoded;charset=UTF-8"]`},
-		{"a URL object as input", `
+			Want: `["grant_type=refresh_token&refresh_token=fake-refresh+123%26x","application/x-www-form-urlencoded;charset=UTF-8"]`},
+		{Name: "a URL object as input", Src: `
 			const u = new URL('/path?q=1', base);
 			u.searchParams.append('r', 'a b');
 			const e = await (await fetch(u)).json();
 			const r = new Request(u);
 			return [e.path, r.url === base + '/path?q=1&r=a+b'];`,
-			`["/path",true]`},
-		{"TextEncoder bytes", `
+			Want: `["/path",true]`},
+		{Name: "TextEncoder bytes", Src: `
 			const e = await (await fetch(base, {method: 'POST', body: new TextEncoder().encode('héllo')})).json();
 			return e.body;`,
-			`"héllo"`},
-		{"URLSearchParams by duck type", `
+			Want: `"héllo"`},
+		{Name: "URLSearchParams by duck type", Src: `
 			const params = {toString() { return 'a=1'; }, get [Symbol.toStringTag]() { return 'URLSearchParams'; }};
 			const e = await (await fetch(base, {method: 'POST', body: params})).json();
 			return [e.body, e.headers['content-type']];`,
-			`["a=1","application/x-www-form-urlencoded;charset=UTF-8"]`},
-		{"ArrayBuffer, typed array views and DataView", `
+			Want: `["a=1","application/x-www-form-urlencoded;charset=UTF-8"]`},
+		{Name: "ArrayBuffer, typed array views and DataView", Src: `
 			const bytes = new Uint8Array([0x61, 0x62, 0x63, 0x64]);
 			const out = [];
 			for (const body of [bytes.buffer, bytes.subarray(1, 3), new DataView(bytes.buffer, 2, 2), new Uint16Array(bytes.buffer, 0, 1)]) {
@@ -100,12 +101,12 @@ func TestFetchBodies(t *testing.T) {
 				out.push(e.body + ':' + (e.headers['content-type'] ?? 'none'));
 			}
 			return out;`,
-			`["abcd:none","bc:none","cd:none","ab:none"]`},
-		{"Blob", `
+			Want: `["abcd:none","bc:none","cd:none","ab:none"]`},
+		{Name: "Blob", Src: `
 			const e = await (await fetch(base, {method: 'POST', body: new Blob(['{"x":', '1}'], {type: 'application/json'})})).json();
 			return [e.body, e.headers['content-type']];`,
-			`["{\"x\":1}","application/json"]`},
-		{"FormData is multipart", `
+			Want: `["{\"x\":1}","application/json"]`},
+		{Name: "FormData is multipart", Src: `
 			const fd = new FormData();
 			fd.append('title', 'line1\nline2');
 			fd.append('file', new File(['file content'], 'notes.txt', {type: 'text/plain'}));
@@ -114,33 +115,33 @@ func TestFetchBodies(t *testing.T) {
 			const e = await (await fetch(base, {method: 'POST', body: fd})).json();
 			const ct = e.headers['content-type'];
 			return [ct.startsWith('multipart/form-data; boundary=----HostFormBoundary'), ct.length, e.parts];`,
-			`[true,66,[` +
+			Want: `[true,66,[` +
 				`{"Name":"title","Filename":"","Type":"","Disposition":"form-data; name=\"title\"","Data":"line1\r\nline2"},` +
 				`{"Name":"file","Filename":"notes.txt","Type":"text/plain","Disposition":"form-data; name=\"file\"; filename=\"notes.txt\"","Data":"file content"},` +
 				`{"Name":"bin","Filename":"blob","Type":"application/octet-stream","Disposition":"form-data; name=\"bin\"; filename=\"blob\"","Data":"\u0000\u0001\u0002"},` +
 				`{"Name":"say %22hi%22","Filename":"","Type":"","Disposition":"form-data; name=\"say %22hi%22\"","Data":"x"}]]`},
-		{"an explicit content type wins", `
+		{Name: "an explicit content type wins", Src: `
 			const e = await (await fetch(base, {method: 'POST', headers: {'Content-Type': 'text/csv'}, body: 'a,b'})).json();
 			return e.headers['content-type'];`,
-			`"text/csv"`},
-		{"a Request as input", `
+			Want: `"text/csv"`},
+		{Name: "a Request as input", Src: `
 			const req = new Request(base + '/r', {method: 'PATCH', headers: {'X-A': '1'}, body: 'patch'});
 			const e = await (await fetch(req)).json();
 			let again;
 			try { await fetch(req); } catch (err) { again = err.message; }
 			return [e.method, e.path, e.body, e.headers['x-a'], req.bodyUsed, again];`,
-			`["PATCH","/r","patch","1",true,"fetch: cannot use a Request whose body has already been read."]`},
-		{"a Request with init overrides", `
+			Want: `["PATCH","/r","patch","1",true,"fetch: cannot use a Request whose body has already been read."]`},
+		{Name: "a Request with init overrides", Src: `
 			const req = new Request(base + '/r', {method: 'POST', body: 'original', headers: {'X-A': '1'}});
 			const e = await (await fetch(req, {method: 'PUT', body: 'override', headers: {'X-B': '2'}})).json();
 			return [e.method, e.body, e.headers['x-a'] ?? null, e.headers['x-b'], req.bodyUsed];`,
-			`["PUT","override",null,"2",false]`},
-		{"multiple values go as one line", `
+			Want: `["PUT","override",null,"2",false]`},
+		{Name: "multiple values go as one line", Src: `
 			const h = new Headers();
 			h.append('X-Many', 'a'); h.append('x-many', 'b');
 			const e = await (await fetch(base, {headers: h})).json();
 			return e.headers['x-many'];`,
-			`"a, b"`},
+			Want: `"a, b"`},
 	})
 }
 
@@ -149,25 +150,25 @@ func TestFetchBodies(t *testing.T) {
 func TestFetchResponseHeaders(t *testing.T) {
 	srv := testAPI(t)
 	rt := newRuntime(t, jsrt.Options{}, Options{Client: NewClient(ClientOptions{})})
-	runCases(t, rt, srv.URL, []jsCase{
-		{"immutable", `
+	jstest.RunOn(t, rt, map[string]any{"base": srv.URL}, []jstest.Case{
+		{Name: "immutable", Src: `
 			const res = await fetch(base + '/json');
 			const out = [];
 			for (const f of [() => res.headers.set('a', 'b'), () => res.headers.append('a', 'b'), () => res.headers.delete('x-multi'), () => res.clone().headers.set('a', 'b')]) {
 				try { f(); out.push('no error'); } catch (e) { out.push(e instanceof TypeError); }
 			}
 			return out;`,
-			`[true,true,true,true]`},
-		{"iterable with multiple values", `
+			Want: `[true,true,true,true]`},
+		{Name: "iterable with multiple values", Src: `
 			const res = await fetch(base + '/json');
 			const all = [...res.headers].filter(([k]) => k !== 'date');
 			return [all, res.headers.getSetCookie(), res.headers.get('Set-Cookie')];`,
-			`[[["content-length","27"],["content-type","application/json"],["set-cookie","s=1"],["set-cookie","t=2"],["x-multi","a, b"]],["s=1","t=2"],"s=1, t=2"]`},
-		{"blob and bytes from the network", `
+			Want: `[[["content-length","27"],["content-type","application/json"],["set-cookie","s=1"],["set-cookie","t=2"],["x-multi","a, b"]],["s=1","t=2"],"s=1, t=2"]`},
+		{Name: "blob and bytes from the network", Src: `
 			const b = await (await fetch(base + '/json')).blob();
 			const u = await (await fetch(base + '/json')).bytes();
 			return [b.type, b.size, JSON.parse(await b.text()).n, u.length];`,
-			`["application/json",27,42,27]`},
+			Want: `["application/json",27,42,27]`},
 	})
 }
 
@@ -196,45 +197,45 @@ func TestFetchRedirects(t *testing.T) {
 	defer self.Close()
 	rt := newRuntime(t, jsrt.Options{}, Options{Client: NewClient(ClientOptions{})})
 	auth := `{headers: {Authorization: 'Bearer fake-token-123'}}`
-	runCases(t, rt, self.URL, []jsCase{
-		{"same-origin redirect keeps Authorization", `
+	jstest.RunOn(t, rt, map[string]any{"base": self.URL}, []jstest.Case{
+		{Name: "same-origin redirect keeps Authorization", Src: `
 			const res = await fetch(base + '/same', ` + auth + `);
 			const e = await res.json();
 			return [res.redirected, res.url === base + '/end', e.path, e.headers.authorization];`,
-			`[true,true,"/end","Bearer fake-token-123"]`},
-		{"cross-origin redirect drops Authorization", fmt.Sprintf(`
+			Want: `[true,true,"/end","Bearer fake-token-123"]`},
+		{Name: "cross-origin redirect drops Authorization", Src: fmt.Sprintf(`
 			const res = await fetch(base + '/cross', `+auth+`);
 			const e = await res.json();
 			return [res.redirected, res.url === %q, e.path, e.headers.authorization ?? 'none'];`, other.URL+"/end"),
-			`[true,true,"/end","none"]`},
-		{"307 resends the body", `
+			Want: `[true,true,"/end","none"]`},
+		{Name: "307 resends the body", Src: `
 			const e = await (await fetch(base + '/307', {method: 'POST', body: 'again'})).json();
 			return [e.method, e.path, e.body];`,
-			`["POST","/end","again"]`},
-		{"303 turns POST into GET", `
+			Want: `["POST","/end","again"]`},
+		{Name: "303 turns POST into GET", Src: `
 			const e = await (await fetch(base + '/303', {method: 'POST', body: 'gone'})).json();
 			return [e.method, e.path, e.body];`,
-			`["GET","/end",""]`},
-		{"manual returns the redirect", `
+			Want: `["GET","/end",""]`},
+		{Name: "manual returns the redirect", Src: `
 			const res = await fetch(base + '/same', {redirect: 'manual'});
 			return [res.status, res.ok, res.type, res.redirected, res.url === base + '/same', res.headers.get('location'), (await res.text()).includes('Found')];`,
-			`[302,false,"basic",false,true,"/end",true]`},
-		{"manual via a Request", `
+			Want: `[302,false,"basic",false,true,"/end",true]`},
+		{Name: "manual via a Request", Src: `
 			const res = await fetch(new Request(base + '/cross', {redirect: 'manual'}));
 			return [res.status, res.headers.get('location').endsWith('/end')];`,
-			`[302,true]`},
-		{"error rejects", `
+			Want: `[302,true]`},
+		{Name: "error rejects", Src: `
 			try { await fetch(base + '/same', {redirect: 'error'}); return 'resolved'; }
 			catch (e) { return [e instanceof TypeError, e.code, e.message]; }`,
-			`[true,"ERR_FETCH_REDIRECT","fetch failed: unexpected redirect (the server answered 302 and the request's redirect mode is 'error')"]`},
-		{"error without a redirect resolves", `
+			Want: `[true,"ERR_FETCH_REDIRECT","fetch failed: unexpected redirect (the server answered 302 and the request's redirect mode is 'error')"]`},
+		{Name: "error without a redirect resolves", Src: `
 			const res = await fetch(base + '/end', {redirect: 'error'});
 			return [res.status, res.redirected];`,
-			`[200,false]`},
-		{"a 3xx without Location is a plain response", `
+			Want: `[200,false]`},
+		{Name: "a 3xx without Location is a plain response", Src: `
 			const res = await fetch(base + '/no-location');
 			return [res.status, await res.text()];`,
-			`[302,"no location"]`},
+			Want: `[302,"no location"]`},
 	})
 }
 
@@ -429,22 +430,22 @@ func TestFetchBodyLimits(t *testing.T) {
 	}))
 	defer srv.Close()
 	rt := newRuntime(t, jsrt.Options{CallTimeout: 300 * time.Millisecond}, Options{Client: NewClient(ClientOptions{}), MaxBodyBytes: 25})
-	runCases(t, rt, srv.URL, []jsCase{
-		{"body not complete in time", `
+	jstest.RunOn(t, rt, map[string]any{"base": srv.URL}, []jstest.Case{
+		{Name: "body not complete in time", Src: `
 			const res = await fetch(base + '/stall');
 			try { await res.text(); return 'resolved'; }
 			catch (e) { return [res.status, e instanceof TypeError, e.code, e.message]; }`,
-			`[200,true,"ERR_TIMEOUT","fetch: reading the response body failed: the response was not complete within 300ms"]`},
-		{"small body of known length not complete in time", `
+			Want: `[200,true,"ERR_TIMEOUT","fetch: reading the response body failed: the response was not complete within 300ms"]`},
+		{Name: "small body of known length not complete in time", Src: `
 			const res = await fetch(base + '/stall-sized');
 			try { await res.text(); return 'resolved'; }
 			catch (e) { return [res.status, res.headers.get('content-length'), e.code, e.message]; }`,
-			`[200,"20","ERR_TIMEOUT","fetch: reading the response body failed: the response was not complete within 300ms"]`},
-		{"chunked body over the cap", `
+			Want: `[200,"20","ERR_TIMEOUT","fetch: reading the response body failed: the response was not complete within 300ms"]`},
+		{Name: "chunked body over the cap", Src: `
 			const res = await fetch(base + '/chunked');
 			try { await res.json(); return 'resolved'; }
 			catch (e) { return [res.headers.get('transfer-encoding'), res.headers.has('content-length'), e.code, e.message]; }`,
-			`[null,false,"ERR_FETCH_BODY_TOO_LARGE","response body is larger than 25 bytes, the most the host reads"]`},
+			Want: `[null,false,"ERR_FETCH_BODY_TOO_LARGE","response body is larger than 25 bytes, the most the host reads"]`},
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"host/bindings/internal/jstest"
 	"host/jsrt"
 )
 
@@ -238,34 +239,34 @@ func TestResponseBodyStream(t *testing.T) {
 			n += x.value.length; chunks++;
 		}
 		return { n, ok, many: chunks > 1 }; };`
-	runCases(t, rt, srv.URL, []jsCase{
-		{"chunked body read from the stream", sum + `const res = await fetch(base + "/bytes?n=3000000");
-			const s = await sum(res.body); return [s.n, s.ok, s.many, res.bodyUsed]`, `[3000000,true,true,true]`},
-		{"body is one stream", `const res = await fetch(base + "/bytes?n=10"); return [res.body === res.body, res.body instanceof ReadableStream]`, `[true,true]`},
-		{"text() after body was touched", `const res = await fetch(base + "/bytes?n=300000"); res.body;
-			return (await res.arrayBuffer()).byteLength`, `300000`},
-		{"text() while a reader holds it", `const res = await fetch(base + "/bytes?n=300000"); res.body.getReader();
-			try { await res.text(); } catch (e) { return e.message; }`, `"Body is unusable: Body has already been read"`},
-		{"read after text()", `const res = await fetch(base + "/bytes?n=300000"); await res.arrayBuffer();
-			return [res.bodyUsed, res.body === null]`, `[true,false]`},
-		{"clone tees the stream", sum + `const res = await fetch(base + "/bytes?n=200000"); const c = res.clone();
-			const s = await sum(res.body); return [s.n, s.ok, (await c.arrayBuffer()).byteLength]`, `[200000,true,200000]`},
-		{"cancel", `const res = await fetch(base + "/flood"); const r = res.body.getReader(); await r.read();
-			await r.cancel("enough"); return (await r.read()).done`, `true`},
-		{"abort while streaming", `const c = new AbortController(); const res = await fetch(base + "/flood", { signal: c.signal });
+	jstest.RunOn(t, rt, map[string]any{"base": srv.URL}, []jstest.Case{
+		{Name: "chunked body read from the stream", Src: sum + `const res = await fetch(base + "/bytes?n=3000000");
+			const s = await sum(res.body); return [s.n, s.ok, s.many, res.bodyUsed]`, Want: `[3000000,true,true,true]`},
+		{Name: "body is one stream", Src: `const res = await fetch(base + "/bytes?n=10"); return [res.body === res.body, res.body instanceof ReadableStream]`, Want: `[true,true]`},
+		{Name: "text() after body was touched", Src: `const res = await fetch(base + "/bytes?n=300000"); res.body;
+			return (await res.arrayBuffer()).byteLength`, Want: `300000`},
+		{Name: "text() while a reader holds it", Src: `const res = await fetch(base + "/bytes?n=300000"); res.body.getReader();
+			try { await res.text(); } catch (e) { return e.message; }`, Want: `"Body is unusable: Body has already been read"`},
+		{Name: "read after text()", Src: `const res = await fetch(base + "/bytes?n=300000"); await res.arrayBuffer();
+			return [res.bodyUsed, res.body === null]`, Want: `[true,false]`},
+		{Name: "clone tees the stream", Src: sum + `const res = await fetch(base + "/bytes?n=200000"); const c = res.clone();
+			const s = await sum(res.body); return [s.n, s.ok, (await c.arrayBuffer()).byteLength]`, Want: `[200000,true,200000]`},
+		{Name: "cancel", Src: `const res = await fetch(base + "/flood"); const r = res.body.getReader(); await r.read();
+			await r.cancel("enough"); return (await r.read()).done`, Want: `true`},
+		{Name: "abort while streaming", Src: `const c = new AbortController(); const res = await fetch(base + "/flood", { signal: c.signal });
 			const r = res.body.getReader(); await r.read(); c.abort(new Error("stop now"));
-			try { for (;;) { if ((await r.read()).done) return "ended"; } } catch (e) { return e.message; }`, `"stop now"`},
-		{"small body of known length", `const res = await fetch(base + "/upload", { method: "POST", body: "hi" });
-			const r = res.body.getReader(); const a = await r.read(); return [a.value.length > 0, (await r.read()).done]`, `[true,true]`},
-		{"constructed response from a string", `const r = new Response("héllo").body.getReader(); const a = await r.read();
-			return [Array.from(a.value), (await r.read()).done]`, `[[104,195,169,108,108,111],true]`},
-		{"constructed response from a stream", `const rs = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("a")); c.enqueue(new TextEncoder().encode("b")); c.close(); } });
-			const res = new Response(rs); return [res.body === rs, await res.text(), res.bodyUsed]`, `[true,"ab",true]`},
-		{"stream chunks must be bytes", `const rs = new ReadableStream({ start(c) { c.enqueue("text"); c.close(); } });
-			try { await new Response(rs).text(); } catch (e) { return e.message; }`, `"Body: a body stream must give Uint8Array chunks, not string."`},
-		{"null body", `return [new Response(null).body, new Response(null, { status: 204 }).body]`, `[null,null]`},
-		{"204 from the network", `const res = await fetch(base + "/empty"); return [res.status, res.body, await res.text()]`, `[204,null,""]`},
-		{"blob stream", `const r = new Blob(["ab", "c"]).stream().getReader(); return new TextDecoder().decode((await r.read()).value)`, `"abc"`},
+			try { for (;;) { if ((await r.read()).done) return "ended"; } } catch (e) { return e.message; }`, Want: `"stop now"`},
+		{Name: "small body of known length", Src: `const res = await fetch(base + "/upload", { method: "POST", body: "hi" });
+			const r = res.body.getReader(); const a = await r.read(); return [a.value.length > 0, (await r.read()).done]`, Want: `[true,true]`},
+		{Name: "constructed response from a string", Src: `const r = new Response("héllo").body.getReader(); const a = await r.read();
+			return [Array.from(a.value), (await r.read()).done]`, Want: `[[104,195,169,108,108,111],true]`},
+		{Name: "constructed response from a stream", Src: `const rs = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("a")); c.enqueue(new TextEncoder().encode("b")); c.close(); } });
+			const res = new Response(rs); return [res.body === rs, await res.text(), res.bodyUsed]`, Want: `[true,"ab",true]`},
+		{Name: "stream chunks must be bytes", Src: `const rs = new ReadableStream({ start(c) { c.enqueue("text"); c.close(); } });
+			try { await new Response(rs).text(); } catch (e) { return e.message; }`, Want: `"Body: a body stream must give Uint8Array chunks, not string."`},
+		{Name: "null body", Src: `return [new Response(null).body, new Response(null, { status: 204 }).body]`, Want: `[null,null]`},
+		{Name: "204 from the network", Src: `const res = await fetch(base + "/empty"); return [res.status, res.body, await res.text()]`, Want: `[204,null,""]`},
+		{Name: "blob stream", Src: `const r = new Blob(["ab", "c"]).stream().getReader(); return new TextDecoder().decode((await r.read()).value)`, Want: `"abc"`},
 	})
 }
 
@@ -318,20 +319,20 @@ func TestRequestBodyStream(t *testing.T) {
 			await new Promise((ok) => setTimeout(ok, 5));
 			if (i < 3) c.enqueue(enc.encode("part" + i++ + ";")); else c.close();
 		} });`
-	runCases(t, rt, srv.URL, []jsCase{
-		{"streamed upload", body + `const res = await fetch(base + "/upload", { method: "POST", body, duplex: "half", headers: { "content-type": "text/plain" } });
-			return await res.json()`, `{"body":"part0;part1;part2;","chunked":true,"err":"<nil>","type":"text/plain"}`},
-		{"through a Request", body + `const req = new Request(base + "/upload", { method: "PUT", body, duplex: "half" });
-			return [req.body === body, (await (await fetch(req)).json()).body]`, `[true,"part0;part1;part2;"]`},
-		{"duplex is required", body + `try { await fetch(base + "/upload", { method: "POST", body }); } catch (e) { return e.message; }`,
-			`"fetch: a ReadableStream body needs duplex: 'half' in the options (the request is sent as the stream is read)."`},
-		{"a failing stream fails the request", `const body = new ReadableStream({ pull(c) { c.error(new Error("disk gone")); } });
+	jstest.RunOn(t, rt, map[string]any{"base": srv.URL}, []jstest.Case{
+		{Name: "streamed upload", Src: body + `const res = await fetch(base + "/upload", { method: "POST", body, duplex: "half", headers: { "content-type": "text/plain" } });
+			return await res.json()`, Want: `{"body":"part0;part1;part2;","chunked":true,"err":"<nil>","type":"text/plain"}`},
+		{Name: "through a Request", Src: body + `const req = new Request(base + "/upload", { method: "PUT", body, duplex: "half" });
+			return [req.body === body, (await (await fetch(req)).json()).body]`, Want: `[true,"part0;part1;part2;"]`},
+		{Name: "duplex is required", Src: body + `try { await fetch(base + "/upload", { method: "POST", body }); } catch (e) { return e.message; }`,
+			Want: `"fetch: a ReadableStream body needs duplex: 'half' in the options (the request is sent as the stream is read)."`},
+		{Name: "a failing stream fails the request", Src: `const body = new ReadableStream({ pull(c) { c.error(new Error("disk gone")); } });
 			try { await fetch(base + "/upload", { method: "POST", body, duplex: "half" }); } catch (e) { return e.message; }`,
-			`"fetch failed: the request body stream failed: disk gone"`},
-		{"a locked stream", `const body = new ReadableStream(); body.getReader();
+			Want: `"fetch failed: the request body stream failed: disk gone"`},
+		{Name: "a locked stream", Src: `const body = new ReadableStream(); body.getReader();
 			try { await fetch(base + "/upload", { method: "POST", body, duplex: "half" }); } catch (e) { return e.message; }`,
-			`"fetch: the body stream is locked (a reader holds it); pass an unread stream."`},
-		{"GET with a stream", `try { await fetch(base, { body: new ReadableStream(), duplex: "half" }); } catch (e) { return e.message; }`,
-			`"Request with GET/HEAD method cannot have body."`},
+			Want: `"fetch: the body stream is locked (a reader holds it); pass an unread stream."`},
+		{Name: "GET with a stream", Src: `try { await fetch(base, { body: new ReadableStream(), duplex: "half" }); } catch (e) { return e.message; }`,
+			Want: `"Request with GET/HEAD method cannot have body."`},
 	})
 }

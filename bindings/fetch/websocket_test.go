@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"host/bindings/internal/jstest"
 	"host/jsrt"
 )
 
@@ -59,41 +60,41 @@ func TestWebSocket(t *testing.T) {
 	const open = `const ws = new WebSocket(base, ["chat.v1", "chat.v2"]); const events = [];
 		const next = (type) => new Promise((ok) => ws.addEventListener(type, ok, { once: true }));
 		await next("open");`
-	runCases(t, rt, ws, []jsCase{
-		{"text and binary echo", open + `
+	jstest.RunOn(t, rt, map[string]any{"base": ws}, []jstest.Case{
+		{Name: "text and binary echo", Src: open + `
 			ws.send("hello"); const a = await next("message");
 			ws.binaryType = "arraybuffer"; ws.send(new Uint8Array([1, 2, 3])); const b = await next("message");
 			ws.binaryType = "blob"; ws.send(new Blob(["blob!"])); const c = await next("message");
 			ws.close(); const e = await next("close");
 			return [ws.protocol, a.data, a instanceof MessageEvent, a.origin, Array.from(new Uint8Array(b.data)),
 				c.data instanceof Blob, await c.data.text(), e.code, e.wasClean, ws.readyState, ws.bufferedAmount]`,
-			`["chat.v2","hello",true,"` + "ws://" + strings.TrimPrefix(srv.URL, "http://") + `",[1,2,3],true,"blob!",1000,true,3,0]`},
-		{"sends keep their order", open + `const got = [];
+			Want: `["chat.v2","hello",true,"` + "ws://" + strings.TrimPrefix(srv.URL, "http://") + `",[1,2,3],true,"blob!",1000,true,3,0]`},
+		{Name: "sends keep their order", Src: open + `const got = [];
 			ws.onmessage = (e) => got.push(e.data);
 			for (let i = 0; i < 50; i++) ws.send(i % 7 === 0 ? new Blob(["b" + i]) : "m" + i);
 			while (got.length < 50) await next("message");
 			const texts = await Promise.all(got.map((d) => (typeof d === "string" ? d : d.text())));
 			ws.close(4000, "done"); const e = await next("close");
 			return [texts.every((x, i) => x.slice(1) === String(i)), e.code, e.reason]`,
-			`[true,4000,"done"]`},
-		{"server closes", open + `ws.send("close:4001"); const e = await next("close");
-			return [e instanceof CloseEvent, e.code, e.reason, e.wasClean]`, `[true,4001,"server says bye",true]`},
-		{"handlers and readyState", `const ws = new WebSocket(base); const seen = [ws.readyState];
+			Want: `[true,4000,"done"]`},
+		{Name: "server closes", Src: open + `ws.send("close:4001"); const e = await next("close");
+			return [e instanceof CloseEvent, e.code, e.reason, e.wasClean]`, Want: `[true,4001,"server says bye",true]`},
+		{Name: "handlers and readyState", Src: `const ws = new WebSocket(base); const seen = [ws.readyState];
 			await new Promise((ok) => { ws.onopen = () => { seen.push(ws.readyState); ws.close(); seen.push(ws.readyState); }; ws.onclose = ok; });
-			seen.push(ws.readyState); return [seen, WebSocket.OPEN, ws.CLOSED]`, `[[0,1,2,3],1,3]`},
-		{"close while connecting", `const ws = new WebSocket(base); ws.close();
-			const e = await new Promise((ok) => ws.addEventListener("close", ok)); return [e.code, ws.readyState]`, `[1000,3]`},
-		{"refused", `const ws = new WebSocket(base + "/auth?token=wrong"); const seen = [];
+			seen.push(ws.readyState); return [seen, WebSocket.OPEN, ws.CLOSED]`, Want: `[[0,1,2,3],1,3]`},
+		{Name: "close while connecting", Src: `const ws = new WebSocket(base); ws.close();
+			const e = await new Promise((ok) => ws.addEventListener("close", ok)); return [e.code, ws.readyState]`, Want: `[1000,3]`},
+		{Name: "refused", Src: `const ws = new WebSocket(base + "/auth?token=wrong"); const seen = [];
 			ws.onerror = (e) => seen.push("error: " + e.message);
 			const e = await new Promise((ok) => (ws.onclose = ok)); return [seen, e.code, e.wasClean]`,
-			`[["error: WebSocket connection to '` + ws + `/auth' failed: failed to WebSocket dial: expected handshake response status code 101 but got 401"],1006,false]`},
-		{"no redirects", `const ws = new WebSocket(base + "/redirect");
-			const e = await new Promise((ok) => (ws.onclose = ok)); return e.code`, `1006`},
-		{"bad arguments", `const r = []; for (const f of [() => new WebSocket("ftp://x"), () => new WebSocket(base + "#x"), () => new WebSocket(base, ["a", "a"]),
+			Want: `[["error: WebSocket connection to '` + ws + `/auth' failed: failed to WebSocket dial: expected handshake response status code 101 but got 401"],1006,false]`},
+		{Name: "no redirects", Src: `const ws = new WebSocket(base + "/redirect");
+			const e = await new Promise((ok) => (ws.onclose = ok)); return e.code`, Want: `1006`},
+		{Name: "bad arguments", Src: `const r = []; for (const f of [() => new WebSocket("ftp://x"), () => new WebSocket(base + "#x"), () => new WebSocket(base, ["a", "a"]),
 			() => new WebSocket(base).send("x"), () => new WebSocket(base).close(1001), () => new WebSocket(base).close(1000, "x".repeat(124))]) {
 			try { f(); r.push("ok"); } catch (e) { r.push(e.name); } } return r`,
-			`["SyntaxError","SyntaxError","SyntaxError","InvalidStateError","InvalidAccessError","SyntaxError"]`},
-		{"globals are lazy and not enumerable", `return [typeof WebSocket, Object.keys(globalThis).includes("WebSocket")]`, `["function",false]`},
+			Want: `["SyntaxError","SyntaxError","SyntaxError","InvalidStateError","InvalidAccessError","SyntaxError"]`},
+		{Name: "globals are lazy and not enumerable", Src: `return [typeof WebSocket, Object.keys(globalThis).includes("WebSocket")]`, Want: `["function",false]`},
 	})
 }
 
@@ -105,9 +106,9 @@ func TestWebSocketTLS(t *testing.T) {
 	srv := newTLSServer(t, cert, wsEchoHandler())
 	client := NewClient(ClientOptions{RootCAs: cert.pool(), ConnectTo: []ConnectTo{{Host: "api.myservice.com", ToHost: "127.0.0.1", ToPort: srv.port()}}})
 	rt := newRuntime(t, jsrt.Options{}, Options{Client: client})
-	runCases(t, rt, "wss://api.myservice.com/", []jsCase{
-		{"wss echo", `const ws = new WebSocket(base); await new Promise((ok) => (ws.onopen = ok));
-			ws.send("over tls"); const m = await new Promise((ok) => (ws.onmessage = ok)); ws.close(); return m.data`, `"over tls"`},
+	jstest.RunOn(t, rt, map[string]any{"base": "wss://api.myservice.com/"}, []jstest.Case{
+		{Name: "wss echo", Src: `const ws = new WebSocket(base); await new Promise((ok) => (ws.onopen = ok));
+			ws.send("over tls"); const m = await new Promise((ok) => (ws.onmessage = ok)); ws.close(); return m.data`, Want: `"over tls"`},
 	})
 	untrusted := newRuntime(t, jsrt.Options{}, Options{Client: NewClient(ClientOptions{ConnectTo: []ConnectTo{{Host: "api.myservice.com", ToHost: "127.0.0.1", ToPort: srv.port()}}})})
 	got, err := run(t, untrusted, "wss://api.myservice.com/", `const ws = new WebSocket(base); let msg;
@@ -147,8 +148,8 @@ func TestWebSocketThroughProxy(t *testing.T) {
 	proxyURL, _ := url.Parse(proxy.URL)
 	client := NewClient(ClientOptions{RootCAs: cert.pool(), Proxy: http.ProxyURL(proxyURL)})
 	rt := newRuntime(t, jsrt.Options{}, Options{Client: client})
-	runCases(t, rt, "wss://api.myservice.com/", []jsCase{
-		{"wss through the proxy", `const ws = new WebSocket(base); await new Promise((ok, no) => { ws.onopen = ok; ws.onerror = (e) => no(new Error(e.message)); });
-			ws.send("tunnelled"); const m = await new Promise((ok) => (ws.onmessage = ok)); ws.close(); return m.data`, `"tunnelled"`},
+	jstest.RunOn(t, rt, map[string]any{"base": "wss://api.myservice.com/"}, []jstest.Case{
+		{Name: "wss through the proxy", Src: `const ws = new WebSocket(base); await new Promise((ok, no) => { ws.onopen = ok; ws.onerror = (e) => no(new Error(e.message)); });
+			ws.send("tunnelled"); const m = await new Promise((ok) => (ws.onmessage = ok)); ws.close(); return m.data`, Want: `"tunnelled"`},
 	})
 }

@@ -5,8 +5,9 @@ import (
 	"testing"
 
 	"host/bindings/encoding"
+	"host/bindings/internal/jstest"
+	"host/bindings/jsapi"
 	"host/bindings/streams"
-	"host/bindings/web/webtest"
 	"host/internal/hosttest"
 	"host/jsrt"
 )
@@ -17,17 +18,8 @@ func TestMain(m *testing.M) { os.Exit(hosttest.Main(m)) }
 // newRuntime starts a runtime with this package's globals and the web
 // globals its tests use beside them.
 func newRuntime(t testing.TB) *jsrt.Runtime {
-	return webtest.NewRuntime(t, streams.Install, encoding.Install)
+	return jstest.NewRuntime(t, installs...)
 }
 
-// jsCase is webtest.Case in the tables of this package's tests.
-type jsCase struct{ name, src, want, err string }
-
-func runCases(t *testing.T, cases []jsCase) {
-	t.Helper()
-	cs := make([]webtest.Case, len(cases))
-	for i, c := range cases {
-		cs[i] = webtest.Case{Name: c.name, Src: c.src, Want: c.want, Err: c.err}
-	}
-	webtest.RunCases(t, cs, streams.Install, encoding.Install)
-}
+// installs are the packages a runtime of these tests has (jstest.RunCases).
+var installs = []jsapi.Func{streams.Install, encoding.Install}

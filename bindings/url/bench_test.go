@@ -3,11 +3,11 @@ package url
 import (
 	"testing"
 
-	"host/bindings/web/webtest"
+	"host/bindings/internal/jstest"
 )
 
-// benchJS is webtest.Bench on this package's test runtime.
-func benchJS(b *testing.B, setup string) { webtest.Bench(b, newRuntime(b), setup) }
+// benchJS is jstest.Bench on this package's test runtime.
+func benchJS(b *testing.B, setup string) { jstest.Bench(b, newRuntime(b), setup) }
 
 func BenchmarkURLParse(b *testing.B) {
 	benchJS(b, `

@@ -5,7 +5,8 @@ import (
 	"testing"
 
 	"host/bindings/encoding"
-	"host/bindings/web/webtest"
+	"host/bindings/internal/jstest"
+	"host/bindings/jsapi"
 	"host/internal/hosttest"
 	"host/jsrt"
 )
@@ -14,21 +15,12 @@ import (
 func TestMain(m *testing.M) { os.Exit(hosttest.Main(m)) }
 
 // newRuntime starts a runtime with DOMException and this package's globals.
-func newRuntime(t testing.TB) *jsrt.Runtime { return webtest.NewRuntime(t, Install, encoding.Install) }
+func newRuntime(t testing.TB) *jsrt.Runtime { return jstest.NewRuntime(t, installs...) }
 
 func run(t testing.TB, rt *jsrt.Runtime, src string) (string, error) {
 	t.Helper()
-	return webtest.Run(t, rt, src)
+	return jstest.Run(t, rt, src)
 }
 
-// jsCase is webtest.Case in the tables of this package's tests.
-type jsCase struct{ name, src, want, err string }
-
-func runCases(t *testing.T, cases []jsCase) {
-	t.Helper()
-	cs := make([]webtest.Case, len(cases))
-	for i, c := range cases {
-		cs[i] = webtest.Case{Name: c.name, Src: c.src, Want: c.want, Err: c.err}
-	}
-	webtest.RunCases(t, cs, Install, encoding.Install)
-}
+// installs are the packages a runtime of these tests has (jstest.RunCases).
+var installs = []jsapi.Func{Install, encoding.Install}

@@ -1,7 +1,8 @@
-// Package webtest runs JS snippets against the web API packages in their
-// tests: a runtime with web.Install (DOMException) and the packages a test
-// names, a snippet's result as JSON, and a table of cases.
-package webtest
+// Package jstest runs JS snippets in the tests of the bindings packages: a
+// runtime with web.Install (DOMException) and the packages a test names, a
+// snippet's result as JSON, and a table of cases (Case, RunCases, RunOn).
+// Only tests import it.
+package jstest
 
 import (
 	"context"
@@ -88,23 +89,43 @@ func RunCases(t *testing.T, cases []Case, installs ...jsapi.Func) {
 	if _, err := Run(t, rt, Prelude); err != nil {
 		t.Fatal(err)
 	}
+	RunOn(t, rt, nil, cases)
+}
+
+// RunOn runs each case as a subtest on rt, a runtime the test made, after
+// setting each of globals (a JS name and its value, e.g. "base" and the
+// URL of the test's server) as a global the snippets read.
+func RunOn(t *testing.T, rt *jsrt.Runtime, globals map[string]any, cases []Case) {
+	t.Helper()
+	if len(globals) > 0 {
+		if err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
+			for k, v := range globals {
+				if err := vm.Set(k, v); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			got, err := Run(t, rt, c.Src)
 			if c.Err != "" {
 				if err == nil {
-					t.Fatalf("got %s, want error containing %q", got, c.Err)
+					t.Fatalf("got %s, want error containing %q\n src: %s", got, c.Err, c.Src)
 				}
 				if !strings.Contains(err.Error(), c.Err) {
-					t.Fatalf("error %q, want it to contain %q", err.Error(), c.Err)
+					t.Fatalf("error %q, want it to contain %q\n src: %s", err.Error(), c.Err, c.Src)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("error: %v", err)
+				t.Fatalf("error: %v\n src: %s", err, c.Src)
 			}
 			if got != c.Want {
-				t.Fatalf("got  %s\nwant %s", got, c.Want)
+				t.Fatalf("got  %s\nwant %s\n src: %s", got, c.Want, c.Src)
 			}
 		})
 	}
