@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -26,8 +27,12 @@ func main() {
 
 func mainExit() cmdutil.ExitCode {
 	// HOST_CPUPROFILE=file writes a CPU profile of this run (a development
-	// aid for the start-up and reload numbers).
+	// aid for the start-up, reload and MCP numbers); a serve's workers,
+	// which inherit it, write theirs to file.worker-PID.
 	if path := os.Getenv("HOST_CPUPROFILE"); path != "" {
+		if len(os.Args) > 1 && os.Args[1] == "worker" {
+			path += fmt.Sprintf(".worker-%d", os.Getpid())
+		}
 		if f, err := os.Create(path); err == nil {
 			if pprof.StartCPUProfile(f) == nil {
 				defer func() { pprof.StopCPUProfile(); f.Close() }()

@@ -81,7 +81,7 @@ func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 	if o.MaxSessionsPerToken == 0 {
 		o.MaxSessionsPerToken = MaxSessionsPerToken
 	}
-	caps := &sessionCaps{s: s, o: o, owner: map[string]string{}, pending: map[string]int{}}
+	caps := &sessionCaps{s: s, o: o, owner: map[string]*sessionOwner{}, pending: map[string]int{}}
 	get := func(*http.Request) *mcp.Server { return s.mcp }
 	sessions := mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{
 		SessionTimeout: o.SessionTimeout,
@@ -135,7 +135,12 @@ func (s *Server) HTTPHandler(o HTTPOptions) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		if sessionlessRequest(r) {
+		stateless := sessionlessRequest(r)
+		user, _ := r.Context().Value(userKey{}).(string)
+		if s.fastCall(w, r, stateless, caps, user) {
+			return
+		}
+		if stateless {
 			sessionless.ServeHTTP(w, r)
 			return
 		}
@@ -153,15 +158,24 @@ type sessionCaps struct {
 	o HTTPOptions
 
 	mu       sync.Mutex
-	owner    map[string]string // session id -> the token's hash
-	pending  map[string]int    // token hash -> new sessions being opened
+	owner    map[string]*sessionOwner // by session id
+	pending  map[string]int           // token hash -> new sessions being opened
 	reported bool
+}
+
+// sessionOwner is who opened a session, and when the SDK's handler last
+// served one of its requests.
+type sessionOwner struct {
+	key  string // the token's hash
+	user string // Authorize's user ("" without Authorize)
+	seen time.Time
 }
 
 // serve serves r on the sessions, refusing a new session past the caps.
 func (c *sessionCaps) serve(h http.Handler, w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || r.Header.Get("Mcp-Session-Id") != "" {
+	if id := r.Header.Get("Mcp-Session-Id"); r.Method != http.MethodPost || id != "" {
 		serveSession(h, w, r)
+		c.touched(id)
 		return
 	}
 	sum := sha256.Sum256([]byte(r.Header.Get("Authorization")))
@@ -177,10 +191,10 @@ func (c *sessionCaps) serve(h http.Handler, w http.ResponseWriter, r *http.Reque
 	for _, n := range c.pending {
 		total += n
 	}
-	for id, k := range c.owner {
+	for id, o := range c.owner {
 		if !live[id] {
 			delete(c.owner, id)
-		} else if k == key {
+		} else if o.key == key {
 			mine++
 		}
 	}
@@ -217,7 +231,8 @@ func (c *sessionCaps) serve(h http.Handler, w http.ResponseWriter, r *http.Reque
 		delete(c.pending, key)
 	}
 	if id := w.Header().Get("Mcp-Session-Id"); id != "" {
-		c.owner[id] = key
+		user, _ := r.Context().Value(userKey{}).(string)
+		c.owner[id] = &sessionOwner{key: key, user: user, seen: time.Now()}
 	}
 	c.mu.Unlock()
 }

@@ -1,6 +1,7 @@
 package mcpserver
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -97,9 +98,18 @@ type Server struct {
 	resource map[string]bool // plugin ids with a messages resource
 	logs     map[*mcp.ServerSession]*logQueue
 	jobs     map[string]*job // by id: calls waiting for the client, tasks
-	unsub    func()
-	started  time.Time
-	loaded   atomic.Bool // the backend's plugins finished their first load
+	impl     *mcp.Implementation
+	// The HTTP fast path's (fast.go): the tools it may call by MCP name,
+	// the sessions initialized and those that set a log level, its calls
+	// in progress on sessions by cancelKey.
+	fast        map[string]fastTool
+	initialized map[*mcp.ServerSession]bool
+	levels      map[*mcp.ServerSession]bool
+	fastCalls   map[string]context.CancelFunc
+	noFast      bool // tests: every request takes the SDK's path
+	unsub       func()
+	started     time.Time
+	loaded      atomic.Bool // the backend's plugins finished their first load
 }
 
 // FirstLoadWait bounds how long a list asked for right after start waits
@@ -163,7 +173,9 @@ func New(b Backend, o Options) *Server {
 		o.SetupProgressEvery = SetupProgressEvery
 	}
 	s := &Server{started: time.Now(), b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}, logs: map[*mcp.ServerSession]*logQueue{}, jobs: map[string]*job{}}
-	s.mcp = mcp.NewServer(&mcp.Implementation{Name: o.Name, Title: "host plugins", Version: o.Version}, &mcp.ServerOptions{
+	s.fast, s.initialized, s.levels, s.fastCalls = map[string]fastTool{}, map[*mcp.ServerSession]bool{}, map[*mcp.ServerSession]bool{}, map[string]context.CancelFunc{}
+	s.impl = &mcp.Implementation{Name: o.Name, Title: "host plugins", Version: o.Version}
+	s.mcp = mcp.NewServer(s.impl, &mcp.ServerOptions{
 		Instructions:              o.Instructions,
 		SupportedProtocolVersions: ProtocolVersions(),
 		Logger:                    o.Logger,
@@ -185,7 +197,7 @@ func New(b Backend, o Options) *Server {
 		SubscribeHandler:   func(context.Context, *mcp.SubscribeRequest) error { return nil },
 		UnsubscribeHandler: func(context.Context, *mcp.UnsubscribeRequest) error { return nil },
 	})
-	s.mcp.AddReceivingMiddleware(undeclared, s.firstLoad, resourceNotFound)
+	s.mcp.AddReceivingMiddleware(undeclared, s.firstLoad, resourceNotFound, s.sessionState)
 	if o.TaskAfter > 0 {
 		s.registerTasks()
 	}
@@ -307,6 +319,12 @@ func (s *Server) sync() {
 			if s.opts.OnProblem != nil {
 				s.opts.OnProblem(err)
 			}
+		}
+	}
+	s.fast = make(map[string]fastTool, len(table))
+	for name, ref := range table {
+		if !bytes.Contains(ref.info.InputSchema, []byte("x-mcp-header")) {
+			s.fast[name] = fastTool{ref.plugin, ref.info.Name}
 		}
 	}
 	var gone []string

@@ -68,7 +68,7 @@ var workerEnvNames = map[string]bool{
 	"HTTPS_PROXY": true, "HTTP_PROXY": true, "NO_PROXY": true,
 	"SSL_CERT_FILE": true, "SSL_CERT_DIR": true,
 	// host's own settings.
-	"HOST_LOG": true, "HOST_TRACE": true, "HOST_TRACE_T0": true, "HOST_STARTUP_OFF": true,
+	"HOST_LOG": true, "HOST_TRACE": true, "HOST_CPUPROFILE": true, "HOST_TRACE_T0": true, "HOST_STARTUP_OFF": true,
 	"HOST_SECRETS": true, secrets.PassphraseEnv: true, "NO_COLOR": true,
 	// The Go runtime.
 	"GODEBUG": true, "GOTRACEBACK": true, "GOMAXPROCS": true, "GOGC": true, "GOMEMLIMIT": true, "GOCOVERDIR": true,
