@@ -11,12 +11,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,6 +21,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"host/bindings/sqlitedb"
 	"host/jsrt"
 )
 
@@ -55,7 +52,8 @@ var (
 	ErrClosed        error = jsrt.WithCode(errors.New("the store is closed"), "ERR_STORE_CLOSED")
 )
 
-// migrations[i] brings the schema from user_version i to i+1. Append only.
+// migrations[i] brings the schema from user_version i to i+1 (sqlitedb).
+// Append only.
 var migrations = []string{
 	`CREATE TABLE kv (
 		plugin  TEXT    NOT NULL,
@@ -103,45 +101,21 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return nil, jsrt.WithHint(fmt.Errorf("store: open %s: %w", abs, err),
-			"check that the data directory can be created and written by this user")
-	}
-	// Create the file ourselves so it gets mode 0600; SQLite gives the -wal
-	// and -shm files the main file's mode. O_EXCL: never open (and close) a
-	// file SQLite may already hold, which would drop its POSIX locks.
-	if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
-		_ = f.Close()
-	} else if !errors.Is(err, fs.ErrExist) {
-		return nil, jsrt.WithHint(fmt.Errorf("store: open %s: %w", abs, err),
-			"check that the data directory is writable by this user")
-	}
-
-	// Opening can meet SQLITE_BUSY without SQLite's busy handler waiting:
-	// another process is switching the new file to WAL or recovering its
-	// WAL. Retry for as long as a write would wait.
-	deadline := time.Now().Add(BusyTimeout)
-	wait := 5 * time.Millisecond
-	for {
-		d, err := openOnce(abs)
-		if err == nil {
-			return d, nil
-		}
-		if !errors.Is(err, ErrBusy) || time.Now().Add(wait).After(deadline) {
-			return nil, err
-		}
-		time.Sleep(wait)
-		wait = min(2*wait, 100*time.Millisecond)
-	}
-}
-
-func openOnce(abs string) (*DB, error) {
-	db, err := sql.Open("sqlite", dsn(abs))
+	db, err := sqlitedb.Open(abs, sqlitedb.Options{
+		BusyTimeout:  BusyTimeout,
+		MaxOpenConns: maxOpenConns,
+		// A page cache (at most 16 MiB a connection, taken as used) that
+		// holds a large batch of inbox messages: with SQLite's default 2
+		// MiB the transaction spills pages to the WAL before its commit
+		// writes them again. The statement journal (a multi-row INSERT's
+		// undo) in memory, not in a temporary file
+		// (BenchmarkEmitMessages10k).
+		Pragmas:    []string{"cache_size(-16384)", "temp_store(memory)"},
+		Migrations: migrations,
+	})
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", abs, err)
+		return nil, openError(abs, err)
 	}
-	db.SetMaxOpenConns(maxOpenConns)
-	db.SetMaxIdleConns(maxOpenConns)
 	d := &DB{path: abs, db: db}
 	d.lazy.Do(func() {})
 	if err := d.init(context.Background()); err != nil {
@@ -149,6 +123,24 @@ func openOnce(abs string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", abs, classify(abs, err))
 	}
 	return d, nil
+}
+
+// openError words an error of sqlitedb.Open with what to do.
+func openError(abs string, err error) error {
+	var fe *sqlitedb.FileError
+	var ve *sqlitedb.VersionError
+	var hint string
+	switch {
+	case errors.As(err, &fe) && fe.Op == "create directory":
+		hint = "check that the data directory can be created and written by this user"
+	case errors.As(err, &fe):
+		hint = "check that the data directory is writable by this user"
+	case errors.As(err, &ve):
+		hint = "upgrade host, or point it at another data directory"
+	default:
+		return fmt.Errorf("store: open %s: %w", abs, classify(abs, err))
+	}
+	return jsrt.WithHint(fmt.Errorf("store: open %s: %w", abs, err), hint)
 }
 
 // OpenLazy returns a DB for path that is opened (and created) by the first
@@ -176,32 +168,7 @@ func (d *DB) ensure() error {
 	return d.lerr
 }
 
-// dsn builds a file: URI (so any character in the path is safe) with the
-// connection settings modernc.org/sqlite applies to every connection.
-func dsn(abs string) string {
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p // Windows: file:///C:/...
-	}
-	q := url.Values{}
-	q.Set("_busy_timeout", fmt.Sprint(BusyTimeout.Milliseconds()))
-	q.Set("_journal_mode", "WAL")
-	q.Set("_synchronous", "FULL")
-	q.Set("_txlock", "immediate") // transactions take the write lock up front
-	// A page cache (at most 16 MiB a connection, taken as used) that holds
-	// a large batch of inbox messages: with SQLite's default 2 MiB the
-	// transaction spills pages to the WAL before its commit writes them
-	// again. The statement journal (a multi-row INSERT's undo) in memory,
-	// not in a temporary file (BenchmarkEmitMessages10k).
-	q.Add("_pragma", "cache_size(-16384)")
-	q.Add("_pragma", "temp_store(memory)")
-	return (&url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}).String()
-}
-
 func (d *DB) init(ctx context.Context) error {
-	if err := d.migrate(ctx); err != nil {
-		return err
-	}
 	var err error
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
@@ -213,44 +180,6 @@ func (d *DB) init(ctx context.Context) error {
 	}
 	d.get, d.set, d.del, d.keys = prep(qGet), prep(qSet), prep(qDelete), prep(qKeys)
 	return err
-}
-
-func (d *DB) migrate(ctx context.Context) error {
-	version := func(q interface {
-		QueryRowContext(context.Context, string, ...any) *sql.Row
-	}) (int, error) {
-		var v int
-		err := q.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
-		return v, err
-	}
-	v, err := version(d.db)
-	if err != nil {
-		return err
-	}
-	if v == len(migrations) {
-		return nil
-	}
-	if v > len(migrations) {
-		return jsrt.WithHint(fmt.Errorf("database schema version %d is newer than this host understands (%d)", v, len(migrations)),
-			"upgrade host, or point it at another data directory")
-	}
-	tx, err := d.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one process migrates at a time
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback() }()
-	if v, err = version(tx); err != nil { // another process may have migrated meanwhile
-		return err
-	}
-	for ; v < len(migrations); v++ {
-		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
-			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v+1)); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
 }
 
 // Path is the database file's absolute path.

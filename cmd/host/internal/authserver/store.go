@@ -10,14 +10,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"net/url"
-	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+	"host/bindings/sqlitedb"
 )
 
 // DBFile is the authorization server's database in the data dir (mode
@@ -33,7 +29,10 @@ type Store struct {
 	access *sql.Stmt // lookupAccess, prepared: it runs on every request
 }
 
-const schema = `
+// migrations[i] brings the schema from user_version i to i+1 (sqlitedb).
+// Append only. The first is IF NOT EXISTS: files made before the schema
+// was versioned (user_version 0) already hold its tables.
+var migrations = []string{`
 CREATE TABLE IF NOT EXISTS clients(
 	id TEXT PRIMARY KEY,
 	name TEXT NOT NULL,
@@ -57,37 +56,20 @@ CREATE TABLE IF NOT EXISTS secrets(
 	redirect_uri TEXT NOT NULL DEFAULT '',
 	challenge TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS secrets_grant ON secrets(grant_id);
-`
+`}
 
 // OpenStore opens (creating) the database in dataDir.
 func OpenStore(dataDir string) (*Store, error) {
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("oauth database: %w", err)
-	}
 	path, err := filepath.Abs(filepath.Join(dataDir, DBFile))
 	if err != nil {
 		return nil, err
 	}
-	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
-		_ = f.Close()
-	} else if !errors.Is(err, fs.ErrExist) {
+	db, err := sqlitedb.Open(path, sqlitedb.Options{BusyTimeout: 10 * time.Second, MaxOpenConns: 4, Migrations: migrations})
+	var fe *sqlitedb.FileError
+	if errors.As(err, &fe) {
 		return nil, fmt.Errorf("oauth database: %w", err)
 	}
-	p := filepath.ToSlash(path)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p
-	}
-	q := url.Values{}
-	q.Set("_busy_timeout", "10000")
-	q.Set("_journal_mode", "WAL")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}).String())
 	if err != nil {
-		return nil, fmt.Errorf("oauth database %s: %w", path, err)
-	}
-	db.SetMaxOpenConns(4)
-	if _, err := db.Exec(schema); err != nil {
-		_ = db.Close()
 		return nil, fmt.Errorf("oauth database %s: %w", path, err)
 	}
 	access, err := db.Prepare(lookupQuery)
