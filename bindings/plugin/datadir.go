@@ -72,6 +72,7 @@ func (e *DataDirError) Code() string {
 type dataDir struct {
 	path  string
 	quota int64
+	help  string // Host.QuotaHelp's words, added to a refusal ("" none)
 	once  sync.Once
 	root  *os.Root
 	err   error
@@ -127,15 +128,19 @@ func (d *dataDir) reserveStore(ctx context.Context, add int64) error {
 		return err
 	}
 	if files+rows+add > d.quota {
-		return jsrt.WithCode(overQuota(files+rows+add, d.quota), "ERR_STORE_QUOTA")
+		return jsrt.WithCode(d.overQuota(files+rows+add), "ERR_STORE_QUOTA")
 	}
 	return nil
 }
 
 // overQuota is the refusal of a write that would take the plugin's data
 // to total bytes.
-func overQuota(total, quota int64) error {
-	return fmt.Errorf("refused: the plugin's data (its ctx.dataDir files, ctx.store values and emitted messages and events) would hold %s, over its quota of %s; remove what the plugin no longer needs (ctx.dataDir.remove, ctx.store.delete), or ask the user to raise its data quota", mib(total), mib(quota))
+func (d *dataDir) overQuota(total int64) error {
+	help := ""
+	if d.help != "" {
+		help = " (" + d.help + ")"
+	}
+	return fmt.Errorf("refused: the plugin's data (its ctx.dataDir files, ctx.store values and emitted messages and events) would hold %s, over its quota of %s; remove what the plugin no longer needs (ctx.dataDir.remove, ctx.store.delete), or ask the user to clear some of it%s or raise its data quota", mib(total), mib(d.quota), help)
 }
 
 // usage returns what the directory holds, counting it when unknown. With
@@ -187,7 +192,7 @@ func (d *dataDir) reserve(ctx context.Context, root *os.Root, op, p string, add 
 		return err
 	}
 	if used+rows+add > d.quota {
-		return &DataDirError{Op: op, Path: p, code: "ERR_DATADIR_QUOTA", Err: overQuota(used+rows+add, d.quota)}
+		return &DataDirError{Op: op, Path: p, code: "ERR_DATADIR_QUOTA", Err: d.overQuota(used + rows + add)}
 	}
 	d.used = used + add
 	return nil

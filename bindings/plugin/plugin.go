@@ -71,6 +71,10 @@ type Host struct {
 	// means DefaultDataQuota. A write past it is refused to that plugin
 	// alone (ERR_DATADIR_QUOTA, ERR_STORE_QUOTA).
 	DataQuota int64
+	// QuotaHelp, when set, is added to a quota refusal: how the user
+	// can free the plugin's room, in the words of the program embedding
+	// the host (cmd/host names its command). Called once per plugin load.
+	QuotaHelp func(pluginID string) string
 	// OnStuck, when set, hears of plugin code still running a
 	// jsrt.DefaultStuckGrace past Timeout, inside a native call nothing
 	// but the end of the process stops (see jsrt.Options.OnStuck). It is
@@ -395,6 +399,9 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 	}
 	*p.idHolder = p.ID
 	p.data = &dataDir{path: p.DataDir(), quota: h.dataQuota(), used: -1}
+	if h.QuotaHelp != nil {
+		p.data.help = h.QuotaHelp(p.ID)
+	}
 	return p, nil
 }
 

@@ -49,7 +49,7 @@ func TestDataDirQuota(t *testing.T) {
 		return r.Text()
 	}
 	// 256 KiB hold the "fill" directory and 15 files of 16 KiB.
-	want := `15 ERR_DATADIR_QUOTA ctx.dataDir.writeFile("fill/15"): refused: the plugin's data (its ctx.dataDir files, ctx.store values and emitted messages and events) would hold 260 KiB, over its quota of 256 KiB; remove what the plugin no longer needs (ctx.dataDir.remove, ctx.store.delete), or ask the user to raise its data quota`
+	want := `15 ERR_DATADIR_QUOTA ctx.dataDir.writeFile("fill/15"): refused: the plugin's data (its ctx.dataDir files, ctx.store values and emitted messages and events) would hold 260 KiB, over its quota of 256 KiB; remove what the plugin no longer needs (ctx.dataDir.remove, ctx.store.delete), or ask the user to clear some of it or raise its data quota`
 	if got := call(hog, "fill"); got != want {
 		t.Errorf("fill:\n got %s\nwant %s", got, want)
 	}

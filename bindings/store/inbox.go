@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,7 +21,7 @@ import (
 
 const inboxSchema = `
 CREATE TABLE IF NOT EXISTS inbox (
-	seq      INTEGER PRIMARY KEY,  -- rows are never deleted, so it only grows
+	seq      INTEGER PRIMARY KEY,  -- only grows: a clear keeps the highest (clear.go)
 	plugin   TEXT    NOT NULL,
 	source   TEXT    NOT NULL,  -- the dedup key
 	received INTEGER NOT NULL,  -- unix milliseconds
@@ -28,6 +29,11 @@ CREATE TABLE IF NOT EXISTS inbox (
 	UNIQUE (plugin, source)
 );
 CREATE INDEX IF NOT EXISTS inbox_plugin_seq ON inbox (plugin, seq);
+CREATE TABLE IF NOT EXISTS inbox_seen (  -- sources of cleared messages (clear.go)
+	plugin TEXT NOT NULL,
+	source TEXT NOT NULL,
+	PRIMARY KEY (plugin, source)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
 	seq     INTEGER PRIMARY KEY,
 	plugin  TEXT    NOT NULL,
@@ -168,6 +174,16 @@ func (s *Store) AddMessages(ctx context.Context, msgs []Message) ([]Message, err
 	}
 	if len(msgs) == 0 {
 		return nil, nil
+	}
+	seen, err := s.seenSources(ctx, msgs)
+	if err != nil {
+		return nil, s.fail("add messages", "", err)
+	}
+	if seen != nil { // the user cleared these: they stay cleared
+		msgs = slices.DeleteFunc(slices.Clone(msgs), func(m Message) bool { return seen[m.Source] })
+		if len(msgs) == 0 {
+			return nil, nil
+		}
 	}
 	now := time.Now()
 	texts := make([]string, len(msgs))

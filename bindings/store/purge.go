@@ -3,7 +3,8 @@ package store
 import "context"
 
 // DeleteAll removes every row of the plugin in one transaction: its
-// key/value data, inbox, events and status (`host remove`). The freed
+// key/value data, inbox (and the sources of cleared messages), events and
+// status (`host remove`). The freed
 // space is overwritten (SQLite's secure_delete), the file rewritten
 // (VACUUM) and the write-ahead log checkpointed and truncated, so the
 // database files keep no copy of what was removed; this takes time in
@@ -28,7 +29,7 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 		return s.fail("delete all", "", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	for _, table := range []string{"kv", "inbox", "events", "status"} {
+	for _, table := range []string{"kv", "inbox", "inbox_seen", "events", "status"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE plugin = ?`, s.plugin); err != nil {
 			return s.fail("delete all", "", err)
 		}

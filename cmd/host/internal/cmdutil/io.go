@@ -1,8 +1,10 @@
 package cmdutil
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"host/bindings/mask"
 )
@@ -56,4 +58,25 @@ type Question struct {
 	Secret   bool
 	Options  []string // enum choices
 	Optional bool
+}
+
+// Confirm asks question with y/N. yes answers it; without a terminal
+// nothing is asked and the error (exit 2) says how to accept.
+func Confirm(f *Factory, yes bool, question, refused string) error {
+	if yes {
+		return nil
+	}
+	p := f.IO.Prompter
+	if p == nil {
+		return WithExit(ExitUsage, fmt.Errorf("%s: host asks before this and there is no terminal to ask (%s above); run it again with --yes to accept", refused, strings.ToLower(question[:1])+strings.TrimSuffix(question[1:], "?")))
+	}
+	answer, err := p.Ask(Question{Title: question + " [y/N]", Key: "confirm", Optional: true})
+	if err != nil {
+		return err
+	}
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "y", "yes":
+		return nil
+	}
+	return fmt.Errorf("%s: you declined", refused)
 }

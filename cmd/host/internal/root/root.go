@@ -32,6 +32,7 @@ import (
 	"host/cmd/host/internal/cmd/client"
 	"host/cmd/host/internal/cmd/clients"
 	"host/cmd/host/internal/cmd/config"
+	"host/cmd/host/internal/cmd/data"
 	"host/cmd/host/internal/cmd/demo"
 	"host/cmd/host/internal/cmd/doctor"
 	"host/cmd/host/internal/cmd/events"
@@ -71,6 +72,9 @@ Usage:
   host messages [--follow] PLUGIN
                                 show the messages the plugin emitted (its inbox)
   host events PLUGIN            show the events the plugin emitted
+  host data [--clear KIND] PLUGIN
+                                what the plugin keeps (store, inbox, events) against its
+                                data quota; --clear empties one kind, after asking
   host status [--json] [PLUGIN] a running serve's plugins (state, tools, memory), else
                                 the plugins' last status and their permissions
   host doctor                   check the secret backend, the data dir and the known plugins
@@ -119,6 +123,7 @@ func Commands() map[string]func(*cmdutil.Factory) *cmdutil.Command {
 		"mcp":      func(f *cmdutil.Factory) *cmdutil.Command { return mcp.NewCmdMCP(f, nil) },
 		"messages": func(f *cmdutil.Factory) *cmdutil.Command { return messages.NewCmdMessages(f, nil) },
 		"events":   func(f *cmdutil.Factory) *cmdutil.Command { return events.NewCmdEvents(f, nil) },
+		"data":     func(f *cmdutil.Factory) *cmdutil.Command { return data.NewCmdData(f, nil) },
 		"status":   func(f *cmdutil.Factory) *cmdutil.Command { return status.NewCmdStatus(f, nil) },
 		"serve":    func(f *cmdutil.Factory) *cmdutil.Command { return serve.NewCmdServe(f, nil) },
 		"setup":    func(f *cmdutil.Factory) *cmdutil.Command { return setup.NewCmdSetup(f, nil) },

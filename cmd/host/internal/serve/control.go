@@ -22,6 +22,8 @@ import (
 //	POST /call   {plugin, tool, args}    -> CallToolResult, or {error}
 //	             (with approve: true, a stream asking approvals: approval.go)
 //	POST /reload {plugin}                -> {state, replaced}
+//	POST /cleared {plugin, kind}         -> {} (host data cleared a kind of
+//	             the plugin's data; see Supervisor.Cleared)
 //	GET  /page, POST /page-link ...      -> the setup page's links (pagelink.go)
 //
 // Errors are {"error": {"kind", "message"}} with a non-2xx status.
@@ -48,6 +50,11 @@ type callReq struct {
 	// Approve: the caller can ask the user (approval.go); the answer is
 	// then a stream of lines.
 	Approve bool `json:"approve,omitempty"`
+}
+
+type clearedReq struct {
+	Plugin string `json:"plugin"`
+	Kind   string `json:"kind"` // store.DataKind
 }
 
 type reloadResp struct {
@@ -90,6 +97,18 @@ func (s *Supervisor) Handler() http.Handler {
 			return
 		}
 		writeJSON(w, http.StatusOK, reloadResp{st, replaced})
+	})
+	mux.HandleFunc("POST /cleared", func(w http.ResponseWriter, r *http.Request) {
+		var req clearedReq
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			writeErr(w, &RemoteError{Kind: "call", Message: "bad request: " + err.Error()})
+			return
+		}
+		if err := s.Cleared(req.Plugin, req.Kind); err != nil {
+			writeErr(w, remoteError(err))
+			return
+		}
+		writeJSON(w, http.StatusOK, struct{}{})
 	})
 	s.pageRoutes(mux)
 	s.approvalRoutes(mux)
@@ -222,6 +241,14 @@ func (c *Client) Reload(ctx context.Context, plugin string) (State, bool, error)
 	var out reloadResp
 	err := c.do(ctx, "POST", "/reload", callReq{Plugin: plugin}, &out)
 	return out.State, out.Replaced, err
+}
+
+// Cleared tells the serve that kind (a store.DataKind) of plugin's data
+// was cleared (host data). A *RemoteError of Kind "not found" says the
+// serve does not run that plugin.
+func (c *Client) Cleared(ctx context.Context, plugin, kind string) error {
+	var out struct{}
+	return c.do(ctx, "POST", "/cleared", clearedReq{Plugin: plugin, Kind: kind}, &out)
 }
 
 // Close closes the client's connections.

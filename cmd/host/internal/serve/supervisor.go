@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"host/bindings/setup"
+	"host/bindings/store"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -254,6 +255,22 @@ func (s *Supervisor) find(name string) (*slot, error) {
 	}
 	sort.Strings(known)
 	return nil, &NotFoundError{Name: name, Known: known}
+}
+
+// Cleared hears that kind of the plugin's data was cleared in the store
+// (host data): after the inbox, the clients subscribed to its messages
+// resource are told it changed. Nothing is cached of the store or the
+// events, and the plugin's quota counts the rows gone at its next write
+// (store.Store.Clear), so nothing else is to do.
+func (s *Supervisor) Cleared(name, kind string) error {
+	sl, err := s.find(name)
+	if err != nil {
+		return err
+	}
+	if kind == string(store.KindInbox) {
+		s.publish(mcpserver.Event{Kind: mcpserver.MessagesChanged, Plugin: sl.snapshot().ID})
+	}
+	return nil
 }
 
 // Tool is one tool of a plugin the supervisor runs.

@@ -65,6 +65,7 @@ func Open(f *cmdutil.Factory, flags *cmdutil.PluginFlags) (*Session, error) {
 		Masker:    f.IO.Masker,
 		Timeout:   timeout,
 		DataQuota: flags.DataQuota,
+		QuotaHelp: func(id string) string { return "with 'host data --clear inbox|events|store " + id + "'" },
 		WorkDir:   wd,
 		CacheDir:  filepath.Join(dataDir, "cache", "bundles"),
 		Version:   f.Version,

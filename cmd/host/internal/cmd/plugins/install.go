@@ -119,7 +119,7 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	if spec.Kind == "dir" {
 		verb = "Link"
 	}
-	if err := confirm(f, opts.Yes, verb+" "+plan.Record.ID+"?", "nothing was "+map[bool]string{true: "linked", false: "installed"}[spec.Kind == "dir"]); err != nil {
+	if err := cmdutil.Confirm(f, opts.Yes, verb+" "+plan.Record.ID+"?", "nothing was "+map[bool]string{true: "linked", false: "installed"}[spec.Kind == "dir"]); err != nil {
 		plan.Discard()
 		return err
 	}

@@ -186,27 +186,6 @@ func nonEmpty(ss ...string) []string {
 	return out
 }
 
-// confirm asks question with y/N. yes answers it; without a terminal
-// nothing is asked and the error (exit 2) says how to accept.
-func confirm(f *cmdutil.Factory, yes bool, question, refused string) error {
-	if yes {
-		return nil
-	}
-	p := f.IO.Prompter
-	if p == nil {
-		return cmdutil.WithExit(cmdutil.ExitUsage, fmt.Errorf("%s: host asks before this and there is no terminal to ask (%s above); run it again with --yes to accept", refused, strings.ToLower(question[:1])+strings.TrimSuffix(question[1:], "?")))
-	}
-	answer, err := p.Ask(cmdutil.Question{Title: question + " [y/N]", Key: "confirm", Optional: true})
-	if err != nil {
-		return err
-	}
-	switch strings.ToLower(strings.TrimSpace(answer)) {
-	case "y", "yes":
-		return nil
-	}
-	return fmt.Errorf("%s: you declined", refused)
-}
-
 // removeOptions are the secret scope and store of plugin id in the data
 // dir of s.
 func purgeScope(f *cmdutil.Factory, flags *cmdutil.PluginFlags, id string) (pkgstore.RemoveOptions, func(), error) {

@@ -74,7 +74,7 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 		what = "the link, and its config, data folder, store, inbox and secrets (" + r.Link + " stays)"
 	}
 	fmt.Fprintf(out, "Removing %s removes %s.\n", r.ID, what)
-	if err := confirm(f, opts.Yes, "Remove "+r.ID+"?", "nothing was removed"); err != nil {
+	if err := cmdutil.Confirm(f, opts.Yes, "Remove "+r.ID+"?", "nothing was removed"); err != nil {
 		return err
 	}
 	rmOpts := pkgstore.RemoveOptions{KeepData: opts.KeepData}

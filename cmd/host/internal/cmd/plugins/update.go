@@ -93,7 +93,7 @@ func updateRun(ctx context.Context, opts *UpdateOptions) error {
 		}
 		printSummary(out, plan.Summary)
 		if plan.Summary.NeedsConsent() {
-			if err := confirm(f, opts.Yes, "Update "+id+" with these new permissions?", id+" was not updated"); err != nil {
+			if err := cmdutil.Confirm(f, opts.Yes, "Update "+id+" with these new permissions?", id+" was not updated"); err != nil {
 				plan.Discard()
 				errs = append(errs, err)
 				continue
