@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"host/bindings/store"
+	"host/internal/hosttest"
 )
 
 const sdkContextPlugin = `import { definePlugin, z } from '@hivemind-os/plugin-sdk';
@@ -190,13 +191,16 @@ func TestSDKLoopStopsAtOnce(t *testing.T) {
 	p.Close()
 	p = loadActive(t, h, writePlugin(t, h, "sleeper/plugin.ts", sleepLoopPlugin))
 	p.StartLoop()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if r, err := p.CallTool(context.Background(), "count", nil); err == nil && r.Text() == "1" {
-			break
+	var count string
+	hosttest.WaitFor(t, time.Minute, "the loop's first run (count 1)", func() bool {
+		r, err := p.CallTool(context.Background(), "count", nil)
+		if err != nil {
+			count = err.Error()
+			return false
 		}
-		time.Sleep(2 * time.Millisecond)
-	}
+		count = r.Text()
+		return count == "1"
+	}, func() string { return "count " + count })
 	start := time.Now()
 	if err := p.Deactivate(context.Background()); err != nil {
 		t.Fatal(err)
@@ -231,21 +235,18 @@ export default definePlugin({
 	if _, err := p.CallToolWith(ctx, "nap", nil, CallOptions{}); err == nil {
 		t.Fatal("the call outlived its context")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	var outcome string
+	hosttest.WaitFor(t, time.Minute, "the sleep to end with the call", func() bool {
 		r, err := p.CallTool(context.Background(), "outcome", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Text() != "none" {
-			if r.Text() != "AbortError: the call was cancelled" || time.Since(start) > 5*time.Second {
-				t.Errorf("outcome = %q after %s", r.Text(), time.Since(start))
-			}
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
+		outcome = r.Text()
+		return outcome != "none"
+	}, func() string { return "outcome " + outcome })
+	if outcome != "AbortError: the call was cancelled" || time.Since(start) > 5*time.Second {
+		t.Errorf("outcome = %q after %s", outcome, time.Since(start))
 	}
-	t.Fatal("the sleep did not end with the call")
 }
 
 // TestContextLimits: what would make the host slow or big is refused with

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"host/internal/hosttest"
 )
 
 // TestSDKLoopRestarts: a loop that throws is logged with its position and
@@ -22,10 +24,9 @@ export default definePlugin({
   },
 });`))
 	p.StartLoop()
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(l.String(), "running after 3 starts") && time.Now().Before(deadline) {
-		time.Sleep(2 * time.Millisecond)
-	}
+	hosttest.WaitFor(t, time.Minute, "the loop's third start", func() bool {
+		return strings.Contains(l.String(), "running after 3 starts")
+	}, l.String)
 	if err := p.Deactivate(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"host/internal/hosttest"
 	"host/jsrt"
 	"host/schema"
 )
@@ -175,10 +176,9 @@ export default definePlugin({
 	p.StartLoop()
 	// Wait (bounded, not timed) until the loop has recovered and done two
 	// slow runs.
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(l.String(), "slow runs done") && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	hosttest.WaitFor(t, time.Minute, "two slow runs after the recovery", func() bool {
+		return strings.Contains(l.String(), "slow runs done")
+	}, l.String)
 	if err := p.Deactivate(ctx); err != nil {
 		t.Fatal(err)
 	}

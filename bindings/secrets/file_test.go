@@ -405,7 +405,7 @@ func TestLockFile(t *testing.T) {
 	hosttest.WaitFor(t, time.Minute, "the second LockFile to wait", func() bool {
 		buf := make([]byte, 1<<20)
 		return strings.Contains(string(buf[:runtime.Stack(buf, true)]), "host/bindings/secrets.waitLock(")
-	})
+	}, func() string { return "no goroutine in waitLock" })
 	release()
 	select {
 	case err := <-got:

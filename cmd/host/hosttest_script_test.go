@@ -7,9 +7,6 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"regexp"
-	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -51,20 +48,5 @@ func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: waitfor FILE REGEXP")
 	}
-	re, err := regexp.Compile("(?m)" + args[1])
-	if err != nil {
-		ts.Fatalf("waitfor: %v", err)
-	}
-	path := ts.MkAbs(args[0])
-	deadline := time.Now().Add(time.Minute)
-	for {
-		b, _ := os.ReadFile(path)
-		if re.Match(b) {
-			return
-		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("waitfor: %s did not match %q within a minute; it holds:\n%s", args[0], args[1], b)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitFile(ts, "waitfor", args[0], args[1], 1)
 }

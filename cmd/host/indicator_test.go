@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -61,7 +62,8 @@ func TestWaitIndicator(t *testing.T) {
 				}
 				return
 			}
-			hosttest.WaitFor(t, time.Minute, "two frames of the live line", func() bool { return strings.Count(out.String(), "\r") >= 2 })
+			hosttest.WaitFor(t, time.Minute, "two frames of the live line", func() bool { return strings.Count(out.String(), "\r") >= 2 },
+				func() string { return fmt.Sprintf("%q", out.String()) })
 			stop()
 			got := out.String()
 			if !strings.Contains(got, "Waiting for the browser: 0s elapsed, 5m0s left (until "+deadline.Format("15:04:05")+")") {

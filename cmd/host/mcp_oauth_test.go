@@ -57,9 +57,16 @@ func (l *serveLog) wait(t testing.TB, re *regexp.Regexp, skip int, d time.Durati
 		select {
 		case <-more:
 		case <-deadline:
-			t.Fatalf("host serve printed no line matching %s within %s", re, d)
+			t.Fatalf("host serve printed no line matching %s within %s; its last lines:\n%s", re, d, l.tail(20))
 		}
 	}
+}
+
+// tail is the last n lines printed so far.
+func (l *serveLog) tail(n int) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines[max(0, len(l.lines)-n):], "\n")
 }
 
 // count is how many lines were printed so far.
@@ -716,19 +723,14 @@ func TestMCPOAuthExternalIssuer(t *testing.T) {
 		}
 		// Expired: a token living 2 s is refused once it has expired.
 		short := issuerToken(t, issuer, "host-test-short", mcpURL, "mcp")
-		deadline := time.Now().Add(60 * time.Second)
-		for {
-			code, hdr := mcpStatus(t, mcpURL, short)
-			if code == 401 {
-				if !strings.Contains(hdr, `resource_metadata="`+origin+`/.well-known/oauth-protected-resource/mcp"`) || !strings.Contains(hdr, `error="invalid_token"`) {
-					t.Errorf("an expired token's challenge: %q", hdr)
-				}
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("a 2-second token still works after 60s: %d", code)
-			}
-			time.Sleep(200 * time.Millisecond)
+		var code int
+		var hdr string
+		hosttest.WaitFor(t, time.Minute, "a 2-second token to be refused once expired", func() bool {
+			code, hdr = mcpStatus(t, mcpURL, short)
+			return code == 401
+		}, func() string { return fmt.Sprintf("it still gets %d", code) })
+		if !strings.Contains(hdr, `resource_metadata="`+origin+`/.well-known/oauth-protected-resource/mcp"`) || !strings.Contains(hdr, `error="invalid_token"`) {
+			t.Errorf("an expired token's challenge: %q", hdr)
 		}
 		// Opaque: introspected; revoked at the issuer, refused.
 		opaque := issuerToken(t, issuer, "host-test-opaque", mcpURL, "mcp")
@@ -945,19 +947,14 @@ func TestMCPOAuthBehindProxy(t *testing.T) {
 		if tok.ExpiresIn != 2 {
 			t.Errorf("expires_in %d, want 2", tok.ExpiresIn)
 		}
-		deadline := time.Now().Add(60 * time.Second)
-		for {
-			code, hdr := mcpStatusWith(t, site.Client(), public, tok.AccessToken)
-			if code == 401 {
-				if !strings.Contains(hdr, `resource_metadata="`+site.URL+`/.well-known/oauth-protected-resource/mcp"`) || !strings.Contains(hdr, `error="invalid_token"`) {
-					t.Errorf("an expired token's challenge: %q", hdr)
-				}
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("a 2-second token still works after 60s: %d", code)
-			}
-			time.Sleep(200 * time.Millisecond)
+		var code int
+		var hdr string
+		hosttest.WaitFor(t, time.Minute, "a 2-second token to be refused once expired", func() bool {
+			code, hdr = mcpStatusWith(t, site.Client(), public, tok.AccessToken)
+			return code == 401
+		}, func() string { return fmt.Sprintf("it still gets %d", code) })
+		if !strings.Contains(hdr, `resource_metadata="`+site.URL+`/.well-known/oauth-protected-resource/mcp"`) || !strings.Contains(hdr, `error="invalid_token"`) {
+			t.Errorf("an expired token's challenge: %q", hdr)
 		}
 		// The refresh token still gives new tokens (a new refresh token
 		// too).

@@ -19,6 +19,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/internal/hosttest"
 )
 
 // The revisions host serves, newest first, and the transports.
@@ -303,18 +305,18 @@ func goClientSuite(t *testing.T, browser context.Context, version, bin string, a
 		_, err := cs.CallTool(cctx, &mcp.CallToolParams{Name: "rev_slow", Arguments: map[string]any{}})
 		done <- err
 	}()
-	time.Sleep(500 * time.Millisecond) // the call is running (not a wait for a condition: it only needs to have started)
+	hosttest.WaitFor(t, time.Minute, "rev_slow to start", func() bool {
+		got, err = call("rev_started", nil)
+		return got == "started 1"
+	}, func() string { return fmt.Sprintf("rev_started = %q (%v)", got, err) })
 	ccancel()
 	if err := <-done; err == nil {
 		t.Error("the cancelled call returned no error")
 	}
-	for deadline := time.Now().Add(30 * time.Second); ; {
+	hosttest.WaitFor(t, time.Minute, "rev_slow's abort to be counted", func() bool {
 		got, err = call("rev_aborted", nil)
-		if got == "aborted 1" || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return got == "aborted 1"
+	}, func() string { return fmt.Sprintf("rev_aborted = %q (%v)", got, err) })
 	want("rev_aborted after the cancel", got, err, "aborted 1")
 	got, err = call("tokened_whoami", nil)
 	want("tokened_whoami after the setup on the page", got, err, "the token works")
@@ -353,16 +355,14 @@ func TestMCPTasks(t *testing.T) {
 			id := res["taskId"].(string)
 			var statuses []string
 			var task map[string]any
-			for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			hosttest.WaitFor(t, time.Minute, "the task to end", func() bool {
 				task, err = rpc("tasks/get", map[string]any{"taskId": id, "_meta": meta(caps)})
 				if err != nil {
 					t.Fatal(err)
 				}
 				statuses = append(statuses, fmt.Sprint(task["status"]))
-				if task["status"] != "working" {
-					break
-				}
-			}
+				return task["status"] != "working"
+			}, func() string { return fmt.Sprintf("task %v", task) })
 			js, _ := json.Marshal(task["result"])
 			if task["status"] != "completed" || !strings.Contains(string(js), "long done: 42") || task["resultType"] != "complete" {
 				t.Fatalf("final task = %v (statuses %v)", task, statuses)
@@ -379,21 +379,19 @@ func TestMCPTasks(t *testing.T) {
 			if _, err := rpc("tasks/cancel", map[string]any{"taskId": slow, "_meta": meta(caps)}); err != nil {
 				t.Fatal(err)
 			}
-			for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-				if task, err = rpc("tasks/get", map[string]any{"taskId": slow, "_meta": meta(caps)}); err != nil || task["status"] != "working" {
-					break
-				}
-			}
+			hosttest.WaitFor(t, time.Minute, "the cancelled task to end", func() bool {
+				task, err = rpc("tasks/get", map[string]any{"taskId": slow, "_meta": meta(caps)})
+				return err != nil || task["status"] != "working"
+			}, func() string { return fmt.Sprintf("task %v", task) })
 			if task["status"] != "cancelled" {
 				t.Errorf("cancelled task = %v (%v)", task, err)
 			}
 			js = nil
-			for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			hosttest.WaitFor(t, time.Minute, "the cancelled task's tool to be aborted", func() bool {
 				res, err = rpc("tools/call", map[string]any{"name": "rev_aborted", "arguments": map[string]any{}, "_meta": meta(nil)})
-				if js, _ = json.Marshal(res); err != nil || strings.Contains(string(js), "aborted 1") {
-					break
-				}
-			}
+				js, _ = json.Marshal(res)
+				return err != nil || strings.Contains(string(js), "aborted 1")
+			}, func() string { return string(js) })
 			if err != nil || !strings.Contains(string(js), "aborted 1") {
 				t.Errorf("the cancelled task's tool was not aborted: %s %v", js, err)
 			}

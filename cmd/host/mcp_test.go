@@ -106,25 +106,29 @@ func waitTools(t testing.TB, url, token, tool string) {
 	t.Helper()
 	ctx := context.Background()
 	hc := &http.Client{Transport: &bearer{token: token}}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	var last string // the last error or tool list
+	hosttest.WaitFor(t, time.Minute, url+" to list "+tool, func() bool {
 		cs, err := mcp.NewClient(&mcp.Implementation{Name: "wait", Version: "1"}, nil).Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: hc, DisableStandaloneSSE: true}, nil)
-		if err == nil {
-			lt, err := cs.ListTools(ctx, nil)
-			cs.Close()
-			if err == nil {
-				for _, tl := range lt.Tools {
-					if tl.Name == tool {
-						return
-					}
-				}
+		if err != nil {
+			last = err.Error()
+			return false
+		}
+		defer cs.Close()
+		lt, err := cs.ListTools(ctx, nil)
+		if err != nil {
+			last = err.Error()
+			return false
+		}
+		var names []string
+		for _, tl := range lt.Tools {
+			if tl.Name == tool {
+				return true
 			}
+			names = append(names, tl.Name)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not list %s within 60s (%v)", url, tool, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		last = fmt.Sprintf("tools %q", names)
+		return false
+	}, func() string { return last })
 }
 
 // bearer adds the token to every request.

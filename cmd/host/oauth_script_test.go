@@ -21,6 +21,7 @@ import (
 	"host/bindings/fetch"
 	"host/bindings/oauth/oauthtest"
 	"host/bindings/secrets/keyringtest"
+	"host/internal/hosttest"
 )
 
 type providerKey struct{}
@@ -135,27 +136,31 @@ func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 || len(args) > 3 {
 		ts.Fatalf("usage: waitlog FILE REGEXP [COUNT]")
 	}
-	re, err := regexp.Compile("(?m)" + args[1])
-	if err != nil {
-		ts.Fatalf("waitlog: %v", err)
-	}
 	want := 1
 	if len(args) == 3 {
+		var err error
 		if want, err = strconv.Atoi(args[2]); err != nil {
 			ts.Fatalf("waitlog: bad count %q", args[2])
 		}
 	}
-	path := ts.MkAbs(args[0])
-	deadline := time.Now().Add(time.Minute)
-	for {
-		data, _ := os.ReadFile(path)
-		if len(re.FindAllIndex(data, -1)) >= want {
-			return
-		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("waitlog: no %d line(s) matching %q in %s within a minute:\n%s", want, args[1], args[0], data)
-		}
-		time.Sleep(10 * time.Millisecond)
+	waitFile(ts, "waitlog", args[0], args[1], want)
+}
+
+// waitFile waits (a minute at most) until file holds want matches of
+// pattern, a multi-line regexp; the script fails otherwise, showing what
+// the file holds. cmd names the script command for its messages.
+func waitFile(ts *testscript.TestScript, cmd, file, pattern string, want int) {
+	re, err := regexp.Compile("(?m)" + pattern)
+	if err != nil {
+		ts.Fatalf("%s: %v", cmd, err)
+	}
+	path := ts.MkAbs(file)
+	var data []byte
+	if err := hosttest.Wait(time.Minute, fmt.Sprintf("%d line(s) matching %q in %s", want, pattern, file), func() bool {
+		data, _ = os.ReadFile(path)
+		return len(re.FindAllIndex(data, -1)) >= want
+	}, func() string { return "it holds:\n" + string(data) }); err != nil {
+		ts.Fatalf("%s: %v", cmd, err)
 	}
 }
 
@@ -180,11 +185,11 @@ func fakeBrowser() {
 	mode := os.Getenv("FAKEBROWSER_MODE")
 	if gate := os.Getenv("FAKEBROWSER_WAIT_FOR"); gate != "" {
 		// The user takes their time: wait until the test says go.
-		for i := 0; i < 600; i++ {
-			if _, err := os.Stat(gate); err == nil {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
+		if err := hosttest.Wait(time.Minute, "the test's go-ahead "+gate, func() bool {
+			_, err := os.Stat(gate)
+			return err == nil
+		}, func() string { return "no such file" }); err != nil {
+			logf("%v", err)
 		}
 	}
 	if mode == "ignore" {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"host/bindings/setup"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"host/bindings/oauth/oauthtest"
 	"host/cmd/host/internal/browsertest"
 	"host/cmd/host/internal/serve"
+	"host/internal/hosttest"
 )
 
 // TestServePageWorker (issue 25 item 5): the setup page's sessions run in
@@ -131,11 +133,13 @@ func TestServePageWorker(t *testing.T) {
 func waitPageWorker(t *testing.T, servePID int, id string) int {
 	t.Helper()
 	want := []byte("\x00--" + serve.PageFlag + "\x00" + id + "\x00")
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	var pid int
+	var children []string // the serve's children's command lines, last seen
+	hosttest.WaitFor(t, time.Minute, "a page worker of "+id, func() bool {
+		children = children[:0]
 		entries, _ := os.ReadDir("/proc")
 		for _, e := range entries {
-			pid, err := strconv.Atoi(e.Name())
+			p, err := strconv.Atoi(e.Name())
 			if err != nil {
 				continue
 			}
@@ -150,13 +154,14 @@ func waitPageWorker(t *testing.T, servePID int, id string) int {
 			}
 			cmdline, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
 			if bytes.Contains(append(cmdline, 0), want) {
-				return pid
+				pid = p
+				return true
 			}
+			children = append(children, string(bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '})))
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("no page worker of %s", id)
-	return 0
+		return false
+	}, func() string { return fmt.Sprintf("the serve's children: %q", children) })
+	return pid
 }
 
 // TestServePageWorkerOAuth: an OAuth2 plugin's "Connect" on the serve's

@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"host/internal/hosttest"
 )
 
 // ttyRun is a host command on a pseudo-terminal: what the terminal shows,
@@ -69,20 +72,13 @@ func (w *lockedWriter) Write(p []byte) (int, error) {
 func (r *ttyRun) answer(line string) {
 	r.t.Helper()
 	r.prompts++
-	deadline := time.Now().Add(time.Minute)
-	for {
+	var s string
+	hosttest.WaitFor(r.t, time.Minute, fmt.Sprintf("prompt %d", r.prompts), func() bool {
 		r.mu.Lock()
-		n := strings.Count(r.screen.String(), "input hidden")
-		s := r.screen.String()
-		r.mu.Unlock()
-		if n >= r.prompts {
-			break
-		}
-		if time.Now().After(deadline) {
-			r.t.Fatalf("prompt %d not shown within a minute; the terminal shows:\n%s", r.prompts, s)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		defer r.mu.Unlock()
+		s = r.screen.String()
+		return strings.Count(s, "input hidden") >= r.prompts
+	}, func() string { return "the terminal shows:\n" + s })
 	if _, err := r.ctl.Write([]byte(line + "\r")); err != nil {
 		r.t.Fatal(err)
 	}

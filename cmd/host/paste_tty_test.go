@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"host/internal/hosttest"
 )
 
 // TestLoginPasteTerminal: `host auth login --paste --no-browser` in a
@@ -56,19 +59,14 @@ func TestLoginPasteTerminal(t *testing.T) {
 	wait := func(re string) string {
 		t.Helper()
 		rx := regexp.MustCompile(re)
-		deadline := time.Now().Add(time.Minute)
-		for {
+		var s string
+		hosttest.WaitFor(t, time.Minute, fmt.Sprintf("the terminal to show %q", re), func() bool {
 			mu.Lock()
-			s := screen.String()
+			s = screen.String()
 			mu.Unlock()
-			if rx.MatchString(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the terminal did not show %q within a minute; its end:\n%q", re, s[max(0, len(s)-3000):])
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+			return rx.MatchString(s)
+		}, func() string { return fmt.Sprintf("its end:\n%q", s[max(0, len(s)-3000):]) })
+		return s
 	}
 	typeText := func(s string) {
 		t.Helper()

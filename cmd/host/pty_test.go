@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"host/internal/hosttest"
 )
 
 // ptyRun is a host command whose stdin is a fresh pseudo-terminal (its
@@ -45,6 +48,9 @@ func startPTY(t *testing.T, cmd *exec.Cmd) *ptyRun {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// A test that fails before Wait leaves no command running (after Wait
+	// this does nothing).
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	go func() {
 		b := make([]byte, 4096)
 		for {
@@ -71,14 +77,9 @@ func (p *ptyRun) Shown() string {
 // until the terminal has shown n times sub; it fails the test otherwise.
 func (p *ptyRun) waitShown(sub string, n int) {
 	p.t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for strings.Count(p.Shown(), sub) < n {
-		if time.Now().After(deadline) {
-			_ = p.cmd.Process.Kill()
-			p.t.Fatalf("the terminal never showed %q %d time(s); it showed %q; stderr %q", sub, n, p.Shown(), p.Stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	hosttest.WaitFor(p.t, time.Minute, fmt.Sprintf("the terminal to show %q %d time(s)", sub, n),
+		func() bool { return strings.Count(p.Shown(), sub) >= n },
+		func() string { return fmt.Sprintf("the terminal showed %q; stderr %q", p.Shown(), p.Stderr.String()) })
 }
 
 // Type types line and Enter.

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"host/bindings/setup"
 	"os/exec"
 	"path/filepath"
@@ -123,6 +124,10 @@ func TestServeBackend(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(progress) >= 3 && strings.Contains(strings.Join(logs, "\n"), "Tool execution completed")
+	}, func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return fmt.Sprintf("progress %v, logs %q", progress, logs)
 	})
 	mu.Lock()
 	defer mu.Unlock()

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"host/cmd/host/internal/serve"
 	"host/internal/hosttest"
 )
@@ -120,7 +122,7 @@ func (s *serveProc) waitLines(sub string, n int, within time.Duration) {
 			}
 			s.t.Fatalf("serve ended (%v) before %d line(s) with %q", s.err, n, sub)
 		case <-deadline:
-			s.t.Fatalf("no %d line(s) with %q within %s", n, sub, within)
+			s.t.Fatalf("no %d line(s) with %q within %s; the serve printed:\n%s", n, sub, within, s.output())
 		}
 	}
 }
@@ -281,17 +283,13 @@ func TestServeIsolation(t *testing.T) {
 	// Each comes back (deep once its worker gave up on the native call,
 	// if the interrupt did not stop it).
 	for _, id := range []string{"hog", "deep", "victim"} {
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			res, err := c.Call(ctx, id, "ping", nil)
-			if err == nil && resultText(res) == "pong" {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Errorf("%s did not come back: %v %+v", id, err, res)
-				break
-			}
-			time.Sleep(200 * time.Millisecond)
+		var got *mcp.CallToolResult
+		var callErr error
+		if err := hosttest.Wait(time.Minute, id+" to come back (ping: pong)", func() bool {
+			got, callErr = c.Call(ctx, id, "ping", nil)
+			return callErr == nil && resultText(got) == "pong"
+		}, func() string { return fmt.Sprintf("%v %+v", callErr, got) }); err != nil {
+			t.Errorf("%s did not come back: %v", id, err)
 		}
 	}
 	if st := s.state("crasher"); st.Phase != setup.Disabled {
@@ -299,7 +297,10 @@ func TestServeIsolation(t *testing.T) {
 	}
 	// The stream keeps answering after the last restart: ten more calls.
 	after := calls.Load() + 10
-	hosttest.WaitFor(t, 20*time.Second, "ten more steady calls", func() bool { return calls.Load() >= after })
+	hosttest.WaitFor(t, 20*time.Second, "ten more steady calls", func() bool { return calls.Load() >= after },
+		func() string {
+			return fmt.Sprintf("%d calls, %d failed (first: %v)", calls.Load(), failures.Load(), firstFailure.Load())
+		})
 	close(stop)
 	<-streamDone
 	if f := failures.Load(); f != 0 || calls.Load() < 50 {
@@ -446,7 +447,7 @@ func TestServeWatch(t *testing.T) {
 			saved = time.Now()
 		}
 		return false
-	})
+	}, s.output)
 	if res, err := c.Call(context.Background(), "a", "v", nil); err != nil || resultText(res) != "2" {
 		t.Errorf("a after the save: %v %+v", err, res)
 	}

@@ -282,7 +282,7 @@ func TestSetupBrowserLinkNotInArgv(t *testing.T) {
 	hosttest.WaitFor(t, time.Minute, "the browser command", func() bool {
 		opened, err = os.ReadFile(args)
 		return err == nil
-	})
+	}, func() string { return err.Error() })
 	if p := inArgv(); len(p) > 0 {
 		t.Errorf("the token is on a command line: %v", p)
 	}

@@ -304,7 +304,7 @@ func surfacesAgree(t *testing.T, dir string, cases []surfaceCase, extraEnv []str
 			return false
 		}
 		for _, c := range cases {
-			hosttest.WaitFor(t, time.Minute, "host mcp's line for "+c.id, func() bool { return said(c) })
+			hosttest.WaitFor(t, time.Minute, "host mcp's line for "+c.id, func() bool { return said(c) }, stderr.String)
 		}
 		tools, err := cs.ListTools(ctx, nil)
 		if err != nil {

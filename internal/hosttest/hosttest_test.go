@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCI(t *testing.T) {
@@ -81,5 +82,16 @@ func TestEveryPackageReports(t *testing.T) {
 	}
 	if checked < 5 {
 		t.Errorf("only %d packages checked; go list said:\n%s", checked, out)
+	}
+}
+
+func TestWaitFor(t *testing.T) {
+	n := 0
+	if err := Wait(time.Minute, "three checks", func() bool { n++; return n == 3 }, func() string { return "never" }); err != nil || n != 3 {
+		t.Errorf("a condition that holds on the third check: %v after %d checks", err, n)
+	}
+	err := Wait(20*time.Millisecond, "the ready line", func() bool { return false }, func() string { return `"starting..."` })
+	if want := `waited 20ms for the ready line; saw instead: "starting..."`; err == nil || err.Error() != want {
+		t.Errorf("a timeout says\n%v\nwant\n%s", err, want)
 	}
 }

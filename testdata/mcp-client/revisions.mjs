@@ -67,7 +67,11 @@ await step('cancel', async () => {
   const started = Date.now();
   let error = '';
   const p = client.callTool({ name: 'rev_slow', arguments: {} }, { signal: ac.signal }).catch((e) => (error = String(e.message || e)));
-  await sleep(500);
+  // Cancel once the tool runs (it counts its starts), not after a guess.
+  for (let i = 0; i < 1200; i++) {
+    if (text(await client.callTool({ name: 'rev_started', arguments: {} })) !== 'started 0') break;
+    await sleep(50);
+  }
   ac.abort('the user pressed stop');
   await p;
   let aborted = '';

@@ -18,6 +18,7 @@ import (
 	"host/bindings/secrets/keyringtest"
 	"host/bindings/store"
 	"host/cmd/host/internal/notify"
+	"host/internal/hosttest"
 )
 
 // logs keeps the lines a plugin host logs.
@@ -102,10 +103,9 @@ func TestNotifyDesktop(t *testing.T) {
 	if _, err := p.CallTool(context.Background(), "ping", nil); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(l.String(), "notification: Deploy done") && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	hosttest.WaitFor(t, time.Minute, "the notification's line", func() bool {
+		return strings.Contains(l.String(), "notification: Deploy done")
+	}, l.String)
 	if !strings.Contains(l.String(), "notifier info notification: Deploy done: token *** used") {
 		t.Fatalf("without a notification service, no line:\n%s", l)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"host/bindings/setup"
 	"host/cmd/host/internal/mcpserver"
+	"host/internal/hosttest"
 )
 
 // The fake worker: this test binary, started by the supervisor as
@@ -35,7 +36,7 @@ func TestMain(m *testing.M) {
 	if len(os.Args) == 3 && os.Args[1] == "fake-worker" {
 		os.Exit(fakeWorker(os.Args[2]))
 	}
-	os.Exit(m.Run())
+	os.Exit(hosttest.Main(m))
 }
 
 func fakeWorker(file string) int {

@@ -3,11 +3,14 @@ package serve
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"host/internal/hosttest"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the worker's copier and the
@@ -48,13 +51,8 @@ func TestRelayCleansControls(t *testing.T) {
 		},
 		MinBackoff: time.Hour,
 	})
-	deadline := time.Now().Add(time.Minute)
-	for !strings.Contains(out.String(), "done\n") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the worker's lines never came:\n%q", out.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	hosttest.WaitFor(t, time.Minute, "the worker's lines", func() bool { return strings.Contains(out.String(), "done\n") },
+		func() string { return fmt.Sprintf("%q", out.String()) })
 	cancel()
 	sup.Wait()
 	got := out.String()

@@ -383,7 +383,7 @@ func TestLiveUpdateInChromium(t *testing.T) {
 		h.srv.mu.Lock()
 		defer h.srv.mu.Unlock()
 		return len(h.srv.subs) > 0
-	})
+	}, func() string { return "no subscriber" })
 	h.local.mu.Lock()
 	h.local.plugins["simple"].info.State = "error"
 	h.local.plugins["simple"].info.Reason = "plugin.ts:3:9: a changed state"
@@ -465,6 +465,10 @@ fetch('` + h.srv.Origin() + `/', {credentials: 'include', mode: 'no-cors'});
 		mu.Lock()
 		defer mu.Unlock()
 		return len(got) >= 6
+	}, func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return fmt.Sprintf("%d requests: %q", len(got), got)
 	})
 	// The session still works on the page itself.
 	run(t, ctx, chromedp.Navigate(h.srv.URL("/setup/simple")), visible("#setup-form"))

@@ -37,7 +37,7 @@ export default definePlugin({
     },
     {
       name: 'slow',
-      description: 'Runs for 60 seconds unless cancelled; counts its cancellations',
+      description: 'Runs for 60 seconds unless cancelled; counts its starts and cancellations',
       parameters: z.object({}),
       execute: (params, ctx) =>
         new Promise((resolve, reject) => {
@@ -48,7 +48,16 @@ export default definePlugin({
             await ctx.store.set('aborted', n);
             reject(new Error('aborted'));
           });
+          // Counted once it listens for the abort: a test waits for this
+          // (the tool started) before it cancels.
+          ctx.store.get('started').then((n) => ctx.store.set('started', ((n as number) ?? 0) + 1));
         }),
+    },
+    {
+      name: 'started',
+      description: 'How many slow calls started',
+      parameters: z.object({}),
+      execute: async (params, ctx) => ({ content: `started ${((await ctx.store.get('started')) as number) ?? 0}` }),
     },
     {
       name: 'aborted',
