@@ -174,13 +174,8 @@ func TestMCPOAuthOwnServer(t *testing.T) {
 		if !strings.HasPrefix(authURL, origin+"/oauth/authorize?") || !strings.Contains(authURL, "code_challenge_method=S256") {
 			t.Fatalf("authorization URL %q", authURL)
 		}
-		if err := chromedp.Do(bctx, chromedp.Navigate(authURL), chromedp.WaitVisible(chromedp.ID("consent"))); err != nil {
-			t.Fatal(err)
-		}
-		clientName, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("client")))
-		if err != nil {
-			t.Fatal(err)
-		}
+		browsertest.Do(t, bctx, chromedp.Navigate(authURL), chromedp.WaitVisible(chromedp.ID("consent")))
+		clientName := browsertest.Text(t, bctx, "#client")
 		if clientName != "host OAuth test client" {
 			t.Errorf("the consent page names %q", clientName)
 		}
@@ -190,9 +185,7 @@ func TestMCPOAuthOwnServer(t *testing.T) {
 		}
 		browsertest.Screenshot(t, bctx, "oauth-consent")
 		// Typed as a person might: lower case.
-		if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.ID("code"), strings.ToLower(m[2])), chromedp.Click(chromedp.ID("approve"))); err != nil {
-			t.Fatal(err)
-		}
+		browsertest.Do(t, bctx, chromedp.SendKeys(chromedp.ID("code"), strings.ToLower(m[2])), chromedp.Click(chromedp.ID("approve")))
 		cb := next("event", "callback")
 		if cb["iss"] != origin || cb["hasCode"] != true {
 			t.Errorf("callback: %v", cb)
@@ -684,17 +677,13 @@ func TestMCPOAuthExternalIssuer(t *testing.T) {
 		}
 		// The issuer's own login and consent pages (oidc-provider's
 		// development interactions: any login and password).
-		if err := chromedp.Do(bctx, chromedp.Navigate(authURL), chromedp.WaitVisible(chromedp.CSS(`input[name="login"]`)),
+		browsertest.Do(t, bctx, chromedp.Navigate(authURL), chromedp.WaitVisible(chromedp.CSS(`input[name="login"]`)),
 			chromedp.SendKeys(chromedp.CSS(`input[name="login"]`), "ada"),
 			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "fake-password"),
 			chromedp.Click(chromedp.CSS(`button.login-submit`)),
-			chromedp.WaitVisible(chromedp.CSS(`input[name="prompt"][value="consent"] ~ button, form button.login-submit`))); err != nil {
-			t.Fatal(err)
-		}
+			chromedp.WaitVisible(chromedp.CSS(`input[name="prompt"][value="consent"] ~ button, form button.login-submit`)))
 		browsertest.Screenshot(t, bctx, "oauth-issuer-consent")
-		if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`button.login-submit`))); err != nil {
-			t.Fatal(err)
-		}
+		browsertest.Do(t, bctx, chromedp.Click(chromedp.CSS(`button.login-submit`)))
 		if cb := next("event", "callback"); cb["hasCode"] != true || cb["iss"] != issuer {
 			t.Fatalf("callback: %v", cb)
 		}
@@ -906,17 +895,13 @@ func TestMCPOAuthBehindProxy(t *testing.T) {
 			!strings.Contains(authURL, "resource="+url.QueryEscape(public)) {
 			t.Fatalf("authorization URL %q", authURL)
 		}
-		if err := chromedp.Do(bctx, chromedp.Navigate(authURL), chromedp.WaitVisible(chromedp.ID("consent"))); err != nil {
-			t.Fatal(err)
-		}
+		browsertest.Do(t, bctx, chromedp.Navigate(authURL), chromedp.WaitVisible(chromedp.ID("consent")))
 		vouch, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("vouch")))
 		if err != nil || vouch != strings.TrimPrefix(site.URL, "https://") {
 			t.Errorf("the consent page names %q as publishing the client (%v)", vouch, err)
 		}
 		m, _ := log.wait(t, proofRE, skip, 30*time.Second)
-		if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.ID("code"), m[2]), chromedp.Click(chromedp.ID("approve"))); err != nil {
-			t.Fatal(err)
-		}
+		browsertest.Do(t, bctx, chromedp.SendKeys(chromedp.ID("code"), m[2]), chromedp.Click(chromedp.ID("approve")))
 		if cb := c.next("event", "callback"); cb["iss"] != site.URL {
 			t.Errorf("callback: %v", cb)
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"host/cmd/host/internal/browsertest"
 	"host/internal/hosttest"
 )
 
@@ -103,7 +104,7 @@ func TestMCPRevisions(t *testing.T) {
 	t.Parallel()
 	node, dir := nodeHarness(t)
 	bin, _, env := hostBinary(t, nil)
-	browser := chromium(t, "")
+	browser := browsertest.Start(t, browsertest.Options{})
 	for _, version := range mcpRevisions {
 		for _, transport := range mcpTransports {
 			t.Run("ts/"+version+"/"+transport, func(t *testing.T) {

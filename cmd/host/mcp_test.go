@@ -306,7 +306,7 @@ func TestMCPStdioTSClient(t *testing.T) {
 	bin, _, env := hostBinary(t, prov.CertPEM())
 	// The user's browser: Debian's headless Chromium, with myservice.com
 	// sent to the stand-in provider.
-	browser := chromium(t, "MAP myservice.com:443 "+prov.Addr())
+	browser := browsertest.Start(t, browsertest.Options{HostRules: []string{"MAP myservice.com:443 " + prov.Addr()}})
 	const apiKey = "fake-mcp-key-0123456789"
 	env = append(env, "HOST_DATA_DIR="+t.TempDir(), "HOST_CONFIG_CALLS_APIKEY="+apiKey)
 	plugins, _ := filepath.Abs("../../plugins")
@@ -461,17 +461,6 @@ func TestMCPStdioTSClient(t *testing.T) {
 	}
 }
 
-// chromium is Debian's headless Chromium with the given
-// --host-resolver-rules (none when empty).
-func chromium(t *testing.T, rules string) context.Context {
-	t.Helper()
-	o := browsertest.Options{}
-	if rules != "" {
-		o.HostRules = []string{rules}
-	}
-	return browsertest.Start(t, o)
-}
-
 // openInChromium opens u as the user would and returns where the browser
 // ended (after the provider's redirect).
 func openInChromium(t *testing.T, browser context.Context, u string) (string, error) {
@@ -496,7 +485,7 @@ func TestMCPSetupPageThroughClient(t *testing.T) {
 	dir, _ := filepath.Abs("../../testdata/plugins/mcp-setup")
 	url, _ := mcpHTTP(t, env, "serve", "--http", "127.0.0.1:0", "--no-auth", dir)
 	waitTools(t, url, "", "tokened_whoami")
-	browser := chromium(t, "")
+	browser := browsertest.Start(t, browsertest.Options{})
 	const token = "fake-good-token-0123"
 	var mu sync.Mutex
 	var elicited []*mcp.ElicitParams

@@ -60,21 +60,7 @@ func TestServePageWorker(t *testing.T) {
 	}
 
 	ctx := browsertest.Start(t, browsertest.Options{})
-	do := func(actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	textOf := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="hog"]`)),
+	browsertest.Do(t, ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="hog"]`)),
 		chromedp.Click(chromedp.CSS(`a[href$="/setup/hog"]`)), chromedp.WaitVisible(chromedp.CSS("#f-mode")))
 	hogPage, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
@@ -82,26 +68,26 @@ func TestServePageWorker(t *testing.T) {
 	}
 	saveWith := func(mode string) {
 		t.Helper()
-		do(chromedp.Navigate(hogPage), chromedp.WaitVisible(chromedp.CSS("#f-mode")),
+		browsertest.Do(t, ctx, chromedp.Navigate(hogPage), chromedp.WaitVisible(chromedp.CSS("#f-mode")),
 			chromedp.SetValue(chromedp.CSS("#f-mode"), mode), chromedp.Click(chromedp.CSS("#setup-form button.primary")))
 	}
 
 	// The other plugin's token, by a field named for the variable: not
 	// given (the page worker has only hog's own values).
 	saveWith("steal")
-	do(chromedp.WaitVisible(chromedp.CSS(".refusal, #result.bad")))
-	if got := textOf("main"); !strings.Contains(got, "got nothing") {
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".refusal, #result.bad")))
+	if got := browsertest.Text(t, ctx, "main"); !strings.Contains(got, "got nothing") {
 		t.Errorf("the steal attempt shows %q, want got nothing", got)
 	}
-	if got := textOf("main"); strings.Contains(got, reverse(steadyToken)) || strings.Contains(got, steadyToken) {
+	if got := browsertest.Text(t, ctx, "main"); strings.Contains(got, reverse(steadyToken)) || strings.Contains(got, steadyToken) {
 		t.Errorf("the page shows steady's token: %q", got)
 	}
 	steadyAnswers("after the steal attempt")
 
 	// About 900 MiB: the page worker is stopped at the cap, not the serve.
 	saveWith("hog")
-	do(chromedp.WaitVisible(chromedp.CSS("#result.bad")))
-	if got := textOf("#result"); !strings.Contains(got, "plugin hog used more than 256 MiB") || !strings.Contains(got, "worker of its own") {
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result.bad")))
+	if got := browsertest.Text(t, ctx, "#result"); !strings.Contains(got, "plugin hog used more than 256 MiB") || !strings.Contains(got, "worker of its own") {
 		t.Errorf("after the allocation the page shows %q", got)
 	}
 	steadyAnswers("after the allocation")
@@ -114,8 +100,8 @@ func TestServePageWorker(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	do(chromedp.WaitVisible(chromedp.CSS("#result.bad")))
-	if got := textOf("#result"); !strings.Contains(got, "the worker was killed") {
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#result.bad")))
+	if got := browsertest.Text(t, ctx, "#result"); !strings.Contains(got, "the worker was killed") {
 		t.Errorf("after the crash the page shows %q", got)
 	}
 	steadyAnswers("after the crash")
@@ -187,48 +173,32 @@ func TestServePageWorkerOAuth(t *testing.T) {
 	link := pageLink.FindString(s.output())
 
 	ctx := browsertest.Start(t, browsertest.Options{HostRules: []string{"MAP myservice.com " + prov.Addr()}})
-	do := func(actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	textOf := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="oauth2"]`)),
+	browsertest.Do(t, ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="oauth2"]`)),
 		chromedp.Click(chromedp.CSS(`a[href$="/setup/oauth2"]`)), chromedp.WaitVisible(chromedp.CSS(`button[formaction$="/connect"]`)))
-	if got := textOf("#permissions"); !strings.Contains(got, "OAuth: https://myservice.com:443") {
+	if got := browsertest.Text(t, ctx, "#permissions"); !strings.Contains(got, "OAuth: https://myservice.com:443") {
 		t.Errorf("the permissions shown: %q", got)
 	}
-	do(chromedp.Click(chromedp.CSS(`button[formaction$="/connect"]`)), chromedp.WaitVisible(chromedp.CSS("#outcome")))
-	if got := textOf("main"); !strings.Contains(got, "Signed in") {
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`button[formaction$="/connect"]`)), chromedp.WaitVisible(chromedp.CSS("#outcome")))
+	if got := browsertest.Text(t, ctx, "main"); !strings.Contains(got, "Signed in") {
 		t.Errorf("the callback page shows %q", got)
 	}
 	// Back at once: the page waits for the session's end (the plugin's
 	// worker restarting) and then shows it.
-	do(chromedp.Click(chromedp.CSS("#back")), chromedp.WaitVisible(chromedp.CSS("#result")))
-	if got := textOf("#result"); !strings.Contains(got, "Saved and tested") {
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#back")), chromedp.WaitVisible(chromedp.CSS("#result")))
+	if got := browsertest.Text(t, ctx, "#result"); !strings.Contains(got, "Saved and tested") {
 		t.Fatalf("the page after the login shows %q", got)
 	}
 	s.waitLines("oauth2: active", 1, 30*time.Second)
 	if prov.ExchangeCount() != 1 {
 		t.Errorf("%d code exchanges, want 1", prov.ExchangeCount())
 	}
-	if got := textOf("#login-info"); !strings.Contains(got, "Logged in") {
+	if got := browsertest.Text(t, ctx, "#login-info"); !strings.Contains(got, "Logged in") {
 		t.Errorf("the login shown: %q", got)
 	}
 	// The login's result goes, so the wait below sees the logout's.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('result').remove() || true`)); err != nil {
-		t.Fatal(err)
-	}
-	do(chromedp.Click(chromedp.CSS(`button[formaction$="/logout"]`)), chromedp.WaitVisible(chromedp.CSS("#result")))
-	if got := textOf("#result"); !strings.Contains(got, "Logged out") {
+	browsertest.Eval[bool](t, ctx, `document.getElementById('result').remove() || true`)
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`button[formaction$="/logout"]`)), chromedp.WaitVisible(chromedp.CSS("#result")))
+	if got := browsertest.Text(t, ctx, "#result"); !strings.Contains(got, "Logged out") {
 		t.Errorf("after Log out the page shows %q", got)
 	}
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#login-info').length`)); err != nil || n != 0 {

@@ -28,27 +28,12 @@ func TestUsedLinkPage(t *testing.T) {
 	s.waitLines("fine: active", 1, 30*time.Second)
 	link := pageLink.FindString(s.output())
 	ctx := browsertest.Start(t, browsertest.Options{})
-	textOf := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="fine"]`))); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Do(t, ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="fine"]`)))
 	// The same link again, in a browser without the session (a second
 	// browser: the first keeps its cookie).
 	ctx2 := browsertest.Start(t, browsertest.Options{})
-	if err := chromedp.Do(ctx2, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("main h1"))); err != nil {
-		t.Fatal(err)
-	}
-	page, err := chromedp.Run(ctx2, chromedp.Text(chromedp.CSS("main")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Do(t, ctx2, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	page := browsertest.Text(t, ctx2, "main")
 	for _, want := range []string{"used already or has expired", "host setup --browser", "host status"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the used link's page lacks %q:\n%s", want, page)
@@ -79,10 +64,8 @@ func TestUsedLinkPage(t *testing.T) {
 	if err != nil || fresh == "" || fresh == link {
 		t.Fatalf("host setup --browser: %v\n%s", err, out)
 	}
-	if err := chromedp.Do(ctx2, chromedp.Navigate(fresh), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="fine"]`))); err != nil {
-		t.Fatal(err)
-	}
-	if got := textOf("main h1"); got != "Plugins" {
+	browsertest.Do(t, ctx2, chromedp.Navigate(fresh), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="fine"]`)))
+	if got := browsertest.Text(t, ctx, "main h1"); got != "Plugins" {
 		t.Errorf("the first browser's page shows %q", got)
 	}
 

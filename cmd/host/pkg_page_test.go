@@ -61,20 +61,6 @@ func testPackagesPage(t *testing.T) {
 	reg.Publish(registryT{t}, registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-pagegrow", Version: "1.1.0", Permissions: []string{"network:*"}}))
 
 	ctx := browsertest.Start(t, browsertest.Options{Timeout: 3 * time.Minute})
-	do := func(actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	textOf := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("%s: %v", sel, err)
-		}
-		return v
-	}
 
 	// host setup ID --browser of an installed plugin not yet set up: its
 	// consent first, then its form.
@@ -98,11 +84,11 @@ func testPackagesPage(t *testing.T) {
 	}()
 	select {
 	case l := <-oneLink:
-		do(chromedp.Navigate(l), chromedp.WaitVisible(chromedp.CSS(`#consent[data-consent="hostfix-pagetoken"]`)))
-		if got := textOf("#consent"); !strings.Contains(got, "network: api.example.com") {
+		browsertest.Do(t, ctx, chromedp.Navigate(l), chromedp.WaitVisible(chromedp.CSS(`#consent[data-consent="hostfix-pagetoken"]`)))
+		if got := browsertest.Text(t, ctx, "#consent"); !strings.Contains(got, "network: api.example.com") {
 			t.Errorf("host setup --browser's consent: %q", got)
 		}
-		do(chromedp.Click(chromedp.CSS("#consent-yes")), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
+		browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#consent-yes")), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
 	case <-time.After(time.Minute):
 		t.Error("host setup hostfix-pagetoken --browser printed no link")
 	}
@@ -135,16 +121,16 @@ func testPackagesPage(t *testing.T) {
 	}
 
 	row := func(id string) string { return `[data-installed="` + id + `"]` }
-	do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#installed")))
+	browsertest.Do(t, ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#installed")))
 	for _, id := range []string{"hostfix.greeter", "hostfix-pagegrow", "hostfix-pagetoken"} {
-		got := textOf(row(id))
+		got := browsertest.Text(t, ctx, row(id))
 		for _, want := range []string{"enabled", "Update", "Disable", "Remove"} {
 			if !strings.Contains(got, want) {
 				t.Errorf("the row of %s lacks %q: %q", id, want, got)
 			}
 		}
 	}
-	if got := textOf(row("hostfix.greeter")); !strings.Contains(got, "network: api.github.com") || !strings.Contains(got, "@hostfix/greeter 1.0.0") {
+	if got := browsertest.Text(t, ctx, row("hostfix.greeter")); !strings.Contains(got, "network: api.github.com") || !strings.Contains(got, "@hostfix/greeter 1.0.0") {
 		t.Errorf("greeter's row: %q", got)
 	}
 
@@ -158,22 +144,22 @@ func testPackagesPage(t *testing.T) {
 	}
 
 	// Update: 1.1.0 asks for any host: consent with the diff first.
-	do(chromedp.Click(chromedp.CSS(row("hostfix-pagegrow")+` [data-action="update"]`)), chromedp.WaitVisible(chromedp.CSS(`#consent[data-update="hostfix-pagegrow"]`)))
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(row("hostfix-pagegrow")+` [data-action="update"]`)), chromedp.WaitVisible(chromedp.CSS(`#consent[data-update="hostfix-pagegrow"]`)))
 	browsertest.Screenshot(t, ctx, "packages-update-consent")
-	if got := textOf("#consent [data-field=added]"); !strings.Contains(got, "+ network: any host") {
+	if got := browsertest.Text(t, ctx, "#consent [data-field=added]"); !strings.Contains(got, "+ network: any host") {
 		t.Errorf("the update's new permissions: %q", got)
 	}
 	if v := installed()["hostfix-pagegrow"]["version"]; v != "1.0.0" {
 		t.Errorf("updated before the consent: %v", v)
 	}
 	// Declined: nothing changes, nothing stays staged.
-	do(chromedp.Click(chromedp.CSS("#update-no")), chromedp.WaitVisible(chromedp.Search(`//*[@id="pkg-result"][contains(., "you declined")]`)))
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#update-no")), chromedp.WaitVisible(chromedp.Search(`//*[@id="pkg-result"][contains(., "you declined")]`)))
 	if staged, _ := filepath.Glob(filepath.Join(data, "packages", ".staging-*")); len(staged) != 0 || installed()["hostfix-pagegrow"]["version"] != "1.0.0" {
 		t.Errorf("after declining: staged %v, version %v", staged, installed()["hostfix-pagegrow"]["version"])
 	}
-	do(chromedp.Click(chromedp.CSS(row("hostfix-pagegrow")+` [data-action="update"]`)), chromedp.WaitVisible(chromedp.CSS(`#consent[data-update="hostfix-pagegrow"]`)))
-	do(chromedp.Click(chromedp.CSS("#update-yes")), chromedp.WaitVisible(chromedp.Search(`//*[@id="pkg-result"][contains(., "Updated")]`)))
-	if got := textOf("#pkg-result"); !strings.Contains(got, "Updated hostfix-pagegrow from 1.0.0 to 1.1.0") {
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(row("hostfix-pagegrow")+` [data-action="update"]`)), chromedp.WaitVisible(chromedp.CSS(`#consent[data-update="hostfix-pagegrow"]`)))
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#update-yes")), chromedp.WaitVisible(chromedp.Search(`//*[@id="pkg-result"][contains(., "Updated")]`)))
+	if got := browsertest.Text(t, ctx, "#pkg-result"); !strings.Contains(got, "Updated hostfix-pagegrow from 1.0.0 to 1.1.0") {
 		t.Errorf("the update's result: %q", got)
 	}
 	if v := installed()["hostfix-pagegrow"]["version"]; v != "1.1.0" {
@@ -186,9 +172,9 @@ func testPackagesPage(t *testing.T) {
 	// Disable: the store says so and the serve stops it.
 	// (The page after each action is a new one: wait for what it says,
 	// not for an element the previous page had too.)
-	do(chromedp.Click(chromedp.CSS(row("hostfix.greeter")+` [data-action="disable"]`)),
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(row("hostfix.greeter")+` [data-action="disable"]`)),
 		chromedp.WaitVisible(chromedp.Search(`//li[@data-installed="hostfix.greeter"]//span[@data-field="enabled"][.="disabled"]`)))
-	if got := textOf("#pkg-result"); !strings.Contains(got, "hostfix.greeter is disabled") {
+	if got := browsertest.Text(t, ctx, "#pkg-result"); !strings.Contains(got, "hostfix.greeter is disabled") {
 		t.Errorf("Disable's result: %q", got)
 	}
 	if en := installed()["hostfix.greeter"]["enabled"]; en != false {
@@ -200,12 +186,12 @@ func testPackagesPage(t *testing.T) {
 	}
 
 	// Remove: asked first, then gone with its folder.
-	do(chromedp.Click(chromedp.CSS(row("hostfix.greeter")+` [data-action="remove"]`)), chromedp.WaitVisible(chromedp.CSS(`#confirm[data-remove="hostfix.greeter"]`)))
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(row("hostfix.greeter")+` [data-action="remove"]`)), chromedp.WaitVisible(chromedp.CSS(`#confirm[data-remove="hostfix.greeter"]`)))
 	if _, ok := installed()["hostfix.greeter"]; !ok {
 		t.Fatal("removed before the confirmation")
 	}
-	do(chromedp.Click(chromedp.CSS("#remove-yes")), chromedp.WaitVisible(chromedp.Search(`//*[@id="pkg-result"][contains(., "Removed")]`)))
-	if got := textOf("#pkg-result"); !strings.Contains(got, "Removed hostfix.greeter") {
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#remove-yes")), chromedp.WaitVisible(chromedp.Search(`//*[@id="pkg-result"][contains(., "Removed")]`)))
+	if got := browsertest.Text(t, ctx, "#pkg-result"); !strings.Contains(got, "Removed hostfix.greeter") {
 		t.Errorf("the removal's result: %q", got)
 	}
 	browsertest.Screenshot(t, ctx, "packages-after-remove")
@@ -217,9 +203,9 @@ func testPackagesPage(t *testing.T) {
 	}
 
 	// The first setup of an installed plugin: its consent first.
-	do(chromedp.Navigate(strings.SplitN(link, "?", 2)[0]+"setup/hostfix-pagetoken"), chromedp.WaitVisible(chromedp.CSS(`#consent[data-consent="hostfix-pagetoken"]`)))
+	browsertest.Do(t, ctx, chromedp.Navigate(strings.SplitN(link, "?", 2)[0]+"setup/hostfix-pagetoken"), chromedp.WaitVisible(chromedp.CSS(`#consent[data-consent="hostfix-pagetoken"]`)))
 	browsertest.Screenshot(t, ctx, "packages-first-setup-consent")
-	got := textOf("#consent")
+	got := browsertest.Text(t, ctx, "#consent")
 	for _, want := range []string{"hostfix-pagetoken 1.0.0", "network: api.example.com", "reads its secrets", "wipe: Deletes everything (changes things, asks you before each run)", "whoami: Says who you are (read-only)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the consent lacks %q:\n%s", want, got)
@@ -228,12 +214,12 @@ func testPackagesPage(t *testing.T) {
 	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#setup-form').length`)); n != 0 {
 		t.Error("the setup form shows beside the consent")
 	}
-	do(chromedp.Click(chromedp.CSS("#consent-yes")), chromedp.WaitVisible(chromedp.CSS("#setup-form")),
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#consent-yes")), chromedp.WaitVisible(chromedp.CSS("#setup-form")),
 		chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-page"), chromedp.Click(chromedp.CSS("#setup-form button.primary")),
 		chromedp.WaitVisible(chromedp.CSS("#result.ok")))
 	s.waitLines("hostfix-pagetoken: active", 1, 30*time.Second)
 	// Set up: its page no longer shows the consent.
-	do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
+	browsertest.Do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
 	if strings.Contains(s.output(), "fake-token-page") {
 		t.Error("the token is in the serve's output")
 	}
@@ -263,14 +249,14 @@ func testPackagesPage(t *testing.T) {
 	}()
 	select {
 	case l := <-allLink:
-		do(chromedp.Navigate(l), chromedp.WaitVisible(chromedp.CSS(row("hostfix-pagegrow"))))
+		browsertest.Do(t, ctx, chromedp.Navigate(l), chromedp.WaitVisible(chromedp.CSS(row("hostfix-pagegrow"))))
 	case <-time.After(time.Minute):
 		t.Fatal("host setup --browser without a serve printed no link")
 	}
-	if got := textOf(`[data-plugin="hostfix-pagetoken"] [data-field="state"]`); got != "ready" {
+	if got := browsertest.Text(t, ctx, `[data-plugin="hostfix-pagetoken"] [data-field="state"]`); got != "ready" {
 		t.Errorf("pagetoken's card without a serve: %q", got)
 	}
-	do(chromedp.Click(chromedp.CSS(row("hostfix-pagegrow")+` [data-action="disable"]`)),
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(row("hostfix-pagegrow")+` [data-action="disable"]`)),
 		chromedp.WaitVisible(chromedp.Search(`//li[@data-installed="hostfix-pagegrow"]//span[@data-field="enabled"][.="disabled"]`)))
 	if en := installed()["hostfix-pagegrow"]["enabled"]; en != false {
 		t.Errorf("host list after Disable without a serve: enabled = %v", en)

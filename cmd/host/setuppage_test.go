@@ -42,46 +42,32 @@ func TestServeSetupPage(t *testing.T) {
 	servePID := s.cmd.Process.Pid
 
 	ctx := browsertest.Start(t, browsertest.Options{})
-	do := func(actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	textOf := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	do(chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="needsetup"]`)))
-	if got := textOf(`[data-plugin="needsetup"] [data-field="state"]`); got != "needs setup" {
+	browsertest.Do(t, ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-plugin="needsetup"]`)))
+	if got := browsertest.Text(t, ctx, `[data-plugin="needsetup"] [data-field="state"]`); got != "needs setup" {
 		t.Errorf("the list shows needsetup as %q", got)
 	}
-	if got := textOf(`[data-plugin="fine"] [data-field="state"]`); got != "active" {
+	if got := browsertest.Text(t, ctx, `[data-plugin="fine"] [data-field="state"]`); got != "active" {
 		t.Errorf("the list shows fine as %q", got)
 	}
 	// The cards' way to set up is their button, not a terminal command.
-	if got := textOf("main"); strings.Contains(got, "run 'host setup") {
+	if got := browsertest.Text(t, ctx, "main"); strings.Contains(got, "run 'host setup") {
 		t.Errorf("a card tells to run a command: %q", got)
 	}
-	do(chromedp.Click(chromedp.CSS(`a[href$="/setup/needsetup"]`)), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`a[href$="/setup/needsetup"]`)), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
 	// "Save and test" with the required fields empty: each says so at the
 	// field.
-	do(chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#f-region-issues")))
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#f-region-issues")))
 	for _, sel := range []string{"#f-token-issues", "#f-region-issues"} {
-		if got := textOf(sel); !strings.Contains(got, "Required") {
+		if got := browsertest.Text(t, ctx, sel); !strings.Contains(got, "Required") {
 			t.Errorf("%s says %q", sel, got)
 		}
 	}
-	do(chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-refused"), chromedp.SendKeys(chromedp.CSS("#f-region"), "eu-2"),
+	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-refused"), chromedp.SendKeys(chromedp.CSS("#f-region"), "eu-2"),
 		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS(".refusal")))
-	if got := textOf(".refusal"); !strings.Contains(got, "that token was refused") {
+	if got := browsertest.Text(t, ctx, ".refusal"); !strings.Contains(got, "that token was refused") {
 		t.Errorf("the refusal shows %q", got)
 	}
-	do(chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-for-tests"),
+	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-for-tests"),
 		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok")))
 	s.waitLines("needsetup: active", 1, 20*time.Second)
 	if st := s.state("needsetup"); st.Phase != setup.Active {
@@ -97,7 +83,7 @@ func TestServeSetupPage(t *testing.T) {
 		t.Error("a token is in the serve's output")
 	}
 	// The page's state follows the serve (live update).
-	do(chromedp.WaitVisible(chromedp.Search(`//span[@data-field="state"][.="active"]`)))
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.Search(`//span[@data-field="state"][.="active"]`)))
 	// The form shows what was saved at once, and after a reload: the
 	// region, the token as saved (never its value).
 	shows := func(when string) {
@@ -106,20 +92,18 @@ func TestServeSetupPage(t *testing.T) {
 		if err != nil || region != "eu-2" {
 			t.Errorf("%s: the Region field shows %q (%v), want eu-2", when, region, err)
 		}
-		if got := textOf(".saved .badge"); got != "saved" {
+		if got := browsertest.Text(t, ctx, ".saved .badge"); got != "saved" {
 			t.Errorf("%s: the token shows as %q, want saved", when, got)
 		}
 	}
 	shows("after Save and test")
-	do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
+	browsertest.Do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
 	shows("after a reload")
 	// A required field emptied on the settings form says so; nothing changes.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector('#f-region').value = '') === ''`)); err != nil {
-		t.Fatal(err)
-	}
-	do(chromedp.Click(chromedp.CSS("#setup-form button.primary")),
+	browsertest.Eval[bool](t, ctx, `(document.querySelector('#f-region').value = '') === ''`)
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS("#setup-form button.primary")),
 		chromedp.WaitVisible(chromedp.CSS("#f-region-issues")))
-	if got := textOf("#f-region-issues"); !strings.Contains(got, "Required") {
+	if got := browsertest.Text(t, ctx, "#f-region-issues"); !strings.Contains(got, "Required") {
 		t.Errorf("the emptied Region says %q", got)
 	}
 	if out, err := s.host("call", "needsetup", "where"); err != nil || strings.TrimSpace(out) != "eu-2" {
@@ -168,11 +152,9 @@ func TestSetupBrowserCommand(t *testing.T) {
 		t.Errorf("the link %q is not the plugin's page", link)
 	}
 	ctx := browsertest.Start(t, browsertest.Options{})
-	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#setup-form")),
+	browsertest.Do(t, ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#setup-form")),
 		chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-for-tests"), chromedp.SendKeys(chromedp.CSS("#f-region"), "us-1"),
-		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok"))); err != nil {
-		t.Fatal(err)
-	}
+		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok")))
 	werr := make(chan error, 1)
 	go func() { <-done; werr <- cmd.Wait() }()
 	select {
@@ -298,16 +280,12 @@ func TestSetupBrowserLinkNotInArgv(t *testing.T) {
 		t.Errorf("the file the browser opens has mode %v, want 0600", fi.Mode().Perm())
 	}
 	ctx := browsertest.Start(t, browsertest.Options{})
-	if err := chromedp.Do(ctx, chromedp.Navigate(fileURL), chromedp.WaitVisible(chromedp.CSS("#setup-form"))); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Do(t, ctx, chromedp.Navigate(fileURL), chromedp.WaitVisible(chromedp.CSS("#setup-form")))
 	if p := inArgv(); len(p) > 0 {
 		t.Errorf("the token is on a command line: %v", p)
 	}
-	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-for-tests"), chromedp.SendKeys(chromedp.CSS("#f-region"), "us-1"),
-		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok"))); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-token-for-tests"), chromedp.SendKeys(chromedp.CSS("#f-region"), "us-1"),
+		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok")))
 	werr := make(chan error, 1)
 	go func() { <-done; werr <- cmd.Wait() }()
 	select {
@@ -372,17 +350,13 @@ func TestServeHTTPCodeLink(t *testing.T) {
 		t.Error("the tool result holds the code")
 	}
 	browser := browsertest.Start(t, browsertest.Options{})
-	if err := chromedp.Do(browser, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#code-form"))); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Do(t, browser, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#code-form")))
 	if n, err := chromedp.Run(browser, chromedp.Evaluate[int](`document.querySelectorAll('#setup-form, #f-token').length`)); err != nil || n != 0 {
 		t.Errorf("the link alone shows the setup form (%d, %v)", n, err)
 	}
-	if err := chromedp.Do(browser, chromedp.SendKeys(chromedp.CSS("#code"), code[1]), chromedp.Click(chromedp.CSS("#code-form button.primary")),
+	browsertest.Do(t, browser, chromedp.SendKeys(chromedp.CSS("#code"), code[1]), chromedp.Click(chromedp.CSS("#code-form button.primary")),
 		chromedp.WaitVisible(chromedp.CSS("#f-token")), chromedp.SendKeys(chromedp.CSS("#f-token"), "fake-good-token-0123"),
-		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok"))); err != nil {
-		t.Fatal(err)
-	}
+		chromedp.Click(chromedp.CSS("#setup-form button.primary")), chromedp.WaitVisible(chromedp.CSS("#result.ok")))
 	s.waitLines("tokened: active", 1, 30*time.Second)
 	if got := call(); pageLink.MatchString(got) || strings.Contains(got, "needs setup") {
 		t.Errorf("after the setup the call says %q", got)

@@ -1,10 +1,12 @@
 // Package browsertest starts Debian's headless Chromium for tests of host's
-// pages (the setup page, the OAuth callback page) through chromedp, and
-// writes screenshots as test artifacts. It is imported by tests only.
+// pages (the setup page, the OAuth callback page) through chromedp, runs
+// and reads pages in it for those tests (failing the test on an error),
+// and writes screenshots as test artifacts. It is imported by tests only.
 package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,4 +109,48 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", path)
+}
+
+// Do runs actions in the browser context ctx; an error fails t.
+func Do(t testing.TB, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Text is the visible text (innerText) of the first element matching the
+// CSS selector sel, once there is one; an error fails t. It is read in one
+// step in the page: host's pages re-render parts of themselves on live
+// events, so a node looked up first may be gone when its text is read.
+func Text(t testing.TB, ctx context.Context, sel string) string {
+	t.Helper()
+	q, _ := json.Marshal(sel)
+	s, err := chromedp.Run(ctx, chromedp.Poll[[]string](`(() => { const e = document.querySelector(`+string(q)+`); return e ? [e.innerText] : null; })()`))
+	if err != nil || len(s) != 1 {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s[0]
+}
+
+// Eval is the value of the JavaScript expression expr in the page; an
+// error fails t.
+func Eval[T any](t testing.TB, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// Attr is the attribute name of the first element matching the CSS
+// selector sel; an error fails t.
+func Attr(t testing.TB, ctx context.Context, sel, name string) string {
+	t.Helper()
+	a, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	if err != nil {
+		t.Fatalf("%s of %s: %v", name, sel, err)
+	}
+	return a.Value
 }

@@ -28,44 +28,6 @@ import (
 	"host/internal/hosttest"
 )
 
-// text is the visible text of the element sel (CSS), once it is there. It
-// is read in one step in the page: the page re-renders parts of itself on
-// live events, so a node looked up first may be gone when its text is read.
-func text(t *testing.T, ctx context.Context, sel string) string {
-	t.Helper()
-	q, _ := json.Marshal(sel)
-	s, err := chromedp.Run(ctx, chromedp.Poll[[]string](`(() => { const e = document.querySelector(`+string(q)+`); return e ? [e.innerText] : null; })()`))
-	if err != nil || len(s) != 1 {
-		t.Fatalf("text of %s: %v", sel, err)
-	}
-	return s[0]
-}
-
-func run(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func eval[T any](t *testing.T, ctx context.Context, expr string) T {
-	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("%s: %v", expr, err)
-	}
-	return v
-}
-
-func attr(t *testing.T, ctx context.Context, sel, name string) string {
-	t.Helper()
-	a, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
-	if err != nil {
-		t.Fatalf("%s of %s: %v", name, sel, err)
-	}
-	return a.Value
-}
-
 func visible(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.WaitVisible(chromedp.CSS(sel))
 }
@@ -78,7 +40,7 @@ func keys(sel, v string) chromedp.Action[chromedp.Void] {
 // in its inputs.
 func dom(t *testing.T, ctx context.Context) string {
 	t.Helper()
-	return eval[string](t, ctx, `document.documentElement.outerHTML + JSON.stringify([...document.querySelectorAll('input,textarea')].map(e => e.value))`)
+	return browsertest.Eval[string](t, ctx, `document.documentElement.outerHTML + JSON.stringify([...document.querySelectorAll('input,textarea')].map(e => e.value))`)
 }
 
 // TestTokenPluginInChromium drives the documents' token plugin through the
@@ -101,32 +63,32 @@ func TestTokenPluginInChromium(t *testing.T) {
 	_ = h.host.Secrets.Delete(context.Background(), "host:token-auth", "config.token")
 
 	ctx := browsertest.Start(t, browsertest.Options{})
-	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/token-auth")), visible("#setup-form"))
-	if got := text(t, ctx, "label[for=f-token]"); !strings.Contains(got, "API Token") {
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/setup/token-auth")), visible("#setup-form"))
+	if got := browsertest.Text(t, ctx, "label[for=f-token]"); !strings.Contains(got, "API Token") {
 		t.Errorf("the field's label %q", got)
 	}
-	if got := eval[string](t, ctx, `document.querySelector('fieldset.section legend').textContent`); got != "Authentication" {
+	if got := browsertest.Eval[string](t, ctx, `document.querySelector('fieldset.section legend').textContent`); got != "Authentication" {
 		t.Errorf("the section %q", got)
 	}
-	if got := text(t, ctx, "#f-token-help"); !strings.Contains(got, "Create a token with read/write permissions") {
+	if got := browsertest.Text(t, ctx, "#f-token-help"); !strings.Contains(got, "Create a token with read/write permissions") {
 		t.Errorf("the auth field's helpText %q", got)
 	}
-	if href := attr(t, ctx, "#f-token-help a", "href"); href != "https://myservice.com/settings/tokens" {
+	if href := browsertest.Attr(t, ctx, "#f-token-help a", "href"); href != "https://myservice.com/settings/tokens" {
 		t.Errorf("Get a token links to %q", href)
 	}
-	if got := text(t, ctx, "#secret-note"); !strings.Contains(got, "never shown again") {
+	if got := browsertest.Text(t, ctx, "#secret-note"); !strings.Contains(got, "never shown again") {
 		t.Errorf("the secrets note %q", got)
 	}
-	if typ := attr(t, ctx, "#f-token", "type"); typ != "password" {
+	if typ := browsertest.Attr(t, ctx, "#f-token", "type"); typ != "password" {
 		t.Errorf("the secret field is a %q input", typ)
 	}
 
 	// A wrong token: the plugin's message at the form, nothing saved.
-	run(t, ctx,
+	browsertest.Do(t, ctx,
 		keys("#f-token", badToken),
 		click("#setup-form button.primary"),
 		visible(".refusal"))
-	if got := text(t, ctx, ".refusal"); !strings.Contains(got, "Invalid API token") {
+	if got := browsertest.Text(t, ctx, ".refusal"); !strings.Contains(got, "Invalid API token") {
 		t.Errorf("the refusal shown %q", got)
 	}
 	if _, err := kr.Lookup("host:token-auth", "config.token"); err == nil {
@@ -138,31 +100,31 @@ func TestTokenPluginInChromium(t *testing.T) {
 	}
 
 	// The valid token: active, saved in the keyring.
-	run(t, ctx,
+	browsertest.Do(t, ctx,
 		keys("#f-token", goodToken),
 		click("#setup-form button.primary"),
 		visible("#result.ok"))
-	if got := text(t, ctx, "#result"); !strings.Contains(got, "Saved and tested") || !strings.Contains(got, "API Token") {
+	if got := browsertest.Text(t, ctx, "#result"); !strings.Contains(got, "Saved and tested") || !strings.Contains(got, "API Token") {
 		t.Errorf("the result shown %q", got)
 	}
 	if v, err := kr.Lookup("host:token-auth", "config.token"); err != nil || v != goodToken {
 		t.Errorf("keyring item: %v", err)
 	}
 	// The settings form now shows the token as saved, never its value.
-	if got := text(t, ctx, ".saved .badge"); got != "saved" {
+	if got := browsertest.Text(t, ctx, ".saved .badge"); got != "saved" {
 		t.Errorf("the saved secret shows as %q", got)
 	}
 	browsertest.Screenshot(t, ctx, "setup-token-active")
-	run(t, ctx, browsertest.ColorScheme("dark"))
+	browsertest.Do(t, ctx, browsertest.ColorScheme("dark"))
 	browsertest.Screenshot(t, ctx, "setup-token-active-dark")
-	if bg := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`); bg != "rgb(20, 23, 28)" {
+	if bg := browsertest.Eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`); bg != "rgb(20, 23, 28)" {
 		t.Errorf("dark theme background %q", bg)
 	}
-	run(t, ctx, browsertest.ColorScheme("light"))
+	browsertest.Do(t, ctx, browsertest.ColorScheme("light"))
 
 	// Phone width: the form fits.
-	run(t, ctx, chromedp.EmulateViewport(390, 844))
-	if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(390, 844))
+	if browsertest.Eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
 		t.Error("the page scrolls sideways at phone width")
 	}
 	browsertest.Screenshot(t, ctx, "setup-token-phone")
@@ -177,8 +139,8 @@ func TestTokenPluginInChromium(t *testing.T) {
 	}
 
 	// The index (a link to all plugins) lists the plugin as set up.
-	run(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
-	if got := text(t, ctx, `[data-plugin="token-auth"] [data-field="state"]`); got != "ready" {
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
+	if got := browsertest.Text(t, ctx, `[data-plugin="token-auth"] [data-field="state"]`); got != "ready" {
 		t.Errorf("the list shows %q", got)
 	}
 }
@@ -194,33 +156,33 @@ func TestOAuthConnectInChromium(t *testing.T) {
 	h := newHarness(t, harnessOptions{files: []string{repoFile(t, "plugins/oauth2/plugin.ts")}, http: client})
 	ctx := browsertest.Start(t, browsertest.Options{HostRules: []string{"MAP myservice.com " + prov.Addr()}})
 
-	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/oauth2")), visible("#setup-form"))
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/setup/oauth2")), visible("#setup-form"))
 	// Its permissions, an undeclared category said plainly, and its OAuth
 	// URLs by exact origin.
-	if got := text(t, ctx, "#permissions"); !strings.Contains(got, "network: any host (not declared)") || !strings.Contains(got, "OAuth: https://myservice.com:443") {
+	if got := browsertest.Text(t, ctx, "#permissions"); !strings.Contains(got, "network: any host (not declared)") || !strings.Contains(got, "OAuth: https://myservice.com:443") {
 		t.Errorf("the permissions shown: %q", got)
 	}
-	if got := text(t, ctx, `.plugin [data-field="state"]`); got != "login needed" {
+	if got := browsertest.Text(t, ctx, `.plugin [data-field="state"]`); got != "login needed" {
 		t.Errorf("state %q before the login", got)
 	}
 	// Not logged in: no "Log out"; no secret field, so no word on where
 	// secrets go.
-	if n := eval[int](t, ctx, `document.querySelectorAll('button[formaction$="/logout"], #secret-note').length`); n != 0 {
+	if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll('button[formaction$="/logout"], #secret-note').length`); n != 0 {
 		t.Errorf("the page before the login shows Log out or the secrets note (%d)", n)
 	}
-	run(t, ctx,
+	browsertest.Do(t, ctx,
 		click(`button[formaction$="/connect"]`),
 		visible("#outcome"))
-	page := text(t, ctx, "main")
+	page := browsertest.Text(t, ctx, "main")
 	if !strings.Contains(page, "Signed in") || !strings.Contains(page, "oauth2") || !strings.Contains(page, "read") {
 		t.Errorf("the callback page shows %q", page)
 	}
 	browsertest.Screenshot(t, ctx, "setup-oauth-callback")
-	run(t, ctx, click("#back"), visible("#result.ok"))
-	if got := text(t, ctx, "#result"); !strings.Contains(got, "Saved and tested") {
+	browsertest.Do(t, ctx, click("#back"), visible("#result.ok"))
+	if got := browsertest.Text(t, ctx, "#result"); !strings.Contains(got, "Saved and tested") {
 		t.Errorf("the setup page after the login shows %q", got)
 	}
-	if got := text(t, ctx, "#login-info"); !strings.Contains(got, "Logged in") || !strings.Contains(got, "read") || !strings.Contains(got, "valid until") {
+	if got := browsertest.Text(t, ctx, "#login-info"); !strings.Contains(got, "Logged in") || !strings.Contains(got, "read") || !strings.Contains(got, "valid until") {
 		t.Errorf("the login shown: %q", got)
 	}
 	browsertest.Screenshot(t, ctx, "setup-oauth-result")
@@ -237,18 +199,18 @@ func TestOAuthConnectInChromium(t *testing.T) {
 
 	// Log out deletes the tokens: login needed again.
 	// The result of the login goes, so the wait below sees the logout's.
-	eval[bool](t, ctx, `document.getElementById('result').remove() || true`)
-	run(t, ctx, click(`button[formaction$="/logout"]`), visible("#result"))
-	if got := text(t, ctx, "#result"); !strings.Contains(got, "Logged out") {
+	browsertest.Eval[bool](t, ctx, `document.getElementById('result').remove() || true`)
+	browsertest.Do(t, ctx, click(`button[formaction$="/logout"]`), visible("#result"))
+	if got := browsertest.Text(t, ctx, "#result"); !strings.Contains(got, "Logged out") {
 		t.Errorf("after Log out the page shows %q", got)
 	}
 	if _, err := h.host.Secrets.Get(context.Background(), "host:oauth2", "oauth_access_token"); err == nil {
 		t.Error("the access token is still saved after Log out")
 	}
-	if got := text(t, ctx, `.plugin [data-field="state"]`); got != "login needed" {
+	if got := browsertest.Text(t, ctx, `.plugin [data-field="state"]`); got != "login needed" {
 		t.Errorf("state %q after Log out", got)
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll('#login-info, button[formaction$="/logout"]').length`); n != 0 {
+	if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll('#login-info, button[formaction$="/logout"]').length`); n != 0 {
 		t.Errorf("after Log out the page still shows the login or Log out (%d)", n)
 	}
 }
@@ -277,13 +239,13 @@ export default definePlugin({
 func TestEveryFieldKindInChromium(t *testing.T) {
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "kinds", everyKind)}})
 	ctx := browsertest.Start(t, browsertest.Options{})
-	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/kinds")), visible("#setup-form"))
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/setup/kinds")), visible("#setup-form"))
 
-	legends := eval[[]string](t, ctx, `[...document.querySelectorAll('fieldset.section > legend')].map(e => e.textContent)`)
+	legends := browsertest.Eval[[]string](t, ctx, `[...document.querySelectorAll('fieldset.section > legend')].map(e => e.textContent)`)
 	if strings.Join(legends, ",") != "Account,Options" {
 		t.Errorf("sections %v", legends)
 	}
-	kinds := eval[map[string]string](t, ctx, `Object.fromEntries([...document.querySelectorAll('.field')].map(f => [f.dataset.key, (f.querySelector('select') ? 'select' : (f.querySelector('[data-list]') ? 'list' : f.querySelector('input:not([type=hidden])').type))]))`)
+	kinds := browsertest.Eval[map[string]string](t, ctx, `Object.fromEntries([...document.querySelectorAll('.field')].map(f => [f.dataset.key, (f.querySelector('select') ? 'select' : (f.querySelector('[data-list]') ? 'list' : f.querySelector('input:not([type=hidden])').type))]))`)
 	want := map[string]string{"apiKey": "password", "workspace": "text", "plan": "radio"}
 	for k, v := range want {
 		if kinds[k] != v {
@@ -291,27 +253,27 @@ func TestEveryFieldKindInChromium(t *testing.T) {
 		}
 	}
 	// Labels are bound to their inputs.
-	unbound := eval[int](t, ctx, `[...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter(e => !e.labels || e.labels.length === 0).filter(e => !e.getAttribute('aria-label')).length`)
+	unbound := browsertest.Eval[int](t, ctx, `[...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter(e => !e.labels || e.labels.length === 0).filter(e => !e.getAttribute('aria-label')).length`)
 	if unbound != 0 {
 		t.Errorf("%d inputs without a label", unbound)
 	}
-	if ph := attr(t, ctx, "#f-workspace", "placeholder"); ph != "acme" {
-		t.Errorf("placeholder %q", attr(t, ctx, "#f-workspace", "placeholder"))
+	if ph := browsertest.Attr(t, ctx, "#f-workspace", "placeholder"); ph != "acme" {
+		t.Errorf("placeholder %q", browsertest.Attr(t, ctx, "#f-workspace", "placeholder"))
 	}
-	if got := text(t, ctx, "#f-workspace-desc"); got != "Your workspace slug" {
+	if got := browsertest.Text(t, ctx, "#f-workspace-desc"); got != "Your workspace slug" {
 		t.Errorf("describe %q", got)
 	}
 	browsertest.Screenshot(t, ctx, "setup-every-kind")
 
-	run(t, ctx,
+	browsertest.Do(t, ctx,
 		keys("#f-apiKey", "fake-kinds-key-1234"),
 		keys("#f-workspace", "acme-labs"),
 		click(`label[for="f-plan-1"]`),
 	)
 	// Only the missing fields are asked: the defaulted ones are listed.
 	// Submit; then change the defaulted ones on the settings form.
-	run(t, ctx, click("#setup-form button.primary"), visible("#result.ok"))
-	run(t, ctx,
+	browsertest.Do(t, ctx, click("#setup-form button.primary"), visible("#result.ok"))
+	browsertest.Do(t, ctx,
 		chromedp.SetValue(chromedp.CSS("#f-region"), "us"),
 		click("#f-verbose"),
 		chromedp.SetValue(chromedp.CSS("#f-limit"), "25"),
@@ -320,8 +282,8 @@ func TestEveryFieldKindInChromium(t *testing.T) {
 		keys(`[data-list="labels"] .item:nth-of-type(2) input`, "urgent"),
 	)
 	// The result of the first save goes, so the wait below sees the new one.
-	eval[bool](t, ctx, `document.getElementById('result').remove() || true`)
-	run(t, ctx, click("#setup-form button.primary"), visible("#result.ok"))
+	browsertest.Eval[bool](t, ctx, `document.getElementById('result').remove() || true`)
+	browsertest.Do(t, ctx, click("#setup-form button.primary"), visible("#result.ok"))
 	b, err := os.ReadFile(filepath.Join(h.host.DataDir, "plugins", "kinds", "config.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -359,16 +321,16 @@ func TestCrossSiteAndRebindingInChromium(t *testing.T) {
 	_, pagePort, _ := net.SplitHostPort(strings.TrimPrefix(h.srv.Origin(), "http://"))
 	ctx := browsertest.Start(t, browsertest.Options{HostRules: []string{"MAP evil.test " + strings.TrimPrefix(evil.URL, "http://"), "MAP rebind.test 127.0.0.1"}})
 	// The user has a session on the page.
-	run(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
-	run(t, ctx, chromedp.Navigate("http://evil.test/"), visible("main h1"))
-	if got := text(t, ctx, "main h1"); got != "Open the link host printed" && got != "Request refused" {
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
+	browsertest.Do(t, ctx, chromedp.Navigate("http://evil.test/"), visible("main h1"))
+	if got := browsertest.Text(t, ctx, "main h1"); got != "Open the link host printed" && got != "Request refused" {
 		t.Errorf("the cross-site POST got %q", got)
 	}
 	if _, err := h.host.Secrets.Get(context.Background(), "host:simple", "config.token"); err == nil {
 		t.Error("the cross-site POST saved a token")
 	}
-	run(t, ctx, chromedp.Navigate("http://rebind.test:"+pagePort+"/"), visible("main h1"))
-	if got := text(t, ctx, "main h1"); got != "Wrong address" {
+	browsertest.Do(t, ctx, chromedp.Navigate("http://rebind.test:"+pagePort+"/"), visible("main h1"))
+	if got := browsertest.Text(t, ctx, "main h1"); got != "Wrong address" {
 		t.Errorf("a foreign Host got %q", got)
 	}
 }
@@ -377,8 +339,8 @@ func TestCrossSiteAndRebindingInChromium(t *testing.T) {
 func TestLiveUpdateInChromium(t *testing.T) {
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", simplePlugin)}})
 	ctx := browsertest.Start(t, browsertest.Options{})
-	run(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
-	eval[int](t, ctx, `window.marker = 1`)
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
+	browsertest.Eval[int](t, ctx, `window.marker = 1`)
 	hosttest.WaitFor(t, time.Minute, "the page's event stream", func() bool {
 		h.srv.mu.Lock()
 		defer h.srv.mu.Unlock()
@@ -389,11 +351,11 @@ func TestLiveUpdateInChromium(t *testing.T) {
 	h.local.plugins["simple"].info.Reason = "plugin.ts:3:9: a changed state"
 	h.local.mu.Unlock()
 	h.local.notify()
-	run(t, ctx, chromedp.WaitVisible(chromedp.Search(`//p[@data-field="reason"][contains(., "a changed state")]`)))
-	if eval[int](t, ctx, `window.marker`) != 1 {
+	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.Search(`//p[@data-field="reason"][contains(., "a changed state")]`)))
+	if browsertest.Eval[int](t, ctx, `window.marker`) != 1 {
 		t.Error("the page reloaded")
 	}
-	if got := text(t, ctx, `[data-plugin="simple"] [data-field="state"]`); got != "error" {
+	if got := browsertest.Text(t, ctx, `[data-plugin="simple"] [data-field="state"]`); got != "error" {
 		t.Errorf("state %q", got)
 	}
 }
@@ -415,11 +377,11 @@ const dateField = `export default definePlugin({
 func TestDateFieldInChromium(t *testing.T) {
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "dates", dateField)}})
 	ctx := browsertest.Start(t, browsertest.Options{})
-	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/dates")), visible("#setup-form"))
-	if typ := attr(t, ctx, "#f-since", "type"); typ != "date" {
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/setup/dates")), visible("#setup-form"))
+	if typ := browsertest.Attr(t, ctx, "#f-since", "type"); typ != "date" {
 		t.Fatalf("since input type %q, want date", typ)
 	}
-	run(t, ctx, chromedp.SetValue(chromedp.CSS("#f-since"), "2024-05-01"), click("#setup-form button.primary"), visible("#result.ok"))
+	browsertest.Do(t, ctx, chromedp.SetValue(chromedp.CSS("#f-since"), "2024-05-01"), click("#setup-form button.primary"), visible("#result.ok"))
 	b, err := os.ReadFile(filepath.Join(h.host.DataDir, "plugins", "dates", "config.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -427,8 +389,8 @@ func TestDateFieldInChromium(t *testing.T) {
 	if !strings.Contains(string(b), `"since": "2024-05-01T00:00:00Z"`) {
 		t.Errorf("config.json %s", b)
 	}
-	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/dates")), visible("#setup-form"))
-	if v := eval[string](t, ctx, `document.getElementById('f-until').value`); v != "2030-06-01" {
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/setup/dates")), visible("#setup-form"))
+	if v := browsertest.Eval[string](t, ctx, `document.getElementById('f-until').value`); v != "2030-06-01" {
 		t.Errorf("until shows %q, want its default 2030-06-01", v)
 	}
 }
@@ -459,8 +421,8 @@ fetch('` + h.srv.Origin() + `/', {credentials: 'include', mode: 'no-cors'});
 	}))
 	defer other.Close()
 	ctx := browsertest.Start(t, browsertest.Options{})
-	run(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
-	run(t, ctx, chromedp.Navigate(other.URL+"/setup/simple"), visible("h1"))
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
+	browsertest.Do(t, ctx, chromedp.Navigate(other.URL+"/setup/simple"), visible("h1"))
 	hosttest.WaitFor(t, time.Minute, "the other page's requests", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
@@ -471,7 +433,7 @@ fetch('` + h.srv.Origin() + `/', {credentials: 'include', mode: 'no-cors'});
 		return fmt.Sprintf("%d requests: %q", len(got), got)
 	})
 	// The session still works on the page itself.
-	run(t, ctx, chromedp.Navigate(h.srv.URL("/setup/simple")), visible("#setup-form"))
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.URL("/setup/simple")), visible("#setup-form"))
 	mu.Lock()
 	defer mu.Unlock()
 	for _, g := range got {
@@ -547,26 +509,26 @@ func TestCodeLinkInChromium(t *testing.T) {
 	}
 
 	ctx := browsertest.Start(t, browsertest.Options{})
-	run(t, ctx, chromedp.Navigate(link), visible("#code-form"))
-	run(t, ctx, chromedp.Navigate(h.srv.URL("/setup/simple")), visible("main h1"))
-	if got := text(t, ctx, "main h1"); got != "Open the link host printed" {
+	browsertest.Do(t, ctx, chromedp.Navigate(link), visible("#code-form"))
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.URL("/setup/simple")), visible("main h1"))
+	if got := browsertest.Text(t, ctx, "main h1"); got != "Open the link host printed" {
 		t.Errorf("the plugin's page without the code: %q", got)
 	}
-	run(t, ctx, chromedp.Navigate(link), visible("#code-form"), keys("#code", "999999x"), click("#code-form button.primary"), visible("#code-wrong"))
-	if got := text(t, ctx, "#code-wrong"); !strings.Contains(got, "Wrong code") {
+	browsertest.Do(t, ctx, chromedp.Navigate(link), visible("#code-form"), keys("#code", "999999x"), click("#code-form button.primary"), visible("#code-wrong"))
+	if got := browsertest.Text(t, ctx, "#code-wrong"); !strings.Contains(got, "Wrong code") {
 		t.Errorf("a wrong code says %q", got)
 	}
-	run(t, ctx, keys("#code", code), click("#code-form button.primary"), visible("#setup-form"))
-	if got := text(t, ctx, "h1"); !strings.Contains(got, "simple") {
+	browsertest.Do(t, ctx, keys("#code", code), click("#code-form button.primary"), visible("#setup-form"))
+	if got := browsertest.Text(t, ctx, "h1"); !strings.Contains(got, "simple") {
 		t.Errorf("the right code opened %q", got)
 	}
 	// The link is spent; its session opens this plugin's page only.
-	run(t, ctx, chromedp.Navigate(link), visible("main h1"))
-	if got := text(t, ctx, "main h1"); got != usedLinkTitle {
+	browsertest.Do(t, ctx, chromedp.Navigate(link), visible("main h1"))
+	if got := browsertest.Text(t, ctx, "main h1"); got != usedLinkTitle {
 		t.Errorf("the spent link: %q", got)
 	}
 	// Commands show as code, not with literal backticks.
-	if got := text(t, ctx, "main p"); strings.Contains(got, "`") || eval[int](t, ctx, `document.querySelectorAll('main p code').length`) == 0 {
+	if got := browsertest.Text(t, ctx, "main p"); strings.Contains(got, "`") || browsertest.Eval[int](t, ctx, `document.querySelectorAll('main p code').length`) == 0 {
 		t.Errorf("the spent link's page says %q", got)
 	}
 }
@@ -578,9 +540,9 @@ func TestFreshFormShowsOptionalInChromium(t *testing.T) {
 	src := strings.Replace(simplePlugin, `name: z.string().default('x')`, `name: z.string().default('x'), note: z.string().optional().label('Note')`, 1)
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", src)}})
 	ctx := browsertest.Start(t, browsertest.Options{})
-	run(t, ctx, chromedp.Navigate(h.srv.Link("/setup/simple")), visible("#f-token"), visible("#f-note"))
-	run(t, ctx, keys("#f-note", "hello"), keys("#f-token", goodToken), click("#setup-form button.primary"), visible("#result.ok"))
-	if got := eval[string](t, ctx, `document.querySelector('#f-note').value`); got != "hello" {
+	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/setup/simple")), visible("#f-token"), visible("#f-note"))
+	browsertest.Do(t, ctx, keys("#f-note", "hello"), keys("#f-token", goodToken), click("#setup-form button.primary"), visible("#result.ok"))
+	if got := browsertest.Eval[string](t, ctx, `document.querySelector('#f-note').value`); got != "hello" {
 		t.Errorf("the saved Note shows %q", got)
 	}
 }

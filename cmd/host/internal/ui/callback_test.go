@@ -13,12 +13,6 @@ import (
 	"host/cmd/host/internal/browsertest"
 )
 
-// chromium starts Debian's headless Chromium (browsertest).
-func chromium(t *testing.T) context.Context {
-	t.Helper()
-	return browsertest.Start(t, browsertest.Options{Timeout: 60 * time.Second})
-}
-
 // login runs a browser login against the stand-in provider in Chromium
 // and returns what the callback page showed.
 func login(t *testing.T, ctx context.Context, prov *oauthtest.Provider, name string) (shown map[string]string) {
@@ -38,9 +32,7 @@ func login(t *testing.T, ctx context.Context, prov *oauthtest.Provider, name str
 		_, err := f.Wait(wctx)
 		done <- err
 	}()
-	if err := chromedp.Do(ctx, chromedp.Navigate(f.AuthURL()), chromedp.WaitVisible(chromedp.ID("outcome"))); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Do(t, ctx, chromedp.Navigate(f.AuthURL()), chromedp.WaitVisible(chromedp.ID("outcome")))
 	shown = map[string]string{}
 	read := func(key string, a chromedp.Action[string]) {
 		v, err := chromedp.Run(ctx, a)
@@ -71,7 +63,7 @@ func login(t *testing.T, ctx context.Context, prov *oauthtest.Provider, name str
 // code exchange): signed in with the scopes, or the provider's refusal
 // with its own words, escaped.
 func TestCallbackPageInChromium(t *testing.T) {
-	ctx := chromium(t)
+	ctx := browsertest.Start(t, browsertest.Options{Timeout: 60 * time.Second})
 	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
 	defer prov.Close()
 
