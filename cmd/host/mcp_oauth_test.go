@@ -19,7 +19,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,93 +29,6 @@ import (
 	"host/cmd/host/internal/browsertest"
 	"host/internal/hosttest"
 )
-
-// serveLog is a running `host serve`'s stderr, line by line, for a test to
-// wait on.
-type serveLog struct {
-	mu    sync.Mutex
-	lines []string
-	more  chan struct{}
-}
-
-// wait returns the first match of re in a line after the first skip lines,
-// waiting up to d for it.
-func (l *serveLog) wait(t testing.TB, re *regexp.Regexp, skip int, d time.Duration) (m []string, at int) {
-	t.Helper()
-	deadline := time.After(d)
-	for {
-		l.mu.Lock()
-		for i := skip; i < len(l.lines); i++ {
-			if m := re.FindStringSubmatch(l.lines[i]); m != nil {
-				l.mu.Unlock()
-				return m, i + 1
-			}
-		}
-		more := l.more
-		l.mu.Unlock()
-		select {
-		case <-more:
-		case <-deadline:
-			t.Fatalf("host serve printed no line matching %s within %s; its last lines:\n%s", re, d, l.tail(20))
-		}
-	}
-}
-
-// tail is the last n lines printed so far.
-func (l *serveLog) tail(n int) string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines[max(0, len(l.lines)-n):], "\n")
-}
-
-// count is how many lines were printed so far.
-func (l *serveLog) count() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.lines)
-}
-
-func (l *serveLog) all() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}
-
-// startOAuthServe starts `host serve ARGS` and returns its MCP URL, the token
-// it printed and its stderr.
-func startOAuthServe(t testing.TB, env []string, args ...string) (mcpURL, token string, log *serveLog) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, "host", args...)
-	cmd.Env = env
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	log = &serveLog{more: make(chan struct{})}
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			log.mu.Lock()
-			log.lines = append(log.lines, sc.Text())
-			close(log.more)
-			log.more = make(chan struct{})
-			log.mu.Unlock()
-		}
-	}()
-	m, _ := log.wait(t, regexp.MustCompile(`MCP: (http://\S+/mcp)`), 0, 60*time.Second)
-	mcpURL = m[1]
-	if m, _ := log.wait(t, regexp.MustCompile(`Authorization: Bearer (\S+)|no authentication`), 0, 10*time.Second); m[1] != "" {
-		token = m[1]
-	}
-	return mcpURL, token, log
-}
 
 // proofRE is the line host serve prints when a client asks for consent.
 var proofRE = regexp.MustCompile(`MCP client "([^"]*)" asks .* enter ([A-Z0-9]{4}-[A-Z0-9]{4}) on its page`)
@@ -140,7 +52,7 @@ func TestMCPOAuthOwnServer(t *testing.T) {
 	data := t.TempDir()
 	env = append(env, "HOST_DATA_DIR="+data)
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
-	mcpURL, token, log := startOAuthServe(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", plugins)
+	mcpURL, token, log := mcpHTTP(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", plugins)
 	waitTools(t, mcpURL, token, "test_simple_text")
 	origin := strings.TrimSuffix(mcpURL, "/mcp")
 
@@ -647,7 +559,7 @@ func TestMCPOAuthExternalIssuer(t *testing.T) {
 	_, _, env := hostBinary(t, nil)
 	env = append(env, "HOST_DATA_DIR="+t.TempDir(), "HOST_OAUTH_CLIENT_SECRET=fake-secret-for-host-introspect-0000")
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
-	mcpURL, token, log := startOAuthServe(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0",
+	mcpURL, token, log := mcpHTTP(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0",
 		"--oauth-issuer", issuer, "--oauth-client-id", "host-introspect", plugins)
 	waitTools(t, mcpURL, token, "test_simple_text")
 	origin := strings.TrimSuffix(mcpURL, "/mcp")
@@ -760,7 +672,7 @@ func TestMCPConformanceAuthorization(t *testing.T) {
 	_, _, env := hostBinary(t, nil)
 	env = append(env, "HOST_DATA_DIR="+t.TempDir())
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
-	mcpURL, _, log := startOAuthServe(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", plugins)
+	mcpURL, _, log := mcpHTTP(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", plugins)
 	origin := strings.TrimSuffix(mcpURL, "/mcp")
 	// A free port for the suite's callback server.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -878,7 +790,7 @@ func TestMCPOAuthBehindProxy(t *testing.T) {
 	// and an expired one is seen refused.
 	env = append(env, "HOST_DATA_DIR="+data, "HOST_OAUTH_ACCESS_TTL=2s")
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
-	direct, token, log := startOAuthServe(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", "--trust-proxy", plugins)
+	direct, token, log := mcpHTTP(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", "--trust-proxy", plugins)
 	waitTools(t, direct, token, "test_simple_text")
 	u, _ := url.Parse(direct)
 	u.Path = ""
@@ -1001,7 +913,7 @@ func TestMCPOAuthHostMCP(t *testing.T) {
 	_, _, env := hostBinary(t, nil)
 	env = append(env, "HOST_DATA_DIR="+t.TempDir())
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
-	mcpURL, _, log := startOAuthServe(t, env, "mcp", "--http", "127.0.0.1:0", plugins)
+	mcpURL, _, log := mcpHTTP(t, env, "mcp", "--http", "127.0.0.1:0", plugins)
 	origin := strings.TrimSuffix(mcpURL, "/mcp")
 	if code, hdr := mcpStatus(t, mcpURL, ""); code != 401 || !strings.Contains(hdr, `resource_metadata="`+origin+`/.well-known/oauth-protected-resource/mcp"`) {
 		t.Fatalf("bare request: %d %q", code, hdr)

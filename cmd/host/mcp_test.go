@@ -41,20 +41,32 @@ func nodeHarness(t testing.TB) (node, dir string) {
 	return node, dir
 }
 
-// mcpHTTP starts `host <args...>` serving MCP over HTTP on a free loopback
-// port and returns the endpoint's URL (and the token when one is printed).
-func mcpHTTP(t testing.TB, env []string, args ...string) (url, token string) {
+// mcpHTTP starts `host ARGS` serving MCP over HTTP (serve --http, mcp
+// --http) on a free loopback port: its endpoint's URL, the bearer token it
+// printed ("" with --no-auth) and its stderr, line by line.
+func mcpHTTP(t testing.TB, env []string, args ...string) (url, token string, log *serveLog) {
 	t.Helper()
 	bin, err := exec.LookPath("host")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mcpHTTPProc(t, env, bin, args...)
+	return startMCPHTTP(t, env, bin, args...)
 }
 
 // mcpHTTPProc is mcpHTTP for any program that prints "MCP: URL" as host
-// does.
+// does (the benchmarks' TypeScript SDK server).
 func mcpHTTPProc(t testing.TB, env []string, bin string, args ...string) (url, token string) {
+	t.Helper()
+	url, token, _ = startMCPHTTP(t, env, bin, args...)
+	return url, token
+}
+
+// startMCPHTTP starts bin ARGS, stopped (SIGINT) when the test ends, and
+// waits for its "MCP: URL" line and then its "Authorization: Bearer TOKEN"
+// or "no authentication". Its stderr goes to the test's log (a bearer
+// token masked; progress lines only without -v) and to the returned
+// serveLog.
+func startMCPHTTP(t testing.TB, env []string, bin string, args ...string) (url, token string, log *serveLog) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, args...)
@@ -68,36 +80,85 @@ func mcpHTTPProc(t testing.TB, env []string, bin string, args ...string) (url, t
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	urlRE := regexp.MustCompile(`MCP: (http://\S+/mcp)`)
-	tokRE := regexp.MustCompile(`Authorization: Bearer (\S+)`)
-	found := make(chan [2]string, 1)
+	log = &serveLog{more: make(chan struct{})}
+	read := make(chan struct{})
+	// The reader is done before the test is (no t.Log after it ends).
+	t.Cleanup(func() { cancel(); _ = cmd.Wait(); <-read })
 	go func() {
+		defer close(read)
 		sc := bufio.NewScanner(stderr)
-		var u string
 		for sc.Scan() {
 			line := sc.Text()
 			if !testing.Verbose() || !strings.HasPrefix(line, "[") {
-				t.Log(filepath.Base(bin)+":", line)
+				t.Log(filepath.Base(bin)+":", bearerRE.ReplaceAllString(line, "Authorization: Bearer ***"))
 			}
-			if m := urlRE.FindStringSubmatch(line); m != nil {
-				u = m[1]
-				if strings.Contains(line, "no authentication") {
-					found <- [2]string{u, ""}
-				}
-			}
-			if m := tokRE.FindStringSubmatch(line); m != nil && u != "" {
-				found <- [2]string{u, m[1]}
-			}
+			log.mu.Lock()
+			log.lines = append(log.lines, line)
+			close(log.more)
+			log.more = make(chan struct{})
+			log.mu.Unlock()
 		}
 	}()
-	select {
-	case f := <-found:
-		return f[0], f[1]
-	case <-time.After(30 * time.Second):
-		t.Fatal("host did not print its MCP address within 30s")
+	m, _ := log.wait(t, regexp.MustCompile(`MCP: (http://\S+/mcp)`), 0, 60*time.Second)
+	url = m[1]
+	if m, _ := log.wait(t, regexp.MustCompile(bearerRE.String()+`|no authentication`), 0, 30*time.Second); m[1] != "" {
+		token = m[1]
 	}
-	return "", ""
+	return url, token, log
+}
+
+// bearerRE is host's line with the token a client sends.
+var bearerRE = regexp.MustCompile(`Authorization: Bearer (\S+)`)
+
+// serveLog is a running `host serve`'s stderr, line by line, for a test to
+// wait on.
+type serveLog struct {
+	mu    sync.Mutex
+	lines []string
+	more  chan struct{}
+}
+
+// wait returns the first match of re in a line after the first skip lines,
+// waiting up to d for it.
+func (l *serveLog) wait(t testing.TB, re *regexp.Regexp, skip int, d time.Duration) (m []string, at int) {
+	t.Helper()
+	deadline := time.After(d)
+	for {
+		l.mu.Lock()
+		for i := skip; i < len(l.lines); i++ {
+			if m := re.FindStringSubmatch(l.lines[i]); m != nil {
+				l.mu.Unlock()
+				return m, i + 1
+			}
+		}
+		more := l.more
+		l.mu.Unlock()
+		select {
+		case <-more:
+		case <-deadline:
+			t.Fatalf("host serve printed no line matching %s within %s; its last lines:\n%s", re, d, l.tail(20))
+		}
+	}
+}
+
+// tail is the last n lines printed so far.
+func (l *serveLog) tail(n int) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines[max(0, len(l.lines)-n):], "\n")
+}
+
+// count is how many lines were printed so far.
+func (l *serveLog) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.lines)
+}
+
+func (l *serveLog) all() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
 }
 
 // waitTools waits until the MCP endpoint at url lists tool (a serve's
@@ -156,7 +217,7 @@ func TestMCPConformance(t *testing.T) {
 	_, _, env := hostBinary(t, nil)
 	env = append(env, "HOST_DATA_DIR="+t.TempDir())
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
-	url, _ := mcpHTTP(t, env, "serve", "--http", "127.0.0.1:0", "--no-auth", plugins)
+	url, _, _ := mcpHTTP(t, env, "serve", "--http", "127.0.0.1:0", "--no-auth", plugins)
 	waitTools(t, url, "", "test_simple_text")
 	waitTools(t, url, "", "json_schema_2020_12_tool")
 	for _, rev := range []struct{ version, mustPass string }{
@@ -219,7 +280,7 @@ func TestMCPHTTPSecurity(t *testing.T) {
 	data := t.TempDir()
 	env = append(env, "HOST_DATA_DIR="+data)
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
-	url, token := mcpHTTP(t, env, "serve", "--http", "127.0.0.1:0", plugins)
+	url, token, _ := mcpHTTP(t, env, "serve", "--http", "127.0.0.1:0", plugins)
 	if token == "" {
 		t.Fatal("no token printed")
 	}
@@ -483,7 +544,7 @@ func TestMCPSetupPageThroughClient(t *testing.T) {
 	_, _, env := hostBinary(t, nil)
 	env = append(env, "HOST_DATA_DIR="+t.TempDir())
 	dir, _ := filepath.Abs("../../testdata/plugins/mcp-setup")
-	url, _ := mcpHTTP(t, env, "serve", "--http", "127.0.0.1:0", "--no-auth", dir)
+	url, _, _ := mcpHTTP(t, env, "serve", "--http", "127.0.0.1:0", "--no-auth", dir)
 	waitTools(t, url, "", "tokened_whoami")
 	browser := browsertest.Start(t, browsertest.Options{})
 	const token = "fake-good-token-0123"
