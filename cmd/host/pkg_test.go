@@ -24,7 +24,6 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"host/bindings/plugin"
-	"host/bindings/secrets/keyringtest"
 	"host/cmd/host/internal/pkgstore/registrytest"
 )
 
@@ -142,17 +141,8 @@ func testPackageScripts(t *testing.T) {
 		Dir:                 "../../testdata/pkgscript",
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
-			sess, err := keyringtest.New(keyringtest.Options{})
-			if err != nil {
-				if os.Getenv("CI") != "true" {
-					e.T().Skip("no Secret Service here:", err)
-				}
+			if err := scriptKeyring(e); err != nil {
 				return err
-			}
-			e.Defer(func() { _ = sess.Close() })
-			for _, kv := range sess.Env() {
-				k, v, _ := cutEnv(kv)
-				e.Setenv(k, v)
 			}
 			home := filepath.Join(e.WorkDir, "home")
 			if err := os.MkdirAll(home, 0o700); err != nil {

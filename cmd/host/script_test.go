@@ -56,17 +56,8 @@ func TestScripts(t *testing.T) {
 		Dir:                 "../../testdata/script",
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
-			sess, err := keyringtest.New(keyringtest.Options{})
-			if errors.Is(err, keyringtest.ErrMissing) {
-				hosttest.Require(e.T(), err.Error())
-			}
-			if err != nil {
+			if err := scriptKeyring(e); err != nil {
 				return err
-			}
-			e.Defer(func() { _ = sess.Close() })
-			for _, kv := range sess.Env() {
-				k, v, _ := cutEnv(kv)
-				e.Setenv(k, v)
 			}
 			srv := demo.NewAPI(scriptToken)
 			e.Defer(srv.Close)
@@ -268,6 +259,26 @@ func cmdNoLeak(ts *testscript.TestScript, neg bool, args []string) {
 	check("stdout", ts.ReadFile("stdout"))
 	check("stderr", ts.ReadFile("stderr"))
 	eachFile(ts, args[1], func(path string, data []byte) { check(path, string(data)) })
+}
+
+// scriptKeyring starts a private Secret Service for a script (closed at
+// its end) and points the script's environment at it. Without the daemons
+// it skips the script, or fails it under CI (hosttest.Require, as
+// needKeyring does for a test).
+func scriptKeyring(e *testscript.Env) error {
+	sess, err := keyringtest.New(keyringtest.Options{})
+	if errors.Is(err, keyringtest.ErrMissing) {
+		hosttest.Require(e.T(), err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	e.Defer(func() { _ = sess.Close() })
+	for _, kv := range sess.Env() {
+		k, v, _ := cutEnv(kv)
+		e.Setenv(k, v)
+	}
+	return nil
 }
 
 // needKeyring starts a private Secret Service for a test that runs the host
