@@ -150,24 +150,26 @@ func Start(t testing.TB) *Registry {
 	go func() { _ = r.cmd.Wait(); close(r.done) }()
 	t.Cleanup(r.Close)
 	// Verdaccio takes a few seconds to start; a loaded machine more.
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		resp, err := http.Get(r.URL + "-/ping")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
+	var ping string // the last answer to the ping, or its error
+	exited := false
+	hosttest.WaitFor(t, 90*time.Second, "Verdaccio to answer on "+r.URL, func() bool {
 		select {
 		case <-r.done:
-			t.Fatalf("registrytest: Verdaccio exited: %s", r.Log())
+			exited = true
+			return true
 		default:
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("registrytest: Verdaccio did not answer on %s within 90s: %s", r.URL, r.Log())
+		resp, err := http.Get(r.URL + "-/ping")
+		if err != nil {
+			ping = err.Error()
+			return false
 		}
-		time.Sleep(50 * time.Millisecond)
+		resp.Body.Close()
+		ping = resp.Status
+		return resp.StatusCode == 200
+	}, func() string { return "ping: " + ping + "; its log: " + r.Log() })
+	if exited {
+		t.Fatalf("registrytest: Verdaccio exited: %s", r.Log())
 	}
 	r.Token = r.addUser(t, "hosttest", "fake-password-123")
 	if err := os.WriteFile(r.NPMRC(), []byte(r.npmrcText()), 0o600); err != nil {
