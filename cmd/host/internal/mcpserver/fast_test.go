@@ -3,6 +3,7 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -78,6 +79,10 @@ func TestFastPath(t *testing.T) {
 					}
 				}
 				return false
+			}, func() string {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				return fmt.Sprintf("%d other session(s) initialized", len(s.initialized))
 			})
 		}
 		return h
@@ -171,6 +176,10 @@ func TestFastPath(t *testing.T) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		return len(s.fastCalls) == 1
+	}, func() string {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return fmt.Sprintf("%d calls on the fast path", len(s.fastCalls))
 	})
 	post(t, url, sess, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"w1","reason":"the user stopped it"}}`)
 	select {
