@@ -106,25 +106,25 @@
   Object.defineProperty(NumberFormat.prototype, Symbol.toStringTag, { value: 'Intl.NumberFormat', configurable: true });
   staticLocales(NumberFormat);
 
-  const dateFields = ['weekday', 'year', 'month', 'day', 'hour', 'minute', 'second'];
+  const dateFields = ['weekday', 'era', 'year', 'month', 'day', 'dayPeriod', 'hour', 'minute', 'second'];
   const fieldValues = {
-    weekday: ['narrow', 'short', 'long'], year: ['2-digit', 'numeric'], month: ['2-digit', 'numeric', 'narrow', 'short', 'long'],
-    day: ['2-digit', 'numeric'], hour: ['2-digit', 'numeric'], minute: ['2-digit', 'numeric'], second: ['2-digit', 'numeric'],
+    weekday: ['narrow', 'short', 'long'], era: ['narrow', 'short', 'long'], year: ['2-digit', 'numeric'], month: ['2-digit', 'numeric', 'narrow', 'short', 'long'],
+    day: ['2-digit', 'numeric'], dayPeriod: ['narrow', 'short', 'long'], hour: ['2-digit', 'numeric'], minute: ['2-digit', 'numeric'], second: ['2-digit', 'numeric'],
   };
+  const zoneNames = ['short', 'long', 'shortOffset', 'longOffset', 'shortGeneric', 'longGeneric'];
+  const styles = ['full', 'long', 'medium', 'short'];
   class DateTimeFormat {
     constructor(locales, opts, required = 'any', defaults = 'date') {
       const o = options(opts);
       const requested = resolveLocale(locales);
       only('DateTimeFormat', o, 'calendar', ['gregory', 'iso8601']);
       only('DateTimeFormat', o, 'numberingSystem', ['latn']);
-      only('DateTimeFormat', o, 'timeZoneName', ['short']);
-      for (const name of ['era', 'dayPeriod']) if (o[name] !== undefined) unsupported('DateTimeFormat', name, o[name]);
-      const r = { locale: native.dateLocale(requested), calendar: 'gregory', numberingSystem: 'latn',
-        timeZone: o.timeZone === undefined ? native.localTimeZone() : native.timeZone(String(o.timeZone)) };
       let hour12 = o.hour12 === undefined ? undefined : Boolean(o.hour12);
-      const hc = getOption(o, 'hourCycle', ['h11', 'h12', 'h23', 'h24'], undefined);
-      if (hour12 === undefined && hc !== undefined) hour12 = hc === 'h11' || hc === 'h12';
-      const go = { hour12: hour12 === undefined ? null : hour12 };
+      const hourCycle = getOption(o, 'hourCycle', ['h11', 'h12', 'h23', 'h24'], undefined);
+      const timeZone = o.timeZone === undefined ? native.localTimeZone() : native.timeZone(String(o.timeZone));
+      const go = {};
+      if (hour12 !== undefined) go.hour12 = hour12;
+      else if (hourCycle !== undefined) go.hourCycle = hourCycle;
       let any = false;
       for (const f of dateFields) {
         const v = getOption(o, f, fieldValues[f], undefined);
@@ -132,41 +132,37 @@
       }
       const fsd = getNumber(o, 'fractionalSecondDigits', 1, 3, undefined);
       if (fsd !== undefined) { go.fractionalSecondDigits = fsd; any = true; }
-      const dateStyle = getOption(o, 'dateStyle', ['full', 'long', 'medium', 'short'], undefined);
-      const timeStyle = getOption(o, 'timeStyle', ['full', 'long', 'medium', 'short'], undefined);
-      if ((dateStyle || timeStyle) && any) throw new TypeError("Can't set option " + dateFields.concat('fractionalSecondDigits').find((f) => go[f] !== undefined) + ' when ' + (dateStyle ? 'dateStyle' : 'timeStyle') + ' is used');
-      if (o.timeZoneName !== undefined) go.timeZoneName = 'short';
+      const tzn = getOption(o, 'timeZoneName', zoneNames, undefined);
+      if (tzn !== undefined) { go.timeZoneName = tzn; any = true; }
+      getOption(o, 'formatMatcher', ['basic', 'best fit'], undefined);
+      const dateStyle = getOption(o, 'dateStyle', styles, undefined);
+      const timeStyle = getOption(o, 'timeStyle', styles, undefined);
+      if ((dateStyle || timeStyle) && any) throw new TypeError("Can't set option " + dateFields.concat('fractionalSecondDigits', 'timeZoneName').find((f) => go[f] !== undefined) + ' when ' + (dateStyle ? 'dateStyle' : 'timeStyle') + ' is used');
       if (dateStyle) go.dateStyle = dateStyle;
       if (timeStyle) go.timeStyle = timeStyle;
-      if (!any && !dateStyle && !timeStyle) {
-        const needDate = required === 'date' || required === 'any';
-        const needTime = required === 'time' || required === 'any';
+      if (!dateStyle && !timeStyle) {
         const hasDate = go.weekday || go.year || go.month || go.day;
-        const hasTime = go.hour || go.minute || go.second;
-        if (!(needDate && hasDate) && !(needTime && hasTime)) {
+        const hasTime = go.dayPeriod || go.hour || go.minute || go.second || go.fractionalSecondDigits;
+        const need = required === 'date' ? !hasDate : required === 'time' ? !hasTime : !hasDate && !hasTime;
+        if (need) {
           if (defaults === 'date' || defaults === 'all') Object.assign(go, { year: 'numeric', month: 'numeric', day: 'numeric' });
           if (defaults === 'time' || defaults === 'all') Object.assign(go, { hour: 'numeric', minute: 'numeric', second: 'numeric' });
         }
       }
-      for (const f of dateFields) if (go[f]) r[f] = go[f];
-      if (go.hour || timeStyle) {
-        const h12 = go.hour12 === null ? native.dateHour12(r.locale) : go.hour12;
-        r.hourCycle = h12 ? 'h12' : 'h23';
-        r.hour12 = h12;
-      }
-      if (go.timeZoneName) r.timeZoneName = 'short';
+      const locale = native.dateLocale(requested);
+      const p = native.datePattern(locale, go);
+      const r = { locale, calendar: 'gregory', numberingSystem: 'latn', timeZone };
+      if (p.hourCycle) { r.hourCycle = p.hourCycle; r.hour12 = p.hourCycle === 'h11' || p.hourCycle === 'h12'; }
+      for (const f of dateFields.concat('fractionalSecondDigits', 'timeZoneName')) if (p.fields[f] !== undefined) r[f] = p.fields[f];
       if (dateStyle) r.dateStyle = dateStyle;
       if (timeStyle) r.timeStyle = timeStyle;
-      native.dateCheck(r.locale, { ...go, hour12: go.hour12 === null ? undefined : go.hour12 });
-      slot.set(this, { ctor: 'DateTimeFormat', r, go });
+      slot.set(this, { ctor: 'DateTimeFormat', r, pattern: p.pattern });
     }
     formatToParts(date) {
       const s = internal(this, 'DateTimeFormat');
       const ms = date === undefined ? Date.now() : Number(date instanceof Date ? date.getTime() : date);
       if (!Number.isFinite(ms)) throw new RangeError('Invalid time value');
-      const go = { ...s.go };
-      for (const k of Object.keys(go)) if (go[k] === undefined) delete go[k];
-      return native.formatDate(s.r.locale, ms, s.r.timeZone, { ...go, hour12: go.hour12 === null ? undefined : go.hour12 });
+      return native.formatDate(s.r.locale, ms, s.r.timeZone, s.pattern);
     }
     get format() {
       const s = internal(this, 'DateTimeFormat');

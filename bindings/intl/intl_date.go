@@ -1,22 +1,32 @@
 package intl
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
-	"time"
 )
 
-// dateLocale is the locale host formats dates in: its patterns
-// (intl_pattern.go) and the id resolvedOptions().locale shows. A locale
-// host has no data for formats as en-US, as Intl does (and says so).
+// dateLocale is the locale host formats dates in: its CLDR data
+// (cldr_data.go) and the id resolvedOptions().locale shows. A locale host
+// has no data for formats as en-US, as Intl does (and says so).
 type dateLocale struct {
 	id  string
-	pat *datePatterns
+	loc *cldrLocale
+}
+
+// dateAliases are the locales whose CLDR data is another's ("tag=data,"
+// pairs: a string, not a map, so nothing is built at start-up).
+const dateAliases = ",en-US=en,es-ES=es,it-IT=it,pt-BR=pt,nl-NL=nl,sv-SE=sv,pl-PL=pl,ru-RU=ru,ja-JP=ja,zh-CN=zh,zh-Hans=zh,zh-Hans-CN=zh,ko-KR=ko,"
+
+func dateAlias(tag string) string {
+	i := strings.Index(dateAliases, ","+tag+"=")
+	if i < 0 {
+		return ""
+	}
+	rest := dateAliases[i+len(tag)+2:]
+	return rest[:strings.IndexByte(rest, ',')]
 }
 
 // dateLocaleFor picks the data for a locale: en-GB's for the English of
-// the Commonwealth, de's and fr's for those languages, a pattern locale's
+// the Commonwealth, de's and fr's for those languages, a data locale's
 // by the spec's lookup, else en-US's. The id is the tag asked for only
 // where Node formats it as the data does (de-AT, fr-FR...); en-AU, de-CH,
 // fr-CA and the like show the locale they are formatted in.
@@ -25,35 +35,68 @@ func dateLocaleFor(tag string) *dateLocale {
 	region, _, _ = strings.Cut(region, "-")
 	switch {
 	case lang == "en" && region == "GB":
-		return &dateLocale{id: tag, pat: patternLocales["en-GB"]}
+		return &dateLocale{id: tag, loc: cldrLocaleByID("en-GB")}
 	case lang == "en" && (region == "AU" || region == "NZ" || region == "IE" || region == "IN" || region == "ZA"):
-		return &dateLocale{id: "en-GB", pat: patternLocales["en-GB"]}
+		return &dateLocale{id: "en-GB", loc: cldrLocaleByID("en-GB")}
 	case lang == "en":
-		return &dateLocale{id: "en-US", pat: patternLocales["en-US"]}
+		return &dateLocale{id: "en-US", loc: cldrLocaleByID("en")}
 	case lang == "de" && (region == "DE" || region == "AT"), lang == "fr" && region == "FR":
-		return &dateLocale{id: tag, pat: patternLocales[lang]}
+		return &dateLocale{id: tag, loc: cldrLocaleByID(lang)}
 	case lang == "de" || lang == "fr":
-		return &dateLocale{id: lang, pat: patternLocales[lang]}
+		return &dateLocale{id: lang, loc: cldrLocaleByID(lang)}
 	}
-	if id, p := patternLocaleFor(tag); p != nil {
-		return &dateLocale{id: id, pat: p}
+	if id, l := dataLocaleFor(tag); l != nil {
+		return &dateLocale{id: id, loc: l}
 	}
-	return &dateLocale{id: "en-US", pat: patternLocales["en-US"]}
+	return &dateLocale{id: "en-US", loc: cldrLocaleByID("en")}
 }
 
-// DateOptions are Intl.DateTimeFormat's resolved options (intl.js checks
-// them); an empty field is absent.
+// dataLocaleFor is the data locale the spec's lookup finds for a tag (the
+// tag with subtags dropped from the end until one has data), and that
+// locale's id; nil when there is none.
+func dataLocaleFor(tag string) (string, *cldrLocale) {
+	for t := tag; t != ""; {
+		if a := dateAlias(t); a != "" {
+			return t, cldrLocaleByID(a)
+		}
+		if l := cldrLocaleByID(t); l != nil {
+			return t, l
+		}
+		i := strings.LastIndexByte(t, '-')
+		if i < 0 {
+			break
+		}
+		t = t[:i]
+	}
+	return "", nil
+}
+
+// dateSupported says whether DateTimeFormat has data for a locale or one
+// it falls back to by the spec's lookup (so supportedLocalesOf lists it).
+func dateSupported(tag string) bool {
+	if _, l := dataLocaleFor(tag); l != nil {
+		return true
+	}
+	lang, _, _ := strings.Cut(tag, "-")
+	return lang == "en" || lang == "de" || lang == "fr"
+}
+
+// DateOptions are Intl.DateTimeFormat's options (intl.js checks them); an
+// empty field is absent.
 type DateOptions struct {
 	Weekday      string `json:"weekday"`
+	Era          string `json:"era"`
 	Year         string `json:"year"`
 	Month        string `json:"month"`
 	Day          string `json:"day"`
+	DayPeriod    string `json:"dayPeriod"`
 	Hour         string `json:"hour"`
 	Minute       string `json:"minute"`
 	Second       string `json:"second"`
 	FracDigits   int    `json:"fractionalSecondDigits"`
 	TimeZoneName string `json:"timeZoneName"`
 	Hour12       *bool  `json:"hour12"`
+	HourCycle    string `json:"hourCycle"`
 	DateStyle    string `json:"dateStyle"`
 	TimeStyle    string `json:"timeStyle"`
 }
@@ -75,33 +118,4 @@ func (p *partList) lit(v string) {
 		return
 	}
 	p.add("literal", v)
-}
-
-// formatDate lays t out for the locale and options.
-func formatDate(dl *dateLocale, t time.Time, o DateOptions) partList {
-	return dl.pat.format(t, o)
-}
-
-// zoneName is the short zone name ICU shows in English: the US zones'
-// abbreviations and UTC, else GMT with the offset.
-func zoneName(t time.Time) string {
-	abbr, off := t.Zone()
-	switch abbr {
-	case "UTC", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT", "HST":
-		if t.Location().String() == "UTC" || abbr != "UTC" {
-			return abbr
-		}
-	}
-	if off == 0 {
-		return "GMT"
-	}
-	sign := "+"
-	if off < 0 {
-		sign, off = "-", -off
-	}
-	s := "GMT" + sign + strconv.Itoa(off/3600)
-	if m := off % 3600 / 60; m != 0 {
-		s += fmt.Sprintf(":%02d", m)
-	}
-	return s
 }
