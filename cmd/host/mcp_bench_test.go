@@ -17,18 +17,21 @@ import (
 )
 
 // BenchmarkMCPHTTPToolCall measures tools/call of a trivial tool over
-// Streamable HTTP (`host mcp --http`: the serve side and the plugin's
-// worker, two MCP hops), side by side in one run with the official
-// TypeScript SDK's server on Node 22 serving the same tool
-// (testdata/mcp-client/bench-server.mjs), and with host on both revisions:
-// "host" is a 2025-11-25 client (a session), "host-2026" a 2026-07-28 one
-// (sessionless: each request carries its revision). Each round runs 16
-// concurrent clients (one connection each, the same lean HTTP client for
-// all) and then one, for calls/s and the median round trip; rounds
-// alternate between the servers. Run with -benchtime=1x. Targets (issue
-// 23 §2): host >= 2x node's calls/s at 16 and at 1 client, host's p50 at
-// 1 client <= half of node's; issue 24: host-2026 at least host's calls/s.
-// MCP_BENCH_PROFILE=file writes host's CPU profile.
+// Streamable HTTP, side by side in one run with the official TypeScript
+// SDK's server on Node 22 serving the same tool
+// (testdata/mcp-client/bench-server.mjs): `host mcp --http` ("host": the
+// plugin in the process that serves HTTP, one MCP hop) and `host serve
+// --http` ("serve": the plugin in a worker process, a second MCP hop over
+// its pipe), each on both revisions: a 2025-11-25 client (a session) and
+// a 2026-07-28 one ("-2026": sessionless, each request carries its
+// revision). Each round runs 16 concurrent clients (one connection each,
+// the same lean HTTP client for all) and then one, for calls/s and the
+// median round trip; rounds alternate between the servers. Run with
+// -benchtime=1x. Targets (issue 23 §2): host >= 2x node's calls/s at 16
+// and at 1 client, host's p50 at 1 client <= half of node's; issue 24:
+// host-2026 at least host's calls/s. MCP_BENCH_PROFILE=file writes the
+// CPU profiles of host (file), of the serve (file.serve) and of its
+// worker (file.serve.worker-PID).
 func BenchmarkMCPHTTPToolCall(b *testing.B) {
 	node, dir := nodeHarness(b)
 	bin := builtHost(b)
@@ -36,8 +39,26 @@ func BenchmarkMCPHTTPToolCall(b *testing.B) {
 	plugin, _ := filepath.Abs("../../testdata/plugins/mcp-bench")
 	hostURL, _ := mcpHTTPProc(b, env, bin, "mcp", "--http", "127.0.0.1:0", "--no-auth", plugin)
 	nodeURL, _ := mcpHTTPProc(b, env, node, filepath.Join(dir, "bench-server.mjs"))
+	senv := append(os.Environ(), "HOST_DATA_DIR="+b.TempDir(), "HOST_LOG=error")
+	if p := os.Getenv("MCP_BENCH_PROFILE"); p != "" {
+		senv = append(senv, "HOST_CPUPROFILE="+p+".serve")
+	}
+	serveURL, _ := mcpHTTPProc(b, senv, bin, "serve", "--http", "127.0.0.1:0", "--no-auth", plugin)
 	servers := []struct{ name, url, version string }{
 		{"host", hostURL, "2025-11-25"}, {"node", nodeURL, "2025-11-25"}, {"host-2026", hostURL, "2026-07-28"},
+		{"serve", serveURL, "2025-11-25"}, {"serve-2026", serveURL, "2026-07-28"},
+	}
+	for _, s := range servers {
+		// The first list waits for the plugins to load (the serve's
+		// worker starts in the background).
+		c, err := newRawClient(s.url, s.version)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if body, err := c.list(); err != nil || !strings.Contains(body, "bench_noop") {
+			b.Fatalf("%s: tools/list: %v %s", s.name, err, body)
+		}
+		c.close()
 	}
 	const rounds = 3
 	round := 2 * time.Second
@@ -65,6 +86,11 @@ func BenchmarkMCPHTTPToolCall(b *testing.B) {
 	b.ReportMetric(float64(median(p50s["host"]))/float64(median(p50s["node"])), "host/node-p50")
 	b.ReportMetric(calls16["host-2026"]/calls16["host"], "2026/2025-16")
 	b.ReportMetric(calls1["host-2026"]/calls1["host"], "2026/2025-1")
+	b.ReportMetric(calls16["serve"]/calls16["node"], "serve/node-16")
+	b.ReportMetric(calls1["serve"]/calls1["node"], "serve/node-1")
+	b.ReportMetric(float64(median(p50s["serve"]))/float64(median(p50s["node"])), "serve/node-p50")
+	b.ReportMetric(calls16["serve-2026"]/calls16["serve"], "serve-2026/2025-16")
+	b.ReportMetric(calls1["serve-2026"]/calls1["serve"], "serve-2026/2025-1")
 }
 
 // hammer runs n clients, each with its own session and connection,
@@ -147,6 +173,15 @@ func (c *rawClient) call(id int) (string, error) {
 			"Mcp-Method", "tools/call", "Mcp-Name", "bench_noop")
 	}
 	return c.post(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"bench_noop","arguments":{}}}`, id))
+}
+
+// list is one tools/list.
+func (c *rawClient) list() (string, error) {
+	if c.version >= "2026-07-28" {
+		return c.post(fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":%q,"io.modelcontextprotocol/clientCapabilities":{}}}}`, c.version),
+			"Mcp-Method", "tools/list")
+	}
+	return c.post(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`)
 }
 
 // post sends one JSON-RPC message (with extra headers, name and value in

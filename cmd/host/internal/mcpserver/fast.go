@@ -14,6 +14,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	segjson "github.com/segmentio/encoding/json"
 )
 
 // The HTTP fast path: a tools/call that needs nothing of a stream is
@@ -142,20 +143,31 @@ func jsonRequest(r *http.Request) bool {
 	return strings.Contains(accept, "application/json") && strings.Contains(accept, "text/event-stream")
 }
 
-// parseFast decodes a tools/call the fast path can serve (keys matched
-// exactly, as the SDK's decoder does).
+// fastWire is a tools/call as the fast path reads it.
+type fastWire struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id"`
+	Method  string          `json:"method"`
+	Params  *struct {
+		Name      *string                    `json:"name"`
+		Arguments json.RawMessage            `json:"arguments"`
+		Meta      map[string]json.RawMessage `json:"_meta"`
+	} `json:"params"`
+}
+
+// fastFlags decode as the SDK does (keys matched exactly: it uses the
+// same library), refusing what the fast path does not know.
+const fastFlags = segjson.DisallowUnknownFields | segjson.DontMatchCaseInsensitiveStructFields
+
+// parseFast decodes a tools/call the fast path can serve.
 func (s *Server) parseFast(body []byte, h http.Header, sessionless bool) (*fastRequest, bool) {
-	var msg map[string]json.RawMessage
-	if json.Unmarshal(body, &msg) != nil || len(msg) != 4 {
+	var msg fastWire
+	rest, err := segjson.Parse(body, &msg, fastFlags)
+	if err != nil || len(bytes.TrimSpace(rest)) > 0 || msg.JSONRPC != "2.0" || msg.Method != "tools/call" || msg.Params == nil || msg.Params.Name == nil {
 		return nil, false
 	}
-	var jv, method string
-	if json.Unmarshal(msg["jsonrpc"], &jv) != nil || jv != "2.0" ||
-		json.Unmarshal(msg["method"], &method) != nil || method != "tools/call" {
-		return nil, false
-	}
-	fr := &fastRequest{}
-	rawID := bytes.TrimSpace(msg["id"])
+	fr := &fastRequest{name: *msg.Params.Name}
+	rawID := bytes.TrimSpace(msg.ID)
 	switch {
 	case len(rawID) > 0 && rawID[0] == '"':
 		var id string
@@ -170,28 +182,13 @@ func (s *Server) parseFast(body []byte, h http.Header, sessionless bool) (*fastR
 		}
 		fr.id, _ = jsonrpc.MakeID(float64(n))
 	}
-	var params map[string]json.RawMessage
-	if json.Unmarshal(msg["params"], &params) != nil {
-		return nil, false
-	}
-	for k := range params {
-		if k != "name" && k != "arguments" && k != "_meta" {
-			return nil, false
-		}
-	}
-	if json.Unmarshal(params["name"], &fr.name) != nil {
-		return nil, false
-	}
-	if a, ok := params["arguments"]; ok {
-		if a = bytes.TrimSpace(a); len(a) == 0 || a[0] != '{' {
+	if a := bytes.TrimSpace(msg.Params.Arguments); len(a) > 0 {
+		if a[0] != '{' {
 			return nil, false
 		}
 		fr.args = a
 	}
-	var meta map[string]json.RawMessage
-	if m, ok := params["_meta"]; ok && json.Unmarshal(m, &meta) != nil {
-		return nil, false
-	}
+	meta := msg.Params.Meta
 	if !sessionless {
 		if len(meta) > 0 {
 			return nil, false
@@ -206,7 +203,7 @@ func (s *Server) parseFast(body []byte, h http.Header, sessionless bool) (*fastR
 		}
 		// Only capabilities that cannot be used during a call.
 		var c map[string]json.RawMessage
-		if json.Unmarshal(caps, &c) != nil {
+		if _, err := segjson.Parse(caps, &c, fastFlags); err != nil {
 			return nil, false
 		}
 		for k := range c {

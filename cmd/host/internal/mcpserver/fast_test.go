@@ -190,3 +190,32 @@ func TestFastPath(t *testing.T) {
 	}
 	<-done
 }
+
+// TestParseFast: only a tools/call the fast path reads exactly as the SDK
+// does is taken: keys matched exactly, nothing unknown, an integer or
+// string id, arguments an object.
+func TestParseFast(t *testing.T) {
+	s := New(&fakeBackend{plugins: []PluginInfo{{ID: "a", State: setup.Active, Tools: []Tool{echoTool}}}}, Options{})
+	t.Cleanup(s.Close)
+	h := http.Header{}
+	for msg, want := range map[string]bool{
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a_echo","arguments":{"x":1}}}`:         true,
+		` {"jsonrpc":"2.0","id":"q","method":"tools/call","params":{"name":"a_echo"}} `:                         true,
+		`{"jsonrpc":"2.0","id":1,"Method":"tools/call","params":{"name":"a_echo"}}`:                             false,
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"Name":"a_echo"}}`:                             false,
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a_echo","task":{}}}`:                   false,
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a_echo"},"extra":1}`:                   false,
+		`[{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a_echo"}}]`:                           false,
+		`{"jsonrpc":"2.0","id":null,"method":"tools/call","params":{"name":"a_echo"}}`:                          false,
+		`{"jsonrpc":"2.0","id":1.5,"method":"tools/call","params":{"name":"a_echo"}}`:                           false,
+		`{"jsonrpc":"2.0","method":"tools/call","params":{"name":"a_echo"}}`:                                    false,
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a_echo","arguments":[1]}}`:             false,
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a_echo","_meta":{"progressToken":1}}}`: false,
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a_nosuch"}}`:                           false,
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a_echo"}} {}`:                          false,
+	} {
+		if _, got := s.parseFast([]byte(msg), h, false); got != want {
+			t.Errorf("%s: fast %v, want %v", msg, got, want)
+		}
+	}
+}

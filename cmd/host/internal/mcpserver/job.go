@@ -367,7 +367,7 @@ func (s *Server) callDetached(ctx context.Context, req *mcp.CallToolRequest, plu
 	if st := req.Params.RequestState; st != "" {
 		j = s.job(st)
 		if j == nil || j.plugin != plugin || j.tool != tool || j.task != nil {
-			closeProgress(att)
+			s.closeProgress(att)
 			return nil, errBadState(req.Params.Name)
 		}
 		j.attach(att)
@@ -377,7 +377,7 @@ func (s *Server) callDetached(ctx context.Context, req *mcp.CallToolRequest, plu
 		n := len(s.jobs)
 		s.mu.Unlock()
 		if n >= s.opts.MaxJobs {
-			closeProgress(att)
+			s.closeProgress(att)
 			return nil, &jsonrpc.Error{Code: -32000, Message: fmt.Sprintf("host is keeping %d calls that wait for their clients (answers to their questions, tasks not yet fetched), the most it keeps: fetch or cancel tasks, or answer the calls' questions; unanswered ones end after %s", n, s.opts.JobIdleTimeout)}
 		}
 		j = s.newJob(plugin, tool, req.Params.Arguments, caps)
@@ -387,12 +387,12 @@ func (s *Server) callDetached(ctx context.Context, req *mcp.CallToolRequest, plu
 	if s.wantsTask(req) {
 		res, err := s.taskAfter(ctx, j)
 		j.detach(att)
-		closeProgress(att)
+		s.closeProgress(att)
 		return res, err
 	}
 	res, err := j.wait(ctx)
 	j.detach(att)
-	closeProgress(att)
+	s.closeProgress(att)
 	if ac.logged.Load() {
 		s.logQueue(req.Session).flush(2 * time.Second)
 	}
@@ -403,9 +403,9 @@ func (s *Server) callDetached(ctx context.Context, req *mcp.CallToolRequest, plu
 }
 
 // closeProgress sends what progress att's call reported before its answer.
-func closeProgress(att *attachment) {
+func (s *Server) closeProgress(att *attachment) {
 	if att.prog != nil {
-		att.prog.settle(10*time.Millisecond, 100*time.Millisecond)
+		s.settle(att.prog)
 		att.prog.close()
 	}
 }

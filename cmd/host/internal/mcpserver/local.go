@@ -143,6 +143,12 @@ func (l *Local) publish(e Event) {
 	}
 }
 
+// ProgressBeforeResult implements ProgressInOrder: a plugin's reports are
+// handed over on its loop, before its tool's result.
+func (l *Local) ProgressBeforeResult() {}
+
+var _ ProgressInOrder = (*Local)(nil)
+
 // Plugins implements Backend.
 func (l *Local) Plugins() []PluginInfo {
 	l.mu.Lock()

@@ -430,8 +430,19 @@ func (s *Server) handler(plugin, tool string) mcp.ToolHandler {
 		}
 		res, err := s.runCall(ctx, plugin, tool, req.Params.Arguments, c)
 		if c.prog != nil {
-			c.prog.settle(10*time.Millisecond, 100*time.Millisecond)
+			s.settle(c.prog)
 			c.prog.close()
+			if s.opts.TagCalls && c.prog.sent > 0 && res != nil {
+				// For the supervisor: how many reports precede this
+				// result, so it hands them all on before the result.
+				out := *res
+				out.Meta = make(mcp.Meta, len(res.Meta)+1)
+				for k, v := range res.Meta {
+					out.Meta[k] = v
+				}
+				out.Meta[MetaProgressSent] = c.prog.sent
+				res = &out
+			}
 		}
 		// What the plugin logged during the call goes before the result.
 		if ac.logged.Load() {
@@ -615,6 +626,7 @@ type progressSender struct {
 	ch     chan Progress
 	done   chan struct{}
 	last   time.Time // of the last report
+	sent   int       // notifications sent (read after close)
 }
 
 func newProgressSender(ctx context.Context, ss *mcp.ServerSession, tok any, m *mask.Masker) *progressSender {
@@ -626,6 +638,7 @@ func newProgressSender(ctx context.Context, ss *mcp.ServerSession, tok any, m *m
 				continue
 			}
 			_ = ss.NotifyProgress(ctx, &mcp.ProgressNotificationParams{ProgressToken: tok, Progress: pr.Progress, Total: pr.Total, Message: m.Mask(pr.Message)})
+			p.sent++
 		}
 	}()
 	return p
@@ -643,6 +656,27 @@ func (p *progressSender) send(pr Progress) {
 	select {
 	case p.ch <- pr:
 	default:
+	}
+}
+
+// ProgressInOrder is a Backend whose CallTool has handed every progress
+// report to Call.Progress when it returns (Local: the plugin reports on
+// its own loop; the supervisor: it waits for the count its worker gives,
+// MetaProgressSent), so no report can arrive after the result.
+type ProgressInOrder interface{ ProgressBeforeResult() }
+
+// MetaProgressSent is the _meta key of a worker's tool result
+// (Options.TagCalls) saying how many progress notifications it sent for
+// the call before the result.
+const MetaProgressSent = "host.dev/progressSent"
+
+// settle waits for a call's last progress reports when the backend may
+// still be handing them over; for one that reports in order there is
+// nothing to wait for (waiting there cost every call through a serve
+// 10 ms).
+func (s *Server) settle(p *progressSender) {
+	if _, ok := s.b.(ProgressInOrder); !ok {
+		p.settle(10*time.Millisecond, 100*time.Millisecond)
 	}
 }
 

@@ -160,7 +160,7 @@ func (s *Supervisor) CallAsking(ctx context.Context, name, tool string, args jso
 	if err != nil {
 		return nil, err
 	}
-	id := sl.snapshot().ID
+	id := sl.current().ID
 	c := &mcpserver.Call{Plugin: id, Tool: tool, Input: args, Elicit: func(ctx context.Context, p *mcp.ElicitParams) (*mcp.ElicitResult, error) {
 		r, ok := mcpserver.ApprovalOf(p)
 		if !ok {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -121,7 +122,7 @@ func (s *Supervisor) CallTool(ctx context.Context, c *mcpserver.Call) (*mcp.Call
 	if err != nil {
 		return nil, &mcpserver.UnknownToolError{Name: c.Plugin + "_" + c.Tool}
 	}
-	st := sl.snapshot()
+	st := sl.current()
 	switch st.Phase {
 	case setup.Active:
 	case setup.NeedsSetup, setup.NeedsLogin:
@@ -157,7 +158,7 @@ func (s *Supervisor) Messages(ctx context.Context, plugin string) (json.RawMessa
 	if w == nil {
 		return json.RawMessage("[]"), nil
 	}
-	res, err := w.sess.ReadResource(ctx, &mcp.ReadResourceParams{URI: mcpserver.MessagesURI(sl.snapshot().ID)})
+	res, err := w.sess.ReadResource(ctx, &mcp.ReadResourceParams{URI: mcpserver.MessagesURI(sl.current().ID)})
 	if err != nil {
 		return nil, fmt.Errorf("plugin %s: reading its messages: %w", plugin, err)
 	}
@@ -258,15 +259,19 @@ func (cs *calls) asking(meta mcp.Meta, can func(*mcpserver.Call) bool) *mcpserve
 	return found
 }
 
-// untagged is meta without mcpserver.MetaCall, which names a call to the
-// supervisor only (nil when nothing else is left).
-func untagged(meta mcp.Meta) mcp.Meta {
-	if _, ok := meta[mcpserver.MetaCall]; !ok {
+// untagged is meta without key (mcpserver.MetaCall unless named), which
+// is for the supervisor only (nil when nothing else is left).
+func untagged(meta mcp.Meta, key ...string) mcp.Meta {
+	k0 := mcpserver.MetaCall
+	if len(key) > 0 {
+		k0 = key[0]
+	}
+	if _, ok := meta[k0]; !ok {
 		return meta
 	}
 	m := make(mcp.Meta, len(meta))
 	for k, v := range meta {
-		if k != mcpserver.MetaCall {
+		if k != k0 {
 			m[k] = v
 		}
 	}
@@ -274,6 +279,61 @@ func untagged(meta mcp.Meta) mcp.Meta {
 		return nil
 	}
 	return m
+}
+
+// ProgressBeforeResult implements mcpserver.ProgressInOrder: CallTool
+// returns once the worker's reports sent before its result are handed on
+// (MetaProgressSent).
+func (s *Supervisor) ProgressBeforeResult() {}
+
+var _ mcpserver.ProgressInOrder = (*Supervisor)(nil)
+
+// progressWait bounds the wait for a worker's reports that precede its
+// result (they are already read; only their handler has to run).
+const progressWait = 2 * time.Second
+
+// progressCount counts the progress reports of one call handed on.
+type progressCount struct {
+	mu      sync.Mutex
+	n       int
+	changed chan struct{} // closed on every report
+}
+
+func (pc *progressCount) add() {
+	pc.mu.Lock()
+	pc.n++
+	if pc.changed != nil {
+		close(pc.changed)
+		pc.changed = nil
+	}
+	pc.mu.Unlock()
+}
+
+// wait returns once n reports were handed on, or after d.
+func (pc *progressCount) wait(n int, d time.Duration) {
+	var timeout <-chan time.Time
+	for {
+		pc.mu.Lock()
+		if pc.n >= n {
+			pc.mu.Unlock()
+			return
+		}
+		if pc.changed == nil {
+			pc.changed = make(chan struct{})
+		}
+		ch := pc.changed
+		pc.mu.Unlock()
+		if timeout == nil {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-ch:
+		case <-timeout:
+			return
+		}
+	}
 }
 
 // clientOptions are the MCP client options of w's session: state updates,
@@ -292,7 +352,7 @@ func (sl *slot) clientOptions(w *worker) *mcp.ClientOptions {
 				return
 			}
 			if sl.serving(w) && strings.HasSuffix(req.Params.URI, "/messages") {
-				s.publish(mcpserver.Event{Kind: mcpserver.MessagesChanged, Plugin: sl.snapshot().ID})
+				s.publish(mcpserver.Event{Kind: mcpserver.MessagesChanged, Plugin: sl.current().ID})
 			}
 		},
 		LoggingMessageHandler: func(ctx context.Context, req *mcp.LoggingMessageRequest) {
@@ -310,7 +370,7 @@ func (sl *slot) clientOptions(w *worker) *mcp.ClientOptions {
 				b, _ := json.Marshal(d)
 				e.Message = string(b)
 			}
-			s.publish(mcpserver.Event{Kind: mcpserver.Log, Plugin: sl.snapshot().ID, Log: e})
+			s.publish(mcpserver.Event{Kind: mcpserver.Log, Plugin: sl.current().ID, Log: e})
 		},
 		ProgressNotificationHandler: func(ctx context.Context, req *mcp.ProgressNotificationClientRequest) {
 			if req.Params == nil {

@@ -56,6 +56,16 @@ type reloadResult struct {
 	replaced bool
 }
 
+// current is the state without the worker's process figures (snapshot
+// reads its memory from /proc: too dear for every call).
+func (sl *slot) current() State {
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	st := sl.state
+	st.Crashes = sl.crashes
+	return st
+}
+
 // snapshot is the state with the current worker's memory.
 func (sl *slot) snapshot() State {
 	sl.mu.Lock()

@@ -247,7 +247,7 @@ func (s *Supervisor) find(name string) (*slot, error) {
 	abs, _ := filepath.Abs(name)
 	var known []string
 	for _, sl := range s.slots {
-		st := sl.snapshot()
+		st := sl.current()
 		if st.ID == name || sl.path == abs || filepath.Dir(sl.path) == abs {
 			return sl, nil
 		}
@@ -304,7 +304,7 @@ func (s *Supervisor) Call(ctx context.Context, name, tool string, args json.RawM
 	if err != nil {
 		return nil, err
 	}
-	return s.call(ctx, sl.snapshot().ID, tool, args, nil)
+	return s.call(ctx, sl.current().ID, tool, args, nil)
 }
 
 // call forwards one call to plugin id's serving worker; c (may be nil)
@@ -334,16 +334,30 @@ func (s *Supervisor) call(ctx context.Context, id, tool string, args json.RawMes
 	defer cancel(nil)
 	dl := newDeadline(s.opts.Timeout+s.opts.Grace, func() { cancel(errCallTimeout) })
 	defer dl.stop()
+	var handed progressCount
 	if c != nil {
 		// The token names the call: the worker's progress and its
 		// questions to the user (mcpserver.MetaCall) come back with it.
 		c = dl.pausing(c)
-		token, done := w.calls.add(c)
+		counted := *c
+		counted.Progress = func(p mcpserver.Progress) {
+			if c.Progress != nil {
+				c.Progress(p)
+			}
+			handed.add()
+		}
+		token, done := w.calls.add(&counted)
 		defer done()
 		params.SetProgressToken(token)
 	}
 	res, err := w.sess.CallTool(cctx, params)
 	if err == nil {
+		if n, ok := res.Meta[mcpserver.MetaProgressSent].(float64); ok {
+			// The worker's reports are handled beside its result: hand
+			// on all it sent before the result.
+			handed.wait(int(n), progressWait)
+			res.Meta = untagged(res.Meta, mcpserver.MetaProgressSent)
+		}
 		return res, nil
 	}
 	if ctx.Err() != nil {
