@@ -104,7 +104,10 @@ func TestMCPRevisions(t *testing.T) {
 	t.Parallel()
 	node, dir := nodeHarness(t)
 	bin, _, env := hostBinary(t, nil)
-	browser := browsertest.Start(t, browsertest.Options{})
+	// One browser for the eight sessions below, one after the other (each
+	// up to 3 minutes): the default 90 s ran out under load before the
+	// last one's setup page (context deadline exceeded, an empty page).
+	browser := browsertest.Start(t, browsertest.Options{Timeout: 10 * time.Minute})
 	for _, version := range mcpRevisions {
 		for _, transport := range mcpTransports {
 			t.Run("ts/"+version+"/"+transport, func(t *testing.T) {
