@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/internal/hosttest"
 )
 
 // TestDataClearTellsServe: `host data --clear inbox` beside a running
@@ -57,12 +59,11 @@ func TestDataClearTellsServe(t *testing.T) {
 		return res.Contents[0].Text
 	}
 	// The resource appears once the plugin is active; wait for both messages.
-	for got := ""; !strings.Contains(got, "fake second"); got = read() {
-		if ctx.Err() != nil {
-			t.Fatalf("the inbox never held both messages; last read: %s", got)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	var got string
+	hosttest.WaitFor(t, time.Minute, "the inbox to hold both messages", func() bool {
+		got = read()
+		return strings.Contains(got, "fake second")
+	}, func() string { return "last read: " + got })
 	if err := cs.Subscribe(ctx, &mcp.SubscribeParams{URI: uri}); err != nil {
 		t.Fatal(err)
 	}
