@@ -536,12 +536,13 @@ func writeJSONAtomic(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, append(data, '\n'))
+	return WriteFileAtomic(path, append(data, '\n'))
 }
 
-// writeFileAtomic writes data to path (mode 0600) through a synced
-// temporary file in the same directory and a rename.
-func writeFileAtomic(path string, data []byte) error {
+// WriteFileAtomic writes data to path (mode 0600, its directory made
+// 0700) through a synced temporary file in the same directory and a
+// rename: a reader sees the old file or the new one, never a part.
+func WriteFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating %s: %w", dir, err)

@@ -117,7 +117,7 @@ func (p *Plugin) Claim(ctx context.Context, file string, adopt bool) error {
 		}
 	}
 	b, _ := json.MarshalIndent(Owner{ID: p.ID, File: abs, Claimed: time.Now().UTC(), Recorded: recorded}, "", "  ")
-	return writeFileAtomic(path, append(b, '\n'))
+	return WriteFileAtomic(path, append(b, '\n'))
 }
 
 // readOwnerSecret reads the owner record in the secret backend. reachable

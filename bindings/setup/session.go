@@ -111,6 +111,11 @@ type Options struct {
 	// worker says its id there and then receives its config values). An
 	// error ends the session (HostFailed).
 	OnClaimed func(ctx context.Context, p *plugin.Plugin) error
+	// Surface, when set, names what runs the session ("host run", "host
+	// serve"...): the outcome of each activation it tries is kept in the
+	// plugin's data dir (a failure as its LastStart; a success removes
+	// it), shown where the plugin is not running.
+	Surface string
 	// Trace, when set, is told each step of the work as it ends ("loaded",
 	// "claimed", "setup", "activated", "saved"): a development aid for the
 	// start-up numbers.
@@ -153,6 +158,8 @@ type Session struct {
 	// fromFlags are the secret fields Inputs.Set supplied (first load).
 	fromFlags []Question
 	finished  bool
+	// activated: an activation was tried (its outcome is recorded, Options.Surface).
+	activated bool
 
 	mu    sync.Mutex
 	login *loginRun
@@ -215,10 +222,14 @@ func (s *Session) Next(ctx context.Context) (Step, error) {
 		if !errors.As(err, &f) {
 			err = s.fail(HostFailed, err)
 		}
+		if s.activated {
+			recordStart(s.o.Host.DataDir, s.info.ID, s.o.Surface, err, s.mask)
+		}
 		return nil, err
 	}
 	if _, ok := st.(*Done); ok {
 		s.finished = true
+		recordStart(s.o.Host.DataDir, s.info.ID, s.o.Surface, nil, s.mask)
 	}
 	return st, nil
 }
@@ -258,6 +269,7 @@ func (s *Session) next(ctx context.Context) (Step, error) {
 			s.loggedIn = true
 		}
 		err := s.p.Activate(ctx, s.s)
+		s.activated = true
 		s.o.Trace("activated")
 		if err == nil {
 			return s.save(ctx)

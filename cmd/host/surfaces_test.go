@@ -124,6 +124,31 @@ func surfacesAgree(t *testing.T, dir string, cases []surfaceCase, extraEnv []str
 				t.Errorf("%s: host run: %v\n%s\nwant it to say %q", c.id, err, out, c.terminal)
 			}
 		}
+		// host status after those runs, without a serve: the state each
+		// run left, the activation failures too (its last start).
+		for _, c := range cases {
+			if c.terminal == nil {
+				continue
+			}
+			cmd := exec.Command(bin, "status", "--json", "--data-dir", data, filepath.Join(dir, c.id, "plugin.ts"))
+			cmd.Env, cmd.Dir = env, dir
+			out, err := cmd.Output()
+			var rows []struct {
+				setup.State
+				LastStart *setup.LastStart `json:"lastStart"`
+			}
+			if err != nil || json.Unmarshal(out, &rows) != nil || len(rows) != 1 {
+				t.Fatalf("%s: host status --json after host run: %v\n%s", c.id, err, out)
+			}
+			st := rows[0]
+			if st.Phase != c.phase || st.Kind != c.kind || !has(st.Reason, c.reason) || (st.LastStart != nil) != c.activates {
+				t.Errorf("%s: host status --json after host run: state %q kind %q reason %q last start %+v; want %q %q with %q (a last start: %v)",
+					c.id, st.Phase, st.Kind, st.Reason, st.LastStart, c.phase, c.kind, c.reason, c.activates)
+			}
+			if c.activates && (st.LastStart.Surface != "host run" || !strings.HasPrefix(st.Reason, "failed at last start: ")) {
+				t.Errorf("%s: host status --json after host run: reason %q, last start %+v; want the failure at the last start via host run", c.id, st.Reason, st.LastStart)
+			}
+		}
 	})
 
 	// host status without a serve: each plugin (a file not yet known by

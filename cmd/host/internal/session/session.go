@@ -328,6 +328,10 @@ type SetupArgs struct {
 	// Change are fields of a plugin that is set up to ask again (host
 	// setup offering changes; setup.Options.Change).
 	Change []string
+	// Surface names the command that starts the plugin ("host run"):
+	// the outcome of its activation is kept as its last start
+	// (setup.Options.Surface), which `host status` shows.
+	Surface string
 }
 
 // SetupOptions is the setup.Session for a's plugin in this session.
@@ -343,6 +347,7 @@ func (s *Session) SetupOptions(a SetupArgs) setup.Options {
 		ForceLogin:  a.ForceLogin,
 		ExpectID:    a.ExpectID,
 		Change:      a.Change,
+		Surface:     a.Surface,
 		Login: setup.LoginOptions{
 			Device:  a.Login.Device,
 			Timeout: a.Login.AuthTimeout,

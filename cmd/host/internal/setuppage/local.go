@@ -271,6 +271,7 @@ func (l *Local) Session(ctx context.Context, id string, o SessionOptions) (Sessi
 	return setup.New(setup.Options{
 		Host: l.o.Host, Path: lp.file, Adopt: l.o.Adopt, Inputs: in, Interactive: true,
 		ForceLogin: o.ForceLogin, ExpectID: id, MaxTries: l.o.MaxTries, Login: login,
+		Surface: "the setup page",
 	}), nil
 }
 

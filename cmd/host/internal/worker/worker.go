@@ -153,7 +153,7 @@ func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path
 		set[k] = v
 	}
 	lookup := io.LookupEnv
-	so := sess.SetupOptions(session.SetupArgs{Path: path, Adopt: opts.Plugin.Adopt, Shared: opts.Shared})
+	so := sess.SetupOptions(session.SetupArgs{Path: path, Adopt: opts.Plugin.Adopt, Shared: opts.Shared, Surface: "host serve"})
 	so.Inputs.Set = set
 	so.Inputs.LookupEnv = func(name string) (string, bool) { return lookup(name) }
 	so.Interactive, so.NoLogin = false, true

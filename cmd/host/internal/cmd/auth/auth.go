@@ -106,7 +106,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	}
 	defer sess.Close()
 	p, err := terminal.Activate(ctx, sess, session.SetupArgs{Path: opts.Path, Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt,
-		Login: opts.Login, ForceLogin: true})
+		Login: opts.Login, ForceLogin: true, Surface: "host auth login"})
 	if err != nil {
 		return err
 	}

@@ -100,7 +100,7 @@ func callRun(ctx context.Context, opts *CallOptions) error {
 		return err
 	}
 	defer sess.Close()
-	p, err := terminal.Activate(ctx, sess, session.SetupArgs{Path: opts.Path, Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Login: opts.Login})
+	p, err := terminal.Activate(ctx, sess, session.SetupArgs{Path: opts.Path, Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Login: opts.Login, Surface: "host call"})
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,7 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	defer sess.Close()
 	local := surface.Local(sess)
 
-	args := session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Shared: len(paths) > 1}
+	args := session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Shared: len(paths) > 1, Surface: "host mcp"}
 	if args.Shared {
 		// A variable naming a plugin goes to that plugin alone, once every
 		// file has said which plugin it is.

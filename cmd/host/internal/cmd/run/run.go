@@ -167,7 +167,7 @@ func Run(ctx context.Context, opts *RunOptions) error {
 }
 
 func (opts *RunOptions) setupArgs() session.SetupArgs {
-	return session.SetupArgs{Path: opts.Path, Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Login: opts.Login}
+	return session.SetupArgs{Path: opts.Path, Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Login: opts.Login, Surface: "host run"}
 }
 
 // showActivity makes `host run` print each new inbox message on stdout

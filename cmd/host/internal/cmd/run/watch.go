@@ -51,7 +51,7 @@ func watchRun(ctx context.Context, opts *RunOptions) error {
 		// A reload never asks (the watcher must not turn into a prompt)
 		// and keeps the running version's id.
 		a := opts.setupArgs()
-		a.Path = path
+		a.Path, a.Surface = path, "host run --watch"
 		if cur != nil {
 			a.Reload, a.ExpectID = true, cur.ID
 		}

@@ -81,7 +81,7 @@ func NewCmdSetup(f *cmdutil.Factory, runF func(context.Context, *SetupOptions) e
 }
 
 func (opts *SetupOptions) setupArgs() session.SetupArgs {
-	return session.SetupArgs{Path: opts.Path, Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Login: opts.Login}
+	return session.SetupArgs{Path: opts.Path, Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Login: opts.Login, Surface: "host setup"}
 }
 
 func setupRun(ctx context.Context, opts *SetupOptions) error {

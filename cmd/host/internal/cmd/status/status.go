@@ -30,10 +30,14 @@ Shows each known plugin's (or one plugin's) state as it would start with
 what is saved (its config and keyring secrets, its login; nothing is
 activated and no login starts): ready, needs setup, login needed, secrets
 unavailable or error, with the reason, in the words of a serve's status;
-its last status, as it set it with ctx.updateStatus; and its permissions:
-what it declared, or that it is unrestricted because it declares none.
---json prints a JSON array of {id, file, running: false, state, kind,
-reason, fields, status, permissions}. PLUGIN is a plugin file, its
+a plugin that would be ready but whose last start failed (its onActivate
+threw, its credentials were refused: on any surface, host run, serve, mcp,
+setup...) is shown with that failure instead, "failed at last start:
+REASON, WHEN, via SURFACE", and what to do, until a start works; its last
+status, as it set it with ctx.updateStatus; and its permissions: what it
+declared, or that it is unrestricted because it declares none. --json
+prints a JSON array of {id, file, running: false, state, kind, reason,
+fields, lastStart, status, permissions}. PLUGIN is a plugin file, its
 directory, or its id.
 
 Flags:
@@ -121,9 +125,12 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		// The state the plugin would start in (setup.Inspect): "state",
 		// "kind", "reason", "fields", as the serve's --json has them.
 		*setup.State
-		Status      *store.Status `json:"status,omitempty"`
-		StatusError string        `json:"statusError,omitempty"`
-		Permissions []string      `json:"permissions,omitempty"`
+		// LastStart: the plugin would be ready, but its last start
+		// failed ("state", "kind", "reason" are then that failure's).
+		LastStart   *setup.LastStart `json:"lastStart,omitempty"`
+		Status      *store.Status    `json:"status,omitempty"`
+		StatusError string           `json:"statusError,omitempty"`
+		Permissions []string         `json:"permissions,omitempty"`
 	}
 	jsonRows := []jsonRow{}
 	for i, r := range rows {
@@ -134,8 +141,12 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			}
 		}
 		state := stateOf(ctx, sess, r.id, r.file, p, loadErr)
+		last := lastStart(sess, r.id, state)
+		if last != nil {
+			state = &setup.State{Phase: last.Phase, Kind: last.Kind, Reason: last.Text()}
+		}
 		if opts.JSON {
-			jr := jsonRow{ID: r.id, File: r.file, State: state}
+			jr := jsonRow{ID: r.id, File: r.file, State: state, LastStart: last}
 			st, ok, err := sess.Store.Plugin(r.id).Status(ctx)
 			switch {
 			case err != nil:
@@ -164,6 +175,9 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			if _, rest, ok := strings.Cut(state.Reason, "\n"); ok && state.Phase != setup.Active {
 				fmt.Fprintln(io.Out, io.Masker.Mask(cmdutil.Indent(rest)))
 			}
+		}
+		if last != nil {
+			fmt.Fprintf(io.Out, "  to do:        %s\n", lastStartHint(r.file, last))
 		}
 		st, ok, err := sess.Store.Plugin(r.id).Status(ctx)
 		switch {
@@ -293,6 +307,42 @@ func stateOf(ctx context.Context, sess *session.Session, id, file string, p *plu
 		st.Phase = setup.Ready // set up, not running: no serve runs it
 	}
 	return &st
+}
+
+// lastStart is plugin id's last failed start when it would otherwise be
+// shown ready (state is Ready): what it needs now (setup, a login, a file
+// that loads) comes first. nil when its last start worked or none is kept.
+func lastStart(sess *session.Session, id string, state *setup.State) *setup.LastStart {
+	if state == nil || state.Phase != setup.Ready {
+		return nil
+	}
+	last, err := setup.ReadLastStart(sess.Host.DataDir, id)
+	if err != nil {
+		return nil // an unreadable record says nothing about the plugin
+	}
+	return last
+}
+
+// lastStartHint says what to do about a failed last start of the plugin
+// in file.
+func lastStartHint(file string, last *setup.LastStart) string {
+	again := "start it again"
+	if file != "" {
+		again = fmt.Sprintf("start it again ('host run --once %s')", file)
+	}
+	var what string
+	switch {
+	case last.Phase == setup.NeedsSetup || last.Phase == setup.NeedsLogin:
+		what = "set it up again (the line above says how), then " + again
+	case last.Kind == setup.Bug:
+		what = "fix the plugin's code where the error points, then " + again
+	default:
+		what = "fix what the error says, then " + again
+	}
+	if fi, err := os.Stat(file); err == nil && fi.ModTime().After(last.At) {
+		what += "; the file has changed since that start"
+	}
+	return what + "; a start that works clears this"
 }
 
 // stateLine is a state in the words of the serve's status line.
