@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
 	"testing"
 	"time"
 )
@@ -37,9 +38,10 @@ export default definePlugin({
 // BenchmarkEmitMessages10k is one ctx.emitMessages of 10,000 new messages
 // (built in JS before the timer runs), stored in a real database file,
 // with the collector paced as in host's processes (GOGC 400: cmdutil's
-// Startup.GC; GOGC in the environment wins). Reports wall (ns/op) and the
-// process's CPU time (user + system) per call. The issue asks for <= 200 ms
-// wall.
+// Startup.GC; GOGC in the environment wins). Reports the wall time of a
+// call (wall-ms/op: the mean, as ns/op; median-wall-ms) and the process's
+// CPU time (user + system) per call. The issue asks for <= 200 ms wall
+// with margin.
 func BenchmarkEmitMessages10k(b *testing.B) {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
@@ -49,19 +51,29 @@ func BenchmarkEmitMessages10k(b *testing.B) {
 	defer p.Deactivate(context.Background())
 	in := json.RawMessage(`{"n":10000}`)
 	var cpu time.Duration
+	var walls []time.Duration
 	for range b.N {
 		b.StopTimer()
 		if r, err := p.CallTool(context.Background(), "prepare", in); err != nil || r.Text() != "ok" {
 			b.Fatal(r, err)
 		}
 		b.StartTimer()
-		c0 := processCPU()
+		c0, t0 := processCPU(), time.Now()
 		if r, err := p.CallTool(context.Background(), "emit", nil); err != nil || r.Text() != "ok" {
 			b.Fatal(r, err)
 		}
+		walls = append(walls, time.Since(t0))
 		cpu += processCPU() - c0
 	}
-	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.StopTimer()
+	var sum time.Duration
+	for _, w := range walls {
+		sum += w
+	}
+	slices.Sort(walls)
+	b.ReportMetric(float64(sum.Microseconds())/1000/float64(b.N), "wall-ms/op")
+	b.ReportMetric(float64(walls[len(walls)/2].Microseconds())/1000, "median-wall-ms")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	msgs, _ := h.Store.Plugin(p.ID).Messages(context.Background(), 0, 0)
 	if len(msgs) < 10000 {
 		b.Fatalf("inbox has %d messages", len(msgs))

@@ -187,3 +187,57 @@ func TestAddMessagesPayloadLimit(t *testing.T) {
 		t.Fatalf("after the refused batch: %d messages, %v", len(ms), err)
 	}
 }
+
+// TestMessageWriterParts: a call given in parts is one AddMessages: a
+// source repeated in a later part (or across an insert batch) is stored
+// once, the first time; an aborted call stores nothing and leaves the
+// store to the next writer (with a quota, which serialises writers).
+func TestMessageWriterParts(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := db.Plugin("gh")
+	var reserved int64
+	s.Reserve = func(_ context.Context, add int64) error { reserved += add; return nil }
+	msgs := func(from, to int) []Message {
+		var out []Message
+		for i := from; i < to; i++ {
+			out = append(out, Message{Source: fmt.Sprint("s", i), Channel: "c", Content: fmt.Sprint("m", i)})
+		}
+		return out
+	}
+
+	w := s.BeginMessages(2)
+	w.Add(msgs(0, 150))
+	w.Add(msgs(0, 10)) // nothing here yet, then stored at commit: aborted
+	w.Abort()
+	if got, err := s.Messages(ctx, 0, 0); err != nil || len(got) != 0 || reserved != 0 {
+		t.Fatalf("after Abort: %d messages, %v, reserved %d; want none", len(got), err, reserved)
+	}
+
+	w = s.BeginMessages(3)
+	w.Add(msgs(0, 150))
+	w.Add(append(msgs(140, 300), msgs(5, 6)...)) // 140-149 and 5 again
+	w.Add(msgs(299, 450))                        // 299 again
+	added, err := w.Commit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(added) != 450 {
+		t.Fatalf("added %d, want 450", len(added))
+	}
+	for i, m := range added {
+		if m.Source != fmt.Sprint("s", i) || (i > 0 && m.Seq <= added[i-1].Seq) {
+			t.Fatalf("added[%d] = %+v, want s%d in order", i, m, i)
+		}
+	}
+	if reserved <= 0 {
+		t.Fatal("the quota was not asked")
+	}
+	if got, _ := s.Messages(ctx, 0, 0); len(got) != 450 {
+		t.Fatalf("inbox has %d messages, want 450", len(got))
+	}
+}
