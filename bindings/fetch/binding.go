@@ -99,10 +99,6 @@ func InstallOptions(rt *jsrt.Runtime, vm *goja.Runtime, opts Options) error {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	prog, err := compiled()
-	if err != nil {
-		return fmt.Errorf("fetch binding: compile fetch.js: %w", err)
-	}
 	noFollow := *opts.Client
 	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	b := &binding{rt: rt, follow: opts.Client, noFollow: &noFollow, max: opts.MaxBodyBytes}
@@ -110,6 +106,26 @@ func InstallOptions(rt *jsrt.Runtime, vm *goja.Runtime, opts Options) error {
 		// Setting the client's User-Agent here spares its RoundTrip a
 		// request clone.
 		b.userAgent = []string{t.userAgent}
+	}
+	if err := b.installWebSocket(vm); err != nil {
+		return fmt.Errorf("fetch binding: %w", err)
+	}
+	// fetch.js (its classes and their methods, a few hundred KiB of a
+	// runtime's heap once compiled and run) is built on first use of one
+	// of its globals: an idle plugin of a serve has not fetched yet
+	// (issue 23 §3).
+	props := make([]jsrt.LazyProp, len(globals))
+	for i, name := range globals {
+		props[i] = jsrt.LazyProp{Name: name}
+	}
+	return jsrt.DefineLazy(vm, vm.GlobalObject(), props, func() error { return b.install(vm) })
+}
+
+// install runs fetch.js and defines its globals. On the loop.
+func (b *binding) install(vm *goja.Runtime) error {
+	prog, err := compiled()
+	if err != nil {
+		return fmt.Errorf("fetch binding: compile fetch.js: %w", err)
 	}
 	fnVal, err := vm.RunProgram(prog)
 	if err != nil {
@@ -126,9 +142,6 @@ func InstallOptions(rt *jsrt.Runtime, vm *goja.Runtime, opts Options) error {
 	obj := exports.ToObject(vm)
 	if b.makeResponse, ok = goja.AssertFunction(obj.Get("makeResponse")); !ok {
 		return errors.New("fetch binding: fetch.js exports no makeResponse")
-	}
-	if err := b.installWebSocket(vm); err != nil {
-		return fmt.Errorf("fetch binding: %w", err)
 	}
 	g := vm.GlobalObject()
 	gl := obj.Get("globals").ToObject(vm)

@@ -162,7 +162,7 @@ func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.S
 	if err != nil {
 		return nil, err
 	}
-	httpObj, err := frozen(map[string]any{"fetch": vm.Get("fetch")})
+	httpObj, err := p.httpObject(vm)
 	if err != nil {
 		return nil, err
 	}
@@ -328,4 +328,24 @@ func (p *Plugin) Active() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.active
+}
+
+// httpObject is ctx.http, frozen: its fetch is the global fetch as it is
+// on first read (an accessor, so that a plugin that never fetches never
+// builds fetch: the globals of package fetch are lazy, issue 23 §3).
+func (p *Plugin) httpObject(vm *goja.Runtime) (*goja.Object, error) {
+	var fetch goja.Value
+	get := vm.ToValue(func(goja.FunctionCall) goja.Value {
+		if fetch == nil {
+			fetch = vm.Get("fetch")
+		}
+		return fetch
+	})
+	o := vm.NewObject()
+	if err := o.DefineAccessorProperty("fetch", get, goja.Undefined(), goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
+		return nil, err
+	}
+	freeze, _ := goja.AssertFunction(vm.Get("Object").ToObject(vm).Get("freeze"))
+	_, err := freeze(nil, o)
+	return o, err
 }
