@@ -7,6 +7,7 @@ package intl
 type cldrLocale struct {
 	id              string
 	hourChar        byte         // the region's preferred hour: h, H, K or k
+	region          string       // the locale's region, or its likely one
 	decimal         string       // before fractional seconds
 	months          [2][3]string // format, stand-alone × abbreviated, wide, narrow
 	days            [2][4]string // format, stand-alone × abbreviated, wide, narrow, short
@@ -22,6 +23,8 @@ type cldrLocale struct {
 	fieldNames      [16]string
 	hourFormat      string
 	gmtFormat       string
-	gmtZeroFormat   string
-	zoneNames       string
+	regionFormat    string // a zone's generic location: "{0} Time"
+	fallbackFormat  string // a metazone's name with a location: "{1} ({0})"
+	territories     string // \x1ecountry code\x1fname, of the countries with zones
+	zoneNames       string // \x1eid\x1f then 6 names and the exemplar city
 }

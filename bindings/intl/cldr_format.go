@@ -195,10 +195,7 @@ func (dl *dateLocale) pattern(o DateOptions) (string, string) {
 	add(o.Day, map[string]string{"2-digit": "dd", "numeric": "d"})
 	add(o.DayPeriod, map[string]string{"narrow": "BBBBB", "long": "BBBB", "short": "B"})
 	if o.Hour != "" {
-		c := "j"
-		if o.Hour12 != nil || o.HourCycle != "" {
-			c = string(hourCycleChar(hc))
-		}
+		c := string(hourCycleChar(hc)) // V8 asks for the hour cycle's letter, never j
 		if o.Hour == "2-digit" {
 			c += c
 		}
@@ -211,9 +208,7 @@ func (dl *dateLocale) pattern(o DateOptions) (string, string) {
 	}
 	add(o.TimeZoneName, map[string]string{"short": "z", "long": "zzzz", "shortOffset": "O", "longOffset": "OOOO", "shortGeneric": "v", "longGeneric": "vvvv"})
 	p := patternFor(loc, skel.String())
-	if o.Hour12 != nil || o.HourCycle != "" {
-		p = replaceHourCycle(p, hourCycleChar(hc))
-	}
+	p = replaceHourCycle(p, hourCycleChar(hc))
 	return p, hourCycleOf(patternHourChar(p))
 }
 
@@ -438,9 +433,9 @@ func (dl *dateLocale) flexiblePeriod(t time.Time, n int, c byte, hasMinute, hasS
 
 // zoneName is a zone's name by ICU's TimeZoneFormat: z a specific name
 // (the zone's, else its metazone's) or the localized GMT offset, O the
-// localized GMT offset, v a generic name.
+// localized GMT offset, v a generic name, else the zone's location, else
+// the offset.
 func (dl *dateLocale) zoneName(t time.Time, zone string, c byte, n int) string {
-	loc := dl.loc
 	_, off := t.Zone()
 	long := n == 4
 	id := canonicalZone(zone)
@@ -451,7 +446,7 @@ func (dl *dateLocale) zoneName(t time.Time, zone string, c byte, n int) string {
 	switch c {
 	case 'z':
 		typ := 1
-		if t.IsDST() {
+		if isDST(t) {
 			typ = 2
 		}
 		if name := dl.zoneLookup(id, t, w+typ); name != "" {
@@ -461,17 +456,27 @@ func (dl *dateLocale) zoneName(t time.Time, zone string, c byte, n int) string {
 		if name := dl.genericName(id, t, w); name != "" {
 			return name
 		}
+		if name := dl.locationName(id); name != "" {
+			return name
+		}
 	}
-	return gmtOffset(loc, off, long)
+	return gmtOffset(dl.loc, off, long)
 }
 
-// canonicalZone is CLDR's id of a zone.
+// isDST says whether t is in daylight time as ICU's zone data has it: the
+// larger of the year's offsets (tzdata's Europe/Dublin has "negative
+// daylight time" in winter, which ICU's rearguard data has not).
+func isDST(t time.Time) bool {
+	_, off := t.Zone()
+	_, jan := time.Date(t.Year(), 1, 1, 0, 0, 0, 0, t.Location()).Zone()
+	_, jul := time.Date(t.Year(), 7, 1, 0, 0, 0, 0, t.Location()).Zone()
+	return off > min(jan, jul)
+}
+
+// canonicalZone is CLDR's id of a zone (Asia/Calcutta for Asia/Kolkata).
 func canonicalZone(zone string) string {
-	if zone == "UTC" {
-		return "Etc/UTC"
-	}
-	if r := record(cldrMetazones, zone); len(r) == 1 && strings.HasPrefix(r[0], "=") {
-		return r[0][1:]
+	if r := record(cldrZoneAliases, zone); len(r) == 1 {
+		return r[0]
 	}
 	return zone
 }
@@ -491,50 +496,129 @@ func metazone(id string, t time.Time) string {
 	return ""
 }
 
+// zoneNames is the names record of a zone or metazone (7 fields), or nil.
+func (dl *dateLocale) zoneNames(id string) []string {
+	if r := record(dl.loc.zoneNames, id); len(r) == 7 {
+		return r
+	}
+	return nil
+}
+
 // zoneLookup is a name of the zone's own, else of its metazone at t; i is
 // 0-5: long generic, standard, daylight, short generic, standard,
 // daylight.
 func (dl *dateLocale) zoneLookup(id string, t time.Time, i int) string {
-	if r := record(dl.loc.zoneNames, id); len(r) == 6 && r[i] != "" {
+	if r := dl.zoneNames(id); r != nil && r[i] != "" {
 		return r[i]
 	}
 	if mz := metazone(id, t); mz != "" {
-		if r := record(dl.loc.zoneNames, mz); len(r) == 6 {
+		if r := dl.zoneNames(mz); r != nil {
 			return r[i]
 		}
 	}
 	return ""
 }
 
-// genericName is ICU's generic non-location name: the zone's or its
-// metazone's, the standard name when the zone keeps no daylight time
-// within half a year of t.
+// genericName is ICU's generic non-location name: the zone's own, else
+// its metazone's standard name when the zone keeps no daylight time
+// within 184 days of t, else the metazone's generic name (with the
+// zone's location where its offset differs from the metazone's reference
+// zone's); "" when there is none.
 func (dl *dateLocale) genericName(id string, t time.Time, w int) string {
-	if r := record(dl.loc.zoneNames, id); len(r) == 6 && r[w] != "" {
+	if r := dl.zoneNames(id); r != nil && r[w] != "" {
 		return r[w]
 	}
 	mz := metazone(id, t)
 	if mz == "" {
 		return ""
 	}
-	r := record(dl.loc.zoneNames, mz)
-	if len(r) != 6 {
-		return ""
+	generic := ""
+	if r := dl.zoneNames(mz); r != nil {
+		generic = r[w]
 	}
-	if !t.IsDST() && !dstNear(t) {
-		if std := dl.zoneLookup(id, t, w+1); std != "" && !strings.EqualFold(std, r[w]) {
+	if !isDST(t) && !dstNear(t) {
+		if std := dl.zoneLookup(id, t, w+1); std != "" && !strings.EqualFold(std, generic) {
 			return std
 		}
 	}
-	return r[w]
+	if generic == "" {
+		return ""
+	}
+	golden := goldenZone(mz, dl.loc.region)
+	if golden != "" && golden != id {
+		if gl, err := time.LoadLocation(golden); err == nil {
+			_, off := t.Zone()
+			g := t.In(gl)
+			_, goff := g.Zone()
+			if off != goff || isDST(t) != isDST(g) {
+				return simpleFormat(dl.loc.fallbackFormat, dl.partialLocation(id, mz), generic)
+			}
+		}
+	}
+	return generic
+}
+
+// goldenZone is a metazone's reference zone in a region, else the
+// world's.
+func goldenZone(mz, region string) string {
+	if r := record(cldrGoldenZones, mz+"/"+region); len(r) == 1 {
+		return r[0]
+	}
+	if r := record(cldrGoldenZones, mz+"/001"); len(r) == 1 {
+		return r[0]
+	}
+	return ""
+}
+
+// partialLocation is the location ICU adds to a metazone's name: the
+// country where the zone is the metazone's reference zone there, else
+// the zone's city.
+func (dl *dateLocale) partialLocation(id, mz string) string {
+	if r := record(cldrZoneCountries, id); len(r) == 2 {
+		if g := record(cldrGoldenZones, mz+"/"+r[0]); len(g) == 1 && g[0] == id {
+			return dl.territory(r[0])
+		}
+	}
+	return dl.exemplarCity(id)
+}
+
+// locationName is ICU's generic location name: "{country} Time" for a
+// country's only or primary zone, else "{city} Time"; "" for a zone in no
+// country.
+func (dl *dateLocale) locationName(id string) string {
+	r := record(cldrZoneCountries, id)
+	if len(r) != 2 {
+		return ""
+	}
+	if r[1] == "1" {
+		if name := dl.territory(r[0]); name != "" {
+			return simpleFormat(dl.loc.regionFormat, name)
+		}
+	}
+	return simpleFormat(dl.loc.regionFormat, dl.exemplarCity(id))
+}
+
+func (dl *dateLocale) territory(cc string) string {
+	if r := record(dl.loc.territories, cc); len(r) == 1 {
+		return r[0]
+	}
+	return ""
+}
+
+// exemplarCity is the locale's name of a zone's city, else the last part
+// of its id with spaces for underscores.
+func (dl *dateLocale) exemplarCity(id string) string {
+	if r := dl.zoneNames(id); r != nil && r[6] != "" {
+		return r[6]
+	}
+	return strings.ReplaceAll(id[strings.LastIndexByte(id, '/')+1:], "_", " ")
 }
 
 // dstNear says whether the zone of t is on daylight time within 184 days
-// of t (ICU's kDstCheckRange), checked at each day's noon... sampled
-// every week.
+// of t (ICU's kDstCheckRange), looked at every week.
 func dstNear(t time.Time) bool {
 	for d := -184; d <= 184; d += 7 {
-		if t.AddDate(0, 0, d).IsDST() {
+		if isDST(t.AddDate(0, 0, d)) {
 			return true
 		}
 	}
@@ -542,11 +626,8 @@ func dstNear(t time.Time) bool {
 }
 
 // gmtOffset is the localized GMT format: long "GMT+05:30" / "GMT-05:00",
-// short "GMT+5:30" / "GMT-5", the locale's zero format at 0.
+// short "GMT+5:30" / "GMT-5" (and "GMT+0", as V8 shows a zero offset).
 func gmtOffset(loc *cldrLocale, off int, long bool) string {
-	if off == 0 {
-		return loc.gmtZeroFormat
-	}
 	pos, neg, _ := strings.Cut(loc.hourFormat, ";")
 	p := pos
 	if off < 0 {

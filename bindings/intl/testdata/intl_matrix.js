@@ -32,4 +32,45 @@ for (const l of ['en-US', 'en-GB', 'de', 'fr']) {
       cases[l + ' zone time ' + code(o, ['hour', 'minute', 'second', 'hour12']) + (fractionalSecondDigits || '-') + (timeZoneName || '-')[0] + ' ' + timeZone] = run(l, o);
     }
 }
+// The options the hand-written tables had no patterns for (era, dayPeriod,
+// narrow names, hourCycle, fractionalSecondDigits, every timeZoneName
+// form), in every locale, at several instants and zones; each case gives
+// formatToParts' types and values, so the part types are compared too.
+const instants = [Date.UTC(2023, 10, 3, 0, 7, 30), Date.UTC(2024, 5, 15, 12, 0, 0, 5), Date.UTC(1999, 11, 31, 23, 59, 59, 999), Date.UTC(2024, 1, 29, 6, 30, 1, 120), Date.UTC(2025, 6, 4, 15, 45, 9, 87), Date.UTC(2024, 2, 10, 20, 10, 0)];
+const parts = (l, o, ds) => { try { const f = new Intl.DateTimeFormat(l, o); return ds.map((x) => f.formatToParts(x).map((p) => p.type[0] + p.type[1] + ':' + p.value).join('|')); } catch (e) { return e.name; } };
+const extra = [];
+for (const era of ['narrow', 'short', 'long']) {
+  for (const date of [{ year: 'numeric' }, { year: 'numeric', month: 'long' }, { year: 'numeric', month: 'short', day: 'numeric' }, { year: '2-digit', month: 'numeric', day: 'numeric' }, { month: 'long', day: 'numeric' }, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }, {}]) extra.push({ era, ...date });
+}
+for (const dayPeriod of ['narrow', 'short', 'long']) {
+  for (const time of [{}, { hour: 'numeric' }, { hour: 'numeric', minute: '2-digit' }, { hour: '2-digit', minute: '2-digit', second: '2-digit' }, { hour: 'numeric', hour12: false }, { weekday: 'short', hour: 'numeric' }]) extra.push({ dayPeriod, ...time });
+}
+for (const weekday of ['narrow']) for (const date of [{}, { day: 'numeric' }, { month: 'short', day: 'numeric' }, { year: 'numeric', month: 'long', day: 'numeric' }]) extra.push({ weekday, ...date });
+for (const date of [{}, { day: 'numeric' }, { year: 'numeric' }, { year: 'numeric', day: 'numeric' }]) extra.push({ month: 'narrow', ...date });
+for (const hourCycle of ['h11', 'h12', 'h23', 'h24']) {
+  for (const time of [{ hour: 'numeric' }, { hour: '2-digit', minute: '2-digit' }, { hour: 'numeric', minute: 'numeric', second: 'numeric' }, { timeStyle: 'short' }, { dateStyle: 'medium', timeStyle: 'medium' }, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }]) extra.push({ hourCycle, ...time });
+}
+for (const hour12 of [true, false]) for (const s of [{ timeStyle: 'full' }, { timeStyle: 'long' }, { dateStyle: 'full', timeStyle: 'short' }, { dateStyle: 'short', timeStyle: 'long' }]) extra.push({ hour12, ...s });
+for (const fractionalSecondDigits of [1, 2, 3]) {
+  for (const time of [{}, { second: 'numeric' }, { minute: '2-digit', second: '2-digit' }, { hour: 'numeric', minute: '2-digit', second: '2-digit' }, { hour: 'numeric', minute: 'numeric' }, { minute: 'numeric' }]) extra.push({ fractionalSecondDigits, ...time });
+}
+for (const s of ['full', 'long', 'medium', 'short']) for (const t of ['full', 'long']) extra.push({ dateStyle: s, timeStyle: t });
+for (const l of locales) {
+  for (const o of extra) {
+    cases[l + ' more ' + JSON.stringify(o)] = parts(l, { timeZone: 'UTC', ...o }, instants);
+  }
+}
+// Every timeZoneName form in zones with and without daylight time, names
+// of their own (London, Dublin), and offsets of half and quarter hours,
+// in winter and summer.
+const zones = ['UTC', 'America/New_York', 'America/Los_Angeles', 'Europe/Berlin', 'Europe/London', 'Europe/Dublin', 'Asia/Kolkata', 'Asia/Tokyo', 'Asia/Kathmandu', 'Australia/Sydney', 'America/Sao_Paulo', 'Pacific/Honolulu', 'America/Phoenix', 'Africa/Cairo', 'Europe/Moscow', 'Asia/Shanghai'];
+const seasons = [Date.UTC(2024, 0, 15, 14, 5, 9), Date.UTC(2024, 6, 15, 14, 5, 9)];
+for (const l of locales) {
+  for (const timeZone of zones) {
+    for (const timeZoneName of ['short', 'long', 'shortOffset', 'longOffset', 'shortGeneric', 'longGeneric']) {
+      cases[l + ' tz ' + timeZone + ' ' + timeZoneName] = parts(l, { timeZone, timeZoneName, hour: 'numeric', minute: '2-digit' }, seasons);
+    }
+    cases[l + ' tz ' + timeZone + ' full'] = parts(l, { timeZone, dateStyle: 'medium', timeStyle: 'full' }, seasons);
+  }
+}
 module.exports = cases;

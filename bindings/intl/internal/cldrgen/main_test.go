@@ -15,7 +15,7 @@ func TestMain(m *testing.M) { os.Exit(hosttest.Main(m)) }
 
 // pinned are the packages and versions testdata/cldr/package.json pins
 // (the header of cldr_data.go names them).
-var pinned = map[string]string{"cldr-core": "48.0.0", "cldr-dates-full": "48.0.0", "cldr-numbers-full": "48.0.0", "cldr-bcp47": "48.2.0"}
+var pinned = map[string]string{"cldr-core": "48.0.0", "cldr-dates-full": "48.0.0", "cldr-numbers-full": "48.0.0", "cldr-localenames-full": "48.0.0", "cldr-bcp47": "48.2.0"}
 
 // TestGenerated: bindings/intl/cldr_data.go is what cldrgen writes from
 // the pinned CLDR packages (installed by `npm ci` in testdata/cldr, as
