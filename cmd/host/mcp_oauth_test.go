@@ -477,8 +477,9 @@ func (w *testWriter) Write(b []byte) (int, error) {
 }
 
 // oidcProvider starts testdata/oidc-provider (oidc-provider from npm, on
-// Node 22) and returns its issuer URL.
-func oidcProvider(t testing.TB) string {
+// Node 22) and returns its issuer URL. env are provider.mjs's options
+// (HOST_TEST_ISSUER_PATH=/tenant, HOST_TEST_RFC8414_ONLY=1).
+func oidcProvider(t testing.TB, env ...string) string {
 	t.Helper()
 	node, _ := nodeHarness(t)
 	dir, _ := filepath.Abs("../../testdata/oidc-provider")
@@ -488,6 +489,7 @@ func oidcProvider(t testing.TB) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, node, "provider.mjs")
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = &testWriter{t: t, prefix: "oidc-provider: "}
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -557,7 +559,8 @@ func TestMCPOAuthExternalIssuer(t *testing.T) {
 	node, dir := nodeHarness(t)
 	issuer := oidcProvider(t)
 	_, _, env := hostBinary(t, nil)
-	env = append(env, "HOST_DATA_DIR="+t.TempDir(), "HOST_OAUTH_CLIENT_SECRET=fake-secret-for-host-introspect-0000")
+	// Introspection answers are reused for 1 s here (30 s by default).
+	env = append(env, "HOST_DATA_DIR="+t.TempDir(), "HOST_OAUTH_CLIENT_SECRET=fake-secret-for-host-introspect-0000", "HOST_OAUTH_INTROSPECTION_TTL=1s")
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
 	mcpURL, token, log := mcpHTTP(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0",
 		"--oauth-issuer", issuer, "--oauth-client-id", "host-introspect", plugins)
@@ -646,8 +649,16 @@ func TestMCPOAuthExternalIssuer(t *testing.T) {
 			t.Fatalf("revoking at the issuer: %v %v", err, resp)
 		}
 		resp.Body.Close()
-		if code, _ := mcpStatus(t, mcpURL, opaque); code != 401 {
-			t.Errorf("a token revoked at the issuer: %d", code)
+		// Refused once the cached introspection answer (1 s here) is
+		// past: waited for, with a margin a loaded machine cannot eat.
+		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			code, _ := mcpStatus(t, mcpURL, opaque)
+			if code == 401 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("a token revoked at the issuer is still accepted after 60s: %d", code)
+			}
 		}
 		all := log.all()
 		for _, s := range []string{ok, other, opaque, short, "fake-secret-for-host-introspect-0000"} {

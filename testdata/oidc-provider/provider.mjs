@@ -14,13 +14,21 @@
 //   host-test-opaque  opaque access tokens (checked by introspection)
 //   host-introspect   the client host introspects with
 //
+// With HOST_TEST_ISSUER_PATH=/tenant the issuer has that path (served
+// under it); with HOST_TEST_RFC8414_ONLY=1 its metadata is published only
+// where RFC 8414 puts it (/.well-known/oauth-authorization-server, with the
+// issuer's path after it), never at OpenID Connect discovery's place: an
+// OAuth 2.0 authorization server that is no OpenID provider.
+//
 // Usage: node provider.mjs. Prints {"issuer": URL} once listening.
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
 const server = http.createServer();
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const issuer = `http://127.0.0.1:${server.address().port}`;
+const prefix = process.env.HOST_TEST_ISSUER_PATH || '';
+const rfc8414Only = process.env.HOST_TEST_RFC8414_ONLY === '1';
+const issuer = `http://127.0.0.1:${server.address().port}${prefix}`;
 
 const cc = (id) => ({
   client_id: id,
@@ -65,5 +73,24 @@ const provider = new Provider(issuer, {
   },
 });
 provider.proxy = false;
-server.on('request', provider.callback());
+const callback = provider.callback();
+server.on('request', (req, res) => {
+  if (rfc8414Only) {
+    if (req.url === '/.well-known/oauth-authorization-server' + prefix) {
+      req.url = prefix + '/.well-known/openid-configuration';
+    } else if (req.url.includes('/.well-known/openid-configuration')) {
+      res.writeHead(404).end();
+      return;
+    }
+  }
+  if (prefix) {
+    if (!req.url.startsWith(prefix + '/')) {
+      res.writeHead(404).end();
+      return;
+    }
+    req.originalUrl = req.url;
+    req.url = req.url.slice(prefix.length);
+  }
+  callback(req, res);
+});
 process.stdout.write(JSON.stringify({ issuer }) + '\n');

@@ -94,14 +94,17 @@ func New(o Options) *Server {
 	return &Server{o: o, now: time.Now, pending: map[string]*consent{}, lastUse: map[string]time.Time{}}
 }
 
-// Handler serves the metadata (RFC 8414) and the endpoints.
+// Handler serves the metadata (RFC 8414) and the endpoints. Those a
+// browser-based MCP client calls from its own page (metadata, token,
+// registration, revocation) answer CORS (mcpauth.CORS); the authorization
+// and consent pages, where the user decides, do not.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc(MetadataPath, s.metadata)
+	mux.Handle(MetadataPath, mcpauth.CORS(http.HandlerFunc(s.metadata), http.MethodGet, http.MethodHead))
 	mux.HandleFunc(AuthorizePath, s.authorize)
-	mux.HandleFunc(TokenPath, s.token)
-	mux.HandleFunc(RegisterPath, s.register)
-	mux.HandleFunc(RevokePath, s.revoke)
+	mux.Handle(TokenPath, mcpauth.CORS(http.HandlerFunc(s.token), http.MethodPost))
+	mux.Handle(RegisterPath, mcpauth.CORS(http.HandlerFunc(s.register), http.MethodPost))
+	mux.Handle(RevokePath, mcpauth.CORS(http.HandlerFunc(s.revoke), http.MethodPost))
 	return mux
 }
 
@@ -111,7 +114,6 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	iss := mcpauth.Origin(r)
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	mcpauth.WriteJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                         iss,
 		"authorization_endpoint":                         iss + AuthorizePath,

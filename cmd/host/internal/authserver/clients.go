@@ -83,8 +83,10 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "the registration endpoint takes POST")
 		return
 	}
-	// JSON only: a page of another site cannot send it without a CORS
-	// preflight, which host does not answer.
+	// JSON only. A page may register a client (browser-based MCP clients
+	// do, after a CORS preflight): a registration grants nothing until the
+	// user approves the client on the consent page, with the code the serve
+	// prints; unapproved ones are bounded (maxUnapproved).
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		oauthError(w, http.StatusBadRequest, "invalid_client_metadata", "the body must be application/json")
 		return

@@ -4,8 +4,10 @@
 // metadata on a 401, and each request's access token checked, by a
 // Verifier, for issuer, audience (the resource URI, RFC 8707), expiry and
 // scope. Verifiers: host's own authorization server (package authserver),
-// an external OpenID Connect issuer (JWTs against its JWKS, or token
-// introspection; NewIssuer), and the static bearer token on loopback.
+// an external issuer, OpenID Connect or RFC 8414 (JWTs against its JWKS,
+// or token introspection with a short cache; NewIssuer), and the static
+// bearer token on loopback. CORS wraps the endpoints a browser-based
+// client calls.
 //
 // The resource URI and the issuer are those of the request's origin: the
 // Host header, or, behind a TLS-terminating proxy the user trusts
@@ -142,7 +144,7 @@ func (rs *Resource) MetadataURL(r *http.Request) string {
 }
 
 // Metadata serves the protected resource metadata (RFC 9728) at
-// MetadataPath+Path and at MetadataPath itself.
+// MetadataPath+Path and at MetadataPath itself (wrap it in CORS).
 func (rs *Resource) Metadata(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -158,7 +160,6 @@ func (rs *Resource) Metadata(w http.ResponseWriter, r *http.Request) {
 	if rs.o.Scope != "" {
 		md["scopes_supported"] = []string{rs.o.Scope}
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	WriteJSON(w, http.StatusOK, md)
 }
 
@@ -261,4 +262,33 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// CORS lets a page of any origin call h, one of the endpoints an MCP
+// client in a browser calls before it has a token (the protected resource
+// and authorization server metadata, the token, registration and
+// revocation endpoints): a preflight (OPTIONS with
+// Access-Control-Request-Method) is answered 204 with the methods given
+// and the headers such a client sends; every other request passes to h
+// with Access-Control-Allow-Origin: *. No credentials are allowed: these
+// endpoints read no cookie, so a page gains nothing it does not send
+// itself (a code with its PKCE verifier, a refresh token). Pages where the
+// user decides (the authorization and consent pages) must not be wrapped.
+// Private Network Access is not granted: a public site's page cannot reach
+// a loopback serve through a browser that enforces it.
+func CORS(h http.Handler, methods ...string) http.Handler {
+	allow := strings.Join(append(methods, http.MethodOptions), ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			hd.Set("Access-Control-Allow-Methods", allow)
+			hd.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, MCP-Protocol-Version")
+			hd.Set("Access-Control-Max-Age", "7200")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		hd.Set("Access-Control-Expose-Headers", "WWW-Authenticate")
+		h.ServeHTTP(w, r)
+	})
 }

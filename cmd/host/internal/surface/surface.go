@@ -130,7 +130,8 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 		if f.IntrospectClient != "" {
 			io.Masker.Add(secret)
 		}
-		is, err := mcpauth.NewIssuer(ctx, mcpauth.IssuerOptions{Issuer: f.Issuer, ClientID: f.IntrospectClient, ClientSecret: secret})
+		is, err := mcpauth.NewIssuer(ctx, mcpauth.IssuerOptions{Issuer: f.Issuer, ClientID: f.IntrospectClient, ClientSecret: secret,
+			IntrospectionCacheTTL: testIntrospectionTTL(io)})
 		if err != nil {
 			ln.Close()
 			return jsrt.WithHint(err, "check --oauth-issuer (the issuer URL your OpenID Connect provider publishes) and that host can reach it")
@@ -159,7 +160,7 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 	}
 	if !f.NoAuth {
 		opts.Authorize = rs.Authorize
-		md := hostGuard(opts.AllowRemote)(http.HandlerFunc(rs.Metadata))
+		md := hostGuard(opts.AllowRemote)(mcpauth.CORS(http.HandlerFunc(rs.Metadata), http.MethodGet, http.MethodHead))
 		mux.Handle(mcpauth.MetadataPath+"/", md)
 		mux.Handle(mcpauth.MetadataPath, md)
 	}
@@ -197,6 +198,21 @@ func ServeMCPOn(ctx context.Context, ln net.Listener, srv *mcpserver.Server, f H
 func testAccessTTL(io *cmdutil.IO) time.Duration {
 	if v, ok := io.LookupEnv("HOST_OAUTH_ACCESS_TTL"); ok {
 		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return 0
+}
+
+// testIntrospectionTTL is HOST_OAUTH_INTROSPECTION_TTL, how long an
+// introspected token's answer is reused, for tests (unset:
+// mcpauth.DefaultIntrospectionCacheTTL; 0: not cached).
+func testIntrospectionTTL(io *cmdutil.IO) time.Duration {
+	if v, ok := io.LookupEnv("HOST_OAUTH_INTROSPECTION_TTL"); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			if d <= 0 {
+				return -1
+			}
 			return d
 		}
 	}
