@@ -53,7 +53,7 @@ func TestMCPOAuthRFC8414Issuer(t *testing.T) {
 		_, _, env := hostBinary(t, nil)
 		env = append(env, "HOST_DATA_DIR="+t.TempDir(), "HOST_OAUTH_CLIENT_SECRET=fake-secret-for-host-introspect-0000")
 		plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
-		mcpURL, token, _ := startOAuthServe(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0",
+		mcpURL, token, _ := mcpHTTP(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0",
 			"--oauth-issuer", issuer, "--oauth-client-id", "host-introspect", plugins)
 		waitTools(t, mcpURL, token, "test_simple_text")
 		var prm struct {
@@ -189,7 +189,7 @@ func TestOAuthCORSFromBrowserPage(t *testing.T) {
 	_, _, env := hostBinary(t, nil)
 	env = append(env, "HOST_DATA_DIR="+t.TempDir())
 	plugins, _ := filepath.Abs("../../testdata/plugins/mcp-conformance")
-	mcpURL, _, _ := startOAuthServe(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", plugins)
+	mcpURL, _, _ := mcpHTTP(t, env, "serve", "--page", "off", "--http", "127.0.0.1:0", plugins)
 	base := strings.TrimSuffix(mcpURL, "/mcp")
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
