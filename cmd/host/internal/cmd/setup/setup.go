@@ -179,10 +179,9 @@ func servePageLink(ctx context.Context, opts *SetupOptions, c *serve.Client) err
 	if opts.Login.NoBrowser {
 		return nil
 	}
-	remove, err := f.BrowserPrivate(link)
+	remove, opened := openLink(f, link)
 	defer remove()
-	if err != nil {
-		fmt.Fprintf(io.Err, "Could not open a browser (%s); open the link above.\n", io.Masker.Mask(err.Error()))
+	if !opened {
 		return nil
 	}
 	// The browser reads the link from a file: keep it until the link is
@@ -204,33 +203,19 @@ func setupInBrowser(ctx context.Context, opts *SetupOptions, c *serve.Client, id
 		return err
 	}
 	defer sess.Close()
-	path := sess.Resolve(opts.Path)
-	local, err := setuppage.NewLocal(ctx, surface.LocalOptions(sess, opts.setupArgs(), []string{path}, nil))
+	local, ps, stop, err := startPage(ctx, opts, sess, []string{sess.Resolve(opts.Path)})
 	if err != nil {
 		return err
 	}
-	defer local.Close(context.Background())
-	ps, err := surface.StartPage("127.0.0.1:0", local, io)
-	if err != nil {
-		return err
-	}
-	defer ps.Close()
+	defer stop()
 	ps.Srv.EndsWhenSetUp()
-	// An installed plugin's first setup shows its install consent first.
-	if pk, err := plugins.NewPagePackages(f, &opts.Plugin); err == nil {
-		ps.Srv.SetPackages(pk)
-	}
 	p := local.Plugins()[0]
 	link, done, release := ps.Srv.SetupLink(p.ID)
 	defer release()
 	fmt.Fprintf(io.Err, "Set up %s in the browser:\n  %s\n(the link works once; Ctrl-C to stop)\n", p.Name, link)
 	if !opts.Login.NoBrowser {
-		// Never on the browser's command line: any local user reads that.
-		remove, err := f.BrowserPrivate(link)
+		remove, _ := openLink(f, link)
 		defer remove()
-		if err != nil {
-			fmt.Fprintf(io.Err, "Could not open a browser (%s); open the link above.\n", io.Masker.Mask(err.Error()))
-		}
 	}
 	timeout := opts.Login.AuthTimeout
 	if timeout <= 0 {
@@ -273,28 +258,50 @@ func installedPage(ctx context.Context, opts *SetupOptions) error {
 	if err != nil {
 		return err
 	}
-	local, err := setuppage.NewLocal(ctx, surface.LocalOptions(sess, opts.setupArgs(), files, nil))
+	_, ps, stop, err := startPage(ctx, opts, sess, files)
 	if err != nil {
 		return err
 	}
-	defer local.Close(context.Background())
-	ps, err := surface.StartPage("127.0.0.1:0", local, io)
-	if err != nil {
-		return err
-	}
-	defer ps.Close()
-	if pk, err := plugins.NewPagePackages(f, &opts.Plugin); err == nil {
-		ps.Srv.SetPackages(pk)
-	}
+	defer stop()
 	link := ps.Srv.Link("/")
 	fmt.Fprintf(io.Err, "The setup page of the installed plugins (no serve runs for this data dir):\n  %s\n(the link works once; Ctrl-C to stop)\n", link)
 	if !opts.Login.NoBrowser {
-		remove, err := f.BrowserPrivate(link)
+		remove, _ := openLink(f, link)
 		defer remove()
-		if err != nil {
-			fmt.Fprintf(io.Err, "Could not open a browser (%s); open the link above.\n", io.Masker.Mask(err.Error()))
-		}
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// startPage serves the setup page of files (set up in this process, not
+// run) on a free loopback port, with the installed plugins' list and
+// their install consent (shown before an installed plugin's first setup).
+// stop closes the page and then the plugins' sessions.
+func startPage(ctx context.Context, opts *SetupOptions, sess *session.Session, files []string) (local *setuppage.Local, ps *surface.Page, stop func(), err error) {
+	local, err = setuppage.NewLocal(ctx, surface.LocalOptions(sess, opts.setupArgs(), files, nil))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ps, err = surface.StartPage("127.0.0.1:0", local, opts.Factory.IO)
+	if err != nil {
+		local.Close(context.Background())
+		return nil, nil, nil, err
+	}
+	if pk, err := plugins.NewPagePackages(opts.Factory, &opts.Plugin); err == nil {
+		ps.Srv.SetPackages(pk)
+	}
+	return local, ps, func() { ps.Close(); local.Close(context.Background()) }, nil
+}
+
+// openLink opens link in the browser through a file only this user can
+// read (never on the browser's command line: any local user reads that),
+// or says that it could not. The caller defers remove, which deletes that
+// file once the browser had time to read it.
+func openLink(f *cmdutil.Factory, link string) (remove func(), opened bool) {
+	remove, err := f.BrowserPrivate(link)
+	if err != nil {
+		fmt.Fprintf(f.IO.Err, "Could not open a browser (%s); open the link above.\n", f.IO.Masker.Mask(err.Error()))
+		return remove, false
+	}
+	return remove, true
 }
