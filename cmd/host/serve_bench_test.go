@@ -170,6 +170,67 @@ func memOf(pid int) (rss, pss int64) {
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
+// workerPages is where an idle worker's proportional set goes, in bytes,
+// read from its /proc/PID/smaps: the Go heap (its largest anonymous
+// mapping: objects, goroutine stacks, the free space between them), the
+// runtime's other anonymous memory (the collector's and allocator's
+// metadata), the binary's writable data (.data and the .bss/.noptrbss
+// after it, written by package init) and its text and read-only data
+// (shared with every host process).
+type workerPages struct{ heap, runtime, data, text int64 }
+
+func pagesOf(pid int) (wp workerPages) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		return wp
+	}
+	exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	type mapping struct {
+		name, perm string
+		rss, pss   int64
+	}
+	var maps []*mapping
+	for _, ln := range strings.Split(string(b), "\n") {
+		f := strings.Fields(ln)
+		switch {
+		case len(f) >= 5 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":"):
+			m := &mapping{perm: f[1]}
+			if len(f) >= 6 {
+				m.name = f[5]
+			}
+			maps = append(maps, m)
+		case len(f) >= 2 && len(maps) > 0 && (f[0] == "Rss:" || f[0] == "Pss:"):
+			n, _ := strconv.ParseInt(f[1], 10, 64)
+			if f[0] == "Rss:" {
+				maps[len(maps)-1].rss = n << 10
+			} else {
+				maps[len(maps)-1].pss = n << 10
+			}
+		}
+	}
+	var heap *mapping
+	for _, m := range maps {
+		if m.name == "" && (heap == nil || m.rss > heap.rss) {
+			heap = m
+		}
+	}
+	for i, m := range maps {
+		switch {
+		case m == heap:
+			wp.heap += m.pss
+		case m.name == exe && strings.Contains(m.perm, "w"):
+			wp.data += m.pss
+		case m.name == exe:
+			wp.text += m.pss
+		case m.name == "" && i > 0 && maps[i-1].name == exe:
+			wp.data += m.pss // the .bss after the binary's data
+		case m.name == "":
+			wp.runtime += m.pss
+		}
+	}
+	return wp
+}
+
 // BenchmarkServeMemory runs `host serve` of 20 idle trivial plugins and,
 // side by side, 20 Node 22 processes each running the same plugin in the
 // SDK's shape (its zod 3 loaded, the SDK host's model: "node"), and 20
@@ -178,10 +239,15 @@ func mib(n int64) float64 { return float64(n) / (1 << 20) }
 // RSS and PSS (PSS counts shared pages once in total: what the machine
 // pays; serve is the supervisor and its 20 workers), and the ratios
 // pss-ratio (host/node, issue 23 §3's target <= 0.5), pss-ratio-bare and
-// rss-ratio. Node comes from testdata/mcp-client (npm ci there; .ci/run
-// does) or HOST_BENCH_NODE, zod 3 from $HOST_ZOD3_DIR as .ci/run installs
-// it. HOST_BENCH_SMAPS=file writes the smaps of the serve, a worker and a
-// Node process there.
+// rss-ratio. The serve's figures are those of a serve whose bundle cache
+// is filled (every serve after the first of a data dir); a data dir's
+// first serve, whose workers bundle their plugins with esbuild, is
+// first-serve-pss-MiB and pss-ratio-first. Where a worker's PSS goes
+// (pagesOf, the median worker's): worker-heap-MiB, worker-runtime-MiB,
+// worker-data-MiB, worker-text-MiB. Node comes from testdata/mcp-client
+// (npm ci there; .ci/run does) or HOST_BENCH_NODE, zod 3 from
+// $HOST_ZOD3_DIR as .ci/run installs it. HOST_BENCH_SMAPS=file writes the
+// smaps of the serve, a worker and a Node process there.
 func BenchmarkServeMemory(b *testing.B) {
 	node := os.Getenv("HOST_BENCH_NODE")
 	if node == "" {
@@ -203,7 +269,6 @@ func BenchmarkServeMemory(b *testing.B) {
 	_, _, env := hostBinary(b, nil)
 	bin := builtHost(b)
 	dir := pluginsDir(b, 20)
-	dataDir := filepath.Join(b.TempDir(), "data")
 	nodeFile := filepath.Join(b.TempDir(), "plugin.js")
 	_ = os.WriteFile(nodeFile, []byte(trivialNodePlugin), 0o644)
 	startNodes := func(withZod bool) []*exec.Cmd {
@@ -241,7 +306,16 @@ func BenchmarkServeMemory(b *testing.B) {
 		}
 		return rss, pss
 	}
-	for i := 0; i < b.N; i++ {
+	// serveMem starts a serve of dir on dataDir, waits until its plugins
+	// are active and idle, and measures it; the serve keeps running.
+	type served struct {
+		s             *benchServe
+		rss, pss      int64
+		workers       []int64 // RSS, sorted
+		pages         workerPages
+		firstWorkerID int
+	}
+	serveMem := func(dataDir string) served {
 		s := startBenchServe(b, bin, env, dataDir, dir)
 		s.waitActive(b, 20)
 		time.Sleep(2 * time.Second) // all idle; the serve and its workers have trimmed
@@ -254,14 +328,30 @@ func BenchmarkServeMemory(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		serveRSS, servePSS := memOf(s.cmd.Process.Pid)
-		var workers []int64
+		m := served{s: s, firstWorkerID: states[0].PID}
+		m.rss, m.pss = memOf(s.cmd.Process.Pid)
+		type wm struct {
+			pss   int64
+			pages workerPages
+		}
+		var ws []wm
 		for _, st := range states {
 			rss, pss := memOf(st.PID)
-			workers = append(workers, rss)
-			serveRSS += rss
-			servePSS += pss
+			m.workers = append(m.workers, rss)
+			m.rss += rss
+			m.pss += pss
+			ws = append(ws, wm{pss, pagesOf(st.PID)})
 		}
+		sort.Slice(m.workers, func(i, j int) bool { return m.workers[i] < m.workers[j] })
+		sort.Slice(ws, func(i, j int) bool { return ws[i].pss < ws[j].pss })
+		m.pages = ws[len(ws)/2].pages
+		return m
+	}
+	for i := 0; i < b.N; i++ {
+		dataDir := filepath.Join(b.TempDir(), "data")
+		first := serveMem(dataDir) // fills the bundle cache
+		first.s.stop(b)
+		m := serveMem(dataDir)
 		// Each set of Node processes alone: PSS splits the node binary's
 		// pages among all processes mapping it.
 		idle := func(withZod bool) (rss, pss int64, nodes []*exec.Cmd) {
@@ -275,25 +365,30 @@ func BenchmarkServeMemory(b *testing.B) {
 		nodeRSS, nodePSS, nodes := idle(true)
 		if f := os.Getenv("HOST_BENCH_SMAPS"); f != "" { // where the memory is: serve, a worker, a Node process
 			var all []byte
-			for _, pid := range []int{s.cmd.Process.Pid, states[0].PID, nodes[0].Process.Pid} {
+			for _, pid := range []int{m.s.cmd.Process.Pid, m.firstWorkerID, nodes[0].Process.Pid} {
 				text, _ := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
 				all = append(all, fmt.Sprintf("=== pid %d\n%s", pid, text)...)
 			}
 			_ = os.WriteFile(f, all, 0o644)
 		}
-		sort.Slice(workers, func(i, j int) bool { return workers[i] < workers[j] })
-		b.ReportMetric(mib(workers[len(workers)/2]), "worker-rss-MiB")
-		b.ReportMetric(mib(serveRSS), "serve-rss-MiB")
+		b.ReportMetric(mib(m.workers[len(m.workers)/2]), "worker-rss-MiB")
+		b.ReportMetric(mib(m.pages.heap), "worker-heap-MiB")
+		b.ReportMetric(mib(m.pages.runtime), "worker-runtime-MiB")
+		b.ReportMetric(mib(m.pages.data), "worker-data-MiB")
+		b.ReportMetric(mib(m.pages.text), "worker-text-MiB")
+		b.ReportMetric(mib(m.rss), "serve-rss-MiB")
 		b.ReportMetric(mib(nodeRSS), "node-rss-MiB")
-		b.ReportMetric(float64(serveRSS)/float64(nodeRSS), "rss-ratio")
-		b.ReportMetric(mib(servePSS), "serve-pss-MiB")
+		b.ReportMetric(float64(m.rss)/float64(nodeRSS), "rss-ratio")
+		b.ReportMetric(mib(m.pss), "serve-pss-MiB")
+		b.ReportMetric(mib(first.pss), "first-serve-pss-MiB")
 		b.ReportMetric(mib(nodePSS), "node-pss-MiB")
 		b.ReportMetric(mib(barePSS), "node-bare-pss-MiB")
 		b.ReportMetric(mib(bareRSS), "node-bare-rss-MiB")
-		b.ReportMetric(float64(servePSS)/float64(nodePSS), "pss-ratio")
-		b.ReportMetric(float64(servePSS)/float64(barePSS), "pss-ratio-bare")
+		b.ReportMetric(float64(m.pss)/float64(nodePSS), "pss-ratio")
+		b.ReportMetric(float64(first.pss)/float64(nodePSS), "pss-ratio-first")
+		b.ReportMetric(float64(m.pss)/float64(barePSS), "pss-ratio-bare")
 		stopNodes(nodes)
-		s.stop(b)
+		m.s.stop(b)
 	}
 }
 
