@@ -94,9 +94,10 @@ func (s *Server) fastCall(w http.ResponseWriter, r *http.Request, sessionless bo
 		if out.Content == nil {
 			out.Content = []mcp.Content{} // as the SDK: no "null"
 		}
-		if fr.version >= "2026-07-28" {
+		newRev := fr.version >= "2026-07-28"
+		if newRev && len(out.Meta) > 0 {
 			// As the SDK's answer in this revision: the server's
-			// identity in _meta, and a complete result.
+			// identity in _meta (below when there is no _meta).
 			m := make(mcp.Meta, len(out.Meta)+1)
 			for k, v := range out.Meta {
 				m[k] = v
@@ -109,9 +110,8 @@ func (s *Server) fastCall(w http.ResponseWriter, r *http.Request, sessionless bo
 		resp.Result, err = json.Marshal(&out)
 		if err != nil {
 			resp.Result, resp.Error = nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: err.Error()}
-		} else if fr.version >= "2026-07-28" && !bytes.Contains(resp.Result, []byte(`"resultType"`)) {
-			// The SDK's field for it is its own.
-			resp.Result = append(resp.Result[:len(resp.Result)-1], `,"resultType":"complete"}`...)
+		} else if newRev {
+			resp.Result = s.completed(resp.Result, len(out.Meta) == 0)
 		}
 	case errors.As(err, &je):
 		resp.Error = je
@@ -129,6 +129,22 @@ func (s *Server) fastCall(w http.ResponseWriter, r *http.Request, sessionless bo
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(data)
 	return true
+}
+
+// completed is a result (a JSON object) as the SDK answers it on
+// 2026-07-28: a complete result (the SDK's field for it is its own), with
+// the server's identity as its _meta when it had none (addMeta).
+func (s *Server) completed(res []byte, addMeta bool) []byte {
+	out := make([]byte, 0, len(res)+len(s.serverInfo)+32)
+	if addMeta && len(res) > 2 {
+		out = append(append(append(out, `{"_meta":`...), s.serverInfo...), ',')
+		res = res[1:]
+	}
+	out = append(out, res...)
+	if !bytes.Contains(res, []byte(`"resultType"`)) {
+		out = append(out[:len(out)-1], `,"resultType":"complete"}`...)
+	}
+	return out
 }
 
 // jsonRequest reports whether r sends JSON and takes both JSON and event

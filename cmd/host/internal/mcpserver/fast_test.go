@@ -42,6 +42,9 @@ func TestFastPath(t *testing.T) {
 			case <-release:
 			}
 		}
+		if strings.Contains(string(c.Input), "meta") {
+			return &mcp.CallToolResult{Meta: mcp.Meta{"x.example/n": 1}, Content: []mcp.Content{&mcp.TextContent{Text: "with meta"}}}, nil
+		}
 		if strings.Contains(string(c.Input), "fail") {
 			return ErrorResult("it failed: "+string(c.Input), nil), nil
 		}
@@ -115,7 +118,7 @@ func TestFastPath(t *testing.T) {
 	meta := `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}`
 	sess := open(`{}`, true)
 	for _, c := range []struct{ name, args string }{
-		{"a_echo", `{"x":1}`}, {"a_echo", `{"fail":true}`}, {"off_echo", `{}`},
+		{"a_echo", `{"x":1}`}, {"a_echo", `{"fail":true}`}, {"a_echo", `{"meta":true}`}, {"off_echo", `{}`},
 	} {
 		for _, rev := range []struct {
 			h   map[string]string

@@ -99,6 +99,9 @@ type Server struct {
 	logs     map[*mcp.ServerSession]*logQueue
 	jobs     map[string]*job // by id: calls waiting for the client, tasks
 	impl     *mcp.Implementation
+	// serverInfo is the _meta of a 2026-07-28 result without one (the
+	// fast path's).
+	serverInfo []byte
 	// The HTTP fast path's (fast.go): the tools it may call by MCP name,
 	// the sessions initialized and those that set a log level, its calls
 	// in progress on sessions by cancelKey.
@@ -175,6 +178,7 @@ func New(b Backend, o Options) *Server {
 	s := &Server{started: time.Now(), b: b, opts: o, tools: map[string]string{}, problems: map[string]bool{}, calls: map[*activeCall]struct{}{}, resource: map[string]bool{}, logs: map[*mcp.ServerSession]*logQueue{}, jobs: map[string]*job{}}
 	s.fast, s.initialized, s.levels, s.fastCalls = map[string]fastTool{}, map[*mcp.ServerSession]bool{}, map[*mcp.ServerSession]bool{}, map[string]context.CancelFunc{}
 	s.impl = &mcp.Implementation{Name: o.Name, Title: "host plugins", Version: o.Version}
+	s.serverInfo, _ = json.Marshal(mcp.Meta{mcp.MetaKeyServerInfo: s.impl})
 	s.mcp = mcp.NewServer(s.impl, &mcp.ServerOptions{
 		Instructions:              o.Instructions,
 		SupportedProtocolVersions: ProtocolVersions(),

@@ -244,11 +244,16 @@ func (e *WorkerError) Error() string {
 // find returns the slot of a plugin named by id, or by its file or
 // directory.
 func (s *Supervisor) find(name string) (*slot, error) {
+	for _, sl := range s.slots {
+		if sl.current().ID == name {
+			return sl, nil // every call: no path work (Abs asks the OS)
+		}
+	}
 	abs, _ := filepath.Abs(name)
 	var known []string
 	for _, sl := range s.slots {
 		st := sl.current()
-		if st.ID == name || sl.path == abs || filepath.Dir(sl.path) == abs {
+		if sl.path == abs || filepath.Dir(sl.path) == abs {
 			return sl, nil
 		}
 		known = append(known, st.ID)
