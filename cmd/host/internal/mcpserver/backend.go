@@ -52,6 +52,13 @@ type Backend interface {
 	Subscribe(fn func(Event)) (cancel func())
 }
 
+// RawCaller is a Backend that can also answer a call with its result as
+// JSON bytes, as its plugin's process wrote them (the serve's workers: the
+// HTTP fast path forwards them undecoded). Its errors are CallTool's.
+type RawCaller interface {
+	CallToolRaw(ctx context.Context, c *Call) (json.RawMessage, error)
+}
+
 // Loader is a Backend whose plugins load in the background (the serve's
 // workers). The server's first lists wait for them (see FirstLoadWait).
 type Loader interface {

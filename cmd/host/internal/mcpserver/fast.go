@@ -82,13 +82,30 @@ func (s *Server) fastCall(w http.ResponseWriter, r *http.Request, sessionless bo
 		}
 		defer release()
 	}
-	res, err := s.runCall(ctx, fr.tool.plugin, fr.tool.tool, fr.args, &fastCaller{c: fr.caps})
-	if err == nil && res == nil {
+	c := &fastCaller{c: fr.caps}
+	var res *mcp.CallToolResult
+	var raw json.RawMessage
+	if rc, ok := s.b.(RawCaller); ok {
+		call := newCall(fr.tool.plugin, fr.tool.tool, fr.args, c)
+		if raw, err = rc.CallToolRaw(ctx, call); err != nil {
+			raw = nil
+			res, err = s.finishCall(ctx, call, c, nil, err)
+		}
+	} else {
+		res, err = s.runCall(ctx, fr.tool.plugin, fr.tool.tool, fr.args, c)
+	}
+	if err == nil && res == nil && raw == nil {
 		err = errors.New("the tool gave no result")
 	}
 	resp := &jsonrpc.Response{ID: fr.id}
 	var je *jsonrpc.Error
 	switch {
+	case raw != nil:
+		// The worker's result as it wrote it (masked there).
+		resp.Result = raw
+		if fr.version >= "2026-07-28" {
+			resp.Result = s.completedRaw(raw)
+		}
 	case err == nil:
 		out := *res
 		if out.Content == nil {
@@ -145,6 +162,30 @@ func (s *Server) completed(res []byte, addMeta bool) []byte {
 		out = append(out[:len(out)-1], `,"resultType":"complete"}`...)
 	}
 	return out
+}
+
+// completedRaw is completed for a result whose _meta is not known.
+func (s *Server) completedRaw(raw json.RawMessage) json.RawMessage {
+	if !bytes.Contains(raw, []byte(`"_meta"`)) {
+		return s.completed(raw, true)
+	}
+	var res map[string]json.RawMessage
+	if json.Unmarshal(raw, &res) != nil {
+		return raw
+	}
+	meta := map[string]json.RawMessage{}
+	if m, ok := res["_meta"]; ok && json.Unmarshal(m, &meta) != nil {
+		return raw
+	}
+	if _, ok := meta[mcp.MetaKeyServerInfo]; !ok {
+		meta[mcp.MetaKeyServerInfo], _ = json.Marshal(s.impl)
+	}
+	res["_meta"], _ = json.Marshal(meta)
+	out, err := json.Marshal(res)
+	if err != nil {
+		return raw
+	}
+	return s.completed(out, false)
 }
 
 // jsonRequest reports whether r sends JSON and takes both JSON and event

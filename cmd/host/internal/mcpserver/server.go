@@ -474,6 +474,14 @@ func (s *Server) untrack(ac *activeCall) {
 // runCall runs plugin's tool for a client reached through c, starting the
 // plugin's setup through the client first when it needs one.
 func (s *Server) runCall(ctx context.Context, plugin, tool string, input json.RawMessage, c caller) (*mcp.CallToolResult, error) {
+	call := newCall(plugin, tool, input, c)
+	res, err := s.b.CallTool(ctx, call)
+	return s.finishCall(ctx, call, c, res, err)
+}
+
+// newCall is the backend's call of plugin's tool for a client reached
+// through c.
+func newCall(plugin, tool string, input json.RawMessage, c caller) *Call {
 	call := &Call{Plugin: plugin, Tool: tool, Input: input, Progress: c.progress}
 	caps := c.caps()
 	if formElicitation(caps) {
@@ -482,7 +490,13 @@ func (s *Server) runCall(ctx context.Context, plugin, tool string, input json.Ra
 	if sampling(caps) {
 		call.Sample = c.sample
 	}
-	res, err := s.b.CallTool(ctx, call)
+	return call
+}
+
+// finishCall is runCall once the backend answered call: a plugin that
+// needs setup is set up through the client and the call run again.
+func (s *Server) finishCall(ctx context.Context, call *Call, c caller, res *mcp.CallToolResult, err error) (*mcp.CallToolResult, error) {
+	plugin, tool := call.Plugin, call.Tool
 	var se *SetupRequiredError
 	if errors.As(err, &se) {
 		var retry bool

@@ -1,18 +1,20 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"host/bindings/setup"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"host/bindings/setup"
 	"host/cmd/host/internal/mcpserver"
 )
 
@@ -144,6 +146,94 @@ func (s *Supervisor) CallTool(ctx context.Context, c *mcpserver.Call) (*mcp.Call
 		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: setup.Phase(na.State.Phase), Reason: na.State.Reason}
 	}
 	return res, err
+}
+
+// CallToolRaw implements mcpserver.RawCaller: CallTool forwarded to the
+// worker as bytes (hop.call), its result as the worker wrote it. Errors
+// are CallTool's.
+func (s *Supervisor) CallToolRaw(ctx context.Context, c *mcpserver.Call) (json.RawMessage, error) {
+	sl, err := s.find(c.Plugin)
+	if err != nil {
+		return nil, &mcpserver.UnknownToolError{Name: c.Plugin + "_" + c.Tool}
+	}
+	sl.mu.Lock()
+	w, st := sl.cur, sl.state
+	sl.mu.Unlock()
+	switch st.Phase {
+	case setup.Active:
+	case setup.NeedsSetup, setup.NeedsLogin:
+		need := mcpserver.SetupNeeded{Login: st.Phase == setup.NeedsLogin}
+		for _, f := range st.Fields {
+			need.Fields = append(need.Fields, f.Key)
+		}
+		return nil, &mcpserver.SetupRequiredError{Plugin: st.ID, Setup: need}
+	default:
+		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: st.Phase, Reason: st.Reason}
+	}
+	if w == nil || w.hop == nil {
+		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: st.Phase, Reason: st.Reason}
+	}
+	name, err := mcpserver.ToolName(st.ID, c.Tool)
+	if err != nil {
+		return nil, err
+	}
+	// As call: the time limit (paused while the user is asked), the token
+	// that routes the worker's progress and questions to c.
+	cctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	dl := newDeadline(s.opts.Timeout+s.opts.Grace, func() { cancel(errCallTimeout) })
+	defer dl.stop()
+	token, done := w.calls.add(dl.pausing(c))
+	defer done()
+	raw, err := w.hop.call(cctx, name, c.Input, token)
+	if err == nil {
+		if bytes.Contains(raw, []byte(`"`+mcpserver.MetaProgressSent+`"`)) {
+			raw = withoutProgressSent(raw)
+		}
+		return raw, nil
+	}
+	var je *jsonrpc.Error
+	switch {
+	case errors.As(err, &je):
+		return nil, je
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.Is(context.Cause(cctx), errCallTimeout):
+		reason := fmt.Sprintf("the tool did not finish within %s (plugin code that cannot be interrupted, e.g. a long native call)", s.opts.Timeout)
+		w.kill(reason)
+		return json.Marshal(mcpserver.ErrorResult((&WorkerError{Plugin: st.ID, Tool: c.Tool, Reason: reason}).Error(), nil))
+	}
+	select {
+	case <-w.exited:
+		return json.Marshal(mcpserver.ErrorResult((&WorkerError{Plugin: st.ID, Tool: c.Tool, Reason: w.endReason()}).Error(), nil))
+	case <-time.After(time.Second):
+	}
+	return nil, fmt.Errorf("plugin %s, tool %s: %w", st.ID, c.Tool, err)
+}
+
+// withoutProgressSent is a worker's result without its
+// mcpserver.MetaProgressSent (the forwarded call's client took no
+// progress: nothing to wait for).
+func withoutProgressSent(raw json.RawMessage) json.RawMessage {
+	var res map[string]json.RawMessage
+	if json.Unmarshal(raw, &res) != nil {
+		return raw
+	}
+	var meta map[string]json.RawMessage
+	if json.Unmarshal(res["_meta"], &meta) != nil {
+		return raw
+	}
+	delete(meta, mcpserver.MetaProgressSent)
+	if len(meta) == 0 {
+		delete(res, "_meta")
+	} else {
+		res["_meta"], _ = json.Marshal(meta)
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		return raw
+	}
+	return out
 }
 
 // Messages implements mcpserver.Backend: the worker's messages resource.

@@ -310,8 +310,8 @@ func (sl *slot) start() (*worker, error) {
 	// The 2025-11-25 protocol: a worker's elicitations and logs during a
 	// call travel as requests and notifications of their own, which the
 	// supervisor routes to the call's client.
-	sess, err := client.Connect(ctx, &mcp.CommandTransport{Command: cmd, TerminateDuration: o.StopWait},
-		&mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+	w.hop = newHop(cmd, o.StopWait)
+	sess, err := client.Connect(ctx, w.hop, &mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
 	if cmd.Process != nil {
 		w.pid.Store(int64(cmd.Process.Pid))
 	}
@@ -387,6 +387,7 @@ func decodeState(v any) (State, bool) {
 type worker struct {
 	cmd    *exec.Cmd
 	sess   *mcp.ClientSession
+	hop    *hop         // sess's connection; forwards the fast path's calls
 	pid    atomic.Int64 // set once the process started; the memory watch reads it meanwhile
 	tools  []*mcp.Tool
 	last   State      // the state at settle (start's goroutine only)

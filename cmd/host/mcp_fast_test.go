@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestMCPHTTPFastPath: `host serve --http` answers a tools/call that needs
+// no stream on its fast path (application/json, the call forwarded to the
+// worker as bytes) with the same result the SDK's path gives (an event
+// stream: the same request with a progress token), on both revisions: a
+// plain result, a tool that reports progress nobody asked for, a tool
+// whose question cannot be asked (ctx.elicit rejects), a tool error for
+// bad arguments; an unknown tool is the SDK's error either way.
+func TestMCPHTTPFastPath(t *testing.T) {
+	t.Parallel()
+	_, _, env := hostBinary(t, nil)
+	_, url := revisionsServer(t, "http", env)
+	post := func(hdr map[string]string, msg string) (fast bool, answer map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", url, strings.NewReader(msg))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		body := string(b)
+		if id := resp.Header.Get("Mcp-Session-Id"); id != "" {
+			hdr["Mcp-Session-Id"] = id
+		}
+		fast = resp.StatusCode == 200 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json")
+		if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+			i := strings.LastIndex(body, "data: {")
+			if i < 0 {
+				t.Fatalf("no message in %q", body)
+			}
+			body = strings.TrimSpace(body[i+len("data: "):])
+		}
+		if body == "" {
+			return fast, nil
+		}
+		if err := json.Unmarshal([]byte(body), &answer); err != nil {
+			t.Fatalf("%v: %q", err, body)
+		}
+		return fast, answer
+	}
+	session := map[string]string{"MCP-Protocol-Version": "2025-11-25"}
+	post(session, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`)
+	post(session, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	for _, c := range []struct{ tool, args string }{
+		{"rev_echo", `{"text":"hi"}`}, {"rev_steps", `{}`}, {"rev_ask", `{}`}, {"rev_echo", `{"text":1}`}, {"rev_nosuch", `{}`},
+	} {
+		for _, rev := range []string{"2025-11-25", "2026-07-28"} {
+			hdr, meta, tokenMeta := session, "", `,"_meta":{"progressToken":"p1"}`
+			if rev != "2025-11-25" {
+				hdr = map[string]string{"MCP-Protocol-Version": rev, "Mcp-Method": "tools/call", "Mcp-Name": c.tool}
+				meta = `,"_meta":{"io.modelcontextprotocol/protocolVersion":"` + rev + `","io.modelcontextprotocol/clientCapabilities":{}}`
+				tokenMeta = `,"_meta":{"progressToken":"p1","io.modelcontextprotocol/protocolVersion":"` + rev + `","io.modelcontextprotocol/clientCapabilities":{}}`
+			}
+			msg := `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"` + c.tool + `","arguments":` + c.args
+			var fast bool
+			var got map[string]any
+			// The first call of a session may come before the SDK has
+			// taken its initialized notification (then it is not fast).
+			for i := 0; i < 50 && !fast; i++ {
+				fast, got = post(hdr, msg+meta+`}}`)
+				if c.tool == "rev_nosuch" {
+					break
+				}
+			}
+			slow, want := post(hdr, msg+tokenMeta+`}}`)
+			if slow {
+				t.Errorf("%s %s with a progress token: the fast path", c.tool, rev)
+			}
+			if fast != (c.tool != "rev_nosuch") {
+				t.Errorf("%s %s: fast path %v", c.tool, rev, fast)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s %s:\nfast %v\nSDK  %v", c.tool, rev, got, want)
+			}
+		}
+	}
+}
