@@ -5,7 +5,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"host/bindings/setup"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"host/bindings/oauth/oauthtest"
+	"host/bindings/setup"
 	"host/cmd/host/internal/browsertest"
 	"host/cmd/host/internal/serve"
 	"host/internal/hosttest"

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"host/bindings/setup"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"host/bindings/setup"
 	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/serve"
 	"host/internal/hosttest"

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"host/bindings/setup"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/bindings/setup"
 )
 
 // TestServeWorkerEnvironment (issue 25 item 1): a worker gets only what

@@ -3,7 +3,6 @@ package mcpserver
 import (
 	"bytes"
 	"context"
-	"host/bindings/setup"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +14,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/mask"
+	"host/bindings/setup"
 )
 
 // BenchmarkHTTPToolCall is one tools/call of a trivial plugin tool through

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"host/bindings/setup"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"host/bindings/mask"
 	"host/bindings/plugin"
 	"host/bindings/secrets"
+	"host/bindings/setup"
 	"host/bindings/store"
 )
 

@@ -2,9 +2,10 @@ package mcpserver
 
 import (
 	"fmt"
-	"host/bindings/setup"
 	"sort"
 	"strings"
+
+	"host/bindings/setup"
 )
 
 // MaxToolName is the longest tool name clients accept.

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"host/bindings/setup"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/mask"
+	"host/bindings/setup"
 )
 
 // Options configure a Server. Every field is optional.

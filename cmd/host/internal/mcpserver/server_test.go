@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"host/bindings/setup"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/mask"
+	"host/bindings/setup"
 )
 
 // fakeBackend is a Backend whose plugins and answers the test sets.

@@ -3,7 +3,6 @@ package serve
 import (
 	"encoding/json"
 	"fmt"
-	"host/bindings/setup"
 	"io"
 	"os/exec"
 	"regexp"
@@ -16,6 +15,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/console"
+	"host/bindings/setup"
 )
 
 // Exit codes of a worker that stopped itself: its plugin went above the

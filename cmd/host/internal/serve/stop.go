@@ -2,8 +2,9 @@ package serve
 
 import (
 	"context"
-	"host/bindings/setup"
 	"time"
+
+	"host/bindings/setup"
 )
 
 // userStopped is what slot.serve returns for a worker stopped by

@@ -3,10 +3,11 @@ package serve
 import (
 	"context"
 	"errors"
-	"host/bindings/setup"
 	"os"
 	"testing"
 	"time"
+
+	"host/bindings/setup"
 )
 
 // TestSupervisorStop: Stop ends an active plugin's worker and keeps it

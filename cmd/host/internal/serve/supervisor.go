@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"host/bindings/setup"
 	"host/bindings/store"
 	"os"
 	"os/exec"
@@ -18,6 +17,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/plugin"
+	"host/bindings/setup"
 	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/trim"
 )

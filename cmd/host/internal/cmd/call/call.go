@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"host/bindings/setup"
 	goio "io"
 	"path"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/plugin"
+	"host/bindings/setup"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/serve"
 	"host/cmd/host/internal/session"

@@ -7,9 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"host/bindings/setup"
 	"time"
 
+	"host/bindings/setup"
 	"host/cmd/host/internal/cmd/plugins"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/pkgstore"
