@@ -466,20 +466,6 @@ var _ setuppage.Session = (*pageSession)(nil)
 // not start at all leaves the old one. It returns the plugin's state
 // afterwards.
 func (s *Supervisor) Restart(ctx context.Context, name string) (State, error) {
-	sl, err := s.find(name)
-	if err != nil {
-		return State{}, err
-	}
-	req := reloadReq{done: make(chan reloadResult, 1), replace: true}
-	select {
-	case sl.reloads <- req:
-	case <-ctx.Done():
-		return State{}, ctx.Err()
-	}
-	select {
-	case r := <-req.done:
-		return r.state, nil
-	case <-ctx.Done():
-		return State{}, ctx.Err()
-	}
+	r, err := s.request(ctx, name, reloadReq{replace: true})
+	return r.state, err
 }

@@ -16,25 +16,11 @@ const userStopped = "\x00stopped by the user"
 // reason, its tools are no longer listed. It returns the state
 // afterwards.
 func (s *Supervisor) Stop(ctx context.Context, name, reason string) (State, error) {
-	sl, err := s.find(name)
-	if err != nil {
-		return State{}, err
-	}
 	if reason == "" {
 		reason = "stopped"
 	}
-	req := reloadReq{done: make(chan reloadResult, 1), stop: reason}
-	select {
-	case sl.reloads <- req:
-	case <-ctx.Done():
-		return State{}, ctx.Err()
-	}
-	select {
-	case r := <-req.done:
-		return r.state, nil
-	case <-ctx.Done():
-		return State{}, ctx.Err()
-	}
+	r, err := s.request(ctx, name, reloadReq{stop: reason})
+	return r.state, err
 }
 
 // stopFor marks the slot stopped (its worker already ended) and answers

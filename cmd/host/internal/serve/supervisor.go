@@ -388,21 +388,29 @@ func (s *Supervisor) call(ctx context.Context, id, tool string, args json.RawMes
 // starts afresh. It returns the plugin's state afterwards and whether the
 // new worker replaced the old one.
 func (s *Supervisor) Reload(ctx context.Context, name string) (State, bool, error) {
+	r, err := s.request(ctx, name, reloadReq{})
+	return r.state, r.replaced, err
+}
+
+// request hands req (Reload's, Restart's or Stop's) to the slot of the
+// plugin named name and returns what the slot answers once it has served
+// it; ctx bounds the wait for the slot to take it and to answer.
+func (s *Supervisor) request(ctx context.Context, name string, req reloadReq) (reloadResult, error) {
 	sl, err := s.find(name)
 	if err != nil {
-		return State{}, false, err
+		return reloadResult{}, err
 	}
-	req := reloadReq{done: make(chan reloadResult, 1)}
+	req.done = make(chan reloadResult, 1)
 	select {
 	case sl.reloads <- req:
 	case <-ctx.Done():
-		return State{}, false, ctx.Err()
+		return reloadResult{}, ctx.Err()
 	}
 	select {
 	case r := <-req.done:
-		return r.state, r.replaced, nil
+		return r, nil
 	case <-ctx.Done():
-		return State{}, false, ctx.Err()
+		return reloadResult{}, ctx.Err()
 	}
 }
 
