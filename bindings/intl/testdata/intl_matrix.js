@@ -73,4 +73,23 @@ for (const l of locales) {
     cases[l + ' tz ' + timeZone + ' full'] = parts(l, { timeZone, dateStyle: 'medium', timeStyle: 'full' }, seasons);
   }
 }
+// Zones at the edges of ICU's naming rules (no daylight time in a
+// metazone that has it, a metazone changed over the years, aliases, zones
+// in no country), at dates from 1975 on.
+const edgeZones = ['America/Regina', 'America/Indiana/Knox', 'Europe/Kyiv', 'Europe/Kiev', 'Asia/Calcutta', 'America/Argentina/Buenos_Aires', 'Africa/Casablanca', 'Australia/Lord_Howe', 'Pacific/Apia', 'America/Havana', 'Atlantic/Reykjavik', 'Africa/Abidjan', 'Antarctica/Troll', 'Etc/GMT+5', 'America/Santiago', 'Asia/Hebron', 'America/Whitehorse', 'Europe/Lisbon', 'Atlantic/Azores', 'America/Nuuk'];
+const years = [Date.UTC(1975, 3, 1, 12), Date.UTC(1995, 8, 1, 12), Date.UTC(2010, 0, 20, 12), Date.UTC(2024, 6, 20, 12)];
+for (const l of ['en-US', 'en-GB', 'de', 'fr', 'ja', 'ru']) {
+  for (const timeZone of edgeZones) {
+    for (const timeZoneName of ['short', 'long', 'shortOffset', 'longOffset', 'shortGeneric', 'longGeneric']) {
+      cases[l + ' edge ' + timeZone + ' ' + timeZoneName] = parts(l, { timeZone, timeZoneName, hour: 'numeric', minute: '2-digit' }, years);
+    }
+  }
+}
+// An hour with a zone and no minute (CLDR 48's new Hv and hv skeletons),
+// in every locale.
+for (const l of locales) {
+  for (const hour12 of [true, false]) {
+    cases[l + ' hour zone ' + hour12] = parts(l, { timeZone: 'Europe/Lisbon', timeZoneName: 'short', hour: 'numeric', hour12 }, seasons);
+  }
+}
 module.exports = cases;
