@@ -139,18 +139,18 @@ declare namespace z {
     readonly _def: ZodTypeDef;
 
     /** Validates data and returns the parsed copy (defaults filled, unknown keys stripped); throws ZodError. */
-    parse(data: unknown): Output;
-    safeParse(data: unknown): SafeParseReturnType<Output>;
-    parseAsync(data: unknown): Promise<Output>;
-    safeParseAsync(data: unknown): Promise<SafeParseReturnType<Output>>;
+    parse(data: unknown): this["_output"];
+    safeParse(data: unknown): SafeParseReturnType<this["_output"]>;
+    parseAsync(data: unknown): Promise<this["_output"]>;
+    safeParseAsync(data: unknown): Promise<SafeParseReturnType<this["_output"]>>;
 
     optional(): ZodOptional<this>;
     nullable(): ZodNullable<this>;
     nullish(): ZodOptional<ZodNullable<this>>;
     /** The output when the input is undefined, returned without validation, as zod 4 (a function is called once, when the schema is built). */
-    default(value: noUndefined<Output> | (() => noUndefined<Output>)): ZodDefault<this>;
+    default(value: noUndefined<this["_output"]> | (() => noUndefined<this["_output"]>)): ZodDefault<this>;
     /** Like .default(), but the value is validated as if given (zod 4's .prefault(), zod 3's .default()). */
-    prefault(value: noUndefined<Input> | (() => noUndefined<Input>)): ZodDefault<this>;
+    prefault(value: noUndefined<this["_input"]> | (() => noUndefined<this["_input"]>)): ZodDefault<this>;
     array(): ZodArray<this>;
     describe(description: string): this;
 
@@ -168,11 +168,11 @@ declare namespace z {
     radio(): this;
 
     /** Runs check on a value that passed every other check (synchronously; a Promise is refused). */
-    refine(check: (value: Output) => unknown, params?: RefineParams): this;
-    superRefine(check: (value: Output, ctx: RefinementCtx<Output>) => void): this;
-    transform<NewOut>(fn: (value: Output, ctx: RefinementCtx<Output>) => NewOut): ZodPipe<this, NewOut>;
+    refine(check: (value: this["_output"]) => unknown, params?: RefineParams): this;
+    superRefine(check: (value: this["_output"], ctx: RefinementCtx<this["_output"]>) => void): this;
+    transform<NewOut>(fn: (value: this["_output"], ctx: RefinementCtx<this["_output"]>) => NewOut): ZodPipe<this, NewOut>;
     /** The output when parsing fails (a function gets the input and the error). */
-    catch(value: Output | ((ctx: { input: unknown; error: ZodError }) => Output)): this;
+    catch(value: this["_output"] | ((ctx: { input: unknown; error: ZodError }) => this["_output"])): this;
     pipe<T extends ZodTypeAny>(next: T): ZodPipe<this, T["_output"]>;
     or<T extends ZodTypeAny>(other: T): ZodUnion<[this, T]>;
     /** z.intersection(this, other). */
@@ -190,7 +190,7 @@ declare namespace z {
     /** fn(this). */
     apply<R>(fn: (schema: this) => R): R;
     /** Drops .optional() and .nullable(). */
-    unwrap(): ZodType<noUndefined<Exclude<Output, null>>>;
+    unwrap(): ZodType<noUndefined<Exclude<this["_output"], null>>>;
     isOptional(): boolean;
     isNullable(): boolean;
     /** Host: this schema as a JSON Schema (draft 2020-12) document; z.toJSONSchema(schema) is the same. */
@@ -380,10 +380,15 @@ declare namespace z {
     ? [T["_output"], ...T["_output"][]]
     : T["_output"][];
 
-  interface ZodArray<T extends ZodTypeAny, C extends ArrayCardinality = "many"> extends ZodType<
-    arrayOutputType<T, C>,
-    C extends "atleastone" ? [T["_input"], ...T["_input"][]] : T["_input"][]
-  > {
+  // ZodArray and ZodObject declare their types as members, not as ZodType's
+  // arguments: TypeScript resolves members only when asked, so a schema may
+  // refer to itself through a getter of its shape (zod 4's recursion).
+  interface ZodArray<T extends ZodTypeAny, C extends ArrayCardinality = "many"> extends ZodType<any, any> {
+    readonly _output: arrayOutputType<T, C>;
+    readonly _input: C extends "atleastone" ? [T["_input"], ...T["_input"][]] : T["_input"][];
+    /** Type-level only: never undefined. */
+    readonly _optout: "required";
+    readonly _optin: "required";
     readonly element: T;
     min(minLength: number, message?: ErrorMessage): this;
     max(maxLength: number, message?: ErrorMessage): this;
@@ -391,29 +396,46 @@ declare namespace z {
     nonempty(message?: ErrorMessage): ZodArray<T, "atleastone">;
   }
 
-  type ZodRawShape = { [k: string]: ZodTypeAny };
+  type ZodRawShape = { [k: string]: any }; // any, not ZodTypeAny: a getter field is not resolved to check it
   type UnknownKeysParam = "passthrough" | "strict" | "strip";
 
-  type optionalKeys<T extends object> = { [K in keyof T]: undefined extends T[K] ? K : never }[keyof T];
-  type requiredKeys<T extends object> = { [K in keyof T]: undefined extends T[K] ? never : K }[keyof T];
-  type addQuestionMarks<T extends object> = { [K in requiredKeys<T>]: T[K] } & { [K in optionalKeys<T>]?: T[K] };
   type flatten<T> = { [K in keyof T]: T[K] } & {};
+  // Whether a field may be missing, from its schema's marker (_optout,
+  // _optin: set by the kinds a getter may return, so that a recursive
+  // schema's keys are found without computing its type), else from whether
+  // its type admits undefined.
+  type keyOptional<S, Marker extends "_optout" | "_optin", T> = S extends { readonly [M in Marker]: "optional" }
+    ? true
+    : S extends { readonly [M in Marker]: "required" }
+      ? false
+      : undefined extends T
+        ? true
+        : false;
+  type shapeType<Shape, Marker extends "_optout" | "_optin", IO extends "_output" | "_input"> = {
+    -readonly [K in keyof Shape as keyOptional<Shape[K], Marker, Shape[K][IO & keyof Shape[K]]> extends true ? never : K]: Shape[K][IO &
+      keyof Shape[K]];
+  } & {
+    -readonly [K in keyof Shape as keyOptional<Shape[K], Marker, Shape[K][IO & keyof Shape[K]]> extends true ? K : never]?: Shape[K][IO &
+      keyof Shape[K]];
+  };
   type objectOutputType<Shape extends ZodRawShape, UnknownKeys extends UnknownKeysParam> = flatten<
-    addQuestionMarks<{ [K in keyof Shape]: Shape[K]["_output"] }>
+    shapeType<Shape, "_optout", "_output">
   > &
     (UnknownKeys extends "passthrough" ? { [k: string]: unknown } : {});
   type objectInputType<Shape extends ZodRawShape, UnknownKeys extends UnknownKeysParam> = flatten<
-    addQuestionMarks<{ [K in keyof Shape]: Shape[K]["_input"] }>
+    shapeType<Shape, "_optin", "_input">
   > &
     (UnknownKeys extends "passthrough" ? { [k: string]: unknown } : {});
 
   type extendShape<A, B> = flatten<Omit<A, keyof B> & B>;
   type Mask<Shape> = { [K in keyof Shape]?: true };
 
-  interface ZodObject<Shape extends ZodRawShape, UnknownKeys extends UnknownKeysParam = "strip"> extends ZodType<
-    objectOutputType<Shape, UnknownKeys>,
-    objectInputType<Shape, UnknownKeys>
-  > {
+  interface ZodObject<Shape extends ZodRawShape, UnknownKeys extends UnknownKeysParam = "strip"> extends ZodType<any, any> {
+    readonly _output: objectOutputType<Shape, UnknownKeys>;
+    readonly _input: objectInputType<Shape, UnknownKeys>;
+    /** Type-level only: never undefined. */
+    readonly _optout: "required";
+    readonly _optin: "required";
     readonly shape: Shape;
     strict(message?: ErrorMessage): ZodObject<Shape, "strict">;
     passthrough(): ZodObject<Shape, "passthrough">;
@@ -445,8 +467,20 @@ declare namespace z {
     deepPartial(): ZodObject<any, UnknownKeys> & ZodType<DeepPartial<objectOutputType<Shape, UnknownKeys>>>;
   }
 
-  interface ZodOptional<T extends ZodTypeAny> extends ZodType<T["_output"] | undefined, T["_input"] | undefined> {}
-  interface ZodNullable<T extends ZodTypeAny> extends ZodType<T["_output"] | null, T["_input"] | null> {}
+  interface ZodOptional<T extends ZodTypeAny> extends ZodType<any, any> {
+    readonly _output: T["_output"] | undefined;
+    readonly _input: T["_input"] | undefined;
+    /** Type-level only: may be missing. */
+    readonly _optout: "optional";
+    readonly _optin: "optional";
+  }
+  interface ZodNullable<T extends ZodTypeAny> extends ZodType<any, any> {
+    readonly _output: T["_output"] | null;
+    readonly _input: T["_input"] | null;
+    /** Type-level only: as T's. */
+    readonly _optout: T extends { readonly _optout: infer O } ? O : "unknown";
+    readonly _optin: T extends { readonly _optin: infer O } ? O : "unknown";
+  }
   interface ZodDefault<T extends ZodTypeAny> extends ZodType<noUndefined<T["_output"]>, T["_input"] | undefined> {}
   interface ZodNonOptional<T extends ZodTypeAny> extends ZodType<noUndefined<T["_output"]>, noUndefined<T["_input"]>> {}
 

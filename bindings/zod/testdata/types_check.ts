@@ -174,3 +174,44 @@ if (someSchema instanceof z.ZodString) {
 }
 const tn: z.ZodFirstPartyTypeKind = z.string()._def.typeName;
 if (tn !== z.ZodFirstPartyTypeKind.ZodString || three !== 3 || dp.a !== undefined) throw new Error('zod 3 API');
+// zod 4's getter-based recursion: the types follow the getter, no annotation.
+const Category = z.object({
+  name: z.string(),
+  get subcategories() {
+    return z.array(Category);
+  },
+});
+type Category = z.infer<typeof Category>;
+type _gc = Expect<Equal<Category['subcategories'][number]['subcategories'][number]['name'], string>>;
+const Person = z.object({
+  name: z.string(),
+  get friend() {
+    return Person.optional();
+  },
+  get boss() {
+    return Person.nullable();
+  },
+});
+type Person = z.infer<typeof Person>;
+type _gp = Expect<Equal<Person['friend'], Person | undefined>>;
+type _gb = Expect<Equal<Person['boss'], Person | null>>;
+const Post = z.object({
+  title: z.string(),
+  get author() {
+    return User.optional();
+  },
+});
+const User = z.object({
+  email: z.string(),
+  get posts() {
+    return z.array(Post);
+  },
+});
+type User = z.infer<typeof User>;
+const user: User = { email: 'a@example.com', posts: [{ title: 't', author: { email: 'b@example.com', posts: [] } }] };
+const parsedUser: User = User.parse(user);
+const CategoryTagged = Category.extend({ tag: z.string().optional() });
+type _ge = Expect<Equal<z.infer<typeof CategoryTagged>['tag'], string | undefined>>;
+const cat: Category = Category.parse({ name: 'a', subcategories: [{ name: 'b', subcategories: [] }] });
+if (cat.subcategories[0].name !== 'b' || parsedUser.posts[0].author?.email !== 'b@example.com' || Person.safeParse({ name: 'x', boss: null }).success !== true)
+  throw new Error('getter recursion');
