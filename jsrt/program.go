@@ -10,16 +10,23 @@ import (
 // Program is built-in JS (a binding's embedded source) compiled once per
 // process on first use. Safe for concurrent use.
 type Program struct {
-	name, src string
-	get       func() *goja.Program
+	name string
+	get  func() *goja.Program
 }
 
 // NewProgram declares built-in JS, usually in a package-level var. name
 // should start with "host:" so error positions skip it (see JSError). A
 // syntax error in src is a bug in the host and panics on first use.
 func NewProgram(name, src string) *Program {
-	p := &Program{name: name, src: src}
-	p.get = sync.OnceValue(func() *goja.Program { return goja.MustCompile(name, src, true) })
+	return NewProgramOf(name, func() string { return src })
+}
+
+// NewProgramOf is NewProgram of the source src returns, called on first
+// use: for a source put together from parts, which package init would
+// otherwise build (and keep) in every process.
+func NewProgramOf(name string, src func() string) *Program {
+	p := &Program{name: name}
+	p.get = sync.OnceValue(func() *goja.Program { return goja.MustCompile(name, src(), true) })
 	return p
 }
 

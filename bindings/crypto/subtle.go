@@ -71,7 +71,18 @@ func operationError(format string, args ...any) error {
 	return &cryptoError{"OperationError", fmt.Sprintf(format, args...)}
 }
 
-var curves = map[string]elliptic.Curve{"P-256": elliptic.P256(), "P-384": elliptic.P384()}
+// namedCurve is the curve of WebCrypto's namedCurve (nil when unknown).
+// A function, not a map made at init: elliptic.P256() sets up every NIST
+// curve on first use, for every command.
+func namedCurve(name string) elliptic.Curve {
+	switch name {
+	case "P-256":
+		return elliptic.P256()
+	case "P-384":
+		return elliptic.P384()
+	}
+	return nil
+}
 
 var cryptoHashes = map[string]crypto.Hash{
 	"SHA-1": crypto.SHA1, "SHA-256": crypto.SHA256, "SHA-384": crypto.SHA384, "SHA-512": crypto.SHA512,
@@ -99,7 +110,7 @@ func importKey(alg, format string, data []byte, curve string) (*cryptoKey, error
 		case alg == "HKDF" || alg == "PBKDF2":
 			k.secret = append([]byte(nil), data...)
 		case isEC(alg):
-			pub, err := ecdsa.ParseUncompressedPublicKey(curves[curve], data)
+			pub, err := ecdsa.ParseUncompressedPublicKey(namedCurve(curve), data)
 			if err != nil {
 				return nil, dataError("not an uncompressed %s public key (0x04, then X and Y)", curve)
 			}
@@ -158,7 +169,7 @@ func (k *cryptoKey) check() error {
 		if !isEC(k.alg) {
 			return dataError("the key is an elliptic-curve key, not a %s key", k.alg)
 		}
-		if p.Curve != curves[k.curve] {
+		if p.Curve != namedCurve(k.curve) {
 			return dataError("the key is on curve %s, not %s", p.Curve.Params().Name, k.curve)
 		}
 	case ed25519.PublicKey:
@@ -289,11 +300,11 @@ func (k *cryptoKey) fromJWK(data []byte) error {
 		if err != nil {
 			return err
 		}
-		size := (curves[k.curve].Params().BitSize + 7) / 8
+		size := (namedCurve(k.curve).Params().BitSize + 7) / 8
 		if len(x) != size || len(y) != size {
 			return dataError("the JWK's x and y must be %d bytes each on %s", size, k.curve)
 		}
-		pub, err := ecdsa.ParseUncompressedPublicKey(curves[k.curve], append(append([]byte{4}, x...), y...))
+		pub, err := ecdsa.ParseUncompressedPublicKey(namedCurve(k.curve), append(append([]byte{4}, x...), y...))
 		if err != nil {
 			return dataError("the JWK's point is not on %s", k.curve)
 		}
@@ -305,7 +316,7 @@ func (k *cryptoKey) fromJWK(data []byte) error {
 		if err != nil {
 			return err
 		}
-		priv, err := ecdsa.ParseRawPrivateKey(curves[k.curve], d)
+		priv, err := ecdsa.ParseRawPrivateKey(namedCurve(k.curve), d)
 		if err != nil || !priv.PublicKey.Equal(pub) {
 			return dataError("the JWK's d does not belong to its x and y")
 		}
@@ -429,7 +440,7 @@ func generateKeyPair(alg, curve string, modulusBits int) (pub, priv *cryptoKey, 
 		}
 		priv.priv, priv.pub, pub.pub = key, &key.PublicKey, &key.PublicKey
 	case isEC(alg):
-		key, err := ecdsa.GenerateKey(curves[curve], rand.Reader)
+		key, err := ecdsa.GenerateKey(namedCurve(curve), rand.Reader)
 		if err != nil {
 			return nil, nil, operationError("generating the key failed: %v", err)
 		}

@@ -88,6 +88,10 @@ type Host struct {
 	LoopMinBackoff, LoopStopWait time.Duration
 	// onLoopWait, for tests, sees each wait the loop schedules.
 	onLoopWait func(next time.Duration, err error)
+	// Step, when set, hears each step of a Load as it is reached ("built":
+	// the bundle is built or taken from CacheDir; "installed": the JS APIs
+	// are installed in the fresh runtime): the start-up budget's trace.
+	Step func(step string)
 	// CacheDir, when set, keeps built bundles so an unchanged plugin starts
 	// without running esbuild (see jsrt.BuildCached).
 	CacheDir string
@@ -121,6 +125,12 @@ func (h *Host) onStuck(id *string) func(error) {
 		return nil
 	}
 	return func(err error) { h.OnStuck(*id, err) }
+}
+
+func (h *Host) step(s string) {
+	if h.Step != nil {
+		h.Step(s)
+	}
 }
 
 // log hands e to Log with the known secrets masked and terminal controls
@@ -303,6 +313,7 @@ func Load(ctx context.Context, h *Host, path string) (*Plugin, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.step("built")
 	return LoadBundle(ctx, h, b, path)
 }
 
@@ -362,6 +373,7 @@ func LoadBundle(ctx context.Context, h *Host, b *jsrt.Bundle, path string) (*Plu
 		}))
 	})
 	if err == nil {
+		h.step("installed")
 		err = p.rt.RunBundle(ctx, b)
 	}
 	if err == nil {

@@ -41,12 +41,12 @@ var (
 	ponyfillJS string
 )
 
-// source is streams.js called with the stream classes the ponyfill puts
+// program is streams.js called with the stream classes the ponyfill puts
 // on exports. streams.js comes first so its positions are its own.
-var source = "(function (g, native) { var exports = {}, module = { exports: exports }; var wire = " +
-	streamsJS + ";\n" + ponyfillJS + "\nwire(g, native, exports); })"
-
-var program = jsrt.NewProgram("host:web/streams.js", source)
+var program = jsrt.NewProgramOf("host:web/streams.js", func() string {
+	return "(function (g, native) { var exports = {}, module = { exports: exports }; var wire = " +
+		streamsJS + ";\n" + ponyfillJS + "\nwire(g, native, exports); })"
+})
 
 // Install defines the stream classes, made the first time a plugin touches
 // one. Call once per runtime on its loop goroutine, after web.Install,

@@ -55,7 +55,7 @@ func mainExit() cmdutil.ExitCode {
 	if len(args) > 0 {
 		first = args[0]
 	}
-	f.Startup.Helpers(first)
+	f.Startup.Helpers(first, f.Trace)
 	f.Trace("pre-run")
 	code := root.Run(ctx, f, args)
 	if code != cmdutil.ExitOK && ctx.Err() != nil {

@@ -78,7 +78,12 @@ func startupPeer(b *testing.B) (node, script string) {
 // reports medians per setting: wall, CPU and peak memory; the ratios
 // host/node (targets: wall <= 0.03, peak <= 0.2); and the budget: when
 // each step of an all-on run was reached from the process start (trace
-// steps of HOST_TRACE: main is the runtime and package init). all-on-again
+// steps of HOST_TRACE: main is the runtime and package init; built, the
+// bundle taken from the cache; installed, the JS APIs installed in the
+// fresh runtime; loaded, the plugin's file run and its definition read;
+// setup, its saved settings and keyring secrets read; activated, its
+// onActivate done; roots, the system's roots loaded on a helper goroutine
+// beside the others). all-on-again
 // is a second all-on run, the noise. HOST_BENCH_PEER_BIN adds another host
 // binary (say, main's) as "peer". Run with -benchtime=Nx (N rounds).
 func BenchmarkStartupBudget(b *testing.B) {
@@ -164,7 +169,7 @@ func BenchmarkStartupBudget(b *testing.B) {
 	b.ReportMetric(medianOf(wr, id), "host/node-wall")
 	b.ReportMetric(medianOf(cr, id), "host/node-cpu")
 	b.ReportMetric(medianOf(pr, id), "host/node-peak")
-	for _, step := range []string{"main", "loaded", "setup", "activated", "deactivated"} {
+	for _, step := range []string{"main", "built", "installed", "loaded", "setup", "activated", "deactivated", "roots"} {
 		if len(steps) > 0 {
 			b.ReportMetric(medianOf(steps, func(m map[string]float64) float64 { return m[step] }), "at-"+step+"-ms")
 		}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"host/cmd/host/internal/mcpauth"
@@ -285,7 +286,9 @@ func (s *Server) drop(id string) {
 	s.mu.Unlock()
 }
 
-var consentTmpl = template.Must(template.New("consent").Parse(`<!doctype html>
+// consentTmpl is parsed on first use (package init runs for every command).
+var consentTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("consent").Parse(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -316,6 +319,7 @@ After you approve, your browser returns to <strong id="returns">{{.Returns}}</st
 </body>
 </html>
 `))
+})
 
 // consentCSS is what the consent page adds to host's look: the form.
 const consentCSS = `
@@ -347,7 +351,7 @@ func (s *Server) renderConsent(w http.ResponseWriter, status int, c *consent, pr
 	if u, err := url.Parse(c.client.ID); err == nil {
 		vouch = u.Host
 	}
-	_ = consentTmpl.Execute(w, map[string]any{
+	_ = consentTmpl().Execute(w, map[string]any{
 		"CSS": template.CSS(ui.CSS()), "Extra": template.CSS(consentCSS),
 		"Name": c.client.Name, "Metadata": c.client.Kind == KindMetadata, "Vouch": vouch,
 		"Returns": c.redirectHost, "Problem": problem, "Action": AuthorizePath, "ID": c.id, "CSRF": c.csrf,

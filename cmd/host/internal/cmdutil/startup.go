@@ -68,15 +68,19 @@ func (s Startup) GC() {
 	}
 }
 
-// Helpers starts what prepares the command cmd on the side.
-func (s Startup) Helpers(cmd string) {
+// Helpers starts what prepares the command cmd on the side; trace hears
+// "roots" when the system's roots are loaded (the start-up budget).
+func (s Startup) Helpers(cmd string, trace func(step string)) {
 	// The roots only for the commands that make HTTPS requests in this
 	// process (a plugin's fetch, an OAuth login, the npm registry): loading
 	// them costs about 5 ms of CPU, all of `host version`'s time after
 	// init. A serve makes no HTTPS calls itself, and twenty workers
 	// starting at once would compete for the same cores.
 	if fetchesHTTPS(cmd) && !s.Off("roots") {
-		go fetch.PrewarmSystemRoots()
+		go func() {
+			fetch.PrewarmSystemRoots()
+			trace("roots")
+		}()
 	}
 }
 

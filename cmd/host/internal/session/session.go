@@ -59,6 +59,7 @@ func Open(f *cmdutil.Factory, flags *cmdutil.PluginFlags) (*Session, error) {
 		timeout = jsrt.DefaultTimeout
 	}
 	h := &plugin.Host{
+		Step:      f.Trace,
 		DataDir:   dataDir,
 		Store:     db,
 		Log:       LogSink(f.IO.Err, logLevel(f.IO)),

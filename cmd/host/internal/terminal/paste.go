@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -200,13 +199,19 @@ func pasteLive(ctx context.Context, f *cmdutil.Factory, s *setup.Session, st *se
 	return func() { once.Do(func() { close(done); <-stopped }) }
 }
 
-// plainPath and plainCode are the paths and error codes a live line may
-// show: a redirect's (/callback, access_denied), not text pasted by
-// mistake.
-var (
-	plainPath = regexp.MustCompile(`^[A-Za-z0-9/_.-]{0,40}$`)
-	plainCode = regexp.MustCompile(`^[a-z_]{1,40}$`)
-)
+// plainPath and plainCode report the paths and error codes a live line
+// may show: a redirect's (/callback, access_denied), not text pasted by
+// mistake. (Plain functions: a package-level regexp is compiled at init,
+// for every command.)
+func plainPath(s string) bool {
+	return len(s) <= 40 && strings.IndexFunc(s, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("/_.-", r))
+	}) < 0
+}
+
+func plainCode(s string) bool {
+	return len(s) >= 1 && len(s) <= 40 && strings.IndexFunc(s, func(r rune) bool { return !('a' <= r && r <= 'z' || r == '_') }) < 0
+}
 
 // describePaste says what typed holds so far, in words: never its query
 // values (the code, the state) nor text that is no address.
@@ -224,12 +229,12 @@ func describePaste(typed, state string) string {
 	}
 	q := u.Query()
 	where := u.Scheme + "://" + u.Host // never userinfo
-	if plainPath.MatchString(u.Path) {
+	if plainPath(u.Path) {
 		where += u.Path
 	}
 	switch {
 	case q.Get("error") != "":
-		if e := q.Get("error"); plainCode.MatchString(e) {
+		if e := q.Get("error"); plainCode(e) {
 			return fmt.Sprintf("%s with error=%s: press Enter", where, e)
 		}
 		return where + " with an error: press Enter"
