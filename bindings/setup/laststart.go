@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"host/bindings/plugin"
@@ -28,6 +30,35 @@ type LastStart struct {
 	Phase  Phase  `json:"state"`
 	Kind   Kind   `json:"kind,omitempty"`
 	Reason string `json:"reason"`
+	// WorkDir is the directory the positions in Reason are relative to
+	// (the starting process's plugin.Host.WorkDir); see In.
+	WorkDir string `json:"workDir,omitempty"`
+}
+
+// position is a file.ts:line:col in a reason.
+var positionRE = regexp.MustCompile(`[^\s:()'"]+\.[cm]?[jt]sx?:\d+:\d+`)
+
+// In is l with the relative positions in its reason made relative to wd
+// instead of l.WorkDir, so that they point at the same files from where
+// they are shown.
+func (l *LastStart) In(wd string) *LastStart {
+	if l.WorkDir == "" || wd == "" || l.WorkDir == wd {
+		return l
+	}
+	c := *l
+	c.Reason = positionRE.ReplaceAllStringFunc(l.Reason, func(pos string) string {
+		file, rest, _ := strings.Cut(pos, ":") // a relative path: no drive letter
+		if filepath.IsAbs(file) {
+			return pos
+		}
+		r, err := filepath.Rel(wd, filepath.Join(l.WorkDir, file))
+		if err != nil {
+			return pos
+		}
+		return r + ":" + rest
+	})
+	c.WorkDir = wd
+	return &c
 }
 
 // Text is the last start in a sentence: "failed at last start: REASON,
@@ -62,7 +93,7 @@ func ReadLastStart(dataDir, id string) (*LastStart, error) {
 // failure (err, masked with mask) as its LastStart, a success (err nil) by
 // removing the one kept. Best effort: a data dir that cannot be written
 // loses the record, never the start.
-func recordStart(dataDir, id, surface string, err error, mask func(string) string) {
+func recordStart(dataDir, workDir, id, surface string, err error, mask func(string) string) {
 	if dataDir == "" || id == "" || surface == "" {
 		return
 	}
@@ -72,7 +103,7 @@ func recordStart(dataDir, id, surface string, err error, mask func(string) strin
 		return
 	}
 	st := StateOf(nil, err, nil)
-	l := LastStart{At: time.Now().UTC(), Surface: surface, Phase: st.Phase, Kind: st.Kind, Reason: mask(st.Reason)}
+	l := LastStart{At: time.Now().UTC(), Surface: surface, Phase: st.Phase, Kind: st.Kind, Reason: mask(st.Reason), WorkDir: workDir}
 	data, merr := json.MarshalIndent(l, "", "  ")
 	if merr != nil {
 		return

@@ -223,13 +223,13 @@ func (s *Session) Next(ctx context.Context) (Step, error) {
 			err = s.fail(HostFailed, err)
 		}
 		if s.activated {
-			recordStart(s.o.Host.DataDir, s.info.ID, s.o.Surface, err, s.mask)
+			recordStart(s.o.Host.DataDir, s.o.Host.WorkDir, s.info.ID, s.o.Surface, err, s.mask)
 		}
 		return nil, err
 	}
 	if _, ok := st.(*Done); ok {
 		s.finished = true
-		recordStart(s.o.Host.DataDir, s.info.ID, s.o.Surface, nil, s.mask)
+		recordStart(s.o.Host.DataDir, s.o.Host.WorkDir, s.info.ID, s.o.Surface, nil, s.mask)
 	}
 	return st, nil
 }

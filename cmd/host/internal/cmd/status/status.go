@@ -317,10 +317,10 @@ func lastStart(sess *session.Session, id string, state *setup.State) *setup.Last
 		return nil
 	}
 	last, err := setup.ReadLastStart(sess.Host.DataDir, id)
-	if err != nil {
+	if err != nil || last == nil {
 		return nil // an unreadable record says nothing about the plugin
 	}
-	return last
+	return last.In(sess.Host.WorkDir) // its positions from here
 }
 
 // lastStartHint says what to do about a failed last start of the plugin
