@@ -92,4 +92,13 @@ for (const l of locales) {
     cases[l + ' hour zone ' + hour12] = parts(l, { timeZone: 'Europe/Lisbon', timeZoneName: 'short', hour: 'numeric', hour12 }, seasons);
   }
 }
+// Odd instants: years before 1 and below 1000 (era, padding), just
+// before 1970 (fractional seconds of a negative time), the last instant.
+const year = (y, m, d, h) => { const x = new Date(Date.UTC(2000, m, d, h, 30, 15, 250)); x.setUTCFullYear(y); return x.getTime(); };
+const odd = [year(-50, 2, 15, 9), year(0, 11, 31, 23), year(5, 0, 1, 0), year(999, 6, 4, 12), -1, 8.64e15];
+for (const l of locales) {
+  for (const o of [{ era: 'short', year: 'numeric', month: 'short', day: 'numeric' }, { year: 'numeric', month: '2-digit', day: '2-digit' }, { year: '2-digit', month: 'long' }, { dateStyle: 'full', timeStyle: 'long' }, { hour: 'numeric', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 }, { era: 'long', year: 'numeric' }]) {
+    cases[l + ' odd ' + JSON.stringify(o)] = parts(l, { timeZone: 'UTC', ...o }, odd);
+  }
+}
 module.exports = cases;
