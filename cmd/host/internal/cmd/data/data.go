@@ -190,7 +190,7 @@ func clearKind(ctx context.Context, f *cmdutil.Factory, st *store.Store, c *serv
 	case errors.As(err, &re) && re.Kind == "not found":
 		// The serve does not run this plugin: nothing to tell.
 	default:
-		fmt.Fprintf(f.IO.Err, "host: the data is cleared, but the running serve was not told (%v); its clients see the change at their next read\n", err)
+		fmt.Fprintf(f.IO.Err, "host: the data is cleared, but the running serve was not told (%s); its clients see the change at their next read\n", f.IO.Masker.Mask(err.Error()))
 	}
 	return nil
 }
