@@ -37,7 +37,7 @@ REASON, WHEN, via SURFACE", and what to do, until a start works; its last
 status, as it set it with ctx.updateStatus; and its permissions: what it
 declared, or that it is unrestricted because it declares none. --json
 prints a JSON array of {id, file, running: false, state, kind, reason,
-fields, lastStart, status, permissions}. PLUGIN is a plugin file, its
+fields, lastStart, hint, status, permissions}. PLUGIN is a plugin file, its
 directory, or its id.
 
 Flags:
@@ -127,10 +127,12 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		*setup.State
 		// LastStart: the plugin would be ready, but its last start
 		// failed ("state", "kind", "reason" are then that failure's).
-		LastStart   *setup.LastStart `json:"lastStart,omitempty"`
-		Status      *store.Status    `json:"status,omitempty"`
-		StatusError string           `json:"statusError,omitempty"`
-		Permissions []string         `json:"permissions,omitempty"`
+		LastStart *setup.LastStart `json:"lastStart,omitempty"`
+		// Hint says what to do about a failed last start.
+		Hint        string        `json:"hint,omitempty"`
+		Status      *store.Status `json:"status,omitempty"`
+		StatusError string        `json:"statusError,omitempty"`
+		Permissions []string      `json:"permissions,omitempty"`
 	}
 	jsonRows := []jsonRow{}
 	for i, r := range rows {
@@ -147,6 +149,9 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		}
 		if opts.JSON {
 			jr := jsonRow{ID: r.id, File: r.file, State: state, LastStart: last}
+			if last != nil {
+				jr.Hint = lastStartHint(r.file, last)
+			}
 			st, ok, err := sess.Store.Plugin(r.id).Status(ctx)
 			switch {
 			case err != nil:
