@@ -242,7 +242,8 @@ func pagesOf(pid int) (wp workerPages) {
 // rss-ratio. The serve's figures are those of a serve whose bundle cache
 // is filled (every serve after the first of a data dir); a data dir's
 // first serve, whose workers bundle their plugins with esbuild, is
-// first-serve-pss-MiB and pss-ratio-first. Where a worker's PSS goes
+// first-serve-pss-MiB and pss-ratio-first. The serve process's own PSS
+// is supervisor-pss-MiB. Where a worker's PSS goes
 // (pagesOf, the median worker's): worker-heap-MiB, worker-runtime-MiB,
 // worker-data-MiB, worker-text-MiB. Node comes from testdata/mcp-client
 // (npm ci there; .ci/run does) or HOST_BENCH_NODE, zod 3 from
@@ -311,6 +312,7 @@ func BenchmarkServeMemory(b *testing.B) {
 	type served struct {
 		s             *benchServe
 		rss, pss      int64
+		supervisor    int64 // the serve process's own PSS
 		workers       []int64 // RSS, sorted
 		pages         workerPages
 		firstWorkerID int
@@ -330,6 +332,7 @@ func BenchmarkServeMemory(b *testing.B) {
 		}
 		m := served{s: s, firstWorkerID: states[0].PID}
 		m.rss, m.pss = memOf(s.cmd.Process.Pid)
+		m.supervisor = m.pss
 		type wm struct {
 			pss   int64
 			pages workerPages
@@ -376,6 +379,7 @@ func BenchmarkServeMemory(b *testing.B) {
 		b.ReportMetric(mib(m.pages.runtime), "worker-runtime-MiB")
 		b.ReportMetric(mib(m.pages.data), "worker-data-MiB")
 		b.ReportMetric(mib(m.pages.text), "worker-text-MiB")
+		b.ReportMetric(mib(m.supervisor), "supervisor-pss-MiB")
 		b.ReportMetric(mib(m.rss), "serve-rss-MiB")
 		b.ReportMetric(mib(nodeRSS), "node-rss-MiB")
 		b.ReportMetric(float64(m.rss)/float64(nodeRSS), "rss-ratio")
