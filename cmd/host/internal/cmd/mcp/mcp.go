@@ -22,6 +22,7 @@ import (
 	"host/cmd/host/internal/pkgstore"
 	"host/cmd/host/internal/session"
 	"host/cmd/host/internal/surface"
+	"host/cmd/host/internal/trim"
 	"host/jsrt"
 )
 
@@ -132,6 +133,9 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	plugins := newMCPPlugins(sess, args, local)
 	plugins.startAll(ctx, paths)
 	defer plugins.stopAll()
+	// Its plugins have settled: most likely idle from here on, like a
+	// serve's worker, so give back what starting took (issue 23 §3).
+	time.AfterFunc(500*time.Millisecond, trim.Idle)
 	if errs := mcpserver.CheckNames(local.Plugins()); len(errs) > 0 {
 		return errors.Join(errs...)
 	}
