@@ -247,7 +247,9 @@ func pagesOf(pid int) (wp workerPages) {
 // (pagesOf, the median worker's): worker-heap-MiB, worker-runtime-MiB,
 // worker-data-MiB, worker-text-MiB. Node comes from testdata/mcp-client
 // (npm ci there; .ci/run does) or HOST_BENCH_NODE, zod 3 from
-// $HOST_ZOD3_DIR as .ci/run installs it. HOST_BENCH_SMAPS=file writes the
+// $HOST_ZOD3_DIR as .ci/run installs it. For comparison, `host mcp` of the
+// same plugins, all in one process: one-process-pss-MiB and
+// pss-ratio-one-process. HOST_BENCH_SMAPS=file writes the
 // smaps of the serve, a worker and a Node process there.
 func BenchmarkServeMemory(b *testing.B) {
 	node := os.Getenv("HOST_BENCH_NODE")
@@ -312,7 +314,7 @@ func BenchmarkServeMemory(b *testing.B) {
 	type served struct {
 		s             *benchServe
 		rss, pss      int64
-		supervisor    int64 // the serve process's own PSS
+		supervisor    int64   // the serve process's own PSS
 		workers       []int64 // RSS, sorted
 		pages         workerPages
 		firstWorkerID int
@@ -393,7 +395,39 @@ func BenchmarkServeMemory(b *testing.B) {
 		b.ReportMetric(float64(m.pss)/float64(barePSS), "pss-ratio-bare")
 		stopNodes(nodes)
 		m.s.stop(b)
+		// For comparison, not a serve: `host mcp` runs the 20 plugins in
+		// its one process (no worker per plugin: what several plugins
+		// sharing a worker would cost).
+		mcpPSS := mcpMem(b, bin, env, dataDir, dir)
+		b.ReportMetric(mib(mcpPSS), "one-process-pss-MiB")
+		b.ReportMetric(float64(mcpPSS)/float64(nodePSS), "pss-ratio-one-process")
 	}
+}
+
+// mcpMem runs `host mcp` of the plugins in dir on stdio, waits until it
+// answers initialize (its plugins have settled by then) and has idled,
+// and returns its PSS.
+func mcpMem(b *testing.B, bin string, env []string, dataDir, dir string) int64 {
+	cmd := exec.Command(bin, "mcp", "--data-dir", dataDir, dir)
+	cmd.Env = env
+	in, _ := cmd.StdinPipe()
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		in.Close()
+		_ = cmd.Wait()
+	}()
+	_, _ = io.WriteString(in, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}`+"\n")
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.Contains(line, `"id":1`) {
+		b.Fatalf("host mcp: %q %v", line, err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	time.Sleep(2 * time.Second) // idle: it has trimmed
+	_, pss := memOf(cmd.Process.Pid)
+	return pss
 }
 
 // BenchmarkServeCall measures `host call` of a trivial tool as a whole
