@@ -439,13 +439,21 @@ func (p *Plugin) emit(vm *goja.Runtime, st *store.Store, many bool) func(goja.Fu
 				w.Abort()
 			}
 		}()
+		var held []store.Message // emitAfterRead
 		for start := 0; start < len(list); start += emitPart {
 			end := min(start+emitPart, len(list))
 			part, err := p.readMessages(vm, list[start:end], start, many)
 			if err != nil {
 				return jsrt.Rejected(vm, jsrt.TypeErrorf("%s: %w", name, err))
 			}
+			if p.host.emitAfterRead {
+				held = append(held, part...)
+				continue
+			}
 			w.Add(part)
+		}
+		if held != nil {
+			w.Add(held)
 		}
 		if err := p.host.rates.allow(name, p.ID, false, 1); err != nil { // a call is one, as in the SDK's host
 			return jsrt.Rejected(vm, err)

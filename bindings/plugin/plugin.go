@@ -117,6 +117,10 @@ type Host struct {
 	Notify func(ctx context.Context, n Notification) error
 
 	rates rateTable // MessagesPerMinute, EventsPerMinute per plugin
+	// emitAfterRead makes emitMessages hand the store its messages only
+	// once all are read, as before the store wrote parts while the loop
+	// read: BenchmarkEmitMessages10k's yardstick.
+	emitAfterRead bool
 }
 
 // onStuck is the jsrt.Options.OnStuck of the plugin whose id id holds.
