@@ -27,4 +27,5 @@ type cldrLocale struct {
 	fallbackFormat  string // a metazone's name with a location: "{1} ({0})"
 	territories     string // \x1ecountry code\x1fname, of the countries with zones
 	zoneNames       string // \x1eid\x1f then 6 names and the exemplar city
+	base            string // the locale whose zoneNames and territories these add to, or ""
 }

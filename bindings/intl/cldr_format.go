@@ -498,8 +498,23 @@ func metazone(id string, t time.Time) string {
 
 // zoneNames is the names record of a zone or metazone (7 fields), or nil.
 func (dl *dateLocale) zoneNames(id string) []string {
-	if r := record(dl.loc.zoneNames, id); len(r) == 7 {
-		return r
+	return localeRecord(dl.loc, id, 7, func(l *cldrLocale) string { return l.zoneNames })
+}
+
+// localeRecord is a record of a locale's table with n fields, else its
+// base locale's (see cldrgen's diffRecords), or nil.
+func localeRecord(loc *cldrLocale, key string, n int, table func(*cldrLocale) string) []string {
+	for loc != nil {
+		if r := record(table(loc), key); r != nil {
+			if len(r) == n {
+				return r
+			}
+			return nil
+		}
+		if loc.base == "" {
+			break
+		}
+		loc = cldrLocaleByID(loc.base)
 	}
 	return nil
 }
@@ -599,7 +614,7 @@ func (dl *dateLocale) locationName(id string) string {
 }
 
 func (dl *dateLocale) territory(cc string) string {
-	if r := record(dl.loc.territories, cc); len(r) == 1 {
+	if r := localeRecord(dl.loc, cc, 1, func(l *cldrLocale) string { return l.territories }); r != nil {
 		return r[0]
 	}
 	return ""

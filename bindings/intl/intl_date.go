@@ -25,19 +25,21 @@ func dateAlias(tag string) string {
 	return rest[:strings.IndexByte(rest, ',')]
 }
 
-// dateLocaleFor picks the data for a locale: en-GB's for the English of
-// the Commonwealth, de's and fr's for those languages, a data locale's
-// by the spec's lookup, else en-US's. The id is the tag asked for only
-// where Node formats it as the data does (de-AT, fr-FR...); en-AU, de-CH,
-// fr-CA and the like show the locale they are formatted in.
+// dateLocaleFor picks the data for a locale: its own where cldrgen has
+// it (en-AU, de-AT, fr-CA...), else de's and fr's for
+// those languages, a data locale's by the spec's lookup, else en-US's.
+// The id is the tag asked for only where Node formats it as the data does
+// (de-DE, fr-FR...); en-SG, de-LU, fr-BE and the like show the locale
+// they are formatted in.
 func dateLocaleFor(tag string) *dateLocale {
+	if l := cldrLocaleByID(tag); l != nil && strings.Contains(tag, "-") {
+		return &dateLocale{id: tag, loc: l} // en-AU, de-AT, fr-CA...
+	}
 	lang, region, _ := strings.Cut(tag, "-")
 	region, _, _ = strings.Cut(region, "-")
 	switch {
 	case lang == "en" && region == "GB":
 		return &dateLocale{id: tag, loc: cldrLocaleByID("en-GB")}
-	case lang == "en" && (region == "AU" || region == "NZ" || region == "IE" || region == "IN" || region == "ZA"):
-		return &dateLocale{id: "en-GB", loc: cldrLocaleByID("en-GB")}
 	case lang == "en":
 		return &dateLocale{id: "en-US", loc: cldrLocaleByID("en")}
 	case lang == "de" && (region == "DE" || region == "AT"), lang == "fr" && region == "FR":

@@ -200,19 +200,19 @@ func TestIntlAsNode(t *testing.T) {
 }
 
 // TestIntlDateFallback: a locale host has no date data for formats as
-// en-US and says so, a regional variant falls back to its language's data
-// (the spec's lookup; the English of the Commonwealth to en-GB's) and says
-// so, supportedLocalesOf lists only locales with data, and
+// en-US and says so, a regional variant without data of its own falls
+// back to its language's data (the spec's lookup) and says so, one with
+// data (en-AU, de-AT...) is itself, supportedLocalesOf lists only locales with data, and
 // options the hand-written tables had no pattern for format as Node 22 does.
 func TestIntlDateFallback(t *testing.T) {
 	rt := newRuntime(t)
 	cases := map[string]string{
 		`new Intl.DateTimeFormat('tr-TR').resolvedOptions().locale`:                                                            "en-US",
 		`new Intl.DateTimeFormat('sw', { timeZone: 'UTC', dateStyle: 'long' }).format(0)`:                                      "January 1, 1970",
-		`new Intl.DateTimeFormat('es-MX').resolvedOptions().locale`:                                                            "es",
-		`new Intl.DateTimeFormat('es-MX', { timeZone: 'UTC', dateStyle: 'long' }).format(0)`:                                   "1 de enero de 1970",
-		`new Intl.DateTimeFormat('en-AU').resolvedOptions().locale`:                                                            "en-GB",
-		`new Intl.DateTimeFormat('fr-CA').resolvedOptions().locale`:                                                            "fr",
+		`new Intl.DateTimeFormat('es-AR').resolvedOptions().locale`:                                                            "es",
+		`new Intl.DateTimeFormat('es-AR', { timeZone: 'UTC', dateStyle: 'long' }).format(0)`:                                   "1 de enero de 1970",
+		`new Intl.DateTimeFormat('en-AU').resolvedOptions().locale`:                                                            "en-AU",
+		`new Intl.DateTimeFormat('fr-BE').resolvedOptions().locale`:                                                            "fr",
 		`new Intl.DateTimeFormat('de-AT').resolvedOptions().locale`:                                                            "de-AT",
 		`new Intl.DateTimeFormat('de', { timeZone: 'UTC', hour: 'numeric' }).format(Date.UTC(2024, 0, 1, 14))`:                 "14 Uhr",
 		`new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', day: 'numeric' }).format(Date.UTC(2024, 0, 15))`: "2024 (day: 15)",

@@ -101,4 +101,17 @@ for (const l of locales) {
     cases[l + ' odd ' + JSON.stringify(o)] = parts(l, { timeZone: 'UTC', ...o }, odd);
   }
 }
+// The regional variants with data of their own: the styles, the common
+// component options and the zones, in two seasons.
+const regional = ['de-AT', 'de-CH', 'en-AU', 'en-CA', 'en-IE', 'en-IN', 'en-NZ', 'en-ZA', 'es-419', 'es-MX', 'fr-CA', 'fr-CH'];
+const common = [{}, { dateStyle: 'full', timeStyle: 'full' }, { dateStyle: 'long', timeStyle: 'long' }, { dateStyle: 'medium', timeStyle: 'medium' }, { dateStyle: 'short', timeStyle: 'short' },
+  { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }, { year: 'numeric', month: 'short', day: 'numeric' }, { month: '2-digit', day: '2-digit' }, { year: 'numeric', month: 'long' },
+  { hour: 'numeric', minute: '2-digit' }, { hour: 'numeric', minute: '2-digit', second: '2-digit', hour12: false }, { hour: '2-digit', hour12: true }, { dayPeriod: 'long', hour: 'numeric' },
+  { era: 'short', year: 'numeric' }, { weekday: 'short', hour: 'numeric', minute: 'numeric', fractionalSecondDigits: 2 }];
+for (const l of regional) {
+  for (const o of common) cases[l + ' regional ' + JSON.stringify(o)] = [new Intl.DateTimeFormat(l).resolvedOptions().locale, ...parts(l, { timeZone: 'UTC', ...o }, instants)];
+  for (const timeZone of zones) {
+    for (const timeZoneName of ['short', 'long', 'shortGeneric', 'longGeneric']) cases[l + ' regional tz ' + timeZone + ' ' + timeZoneName] = parts(l, { timeZone, timeZoneName, hour: 'numeric', minute: '2-digit' }, seasons);
+  }
+}
 module.exports = cases;
