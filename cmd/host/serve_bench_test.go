@@ -425,7 +425,7 @@ func mcpMem(b *testing.B, bin string, env []string, dataDir, dir string) int64 {
 	_, _ = io.WriteString(in, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}`+"\n")
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil || !strings.Contains(line, `"id":1`) {
-		b.Fatalf("host mcp did not answer initialize within 2 minutes: %q %v", line, err)
+		b.Fatalf("host mcp: no answer to initialize (it is killed after 2 minutes without one): %q %v", line, err)
 	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
 	time.Sleep(2 * time.Second) // idle: it has trimmed
