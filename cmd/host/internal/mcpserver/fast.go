@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -251,7 +252,7 @@ func (s *Server) parseFast(body []byte, h http.Header, sessionless bool) (*fastR
 			return nil, false
 		}
 	} else {
-		if len(meta) != 2 || json.Unmarshal(meta[mcp.MetaKeyProtocolVersion], &fr.version) != nil || fr.version == "" {
+		if _, err := segjson.Parse(meta[mcp.MetaKeyProtocolVersion], &fr.version, fastFlags); len(meta) != 2 || err != nil || fr.version == "" {
 			return nil, false
 		}
 		caps, ok := meta[mcp.MetaKeyClientCapabilities]
@@ -294,12 +295,7 @@ func (s *Server) fastSessionless(fr *fastRequest, h http.Header) bool {
 	if h.Get("Mcp-Protocol-Version") != fr.version || h.Get("Mcp-Method") != "tools/call" || h.Get("Mcp-Name") != fr.name || h.Get("Mcp-Session-Id") != "" {
 		return false
 	}
-	for _, v := range ProtocolVersions() {
-		if v == fr.version {
-			return fr.version >= "2026-07-28"
-		}
-	}
-	return false
+	return fr.version >= "2026-07-28" && slices.Contains(s.versions, fr.version)
 }
 
 // fastSession finds r's session for a call on 2025-11-25 and earlier and

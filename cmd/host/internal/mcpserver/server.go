@@ -109,7 +109,8 @@ type Server struct {
 	initialized map[*mcp.ServerSession]bool
 	levels      map[*mcp.ServerSession]bool
 	fastCalls   map[string]context.CancelFunc
-	noFast      bool // tests: every request takes the SDK's path
+	noFast      bool     // tests: every request takes the SDK's path
+	versions    []string // ProtocolVersions, made once
 	unsub       func()
 	started     time.Time
 	loaded      atomic.Bool // the backend's plugins finished their first load
@@ -179,6 +180,7 @@ func New(b Backend, o Options) *Server {
 	s.fast, s.initialized, s.levels, s.fastCalls = map[string]fastTool{}, map[*mcp.ServerSession]bool{}, map[*mcp.ServerSession]bool{}, map[string]context.CancelFunc{}
 	s.impl = &mcp.Implementation{Name: o.Name, Title: "host plugins", Version: o.Version}
 	s.serverInfo, _ = json.Marshal(mcp.Meta{mcp.MetaKeyServerInfo: s.impl})
+	s.versions = ProtocolVersions()
 	s.mcp = mcp.NewServer(s.impl, &mcp.ServerOptions{
 		Instructions:              o.Instructions,
 		SupportedProtocolVersions: ProtocolVersions(),
