@@ -133,8 +133,10 @@ func (s *Server) fastCall(w http.ResponseWriter, r *http.Request, sessionless bo
 		}
 	case errors.As(err, &je):
 		resp.Error = je
-	case r.Context().Err() != nil:
-		return true // the client went away: nobody reads an answer
+	case ctx.Err() != nil:
+		// The client went away or cancelled the call: no answer, as the
+		// specification asks of a cancelled request.
+		return true
 	default:
 		resp.Error = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: s.opts.Masker.Mask(err.Error())}
 	}
