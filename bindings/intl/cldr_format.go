@@ -224,68 +224,47 @@ func patternHourChar(p string) byte {
 }
 
 // resolvedFields are the options a pattern shows, as V8's
-// resolvedOptions gives them.
+// resolvedOptions reads them back: for each option, the first of its
+// letter runs found anywhere in the pattern, quoted text included (so
+// Spanish "MMMM 'de' y" shows a day, as in Node).
 func resolvedFields(p string) map[string]string {
 	out := map[string]string{}
-	width := func(n int) string {
-		switch {
-		case n >= 5:
-			return "narrow"
-		case n == 4:
-			return "long"
+	for _, f := range resolvedPatterns {
+		for _, pv := range f.pairs {
+			if strings.Contains(p, pv[0]) {
+				out[f.name] = pv[1]
+				break
+			}
 		}
-		return "short"
 	}
-	num := func(n int) string {
-		if n >= 2 {
-			return "2-digit"
-		}
-		return "numeric"
-	}
+	n := 0
 	for _, tok := range patternTokens(p) {
-		n := len(tok)
-		switch tok[0] {
-		case 'E', 'c':
-			if n == 6 {
-				out["weekday"] = "short"
-			} else {
-				out["weekday"] = width(n)
-			}
-		case 'G':
-			out["era"] = width(n)
-		case 'y':
-			if n == 2 {
-				out["year"] = "2-digit"
-			} else {
-				out["year"] = "numeric"
-			}
-		case 'M', 'L':
-			if n <= 2 {
-				out["month"] = num(n)
-			} else {
-				out["month"] = width(n)
-			}
-		case 'd':
-			out["day"] = num(n)
-		case 'B':
-			out["dayPeriod"] = width(n)
-		case 'h', 'H', 'k', 'K':
-			out["hour"] = num(n)
-		case 'm':
-			out["minute"] = num(n)
-		case 's':
-			out["second"] = num(n)
-		case 'S':
-			out["fractionalSecondDigits"] = strconv.Itoa(n)
-		case 'z':
-			out["timeZoneName"] = map[bool]string{true: "long", false: "short"}[n == 4]
-		case 'O':
-			out["timeZoneName"] = map[bool]string{true: "longOffset", false: "shortOffset"}[n == 4]
-		case 'v':
-			out["timeZoneName"] = map[bool]string{true: "longGeneric", false: "shortGeneric"}[n == 4]
+		if tok[0] == 'S' {
+			n = len(tok)
 		}
+	}
+	if n > 0 {
+		out["fractionalSecondDigits"] = strconv.Itoa(n)
 	}
 	return out
+}
+
+// resolvedPatterns are V8's pattern items: an option and its letter runs,
+// longest first.
+var resolvedPatterns = [...]struct {
+	name  string
+	pairs [][2]string
+}{
+	{"weekday", [][2]string{{"EEEEE", "narrow"}, {"EEEE", "long"}, {"EEE", "short"}, {"ccccc", "narrow"}, {"cccc", "long"}, {"ccc", "short"}}},
+	{"era", [][2]string{{"GGGGG", "narrow"}, {"GGGG", "long"}, {"GGG", "short"}}},
+	{"year", [][2]string{{"yy", "2-digit"}, {"y", "numeric"}}},
+	{"month", [][2]string{{"MMMMM", "narrow"}, {"MMMM", "long"}, {"MMM", "short"}, {"MM", "2-digit"}, {"M", "numeric"}, {"LLLLL", "narrow"}, {"LLLL", "long"}, {"LLL", "short"}, {"LL", "2-digit"}, {"L", "numeric"}}},
+	{"day", [][2]string{{"dd", "2-digit"}, {"d", "numeric"}}},
+	{"dayPeriod", [][2]string{{"BBBBB", "narrow"}, {"bbbbb", "narrow"}, {"BBBB", "long"}, {"bbbb", "long"}, {"B", "short"}, {"b", "short"}}},
+	{"hour", [][2]string{{"HH", "2-digit"}, {"H", "numeric"}, {"hh", "2-digit"}, {"h", "numeric"}, {"kk", "2-digit"}, {"k", "numeric"}, {"KK", "2-digit"}, {"K", "numeric"}}},
+	{"minute", [][2]string{{"mm", "2-digit"}, {"m", "numeric"}}},
+	{"second", [][2]string{{"ss", "2-digit"}, {"s", "numeric"}}},
+	{"timeZoneName", [][2]string{{"zzzz", "long"}, {"z", "short"}, {"OOOO", "longOffset"}, {"O", "shortOffset"}, {"vvvv", "longGeneric"}, {"v", "shortGeneric"}}},
 }
 
 func pad(v, n int) string {

@@ -159,6 +159,7 @@ var matrixDifferences = func() map[string]string {
 	for _, l := range []string{"en-US", "en-GB", "es", "it-IT", "pt-BR", "pt-PT", "nl", "sv", "pl", "ru"} {
 		m[l+" hour zone false"] = "ICU 78's Hv has no hour unit, CLDR 48's has"
 	}
+	m[`fr-CA resolved {"timeZoneName":"longGeneric","hour":"numeric"}`] = "ICU 78's fr-CA Hv has HH (hour 2-digit), CLDR 48's H"
 	// Antarctica/Troll is in no country of CLDR's windowsZones, where
 	// cldrgen finds zones' countries; ICU's zone data puts it in AQ, so
 	// its generic name is the location "Troll" where host falls back.

@@ -114,4 +114,11 @@ for (const l of regional) {
     for (const timeZoneName of ['short', 'long', 'shortGeneric', 'longGeneric']) cases[l + ' regional tz ' + timeZone + ' ' + timeZoneName] = parts(l, { timeZone, timeZoneName, hour: 'numeric', minute: '2-digit' }, seasons);
   }
 }
+// resolvedOptions: what the pattern shows (V8 reads the options back
+// from it: minute '2-digit' for numeric, the hour cycle...).
+for (const l of locales.concat(regional)) {
+  for (const o of common.concat(extra.slice(0, 40), [{ timeZoneName: 'longGeneric', hour: 'numeric' }, { minute: 'numeric', second: 'numeric' }, { weekday: 'narrow', era: 'narrow', month: 'narrow' }])) {
+    cases[l + ' resolved ' + JSON.stringify(o)] = (() => { try { return JSON.stringify(new Intl.DateTimeFormat(l, { timeZone: 'UTC', ...o }).resolvedOptions()); } catch (e) { return e.name; } })();
+  }
+}
 module.exports = cases;
