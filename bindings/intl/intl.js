@@ -1,5 +1,6 @@
-// Intl for goja (jsrt/intl.go does the formatting with golang.org/x/text's
-// CLDR data): NumberFormat, DateTimeFormat, Collator, PluralRules,
+// Intl for goja (intl.go does the formatting: golang.org/x/text's CLDR
+// data for numbers, CLDR's date tables of cldr_data.go for dates):
+// NumberFormat, DateTimeFormat, Collator, PluralRules,
 // getCanonicalLocales and supportedLocalesOf. An option host does not
 // cover is a RangeError naming it, never a quietly different result.
 // Evaluates to function(native) returning the Intl object.
