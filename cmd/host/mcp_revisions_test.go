@@ -298,11 +298,21 @@ func goClientSuite(t *testing.T, browser context.Context, version, bin string, a
 	p.SetProgressToken("p1")
 	got, err = call("rev_steps", p)
 	want("rev_steps", got, err, "three steps")
-	mu.Lock()
-	if s := strings.Join(progress, ","); s != "step 1,step 2,step 3" {
+	// The server sends every report before the result, but the SDK's
+	// client hands a notification to its handler on a goroutine of its own
+	// while it settles a response at once: the last report may reach the
+	// handler after CallTool returned.
+	progressSeen := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return strings.Join(progress, ",")
+	}
+	hosttest.WaitFor(t, time.Minute, "rev_steps' three progress reports", func() bool {
+		return strings.Count(progressSeen(), "step") >= 3
+	}, progressSeen)
+	if s := progressSeen(); s != "step 1,step 2,step 3" {
 		t.Errorf("progress = %q", s)
 	}
-	mu.Unlock()
 	cctx, ccancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
