@@ -346,10 +346,18 @@ func TestIDChecks(t *testing.T) {
 // refusal.
 func TestCancelled(t *testing.T) {
 	e := newEnv(t)
-	path := e.plugin("p", "p", `await new Promise(() => {});`)
+	path := e.plugin("p", "p", `console.log('waiting forever'); await new Promise(() => {});`)
 	e.saveToken("p", "fake-good")
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	// Cancelled once onActivate runs (not on a timer, which a busy machine
+	// can let run out while the secret is still being read); the deadline
+	// only ends a regression.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	e.h.Log = func(en console.Entry) {
+		if en.Message == "waiting forever" {
+			cancel()
+		}
+	}
 	s := New(Options{Host: e.h, Path: path, Interactive: true})
 	defer s.Close()
 	_, err := s.Next(ctx)
