@@ -26,6 +26,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"host/bindings/sqlitedb"
 	"host/cmd/host/internal/mcpauth"
 )
 
@@ -171,6 +172,26 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 	mcpauth.WriteJSON(w, status, map[string]string{"error": code, "error_description": desc})
 }
 
+// dbFailure says what a failed read or write of the OAuth database means
+// to a client: busy (another writer holds the lock) is worth trying again;
+// anything else is host's fault, which the serve's terminal is told (Say)
+// with the database's own words.
+func (s *Server) dbFailure(err error) (status int, code, desc string) {
+	if sqlitedb.IsBusy(err) {
+		return http.StatusServiceUnavailable, "temporarily_unavailable", "host's OAuth database is busy: try again"
+	}
+	if s.o.Say != nil {
+		s.o.Say("host: the OAuth database failed: " + err.Error())
+	}
+	return http.StatusInternalServerError, "server_error", "host could not use its OAuth database (host serve's output says why)"
+}
+
+// dbError answers a request whose database step failed (dbFailure).
+func (s *Server) dbError(w http.ResponseWriter, err error) {
+	status, code, desc := s.dbFailure(err)
+	oauthError(w, status, code, desc)
+}
+
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "the token endpoint takes POST")
@@ -196,7 +217,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	tx, err := s.o.Store.db.BeginTx(ctx, nil)
 	if err != nil {
-		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+		s.dbError(w, err)
 		return
 	}
 	defer func() { _ = tx.Rollback() }()
@@ -207,7 +228,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case "authorization_code":
 		row, err = lookup(ctx, tx, "code", r.PostForm.Get("code"))
 		if err != nil {
-			oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+			s.dbError(w, err)
 			return
 		}
 		switch {
@@ -238,14 +259,14 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE secrets SET used = 1 WHERE hash = ?`, hash(r.PostForm.Get("code"))); err != nil {
-			oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+			s.dbError(w, err)
 			return
 		}
 	case "refresh_token":
 		rt := r.PostForm.Get("refresh_token")
 		row, err = lookup(ctx, tx, "refresh", rt)
 		if err != nil {
-			oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+			s.dbError(w, err)
 			return
 		}
 		switch {
@@ -268,7 +289,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE secrets SET used = 1 WHERE hash = ?`, hash(rt)); err != nil {
-			oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+			s.dbError(w, err)
 			return
 		}
 	case "":
@@ -284,21 +305,21 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	}
 	access, err := s.o.Store.issue(ctx, tx, "access", row.ID, s.o.AccessTTL, "", "")
 	if err != nil {
-		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+		s.dbError(w, err)
 		return
 	}
 	refresh, err := s.o.Store.issue(ctx, tx, "refresh", row.ID, RefreshTTL, "", "")
 	if err != nil {
-		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+		s.dbError(w, err)
 		return
 	}
 	// Expired codes and tokens are of no use to anyone.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM secrets WHERE expires < ?`, s.now().Unix()); err != nil {
-		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+		s.dbError(w, err)
 		return
 	}
 	if err := tx.Commit(); err != nil {
-		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+		s.dbError(w, err)
 		return
 	}
 	w.Header().Set("Pragma", "no-cache")
@@ -329,7 +350,7 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	if row, err := lookup(ctx, db, "refresh", tok); err == nil && row != nil {
 		_ = revokeGrant(ctx, db, row.ID)
 	} else if _, err := db.ExecContext(ctx, `DELETE FROM secrets WHERE hash = ? AND kind = 'access'`, hash(tok)); err != nil {
-		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+		s.dbError(w, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

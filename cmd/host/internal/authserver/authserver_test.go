@@ -474,3 +474,27 @@ func TestDisplayName(t *testing.T) {
 		}
 	}
 }
+
+// TestDatabaseFailure: a database that fails for another reason than a
+// lock held elsewhere is not called busy: the client gets server_error
+// (not "try again"), and the serve's terminal is told what failed.
+func TestDatabaseFailure(t *testing.T) {
+	h := newHarness(t, Options{})
+	var said []string
+	var mu sync.Mutex
+	h.srv.o.Say = func(line string) {
+		mu.Lock()
+		said = append(said, line)
+		mu.Unlock()
+	}
+	h.srv.o.Store.db.Close()
+	code, body := h.post(RegisterPath, "application/json", `{"redirect_uris":["http://127.0.0.1:5/cb"],"client_name":"a"}`)
+	if code != http.StatusInternalServerError || !strings.Contains(body, `"server_error"`) || strings.Contains(body, "busy") {
+		t.Errorf("register on a closed database: %d %s", code, body)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(said) != 1 || !strings.Contains(said[0], "the OAuth database failed: ") {
+		t.Errorf("the serve's terminal was told %q", said)
+	}
+}

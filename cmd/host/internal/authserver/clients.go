@@ -106,12 +106,12 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if err := s.o.Store.pruneRegistrations(ctx, maxUnapproved-1); err != nil {
-		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+		s.dbError(w, err)
 		return
 	}
 	c := &Client{ID: "host-client-" + randomString(12), Name: displayName(m.ClientName, "an unnamed client"), Kind: KindRegistered, RedirectURIs: m.RedirectURIs}
 	if err := s.o.Store.putClient(ctx, c); err != nil {
-		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the database is busy")
+		s.dbError(w, err)
 		return
 	}
 	mcpauth.WriteJSON(w, http.StatusCreated, map[string]any{

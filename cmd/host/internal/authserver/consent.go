@@ -94,7 +94,8 @@ func (s *Server) authorizeRequest(w http.ResponseWriter, r *http.Request) {
 		}
 	default:
 		if client, err = s.o.Store.client(ctx, clientID); err != nil {
-			errorPage(w, http.StatusServiceUnavailable, "Try again", "host's OAuth database is busy.")
+			status, _, desc := s.dbFailure(err)
+			errorPage(w, status, "Try again", desc+".")
 			return
 		}
 		if client == nil {
@@ -243,12 +244,14 @@ func (s *Server) authorizeAnswer(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	grantID, err := s.o.Store.grant(ctx, c.client.ID, c.scope, c.resource)
 	if err != nil {
-		redirectError(w, r, c.redirectURI, c.state, c.issuer, "temporarily_unavailable", "host's OAuth database is busy")
+		_, code, desc := s.dbFailure(err)
+		redirectError(w, r, c.redirectURI, c.state, c.issuer, code, desc)
 		return
 	}
 	code, err := s.o.Store.issue(ctx, s.o.Store.db, "code", grantID, CodeTTL, c.redirectURI, c.challenge)
 	if err != nil {
-		redirectError(w, r, c.redirectURI, c.state, c.issuer, "temporarily_unavailable", "host's OAuth database is busy")
+		_, code, desc := s.dbFailure(err)
+		redirectError(w, r, c.redirectURI, c.state, c.issuer, code, desc)
 		return
 	}
 	if s.o.Say != nil {
