@@ -118,6 +118,24 @@ func (sl *slot) tools(st State) []mcpserver.Tool {
 	return out
 }
 
+// notCallable is why a plugin in state st takes no call (nil when it is
+// active): its setup is missing (mcpserver.SetupRequiredError, which the
+// MCP layer turns into the setup's elicitation) or it is unavailable.
+func notCallable(st State) error {
+	switch st.Phase {
+	case setup.Active:
+		return nil
+	case setup.NeedsSetup, setup.NeedsLogin:
+		need := mcpserver.SetupNeeded{Login: st.Phase == setup.NeedsLogin}
+		for _, f := range st.Fields {
+			need.Fields = append(need.Fields, f.Key)
+		}
+		return &mcpserver.SetupRequiredError{Plugin: st.ID, Setup: need}
+	default:
+		return &mcpserver.UnavailableError{Plugin: st.ID, State: st.Phase, Reason: st.Reason}
+	}
+}
+
 // CallTool implements mcpserver.Backend.
 func (s *Supervisor) CallTool(ctx context.Context, c *mcpserver.Call) (*mcp.CallToolResult, error) {
 	sl, err := s.find(c.Plugin)
@@ -125,16 +143,8 @@ func (s *Supervisor) CallTool(ctx context.Context, c *mcpserver.Call) (*mcp.Call
 		return nil, &mcpserver.UnknownToolError{Name: c.Plugin + "_" + c.Tool}
 	}
 	st := sl.current()
-	switch st.Phase {
-	case setup.Active:
-	case setup.NeedsSetup, setup.NeedsLogin:
-		need := mcpserver.SetupNeeded{Login: st.Phase == setup.NeedsLogin}
-		for _, f := range st.Fields {
-			need.Fields = append(need.Fields, f.Key)
-		}
-		return nil, &mcpserver.SetupRequiredError{Plugin: st.ID, Setup: need}
-	default:
-		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: setup.Phase(st.Phase), Reason: st.Reason}
+	if err := notCallable(st); err != nil {
+		return nil, err
 	}
 	res, err := s.call(ctx, st.ID, c.Tool, c.Input, c)
 	var we *WorkerError
@@ -159,16 +169,8 @@ func (s *Supervisor) CallToolRaw(ctx context.Context, c *mcpserver.Call) (json.R
 	sl.mu.Lock()
 	w, st := sl.cur, sl.state
 	sl.mu.Unlock()
-	switch st.Phase {
-	case setup.Active:
-	case setup.NeedsSetup, setup.NeedsLogin:
-		need := mcpserver.SetupNeeded{Login: st.Phase == setup.NeedsLogin}
-		for _, f := range st.Fields {
-			need.Fields = append(need.Fields, f.Key)
-		}
-		return nil, &mcpserver.SetupRequiredError{Plugin: st.ID, Setup: need}
-	default:
-		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: st.Phase, Reason: st.Reason}
+	if err := notCallable(st); err != nil {
+		return nil, err
 	}
 	if w == nil || w.hop == nil {
 		return nil, &mcpserver.UnavailableError{Plugin: st.ID, State: st.Phase, Reason: st.Reason}
