@@ -2,14 +2,13 @@ package abort
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/dop251/goja"
 
+	"host/bindings/internal/jstest"
 	"host/bindings/jsapi"
 	"host/jsrt"
 )
@@ -18,16 +17,7 @@ import (
 // abort globals and returns its result as JSON, or the error.
 func run(t *testing.T, rt *jsrt.Runtime, src string) (string, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	code := fmt.Sprintf("(async () => JSON.stringify(await (async () => { %s })()))()", src)
-	v, err := rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
-		return vm.RunScript("plugin.js", code)
-	})
-	if err != nil {
-		return "", err
-	}
-	return v.String(), nil
+	return jstest.Run(t, rt, src)
 }
 
 func TestEventsAndAbort(t *testing.T) {
