@@ -18,8 +18,10 @@ import (
 	"sync"
 	"time"
 
+	"host/bindings/setup"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/guard"
+	"host/cmd/host/internal/mcpserver"
 	"host/cmd/host/internal/pkgstore"
 	supervisor "host/cmd/host/internal/serve"
 	"host/cmd/host/internal/session"
@@ -365,13 +367,35 @@ func watchOne(ctx context.Context, sup *supervisor.Supervisor, path string, debo
 		}
 		return []string{path}
 	}
-	// Wait for the first start so its files are known.
-	for range 100 {
-		if len(files()) > 1 || ctx.Err() != nil {
-			break
+	// Wait for the first start to end so its files are known, however
+	// long a busy machine takes (a bounded wait watched only the path when
+	// the start outlasted it, and a save was missed); a start that failed
+	// leaves the path itself to watch.
+	starting := func() bool {
+		for _, st := range sup.States() {
+			if st.File == path || samePath(st.File, path) {
+				return st.Phase == setup.Starting || st.Phase == setup.Restarting
+			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		return false
 	}
+	wake := make(chan struct{}, 1)
+	unsubscribe := sup.Subscribe(func(mcpserver.Event) {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	})
+	recheck := time.NewTicker(250 * time.Millisecond) // in case a change is not published
+	for len(files()) <= 1 && starting() && ctx.Err() == nil {
+		select {
+		case <-wake:
+		case <-recheck.C:
+		case <-ctx.Done():
+		}
+	}
+	recheck.Stop()
+	unsubscribe()
 	_ = w.Set(files())
 	for {
 		select {
