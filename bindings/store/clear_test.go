@@ -25,16 +25,7 @@ func TestClear(t *testing.T) {
 	defer db.Close()
 	serve := db.Plugin("p") // the running plugin's Store, with its quota
 	const quota = 16 << 10
-	serve.Reserve = func(ctx context.Context, add int64) error {
-		used, err := serve.Usage(ctx)
-		if err != nil {
-			return err
-		}
-		if used+add > quota {
-			return errOverQuota
-		}
-		return nil
-	}
+	limitTo(serve, quota)
 	other := db.Plugin("q")
 	if _, err := other.AddMessages(ctx, []Message{{Source: "q1", Channel: "c", Content: "kept"}}); err != nil {
 		t.Fatal(err)

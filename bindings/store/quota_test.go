@@ -29,16 +29,7 @@ func TestLogQuota(t *testing.T) {
 	}
 	s := open().Plugin("p")
 	const quota = 64 << 10
-	s.Reserve = func(ctx context.Context, add int64) error {
-		used, err := s.Usage(ctx)
-		if err != nil {
-			return err
-		}
-		if used+add > quota {
-			return errOverQuota
-		}
-		return nil
-	}
+	limitTo(s, quota)
 	other := open().Plugin("p") // another process's connection
 	measured := func() int64 {  // what a Store that cached nothing counts
 		u, err := open().Plugin("p").Usage(ctx)
@@ -103,5 +94,20 @@ func TestLogQuota(t *testing.T) {
 	}
 	if used, err := s.Usage(ctx); err != nil || used != measured() {
 		t.Fatalf("usage after DeleteAll %d (%v); measured %d", used, err, measured())
+	}
+}
+
+// limitTo gives s a quota of quota bytes counted as Usage counts them, as
+// a running plugin's Store has.
+func limitTo(s *Store, quota int64) {
+	s.Reserve = func(ctx context.Context, add int64) error {
+		used, err := s.Usage(ctx)
+		if err != nil {
+			return err
+		}
+		if used+add > quota {
+			return errOverQuota
+		}
+		return nil
 	}
 }
