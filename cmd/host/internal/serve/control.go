@@ -1,22 +1,20 @@
 package serve
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"host/cmd/host/internal/control"
 )
 
-// The control channel: HTTP with JSON bodies over a channel only the user
-// can reach (a unix socket in a 0700 directory of the data dir; see
-// listen and dial for each platform). A running serve answers:
+// The control channel (package control: HTTP with JSON bodies over a
+// channel only the user can reach, named control.ServeName). A running
+// serve answers:
 //
 //	GET  /status                         -> []State
 //	POST /call   {plugin, tool, args}    -> CallToolResult, or {error}
@@ -35,13 +33,13 @@ var ErrNoServe = errors.New("no serve is running for this data dir")
 // dir.
 var ErrRunning = errors.New("a serve is already running for this data dir")
 
-// RemoteError is an error the serve reported for a request.
-type RemoteError struct {
-	Kind    string `json:"kind"` // "not found", "not active", "worker", "call"
-	Message string `json:"message"`
-}
+// errNoPipe: the control channel on Windows is to be a named pipe with the
+// user's ACL; until then a serve runs without one.
+var errNoPipe = errors.New("the serve's control channel (host status, host call through the serve) is not available on Windows yet")
 
-func (e *RemoteError) Error() string { return e.Message }
+// RemoteError is an error the serve reported for a request (Kind: "not
+// found", "not active", "worker", "call", "no page").
+type RemoteError = control.RemoteError
 
 type callReq struct {
 	Plugin string          `json:"plugin"`
@@ -50,11 +48,6 @@ type callReq struct {
 	// Approve: the caller can ask the user (approval.go); the answer is
 	// then a stream of lines.
 	Approve bool `json:"approve,omitempty"`
-}
-
-type clearedReq struct {
-	Plugin string `json:"plugin"`
-	Kind   string `json:"kind"` // store.DataKind
 }
 
 type reloadResp struct {
@@ -99,7 +92,7 @@ func (s *Supervisor) Handler() http.Handler {
 		writeJSON(w, http.StatusOK, reloadResp{st, replaced})
 	})
 	mux.HandleFunc("POST /cleared", func(w http.ResponseWriter, r *http.Request) {
-		var req clearedReq
+		var req control.Cleared
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 			writeErr(w, &RemoteError{Kind: "call", Message: "bad request: " + err.Error()})
 			return
@@ -130,11 +123,7 @@ func remoteError(err error) *RemoteError {
 	return &RemoteError{Kind: "call", Message: err.Error()}
 }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
-}
+func writeJSON(w http.ResponseWriter, code int, v any) { control.WriteJSON(w, code, v) }
 
 func writeErr(w http.ResponseWriter, e *RemoteError) {
 	code := http.StatusInternalServerError
@@ -144,76 +133,44 @@ func writeErr(w http.ResponseWriter, e *RemoteError) {
 	case "not active", "no page":
 		code = http.StatusConflict
 	}
-	writeJSON(w, code, map[string]*RemoteError{"error": e})
+	control.WriteErr(w, code, e)
 }
 
 // Listen opens the control channel of dataDir. It fails with ErrRunning
 // when a serve already answers there.
-func Listen(dataDir string) (net.Listener, error) { return listen(dataDir) }
+func Listen(dataDir string) (net.Listener, error) {
+	ln, err := control.Listen(dataDir, control.ServeName)
+	switch {
+	case errors.Is(err, control.ErrRunning):
+		return nil, ErrRunning
+	case errors.Is(err, control.ErrUnsupported):
+		return nil, errNoPipe
+	}
+	return ln, err
+}
 
 // ServeControl answers the control channel on ln until ctx ends.
 func (s *Supervisor) ServeControl(ctx context.Context, ln net.Listener) {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	go func() {
-		<-ctx.Done()
-		_ = srv.Close()
-	}()
+	_ = control.Serve(ctx, ln, s.Handler())
 }
 
 // Client talks to the serve running for a data dir.
-type Client struct{ hc *http.Client }
+type Client struct {
+	cc *control.Client
+	hc *http.Client
+}
 
 // Dial connects to the serve running for dataDir, or returns ErrNoServe.
 func Dial(dataDir string) (*Client, error) {
-	conn, err := dial(dataDir)
+	cc, err := control.Dial(dataDir, control.ServeName, "the serve")
 	if err != nil {
 		return nil, ErrNoServe
 	}
-	// The first request reuses the probe's connection.
-	first := make(chan net.Conn, 1)
-	first <- conn
-	hc := &http.Client{Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			select {
-			case c := <-first:
-				return c, nil
-			default:
-				return dial(dataDir)
-			}
-		},
-		DisableCompression: true,
-	}}
-	return &Client{hc: hc}, nil
+	return &Client{cc: cc, hc: cc.HTTP()}, nil
 }
 
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, "http://serve"+path, rd)
-	if err != nil {
-		return err
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("the serve did not answer: %w", err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return fmt.Errorf("the serve did not answer: %w", err)
-	}
-	if resp.StatusCode/100 != 2 {
-		var e struct{ Error *RemoteError }
-		if json.Unmarshal(b, &e) == nil && e.Error != nil {
-			return e.Error
-		}
-		return fmt.Errorf("the serve answered %s", resp.Status)
-	}
-	return json.Unmarshal(b, out)
+	return c.cc.Do(ctx, method, path, body, out)
 }
 
 // Status is every plugin's state.
@@ -247,9 +204,8 @@ func (c *Client) Reload(ctx context.Context, plugin string) (State, bool, error)
 // was cleared (host data). A *RemoteError of Kind "not found" says the
 // serve does not run that plugin.
 func (c *Client) Cleared(ctx context.Context, plugin, kind string) error {
-	var out struct{}
-	return c.do(ctx, "POST", "/cleared", clearedReq{Plugin: plugin, Kind: kind}, &out)
+	return c.cc.Cleared(ctx, plugin, kind)
 }
 
 // Close closes the client's connections.
-func (c *Client) Close() { c.hc.CloseIdleConnections() }
+func (c *Client) Close() { c.cc.Close() }

@@ -14,7 +14,7 @@ import (
 
 	"host/bindings/store"
 	"host/cmd/host/internal/cmdutil"
-	"host/cmd/host/internal/serve"
+	"host/cmd/host/internal/control"
 	"host/cmd/host/internal/session"
 )
 
@@ -27,15 +27,17 @@ counts it (each key and value, source and message, type and payload, plus
 PLUGIN is a plugin file, its directory, or its id.
 
 With --clear, removes every row of one kind, after asking:
-  store    the plugin's ctx.store values (refused while a serve runs the
-           plugin: they are its working state; stop the serve first)
+  store    the plugin's ctx.store values (refused while a 'host serve' or
+           a 'host mcp' runs the plugin: they are its working state; stop
+           it first)
   inbox    the messages it emitted (ctx.emitMessage). Their sources stay
            known, so a message the plugin emits again with the same
            source is still a duplicate and is not added back ('host remove'
            forgets them too)
   events   the events it emitted (ctx.emitEvent)
-A running serve keeps serving the plugin; its clients are told the inbox
-changed, and the plugin's quota counts the rows gone at its next write.
+A running 'host serve' or 'host mcp' keeps serving the plugin; its clients
+are told the inbox changed, and the plugin's quota counts the rows gone at
+its next write.
 
 Flags:
   --clear KIND     store, inbox or events (several: inbox,events)
@@ -116,41 +118,49 @@ func dataRun(ctx context.Context, opts *DataOptions) error {
 	if len(opts.Clear) == 0 {
 		return show(f, sess, id, u, opts.JSON)
 	}
-	c, _, err := session.DialServe(f, opts.Flags.DataDir)
+	// The serve and each host mcp running for the data dir.
+	dataDir, err := f.DataDir(opts.Flags.DataDir)
 	if err != nil {
 		return err
 	}
-	if c != nil {
-		defer c.Close()
-		if slices.Contains(opts.Clear, store.KindStore) {
-			if err := refuseStoreUnderServe(ctx, c, id); err != nil {
+	peers := control.DialAll(dataDir)
+	defer func() {
+		for _, p := range peers {
+			p.Close()
+		}
+	}()
+	if slices.Contains(opts.Clear, store.KindStore) {
+		for _, p := range peers {
+			if err := refuseStoreWhileRunning(ctx, p, id); err != nil {
 				return err
 			}
 		}
 	}
 	for _, k := range opts.Clear {
-		if err := clearKind(ctx, f, st, c, id, byKind(u, k), opts.Yes); err != nil {
+		if err := clearKind(ctx, f, st, peers, id, byKind(u, k), opts.Yes); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// refuseStoreUnderServe refuses to clear ctx.store under a serve running
-// the plugin: the plugin reads and writes it at any moment (a cursor, a
-// cache, several keys updated together), so cleared under it, it could
-// write back half of what it had. Its inbox and events it only appends to.
-func refuseStoreUnderServe(ctx context.Context, c *serve.Client, id string) error {
-	states, err := c.Status(ctx)
+// refuseStoreWhileRunning refuses to clear ctx.store under a serve or a
+// host mcp (p) running the plugin: the plugin reads and writes it at any
+// moment (a cursor, a cache, several keys updated together), so cleared
+// under it, it could write back half of what it had. Its inbox and events
+// it only appends to.
+func refuseStoreWhileRunning(ctx context.Context, p control.Peer, id string) error {
+	runs, err := p.Runs(ctx, id)
 	if err != nil {
-		return fmt.Errorf("nothing was cleared: a serve runs for this data dir and did not say whether it runs %s: %w", id, err)
+		return fmt.Errorf("nothing was cleared: %s runs for this data dir and did not say whether it runs %s: %w", p.Who(), id, err)
 	}
-	for _, s := range states {
-		if s.ID == id {
-			return fmt.Errorf("nothing was cleared: the serve running for this data dir runs %s, and its ctx.store values are its working state, which it may be writing now; stop the serve, run this again, then start the serve (the inbox and events can be cleared while it runs)", id)
-		}
+	if !runs {
+		return nil
 	}
-	return nil
+	if p.Name == control.ServeName {
+		return fmt.Errorf("nothing was cleared: the serve running for this data dir runs %s, and its ctx.store values are its working state, which it may be writing now; stop the serve, run this again, then start the serve (the inbox and events can be cleared while it runs)", id)
+	}
+	return fmt.Errorf("nothing was cleared: %s running for this data dir serves %s to an AI client, and its ctx.store values are its working state, which it may be writing now; end that host mcp (quit the AI client or restart its MCP server), run this again, then start it again (the inbox and events can be cleared while it runs)", p.Who(), id)
 }
 
 func byKind(u store.DataUsage, k store.DataKind) store.KindUsage {
@@ -162,8 +172,9 @@ func byKind(u store.DataUsage, k store.DataKind) store.KindUsage {
 	return store.KindUsage{Kind: k}
 }
 
-// clearKind asks, clears one kind and tells the serve c (nil: none runs).
-func clearKind(ctx context.Context, f *cmdutil.Factory, st *store.Store, c *serve.Client, id string, ku store.KindUsage, yes bool) error {
+// clearKind asks, clears one kind and tells the peers (the serve and each
+// host mcp running).
+func clearKind(ctx context.Context, f *cmdutil.Factory, st *store.Store, peers []control.Peer, id string, ku store.KindUsage, yes bool) error {
 	out := f.IO.Out
 	what := describe(ku)
 	if ku.Rows == 0 {
@@ -178,22 +189,24 @@ func clearKind(ctx context.Context, f *cmdutil.Factory, st *store.Store, c *serv
 		return err
 	}
 	fmt.Fprintf(out, "cleared %s's %s: %s\n", id, ku.Kind, describe(done))
-	if c == nil {
-		return nil
-	}
-	var re *serve.RemoteError
-	switch err := c.Cleared(ctx, id, string(ku.Kind)); {
-	case err == nil:
-		if ku.Kind == store.KindInbox {
-			fmt.Fprintf(out, "told the running serve: its clients see the empty inbox\n")
+	for _, p := range peers {
+		var re *control.RemoteError
+		switch err := p.Cleared(ctx, id, string(ku.Kind)); {
+		case err == nil:
+			if ku.Kind == store.KindInbox {
+				fmt.Fprintf(out, "told %s: its clients see the empty inbox\n", running(p))
+			}
+		case errors.As(err, &re) && re.Kind == "not found":
+			// It does not run this plugin: nothing to tell.
+		default:
+			fmt.Fprintf(f.IO.Err, "host: the data is cleared, but %s was not told (%s); its clients see the change at their next read\n", running(p), f.IO.Masker.Mask(err.Error()))
 		}
-	case errors.As(err, &re) && re.Kind == "not found":
-		// The serve does not run this plugin: nothing to tell.
-	default:
-		fmt.Fprintf(f.IO.Err, "host: the data is cleared, but the running serve was not told (%s); its clients see the change at their next read\n", f.IO.Masker.Mask(err.Error()))
 	}
 	return nil
 }
+
+// running is "the running serve", "the running host mcp (pid 1234)".
+func running(p control.Peer) string { return "the running " + strings.TrimPrefix(p.Who(), "the ") }
 
 // show prints the usage per kind.
 func show(f *cmdutil.Factory, sess *session.Session, id string, u store.DataUsage, asJSON bool) error {

@@ -122,6 +122,14 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	}
 	defer sess.Close()
 	local := surface.Local(sess)
+	// host data --clear tells this process what it cleared, and refuses
+	// to clear a served plugin's store, as with a serve (control.go).
+	started := make(chan struct{})
+	stopControl, err := serveControl(ctx, sess.Host.DataDir, local, started)
+	if err != nil {
+		fmt.Fprintf(io.Err, "host: mcp: %s; 'host data --clear' will not reach this host mcp\n", io.Masker.Mask(err.Error()))
+	}
+	defer stopControl()
 
 	args := session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Shared: len(paths) > 1, Surface: "host mcp"}
 	if args.Shared {
@@ -132,6 +140,7 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	}
 	plugins := newMCPPlugins(sess, args, local)
 	plugins.startAll(ctx, paths)
+	close(started)
 	defer plugins.stopAll()
 	// Its plugins have settled: most likely idle from here on, like a
 	// serve's worker, so give back what starting took (issue 23 §3).

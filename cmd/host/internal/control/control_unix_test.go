@@ -1,0 +1,81 @@
+//go:build unix
+
+package control
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestDialAll: the serve's channel and each host mcp's are found, the
+// serve's first; a socket left by a killed process is skipped; a second
+// Listen on a live channel is refused; only the user may reach them.
+func TestDialAll(t *testing.T) {
+	data := t.TempDir()
+	ctx := t.Context()
+	answer := func(name string, ids ...string) {
+		ln, err := Listen(data, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
+			out := []map[string]string{}
+			for _, id := range ids {
+				out = append(out, map[string]string{"id": id})
+			}
+			WriteJSON(w, http.StatusOK, out)
+		})
+		mux.HandleFunc("POST /cleared", func(w http.ResponseWriter, r *http.Request) {
+			WriteErr(w, http.StatusNotFound, &RemoteError{Kind: "not found", Message: name + " runs none"})
+		})
+		t.Cleanup(Serve(ctx, ln, mux))
+	}
+	answer(MCPName(7), "b")
+	answer(ServeName, "a")
+	// A killed host mcp's socket: nothing answers.
+	dead, err := net.Listen("unix", filepath.Join(data, "serve", MCPName(3)+".sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead.(*net.UnixListener).SetUnlinkOnClose(false)
+	dead.Close()
+
+	if _, err := Listen(data, ServeName); !errors.Is(err, ErrRunning) {
+		t.Errorf("a second Listen on a live channel: %v, want ErrRunning", err)
+	}
+	for path, want := range map[string]os.FileMode{filepath.Join(data, "serve"): 0o700, filepath.Join(data, "serve", "control.sock"): 0o600} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: %v %v, want mode %v", path, fi.Mode(), err, want)
+		}
+	}
+
+	peers := DialAll(data)
+	defer func() {
+		for _, p := range peers {
+			p.Close()
+		}
+	}()
+	if len(peers) != 2 || peers[0].Name != ServeName || peers[1].PID != 7 {
+		t.Fatalf("peers %+v, want the serve then mcp-7", peers)
+	}
+	if w := peers[1].Who(); w != "the host mcp (pid 7)" {
+		t.Errorf("Who = %q", w)
+	}
+	for i, want := range []string{"a", "b"} {
+		if runs, err := peers[i].Runs(ctx, want); err != nil || !runs {
+			t.Errorf("%s runs %s: %v %v", peers[i].Who(), want, runs, err)
+		}
+		if runs, err := peers[i].Runs(ctx, "c"); err != nil || runs {
+			t.Errorf("%s runs c: %v %v", peers[i].Who(), runs, err)
+		}
+	}
+	var re *RemoteError
+	if err := peers[1].Cleared(ctx, "c", "inbox"); !errors.As(err, &re) || re.Kind != "not found" {
+		t.Errorf("Cleared: %v, want a RemoteError not found", err)
+	}
+}
