@@ -32,6 +32,7 @@ type slot struct {
 	sup     *Supervisor
 	path    string
 	reloads chan reloadReq
+	group   *group // the group whose worker it shares (--group), or nil
 
 	mu      sync.Mutex
 	state   State
@@ -275,26 +276,47 @@ func (sl *slot) start() (*worker, error) {
 	// A start that ends before its plugin said an id counts with the id
 	// the slot has (configValues waits for every plugin's).
 	defer func() { sl.sup.noteID(sl, sl.snapshot().ID) }()
-	cmd := o.Command(sl.path)
-	w := &worker{cmd: cmd, exited: make(chan struct{}), states: make(chan State, 16), tail: &tail{}}
-	if cmd.Stderr != nil {
-		// A worker's lines carry its plugin's text: no terminal controls
-		// reach the serve's terminal from them.
-		cmd.Stderr = io.MultiWriter(&console.CleanWriter{W: cmd.Stderr}, w.tail)
-	} else {
-		cmd.Stderr = w.tail
-	}
-	setProcAttr(cmd)
-	shared := sl.sup.shared()
-	cmd.Env = WorkerEnv(o.Environ, shared)
-	var cfg *configPipe
-	if shared {
-		var err error
-		if cfg, err = sl.configPipe(cmd); err != nil {
-			return nil, fmt.Errorf("the worker did not start: %w", err)
+	w := &worker{exited: make(chan struct{}), states: make(chan State, 16), tail: &tail{}}
+	var transport mcp.Transport
+	var cfg configSender
+	if g := sl.group; g != nil {
+		// A channel of the group's process (group.go).
+		m, err := g.open(sl.path, func() string { return sl.current().ID })
+		if err != nil {
+			return nil, err
 		}
-		defer cfg.close()
+		w.member = m
+		w.pid.Store(int64(m.proc.pid))
+		w.hop = newHop(nil, o.StopWait)
+		transport, cfg = memberTransport{w.hop, m}, memberConfig{m}
+	} else {
+		cmd := o.Command(sl.path)
+		w.cmd = cmd
+		if cmd.Stderr != nil {
+			// A worker's lines carry its plugin's text: no terminal controls
+			// reach the serve's terminal from them.
+			cmd.Stderr = io.MultiWriter(&console.CleanWriter{W: cmd.Stderr}, w.tail)
+		} else {
+			cmd.Stderr = w.tail
+		}
+		setProcAttr(cmd)
+		shared := sl.sup.shared()
+		cmd.Env = WorkerEnv(o.Environ, shared)
+		var pipe *configPipe
+		if shared {
+			var err error
+			if pipe, err = sl.configPipe(cmd); err != nil {
+				return nil, fmt.Errorf("the worker did not start: %w", err)
+			}
+		}
+		cfg = pipe
+		// The 2025-11-25 protocol: a worker's elicitations and logs during a
+		// call travel as requests and notifications of their own, which the
+		// supervisor routes to the call's client.
+		w.hop = newHop(cmd, o.StopWait)
+		transport = w.hop
 	}
+	defer cfg.close()
 	client := mcp.NewClient(&mcp.Implementation{Name: "host-serve", Version: "1"}, sl.clientOptions(w))
 	sl.mu.Lock()
 	sl.next = w
@@ -307,27 +329,36 @@ func (sl *slot) start() (*worker, error) {
 		sl.mu.Unlock()
 	}()
 	ctx := sl.sup.ctx
-	// The 2025-11-25 protocol: a worker's elicitations and logs during a
-	// call travel as requests and notifications of their own, which the
-	// supervisor routes to the call's client.
-	w.hop = newHop(cmd, o.StopWait)
-	sess, err := client.Connect(ctx, w.hop, &mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
-	if cmd.Process != nil {
-		w.pid.Store(int64(cmd.Process.Pid))
+	sess, err := client.Connect(ctx, transport, &mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+	if w.cmd != nil && w.cmd.Process != nil {
+		w.pid.Store(int64(w.cmd.Process.Pid))
 	}
 	cfg.started()
 	if err != nil {
-		if cmd.Process != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			return nil, fmt.Errorf("the worker did not start: %s", w.exitText(cmd.ProcessState))
+		if m := w.member; m != nil {
+			m.release()
+			select {
+			case <-m.proc.exited:
+				return nil, fmt.Errorf("%s", m.proc.endReason(0))
+			default:
+			}
+			return nil, fmt.Errorf("the worker did not start: %w", err)
+		}
+		if w.cmd.Process != nil {
+			_ = w.cmd.Process.Kill()
+			_ = w.cmd.Wait()
+			return nil, fmt.Errorf("the worker did not start: %s", w.exitText(w.cmd.ProcessState))
 		}
 		return nil, fmt.Errorf("the worker did not start: %w", err)
 	}
 	w.sess = sess
 	go w.watch()
 	if err := sess.Subscribe(ctx, &mcp.SubscribeParams{URI: StateURI}); err != nil {
-		w.kill("")
+		if w.member != nil {
+			w.stop() // its channel, not the group's process
+		} else {
+			w.kill("")
+		}
 		<-w.exited
 		return nil, fmt.Errorf("the worker did not start: %s", w.endReason())
 	}
@@ -383,9 +414,19 @@ func decodeState(v any) (State, bool) {
 	return st, json.Unmarshal(b, &st) == nil
 }
 
-// worker is one worker process and its MCP session.
+// configSender hands a worker its plugin's config values (configPipe,
+// memberConfig).
+type configSender interface {
+	started()
+	send(s *Supervisor, id string)
+	close()
+}
+
+// worker is one worker process and its MCP session, or a group member's
+// channel in its group's process (member; then cmd is nil).
 type worker struct {
 	cmd    *exec.Cmd
+	member *member
 	sess   *mcp.ClientSession
 	hop    *hop         // sess's connection; forwards the fast path's calls
 	pid    atomic.Int64 // set once the process started; the memory watch reads it meanwhile
@@ -450,6 +491,10 @@ func (w *worker) publish(st State) {
 func (w *worker) watch() {
 	_ = w.sess.Wait()
 	_ = w.sess.Close() // reaps the process (it is gone or being killed)
+	if w.member != nil {
+		w.watchMember()
+		return
+	}
 	w.mu.Lock()
 	if w.cmd.ProcessState == nil {
 		_ = w.cmd.Process.Kill()
@@ -462,6 +507,32 @@ func (w *worker) watch() {
 		w.end = w.killedBy
 	default:
 		w.end = w.exitText(w.cmd.ProcessState)
+	}
+	w.mu.Unlock()
+	close(w.exited)
+}
+
+// watchMember records why a member's channel ended: stopped (its
+// instance deactivated), or its group's process ended (the same reason
+// for every member), or its instance ended alone.
+func (w *worker) watchMember() {
+	m := w.member
+	select {
+	case <-m.done:
+	case <-m.proc.exited:
+	}
+	m.release()
+	w.mu.Lock()
+	switch {
+	case w.stopping:
+		w.end = errStopped.Error()
+	default:
+		select {
+		case <-m.proc.exited:
+			w.end = m.proc.endReason(0)
+		default:
+			w.end = "its instance in the group's worker ended (" + m.proc.g.name + ")"
+		}
 	}
 	w.mu.Unlock()
 	close(w.exited)
@@ -482,6 +553,11 @@ func (w *worker) kill(reason string) {
 		w.killedBy = reason
 	}
 	w.mu.Unlock()
+	if m := w.member; m != nil {
+		// One process: the whole group goes (and restarts).
+		m.proc.kill(fmt.Sprintf("plugin %s: %s", m.id(), reason))
+		return
+	}
 	if w.cmd.Process != nil {
 		_ = w.cmd.Process.Kill()
 	}

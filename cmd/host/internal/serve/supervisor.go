@@ -65,6 +65,13 @@ type Options struct {
 	// plugins each worker gets its own through ConfigFDFlag; Command must
 	// not pass them then.
 	Set map[string]string
+	// Groups name, by plugin path (as Start gets it), the group a plugin
+	// shares a worker process with (--group: the other plugins with the
+	// same name); a plugin not in Groups has a worker of its own.
+	Groups map[string]string
+	// GroupCommand returns the command that runs the worker of the group
+	// named name (the worker command with serve.GroupFlag), as Command.
+	GroupCommand func(name string) *exec.Cmd
 }
 
 func (o *Options) defaults() {
@@ -124,6 +131,7 @@ type Supervisor struct {
 func Start(ctx context.Context, paths []string, opts Options) *Supervisor {
 	opts.defaults()
 	s := &Supervisor{opts: opts, ctx: ctx, ids: map[*slot]string{}, idsKnown: make(chan struct{})}
+	groups := map[string]*group{}
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
 		if err != nil {
@@ -131,6 +139,12 @@ func Start(ctx context.Context, paths []string, opts Options) *Supervisor {
 		}
 		sl := &slot{sup: s, path: abs, reloads: make(chan reloadReq, 1)}
 		sl.state = State{ID: plugin.DefaultID(abs), File: abs, Phase: setup.Starting}
+		if name, ok := opts.Groups[p]; ok && opts.GroupCommand != nil {
+			if groups[name] == nil {
+				groups[name] = &group{sup: s, name: name}
+			}
+			sl.group, sl.state.Group = groups[name], name
+		}
 		s.slots = append(s.slots, sl)
 	}
 	if len(s.slots) == 0 {
@@ -457,7 +471,11 @@ func (s *Supervisor) watchMemory() {
 					continue
 				}
 				w.rss.Store(rss)
-				if rss > s.opts.Memory {
+				switch {
+				case rss <= s.opts.Memory:
+				case w.member != nil:
+					w.member.proc.kill(fmt.Sprintf("the group used more than %d MiB (its plugins share one worker and its cap)", s.opts.Memory>>20))
+				default:
 					w.kill(memoryReason(sl.snapshot().ID, s.opts.Memory))
 				}
 			}

@@ -49,7 +49,7 @@ func pageRun(ctx context.Context, opts *WorkerOptions) error {
 	lo := surface.LocalOptions(sess, session.SetupArgs{Set: opts.Plugin.Set, Adopt: opts.Plugin.Adopt, Shared: opts.Shared},
 		[]string{path}, []string{opts.Page})
 	if opts.ConfigFD != 0 {
-		if lo.Inputs, err = configInputs(opts, lo.Inputs); err != nil {
+		if lo.Inputs, err = configInputs(func() (serve.ConfigValues, error) { return readConfigFD(opts.ConfigFD) }, lo.Inputs); err != nil {
 			return err
 		}
 	}

@@ -55,6 +55,10 @@ type WorkerOptions struct {
 	// id (serve.PageFlag): the setup page's work instead of running the
 	// plugin.
 	Page string
+	// Group, when set, makes this a group worker (serve.GroupFlag): the
+	// plugins the serve opens on its channels, no PLUGIN argument (see
+	// group.go).
+	Group string
 }
 
 // NewCmdWorker is `host worker`; runF, when set, runs instead of
@@ -68,9 +72,16 @@ func NewCmdWorker(f *cmdutil.Factory, runF func(context.Context, *WorkerOptions)
 	cmd.Flags.BoolVar(&opts.Shared, "shared", false, "")
 	cmd.Flags.IntVar(&opts.ConfigFD, serve.ConfigFDFlag, 0, "")
 	cmd.Flags.StringVar(&opts.Page, serve.PageFlag, "", "")
+	cmd.Flags.StringVar(&opts.Group, serve.GroupFlag, "", "")
 	cmd.Run = func(ctx context.Context, args []string) error {
 		if err := opts.Plugin.Apply(); err != nil {
 			return err
+		}
+		if opts.Group != "" && len(args) == 0 {
+			if runF != nil {
+				return runF(ctx, opts)
+			}
+			return groupRun(ctx, opts)
 		}
 		if len(args) != 1 {
 			return cmdutil.Usagef("worker: one plugin, got %d", len(args))
@@ -92,14 +103,26 @@ func workerRun(ctx context.Context, opts *WorkerOptions) error {
 	wio := *opts.Factory.IO
 	wio.Out, wio.Prompter = wio.Err, nil
 	f := opts.Factory.WithIO(&wio)
-	io := f.IO
 	f.Guard.SetMemoryExit(serve.ExitMemory)
+	var values func() (serve.ConfigValues, error)
+	if opts.ConfigFD != 0 {
+		values = func() (serve.ConfigValues, error) { return readConfigFD(opts.ConfigFD) }
+	}
+	return runPlugin(ctx, f, opts, opts.Path, &mcp.StdioTransport{}, values)
+}
+
+// runPlugin serves the plugin at path as an MCP server on t until t ends
+// (the serve closed it), then deactivates it. values, when not nil, gives
+// the plugin's config values once it has said its id (blocking until the
+// serve sends them).
+func runPlugin(ctx context.Context, f *cmdutil.Factory, opts *WorkerOptions, path string, t mcp.Transport, values func() (serve.ConfigValues, error)) error {
+	io := f.IO
 	sess, err := session.Open(f, &opts.Plugin)
 	if err != nil {
 		return err
 	}
 	defer sess.Close()
-	path := sess.Resolve(opts.Path)
+	path = sess.Resolve(path)
 	// The worker is the MCP surface (package mcpserver) over one plugin of
 	// this process, plus the state resource of the serve's protocol.
 	local := surface.Local(sess)
@@ -116,9 +139,9 @@ func workerRun(ctx context.Context, opts *WorkerOptions) error {
 	defer srv.Close()
 	pub.pub = serve.Publish(srv.MCP(), serve.State{ID: plugin.DefaultID(path), File: path, Phase: setup.Starting})
 	started := make(chan *plugin.Plugin, 1)
-	go func() { started <- start(ctx, sess, opts, path, pub) }()
+	go func() { started <- start(ctx, sess, opts, path, pub, values) }()
 	f.Trace("worker serving")
-	runErr := srv.Run(ctx, &mcp.StdioTransport{})
+	runErr := srv.Run(ctx, t)
 	// The serve closed stdin (or a signal came): deactivate, bounded.
 	var p *plugin.Plugin
 	select {
@@ -143,7 +166,7 @@ func workerRun(ctx context.Context, opts *WorkerOptions) error {
 // environment, --set, the values the serve sends), activates it and saves
 // what worked. Where the session ends is the plugin's state
 // (setup.StateOf), published; it returns the plugin when it is active.
-func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path string, pub *workerPub) *plugin.Plugin {
+func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path string, pub *workerPub, values func() (serve.ConfigValues, error)) *plugin.Plugin {
 	f := sess.Factory()
 	io := f.IO
 	// The serve's values arrive once the worker has said its id
@@ -166,10 +189,10 @@ func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path
 				s.Tools = append(s.Tools, t.Name)
 			}
 		})
-		if opts.ConfigFD == 0 {
+		if values == nil {
 			return nil
 		}
-		in, err := configInputs(opts, plugin.Inputs{Set: set, LookupEnv: lookup})
+		in, err := configInputs(values, plugin.Inputs{Set: set, LookupEnv: lookup})
 		if err != nil {
 			return err
 		}
@@ -272,17 +295,27 @@ func envName(shared bool, id, key string) string {
 	return plugin.EnvName(key)
 }
 
-// configInputs adds the config values the serve writes to opts.ConfigFD
-// (this plugin's only; it has none in the environment) to in.
-func configInputs(opts *WorkerOptions, in plugin.Inputs) (plugin.Inputs, error) {
-	f := os.NewFile(uintptr(opts.ConfigFD), "config")
+// readConfigFD reads the config values the serve writes to file
+// descriptor fd (serve.ConfigFDFlag).
+func readConfigFD(fd int) (serve.ConfigValues, error) {
+	f := os.NewFile(uintptr(fd), "config")
 	if f == nil {
-		return in, fmt.Errorf("worker: no file descriptor %d for its config values", opts.ConfigFD)
+		return serve.ConfigValues{}, fmt.Errorf("worker: no file descriptor %d for its config values", fd)
 	}
 	defer f.Close()
 	cv, err := serve.ReadConfig(f)
 	if err != nil {
-		return in, fmt.Errorf("worker: reading its config values from the serve: %w", err)
+		return cv, fmt.Errorf("worker: reading its config values from the serve: %w", err)
+	}
+	return cv, nil
+}
+
+// configInputs adds the config values the serve sends (values: this
+// plugin's only; it has none in the environment) to in.
+func configInputs(values func() (serve.ConfigValues, error), in plugin.Inputs) (plugin.Inputs, error) {
+	cv, err := values()
+	if err != nil {
+		return in, err
 	}
 	set := map[string]string{}
 	for k, v := range in.Set {

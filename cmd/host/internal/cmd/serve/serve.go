@@ -53,6 +53,16 @@ Flags:
   --watch                reload a plugin whenever a file it imports is saved
                          (the new version starts before the old one stops;
                          a broken version leaves the old one running)
+  --group ID,ID...       run these plugins in one worker process (repeatable,
+                         one group each; at least two plugins per group, a
+                         plugin in one group only; named by id, file or
+                         directory). It saves memory, but the group shares
+                         one process: a crash, the memory cap (--memory is
+                         the group's) or plugin code stuck past its timeout
+                         restarts every plugin of the group, and they count
+                         the crash alike. Each keeps its own session, tools,
+                         store, secrets, config values and state. Group
+                         only plugins you trust alike
   --page ADDR            serve the setup page at ADDR (default 127.0.0.1:0, a
                          free port; "off" for none); its address is printed
                          with a one-time token
@@ -93,6 +103,9 @@ type ServeOptions struct {
 	Page   string // the setup page's address; "off": none
 	HTTP   surface.HTTPFlags
 	Plugin cmdutil.PluginFlags
+	// Groups are the --group values: plugins (ID,ID...) that share one
+	// worker process.
+	Groups cmdutil.MultiFlag
 
 	// Debounce is the quiet period after a change under --watch
 	// (jsrt.DefaultDebounce when zero); not a flag.
@@ -107,6 +120,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(context.Context, *ServeOptions) e
 	cmd.Flags.Var(f.Guard.MemoryFlag(), "memory", "")
 	cmd.Flags.BoolVar(&opts.Watch, "watch", false, "")
 	cmd.Flags.StringVar(&opts.Page, "page", "127.0.0.1:0", "")
+	cmd.Flags.Var(&opts.Groups, "group", "")
 	opts.HTTP.Register(cmd.Flags)
 	cmd.Run = func(ctx context.Context, args []string) error {
 		if err := opts.Plugin.Apply(); err != nil {
@@ -134,15 +148,21 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	dataDir := sess.Host.DataDir
 	paths, err := servePaths(sess, opts.Args)
-	sess.Close()
 	if err != nil {
+		sess.Close()
 		return err
 	}
 	var linked map[string]bool
 	if len(opts.Args) == 0 { // the installed, enabled plugins (host install, host link)
 		if paths, linked, err = pkgstore.ServedIn(dataDir); err != nil {
+			sess.Close()
 			return cmdutil.WithExit(cmdutil.ExitUsage, err)
 		}
+	}
+	groups, err := parseGroups(opts.Groups, paths, sess.Resolve)
+	sess.Close()
+	if err != nil {
+		return err
 	}
 	ln, err := supervisor.Listen(dataDir)
 	if errors.Is(err, supervisor.ErrRunning) {
@@ -188,6 +208,12 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		},
 		MinBackoff: testBackoff(io),
 		Set:        opts.Plugin.Set, // shared: each worker gets its own
+		Groups:     groups,
+		GroupCommand: func(name string) *exec.Cmd {
+			cmd := exec.Command(self, append(append([]string{"worker"}, wargs...), "--"+supervisor.GroupFlag, name)...)
+			cmd.Stderr = io.Err
+			return cmd
+		},
 	})
 	if ln != nil {
 		sup.ServeControl(ctx, ln)

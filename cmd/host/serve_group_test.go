@@ -1,0 +1,206 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"host/bindings/setup"
+	"host/internal/hosttest"
+)
+
+// TestServeGroup (issue 23 §3's opt-in): `host serve --group` runs the
+// plugins of a group in one worker process, from the attacker's side.
+// keeper and prober share a worker, other and third another. prober
+// finds nothing of keeper's through the plugin API (the same secret and
+// store keys, a config field of the same name, process.env, the
+// runtime's globals). Killing the group's process restarts both its
+// members, each line saying why, while the other group answers every
+// call of a steady stream and is not restarted. `host status --json`
+// shows every member with its group and its group's pid. A save of
+// prober under --watch reloads prober alone, in the same process: keeper
+// keeps its count (no restart).
+func TestServeGroup(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src, _ := filepath.Abs("../../testdata/serve/group")
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	const token = "fake-keeper-token-9999"
+	s := startServe(t, []string{"HOST_SERVE_BACKOFF=200ms", "HOST_CONFIG_KEEPER_TOKEN=" + token},
+		"--page", "off", "--watch", "--group", "keeper,prober", "--group", "other, third", dir)
+	s.waitLines(": active", 4, 60*time.Second)
+	c := s.client()
+	ctx := context.Background()
+	call := func(id, tool string, args string) string {
+		t.Helper()
+		res, err := c.Call(ctx, id, tool, json.RawMessage(args))
+		if err != nil {
+			t.Fatalf("%s %s: %v", id, tool, err)
+		}
+		return resultText(res)
+	}
+
+	// Each member is shown with its group; a group's members share a pid.
+	st := map[string]int{}
+	for id, group := range map[string]string{"keeper": "keeper,prober", "prober": "keeper,prober", "other": "other,third", "third": "other,third"} {
+		got := s.state(id)
+		if got.Group != group || got.Phase != setup.Active || got.PID <= 0 {
+			t.Fatalf("%s: %+v, want active in group %s", id, got, group)
+		}
+		st[id] = got.PID
+	}
+	if st["keeper"] != st["prober"] || st["other"] != st["third"] || st["keeper"] == st["other"] {
+		t.Fatalf("pids %v: want one process per group", st)
+	}
+	if got, _ := s.state("keeper").Status.(map[string]any); got["message"] != "keeper is keeping" || got["state"] != "connected" {
+		t.Errorf("keeper's status: %v", got)
+	}
+	if got := s.state("prober").Status; got != nil {
+		t.Errorf("prober's status: %v, want none", got)
+	}
+
+	if got := call("keeper", "count", "{}"); got != "1 token ends in 9999" {
+		t.Errorf("keeper: %q", got)
+	}
+	// The attacker's view from inside keeper's process.
+	if got, want := call("prober", "probe", "{}"), "version=1 secret=- store=- token=- global=- env={}"; got != want {
+		t.Errorf("prober found:\n%s\nwant:\n%s", got, want)
+	}
+	environ, _ := os.ReadFile(fmt.Sprintf("/proc/%d/environ", st["keeper"]))
+	cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st["keeper"]))
+	if strings.Contains(string(environ)+string(cmdline), token) || strings.Contains(string(environ), "HOST_CONFIG_") {
+		t.Errorf("the group's worker has a config value in its environment or command line")
+	}
+
+	// The other group answers a steady stream of calls throughout.
+	stop := make(chan struct{})
+	var calls, failures atomic.Int64
+	var firstFailure atomic.Value
+	streamDone := make(chan struct{})
+	go func() {
+		defer close(streamDone)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			id, tool, args, want := "other", "echo", fmt.Sprintf(`{"n":%d}`, i), fmt.Sprint(i)
+			if i%2 == 1 {
+				id, tool, args, want = "third", "ping", "{}", "pong"
+			}
+			res, err := c.Call(ctx, id, tool, json.RawMessage(args))
+			calls.Add(1)
+			if err != nil || res.IsError || resultText(res) != want {
+				failures.Add(1)
+				firstFailure.CompareAndSwap(nil, fmt.Sprintf("call %d to %s: %v %+v", i, id, err, res))
+			}
+		}
+	}()
+
+	// The group's process killed: both members restart, each saying so.
+	if err := syscall.Kill(st["keeper"], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"keeper", "prober"} {
+		s.waitLines(id+": restarting: crash 1 of 5 in a row: its group's worker (keeper,prober) ended: the worker was killed (killed)", 1, 20*time.Second)
+		s.waitLines(id+": active", 2, 30*time.Second)
+	}
+	if got := call("keeper", "count", "{}"); got != "1 token ends in 9999" {
+		t.Errorf("keeper after the restart: %q, want a fresh count", got)
+	}
+	restarted := s.state("keeper").PID
+	if restarted == st["keeper"] || s.state("prober").PID != restarted {
+		t.Errorf("after the kill: keeper %d, prober %d (before %d): want one new process", restarted, s.state("prober").PID, st["keeper"])
+	}
+	after := calls.Load() + 10
+	hosttest.WaitFor(t, 20*time.Second, "ten more calls to the other group", func() bool { return calls.Load() >= after },
+		func() string { return fmt.Sprintf("%d calls", calls.Load()) })
+	close(stop)
+	<-streamDone
+	if f := failures.Load(); f != 0 {
+		t.Errorf("the other group: %d of %d calls failed (first: %v)", f, calls.Load(), firstFailure.Load())
+	}
+	if s.count("other: active") != 1 || s.count("third: active") != 1 || s.state("other").PID != st["other"] {
+		t.Errorf("the other group was restarted")
+	}
+
+	// --watch: prober reloads in place; keeper is not touched.
+	if got := call("keeper", "count", "{}"); got != "2 token ends in 9999" {
+		t.Errorf("keeper: %q", got)
+	}
+	probe := filepath.Join(dir, "prober", "plugin.ts")
+	body, err := os.ReadFile(probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved time.Time
+	hosttest.WaitFor(t, 30*time.Second, "prober to reload after a save", func() bool {
+		if s.count("prober: reloaded (plugin.ts changed)") > 0 {
+			return true
+		}
+		if time.Since(saved) > 500*time.Millisecond {
+			if err := os.WriteFile(probe, []byte(strings.Replace(string(body), "const version = 1;", "const version = 2;", 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			saved = time.Now()
+		}
+		return false
+	}, s.output)
+	if got := call("prober", "probe", "{}"); !strings.HasPrefix(got, "version=2 secret=- store=- token=- global=- ") {
+		t.Errorf("prober after the save: %q", got)
+	}
+	if got := call("keeper", "count", "{}"); got != "3 token ends in 9999" {
+		t.Errorf("keeper after prober's reload: %q, want its count kept", got)
+	}
+	if s.count("keeper: active") != 2 || s.state("keeper").PID != restarted || s.state("prober").PID != restarted {
+		t.Errorf("prober's reload restarted keeper or left the group's process")
+	}
+	s.stop(syscall.SIGTERM, 15*time.Second)
+	for _, id := range []string{"keeper", "prober", "other", "third"} {
+		if s.count(id+": stopped") != 1 {
+			t.Errorf("%s was not stopped at the end", id)
+		}
+	}
+}
+
+// TestServeGroupUsage: a --group that names no served plugin, names one
+// twice or in two groups, or holds one plugin is one usage error (exit 2)
+// saying what is wrong and what to do, before any worker starts.
+func TestServeGroupUsage(t *testing.T) {
+	t.Parallel()
+	bin, _, env := hostBinary(t, nil)
+	dir, _ := filepath.Abs("../../testdata/serve/group")
+	for _, tc := range []struct {
+		groups []string
+		want   string
+	}{
+		{[]string{"keeper,nobody"}, "host: serve: --group keeper,nobody: nobody is not a plugin this serve runs (it runs keeper, other, prober, third); name a group's plugins by id, file or directory"},
+		{[]string{"keeper,prober", "prober,other"}, "host: serve: --group prober,other: prober is already in --group keeper,prober; a plugin can be in one group only"},
+		{[]string{"keeper"}, `host: serve: --group "keeper": a group needs at least two plugins (a plugin not in a group has a worker of its own); name them with commas: --group keeper,OTHER`},
+		{[]string{"keeper," + filepath.Join(dir, "keeper")}, "host: serve: --group keeper," + filepath.Join(dir, "keeper") + ": keeper and " + filepath.Join(dir, "keeper") + " are the same plugin; name each plugin once"},
+	} {
+		args := []string{"serve", "--data-dir", filepath.Join(t.TempDir(), "data"), "--page", "off"}
+		for _, g := range tc.groups {
+			args = append(args, "--group", g)
+		}
+		cmd := exec.Command(bin, append(args, dir)...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || strings.TrimSpace(string(out)) != tc.want {
+			t.Errorf("--group %v: %v\n%s\nwant exit 2 and:\n%s", tc.groups, err, out, tc.want)
+		}
+	}
+}
