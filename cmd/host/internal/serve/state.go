@@ -81,7 +81,7 @@ type State struct {
 	// Set by the supervisor.
 	// Group names the group whose worker process the plugin shares
 	// (host serve --group), as the user named it.
-	Group string `json:"group,omitempty"`
+	Group       string    `json:"group,omitempty"`
 	PID         int       `json:"pid,omitempty"`
 	MemoryBytes int64     `json:"memoryBytes,omitempty"` // the worker's resident set
 	Crashes     int       `json:"crashes,omitempty"`     // in a row
