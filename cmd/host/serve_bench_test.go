@@ -249,7 +249,9 @@ func pagesOf(pid int) (wp workerPages) {
 // (npm ci there; .ci/run does) or HOST_BENCH_NODE, zod 3 from
 // $HOST_ZOD3_DIR as .ci/run installs it. For comparison, `host mcp` of the
 // same plugins, all in one process: one-process-pss-MiB and
-// pss-ratio-one-process. HOST_BENCH_SMAPS=file writes the
+// pss-ratio-one-process; and `host serve --group` of the same plugins
+// in 4 groups of 5 and in one group of 20: groups-of-N-pss-MiB and
+// pss-ratio-groups-of-N. HOST_BENCH_SMAPS=file writes the
 // smaps of the serve, a worker and a Node process there.
 func BenchmarkServeMemory(b *testing.B) {
 	node := os.Getenv("HOST_BENCH_NODE")
@@ -319,8 +321,8 @@ func BenchmarkServeMemory(b *testing.B) {
 		pages         workerPages
 		firstWorkerID int
 	}
-	serveMem := func(dataDir string) served {
-		s := startBenchServe(b, bin, env, dataDir, dir)
+	serveMem := func(dataDir string, args ...string) served {
+		s := startBenchServe(b, bin, env, dataDir, append(args, dir)...)
 		s.waitActive(b, 20)
 		time.Sleep(2 * time.Second) // all idle; the serve and its workers have trimmed
 		c, err := serve.Dial(dataDir)
@@ -340,7 +342,12 @@ func BenchmarkServeMemory(b *testing.B) {
 			pages workerPages
 		}
 		var ws []wm
+		counted := map[int]bool{} // a group's members share a worker
 		for _, st := range states {
+			if counted[st.PID] {
+				continue
+			}
+			counted[st.PID] = true
 			rss, pss := memOf(st.PID)
 			m.workers = append(m.workers, rss)
 			m.rss += rss
@@ -395,6 +402,22 @@ func BenchmarkServeMemory(b *testing.B) {
 		b.ReportMetric(float64(m.pss)/float64(barePSS), "pss-ratio-bare")
 		stopNodes(nodes)
 		m.s.stop(b)
+		// The opt-in for trusted plugins (host serve --group): 4 groups of
+		// 5 plugins, and all 20 in one group, against the same Node figure.
+		for _, size := range []int{5, 20} {
+			var args []string
+			for g := 0; g < 20; g += size {
+				var ids []string
+				for i := g; i < g+size; i++ {
+					ids = append(ids, fmt.Sprintf("p%02d", i))
+				}
+				args = append(args, "--group", strings.Join(ids, ","))
+			}
+			gm := serveMem(dataDir, args...)
+			gm.s.stop(b)
+			b.ReportMetric(mib(gm.pss), fmt.Sprintf("groups-of-%d-pss-MiB", size))
+			b.ReportMetric(float64(gm.pss)/float64(nodePSS), fmt.Sprintf("pss-ratio-groups-of-%d", size))
+		}
 		// For comparison, not a serve: `host mcp` runs the 20 plugins in
 		// its one process (no worker per plugin: what several plugins
 		// sharing a worker would cost).
