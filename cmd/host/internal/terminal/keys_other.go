@@ -11,3 +11,9 @@ import (
 func openKeys(*os.File) (keys, error) {
 	return nil, errors.New("key-by-key input is not supported here")
 }
+
+// echoOff is unix-only; elsewhere term.ReadPassword turns the echo off
+// once the prompt is shown.
+func echoOff(int) (restore func(), err error) {
+	return nil, errors.New("not supported here")
+}

@@ -61,3 +61,19 @@ func (k *unixKeys) next(wait time.Duration) ([]byte, error) {
 }
 
 func (k *unixKeys) restore() { _ = unix.IoctlSetTermios(k.fd, ioctlSetTermios, k.old) }
+
+// echoOff turns off the terminal's echo on fd until restore is called, so
+// that a secret prompt is shown only once what is typed after it can no
+// longer appear on the screen.
+func echoOff(fd int) (restore func(), err error) {
+	old, err := unix.IoctlGetTermios(fd, ioctlGetTermios)
+	if err != nil {
+		return nil, err
+	}
+	quiet := *old
+	quiet.Lflag &^= unix.ECHO
+	if err := unix.IoctlSetTermios(fd, ioctlSetTermios, &quiet); err != nil {
+		return nil, err
+	}
+	return func() { _ = unix.IoctlSetTermios(fd, ioctlSetTermios, old) }, nil
+}

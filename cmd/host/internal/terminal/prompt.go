@@ -75,8 +75,16 @@ func (p *Prompter) Ask(q cmdutil.Question) (string, error) {
 	case q.Optional:
 		prompt = "(optional) > "
 	}
+	var saved *term.State
 	if q.Secret {
 		prompt = "(input hidden) " + prompt
+		saved, _ = term.GetState(p.fd)
+		// The echo goes off before the prompt shows: what is typed (or
+		// pasted) as soon as the prompt appears is never echoed. Where
+		// that can't be done, ReadPassword turns it off as it starts.
+		if restore, err := echoOff(p.fd); err == nil {
+			defer restore()
+		}
 	}
 	fmt.Fprint(p.Out, prompt)
 	type answer struct {
@@ -84,9 +92,7 @@ func (p *Prompter) Ask(q cmdutil.Question) (string, error) {
 		err  error
 	}
 	got := make(chan answer, 1)
-	var saved *term.State
 	if q.Secret {
-		saved, _ = term.GetState(p.fd)
 		go func() {
 			b, err := term.ReadPassword(p.fd)
 			got <- answer{string(b), err}
