@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"host/cmd/host/internal/ptytest"
 	"host/cmd/host/internal/serve"
 )
 
@@ -38,8 +39,8 @@ func TestServeCallApproval(t *testing.T) {
 
 	// Without a terminal: refused, saying why; the tool did not run.
 	out, err := s.host("call", "gate", "wipe", `{"confirm":"fake-confirm-word"}`)
-	if exitCodeOf(err) != 2 || !strings.Contains(out, "no terminal to ask in") || strings.Contains(out, "denied") || !strings.Contains(out, "host tools gate --always-allow wipe") {
-		t.Errorf("without a terminal: exit %d\n%s", exitCodeOf(err), out)
+	if ptytest.ExitCode(err) != 2 || !strings.Contains(out, "no terminal to ask in") || strings.Contains(out, "denied") || !strings.Contains(out, "host tools gate --always-allow wipe") {
+		t.Errorf("without a terminal: exit %d\n%s", ptytest.ExitCode(err), out)
 	}
 
 	// In a terminal: the question, then the answer.
@@ -47,15 +48,15 @@ func TestServeCallApproval(t *testing.T) {
 		t.Helper()
 		cmd := exec.Command(s.bin, "call", "gate", "wipe", `{"confirm":"fake-confirm-word"}`, "--data-dir", s.dataDir)
 		cmd.Env = s.env
-		p := startPTY(t, cmd)
-		p.waitShown("Run it? [y/N/always]", 1)
+		p := ptytest.Start(t, cmd)
+		p.WaitShown("Run it? [y/N/always]", 1)
 		time.Sleep(wait) // the user thinks (past the serve's --timeout and its grace)
 		for _, fn := range meanwhile {
 			fn()
 		}
 		p.Type(answer)
 		code = p.Wait()
-		return p.Stdout.String(), p.Stderr.String(), code
+		return p.Stdout(), p.Stderr(), code
 	}
 	so, se, code := call("n", 0)
 	if code != 1 || !strings.Contains(se, "did not run: the user denied it") {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"host/cmd/host/internal/ptytest"
 )
 
 func init() { consentInTerminal = testConsentInTerminal }
@@ -22,11 +24,11 @@ func testConsentInTerminal(t *testing.T) {
 	install := func(answer string) (string, string, int) {
 		cmd := exec.Command(bin, "install", "@hostfix/greeter")
 		cmd.Env = env
-		p := startPTY(t, cmd)
-		p.waitShown("Install hostfix.greeter? [y/N]", 1)
+		p := ptytest.Start(t, cmd)
+		p.WaitShown("Install hostfix.greeter? [y/N]", 1)
 		p.Type(answer)
 		code := p.Wait()
-		return p.Stdout.String(), p.Stderr.String(), code
+		return p.Stdout(), p.Stderr(), code
 	}
 	out, errs, code := install("n")
 	if code == 0 || !strings.Contains(errs, "nothing was installed: you declined") || !strings.Contains(out, "  - network: api.github.com") {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"host/cmd/host/internal/ptytest"
 )
 
 // TestSetupOffersChange: `host setup PLUGIN` in a terminal, for a plugin
@@ -37,9 +39,9 @@ func TestSetupOffersChange(t *testing.T) {
 		cmd.Env = env // no HOST_CONFIG_TOKEN: the token comes from the keyring
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
-		p := startPTY(t, cmd)
+		p := ptytest.Start(t, cmd)
 		for i, a := range answers {
-			p.waitShown("> ", i+1) // each prompt ends so
+			p.WaitShown("> ", i+1) // each prompt ends so
 			p.Type(a)
 		}
 		code = p.Wait()

@@ -4,45 +4,16 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
-	"time"
-
-	"golang.org/x/sys/unix"
 
 	hostplugin "host/bindings/plugin"
+	"host/cmd/host/internal/ptytest"
 )
-
-// openPTY opens a pseudo-terminal pair: the controller (the test's end)
-// and the terminal (the process's stdin and controlling terminal).
-func openPTY(t *testing.T) (controller, tty *os.File) {
-	t.Helper()
-	c, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.IoctlSetPointerInt(int(c.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetUint32(int(c.Fd()), unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tt, err := os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(); tt.Close() })
-	return c, tt
-}
 
 // TestWatchBugInTerminal: under --watch in a terminal, a reload whose
 // onActivate has a bug, or that needs a new field, never turns the watcher
@@ -67,33 +38,13 @@ func TestWatchBugInTerminal(t *testing.T) {
 	}
 	const head = "export default definePlugin({\n  configSchema: z.object({ region: z.string().label('Region') }),\n"
 	write(head + "  onActivate: async (ctx) => { console.log('v1 in ' + ctx.config.region); },\n});\n")
-	controller, tty := openPTY(t)
 	cmd := exec.Command(bin, "run", "--watch", "live/plugin.ts", "--data-dir", filepath.Join(dir, "data"), "--set", "region=eu")
 	cmd.Dir = dir
-	cmd.Stdin = tty
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	var mu sync.Mutex
-	var shown bytes.Buffer // what the terminal showed
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := controller.Read(b)
-			mu.Lock()
-			shown.Write(b[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
+	p := ptytest.Start(t, cmd)
 	out := newLines(t, bufio.NewScanner(stderr))
 	out.expect(`^\[live\] v1 in eu$`)
 	out.expect(`is active \(version 1`)
@@ -113,12 +64,10 @@ func TestWatchBugInTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.expect(`^stopping live$`)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("exit: %v\n%s", err, strings.Join(out.all, "\n"))
+	if code := p.Wait(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, strings.Join(out.all, "\n"))
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if s := shown.String(); strings.Contains(s, "Workspace") || strings.Contains(s, "Region") || strings.Contains(s, ">") {
+	if s := p.Shown(); strings.Contains(s, "Workspace") || strings.Contains(s, "Region") || strings.Contains(s, ">") {
 		t.Errorf("the terminal showed a prompt:\n%s", s)
 	}
 	for _, ln := range out.all {
@@ -196,48 +145,18 @@ func TestCtrlCAtPromptExits130(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	controller, tty := openPTY(t)
 	cmd := exec.Command(bin, "run", "--once", "--data-dir", filepath.Join(dir, "data"), plugin)
 	cmd.Env = env
-	cmd.Stdin = tty
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	shown := make(chan string, 100)
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := controller.Read(b)
-			shown <- string(b[:n])
-			if err != nil {
-				return
-			}
-		}
-	}()
-	var screen strings.Builder
-	deadline := time.After(30 * time.Second)
-	for !strings.Contains(screen.String(), "input hidden") {
-		select {
-		case s := <-shown:
-			screen.WriteString(s)
-		case <-deadline:
-			t.Fatalf("no prompt:\n%s", screen.String())
-		}
-	}
+	p := ptytest.Start(t, cmd)
+	p.WaitShown("input hidden", 1)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	err = cmd.Wait()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-		t.Fatalf("exit %v, want 130\n%s", err, stderr.String())
+	if code := p.Wait(); code != 130 {
+		t.Fatalf("exit %d, want 130\n%s", code, p.Stderr())
 	}
-	if !strings.Contains(stderr.String(), "cancelled; nothing was saved") {
-		t.Errorf("stderr: %s", stderr.String())
+	if !strings.Contains(p.Stderr(), "cancelled; nothing was saved") {
+		t.Errorf("stderr: %s", p.Stderr())
 	}
 	if _, err := sess.Lookup("host:token-auth"+hostplugin.DataDirNamespace(filepath.Join(dir, "data")), "config.token"); err == nil {
 		t.Error("a token was saved")
