@@ -67,6 +67,9 @@ func TestServeGroup(t *testing.T) {
 	if got, _ := s.state("keeper").Status.(map[string]any); got["message"] != "keeper is keeping" || got["state"] != "connected" {
 		t.Errorf("keeper's status: %v", got)
 	}
+	if out, err := s.host("status", "keeper"); err != nil || !strings.Contains(out, "(pid "+fmt.Sprint(st["keeper"])+", the worker of group keeper,prober)") {
+		t.Errorf("host status keeper: %v\n%s", err, out)
+	}
 	if got := s.state("prober").Status; got != nil {
 		t.Errorf("prober's status: %v, want none", got)
 	}

@@ -271,8 +271,13 @@ func serveStatus(ctx context.Context, opts *StatusOptions) (handled bool, err er
 		if len(st.Tools) > 0 {
 			fmt.Fprintf(io.Out, "  tools: %s\n", strings.Join(st.Tools, ", "))
 		}
-		if st.MemoryBytes > 0 {
+		switch {
+		case st.MemoryBytes > 0 && st.Group != "":
+			fmt.Fprintf(io.Out, "  memory: %.1f MiB (pid %d, the worker of group %s)\n", float64(st.MemoryBytes)/(1<<20), st.PID, st.Group)
+		case st.MemoryBytes > 0:
 			fmt.Fprintf(io.Out, "  memory: %.1f MiB (pid %d)\n", float64(st.MemoryBytes)/(1<<20), st.PID)
+		case st.Group != "":
+			fmt.Fprintf(io.Out, "  group: %s\n", st.Group)
 		}
 	}
 	if page, err := c.HasPage(ctx); err == nil && page && opts.Plugin == "" {
