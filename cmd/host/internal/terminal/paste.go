@@ -35,14 +35,17 @@ const pastePrompt = "On another machine? Paste the address your browser ends up 
 // what names the wait on the live line ("the browser").
 func startPaste(ctx context.Context, f *cmdutil.Factory, s *setup.Session, st *setup.Login, what string) (stop func()) {
 	io := f.IO
-	fmt.Fprintln(io.Err, pastePrompt)
 	in, _ := io.In.(*os.File)
 	t, _ := io.LookupEnv("TERM")
 	if in != nil && io.ErrTTY && t != "dumb" && term.IsTerminal(int(in.Fd())) {
+		// The echo goes off before the prompt shows, so an address pasted
+		// the moment it appears is never echoed (it holds the code).
 		if raw, err := openKeys(in); err == nil {
+			fmt.Fprintln(io.Err, pastePrompt)
 			return pasteLive(ctx, f, s, st, what, raw)
 		}
 	}
+	fmt.Fprintln(io.Err, pastePrompt)
 	go func() { // lines, echoed by the terminal if there is one
 		sc := bufio.NewScanner(io.In)
 		for sc.Scan() {
