@@ -8,8 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/Masterminds/semver/v3"
 )
 
 // ProvidedByHost are packages host provides itself: a plugin's dependency
@@ -46,33 +44,30 @@ func pickVersion(p *Packument, rng string) (*VersionMeta, error) {
 		return nil, fmt.Errorf("%s@%s: %w", p.Name, rng, err)
 	}
 	if lv, ok := p.DistTags["latest"]; ok {
-		if v, err := semver.StrictNewVersion(lv); err == nil && c.Check(v) && p.Versions[lv] != nil {
+		if v, err := parseVersion(lv); err == nil && c.check(v) && p.Versions[lv] != nil {
 			return p.Versions[lv], nil
 		}
 	}
-	var best *semver.Version
+	var best *version
 	for s := range p.Versions {
-		v, err := semver.NewVersion(s)
-		if err != nil || !c.Check(v) {
+		v, err := parseLooseVersion(s)
+		if err != nil || !c.check(v) {
 			continue
 		}
-		if best == nil || v.GreaterThan(best) {
+		if best == nil || v.compare(best) > 0 {
 			best = v
 		}
 	}
 	if best == nil {
 		return nil, &VersionError{Name: p.Name, Range: rng, Latest: p.DistTags["latest"]}
 	}
-	return p.Versions[best.Original()], nil
+	return p.Versions[best.original], nil
 }
 
 // parseRange parses an npm range ("^1.2", "~1.2.3", "1.x", ">=1 <2 || 3",
 // "1.2.3 - 2", "*").
-func parseRange(rng string) (*semver.Constraints, error) {
-	if rng == "" || rng == "x" || rng == "X" {
-		rng = "*"
-	}
-	c, err := semver.NewConstraint(rng)
+func parseRange(rng string) (versionRange, error) {
+	c, err := newRange(rng)
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a version range host understands (e.g. ^1.2.0, ~1.2, 1.x, >=1 <3): %w", rng, err)
 	}
@@ -95,8 +90,8 @@ func satisfies(p *Packument, version, rng string) bool {
 	if err != nil {
 		return false
 	}
-	v, err := semver.NewVersion(version)
-	return err == nil && c.Check(v)
+	v, err := parseLooseVersion(version)
+	return err == nil && c.check(v)
 }
 
 // node is one package of the dependency tree at its place on disk.

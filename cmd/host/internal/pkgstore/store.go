@@ -16,7 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/Masterminds/semver/v3"
 	"golang.org/x/sync/errgroup"
 
 	"host/bindings/plugin"
@@ -297,7 +296,7 @@ func (s *Store) Prepare(ctx context.Context, spec Spec, opts InstallOptions) (*P
 
 // isExact reports whether rng is one version ("1.2.3").
 func isExact(rng string) bool {
-	_, err := semver.StrictNewVersion(strings.TrimPrefix(rng, "="))
+	_, err := parseVersion(strings.TrimPrefix(rng, "="))
 	return err == nil
 }
 
