@@ -49,6 +49,13 @@ func BenchmarkMCPHTTPToolCall(b *testing.B) {
 		{"host", hostURL, "2025-11-25"}, {"node", nodeURL, "2025-11-25"}, {"host-2026", hostURL, "2026-07-28"},
 		{"serve", serveURL, "2025-11-25"}, {"serve-2026", serveURL, "2026-07-28"},
 	}
+	// MCP_BENCH_BASE=binary: the same two commands of another build (the
+	// one before a change) in the same rounds, for before/after ratios.
+	if base := os.Getenv("MCP_BENCH_BASE"); base != "" {
+		u, _ := mcpHTTPProc(b, env, base, "mcp", "--http", "127.0.0.1:0", "--no-auth", plugin)
+		su, _ := mcpHTTPProc(b, append(os.Environ(), "HOST_DATA_DIR="+b.TempDir(), "HOST_LOG=error"), base, "serve", "--http", "127.0.0.1:0", "--no-auth", plugin)
+		servers = append(servers, struct{ name, url, version string }{"base", u, "2025-11-25"}, struct{ name, url, version string }{"base-serve", su, "2025-11-25"})
+	}
 	for _, s := range servers {
 		// The first list waits for the plugins to load (the serve's
 		// worker starts in the background).
@@ -92,6 +99,14 @@ func BenchmarkMCPHTTPToolCall(b *testing.B) {
 	b.ReportMetric(float64(median(p50s["serve"]))/float64(median(p50s["node"])), "serve/node-p50")
 	b.ReportMetric(calls16["serve-2026"]/calls16["serve"], "serve-2026/2025-16")
 	b.ReportMetric(calls1["serve-2026"]/calls1["serve"], "serve-2026/2025-1")
+	if _, ok := calls1["base"]; ok {
+		b.ReportMetric(calls16["host"]/calls16["base"], "host/base-16")
+		b.ReportMetric(calls1["host"]/calls1["base"], "host/base-1")
+		b.ReportMetric(calls16["serve"]/calls16["base-serve"], "serve/base-16")
+		b.ReportMetric(calls1["serve"]/calls1["base-serve"], "serve/base-1")
+		b.ReportMetric(calls16["base-serve"]/calls16["node"], "base-serve/node-16")
+		b.ReportMetric(calls1["base-serve"]/calls1["node"], "base-serve/node-1")
+	}
 }
 
 // hammer runs n clients, each with its own session and connection,

@@ -425,37 +425,46 @@ func (s *Server) handler(plugin, tool string) mcp.ToolHandler {
 		if newProtocol(req) {
 			return s.callDetached(ctx, req, plugin, tool)
 		}
-		ac := s.track(req.Session, plugin, ctx)
-		defer s.untrack(ac)
-		c := &streamCaller{ctx: ctx, ss: req.Session, c: req.ClientCapabilities()}
-		if tok := req.Params.GetProgressToken(); tok != nil {
-			c.prog = newProgressSender(ctx, req.Session, tok, s.opts.Masker)
-			if s.opts.TagCalls {
-				c.tag = tok
-			}
-		}
-		res, err := s.runCall(ctx, plugin, tool, req.Params.Arguments, c)
-		if c.prog != nil {
-			s.settle(c.prog)
-			c.prog.close()
-			if s.opts.TagCalls && c.prog.sent > 0 && res != nil {
-				// For the supervisor: how many reports precede this
-				// result, so it hands them all on before the result.
-				out := *res
-				out.Meta = make(mcp.Meta, len(res.Meta)+1)
-				for k, v := range res.Meta {
-					out.Meta[k] = v
-				}
-				out.Meta[MetaProgressSent] = c.prog.sent
-				res = &out
-			}
-		}
-		// What the plugin logged during the call goes before the result.
-		if ac.logged.Load() {
-			s.logQueue(req.Session).flush(2 * time.Second)
-		}
-		return res, err
+		return s.streamCall(ctx, req.Session, req.ClientCapabilities(), req.Params.GetProgressToken(), plugin, tool, req.Params.Arguments)
 	}
+}
+
+// streamCall runs plugin's tool for a call of session ss on 2025-11-25 or
+// earlier, from a client with capabilities caps: its requests to the
+// client, its progress (tok: the call's progress token; nil, none) and
+// its plugin's logs go on ss. The SDK's tools/call handler and a worker's
+// forwarded calls (forward.go) run it alike.
+func (s *Server) streamCall(ctx context.Context, ss *mcp.ServerSession, caps *mcp.ClientCapabilities, tok any, plugin, tool string, args json.RawMessage) (*mcp.CallToolResult, error) {
+	ac := s.track(ss, plugin, ctx)
+	defer s.untrack(ac)
+	c := &streamCaller{ctx: ctx, ss: ss, c: caps}
+	if tok != nil {
+		c.prog = newProgressSender(ctx, ss, tok, s.opts.Masker)
+		if s.opts.TagCalls {
+			c.tag = tok
+		}
+	}
+	res, err := s.runCall(ctx, plugin, tool, args, c)
+	if c.prog != nil {
+		s.settle(c.prog)
+		c.prog.close()
+		if s.opts.TagCalls && c.prog.sent > 0 && res != nil {
+			// For the supervisor: how many reports precede this
+			// result, so it hands them all on before the result.
+			out := *res
+			out.Meta = make(mcp.Meta, len(res.Meta)+1)
+			for k, v := range res.Meta {
+				out.Meta[k] = v
+			}
+			out.Meta[MetaProgressSent] = c.prog.sent
+			res = &out
+		}
+	}
+	// What the plugin logged during the call goes before the result.
+	if ac.logged.Load() {
+		s.logQueue(ss).flush(2 * time.Second)
+	}
+	return res, err
 }
 
 // track records a call in progress on ss, so its plugin's logs go to it.
@@ -638,30 +647,35 @@ func (q *logQueue) flush(d time.Duration) {
 
 // progressSender forwards one call's progress in order without blocking
 // the plugin: reports queue (the oldest dropped when 64 are waiting) and
-// one goroutine sends them; close waits until the queue is sent, so no
-// progress follows the result.
+// one goroutine, started by the first report, sends them; close waits
+// until the queue is sent, so no progress follows the result.
 type progressSender struct {
+	ctx context.Context
+	ss  *mcp.ServerSession
+	tok any
+	m   *mask.Masker
+
 	mu     sync.Mutex
 	closed bool
-	ch     chan Progress
+	ch     chan Progress // nil until the first report
 	done   chan struct{}
 	last   time.Time // of the last report
 	sent   int       // notifications sent (read after close)
 }
 
 func newProgressSender(ctx context.Context, ss *mcp.ServerSession, tok any, m *mask.Masker) *progressSender {
-	p := &progressSender{ch: make(chan Progress, 64), done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		for pr := range p.ch {
-			if ctx.Err() != nil {
-				continue
-			}
-			_ = ss.NotifyProgress(ctx, &mcp.ProgressNotificationParams{ProgressToken: tok, Progress: pr.Progress, Total: pr.Total, Message: m.Mask(pr.Message)})
-			p.sent++
+	return &progressSender{ctx: ctx, ss: ss, tok: tok, m: m}
+}
+
+func (p *progressSender) run() {
+	defer close(p.done)
+	for pr := range p.ch {
+		if p.ctx.Err() != nil {
+			continue
 		}
-	}()
-	return p
+		_ = p.ss.NotifyProgress(p.ctx, &mcp.ProgressNotificationParams{ProgressToken: p.tok, Progress: pr.Progress, Total: pr.Total, Message: p.m.Mask(pr.Message)})
+		p.sent++
+	}
 }
 
 // send queues pr; after close (a report that arrives after the result) it
@@ -671,6 +685,10 @@ func (p *progressSender) send(pr Progress) {
 	defer p.mu.Unlock()
 	if p.closed {
 		return
+	}
+	if p.ch == nil {
+		p.ch, p.done = make(chan Progress, 64), make(chan struct{})
+		go p.run()
 	}
 	p.last = time.Now()
 	select {
@@ -724,9 +742,14 @@ func (p *progressSender) settle(quiet, max time.Duration) {
 func (p *progressSender) close() {
 	p.mu.Lock()
 	p.closed = true
-	close(p.ch)
+	ch, done := p.ch, p.done
+	if ch != nil {
+		close(ch)
+	}
 	p.mu.Unlock()
-	<-p.done
+	if done != nil {
+		<-done
+	}
 }
 
 // formElicitation reports whether the client takes form elicitations.

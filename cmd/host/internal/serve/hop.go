@@ -18,6 +18,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	segjson "github.com/segmentio/encoding/json"
+
+	"host/cmd/host/internal/mcpserver"
 )
 
 // hop is the stdio connection to a worker: the SDK's client session runs
@@ -47,10 +49,11 @@ type hopReply struct {
 	err    *jsonrpc.Error
 }
 
-// hopID starts the ids of forwarded calls; hopPrefix is how their
-// answers start as the worker's SDK writes them (jsonrpc, then id).
+// hopID starts the ids of forwarded calls (the worker answers them beside
+// its SDK: mcpserver.RunWorker); hopPrefix is how their answers start as
+// the worker writes them (jsonrpc, then id).
 const (
-	hopID     = "host-hop-"
+	hopID     = mcpserver.ForwardedID
 	hopPrefix = `{"jsonrpc":"2.0","id":"` + hopID
 )
 
@@ -87,42 +90,44 @@ func (h *hop) Connect(ctx context.Context) (mcp.Connection, error) {
 }
 
 // demux hands the worker's lines to the SDK (pw), but the answers of
-// forwarded calls to their callers.
+// forwarded calls to their callers. It reads a line at a time, never
+// waiting for more than a line (a short line is not held back).
 func (h *hop) demux(stdout io.Reader, pw *io.PipeWriter) {
+	defer func() {
+		pw.Close()
+		h.mu.Lock()
+		close(h.done)
+		h.mu.Unlock()
+	}()
 	br := bufio.NewReaderSize(stdout, 64<<10)
-	var err error
-	for err == nil {
-		var head []byte
-		head, err = br.Peek(len(hopPrefix))
-		if err == nil && string(head) == hopPrefix {
-			var line []byte
-			line, err = readLine(br, hopMaxLine)
-			if err == nil {
-				h.reply(line)
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if bytes.HasPrefix(chunk, []byte(hopPrefix)) {
+			line := bytes.Clone(chunk)
+			for err == bufio.ErrBufferFull && len(line) <= hopMaxLine {
+				chunk, err = br.ReadSlice('\n')
+				line = append(line, chunk...)
 			}
+			if err != nil {
+				return // a line too long, or the end
+			}
+			h.reply(bytes.TrimRight(line, "\r\n"))
 			continue
 		}
-		if len(head) == 0 && err != nil {
-			break
-		}
-		err = nil
 		// Anything else goes to the SDK as it came, a piece at a time.
-		for {
-			chunk, rerr := br.ReadSlice('\n')
+		if _, werr := pw.Write(chunk); werr != nil {
+			return
+		}
+		for err == bufio.ErrBufferFull {
+			chunk, err = br.ReadSlice('\n')
 			if _, werr := pw.Write(chunk); werr != nil {
-				rerr = werr
+				return
 			}
-			if rerr == bufio.ErrBufferFull {
-				continue
-			}
-			err = rerr
-			break
+		}
+		if err != nil {
+			return
 		}
 	}
-	pw.Close()
-	h.mu.Lock()
-	close(h.done)
-	h.mu.Unlock()
 }
 
 // readLine reads one line (without its newline), at most max bytes.

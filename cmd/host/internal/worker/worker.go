@@ -141,7 +141,7 @@ func runPlugin(ctx context.Context, f *cmdutil.Factory, opts *WorkerOptions, pat
 	started := make(chan *plugin.Plugin, 1)
 	go func() { started <- start(ctx, sess, opts, path, pub, values) }()
 	f.Trace("worker serving")
-	runErr := srv.Run(ctx, t)
+	runErr := srv.RunWorker(ctx, t) // the serve's forwarded calls beside the SDK
 	// The serve closed stdin (or a signal came): deactivate, bounded.
 	var p *plugin.Plugin
 	select {
