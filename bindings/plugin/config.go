@@ -465,7 +465,7 @@ func (s *Setup) Save(ctx context.Context) error {
 	}
 	if !equalJSON(old, plain) || (len(plain) == 0 && !fileExists(p.ConfigPath())) {
 		if err := writeJSONAtomic(p.ConfigPath(), plain); err != nil {
-			return err
+			return fmt.Errorf("saving the config of plugin %s: %w", p.ID, err)
 		}
 	}
 	if len(notSaved) > 0 {
@@ -541,41 +541,63 @@ func writeJSONAtomic(path string, v any) error {
 
 // WriteFileAtomic writes data to path (mode 0600, its directory made
 // 0700) through a synced temporary file in the same directory and a
-// rename: a reader sees the old file or the new one, never a part.
+// rename: a reader sees the old file or the new one, never a part. Its
+// errors name the file and the step that failed, not what the file is:
+// the caller says that ("saving the config of plugin X: ...").
 func WriteFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", dir, err)
+		return fmt.Errorf("creating %s: %w", dir, pathless(err))
 	}
 	f, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
-		return fmt.Errorf("saving config: %w", err)
+		return writeErr(path, err)
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
 	if err := f.Chmod(0o600); err != nil {
 		f.Close()
-		return err
+		return writeErr(path, err)
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return fmt.Errorf("saving config: %w", err)
+		return writeErr(path, err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return fmt.Errorf("saving config: %w", err)
+		return writeErr(path, err)
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return writeErr(path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("saving config: %w", err)
+		return writeErr(path, err)
 	}
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync()
 		d.Close()
 	}
 	return nil
+}
+
+// writeErr is WriteFileAtomic's error: the file and what the system said
+// (without the temporary file's name).
+func writeErr(path string, err error) error {
+	return fmt.Errorf("writing %s: %w", path, pathless(err))
+}
+
+// pathless is what the system said, without the operation and paths
+// around it (the caller names the file).
+func pathless(err error) error {
+	var pe *os.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
+	}
+	return err
 }
 
 // configFields is configSchema's fields. A field holding a .secret()

@@ -117,7 +117,10 @@ func (p *Plugin) Claim(ctx context.Context, file string, adopt bool) error {
 		}
 	}
 	b, _ := json.MarshalIndent(Owner{ID: p.ID, File: abs, Claimed: time.Now().UTC(), Recorded: recorded}, "", "  ")
-	return WriteFileAtomic(path, append(b, '\n'))
+	if err := WriteFileAtomic(path, append(b, '\n')); err != nil {
+		return fmt.Errorf("recording the owner of plugin id %s: %w", p.ID, err)
+	}
+	return nil
 }
 
 // readOwnerSecret reads the owner record in the secret backend. reachable

@@ -82,7 +82,10 @@ func SetToolMark(dataDir, id, tool, mark string) error {
 	default:
 		return fmt.Errorf("unknown tool mark %q", mark)
 	}
-	return writeJSONAtomic(toolPolicyPath(dataDir, id), pol)
+	if err := writeJSONAtomic(toolPolicyPath(dataDir, id), pol); err != nil {
+		return fmt.Errorf("saving the tool policy of plugin %s: %w", id, err)
+	}
+	return nil
 }
 
 // ToolPolicy is the plugin's tool policy as saved now.
