@@ -123,8 +123,8 @@ func TestMCPElicitChecks(t *testing.T) {
 }
 
 // TestRunTimeoutStopsNativeCall: with --timeout 2s, `host run` whose plugin
-// sits in a 3e5-deep JSON.stringify (a native call goja's interrupt does
-// not reach; minutes) ends soon after the timeout with a message naming
+// sits in a 1e5-deep JSON.stringify (a native call goja's interrupt does
+// not reach; tens of seconds) ends soon after the timeout with a message naming
 // it, not at the memory cap or never. The deadline is only there to end a
 // regression; the test waits for the exit.
 func TestRunTimeoutStopsNativeCall(t *testing.T) {

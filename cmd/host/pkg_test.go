@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -58,64 +59,147 @@ func (r registryT) TempDir() string {
 //	tarball altered after publishing), hostfix-grows 1.0.0
 //	(network:api.github.com), hostfix-keeper 1.0.0 (keeps config, secrets,
 //	store rows, messages).
+//
+// When startFixtureRegistry began that already, it waits for it.
 func fixtureRegistry(t testing.TB) (*registrytest.Registry, string) {
 	t.Helper()
 	registrytest.Find(t) // skips (or fails under CI) without the tools
-	pkgRegistry.once.Do(func() {
-		dir, err := os.MkdirTemp("", "host-pkg-registry-")
-		if err != nil {
-			pkgRegistry.skip = err.Error()
-			return
-		}
-		pkgRegistry.marker = filepath.Join(dir, "install-script-ran")
-		reg := registrytest.Start(registryT{t})
-		pkgRegistry.reg = reg
-		scripts := map[string]string{}
-		for _, s := range []string{"preinstall", "install", "postinstall", "prepare"} {
-			scripts[s] = "node -e \"require('fs').writeFileSync(process.argv[1], '" + s + "')\" " + pkgRegistry.marker
-		}
-		reg.PublishAll(registryT{t}, []registrytest.Package{
-			registrytest.LibPackage("hostfix-inner", "1.0.0", nil, nil),
-			registrytest.LibPackage("hostfix-words", "1.0.0", map[string]string{"hostfix-inner": "^1.0.0"}, scripts),
-			registrytest.PluginPackage(registrytest.PluginOpts{Name: "@hostfix/greeter", Version: "1.0.0",
-				Deps: map[string]string{"hostfix-words": "^1.0.0"}, Permissions: []string{"network:api.github.com"}, Scripts: scripts}),
-			registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-altered", Version: "1.0.0"}),
-			registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-grows", Version: "1.0.0", Permissions: []string{"network:api.github.com"}}),
-			registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-keeper", Version: "1.0.0", Source: registrytest.KeeperSource,
-				Permissions: []string{"secrets:read", "secrets:write"}}),
-		})
-		tgz := reg.TarballPath("hostfix-altered", "1.0.0")
-		b, err := os.ReadFile(tgz)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b[len(b)/2] ^= 0xff
-		if err := os.WriteFile(tgz, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	})
+	pkgRegistry.once.Do(func() { startRegistry(registryT{t}) })
 	if pkgRegistry.reg == nil {
 		t.Fatalf("the fixture registry did not start: %s", pkgRegistry.skip)
 	}
 	return pkgRegistry.reg, pkgRegistry.marker
 }
 
-// TestPackages runs testdata/pkgscript/*.txtar: each script gets
-// the fixture registry (NPM_CONFIG_USERCONFIG names it with its token),
-// its own Secret Service, HOME=$WORK/home, HOST_DATA_DIR=$WORK/data (NS
-// its keyring namespace) and MARKER, the file install scripts would write.
+// startFixtureRegistry starts the fixture registry in a goroutine of its
+// own, for a test that is about to wait for its turn (t.Parallel):
+// Verdaccio's start and the publishing take seconds that then overlap the
+// wait. A failure is said by the fixtureRegistry call that finds no
+// registry. The test must have checked registrytest.Find first.
+func startFixtureRegistry() {
+	go pkgRegistry.once.Do(func() {
+		bg := &bgTB{}
+		defer bg.failed() // after a Fatal (runtime.Goexit), too
+		startRegistry(bg)
+	})
+}
+
+// startRegistry is fixtureRegistry's start: Verdaccio, the fixtures
+// published, hostfix-altered's tarball altered.
+func startRegistry(t testing.TB) {
+	dir, err := os.MkdirTemp("", "host-pkg-registry-")
+	if err != nil {
+		pkgRegistry.skip = err.Error()
+		return
+	}
+	pkgRegistry.marker = filepath.Join(dir, "install-script-ran")
+	reg := registrytest.Start(t)
+	pkgRegistry.reg = reg
+	scripts := map[string]string{}
+	for _, s := range []string{"preinstall", "install", "postinstall", "prepare"} {
+		scripts[s] = "node -e \"require('fs').writeFileSync(process.argv[1], '" + s + "')\" " + pkgRegistry.marker
+	}
+	reg.PublishAll(t, []registrytest.Package{
+		registrytest.LibPackage("hostfix-inner", "1.0.0", nil, nil),
+		registrytest.LibPackage("hostfix-words", "1.0.0", map[string]string{"hostfix-inner": "^1.0.0"}, scripts),
+		registrytest.PluginPackage(registrytest.PluginOpts{Name: "@hostfix/greeter", Version: "1.0.0",
+			Deps: map[string]string{"hostfix-words": "^1.0.0"}, Permissions: []string{"network:api.github.com"}, Scripts: scripts}),
+		registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-altered", Version: "1.0.0"}),
+		registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-grows", Version: "1.0.0", Permissions: []string{"network:api.github.com"}}),
+		registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-keeper", Version: "1.0.0", Source: registrytest.KeeperSource,
+			Permissions: []string{"secrets:read", "secrets:write"}}),
+	})
+	tgz := reg.TarballPath("hostfix-altered", "1.0.0")
+	b, err := os.ReadFile(tgz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(tgz, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// bgTB is the testing.TB of startFixtureRegistry's goroutine, which must
+// not end a test: a Fatal (or Skip) keeps what it says for
+// fixtureRegistry to report and ends the goroutine; the registry, if it
+// started, is stopped then.
+type bgTB struct {
+	testing.TB // never set: only to have testing.TB's methods
+	msg        string
+	cleanups   []func()
+}
+
+func (b *bgTB) Helper()             {}
+func (b *bgTB) Cleanup(f func())    { b.cleanups = append(b.cleanups, f) }
+func (b *bgTB) Log(args ...any)     {}
+func (b *bgTB) Logf(string, ...any) {}
+func (b *bgTB) Name() string        { return "fixture registry" }
+func (b *bgTB) Fatal(args ...any)   { b.fail(fmt.Sprint(args...)) }
+func (b *bgTB) Fatalf(f string, a ...any) {
+	b.fail(fmt.Sprintf(f, a...))
+}
+func (b *bgTB) Skip(args ...any)          { b.fail(fmt.Sprint(args...)) }
+func (b *bgTB) Skipf(f string, a ...any)  { b.fail(fmt.Sprintf(f, a...)) }
+func (b *bgTB) Error(args ...any)         { b.fail(fmt.Sprint(args...)) }
+func (b *bgTB) Errorf(f string, a ...any) { b.fail(fmt.Sprintf(f, a...)) }
+func (b *bgTB) FailNow()                  { b.fail("failed") }
+func (b *bgTB) TempDir() string {
+	d, err := os.MkdirTemp("", "host-pkg-registry-")
+	if err != nil {
+		b.fail(err.Error())
+	}
+	return d
+}
+
+func (b *bgTB) fail(msg string) {
+	b.msg = msg
+	runtime.Goexit()
+}
+
+// failed, deferred in the goroutine, records a failure and stops what
+// started.
+func (b *bgTB) failed() {
+	if b.msg == "" {
+		return
+	}
+	pkgRegistry.skip, pkgRegistry.reg = b.msg, nil
+	for i := len(b.cleanups) - 1; i >= 0; i-- {
+		b.cleanups[i]()
+	}
+}
+
+// TestPackages: plugins installed, updated, removed and linked from the
+// fixture registry through every surface, each part in parallel with the
+// others (the registry starts while the test waits for its turn):
+// "scripts" runs testdata/pkgscript/*.txtar, where each script gets the
+// fixture registry (NPM_CONFIG_USERCONFIG names it with its token), its
+// own Secret Service, HOME=$WORK/home, HOST_DATA_DIR=$WORK/data (NS its
+// keyring namespace) and MARKER, the file install scripts would write;
+// then serve, mcp, the page in Chromium and the consent in a terminal.
 func TestPackages(t *testing.T) {
+	registrytest.Find(t) // skips (or fails under CI) without the tools
+	startFixtureRegistry()
 	t.Parallel()
-	t.Run("scripts", testPackageScripts)
-	t.Run("serve", testServeInstalled)
-	t.Run("mcp", testMCPInstalled)
-	if packagesPage != nil {
-		t.Run("page", packagesPage)
+	t.Cleanup(closeFixtureRegistry) // after every part
+	for _, part := range []struct {
+		name string
+		run  func(*testing.T)
+	}{
+		{"scripts", testPackageScripts},
+		{"serve", testServeInstalled},
+		{"mcp", testMCPInstalled},
+		{"page", packagesPage},
+		{"terminal", consentInTerminal},
+	} {
+		if part.run == nil {
+			continue
+		}
+		t.Run(part.name, func(t *testing.T) {
+			t.Parallel()
+			part.run(t)
+		})
 	}
-	if consentInTerminal != nil {
-		t.Run("terminal", consentInTerminal)
-	}
-	closeFixtureRegistry()
 }
 
 // packagesPage is the installed plugins on the setup page in Chromium

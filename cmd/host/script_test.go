@@ -28,8 +28,11 @@ import (
 
 // TestMain lets testscript run the real host command in a child process;
 // after the tests it says which were skipped for a missing prerequisite.
+// Eight tests run at once (unless -parallel says otherwise), not one per
+// CPU: nearly every test here waits on processes of its own (the host
+// binary, Node, Chromium, a D-Bus session, Verdaccio).
 func TestMain(m *testing.M) {
-	testscript.Main(hosttest.Wrap(m), map[string]func(){
+	testscript.Main(hosttest.Parallel(hosttest.Wrap(m), 8), map[string]func(){
 		"host":        func() { os.Exit(int(mainExit())) },
 		"fakebrowser": fakeBrowser,
 		"teelog":      teeLog,

@@ -1,9 +1,11 @@
 package hosttest
 
 import (
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -94,4 +96,28 @@ func TestWaitFor(t *testing.T) {
 	if want := `waited 20ms for the ready line; saw instead: "starting..."`; err == nil || err.Error() != want {
 		t.Errorf("a timeout says\n%v\nwant\n%s", err, want)
 	}
+}
+
+func TestAtLeastParallel(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		def  int
+		want string
+	}{
+		{nil, 2, "8"},   // the default (GOMAXPROCS) raised
+		{nil, 16, "16"}, // a larger default kept
+		{[]string{"-test.parallel", "1"}, 2, "1"}, // said on the command line: kept
+		{[]string{"-test.parallel=3"}, 2, "3"},
+	} {
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		p := fs.Int("test.parallel", c.def, "")
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		atLeastParallel(fs, 8)
+		if got := strconv.Itoa(*p); got != c.want {
+			t.Errorf("%v with default %d: parallel %s, want %s", c.args, c.def, got, c.want)
+		}
+	}
+	atLeastParallel(flag.NewFlagSet("none", flag.ContinueOnError), 8) // no such flag: nothing to do
 }
