@@ -32,16 +32,24 @@ var programs = []*jsrt.Program{
 	jsrt.NewProgram("host:abort.js", abortJS),
 }
 
+// globals are the globals Install defines.
+var globals = []jsrt.LazyProp{{Name: "Event"}, {Name: "CustomEvent"}, {Name: "EventTarget"}, {Name: "AbortSignal"}, {Name: "AbortController"}}
+
 // Install defines Event, CustomEvent, EventTarget, AbortController and
-// AbortSignal. Call on the loop goroutine.
+// AbortSignal, made on first use of any of them (jsrt.DefineLazy): events.js
+// and abort.js, about 12 KB of classes, are compiled and run only by a
+// runtime that uses them (a plugin's fetch without a signal does not; its
+// ctx.signal is made when first read). Call on the loop goroutine.
 func Install(env jsapi.Env) error {
 	vm := env.VM()
-	for _, p := range programs {
-		if _, err := vm.RunProgram(p.Get()); err != nil {
-			return err
+	return jsrt.DefineLazy(vm, vm.GlobalObject(), globals, func() error {
+		for _, p := range programs {
+			if _, err := vm.RunProgram(p.Get()); err != nil {
+				return err
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // Controller is a JS AbortController held by Go, e.g. to abort ctx.signal at

@@ -641,11 +641,15 @@ func (p *Plugin) sleep(vm *goja.Runtime) func(goja.FunctionCall) goja.Value {
 		if math.IsNaN(ms) || ms < 0 {
 			ms = 0
 		}
+		ctrl, err := p.signalController(vm)
+		if err != nil {
+			panic(jsrt.NewError(vm, err))
+		}
 		if p.onceMode {
 			p.onceMode = false
-			p.controller.Abort(vm, "the loop ran once")
+			ctrl.Abort(vm, "the loop ran once")
 		}
-		sig := p.controller.Signal().ToObject(vm)
+		sig := ctrl.Signal().ToObject(vm)
 		pr, resolve, reject := vm.NewPromise()
 		if sig.Get("aborted").ToBoolean() {
 			_ = reject(sig.Get("reason"))
@@ -665,7 +669,7 @@ func (p *Plugin) sleep(vm *goja.Runtime) func(goja.FunctionCall) goja.Value {
 		// A tool call's ctx has a signal of its own (aborted when the caller
 		// gives up): the sleep ends with it too.
 		if t, ok := c.This.(*goja.Object); ok && t != p.ctxObj {
-			if cs := t.Get("signal"); cs != nil && !cs.SameAs(p.controller.Signal()) {
+			if cs := t.Get("signal"); cs != nil && !cs.SameAs(ctrl.Signal()) {
 				abort.OnAbort(vm, cs, func() {
 					if s, ok := p.sleepers[id]; ok {
 						delete(p.sleepers, id)

@@ -94,16 +94,7 @@ func (p *Plugin) Activate(ctx context.Context, s *Setup) error {
 // host's older names ctx.id and ctx.log beside them. On the loop.
 func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.Scoped, st *store.Store) (*goja.Object, error) {
 	c := vm.NewObject()
-	ctrl, err := abort.NewController(vm)
-	if err != nil {
-		return nil, err
-	}
-	p.controller = ctrl
-	if !abort.OnAbort(vm, ctrl.Signal(), func() {
-		p.wakeSleepers(ctrl.Signal().ToObject(vm).Get("reason"))
-	}) {
-		return nil, errors.New("ctx.signal is not an AbortSignal")
-	}
+	p.controller, p.earlyAbort = nil, ""
 	conf, err := p.configJS(vm, cfg)
 	if err != nil {
 		return nil, err
@@ -173,7 +164,6 @@ func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.S
 	}{
 		{"pluginId", p.ID},
 		{"config", conf},
-		{"signal", ctrl.Signal()},
 		{"secrets", secV},
 		{"store", storeV},
 		{"logger", p.newLogger(vm, sink)},
@@ -198,7 +188,55 @@ func (p *Plugin) newContext(vm *goja.Runtime, cfg map[string]any, sec *secrets.S
 			return nil, err
 		}
 	}
+	// ctx.signal is made when first read (or when ctx.sleep needs it): its
+	// AbortController is the first use of abort's JS, which a plugin that
+	// never reads its signal then never compiles (issue 23 §1). Read, it is
+	// the same data property as the others.
+	err = jsrt.DefineLazy(vm, c, []jsrt.LazyProp{{Name: "signal", Enumerable: true}}, func() error {
+		ctrl, err := p.signalController(vm)
+		if err != nil {
+			return err
+		}
+		return c.DefineDataProperty("signal", ctrl.Signal(), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	})
+	if err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// signalController is ctx.signal's controller, made on first use; a signal
+// made after the plugin stopped is made aborted. On the loop.
+func (p *Plugin) signalController(vm *goja.Runtime) (*abort.Controller, error) {
+	if p.controller != nil {
+		return p.controller, nil
+	}
+	ctrl, err := abort.NewController(vm)
+	if err != nil {
+		return nil, err
+	}
+	if !abort.OnAbort(vm, ctrl.Signal(), func() {
+		p.wakeSleepers(ctrl.Signal().ToObject(vm).Get("reason"))
+	}) {
+		return nil, errors.New("ctx.signal is not an AbortSignal")
+	}
+	p.controller = ctrl
+	if p.earlyAbort != "" {
+		ctrl.Abort(vm, p.earlyAbort)
+	}
+	return ctrl, nil
+}
+
+// abortSignal aborts ctx.signal with reason, or, when it was not made
+// yet, makes it aborted with reason when it is. On the loop.
+func (p *Plugin) abortSignal(vm *goja.Runtime, reason string) {
+	if p.controller == nil {
+		if p.earlyAbort == "" {
+			p.earlyAbort = reason
+		}
+		return
+	}
+	p.controller.Abort(vm, reason)
 }
 
 // hookTimeoutError is onActivate or onDeactivate not settling in time: an
@@ -291,9 +329,7 @@ func (p *Plugin) Deactivate(ctx context.Context) error {
 	p.stopSchedules()
 	var errs []error
 	err := p.rt.Do(ctx, func(vm *goja.Runtime) error {
-		if p.controller != nil {
-			p.controller.Abort(vm, "plugin deactivated")
-		}
+		p.abortSignal(vm, "plugin deactivated")
 		return nil
 	})
 	if err != nil {

@@ -155,7 +155,7 @@ func (p *Plugin) runLoop(ctx context.Context) error {
 func (p *Plugin) signalAborted() bool {
 	aborted := false
 	_ = p.rt.Do(context.Background(), func(vm *goja.Runtime) error {
-		aborted = p.controller != nil && p.controller.Signal().ToObject(vm).Get("aborted").ToBoolean()
+		aborted = p.earlyAbort != "" || p.controller != nil && p.controller.Signal().ToObject(vm).Get("aborted").ToBoolean()
 		return nil
 	})
 	return aborted || p.rt.Context().Err() != nil

@@ -172,8 +172,9 @@ type Plugin struct {
 	def        *goja.Object
 	defPos     string
 	ctxObj     *goja.Object
-	callProto  *callProto // the ctx of tool calls with CallOptions
-	controller *abort.Controller
+	callProto  *callProto        // the ctx of tool calls with CallOptions
+	controller *abort.Controller // ctx.signal's, made on first use (signalController)
+	earlyAbort string            // ctx.signal's abort reason before it was made
 	tools      []Tool
 	loopEvery  time.Duration
 	loop       *loopRunner

@@ -303,6 +303,40 @@ func TestActivateValidatesAndReportsPosition(t *testing.T) {
 	}
 }
 
+// ctx.signal is made on first read (its AbortController is the runtime's
+// first use of abort's JS): a plugin that never reads it never makes it,
+// and one that reads it only after deactivation finds it aborted, as it
+// would have been had it been made at activation.
+func TestSignalMadeOnFirstRead(t *testing.T) {
+	h, l := newHost(t)
+	path := writePlugin(t, h, "s/plugin.ts", `export default definePlugin({
+  onActivate: async (ctx) => {
+    const d = Object.getOwnPropertyDescriptor(ctx, 'signal');
+    console.log('keys', Object.keys(ctx).includes('signal'), d.enumerable);
+  },
+  onDeactivate: async (ctx) => {
+    console.log('late', ctx.signal instanceof AbortSignal, ctx.signal.aborted, ctx.signal.reason.name, ctx.signal.reason.message);
+    const d = Object.getOwnPropertyDescriptor(ctx, 'signal');
+    console.log('read', 'value' in d, d.writable, d.enumerable, d.configurable, ctx.signal === ctx.signal);
+  },
+});`)
+	ctx := context.Background()
+	p := loadActive(t, h, path)
+	var made bool
+	if err := p.Runtime().Do(ctx, func(*goja.Runtime) error { made = p.controller != nil; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if made {
+		t.Error("ctx.signal was made though the plugin never read it")
+	}
+	if err := p.Deactivate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := l.String(), "s info keys true true\ns info late true true AbortError plugin deactivated\ns info read true false true false true"; got != want {
+		t.Errorf("log = %q, want %q", got, want)
+	}
+}
+
 func TestDeactivateStopsEverything(t *testing.T) {
 	h, l := newHost(t)
 	path := writePlugin(t, h, "d/plugin.ts", `let ticks = 0;
