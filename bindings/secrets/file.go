@@ -176,6 +176,74 @@ func OpenFile(path string, passphrase []byte) (*File, error) {
 	return f, nil
 }
 
+// keyVersion starts a File's Key.
+const keyVersion = 1
+
+// keyLen is a Key's length: version, time, memory, threads, salt, check
+// value and the AEAD key.
+const keyLen = 1 + 4 + 4 + 1 + saltLen + checkLen + chacha20poly1305.KeySize
+
+// Key is what f derived from its passphrase for the file as it is now
+// (the key derivation's parameters and salt, the check value and the
+// AEAD key). Another process of the same user given it opens the file
+// with OpenFileKey without deriving the key again (argon2id: most of a
+// second and 64 MiB in a fresh process). Hand it over only the way a
+// passphrase may travel, or better: an inherited pipe, never a command
+// line, the environment or a log. It opens this file alone (it tells
+// nothing of the passphrase, which may open others) and only until the
+// passphrase changes. The caller clears it after use.
+func (f *File) Key() ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.lock == nil || f.key == nil {
+		return nil, fmt.Errorf("secrets file %s: closed", f.path)
+	}
+	b := make([]byte, 0, keyLen)
+	b = append(b, keyVersion)
+	b = binary.BigEndian.AppendUint32(b, f.params.time)
+	b = binary.BigEndian.AppendUint32(b, f.params.memory)
+	b = append(b, f.params.threads)
+	b = append(b, f.params.salt[:]...)
+	b = append(b, f.check[:]...)
+	return append(b, f.key...), nil
+}
+
+// OpenFileKey opens the secrets file at path with a Key another File of
+// it gave, without deriving one. The file must exist and the key open it
+// (else a *FileError matching ErrWrongPassphrase: its passphrase changed
+// since); the caller may then fall back to OpenFile. (A key no File gave,
+// its check value right and its AEAD key wrong, reads as a damaged file.) A later change of
+// the passphrase by another process is ErrWrongPassphrase on the next
+// call, as for a File opened with the old passphrase.
+func OpenFileKey(path string, key []byte) (*File, error) {
+	if len(key) != keyLen || key[0] != keyVersion {
+		return nil, fmt.Errorf("secrets file %s: not a key of this host's secrets files", path)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{path: abs}
+	b := key[1:]
+	f.params.time, f.params.memory, f.params.threads = binary.BigEndian.Uint32(b), binary.BigEndian.Uint32(b[4:]), b[8]
+	b = b[9:]
+	b = b[copy(f.params.salt[:], b):]
+	b = b[copy(f.check[:], b):]
+	f.key = bytes.Clone(b)
+	lock, err := os.OpenFile(abs+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("secrets file: %w", err)
+	}
+	f.lock = lock
+	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+	defer cancel()
+	if err := f.locked(ctx, false, func() error { _, err := f.readLocked(); return err }); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
 // ChangePassphrase re-encrypts every secret under a key derived from
 // newPassphrase (with a fresh salt), under the exclusive lock and with the
 // file's atomic replace: a crash leaves the old file, readable with the
@@ -190,22 +258,26 @@ func (f *File) ChangePassphrase(ctx context.Context, newPassphrase []byte) error
 		if err != nil {
 			return err
 		}
-		old, oldParams := f.pass, f.params
+		old, oldParams, oldKey, oldCheck := f.pass, f.params, bytes.Clone(f.key), f.check
 		f.pass = bytes.Clone(newPassphrase)
 		if _, err := rand.Read(f.params.salt[:]); err != nil {
 			f.pass = old
+			clear(oldKey)
 			return err
 		}
 		f.params.time, f.params.memory, f.params.threads = kdfTime, kdfMemory, kdfThreads
 		f.derive()
 		if err := f.writeLocked(items); err != nil {
-			// The file still has the old key: go back to it.
+			// The file still has the old key: go back to it (a File
+			// opened with OpenFileKey has no old passphrase to derive it
+			// from).
 			clear(f.pass)
-			f.pass, f.params = old, oldParams
-			f.derive()
+			clear(f.key)
+			f.pass, f.params, f.key, f.check = old, oldParams, oldKey, oldCheck
 			return err
 		}
 		clear(old)
+		clear(oldKey)
 		return nil
 	})
 }
@@ -325,6 +397,11 @@ func (f *File) readLocked() (map[string]map[string]string, error) {
 		return nil, f.corrupt(err.Error())
 	}
 	if p != f.params || f.key == nil {
+		if f.pass == nil {
+			// Opened with a key (OpenFileKey) for other parameters: the
+			// passphrase changed since the key was derived.
+			return nil, &FileError{Path: f.path, Kind: ErrWrongPassphrase}
+		}
 		f.params = p
 		f.derive()
 	}

@@ -466,3 +466,101 @@ func TestFileChangePassphrase(t *testing.T) {
 		t.Error("an empty new passphrase was accepted")
 	}
 }
+
+// TestFileKey: a File opened with another's Key (OpenFileKey, no
+// derivation) reads what the passphrase's File wrote and writes what it
+// reads; a rollback of a failed passphrase change keeps it working; once
+// the passphrase changed the key opens nothing (ErrWrongPassphrase); a
+// key with another salt or check value, or a truncated one, does not open
+// the file.
+func TestFileKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), secrets.FileName)
+	ctx := context.Background()
+	f := openFile(t, path, fakePassphrase)
+	if err := f.Set(ctx, "host:a", "token", fileValue); err != nil {
+		t.Fatal(err)
+	}
+	key, err := f.Key()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := secrets.OpenFileKey(path, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	if got, err := k.Get(ctx, "host:a", "token"); err != nil || got != fileValue {
+		t.Fatalf("the key's File reads %q, %v", got, err)
+	}
+	if err := k.Set(ctx, "host:b", "token", fileValue+"-b"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := openFile(t, path, fakePassphrase).Get(ctx, "host:b", "token"); err != nil || got != fileValue+"-b" {
+		t.Fatalf("the passphrase reads what the key wrote: %q, %v", got, err)
+	}
+
+	// A change that fails (its new file gone before the rename) leaves
+	// the key's File reading: it has no old passphrase to derive from.
+	secrets.SetTestHookBeforeRename(func(tmp string) { os.Remove(tmp) })
+	if err := k.ChangePassphrase(ctx, []byte("fake-passphrase-3")); err == nil {
+		t.Fatal("the change did not fail")
+	}
+	secrets.SetTestHookBeforeRename(nil)
+	if got, err := k.Get(ctx, "host:a", "token"); err != nil || got != fileValue {
+		t.Fatalf("after a failed change the key's File reads %q, %v", got, err)
+	}
+
+	for _, at := range []int{12, 30} { // in the salt, in the check value
+		bad := bytes.Clone(key)
+		bad[at] ^= 1
+		if _, err := secrets.OpenFileKey(path, bad); !errors.Is(err, secrets.ErrWrongPassphrase) {
+			t.Errorf("a key with bit %d changed: %v, want ErrWrongPassphrase", at*8, err)
+		}
+	}
+	if _, err := secrets.OpenFileKey(path, key[:10]); err == nil {
+		t.Error("a truncated key opened the file")
+	}
+
+	if err := f.ChangePassphrase(ctx, []byte("fake-passphrase-2")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Get(ctx, "host:a", "token"); !errors.Is(err, secrets.ErrWrongPassphrase) {
+		t.Errorf("the key after the passphrase changed: %v, want ErrWrongPassphrase", err)
+	}
+	if _, err := secrets.OpenFileKey(path, key); !errors.Is(err, secrets.ErrWrongPassphrase) {
+		t.Errorf("opening with the old key: %v, want ErrWrongPassphrase", err)
+	}
+}
+
+// BenchmarkOpenFileKey: opening a file of the production KDF with its
+// passphrase (derive: argon2id) and with the key a File of it gave (key:
+// what a serve's page worker does). Run them side by side:
+// go test -run X -bench OpenFileKey -count 6 ./bindings/secrets.
+func BenchmarkOpenFileKey(b *testing.B) {
+	defer secrets.UseProductionKDF()()
+	path := filepath.Join(b.TempDir(), secrets.FileName)
+	f, err := secrets.OpenFile(path, []byte(fakePassphrase))
+	if err != nil {
+		b.Fatal(err)
+	}
+	key, _ := f.Key()
+	f.Close()
+	b.Run("derive", func(b *testing.B) {
+		for b.Loop() {
+			f, err := secrets.OpenFile(path, []byte(fakePassphrase))
+			if err != nil {
+				b.Fatal(err)
+			}
+			f.Close()
+		}
+	})
+	b.Run("key", func(b *testing.B) {
+		for b.Loop() {
+			f, err := secrets.OpenFileKey(path, key)
+			if err != nil {
+				b.Fatal(err)
+			}
+			f.Close()
+		}
+	})
+}
