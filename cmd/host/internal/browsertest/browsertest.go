@@ -111,11 +111,22 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 	t.Logf("screenshot: %s", path)
 }
 
-// Do runs actions in the browser context ctx; an error fails t.
+// Do runs actions in the browser context ctx, one after the other; an
+// error fails t. An action that looked up a node the page has since
+// replaced (Chromium's "Could not find node with given id", when a form's
+// new page or a live re-render lands between the lookup and the action)
+// did nothing yet: it runs again, looking the node up anew, a few times.
 func Do(t testing.TB, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		t.Fatal(err)
+	for _, a := range actions {
+		err := chromedp.Do(ctx, a)
+		for try := 1; err != nil && try < 5 && strings.Contains(err.Error(), "Could not find node with given id"); try++ {
+			t.Logf("retrying an action on a replaced node: %v", err)
+			err = chromedp.Do(ctx, a)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
