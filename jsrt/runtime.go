@@ -247,9 +247,24 @@ func (r *Runtime) Do(ctx context.Context, fn func(vm *goja.Runtime) error) error
 // by async code), Await waits until it settles. A rejection comes back as
 // *JSError. The value may only be used inside a later Do.
 func (r *Runtime) Await(ctx context.Context, fn func(vm *goja.Runtime) (goja.Value, error)) (goja.Value, error) {
+	v, err, _ := r.await(ctx, fn, nil)
+	return v, err
+}
+
+// AwaitThen is Await, then then on the value in a Do; when the value
+// settles while fn's Do runs (an async function that awaited nothing),
+// then runs in that same Do: one trip to the loop instead of two. err is
+// Await's; thenErr is then's, or its Do's.
+func (r *Runtime) AwaitThen(ctx context.Context, fn func(vm *goja.Runtime) (goja.Value, error), then func(vm *goja.Runtime, v goja.Value) error) (err, thenErr error) {
+	_, err, thenErr = r.await(ctx, fn, then)
+	return err, thenErr
+}
+
+func (r *Runtime) await(ctx context.Context, fn func(vm *goja.Runtime) (goja.Value, error), then func(vm *goja.Runtime, v goja.Value) error) (v goja.Value, err, thenErr error) {
 	type result struct {
-		v   goja.Value
-		err error
+		v    goja.Value
+		err  error
+		done bool // then ran
 	}
 	settled := make(chan result, 1)
 	r.awaiting.Add(1)
@@ -257,45 +272,60 @@ func (r *Runtime) Await(ctx context.Context, fn func(vm *goja.Runtime) (goja.Val
 	r.intrMu.Lock()
 	intr := r.intr
 	r.intrMu.Unlock()
-	err := r.Do(ctx, func(vm *goja.Runtime) error {
+	err = r.Do(ctx, func(vm *goja.Runtime) error {
 		v, err := fn(vm)
 		if err != nil {
 			return err
 		}
-		if !isPromise(v) {
+		inDo := true
+		defer func() { inDo = false }()
+		settle := func(v goja.Value) {
+			if then != nil && inDo {
+				settled <- result{err: then(vm, v), done: true}
+				return
+			}
 			settled <- result{v: v}
+		}
+		if !isPromise(v) {
+			settle(v)
 			return nil
 		}
-		then, _ := goja.AssertFunction(v.(*goja.Object).Get("then"))
+		promiseThen, _ := goja.AssertFunction(v.(*goja.Object).Get("then"))
 		onFul := vm.ToValue(func(c goja.FunctionCall) goja.Value {
-			settled <- result{v: c.Argument(0)}
+			settle(c.Argument(0))
 			return goja.Undefined()
 		})
 		onRej := vm.ToValue(func(c goja.FunctionCall) goja.Value {
 			settled <- result{err: errorFromValue(vm, c.Argument(0), nil)}
 			return goja.Undefined()
 		})
-		_, err = then(v, onFul, onRej)
+		_, err = promiseThen(v, onFul, onRej)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, err, nil
 	}
 	select {
 	case res := <-settled:
-		return res.v, res.err
+		switch {
+		case res.done:
+			return nil, nil, res.err
+		case res.err != nil || then == nil:
+			return res.v, res.err, nil
+		}
+		return res.v, nil, r.Do(ctx, func(vm *goja.Runtime) error { return then(vm, res.v) })
 	case <-intr:
 		r.intrMu.Lock()
 		err := r.intrErr
 		r.intrMu.Unlock()
-		return nil, err
+		return nil, err, nil
 	case <-ctx.Done():
 		if err := r.runningInterrupt(intr); err != nil {
-			return nil, err
+			return nil, err, nil
 		}
-		return nil, context.Cause(ctx)
+		return nil, context.Cause(ctx), nil
 	case <-r.ctx.Done():
-		return nil, ErrClosed
+		return nil, ErrClosed, nil
 	}
 }
 

@@ -156,7 +156,9 @@ func (p *Plugin) callTool(ctx context.Context, name string, input json.RawMessag
 			(*f)()
 		}
 	}()
-	v, err := p.rt.Await(ctx, func(vm *goja.Runtime) (goja.Value, error) {
+	// The value is made JSON on the loop as soon as it settles (in the
+	// same trip to the loop when the tool awaited nothing).
+	err, strErr := p.rt.AwaitThen(ctx, func(vm *goja.Runtime) (goja.Value, error) {
 		in, err := p.rt.ParseJSON(string(input))
 		if err != nil {
 			return nil, &InputError{Problems: []string{fmt.Sprintf("tool %s: the input is not valid JSON: %v", name, err)}}
@@ -179,19 +181,7 @@ func (p *Plugin) callTool(ctx context.Context, name string, input json.RawMessag
 			return nil, err
 		}
 		return res, nil
-	})
-	if err != nil {
-		var ve *schema.ValidationError
-		var ie *InputError
-		if errors.As(err, &ve) || errors.As(err, &ie) {
-			return nil, err
-		}
-		if _, ok := jsrt.AsJSError(err); ok || runErr != nil {
-			return nil, &ToolError{Tool: name, Err: err}
-		}
-		return nil, err
-	}
-	err = p.rt.Do(ctx, func(vm *goja.Runtime) error {
+	}, func(vm *goja.Runtime, v goja.Value) error {
 		s, err := stringifyJSON(p.rt, v)
 		var le *jsrt.LimitError
 		if errors.As(err, &le) {
@@ -204,7 +194,18 @@ func (p *Plugin) callTool(ctx context.Context, name string, input json.RawMessag
 		return nil
 	})
 	if err != nil {
-		return nil, &ToolError{Tool: name, Err: err}
+		var ve *schema.ValidationError
+		var ie *InputError
+		if errors.As(err, &ve) || errors.As(err, &ie) {
+			return nil, err
+		}
+		if _, ok := jsrt.AsJSError(err); ok || runErr != nil {
+			return nil, &ToolError{Tool: name, Err: err}
+		}
+		return nil, err
+	}
+	if strErr != nil {
+		return nil, &ToolError{Tool: name, Err: strErr}
 	}
 	if tool.legacy {
 		return &ToolResult{Content: json.RawMessage(out)}, nil

@@ -224,4 +224,30 @@ func TestParseFast(t *testing.T) {
 			t.Errorf("%s: fast %v, want %v", msg, got, want)
 		}
 	}
+	// 2026-07-28: the _meta holds the revision and the capabilities,
+	// nothing else; only capabilities that cannot be used during a call.
+	call := func(meta string) string {
+		return `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a_echo","arguments":{},"_meta":` + meta + `}}`
+	}
+	for meta, want := range map[string]bool{
+		`{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}`:                               true,
+		`{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"roots":{},"experimental":{}}}`:   true,
+		`{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"elicitation":{}}}`:               false,
+		`{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"extensions":{}}}`:                false,
+		`{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"progressToken":"p"}`:           false,
+		`{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/x":1}`: false,
+		`{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}`:                                                                               false,
+		`{"io.modelcontextprotocol/clientCapabilities":{}}`:                                                                                      false,
+		`{"io.modelcontextprotocol/protocolVersion":"","io.modelcontextprotocol/clientCapabilities":{}}`:                                         false,
+	} {
+		if _, got := s.parseFast([]byte(call(meta)), h, true); got != want {
+			t.Errorf("2026-07-28 %s: fast %v, want %v", meta, got, want)
+		}
+	}
+	if _, got := s.parseFast([]byte(call(`{}`)), h, false); !got {
+		t.Error("2025-11-25 with an empty _meta: not fast")
+	}
+	if _, got := s.parseFast([]byte(call(`{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}`)), h, false); got {
+		t.Error("2025-11-25 with a 2026-07-28 _meta: fast")
+	}
 }
