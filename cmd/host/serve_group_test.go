@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"host/bindings/setup"
+	"host/cmd/host/internal/serve"
 	"host/internal/hosttest"
 )
 
@@ -29,7 +30,8 @@ import (
 // call of a steady stream and is not restarted. `host status --json`
 // shows every member with its group and its group's pid. A save of
 // prober under --watch reloads prober alone, in the same process: keeper
-// keeps its count (no restart).
+// keeps its count (no restart). Above the memory cap, which is the
+// group's, both members restart.
 func TestServeGroup(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -41,8 +43,8 @@ func TestServeGroup(t *testing.T) {
 	s := startServe(t, []string{"HOST_SERVE_BACKOFF=200ms", "HOST_CONFIG_KEEPER_TOKEN=" + token},
 		"--page", "off", "--watch", "--group", "keeper,prober", "--group", "other, third", dir)
 	s.waitLines(": active", 4, 60*time.Second)
-	c := s.client()
 	ctx := context.Background()
+	var c *serve.Client
 	call := func(id, tool string, args string) string {
 		t.Helper()
 		res, err := c.Call(ctx, id, tool, json.RawMessage(args))
@@ -74,6 +76,9 @@ func TestServeGroup(t *testing.T) {
 		t.Errorf("prober's status: %v, want none", got)
 	}
 
+	// (Dialled just before its first call: the control channel closes a
+	// connection that sends no request within 5 s, the probe's too.)
+	c = s.client()
 	if got := call("keeper", "count", "{}"); got != "1 token ends in 9999" {
 		t.Errorf("keeper: %q", got)
 	}
@@ -170,6 +175,20 @@ func TestServeGroup(t *testing.T) {
 	}
 	if s.count("keeper: active") != 2 || s.state("keeper").PID != restarted || s.state("prober").PID != restarted {
 		t.Errorf("prober's reload restarted keeper or left the group's process")
+	}
+
+	// Above the memory cap (the group's): the caller is told, and both
+	// members restart, saying why.
+	const capped = "its group's worker (keeper,prober) ended: the group used more than 512 MiB (its plugins share one worker and its cap)"
+	if _, err := c.Call(ctx, "prober", "hog", nil); err == nil || !strings.Contains(err.Error(), "plugin prober, tool hog: "+capped) {
+		t.Errorf("prober hog: %v, want the group's memory cap", err)
+	}
+	for _, id := range []string{"keeper", "prober"} {
+		s.waitLines(id+": restarting: crash 2 of 5 in a row: "+capped+"; next try in 400ms", 1, 20*time.Second) // the second in a row: backoff doubles for both
+		s.waitLines(id+": active", 3, 30*time.Second)
+	}
+	if s.count("other: active") != 1 || s.count("third: active") != 1 {
+		t.Errorf("the other group was restarted")
 	}
 	s.stop(syscall.SIGTERM, 15*time.Second)
 	for _, id := range []string{"keeper", "prober", "other", "third"} {

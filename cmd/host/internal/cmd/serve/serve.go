@@ -49,7 +49,8 @@ doubling up to 5m; after 5 crashes in a row the plugin is disabled (the
 count starts again after 10 minutes without one).
 
 Flags:
-  --memory SIZE          each plugin's memory cap (default 512MiB)
+  --memory SIZE          each worker's memory cap (default 512MiB): a plugin's,
+                         or a group's (--group)
   --watch                reload a plugin whenever a file it imports is saved
                          (the new version starts before the old one stops;
                          a broken version leaves the old one running)
@@ -61,8 +62,11 @@ Flags:
                          the group's) or plugin code stuck past its timeout
                          restarts every plugin of the group, and they count
                          the crash alike. Each keeps its own session, tools,
-                         store, secrets, config values and state. Group
-                         only plugins you trust alike
+                         store, secrets, config values and state; a reload
+                         (--watch) starts the new version in the group's
+                         worker, its mates untouched. Between them stands
+                         the JavaScript sandbox, as in 'host mcp', not a
+                         process: group only plugins you trust alike
   --page ADDR            serve the setup page at ADDR (default 127.0.0.1:0, a
                          free port; "off" for none); its address is printed
                          with a one-time token
