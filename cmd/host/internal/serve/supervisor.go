@@ -452,12 +452,15 @@ func (s *Supervisor) backoff(n int) time.Duration {
 func (s *Supervisor) watchMemory() {
 	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
+	var procs rssReader
+	defer procs.close()
 	for {
 		select {
 		case <-s.ctx.Done():
 			return
 		case <-t.C:
 		}
+		procs.sweep()
 		for _, sl := range s.slots {
 			sl.mu.Lock()
 			ws := []*worker{sl.cur, sl.next}
@@ -466,7 +469,7 @@ func (s *Supervisor) watchMemory() {
 				if w == nil {
 					continue
 				}
-				rss, ok := residentBytes(int(w.pid.Load()))
+				rss, ok := procs.read(int(w.pid.Load()))
 				if !ok {
 					continue
 				}
