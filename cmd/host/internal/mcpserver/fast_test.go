@@ -251,3 +251,65 @@ func TestParseFast(t *testing.T) {
 		t.Error("2025-11-25 with a 2026-07-28 _meta: fast")
 	}
 }
+
+// TestFastPathSessionExpires: a session whose calls all took the fast path
+// (which the SDK's idle timer does not see) is still closed by the SDK once
+// idle for the session timeout, and a call on it then is refused as on
+// any closed session.
+func TestFastPathSessionExpires(t *testing.T) {
+	b := &fakeBackend{plugins: []PluginInfo{{ID: "a", State: setup.Active, Tools: []Tool{echoTool}}}}
+	b.call = func(ctx context.Context, c *Call) (*mcp.CallToolResult, error) {
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "echo"}}}, nil
+	}
+	s := New(b, Options{})
+	t.Cleanup(s.Close)
+	srv := httptest.NewServer(s.HTTPHandler(HTTPOptions{SessionTimeout: 2 * time.Second}))
+	t.Cleanup(srv.Close)
+	url := srv.URL + Path
+	call := `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"a_echo","arguments":{}}}`
+	var id string
+	var h map[string]string
+	live := func() bool {
+		for ss := range s.mcp.Sessions() {
+			if ss.ID() == id {
+				return true
+			}
+		}
+		return false
+	}
+	// A session whose call took the fast path (the fast path serves a
+	// session the SDK saw within half the timeout: on a machine too busy
+	// for that, a new session is tried).
+	for try := 0; ; try++ {
+		code, hdr, body := post(t, url, nil, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}`)
+		if code != 200 {
+			t.Fatalf("initialize: %d %s", code, body)
+		}
+		id = hdr.Get("Mcp-Session-Id")
+		h = map[string]string{"Mcp-Session-Id": id, "MCP-Protocol-Version": "2025-11-25"}
+		post(t, url, h, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+		hosttest.WaitFor(t, 30*time.Second, "the session initialized", func() bool {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for ss := range s.initialized {
+				if ss.ID() == id {
+					return true
+				}
+			}
+			return !live()
+		}, func() string { return "not yet" })
+		code, hdr, body = post(t, url, h, call)
+		if code == 200 && strings.HasPrefix(hdr.Get("Content-Type"), "application/json") && strings.Contains(body, "echo") {
+			break
+		}
+		if try == 10 {
+			t.Fatalf("no call took the fast path in 10 sessions; the last: %d %s %s", code, hdr.Get("Content-Type"), body)
+		}
+	}
+	hosttest.WaitFor(t, 30*time.Second, "the idle session closed by the SDK", func() bool { return !live() },
+		func() string { return "session " + id + " still open" })
+	code, hdr, body := post(t, url, h, call)
+	if code != http.StatusNotFound || strings.Contains(body, "echo") {
+		t.Errorf("a call on the expired session: %d %s %s", code, hdr.Get("Content-Type"), body)
+	}
+}
