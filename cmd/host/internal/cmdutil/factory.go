@@ -47,6 +47,11 @@ type Factory struct {
 	// SecretsNamespace, when set, is the secrets namespace whatever the
 	// data dir (the demo keeps to its own part of the keyring).
 	SecretsNamespace string
+	// SecretsKey, when set, is the encrypted secrets file's derived key
+	// (secrets.File.Key) a serve handed its page worker: the file is
+	// opened with it, without deriving one from the passphrase, unless it
+	// no longer opens the file.
+	SecretsKey []byte
 
 	start time.Time
 }
@@ -114,6 +119,17 @@ func (f *Factory) SecretBackend(mode, dataDir string) (secrets.Backend, error) {
 		return secrets.NewOSKeyring(), nil
 	case "file":
 		path := filepath.Join(dataDir, secrets.FileName)
+		if f.SecretsKey != nil {
+			if pass, ok := f.IO.LookupEnv(secrets.PassphraseEnv); ok && pass != "" {
+				f.IO.Masker.Add(pass)
+			}
+			if b, err := secrets.OpenFileKey(path, f.SecretsKey); err == nil {
+				f.Trace("secrets file opened with the serve's key")
+				return b, nil
+			}
+			// The passphrase changed since, or the file is gone: as
+			// without the key.
+		}
 		_, statErr := os.Stat(path)
 		isNew := errors.Is(statErr, fs.ErrNotExist)
 		pass, ok := f.IO.LookupEnv(secrets.PassphraseEnv)
@@ -122,7 +138,9 @@ func (f *Factory) SecretBackend(mode, dataDir string) (secrets.Backend, error) {
 			if isNew && len(pass) < MinPassphrase {
 				return nil, WithExit(ExitUsage, fmt.Errorf("%s is too short for a new secrets file: use at least %d characters", secrets.PassphraseEnv, MinPassphrase))
 			}
-			return secrets.OpenFile(path, []byte(pass))
+			b, err := secrets.OpenFile(path, []byte(pass))
+			f.Trace("secrets file key derived")
+			return b, err
 		}
 		if f.IO.Prompter == nil {
 			return nil, WithExit(ExitUsage, fmt.Errorf("the encrypted secrets file needs a passphrase: set %s or run in a terminal to be asked", secrets.PassphraseEnv))

@@ -72,6 +72,9 @@ type Options struct {
 	// GroupCommand returns the command that runs the worker of the group
 	// named name (the worker command with serve.GroupFlag), as Command.
 	GroupCommand func(name string) *exec.Cmd
+	// SecretsKey, when set, is the encrypted secrets file's derived key
+	// (secrets.File.Key), handed to page workers (secretskey.go).
+	SecretsKey []byte
 }
 
 func (o *Options) defaults() {

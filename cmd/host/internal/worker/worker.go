@@ -55,6 +55,9 @@ type WorkerOptions struct {
 	// id (serve.PageFlag): the setup page's work instead of running the
 	// plugin.
 	Page string
+	// SecretsKeyFD, when not 0, is the file descriptor a page worker reads
+	// the encrypted secrets file's key from (serve.SecretsKeyFDFlag).
+	SecretsKeyFD int
 	// Group, when set, makes this a group worker (serve.GroupFlag): the
 	// plugins the serve opens on its channels, no PLUGIN argument (see
 	// group.go).
@@ -72,6 +75,7 @@ func NewCmdWorker(f *cmdutil.Factory, runF func(context.Context, *WorkerOptions)
 	cmd.Flags.BoolVar(&opts.Shared, "shared", false, "")
 	cmd.Flags.IntVar(&opts.ConfigFD, serve.ConfigFDFlag, 0, "")
 	cmd.Flags.StringVar(&opts.Page, serve.PageFlag, "", "")
+	cmd.Flags.IntVar(&opts.SecretsKeyFD, serve.SecretsKeyFDFlag, 0, "")
 	cmd.Flags.StringVar(&opts.Group, serve.GroupFlag, "", "")
 	cmd.Run = func(ctx context.Context, args []string) error {
 		if err := opts.Plugin.Apply(); err != nil {

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"host/bindings/secrets"
 	"host/bindings/setup"
 	"host/cmd/host/internal/cmdutil"
 	"host/cmd/host/internal/guard"
@@ -151,6 +152,12 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		return err
 	}
 	dataDir := sess.Host.DataDir
+	// The encrypted secrets file's key, derived just now: the page
+	// workers get it instead of deriving it again (serve/secretskey.go).
+	var secretsKey []byte
+	if sf, ok := sess.Host.Secrets.(*secrets.File); ok {
+		secretsKey, _ = sf.Key()
+	}
 	paths, err := servePaths(sess, opts.Args)
 	if err != nil {
 		sess.Close()
@@ -212,6 +219,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		},
 		MinBackoff: testBackoff(io),
 		Set:        opts.Plugin.Set, // shared: each worker gets its own
+		SecretsKey: secretsKey,
 		Groups:     groups,
 		GroupCommand: func(name string) *exec.Cmd {
 			cmd := exec.Command(self, append(append([]string{"worker"}, wargs...), "--"+supervisor.GroupFlag, name)...)
