@@ -336,7 +336,7 @@ func (sl *slot) start() (*worker, error) {
 	cfg.started()
 	if err != nil {
 		if m := w.member; m != nil {
-			m.release()
+			m.close() // its instance too, if the worker started one
 			select {
 			case <-m.proc.exited:
 				return nil, fmt.Errorf("%s", m.proc.endReason(0))
