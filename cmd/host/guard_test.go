@@ -31,19 +31,22 @@ func TestRunSignalWhileNative(t *testing.T) {
 	t.Parallel()
 	bin, _, env := hostBinary(t, nil)
 	plugin, _ := filepath.Abs("../../testdata/serve/run/stuck/plugin.ts")
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
-		// A cap far above what the stuck stringify reaches in the grace
-		// period: this test is about the signal, not the memory guard
-		// (which would otherwise end the process first, see TestRunMemoryCap).
-		cmd := exec.Command(bin, "run", "--memory", "8GiB", "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
-		cmd.Env = env
-		h := startHost(t, cmd)
-		if !h.waitFor("calling JSON.stringify") {
-			t.Fatalf("%v: the plugin never reached JSON.stringify:\n%s", sig, h.output())
-		}
-		took, out, _ := h.stop(sig, 15*time.Second)
-		if took > 8*time.Second || !strings.Contains(out, "did not stop within 5s of the signal") {
-			t.Errorf("%v: ended after %s:\n%s", sig, took, out)
-		}
+	for name, sig := range map[string]syscall.Signal{"SIGTERM": syscall.SIGTERM, "SIGINT": syscall.SIGINT} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// A cap far above what the stuck stringify reaches in the grace
+			// period: this test is about the signal, not the memory guard
+			// (which would otherwise end the process first, see TestRunMemoryCap).
+			cmd := exec.Command(bin, "run", "--memory", "8GiB", "--data-dir", filepath.Join(t.TempDir(), "data"), plugin)
+			cmd.Env = env
+			h := startHost(t, cmd)
+			if !h.waitFor("calling JSON.stringify") {
+				t.Fatalf("%v: the plugin never reached JSON.stringify:\n%s", sig, h.output())
+			}
+			took, out, _ := h.stop(sig, 15*time.Second)
+			if took > 8*time.Second || !strings.Contains(out, "did not stop within 5s of the signal") {
+				t.Errorf("%v: ended after %s:\n%s", sig, took, out)
+			}
+		})
 	}
 }

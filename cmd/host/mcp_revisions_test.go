@@ -104,13 +104,16 @@ func TestMCPRevisions(t *testing.T) {
 	t.Parallel()
 	node, dir := nodeHarness(t)
 	bin, _, env := hostBinary(t, nil)
-	// One browser for the eight sessions below, one after the other (each
-	// up to 3 minutes): the default 90 s ran out under load before the
-	// last one's setup page (context deadline exceeded, an empty page).
+	// One browser for the eight sessions below, which run in parallel
+	// (each its own server and data dir, each page in a tab of its own;
+	// each session up to 3 minutes): the default 90 s ran out under load
+	// before the last one's setup page (context deadline exceeded, an
+	// empty page).
 	browser := browsertest.Start(t, browsertest.Options{Timeout: 10 * time.Minute})
 	for _, version := range mcpRevisions {
 		for _, transport := range mcpTransports {
 			t.Run("ts/"+version+"/"+transport, func(t *testing.T) {
+				t.Parallel()
 				args, url := revisionsServer(t, transport, env)
 				cmdArgs := []string{filepath.Join(dir, "revisions.mjs"), version, transport}
 				if transport == "stdio" {
@@ -194,6 +197,7 @@ func TestMCPRevisions(t *testing.T) {
 				}
 			})
 			t.Run("go/"+version+"/"+transport, func(t *testing.T) {
+				t.Parallel()
 				args, url := revisionsServer(t, transport, env)
 				goClientSuite(t, browser, version, bin, args, url, env)
 			})
@@ -351,6 +355,7 @@ func TestMCPTasks(t *testing.T) {
 	bin, _, env := hostBinary(t, nil)
 	for _, transport := range mcpTransports {
 		t.Run(transport, func(t *testing.T) {
+			t.Parallel()
 			args, url := revisionsServer(t, transport, env)
 			var rpc func(method string, params map[string]any) (map[string]any, error)
 			if url != "" {
