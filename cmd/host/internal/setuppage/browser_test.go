@@ -50,6 +50,7 @@ func dom(t *testing.T, ctx context.Context) string {
 // keyring; no response the browser received and no DOM ever holds either
 // token.
 func TestTokenPluginInChromium(t *testing.T) {
+	t.Parallel()
 	kr := keyringtest.Shared(t)
 	api := demo.NewAPI(goodToken)
 	defer api.Close()
@@ -150,6 +151,7 @@ func TestTokenPluginInChromium(t *testing.T) {
 // names the plugin and the outcome and leads back to the setup page, which
 // shows the plugin set up.
 func TestOAuthConnectInChromium(t *testing.T) {
+	t.Parallel()
 	prov := oauthtest.New(oauthtest.Options{RequirePKCE: true})
 	defer prov.Close()
 	client := fetch.NewClient(fetch.ClientOptions{ConnectTo: prov.ConnectTo(), RootCAs: prov.Pool()})
@@ -237,6 +239,7 @@ export default definePlugin({
 // editor, filled in a real browser; the values land in the config file and
 // the secret in the secret backend.
 func TestEveryFieldKindInChromium(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "kinds", everyKind)}})
 	ctx := browsertest.Start(t, browsertest.Options{})
 	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/setup/kinds")), visible("#setup-form"))
@@ -311,6 +314,7 @@ func TestEveryFieldKindInChromium(t *testing.T) {
 // the page is refused (no cookie crosses sites, no CSRF token, a foreign
 // Origin), and the page refuses a foreign Host name that resolves to it.
 func TestCrossSiteAndRebindingInChromium(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", simplePlugin)}})
 	target := h.srv.URL("/setup/simple")
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -337,6 +341,7 @@ func TestCrossSiteAndRebindingInChromium(t *testing.T) {
 
 // TestLiveUpdate: a state change reaches an open page without a reload.
 func TestLiveUpdateInChromium(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", simplePlugin)}})
 	ctx := browsertest.Start(t, browsertest.Options{})
 	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/")), visible(".plugins"))
@@ -375,6 +380,7 @@ const dateField = `export default definePlugin({
 // shown as the date), and the date picked lands in the config file as ISO
 // text and reaches the plugin as a Date.
 func TestDateFieldInChromium(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "dates", dateField)}})
 	ctx := browsertest.Start(t, browsertest.Options{})
 	browsertest.Do(t, ctx, chromedp.Navigate(h.srv.Link("/setup/dates")), visible("#setup-form"))
@@ -404,6 +410,7 @@ func TestDateFieldInChromium(t *testing.T) {
 // the page's own answers to requests without a session never name the
 // base.
 func TestSessionStaysOffOtherPortsInChromium(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", simplePlugin)}})
 	var mu sync.Mutex
 	var got []string // the Cookie headers the other server received
@@ -458,6 +465,7 @@ fetch('` + h.srv.Origin() + `/', {credentials: 'include', mode: 'no-cors'});
 // page of the user's own session); a wrong code is refused, five spend the
 // link; the right one opens that plugin's page only.
 func TestCodeLinkInChromium(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", simplePlugin)}})
 	link, code := h.srv.CodeLink("simple")
 	if strings.Contains(link, code) {
@@ -537,6 +545,7 @@ func TestCodeLinkInChromium(t *testing.T) {
 // optional settings beside what it needs, and what the user sets there is
 // saved with the rest.
 func TestFreshFormShowsOptionalInChromium(t *testing.T) {
+	t.Parallel()
 	src := strings.Replace(simplePlugin, `name: z.string().default('x')`, `name: z.string().default('x'), note: z.string().optional().label('Note')`, 1)
 	h := newHarness(t, harnessOptions{files: []string{writePlugin(t, "simple", src)}})
 	ctx := browsertest.Start(t, browsertest.Options{})

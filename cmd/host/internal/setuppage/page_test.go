@@ -23,8 +23,10 @@ import (
 	"host/internal/hosttest"
 )
 
+// Eight tests run at once (unless -parallel says otherwise): most drive a
+// Chromium of their own and wait on it.
 func TestMain(m *testing.M) {
-	code := hosttest.Main(m) // says which tests a missing prerequisite skipped
+	code := hosttest.Main(hosttest.Parallel(m, 8)) // says which tests a missing prerequisite skipped
 	keyringtest.CloseShared()
 	os.Exit(code)
 }
@@ -154,6 +156,7 @@ const simplePlugin = `export default definePlugin({
 // carry the session cookie a one-time token was exchanged for, and (for a
 // POST) the CSRF token and the page's own Origin.
 func TestRequestsAreChecked(t *testing.T) {
+	t.Parallel()
 	if _, err := New(Options{Backend: &Local{}, Addr: "0.0.0.0:7331"}); err == nil || !strings.Contains(err.Error(), "loopback only") {
 		t.Errorf("a non-loopback address: %v", err)
 	}
