@@ -90,6 +90,9 @@ func leftovers(t *testing.T, s *Store) []string {
 	return out
 }
 
+// TestRegistryInstall: installs from a real registry (Verdaccio), its
+// parts in parallel (each with a store of its own; none relies on what
+// another publishes).
 func TestRegistryInstall(t *testing.T) {
 	reg := registrytest.Start(t)
 	marker := filepath.Join(t.TempDir(), "scripts-ran")
@@ -110,6 +113,7 @@ func TestRegistryInstall(t *testing.T) {
 	})
 
 	t.Run("dependencies", func(t *testing.T) {
+		t.Parallel()
 		s := newStore(t, reg, reg.NPMRC())
 		r, err := install(t, s, "@hostfix/greeter@^1", InstallOptions{})
 		if err != nil {
@@ -178,6 +182,7 @@ func TestRegistryInstall(t *testing.T) {
 	})
 
 	t.Run("token", func(t *testing.T) {
+		t.Parallel()
 		npmrc := filepath.Join(t.TempDir(), "npmrc")
 		os.WriteFile(npmrc, []byte("registry="+reg.URL+"\n"), 0o600)
 		s := newStore(t, reg, npmrc)
@@ -189,6 +194,7 @@ func TestRegistryInstall(t *testing.T) {
 	})
 
 	t.Run("altered", func(t *testing.T) {
+		t.Parallel()
 		tgz := reg.TarballPath("hostfix-altered", "1.0.0")
 		b, err := os.ReadFile(tgz)
 		if err != nil {
@@ -210,6 +216,7 @@ func TestRegistryInstall(t *testing.T) {
 	})
 
 	t.Run("update", func(t *testing.T) {
+		t.Parallel()
 		s := newStore(t, reg, reg.NPMRC())
 		r, err := install(t, s, "hostfix-grows", InstallOptions{})
 		if err != nil {
