@@ -58,6 +58,7 @@ func mainExit() cmdutil.ExitCode {
 	f.Startup.Helpers(first, f.Trace)
 	f.Trace("pre-run")
 	code := root.Run(ctx, f, args)
+	f.TraceMemory()
 	if code != cmdutil.ExitOK && ctx.Err() != nil {
 		return cmdutil.ExitInterrupted // Ctrl-C (or SIGTERM) ended the command
 	}

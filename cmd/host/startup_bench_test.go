@@ -83,7 +83,9 @@ func startupPeer(b *testing.B) (node, script string) {
 // fresh runtime; loaded, the plugin's file run and its definition read;
 // setup, its saved settings and keyring secrets read; activated, its
 // onActivate done; roots, the system's roots loaded on a helper goroutine
-// beside the others). all-on-again
+// beside the others); and what it had resident at its end (end-*-MiB:
+// the binary's text, rodata and data pages, and its anonymous memory,
+// cmdutil.TraceMemory). all-on-again
 // is a second all-on run, the noise. HOST_BENCH_PEER_BIN adds another host
 // binary (say, main's) as "peer". Run with -benchtime=Nx (N rounds).
 func BenchmarkStartupBudget(b *testing.B) {
@@ -174,14 +176,31 @@ func BenchmarkStartupBudget(b *testing.B) {
 			b.ReportMetric(medianOf(steps, func(m map[string]float64) float64 { return m[step] }), "at-"+step+"-ms")
 		}
 	}
+	// The memory side of the budget: what the all-on run had resident at
+	// its end, by kind (its peak is about their sum).
+	for _, part := range []string{"text", "rodata", "data", "anon"} {
+		if len(steps) > 0 {
+			b.ReportMetric(medianOf(steps, func(m map[string]float64) float64 { return m["rss-"+part] / 1024 }), "end-"+part+"-MiB")
+		}
+	}
 }
 
 // traceSteps reads HOST_TRACE's "trace   25.0ms loaded" lines: step ->
-// milliseconds from the process start.
+// milliseconds from the process start; and its last line, "trace-rss
+// text=KiB rodata=KiB data=KiB anon=KiB": "rss-text" -> KiB, ...
 func traceSteps(stderr string) map[string]float64 {
 	out := map[string]float64{}
 	for _, ln := range strings.Split(stderr, "\n") {
 		f := strings.Fields(ln)
+		if len(f) > 1 && f[0] == "trace-rss" {
+			for _, kv := range f[1:] {
+				k, v, _ := strings.Cut(kv, "=")
+				if n, err := strconv.ParseFloat(v, 64); err == nil {
+					out["rss-"+k] = n
+				}
+			}
+			continue
+		}
 		if len(f) == 3 && f[0] == "trace" && strings.HasSuffix(f[1], "ms") {
 			if v, err := strconv.ParseFloat(strings.TrimSuffix(f[1], "ms"), 64); err == nil {
 				if _, seen := out[f[2]]; !seen {
