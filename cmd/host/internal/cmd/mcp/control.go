@@ -19,8 +19,8 @@ import (
 //	POST /cleared {plugin, kind}  -> {} (its MCP clients subscribed to the
 //	                                 plugin's inbox hear it changed)
 //
-// Until the plugins have started (ready closed), /status waits: a plugin
-// still activating is using its store.
+// Until the plugins have started (ready closed), both wait: a plugin
+// still activating is using its store, and is not listed yet.
 func controlHandler(local *mcpserver.Local, ready <-chan struct{}) http.Handler {
 	mux := http.NewServeMux()
 	wait := func(w http.ResponseWriter, r *http.Request) bool {
@@ -48,6 +48,9 @@ func controlHandler(local *mcpserver.Local, ready <-chan struct{}) http.Handler 
 		control.WriteJSON(w, http.StatusOK, out)
 	})
 	mux.HandleFunc("POST /cleared", func(w http.ResponseWriter, r *http.Request) {
+		if !wait(w, r) {
+			return
+		}
 		var req control.Cleared
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 			control.WriteErr(w, http.StatusBadRequest, &control.RemoteError{Kind: "call", Message: "bad request: " + err.Error()})
