@@ -226,3 +226,70 @@ func TestServeGroupUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestServeGroupStop: a member stopped while the serve runs (host
+// disable, host remove: Supervisor.Stop) ends its instance alone: its
+// mate keeps the group's process and answers; the last member stopped
+// ends the process; a reload then starts a new one.
+func TestServeGroupStop(t *testing.T) {
+	t.Parallel()
+	bin, _, env := hostBinary(t, nil)
+	env = append(env, "HOST_CONFIG_KEEPER_TOKEN=fake-keeper-token-9999")
+	dataDir := filepath.Join(t.TempDir(), "data")
+	dir, _ := filepath.Abs("../../testdata/serve/group")
+	keeper, prober := filepath.Join(dir, "keeper", "plugin.ts"), filepath.Join(dir, "prober", "plugin.ts")
+	ctx, cancel := context.WithCancel(context.Background())
+	sup := serve.Start(ctx, []string{keeper, prober}, serve.Options{
+		GroupCommand: func(name string) *exec.Cmd {
+			cmd := exec.Command(bin, "worker", "--data-dir", dataDir, "--shared", "--"+serve.GroupFlag, name)
+			cmd.Env = env
+			return cmd
+		},
+		Groups:  map[string]string{keeper: "keeper,prober", prober: "keeper,prober"},
+		Environ: env,
+	})
+	defer func() { cancel(); sup.Wait() }()
+	phases := func() string {
+		var out []string
+		for _, st := range sup.States() {
+			out = append(out, fmt.Sprintf("%s %s pid %d", st.Line(), st.Group, st.PID))
+		}
+		return strings.Join(out, "; ")
+	}
+	active := func(ids ...string) func() bool {
+		return func() bool {
+			n := 0
+			for _, st := range sup.States() {
+				for _, id := range ids {
+					if st.ID == id && st.Phase == setup.Active {
+						n++
+					}
+				}
+			}
+			return n == len(ids)
+		}
+	}
+	hosttest.WaitFor(t, 60*time.Second, "keeper and prober active", active("keeper", "prober"), phases)
+	pid := sup.States()[0].PID
+	alive := func(pid int) bool { return syscall.Kill(pid, 0) == nil }
+
+	st, err := sup.Stop(ctx, "prober", "disabled")
+	if err != nil || st.Phase != setup.Stopped {
+		t.Fatalf("stop prober: %v %s", err, st.Line())
+	}
+	if res, err := sup.Call(ctx, "keeper", "count", nil); err != nil || resultText(res) != "1 token ends in 9999" {
+		t.Errorf("keeper after prober stopped: %v %+v", err, res)
+	}
+	if !alive(pid) || sup.States()[0].PID != pid {
+		t.Errorf("prober's stop ended the group's process: %s", phases())
+	}
+
+	if _, err := sup.Stop(ctx, "keeper", "disabled"); err != nil {
+		t.Fatal(err)
+	}
+	hosttest.WaitFor(t, 20*time.Second, "the group's process to end with its last member", func() bool { return !alive(pid) }, phases)
+
+	if st, replaced, err := sup.Reload(ctx, "prober"); err != nil || !replaced || st.Phase != setup.Active || st.PID == pid || st.PID == 0 {
+		t.Errorf("prober reloaded: %v %v %s pid %d (before %d)", err, replaced, st.Line(), st.PID, pid)
+	}
+}
