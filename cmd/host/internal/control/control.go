@@ -99,17 +99,15 @@ func Dial(dataDir, name, who string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The first request reuses the probe's connection.
-	first := make(chan net.Conn, 1)
-	first <- conn
+	// The probe's connection is not kept for the first request: that may
+	// come much later than the server's ReadHeaderTimeout (a test, or a
+	// command, that waits before its first call), and a request on a
+	// connection the server has closed fails with EOF (a POST is not
+	// retried). A unix socket's connect costs microseconds.
+	_ = conn.Close()
 	hc := &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			select {
-			case c := <-first:
-				return c, nil
-			default:
-				return dial(dataDir, name)
-			}
+			return dial(dataDir, name)
 		},
 		DisableCompression: true,
 	}}

@@ -79,3 +79,51 @@ func TestDialAll(t *testing.T) {
 		t.Errorf("Cleared: %v, want a RemoteError not found", err)
 	}
 }
+
+// acceptLog hands each connection the server accepts to conns too.
+type acceptLog struct {
+	net.Listener
+	conns chan net.Conn
+}
+
+func (l acceptLog) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.conns <- c
+	}
+	return c, err
+}
+
+// TestDialFirstRequestLater: a client's first request may come long after
+// Dial, when the server has dropped the connection Dial opened to see it
+// answer (its ReadHeaderTimeout): the request still gets its answer, not
+// EOF.
+func TestDialFirstRequestLater(t *testing.T) {
+	data := t.TempDir()
+	ln, err := Listen(data, ServeName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := acceptLog{ln, make(chan net.Conn, 16)}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
+		WriteJSON(w, http.StatusOK, []map[string]string{{"id": "a"}})
+	})
+	t.Cleanup(Serve(t.Context(), log, mux))
+
+	c, err := Dial(data, ServeName, "the serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	select {
+	case probe := <-log.conns:
+		probe.Close() // as the server's header timeout would
+	case <-t.Context().Done():
+		t.Fatal("the server never saw Dial's connection")
+	}
+	var out []map[string]string
+	if err := c.Do(t.Context(), "GET", "/status", nil, &out); err != nil || len(out) != 1 {
+		t.Fatalf("the first request after the probe's connection closed: %v %v", err, out)
+	}
+}
