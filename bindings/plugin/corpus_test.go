@@ -35,6 +35,7 @@ var corpusExpectedFailures = map[string]string{}
 // (installed with the packages by `npm ci` from the committed lockfile),
 // and compares each case's result.
 func TestNPMCorpus(t *testing.T) {
+	t.Parallel() // the longest tests here (seconds), beside each other
 	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "npm-corpus"))
 	if err != nil {
 		t.Fatal(err)

@@ -60,6 +60,7 @@ func (c *fakeClock) add(d time.Duration) {
 // refused whole; another plugin is not affected; a minute later it emits
 // again. Events stop at 300 the same way.
 func TestEmitRateLimits(t *testing.T) {
+	t.Parallel() // the longest tests here (seconds), beside each other
 	h, _ := newHost(t)
 	clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
 	h.rates.now = clock.now
