@@ -310,6 +310,17 @@ func TestServeIsolation(t *testing.T) {
 	s.stop(syscall.SIGTERM, 15*time.Second)
 }
 
+// TestServeTimeoutStopsNativeCall: the plugin of TestRunTimeoutStopsNativeCall
+// (harden_test.go) under `host serve`:
+// its worker ends soon after the timeout (jsrt's watchdog, not a poll of
+// the idle worker), and the serve says why.
+func TestServeTimeoutStopsNativeCall(t *testing.T) {
+	t.Parallel()
+	plugin, _ := filepath.Abs("../../testdata/harden/deep-stringify/plugin.ts")
+	s := startServe(t, nil, "--timeout", "2s", "--memory", "8GiB", plugin)
+	s.waitLines("plugin deep-stringify did not stop at its 2s timeout (stuck in a native call)", 1, 2*time.Minute)
+}
+
 // TestServeStates: a serve of plugins that need setup, need a login, have
 // a bug in onActivate, and are fine, as its lines and `host status --json`
 // show them; `host setup` then activates the waiting plugin without

@@ -13,7 +13,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/dop251/goja"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/plugin"
@@ -126,6 +125,15 @@ func runPlugin(ctx context.Context, f *cmdutil.Factory, opts *WorkerOptions, pat
 		return err
 	}
 	defer sess.Close()
+	// Plugin code its timeout interrupted that still runs a grace later is
+	// inside a native call goja cannot stop (JSON.stringify of a deep
+	// value...): only ending the worker frees the runtime, and the serve
+	// restarts it. jsrt's watchdog tells, armed by each entry into plugin
+	// code, so an idle worker polls nothing.
+	sess.Host.OnStuck = func(id string, _ error) {
+		fmt.Fprintf(io.Err, "host: plugin %s did not stop at its %s timeout (stuck in a native call); stopped\n", io.Masker.Mask(id), sess.Host.Timeout)
+		os.Exit(serve.ExitStuck)
+	}
 	path = sess.Resolve(path)
 	// The worker is the MCP surface (package mcpserver) over one plugin of
 	// this process, plus the state resource of the serve's protocol.
@@ -221,7 +229,6 @@ func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path
 		fmt.Fprintf(io.Err, "host: %s: not saved: %s\n", p.ID, io.Masker.Mask(done.Why.Error()))
 	}
 	p.StartLoop()
-	go watchStuck(ctx, p, opts.Plugin.Timeout, io)
 	pub.set(p, state, opts.Shared)
 	f.Trace("worker active")
 	// Idle from here on, most likely: keep the worker small.
@@ -256,38 +263,6 @@ func (w *workerPub) set(p *plugin.Plugin, st setup.State, shared bool) {
 		w.local.Put(p, st.Phase, st.Reason, nil)
 	}
 	w.pub.Update(func(s *serve.State) { s.Phase, s.Kind, s.Reason, s.Fields = st.Phase, st.Kind, st.Reason, fields })
-}
-
-// stuckGrace is how long past its timeout plugin code may keep the
-// runtime before the worker gives up on it.
-const stuckGrace = 5 * time.Second
-
-// watchStuck ends the worker when plugin code keeps the runtime past its
-// timeout: jsrt interrupts a script at the timeout, but not one inside a
-// native call (JSON.stringify of a deep object...), and goja has no other
-// way out. The serve restarts the worker.
-func watchStuck(ctx context.Context, p *plugin.Plugin, timeout time.Duration, io *cmdutil.IO) {
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(time.Second):
-		}
-		dctx, cancel := context.WithTimeout(ctx, timeout+stuckGrace)
-		err := p.Runtime().Do(dctx, func(*goja.Runtime) error { return nil })
-		stuck := dctx.Err() == context.DeadlineExceeded && ctx.Err() == nil
-		cancel()
-		if stuck {
-			fmt.Fprintf(io.Err, "host: plugin %s did not stop at its %s timeout (stuck in a native call); stopped\n", p.ID, timeout)
-			os.Exit(serve.ExitStuck)
-		}
-		if err != nil && !p.Active() {
-			return
-		}
-	}
 }
 
 // envName is the variable that supplies field key of plugin id: named for
