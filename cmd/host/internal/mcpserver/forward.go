@@ -47,7 +47,7 @@ func (s *Server) RunWorker(ctx context.Context, t mcp.Transport) error {
 	var out io.WriteCloser
 	switch t := t.(type) {
 	case *mcp.StdioTransport:
-		in, out = os.Stdin, nopWriteCloser{os.Stdout}
+		in, out = workerStdin(), nopWriteCloser{os.Stdout}
 	case *mcp.IOTransport:
 		in, out = t.Reader, t.Writer
 	default:
