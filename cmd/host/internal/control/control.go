@@ -197,8 +197,9 @@ func (p Peer) Who() string {
 }
 
 // DialAll connects to every process answering a channel of dataDir: the
-// serve first, then each host mcp. A channel nothing answers on (left by
-// a process that was killed) is skipped. Close each peer's client.
+// serve first, then each host mcp. A channel nothing answers on is
+// skipped, and a host mcp's removed when its process is gone (killed: it
+// could not remove it). Close each peer's client.
 func DialAll(dataDir string) []Peer {
 	var out []Peer
 	for _, name := range names(dataDir) {
@@ -212,6 +213,9 @@ func DialAll(dataDir string) []Peer {
 		}
 		c, err := Dial(dataDir, name, p.Who())
 		if err != nil {
+			if p.PID != 0 {
+				removeStale(dataDir, name, p.PID, err)
+			}
 			continue
 		}
 		p.Client = c

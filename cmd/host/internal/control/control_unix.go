@@ -3,12 +3,14 @@
 package control
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -46,6 +48,16 @@ func listen(dataDir, name string) (net.Listener, error) {
 
 func dial(dataDir, name string) (net.Conn, error) {
 	return net.DialTimeout("unix", socketPath(dataDir, name), 2*time.Second)
+}
+
+// removeStale removes the socket of channel name, which refused a
+// connection (err), when process pid is gone: a host mcp that was killed
+// left it. (A process binding its socket refuses for a moment too, but
+// it is alive.)
+func removeStale(dataDir, name string, pid int, err error) {
+	if errors.Is(err, syscall.ECONNREFUSED) && errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
+		_ = os.Remove(socketPath(dataDir, name))
+	}
 }
 
 // names are the channels of dataDir (the serve's first).

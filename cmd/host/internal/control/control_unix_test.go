@@ -7,12 +7,14 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
 
 // TestDialAll: the serve's channel and each host mcp's are found, the
-// serve's first; a socket left by a killed process is skipped; a second
+// serve's first; a socket left by a killed process is skipped and
+// removed (kept while its process lives); a second
 // Listen on a live channel is refused; only the user may reach them.
 func TestDialAll(t *testing.T) {
 	data := t.TempDir()
@@ -37,13 +39,23 @@ func TestDialAll(t *testing.T) {
 	}
 	answer(MCPName(7), "b")
 	answer(ServeName, "a")
-	// A killed host mcp's socket: nothing answers.
-	dead, err := net.Listen("unix", filepath.Join(data, "serve", MCPName(3)+".sock"))
-	if err != nil {
+	// Sockets nothing answers on: a killed host mcp's (its process gone:
+	// removed), and one whose process lives (kept).
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
 		t.Fatal(err)
 	}
-	dead.(*net.UnixListener).SetUnlinkOnClose(false)
-	dead.Close()
+	left := func(pid int) string {
+		path := filepath.Join(data, "serve", MCPName(pid)+".sock")
+		ln, err := net.Listen("unix", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln.(*net.UnixListener).SetUnlinkOnClose(false)
+		ln.Close()
+		return path
+	}
+	dead, alive := left(gone.Process.Pid), left(os.Getpid())
 
 	if _, err := Listen(data, ServeName); !errors.Is(err, ErrRunning) {
 		t.Errorf("a second Listen on a live channel: %v, want ErrRunning", err)
@@ -62,6 +74,12 @@ func TestDialAll(t *testing.T) {
 	}()
 	if len(peers) != 2 || peers[0].Name != ServeName || peers[1].PID != 7 {
 		t.Fatalf("peers %+v, want the serve then mcp-7", peers)
+	}
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("the socket of a process that is gone: %v, want it removed", err)
+	}
+	if _, err := os.Stat(alive); err != nil {
+		t.Errorf("the socket of a live process that does not answer: %v, want it kept", err)
 	}
 	if w := peers[1].Who(); w != "the host mcp (pid 7)" {
 		t.Errorf("Who = %q", w)

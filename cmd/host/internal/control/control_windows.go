@@ -10,3 +10,5 @@ func listen(dataDir, name string) (net.Listener, error) { return nil, ErrUnsuppo
 func dial(dataDir, name string) (net.Conn, error) { return nil, ErrUnsupported }
 
 func names(dataDir string) []string { return nil }
+
+func removeStale(dataDir, name string, pid int, err error) {}
