@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"host/cmd/host/internal/serve"
 	"host/internal/hosttest"
 )
 
@@ -92,21 +91,45 @@ func startBenchServe(b *testing.B, bin string, env []string, dataDir string, arg
 }
 
 // waitActive waits until n plugins are active.
-func (s *benchServe) waitActive(b *testing.B, n int) {
+func (s *benchServe) waitActive(b *testing.B, n int) { s.waitLines(b, map[string]int{": active": n}) }
+
+// waitLines waits until, for each key of want, want[key] lines have
+// contained it.
+func (s *benchServe) waitLines(b *testing.B, want map[string]int) {
 	deadline := time.After(60 * time.Second)
-	for seen := 0; seen < n; {
+	seen := map[string]int{}
+	for missing := len(want); missing > 0; {
 		select {
 		case l, ok := <-s.lines:
 			if !ok {
 				b.Fatal("serve ended")
 			}
-			if strings.Contains(l, ": active") {
-				seen++
+			for sub, n := range want {
+				if strings.Contains(l, sub) {
+					if seen[sub]++; seen[sub] == n {
+						missing--
+					}
+				}
 			}
 		case <-deadline:
-			b.Fatalf("only %d of %d plugins active", seen, n)
+			b.Fatalf("within 60 s: %v of the lines %v", seen, want)
 		}
 	}
+}
+
+// childrenOf lists the processes pid started (a serve's workers).
+func childrenOf(pid int) []int {
+	var out []int
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, t := range tasks {
+		b, _ := os.ReadFile(t)
+		for _, f := range strings.Fields(string(b)) {
+			if n, err := strconv.Atoi(f); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 func (s *benchServe) stop(b *testing.B) {
@@ -272,6 +295,7 @@ func BenchmarkServeMemory(b *testing.B) {
 		hosttest.Require(b, "zod 3 is not installed in "+zodDir+" (npm install --prefix DIR zod@3.23.8, then HOST_ZOD3_DIR=DIR; .ci/run does)")
 	}
 	_, _, env := hostBinary(b, nil)
+	traceEnv := append(env[:len(env):len(env)], "HOST_TRACE=1") // "worker trimmed", "serve trimmed"
 	bin := builtHost(b)
 	dir := pluginsDir(b, 20)
 	nodeFile := filepath.Join(b.TempDir(), "plugin.js")
@@ -322,19 +346,16 @@ func BenchmarkServeMemory(b *testing.B) {
 		firstWorkerID int
 	}
 	serveMem := func(dataDir string, args ...string) served {
-		s := startBenchServe(b, bin, env, dataDir, append(args, dir)...)
-		s.waitActive(b, 20)
-		time.Sleep(2 * time.Second) // all idle; the serve and its workers have trimmed
-		c, err := serve.Dial(dataDir)
-		if err != nil {
-			b.Fatal(err)
+		s := startBenchServe(b, bin, traceEnv, dataDir, append(args, dir)...)
+		// All idle: every plugin's worker and the serve have given back
+		// what starting took (trim.Idle). No request reaches the serve
+		// until it is measured: its workers are its children.
+		s.waitLines(b, map[string]int{": active": 20, "worker trimmed": 20, "serve trimmed": 1})
+		pids := childrenOf(s.cmd.Process.Pid)
+		if len(pids) == 0 {
+			b.Fatal("the serve has no workers")
 		}
-		states, err := c.Status(b.Context())
-		c.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		m := served{s: s, firstWorkerID: states[0].PID}
+		m := served{s: s, firstWorkerID: pids[0]}
 		m.rss, m.pss = memOf(s.cmd.Process.Pid)
 		m.supervisor = m.pss
 		type wm struct {
@@ -342,17 +363,12 @@ func BenchmarkServeMemory(b *testing.B) {
 			pages workerPages
 		}
 		var ws []wm
-		counted := map[int]bool{} // a group's members share a worker
-		for _, st := range states {
-			if counted[st.PID] {
-				continue
-			}
-			counted[st.PID] = true
-			rss, pss := memOf(st.PID)
+		for _, pid := range pids { // a group's members share a worker
+			rss, pss := memOf(pid)
 			m.workers = append(m.workers, rss)
 			m.rss += rss
 			m.pss += pss
-			ws = append(ws, wm{pss, pagesOf(st.PID)})
+			ws = append(ws, wm{pss, pagesOf(pid)})
 		}
 		sort.Slice(m.workers, func(i, j int) bool { return m.workers[i] < m.workers[j] })
 		sort.Slice(ws, func(i, j int) bool { return ws[i].pss < ws[j].pss })
@@ -428,13 +444,14 @@ func BenchmarkServeMemory(b *testing.B) {
 }
 
 // mcpMem runs `host mcp` of the plugins in dir on stdio, waits until it
-// answers initialize (its plugins have settled by then) and has idled,
+// answers initialize (its plugins have settled by then) and has trimmed,
 // and returns its PSS.
 func mcpMem(b *testing.B, bin string, env []string, dataDir, dir string) int64 {
 	cmd := exec.Command(bin, "mcp", "--data-dir", dataDir, dir)
-	cmd.Env = env
+	cmd.Env = append(env[:len(env):len(env)], "HOST_TRACE=1") // "mcp trimmed"
 	in, _ := cmd.StdinPipe()
 	out, _ := cmd.StdoutPipe()
+	errp, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
@@ -451,7 +468,14 @@ func mcpMem(b *testing.B, bin string, env []string, dataDir, dir string) int64 {
 		b.Fatalf("host mcp: no answer to initialize (it is killed after 2 minutes without one): %q %v", line, err)
 	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
-	time.Sleep(2 * time.Second) // idle: it has trimmed
+	// Idle: it has given back what starting took (trim.Idle).
+	sc := bufio.NewScanner(errp)
+	for !strings.Contains(sc.Text(), "mcp trimmed") {
+		if !sc.Scan() {
+			b.Fatalf("host mcp ended its stderr before it trimmed (it is killed after 2 minutes): %v", sc.Err())
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, errp) }()
 	_, pss := memOf(cmd.Process.Pid)
 	return pss
 }

@@ -75,6 +75,9 @@ type Options struct {
 	// SecretsKey, when set, is the encrypted secrets file's derived key
 	// (secrets.File.Key), handed to page workers (secretskey.go).
 	SecretsKey []byte
+	// Trace, when set, hears the supervisor's steps for HOST_TRACE
+	// ("serve trimmed": BenchmarkServeMemory waits for it).
+	Trace func(step string)
 }
 
 func (o *Options) defaults() {
@@ -175,6 +178,9 @@ func (s *Supervisor) trimWhenStarted() {
 	select {
 	case <-time.After(time.Second):
 		trim.Idle()
+		if s.opts.Trace != nil {
+			s.opts.Trace("serve trimmed")
+		}
 	case <-s.ctx.Done():
 	}
 }

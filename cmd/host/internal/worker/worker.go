@@ -232,7 +232,7 @@ func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path
 	pub.set(p, state, opts.Shared)
 	f.Trace("worker active")
 	// Idle from here on, most likely: keep the worker small.
-	time.AfterFunc(500*time.Millisecond, trim.Idle)
+	time.AfterFunc(500*time.Millisecond, func() { trim.Idle(); f.Trace("worker trimmed") })
 	return p
 }
 

@@ -144,7 +144,7 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 	defer plugins.stopAll()
 	// Its plugins have settled: most likely idle from here on, like a
 	// serve's worker, so give back what starting took (issue 23 §3).
-	time.AfterFunc(500*time.Millisecond, trim.Idle)
+	time.AfterFunc(500*time.Millisecond, func() { trim.Idle(); f.Trace("mcp trimmed") })
 	if errs := mcpserver.CheckNames(local.Plugins()); len(errs) > 0 {
 		return errors.Join(errs...)
 	}

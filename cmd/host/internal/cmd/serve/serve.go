@@ -212,6 +212,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		},
 		Memory:  f.Guard.Memory(),
 		Timeout: opts.Plugin.Timeout,
+		Trace:   f.Trace,
 		OnState: func(st supervisor.State) {
 			lineMu.Lock()
 			defer lineMu.Unlock()
