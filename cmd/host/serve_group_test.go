@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"host/bindings/setup"
 	"host/cmd/host/internal/serve"
 	"host/internal/hosttest"
@@ -291,5 +293,45 @@ func TestServeGroupStop(t *testing.T) {
 
 	if st, replaced, err := sup.Reload(ctx, "prober"); err != nil || !replaced || st.Phase != setup.Active || st.PID == pid || st.PID == 0 {
 		t.Errorf("prober reloaded: %v %v %s pid %d (before %d)", err, replaced, st.Line(), st.PID, pid)
+	}
+}
+
+// TestServeGroupHTTP: an MCP client of `host serve --http` calls group
+// members' tools (the call path forwards them to the member's channel of
+// the group's worker) and an ungrouped plugin's: each answers as its own.
+func TestServeGroupHTTP(t *testing.T) {
+	t.Parallel()
+	bin, _, env := hostBinary(t, nil)
+	dir, _ := filepath.Abs("../../testdata/serve/group")
+	url, _ := mcpHTTPProc(t, append(env, "HOST_CONFIG_KEEPER_TOKEN=fake-keeper-token-9999"), bin, "serve", "--data-dir", filepath.Join(t.TempDir(), "data"),
+		"--page", "off", "--http", "127.0.0.1:0", "--no-auth", "--group", "keeper,prober", dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	call := func(name, args string) string {
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: json.RawMessage(args)})
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return resultText(res)
+	}
+	var got string
+	hosttest.WaitFor(t, time.Minute, "keeper to answer", func() bool {
+		got = call("keeper_count", "{}")
+		return strings.HasSuffix(got, " token ends in 9999")
+	}, func() string { return "last: " + got })
+	for _, c := range []struct{ name, args, want string }{
+		{"prober_probe", "{}", "version=1 secret=- store=- token=- global=- env={}"},
+		{"other_echo", `{"n":7}`, "7"},
+		{"third_ping", "{}", "pong"},
+	} {
+		hosttest.WaitFor(t, time.Minute, c.name+" to answer", func() bool {
+			got = call(c.name, c.args)
+			return got == c.want
+		}, func() string { return "last: " + got + ", want: " + c.want })
 	}
 }
