@@ -1,10 +1,10 @@
 // DOMException as WebIDL defines it: an Error subclass with a name and a
 // legacy numeric code. The web globals throw it for the errors browsers
 // raise as DOMException (InvalidCharacterError, DataCloneError,
-// QuotaExceededError, NotSupportedError, ...). This file runs in every
-// runtime (the other web files run on first use of their globals), so it
-// also carries the one fix to goja's builtins the web APIs rely on.
-(function (g, native) {
+// QuotaExceededError, NotSupportedError, ...). Evaluates to a function
+// returning the class; it runs on first use of DOMException (the global,
+// or the hub's: bindings/web's Install), not in every runtime.
+(function () {
   'use strict';
   const LEGACY_CODES = {
     IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4, InvalidCharacterError: 5,
@@ -45,27 +45,5 @@
     Object.defineProperty(DOMException.prototype, k, { value: v, enumerable: true });
   }
 
-  if (typeof g.DOMException !== 'function') {
-    Object.defineProperty(g, 'DOMException', { value: DOMException, writable: true, configurable: true });
-  }
-  native.DOMException = g.DOMException;
-
-  // goja's %TypedArray%.from rejects a string source ("Value is not an
-  // object"), which breaks the common idiom
-  // Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)). Box the string as
-  // the standard's ToObject does.
-  const TypedArray = Object.getPrototypeOf(Uint8Array);
-  const typedArrayFrom = TypedArray.from;
-  try {
-    typedArrayFrom.call(Uint8Array, 'a');
-  } catch {
-    Object.defineProperty(TypedArray, 'from', {
-      value: {
-        from(source, mapFn = undefined, thisArg = undefined) {
-          return typedArrayFrom.call(this, typeof source === 'string' ? Object(source) : source, mapFn, thisArg);
-        },
-      }.from,
-      writable: true, configurable: true,
-    });
-  }
+  return DOMException;
 })

@@ -47,6 +47,34 @@ func TestGlobalReplacedBeforeFirstUse(t *testing.T) {
 	}
 }
 
+// DOMException is made on first use, by the global or by a web API that
+// throws one (the hub's): either way there is one class.
+func TestDOMExceptionMadeOnFirstUse(t *testing.T) {
+	rt := newRuntime(t)
+	got, err := run(t, rt, `try { structuredClone(() => {}); } catch (e) {
+		return [e.constructor === DOMException, e instanceof DOMException, e instanceof Error, e.name, e.code, String(e).split(':')[0]];
+	}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[true,true,true,"DataCloneError",25,"DataCloneError"]`; got != want {
+		t.Errorf("thrown first: got %s, want %s", got, want)
+	}
+	// Replaced before any use: the plugin's value stays, the web APIs
+	// throw host's.
+	rt = newRuntime(t)
+	got, err = run(t, rt, `DOMException = function Mine() {};
+	try { structuredClone(() => {}); } catch (e) {
+		return [DOMException.name, e instanceof DOMException, e.name, Object.prototype.toString.call(e)];
+	}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `["Mine",false,"DataCloneError","[object DOMException]"]`; got != want {
+		t.Errorf("replaced first: got %s, want %s", got, want)
+	}
+}
+
 func reverse(s []string) []string {
 	out := make([]string, len(s))
 	for i, v := range s {
