@@ -1,6 +1,7 @@
 // Package serve is the supervisor behind `host serve`: it runs each plugin
 // in its own worker process (the host binary, speaking MCP over stdio with
-// the official go-sdk), keeps a state per plugin, restarts crashed workers
+// the official go-sdk; the plugins of a group the user asked for, each
+// over its own MCP connection, in one: group.go), keeps a state per plugin, restarts crashed workers
 // with backoff, stops a worker above its memory cap or stuck past its
 // timeout, and routes tool calls to the right worker. It also holds the
 // worker's side of the state protocol and the local control channel.

@@ -3,7 +3,9 @@
 // and serves the plugin's state as the resource of the state protocol
 // (see package serve). It never asks: a plugin that needs setup or a
 // login waits in that state until the serve starts a new worker after
-// `host setup`.
+// `host setup`. With --group (host serve --group) it runs the plugins of
+// one group instead, each as its own MCP server on a channel of its
+// stdio (group.go).
 package worker
 
 import (
