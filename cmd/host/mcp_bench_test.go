@@ -27,8 +27,8 @@ import (
 // a 2026-07-28 one ("-2026": sessionless, each request carries its
 // revision). Each round runs 16 concurrent clients (one connection each,
 // the same lean HTTP client for all) and then one, for calls/s and the
-// median round trip; rounds alternate between the servers, each round
-// starting one server later. Run with
+// median round trip; rounds alternate between the servers, every other
+// round in reverse order. Run with
 // -benchtime=1x. Targets (issue 23 §2): host >= 2x node's calls/s at 16
 // and at 1 client, host's p50 at 1 client <= half of node's; issue 24:
 // host-2026 at least host's calls/s. MCP_BENCH_PROFILE=file writes the
@@ -75,10 +75,13 @@ func BenchmarkMCPHTTPToolCall(b *testing.B) {
 	p50s := map[string][]time.Duration{}
 	for i := 0; i < b.N; i++ {
 		for r := 0; r < rounds; r++ {
-			// Each round starts one server later: none always follows
-			// the same one.
+			// Every other round runs the servers in reverse order: none
+			// always follows the same one.
 			for k := range servers {
-				s := servers[(k+r)%len(servers)]
+				s := servers[k]
+				if r%2 == 1 {
+					s = servers[len(servers)-1-k]
+				}
 				n := hammer(b, s.url, s.version, 16, round, nil)
 				calls16[s.name] += float64(n) / round.Seconds() / rounds
 				var lat []time.Duration

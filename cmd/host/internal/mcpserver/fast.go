@@ -140,8 +140,10 @@ func (s *Server) fastCall(w http.ResponseWriter, r *http.Request, sessionless bo
 	default:
 		resp.Error = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: s.opts.Masker.Mask(err.Error())}
 	}
-	data, err := jsonrpc.EncodeMessage(resp)
-	if err != nil {
+	var data []byte
+	if resp.Error == nil {
+		data = encodeResult(fr.id, resp.Result)
+	} else if data, err = jsonrpc.EncodeMessage(resp); err != nil {
 		data, _ = jsonrpc.EncodeMessage(&jsonrpc.Response{ID: fr.id, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "encoding the result: " + err.Error()}})
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -149,6 +151,33 @@ func (s *Server) fastCall(w http.ResponseWriter, r *http.Request, sessionless bo
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(data)
 	return true
+}
+
+// encodeResult is the response of id with result (compact JSON), as
+// jsonrpc.EncodeMessage writes it, without compacting result again.
+func encodeResult(id jsonrpc.ID, result []byte) []byte {
+	var idJSON []byte
+	if v, ok := id.Raw().(float64); ok && v == float64(int64(v)) && v <= 1<<53 && v >= -(1<<53) {
+		idJSON = strconv.AppendInt(nil, int64(v), 10)
+	} else {
+		idJSON = marshalNoEscape(id.Raw())
+	}
+	out := make([]byte, 0, len(result)+len(idJSON)+36)
+	out = append(append(out, `{"jsonrpc":"2.0","id":`...), idJSON...)
+	out = append(append(append(out, `,"result":`...), result...), '}')
+	return out
+}
+
+// marshalNoEscape is v in JSON as the SDK's jsonrpc writes it (no HTML
+// escaping).
+func marshalNoEscape(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) != nil {
+		return []byte("null")
+	}
+	return bytes.TrimRight(b.Bytes(), "\n")
 }
 
 // completed is a result (a JSON object) as the SDK answers it on
@@ -215,8 +244,8 @@ type fastWire struct {
 		// fails the decoding: the full path). A struct, not a map: the
 		// decoder's map took 10 KiB per request.
 		Meta *struct {
-			ProtocolVersion    json.RawMessage `json:"io.modelcontextprotocol/protocolVersion"`
-			ClientCapabilities json.RawMessage `json:"io.modelcontextprotocol/clientCapabilities"`
+			ProtocolVersion    *string   `json:"io.modelcontextprotocol/protocolVersion"`
+			ClientCapabilities *fastCaps `json:"io.modelcontextprotocol/clientCapabilities"`
 		} `json:"_meta"`
 	} `json:"params"`
 }
@@ -267,17 +296,12 @@ func (s *Server) parseFast(body []byte, h http.Header, sessionless bool) (*fastR
 			return nil, false
 		}
 	} else {
-		if meta == nil || meta.ProtocolVersion == nil || meta.ClientCapabilities == nil {
+		// Only capabilities that cannot be used during a call (fastCaps:
+		// any other failed the decoding).
+		if meta == nil || meta.ProtocolVersion == nil || *meta.ProtocolVersion == "" || meta.ClientCapabilities == nil {
 			return nil, false
 		}
-		if _, err := segjson.Parse(meta.ProtocolVersion, &fr.version, fastFlags); err != nil || fr.version == "" {
-			return nil, false
-		}
-		// Only capabilities that cannot be used during a call.
-		var c *fastCaps
-		if _, err := segjson.Parse(meta.ClientCapabilities, &c, fastFlags); err != nil {
-			return nil, false
-		}
+		fr.version = *meta.ProtocolVersion
 		fr.caps = &mcp.ClientCapabilities{}
 	}
 	for k := range h {

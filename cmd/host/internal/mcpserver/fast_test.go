@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/bindings/setup"
@@ -311,5 +312,25 @@ func TestFastPathSessionExpires(t *testing.T) {
 	code, hdr, body := post(t, url, h, call)
 	if code != http.StatusNotFound || strings.Contains(body, "echo") {
 		t.Errorf("a call on the expired session: %d %s %s", code, hdr.Get("Content-Type"), body)
+	}
+}
+
+// TestEncodeResult: the fast path's responses are the bytes
+// jsonrpc.EncodeMessage writes for the same id and result.
+func TestEncodeResult(t *testing.T) {
+	for _, raw := range []any{float64(5), float64(0), float64(-7), float64(1 << 53), "a", `q"<&>é`, ""} {
+		id, err := jsonrpc.MakeID(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, res := range []string{`{"content":[]}`, `{"content":[{"type":"text","text":"<&> é \u2028"}],"structuredContent":{"a":[1,2.5,null,true]}}`} {
+			want, err := jsonrpc.EncodeMessage(&jsonrpc.Response{ID: id, Result: json.RawMessage(res)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := encodeResult(id, []byte(res)); string(got) != string(want) {
+				t.Errorf("id %#v:\ngot  %s\nwant %s", raw, got, want)
+			}
+		}
 	}
 }

@@ -305,7 +305,7 @@ func encodeAnswer(id string, res *mcp.CallToolResult, err error) []byte {
 		} else {
 			// {"jsonrpc":"2.0","id":ID,"result":RESULT}, as jsonrpc2
 			// writes it (the result is compact already).
-			idJSON, _ := json.Marshal(id)
+			idJSON := marshalNoEscape(id)
 			result := bytes.TrimRight(buf.Bytes(), "\n")
 			out := make([]byte, 0, len(result)+len(idJSON)+40)
 			out = append(append(out, `{"jsonrpc":"2.0","id":`...), idJSON...)
