@@ -107,6 +107,11 @@ func (g *group) start() (*groupProc, error) {
 	// A group is always one of several plugins: its config values come
 	// per member over its channel, never in the environment.
 	cmd.Env = WorkerEnv(o.Environ, true)
+	keyDone, err := g.sup.passKey(cmd)
+	if err != nil {
+		return nil, fmt.Errorf("the group's worker did not start: %w", err)
+	}
+	defer keyDone()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

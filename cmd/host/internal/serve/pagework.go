@@ -218,13 +218,11 @@ func (s *Supervisor) startPageWorker(ctx context.Context, id string) (*pageWorke
 	// Written once every plugin said its id; the worker reads it before
 	// it answers MCP.
 	cfg.send(s, id)
-	if o.SecretsKey != nil {
-		done, err := keyPipe(cmd, o.SecretsKey)
-		if err != nil {
-			return nil, fmt.Errorf("the page worker did not start: %w", err)
-		}
-		defer done()
+	keyDone, err := s.passKey(cmd)
+	if err != nil {
+		return nil, fmt.Errorf("the page worker did not start: %w", err)
 	}
+	defer keyDone()
 	client := mcp.NewClient(&mcp.Implementation{Name: "host-serve-page", Version: "1"}, nil)
 	sess, err := client.Connect(s.ctx, &mcp.CommandTransport{Command: cmd, TerminateDuration: o.StopWait}, nil)
 	if cmd.Process != nil {

@@ -279,6 +279,7 @@ func (sl *slot) start() (*worker, error) {
 	w := &worker{exited: make(chan struct{}), states: make(chan State, 16), tail: &tail{}}
 	var transport mcp.Transport
 	var cfg configSender
+	keyDone := func() {}
 	if g := sl.group; g != nil {
 		// A channel of the group's process (group.go).
 		m, err := g.open(sl.path, func() string { return sl.current().ID })
@@ -310,6 +311,11 @@ func (sl *slot) start() (*worker, error) {
 			}
 		}
 		cfg = pipe
+		var err error
+		if keyDone, err = sl.sup.passKey(cmd); err != nil {
+			cfg.close()
+			return nil, fmt.Errorf("the worker did not start: %w", err)
+		}
 		// The 2025-11-25 protocol: a worker's elicitations and logs during a
 		// call travel as requests and notifications of their own, which the
 		// supervisor routes to the call's client.
@@ -330,6 +336,7 @@ func (sl *slot) start() (*worker, error) {
 	}()
 	ctx := sl.sup.ctx
 	sess, err := client.Connect(ctx, transport, &mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+	keyDone()
 	if w.cmd != nil && w.cmd.Process != nil {
 		w.pid.Store(int64(w.cmd.Process.Pid))
 	}

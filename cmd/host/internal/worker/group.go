@@ -31,6 +31,9 @@ func groupRun(ctx context.Context, opts *WorkerOptions) error {
 	// The cap is the group's: its message names the group, not the
 	// plugin that loaded last.
 	f.Guard.SetPlugin("group " + opts.Group)
+	// Every instance's session opens the secrets with the serve's key,
+	// the last one the group's life long.
+	defer useSecretsKey(f, opts.SecretsKeyFD)()
 	g := &group{f: f, opts: opts, mux: serve.NewMux(os.Stdout), insts: map[int]*instance{}}
 	err := g.mux.Run(os.Stdin, func(c serve.GroupControl) { g.control(ctx, c) })
 	// stdin ended (the serve stops the group): every instance's channel

@@ -40,15 +40,7 @@ func pageRun(ctx context.Context, opts *WorkerOptions) error {
 	f := opts.Factory.WithIO(&wio)
 	f.Guard.SetMemoryExit(serve.ExitMemory)
 	f.Guard.SetPlugin(opts.Page) // its memory message names the plugin
-	if opts.SecretsKeyFD != 0 {
-		// The serve's key of the encrypted secrets file: no second
-		// derivation (serve/secretskey.go). Unread, the file is opened
-		// with the passphrase as without it.
-		if key, err := serve.ReadSecretsKey(opts.SecretsKeyFD); err == nil {
-			f.SecretsKey = key
-			defer clear(key)
-		}
-	}
+	defer useSecretsKey(f, opts.SecretsKeyFD)()
 	sess, err := session.Open(f, &opts.Plugin)
 	if err != nil {
 		return err

@@ -56,7 +56,7 @@ type WorkerOptions struct {
 	// id (serve.PageFlag): the setup page's work instead of running the
 	// plugin.
 	Page string
-	// SecretsKeyFD, when not 0, is the file descriptor a page worker reads
+	// SecretsKeyFD, when not 0, is the file descriptor the worker reads
 	// the encrypted secrets file's key from (serve.SecretsKeyFDFlag).
 	SecretsKeyFD int
 	// Group, when set, makes this a group worker (serve.GroupFlag): the
@@ -109,6 +109,7 @@ func workerRun(ctx context.Context, opts *WorkerOptions) error {
 	wio.Out, wio.Prompter = wio.Err, nil
 	f := opts.Factory.WithIO(&wio)
 	f.Guard.SetMemoryExit(serve.ExitMemory)
+	defer useSecretsKey(f, opts.SecretsKeyFD)()
 	var values func() (serve.ConfigValues, error)
 	if opts.ConfigFD != 0 {
 		values = func() (serve.ConfigValues, error) { return readConfigFD(opts.ConfigFD) }
