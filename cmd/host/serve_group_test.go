@@ -335,3 +335,43 @@ func TestServeGroupHTTP(t *testing.T) {
 		}, func() string { return "last: " + got + ", want: " + c.want })
 	}
 }
+
+// TestServeGroupStuck: a group's worker that stops answering (here:
+// SIGSTOP, as plugin code stuck in a native call would) past the timeout
+// is killed at the call that waited: the caller is told, and every member
+// restarts, saying which plugin's call it was.
+func TestServeGroupStuck(t *testing.T) {
+	t.Parallel()
+	dir, _ := filepath.Abs("../../testdata/serve/group")
+	s := startServe(t, []string{"HOST_SERVE_BACKOFF=200ms", "HOST_CONFIG_KEEPER_TOKEN=fake-keeper-token-9999"},
+		"--page", "off", "--timeout", "2s", "--group", "keeper,prober", dir)
+	s.waitLines(": active", 4, 60*time.Second)
+	pid := s.state("keeper").PID
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(pid, syscall.SIGCONT)
+	c := s.client()
+	var err error
+	for try := 0; try < 3; try++ {
+		// (Rarely a call right after SIGSTOP is still answered.)
+		if _, err = c.Call(context.Background(), "keeper", "count", nil); err != nil {
+			break
+		}
+	}
+	const why = "the tool did not finish within 2s (plugin code that cannot be interrupted, e.g. a long native call)"
+	if err == nil || !strings.Contains(err.Error(), "plugin keeper, tool count: "+why) {
+		t.Errorf("keeper count: %v, want the timeout", err)
+	}
+	for _, id := range []string{"keeper", "prober"} {
+		s.waitLines(id+": restarting: crash 1 of 5 in a row: its group's worker (keeper,prober) ended: plugin keeper: "+why, 1, 20*time.Second)
+		s.waitLines(id+": active", 2, 30*time.Second)
+	}
+	if got := s.state("prober").PID; got == pid || got != s.state("keeper").PID {
+		t.Errorf("after the kill: prober pid %d, keeper %d (before %d)", got, s.state("keeper").PID, pid)
+	}
+	if s.count("other: active") != 1 || s.count("third: active") != 1 {
+		t.Errorf("the ungrouped plugins were restarted")
+	}
+	s.stop(syscall.SIGTERM, 15*time.Second)
+}
