@@ -6,10 +6,12 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"host/cmd/host/internal/control"
+	"host/cmd/host/internal/trim"
 )
 
 // The control channel (package control: HTTP with JSON bodies over a
@@ -151,7 +153,51 @@ func Listen(dataDir string) (net.Listener, error) {
 
 // ServeControl answers the control channel on ln until ctx ends.
 func (s *Supervisor) ServeControl(ctx context.Context, ln net.Listener) {
-	_ = control.Serve(ctx, ln, s.Handler())
+	h := s.Handler()
+	served := make(chan struct{}, 1)
+	go s.trimAfterRequests(served)
+	_ = control.Serve(ctx, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		select {
+		case served <- struct{}{}:
+		default:
+		}
+	}))
+}
+
+// requestsQuiet is how long the control channel stays quiet after a
+// request before the supervisor trims.
+const requestsQuiet = 2 * time.Second
+
+// trimAfterRequests trims the supervisor again once its control channel
+// has been quiet for requestsQuiet after requests (host status, host call,
+// host reload...): answering one maps the code it ran and leaves its
+// garbage, and an idle serve kept them, 6 MiB more PSS after one host
+// status (issue 23 §3). The next request maps back what it runs.
+func (s *Supervisor) trimAfterRequests(served <-chan struct{}) {
+	for {
+		select {
+		case <-served:
+		case <-s.ctx.Done():
+			return
+		}
+		t := time.NewTimer(requestsQuiet)
+		for quiet := false; !quiet; {
+			select {
+			case <-served:
+				t.Reset(requestsQuiet)
+			case <-t.C:
+				quiet = true
+			case <-s.ctx.Done():
+				t.Stop()
+				return
+			}
+		}
+		trim.Idle()
+		if s.opts.Trace != nil {
+			s.opts.Trace("serve trimmed")
+		}
+	}
 }
 
 // Client talks to the serve running for a data dir.
