@@ -27,12 +27,7 @@ import (
 func TestServeTypedPassphraseWorkers(t *testing.T) {
 	t.Parallel()
 	bin, _, env := hostBinary(t, nil)
-	var clean []string
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, "HOST_SECRETS") && !strings.HasPrefix(kv, "HOST_TRACE") {
-			clean = append(clean, kv)
-		}
-	}
+	clean := noPassphraseEnv(env)
 	const pass = "fake-passphrase-typed"
 	src, err := os.ReadFile("../../testdata/serve/states/needsetup/plugin.ts")
 	if err != nil {
@@ -110,4 +105,52 @@ func TestServeTypedPassphraseWorkers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServeTypedPassphraseNewFile: a serve that makes the secrets file
+// (its new passphrase typed twice) hands its worker the key of the file
+// it just wrote: the plugin becomes active, no worker asks.
+func TestServeTypedPassphraseNewFile(t *testing.T) {
+	t.Parallel()
+	bin, _, env := hostBinary(t, nil)
+	clean := noPassphraseEnv(env)
+	dir, _ := filepath.Abs("../../testdata/serve/states/fine")
+	data := filepath.Join(t.TempDir(), "data")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", "--secrets", "file", "--data-dir", data, dir)
+	cmd.Env = append(clean, "HOST_TRACE=1")
+	p := ptytest.Start(t, cmd)
+	for i := 1; i <= 2; i++ {
+		p.WaitShown("input hidden", i)
+		p.Send("fake-passphrase-new\r")
+	}
+	hosttest.WaitFor(t, time.Minute, "fine active", func() bool { return strings.Contains(p.Stderr(), "fine: active") },
+		func() string { return p.Stderr() })
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := p.Wait(), p.Stderr()
+	if code != 0 || strings.Contains(stderr, "needs a passphrase") || strings.Count(stderr, "secrets file opened with the serve's key") != 1 {
+		t.Errorf("exit %d; the worker did not open the new file with the serve's key:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(data, "secrets.enc")); err != nil {
+		t.Error(err)
+	}
+	if strings.Contains(p.Shown()+stderr, "fake-passphrase-new") {
+		t.Error("the passphrase was shown")
+	}
+}
+
+// noPassphraseEnv is env without HOST_SECRETS* (no passphrase: it is
+// typed) and HOST_TRACE (set where counted).
+func noPassphraseEnv(env []string) []string {
+	var clean []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "HOST_SECRETS") && !strings.HasPrefix(kv, "HOST_TRACE") {
+			clean = append(clean, kv)
+		}
+	}
+	return clean
 }
