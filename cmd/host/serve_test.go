@@ -321,18 +321,24 @@ func TestServeTimeoutStopsNativeCall(t *testing.T) {
 	s.waitLines("plugin deep-stringify did not stop at its 2s timeout (stuck in a native call)", 1, 2*time.Minute)
 }
 
-// TestServeTrimsAfterRequests: a serve gives back what answering its
-// control channel took once it has been quiet (one host status maps the
-// code it ran: 6.5 -> 12 MiB PSS that an idle serve kept); HOST_TRACE
-// says when it trims. BenchmarkServeMemory measures the trims.
+// TestServeTrimsAfterRequests: a serve and its worker give back what
+// answering took once quiet: one host status mapped the code it ran (6.5
+// -> 12 MiB PSS the idle serve kept), one tool call the worker's (6.3 ->
+// 14 MiB). HOST_TRACE says when each trims; BenchmarkServeMemory measures
+// the trims.
 func TestServeTrimsAfterRequests(t *testing.T) {
 	t.Parallel()
 	s := startServe(t, []string{"HOST_TRACE=1"}, pluginsDir(t, 1))
-	s.waitLines("serve trimmed", 1, time.Minute) // once started
+	s.waitLines("serve trimmed", 1, time.Minute)  // once started
+	s.waitLines("worker trimmed", 1, time.Minute) // once active
 	if out, err := s.host("status"); err != nil {
 		t.Fatalf("host status: %v\n%s", err, out)
 	}
 	s.waitLines("serve trimmed", 2, time.Minute) // once quiet after the request
+	if out, err := s.host("call", "p00", "ping"); err != nil || strings.TrimSpace(out) != "pong" {
+		t.Fatalf("host call: %v\n%s", err, out)
+	}
+	s.waitLines("worker trimmed", 2, time.Minute) // once quiet after the call
 }
 
 // TestServeStates: a serve of plugins that need setup, need a login, have
