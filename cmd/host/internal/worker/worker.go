@@ -252,9 +252,12 @@ func start(ctx context.Context, sess *session.Session, opts *WorkerOptions, path
 
 // quietCheck is how often an active worker looks whether it worked
 // (allocated more than busyBytes) and then went quiet.
+// A worker is trimmed at most every trimEvery (a plugin whose timer
+// works every few seconds is not trimmed, at a few ms of CPU, each time).
 const (
 	quietCheck = 2 * time.Second
 	busyBytes  = 1 << 10
+	trimEvery  = 10 * time.Second
 )
 
 // quietTrimmer trims a worker once its plugin is active and again each
@@ -269,6 +272,7 @@ type quietTrimmer struct {
 	m     []metrics.Sample
 	last  uint64 // the allocations at the last look or trim
 	busy  bool   // worked since the last trim
+	at    time.Time
 }
 
 func newQuietTrimmer(trace func(string)) *quietTrimmer {
@@ -292,7 +296,7 @@ func (q *quietTrimmer) trim() {
 func (q *quietTrimmer) trimLocked() {
 	trim.Idle()
 	q.trace("worker trimmed")
-	q.last, q.busy = q.allocs(), false
+	q.last, q.busy, q.at = q.allocs(), false, time.Now()
 }
 
 // run looks every quietCheck until ctx ends: work since the last look
@@ -314,7 +318,7 @@ func (q *quietTrimmer) run(ctx context.Context) {
 		switch {
 		case worked:
 			q.busy = true
-		case q.busy:
+		case q.busy && time.Since(q.at) >= trimEvery:
 			q.trimLocked()
 		}
 		q.mu.Unlock()
