@@ -258,7 +258,9 @@ func pagesOf(pid int) (wp workerPages) {
 // side by side, 20 Node 22 processes each running the same plugin in the
 // SDK's shape (its zod 3 loaded, the SDK host's model: "node"), and 20
 // running it as a bare shim without zod ("node-bare"), and reports after
-// all settled: one idle worker's RSS (worker-rss-MiB), each side's total
+// all settled (the serve: once every worker and the supervisor said they
+// trimmed, before any request reaches it; Node: 2 s after its plugins are
+// active, its own idle): one idle worker's RSS (worker-rss-MiB), each side's total
 // RSS and PSS (PSS counts shared pages once in total: what the machine
 // pays; serve is the supervisor and its 20 workers), and the ratios
 // pss-ratio (host/node, issue 23 §3's target <= 0.5), pss-ratio-bare and
