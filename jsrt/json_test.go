@@ -173,9 +173,18 @@ func TestOnStuck(t *testing.T) {
 	stuck := make(chan error, 1)
 	rt := New(Options{Timeout: time.Second, StuckGrace: 200 * time.Millisecond, OnStuck: func(err error) { stuck <- err }})
 	defer func() { go rt.Close() }() // Close waits for the loop, which stringify holds for seconds more
+	// The deep value is built in Go: a JS loop building it can itself
+	// outlast the 1 s timeout on a busy machine or under -race.
 	err := rt.Do(context.Background(), func(vm *goja.Runtime) error {
-		_, err := vm.RunString(`globalThis.deep = {}; for (let i = 0; i < 40000; i++) deep = {a: deep}`)
-		return err
+		deep := vm.NewObject()
+		for range 40000 {
+			o := vm.NewObject()
+			if err := o.Set("a", deep); err != nil {
+				return err
+			}
+			deep = o
+		}
+		return vm.Set("deep", deep)
 	})
 	if err != nil {
 		t.Fatal(err)
