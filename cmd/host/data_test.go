@@ -37,6 +37,42 @@ func inboxerPlugin(t *testing.T, dir string) string {
 	return plugin
 }
 
+// inboxClient is an MCP client whose resource-updated notifications arrive
+// on updated.
+func inboxClient() (client *mcp.Client, updated <-chan string) {
+	ch := make(chan string, 16)
+	client = mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, &mcp.ClientOptions{
+		ResourceUpdatedHandler: func(_ context.Context, req *mcp.ResourceUpdatedNotificationRequest) {
+			ch <- req.Params.URI
+		},
+	})
+	return client, ch
+}
+
+// subscribeInbox waits until the inboxer's messages resource holds both
+// its messages (it appears once the plugin is active) and subscribes cs to
+// it; read reads it.
+func subscribeInbox(t *testing.T, ctx context.Context, cs *mcp.ClientSession) (uri string, read func() string) {
+	t.Helper()
+	uri = "host://inboxer/messages"
+	read = func() string {
+		res, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri})
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return res.Contents[0].Text
+	}
+	var got string
+	hosttest.WaitFor(t, time.Minute, "the inbox to hold both messages", func() bool {
+		got = read()
+		return strings.Contains(got, "fake second")
+	}, func() string { return "last read: " + got })
+	if err := cs.Subscribe(ctx, &mcp.SubscribeParams{URI: uri}); err != nil {
+		t.Fatal(err)
+	}
+	return uri, read
+}
+
 // TestDataClearTellsServe: `host data --clear inbox` beside a running
 // `host serve --http` empties the plugin's inbox, and the MCP client subscribed to
 // its messages resource hears it changed and reads it empty.
@@ -46,12 +82,7 @@ func TestDataClearTellsServe(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	plugin := inboxerPlugin(t, dir)
-	updated := make(chan string, 16)
-	client := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, &mcp.ClientOptions{
-		ResourceUpdatedHandler: func(_ context.Context, req *mcp.ResourceUpdatedNotificationRequest) {
-			updated <- req.Params.URI
-		},
-	})
+	client, updated := inboxClient()
 	url, _ := mcpHTTPProc(t, env, bin, "serve", "--data-dir", data, "--page", "off", "--http", "127.0.0.1:0", "--no-auth", filepath.Dir(plugin))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -60,23 +91,7 @@ func TestDataClearTellsServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cs.Close()
-	const uri = "host://inboxer/messages"
-	read := func() string {
-		res, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri})
-		if err != nil {
-			return "error: " + err.Error()
-		}
-		return res.Contents[0].Text
-	}
-	// The resource appears once the plugin is active; wait for both messages.
-	var got string
-	hosttest.WaitFor(t, time.Minute, "the inbox to hold both messages", func() bool {
-		got = read()
-		return strings.Contains(got, "fake second")
-	}, func() string { return "last read: " + got })
-	if err := cs.Subscribe(ctx, &mcp.SubscribeParams{URI: uri}); err != nil {
-		t.Fatal(err)
-	}
+	uri, read := subscribeInbox(t, ctx, cs)
 	out, err := exec.CommandContext(ctx, bin, "data", "--clear", "inbox", "--yes", "--data-dir", data, "inboxer").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "cleared inboxer's inbox: 2 messages") || !strings.Contains(string(out), "told the running serve: its clients see the empty inbox") {
 		t.Fatalf("host data: %v\n%s", err, out)
@@ -108,12 +123,7 @@ func TestDataClearUnderMCP(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	plugin := inboxerPlugin(t, dir)
-	updated := make(chan string, 16)
-	client := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, &mcp.ClientOptions{
-		ResourceUpdatedHandler: func(_ context.Context, req *mcp.ResourceUpdatedNotificationRequest) {
-			updated <- req.Params.URI
-		},
-	})
+	client, updated := inboxClient()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.Command(bin, "mcp", "--data-dir", data, plugin)
@@ -125,22 +135,7 @@ func TestDataClearUnderMCP(t *testing.T) {
 	}
 	defer cs.Close()
 	pid := cmd.Process.Pid
-	const uri = "host://inboxer/messages"
-	read := func() string {
-		res, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri})
-		if err != nil {
-			return "error: " + err.Error()
-		}
-		return res.Contents[0].Text
-	}
-	var got string
-	hosttest.WaitFor(t, time.Minute, "the inbox to hold both messages", func() bool {
-		got = read()
-		return strings.Contains(got, "fake second")
-	}, func() string { return "last read: " + got })
-	if err := cs.Subscribe(ctx, &mcp.SubscribeParams{URI: uri}); err != nil {
-		t.Fatal(err)
-	}
+	uri, read := subscribeInbox(t, ctx, cs)
 	hostData := func(args ...string) (string, error) {
 		c := exec.CommandContext(ctx, bin, append([]string{"data", "--yes", "--data-dir", data}, args...)...)
 		c.Env = env

@@ -177,18 +177,25 @@ func (w *workerConn) demux(in io.Reader, pw *io.PipeWriter) {
 			// the SDK's.
 			chunk = line
 		}
-		if _, werr := pw.Write(chunk); werr != nil {
+		if PassLine(pw, br, chunk, err) != nil {
 			return
 		}
-		for err == bufio.ErrBufferFull {
-			chunk, err = br.ReadSlice('\n')
-			if _, werr := pw.Write(chunk); werr != nil {
-				return
-			}
+	}
+}
+
+// PassLine writes chunk, the start of a line br is reading (with err, what
+// ReadSlice said of it), and the rest of that line, a piece at a time, to
+// w. It returns the first write error, else the last read's (nil at the
+// line's end).
+func PassLine(w io.Writer, br *bufio.Reader, chunk []byte, err error) error {
+	for {
+		if _, werr := w.Write(chunk); werr != nil {
+			return werr
 		}
-		if err != nil {
-			return
+		if err != bufio.ErrBufferFull {
+			return err
 		}
+		chunk, err = br.ReadSlice('\n')
 	}
 }
 

@@ -115,16 +115,7 @@ func (h *hop) demux(stdout io.Reader, pw *io.PipeWriter) {
 			continue
 		}
 		// Anything else goes to the SDK as it came, a piece at a time.
-		if _, werr := pw.Write(chunk); werr != nil {
-			return
-		}
-		for err == bufio.ErrBufferFull {
-			chunk, err = br.ReadSlice('\n')
-			if _, werr := pw.Write(chunk); werr != nil {
-				return
-			}
-		}
-		if err != nil {
+		if mcpserver.PassLine(pw, br, chunk, err) != nil {
 			return
 		}
 	}
