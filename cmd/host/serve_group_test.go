@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -95,30 +94,17 @@ func TestServeGroup(t *testing.T) {
 	}
 
 	// The other group answers a steady stream of calls throughout.
-	stop := make(chan struct{})
-	var calls, failures atomic.Int64
-	var firstFailure atomic.Value
-	streamDone := make(chan struct{})
-	go func() {
-		defer close(streamDone)
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-			id, tool, args, want := "other", "echo", fmt.Sprintf(`{"n":%d}`, i), fmt.Sprint(i)
-			if i%2 == 1 {
-				id, tool, args, want = "third", "ping", "{}", "pong"
-			}
-			res, err := c.Call(ctx, id, tool, json.RawMessage(args))
-			calls.Add(1)
-			if err != nil || res.IsError || resultText(res) != want {
-				failures.Add(1)
-				firstFailure.CompareAndSwap(nil, fmt.Sprintf("call %d to %s: %v %+v", i, id, err, res))
-			}
+	steady := startSteady(func(i int) error {
+		id, tool, args, want := "other", "echo", fmt.Sprintf(`{"n":%d}`, i), fmt.Sprint(i)
+		if i%2 == 1 {
+			id, tool, args, want = "third", "ping", "{}", "pong"
 		}
-	}()
+		res, err := c.Call(ctx, id, tool, json.RawMessage(args))
+		if err != nil || res.IsError || resultText(res) != want {
+			return fmt.Errorf("call %d to %s: %v %+v", i, id, err, res)
+		}
+		return nil
+	})
 
 	// The group's process killed: both members restart, each saying so.
 	if err := syscall.Kill(st["keeper"], syscall.SIGKILL); err != nil {
@@ -135,13 +121,10 @@ func TestServeGroup(t *testing.T) {
 	if restarted == st["keeper"] || s.state("prober").PID != restarted {
 		t.Errorf("after the kill: keeper %d, prober %d (before %d): want one new process", restarted, s.state("prober").PID, st["keeper"])
 	}
-	after := calls.Load() + 10
-	hosttest.WaitFor(t, 20*time.Second, "ten more calls to the other group", func() bool { return calls.Load() >= after },
-		func() string { return fmt.Sprintf("%d calls", calls.Load()) })
-	close(stop)
-	<-streamDone
-	if f := failures.Load(); f != 0 {
-		t.Errorf("the other group: %d of %d calls failed (first: %v)", f, calls.Load(), firstFailure.Load())
+	after := steady.calls.Load() + 10
+	hosttest.WaitFor(t, 20*time.Second, "ten more calls to the other group", func() bool { return steady.calls.Load() >= after }, steady.String)
+	if calls, failures, first := steady.stop(); failures != 0 {
+		t.Errorf("the other group: %d of %d calls failed (first: %v)", failures, calls, first)
 	}
 	if s.count("other: active") != 1 || s.count("third: active") != 1 || s.state("other").PID != st["other"] {
 		t.Errorf("the other group was restarted")

@@ -201,26 +201,13 @@ func TestServeIsolation(t *testing.T) {
 	ctx := context.Background()
 
 	// The steady stream: a call every 20 ms, each must answer.
-	stop := make(chan struct{})
-	var calls, failures atomic.Int64
-	var firstFailure atomic.Value
-	streamDone := make(chan struct{})
-	go func() {
-		defer close(streamDone)
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-			res, err := c.Call(ctx, "steady", "echo", json.RawMessage(fmt.Sprintf(`{"n":%d}`, i)))
-			calls.Add(1)
-			if err != nil || res.IsError || resultText(res) != fmt.Sprintf(`{"n":%d}`, i) {
-				failures.Add(1)
-				firstFailure.CompareAndSwap(nil, fmt.Sprintf("call %d: %v %+v", i, err, res))
-			}
+	steady := startSteady(func(i int) error {
+		res, err := c.Call(ctx, "steady", "echo", json.RawMessage(fmt.Sprintf(`{"n":%d}`, i)))
+		if err != nil || res.IsError || resultText(res) != fmt.Sprintf(`{"n":%d}`, i) {
+			return fmt.Errorf("call %d: %v %+v", i, err, res)
 		}
-	}()
+		return nil
+	})
 
 	// 4 GB: stopped at the cap, with the message, then restarted.
 	_, err := c.Call(ctx, "hog", "hog", nil)
@@ -296,17 +283,13 @@ func TestServeIsolation(t *testing.T) {
 		t.Errorf("crasher: %+v, want disabled", st)
 	}
 	// The stream keeps answering after the last restart: ten more calls.
-	after := calls.Load() + 10
-	hosttest.WaitFor(t, 20*time.Second, "ten more steady calls", func() bool { return calls.Load() >= after },
-		func() string {
-			return fmt.Sprintf("%d calls, %d failed (first: %v)", calls.Load(), failures.Load(), firstFailure.Load())
-		})
-	close(stop)
-	<-streamDone
-	if f := failures.Load(); f != 0 || calls.Load() < 50 {
-		t.Errorf("steady: %d of %d calls failed (first: %v)", f, calls.Load(), firstFailure.Load())
+	after := steady.calls.Load() + 10
+	hosttest.WaitFor(t, 20*time.Second, "ten more steady calls", func() bool { return steady.calls.Load() >= after }, steady.String)
+	calls, failures, first := steady.stop()
+	if failures != 0 || calls < 50 {
+		t.Errorf("steady: %d of %d calls failed (first: %v)", failures, calls, first)
 	}
-	t.Logf("steady answered %d calls while the others failed", calls.Load())
+	t.Logf("steady answered %d calls while the others failed", calls)
 	s.stop(syscall.SIGTERM, 15*time.Second)
 }
 
@@ -491,4 +474,45 @@ func TestServeWatch(t *testing.T) {
 		t.Errorf("a after a broken save: %v %+v", err, res)
 	}
 	s.stop(syscall.SIGTERM, 15*time.Second)
+}
+
+// steadyStream is a call every 20 ms on a goroutine of its own, counting
+// the calls and the failures (a call that returns an error), until stop.
+type steadyStream struct {
+	calls, failures atomic.Int64
+	first           atomic.Value // the first failure's error
+	quit, done      chan struct{}
+}
+
+func startSteady(call func(i int) error) *steadyStream {
+	s := &steadyStream{quit: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		for i := 0; ; i++ {
+			select {
+			case <-s.quit:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			err := call(i)
+			s.calls.Add(1)
+			if err != nil {
+				s.failures.Add(1)
+				s.first.CompareAndSwap(nil, err)
+			}
+		}
+	}()
+	return s
+}
+
+// stop ends the stream and says how it went.
+func (s *steadyStream) stop() (calls, failures int64, first error) {
+	close(s.quit)
+	<-s.done
+	first, _ = s.first.Load().(error)
+	return s.calls.Load(), s.failures.Load(), first
+}
+
+func (s *steadyStream) String() string {
+	return fmt.Sprintf("%d calls, %d failed (first: %v)", s.calls.Load(), s.failures.Load(), s.first.Load())
 }
