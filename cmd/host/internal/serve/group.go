@@ -14,6 +14,7 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -50,6 +51,7 @@ type groupProc struct {
 	live     int                   // channels open
 	closing  bool                  // stdin closed: takes no new channel
 	closed   map[int]chan struct{} // closed when the worker said Closed
+	ids      map[int]func() string // each channel's plugin id, for messages
 	killedBy string
 	end      string // once exited is closed
 }
@@ -84,6 +86,7 @@ func (g *group) open(path string, id func() string) (*member, error) {
 	p.live++
 	done := make(chan struct{})
 	p.closed[ch] = done
+	p.ids[ch] = id
 	p.mu.Unlock()
 	m := &member{proc: p, ch: ch, r: p.mux.Channel(ch), id: id, done: done}
 	if err := p.mux.Control(GroupControl{Open: ch, Path: path}); err != nil {
@@ -97,7 +100,7 @@ func (g *group) open(path string, id func() string) (*member, error) {
 func (g *group) start() (*groupProc, error) {
 	o := &g.sup.opts
 	cmd := o.GroupCommand(g.name)
-	p := &groupProc{g: g, cmd: cmd, tail: &tail{}, exited: make(chan struct{}), closed: map[int]chan struct{}{}}
+	p := &groupProc{g: g, cmd: cmd, tail: &tail{}, exited: make(chan struct{}), closed: map[int]chan struct{}{}, ids: map[int]func() string{}}
 	if cmd.Stderr != nil {
 		cmd.Stderr = io.MultiWriter(&console.CleanWriter{W: cmd.Stderr}, p.tail)
 	} else {
@@ -138,10 +141,22 @@ func (p *groupProc) run(stdout io.Reader) {
 				close(d)
 				delete(p.closed, c.Closed)
 			}
+			delete(p.ids, c.Closed)
 			p.mu.Unlock()
 		}
 	})
-	if err != nil {
+	var full *QueueFullError
+	switch {
+	case errors.As(err, &full):
+		p.mu.Lock()
+		id := p.ids[full.Channel]
+		p.mu.Unlock()
+		who := "a plugin"
+		if id != nil {
+			who = "plugin " + id()
+		}
+		p.kill(fmt.Sprintf("%s wrote faster than the serve reads it (more than %d MiB waiting unread)", who, full.Limit>>20))
+	case err != nil:
 		p.kill("its output was not the group protocol (" + err.Error() + ")")
 	}
 	// Its output ended: the process is ending; one that lingers is

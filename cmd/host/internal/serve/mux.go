@@ -59,13 +59,28 @@ type Mux struct {
 	wmu sync.Mutex
 	w   io.Writer
 
-	mu    sync.Mutex
-	chans map[int]*Queue
-	ended bool // Run has returned: every channel is closed
+	mu        sync.Mutex
+	chans     map[int]*Queue
+	ended     bool // Run has returned: every channel is closed
+	maxQueued int  // what one channel may hold unread
+}
+
+// muxMaxQueued bounds what one channel holds unread (a few of the longest
+// lines): past it, the plugin on that channel writes faster than its
+// reader takes, and Run ends rather than let one plugin grow the serve
+// without bound.
+const muxMaxQueued = 4 * muxMaxLine
+
+// QueueFullError is why Run ended when a channel held more than Limit
+// bytes unread.
+type QueueFullError struct{ Channel, Limit int }
+
+func (e *QueueFullError) Error() string {
+	return fmt.Sprintf("channel %d: more than %d MiB waiting unread", e.Channel, e.Limit>>20)
 }
 
 // NewMux writes its frames to w.
-func NewMux(w io.Writer) *Mux { return &Mux{w: w, chans: map[int]*Queue{}} }
+func NewMux(w io.Writer) *Mux { return &Mux{w: w, chans: map[int]*Queue{}, maxQueued: muxMaxQueued} }
 
 // send writes one frame: channel ch, the line (without its newline).
 func (m *Mux) send(ch int, line []byte) error {
@@ -93,7 +108,7 @@ func (m *Mux) Control(c GroupControl) error {
 func (m *Mux) Channel(ch int) *Queue {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	q := &Queue{}
+	q := &Queue{limit: m.maxQueued}
 	if m.ended {
 		q.Close()
 		return q
@@ -194,8 +209,8 @@ func (m *Mux) Run(r io.Reader, control func(GroupControl)) error {
 		m.mu.Lock()
 		q := m.chans[ch]
 		m.mu.Unlock()
-		if q != nil {
-			q.put(payload)
+		if q != nil && !q.put(payload) {
+			return &QueueFullError{Channel: ch, Limit: q.limit}
 		}
 	}
 }
@@ -208,6 +223,7 @@ type Queue struct {
 	cond   *sync.Cond
 	buf    []byte
 	closed bool
+	limit  int // bytes it may hold unread (0: no bound)
 }
 
 func (q *Queue) init() {
@@ -216,15 +232,21 @@ func (q *Queue) init() {
 	}
 }
 
-func (q *Queue) put(line []byte) {
+// put adds line; false when that would pass the queue's limit (nothing
+// is added).
+func (q *Queue) put(line []byte) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.init()
 	if q.closed {
-		return
+		return true
+	}
+	if q.limit > 0 && len(q.buf)+len(line)+1 > q.limit {
+		return false
 	}
 	q.buf = append(append(q.buf, line...), '\n')
 	q.cond.Broadcast()
+	return true
 }
 
 // Read reads what the channel has, waiting for a line; io.EOF once the

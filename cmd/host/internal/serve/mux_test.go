@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -79,5 +80,40 @@ func TestMux(t *testing.T) {
 	bad := NewMux(io.Discard)
 	if err := bad.Run(strings.NewReader("{\"jsonrpc\":\"2.0\"}\n"), func(GroupControl) {}); err == nil || !strings.Contains(err.Error(), "not a frame") {
 		t.Errorf("a line without a channel: %v", err)
+	}
+}
+
+// TestMuxQueueBound: a channel whose reader does not keep up holds at most
+// its bound; past it Run ends with a QueueFullError naming the channel
+// (the serve then ends the group's worker), while what another channel
+// got before stays readable.
+func TestMuxQueueBound(t *testing.T) {
+	pr, pw := io.Pipe()
+	out := NewMux(pw)
+	in := NewMux(io.Discard)
+	in.maxQueued = 4 << 10
+	slow, other := in.Channel(3), in.Channel(4)
+	runErr := make(chan error, 1)
+	go func() { runErr <- in.Run(pr, func(GroupControl) {}) }()
+	go func() {
+		wo, ws := out.Writer(4), out.Writer(3)
+		_, _ = wo.Write([]byte(`{"ok":1}` + "\n"))
+		line := []byte(`{"log":"` + strings.Repeat("x", 1000) + `"}` + "\n")
+		for range 100 { // 100 KB, never read
+			if _, err := ws.Write(line); err != nil {
+				return
+			}
+		}
+	}()
+	var full *QueueFullError
+	if err := <-runErr; !errors.As(err, &full) || full.Channel != 3 || full.Limit != 4<<10 {
+		t.Fatalf("Run: %v, want a QueueFullError for channel 3", err)
+	}
+	_ = pr.Close()
+	if line, err := bufio.NewReader(other).ReadString('\n'); err != nil || line != `{"ok":1}`+"\n" {
+		t.Errorf("the other channel: %q %v", line, err)
+	}
+	if b, _ := io.ReadAll(slow); len(b) > 4<<10 {
+		t.Errorf("the slow channel held %d bytes, past its bound", len(b))
 	}
 }
