@@ -73,6 +73,26 @@ func subscribeInbox(t *testing.T, ctx context.Context, cs *mcp.ClientSession) (u
 	return uri, read
 }
 
+// waitInboxEmptied waits for the client to be told uri changed, then
+// reads it: none of the messages may be left.
+func waitInboxEmptied(t *testing.T, ctx context.Context, updated <-chan string, uri string, read func() string) {
+	t.Helper()
+	for {
+		select {
+		case u := <-updated:
+			if u != uri {
+				continue
+			}
+			if got := read(); strings.Contains(got, "fake") {
+				t.Fatalf("after the update the inbox reads %s", got)
+			}
+			return
+		case <-ctx.Done():
+			t.Fatal("the client was not told the inbox changed")
+		}
+	}
+}
+
 // TestDataClearTellsServe: `host data --clear inbox` beside a running
 // `host serve --http` empties the plugin's inbox, and the MCP client subscribed to
 // its messages resource hears it changed and reads it empty.
@@ -96,20 +116,7 @@ func TestDataClearTellsServe(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "cleared inboxer's inbox: 2 messages") || !strings.Contains(string(out), "told the running serve: its clients see the empty inbox") {
 		t.Fatalf("host data: %v\n%s", err, out)
 	}
-	for {
-		select {
-		case u := <-updated:
-			if u != uri {
-				continue
-			}
-			if got := read(); strings.Contains(got, "fake") {
-				t.Fatalf("after the update the inbox reads %s", got)
-			}
-			return
-		case <-ctx.Done():
-			t.Fatal("the client was not told the inbox changed")
-		}
-	}
+	waitInboxEmptied(t, ctx, updated, uri, read)
 }
 
 // TestDataClearUnderMCP: beside a running `host mcp` (stdio, as an AI
@@ -156,22 +163,7 @@ func TestDataClearUnderMCP(t *testing.T) {
 	if err != nil || !strings.Contains(out, "cleared inboxer's inbox: 2 messages") || !strings.Contains(out, fmt.Sprintf("told the running host mcp (pid %d): its clients see the empty inbox", pid)) {
 		t.Fatalf("host data --clear inbox: %v\n%s", err, out)
 	}
-	func() {
-		for {
-			select {
-			case u := <-updated:
-				if u != uri {
-					continue
-				}
-				if got := read(); strings.Contains(got, "fake") {
-					t.Fatalf("after the update the inbox reads %s", got)
-				}
-				return
-			case <-ctx.Done():
-				t.Fatal("the client was not told the inbox changed")
-			}
-		}
-	}()
+	waitInboxEmptied(t, ctx, updated, uri, read)
 
 	// The client ends host mcp (it closes stdin and waits for it): its
 	// channel is gone with it.

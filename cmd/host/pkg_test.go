@@ -109,13 +109,7 @@ func startRegistry(t testing.TB) {
 		registrytest.PluginPackage(registrytest.PluginOpts{Name: "hostfix-keeper", Version: "1.0.0", Source: registrytest.KeeperSource,
 			Permissions: []string{"secrets:read", "secrets:write"}}),
 	})
-	tgz := reg.TarballPath("hostfix-altered", "1.0.0")
-	b, err := os.ReadFile(tgz)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)/2] ^= 0xff
-	if err := os.WriteFile(tgz, b, 0o644); err != nil {
+	if err := reg.AlterTarball("hostfix-altered", "1.0.0"); err != nil {
 		t.Fatal(err)
 	}
 }

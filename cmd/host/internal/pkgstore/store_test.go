@@ -195,17 +195,11 @@ func TestRegistryInstall(t *testing.T) {
 
 	t.Run("altered", func(t *testing.T) {
 		t.Parallel()
-		tgz := reg.TarballPath("hostfix-altered", "1.0.0")
-		b, err := os.ReadFile(tgz)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b[len(b)/2] ^= 0xff
-		if err := os.WriteFile(tgz, b, 0o644); err != nil {
+		if err := reg.AlterTarball("hostfix-altered", "1.0.0"); err != nil {
 			t.Fatal(err)
 		}
 		s := newStore(t, reg, reg.NPMRC())
-		_, err = install(t, s, "hostfix-altered", InstallOptions{})
+		_, err := install(t, s, "hostfix-altered", InstallOptions{})
 		var ie *IntegrityError
 		if !errors.As(err, &ie) {
 			t.Fatalf("altered tarball: %v, want an integrity error", err)

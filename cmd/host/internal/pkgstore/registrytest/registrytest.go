@@ -302,6 +302,19 @@ func (r *Registry) TarballPath(name, version string) string {
 	return filepath.Join(r.Storage, filepath.FromSlash(name), base+"-"+version+".tgz")
 }
 
+// AlterTarball flips a byte in the middle of a published tarball in the
+// registry's storage, so that it no longer matches the integrity the
+// registry gives for it.
+func (r *Registry) AlterTarball(name, version string) error {
+	tgz := r.TarballPath(name, version)
+	b, err := os.ReadFile(tgz)
+	if err != nil {
+		return err
+	}
+	b[len(b)/2] ^= 0xff
+	return os.WriteFile(tgz, b, 0o644)
+}
+
 // PackageJSON renders a package.json.
 func PackageJSON(fields map[string]any) string {
 	b, _ := json.MarshalIndent(fields, "", "  ")
